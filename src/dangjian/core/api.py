@@ -1,0 +1,24 @@
+"""API plumbing shared by every app: pagination and error shape."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import pagination, serializers
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class CursorPagination(pagination.CursorPagination):
+    """Keyset pagination: constant cost on any page, stable under inserts."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+    ordering = "-id"
+
+
+def exception_handler(exc, context):
+    # Service functions raise Django's ValidationError; the API answers 400 with field errors.
+    if isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = serializers.ValidationError(detail)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,70 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class User(AbstractUser):
+    """A login. Its rights come from the linked person's positions (see core.scoping)."""
+
+    person = models.OneToOneField(
+        "org.Person",
+        verbose_name="对应人员",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+    )
+    is_org_officer = models.BooleanField(
+        "组织部干事",
+        default=False,
+        help_text="党委组织部（“168”领导小组办公室）干事：可查看和管理全校数据。",
+    )
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, to which object, with each changed field's before → after."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新建"
+        UPDATE = "update", "修改"
+        MOVE = "move", "移动"
+        STATUS = "status", "状态变更"
+        DISSOLVE = "dissolve", "撤销"
+        IMPORT = "import", "导入"
+        DELETE = "delete", "删除"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField("操作", max_length=16, choices=Action.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.BigIntegerField()
+    object_repr = models.CharField("对象", max_length=200)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr}"
+
+
+class LoginFailure(models.Model):
+    """One failed login; recent rows decide the lockout (core.rules.login_locked)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "登录失败记录"
+        verbose_name_plural = "登录失败记录"

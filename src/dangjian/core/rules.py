@@ -1,0 +1,17 @@
+"""Pure rules of the platform core: no database, no Django imports."""
+
+from datetime import datetime, timedelta
+
+
+def login_locked(
+    failure_times: list[datetime], now: datetime, *, limit: int = 5, minutes: int = 15
+) -> bool:
+    """A username is locked once `limit` failures fall within the last `minutes` minutes."""
+    window_start = now - timedelta(minutes=minutes)
+    return sum(1 for at in failure_times if at > window_start) >= limit
+
+
+def field_changes(before: dict, after: dict) -> dict[str, list]:
+    """The fields whose value differs, as {field: [before, after]}."""
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}

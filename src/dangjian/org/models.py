@@ -1,0 +1,420 @@
+from datetime import date
+
+from django.db import models
+from django.utils import timezone
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from dangjian.core.scoping import ScopedQuerySet, paths_q
+from dangjian.org import rules
+
+
+class OrgKind(models.TextChoices):
+    COMMITTEE = "committee", "党委"
+    GENERAL_BRANCH = "general_branch", "党总支"
+    BRANCH = "branch", "党支部"
+    GROUP = "group", "党小组"
+
+
+class BranchCategory(models.TextChoices):
+    STAFF = "staff", "教工"
+    STUDENT = "student", "学生"
+    ORGAN = "organ", "机关"
+    RETIREE = "retiree", "离退休"
+
+
+class OrganisationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
+    def scope_q(self, scope):
+        return paths_q("path", scope.org_paths)
+
+    def active(self):
+        return self.filter(dissolved_on__isnull=True)
+
+    def subtree_of(self, org):
+        return self.filter(path__startswith=org.path)
+
+
+class OrganisationManager(MP_NodeManager.from_queryset(OrganisationQuerySet)):
+    def get_queryset(self):
+        return OrganisationQuerySet(self.model, using=self._db).order_by("path")
+
+
+class Organisation(MP_Node):
+    """A Party organisation: committee → general branch → branch → group (materialised path)."""
+
+    name = models.CharField("名称", max_length=100)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
+    category = models.CharField(
+        "支部类别",
+        max_length=10,
+        choices=BranchCategory.choices,
+        blank=True,
+        help_text="教工、学生、机关、离退休支部的组织生活频次不同。",
+    )
+    code = models.CharField("组织代码", max_length=40, unique=True)
+    display_order = models.PositiveIntegerField("显示顺序", default=100)
+    founded_on = models.DateField("成立日期", null=True, blank=True)
+    dissolved_on = models.DateField("撤销日期", null=True, blank=True, db_index=True)
+    activity_room_area = models.DecimalField(
+        "活动室面积（㎡）",
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="每个基层党组织活动室面积不少于20平方米。",
+    )
+    covered_units = models.ManyToManyField(
+        "Unit", verbose_name="覆盖单位", blank=True, related_name="party_orgs"
+    )
+    note = models.TextField("备注", blank=True)
+
+    objects = OrganisationManager()
+
+    class Meta:
+        verbose_name = "党组织"
+        verbose_name_plural = "党组织"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_dissolved(self) -> bool:
+        return self.dissolved_on is not None
+
+    @property
+    def room_meets_standard(self) -> bool | None:
+        if self.activity_room_area is None:
+            return None
+        return rules.activity_room_meets_standard(float(self.activity_room_area))
+
+
+class UnitKind(models.TextChoices):
+    OFFICE = "office", "处室"
+    COLLEGE = "college", "学院"
+    GRADE = "grade", "年段"
+    CLASS = "class", "班级"
+    UNION = "union", "工会"
+    YOUTH_LEAGUE = "youth_league", "团委"
+    OTHER = "other", "其他"
+
+
+class Unit(models.Model):
+    """A non-Party unit that receives tasks and employs or enrols people."""
+
+    name = models.CharField("名称", max_length=100)
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    display_order = models.PositiveIntegerField("显示顺序", default=100)
+    dissolved_on = models.DateField("撤销日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "行政单位"
+        verbose_name_plural = "行政单位"
+        ordering = ["display_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name_in_parent")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Term(models.Model):
+    """A committee term (届次) of an organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="terms"
+    )
+    number = models.PositiveSmallIntegerField("届次")
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("届满日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "届次"
+        verbose_name_plural = "届次"
+        ordering = ["organisation", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="term_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"第{self.number}届"
+
+
+class LeadingGroup(models.Model):
+    """A leading group such as the “168” leading group, with its office."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="党组织",
+        on_delete=models.CASCADE,
+        related_name="leading_groups",
+    )
+    name = models.CharField("名称", max_length=100)
+    office = models.CharField("办公室设在", max_length=100, blank=True)
+    duties = models.TextField("职责", blank=True)
+
+    class Meta:
+        verbose_name = "领导小组"
+        verbose_name_plural = "领导小组"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadingGroupMember(models.Model):
+    class Role(models.TextChoices):
+        LEADER = "leader", "组长"
+        DEPUTY = "deputy", "副组长"
+        MEMBER = "member", "成员"
+        OFFICE_HEAD = "office_head", "办公室主任"
+
+    group = models.ForeignKey(LeadingGroup, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey("Person", verbose_name="人员", on_delete=models.PROTECT)
+    role = models.CharField("职务", max_length=20, choices=Role.choices)
+    display_order = models.PositiveSmallIntegerField("顺序", default=100)
+
+    class Meta:
+        verbose_name = "领导小组成员"
+        verbose_name_plural = "领导小组成员"
+        ordering = ["display_order", "id"]
+
+
+class PersonCategory(models.TextChoices):
+    STAFF = "staff", "教职工"
+    STUDENT = "student", "学生"
+    RETIREE = "retiree", "离退休"
+
+
+class PartyStatus(models.TextChoices):
+    MASSES = "masses", "群众"
+    APPLICANT = "applicant", "入党申请人"
+    ACTIVIST = "activist", "入党积极分子"
+    CANDIDATE = "candidate", "培养考察对象"
+    TARGET = "target", "发展对象"
+    PROBATIONARY = "probationary", "预备党员"
+    FULL = "full", "正式党员"
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "男"
+    FEMALE = "F", "女"
+
+
+class PersonQuerySet(ScopedQuerySet):
+    def scope_q(self, scope):
+        q = paths_q("primary_org__path", scope.org_paths)
+        if scope.person_id:
+            q |= models.Q(pk=scope.person_id)
+        return q
+
+    def editable_q(self, scope):
+        return paths_q("primary_org__path", scope.org_paths)
+
+    def members(self):
+        return self.filter(party_status__in=rules.MEMBER_STATUSES)
+
+    def in_subtree(self, org):
+        return self.filter(primary_org__path__startswith=org.path)
+
+    def with_list_relations(self):
+        return self.select_related("primary_org", "group", "unit")
+
+
+class Person(models.Model):
+    """Everyone the system knows: Party members and the masses."""
+
+    name = models.CharField("姓名", max_length=50, db_index=True)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    ethnicity = models.CharField("民族", max_length=20, default="汉族")
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    id_number = models.CharField(
+        "身份证号",
+        max_length=18,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="18位居民身份证号码，校验位自动核对。",
+    )
+    phone = models.CharField("手机号", max_length=20, blank=True)
+    category = models.CharField("人员类别", max_length=10, choices=PersonCategory.choices)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="所在单位",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="people",
+    )
+    class_name = models.CharField("班级", max_length=60, blank=True)
+    party_status = models.CharField(
+        "政治面貌",
+        max_length=20,
+        choices=PartyStatus.choices,
+        default=PartyStatus.MASSES,
+        db_index=True,
+    )
+    status_since = models.DateField("当前状态起始日期", null=True, blank=True)
+    applied_on = models.DateField("递交申请书日期", null=True, blank=True)
+    joined_on = models.DateField("入党日期", null=True, blank=True)
+    probation_starts_on = models.DateField("预备期开始", null=True, blank=True)
+    probation_ends_on = models.DateField("预备期结束", null=True, blank=True)
+    primary_org = models.ForeignKey(
+        Organisation,
+        verbose_name="所在党支部",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    group = models.ForeignKey(
+        Organisation,
+        verbose_name="所在党小组",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_people",
+    )
+    is_active = models.BooleanField("在册", default=True)
+    note = models.TextField("备注", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "人员"
+        verbose_name_plural = "人员"
+        ordering = ["name", "id"]
+        indexes = [models.Index(fields=["primary_org", "party_status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_id_number(self) -> str:
+        return rules.mask_id_number(self.id_number or "")
+
+    @property
+    def masked_phone(self) -> str:
+        return rules.mask_phone(self.phone)
+
+    @property
+    def is_member(self) -> bool:
+        return self.party_status in rules.MEMBER_STATUSES
+
+    def age_on(self, on: date) -> int | None:
+        return rules.age_on(self.birth_date, on) if self.birth_date else None
+
+
+class StatusChange(models.Model):
+    """One step in a person's Party-status history."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField("原状态", max_length=20, choices=PartyStatus.choices)
+    to_status = models.CharField("新状态", max_length=20, choices=PartyStatus.choices)
+    effective_on = models.DateField("生效日期")
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        "core.User", verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "政治面貌变更"
+        verbose_name_plural = "政治面貌变更"
+        ordering = ["-effective_on", "-id"]
+
+
+class PositionTitle(models.TextChoices):
+    SECRETARY = "secretary", "书记"
+    DEPUTY_SECRETARY = "deputy_secretary", "副书记"
+    ORGANISATION = "organisation", "组织委员"
+    PROPAGANDA = "propaganda", "宣传委员"
+    DISCIPLINE = "discipline", "纪检委员"
+    COMMITTEE = "committee", "委员"
+    GROUP_LEADER = "group_leader", "党小组长"
+
+
+class PositionQuerySet(ScopedQuerySet):
+    def scope_q(self, scope):
+        q = paths_q("organisation__path", scope.org_paths)
+        if scope.person_id:
+            q |= models.Q(person_id=scope.person_id)
+        return q
+
+    def editable_q(self, scope):
+        return paths_q("organisation__path", scope.org_paths)
+
+    def current(self, on: date | None = None):
+        on = on or timezone.localdate()
+        return self.filter(starts_on__lte=on).filter(
+            models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=on)
+        )
+
+
+class Position(models.Model):
+    """A person's office in an organisation, for a term. Officer titles give scope."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.CASCADE, related_name="positions"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="positions"
+    )
+    title = models.CharField("职务", max_length=20, choices=PositionTitle.choices)
+    starts_on = models.DateField("任职日期")
+    ends_on = models.DateField("离任日期", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    objects = PositionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "职务"
+        verbose_name_plural = "职务"
+        ordering = ["organisation__path", "title", "starts_on"]
+        indexes = [models.Index(fields=["person", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.get_title_display()} {self.person}"
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+class ImportJob(models.Model):
+    """A people import: validated chunk by chunk (progress), then written all at once."""
+
+    class State(models.TextChoices):
+        VALIDATING = "validating", "校验中"
+        INVALID = "invalid", "校验未通过"
+        IMPORTING = "importing", "导入中"
+        DONE = "done", "已导入"
+
+    created_by = models.ForeignKey("core.User", on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.VALIDATING)
+    total_rows = models.PositiveIntegerField(default=0)
+    validated_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]

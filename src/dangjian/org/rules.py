@@ -1,0 +1,155 @@
+"""Rules about organisations and people, as pure functions (no database, no Django)."""
+
+import re
+from collections.abc import Iterable
+from datetime import date
+
+# Titles whose holders act on the organisation's subtree (DOMAIN §1: "secretary or
+# committee member"). A group leader (党小组长) leads a group but holds no officer scope.
+OFFICER_TITLES = (
+    "secretary",
+    "deputy_secretary",
+    "organisation",
+    "propaganda",
+    "discipline",
+    "committee",
+)
+
+# Statuses of Party members proper (正式党员 and 预备党员); the rest are the masses or
+# people in the development pipeline.
+MEMBER_STATUSES = ("probationary", "full")
+
+# The development order of seed 004 §四(三)1: each status in the pipeline and its rank.
+STATUS_ORDER = (
+    "masses",
+    "applicant",
+    "activist",
+    "candidate",
+    "target",
+    "probationary",
+    "full",
+)
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CODES = "10X98765432"
+ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+PHONE_PATTERN = re.compile(r"^1\d{10}$")
+
+# Each grassroots organisation has an activity room of at least 20 m² (DOMAIN §10, seed 004 §四(五)).
+MIN_ACTIVITY_ROOM_M2 = 20.0
+
+
+def id_check_code(first17: str) -> str:
+    """The check character of a GB 11643-1999 citizen ID number."""
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CODES[total % 11]
+
+
+def id_number_error(value: str) -> str | None:
+    """Why `value` is not a valid 18-digit ID number, in Chinese; None when it is valid."""
+    value = value.strip().upper()
+    if not ID_PATTERN.match(value):
+        return "身份证号应为18位，前17位为数字，最后一位为数字或X"
+    if id_birth_date(value) is None:
+        return "身份证号中的出生日期无效"
+    if id_check_code(value[:17]) != value[17]:
+        return "身份证号校验位不正确"
+    return None
+
+
+def id_birth_date(value: str) -> date | None:
+    try:
+        return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+
+
+def id_gender(value: str) -> str:
+    """'M' or 'F' from the 17th digit (odd for men)."""
+    return "M" if int(value[16]) % 2 else "F"
+
+
+def phone_error(value: str) -> str | None:
+    if value and not PHONE_PATTERN.match(value):
+        return "手机号应为11位数字，以1开头"
+    return None
+
+
+def mask_id_number(value: str) -> str:
+    """Show the region and the check digit only: 110105********123X → 1101**********123X."""
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def age_on(birth: date, on: date) -> int:
+    """Completed years on `on` (an 18th birthday counts on the day itself)."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+
+
+def add_years(start: date, years: int) -> date:
+    """Same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def probation_end(start: date) -> date:
+    """Probation lasts one year from the branch meeting's date (seed 004 §四(三)1(9))."""
+    return add_years(start, 1)
+
+
+def status_change_error(
+    current: str, new: str, effective_on: date, last_change: date | None, today: date
+) -> str | None:
+    """Why a Party-status change may not be recorded, in Chinese; None when it may."""
+    if new == current:
+        return "新状态与当前状态相同"
+    if effective_on > today:
+        return "生效日期不能晚于今天"
+    if last_change and effective_on < last_change:
+        return f"生效日期不能早于上一次变更（{last_change:%Y-%m-%d}）"
+    return None
+
+
+def top_paths(paths: Iterable[str]) -> list[str]:
+    """Drop paths that lie inside another path of the list (a subtree is covered once)."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result
+
+
+def activity_room_meets_standard(area_m2: float) -> bool:
+    return area_m2 >= MIN_ACTIVITY_ROOM_M2
+
+
+# Which organisation kind may sit under which (DOMAIN §2).
+ALLOWED_CHILDREN = {
+    None: ("committee",),
+    "committee": ("general_branch", "branch"),
+    "general_branch": ("branch",),
+    "branch": ("group",),
+    "group": (),
+}
+
+
+def child_kind_error(parent_kind: str | None, child_kind: str) -> str | None:
+    if child_kind not in ALLOWED_CHILDREN.get(parent_kind, ()):
+        labels = {
+            "committee": "党委",
+            "general_branch": "党总支",
+            "branch": "党支部",
+            "group": "党小组",
+            None: "顶层",
+        }
+        return f"{labels[parent_kind]}下不能设立{labels.get(child_kind, child_kind)}"
+    return None

@@ -1,0 +1,82 @@
+"""Scoped reads of organisations and people."""
+
+from collections import Counter
+
+from django.db.models import Count
+
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Organisation, Person, Position
+from dangjian.org.rules import MEMBER_STATUSES
+
+
+def scope_counts(user) -> dict:
+    """Key counts for the home page, over what the user may see (two queries)."""
+    orgs = Counter(
+        dict(
+            Organisation.objects.visible_to(user)
+            .active()
+            .values_list("kind")
+            .annotate(n=Count("id"))
+            .values_list("kind", "n")
+        )
+    )
+    statuses = Counter(
+        dict(
+            Person.objects.visible_to(user)
+            .filter(is_active=True)
+            .values_list("party_status")
+            .annotate(n=Count("id"))
+            .values_list("party_status", "n")
+        )
+    )
+    return {
+        "general_branches": orgs["general_branch"],
+        "branches": orgs["branch"],
+        "groups": orgs["group"],
+        "members": sum(statuses[s] for s in MEMBER_STATUSES),
+        "full": statuses["full"],
+        "probationary": statuses["probationary"],
+        "pipeline": statuses["applicant"]
+        + statuses["activist"]
+        + statuses["candidate"]
+        + statuses["target"],
+        "masses": statuses["masses"],
+        "people": sum(statuses.values()),
+    }
+
+
+def subtree_member_counts(parent_path: str, child_paths: list[str], user=None) -> dict[str, int]:
+    """Active Party members under each child path, in one grouped query."""
+    qs = Person.objects.filter(
+        primary_org__path__startswith=parent_path,
+        is_active=True,
+        party_status__in=MEMBER_STATUSES,
+    )
+    if user is not None:
+        qs = qs.visible_to(user)
+    per_path = qs.values_list("primary_org__path").annotate(n=Count("id"))
+    counts = dict.fromkeys(child_paths, 0)
+    for path, n in per_path:
+        for child in child_paths:
+            if path.startswith(child):
+                counts[child] += n
+                break
+    return counts
+
+
+def officer_roots(user):
+    """The organisations the user's scope starts from (the tree browser's first level)."""
+    scope = scope_for(user)
+    qs = Organisation.objects.all()
+    if scope.everything:
+        return qs.filter(depth=1)
+    return qs.filter(path__in=scope.org_paths)
+
+
+def current_officers(org):
+    return (
+        Position.objects.current()
+        .filter(organisation=org)
+        .select_related("person")
+        .order_by("title", "starts_on")
+    )
