@@ -188,6 +188,9 @@ class LeadingGroupMember(models.Model):
         verbose_name_plural = "领导小组成员"
         ordering = ["display_order", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.person}"
+
 
 class PersonCategory(models.TextChoices):
     STAFF = "staff", "教职工"
@@ -336,6 +339,9 @@ class StatusChange(models.Model):
         verbose_name_plural = "政治面貌变更"
         ordering = ["-effective_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_from_status_display()}→{self.get_to_status_display()}"
+
 
 class PositionTitle(models.TextChoices):
     SECRETARY = "secretary", "书记"
@@ -418,3 +424,6 @@ class ImportJob(models.Model):
         verbose_name = "导入任务"
         verbose_name_plural = "导入任务"
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

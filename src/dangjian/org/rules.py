@@ -35,7 +35,7 @@ ID_CHECK_CODES = "10X98765432"
 ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 PHONE_PATTERN = re.compile(r"^1\d{10}$")
 
-# Each grassroots organisation has an activity room of at least 20 m² (DOMAIN §10, seed 004 §四(五)).
+# Each grassroots organisation has an activity room of ≥ 20 m² (DOMAIN §10, seed 004 §四(五)).
 MIN_ACTIVITY_ROOM_M2 = 20.0
 
 
