@@ -53,7 +53,10 @@ def organisation_create(*, actor, parent: Organisation | None, **fields) -> Orga
     _check_parent(parent, fields["kind"])
     org = Organisation(**fields)
     org.full_clean(exclude=["path", "depth", "numchild"])
-    org = parent.add_child(instance=org) if parent else Organisation.add_root(instance=org)
+    if parent:
+        org = Organisation.objects.add_child(parent, instance=org)
+    else:
+        org = Organisation.objects.add_root(instance=org)
     audit.record(
         actor=actor, action=AuditEvent.Action.CREATE, obj=org, after=audit.snapshot(org, ORG_FIELDS)
     )
@@ -89,7 +92,7 @@ def organisation_move(*, actor, org: Organisation, new_parent: Organisation) -> 
         raise ValidationError({"new_parent": "不能移动到自身或其下级组织之下"})
     _check_parent(new_parent, org.kind)
     old_parent = org.get_parent()
-    org.move(new_parent, pos="last-child")
+    Organisation.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
     audit.record(
         actor=actor,

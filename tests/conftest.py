@@ -1,0 +1,44 @@
+"""The standard cast for scoping tests: a committee with two general branches.
+
+committee
+├── gb_a ── branch_a (secretary_a, member_a) ── group_a
+└── gb_b ── branch_b (secretary_b, member_b)
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from tests.factories import make_officer, make_org, make_person, make_user
+
+
+@pytest.fixture
+def world(db):
+    committee = make_org(None, name="中共示范学院委员会", code="C")
+    gb_a = make_org(committee, name="机关党总支", code="GA")
+    gb_b = make_org(committee, name="信息工程学院党总支", code="GB")
+    branch_a = make_org(gb_a, name="机关一支部", code="BA", category="organ")
+    branch_b = make_org(gb_b, name="信息工程学院学生支部", code="BB", category="student")
+    group_a = make_org(branch_a, name="第一党小组", code="GRA")
+    secretary_a = make_officer(branch_a, name="张书记")
+    secretary_b = make_officer(branch_b, name="李书记")
+    gb_secretary_a = make_officer(gb_a, name="王总支书记")
+    member_a = make_person(branch_a, name="赵党员")
+    member_b = make_person(branch_b, name="钱党员")
+    member_user = make_user(member_a)
+    org_officer = make_user(None, is_org_officer=True)
+    admin = make_user(None, is_superuser=True, is_staff=True)
+    return SimpleNamespace(**locals())
+
+
+@pytest.fixture
+def as_user(client):
+    """Log the test client in as `user` (or out when None) and return it."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
