@@ -80,3 +80,38 @@ def current_officers(org):
         .select_related("person")
         .order_by("title", "starts_on")
     )
+
+
+PERSON_FILTERS = ("q", "status", "category", "org", "inactive")
+
+
+def people_for_list(user, params) -> tuple:
+    """The people list/export query from request parameters, and the chosen organisation.
+
+    Filters: q (name or full ID number), status, category, org (subtree), inactive=1.
+    """
+    qs = Person.objects.visible_to(user).with_list_relations()
+    org = None
+    if params.get("org"):
+        org = Organisation.objects.visible_to(user).filter(pk=_int(params["org"])).first()
+        qs = qs.in_subtree(org) if org else qs.none()
+    if not params.get("inactive"):
+        qs = qs.filter(is_active=True)
+    if params.get("status"):
+        statuses = params["status"].split(",")
+        if "member" in statuses:
+            statuses += list(MEMBER_STATUSES)
+        qs = qs.filter(party_status__in=statuses)
+    if params.get("category"):
+        qs = qs.filter(category=params["category"])
+    q = (params.get("q") or "").strip()
+    if q:
+        qs = qs.filter(id_number=q.upper()) if len(q) == 18 else qs.filter(name__contains=q)
+    return qs, org
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,1 +1,29 @@
-urlpatterns = []
+from django.urls import path
+
+from dangjian.org import excel_views, views
+
+app_name = "org"
+
+urlpatterns = [
+    path("tree/", views.org_tree, name="org_tree"),
+    path("tree/<int:pk>/children/", views.org_children, name="org_children"),
+    path("new/", views.org_create, name="org_create_root"),
+    path("<int:pk>/", views.org_detail, name="org_detail"),
+    path("<int:parent_pk>/new/", views.org_create, name="org_create"),
+    path("<int:pk>/edit/", views.org_edit, name="org_edit"),
+    path("<int:pk>/move/", views.org_move, name="org_move"),
+    path("<int:pk>/dissolve/", views.org_dissolve, name="org_dissolve"),
+    path("<int:pk>/positions/new/", views.position_create, name="position_create"),
+    path("positions/<int:pk>/end/", views.position_end, name="position_end"),
+    path("<int:pk>/terms/new/", views.term_create, name="term_create"),
+    path("people/", views.person_list, name="person_list"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/export.xlsx", excel_views.person_export, name="person_export"),
+    path("people/import/", excel_views.person_import, name="person_import"),
+    path("people/import/template.xlsx", excel_views.import_template, name="import_template"),
+    path("people/import/<int:pk>/", excel_views.import_job, name="import_job"),
+    path("people/import/<int:pk>/step/", excel_views.import_step, name="import_step"),
+    path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/status/", views.person_status, name="person_status"),
+]

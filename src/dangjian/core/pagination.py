@@ -1,0 +1,75 @@
+"""Keyset pagination for list pages: constant cost on any page, indexed ordering."""
+
+import base64
+import json
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+
+def _encode(values: list) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, ensure_ascii=False).encode()).decode()
+
+
+def _decode(token: str) -> list | None:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(token.encode()))
+    except (ValueError, TypeError):
+        return None
+    return values if isinstance(values, list) else None
+
+
+@dataclass
+class KeysetPage:
+    rows: list
+    next_token: str | None
+    prev_token: str | None
+
+
+def _after_q(fields: tuple[str, ...], values: list, reverse: bool) -> Q:
+    """Rows strictly after `values` in the (ascending) order of `fields`."""
+    op = "lt" if reverse else "gt"
+    q = Q()
+    for i, field in enumerate(fields):
+        step = Q(**{f"{field}__{op}": values[i]})
+        for prev_field, prev_value in zip(fields[:i], values[:i], strict=True):
+            step &= Q(**{prev_field: prev_value})
+        q |= step
+    return q
+
+
+def keyset_page(
+    queryset, *, order: tuple[str, ...], after: str = "", before: str = "", size: int = 50
+) -> KeysetPage:
+    """One page of `queryset` ordered by `order` (last field unique, e.g. id)."""
+    cursor = _decode(before or after) if (before or after) else None
+    if cursor is not None and len(cursor) != len(order):
+        cursor = None
+    backwards = bool(before) and cursor is not None
+    qs = queryset
+    if cursor is not None:
+        qs = qs.filter(_after_q(order, cursor, reverse=backwards))
+    qs = qs.order_by(*[f"-{f}" if backwards else f for f in order])
+    rows = list(qs[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+
+    def key(row):
+        return [_attr(row, f) for f in order]
+
+    has_next = (more if not backwards else True) and bool(rows)
+    has_prev = (cursor is not None and not backwards) or (backwards and more)
+    return KeysetPage(
+        rows=rows,
+        next_token=_encode(key(rows[-1])) if has_next else None,
+        prev_token=_encode(key(rows[0])) if has_prev and rows else None,
+    )
+
+
+def _attr(row, dotted: str):
+    value = row
+    for part in dotted.split("__"):
+        value = getattr(value, part)
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -1,0 +1,300 @@
+"""REST API for organisations, people and positions (/api/v1/).
+
+Thin views: every queryset starts from `Model.objects.visible_to(user)` (a row out of
+scope is a 404), a write needs the row in `Model.objects.editable_by(user)` (else 403),
+payloads are checked by an input serializer and the change is made by a service in
+dangjian.org.services, whose ValidationErrors the core exception handler turns into 400.
+"""
+
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Length, Substr
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from dangjian.core.api import CursorPagination
+from dangjian.core.scoping import scope_for
+from dangjian.org import services
+from dangjian.org.models import Organisation, Person, Position
+from dangjian.org.serializers import (
+    OrganisationBriefSerializer,
+    OrganisationCreateSerializer,
+    OrganisationDissolveSerializer,
+    OrganisationFilterSerializer,
+    OrganisationMoveSerializer,
+    OrganisationSerializer,
+    OrganisationUpdateSerializer,
+    PersonCreateSerializer,
+    PersonFilterSerializer,
+    PersonSerializer,
+    PersonStatusSerializer,
+    PersonUpdateSerializer,
+    PositionCreateSerializer,
+    PositionEndSerializer,
+    PositionFilterSerializer,
+    PositionSerializer,
+)
+
+
+class OfficersWrite(BasePermission):
+    """Anyone signed in may read (their scope); only officers may write at all."""
+
+    message = "只有党组织书记、委员或组织部干事可以修改数据"
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or scope_for(request.user).is_officer
+
+
+class PathCursorPagination(CursorPagination):
+    ordering = "path"
+
+
+class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Shared plumbing: scoped querysets, the editable check, input and filter validation."""
+
+    model: type = None
+    permission_classes = [IsAuthenticated, OfficersWrite]
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def get_editable_object(self):
+        obj = self.get_object()  # 404 when not visible
+        if not self.model.objects.editable_by(self.request.user).filter(pk=obj.pk).exists():
+            raise PermissionDenied("您无权修改该记录")
+        return obj
+
+    def validated(self, serializer_class, **kwargs) -> dict:
+        serializer = serializer_class(
+            data=self.request.data, context=self.get_serializer_context(), **kwargs
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def query_filters(self, serializer_class) -> dict:
+        serializer = serializer_class(
+            data=self.request.query_params, context=self.get_serializer_context()
+        )
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def paginated(self, queryset):
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def respond(self, obj, status_code=status.HTTP_200_OK):
+        # Read the row again through the list queryset (relations, annotations).
+        obj = get_object_or_404(self.get_queryset(), pk=obj.pk)
+        return Response(self.get_serializer(obj).data, status=status_code)
+
+
+def with_parent_id(queryset):
+    """Annotate each organisation with its parent's id (a correlated subquery, no N+1).
+
+    The parent may lie outside the user's scope; only its id is shown.
+    """
+    path = OuterRef("path")
+    parent_path = Substr(path, 1, Length(path) - Organisation.steplen)
+    parents = Organisation.objects.order_by().filter(path=parent_path).values("pk")[:1]
+    return queryset.annotate(parent_id=Subquery(parents))
+
+
+class OrganisationViewSet(ScopedViewSet):
+    model = Organisation
+    serializer_class = OrganisationSerializer
+    pagination_class = PathCursorPagination
+
+    def get_queryset(self):
+        return with_parent_id(super().get_queryset())
+
+    def filter_list(self, queryset):
+        filters = self.query_filters(OrganisationFilterSerializer)
+        if not filters["include_dissolved"]:
+            queryset = queryset.active()
+        if "kind" in filters:
+            queryset = queryset.filter(kind=filters["kind"])
+        if "category" in filters:
+            queryset = queryset.filter(category=filters["category"])
+        if filters.get("q"):
+            queryset = queryset.filter(
+                Q(name__icontains=filters["q"]) | Q(short_name__icontains=filters["q"])
+            )
+        if "parent" in filters:
+            # Only the parent's path is read; the rows shown are still the visible ones.
+            parent = (
+                Organisation.objects.filter(pk=filters["parent"])
+                .values_list("path", "depth")
+                .first()
+            )
+            if parent is None:
+                return queryset.none()
+            queryset = queryset.filter(path__startswith=parent[0], depth=parent[1] + 1)
+        return queryset
+
+    @extend_schema(parameters=[OrganisationFilterSerializer], summary="党组织列表")
+    def list(self, request):
+        return self.paginated(self.filter_list(self.get_queryset()))
+
+    @extend_schema(summary="党组织详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=OrganisationCreateSerializer,
+        responses={201: OrganisationSerializer},
+        summary="新建党组织",
+    )
+    def create(self, request):
+        data = self.validated(OrganisationCreateSerializer)
+        org = services.organisation_create(actor=request.user, **data)
+        return self.respond(org, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=OrganisationUpdateSerializer, responses=OrganisationSerializer, summary="修改党组织"
+    )
+    def partial_update(self, request, pk=None):
+        org = self.get_editable_object()
+        data = self.validated(OrganisationUpdateSerializer, instance=org, partial=True)
+        org = services.organisation_update(actor=request.user, org=org, **data)
+        return self.respond(org)
+
+    @extend_schema(
+        request=OrganisationMoveSerializer, responses=OrganisationSerializer, summary="调整隶属关系"
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        org = self.get_editable_object()
+        data = self.validated(OrganisationMoveSerializer)
+        org = services.organisation_move(actor=request.user, org=org, **data)
+        return self.respond(org)
+
+    @extend_schema(
+        request=OrganisationDissolveSerializer,
+        responses=OrganisationSerializer,
+        summary="撤销党组织（含下级组织）",
+    )
+    @action(detail=True, methods=["post"])
+    def dissolve(self, request, pk=None):
+        org = self.get_editable_object()
+        data = self.validated(OrganisationDissolveSerializer)
+        org = services.organisation_dissolve(actor=request.user, org=org, **data)
+        return self.respond(org)
+
+    @extend_schema(
+        parameters=[OrganisationFilterSerializer],
+        responses=OrganisationSerializer(many=True),
+        summary="下级组织（全部层级）",
+    )
+    @action(detail=True, methods=["get"])
+    def subtree(self, request, pk=None):
+        org = self.get_object()
+        descendants = self.get_queryset().filter(path__startswith=org.path, depth__gt=org.depth)
+        return self.paginated(self.filter_list(descendants))
+
+    @extend_schema(
+        responses=OrganisationBriefSerializer(many=True), summary="上级组织（从顶层到直接上级）"
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def ancestors(self, request, pk=None):
+        org = self.get_object()
+        # Ancestors may lie outside the user's scope: only id, name and kind are shown.
+        return Response(OrganisationBriefSerializer(org.get_ancestors(), many=True).data)
+
+
+class PersonViewSet(ScopedViewSet):
+    model = Person
+    serializer_class = PersonSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().with_list_relations()
+
+    @extend_schema(parameters=[PersonFilterSerializer], summary="人员列表")
+    def list(self, request):
+        filters = self.query_filters(PersonFilterSerializer)
+        queryset = self.get_queryset()
+        if filters.get("q"):
+            queryset = queryset.filter(name__icontains=filters["q"])
+        if "party_status" in filters:
+            queryset = queryset.filter(party_status=filters["party_status"])
+        if "category" in filters:
+            queryset = queryset.filter(category=filters["category"])
+        if "org" in filters:
+            # Only the organisation's path is read; the rows shown are still the visible ones.
+            path = (
+                Organisation.objects.filter(pk=filters["org"]).values_list("path", flat=True).first()
+            )
+            if path is None:
+                return self.paginated(queryset.none())
+            queryset = queryset.filter(primary_org__path__startswith=path)
+        return self.paginated(queryset)
+
+    @extend_schema(summary="人员详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=PersonCreateSerializer, responses={201: PersonSerializer}, summary="登记人员"
+    )
+    def create(self, request):
+        data = self.validated(PersonCreateSerializer)
+        person = services.person_create(actor=request.user, **data)
+        return self.respond(person, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PersonUpdateSerializer, responses=PersonSerializer, summary="修改人员")
+    def partial_update(self, request, pk=None):
+        person = self.get_editable_object()
+        data = self.validated(PersonUpdateSerializer, instance=person, partial=True)
+        person = services.person_update(actor=request.user, person=person, **data)
+        return self.respond(person)
+
+    @extend_schema(
+        request=PersonStatusSerializer, responses=PersonSerializer, summary="变更政治面貌"
+    )
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        person = self.get_editable_object()
+        data = self.validated(PersonStatusSerializer)
+        person = services.person_change_status(actor=request.user, person=person, **data)
+        return self.respond(person)
+
+
+class PositionViewSet(ScopedViewSet):
+    model = Position
+    serializer_class = PositionSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person", "organisation")
+
+    @extend_schema(parameters=[PositionFilterSerializer], summary="职务列表")
+    def list(self, request):
+        filters = self.query_filters(PositionFilterSerializer)
+        queryset = self.get_queryset()
+        if "person" in filters:
+            queryset = queryset.filter(person_id=filters["person"])
+        if "organisation" in filters:
+            queryset = queryset.filter(organisation_id=filters["organisation"])
+        return self.paginated(queryset)
+
+    @extend_schema(summary="职务详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=PositionCreateSerializer, responses={201: PositionSerializer}, summary="任职"
+    )
+    def create(self, request):
+        data = self.validated(PositionCreateSerializer)
+        position = services.position_create(actor=request.user, **data)
+        return self.respond(position, status.HTTP_201_CREATED)
+
+    @extend_schema(request=PositionEndSerializer, responses=PositionSerializer, summary="离任")
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        position = self.get_editable_object()
+        data = self.validated(PositionEndSerializer)
+        position = services.position_end(actor=request.user, position=position, **data)
+        return self.respond(position)

@@ -1,0 +1,155 @@
+from django import forms
+
+from dangjian.org import rules
+from dangjian.org.models import Organisation, PartyStatus, Person, Position, Term, Unit
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, so templates stay plain."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select):
+                widget.attrs.setdefault("class", "form-select")
+            else:
+                widget.attrs.setdefault("class", "form-control")
+
+
+class OrganisationForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "category",
+            "code",
+            "display_order",
+            "founded_on",
+            "activity_room_area",
+            "covered_units",
+            "note",
+        ]
+        widgets = {
+            "founded_on": DATE,
+            "note": forms.Textarea(attrs={"rows": 3}),
+            "covered_units": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args, parent=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["covered_units"].queryset = Unit.objects.filter(dissolved_on__isnull=True)
+        kinds = rules.ALLOWED_CHILDREN.get(parent.kind if parent else None, ())
+        if self.instance.pk:
+            parent_kind = self.instance.get_parent().kind if self.instance.depth > 1 else None
+            kinds = rules.ALLOWED_CHILDREN.get(parent_kind, ())
+        self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0] in kinds]
+
+
+class MoveForm(BootstrapMixin, forms.Form):
+    new_parent = forms.ModelChoiceField(label="新的上级组织", queryset=Organisation.objects.none())
+
+    def __init__(self, *args, user, org, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [k for k, children in rules.ALLOWED_CHILDREN.items() if org.kind in children]
+        self.fields["new_parent"].queryset = (
+            Organisation.objects.editable_by(user)
+            .active()
+            .filter(kind__in=kinds)
+            .exclude(path__startswith=org.path)
+        )
+
+
+class DissolveForm(BootstrapMixin, forms.Form):
+    dissolved_on = forms.DateField(label="撤销日期", widget=DATE)
+    note = forms.CharField(label="撤销原因", max_length=300, required=False)
+
+
+class PersonForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "phone",
+            "category",
+            "unit",
+            "class_name",
+            "primary_org",
+            "group",
+            "is_active",
+            "note",
+        ]
+        widgets = {"birth_date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"birth_date": "填写身份证号时可留空，自动从身份证号读取。"}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        editable = Organisation.objects.editable_by(user).active()
+        self.fields["primary_org"].queryset = editable.filter(
+            kind__in=["branch", "general_branch", "committee"]
+        )
+        self.fields["primary_org"].required = True
+        self.fields["group"].queryset = editable.filter(kind="group")
+        self.fields["unit"].queryset = Unit.objects.filter(dissolved_on__isnull=True)
+
+    def clean_id_number(self):
+        value = (self.cleaned_data.get("id_number") or "").strip().upper()
+        if not value:
+            return None
+        error = rules.id_number_error(value)
+        if error:
+            raise forms.ValidationError(error)
+        return value
+
+    def clean_phone(self):
+        value = (self.cleaned_data.get("phone") or "").strip()
+        error = rules.phone_error(value)
+        if error:
+            raise forms.ValidationError(error)
+        return value
+
+
+class StatusChangeForm(BootstrapMixin, forms.Form):
+    new_status = forms.ChoiceField(label="新的政治面貌", choices=PartyStatus.choices)
+    effective_on = forms.DateField(label="生效日期", widget=DATE)
+    note = forms.CharField(
+        label="说明",
+        max_length=300,
+        required=False,
+        help_text="如：支部大会表决通过、党委审批同意等。",
+    )
+
+
+class PositionForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["person", "title", "starts_on", "ends_on", "note"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, org, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = (
+            Person.objects.editable_by(user).filter(is_active=True).members().in_subtree(org)
+        )
+        self.fields["person"].help_text = "从本组织及下级组织的党员中选择。"
+
+
+class PositionEndForm(BootstrapMixin, forms.Form):
+    ends_on = forms.DateField(label="离任日期", widget=DATE)
+
+
+class TermForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = ["number", "starts_on", "ends_on", "note"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}

@@ -1,0 +1,328 @@
+"""API serializers for organisations, people and positions.
+
+Output serializers shape responses; input serializers only validate a payload, which the
+view hands to a service in dangjian.org.services. Ids in a payload must name rows the
+requesting user may edit (`Model.objects.editable_by(user)`).
+"""
+
+from rest_framework import serializers
+
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import (
+    BranchCategory,
+    Organisation,
+    OrgKind,
+    PartyStatus,
+    Person,
+    PersonCategory,
+    Position,
+)
+
+OUT_OF_SCOPE = "所选对象不存在或不在您的管理范围内"
+
+
+class EditablePrimaryKeyField(serializers.PrimaryKeyRelatedField):
+    """An id of a row in `model.objects.editable_by(request.user)`; any other id is a 400."""
+
+    default_error_messages = {
+        "required": "该字段为必填项",
+        "null": "该字段不能为空",
+        "does_not_exist": OUT_OF_SCOPE,
+        "incorrect_type": "应为整数编号",
+    }
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(queryset=model.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.editable_by(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        # Only whole numbers: DRF would accept 1.5 or True and look up pk=1.
+        if isinstance(data, bool) or not (
+            isinstance(data, int) or (isinstance(data, str) and data.isdigit())
+        ):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+# --- organisations ---------------------------------------------------------------------
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    # `parent_id` is annotated by the view's queryset (one query for a whole page).
+    parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "category",
+            "code",
+            "display_order",
+            "founded_on",
+            "dissolved_on",
+            "activity_room_area",
+            "note",
+            "parent",
+            "depth",
+            "path",
+        ]
+        read_only_fields = fields
+
+
+class OrganisationBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "kind"]
+        read_only_fields = fields
+
+
+class OrganisationUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "category",
+            "code",
+            "display_order",
+            "founded_on",
+            "activity_room_area",
+            "note",
+        ]
+
+
+class OrganisationCreateSerializer(OrganisationUpdateSerializer):
+    parent = EditablePrimaryKeyField(
+        Organisation,
+        allow_null=True,
+        help_text="上级组织编号；只有组织部干事或管理员可以新建顶层组织（null）。",
+        error_messages={"does_not_exist": "上级组织不存在或不在您的管理范围内"},
+    )
+
+    class Meta(OrganisationUpdateSerializer.Meta):
+        fields = ["parent", *OrganisationUpdateSerializer.Meta.fields]
+
+    def validate_parent(self, value):
+        if value is None and not scope_for(self.context["request"].user).everything:
+            raise serializers.ValidationError("只有组织部干事或管理员可以新建顶层党组织")
+        return value
+
+
+class OrganisationMoveSerializer(serializers.Serializer):
+    new_parent = EditablePrimaryKeyField(
+        Organisation,
+        help_text="新的上级组织编号",
+        error_messages={"does_not_exist": "新的上级组织不存在或不在您的管理范围内"},
+    )
+
+
+class OrganisationDissolveSerializer(serializers.Serializer):
+    dissolved_on = serializers.DateField(help_text="撤销日期")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class OrganisationFilterSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=OrgKind.choices, required=False, help_text="组织类型")
+    category = serializers.ChoiceField(
+        choices=BranchCategory.choices, required=False, help_text="支部类别"
+    )
+    parent = serializers.IntegerField(
+        required=False, min_value=1, help_text="只列出该组织的直接下级"
+    )
+    q = serializers.CharField(required=False, max_length=100, help_text="按名称搜索")
+    include_dissolved = serializers.BooleanField(
+        required=False, default=False, help_text="为 1 时包括已撤销的组织"
+    )
+
+
+# --- people ------------------------------------------------------------------------------
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person; ID number and phone in full only for viewers whose role needs them."""
+
+    id_number_masked = serializers.CharField(source="masked_id_number", read_only=True)
+    phone_masked = serializers.CharField(source="masked_phone", read_only=True)
+    id_number = serializers.CharField(
+        read_only=True, allow_null=True, help_text="完整身份证号，仅组织部干事和管理员可见"
+    )
+    phone = serializers.CharField(
+        read_only=True, allow_null=True, help_text="完整手机号，仅组织部干事和管理员可见"
+    )
+    primary_org_name = serializers.CharField(
+        source="primary_org.name", read_only=True, allow_null=True, default=None
+    )
+    group_name = serializers.CharField(
+        source="group.name", read_only=True, allow_null=True, default=None
+    )
+    unit_name = serializers.CharField(
+        source="unit.name", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number_masked",
+            "phone_masked",
+            "id_number",
+            "phone",
+            "category",
+            "unit",
+            "unit_name",
+            "class_name",
+            "party_status",
+            "status_since",
+            "applied_on",
+            "joined_on",
+            "probation_starts_on",
+            "probation_ends_on",
+            "primary_org",
+            "primary_org_name",
+            "group",
+            "group_name",
+            "is_active",
+            "note",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not scope_for(self.context["request"].user).everything:
+            data["id_number"] = None
+            data["phone"] = None
+        return data
+
+
+class PersonUpdateSerializer(serializers.ModelSerializer):
+    primary_org = EditablePrimaryKeyField(
+        Organisation,
+        allow_null=True,
+        error_messages={"does_not_exist": "所在党组织不存在或不在您的管理范围内"},
+    )
+    group = EditablePrimaryKeyField(
+        Organisation,
+        allow_null=True,
+        required=False,
+        error_messages={"does_not_exist": "党小组不存在或不在您的管理范围内"},
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "id_number",
+            "phone",
+            "category",
+            "unit",
+            "class_name",
+            "primary_org",
+            "group",
+            "is_active",
+            "note",
+        ]
+
+    def validate_id_number(self, value):
+        # Blank means "none": the column is unique, so store NULL rather than "".
+        value = (value or "").strip().upper()
+        return value or None
+
+    def validate_primary_org(self, value):
+        # Officers of a branch must keep the person inside their own scope.
+        if value is None and not scope_for(self.context["request"].user).everything:
+            raise serializers.ValidationError("请选择所在党组织")
+        return value
+
+
+class PersonCreateSerializer(PersonUpdateSerializer):
+    party_status = serializers.ChoiceField(
+        choices=PartyStatus.choices,
+        required=False,
+        default=PartyStatus.MASSES,
+        help_text="登记时的政治面貌；此后的变更请用 status 接口",
+    )
+
+    class Meta(PersonUpdateSerializer.Meta):
+        fields = [*PersonUpdateSerializer.Meta.fields, "party_status"]
+
+
+class PersonStatusSerializer(serializers.Serializer):
+    new_status = serializers.ChoiceField(choices=PartyStatus.choices, help_text="新的政治面貌")
+    effective_on = serializers.DateField(help_text="生效日期")
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class PersonFilterSerializer(serializers.Serializer):
+    q = serializers.CharField(required=False, max_length=50, help_text="按姓名搜索")
+    party_status = serializers.ChoiceField(
+        choices=PartyStatus.choices, required=False, help_text="政治面貌"
+    )
+    category = serializers.ChoiceField(
+        choices=PersonCategory.choices, required=False, help_text="人员类别"
+    )
+    org = serializers.IntegerField(
+        required=False, min_value=1, help_text="只列出该组织及其下级组织的人员"
+    )
+
+
+# --- positions ---------------------------------------------------------------------------
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "organisation",
+            "organisation_name",
+            "title",
+            "starts_on",
+            "ends_on",
+            "note",
+            "is_current",
+        ]
+        read_only_fields = fields
+
+
+class PositionCreateSerializer(serializers.ModelSerializer):
+    person = EditablePrimaryKeyField(
+        Person, error_messages={"does_not_exist": "人员不存在或不在您的管理范围内"}
+    )
+    organisation = EditablePrimaryKeyField(
+        Organisation, error_messages={"does_not_exist": "党组织不存在或不在您的管理范围内"}
+    )
+
+    class Meta:
+        model = Position
+        fields = ["person", "organisation", "title", "starts_on", "ends_on", "note"]
+
+
+class PositionEndSerializer(serializers.Serializer):
+    ends_on = serializers.DateField(help_text="离任日期")
+
+
+class PositionFilterSerializer(serializers.Serializer):
+    person = serializers.IntegerField(required=False, min_value=1, help_text="人员编号")
+    organisation = serializers.IntegerField(required=False, min_value=1, help_text="党组织编号")

@@ -1,0 +1,411 @@
+"""Organisation and people screens. Thin: scope, validate, call a service, render."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from dangjian.core.audit import events_for
+from dangjian.core.pagination import keyset_page
+from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.org import forms, selectors, services
+from dangjian.org.models import (
+    Organisation,
+    PartyStatus,
+    Person,
+    PersonCategory,
+    Position,
+)
+
+PAGE_SIZE = 50
+
+
+def officer_required(view):
+    """Organisation screens are for officers; members have only their own record."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not scope_for(request.user).is_officer:
+            raise PermissionDenied("仅党组织书记、委员和组织部干事可以访问。")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _editable(queryset, user, pk):
+    """A row the user may change: 404 when invisible, 403 when visible but read-only."""
+    obj = get_for_user(queryset, user, pk=pk)
+    if not queryset.editable_by(user).filter(pk=pk).exists():
+        raise PermissionDenied("您没有修改该记录的权限。")
+    return obj
+
+
+def _submit(request, form, call, message):
+    """On a valid POST run `call(cleaned_data)`; rule violations land on the form's fields.
+
+    Returns the service's result (truthy) on success, None otherwise.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = call(dict(form.cleaned_data))
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+    messages.success(request, message)
+    return result if result is not None else True
+
+
+# --- Organisation tree -------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def org_tree(request):
+    q = request.GET.get("q", "").strip()
+    if q:
+        matches = list(
+            Organisation.objects.visible_to(request.user)
+            .filter(name__contains=q)
+            .order_by("path")[:200]
+        )
+        trails = _ancestor_names(matches)
+        for match in matches:
+            match.trail = trails[match.pk]
+        return render(request, "org/org_tree.html", {"q": q, "matches": matches})
+    roots = list(selectors.officer_roots(request.user))
+    return render(
+        request, "org/org_tree.html", {"nodes": _with_counts(request.user, roots), "q": q}
+    )
+
+
+@officer_required
+@require_GET
+def org_children(request, pk):
+    org = get_for_user(Organisation.objects, request.user, pk=pk)
+    children = list(
+        Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by(
+            "display_order", "path"
+        )
+    )
+    return render(
+        request, "org/_tree_nodes.html", {"nodes": _with_counts(request.user, children, parent=org)}
+    )
+
+
+def _with_counts(user, nodes, parent=None):
+    """Attach the number of Party members under each node (one grouped query)."""
+    if not nodes:
+        return nodes
+    prefix = parent.path if parent else ""
+    counts = selectors.subtree_member_counts(prefix, [n.path for n in nodes], user=user)
+    for node in nodes:
+        node.member_count = counts[node.path]
+    return nodes
+
+
+def _ancestor_names(orgs):
+    """Full path names for search results, in one query for all ancestors."""
+    steplen = Organisation.steplen
+    paths = {o.path[:i] for o in orgs for i in range(steplen, len(o.path), steplen)}
+    names = dict(Organisation.objects.filter(path__in=paths).values_list("path", "name"))
+    return {
+        o.pk: " / ".join(names.get(o.path[:i], "") for i in range(steplen, len(o.path), steplen))
+        for o in orgs
+    }
+
+
+@officer_required
+@require_GET
+def org_detail(request, pk):
+    org = get_for_user(Organisation.objects.prefetch_related("covered_units"), request.user, pk=pk)
+    children = list(
+        Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by(
+            "display_order", "path"
+        )
+    )
+    _with_counts(request.user, children, parent=org)
+    members = list(
+        Person.objects.visible_to(request.user)
+        .filter(primary_org=org, is_active=True)
+        .select_related("group")
+        .order_by("party_status", "name")[: PAGE_SIZE + 1]
+    )
+    steplen = Organisation.steplen
+    ancestors = list(
+        Organisation.objects.filter(
+            path__in=[org.path[:i] for i in range(steplen, len(org.path), steplen)]
+        )
+    )
+    context = {
+        "org": org,
+        "ancestors": [a for a in ancestors if scope_for(request.user).covers_path(a.path)],
+        "children": children,
+        "officers": selectors.current_officers(org),
+        "past_officers": Position.objects.filter(organisation=org, ends_on__lt=timezone.localdate())
+        .select_related("person")
+        .order_by("-ends_on")[:20],
+        "terms": org.terms.all()[:5],
+        "leading_groups": org.leading_groups.prefetch_related("members__person"),
+        "members": members[:PAGE_SIZE],
+        "more_members": len(members) > PAGE_SIZE,
+        "member_total": Person.objects.filter(
+            primary_org__path__startswith=org.path, is_active=True
+        ).count(),
+        "can_edit": Organisation.objects.editable_by(request.user).filter(pk=org.pk).exists(),
+        "events": events_for(org),
+    }
+    return render(request, "org/org_detail.html", context)
+
+
+def _create_org(user, parent, data):
+    units = data.pop("covered_units")
+    org = services.organisation_create(actor=user, parent=parent, **data)
+    org.covered_units.set(units)
+    return org
+
+
+def _update_org(user, org, data):
+    units = data.pop("covered_units")
+    org = services.organisation_update(actor=user, org=org, **data)
+    org.covered_units.set(units)
+    return org
+
+
+@officer_required
+def org_create(request, parent_pk=None):
+    parent = None
+    if parent_pk is not None:
+        parent = _editable(Organisation.objects, request.user, parent_pk)
+    elif not scope_for(request.user).everything:
+        raise PermissionDenied("只有组织部干事可以新建顶层党组织。")
+    form = forms.OrganisationForm(request.POST or None, parent=parent)
+    org = _submit(request, form, lambda d: _create_org(request.user, parent, d), "已新建党组织。")
+    if org:
+        return redirect("org:org_detail", org.pk)
+    return render(
+        request, "org/org_form.html", {"form": form, "parent": parent, "title": "新建党组织"}
+    )
+
+
+@officer_required
+def org_edit(request, pk):
+    org = _editable(Organisation.objects, request.user, pk)
+    form = forms.OrganisationForm(request.POST or None, instance=org)
+    if _submit(request, form, lambda d: _update_org(request.user, org, d), "已保存。"):
+        return redirect("org:org_detail", org.pk)
+    return render(
+        request, "org/org_form.html", {"form": form, "org": org, "title": f"编辑 {org.name}"}
+    )
+
+
+@officer_required
+def org_move(request, pk):
+    org = _editable(Organisation.objects, request.user, pk)
+    form = forms.MoveForm(request.POST or None, user=request.user, org=org)
+    if _submit(
+        request,
+        form,
+        lambda d: services.organisation_move(actor=request.user, org=org, **d),
+        f"已调整{org.name}的隶属关系。",
+    ):
+        return redirect("org:org_detail", org.pk)
+    return render(
+        request,
+        "org/org_form.html",
+        {"form": form, "org": org, "title": f"调整隶属关系：{org.name}"},
+    )
+
+
+@officer_required
+def org_dissolve(request, pk):
+    org = _editable(Organisation.objects, request.user, pk)
+    form = forms.DissolveForm(request.POST or None, initial={"dissolved_on": timezone.localdate()})
+    if _submit(
+        request,
+        form,
+        lambda d: services.organisation_dissolve(actor=request.user, org=org, **d),
+        f"已撤销{org.name}（历史记录保留）。",
+    ):
+        return redirect("org:org_detail", org.pk)
+    return render(
+        request,
+        "org/org_form.html",
+        {
+            "form": form,
+            "org": org,
+            "title": f"撤销 {org.name}",
+            "danger": True,
+            "help": "撤销后组织及其下级组织停止使用，历史记录保留，不会删除。在册人员须先转出。",
+        },
+    )
+
+
+@officer_required
+def position_create(request, pk):
+    org = _editable(Organisation.objects, request.user, pk)
+    form = forms.PositionForm(request.POST or None, org=org, user=request.user)
+    if _submit(
+        request,
+        form,
+        lambda d: services.position_create(actor=request.user, organisation=org, **d),
+        "已任命。",
+    ):
+        return redirect("org:org_detail", org.pk)
+    return render(
+        request, "org/org_form.html", {"form": form, "org": org, "title": f"任命职务：{org.name}"}
+    )
+
+
+@officer_required
+def position_end(request, pk):
+    position = _editable(
+        Position.objects.select_related("organisation", "person"), request.user, pk
+    )
+    form = forms.PositionEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    if _submit(
+        request,
+        form,
+        lambda d: services.position_end(actor=request.user, position=position, **d),
+        "已办理离任。",
+    ):
+        return redirect("org:org_detail", position.organisation_id)
+    return render(
+        request,
+        "org/org_form.html",
+        {
+            "form": form,
+            "org": position.organisation,
+            "title": f"离任：{position.person.name} {position.get_title_display()}",
+        },
+    )
+
+
+@officer_required
+def term_create(request, pk):
+    org = _editable(Organisation.objects, request.user, pk)
+    form = forms.TermForm(request.POST or None)
+    if _submit(
+        request,
+        form,
+        lambda d: services.term_create(actor=request.user, organisation=org, **d),
+        "已登记届次。",
+    ):
+        return redirect("org:org_detail", org.pk)
+    return render(
+        request, "org/org_form.html", {"form": form, "org": org, "title": f"登记届次：{org.name}"}
+    )
+
+
+# --- People -------------------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def person_list(request):
+    qs, org = selectors.people_for_list(request.user, request.GET)
+    page = keyset_page(
+        qs,
+        order=("name", "id"),
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=PAGE_SIZE,
+    )
+    params = {k: request.GET[k] for k in selectors.PERSON_FILTERS if request.GET.get(k)}
+    return render(
+        request,
+        "org/person_list.html",
+        {
+            "page": page,
+            "org": org,
+            "params": params,
+            "base_query": urlencode(params),
+            "statuses": PartyStatus.choices,
+            "categories": PersonCategory.choices,
+            "total": qs.count(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def person_detail(request, pk):
+    person = get_for_user(
+        Person.objects.select_related("primary_org", "group", "unit"), request.user, pk=pk
+    )
+    scope = scope_for(request.user)
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "show_full_identity": scope.everything,
+            "can_edit": Person.objects.editable_by(request.user).filter(pk=pk).exists(),
+            "history": person.status_changes.select_related("recorded_by"),
+            "positions": person.positions.select_related("organisation").order_by("-starts_on"),
+            "events": events_for(person) if scope.is_officer else [],
+            "age": person.age_on(timezone.localdate()),
+        },
+    )
+
+
+@officer_required
+def person_create(request):
+    initial = {"primary_org": request.GET.get("org")} if request.GET.get("org") else {}
+    form = forms.PersonForm(request.POST or None, user=request.user, initial=initial)
+    person = _submit(
+        request, form, lambda d: services.person_create(actor=request.user, **d), "已新增人员。"
+    )
+    if person:
+        return redirect("org:person_detail", person.pk)
+    return render(request, "org/person_form.html", {"form": form, "title": "新增人员"})
+
+
+@officer_required
+def person_edit(request, pk):
+    person = _editable(Person.objects, request.user, pk)
+    form = forms.PersonForm(request.POST or None, instance=person, user=request.user)
+    if _submit(
+        request,
+        form,
+        lambda d: services.person_update(actor=request.user, person=person, **d),
+        "已保存。",
+    ):
+        return redirect("org:person_detail", person.pk)
+    return render(
+        request,
+        "org/person_form.html",
+        {"form": form, "person": person, "title": f"编辑 {person.name}"},
+    )
+
+
+@officer_required
+def person_status(request, pk):
+    person = _editable(Person.objects, request.user, pk)
+    form = forms.StatusChangeForm(
+        request.POST or None, initial={"effective_on": timezone.localdate()}
+    )
+    if _submit(
+        request,
+        form,
+        lambda d: services.person_change_status(actor=request.user, person=person, **d),
+        "已记录政治面貌变更。",
+    ):
+        return redirect("org:person_detail", person.pk)
+    return render(
+        request,
+        "org/person_form.html",
+        {
+            "form": form,
+            "person": person,
+            "title": f"政治面貌变更：{person.name}",
+            "help": f"当前：{person.get_party_status_display()}。变更将记入历史，不可删除。",
+        },
+    )
