@@ -178,6 +178,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several fields get one name each (else --fail-on-warn fails).
+    "ENUM_NAME_OVERRIDES": {
+        "BranchCategoryEnum": "dangjian.org.models.BranchCategory",
+        "PersonCategoryEnum": "dangjian.org.models.PersonCategory",
+        "PartyStatusEnum": "dangjian.org.models.PartyStatus",
+    },
 }
 
 LOGGING = {

@@ -20,9 +20,27 @@ def _plain(value):
     return value
 
 
+# Personal identifiers are never written to the audit trail in clear.
+MASKED_FIELDS = {"id_number": "mask_id_number", "phone": "mask_phone"}
+
+
 def snapshot(obj: models.Model, fields: list[str]) -> dict:
-    """Field values as JSON-friendly display values (related objects by their name)."""
-    return {name: _plain(getattr(obj, name)) for name in fields}
+    """Fields as readable values keyed by their Chinese label: choices by label, related
+    objects by name, personal identifiers masked."""
+    from dangjian.org import rules
+
+    result = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, name)
+        if field.choices and value not in (None, ""):
+            value = getattr(obj, f"get_{name}_display")()
+        elif name in MASKED_FIELDS and value:
+            value = getattr(rules, MASKED_FIELDS[name])(value)
+        elif isinstance(value, bool):
+            value = "是" if value else "否"
+        result[str(field.verbose_name)] = _plain(value)
+    return result
 
 
 def record(

@@ -104,6 +104,8 @@ def with_parent_id(queryset):
 
 
 class OrganisationViewSet(ScopedViewSet):
+    """Party organisations in the user's scope; lists leave out dissolved ones by default."""
+
     model = Organisation
     serializer_class = OrganisationSerializer
     pagination_class = PathCursorPagination
@@ -124,9 +126,9 @@ class OrganisationViewSet(ScopedViewSet):
                 Q(name__icontains=filters["q"]) | Q(short_name__icontains=filters["q"])
             )
         if "parent" in filters:
-            # Only the parent's path is read; the rows shown are still the visible ones.
             parent = (
-                Organisation.objects.filter(pk=filters["parent"])
+                Organisation.objects.visible_to(self.request.user)
+                .filter(pk=filters["parent"])
                 .values_list("path", "depth")
                 .first()
             )
@@ -202,10 +204,15 @@ class OrganisationViewSet(ScopedViewSet):
     def ancestors(self, request, pk=None):
         org = self.get_object()
         # Ancestors may lie outside the user's scope: only id, name and kind are shown.
-        return Response(OrganisationBriefSerializer(org.get_ancestors(), many=True).data)
+        return Response(
+            OrganisationBriefSerializer(Organisation.objects.get_ancestors(org), many=True).data
+        )
 
 
 class PersonViewSet(ScopedViewSet):
+    """People in the user's scope (a member sees only themself). ID and phone numbers are
+    masked unless the user is an organisation-department officer or an administrator."""
+
     model = Person
     serializer_class = PersonSerializer
 
@@ -223,9 +230,11 @@ class PersonViewSet(ScopedViewSet):
         if "category" in filters:
             queryset = queryset.filter(category=filters["category"])
         if "org" in filters:
-            # Only the organisation's path is read; the rows shown are still the visible ones.
             path = (
-                Organisation.objects.filter(pk=filters["org"]).values_list("path", flat=True).first()
+                Organisation.objects.visible_to(request.user)
+                .filter(pk=filters["org"])
+                .values_list("path", flat=True)
+                .first()
             )
             if path is None:
                 return self.paginated(queryset.none())
@@ -263,6 +272,8 @@ class PersonViewSet(ScopedViewSet):
 
 
 class PositionViewSet(ScopedViewSet):
+    """Offices held in organisations of the user's scope (a member sees their own)."""
+
     model = Position
     serializer_class = PositionSerializer
 

@@ -47,7 +47,11 @@ class OrganisationForm(BootstrapMixin, forms.ModelForm):
         self.fields["covered_units"].queryset = Unit.objects.filter(dissolved_on__isnull=True)
         kinds = rules.ALLOWED_CHILDREN.get(parent.kind if parent else None, ())
         if self.instance.pk:
-            parent_kind = self.instance.get_parent().kind if self.instance.depth > 1 else None
+            parent_kind = (
+                Organisation.objects.get_parent(self.instance).kind
+                if self.instance.depth > 1
+                else None
+            )
             kinds = rules.ALLOWED_CHILDREN.get(parent_kind, ())
         self.fields["kind"].choices = [c for c in self.fields["kind"].choices if c[0] in kinds]
 

@@ -15,6 +15,7 @@ def scope_counts(user) -> dict:
         dict(
             Organisation.objects.visible_to(user)
             .active()
+            .order_by()
             .values_list("kind")
             .annotate(n=Count("id"))
             .values_list("kind", "n")
@@ -24,6 +25,7 @@ def scope_counts(user) -> dict:
         dict(
             Person.objects.visible_to(user)
             .filter(is_active=True)
+            .order_by()
             .values_list("party_status")
             .annotate(n=Count("id"))
             .values_list("party_status", "n")
@@ -54,7 +56,7 @@ def subtree_member_counts(parent_path: str, child_paths: list[str], user=None) -
     )
     if user is not None:
         qs = qs.visible_to(user)
-    per_path = qs.values_list("primary_org__path").annotate(n=Count("id"))
+    per_path = qs.order_by().values_list("primary_org__path").annotate(n=Count("id"))
     counts = dict.fromkeys(child_paths, 0)
     for path, n in per_path:
         for child in child_paths:

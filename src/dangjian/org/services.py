@@ -70,7 +70,7 @@ def organisation_update(*, actor, org: Organisation, **fields) -> Organisation:
     for name, value in fields.items():
         setattr(org, name, value)
     if "kind" in fields:
-        parent = org.get_parent()
+        parent = Organisation.objects.get_parent(org)
         _check_parent(parent, org.kind)
     org.full_clean(exclude=["path", "depth", "numchild"])
     org.save()
@@ -91,7 +91,7 @@ def organisation_move(*, actor, org: Organisation, new_parent: Organisation) -> 
     if new_parent.path.startswith(org.path):
         raise ValidationError({"new_parent": "不能移动到自身或其下级组织之下"})
     _check_parent(new_parent, org.kind)
-    old_parent = org.get_parent()
+    old_parent = Organisation.objects.get_parent(org)
     Organisation.objects.move(org, new_parent, pos="last-child")
     org.refresh_from_db()
     audit.record(
@@ -195,7 +195,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     after = audit.snapshot(person, PERSON_FIELDS)
     action = (
         AuditEvent.Action.MOVE
-        if before["primary_org"] != after["primary_org"]
+        if before["所在党支部"] != after["所在党支部"]
         else AuditEvent.Action.UPDATE
     )
     audit.record(actor=actor, action=action, obj=person, before=before, after=after)

@@ -1,0 +1,978 @@
+"""Deterministic synthetic data: the seed-004 institution with people, or a province-scale tree.
+
+Everything comes from `random.Random(seed)`, so the same seed gives the same names, ID numbers
+and tree. Rows are generated and inserted in batches: memory stays bounded whatever the size.
+The organisation paths are built here (treebeard MP_Node: steplen 4) so organisations can be
+bulk-inserted too; `Organisation.objects.find_problems()` checks the result in the tests.
+"""
+
+import random
+import time
+from contextlib import nullcontext
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import models, transaction
+from django.db import reset_queries as _reset_queries
+from django.utils import timezone
+
+from dangjian.demo import institution as inst
+from dangjian.demo.institution import (
+    DEMO_LOGINS,
+    DEMO_PASSWORD,
+    DemoLogin,
+    Institution,
+    OrgSpec,
+    UnitSpec,
+)
+from dangjian.org.models import (
+    LeadingGroup,
+    LeadingGroupMember,
+    Organisation,
+    Person,
+    Position,
+    StatusChange,
+    Term,
+    Unit,
+)
+from dangjian.org.rules import STATUS_ORDER, add_years, id_check_code, probation_end
+
+BATCH_SIZE = 2000
+DEFAULT_PEOPLE = 5000
+
+# ---- people: names, ethnicity, ID numbers, phones -----------------------------------------
+
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程"
+    "苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝"
+    "龚邵万钱严覃武戴莫孔向汤冉牟"
+)
+# Zipf-like weights: 王 and 李 are far commoner than 牟.
+SURNAME_WEIGHTS = tuple(1 / (i + 6) for i in range(len(SURNAMES)))
+MALE_CHARS = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆旭宁龙林洋坤博文晨阳峰建国志毅翔豪成"
+FEMALE_CHARS = "芳娜敏静丽艳娟霞燕玲婷雪慧莹倩琳颖洁晶欣怡佳梦瑶雨萱琪璐露蕾悦妍婧茜月红梅兰"
+SHARED_CHARS = "子思嘉晓一佳宇明诗雅清启"
+ETHNICITIES = (
+    ("汉族", 900),
+    ("土家族", 50),
+    ("苗族", 25),
+    ("回族", 7),
+    ("彝族", 4),
+    ("壮族", 4),
+    ("侗族", 3),
+    ("满族", 3),
+    ("蒙古族", 2),
+    ("藏族", 1),
+    ("仡佬族", 1),
+)
+# Districts of Chongqing (5001xx): the region part of the synthetic ID numbers.
+REGION_CODES = tuple(f"5001{n:02d}" for n in (*range(1, 21), *range(51, 57)))
+PHONE_PREFIXES = (
+    *(f"13{d}" for d in range(10)),
+    "150",
+    "151",
+    "152",
+    "155",
+    "157",
+    "158",
+    "159",
+    "166",
+    "173",
+    "176",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "186",
+    "187",
+    "188",
+    "189",
+    "191",
+    "198",
+    "199",
+)
+
+# Party-status mix by branch category (DOMAIN §2: staff branches mostly full members, student
+# branches mostly the development pipeline, retiree branches all full members).
+STATUS_MIX = {
+    "staff": (
+        ("full", 72),
+        ("probationary", 4),
+        ("target", 2),
+        ("candidate", 2),
+        ("activist", 3),
+        ("applicant", 4),
+        ("masses", 13),
+    ),
+    "student": (
+        ("masses", 15),
+        ("applicant", 32),
+        ("activist", 22),
+        ("candidate", 9),
+        ("target", 6),
+        ("probationary", 8),
+        ("full", 8),
+    ),
+    "retiree": (("full", 1),),
+}
+STATUS_MIX["organ"] = STATUS_MIX["staff"]
+PERSON_CATEGORY = {"organ": "staff", "staff": "staff", "student": "student", "retiree": "retiree"}
+# How many people a branch of each category has, relative to an organ branch.
+BRANCH_WEIGHT = {"organ": 1.0, "staff": 1.2, "student": 5.0, "retiree": 1.5}
+
+# Days from the previous development step to this one, (student, others) — seed 004 §四(三)1:
+# a development target needs at least one year of cultivation.
+STEP_GAPS = {
+    "activist": ((60, 240), (90, 720)),
+    "candidate": ((30, 180), (30, 180)),
+    "target": ((365, 450), (365, 540)),
+    "probationary": ((30, 120), (30, 180)),
+}
+STEP_NOTES = {
+    "applicant": "递交入党申请书",
+    "activist": "经推荐和支部评议，确定为入党积极分子",
+    "candidate": "党校结业考试合格，经民主推荐列为培养考察对象",
+    "target": "培养考察一年以上，经支委会讨论确定为发展对象",
+    "probationary": "支部大会讨论通过，接收为预备党员",
+    "full": "预备期满，支部大会讨论通过，按期转为正式党员",
+}
+# Age in completed years: (range at application, range today) by person category.
+AGE_RANGES = {
+    "student": ((18, 18), (18, 21)),
+    "staff": ((18, 40), (24, 58)),
+    "retiree": ((18, 45), (61, 87)),
+}
+
+
+class IdNumbers:
+    """Unique valid-checksum ID numbers without remembering them all.
+
+    The k-th person born on a day, of a gender, gets a distinct (region, serial) pair:
+    26 regions × 500 serials per day and gender. A full day moves the birth one day earlier.
+    """
+
+    def __init__(self, rng: random.Random):
+        self.regions = list(REGION_CODES)
+        rng.shuffle(self.regions)
+        self.issued: dict[tuple[int, bool], int] = {}
+
+    def issue(self, birth: date, male: bool) -> tuple[str, date]:
+        n = len(self.regions)
+        while (k := self.issued.get((birth.toordinal(), male), 0)) >= n * 500:
+            birth -= timedelta(days=1)
+        self.issued[(birth.toordinal(), male)] = k + 1
+        region = self.regions[(k + birth.toordinal()) % n]
+        serial = ((k // n) * 173 + birth.day * 7) % 500 * 2 + (1 if male else 0)
+        first17 = f"{region}{birth:%Y%m%d}{serial:03d}"
+        return first17 + id_check_code(first17), birth
+
+
+@dataclass
+class Draft:
+    """A person to insert, with their status history and offices (org id, title, start)."""
+
+    fields: dict
+    history: list[tuple[str, str, date]] = field(default_factory=list)
+    positions: list[tuple[int, str, date]] = field(default_factory=list)
+
+
+class PeopleFactory:
+    """Plausible people, deterministic for a seed and a reference day."""
+
+    def __init__(self, seed: int, today: date):
+        self.rng = random.Random(seed)
+        self.today = today
+        self.ids = IdNumbers(self.rng)
+        self._surname_cum = _cumulative(SURNAME_WEIGHTS)
+        self._ethnic_names = [name for name, _ in ETHNICITIES]
+        self._ethnic_cum = _cumulative([w for _, w in ETHNICITIES])
+
+    def name(self, male: bool) -> str:
+        rng = self.rng
+        surname = rng.choices(SURNAMES, cum_weights=self._surname_cum)[0]
+        pool = (MALE_CHARS if male else FEMALE_CHARS) + SHARED_CHARS
+        given = rng.choice(pool)
+        if rng.random() < 0.7:
+            given += rng.choice(pool)
+        return surname + given
+
+    def phone(self) -> str:
+        return self.rng.choice(PHONE_PREFIXES) + f"{self.rng.randrange(10**8):08d}"
+
+    def person(self, category: str, status: str) -> Draft:
+        """A person of `category` (staff/student/retiree) whose Party status is `status`."""
+        rng = self.rng
+        male = rng.random() < (0.55 if category != "staff" else 0.5)
+        dates = self._timeline(category, status)
+        birth = self._birth(category, dates.get("applicant"))
+        id_number, birth = self.ids.issue(birth, male)
+        joined = dates.get("probationary")
+        fields = {
+            "name": self.name(male),
+            "gender": "M" if male else "F",
+            "ethnicity": rng.choices(self._ethnic_names, cum_weights=self._ethnic_cum)[0],
+            "birth_date": birth,
+            "id_number": id_number,
+            "phone": self.phone(),
+            "category": category,
+            "party_status": status,
+            "status_since": dates.get(status),
+            "applied_on": dates.get("applicant"),
+            "joined_on": joined,
+            "probation_starts_on": joined,
+            "probation_ends_on": probation_end(joined) if joined else None,
+        }
+        rank = STATUS_ORDER.index(status)
+        history = [
+            (STATUS_ORDER[i - 1], STATUS_ORDER[i], dates[STATUS_ORDER[i]])
+            for i in range(max(1, rank - 1), rank + 1)
+        ]
+        return Draft(fields, history)
+
+    def _timeline(self, category: str, status: str) -> dict[str, date]:
+        """The date each step was reached, going back from the current one."""
+        if status == "masses":
+            return {}
+        rng, today = self.rng, self.today
+        student = category == "student"
+        if status == "probationary":
+            back = rng.randint(0, 360)  # still within the one-year probation
+        elif status == "full":
+            back = {
+                "student": (0, 300),
+                "staff": (0, 30 * 365),
+                "retiree": (15 * 365, 50 * 365),
+            }[category]
+            back = rng.randint(*back)
+        else:
+            back = rng.randint(0, 400 if student else 900)
+        dates = {status: today - timedelta(days=back)}
+        current = dates[status]
+        for i in range(STATUS_ORDER.index(status), 1, -1):
+            step = STATUS_ORDER[i]
+            if step == "full":
+                current = add_years(current, -1)  # probation lasts one year
+            else:
+                lo, hi = STEP_GAPS[step][0 if student else 1]
+                current -= timedelta(days=rng.randint(lo, hi))
+            dates[STATUS_ORDER[i - 1]] = current
+        if status == "full":
+            dates["full"] = probation_end(dates["probationary"])
+        return dates
+
+    def _birth(self, category: str, applied: date | None) -> date:
+        """A birth date: at least 18 at application, of a plausible age today."""
+        rng, today = self.rng, self.today
+        (apply_lo, apply_hi), (now_lo, now_hi) = AGE_RANGES[category]
+        if applied is None:
+            return add_years(today, -rng.randint(now_lo, now_hi)) - timedelta(
+                days=rng.randint(0, 364)
+            )
+        span = (today - applied).days // 365
+        lo, hi = max(apply_lo, now_lo - span), min(apply_hi, now_hi - span)
+        age = rng.randint(lo, hi) if lo <= hi else apply_lo
+        return add_years(applied, -age) - timedelta(days=rng.randint(0, 364))
+
+
+def _cumulative(weights) -> list[float]:
+    total, result = 0.0, []
+    for w in weights:
+        total += w
+        result.append(total)
+    return result
+
+
+# ---- synthetic institutions (scaled mode) -------------------------------------------------
+
+ORGAN_OFFICES = (
+    "党政办公室",
+    "组织部",
+    "宣传部",
+    "统战部",
+    "纪委办",
+    "人事处",
+    "财务处",
+    "审计处",
+    "国有资产管理处",
+    "后勤管理处",
+    "学生处",
+    "团委",
+    "招生就业处",
+    "保卫处",
+    "国际合作交流处",
+    "发展规划处",
+    "工会",
+    "继续教育学院",
+)
+TEACHING_OFFICES = (
+    "教务处",
+    "督导室",
+    "体育工作部",
+    "基础教学部",
+    "思想政治理论课教学部",
+    "图书馆",
+    "科研处",
+    "教育技术与信息中心",
+    "实训中心",
+)
+COLLEGE_POOL = tuple((name, majors) for name, _, majors in inst.COLLEGES) + (
+    ("电子信息学院", ("电子信息工程技术", "现代通信技术")),
+    ("外国语学院", ("商务英语", "应用日语")),
+    ("人文旅游学院", ("旅游管理", "酒店管理")),
+    ("轨道交通学院", ("城市轨道交通运营管理", "铁道供电技术")),
+    ("智能制造学院", ("智能制造装备技术", "工业互联网应用")),
+    ("医药卫生学院", ("护理", "药学")),
+    ("电气工程学院", ("供用电技术", "发电厂及电力系统")),
+    ("建筑装饰学院", ("建筑装饰工程技术", "室内艺术设计")),
+)
+PLACES = (
+    "万州 涪陵 渝中 大渡口 江北 沙坪坝 九龙坡 南岸 北碚 綦江 大足 渝北 巴南 黔江 长寿 江津 合川 "
+    "永川 南川 璧山 铜梁 潼南 荣昌 开州 梁平 武隆 城口 丰都 垫江 忠县 云阳 奉节 巫山 巫溪 石柱 "
+    "秀山 酉阳 彭水"
+).split()
+SCHOOL_TYPES = (
+    "职业技术学院",
+    "工程职业学院",
+    "科技职业学院",
+    "财经职业学院",
+    "建筑职业学院",
+    "交通职业学院",
+    "电子职业学院",
+    "医药高等专科学校",
+    "城市职业学院",
+    "工商职业学院",
+)
+
+
+def school_name(n: int) -> str:
+    """The n-th synthetic school name (n from 0), unique for any n."""
+    place = PLACES[n % len(PLACES)]
+    kind = SCHOOL_TYPES[(n // len(PLACES)) % len(SCHOOL_TYPES)]
+    rounds = n // (len(PLACES) * len(SCHOOL_TYPES))
+    if rounds == 0:
+        return f"重庆{place}{kind}"
+    number = inst.ORDINALS[rounds] if rounds < len(inst.ORDINALS) else str(rounds + 1)
+    return f"重庆{place}第{number}{kind}"
+
+
+def synthetic_institution(rng: random.Random, index: int, year: int) -> Institution:
+    """A school shaped like the seed: organ, teaching and retiree general branches, colleges."""
+    name = school_name(index - 2)
+    root = "institution"
+    units = [UnitSpec(root, name, "other")]
+
+    def office_branches(prefix, pool, count, category, secondment_share):
+        offices = rng.sample(pool, min(len(pool), count + rng.randint(0, count)))
+        for office in offices:
+            units.append(UnitSpec(inst.office_key(office), office, "office", root, len(units)))
+        rows = []
+        for i, covered in enumerate(_split(rng, offices, count)):
+            groups = []
+            if rng.random() < secondment_share:
+                groups = [inst.secondment_group(rng.randrange(len(inst.SECONDMENT_SITES)))]
+            rows.append(
+                (
+                    f"{prefix}{inst.ORDINALS[i]}支部",
+                    f"{prefix}{inst.ORDINALS[i]}支部",
+                    category,
+                    tuple(map(inst.office_key, covered)),
+                    groups,
+                )
+            )
+        return rows
+
+    general_branches = [
+        (
+            "机关党总支",
+            "机关党总支",
+            office_branches("机关", ORGAN_OFFICES, rng.randint(2, 8), "organ", 0),
+        )
+    ]
+    if rng.random() < 0.8:
+        rows = office_branches("教学", TEACHING_OFFICES, rng.randint(1, 6), "staff", 0.2)
+        general_branches.append(("教学党总支", "教学党总支", rows))
+    retiree = [
+        (
+            f"离退休{inst.ORDINALS[i]}支部",
+            f"离退休{inst.ORDINALS[i]}支部",
+            "retiree",
+            (),
+            inst.residence_groups(rng.randrange(8), rng.randint(2, 3)),
+        )
+        for i in range(rng.randint(1, 5))
+    ]
+    general_branches.append(("离退休党总支", "离退休党总支", retiree))
+    for i, (college, majors) in enumerate(rng.sample(COLLEGE_POOL, rng.randint(3, 9))):
+        units += inst.college_units(college, majors, year, 100 + i, root)
+        key = inst.college_key(college)
+        staff = ["教工支部"] if rng.random() < 0.7 else ["教工一支部", "教工二支部"]
+        students = ["学生支部"] if rng.random() < 0.75 else ["学生一支部", "学生二支部"]
+        rows = []
+        for short in staff:
+            groups = []
+            if rng.random() < 0.25:
+                groups = [inst.secondment_group(rng.randrange(len(inst.SECONDMENT_SITES)))]
+            rows.append((college + short, short, "staff", (key,), groups))
+        for short in students:
+            groups = inst.internship_groups(rng.randrange(8), rng.randint(1, 2))
+            rows.append((college + short, short, "student", (key,), groups))
+        general_branches.append((f"{college}党总支", f"{college}党总支", rows))
+
+    founded = date(rng.randint(1952, 2012), rng.randint(1, 12), rng.randint(1, 28))
+    return inst.build_institution(
+        name,
+        index=index,
+        units=units,
+        general_branches=general_branches,
+        founded_on=founded,
+        rng=rng,
+    )
+
+
+def _split(rng: random.Random, items: list, parts: int) -> list[list]:
+    """Cut `items` into `parts` non-empty runs (fewer when there are fewer items)."""
+    parts = min(parts, len(items))
+    cuts = sorted(rng.sample(range(1, len(items)), parts - 1)) if parts > 1 else []
+    bounds = [0, *cuts, len(items)]
+    return [items[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+
+
+def institutions(orgs: int | None, seed: int, year: int) -> Iterator[Institution]:
+    """The seed institution, then synthetic ones until there are exactly `orgs` organisations.
+
+    With `orgs` None: the seed institution alone. The last institution is cut short (in path
+    order, so every kept node keeps its parent) to land exactly on the count.
+    """
+    first = inst.seed_institution(year)
+    if orgs is None:
+        yield first
+        return
+    rng = random.Random(seed)
+    remaining, index = orgs, 1
+    while remaining > 0:
+        institution = first if index == 1 else synthetic_institution(rng, index, year)
+        remaining -= _truncate(institution.committee, remaining)
+        yield institution
+        index += 1
+
+
+def _truncate(org: OrgSpec, budget: int) -> int:
+    """Keep `org` and its first descendants in path order, `budget` nodes at most."""
+    used, kept = 1, []
+    for child in org.children:
+        if used >= budget:
+            break
+        used += _truncate(child, budget - used)
+        kept.append(child)
+    org.children = kept
+    return used
+
+
+# ---- progress ------------------------------------------------------------------------------
+
+
+class Progress:
+    """“人员 1,200,000/3,000,000 (40%) 52s”: one updating line on a terminal, else every 5%."""
+
+    def __init__(self, out, label: str, total: int):
+        self.out, self.label, self.total = out, label, total
+        self.live = out is not None and out.isatty()
+        self.started = time.monotonic()
+        self.next_pct = 5
+        self.last_draw = 0.0
+
+    def update(self, done: int) -> None:
+        if self.out is None or not self.total:
+            return
+        pct = done * 100 // self.total
+        now = time.monotonic()
+        if self.live:
+            if now - self.last_draw >= 0.25 or done >= self.total:
+                self.last_draw = now
+                self.out.write("\r" + self._line(done, pct, now), ending="")
+                self.out.flush()
+        elif pct >= self.next_pct or done >= self.total:
+            self.next_pct = pct // 5 * 5 + 5
+            self.out.write(self._line(done, pct, now))
+
+    def finish(self) -> None:
+        if self.out is not None and self.live and self.total:
+            self.out.write("")
+
+    def _line(self, done: int, pct: int, now: float) -> str:
+        return f"{self.label} {done:,}/{self.total:,} ({pct}%) {now - self.started:.0f}s"
+
+
+# ---- loading -------------------------------------------------------------------------------
+
+BRANCH_TITLES = ("secretary", "deputy_secretary", "organisation", "propaganda", "discipline")
+COMMITTEE_TITLES = (
+    "secretary",
+    "deputy_secretary",
+    "deputy_secretary",
+    "committee",
+    "committee",
+    "committee",
+    "committee",
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """An office to fill from a branch's people; counsellors are staff in student branches."""
+
+    org_id: int
+    title: str
+    starts_on: date
+    counsellor: bool = False
+
+
+@dataclass
+class BranchInfo:
+    id: int
+    category: str
+    weight: float
+    units: list[int]
+    classes: list[str]
+    groups: list[tuple[int, str]]  # (group id, group kind)
+    slots: list[Slot]
+
+
+@dataclass
+class LoadResult:
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    def add(self, label: str, n: int) -> None:
+        self.counts[label] = self.counts.get(label, 0) + n
+
+
+class Loader:
+    """Insert institutions and people in batches; report progress to `out` (a Django OutputWrapper)."""
+
+    def __init__(self, *, seed: int, today: date, out=None, batch_size: int = BATCH_SIZE):
+        self.seed, self.today, self.out, self.batch_size = seed, today, out, batch_size
+        self.year = today.year if today.month >= 9 else today.year - 1  # academic year
+        self.rng = random.Random(seed * 7919 + 1)  # organisation details (terms, weights)
+        self.factory = PeopleFactory(seed, today)
+        self.result = LoadResult()
+        self.branches: list[BranchInfo] = []
+        self.roots = 0
+
+    def run(self, *, orgs: int | None, people: int) -> LoadResult:
+        started = time.monotonic()
+        small = (orgs or 0) + people <= 100_000
+        # A small load is all or nothing; a large one commits batch by batch (bounded journal).
+        with transaction.atomic() if small else nullcontext():
+            self._load_orgs(orgs)
+            self._load_people(people)
+            self._load_leading_groups()
+        self.result.seconds = time.monotonic() - started
+        return self.result
+
+    # organisations
+
+    def _load_orgs(self, orgs: int | None) -> None:
+        progress = Progress(self.out, "党组织", orgs) if orgs else None
+        chunk: list[Institution] = []
+        size = done = 0
+        for institution in institutions(orgs, self.seed, self.year):
+            chunk.append(institution)
+            size += institution.size()
+            if size >= self.batch_size:
+                done += self._insert_institutions(chunk)
+                chunk, size = [], 0
+                if progress:
+                    progress.update(done)
+        if chunk:
+            done += self._insert_institutions(chunk)
+        if progress:
+            progress.update(done)
+            progress.finish()
+
+    @transaction.atomic
+    def _insert_institutions(self, chunk: list[Institution]) -> int:
+        unit_ids = self._insert_units(chunk)
+        nodes: list[tuple[int, OrgSpec, Organisation]] = []  # (institution no, spec, row)
+        for n, institution in enumerate(chunk):
+            self.roots += 1
+            self._flatten(n, institution.committee, None, self.roots, nodes)
+        Organisation.objects.bulk_create([row for _, _, row in nodes], batch_size=self.batch_size)
+        by_spec = {id(spec): row for _, spec, row in nodes}
+        self.result.add("党组织", len(nodes))
+
+        Through = Organisation.covered_units.through
+        links = [
+            Through(organisation_id=row.pk, unit_id=unit_ids[n, key])
+            for n, spec, row in nodes
+            for key in spec.units
+        ]
+        Through.objects.bulk_create(links, batch_size=self.batch_size)
+        self.result.add("覆盖单位", len(links))
+
+        terms = {}
+        for _, spec, row in nodes:
+            if spec.kind != "group":
+                terms[row.pk] = self._term(row)
+        Term.objects.bulk_create(terms.values(), batch_size=self.batch_size)
+        self.result.add("届次", len(terms))
+
+        classes = {}
+        for (n, key), _ in unit_ids.items():
+            if key.startswith("college:") and key.count(":") == 2:
+                classes.setdefault((n, key.rsplit(":", 1)[0]), []).append(key.rsplit(":", 1)[1])
+        for institution_no, institution in enumerate(chunk):
+            self._collect_branches(institution_no, institution, by_spec, unit_ids, classes, terms)
+        _reset_queries()
+        return len(nodes)
+
+    def _insert_units(self, chunk: list[Institution]) -> dict[tuple[int, str], int]:
+        """Units level by level (parents first); returns (institution no, key) → id."""
+        ids: dict[tuple[int, str], int] = {}
+        pending = [(n, spec) for n, institution in enumerate(chunk) for spec in institution.units]
+        while pending:
+            ready = [(n, s) for n, s in pending if s.parent is None or (n, s.parent) in ids]
+            rows = [
+                Unit(
+                    name=s.name,
+                    kind=s.kind,
+                    parent_id=ids[n, s.parent] if s.parent else None,
+                    display_order=s.display_order,
+                )
+                for n, s in ready
+            ]
+            Unit.objects.bulk_create(rows, batch_size=self.batch_size)
+            for (n, s), row in zip(ready, rows, strict=True):
+                ids[n, s.key] = row.pk
+            pending = [(n, s) for n, s in pending if (n, s.key) not in ids]
+            self.result.add("行政单位", len(rows))
+        return ids
+
+    def _flatten(self, n: int, spec: OrgSpec, parent: Organisation | None, step: int, out) -> None:
+        """Append `spec` and its subtree with materialised paths, parents first."""
+        depth = parent.depth + 1 if parent else 1
+        row = Organisation(
+            name=spec.name,
+            short_name=spec.short_name,
+            kind=spec.kind,
+            category=spec.category,
+            code=spec.code,
+            display_order=spec.display_order,
+            founded_on=spec.founded_on,
+            activity_room_area=spec.activity_room_area,
+            note=spec.note,
+            path=Organisation._get_path(parent.path if parent else None, depth, step),
+            depth=depth,
+            numchild=len(spec.children),
+        )
+        out.append((n, spec, row))
+        for i, child in enumerate(spec.children, start=1):
+            self._flatten(n, child, row, i, out)
+
+    def _term(self, org: Organisation) -> Term:
+        """The current committee term: five years for committees and general branches, else three."""
+        years = 3 if org.kind == "branch" else 5
+        starts = self.today - timedelta(days=self.rng.randint(30, years * 365 - 60))
+        starts = max(starts, org.founded_on or starts)
+        number = 1 + (starts.year - org.founded_on.year) // years if org.founded_on else 1
+        return Term(
+            organisation_id=org.pk,
+            number=max(1, number),
+            starts_on=starts,
+            ends_on=add_years(starts, years),
+        )
+
+    def _collect_branches(self, n, institution, by_spec, unit_ids, classes, terms) -> None:
+        """Remember what people generation needs about each branch, and the offices to fill."""
+        committee = by_spec[id(institution.committee)]
+        pending = [
+            Slot(committee.pk, title, terms[committee.pk].starts_on) for title in COMMITTEE_TITLES
+        ]
+        for gb_spec in institution.committee.children:
+            gb = by_spec[id(gb_spec)]
+            pending += [Slot(gb.pk, title, terms[gb.pk].starts_on) for title in BRANCH_TITLES]
+            for b_spec in gb_spec.children:
+                row = by_spec[id(b_spec)]
+                student = b_spec.category == "student"
+                own = [
+                    Slot(row.pk, t, terms[row.pk].starts_on, student and i < 2)
+                    for i, t in enumerate(BRANCH_TITLES)
+                ]
+                # Officers of the general branch and committee come from their first branch.
+                upper = [Slot(s.org_id, s.title, s.starts_on, student) for s in pending]
+                slots = sorted(own + upper, key=lambda s: s.title != "secretary")
+                pending = []
+                college = next((k for k in b_spec.units if k.startswith("college:")), None)
+                self.branches.append(
+                    BranchInfo(
+                        id=row.pk,
+                        category=b_spec.category,
+                        weight=BRANCH_WEIGHT[b_spec.category] * self.rng.uniform(0.6, 1.4),
+                        units=[unit_ids[n, k] for k in b_spec.units],
+                        classes=classes.get((n, college), []) if college else [],
+                        groups=[(by_spec[id(g)].pk, g.group_kind) for g in b_spec.children],
+                        slots=slots,
+                    )
+                )
+            pending = [s for s in pending if s.org_id == committee.pk]
+
+    # people
+
+    def _load_people(self, total: int) -> None:
+        minimums = [len(b.slots) for b in self.branches]
+        counts = allocate(total, [b.weight for b in self.branches], minimums)
+        progress = Progress(self.out, "人员", total)
+        drafts: list[Draft] = []
+        done = 0
+        for branch, count in zip(self.branches, counts, strict=True):
+            for draft in self.branch_people(branch, count):
+                drafts.append(draft)
+                if len(drafts) >= self.batch_size:
+                    done += self._insert_people(drafts)
+                    drafts = []
+                    progress.update(done)
+        if drafts:
+            done += self._insert_people(drafts)
+        progress.update(done)
+        progress.finish()
+
+    def branch_people(self, branch: BranchInfo, count: int) -> Iterator[Draft]:
+        rng, factory = self.rng, self.factory
+        owners = slot_owners(branch.slots, count)
+        statuses, weights = zip(*STATUS_MIX[branch.category], strict=True)
+        cum = _cumulative(weights)
+        category = PERSON_CATEGORY[branch.category]
+        led: set[int] = set()
+        for i in range(count):
+            slots = owners.get(i, [])
+            if slots:
+                kind = "staff" if any(s.counsellor for s in slots) else category
+                draft = factory.person(kind, "full")
+            else:
+                kind = category
+                draft = factory.person(kind, rng.choices(statuses, cum_weights=cum)[0])
+            fields = draft.fields
+            fields["primary_org_id"] = branch.id
+            if branch.units:
+                fields["unit_id"] = branch.units[0] if kind != "staff" else rng.choice(branch.units)
+            if kind == "retiree":
+                fields["unit_id"] = None
+            oldest = False
+            if kind == "student" and branch.classes:
+                age = factory.today.year - fields["birth_date"].year
+                grade = 0 if age >= 21 else 1 if age == 20 else 2  # classes run oldest grade first
+                per_grade = max(1, len(branch.classes) // 3)
+                index = min(len(branch.classes) - 1, grade * per_grade + rng.randrange(per_grade))
+                fields["class_name"] = branch.classes[index]
+                oldest = grade == 0
+            since = fields["status_since"]
+            draft.positions = [(s.org_id, s.title, max(s.starts_on, since)) for s in slots]
+            group = self._group_for(branch, kind, fields["party_status"], oldest)
+            if group is not None:
+                fields["group_id"] = group
+                if group not in led:  # the first member placed in a group leads it
+                    led.add(group)
+                    start = max(since, branch.slots[0].starts_on) if branch.slots else since
+                    draft.positions.append((group, "group_leader", start))
+            yield draft
+
+    def _group_for(self, branch: BranchInfo, kind: str, status: str, oldest: bool) -> int | None:
+        """Interns in their final year, a few seconded teachers, every retiree (seed 004 §四(一)3)."""
+        if status not in ("probationary", "full") or not branch.groups:
+            return None
+        rng = self.rng
+        wanted = {
+            "student": inst.INTERNSHIP if oldest and rng.random() < 0.85 else None,
+            "staff": inst.SECONDMENT if rng.random() < 0.08 else None,
+            "retiree": inst.RESIDENCE,
+        }[kind]
+        choices = [gid for gid, group_kind in branch.groups if group_kind == wanted]
+        return rng.choice(choices) if choices else None
+
+    @transaction.atomic
+    def _insert_people(self, drafts: list[Draft]) -> int:
+        people = [Person(**d.fields) for d in drafts]
+        Person.objects.bulk_create(people, batch_size=self.batch_size)
+        now = timezone.now()
+        changes = [
+            StatusChange(
+                person_id=p.pk,
+                from_status=a,
+                to_status=b,
+                effective_on=on,
+                note=STEP_NOTES[b],
+                recorded_at=now,
+            )
+            for p, d in zip(people, drafts, strict=True)
+            for a, b, on in d.history
+        ]
+        StatusChange.objects.bulk_create(changes, batch_size=self.batch_size)
+        positions = [
+            Position(person_id=p.pk, organisation_id=org, title=title, starts_on=on)
+            for p, d in zip(people, drafts, strict=True)
+            for org, title, on in d.positions
+        ]
+        Position.objects.bulk_create(positions, batch_size=self.batch_size)
+        self.result.add("人员", len(people))
+        self.result.add("政治面貌变更", len(changes))
+        self.result.add("职务", len(positions))
+        _reset_queries()  # DEBUG keeps every query otherwise
+        return len(people)
+
+    # leading groups
+
+    def _load_leading_groups(self) -> None:
+        """A “168” leading group per committee (seed 000 §三): office in the organisation department."""
+        current = (
+            Position.objects.current(self.today)
+            .filter(
+                organisation__kind__in=("committee", "general_branch"),
+                title__in=("secretary", "deputy_secretary", "committee"),
+            )
+            .order_by("organisation__path", "id")
+            .values_list("organisation__path", "organisation__kind", "title", "person_id")
+        )
+        plans: dict[str, list[tuple[str, int]]] = {}
+        for path, kind, title, person_id in current.iterator(chunk_size=self.batch_size):
+            if kind == "general_branch" and title != "secretary":
+                continue
+            role = {"secretary": "leader", "deputy_secretary": "deputy"}.get(title, "member")
+            if kind == "general_branch":
+                role = "member"
+            plans.setdefault(path[: Organisation.steplen], []).append((role, person_id))
+        committees = dict(Organisation.objects.filter(depth=1).values_list("path", "pk").iterator())
+        rank = {"leader": 0, "deputy": 1, "member": 2}
+        groups, members = [], []
+        for path, plan in plans.items():
+            groups.append(
+                LeadingGroup(
+                    organisation_id=committees[path],
+                    name=inst.LEADING_GROUP_NAME,
+                    office=inst.LEADING_GROUP_OFFICE,
+                    duties=inst.LEADING_GROUP_DUTIES,
+                )
+            )
+            ranked = sorted(plan, key=lambda x: rank[x[0]])
+            # The office head is a member serving concurrently (办公室主任（兼）).
+            head = next((p for r, p in ranked if r == "member"), None)
+            members.append(ranked + ([("office_head", head)] if head else []))
+        LeadingGroup.objects.bulk_create(groups, batch_size=self.batch_size)
+        rows = [
+            LeadingGroupMember(group_id=group.pk, role=role, person_id=person, display_order=i)
+            for group, plan in zip(groups, members, strict=True)
+            for i, (role, person) in enumerate(plan, start=1)
+        ]
+        LeadingGroupMember.objects.bulk_create(rows, batch_size=self.batch_size)
+        self.result.add("领导小组", len(groups) + len(rows))
+
+
+def allocate(total: int, weights: list[float], minimums: list[int]) -> list[int]:
+    """Split `total` by weight, exactly, giving each share its minimum first when possible."""
+    if not weights:
+        return []
+    if sum(minimums) <= total:
+        base = list(minimums)
+    else:
+        base = [1 if total >= len(weights) else 0] * len(weights)
+    rest = total - sum(base)
+    weight_sum = sum(weights)
+    shares = [rest * w / weight_sum for w in weights]
+    counts = [int(s) for s in shares]
+    by_fraction = sorted(range(len(weights)), key=lambda i: counts[i] - shares[i])
+    for i in by_fraction[: rest - sum(counts)]:
+        counts[i] += 1
+    return [b + c for b, c in zip(base, counts, strict=True)]
+
+
+def slot_owners(slots: list[Slot], count: int) -> dict[int, list[Slot]]:
+    """Person index → offices. Secretaries come first; with too few people the first doubles up."""
+    owners: dict[int, list[Slot]] = {}
+    if count == 0:
+        return owners
+    for i, slot in enumerate(slots):
+        if i < count:
+            owners.setdefault(i, []).append(slot)
+        elif slot.title == "secretary":
+            owners[0].append(slot)
+    return owners
+
+
+# ---- reset and logins ----------------------------------------------------------------------
+
+
+def has_data() -> bool:
+    return Organisation.objects.exists() or Person.objects.exists() or Unit.objects.exists()
+
+
+def reset_data(batch_size: int = BATCH_SIZE) -> None:
+    """Delete every organisation, person and unit, in batches (related rows go with them)."""
+    LeadingGroup.objects.all().delete()
+    _delete_in_batches(Person.objects.all(), batch_size)
+    # A plain delete: the whole tree goes, so treebeard's per-parent bookkeeping is not needed.
+    _delete_in_batches(Organisation.objects.all(), batch_size, plain=True)
+    while Unit.objects.exists():  # leaves first: a unit protects its children
+        _delete_in_batches(Unit.objects.filter(children__isnull=True), batch_size)
+
+
+def _delete_in_batches(queryset, batch_size: int, plain: bool = False) -> None:
+    model = queryset.model
+    while ids := list(queryset.values_list("pk", flat=True)[:batch_size]):
+        batch = model.objects.filter(pk__in=ids)
+        with transaction.atomic():
+            if plain:
+                models.QuerySet.delete(batch)
+            else:
+                batch.delete()
+        _reset_queries()
+
+
+def create_demo_logins(
+    logins: tuple[DemoLogin, ...] = DEMO_LOGINS,
+) -> list[tuple[DemoLogin, object]]:
+    """One login per role (password DEMO_PASSWORD), linked to the matching person."""
+    from dangjian.core.models import User
+
+    created = []
+    for login in logins:
+        user = User.objects.filter(username=login.username).first() or User(username=login.username)
+        user.is_superuser = user.is_staff = login.how == "admin"
+        user.is_org_officer = login.how == "org_officer"
+        user.is_active = True
+        user.person = _login_person(login)
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        created.append((login, user))
+    return created
+
+
+def _login_person(login: DemoLogin) -> Person | None:
+    if login.how == "admin":
+        return None
+    org = Organisation.objects.filter(name=login.org).order_by("path").first()
+    if org is None:
+        fallback = Organisation.objects.filter(kind=login.fallback_kind)
+        if login.fallback_category:
+            fallback = fallback.filter(category=login.fallback_category)
+        org = fallback.order_by("path").first()
+    if org is None:
+        return None
+    if login.how == "secretary":
+        position = Position.objects.current().filter(organisation=org, title="secretary").first()
+        return position.person if position else None
+    people = Person.objects.filter(primary_org=org, user__isnull=True, party_status="full")
+    if login.how == "member":
+        people = people.filter(category="student")
+    # A plain member or officer of the organisation department, not a branch officer.
+    plain = people.filter(positions__isnull=True).order_by("id")
+    return (
+        plain.filter(unit__name="组织部").first()
+        or plain.first()
+        or people.first()
+        or Person.objects.filter(primary_org=org).first()
+    )
