@@ -144,7 +144,7 @@ def test_person_list_query_count_is_constant(world, as_user):
         return len(ctx)
 
     few = count()
-    for i in range(30):
+    for _i in range(30):
         make_person(world.branch_a, group=world.group_a)
     assert count() == few
 
@@ -156,7 +156,7 @@ def test_org_detail_query_count_is_constant(world, as_user):
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     few = len(ctx)
-    for i in range(20):
+    for _i in range(20):
         make_person(world.branch_a, group=world.group_a)
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)

@@ -12,6 +12,14 @@ def login_locked(
 
 
 def field_changes(before: dict, after: dict) -> dict[str, list]:
-    """The fields whose value differs, as {field: [before, after]}."""
+    """The fields whose value differs, as {field: [before, after]}; blank equals missing."""
+
+    def norm(value):
+        return None if value == "" else value
+
     keys = list(dict.fromkeys([*before, *after]))
-    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+    return {
+        k: [norm(before.get(k)), norm(after.get(k))]
+        for k in keys
+        if norm(before.get(k)) != norm(after.get(k))
+    }

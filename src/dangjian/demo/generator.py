@@ -8,8 +8,8 @@ bulk-inserted too; `Organisation.objects.find_problems()` checks the result in t
 
 import random
 import time
-from contextlib import nullcontext
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -68,31 +68,12 @@ ETHNICITIES = (
 )
 # Districts of Chongqing (5001xx): the region part of the synthetic ID numbers.
 REGION_CODES = tuple(f"5001{n:02d}" for n in (*range(1, 21), *range(51, 57)))
-PHONE_PREFIXES = (
-    *(f"13{d}" for d in range(10)),
-    "150",
-    "151",
-    "152",
-    "155",
-    "157",
-    "158",
-    "159",
-    "166",
-    "173",
-    "176",
-    "177",
-    "180",
-    "181",
-    "182",
-    "183",
-    "186",
-    "187",
-    "188",
-    "189",
-    "191",
-    "198",
-    "199",
+# Mobile prefixes of the three carriers.
+_PHONE_PREFIX_TEXT = (
+    "130 131 132 133 134 135 136 137 138 139 150 151 152 155 157 158 159 166 173 176 177 180 181 "
+    "182 183 186 187 188 189 191 198 199"
 )
+PHONE_PREFIXES = tuple(_PHONE_PREFIX_TEXT.split())
 
 # Party-status mix by branch category (DOMAIN §2: staff branches mostly full members, student
 # branches mostly the development pipeline, retiree branches all full members).
@@ -327,11 +308,12 @@ COLLEGE_POOL = tuple((name, majors) for name, _, majors in inst.COLLEGES) + (
     ("电气工程学院", ("供用电技术", "发电厂及电力系统")),
     ("建筑装饰学院", ("建筑装饰工程技术", "室内艺术设计")),
 )
-PLACES = (
+_PLACE_TEXT = (
     "万州 涪陵 渝中 大渡口 江北 沙坪坝 九龙坡 南岸 北碚 綦江 大足 渝北 巴南 黔江 长寿 江津 合川 "
     "永川 南川 璧山 铜梁 潼南 荣昌 开州 梁平 武隆 城口 丰都 垫江 忠县 云阳 奉节 巫山 巫溪 石柱 "
     "秀山 酉阳 彭水"
-).split()
+)
+PLACES = tuple(_PLACE_TEXT.split())
 SCHOOL_TYPES = (
     "职业技术学院",
     "工程职业学院",
@@ -554,7 +536,7 @@ class LoadResult:
 
 
 class Loader:
-    """Insert institutions and people in batches; report progress to `out` (a Django OutputWrapper)."""
+    """Insert institutions and people in batches, reporting progress to `out` (OutputWrapper)."""
 
     def __init__(self, *, seed: int, today: date, out=None, batch_size: int = BATCH_SIZE):
         self.seed, self.today, self.out, self.batch_size = seed, today, out, batch_size
@@ -676,7 +658,7 @@ class Loader:
             self._flatten(n, child, row, i, out)
 
     def _term(self, org: Organisation) -> Term:
-        """The current committee term: five years for committees and general branches, else three."""
+        """The current committee term: three years for a branch, five for the levels above."""
         years = 3 if org.kind == "branch" else 5
         starts = self.today - timedelta(days=self.rng.randint(30, years * 365 - 60))
         starts = max(starts, org.founded_on or starts)
@@ -783,7 +765,7 @@ class Loader:
             yield draft
 
     def _group_for(self, branch: BranchInfo, kind: str, status: str, oldest: bool) -> int | None:
-        """Interns in their final year, a few seconded teachers, every retiree (seed 004 §四(一)3)."""
+        """Final-year interns, a few seconded teachers, every retiree (seed 004 §四(一)3)."""
         if status not in ("probationary", "full") or not branch.groups:
             return None
         rng = self.rng
@@ -828,7 +810,7 @@ class Loader:
     # leading groups
 
     def _load_leading_groups(self) -> None:
-        """A “168” leading group per committee (seed 000 §三): office in the organisation department."""
+        """A “168” leading group per committee, its office in the organisation department."""
         current = (
             Position.objects.current(self.today)
             .filter(

@@ -160,13 +160,8 @@ def college_units(
 
 
 def internship_groups(start: int, count: int) -> list[tuple[str, str]]:
-    return [
-        (
-            f"顶岗实习第{ORDINALS[i]}党小组（{INTERNSHIP_SITES[(start + i) % len(INTERNSHIP_SITES)]}）",
-            INTERNSHIP,
-        )
-        for i in range(count)
-    ]
+    sites = [INTERNSHIP_SITES[(start + i) % len(INTERNSHIP_SITES)] for i in range(count)]
+    return [(f"顶岗实习第{ORDINALS[i]}党小组（{s}）", INTERNSHIP) for i, s in enumerate(sites)]
 
 
 def secondment_group(index: int) -> tuple[str, str]:

@@ -8,11 +8,11 @@ dangjian.org.services, whose ValidationErrors the core exception handler turns i
 
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, parsers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
@@ -49,6 +49,16 @@ class OfficersWrite(BasePermission):
         return request.method in SAFE_METHODS or scope_for(request.user).is_officer
 
 
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser with a Chinese error (DRF's own message is not translated)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except ParseError as exc:
+            raise ParseError("请求内容不是合法的 JSON") from exc
+
+
 class PathCursorPagination(CursorPagination):
     ordering = "path"
 
@@ -58,9 +68,18 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     model: type = None
     permission_classes = [IsAuthenticated, OfficersWrite]
+    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
+
+    def get_object(self):
+        # Out-of-scope rows do not exist for the user: the same 404 as an unknown id,
+        # with DRF's translated message instead of Django's English one.
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound() from None
 
     def get_editable_object(self):
         obj = self.get_object()  # 404 when not visible
@@ -88,7 +107,9 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def respond(self, obj, status_code=status.HTTP_200_OK):
         # Read the row again through the list queryset (relations, annotations).
-        obj = get_object_or_404(self.get_queryset(), pk=obj.pk)
+        obj = self.get_queryset().filter(pk=obj.pk).first()
+        if obj is None:
+            raise NotFound()
         return Response(self.get_serializer(obj).data, status=status_code)
 
 

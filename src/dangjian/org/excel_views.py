@@ -1,9 +1,106 @@
-# Being written: XLSX import and export of people (see org/excel.py).
-from django.http import HttpResponse
+"""People import (template, upload, progress) and export as XLSX. Logic lives in org.excel."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_POST
+
+from dangjian.core.scoping import scope_for
+from dangjian.org import excel, selectors
+from dangjian.org.models import ImportJob
+from dangjian.org.views import officer_required
+
+STEP_ROWS = 1000  # rows validated per progress step
 
 
-def _todo(request, *args, **kwargs):
-    return HttpResponse("开发中", status=501)
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Excel文件",
+        help_text="请使用导入模板填写，保存为.xlsx格式。",
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
 
 
-person_export = person_import = import_template = import_job = import_step = _todo
+def _xlsx_response(response, filename: str):
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+def _own_job(request, pk) -> ImportJob:
+    """A job is visible only to the user who uploaded it."""
+    return get_object_or_404(ImportJob.objects.filter(created_by=request.user), pk=pk)
+
+
+@officer_required
+@require_GET
+def import_template(request):
+    content = excel.build_template(request.user)
+    return _xlsx_response(
+        HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE), "人员导入模板.xlsx"
+    )
+
+
+@officer_required
+def person_import(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = excel.import_job_create(
+                user=request.user, uploaded_file=form.cleaned_data["file"]
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc.messages)
+        else:
+            return redirect("org:import_job", job.pk)
+    recent = ImportJob.objects.filter(created_by=request.user).only(
+        "original_name", "created_at", "state", "total_rows", "imported_rows"
+    )[:10]
+    return render(
+        request,
+        "org/person_import.html",
+        {
+            "form": form,
+            "recent": recent,
+            "columns": excel.COLUMNS,
+            "max_rows": excel.MAX_ROWS,
+        },
+    )
+
+
+def _progress_context(job: ImportJob) -> dict:
+    return {
+        "job": job,
+        "running": job.state in (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING),
+        "error_count": excel.error_count(job.errors),
+    }
+
+
+@officer_required
+@require_GET
+def import_job(request, pk):
+    job = _own_job(request, pk)
+    return render(request, "org/import_job.html", _progress_context(job))
+
+
+@officer_required
+@require_POST
+def import_step(request, pk):
+    job = _own_job(request, pk)
+    job = excel.import_job_step(job=job, chunk=STEP_ROWS)
+    return render(request, "org/_import_progress.html", _progress_context(job))
+
+
+@officer_required
+@require_GET
+def person_export(request):
+    people, _org = selectors.people_for_list(request.user, request.GET)
+    content = excel.export_people(
+        people.order_by("name", "id"), full_identity=scope_for(request.user).everything
+    )
+    filename = f"人员名册-{timezone.localdate():%Y%m%d}.xlsx"
+    return _xlsx_response(
+        StreamingHttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE), filename
+    )

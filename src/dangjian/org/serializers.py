@@ -25,8 +25,6 @@ class EditablePrimaryKeyField(serializers.PrimaryKeyRelatedField):
     """An id of a row in `model.objects.editable_by(request.user)`; any other id is a 400."""
 
     default_error_messages = {
-        "required": "该字段为必填项",
-        "null": "该字段不能为空",
         "does_not_exist": OUT_OF_SCOPE,
         "incorrect_type": "应为整数编号",
     }

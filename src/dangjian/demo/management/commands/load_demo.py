@@ -1,0 +1,71 @@
+"""Load the demo institution (seed 004) with synthetic people, or a scaled synthetic tree."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import ProtectedError
+from django.utils import timezone
+
+from dangjian.demo import generator
+from dangjian.demo.institution import login_table
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：重庆工业职业技术学院（12个党总支、39个党支部）及5,000人，或按规模生成。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--orgs", type=int, help="党组织总数（规模模式，如 100000）；不填则载入演示学校"
+        )
+        parser.add_argument(
+            "--people", type=int, help="人员总数（默认：演示学校5,000人，规模模式每个组织30人）"
+        )
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="随机种子（相同种子生成相同数据）"
+        )
+        parser.add_argument(
+            "--reset", action="store_true", help="先删除现有的全部党组织、人员和行政单位数据"
+        )
+
+    def handle(self, *args, orgs=None, people=None, seed=2026, reset=False, **options):
+        if orgs is not None and orgs < 3:
+            raise CommandError("--orgs 至少为3（党委、党总支、党支部各一个）。")
+        if people is None:
+            people = orgs * 30 if orgs else generator.DEFAULT_PEOPLE
+        if people < 0:
+            raise CommandError("--people 不能为负数。")
+
+        if generator.has_data():
+            if not reset:
+                raise CommandError(
+                    "数据库中已有党组织、人员或行政单位数据，未载入演示数据。"
+                    "如确需清空后重新载入，请加 --reset 参数（将删除全部党组织和人员数据）。"
+                )
+            self.stdout.write("正在删除现有的党组织、人员和行政单位数据……")
+            try:
+                generator.reset_data()
+            except ProtectedError as exc:
+                raise CommandError(
+                    f"无法删除现有数据：仍有其他业务数据引用这些人员或党组织（{exc.args[0]}）。"
+                ) from exc
+
+        if orgs:
+            self.stdout.write(
+                f"按规模生成：党组织 {orgs:,} 个，人员 {people:,} 名，随机种子 {seed}。"
+            )
+        else:
+            self.stdout.write(
+                f"载入演示学校：重庆工业职业技术学院，人员 {people:,} 名，随机种子 {seed}。"
+            )
+        loader = generator.Loader(seed=seed, today=timezone.localdate(), out=self.stdout)
+        result = loader.run(orgs=orgs, people=people)
+        generator.create_demo_logins()
+
+        for label, count in result.counts.items():
+            self.stdout.write(f"  {label}：{count:,} 行")
+        rate = result.rows / result.seconds if result.seconds else 0
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"完成：共写入 {result.rows:,} 行，"
+                f"用时 {result.seconds:.1f} 秒，每秒 {rate:,.0f} 行。"
+            )
+        )
+        self.stdout.write("\n演示账号：\n" + login_table())

@@ -1,0 +1,751 @@
+"""People import and export as XLSX (openpyxl). Logic only: no views.
+
+Import: the upload is read once, streamed (openpyxl read-only), into a JSON-lines row file
+that the job keeps; the job then validates that file chunk by chunk (the progress bar) and,
+only when every row is valid, writes all people in one transaction. openpyxl cannot resume
+half-way through a sheet, so re-reading the workbook for every chunk would cost the whole
+parse each time; the row file makes a chunk cost only its own rows.
+
+Export: a write-only workbook written to a temporary file, then streamed out in pieces.
+"""
+
+import itertools
+import json
+import logging
+import os
+import re
+import tempfile
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from dangjian.core import audit
+from dangjian.core.models import AuditEvent
+from dangjian.core.rules import field_changes
+from dangjian.org import rules
+from dangjian.org.models import (
+    Gender,
+    ImportJob,
+    Organisation,
+    OrgKind,
+    PartyStatus,
+    Person,
+    PersonCategory,
+    Unit,
+)
+from dangjian.org.services import PERSON_FIELDS
+
+logger = logging.getLogger(__name__)
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DATA_SHEET = "人员信息"
+HELP_SHEET = "填写说明"
+ORG_SHEET = "组织编码"
+EXAMPLE_PREFIX = "示例："  # rows whose name starts with this are the template's example
+MAX_ROWS = 50_000
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_STORED_ERRORS = 1000
+BATCH_SIZE = 1000
+# A person's primary organisation is a branch (or a general branch / committee directly).
+PRIMARY_ORG_KINDS = (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH, OrgKind.COMMITTEE)
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    field: str
+    required: bool = False
+    rule: str = ""
+    width: int = 12
+    max_length: int | None = None
+    choices: tuple = ()  # (value, label) pairs; the cell holds the label
+    text: bool = False  # formatted as text in the template (long digit strings)
+
+    @property
+    def header(self) -> str:
+        return f"{self.label}*" if self.required else self.label
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for _value, label in self.choices]
+
+
+COLUMNS = (
+    Column("姓名", "name", True, "必填，不超过50个字。", 10, max_length=50),
+    Column("性别", "gender", True, "必填，填“男”或“女”。", 6, choices=tuple(Gender.choices)),
+    Column("民族", "ethnicity", False, "选填，不填时默认为“汉族”。", 8, max_length=20),
+    Column(
+        "出生日期",
+        "birth_date",
+        False,
+        "格式为YYYY-MM-DD（如1990-01-31），也可用YYYY/MM/DD或Excel日期；"
+        "填写了身份证号时可不填（自动取身份证号中的出生日期），未填身份证号时必填。",
+        12,
+    ),
+    Column(
+        "身份证号",
+        "id_number",
+        False,
+        "18位居民身份证号码，末位可为X，系统自动核对校验位；请以文本格式填写；"
+        "同一身份证号在文件中和系统中都不能重复。",
+        21,
+        text=True,
+    ),
+    Column("手机号", "phone", False, "选填，11位数字，以1开头。", 13, text=True),
+    Column(
+        "人员类别",
+        "category",
+        True,
+        "必填，填“教职工”“学生”或“离退休”。",
+        9,
+        choices=tuple(PersonCategory.choices),
+    ),
+    Column("所在单位", "unit", False, "选填，填写系统中已有的行政单位名称。", 16),
+    Column("班级", "class_name", False, "选填（学生填写），不超过60个字。", 12, max_length=60),
+    Column(
+        "政治面貌",
+        "party_status",
+        True,
+        "必填，填" + "、".join(f"“{label}”" for _v, label in PartyStatus.choices) + "之一。",
+        12,
+        choices=tuple(PartyStatus.choices),
+    ),
+    Column("入党日期", "joined_on", False, "预备党员、正式党员填写，格式同出生日期。", 12),
+    Column(
+        "所在党支部编码",
+        "primary_org",
+        True,
+        "必填，填写“组织编码”表中党支部（或直属党总支、党委）的编码，须在您的管理范围内。",
+        14,
+        text=True,
+    ),
+    Column(
+        "所在党小组编码",
+        "group",
+        False,
+        "选填，填写所在党支部下属党小组的编码。",
+        14,
+        text=True,
+    ),
+    Column("备注", "note", False, "选填。", 20),
+)
+COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
+FIELDS = [c.field for c in COLUMNS]
+
+EXAMPLE_ROW = (
+    f"{EXAMPLE_PREFIX}张三",
+    "男",
+    "汉族",
+    "1990-01-31",
+    "",
+    "13800138000",
+    "教职工",
+    "",
+    "",
+    "正式党员",
+    "2015-07-01",
+    "（党支部编码）",
+    "",
+    "本行为示例，导入时自动跳过，可删除",
+)
+
+NOT_XLSX = "无法读取该文件：请上传用Excel（或WPS）保存的.xlsx文件，不支持.xls、.csv等格式。"
+ORG_UNKNOWN = "所在党支部编码不存在或不在您的管理范围内"
+GROUP_UNKNOWN = "所在党小组编码不存在或不在您的管理范围内"
+DATE_PATTERN = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+
+
+# --- Template --------------------------------------------------------------------------------
+
+HEADER_FILL = PatternFill("solid", fgColor="B4141B")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+EXAMPLE_FONT = Font(italic=True, color="808080")
+
+
+def build_template(user) -> bytes:
+    """The import template: data sheet, filling rules, and the organisations in the user's scope."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    ws.append([c.header for c in COLUMNS])
+    ws.append(list(EXAMPLE_ROW))
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        header = ws.cell(row=1, column=index)
+        header.fill = HEADER_FILL
+        header.font = HEADER_FONT
+        header.alignment = Alignment(horizontal="center", vertical="center")
+        ws.cell(row=2, column=index).font = EXAMPLE_FONT
+        ws.column_dimensions[letter].width = column.width + 2
+        if column.text:
+            ws.column_dimensions[letter].number_format = "@"
+            ws.cell(row=2, column=index).number_format = "@"
+        if column.choices:
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.labels) + '"',
+                allow_blank=not column.required,
+                showErrorMessage=True,
+                errorTitle="填写有误",
+                error=f"{column.label}应为：" + "、".join(column.labels),
+            )
+            validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
+            ws.add_data_validation(validation)
+    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = 22
+
+    help_ws = wb.create_sheet(HELP_SHEET)
+    help_ws.append(["列名", "是否必填", "填写要求"])
+    for column in COLUMNS:
+        help_ws.append([column.label, "必填" if column.required else "选填", column.rule])
+    help_ws.append([])
+    for line in (
+        "1. 每行填写一人；第1行为表头，请勿修改、删除或调换表头。",
+        "2. 第2行为示例（姓名以“示例：”开头），导入时自动跳过，可删除。",
+        f"3. 系统先逐行校验全部数据；只要有一处错误，本次不导入任何数据，"
+        f"并按行号和列名列出全部问题。单次最多导入{MAX_ROWS}行。",
+        "4. 身份证号、手机号和组织编码请以文本格式填写，避免Excel把长数字变成科学计数法。",
+        f"5. 可填写的组织编码见“{ORG_SHEET}”表（仅列出您有权导入的党组织）。",
+    ):
+        help_ws.append([line])
+    for cell in help_ws[1]:
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+    help_ws.column_dimensions["A"].width = 16
+    help_ws.column_dimensions["B"].width = 10
+    help_ws.column_dimensions["C"].width = 90
+
+    org_ws = wb.create_sheet(ORG_SHEET)
+    org_ws.append(["编码", "名称", "类型", "上级组织"])
+    orgs = list(
+        Organisation.objects.editable_by(user).active().only("path", "code", "name", "kind")
+    )
+    names = {o.path: o.name for o in orgs}
+    steplen = Organisation.steplen
+    for org in orgs:
+        parent = names.get(org.path[:-steplen], "")
+        org_ws.append([org.code, org.name, org.get_kind_display(), parent])
+    for cell in org_ws[1]:
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+    for letter, width in zip("ABCD", (14, 30, 10, 30), strict=True):
+        org_ws.column_dimensions[letter].width = width
+    org_ws.freeze_panes = "A2"
+
+    with tempfile.TemporaryFile() as tmp:
+        wb.save(tmp)
+        tmp.seek(0)
+        return tmp.read()
+
+
+# --- Reading the upload ----------------------------------------------------------------------
+
+
+def _normalise_header(value) -> str:
+    return str(value or "").strip().rstrip("*＊").strip()
+
+
+def _header_positions(header: Sequence) -> list[int]:
+    """The sheet position of each template column, by header name (extra columns ignored)."""
+    found: dict[str, int] = {}
+    for index, value in enumerate(header):
+        found.setdefault(_normalise_header(value), index)
+    missing = [c.label for c in COLUMNS if c.label not in found]
+    if missing:
+        raise ValidationError(
+            f"表头缺少以下列：{'、'.join(missing)}。请下载最新的导入模板，不要修改第1行表头。"
+        )
+    return [found[c.label] for c in COLUMNS]
+
+
+def _json_cell(value):
+    """A cell as a JSON value: dates become ISO text; numbers stay numbers (see _text)."""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _is_blank(values: Sequence) -> bool:
+    return all(v is None or v == "" for v in values)
+
+
+def _convert(source, out) -> int:
+    """Stream the data sheet of `source` into `out` as JSON lines [row, v1, ... v14].
+
+    Blank rows and the template's example row are skipped; returns the number of rows.
+    """
+    try:
+        wb = load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # zip, XML or openpyxl errors: all mean "not a usable xlsx"
+        logger.info("unreadable import file: %r", exc)
+        raise ValidationError(NOT_XLSX) from exc
+    try:
+        ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        positions = _header_positions(next(rows, None) or ())
+        count = 0
+        for number, row in enumerate(rows, start=2):
+            values = [_json_cell(row[i]) if i < len(row) else None for i in positions]
+            if _is_blank(values) or str(values[0] or "").startswith(EXAMPLE_PREFIX):
+                continue
+            count += 1
+            if count > MAX_ROWS:
+                raise ValidationError(f"单次最多导入{MAX_ROWS}行，请分成几个文件上传。")
+            out.write(json.dumps([number, *values], ensure_ascii=False).encode() + b"\n")
+        return count
+    except ValidationError:
+        raise
+    except Exception as exc:
+        logger.info("unreadable import sheet: %r", exc)
+        raise ValidationError(NOT_XLSX) from exc
+    finally:
+        wb.close()
+
+
+def import_job_create(*, user, uploaded_file) -> ImportJob:
+    """Check and read an uploaded workbook into a new job (nothing is imported yet).
+
+    Raises ValidationError (Chinese) for a non-xlsx or unreadable file, a header without the
+    template's columns, an empty sheet or too many rows.
+    """
+    name = os.path.basename(uploaded_file.name or "")
+    if not name.lower().endswith(".xlsx"):
+        raise ValidationError("请上传.xlsx格式的Excel文件（可先下载导入模板填写）。")
+    if uploaded_file.size is not None and uploaded_file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(f"文件超过{MAX_UPLOAD_BYTES // 1024 // 1024}MB，请分成几个文件上传。")
+    with tempfile.TemporaryFile() as rows_file:
+        total = _convert(uploaded_file, rows_file)
+        if not total:
+            raise ValidationError("文件中没有人员数据：第1行为表头，从第2行起每行填写一人。")
+        rows_file.seek(0)
+        job = ImportJob(created_by=user, original_name=name[:200], total_rows=total)
+        job.file.save(f"{uuid.uuid4().hex}.jsonl", File(rows_file, name="rows.jsonl"), save=False)
+        job.save()
+    return job
+
+
+def _job_rows(job: ImportJob, start: int = 0, stop: int | None = None) -> Iterator[tuple]:
+    """(row number, [values in COLUMNS order]) for rows start..stop of the job's row file."""
+    with job.file.storage.open(job.file.name, "rb") as f:
+        for line in itertools.islice(f, start, stop):
+            number, *values = json.loads(line)
+            yield number, values
+
+
+# --- Validating one row ----------------------------------------------------------------------
+
+AMBIGUOUS = object()
+
+
+@dataclass
+class ImportContext:
+    """What a row is checked against: the importer's organisations, the units, today."""
+
+    orgs: dict[str, Organisation]
+    units: dict[str, object]  # name → Unit, or AMBIGUOUS when several units share the name
+    today: date = field(default_factory=timezone.localdate)
+
+    @classmethod
+    def for_user(cls, user) -> "ImportContext":
+        orgs = {o.code: o for o in Organisation.objects.editable_by(user)}
+        units: dict[str, object] = {}
+        for unit in Unit.objects.filter(dissolved_on__isnull=True):
+            units[unit.name] = AMBIGUOUS if unit.name in units else unit
+        return cls(orgs=orgs, units=units)
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _parse_date(text: str) -> tuple[date | None, str | None]:
+    match = DATE_PATTERN.match(text)
+    if not match:
+        return None, "日期格式应为YYYY-MM-DD，如1990-01-31"
+    try:
+        return date(*(int(part) for part in match.groups())), None
+    except ValueError:
+        return None, f"“{text}”不是有效的日期"
+
+
+def clean_row(number: int, raw: Sequence, ctx: ImportContext) -> tuple[dict, list[dict]]:
+    """Check one row. Returns (Person field values, errors); use the values only without errors.
+
+    Each error is {"row": sheet row number, "column": column label, "message": Chinese text}.
+    """
+    errors: list[dict] = []
+
+    def error(field_name: str, message: str) -> None:
+        label = COLUMN_BY_FIELD[field_name].label
+        errors.append({"row": number, "column": label, "message": message})
+
+    values = dict(zip(FIELDS, raw, strict=True))
+    text = {name: _text(value) for name, value in values.items()}
+    out: dict = {}
+
+    for column in COLUMNS:
+        value = text[column.field]
+        if column.required and not value:
+            error(column.field, "必填项，不能为空")
+        elif column.max_length and len(value) > column.max_length:
+            error(column.field, f"不能超过{column.max_length}个字")
+        elif column.choices and value:
+            lookup = {label: key for key, label in column.choices}
+            if value in lookup:
+                out[column.field] = lookup[value]
+            else:
+                error(column.field, "应为以下之一：" + "、".join(column.labels))
+
+    out["name"] = text["name"]
+    out["ethnicity"] = text["ethnicity"] or "汉族"
+    out["class_name"] = text["class_name"]
+    out["note"] = text["note"]
+
+    # ID number, then the birth date that must agree with it.
+    id_number = text["id_number"].upper()
+    id_ok = False
+    if isinstance(values["id_number"], float):
+        error("id_number", "请以文本格式填写身份证号（Excel会把长数字的末几位变成0）")
+    elif id_number:
+        message = rules.id_number_error(id_number)
+        if message:
+            error("id_number", message)
+        else:
+            id_ok = True
+    out["id_number"] = id_number if id_ok else None
+
+    dates = {}
+    for name in ("birth_date", "joined_on"):
+        dates[name] = None
+        if text[name]:
+            parsed, message = _parse_date(text[name])
+            if message:
+                error(name, message)
+            elif parsed > ctx.today:
+                error(name, "不能晚于今天")
+            else:
+                dates[name] = parsed
+    birth = dates["birth_date"]
+    if id_ok:
+        id_birth = rules.id_birth_date(id_number)
+        if birth and birth != id_birth:
+            error("birth_date", f"与身份证号中的出生日期（{id_birth:%Y-%m-%d}）不一致")
+        birth = birth or id_birth
+    elif not text["birth_date"] and not id_number:
+        error("birth_date", "未填写身份证号时，出生日期为必填项")
+    out["birth_date"] = birth
+    out["joined_on"] = dates["joined_on"]
+    if out.get("party_status") == PartyStatus.PROBATIONARY and dates["joined_on"]:
+        out["status_since"] = out["probation_starts_on"] = dates["joined_on"]
+        out["probation_ends_on"] = rules.probation_end(dates["joined_on"])
+
+    out["phone"] = text["phone"]
+    message = rules.phone_error(text["phone"])
+    if message:
+        error("phone", message)
+
+    out["unit"] = None
+    if text["unit"]:
+        unit = ctx.units.get(text["unit"])
+        if unit is None:
+            error("unit", f"系统中没有名为“{text['unit']}”的单位")
+        elif unit is AMBIGUOUS:
+            error("unit", f"系统中有多个名为“{text['unit']}”的单位，请联系组织部处理")
+        else:
+            out["unit"] = unit
+
+    org = ctx.orgs.get(text["primary_org"]) if text["primary_org"] else None
+    if text["primary_org"]:
+        if org is None:
+            error("primary_org", ORG_UNKNOWN)
+        elif org.kind not in PRIMARY_ORG_KINDS:
+            error("primary_org", "应填写党支部编码（党小组编码请填在“所在党小组编码”列）")
+            org = None
+        elif org.is_dissolved:
+            error("primary_org", f"{org.name}已撤销")
+            org = None
+    out["primary_org"] = org
+
+    out["group"] = None
+    if text["group"]:
+        group = ctx.orgs.get(text["group"])
+        if group is None or group.kind != OrgKind.GROUP:
+            error("group", GROUP_UNKNOWN)
+        elif group.is_dissolved:
+            error("group", f"{group.name}已撤销")
+        elif org is not None and not group.path.startswith(org.path):
+            error("group", f"{group.name}不属于{org.name}")
+        else:
+            out["group"] = group
+
+    return out, errors
+
+
+# --- The job: validate chunk by chunk, then write everything at once -------------------------
+
+
+def error_count(errors: list[dict]) -> int:
+    """How many errors a job found (the stored list is capped; see _merge_errors)."""
+    return sum(e.get("count", 1) for e in errors)
+
+
+def _merge_errors(stored: list[dict], new: list[dict]) -> list[dict]:
+    """Stored errors plus new ones, sorted by row, capped with a line counting the rest."""
+    listed = [e for e in stored if "count" not in e] + new
+    omitted = sum(e["count"] for e in stored if "count" in e)
+    if len(listed) > MAX_STORED_ERRORS:
+        omitted += len(listed) - MAX_STORED_ERRORS
+        listed = listed[:MAX_STORED_ERRORS]
+    listed.sort(key=lambda e: e["row"] or 0)
+    if omitted:
+        listed.append(
+            {"row": None, "column": "", "message": f"另有{omitted}处错误未列出", "count": omitted}
+        )
+    return listed
+
+
+def _duplicates_in_file(job: ImportJob) -> list[dict]:
+    """Every row whose ID number appears on another row of the file."""
+    index = FIELDS.index("id_number")
+    rows_by_id = defaultdict(list)
+    for number, values in _job_rows(job):
+        id_number = _text(values[index]).upper()
+        if id_number:
+            rows_by_id[id_number].append(number)
+    errors = []
+    for numbers in rows_by_id.values():
+        for number in numbers if len(numbers) > 1 else ():
+            others = "、".join(str(n) for n in numbers if n != number)
+            errors.append(
+                {"row": number, "column": "身份证号", "message": f"与第{others}行的身份证号重复"}
+            )
+    return errors
+
+
+def _validate_chunk(job: ImportJob, chunk: int) -> None:
+    ctx = ImportContext.for_user(job.created_by)
+    start = job.validated_rows
+    rows = list(_job_rows(job, start, start + chunk))
+    errors: list[dict] = []
+    rows_by_id = defaultdict(list)
+    for number, values in rows:
+        fields, row_errors = clean_row(number, values, ctx)
+        errors += row_errors
+        if fields["id_number"]:
+            rows_by_id[fields["id_number"]].append(number)
+    existing = Person.objects.filter(id_number__in=list(rows_by_id)).values_list(
+        "id_number", flat=True
+    )
+    for id_number in existing:
+        for number in rows_by_id[id_number]:
+            errors.append(
+                {"row": number, "column": "身份证号", "message": "该身份证号已登记在系统中"}
+            )
+    errors.sort(key=lambda e: e["row"])
+
+    done = start + len(rows)
+    merged = _merge_errors(job.errors, errors)
+    state = ImportJob.State.VALIDATING
+    if done >= job.total_rows:
+        done = job.total_rows
+        merged = _merge_errors(merged, _duplicates_in_file(job))
+        state = ImportJob.State.INVALID if merged else ImportJob.State.IMPORTING
+    # Conditional update: a concurrent step on the same chunk makes this one a no-op.
+    updated = ImportJob.objects.filter(
+        pk=job.pk, state=ImportJob.State.VALIDATING, validated_rows=start
+    ).update(validated_rows=done, errors=merged, state=state)
+    if updated and state == ImportJob.State.INVALID:
+        _discard_rows(job)
+
+
+class _RowsChanged(Exception):
+    """A row that passed validation fails when written (e.g. an organisation was dissolved)."""
+
+    def __init__(self, errors):
+        self.errors = errors
+
+
+def _audit_event(person: Person, *, actor, content_type, note: str) -> AuditEvent:
+    after = audit.snapshot(person, PERSON_FIELDS + ["party_status", "joined_on"])
+    return AuditEvent(
+        actor=actor,
+        action=AuditEvent.Action.IMPORT,
+        content_type=content_type,
+        object_id=person.pk,
+        object_repr=str(person)[:200],
+        changes=field_changes({}, after),
+        note=note,
+    )
+
+
+def _import_all(job: ImportJob) -> None:
+    try:
+        with transaction.atomic():
+            claimed = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.IMPORTING).update(
+                state=ImportJob.State.DONE
+            )
+            if not claimed:  # another step is importing (or has imported) this job
+                return
+            created = _write_people(job)
+            ImportJob.objects.filter(pk=job.pk).update(imported_rows=created)
+    except _RowsChanged as exc:
+        _fail(job, exc.errors)
+    except IntegrityError:
+        message = (
+            "写入时发现身份证号与系统中已有人员重复（可能刚被他人录入），请重新上传以查看具体行。"
+        )
+        _fail(job, [{"row": None, "column": "身份证号", "message": message}])
+    _discard_rows(job)
+
+
+def _write_people(job: ImportJob) -> int:
+    """Create every row's person and its audit event, in batches; returns the count."""
+    ctx = ImportContext.for_user(job.created_by)
+    content_type = ContentType.objects.get_for_model(Person)
+    note = f"批量导入：{job.original_name}"[:500]
+    created = 0
+    rows = _job_rows(job)
+    while batch := list(itertools.islice(rows, BATCH_SIZE)):
+        people = []
+        for number, values in batch:
+            fields, errors = clean_row(number, values, ctx)
+            if errors:
+                raise _RowsChanged(errors)
+            people.append(Person(**fields))
+        Person.objects.bulk_create(people)
+        AuditEvent.objects.bulk_create(
+            _audit_event(p, actor=job.created_by, content_type=content_type, note=note)
+            for p in people
+        )
+        created += len(people)
+    return created
+
+
+def _fail(job: ImportJob, errors: list[dict]) -> None:
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.IMPORTING).update(
+        state=ImportJob.State.INVALID, errors=_merge_errors([], errors)
+    )
+
+
+def _discard_rows(job: ImportJob) -> None:
+    """A finished job keeps its result and errors, not the personal data it read."""
+    if job.file:
+        job.file.storage.delete(job.file.name)
+
+
+def import_job_step(*, job: ImportJob, chunk: int = 1000) -> ImportJob:
+    """Advance a job by one step: validate the next `chunk` rows, or import when all passed.
+
+    States: validating → invalid (any error; nothing written) or importing → done.
+    """
+    job.refresh_from_db()
+    if job.state == ImportJob.State.VALIDATING:
+        _validate_chunk(job, chunk)
+    elif job.state == ImportJob.State.IMPORTING:
+        _import_all(job)
+    job.refresh_from_db()
+    return job
+
+
+def import_job_run(*, job: ImportJob, chunk: int = 1000, progress=None) -> ImportJob:
+    """Run a job to the end; `progress(job)` is called after each step."""
+    while job.state in (ImportJob.State.VALIDATING, ImportJob.State.IMPORTING):
+        job = import_job_step(job=job, chunk=chunk)
+        if progress:
+            progress(job)
+    return job
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+# The template's columns, with the branch's name after its code.
+EXPORT_HEADERS = [
+    *(c.label for c in COLUMNS[: FIELDS.index("primary_org") + 1]),
+    "所在党支部",
+    *(c.label for c in COLUMNS[FIELDS.index("primary_org") + 1 :]),
+]
+STREAM_CHUNK = 64 * 1024
+
+
+def _export_row(person: Person, full_identity: bool, date_cell) -> list:
+    id_number = person.id_number or ""
+    if not full_identity:
+        id_number = rules.mask_id_number(id_number)
+    phone = person.phone if full_identity else rules.mask_phone(person.phone)
+    return [
+        person.name,
+        person.get_gender_display(),
+        person.ethnicity,
+        date_cell(person.birth_date),
+        id_number,
+        phone,
+        person.get_category_display(),
+        person.unit.name if person.unit else "",
+        person.class_name,
+        person.get_party_status_display(),
+        date_cell(person.joined_on),
+        person.primary_org.code if person.primary_org else "",
+        person.primary_org.name if person.primary_org else "",
+        person.group.code if person.group else "",
+        person.note,
+    ]
+
+
+def export_people(queryset, full_identity: bool) -> Iterator[bytes]:
+    """The people of `queryset` as an XLSX file, yielded in pieces (memory stays bounded).
+
+    ID numbers and phone numbers are masked unless `full_identity`.
+    """
+    queryset = queryset.select_related("primary_org", "group", "unit")
+    with tempfile.TemporaryFile() as tmp:
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet("人员名册")
+        for index, header in enumerate(EXPORT_HEADERS, start=1):
+            width = 21 if header == "身份证号" else 14 if header == "所在党支部" else 12
+            ws.column_dimensions[get_column_letter(index)].width = width
+        ws.freeze_panes = "A2"
+        header_cells = []
+        for header in EXPORT_HEADERS:
+            cell = WriteOnlyCell(ws, value=header)
+            cell.font = Font(bold=True)
+            header_cells.append(cell)
+        ws.append(header_cells)
+
+        def date_cell(value):
+            if value is None:
+                return None
+            cell = WriteOnlyCell(ws, value=value)
+            cell.number_format = "yyyy-mm-dd"
+            return cell
+
+        for person in queryset.iterator(chunk_size=2000):
+            ws.append(_export_row(person, full_identity, date_cell))
+        wb.save(tmp)
+        tmp.seek(0)
+        while piece := tmp.read(STREAM_CHUNK):
+            yield piece
