@@ -378,13 +378,16 @@ def test_malformed_json_is_400(world):
         method = client.post if url.endswith("organisations/") else client.patch
         response = method(url, "{not json", content_type="application/json")
         assert response.status_code == 400
+        assert response.json() == {"detail": "请求内容不是合法的 JSON"}
     response = client.post(f"{API}/people/", [1, 2], format="json")
     assert response.status_code == 400
 
 
 @pytest.mark.parametrize("pk", ["abc", "999999", "0"])
 def test_unknown_or_malformed_object_id_is_404(world, pk):
-    assert client_for(world.org_officer).get(f"{API}/organisations/{pk}/").status_code == 404
+    response = client_for(world.org_officer).get(f"{API}/organisations/{pk}/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
 
 
 # --- organisations: reads -----------------------------------------------------------------
@@ -782,6 +785,7 @@ def test_list_query_count_does_not_grow(world, endpoint, url):
     many, rows_many = _count_queries(client, url)
     assert rows_many == rows_few + 20
     assert many == few
+    assert many <= 5  # session, user, scope, page (+ a filter's lookup)
 
 
 BAD_INPUTS = {

@@ -163,8 +163,9 @@ def test_valid_file_imports_every_row_with_an_audit_event_each(world):
     )
     event = events.get(object_id=jia.pk)
     assert event.actor == world.secretary_a
-    assert event.changes["name"] == [None, "甲"]
-    assert event.changes["primary_org"] == [None, "机关一支部"]
+    assert event.changes["姓名"] == [None, "甲"]
+    assert event.changes["所在党支部"] == [None, "机关一支部"]
+    assert event.changes["身份证号"][1].count("*") == 10  # masked in the audit trail
     assert not job.file.storage.exists(job.file.name)  # the rows file is not kept
 
 

@@ -13,7 +13,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import models, transaction
+from django.core.management.color import no_style
+from django.db import connection, models, transaction
 from django.db import reset_queries as _reset_queries
 from django.utils import timezone
 
@@ -204,6 +205,10 @@ class PeopleFactory:
             "joined_on": joined,
             "probation_starts_on": joined,
             "probation_ends_on": probation_end(joined) if joined else None,
+            "unit": None,  # the branch fills in unit, class, organisation and group
+            "class_name": "",
+            "primary_org": None,
+            "group": None,
         }
         rank = STATUS_ORDER.index(status)
         history = [
@@ -535,6 +540,80 @@ class LoadResult:
         self.counts[label] = self.counts.get(label, 0) + n
 
 
+class RowWriter:
+    """Multi-row INSERTs of ready tuples, with ids assigned here.
+
+    bulk_create spends most of its time preparing each value one by one; for millions of rows
+    a plain executemany is several times faster. Ids continue from the current maximum, so the
+    loader must be the only writer while it runs (it is: a management command on an empty
+    database); Loader.run resets PostgreSQL's sequences afterwards. Columns not given take
+    their model default, computed once per batch.
+    """
+
+    def __init__(self, model, fields: tuple[str, ...]):
+        meta = model._meta
+        given = [meta.get_field(name) for name in fields]
+        self.others = [f for f in meta.concrete_fields if f not in given and not f.primary_key]
+        columns = [meta.pk, *given, *self.others]
+        quote = connection.ops.quote_name
+        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            quote(meta.db_table),
+            ", ".join(quote(f.column) for f in columns),
+            ", ".join(["%s"] * len(columns)),
+        )
+        self.next_id = (model._base_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+
+    def write(self, rows: list[tuple]) -> range:
+        first = self.next_id
+        if rows:
+            defaults = tuple(_db_default(f) for f in self.others)
+            params = [(first + i, *row, *defaults) for i, row in enumerate(rows)]
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, params)
+            self.next_id += len(rows)
+        return range(first, self.next_id)
+
+
+def _db_default(f: models.Field):
+    auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    return f.get_db_prep_save(timezone.now() if auto else f.get_default(), connection)
+
+
+PERSON_FIELDS = (
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "id_number",
+    "phone",
+    "category",
+    "unit",
+    "class_name",
+    "party_status",
+    "status_since",
+    "applied_on",
+    "joined_on",
+    "probation_starts_on",
+    "probation_ends_on",
+    "primary_org",
+    "group",
+)
+ORG_FIELDS = (
+    "name",
+    "short_name",
+    "kind",
+    "category",
+    "code",
+    "display_order",
+    "founded_on",
+    "activity_room_area",
+    "note",
+    "path",
+    "depth",
+    "numchild",
+)
+
+
 class Loader:
     """Insert institutions and people in batches, reporting progress to `out` (OutputWrapper)."""
 
@@ -550,11 +629,26 @@ class Loader:
     def run(self, *, orgs: int | None, people: int) -> LoadResult:
         started = time.monotonic()
         small = (orgs or 0) + people <= 100_000
-        # A small load is all or nothing; a large one commits batch by batch (bounded journal).
-        with transaction.atomic() if small else nullcontext():
-            self._load_orgs(orgs)
-            self._load_people(people)
-            self._load_leading_groups()
+        self.roots = Organisation.objects.filter(depth=1).count()
+        self.units = RowWriter(Unit, ("name", "kind", "parent", "display_order"))
+        self.orgs = RowWriter(Organisation, ORG_FIELDS)
+        self.links = RowWriter(Organisation.covered_units.through, ("organisation", "unit"))
+        self.terms = RowWriter(Term, ("organisation", "number", "starts_on", "ends_on"))
+        self.people = RowWriter(Person, PERSON_FIELDS)
+        self.changes = RowWriter(
+            StatusChange, ("person", "from_status", "to_status", "effective_on", "note")
+        )
+        self.positions = RowWriter(Position, ("person", "organisation", "title", "starts_on"))
+        written = [Unit, Organisation, Organisation.covered_units.through, Term, Person]
+        written += [StatusChange, Position]
+        try:
+            # A small load is all or nothing; a large one commits batch by batch.
+            with transaction.atomic() if small else nullcontext():
+                self._load_orgs(orgs)
+                self._load_people(people)
+                self._load_leading_groups()
+        finally:
+            _reset_sequences(written)
         self.result.seconds = time.monotonic() - started
         return self.result
 
@@ -581,38 +675,45 @@ class Loader:
     @transaction.atomic
     def _insert_institutions(self, chunk: list[Institution]) -> int:
         unit_ids = self._insert_units(chunk)
-        nodes: list[tuple[int, OrgSpec, Organisation]] = []  # (institution no, spec, row)
+        nodes: list[tuple[int, OrgSpec, str]] = []  # (institution no, spec, path)
         for n, institution in enumerate(chunk):
             self.roots += 1
-            self._flatten(n, institution.committee, None, self.roots, nodes)
-        Organisation.objects.bulk_create([row for _, _, row in nodes], batch_size=self.batch_size)
-        by_spec = {id(spec): row for _, spec, row in nodes}
-        self.result.add("党组织", len(nodes))
-
-        Through = Organisation.covered_units.through
-        links = [
-            Through(organisation_id=row.pk, unit_id=unit_ids[n, key])
-            for n, spec, row in nodes
-            for key in spec.units
+            _flatten(n, institution.committee, "", self.roots, nodes)
+        rows = [
+            (
+                *(getattr(spec, name) for name in ORG_FIELDS[:9]),
+                path,
+                len(path) // Organisation.steplen,
+                len(spec.children),
+            )
+            for _, spec, path in nodes
         ]
-        Through.objects.bulk_create(links, batch_size=self.batch_size)
+        ids = self.orgs.write(rows)
+        org_ids = {id(spec): pk for (_, spec, _), pk in zip(nodes, ids, strict=True)}
+        self.result.add("党组织", len(rows))
+
+        links = [
+            (org_ids[id(spec)], unit_ids[n, key]) for n, spec, _ in nodes for key in spec.units
+        ]
+        self.links.write(links)
         self.result.add("覆盖单位", len(links))
 
-        terms = {}
-        for _, spec, row in nodes:
-            if spec.kind != "group":
-                terms[row.pk] = self._term(row)
-        Term.objects.bulk_create(terms.values(), batch_size=self.batch_size)
+        terms = {
+            org_ids[id(spec)]: self._term(spec) for _, spec, _ in nodes if spec.kind != "group"
+        }
+        self.terms.write([(org, *term) for org, term in terms.items()])
         self.result.add("届次", len(terms))
 
-        classes = {}
-        for (n, key), _ in unit_ids.items():
+        classes: dict[tuple[int, str], list[str]] = {}
+        for n, key in unit_ids:
             if key.startswith("college:") and key.count(":") == 2:
-                classes.setdefault((n, key.rsplit(":", 1)[0]), []).append(key.rsplit(":", 1)[1])
-        for institution_no, institution in enumerate(chunk):
-            self._collect_branches(institution_no, institution, by_spec, unit_ids, classes, terms)
-        _reset_queries()
-        return len(nodes)
+                college, name = key.rsplit(":", 1)
+                classes.setdefault((n, college), []).append(name)
+        starts = {org: term[1] for org, term in terms.items()}
+        for n, institution in enumerate(chunk):
+            self._collect_branches(n, institution, org_ids, unit_ids, classes, starts)
+        _reset_queries()  # DEBUG keeps every query otherwise
+        return len(rows)
 
     def _insert_units(self, chunk: list[Institution]) -> dict[tuple[int, str], int]:
         """Units level by level (parents first); returns (institution no, key) → id."""
@@ -621,88 +722,54 @@ class Loader:
         while pending:
             ready = [(n, s) for n, s in pending if s.parent is None or (n, s.parent) in ids]
             rows = [
-                Unit(
-                    name=s.name,
-                    kind=s.kind,
-                    parent_id=ids[n, s.parent] if s.parent else None,
-                    display_order=s.display_order,
-                )
+                (s.name, s.kind, ids[n, s.parent] if s.parent else None, s.display_order)
                 for n, s in ready
             ]
-            Unit.objects.bulk_create(rows, batch_size=self.batch_size)
-            for (n, s), row in zip(ready, rows, strict=True):
-                ids[n, s.key] = row.pk
+            for (n, s), pk in zip(ready, self.units.write(rows), strict=True):
+                ids[n, s.key] = pk
             pending = [(n, s) for n, s in pending if (n, s.key) not in ids]
             self.result.add("行政单位", len(rows))
         return ids
 
-    def _flatten(self, n: int, spec: OrgSpec, parent: Organisation | None, step: int, out) -> None:
-        """Append `spec` and its subtree with materialised paths, parents first."""
-        depth = parent.depth + 1 if parent else 1
-        row = Organisation(
-            name=spec.name,
-            short_name=spec.short_name,
-            kind=spec.kind,
-            category=spec.category,
-            code=spec.code,
-            display_order=spec.display_order,
-            founded_on=spec.founded_on,
-            activity_room_area=spec.activity_room_area,
-            note=spec.note,
-            path=Organisation._get_path(parent.path if parent else None, depth, step),
-            depth=depth,
-            numchild=len(spec.children),
-        )
-        out.append((n, spec, row))
-        for i, child in enumerate(spec.children, start=1):
-            self._flatten(n, child, row, i, out)
-
-    def _term(self, org: Organisation) -> Term:
+    def _term(self, spec: OrgSpec) -> tuple[int, date, date]:
         """The current committee term: three years for a branch, five for the levels above."""
-        years = 3 if org.kind == "branch" else 5
+        years = 3 if spec.kind == "branch" else 5
         starts = self.today - timedelta(days=self.rng.randint(30, years * 365 - 60))
-        starts = max(starts, org.founded_on or starts)
-        number = 1 + (starts.year - org.founded_on.year) // years if org.founded_on else 1
-        return Term(
-            organisation_id=org.pk,
-            number=max(1, number),
-            starts_on=starts,
-            ends_on=add_years(starts, years),
-        )
+        founded = spec.founded_on or starts
+        starts = max(starts, founded)
+        return 1 + (starts.year - founded.year) // years, starts, add_years(starts, years)
 
-    def _collect_branches(self, n, institution, by_spec, unit_ids, classes, terms) -> None:
+    def _collect_branches(self, n, institution, org_ids, unit_ids, classes, starts) -> None:
         """Remember what people generation needs about each branch, and the offices to fill."""
-        committee = by_spec[id(institution.committee)]
-        pending = [
-            Slot(committee.pk, title, terms[committee.pk].starts_on) for title in COMMITTEE_TITLES
-        ]
+        committee = org_ids[id(institution.committee)]
+        pending = [Slot(committee, title, starts[committee]) for title in COMMITTEE_TITLES]
         for gb_spec in institution.committee.children:
-            gb = by_spec[id(gb_spec)]
-            pending += [Slot(gb.pk, title, terms[gb.pk].starts_on) for title in BRANCH_TITLES]
+            gb = org_ids[id(gb_spec)]
+            pending += [Slot(gb, title, starts[gb]) for title in BRANCH_TITLES]
             for b_spec in gb_spec.children:
-                row = by_spec[id(b_spec)]
+                branch = org_ids[id(b_spec)]
                 student = b_spec.category == "student"
                 own = [
-                    Slot(row.pk, t, terms[row.pk].starts_on, student and i < 2)
-                    for i, t in enumerate(BRANCH_TITLES)
+                    Slot(branch, title, starts[branch], student and i < 2)
+                    for i, title in enumerate(BRANCH_TITLES)
                 ]
                 # Officers of the general branch and committee come from their first branch.
                 upper = [Slot(s.org_id, s.title, s.starts_on, student) for s in pending]
-                slots = sorted(own + upper, key=lambda s: s.title != "secretary")
                 pending = []
                 college = next((k for k in b_spec.units if k.startswith("college:")), None)
                 self.branches.append(
                     BranchInfo(
-                        id=row.pk,
+                        id=branch,
                         category=b_spec.category,
                         weight=BRANCH_WEIGHT[b_spec.category] * self.rng.uniform(0.6, 1.4),
                         units=[unit_ids[n, k] for k in b_spec.units],
                         classes=classes.get((n, college), []) if college else [],
-                        groups=[(by_spec[id(g)].pk, g.group_kind) for g in b_spec.children],
-                        slots=slots,
+                        groups=[(org_ids[id(g)], g.group_kind) for g in b_spec.children],
+                        slots=sorted(own + upper, key=lambda s: s.title != "secretary"),
                     )
                 )
-            pending = [s for s in pending if s.org_id == committee.pk]
+            # A general branch without branches passes the committee's offices on.
+            pending = [s for s in pending if s.org_id == committee]
 
     # people
 
@@ -740,11 +807,9 @@ class Loader:
                 kind = category
                 draft = factory.person(kind, rng.choices(statuses, cum_weights=cum)[0])
             fields = draft.fields
-            fields["primary_org_id"] = branch.id
-            if branch.units:
-                fields["unit_id"] = branch.units[0] if kind != "staff" else rng.choice(branch.units)
-            if kind == "retiree":
-                fields["unit_id"] = None
+            fields["primary_org"] = branch.id
+            if branch.units and kind != "retiree":
+                fields["unit"] = rng.choice(branch.units) if kind == "staff" else branch.units[0]
             oldest = False
             if kind == "student" and branch.classes:
                 age = factory.today.year - fields["birth_date"].year
@@ -757,7 +822,7 @@ class Loader:
             draft.positions = [(s.org_id, s.title, max(s.starts_on, since)) for s in slots]
             group = self._group_for(branch, kind, fields["party_status"], oldest)
             if group is not None:
-                fields["group_id"] = group
+                fields["group"] = group
                 if group not in led:  # the first member placed in a group leads it
                     led.add(group)
                     start = max(since, branch.slots[0].starts_on) if branch.slots else since
@@ -779,33 +844,17 @@ class Loader:
 
     @transaction.atomic
     def _insert_people(self, drafts: list[Draft]) -> int:
-        people = [Person(**d.fields) for d in drafts]
-        Person.objects.bulk_create(people, batch_size=self.batch_size)
-        now = timezone.now()
-        changes = [
-            StatusChange(
-                person_id=p.pk,
-                from_status=a,
-                to_status=b,
-                effective_on=on,
-                note=STEP_NOTES[b],
-                recorded_at=now,
-            )
-            for p, d in zip(people, drafts, strict=True)
-            for a, b, on in d.history
-        ]
-        StatusChange.objects.bulk_create(changes, batch_size=self.batch_size)
-        positions = [
-            Position(person_id=p.pk, organisation_id=org, title=title, starts_on=on)
-            for p, d in zip(people, drafts, strict=True)
-            for org, title, on in d.positions
-        ]
-        Position.objects.bulk_create(positions, batch_size=self.batch_size)
-        self.result.add("人员", len(people))
+        ids = self.people.write([tuple(d.fields[k] for k in PERSON_FIELDS) for d in drafts])
+        pairs = list(zip(ids, drafts, strict=True))
+        changes = [(pk, a, b, on, STEP_NOTES[b]) for pk, d in pairs for a, b, on in d.history]
+        self.changes.write(changes)
+        positions = [(pk, *office) for pk, d in pairs for office in d.positions]
+        self.positions.write(positions)
+        self.result.add("人员", len(drafts))
         self.result.add("政治面貌变更", len(changes))
         self.result.add("职务", len(positions))
         _reset_queries()  # DEBUG keeps every query otherwise
-        return len(people)
+        return len(drafts)
 
     # leading groups
 
@@ -852,6 +901,21 @@ class Loader:
         ]
         LeadingGroupMember.objects.bulk_create(rows, batch_size=self.batch_size)
         self.result.add("领导小组", len(groups) + len(rows))
+
+
+def _flatten(n: int, spec: OrgSpec, parent_path: str, step: int, out: list) -> None:
+    """Append `spec` and its subtree with their materialised paths, parents first."""
+    path = Organisation._get_path(parent_path, len(parent_path) // Organisation.steplen + 1, step)
+    out.append((n, spec, path))
+    for i, child in enumerate(spec.children, start=1):
+        _flatten(n, child, path, i, out)
+
+
+def _reset_sequences(model_list: list) -> None:
+    """Move PostgreSQL's id sequences past the ids RowWriter chose (nothing to do on SQLite)."""
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), model_list):
+            cursor.execute(sql)
 
 
 def allocate(total: int, weights: list[float], minimums: list[int]) -> list[int]:
