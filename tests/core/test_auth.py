@@ -16,8 +16,9 @@ def test_production_hasher_is_argon2():
 
 
 def test_login_and_logout(world, client):
-    response = client.post(reverse("login"), {"username": world.secretary_a.username,
-                                              "password": "pass-123456"})
+    response = client.post(
+        reverse("login"), {"username": world.secretary_a.username, "password": "pass-123456"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"))
@@ -25,10 +26,11 @@ def test_login_and_logout(world, client):
 
 
 def test_wrong_password_message_in_chinese(world, client):
-    response = client.post(reverse("login"), {"username": world.secretary_a.username,
-                                              "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": world.secretary_a.username, "password": "wrong"}
+    )
     assert "用户名或密码不正确" in response.content.decode()
-    assert 'value="%s"' % world.secretary_a.username in response.content.decode()
+    assert f'value="{world.secretary_a.username}"' in response.content.decode()
 
 
 def test_lockout_after_repeated_failures(world, client):
@@ -40,8 +42,9 @@ def test_lockout_after_repeated_failures(world, client):
     assert response.status_code == 200
     assert "临时锁定" in response.content.decode()
     # Another account is unaffected.
-    response = client.post(reverse("login"), {"username": world.secretary_b.username,
-                                              "password": "pass-123456"})
+    response = client.post(
+        reverse("login"), {"username": world.secretary_b.username, "password": "pass-123456"}
+    )
     assert response.status_code == 302
 
 
@@ -54,9 +57,14 @@ def test_success_clears_failures(world, client):
 
 def test_password_change(world, client):
     client.force_login(world.member_user)
-    response = client.post(reverse("password_change"), {
-        "old_password": "pass-123456", "new_password1": "Nw-pass-7788-x",
-        "new_password2": "Nw-pass-7788-x"})
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pass-123456",
+            "new_password1": "Nw-pass-7788-x",
+            "new_password2": "Nw-pass-7788-x",
+        },
+    )
     assert response.status_code == 302
     world.member_user.refresh_from_db()
     assert world.member_user.check_password("Nw-pass-7788-x")

@@ -316,7 +316,7 @@ def test_move_organisation(world):
 
 
 def test_move_under_own_descendant_is_400(world):
-    response = client_for(world.gb_secretary_a).post(
+    response = client_for(world.org_officer).post(
         f"{API}/organisations/{world.gb_a.pk}/move/",
         {"new_parent": world.branch_a.pk},
         format="json",
@@ -349,8 +349,23 @@ def test_dissolve_organisation(world):
     assert event.note == "并入支部"
 
 
+def test_own_scope_root_cannot_be_moved_or_dissolved(world):
+    client = client_for(world.secretary_a)
+    response = client.post(
+        f"{API}/organisations/{world.branch_a.pk}/dissolve/", {"dissolved_on": TODAY}, format="json"
+    )
+    assert response.status_code == 403
+    assert "上级党组织" in response.json()["detail"]
+    response = client.post(
+        f"{API}/organisations/{world.branch_a.pk}/move/",
+        {"new_parent": world.gb_a.pk},
+        format="json",
+    )
+    assert response.status_code == 403
+
+
 def test_dissolve_with_active_people_is_400(world):
-    response = client_for(world.secretary_a).post(
+    response = client_for(world.gb_secretary_a).post(
         f"{API}/organisations/{world.branch_a.pk}/dissolve/",
         {"dissolved_on": TODAY},
         format="json",

@@ -289,6 +289,29 @@ def test_dissolve_refused_with_people(world, as_user):
     assert world.branch_a.dissolved_on is None
 
 
+def test_branch_secretary_cannot_dissolve_or_move_own_branch(world, as_user):
+    client = as_user(world.secretary_a)
+    assert client.get(reverse("org:org_dissolve", args=[world.branch_a.pk])).status_code == 403
+    assert client.get(reverse("org:org_move", args=[world.branch_a.pk])).status_code == 403
+    html = client.get(reverse("org:org_detail", args=[world.branch_a.pk])).content.decode()
+    assert "调整隶属" not in html
+    assert (
+        as_user(world.gb_secretary_a)
+        .get(reverse("org:org_move", args=[world.branch_a.pk]))
+        .status_code
+        == 200
+    )
+
+
+def test_kind_change_must_fit_children(world):
+    from django.core.exceptions import ValidationError
+
+    from dangjian.org import services
+
+    with pytest.raises(ValidationError, match="下级组织"):
+        services.organisation_update(actor=None, org=world.gb_a, kind="branch")
+
+
 def test_kind_must_fit_parent(world, as_user):
     response = as_user(world.secretary_a).post(
         reverse("org:org_create", args=[world.branch_a.pk]),

@@ -1,5 +1,6 @@
 """API plumbing shared by every app: pagination and error shape."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,8 +18,10 @@ class CursorPagination(pagination.CursorPagination):
 def exception_handler(exc, context):
     # Service functions raise Django's ValidationError; the API answers 400 with field errors.
     if isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        )
+        detail = dict(exc.message_dict) if hasattr(exc, "error_dict") else {}
+        if not hasattr(exc, "error_dict"):
+            detail["non_field_errors"] = exc.messages
+        elif NON_FIELD_ERRORS in detail:
+            detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
         exc = serializers.ValidationError(detail)
     return drf_exception_handler(exc, context)

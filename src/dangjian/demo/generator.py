@@ -641,6 +641,11 @@ class Loader:
         self.positions = RowWriter(Position, ("person", "organisation", "title", "starts_on"))
         written = [Unit, Organisation, Organisation.covered_units.through, Term, Person]
         written += [StatusChange, Position]
+        if connection.vendor == "sqlite":
+            # SQLite's default 2 MB page cache thrashes on the random-order indexes (names,
+            # ID numbers) of a large table; a fixed 256 MB keeps memory bounded and the load fast.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -262144")
         try:
             # A small load is all or nothing; a large one commits batch by batch.
             with transaction.atomic() if small else nullcontext():
@@ -978,47 +983,59 @@ def _delete_in_batches(queryset, batch_size: int, plain: bool = False) -> None:
         _reset_queries()
 
 
-def create_demo_logins(
-    logins: tuple[DemoLogin, ...] = DEMO_LOGINS,
-) -> list[tuple[DemoLogin, object]]:
-    """One login per role (password DEMO_PASSWORD), linked to the matching person."""
+def create_demo_logins(logins: tuple[DemoLogin, ...] = DEMO_LOGINS) -> dict[str, str]:
+    """One login per role (password DEMO_PASSWORD), linked to the matching person.
+
+    Returns each username's scope as shown to people: the seed's wording, or the organisation
+    actually used when the tree is synthetic or cut short.
+    """
     from dangjian.core.models import User
 
-    created = []
+    scopes = {}
     for login in logins:
+        org, person = _login_person(login)
         user = User.objects.filter(username=login.username).first() or User(username=login.username)
         user.is_superuser = user.is_staff = login.how == "admin"
         user.is_org_officer = login.how == "org_officer"
         user.is_active = True
-        user.person = _login_person(login)
+        user.person = person
         user.set_password(DEMO_PASSWORD)
         user.save()
-        created.append((login, user))
-    return created
+        scopes[login.username] = login.scope
+        if org is not None and org.name != login.org and login.how != "org_officer":
+            scopes[login.username] = {
+                "secretary": f"{org.name}及所属支部" if org.kind != "branch" else org.name,
+                "member": f"本人信息（{org.name}）",
+            }[login.how]
+    return scopes
 
 
-def _login_person(login: DemoLogin) -> Person | None:
+def _login_person(login: DemoLogin) -> tuple[Organisation | None, Person | None]:
     if login.how == "admin":
-        return None
+        return None, None
     org = Organisation.objects.filter(name=login.org).order_by("path").first()
     if org is None:
-        fallback = Organisation.objects.filter(kind=login.fallback_kind)
+        # The first branch of the category, or the general branch above it.
+        branches = Organisation.objects.filter(kind="branch").order_by("path")
         if login.fallback_category:
-            fallback = fallback.filter(category=login.fallback_category)
-        org = fallback.order_by("path").first()
+            branches = branches.filter(category=login.fallback_category)
+        org = branches.first()
+        if org is not None and login.fallback_kind == "general_branch":
+            org = org.get_parent()
     if org is None:
-        return None
+        return None, None
     if login.how == "secretary":
         position = Position.objects.current().filter(organisation=org, title="secretary").first()
-        return position.person if position else None
+        return org, position.person if position else None
     people = Person.objects.filter(primary_org=org, user__isnull=True, party_status="full")
     if login.how == "member":
         people = people.filter(category="student")
-    # A plain member or officer of the organisation department, not a branch officer.
+    # A plain member (of the organisation department for its officer), not a branch officer.
     plain = people.filter(positions__isnull=True).order_by("id")
-    return (
+    person = (
         plain.filter(unit__name="组织部").first()
         or plain.first()
-        or people.first()
-        or Person.objects.filter(primary_org=org).first()
+        or people.order_by("id").first()
+        or Person.objects.filter(primary_org=org).order_by("id").first()
     )
+    return org, person

@@ -328,7 +328,9 @@ class DemoLogin:
     scope: str  # shown to people, in Chinese
     how: str  # "admin", "org_officer", "secretary" or "member"
     org: str = ""  # the organisation the login's person belongs to or leads
-    fallback_kind: str = ""  # used when `org` is absent (scaled or truncated trees)
+    # When `org` is absent (a tree cut short): the first branch of this category, or the
+    # general branch above it.
+    fallback_kind: str = ""
     fallback_category: str = ""
 
 
@@ -350,6 +352,7 @@ DEMO_LOGINS = (
         "secretary",
         "信息工程学院党总支",
         "general_branch",
+        "student",
     ),
     DemoLogin(
         "zhibu",
@@ -372,10 +375,13 @@ DEMO_LOGINS = (
 )
 
 
-def login_table(logins: tuple[DemoLogin, ...] = DEMO_LOGINS, password: str = DEMO_PASSWORD) -> str:
+def login_table(scopes: dict[str, str] | None = None) -> str:
     """The demo logins as an aligned text table (Chinese characters count double width)."""
+    scopes = scopes or {}
     rows = [("用户名", "密码", "角色", "范围")]
-    rows += [(x.username, password, x.role, x.scope) for x in logins]
+    rows += [
+        (x.username, DEMO_PASSWORD, x.role, scopes.get(x.username, x.scope)) for x in DEMO_LOGINS
+    ]
     widths = [max(_width(row[i]) for row in rows) for i in range(4)]
     lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))

@@ -38,6 +38,7 @@ from dangjian.org.serializers import (
     PositionFilterSerializer,
     PositionSerializer,
 )
+from dangjian.org.services import RESTRUCTURE_REFUSED
 
 
 class OfficersWrite(BasePermission):
@@ -86,6 +87,12 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if not self.model.objects.editable_by(self.request.user).filter(pk=obj.pk).exists():
             raise PermissionDenied("您无权修改该记录")
         return obj
+
+    def get_restructurable_object(self):
+        org = self.get_editable_object()
+        if not Organisation.objects.restructurable_by(self.request.user).filter(pk=org.pk).exists():
+            raise PermissionDenied(RESTRUCTURE_REFUSED)
+        return org
 
     def validated(self, serializer_class, **kwargs) -> dict:
         serializer = serializer_class(
@@ -190,7 +197,7 @@ class OrganisationViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
-        org = self.get_editable_object()
+        org = self.get_restructurable_object()
         data = self.validated(OrganisationMoveSerializer)
         org = services.organisation_move(actor=request.user, org=org, **data)
         return self.respond(org)
@@ -202,7 +209,7 @@ class OrganisationViewSet(ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def dissolve(self, request, pk=None):
-        org = self.get_editable_object()
+        org = self.get_restructurable_object()
         data = self.validated(OrganisationDissolveSerializer)
         org = services.organisation_dissolve(actor=request.user, org=org, **data)
         return self.respond(org)

@@ -4,7 +4,7 @@ from django.db import models
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from dangjian.core.scoping import ScopedQuerySet, paths_q
+from dangjian.core.scoping import ScopedQuerySet, paths_q, scope_for
 from dangjian.org import rules
 
 
@@ -28,6 +28,16 @@ class OrganisationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
 
     def active(self):
         return self.filter(dissolved_on__isnull=True)
+
+    def restructurable_by(self, user):
+        """Organisations the user may move or dissolve: strictly below their own scope roots.
+        A branch is restructured by the level above, never by its own secretary."""
+        scope = scope_for(user)
+        if scope.everything:
+            return self.all()
+        if not scope.org_paths:
+            return self.none()
+        return self.filter(self.scope_q(scope)).exclude(path__in=scope.org_paths)
 
     def subtree_of(self, org):
         return self.filter(path__startswith=org.path)

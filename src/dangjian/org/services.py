@@ -11,6 +11,8 @@ from dangjian.core.models import AuditEvent
 from dangjian.org import rules
 from dangjian.org.models import Organisation, Person, Position, StatusChange, Term
 
+RESTRUCTURE_REFUSED = "调整隶属关系或撤销本组织，须由上级党组织办理。"
+
 ORG_FIELDS = [
     "name",
     "short_name",
@@ -72,6 +74,10 @@ def organisation_update(*, actor, org: Organisation, **fields) -> Organisation:
     if "kind" in fields:
         parent = Organisation.objects.get_parent(org)
         _check_parent(parent, org.kind)
+        child_kinds = set(Organisation.objects.get_children(org).values_list("kind", flat=True))
+        misfits = child_kinds - set(rules.ALLOWED_CHILDREN.get(org.kind, ()))
+        if misfits:
+            raise ValidationError({"kind": "现有下级组织与新的组织类型不符，请先调整下级组织"})
     org.full_clean(exclude=["path", "depth", "numchild"])
     org.save()
     audit.record(
@@ -86,8 +92,8 @@ def organisation_update(*, actor, org: Organisation, **fields) -> Organisation:
 
 @transaction.atomic
 def organisation_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisation:
-    org = Organisation.objects.get(pk=org.pk)
-    new_parent = Organisation.objects.get(pk=new_parent.pk)
+    org = Organisation.objects.select_for_update().get(pk=org.pk)
+    new_parent = Organisation.objects.select_for_update().get(pk=new_parent.pk)
     if new_parent.path.startswith(org.path):
         raise ValidationError({"new_parent": "不能移动到自身或其下级组织之下"})
     _check_parent(new_parent, org.kind)

@@ -20,6 +20,7 @@ from dangjian.org.models import (
     PersonCategory,
     Position,
 )
+from dangjian.org.services import RESTRUCTURE_REFUSED
 
 PAGE_SIZE = 50
 
@@ -44,6 +45,14 @@ def _editable(queryset, user, pk):
     if not queryset.editable_by(user).filter(pk=pk).exists():
         raise PermissionDenied("您没有修改该记录的权限。")
     return obj
+
+
+def _restructurable(user, pk):
+    """An organisation the user may move or dissolve (the level above acts, not the org itself)."""
+    org = _editable(Organisation.objects, user, pk)
+    if not Organisation.objects.restructurable_by(user).filter(pk=pk).exists():
+        raise PermissionDenied(RESTRUCTURE_REFUSED)
+    return org
 
 
 def _submit(request, form, call, message):
@@ -160,6 +169,9 @@ def org_detail(request, pk):
             primary_org__path__startswith=org.path, is_active=True
         ).count(),
         "can_edit": Organisation.objects.editable_by(request.user).filter(pk=org.pk).exists(),
+        "can_restructure": Organisation.objects.restructurable_by(request.user)
+        .filter(pk=org.pk)
+        .exists(),
         "events": events_for(org),
     }
     return render(request, "org/org_detail.html", context)
@@ -208,7 +220,7 @@ def org_edit(request, pk):
 
 @officer_required
 def org_move(request, pk):
-    org = _editable(Organisation.objects, request.user, pk)
+    org = _restructurable(request.user, pk)
     form = forms.MoveForm(request.POST or None, user=request.user, org=org)
     if _submit(
         request,
@@ -226,7 +238,7 @@ def org_move(request, pk):
 
 @officer_required
 def org_dissolve(request, pk):
-    org = _editable(Organisation.objects, request.user, pk)
+    org = _restructurable(request.user, pk)
     form = forms.DissolveForm(request.POST or None, initial={"dissolved_on": timezone.localdate()})
     if _submit(
         request,

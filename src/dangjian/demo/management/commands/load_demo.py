@@ -57,7 +57,7 @@ class Command(BaseCommand):
             )
         loader = generator.Loader(seed=seed, today=timezone.localdate(), out=self.stdout)
         result = loader.run(orgs=orgs, people=people)
-        generator.create_demo_logins()
+        scopes = generator.create_demo_logins()
 
         for label, count in result.counts.items():
             self.stdout.write(f"  {label}：{count:,} 行")
@@ -68,4 +68,4 @@ class Command(BaseCommand):
                 f"用时 {result.seconds:.1f} 秒，每秒 {rate:,.0f} 行。"
             )
         )
-        self.stdout.write("\n演示账号：\n" + login_table())
+        self.stdout.write("\n演示账号：\n" + login_table(scopes))
