@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import accumulate
 
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -120,6 +121,8 @@ STEP_NOTES = {
     "probationary": "支部大会讨论通过，接收为预备党员",
     "full": "预备期满，支部大会讨论通过，按期转为正式党员",
 }
+# How many days ago a full member's probation ended, by person category.
+CONVERTED_DAYS_AGO = {"student": (0, 300), "staff": (0, 30 * 365), "retiree": (15 * 365, 50 * 365)}
 # Age in completed years: (range at application, range today) by person category.
 AGE_RANGES = {
     "student": ((18, 18), (18, 21)),
@@ -226,12 +229,7 @@ class PeopleFactory:
         if status == "probationary":
             back = rng.randint(0, 360)  # still within the one-year probation
         elif status == "full":
-            back = {
-                "student": (0, 300),
-                "staff": (0, 30 * 365),
-                "retiree": (15 * 365, 50 * 365),
-            }[category]
-            back = rng.randint(*back)
+            back = rng.randint(*CONVERTED_DAYS_AGO[category])
         else:
             back = rng.randint(0, 400 if student else 900)
         dates = {status: today - timedelta(days=back)}
@@ -263,11 +261,7 @@ class PeopleFactory:
 
 
 def _cumulative(weights) -> list[float]:
-    total, result = 0.0, []
-    for w in weights:
-        total += w
-        result.append(total)
-    return result
+    return list(accumulate(weights))
 
 
 # ---- synthetic institutions (scaled mode) -------------------------------------------------
@@ -469,10 +463,12 @@ class Progress:
         self.started = time.monotonic()
         self.next_pct = 5
         self.last_draw = 0.0
+        self.done = -1
 
     def update(self, done: int) -> None:
-        if self.out is None or not self.total:
+        if self.out is None or not self.total or done == self.done:
             return
+        self.done = done
         pct = done * 100 // self.total
         now = time.monotonic()
         if self.live:
@@ -1021,7 +1017,7 @@ def _login_person(login: DemoLogin) -> tuple[Organisation | None, Person | None]
             branches = branches.filter(category=login.fallback_category)
         org = branches.first()
         if org is not None and login.fallback_kind == "general_branch":
-            org = org.get_parent()
+            org = Organisation.objects.get_parent(org)
     if org is None:
         return None, None
     if login.how == "secretary":

@@ -55,7 +55,7 @@ DATA_SHEET = "人员信息"
 HELP_SHEET = "填写说明"
 ORG_SHEET = "组织编码"
 EXAMPLE_PREFIX = "示例："  # rows whose name starts with this are the template's example
-MAX_ROWS = 50_000
+MAX_ROWS = 20_000  # the import step of 20,000 rows stays well inside a web request
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_STORED_ERRORS = 1000
 BATCH_SIZE = 1000
@@ -157,7 +157,7 @@ EXAMPLE_ROW = (
     "",
     "正式党员",
     "2015-07-01",
-    "（党支部编码）",
+    "",
     "",
     "本行为示例，导入时自动跳过，可删除",
 )
@@ -180,8 +180,15 @@ def build_template(user) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
+    orgs = list(
+        Organisation.objects.editable_by(user).active().only("path", "code", "name", "kind")
+    )
+    example = list(EXAMPLE_ROW)
+    branch = next((o for o in orgs if o.kind == OrgKind.BRANCH), None)
+    if branch:
+        example[FIELDS.index("primary_org")] = branch.code
     ws.append([c.header for c in COLUMNS])
-    ws.append(list(EXAMPLE_ROW))
+    ws.append(example)
     for index, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(index)
         header = ws.cell(row=1, column=index)
@@ -230,9 +237,6 @@ def build_template(user) -> bytes:
 
     org_ws = wb.create_sheet(ORG_SHEET)
     org_ws.append(["编码", "名称", "类型", "上级组织"])
-    orgs = list(
-        Organisation.objects.editable_by(user).active().only("path", "code", "name", "kind")
-    )
     names = {o.path: o.name for o in orgs}
     steplen = Organisation.steplen
     for org in orgs:
@@ -571,7 +575,7 @@ def _validate_chunk(job: ImportJob, chunk: int) -> None:
     done = start + len(rows)
     merged = _merge_errors(job.errors, errors)
     state = ImportJob.State.VALIDATING
-    if done >= job.total_rows:
+    if done >= job.total_rows or not rows:
         done = job.total_rows
         merged = _merge_errors(merged, _duplicates_in_file(job))
         state = ImportJob.State.INVALID if merged else ImportJob.State.IMPORTING
