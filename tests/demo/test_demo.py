@@ -206,6 +206,14 @@ def test_load_twice_refuses_without_reset(demo):
     assert scope_for(User.objects.get(username="zhibu")).org_paths
 
 
+def test_reset_goes_row_by_row_when_other_data_refers_to_people(db, monkeypatch):
+    load(orgs=40, people=200)
+    monkeypatch.setattr(generator, "_referenced_elsewhere", lambda model, known: True)
+    generator.reset_data(batch_size=50)
+    assert not generator.has_data()
+    assert User.objects.get(username="zhibu").person is None
+
+
 def test_scaled_mode_creates_exactly_the_counts_asked(db):
     output = load(orgs=60, people=500)
     assert Organisation.objects.count() == 60

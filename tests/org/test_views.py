@@ -90,6 +90,16 @@ def test_tree_shows_own_subtree_with_counts(world, as_user):
     assert "2 人" in html  # the secretary and the member
 
 
+def test_group_node_counts_its_own_members(world, as_user):
+    make_person(world.branch_a, group=world.group_a)
+    html = (
+        as_user(world.secretary_a)
+        .get(reverse("org:org_children", args=[world.branch_a.pk]))
+        .content.decode()
+    )
+    assert "1 人" in html
+
+
 def test_tree_children_and_search(world, as_user):
     client = as_user(world.org_officer)
     html = client.get(reverse("org:org_children", args=[world.committee.pk])).content.decode()

@@ -637,11 +637,7 @@ class Loader:
         self.positions = RowWriter(Position, ("person", "organisation", "title", "starts_on"))
         written = [Unit, Organisation, Organisation.covered_units.through, Term, Person]
         written += [StatusChange, Position]
-        if connection.vendor == "sqlite":
-            # SQLite's default 2 MB page cache thrashes on the random-order indexes (names,
-            # ID numbers) of a large table; a fixed 256 MB keeps memory bounded and the load fast.
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA cache_size = -262144")
+        _large_cache()
         try:
             # A small load is all or nothing; a large one commits batch by batch.
             with transaction.atomic() if small else nullcontext():
@@ -904,6 +900,14 @@ class Loader:
         self.result.add("领导小组", len(groups) + len(rows))
 
 
+def _large_cache() -> None:
+    """SQLite's default 2 MB page cache thrashes on the random-order indexes (names, ID
+    numbers) of large tables; a fixed 256 MB keeps memory bounded and bulk writes fast."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")
+
+
 def _flatten(n: int, spec: OrgSpec, parent_path: str, step: int, out: list) -> None:
     """Append `spec` and its subtree with their materialised paths, parents first."""
     path = Organisation._get_path(parent_path, len(parent_path) // Organisation.steplen + 1, step)
@@ -958,24 +962,52 @@ def has_data() -> bool:
 
 
 def reset_data(batch_size: int = BATCH_SIZE) -> None:
-    """Delete every organisation, person and unit, in batches (related rows go with them)."""
-    LeadingGroup.objects.all().delete()
-    _delete_in_batches(Person.objects.all(), batch_size)
-    # A plain delete: the whole tree goes, so treebeard's per-parent bookkeeping is not needed.
-    _delete_in_batches(Organisation.objects.all(), batch_size, plain=True)
-    while Unit.objects.exists():  # leaves first: a unit protects its children
-        _delete_in_batches(Unit.objects.filter(children__isnull=True), batch_size)
+    """Delete every organisation, person and unit, with the rows that hang on them.
+
+    The org app's own tables are emptied with one statement each. When rows of other apps
+    still refer to people, organisations or units, those go through Django's collector in
+    batches, so their own on_delete rules (cascade, protect) apply.
+    """
+    from dangjian.core.models import User
+
+    _large_cache()
+    Through = Organisation.covered_units.through
+    owned = [LeadingGroupMember, LeadingGroup, StatusChange, Position, Term, Through]
+    with transaction.atomic():
+        for model in owned:
+            _delete_all(model)
+        User.objects.exclude(person=None).update(person=None)
+    for model in (Person, Organisation, Unit):
+        if _referenced_elsewhere(model, owned + [User, Person, Organisation, Unit]):
+            _delete_in_batches(model, batch_size)
+        else:
+            with transaction.atomic():
+                _delete_all(model)
 
 
-def _delete_in_batches(queryset, batch_size: int, plain: bool = False) -> None:
-    model = queryset.model
+def _delete_all(model) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+
+
+def _referenced_elsewhere(model, known: list) -> bool:
+    """Whether rows of a model outside `known` point at `model`."""
+    return any(
+        rel.related_model._base_manager.filter(**{f"{rel.field.name}__isnull": False}).exists()
+        for rel in model._meta.related_objects
+        if rel.related_model not in known
+    )
+
+
+def _delete_in_batches(model, batch_size: int) -> None:
+    queryset = model._base_manager.all()
+    if model is Unit:  # leaves first: a unit protects its children
+        queryset = queryset.filter(children__isnull=True)
     while ids := list(queryset.values_list("pk", flat=True)[:batch_size]):
-        batch = model.objects.filter(pk__in=ids)
         with transaction.atomic():
-            if plain:
-                models.QuerySet.delete(batch)
-            else:
-                batch.delete()
+            # The base manager's plain delete: the whole tree goes, so treebeard's per-parent
+            # numchild bookkeeping is not needed.
+            model._base_manager.filter(pk__in=ids).delete()
         _reset_queries()
 
 

@@ -15,6 +15,9 @@ OFFICER_TITLES = (
     "committee",
 )
 
+# Display order of positions in a committee.
+POSITION_ORDER = (*OFFICER_TITLES, "group_leader")
+
 # Statuses of Party members proper (正式党员 and 预备党员); the rest are the masses or
 # people in the development pipeline.
 MEMBER_STATUSES = ("probationary", "full")

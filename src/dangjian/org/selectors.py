@@ -2,11 +2,11 @@
 
 from collections import Counter
 
-from django.db.models import Count
+from django.db.models import Case, Count, Value, When
 
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, Person, Position
-from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.org.rules import MEMBER_STATUSES, POSITION_ORDER, STATUS_ORDER
 
 
 def scope_counts(user) -> dict:
@@ -47,21 +47,33 @@ def scope_counts(user) -> dict:
     }
 
 
-def subtree_member_counts(parent_path: str, child_paths: list[str], user=None) -> dict[str, int]:
-    """Active Party members under each child path, in one grouped query."""
+def members_first():
+    """Full members first, then down the development pipeline, then the masses."""
+    return rank_of("party_status", tuple(reversed(STATUS_ORDER)))
+
+
+def subtree_member_counts(parent_path: str, nodes: list, user=None) -> dict[str, int]:
+    """Active Party members under each node (a Party group counts its own members), by path,
+    in one grouped query (two when groups are among the nodes)."""
     qs = Person.objects.filter(
         primary_org__path__startswith=parent_path,
         is_active=True,
         party_status__in=MEMBER_STATUSES,
-    )
+    ).order_by()
     if user is not None:
         qs = qs.visible_to(user)
-    per_path = qs.order_by().values_list("primary_org__path").annotate(n=Count("id"))
-    counts = dict.fromkeys(child_paths, 0)
-    for path, n in per_path:
-        for child in child_paths:
-            if path.startswith(child):
-                counts[child] += n
+    counts = {node.path: 0 for node in nodes}
+    rows = list(qs.values_list("primary_org__path").annotate(n=Count("id")))
+    groups = {node.path for node in nodes if node.kind == "group"}
+    if groups:
+        rows += qs.filter(group__path__in=groups).values_list("group__path").annotate(n=Count("id"))
+    for path, n in rows:
+        if path in groups:  # a group's own members (people's primary org is never a group)
+            counts[path] += n
+            continue
+        for node_path in counts:
+            if node_path not in groups and path.startswith(node_path):
+                counts[node_path] += n
                 break
     return counts
 
@@ -75,12 +87,18 @@ def officer_roots(user):
     return qs.filter(path__in=scope.org_paths)
 
 
+def rank_of(field: str, order: tuple[str, ...]) -> Case:
+    """An ORDER BY expression that sorts `field` in the given order of values."""
+    whens = [When(**{field: value}, then=Value(i)) for i, value in enumerate(order)]
+    return Case(*whens, default=Value(len(order)))
+
+
 def current_officers(org):
     return (
         Position.objects.current()
         .filter(organisation=org)
         .select_related("person")
-        .order_by("title", "starts_on")
+        .order_by(rank_of("title", POSITION_ORDER), "starts_on")
     )
 
 

@@ -114,7 +114,7 @@ def _with_counts(user, nodes, parent=None):
     if not nodes:
         return nodes
     prefix = parent.path if parent else ""
-    counts = selectors.subtree_member_counts(prefix, [n.path for n in nodes], user=user)
+    counts = selectors.subtree_member_counts(prefix, nodes, user=user)
     for node in nodes:
         node.member_count = counts[node.path]
     return nodes
@@ -145,7 +145,7 @@ def org_detail(request, pk):
         Person.objects.visible_to(request.user)
         .filter(primary_org=org, is_active=True)
         .select_related("group")
-        .order_by("party_status", "name")[: PAGE_SIZE + 1]
+        .order_by(selectors.members_first(), "name", "id")[: PAGE_SIZE + 1]
     )
     steplen = Organisation.steplen
     ancestors = list(

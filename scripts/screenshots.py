@@ -1,0 +1,71 @@
+"""Take screenshots of the main screens from a running demo server (for the README and review).
+
+    DEBUG=1 .venv/bin/dangjian demo            # in another terminal
+    .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] [--out docs/screenshots]
+"""
+
+import argparse
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+# (file name, user, path or callable, viewport)
+DESKTOP = {"width": 1360, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def login(page, base, username):
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo-2026")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--out", default="docs/screenshots")
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    base = args.base
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+        login(page, base, "zuzhibu")
+        page.screenshot(path=out / "home.png", full_page=True)
+        page.goto(f"{base}/org/tree/")
+        page.click("#org-tree .dj-toggle >> nth=0")
+        page.wait_for_selector("text=机关党总支")
+        page.click("[aria-label='展开信息工程学院党总支']")
+        page.wait_for_selector("text=信息工程学院学生支部")
+        page.screenshot(path=out / "org-tree.png", full_page=True)
+        page.click("text=信息工程学院学生支部")
+        page.wait_for_selector("#org-members")
+        page.screenshot(path=out / "org-detail.png")
+        page.goto(f"{base}/org/people/?status=target")
+        page.screenshot(path=out / "person-list.png")
+        page.click("#people tbody tr >> nth=0 >> a")
+        page.wait_for_selector("text=政治面貌变更历史")
+        page.screenshot(path=out / "person-detail.png", full_page=True)
+        page.goto(f"{base}/org/people/import/")
+        page.screenshot(path=out / "person-import.png")
+        page.goto(f"{base}/org/people/new/")
+        page.click("button[type=submit]")
+        page.screenshot(path=out / "person-form-errors.png", full_page=True)
+        page.close()
+
+        phone = browser.new_page(viewport=PHONE, locale="zh-CN", is_mobile=True)
+        login(phone, base, "dangyuan")
+        phone.screenshot(path=out / "phone-member-home.png", full_page=True)
+        phone.close()
+        browser.close()
+    print(f"screenshots written to {out}/")
+
+
+if __name__ == "__main__":
+    main()
