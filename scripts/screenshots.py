@@ -1,7 +1,7 @@
 """Take screenshots of the main screens from a running demo server (for the README and review).
 
-    DEBUG=1 .venv/bin/dangjian demo            # in another terminal
-    .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] [--out docs/screenshots]
+DEBUG=1 .venv/bin/dangjian demo            # in another terminal
+.venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] [--out docs/screenshots]
 """
 
 import argparse
@@ -9,8 +9,14 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # (file name, user, path or callable, viewport)
 DESKTOP = {"width": 1360, "height": 900}
