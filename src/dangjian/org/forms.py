@@ -2,6 +2,7 @@ from django import forms
 
 from dangjian.org import rules
 from dangjian.org.models import Organisation, PartyStatus, Person, Position, Term, Unit
+from dangjian.org.services import PERSON_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -78,21 +79,7 @@ class DissolveForm(BootstrapMixin, forms.Form):
 class PersonForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Person
-        fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "id_number",
-            "phone",
-            "category",
-            "unit",
-            "class_name",
-            "primary_org",
-            "group",
-            "is_active",
-            "note",
-        ]
+        fields = PERSON_FIELDS
         widgets = {"birth_date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"birth_date": "填写身份证号时可留空，自动从身份证号读取。"}
 

@@ -17,6 +17,7 @@ from dangjian.org.models import (
     PersonCategory,
     Position,
 )
+from dangjian.org.services import PERSON_FIELDS
 
 OUT_OF_SCOPE = "所选对象不存在或不在您的管理范围内"
 
@@ -220,21 +221,7 @@ class PersonUpdateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "id_number",
-            "phone",
-            "category",
-            "unit",
-            "class_name",
-            "primary_org",
-            "group",
-            "is_active",
-            "note",
-        ]
+        fields = PERSON_FIELDS
 
     def validate_id_number(self, value):
         # Blank means "none": the column is unique, so store NULL rather than "".
