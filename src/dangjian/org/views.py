@@ -23,6 +23,8 @@ from dangjian.org.models import (
 from dangjian.org.services import RESTRUCTURE_REFUSED
 
 PAGE_SIZE = 50
+# Beyond this many organisations the filter is reached from the tree (the org page's link).
+ORG_FILTER_LIMIT = 300
 
 
 def officer_required(view):
@@ -341,6 +343,10 @@ def person_list(request):
             "base_query": urlencode(params),
             "statuses": PartyStatus.choices,
             "categories": PersonCategory.choices,
+            "org_choices": Organisation.objects.visible_to(request.user)
+            .active()
+            .exclude(kind="group")
+            .only("id", "name", "depth")[:ORG_FILTER_LIMIT],
             "total": qs.count(),
         },
     )
