@@ -1,0 +1,68 @@
+"""Time the main pages and API lists against the current database and print the figures.
+
+dangjian load_demo --reset --orgs 20000 --people 300000
+dangjian bench [--user zuzhibu] [--repeat 5]
+"""
+
+import statistics
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from dangjian.core.models import User
+from dangjian.org.models import Organisation, Person
+
+
+class Command(BaseCommand):
+    help = "测量主要页面和接口的响应时间与查询次数（基准测试）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--user", default="zuzhibu", help="以该用户身份访问（默认 zuzhibu）")
+        parser.add_argument("--repeat", type=int, default=5)
+
+    def handle(self, *args, user, repeat, **options):
+        account = User.objects.filter(username=user).first()
+        if account is None:
+            raise CommandError(f"用户 {user} 不存在，请先运行 load_demo。")
+        branch = Organisation.objects.filter(kind="branch").order_by("-numchild", "path").first()
+        deep_page = Person.objects.order_by("name", "id").values_list("name", "id")[
+            Person.objects.count() // 2
+        ]
+        from dangjian.core.pagination import _encode
+
+        pages = {
+            "工作台 /": "/",
+            "组织树 /org/tree/": "/org/tree/",
+            "组织搜索 ?q=支部": "/org/tree/?q=支部",
+            "党支部页面": f"/org/{branch.pk}/",
+            "人员名册 第1页": "/org/people/",
+            "人员名册 中间页（keyset）": f"/org/people/?after={_encode(list(deep_page))}",
+            "人员名册 按党组织筛选": f"/org/people/?org={branch.pk}",
+            "人员名册 按姓名搜索": "/org/people/?q=王",
+            "API 组织列表": "/api/v1/organisations/",
+            "API 人员列表": "/api/v1/people/",
+            "API 下级组织": f"/api/v1/organisations/{branch.pk}/subtree/",
+        }
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(account)
+        self.stdout.write(
+            f"数据量：党组织 {Organisation.objects.count():,}，人员 {Person.objects.count():,}；"
+            f"数据库 {connection.vendor}；用户 {user}；每页重复 {repeat} 次"
+        )
+        self.stdout.write(f"{'页面':<28}{'中位数(ms)':>12}{'最大(ms)':>10}{'查询数':>8}")
+        for label, url in pages.items():
+            timings = []
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as queries:
+                    start = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - start) * 1000)
+                if response.status_code != 200:
+                    raise CommandError(f"{url} 返回 {response.status_code}")
+            self.stdout.write(
+                f"{label:<28}{statistics.median(timings):>12.1f}{max(timings):>10.1f}"
+                f"{len(queries):>8}"
+            )
