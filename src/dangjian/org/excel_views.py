@@ -1,6 +1,5 @@
 """People import (template, upload, progress) and export as XLSX. Logic lives in org.excel."""
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,18 +9,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.scoping import scope_for
 from dangjian.org import excel, selectors
+from dangjian.org.forms import ImportForm
 from dangjian.org.models import ImportJob
 from dangjian.org.views import officer_required
 
 STEP_ROWS = 1000  # rows validated per progress step
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Excel文件",
-        help_text="请使用导入模板填写，保存为.xlsx格式。",
-        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
-    )
 
 
 def _xlsx_response(response, filename: str):

@@ -144,3 +144,11 @@ class TermForm(BootstrapMixin, forms.ModelForm):
         model = Term
         fields = ["number", "starts_on", "ends_on", "note"]
         widgets = {"starts_on": DATE, "ends_on": DATE}
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="Excel文件",
+        help_text="请使用导入模板填写，保存为.xlsx格式。",
+        widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+    )
