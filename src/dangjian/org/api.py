@@ -10,9 +10,9 @@ from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, parsers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ParseError, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
@@ -50,16 +50,6 @@ class OfficersWrite(BasePermission):
         return request.method in SAFE_METHODS or scope_for(request.user).is_officer
 
 
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a Chinese error (DRF's own message is not translated)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except ParseError as exc:
-            raise ParseError("请求内容不是合法的 JSON") from exc
-
-
 class PathCursorPagination(CursorPagination):
     ordering = "path"
 
@@ -69,7 +59,6 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     model: type = None
     permission_classes = [IsAuthenticated, OfficersWrite]
-    parser_classes = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
