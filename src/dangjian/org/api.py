@@ -255,7 +255,7 @@ class PersonViewSet(ScopedViewSet):
             )
             if path is None:
                 return self.paginated(queryset.none())
-            queryset = queryset.filter(primary_org__path__startswith=path)
+            queryset = queryset.under_path(path)
         return self.paginated(queryset)
 
     @extend_schema(summary="人员详情")

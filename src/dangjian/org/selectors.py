@@ -55,11 +55,11 @@ def members_first():
 def subtree_member_counts(parent_path: str, nodes: list, user=None) -> dict[str, int]:
     """Active Party members under each node (a Party group counts its own members), by path,
     in one grouped query (two when groups are among the nodes)."""
-    qs = Person.objects.filter(
-        primary_org__path__startswith=parent_path,
-        is_active=True,
-        party_status__in=MEMBER_STATUSES,
-    ).order_by()
+    qs = (
+        Person.objects.under_path(parent_path)
+        .filter(is_active=True, party_status__in=MEMBER_STATUSES)
+        .order_by()
+    )
     if user is not None:
         qs = qs.visible_to(user)
     counts = {node.path: 0 for node in nodes}

@@ -120,9 +120,7 @@ def organisation_dissolve(
         raise ValidationError({"dissolved_on": "该组织已撤销"})
     if org.founded_on and dissolved_on < org.founded_on:
         raise ValidationError({"dissolved_on": "撤销日期不能早于成立日期"})
-    active_people = Person.objects.filter(
-        primary_org__path__startswith=org.path, is_active=True
-    ).count()
+    active_people = Person.objects.in_subtree(org).filter(is_active=True).count()
     if active_people:
         raise ValidationError(
             {"dissolved_on": f"该组织及其下级仍有{active_people}名在册人员，请先转出后再撤销"}

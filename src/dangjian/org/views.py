@@ -167,9 +167,7 @@ def org_detail(request, pk):
         "leading_groups": org.leading_groups.prefetch_related("members__person"),
         "members": members[:PAGE_SIZE],
         "more_members": len(members) > PAGE_SIZE,
-        "member_total": Person.objects.filter(
-            primary_org__path__startswith=org.path, is_active=True
-        ).count(),
+        "member_total": Person.objects.in_subtree(org).filter(is_active=True).count(),
         "can_edit": Organisation.objects.editable_by(request.user).filter(pk=org.pk).exists(),
         "can_restructure": Organisation.objects.restructurable_by(request.user)
         .filter(pk=org.pk)

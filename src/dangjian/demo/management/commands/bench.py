@@ -27,7 +27,12 @@ class Command(BaseCommand):
         account = User.objects.filter(username=user).first()
         if account is None:
             raise CommandError(f"用户 {user} 不存在，请先运行 load_demo。")
-        branch = Organisation.objects.filter(kind="branch").order_by("-numchild", "path").first()
+        branch = (
+            Organisation.objects.visible_to(account)
+            .filter(kind="branch")
+            .order_by("-numchild", "path")
+            .first()
+        )
         deep_page = Person.objects.order_by("name", "id").values_list("name", "id")[
             Person.objects.count() // 2
         ]
