@@ -1,6 +1,7 @@
 """Pure rules of the platform core: no database, no Django imports."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 
 def login_locked(
@@ -11,10 +12,10 @@ def login_locked(
     return sum(1 for at in failure_times if at > window_start) >= limit
 
 
-def field_changes(before: dict, after: dict) -> dict[str, list]:
+def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields whose value differs, as {field: [before, after]}; blank equals missing."""
 
-    def norm(value):
+    def norm(value: Any) -> Any:
         return None if value == "" else value
 
     keys = list(dict.fromkeys([*before, *after]))
