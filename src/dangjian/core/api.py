@@ -2,8 +2,7 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import pagination, parsers, serializers
-from rest_framework.exceptions import ParseError
+from rest_framework import pagination, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -26,13 +25,3 @@ def exception_handler(exc, context):
             detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
         exc = serializers.ValidationError(detail)
     return drf_exception_handler(exc, context)
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with a Chinese error (DRF's own message is not translated)."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except ParseError as exc:
-            raise ParseError("请求内容不是合法的 JSON") from exc

@@ -1,0 +1,22 @@
+"""The project starts in a fresh interpreter (catches import-order cycles the test run hides)."""
+
+import os
+import subprocess
+import sys
+
+
+def test_migrate_in_a_fresh_process(tmp_path):
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "DANGJIAN_DATA_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "dangjian.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "dangjian.manage", "migrate", "-v0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
