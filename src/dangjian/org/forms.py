@@ -1,7 +1,17 @@
 from django import forms
 
-from dangjian.org import rules
-from dangjian.org.models import Organisation, PartyStatus, Person, Position, Term, Unit
+from dangjian.org import rules, selectors
+from dangjian.org.models import (
+    LeadingGroup,
+    LeadingGroupMember,
+    Organisation,
+    PartyStatus,
+    Person,
+    Position,
+    Term,
+    Unit,
+    UnitKind,
+)
 from dangjian.org.services import PERSON_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -152,3 +162,91 @@ class ImportForm(forms.Form):
         help_text="请使用导入模板填写，保存为.xlsx格式。",
         widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
     )
+
+
+class UnitParentField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.parent.name} / {obj.name}" if obj.parent_id else obj.name
+
+
+class UnitForm(BootstrapMixin, forms.Form):
+    """A plain form: the service checks the name within the parent (the top level included)
+    and reports it on the name field."""
+
+    name = forms.CharField(label="名称", max_length=100)
+    kind = forms.ChoiceField(
+        label="类型", choices=UnitKind.choices, help_text="班级的上级单位应为学院或年段。"
+    )
+    parent = UnitParentField(
+        label="上级单位",
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="（无，作为顶层单位）",
+    )
+    display_order = forms.IntegerField(
+        label="显示顺序", min_value=0, initial=100, help_text="同级单位按此数字从小到大排列。"
+    )
+
+    def __init__(self, *args, unit=None, **kwargs):
+        if unit is not None:
+            kwargs["initial"] = {
+                "name": unit.name,
+                "kind": unit.kind,
+                "parent": unit.parent_id,
+                "display_order": unit.display_order,
+            }
+        super().__init__(*args, **kwargs)
+        parents = Unit.objects.active().exclude(kind="class").select_related("parent")
+        if unit is not None:
+            parents = parents.exclude(pk__in=selectors.unit_subtree_ids(unit))
+        self.fields["parent"].queryset = parents
+
+
+class LeadingGroupForm(BootstrapMixin, forms.ModelForm):
+    class Meta:
+        model = LeadingGroup
+        fields = ["name", "office", "duties"]
+        widgets = {"duties": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"office": "如：党委组织部。"}
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        org = obj.primary_org.name if obj.primary_org_id else "无所在党组织"
+        return f"{obj.name}（{obj.get_party_status_display()}，{org}）"
+
+
+class LeadingGroupMemberForm(BootstrapMixin, forms.Form):
+    # More options than this make the page slow; the name search narrows the list.
+    CHOICE_LIMIT = 200
+
+    person = PersonChoiceField(label="人员", queryset=Person.objects.none())
+    role = forms.ChoiceField(label="职务", choices=LeadingGroupMember.Role.choices)
+    display_order = forms.IntegerField(
+        label="顺序", min_value=0, max_value=32767, help_text="名单按此数字从小到大排列。"
+    )
+
+    def __init__(self, *args, user, query="", **kwargs):
+        super().__init__(*args, **kwargs)
+        people = Person.objects.visible_to(user).filter(is_active=True)
+        field = self.fields["person"]
+        field.queryset = people
+        shown = people.select_related("primary_org").order_by(
+            selectors.members_first(), "name", "id"
+        )
+        if query:
+            shown = shown.filter(name__contains=query)
+        shown = list(shown[: self.CHOICE_LIMIT + 1])
+        self.truncated = len(shown) > self.CHOICE_LIMIT
+        shown = shown[: self.CHOICE_LIMIT]
+        chosen = self.data.get(self.add_prefix("person")) if self.is_bound else None
+        if chosen and str(chosen).isdigit() and all(str(p.pk) != chosen for p in shown):
+            shown += list(people.select_related("primary_org").filter(pk=chosen))
+        field.widget.choices = [("", "请选择人员")] + [
+            (p.pk, field.label_from_instance(p)) for p in shown
+        ]
+        field.help_text = (
+            f"党员在前；仅列出前{self.CHOICE_LIMIT}人，请按姓名检索。"
+            if self.truncated
+            else "党员在前，可按姓名检索。"
+        )

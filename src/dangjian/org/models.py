@@ -115,6 +115,20 @@ class UnitKind(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class UnitQuerySet(ScopedQuerySet):
+    """Units are institution-wide and hold no personal data: every officer reads them all;
+    only the organisation department (scope `everything`) changes them."""
+
+    def scope_q(self, scope):
+        return models.Q() if scope.is_officer else models.Q(pk__in=[])
+
+    def editable_q(self, scope):
+        return models.Q(pk__in=[])
+
+    def active(self):
+        return self.filter(dissolved_on__isnull=True)
+
+
 class Unit(models.Model):
     """A non-Party unit that receives tasks and employs or enrols people."""
 
@@ -131,6 +145,8 @@ class Unit(models.Model):
     display_order = models.PositiveIntegerField("显示顺序", default=100)
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = "行政单位"
         verbose_name_plural = "行政单位"
@@ -141,6 +157,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_dissolved(self) -> bool:
+        return self.dissolved_on is not None
 
 
 class Term(models.Model):
@@ -166,6 +186,13 @@ class Term(models.Model):
         return f"第{self.number}届"
 
 
+class LeadingGroupQuerySet(ScopedQuerySet):
+    """Seen and changed by the officers of the group's organisation (and those above)."""
+
+    def scope_q(self, scope):
+        return models.Q(organisation__in=orgs_under(scope.org_paths))
+
+
 class LeadingGroup(models.Model):
     """A leading group such as the “168” leading group, with its office."""
 
@@ -179,12 +206,19 @@ class LeadingGroup(models.Model):
     office = models.CharField("办公室设在", max_length=100, blank=True)
     duties = models.TextField("职责", blank=True)
 
+    objects = LeadingGroupQuerySet.as_manager()
+
     class Meta:
         verbose_name = "领导小组"
         verbose_name_plural = "领导小组"
 
     def __str__(self) -> str:
         return self.name
+
+
+class LeadingGroupMemberQuerySet(ScopedQuerySet):
+    def scope_q(self, scope):
+        return models.Q(group__organisation__in=orgs_under(scope.org_paths))
 
 
 class LeadingGroupMember(models.Model):
@@ -198,6 +232,8 @@ class LeadingGroupMember(models.Model):
     person = models.ForeignKey("Person", verbose_name="人员", on_delete=models.PROTECT)
     role = models.CharField("职务", max_length=20, choices=Role.choices)
     display_order = models.PositiveSmallIntegerField("顺序", default=100)
+
+    objects = LeadingGroupMemberQuerySet.as_manager()
 
     class Meta:
         verbose_name = "领导小组成员"

@@ -156,3 +156,71 @@ def child_kind_error(parent_kind: str | None, child_kind: str) -> str | None:
         }
         return f"{labels[parent_kind]}下不能设立{labels.get(child_kind, child_kind)}"
     return None
+
+
+# --- Administrative units (行政单位) -----------------------------------------------------
+
+UNIT_KIND_LABELS = {
+    "office": "处室",
+    "college": "学院",
+    "grade": "年段",
+    "class": "班级",
+    "union": "工会",
+    "youth_league": "团委",
+    "other": "其他",
+}
+
+# A class (班级) belongs to a college (学院) or a grade (年段); nothing sits below a class.
+CLASS_PARENT_KINDS = ("college", "grade")
+
+
+def unit_parent_error(parent_kind: str | None, child_kind: str) -> str | None:
+    """Why a unit of `child_kind` may not sit under a parent of `parent_kind` (None: top
+    level), in Chinese; None when it may."""
+    if parent_kind == "class":
+        return "班级下不能再设下级单位"
+    if child_kind == "class" and parent_kind not in CLASS_PARENT_KINDS:
+        return "班级的上级单位应为学院或年段"
+    return None
+
+
+# --- Leading groups (领导小组) -------------------------------------------------------------
+
+LEADING_GROUP_ROLE_LABELS = {
+    "leader": "组长",
+    "deputy": "副组长",
+    "member": "成员",
+    "office_head": "办公室主任",
+}
+
+# Roles held concurrently with a place in the group: the office head is usually one of the
+# members serving as well (办公室主任：陈亚兵（兼）, seed 000 §三).
+CONCURRENT_ROLES = ("office_head",)
+
+
+def leading_group_member_errors(
+    person_id: int, role: str, members: Iterable[tuple[int, str]]
+) -> dict[str, str]:
+    """Why `person_id` may not join a leading group in `role`, given its current
+    (person id, role) pairs: a field → Chinese message map, empty when they may.
+
+    A group has one leader (组长). A person holds one place in the group (组长, 副组长 or
+    成员) and may in addition head its office concurrently; never the same role twice.
+    """
+    members = list(members)
+    errors: dict[str, str] = {}
+    held = [r for p, r in members if p == person_id]
+    if role in held:
+        errors["person"] = (
+            f"该人员已是本领导小组的{LEADING_GROUP_ROLE_LABELS.get(role, role)}，不能重复添加"
+        )
+    elif role not in CONCURRENT_ROLES:
+        place = next((r for r in held if r not in CONCURRENT_ROLES), None)
+        if place:
+            errors["person"] = (
+                f"该人员已是本领导小组的{LEADING_GROUP_ROLE_LABELS.get(place, place)}，"
+                "不能重复添加；如需调整职务，请先将其移出"
+            )
+    if role == "leader" and any(r == "leader" for p, r in members if p != person_id):
+        errors["role"] = "本领导小组已有组长，一个领导小组只设一名组长；如需更换，请先移除原组长"
+    return errors

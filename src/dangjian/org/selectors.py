@@ -5,7 +5,7 @@ from collections import Counter
 from django.db.models import Case, Count, Value, When
 
 from dangjian.core.scoping import scope_for
-from dangjian.org.models import Organisation, Person, Position
+from dangjian.org.models import Organisation, Person, Position, Unit
 from dangjian.org.rules import MEMBER_STATUSES, POSITION_ORDER, STATUS_ORDER
 
 
@@ -135,3 +135,85 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# --- Administrative units -------------------------------------------------------------------
+
+# Deeper than any real unit tree (institution → college → grade → class); a guard against
+# a cycle typed in the admin site.
+MAX_UNIT_DEPTH = 8
+
+
+def unit_tree(roots: list, qs) -> list:
+    """`roots` and the units below them from `qs`, parents before children, each with
+    `.depth` (0 for a root) and `.child_count`: one query per level of the tree."""
+    children: dict[int, list] = {}
+    level = [u.pk for u in roots]
+    for _ in range(MAX_UNIT_DEPTH):
+        if not level:
+            break
+        batch = list(qs.filter(parent_id__in=level))
+        for unit in batch:
+            children.setdefault(unit.parent_id, []).append(unit)
+        level = [u.pk for u in batch]
+    rows: list = []
+
+    def walk(unit, depth: int) -> None:
+        unit.depth = depth
+        unit.child_count = len(children.get(unit.pk, ()))
+        rows.append(unit)
+        if depth < MAX_UNIT_DEPTH:
+            for child in children.get(unit.pk, ()):
+                walk(child, depth + 1)
+
+    for root in roots:
+        walk(root, 0)
+    return rows
+
+
+def unit_subtree_ids(unit) -> set[int]:
+    """The unit and every unit below it (one query per level)."""
+    ids = {unit.pk}
+    level = [unit.pk]
+    for _ in range(MAX_UNIT_DEPTH):
+        below = Unit.objects.filter(parent_id__in=level).values_list("pk", flat=True)
+        level = [pk for pk in below if pk not in ids]
+        if not level:
+            break
+        ids.update(level)
+    return ids
+
+
+def annotate_units(units: list) -> list:
+    """Attach to each unit its active people (`people_count`) and the active Party
+    organisations covering it (`party_org_list`): two queries whatever the number of units.
+    In a tree (units carrying `.depth`), `subtree_people` adds up the units shown below."""
+    ids = [u.pk for u in units]
+    counts = dict(
+        Person.objects.filter(unit_id__in=ids, is_active=True)
+        .order_by()
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    orgs: dict[int, list] = {}
+    links = (
+        Organisation.covered_units.through.objects.filter(
+            unit_id__in=ids, organisation__dissolved_on__isnull=True
+        )
+        .select_related("organisation")
+        .order_by("organisation__path")
+    )
+    for link in links:
+        orgs.setdefault(link.unit_id, []).append(link.organisation)
+    for unit in units:
+        unit.people_count = counts.get(unit.pk, 0)
+        unit.party_org_list = orgs.get(unit.pk, [])
+        unit.subtree_people = unit.people_count
+    # Subtree totals: walk the tree rows bottom-up, adding each unit into its parent.
+    by_pk = {u.pk: u for u in units}
+    for unit in reversed(units):
+        parent = by_pk.get(unit.parent_id)
+        if parent is not None and hasattr(unit, "depth"):
+            parent.subtree_people += unit.subtree_people
+    return units

@@ -2,14 +2,23 @@
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.models import AuditEvent
 from dangjian.org import rules
-from dangjian.org.models import Organisation, Person, Position, StatusChange, Term
+from dangjian.org.models import (
+    LeadingGroup,
+    LeadingGroupMember,
+    Organisation,
+    Person,
+    Position,
+    StatusChange,
+    Term,
+    Unit,
+)
 
 RESTRUCTURE_REFUSED = "调整隶属关系或撤销本组织，须由上级党组织办理。"
 
@@ -40,6 +49,9 @@ PERSON_FIELDS = [
     "note",
 ]
 POSITION_FIELDS = ["person", "organisation", "title", "starts_on", "ends_on", "note"]
+UNIT_FIELDS = ["name", "kind", "parent", "display_order"]
+LEADING_GROUP_FIELDS = ["organisation", "name", "office", "duties"]
+LEADING_GROUP_MEMBER_FIELDS = ["group", "person", "role", "display_order"]
 
 
 def _check_parent(parent: Organisation | None, kind: str) -> None:
@@ -309,3 +321,227 @@ def term_create(*, actor, organisation: Organisation, **fields) -> Term:
         after=audit.snapshot(term, ["organisation", "number", "starts_on", "ends_on"]),
     )
     return term
+
+
+# --- Administrative units -------------------------------------------------------------------
+
+
+def _clean_unit(unit: Unit) -> None:
+    """Name unique within the parent (the top level included), the kind fits the parent, the
+    parent is active and not the unit itself or below it, the children still fit."""
+    errors = {}
+    unit.name = (unit.name or "").strip()
+    parent = unit.parent
+    same_name = Unit.objects.filter(parent=parent, name=unit.name).exclude(pk=unit.pk).first()
+    if unit.name and same_name:
+        where = f"“{parent.name}”下" if parent else "顶层"
+        errors["name"] = (
+            f"{where}已有名为“{unit.name}”的单位{'（已撤销）' if same_name.is_dissolved else ''}"
+        )
+    if parent is not None:
+        if parent.is_dissolved:
+            errors["parent"] = "上级单位已撤销"
+        elif unit.pk and _is_at_or_below(parent, unit):
+            errors["parent"] = "上级单位不能是本单位或其下级单位"
+    error = rules.unit_parent_error(parent.kind if parent else None, unit.kind)
+    if error:
+        errors.setdefault("parent" if parent else "kind", error)
+    if unit.pk:
+        child_kinds = set(unit.children.active().values_list("kind", flat=True))
+        misfits = [k for k in sorted(child_kinds) if rules.unit_parent_error(unit.kind, k)]
+        if misfits:
+            errors.setdefault("kind", "现有下级单位与新的单位类型不符，请先调整下级单位")
+    if errors:
+        raise ValidationError(errors)
+    unit.full_clean()
+
+
+def _is_at_or_below(candidate: Unit, unit: Unit) -> bool:
+    """Whether `candidate` is `unit` or lies below it (walks up from the candidate)."""
+    seen = set()
+    node = candidate
+    while node is not None and node.pk not in seen:
+        if node.pk == unit.pk:
+            return True
+        seen.add(node.pk)
+        node = node.parent
+    return False
+
+
+@transaction.atomic
+def unit_create(
+    *, actor, name: str, kind: str, parent: Unit | None = None, display_order: int = 100
+) -> Unit:
+    unit = Unit(name=name, kind=kind, parent=parent, display_order=display_order)
+    _clean_unit(unit)
+    unit.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=unit,
+        after=audit.snapshot(unit, UNIT_FIELDS),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, **fields) -> Unit:
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.is_dissolved:
+        raise ValidationError({NON_FIELD_ERRORS: "该单位已撤销，不能修改"})
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    for name, value in fields.items():
+        setattr(unit, name, value)
+    _clean_unit(unit)
+    unit.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=unit,
+        before=before,
+        after=audit.snapshot(unit, UNIT_FIELDS),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_dissolve(*, actor, unit: Unit, dissolved_on: date, note: str = "") -> Unit:
+    """Mark a unit dissolved; it stays in history (people's records, covering organisations)."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.is_dissolved:
+        raise ValidationError({"dissolved_on": "该单位已撤销"})
+    active_people = unit.people.filter(is_active=True).count()
+    if active_people:
+        raise ValidationError(
+            {"dissolved_on": f"该单位仍有{active_people}名在册人员，请先调整其所在单位后再撤销"}
+        )
+    active_children = unit.children.active().count()
+    if active_children:
+        raise ValidationError(
+            {"dissolved_on": f"该单位仍有{active_children}个下级单位未撤销，请先撤销下级单位"}
+        )
+    unit.dissolved_on = dissolved_on
+    unit.save(update_fields=["dissolved_on"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DISSOLVE,
+        obj=unit,
+        before={"撤销日期": None},
+        after={"撤销日期": dissolved_on.isoformat()},
+        note=note,
+    )
+    return unit
+
+
+# --- Leading groups -------------------------------------------------------------------------
+
+
+def _check_group_org(organisation: Organisation) -> None:
+    if organisation.is_dissolved:
+        raise ValidationError({NON_FIELD_ERRORS: "该组织已撤销，不能调整其领导小组"})
+
+
+def _clean_group(group: LeadingGroup) -> None:
+    group.name = (group.name or "").strip()
+    if (
+        group.name
+        and LeadingGroup.objects.filter(organisation_id=group.organisation_id, name=group.name)
+        .exclude(pk=group.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": f"本组织已有名为“{group.name}”的领导小组"})
+    group.full_clean()
+
+
+@transaction.atomic
+def leading_group_create(
+    *, actor, organisation: Organisation, name: str, office: str = "", duties: str = ""
+) -> LeadingGroup:
+    _check_group_org(organisation)
+    group = LeadingGroup(organisation=organisation, name=name, office=office, duties=duties)
+    _clean_group(group)
+    group.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=group,
+        after=audit.snapshot(group, LEADING_GROUP_FIELDS),
+    )
+    return group
+
+
+@transaction.atomic
+def leading_group_update(*, actor, group: LeadingGroup, **fields) -> LeadingGroup:
+    group = (
+        LeadingGroup.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=group.pk)
+    )
+    _check_group_org(group.organisation)
+    before = audit.snapshot(group, LEADING_GROUP_FIELDS)
+    for name, value in fields.items():
+        setattr(group, name, value)
+    _clean_group(group)
+    group.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=group,
+        before=before,
+        after=audit.snapshot(group, LEADING_GROUP_FIELDS),
+    )
+    return group
+
+
+@transaction.atomic
+def leading_group_member_add(
+    *, actor, group: LeadingGroup, person: Person, role: str, display_order: int = 100
+) -> LeadingGroupMember:
+    """Add a person to a leading group: one leader per group, one place per person (the
+    office head may serve concurrently). The group row is locked so two officers adding a
+    leader at once cannot both succeed."""
+    group = (
+        LeadingGroup.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=group.pk)
+    )
+    _check_group_org(group.organisation)
+    if not person.is_active:
+        raise ValidationError({"person": "该人员已不在册"})
+    errors = rules.leading_group_member_errors(
+        person.pk, role, group.members.values_list("person_id", "role")
+    )
+    if errors:
+        raise ValidationError(errors)
+    member = LeadingGroupMember(group=group, person=person, role=role, display_order=display_order)
+    member.full_clean()
+    member.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=member,
+        after=audit.snapshot(member, LEADING_GROUP_MEMBER_FIELDS),
+        note=f"{group.name}：添加成员",
+    )
+    return member
+
+
+@transaction.atomic
+def leading_group_member_remove(*, actor, member: LeadingGroupMember) -> LeadingGroup:
+    """Remove a person from a leading group; the audit row keeps who held which role."""
+    member = (
+        LeadingGroupMember.objects.select_for_update(of=("self",))
+        .select_related("group__organisation", "person")
+        .get(pk=member.pk)
+    )
+    group = member.group
+    _check_group_org(group.organisation)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=member,
+        before=audit.snapshot(member, LEADING_GROUP_MEMBER_FIELDS),
+        note=f"{group.name}：移出成员",
+    )
+    member.delete()
+    return group

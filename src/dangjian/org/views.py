@@ -5,20 +5,27 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
 from dangjian.core.pagination import keyset_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.org import forms, selectors, services
 from dangjian.org.models import (
+    LeadingGroup,
+    LeadingGroupMember,
     Organisation,
     PartyStatus,
     Person,
     PersonCategory,
     Position,
+    Unit,
+    UnitKind,
 )
 from dangjian.org.services import RESTRUCTURE_REFUSED
 
@@ -155,6 +162,7 @@ def org_detail(request, pk):
             path__in=[org.path[:i] for i in range(steplen, len(org.path), steplen)]
         )
     )
+    can_edit = Organisation.objects.editable_by(request.user).filter(pk=org.pk).exists()
     context = {
         "org": org,
         "ancestors": [a for a in ancestors if scope_for(request.user).covers_path(a.path)],
@@ -164,11 +172,12 @@ def org_detail(request, pk):
         .select_related("person")
         .order_by("-ends_on")[:20],
         "terms": org.terms.all()[:5],
-        "leading_groups": org.leading_groups.prefetch_related("members__person"),
+        "leading_groups": org.leading_groups.order_by("pk").prefetch_related("members__person"),
         "members": members[:PAGE_SIZE],
         "more_members": len(members) > PAGE_SIZE,
         "member_total": Person.objects.in_subtree(org).filter(is_active=True).count(),
-        "can_edit": Organisation.objects.editable_by(request.user).filter(pk=org.pk).exists(),
+        "can_edit": can_edit,
+        "can_edit_groups": can_edit and not org.is_dissolved,
         "can_restructure": Organisation.objects.restructurable_by(request.user)
         .filter(pk=org.pk)
         .exists(),
@@ -425,3 +434,233 @@ def person_status(request, pk):
             "help": f"当前：{person.get_party_status_display()}。变更将记入历史，不可删除。",
         },
     )
+
+
+# --- Administrative units -----------------------------------------------------------------
+
+UNIT_FILTERS = ("q", "kind", "dissolved")
+UNIT_PAGE_SIZE = 50  # rows of a filtered list
+UNIT_ROOTS_PER_PAGE = 20  # top-level units (with everything below them) per page of the tree
+UNIT_REFUSED = "只有组织部干事可以新建、修改或撤销行政单位。"
+
+
+def _department_only(user):
+    if not scope_for(user).everything:
+        raise PermissionDenied(UNIT_REFUSED)
+
+
+@officer_required
+@require_GET
+def unit_list(request):
+    """Units as a tree (top-level units and everything below, indented), or as a flat list
+    with the parent shown when filtered by kind or name. Every officer reads all units."""
+    params = {k: request.GET[k].strip() for k in UNIT_FILTERS if request.GET.get(k, "").strip()}
+    qs = Unit.objects.visible_to(request.user)
+    if not params.get("dissolved"):
+        qs = qs.active()
+    filtered = bool(params.get("q") or params.get("kind"))
+    if filtered:
+        if params.get("q"):
+            qs = qs.filter(name__contains=params["q"])
+        if params.get("kind"):
+            qs = qs.filter(kind=params["kind"])
+        page = Paginator(qs.select_related("parent"), UNIT_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        units = list(page)
+    else:
+        page = Paginator(qs.filter(parent__isnull=True), UNIT_ROOTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        units = selectors.unit_tree(list(page), qs)
+    selectors.annotate_units(units)
+    scope = scope_for(request.user)
+    for unit in units:
+        for org in unit.party_org_list:
+            org.linkable = scope.covers_path(org.path)
+    return render(
+        request,
+        "org/unit_list.html",
+        {
+            "units": units,
+            "page": page,
+            "filtered": filtered,
+            "params": params,
+            "base_query": urlencode(params),
+            "kinds": UnitKind.choices,
+            "can_manage": scope.everything,
+        },
+    )
+
+
+def _unit_list_url(unit=None):
+    return reverse("org:unit_list") + (f"#unit-{unit.pk}" if unit else "")
+
+
+@officer_required
+def unit_create(request):
+    _department_only(request.user)
+    initial = {}
+    parent = request.GET.get("parent", "")
+    if parent.isdigit():
+        initial["parent"] = int(parent)
+    form = forms.UnitForm(request.POST or None, initial=initial)
+    unit = _submit(
+        request,
+        form,
+        lambda d: services.unit_create(actor=request.user, **d),
+        "已新建行政单位。",
+    )
+    if unit:
+        return redirect(_unit_list_url(unit))
+    return render(request, "org/unit_form.html", {"form": form, "title": "新建行政单位"})
+
+
+@officer_required
+def unit_edit(request, pk):
+    unit = _editable(Unit.objects.select_related("parent"), request.user, pk)
+    form = forms.UnitForm(request.POST or None, unit=unit)
+    if _submit(
+        request,
+        form,
+        lambda d: services.unit_update(actor=request.user, unit=unit, **d),
+        "已保存。",
+    ):
+        return redirect(_unit_list_url(unit))
+    return render(
+        request,
+        "org/unit_form.html",
+        {"form": form, "unit": unit, "title": f"编辑 {unit.name}", "events": events_for(unit)},
+    )
+
+
+@officer_required
+def unit_dissolve(request, pk):
+    unit = _editable(Unit.objects.all(), request.user, pk)
+    form = forms.DissolveForm(request.POST or None, initial={"dissolved_on": timezone.localdate()})
+    if _submit(
+        request,
+        form,
+        lambda d: services.unit_dissolve(actor=request.user, unit=unit, **d),
+        f"已撤销{unit.name}（历史记录保留）。",
+    ):
+        return redirect("org:unit_list")
+    return render(
+        request,
+        "org/unit_form.html",
+        {
+            "form": form,
+            "unit": unit,
+            "title": f"撤销 {unit.name}",
+            "danger": True,
+            "help": "撤销后该单位不再出现在人员、党组织覆盖单位的选项中，历史记录保留，不会删除。"
+            "仍有在册人员或下级单位的，须先调整。",
+        },
+    )
+
+
+# --- Leading groups -----------------------------------------------------------------------
+
+
+def _group_anchor(group):
+    return reverse("org:org_detail", args=[group.organisation_id]) + f"#lg-{group.pk}"
+
+
+@officer_required
+def leading_group_create(request, pk):
+    org = _editable(Organisation.objects, request.user, pk)
+    form = forms.LeadingGroupForm(request.POST or None)
+    group = _submit(
+        request,
+        form,
+        lambda d: services.leading_group_create(actor=request.user, organisation=org, **d),
+        "已新建领导小组。",
+    )
+    if group:
+        return redirect(_group_anchor(group))
+    return render(
+        request,
+        "org/leading_group_form.html",
+        {"form": form, "org": org, "title": f"新建领导小组：{org.name}"},
+    )
+
+
+def _editable_group(user, pk):
+    """A leading group whose organisation the user may change (404 out of scope, else 403)."""
+    group = get_for_user(LeadingGroup.objects.select_related("organisation"), user, pk=pk)
+    _editable(Organisation.objects, user, group.organisation_id)
+    return group
+
+
+@officer_required
+def leading_group_edit(request, pk):
+    group = _editable_group(request.user, pk)
+    form = forms.LeadingGroupForm(request.POST or None, instance=group)
+    if _submit(
+        request,
+        form,
+        lambda d: services.leading_group_update(actor=request.user, group=group, **d),
+        "已保存。",
+    ):
+        return redirect(_group_anchor(group))
+    return render(
+        request,
+        "org/leading_group_form.html",
+        {
+            "form": form,
+            "org": group.organisation,
+            "group": group,
+            "title": f"编辑 {group.name}",
+            "events": events_for(group),
+        },
+    )
+
+
+@officer_required
+def leading_group_member_add(request, pk):
+    group = _editable_group(request.user, pk)
+    query = request.GET.get("q", "").strip()
+    next_order = (group.members.aggregate(n=Max("display_order"))["n"] or 0) + 1
+    form = forms.LeadingGroupMemberForm(
+        request.POST or None,
+        user=request.user,
+        query=query,
+        initial={"role": LeadingGroupMember.Role.MEMBER, "display_order": next_order},
+    )
+    if _submit(
+        request,
+        form,
+        lambda d: services.leading_group_member_add(actor=request.user, group=group, **d),
+        "已添加成员。",
+    ):
+        return redirect(_group_anchor(group))
+    return render(
+        request,
+        "org/leading_group_form.html",
+        {
+            "form": form,
+            "org": group.organisation,
+            "group": group,
+            "title": f"添加成员：{group.name}",
+            "query": query,
+            "search": True,
+        },
+    )
+
+
+@officer_required
+@require_POST
+def leading_group_member_remove(request, pk):
+    member = get_for_user(
+        LeadingGroupMember.objects.select_related("group", "person"), request.user, pk=pk
+    )
+    _editable(Organisation.objects, request.user, member.group.organisation_id)
+    try:
+        group = services.leading_group_member_remove(actor=request.user, member=member)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(_group_anchor(member.group))
+    messages.success(
+        request, f"已将{member.person.name}（{member.get_role_display()}）移出{group.name}。"
+    )
+    return redirect(_group_anchor(group))
