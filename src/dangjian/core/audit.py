@@ -67,3 +67,25 @@ def events_for(obj: models.Model, limit: int = 50):
     return AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
     ).select_related("actor")[:limit]
+
+
+def audited_update(
+    *,
+    actor,
+    obj: models.Model,
+    fields: dict,
+    audit_fields: list[str],
+    clean,
+    action=AuditEvent.Action.UPDATE,
+) -> models.Model:
+    """Set `fields` on a row the caller has locked, validate it with `clean(obj)`, save it and
+    record before → after. `action` may be a function of (before, after) choosing the action."""
+    before = snapshot(obj, audit_fields)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    clean(obj)
+    obj.save()
+    after = snapshot(obj, audit_fields)
+    chosen = action(before, after) if callable(action) else action
+    record(actor=actor, action=chosen, obj=obj, before=before, after=after)
+    return obj

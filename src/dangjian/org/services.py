@@ -80,26 +80,18 @@ def organisation_create(*, actor, parent: Organisation | None, **fields) -> Orga
 @transaction.atomic
 def organisation_update(*, actor, org: Organisation, **fields) -> Organisation:
     org = Organisation.objects.select_for_update().get(pk=org.pk)
-    before = audit.snapshot(org, ORG_FIELDS)
-    for name, value in fields.items():
-        setattr(org, name, value)
-    if "kind" in fields:
-        parent = Organisation.objects.get_parent(org)
-        _check_parent(parent, org.kind)
-        child_kinds = set(Organisation.objects.get_children(org).values_list("kind", flat=True))
-        misfits = child_kinds - set(rules.ALLOWED_CHILDREN.get(org.kind, ()))
-        if misfits:
-            raise ValidationError({"kind": "现有下级组织与新的组织类型不符，请先调整下级组织"})
-    org.full_clean(exclude=["path", "depth", "numchild"])
-    org.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=org,
-        before=before,
-        after=audit.snapshot(org, ORG_FIELDS),
+
+    def clean(org):
+        if "kind" in fields:
+            _check_parent(Organisation.objects.get_parent(org), org.kind)
+            children = set(Organisation.objects.get_children(org).values_list("kind", flat=True))
+            if children - set(rules.ALLOWED_CHILDREN.get(org.kind, ())):
+                raise ValidationError({"kind": "现有下级组织与新的组织类型不符，请先调整下级组织"})
+        org.full_clean(exclude=["path", "depth", "numchild"])
+
+    return audit.audited_update(
+        actor=actor, obj=org, fields=fields, audit_fields=ORG_FIELDS, clean=clean
     )
-    return org
 
 
 @transaction.atomic
@@ -203,19 +195,20 @@ def person_create(*, actor, **fields) -> Person:
 @transaction.atomic
 def person_update(*, actor, person: Person, **fields) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
-    before = audit.snapshot(person, PERSON_FIELDS)
-    for name, value in fields.items():
-        setattr(person, name, value)
-    _clean_person(person)
-    person.save()
-    after = audit.snapshot(person, PERSON_FIELDS)
-    action = (
-        AuditEvent.Action.MOVE
-        if before["所在党支部"] != after["所在党支部"]
-        else AuditEvent.Action.UPDATE
+
+    def moved_or_updated(before, after):
+        # A change of branch is a transfer (组织关系转接), shown as a move in the trail.
+        moved = before["所在党支部"] != after["所在党支部"]
+        return AuditEvent.Action.MOVE if moved else AuditEvent.Action.UPDATE
+
+    return audit.audited_update(
+        actor=actor,
+        obj=person,
+        fields=fields,
+        audit_fields=PERSON_FIELDS,
+        clean=_clean_person,
+        action=moved_or_updated,
     )
-    audit.record(actor=actor, action=action, obj=person, before=before, after=after)
-    return person
 
 
 @transaction.atomic
@@ -389,19 +382,9 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_dissolved:
         raise ValidationError({NON_FIELD_ERRORS: "该单位已撤销，不能修改"})
-    before = audit.snapshot(unit, UNIT_FIELDS)
-    for name, value in fields.items():
-        setattr(unit, name, value)
-    _clean_unit(unit)
-    unit.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        obj=unit,
-        before=before,
-        after=audit.snapshot(unit, UNIT_FIELDS),
+    return audit.audited_update(
+        actor=actor, obj=unit, fields=fields, audit_fields=UNIT_FIELDS, clean=_clean_unit
     )
-    return unit
 
 
 @transaction.atomic
@@ -478,19 +461,13 @@ def leading_group_update(*, actor, group: LeadingGroup, **fields) -> LeadingGrou
         .get(pk=group.pk)
     )
     _check_group_org(group.organisation)
-    before = audit.snapshot(group, LEADING_GROUP_FIELDS)
-    for name, value in fields.items():
-        setattr(group, name, value)
-    _clean_group(group)
-    group.save()
-    audit.record(
+    return audit.audited_update(
         actor=actor,
-        action=AuditEvent.Action.UPDATE,
         obj=group,
-        before=before,
-        after=audit.snapshot(group, LEADING_GROUP_FIELDS),
+        fields=fields,
+        audit_fields=LEADING_GROUP_FIELDS,
+        clean=_clean_group,
     )
-    return group
 
 
 @transaction.atomic
