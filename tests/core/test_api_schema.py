@@ -3,9 +3,17 @@ import io
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from tests.factories import make_user
+
+
+def signed_in():
+    client = APIClient()
+    client.force_authenticate(make_user(None))
+    return client
+
 
 def test_schema_endpoint_returns_openapi(db):
-    response = APIClient().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    response = signed_in().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
@@ -28,9 +36,14 @@ def test_schema_generates_without_warnings(db, tmp_path):
 
 
 def test_docs_page_serves_swagger_ui_from_own_static_files(db):
-    response = APIClient().get("/api/v1/docs/")
+    response = signed_in().get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs"):
         assert cdn not in html
+
+
+def test_schema_and_docs_are_not_public(db):
+    assert APIClient().get("/api/v1/schema/").status_code in (401, 403)
+    assert APIClient().get("/api/v1/docs/").status_code in (401, 403)
