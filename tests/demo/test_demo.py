@@ -153,7 +153,7 @@ def test_party_status_dates_are_consistent(demo):
         if p.party_status == "full":
             assert p.status_since == p.probation_ends_on <= today
         if p.category == "student":
-            assert p.class_name and 17 <= rules.age_on(p.birth_date, today) <= 25
+            assert p.unit.kind == "class" and 17 <= rules.age_on(p.birth_date, today) <= 25
     assert set(
         Person.objects.filter(primary_org__category="retiree").values_list(
             "party_status", flat=True

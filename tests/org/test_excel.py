@@ -36,7 +36,7 @@ def row(**values) -> list:
         "phone": "",
         "category": "教职工",
         "unit": "",
-        "class_name": "",
+        "class_unit": "",
         "party_status": "群众",
         "joined_on": "",
         "primary_org": "BA",
@@ -217,6 +217,41 @@ def test_group_must_belong_to_the_branch(world):
     ]
     job = run(world.org_officer, [row(primary_org="GRA", birth_date="1990-01-01")])
     assert job.errors[0]["column"] == "所在党支部编码"
+
+
+def test_a_student_is_placed_in_a_class_of_the_named_college(world):
+    from dangjian.org.models import Unit
+
+    college = Unit.objects.create(name="信息工程学院", kind="college")
+    klass = Unit.objects.create(name="软件技术2401班", kind="class", parent=college)
+    Unit.objects.create(
+        name="软件技术2401班",
+        kind="class",
+        parent=Unit.objects.create(name="财经学院", kind="college"),
+    )
+    student = {"category": "学生", "birth_date": "2005-01-01", "primary_org": "BB"}
+    job = run(
+        world.org_officer,
+        [
+            row(name="甲", unit="信息工程学院", class_unit="软件技术2401班", **student),
+            row(name="乙", class_unit="软件技术2401班", **student),
+            row(name="丙", unit="信息工程学院", class_unit="网络2401班", **student),
+        ],
+    )
+    assert [(e["row"], e["column"]) for e in job.errors] == [(3, "班级"), (4, "班级")]
+    assert "须同时填写所在单位" in job.errors[0]["message"]
+    assert "“信息工程学院”下没有名为“网络2401班”的班级" in job.errors[1]["message"]
+    job = run(
+        world.org_officer,
+        [row(name="甲", unit="信息工程学院", class_unit="软件技术2401班", **student)],
+    )
+    assert job.state == ImportJob.State.DONE
+    assert Person.objects.get(name="甲").unit == klass
+    # The export shows the class under its college, in the template's two columns.
+    content = b"".join(excel.export_people(Person.objects.filter(name="甲"), full_identity=True))
+    header, first = sheet_rows(content)[:2]
+    assert first[header.index("所在单位")] == "信息工程学院"
+    assert first[header.index("班级")] == "软件技术2401班"
 
 
 def test_numeric_id_cell_asks_for_text(world):

@@ -183,7 +183,6 @@ def _person_post(world, **overrides):
         "phone": "13800001111",
         "category": "student",
         "unit": "",
-        "class_name": "",
         "primary_org": world.branch_a.pk,
         "group": "",
         "is_active": "on",

@@ -209,7 +209,6 @@ class PeopleFactory:
             "probation_starts_on": joined,
             "probation_ends_on": probation_end(joined) if joined else None,
             "unit": None,  # the branch fills in unit, class, organisation and group
-            "class_name": "",
             "primary_org": None,
             "group": None,
         }
@@ -518,7 +517,7 @@ class BranchInfo:
     category: str
     weight: float
     units: list[int]
-    classes: list[str]
+    classes: list[int]  # class unit ids, oldest grade first
     groups: list[tuple[int, str]]  # (group id, group kind)
     slots: list[Slot]
 
@@ -588,7 +587,6 @@ PERSON_FIELDS = (
     "phone",
     "category",
     "unit",
-    "class_name",
     "party_status",
     "status_since",
     "applied_on",
@@ -705,11 +703,11 @@ class Loader:
         self.terms.write([(org, *term) for org, term in terms.items()])
         self.result.add("届次", len(terms))
 
-        classes: dict[tuple[int, str], list[str]] = {}
-        for n, key in unit_ids:
+        classes: dict[tuple[int, str], list[int]] = {}
+        for (n, key), pk in unit_ids.items():
             if key.startswith("college:") and key.count(":") == 2:
-                college, name = key.rsplit(":", 1)
-                classes.setdefault((n, college), []).append(name)
+                college = key.rsplit(":", 1)[0]
+                classes.setdefault((n, college), []).append(pk)
         starts = {org: term[1] for org, term in terms.items()}
         for n, institution in enumerate(chunk):
             self._collect_branches(n, institution, org_ids, unit_ids, classes, starts)
@@ -817,7 +815,7 @@ class Loader:
                 grade = 0 if age >= 21 else 1 if age == 20 else 2  # classes run oldest grade first
                 per_grade = max(1, len(branch.classes) // 3)
                 index = min(len(branch.classes) - 1, grade * per_grade + rng.randrange(per_grade))
-                fields["class_name"] = branch.classes[index]
+                fields["unit"] = branch.classes[index]
                 oldest = grade == 0
             since = fields["status_since"]
             draft.positions = [(s.org_id, s.title, max(s.starts_on, since)) for s in slots]

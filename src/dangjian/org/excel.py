@@ -45,6 +45,7 @@ from dangjian.org.models import (
     Person,
     PersonCategory,
     Unit,
+    UnitKind,
 )
 from dangjian.org.services import PERSON_FIELDS
 
@@ -114,7 +115,14 @@ COLUMNS = (
         choices=tuple(PersonCategory.choices),
     ),
     Column("所在单位", "unit", False, "选填，填写系统中已有的行政单位名称。", 16),
-    Column("班级", "class_name", False, "选填（学生填写），不超过60个字。", 12, max_length=60),
+    Column(
+        "班级",
+        "class_unit",
+        False,
+        "学生填写，须是“所在单位”（学院）下已有的班级。",
+        14,
+        max_length=100,
+    ),
     Column(
         "政治面貌",
         "party_status",
@@ -368,15 +376,20 @@ class ImportContext:
 
     orgs: dict[str, Organisation]
     units: dict[str, object]  # name → Unit, or AMBIGUOUS when several units share the name
+    classes: dict[tuple[int, str], Unit]  # (college id, class name) → class unit
     today: date = field(default_factory=timezone.localdate)
 
     @classmethod
     def for_user(cls, user) -> "ImportContext":
         orgs = {o.code: o for o in Organisation.objects.editable_by(user)}
         units: dict[str, object] = {}
+        classes: dict[tuple[int, str], Unit] = {}
         for unit in Unit.objects.filter(dissolved_on__isnull=True):
-            units[unit.name] = AMBIGUOUS if unit.name in units else unit
-        return cls(orgs=orgs, units=units)
+            if unit.kind == UnitKind.CLASS:
+                classes[unit.parent_id, unit.name] = unit
+            else:
+                units[unit.name] = AMBIGUOUS if unit.name in units else unit
+        return cls(orgs=orgs, units=units, classes=classes)
 
 
 def _text(value) -> str:
@@ -427,7 +440,6 @@ def clean_row(number: int, raw: Sequence, ctx: ImportContext) -> tuple[dict, lis
 
     out["name"] = text["name"]
     out["ethnicity"] = text["ethnicity"] or "汉族"
-    out["class_name"] = text["class_name"]
     out["note"] = text["note"]
 
     # ID number, then the birth date that must agree with it.
@@ -482,6 +494,17 @@ def clean_row(number: int, raw: Sequence, ctx: ImportContext) -> tuple[dict, lis
             error("unit", f"系统中有多个名为“{text['unit']}”的单位，请联系组织部处理")
         else:
             out["unit"] = unit
+    if text["class_unit"]:
+        # A student's unit is their class, found under the college given as 所在单位.
+        college = out["unit"]
+        if not text["unit"]:
+            error("class_unit", "填写班级时须同时填写所在单位（学院）")
+        elif college is not None:
+            klass = ctx.classes.get((college.pk, text["class_unit"]))
+            if klass is None:
+                error("class_unit", f"“{college.name}”下没有名为“{text['class_unit']}”的班级")
+            else:
+                out["unit"] = klass
 
     org = ctx.orgs.get(text["primary_org"]) if text["primary_org"] else None
     if text["primary_org"]:
@@ -709,8 +732,7 @@ def _export_row(person: Person, full_identity: bool, date_cell) -> list:
         id_number,
         phone,
         person.get_category_display(),
-        person.unit.name if person.unit else "",
-        person.class_name,
+        *_unit_cells(person.unit),
         person.get_party_status_display(),
         date_cell(person.joined_on),
         person.primary_org.code if person.primary_org else "",
@@ -720,12 +742,21 @@ def _export_row(person: Person, full_identity: bool, date_cell) -> list:
     ]
 
 
+def _unit_cells(unit: Unit | None) -> tuple[str, str]:
+    """(所在单位, 班级) as in the template: a class is shown under its college."""
+    if unit is None:
+        return "", ""
+    if unit.kind == UnitKind.CLASS and unit.parent_id:
+        return unit.parent.name, unit.name
+    return unit.name, ""
+
+
 def export_people(queryset, full_identity: bool) -> Iterator[bytes]:
     """The people of `queryset` as an XLSX file, yielded in pieces (memory stays bounded).
 
     ID numbers and phone numbers are masked unless `full_identity`.
     """
-    queryset = queryset.select_related("primary_org", "group", "unit")
+    queryset = queryset.select_related("primary_org", "group", "unit__parent")
     with tempfile.TemporaryFile() as tmp:
         wb = Workbook(write_only=True)
         ws = wb.create_sheet("人员名册")

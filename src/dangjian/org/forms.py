@@ -101,7 +101,13 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
         )
         self.fields["primary_org"].required = True
         self.fields["group"].queryset = editable.filter(kind="group")
-        self.fields["unit"].queryset = Unit.objects.filter(dissolved_on__isnull=True)
+        # Classes share names across colleges: show each with its college.
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(dissolved_on__isnull=True)
+            .select_related("parent")
+            .order_by("parent__name", "display_order", "name")
+        )
+        self.fields["unit"].label_from_instance = lambda unit: unit.full_name
 
     def clean_id_number(self):
         value = (self.cleaned_data.get("id_number") or "").strip().upper()

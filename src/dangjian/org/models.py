@@ -162,6 +162,13 @@ class Unit(models.Model):
     def is_dissolved(self) -> bool:
         return self.dissolved_on is not None
 
+    @property
+    def full_name(self) -> str:
+        """A class or grade with its college (“信息工程学院 软件技术2401班”); load parent first."""
+        if self.kind in (UnitKind.CLASS, UnitKind.GRADE) and self.parent_id:
+            return f"{self.parent.name} {self.name}"
+        return self.name
+
 
 class Term(models.Model):
     """A committee term (届次) of an organisation."""
@@ -286,7 +293,7 @@ class PersonQuerySet(ScopedQuerySet):
         return self.filter(primary_org__in=orgs_under((path,))) if path else self.all()
 
     def with_list_relations(self):
-        return self.select_related("primary_org", "group", "unit")
+        return self.select_related("primary_org", "group", "unit__parent")
 
 
 class Person(models.Model):
@@ -309,12 +316,12 @@ class Person(models.Model):
     unit = models.ForeignKey(
         Unit,
         verbose_name="所在单位",
+        help_text="教职工填所在处室或学院；学生填所在班级。",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="people",
     )
-    class_name = models.CharField("班级", max_length=60, blank=True)
     party_status = models.CharField(
         "政治面貌",
         max_length=20,

@@ -180,7 +180,6 @@ class PersonSerializer(serializers.ModelSerializer):
             "category",
             "unit",
             "unit_name",
-            "class_name",
             "party_status",
             "status_since",
             "applied_on",

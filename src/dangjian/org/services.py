@@ -42,7 +42,6 @@ PERSON_FIELDS = [
     "phone",
     "category",
     "unit",
-    "class_name",
     "primary_org",
     "group",
     "is_active",

@@ -363,7 +363,7 @@ def person_list(request):
 @require_GET
 def person_detail(request, pk):
     person = get_for_user(
-        Person.objects.select_related("primary_org", "group", "unit"), request.user, pk=pk
+        Person.objects.select_related("primary_org", "group", "unit__parent"), request.user, pk=pk
     )
     scope = scope_for(request.user)
     return render(
