@@ -12,7 +12,7 @@ from dangjian.org.models import (
     Unit,
     UnitKind,
 )
-from dangjian.org.services import PERSON_FIELDS
+from dangjian.org.services import ORG_FIELDS, PERSON_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,18 +35,7 @@ class BootstrapMixin:
 class OrganisationForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "category",
-            "code",
-            "display_order",
-            "founded_on",
-            "activity_room_area",
-            "covered_units",
-            "note",
-        ]
+        fields = [*ORG_FIELDS, "covered_units"]
         widgets = {
             "founded_on": DATE,
             "note": forms.Textarea(attrs={"rows": 3}),

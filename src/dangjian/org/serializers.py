@@ -17,7 +17,7 @@ from dangjian.org.models import (
     PersonCategory,
     Position,
 )
-from dangjian.org.services import PERSON_FIELDS
+from dangjian.org.services import ORG_FIELDS, PERSON_FIELDS
 
 OUT_OF_SCOPE = "所选对象不存在或不在您的管理范围内"
 
@@ -84,17 +84,7 @@ class OrganisationBriefSerializer(serializers.ModelSerializer):
 class OrganisationUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "category",
-            "code",
-            "display_order",
-            "founded_on",
-            "activity_room_area",
-            "note",
-        ]
+        fields = ORG_FIELDS
 
 
 class OrganisationCreateSerializer(OrganisationUpdateSerializer):
