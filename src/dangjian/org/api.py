@@ -8,16 +8,14 @@ dangjian.org.services, whose ValidationErrors the core exception handler turns i
 
 from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Length, Substr
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from dangjian.core.api import CursorPagination
-from dangjian.core.scoping import scope_for
+from dangjian.core.api_views import ScopedViewSet as BaseScopedViewSet
 from dangjian.org import services
 from dangjian.org.models import Organisation, Person, Position
 from dangjian.org.serializers import (
@@ -41,72 +39,16 @@ from dangjian.org.serializers import (
 from dangjian.org.services import RESTRUCTURE_REFUSED
 
 
-class OfficersWrite(BasePermission):
-    """Anyone signed in may read (their scope); only officers may write at all."""
-
-    message = "只有党组织书记、委员或组织部干事可以修改数据"
-
-    def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or scope_for(request.user).is_officer
-
-
 class PathCursorPagination(CursorPagination):
     ordering = "path"
 
 
-class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Shared plumbing: scoped querysets, the editable check, input and filter validation."""
-
-    model: type = None
-    permission_classes = [IsAuthenticated, OfficersWrite]
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user)
-
-    def get_object(self):
-        # Out-of-scope rows do not exist for the user: the same 404 as an unknown id,
-        # with DRF's translated message instead of Django's English one.
-        try:
-            return super().get_object()
-        except Http404:
-            raise NotFound() from None
-
-    def get_editable_object(self):
-        obj = self.get_object()  # 404 when not visible
-        if not self.model.objects.editable_by(self.request.user).filter(pk=obj.pk).exists():
-            raise PermissionDenied("您无权修改该记录")
-        return obj
-
+class ScopedViewSet(BaseScopedViewSet):
     def get_restructurable_object(self):
         org = self.get_editable_object()
         if not Organisation.objects.restructurable_by(self.request.user).filter(pk=org.pk).exists():
             raise PermissionDenied(RESTRUCTURE_REFUSED)
         return org
-
-    def validated(self, serializer_class, **kwargs) -> dict:
-        serializer = serializer_class(
-            data=self.request.data, context=self.get_serializer_context(), **kwargs
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def query_filters(self, serializer_class) -> dict:
-        serializer = serializer_class(
-            data=self.request.query_params, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def paginated(self, queryset):
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    def respond(self, obj, status_code=status.HTTP_200_OK):
-        # Read the row again through the list queryset (relations, annotations).
-        obj = self.get_queryset().filter(pk=obj.pk).first()
-        if obj is None:
-            raise NotFound()
-        return Response(self.get_serializer(obj).data, status=status_code)
 
 
 def with_parent_id(queryset):

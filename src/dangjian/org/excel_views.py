@@ -8,10 +8,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.scoping import scope_for
+from dangjian.core.web import officer_required
 from dangjian.org import excel, selectors
 from dangjian.org.forms import ImportForm
 from dangjian.org.models import ImportJob
-from dangjian.org.views import officer_required
 
 STEP_ROWS = 1000  # rows validated per progress step
 

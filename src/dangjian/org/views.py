@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core.audit import events_for
 from dangjian.core.pagination import keyset_page
 from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.core.web import editable_or_403, officer_required, submit
 from dangjian.org import forms, selectors, services
 from dangjian.org.models import (
     LeadingGroup,
@@ -34,51 +35,12 @@ PAGE_SIZE = 50
 ORG_FILTER_LIMIT = 300
 
 
-def officer_required(view):
-    """Organisation screens are for officers; members have only their own record."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not scope_for(request.user).is_officer:
-            raise PermissionDenied("仅党组织书记、委员和组织部干事可以访问。")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-def _editable(queryset, user, pk):
-    """A row the user may change: 404 when invisible, 403 when visible but read-only."""
-    obj = get_for_user(queryset, user, pk=pk)
-    if not queryset.editable_by(user).filter(pk=pk).exists():
-        raise PermissionDenied("您没有修改该记录的权限。")
-    return obj
-
-
 def _restructurable(user, pk):
     """An organisation the user may move or dissolve (the level above acts, not the org itself)."""
-    org = _editable(Organisation.objects, user, pk)
+    org = editable_or_403(Organisation.objects, user, pk)
     if not Organisation.objects.restructurable_by(user).filter(pk=pk).exists():
         raise PermissionDenied(RESTRUCTURE_REFUSED)
     return org
-
-
-def _submit(request, form, call, message):
-    """On a valid POST run `call(cleaned_data)`; rule violations land on the form's fields.
-
-    Returns the service's result (truthy) on success, None otherwise.
-    """
-    if request.method != "POST" or not form.is_valid():
-        return None
-    try:
-        result = call(dict(form.cleaned_data))
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return None
-    messages.success(request, message)
-    return result if result is not None else True
 
 
 # --- Organisation tree -------------------------------------------------------------------
@@ -204,11 +166,11 @@ def _update_org(user, org, data):
 def org_create(request, parent_pk=None):
     parent = None
     if parent_pk is not None:
-        parent = _editable(Organisation.objects, request.user, parent_pk)
+        parent = editable_or_403(Organisation.objects, request.user, parent_pk)
     elif not scope_for(request.user).everything:
         raise PermissionDenied("只有组织部干事可以新建顶层党组织。")
     form = forms.OrganisationForm(request.POST or None, parent=parent)
-    org = _submit(request, form, lambda d: _create_org(request.user, parent, d), "已新建党组织。")
+    org = submit(request, form, lambda d: _create_org(request.user, parent, d), "已新建党组织。")
     if org:
         return redirect("org:org_detail", org.pk)
     return render(
@@ -218,9 +180,9 @@ def org_create(request, parent_pk=None):
 
 @officer_required
 def org_edit(request, pk):
-    org = _editable(Organisation.objects, request.user, pk)
+    org = editable_or_403(Organisation.objects, request.user, pk)
     form = forms.OrganisationForm(request.POST or None, instance=org)
-    if _submit(request, form, lambda d: _update_org(request.user, org, d), "已保存。"):
+    if submit(request, form, lambda d: _update_org(request.user, org, d), "已保存。"):
         return redirect("org:org_detail", org.pk)
     return render(
         request, "org/org_form.html", {"form": form, "org": org, "title": f"编辑 {org.name}"}
@@ -231,7 +193,7 @@ def org_edit(request, pk):
 def org_move(request, pk):
     org = _restructurable(request.user, pk)
     form = forms.MoveForm(request.POST or None, user=request.user, org=org)
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.organisation_move(actor=request.user, org=org, **d),
@@ -249,7 +211,7 @@ def org_move(request, pk):
 def org_dissolve(request, pk):
     org = _restructurable(request.user, pk)
     form = forms.DissolveForm(request.POST or None, initial={"dissolved_on": timezone.localdate()})
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.organisation_dissolve(actor=request.user, org=org, **d),
@@ -271,9 +233,9 @@ def org_dissolve(request, pk):
 
 @officer_required
 def position_create(request, pk):
-    org = _editable(Organisation.objects, request.user, pk)
+    org = editable_or_403(Organisation.objects, request.user, pk)
     form = forms.PositionForm(request.POST or None, org=org, user=request.user)
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.position_create(actor=request.user, organisation=org, **d),
@@ -287,11 +249,11 @@ def position_create(request, pk):
 
 @officer_required
 def position_end(request, pk):
-    position = _editable(
+    position = editable_or_403(
         Position.objects.select_related("organisation", "person"), request.user, pk
     )
     form = forms.PositionEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.position_end(actor=request.user, position=position, **d),
@@ -311,9 +273,9 @@ def position_end(request, pk):
 
 @officer_required
 def term_create(request, pk):
-    org = _editable(Organisation.objects, request.user, pk)
+    org = editable_or_403(Organisation.objects, request.user, pk)
     form = forms.TermForm(request.POST or None)
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.term_create(actor=request.user, organisation=org, **d),
@@ -385,7 +347,7 @@ def person_detail(request, pk):
 def person_create(request):
     initial = {"primary_org": request.GET.get("org")} if request.GET.get("org") else {}
     form = forms.PersonForm(request.POST or None, user=request.user, initial=initial)
-    person = _submit(
+    person = submit(
         request, form, lambda d: services.person_create(actor=request.user, **d), "已新增人员。"
     )
     if person:
@@ -395,9 +357,9 @@ def person_create(request):
 
 @officer_required
 def person_edit(request, pk):
-    person = _editable(Person.objects, request.user, pk)
+    person = editable_or_403(Person.objects, request.user, pk)
     form = forms.PersonForm(request.POST or None, instance=person, user=request.user)
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.person_update(actor=request.user, person=person, **d),
@@ -413,11 +375,11 @@ def person_edit(request, pk):
 
 @officer_required
 def person_status(request, pk):
-    person = _editable(Person.objects, request.user, pk)
+    person = editable_or_403(Person.objects, request.user, pk)
     form = forms.StatusChangeForm(
         request.POST or None, initial={"effective_on": timezone.localdate()}
     )
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.person_change_status(actor=request.user, person=person, **d),
@@ -505,7 +467,7 @@ def unit_create(request):
     if parent.isdigit():
         initial["parent"] = int(parent)
     form = forms.UnitForm(request.POST or None, initial=initial)
-    unit = _submit(
+    unit = submit(
         request,
         form,
         lambda d: services.unit_create(actor=request.user, **d),
@@ -518,9 +480,9 @@ def unit_create(request):
 
 @officer_required
 def unit_edit(request, pk):
-    unit = _editable(Unit.objects.select_related("parent"), request.user, pk)
+    unit = editable_or_403(Unit.objects.select_related("parent"), request.user, pk)
     form = forms.UnitForm(request.POST or None, unit=unit)
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.unit_update(actor=request.user, unit=unit, **d),
@@ -536,9 +498,9 @@ def unit_edit(request, pk):
 
 @officer_required
 def unit_dissolve(request, pk):
-    unit = _editable(Unit.objects.all(), request.user, pk)
+    unit = editable_or_403(Unit.objects.all(), request.user, pk)
     form = forms.DissolveForm(request.POST or None, initial={"dissolved_on": timezone.localdate()})
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.unit_dissolve(actor=request.user, unit=unit, **d),
@@ -568,9 +530,9 @@ def _group_anchor(group):
 
 @officer_required
 def leading_group_create(request, pk):
-    org = _editable(Organisation.objects, request.user, pk)
+    org = editable_or_403(Organisation.objects, request.user, pk)
     form = forms.LeadingGroupForm(request.POST or None)
-    group = _submit(
+    group = submit(
         request,
         form,
         lambda d: services.leading_group_create(actor=request.user, organisation=org, **d),
@@ -588,7 +550,7 @@ def leading_group_create(request, pk):
 def _editable_group(user, pk):
     """A leading group whose organisation the user may change (404 out of scope, else 403)."""
     group = get_for_user(LeadingGroup.objects.select_related("organisation"), user, pk=pk)
-    _editable(Organisation.objects, user, group.organisation_id)
+    editable_or_403(Organisation.objects, user, group.organisation_id)
     return group
 
 
@@ -596,7 +558,7 @@ def _editable_group(user, pk):
 def leading_group_edit(request, pk):
     group = _editable_group(request.user, pk)
     form = forms.LeadingGroupForm(request.POST or None, instance=group)
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.leading_group_update(actor=request.user, group=group, **d),
@@ -627,7 +589,7 @@ def leading_group_member_add(request, pk):
         query=query,
         initial={"role": LeadingGroupMember.Role.MEMBER, "display_order": next_order},
     )
-    if _submit(
+    if submit(
         request,
         form,
         lambda d: services.leading_group_member_add(actor=request.user, group=group, **d),
@@ -654,7 +616,7 @@ def leading_group_member_remove(request, pk):
     member = get_for_user(
         LeadingGroupMember.objects.select_related("group", "person"), request.user, pk=pk
     )
-    _editable(Organisation.objects, request.user, member.group.organisation_id)
+    editable_or_403(Organisation.objects, request.user, member.group.organisation_id)
     try:
         group = services.leading_group_member_remove(actor=request.user, member=member)
     except ValidationError as exc:
