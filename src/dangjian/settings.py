@@ -42,12 +42,17 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "treebeard",
+    "django_fsm",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "dangjian.core",
     "dangjian.org",
+    "dangjian.targets",
+    "dangjian.posts",
+    "dangjian.public",
+    "dangjian.reports",
     "dangjian.demo",
 ]
 

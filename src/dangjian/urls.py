@@ -7,6 +7,10 @@ admin.site.site_title = "党建平台管理"
 
 api_v1 = [
     path("", include("dangjian.org.api_urls")),
+    path("", include("dangjian.targets.api_urls")),
+    path("", include("dangjian.posts.api_urls")),
+    path("", include("dangjian.public.api_urls")),
+    path("", include("dangjian.reports.api_urls")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -16,6 +20,10 @@ api_v1 = [
 urlpatterns = [
     path("", include("dangjian.core.urls")),
     path("org/", include("dangjian.org.urls")),
+    path("targets/", include("dangjian.targets.urls")),
+    path("posts/", include("dangjian.posts.urls")),
+    path("public/", include("dangjian.public.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

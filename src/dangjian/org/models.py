@@ -105,6 +105,27 @@ def orgs_under(paths: tuple[str, ...]):
     return Organisation.objects.filter(paths_q("path", paths)).order_by().values("pk")
 
 
+class OrgScopedQuerySet(ScopedQuerySet):
+    """Rows that belong to a Party organisation: seen and changed by the officers of that
+    organisation and of the levels above. When `person_field` is set, the person a row is
+    about also reads it (changes to one's own rows go through the owner's services)."""
+
+    org_field = "organisation"
+    person_field: str | None = None
+
+    def scope_q(self, scope):
+        q = self.editable_q(scope)
+        if self.person_field and scope.person_id:
+            q |= models.Q(**{self.person_field: scope.person_id})
+        return q
+
+    def editable_q(self, scope):
+        return models.Q(**{f"{self.org_field}__in": orgs_under(scope.org_paths)})
+
+    def in_subtree(self, org):
+        return self.filter(**{f"{self.org_field}__in": orgs_under((org.path,))})
+
+
 class UnitKind(models.TextChoices):
     OFFICE = "office", "处室"
     COLLEGE = "college", "学院"
