@@ -275,3 +275,26 @@ def test_seed_institution_spec_is_pure_data():
     assert kinds.count("general_branch") == 12 and kinds.count("branch") == 39
     assert len({o.code for o in spec.committee.walk()}) == len(kinds)
     assert "zhibu" in institution.login_table()
+
+
+def test_a_year_of_the_mechanism_has_something_on_every_page(demo):
+    from dangjian.posts.models import Commitment, DutyCheck, DutyRecord, Post
+    from dangjian.public.models import Suggestion
+    from dangjian.targets.models import Opinion, Task, WorkItem
+
+    # Work items stand at every one of the six steps, plus done.
+    assert set(WorkItem.objects.values_list("step", flat=True)) == set(range(1, 8))
+    # Posts in every state of the six steps of post setting, most of them performed.
+    assert {"set", "claimed", "confirmed", "published", "performing", "evaluated"} <= set(
+        Post.objects.values_list("state", flat=True)
+    )
+    assert Opinion.objects.filter(handling="pending").exists()
+    assert Task.objects.filter(completed_on__isnull=True, deadline__lt=timezone.localdate()).exists()
+    assert Commitment.objects.filter(published_on__isnull=False).exists()
+    assert DutyRecord.objects.filter(duty_check__isnull=False).exists()
+    assert DutyCheck.objects.filter(kind="quarterly").exists() or timezone.localdate().month < 4
+    assert Suggestion.objects.filter(status="received").exists()
+    # Holders of student posts are students (seed 004 §四(四)5).
+    assert not Post.objects.filter(post_type__audience="student").exclude(
+        holder__category="student"
+    ).exclude(holder=None).exists()

@@ -971,8 +971,10 @@ def reset_data(batch_size: int = BATCH_SIZE) -> None:
     batches, so their own on_delete rules (cascade, protect) apply.
     """
     from dangjian.core.models import User
+    from dangjian.demo.mechanism import reset_mechanism
 
     _large_cache()
+    reset_mechanism()
     Through = Organisation.covered_units.through
     owned = [LeadingGroupMember, LeadingGroup, StatusChange, Position, Term, Through]
     with transaction.atomic():

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from dangjian.demo import generator
 from dangjian.demo.institution import login_table
+from dangjian.demo.mechanism import MechanismLoader
 
 
 class Command(BaseCommand):
@@ -57,6 +58,10 @@ class Command(BaseCommand):
             )
         loader = generator.Loader(seed=seed, today=timezone.localdate(), out=self.stdout)
         result = loader.run(orgs=orgs, people=people)
+        if not orgs:
+            self.stdout.write("载入一年的“168”机制工作记录……")
+            year_of_work = MechanismLoader(seed=seed, today=timezone.localdate()).run()
+            result.counts.update(year_of_work)
         scopes = generator.create_demo_logins()
 
         for label, count in result.counts.items():
