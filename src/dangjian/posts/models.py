@@ -139,6 +139,9 @@ class Post(models.Model):
     confirmed_on = models.DateField("定岗日期", null=True, blank=True)
     published_on = models.DateField("公示日期", null=True, blank=True)
     progress = models.TextField("工作进展", blank=True, help_text="公开栏“工作进展情况公开”。")
+    score = models.DecimalField(
+        "考评分数", max_digits=4, decimal_places=1, null=True, blank=True
+    )
     grade = models.CharField("考评等次", max_length=12, choices=PostGrade.choices, blank=True)
     evaluation = models.TextField("考核评议", blank=True)
     reward = models.CharField("奖惩结果", max_length=200, blank=True)
@@ -325,6 +328,10 @@ class DutyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_on} {self.content[:20]}"
+
+    @property
+    def is_checked(self) -> bool:
+        return self.duty_check_id is not None
 
 
 class SummaryKind(models.TextChoices):
