@@ -1,5 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangjian.reports import views
 
 app_name = "reports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("generate/", views.report_generate, name="report_generate"),
+    path("summary.xlsx", views.summary_export, name="summary_export"),
+    path("<int:pk>/", views.report_detail, name="report_detail"),
+    path("<int:pk>/edit/", views.report_edit, name="report_edit"),
+    path("<int:pk>/refresh/", views.report_refresh, name="report_refresh"),
+    path("<int:pk>/submit/", views.report_submit, name="report_submit"),
+    path("<int:pk>/accept/", views.report_accept, name="report_accept"),
+    path("<int:pk>/return/", views.report_return, name="report_return"),
+    path("<int:pk>/print/", views.report_print, name="report_print"),
+    path("<int:pk>/export.xlsx", views.report_export, name="report_export"),
+]
