@@ -8,7 +8,8 @@ quarterly reports. Deterministic for a seed; written with bulk inserts.
 
 import random
 import secrets
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 
@@ -34,6 +35,8 @@ from dangjian.targets.models import (
     TaskProgress,
     WorkItem,
 )
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 MODELS = (  # deletion order: rows that point at others first
     QuarterlyReport,
@@ -153,6 +156,7 @@ class MechanismLoader:
         self._posts()
         self._commitments_and_records()
         self._suggestions()
+        self._reports()
         return self.counts
 
     # target management and the six steps
@@ -570,3 +574,43 @@ class MechanismLoader:
             row.created_at = row.created_at - timedelta(days=5 + n * 7 % 300)
         Suggestion.objects.bulk_update(rows, ["created_at"])
         self._add("意见建议", len(rows))
+
+    def _reports(self) -> None:
+        """Reports of the quarters already due: most accepted, a few late, returned or missing."""
+        from dangjian.reports import rules as report_rules
+        from dangjian.reports.selectors import compute_figures
+
+        rows = []
+        orgs = [self.committee, *self.general_branches, *self.branches]
+        for quarter in (1, 2, 3, 4):
+            due = report_rules.due_date(self.year, quarter)
+            if due > self.today:
+                continue
+            for n, org in enumerate(orgs):
+                fate = self.rng.random()
+                if fate < 0.06 and org != self.committee:
+                    continue  # never submitted: overdue to the level above
+                status = "accepted" if fate < 0.85 or org == self.committee else "returned"
+                if quarter == 3 and 0.85 <= fate < 0.95:
+                    status = "submitted"
+                late = 0.06 <= fate < 0.12
+                submitted = due + timedelta(days=3) if late else due - timedelta(days=n % 9 + 1)
+                rows.append(
+                    QuarterlyReport(
+                        organisation=org,
+                        year=self.year,
+                        quarter=quarter,
+                        figures=compute_figures(org, self.year, quarter, today=self.today),
+                        progress="按季度推进设岗定责、亮岗履职和任务分解，各项工作有序开展。",
+                        highlights="开展党员示范岗亮牌和“一支部一品牌”创建。",
+                        problems="个别支部履职记实检查不够及时。",
+                        next_steps="加强督查指导，确保年底推广面达到100%。",
+                        status=status,
+                        submitted_at=datetime.combine(submitted, time(16, 30), tzinfo=SHANGHAI),
+                        review_note="数据与台账不一致，请核实后重新报送。"
+                        if status == "returned"
+                        else "",
+                    )
+                )
+        QuarterlyReport.objects.bulk_create(rows)
+        self._add("季报表", len(rows))
