@@ -195,6 +195,8 @@ SPECTACULAR_SETTINGS = {
         "BranchCategoryEnum": "dangjian.org.models.BranchCategory",
         "PersonCategoryEnum": "dangjian.org.models.PersonCategory",
         "PartyStatusEnum": "dangjian.org.models.PartyStatus",
+        "SuggestionCategoryEnum": "dangjian.public.models.SuggestionCategory",
+        "SuggestionStatusEnum": "dangjian.public.models.SuggestionStatus",
     },
 }
 
@@ -205,3 +207,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Suggestion box (意见箱): at most this many suggestions per client address per window.
+SUGGESTION_RATE_LIMIT = int(os.environ.get("SUGGESTION_RATE_LIMIT", "5"))
+SUGGESTION_RATE_WINDOW_SECONDS = int(os.environ.get("SUGGESTION_RATE_WINDOW_SECONDS", "3600"))

@@ -1,0 +1,339 @@
+"""Reads for the public board (no login) and the officers' suggestion list.
+
+The board is read by anyone, so every public read names exactly the fields that leave the
+database (`.values(*WHITELIST)`): never an ID number, phone, birth date or unit, never a post
+before 明岗 (set/claimed/confirmed) nor an unpublished commitment or task.
+"""
+
+import base64
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from dangjian.core.pagination import KeysetPage
+from dangjian.org.models import Organisation
+from dangjian.posts.models import Commitment, Post, PostGrade
+from dangjian.public import rules
+from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
+from dangjian.targets.models import Task
+
+# --- Field whitelists: what the public may see ---------------------------------------------
+
+PUBLIC_ORG_FIELDS = ("id", "name", "code", "kind", "path", "depth")
+PUBLIC_POST_FIELDS = (
+    "id",
+    "year",
+    "name",
+    "duties",
+    "targets",
+    "progress",
+    "grade",
+    "evaluation",
+    "reward",
+    "published_on",
+    "evaluated_on",
+    "holder__name",
+)
+PUBLIC_COMMITMENT_FIELDS = (
+    "id",
+    "year",
+    "person__name",
+    "political",
+    "duties",
+    "development",
+    "pairing",
+    "integrity",
+    "org_life",
+    "published_on",
+)
+PUBLIC_TASK_FIELDS = (
+    "id",
+    "title",
+    "target",
+    "commitment",
+    "deadline",
+    "progress",
+    "completed_on",
+    "published_on",
+    "work_item__title",
+    "responsible__name",
+    "assignee_org__name",
+    "assignee_unit__name",
+    "assignee_person__name",
+)
+PUBLIC_REPLY_FIELDS = ("id", "category", "content", "reply", "replied_on")
+PUBLIC_NAMEPLATE_FIELDS = (
+    "id",
+    "year",
+    "name",
+    "duties",
+    "holder__name",
+    "organisation__name",
+)
+
+COMMITMENT_AREAS = (
+    ("political", "思想政治"),
+    ("duties", "履行岗位职责"),
+    ("development", "服务发展"),
+    ("pairing", "结对帮带帮扶"),
+    ("integrity", "廉政建设"),
+    ("org_life", "参加组织生活"),
+)
+
+GRADE_LABELS = dict(PostGrade.choices)
+CATEGORY_LABELS = dict(SuggestionCategory.choices)
+STATUS_LABELS = dict(SuggestionStatus.choices)
+ANSWERED_STATUSES = (SuggestionStatus.ANSWERED, SuggestionStatus.CLOSED)
+
+
+# --- The board ----------------------------------------------------------------------------
+
+
+def board_organisations(q: str = "") -> list[dict]:
+    """Active general branches and branches, each branch under its general branch; branches
+    directly under the committee come last under “直属党支部”. `q` matches names and codes."""
+    rows = list(
+        Organisation.objects.active()
+        .filter(kind__in=rules.BOARD_ORG_KINDS)
+        .order_by("path")
+        .values(*PUBLIC_ORG_FIELDS)
+    )
+    steplen = Organisation.steplen
+    groups: dict[str, dict] = {}
+    direct = {"name": "直属党支部", "code": "", "branches": [], "matched": False}
+    for row in rows:
+        if row["kind"] == "general_branch":
+            groups[row["path"]] = {**row, "branches": [], "matched": False}
+    q = q.strip().lower()
+
+    def hit(row):
+        return not q or q in row["name"].lower() or q in row["code"].lower()
+
+    for group in groups.values():
+        group["matched"] = hit(group)
+    for row in rows:
+        if row["kind"] != "branch":
+            continue
+        group = groups.get(row["path"][:-steplen], direct)
+        if hit(row) or group["matched"]:
+            group["branches"].append(row)
+    result = [g for g in groups.values() if g["matched"] or g["branches"]]
+    if direct["branches"]:
+        result.append(direct)
+    return result
+
+
+def board_organisation(code: str) -> Organisation:
+    """An organisation with a public board (active general branch or branch), else 404."""
+    org = (
+        Organisation.objects.active()
+        .filter(code=code, kind__in=rules.BOARD_ORG_KINDS)
+        .only(*PUBLIC_ORG_FIELDS)
+        .first()
+    )
+    if org is None:
+        raise Http404("没有找到该党组织的公开栏。")
+    return org
+
+
+def board_years(org: Organisation, requested: int | None) -> tuple[int, list[int]]:
+    years = list(
+        Post.objects.public()
+        .filter(organisation=org)
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+    return rules.board_years(years, timezone.localdate().year, requested)
+
+
+def _related_orgs(org: Organisation) -> tuple[dict | None, list[dict]]:
+    """The general branch above a branch, or the branches under a general branch."""
+    steplen = Organisation.steplen
+    parent_path = org.path[:-steplen]
+    rows = list(
+        Organisation.objects.active()
+        .filter(kind__in=rules.BOARD_ORG_KINDS)
+        .filter(Q(path=parent_path) | Q(path__startswith=org.path, depth=org.depth + 1))
+        .order_by("display_order", "path")
+        .values("name", "code", "path")
+    )
+    parent = next((r for r in rows if r["path"] == parent_path), None)
+    return parent, [r for r in rows if r["path"] != parent_path]
+
+
+def board(org: Organisation, year: int) -> dict:
+    """The six disclosures of each published post, the published commitments, the published
+    task commitments with their progress, and the public replies of the suggestion box."""
+    posts = list(
+        Post.objects.public()
+        .filter(organisation=org, year=year)
+        .order_by("holder__name", "id")
+        .values(*PUBLIC_POST_FIELDS)
+    )
+    for post in posts:
+        post["holder_name"] = post.pop("holder__name") or ""
+        post["grade_label"] = GRADE_LABELS.get(post["grade"], "")
+    commitments = list(
+        Commitment.objects.filter(organisation=org, year=year, published_on__isnull=False)
+        .order_by("person__name", "id")
+        .values(*PUBLIC_COMMITMENT_FIELDS)
+    )
+    for item in commitments:
+        item["person_name"] = item.pop("person__name")
+        item["areas"] = [
+            {"label": label, "text": item.pop(field)} for field, label in COMMITMENT_AREAS
+        ]
+    tasks = list(
+        Task.objects.filter(
+            work_item__organisation=org, work_item__year=year, published_on__isnull=False
+        )
+        .order_by("deadline", "id")
+        .values(*PUBLIC_TASK_FIELDS)
+    )
+    for task in tasks:
+        task["work_item_title"] = task.pop("work_item__title")
+        task["responsible_name"] = task.pop("responsible__name")
+        org_name = task.pop("assignee_org__name")
+        unit_name = task.pop("assignee_unit__name")
+        person_name = task.pop("assignee_person__name")
+        task["assignee_name"] = org_name or unit_name or person_name or ""
+    replies = list(
+        Suggestion.objects.filter(
+            organisation=org,
+            reply_public=True,
+            status__in=ANSWERED_STATUSES,
+            replied_on__year=year,
+        )
+        .order_by("-replied_on", "-id")
+        .values(*PUBLIC_REPLY_FIELDS)
+    )
+    for reply in replies:
+        reply["category_label"] = CATEGORY_LABELS.get(reply["category"], "")
+    parent, children = _related_orgs(org)
+    return {
+        "organisation": {"name": org.name, "code": org.code, "kind": org.kind},
+        "parent": parent,
+        "children": children,
+        "year": year,
+        "posts": posts,
+        "commitments": commitments,
+        "tasks": tasks,
+        "replies": replies,
+    }
+
+
+def nameplate_post(pk: int) -> dict:
+    """A published post's nameplate fields, else 404 (unpublished posts have none)."""
+    row = (
+        Post.objects.public()
+        .filter(pk=pk, organisation__dissolved_on__isnull=True, holder__isnull=False)
+        .values(*PUBLIC_NAMEPLATE_FIELDS)
+        .first()
+    )
+    if row is None:
+        raise Http404("该岗位尚未公示。")
+    return {
+        "id": row["id"],
+        "year": row["year"],
+        "post_name": row["name"],
+        "duties": rules.short_duties(row["duties"]),
+        "holder_name": row["holder__name"],
+        "organisation_name": row["organisation__name"],
+    }
+
+
+def tracking_view(suggestion: Suggestion) -> dict:
+    """What the submitter sees with their code: never the officers' notes or the assignee."""
+    answered = suggestion.status in ANSWERED_STATUSES
+    return {
+        "tracking_code": suggestion.tracking_code,
+        "organisation": suggestion.organisation.name,
+        "status": suggestion.status,
+        "status_label": suggestion.get_status_display(),
+        "category": suggestion.category,
+        "category_label": suggestion.get_category_display(),
+        "submitted_on": timezone.localtime(suggestion.created_at).date(),
+        "reply": suggestion.reply if answered else "",
+        "replied_on": suggestion.replied_on if answered else None,
+    }
+
+
+# --- Officers: the suggestion list ----------------------------------------------------------
+
+SUGGESTION_FILTERS = ("status", "category", "org", "q")
+
+
+def suggestions_for_list(user, params) -> tuple:
+    """Suggestions visible to the officer, filtered; returns (queryset, organisation filter,
+    queryset before the status filter — for the counts by status)."""
+    qs = Suggestion.objects.visible_to(user).select_related("organisation", "assigned_to")
+    org = None
+    org_id = params.get("org", "")
+    if org_id.isdigit():
+        org = Organisation.objects.visible_to(user).filter(pk=int(org_id)).first()
+        qs = qs.in_subtree(org) if org else qs.none()
+    if params.get("category") in CATEGORY_LABELS:
+        qs = qs.filter(category=params["category"])
+    text = params.get("q", "").strip()
+    if text:
+        code = rules.normalise_code(text)
+        qs = qs.filter(
+            Q(content__icontains=text)
+            | Q(reply__icontains=text)
+            | Q(name__icontains=text)
+            | Q(tracking_code=code)
+        )
+    before_status = qs
+    if params.get("status") in STATUS_LABELS:
+        qs = qs.filter(status=params["status"])
+    return qs, org, before_status
+
+
+def status_counts(qs) -> list[tuple[str, str, int]]:
+    """(status, label, count) for every status, in one grouped query."""
+    counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
+    return [(value, label, counts.get(value, 0)) for value, label in SuggestionStatus.choices]
+
+
+def newest_page(qs, *, after: str = "", before: str = "", size: int = 50) -> KeysetPage:
+    """Keyset pagination, newest first: (created_at, id) descending, indexed on created_at.
+    Tokens are the (time, id) of the row at the page's edge."""
+    cursor = _cursor(before or after)
+    backwards = bool(before) and cursor is not None
+    if cursor is not None:
+        at, pk = cursor
+        if backwards:  # rows newer than the first row shown
+            qs = qs.filter(Q(created_at__gt=at) | Q(created_at=at, id__gt=pk))
+        else:
+            qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
+    order = ("created_at", "id") if backwards else ("-created_at", "-id")
+    rows = list(qs.order_by(*order)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    has_next = bool(rows) and (more if not backwards else True)
+    has_prev = bool(rows) and ((cursor is not None and not backwards) or (backwards and more))
+    return KeysetPage(
+        rows=rows,
+        next_token=_token(rows[-1]) if has_next else None,
+        prev_token=_token(rows[0]) if has_prev else None,
+    )
+
+
+def _token(row) -> str:
+    raw = f"{row.created_at.isoformat()}|{row.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def _cursor(token: str):
+    if not token:
+        return None
+    try:
+        at, pk = base64.urlsafe_b64decode(token.encode()).decode().split("|")
+        return datetime.fromisoformat(at), int(pk)
+    except (ValueError, TypeError):
+        return None

@@ -1,0 +1,288 @@
+"""Every write to the suggestion box: atomic, checked by public.rules, audited.
+
+The public submits without a login (`suggestion_submit`); officers of the organisation's
+subtree classify, assign, reply, close and feed step 1 of the six-step method
+(`suggestion_to_opinion`). Views and the API check that the suggestion is editable by the
+actor; the services check everything else.
+"""
+
+import secrets
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from dangjian.core import audit
+from dangjian.core.models import AuditEvent
+from dangjian.org.models import Organisation, Person
+from dangjian.public import rules
+from dangjian.public.models import Suggestion, SuggestionCategory
+from dangjian.targets.models import Opinion, OpinionSource, WorkItem
+
+SUGGESTION_AUDIT_FIELDS = ["organisation", "category", "status"]
+HANDLING_AUDIT_FIELDS = [
+    "category",
+    "status",
+    "assigned_to",
+    "reply",
+    "reply_public",
+    "replied_on",
+]
+OUT_OF_SCOPE = "所选对象不存在或不在您的管理范围内。"
+
+
+def rate_limit() -> int:
+    return int(getattr(settings, "SUGGESTION_RATE_LIMIT", rules.DEFAULT_RATE_LIMIT))
+
+
+def rate_window_seconds() -> int:
+    return int(
+        getattr(settings, "SUGGESTION_RATE_WINDOW_SECONDS", rules.DEFAULT_RATE_WINDOW_SECONDS)
+    )
+
+
+def hash_address(address: str) -> str:
+    return rules.client_hash(settings.SECRET_KEY, address or "")
+
+
+def _new_tracking_code() -> str:
+    return "".join(secrets.choice(rules.TRACKING_ALPHABET) for _ in range(rules.TRACKING_LENGTH))
+
+
+def board_organisation_error(org: Organisation) -> str | None:
+    if org.dissolved_on is not None or org.kind not in rules.BOARD_ORG_KINDS:
+        return "该党组织不接受意见建议。"
+    return None
+
+
+def suggestion_submit(
+    *,
+    organisation: Organisation,
+    content: str,
+    client_address: str,
+    name: str = "",
+    contact: str = "",
+    category: str = SuggestionCategory.OTHER,
+    honeypot: str = "",
+    now: datetime | None = None,
+) -> Suggestion:
+    """A suggestion from the public (no login): honeypot, length and per-address rate checked;
+    only a keyed hash of the address is kept. Returns the row with its tracking code."""
+    error = rules.honeypot_error(honeypot)
+    if error:
+        raise ValidationError({NON_FIELD_ERRORS: error})
+    error = rules.content_error(content)
+    if error:
+        raise ValidationError({"content": error})
+    error = board_organisation_error(organisation)
+    if error:
+        raise ValidationError({"organisation": error})
+    now = now or timezone.now()
+    digest = hash_address(client_address)
+    limit, window = rate_limit(), rate_window_seconds()
+    with transaction.atomic():
+        previous = Suggestion.objects.filter(
+            client_hash=digest, created_at__gte=rules.rate_window_start(now, window)
+        ).count()
+        error = rules.rate_limit_error(previous, limit=limit, window_seconds=window)
+        if error:
+            raise ValidationError({NON_FIELD_ERRORS: error})
+        suggestion = Suggestion(
+            organisation=organisation,
+            name=name.strip(),
+            contact=contact.strip(),
+            category=category,
+            content=content.strip(),
+            client_hash=digest,
+            tracking_code=_new_tracking_code(),
+        )
+        suggestion.full_clean(exclude=["tracking_code", "client_hash"])
+        for _attempt in range(5):
+            try:
+                with transaction.atomic():
+                    suggestion.save()
+                break
+            except IntegrityError:  # the code is taken (1 in 32^10): draw another
+                suggestion.pk = None
+                suggestion.tracking_code = _new_tracking_code()
+        else:  # pragma: no cover - practically unreachable
+            raise ValidationError({NON_FIELD_ERRORS: "系统繁忙，请稍后再试。"})
+        audit.record(
+            actor=None,
+            action=AuditEvent.Action.CREATE,
+            obj=suggestion,
+            after=audit.snapshot(suggestion, SUGGESTION_AUDIT_FIELDS),
+            note="公众通过意见箱提交",
+        )
+    return suggestion
+
+
+def find_by_code(raw: str) -> Suggestion | None:
+    """The suggestion with this tracking code, or None (also for malformed codes)."""
+    code = rules.normalise_code(raw)
+    if not rules.tracking_code_valid(code):
+        return None
+    return Suggestion.objects.select_related("organisation").filter(tracking_code=code).first()
+
+
+def _locked(suggestion: Suggestion) -> Suggestion:
+    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+
+
+def _check_move(action: str, suggestion: Suggestion) -> None:
+    error = rules.move_error(action, suggestion.status)
+    if error:
+        raise ValidationError({NON_FIELD_ERRORS: error})
+
+
+def _handle(*, actor, suggestion: Suggestion, action: str, fields: dict) -> Suggestion:
+    suggestion = _locked(suggestion)
+    _check_move(action, suggestion)
+    fields = {**fields, "status": rules.move_target(action, suggestion.status)}
+
+    def clean(obj):
+        obj.full_clean(exclude=["tracking_code", "client_hash"])
+
+    return audit.audited_update(
+        actor=actor,
+        obj=suggestion,
+        fields=fields,
+        audit_fields=HANDLING_AUDIT_FIELDS,
+        clean=clean,
+        action=lambda before, after: (
+            AuditEvent.Action.STATUS
+            if after["办理状态"] != before["办理状态"]
+            else AuditEvent.Action.UPDATE
+        ),
+    )
+
+
+@transaction.atomic
+def suggestion_classify(*, actor, suggestion: Suggestion, category: str) -> Suggestion:
+    return _handle(
+        actor=actor, suggestion=suggestion, action="classify", fields={"category": category}
+    )
+
+
+def _around(org: Organisation) -> Q:
+    """The organisation, the ones above it and the ones below it."""
+    steplen = Organisation.steplen
+    ancestors = [org.path[:i] for i in range(steplen, len(org.path) + 1, steplen)]
+    return Q(path__in=ancestors) | Q(path__startswith=org.path)
+
+
+def assignable_people(actor, suggestion: Suggestion):
+    """People an officer may hand the suggestion to: active people in the officer's scope
+    whose organisation is the suggestion's organisation, one above it or one below it."""
+    orgs = Organisation.objects.filter(_around(suggestion.organisation)).order_by().values("pk")
+    return Person.objects.editable_by(actor).filter(is_active=True, primary_org__in=orgs)
+
+
+@transaction.atomic
+def suggestion_assign(*, actor, suggestion: Suggestion, assigned_to: Person) -> Suggestion:
+    """Hand the suggestion to a person in scope (承办人): status → 办理中."""
+    if not assignable_people(actor, suggestion).filter(pk=assigned_to.pk).exists():
+        raise ValidationError({"assigned_to": "所选承办人不在您的管理范围内或已不在册。"})
+    return _handle(
+        actor=actor, suggestion=suggestion, action="assign", fields={"assigned_to": assigned_to}
+    )
+
+
+@transaction.atomic
+def suggestion_reply(
+    *,
+    actor,
+    suggestion: Suggestion,
+    reply: str,
+    reply_public: bool = False,
+    replied_on: date | None = None,
+) -> Suggestion:
+    """Answer the submitter (status → 已答复); a public reply also appears on the board."""
+    reply = reply.strip()
+    if not reply:
+        raise ValidationError({"reply": "请填写答复内容。"})
+    if len(reply) > rules.CONTENT_MAX:
+        raise ValidationError({"reply": f"答复不能超过{rules.CONTENT_MAX}字。"})
+    replied_on = replied_on or timezone.localdate()
+    if replied_on < timezone.localtime(suggestion.created_at).date():
+        raise ValidationError({"replied_on": "答复日期不能早于提交日期。"})
+    return _handle(
+        actor=actor,
+        suggestion=suggestion,
+        action="reply",
+        fields={
+            "reply": reply,
+            "reply_public": bool(reply_public),
+            "replied_on": replied_on,
+            "replied_by": actor if actor is not None and actor.is_authenticated else None,
+        },
+    )
+
+
+@transaction.atomic
+def suggestion_close(*, actor, suggestion: Suggestion) -> Suggestion:
+    """Close a suggestion that has been answered (已办结)."""
+    return _handle(actor=actor, suggestion=suggestion, action="close", fields={})
+
+
+def opinion_work_items(actor, suggestion: Suggestion):
+    """Work items a suggestion may feed: still at step 1, of the suggestion's organisation or
+    one above it, and visible to the officer."""
+    org = suggestion.organisation
+    steplen = Organisation.steplen
+    ancestor_paths = [org.path[:i] for i in range(steplen, len(org.path) + 1, steplen)]
+    return (
+        WorkItem.objects.visible_to(actor)
+        .filter(step=rules.OPINIONS_STEP, organisation__path__in=ancestor_paths)
+        .select_related("organisation")
+        .order_by("-year", "organisation__path", "id")
+    )
+
+
+@transaction.atomic
+def suggestion_to_opinion(*, actor, suggestion: Suggestion, work_item: WorkItem) -> Opinion:
+    """转入征求意见: the suggestion becomes an opinion of a work item at step 1 (seed 000
+    §四(一)1: opinions are collected through meetings, forms and the suggestion box)."""
+    suggestion = (
+        Suggestion.objects.select_for_update().select_related("organisation").get(pk=suggestion.pk)
+    )
+    _check_move("to_opinion", suggestion)
+    if Opinion.objects.filter(suggestion=suggestion).exists():
+        raise ValidationError({NON_FIELD_ERRORS: "该意见建议已转入征求意见，不能重复转入。"})
+    work_item = WorkItem.objects.select_related("organisation").get(pk=work_item.pk)
+    if not WorkItem.objects.visible_to(actor).filter(pk=work_item.pk).exists():
+        raise ValidationError({"work_item": OUT_OF_SCOPE})
+    if not rules.org_covers(work_item.organisation.path, suggestion.organisation.path):
+        raise ValidationError({"work_item": "只能转入本党组织或上级党组织的工作事项。"})
+    error = rules.work_item_step_error(work_item.step)
+    if error:
+        raise ValidationError({"work_item": error})
+    opinion = Opinion(
+        work_item=work_item,
+        source=OpinionSource.SUGGESTION_BOX,
+        category=rules.opinion_category(suggestion.category),
+        content=suggestion.content,
+        raised_by=rules.display_name(suggestion.name),
+        received_on=timezone.localtime(suggestion.created_at).date(),
+        suggestion=suggestion,
+    )
+    opinion.full_clean()
+    opinion.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=opinion,
+        after=audit.snapshot(opinion, ["work_item", "source", "category", "raised_by"]),
+        note=f"由意见箱（查询码{suggestion.tracking_code}）转入",
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=suggestion,
+        after={"转入征求意见": str(work_item)},
+        note=f"转入工作事项“{work_item}”的征求意见",
+    )
+    return opinion

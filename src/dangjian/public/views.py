@@ -1,0 +1,317 @@
+"""六公开 boards, nameplates and the suggestion box (no login), and the officers' handling
+of suggestions (login, scoped to the organisation's subtree). Thin: read, validate, call a
+service, render."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from dangjian.core.audit import events_for
+from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.scoping import get_for_user
+from dangjian.core.web import editable_or_403, officer_required, submit
+from dangjian.org.models import Organisation
+from dangjian.public import forms, rules, selectors, services
+from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
+
+PAGE_SIZE = 50
+LAST_CODE_SESSION_KEY = "public_last_tracking_code"
+
+
+def _year(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and len(raw) == 4 else None
+
+
+# --- Public: no login ---------------------------------------------------------------------
+
+
+@require_GET
+def board_index(request):
+    q = request.GET.get("q", "").strip()[:50]
+    return render(
+        request,
+        "public/board_index.html",
+        {"groups": selectors.board_organisations(q), "q": q},
+    )
+
+
+@require_GET
+def board(request, code):
+    org = selectors.board_organisation(code)
+    year, years = selectors.board_years(org, _year(request.GET.get("year")))
+    context = selectors.board(org, year)
+    context["years"] = years
+    return render(request, "public/board.html", context)
+
+
+@require_GET
+def nameplate(request, pk):
+    card = selectors.nameplate_post(pk)
+    layout = rules.nameplate_layout(request.GET.get("n"))
+    return render(
+        request,
+        "public/nameplate.html",
+        {
+            "card": card,
+            "layout": layout,
+            "cards": [card] * layout,
+            "layouts": rules.NAMEPLATE_LAYOUTS,
+        },
+    )
+
+
+def suggest(request, code):
+    org = selectors.board_organisation(code)
+    form = forms.SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            suggestion = services.suggestion_submit(
+                organisation=org,
+                name=data["name"],
+                contact=data["contact"],
+                category=data["category"],
+                content=data["content"],
+                honeypot=data[forms.HONEYPOT_FIELD],
+                client_address=request.META.get("REMOTE_ADDR", ""),
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            request.session[LAST_CODE_SESSION_KEY] = suggestion.tracking_code
+            return redirect("public:suggest_done", code=org.code)
+    return render(request, "public/suggest.html", {"org": org, "form": form})
+
+
+@require_GET
+def suggest_done(request, code):
+    org = selectors.board_organisation(code)
+    tracking_code = request.session.get(LAST_CODE_SESSION_KEY)
+    if not tracking_code:
+        return redirect("public:suggest", code=org.code)
+    return render(
+        request,
+        "public/suggest_done.html",
+        {"org": org, "tracking_code": rules.format_code(tracking_code)},
+    )
+
+
+@require_GET
+def track(request):
+    raw = request.GET.get("code", "").strip()[:30]
+    result, not_found = None, False
+    if raw:
+        suggestion = services.find_by_code(raw)
+        if suggestion is None:
+            not_found = True
+        else:
+            result = selectors.tracking_view(suggestion)
+            result["tracking_code"] = rules.format_code(result["tracking_code"])
+    return render(
+        request, "public/track.html", {"code": raw, "result": result, "not_found": not_found}
+    )
+
+
+# --- Officers ------------------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def suggestion_list(request):
+    qs, org, unfiltered = selectors.suggestions_for_list(request.user, request.GET)
+    page = selectors.newest_page(
+        qs,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=PAGE_SIZE,
+    )
+    params = {k: request.GET[k] for k in selectors.SUGGESTION_FILTERS if request.GET.get(k)}
+    return render(
+        request,
+        "public/suggestion_list.html",
+        {
+            "page": page,
+            "org": org,
+            "params": params,
+            "base_query": urlencode(params),
+            "counts": selectors.status_counts(unfiltered),
+            "statuses": SuggestionStatus.choices,
+            "categories": SuggestionCategory.choices,
+            "org_choices": Organisation.objects.visible_to(request.user)
+            .active()
+            .filter(kind__in=rules.BOARD_ORG_KINDS)
+            .only("id", "name", "depth")[:300],
+        },
+    )
+
+
+EXPORT_HEADERS = [
+    "查询码",
+    "提交时间",
+    "党组织",
+    "类别",
+    "意见建议",
+    "姓名",
+    "联系方式",
+    "办理状态",
+    "承办人",
+    "答复",
+    "答复日期",
+    "公开答复",
+]
+
+
+@officer_required
+@require_GET
+def suggestion_export(request):
+    qs, _org, _unfiltered = selectors.suggestions_for_list(request.user, request.GET)
+    rows = (
+        [
+            s.tracking_code,
+            timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
+            s.organisation.name,
+            s.get_category_display(),
+            s.content,
+            s.name or "匿名",
+            s.contact,
+            s.get_status_display(),
+            s.assigned_to.name if s.assigned_to else "",
+            s.reply,
+            s.replied_on,
+            "是" if s.reply_public else "否",
+        ]
+        for s in qs.order_by("-created_at", "-id").iterator(chunk_size=500)
+    )
+    content = xlsx_table(
+        sheet="意见建议",
+        headers=EXPORT_HEADERS,
+        rows=rows,
+        title="意见箱意见建议办理台账",
+        widths=[14, 17, 24, 10, 50, 10, 16, 10, 10, 40, 12, 8],
+    )
+    return xlsx_response(content, f"意见建议办理台账_{timezone.localdate():%Y%m%d}.xlsx")
+
+
+def _suggestion(request, pk, editable=False):
+    qs = Suggestion.objects.select_related(
+        "organisation", "assigned_to", "replied_by", "opinion__work_item"
+    )
+    if editable:
+        return editable_or_403(qs, request.user, pk)
+    return get_for_user(qs, request.user, pk=pk)
+
+
+def _detail(request, suggestion, **bound):
+    user = request.user
+    opinion = getattr(suggestion, "opinion", None)  # loaded with the row (select_related)
+    context = {
+        "s": suggestion,
+        "opinion": opinion,
+        "can_edit": Suggestion.objects.editable_by(user).filter(pk=suggestion.pk).exists(),
+        "moves": rules.allowed_moves(suggestion.status),
+        "classify_form": bound.get("classify")
+        or forms.ClassifyForm(initial={"category": suggestion.category}),
+        "assign_form": bound.get("assign")
+        or forms.AssignForm(
+            user=user,
+            suggestion=suggestion,
+            initial={"assigned_to": suggestion.assigned_to_id},
+        ),
+        "reply_form": bound.get("reply")
+        or forms.ReplyForm(
+            initial={
+                "reply": suggestion.reply,
+                "reply_public": suggestion.reply_public,
+                "replied_on": suggestion.replied_on or timezone.localdate(),
+            }
+        ),
+        "opinion_form": bound.get("opinion")
+        or forms.ToOpinionForm(user=user, suggestion=suggestion),
+        "close_errors": bound.get("close_errors", []),
+        "events": events_for(suggestion),
+        "tracking_code": rules.format_code(suggestion.tracking_code),
+    }
+    return render(request, "public/suggestion_detail.html", context)
+
+
+@officer_required
+@require_GET
+def suggestion_detail(request, pk):
+    return _detail(request, _suggestion(request, pk))
+
+
+@officer_required
+@require_POST
+def suggestion_classify(request, pk):
+    s = _suggestion(request, pk, editable=True)
+    form = forms.ClassifyForm(request.POST)
+    if submit(
+        request,
+        form,
+        lambda d: services.suggestion_classify(actor=request.user, suggestion=s, **d),
+        "已调整类别。",
+    ):
+        return redirect("public:suggestion_detail", s.pk)
+    return _detail(request, s, classify=form)
+
+
+@officer_required
+@require_POST
+def suggestion_assign(request, pk):
+    s = _suggestion(request, pk, editable=True)
+    form = forms.AssignForm(request.POST, user=request.user, suggestion=s)
+    if submit(
+        request,
+        form,
+        lambda d: services.suggestion_assign(actor=request.user, suggestion=s, **d),
+        "已交办，状态为“办理中”。",
+    ):
+        return redirect("public:suggestion_detail", s.pk)
+    return _detail(request, s, assign=form)
+
+
+@officer_required
+@require_POST
+def suggestion_reply(request, pk):
+    s = _suggestion(request, pk, editable=True)
+    form = forms.ReplyForm(request.POST)
+    if submit(
+        request,
+        form,
+        lambda d: services.suggestion_reply(actor=request.user, suggestion=s, **d),
+        "已答复，提交人可凭查询码查看答复。",
+    ):
+        return redirect("public:suggestion_detail", s.pk)
+    return _detail(request, s, reply=form)
+
+
+@officer_required
+@require_POST
+def suggestion_close(request, pk):
+    s = _suggestion(request, pk, editable=True)
+    try:
+        services.suggestion_close(actor=request.user, suggestion=s)
+    except ValidationError as exc:
+        return _detail(request, s, close_errors=exc.messages)
+    messages.success(request, "已办结。")
+    return redirect("public:suggestion_detail", s.pk)
+
+
+@officer_required
+@require_POST
+def suggestion_to_opinion(request, pk):
+    s = _suggestion(request, pk, editable=True)
+    form = forms.ToOpinionForm(request.POST, user=request.user, suggestion=s)
+    if submit(
+        request,
+        form,
+        lambda d: services.suggestion_to_opinion(actor=request.user, suggestion=s, **d),
+        "已转入征求意见，作为该工作事项“征求意见”步骤的意见。",
+    ):
+        return redirect("public:suggestion_detail", s.pk)
+    return _detail(request, s, opinion=form)
