@@ -211,3 +211,7 @@ LOGGING = {
 # Suggestion box (意见箱): at most this many suggestions per client address per window.
 SUGGESTION_RATE_LIMIT = int(os.environ.get("SUGGESTION_RATE_LIMIT", "5"))
 SUGGESTION_RATE_WINDOW_SECONDS = int(os.environ.get("SUGGESTION_RATE_WINDOW_SECONDS", "3600"))
+
+# Behind nginx: take the visitor's address from the X-Forwarded-For entry the proxy appended
+# (login lockout records, suggestion-box rate limit). Only set this when a proxy is in front.
+BEHIND_PROXY = env_bool("DANGJIAN_BEHIND_PROXY", False)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from dangjian.core import rules
 from dangjian.core.models import LoginFailure
+from dangjian.core.web import client_address
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
@@ -41,4 +42,4 @@ class LockoutAuthenticationForm(AuthenticationForm):
 def _client_ip(request):
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR")
+    return client_address(request) or None

@@ -1,5 +1,6 @@
 """Plumbing shared by the screens of every app: access checks and form submission."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,3 +45,15 @@ def submit(request, form, call, message):
         return None
     messages.success(request, message)
     return result if result is not None else True
+
+
+def client_address(request) -> str:
+    """The visitor's address. Behind a reverse proxy (DANGJIAN_BEHIND_PROXY=1) every request
+    comes from the proxy, so the address the proxy appended to X-Forwarded-For is used: the
+    last entry, the only one a visitor cannot forge."""
+    if getattr(settings, "BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.rsplit(",", 1)[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR", "")

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from dangjian.core.api import CursorPagination
 from dangjian.core.api_views import ScopedViewSet
 from dangjian.core.scoping import scope_for
+from dangjian.core.web import client_address
 from dangjian.org.models import Organisation
 from dangjian.public import selectors, services
 from dangjian.public.models import Suggestion
@@ -96,7 +97,7 @@ class PublicSuggestionCreateView(PublicAPIView):
             category=data["category"],
             content=data["content"],
             honeypot=data["website"],
-            client_address=request.META.get("REMOTE_ADDR", ""),
+            client_address=client_address(request),
         )
         receipt = selectors.tracking_view(suggestion)
         return Response(

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.scoping import get_for_user
-from dangjian.core.web import editable_or_403, officer_required, submit
+from dangjian.core.web import client_address, editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation
 from dangjian.public import forms, rules, selectors, services
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
@@ -77,7 +77,7 @@ def suggest(request, code):
                 category=data["category"],
                 content=data["content"],
                 honeypot=data[forms.HONEYPOT_FIELD],
-                client_address=request.META.get("REMOTE_ADDR", ""),
+                client_address=client_address(request),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -1,0 +1,11 @@
+
+
+def test_client_address_trusts_only_the_proxys_entry(rf, settings):
+    from dangjian.core.web import client_address
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.0.0.7", REMOTE_ADDR="127.0.0.1")
+    settings.BEHIND_PROXY = False
+    assert client_address(request) == "127.0.0.1"
+    settings.BEHIND_PROXY = True
+    # The first entry can be forged by the visitor; the last one is what nginx saw.
+    assert client_address(request) == "10.0.0.7"
