@@ -289,7 +289,8 @@ def test_a_year_of_the_mechanism_has_something_on_every_page(demo):
         Post.objects.values_list("state", flat=True)
     )
     assert Opinion.objects.filter(handling="pending").exists()
-    assert Task.objects.filter(completed_on__isnull=True, deadline__lt=timezone.localdate()).exists()
+    overdue = Task.objects.filter(completed_on__isnull=True, deadline__lt=timezone.localdate())
+    assert overdue.exists()
     assert Commitment.objects.filter(published_on__isnull=False).exists()
     assert DutyRecord.objects.filter(duty_check__isnull=False).exists()
     assert DutyCheck.objects.filter(kind="quarterly").exists() or timezone.localdate().month < 4

@@ -104,6 +104,20 @@ class PostGrade(models.TextChoices):
 class PostQuerySet(OrgScopedQuerySet):
     person_field = "holder"
 
+    def open_for(self, person):
+        """Posts a member may claim: 设岗 posts of their branch or of an organisation above it."""
+        org = person.primary_org if person is not None else None
+        if org is None:
+            return self.none()
+        steplen = Organisation.steplen
+        ancestors = [org.path[:end] for end in range(steplen, len(org.path) + 1, steplen)]
+        return self.filter(
+            state=PostState.SET,
+            holder__isnull=True,
+            organisation__path__in=ancestors,
+            organisation__kind__in=["branch", "general_branch"],
+        )
+
     def public(self):
         """Posts shown on the public board (明岗 and after)."""
         return self.filter(
@@ -139,9 +153,7 @@ class Post(models.Model):
     confirmed_on = models.DateField("定岗日期", null=True, blank=True)
     published_on = models.DateField("公示日期", null=True, blank=True)
     progress = models.TextField("工作进展", blank=True, help_text="公开栏“工作进展情况公开”。")
-    score = models.DecimalField(
-        "考评分数", max_digits=4, decimal_places=1, null=True, blank=True
-    )
+    score = models.DecimalField("考评分数", max_digits=4, decimal_places=1, null=True, blank=True)
     grade = models.CharField("考评等次", max_length=12, choices=PostGrade.choices, blank=True)
     evaluation = models.TextField("考核评议", blank=True)
     reward = models.CharField("奖惩结果", max_length=200, blank=True)

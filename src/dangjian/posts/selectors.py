@@ -1,0 +1,345 @@
+"""Scoped reads of posts, commitments, duty records, checks and summaries."""
+
+from collections import Counter
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Organisation, OrgKind, Person
+from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.posts.models import (
+    Commitment,
+    CommitmentProgress,
+    DutyCheck,
+    DutyRecord,
+    DutySummary,
+    Post,
+    PostState,
+    PostType,
+    SummaryKind,
+)
+from dangjian.posts.rules import month_bounds
+
+# States from 定岗 on: the registration form (党员定岗情况登记表) and annex 2 list these.
+CONFIRMED_STATES = [
+    PostState.CONFIRMED,
+    PostState.PUBLISHED,
+    PostState.PERFORMING,
+    PostState.EVALUATED,
+]
+ORG_CHOICE_LIMIT = 300
+
+
+def this_year() -> int:
+    return timezone.localdate().year
+
+
+def parse_int(value, default=None, low=None, high=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if (low is not None and number < low) or (high is not None and number > high):
+        return default
+    return number
+
+
+def org_choices(user, kinds=(OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)):
+    """Organisations of the user's scope for filter bars and forms."""
+    return list(
+        Organisation.objects.visible_to(user)
+        .active()
+        .filter(kind__in=kinds)
+        .only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT]
+    )
+
+
+def visible_org(user, pk):
+    """An organisation of the user's scope by id (None when absent or out of scope)."""
+    pk = parse_int(pk)
+    if pk is None:
+        return None
+    return Organisation.objects.visible_to(user).filter(pk=pk).first()
+
+
+def reachable_posts(user):
+    """Posts the user reads: their scope and their own posts, plus the open posts they may claim."""
+    visible = Post.objects.visible_to(user)
+    person = (
+        Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
+        if getattr(user, "person_id", None)
+        else None
+    )
+    if person is None:
+        return visible
+    return Post.objects.filter(
+        Q(pk__in=visible.values("pk")) | Q(pk__in=Post.objects.open_for(person).values("pk"))
+    )
+
+
+def with_post_relations(qs):
+    return qs.select_related("organisation", "post_type", "holder")
+
+
+def posts_for_list(user, params):
+    """Posts of the user's subtree with the filters of the list page; returns (qs, filters)."""
+    qs = Post.objects.visible_to(user)
+    filters = {}
+    year = parse_int(params.get("year"), low=2000, high=2100)
+    if year:
+        qs = qs.filter(year=year)
+        filters["year"] = year
+    org = visible_org(user, params.get("org"))
+    if org is not None:
+        qs = qs.in_subtree(org)
+        filters["org"] = org.pk
+    state = params.get("state", "")
+    if state in PostState.values:
+        filters["state"] = state
+    type_id = parse_int(params.get("post_type"))
+    if type_id:
+        qs = qs.filter(post_type_id=type_id)
+        filters["post_type"] = type_id
+    q = params.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(name__contains=q) | Q(holder__name__contains=q))
+        filters["q"] = q
+    counts = Counter(
+        dict(qs.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    )
+    if state in PostState.values:
+        qs = qs.filter(state=state)
+    return with_post_relations(qs), filters, org, counts
+
+
+def confirmed_posts(user, org: Organisation, year: int):
+    """Posts from 定岗 on in an organisation subtree and year, ordered for the forms."""
+    return (
+        Post.objects.visible_to(user)
+        .in_subtree(org)
+        .filter(year=year, state__in=CONFIRMED_STATES, holder__isnull=False)
+        .select_related("organisation", "holder", "post_type")
+        .order_by("organisation__path", "holder__name", "id")
+    )
+
+
+def annex2_rows(user, org: Organisation, year: int):
+    """Rows of seed 001 annex 2 (年度党员亮岗履职一览表): posts with the holder's commitment."""
+    posts = list(confirmed_posts(user, org, year))
+    commitments = {
+        c.person_id: c
+        for c in Commitment.objects.filter(
+            year=year, person_id__in={p.holder_id for p in posts}
+        ).prefetch_related(
+            Prefetch("updates", queryset=CommitmentProgress.objects.order_by("-reported_on", "-id"))
+        )
+    }
+    rows = []
+    for index, post in enumerate(posts, start=1):
+        commitment = commitments.get(post.holder_id)
+        targets = post.targets
+        if commitment is not None:
+            targets = f"{targets}\n承诺：{commitment.duties}".strip()
+        progress = post.progress
+        if not progress and commitment is not None:
+            updates = list(commitment.updates.all())
+            progress = updates[0].note if updates else ""
+        review = ""
+        if post.grade:
+            review = post.get_grade_display()
+            if post.score is not None:
+                review += f"（{post.score}分）"
+            if post.evaluation:
+                review += f"：{post.evaluation}"
+        rows.append(
+            {
+                "index": index,
+                "name": post.holder.name,
+                "branch": post.organisation.name,
+                "post": post.name,
+                "duties": post.duties,
+                "targets": targets,
+                "progress": progress,
+                "review": review,
+                "reward": post.reward,
+            }
+        )
+    return rows
+
+
+def registration_rows(user, org: Organisation, year: int):
+    """Rows of the 党员定岗情况登记表 (seed 000 §五(二)2)."""
+    rows = []
+    for index, post in enumerate(confirmed_posts(user, org, year), start=1):
+        holder = post.holder
+        rows.append(
+            {
+                "index": index,
+                "branch": post.organisation.name,
+                "name": holder.name,
+                "gender": holder.get_gender_display(),
+                "status": "正式" if holder.party_status == "full" else "预备",
+                "post": post.name,
+                "duties": post.duties,
+                "targets": post.targets,
+                "confirmed_on": post.confirmed_on,
+                "note": "本人认岗" if post.claimed_by_self else "组织安排",
+            }
+        )
+    return rows
+
+
+def catalogue(user):
+    """Catalogue posts the user reads, with how many posts use each (one query)."""
+    return (
+        PostType.objects.visible_to(user)
+        .select_related("organisation")
+        .annotate(used=Count("posts"))
+        .order_by("organisation__path", "display_order", "id")
+    )
+
+
+def post_types_for(organisation: Organisation | None):
+    """Active catalogue posts an organisation may set: the department's and its general branch's."""
+    qs = PostType.objects.active()
+    if organisation is None:
+        return qs.filter(organisation__isnull=True)
+    steplen = Organisation.steplen
+    ancestors = [
+        organisation.path[:end] for end in range(steplen, len(organisation.path) + 1, steplen)
+    ]
+    return qs.filter(Q(organisation__isnull=True) | Q(organisation__path__in=ancestors))
+
+
+def duty_records_for_list(user, params):
+    qs = DutyRecord.objects.visible_to(user)
+    filters = {}
+    org = visible_org(user, params.get("org"))
+    if org is not None:
+        qs = qs.in_subtree(org)
+        filters["org"] = org.pk
+    person_id = parse_int(params.get("person"))
+    if person_id:
+        qs = qs.filter(person_id=person_id)
+        filters["person"] = person_id
+    month = params.get("month", "")
+    if len(month) == 7 and month[4] == "-":
+        y, m = parse_int(month[:4]), parse_int(month[5:], low=1, high=12)
+        if y and m:
+            qs = qs.filter(occurred_on__range=month_bounds(y, m))
+            filters["month"] = month
+    checked = params.get("checked", "")
+    if checked == "1":
+        qs = qs.filter(duty_check__isnull=False)
+        filters["checked"] = "1"
+    elif checked == "0":
+        qs = qs.filter(duty_check__isnull=True)
+        filters["checked"] = "0"
+    q = params.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(person__name__contains=q) | Q(content__contains=q))
+        filters["q"] = q
+    return qs.select_related("person", "organisation", "post"), filters, org
+
+
+def checks_for_list(user, params):
+    qs = DutyCheck.objects.visible_to(user).select_related("organisation", "checker")
+    filters = {}
+    org = visible_org(user, params.get("org"))
+    if org is not None:
+        qs = qs.in_subtree(org)
+        filters["org"] = org.pk
+    kind = params.get("kind", "")
+    if kind in ("monthly", "quarterly"):
+        qs = qs.filter(kind=kind)
+        filters["kind"] = kind
+    return qs, filters, org
+
+
+def commitments_for_list(user, params):
+    qs = Commitment.objects.visible_to(user)
+    filters = {}
+    year = parse_int(params.get("year"), default=this_year(), low=2000, high=2100)
+    qs = qs.filter(year=year)
+    filters["year"] = year
+    org = visible_org(user, params.get("org"))
+    if org is not None:
+        qs = qs.in_subtree(org)
+        filters["org"] = org.pk
+    published = params.get("published", "")
+    if published == "1":
+        qs = qs.filter(published_on__isnull=False)
+        filters["published"] = "1"
+    elif published == "0":
+        qs = qs.filter(published_on__isnull=True)
+        filters["published"] = "0"
+    return (
+        qs.select_related("person", "organisation").annotate(update_count=Count("updates")),
+        filters,
+        org,
+    )
+
+
+def semester_status(user, org: Organisation, year: int, semester: int):
+    """Members of an organisation subtree and whether each has handed in the semester summary."""
+    submitted = DutySummary.objects.filter(
+        kind=SummaryKind.MEMBER_SEMESTER, person=OuterRef("pk"), year=year, semester=semester
+    )
+    return (
+        Person.objects.visible_to(user)
+        .in_subtree(org)
+        .filter(is_active=True, party_status__in=MEMBER_STATUSES)
+        .select_related("primary_org")
+        .annotate(submitted=Exists(submitted))
+        .order_by("submitted", "primary_org__path", "name", "id")
+    )
+
+
+def org_summaries(user, org: Organisation, year: int):
+    return (
+        DutySummary.objects.visible_to(user)
+        .in_subtree(org)
+        .filter(year=year)
+        .exclude(kind=SummaryKind.MEMBER_SEMESTER)
+        .select_related("organisation")
+        .order_by("organisation__path")
+    )
+
+
+def member_home(person: Person, year: int) -> dict:
+    """The member's page: own posts, open posts, commitment, summaries, recent records."""
+    return {
+        "my_posts": list(
+            Post.objects.filter(holder=person)
+            .filter(Q(year=year) | ~Q(state=PostState.EVALUATED))
+            .select_related("organisation", "post_type")
+            .order_by("-year", "id")
+        ),
+        "open_posts": list(
+            Post.objects.open_for(person)
+            .filter(year=year)
+            .select_related("organisation", "post_type")
+            .order_by("organisation__path", "id")
+        ),
+        "commitment": Commitment.objects.filter(person=person, year=year).first(),
+        "summaries": list(
+            DutySummary.objects.filter(person=person, kind=SummaryKind.MEMBER_SEMESTER).order_by(
+                "-year", "-semester"
+            )[:6]
+        ),
+        "recent_records": list(
+            DutyRecord.objects.filter(person=person)
+            .select_related("post")
+            .order_by("-occurred_on", "-id")[:5]
+        ),
+    }
+
+
+def month_value(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def is_officer(user) -> bool:
+    return scope_for(user).is_officer

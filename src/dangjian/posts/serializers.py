@@ -1,0 +1,370 @@
+"""API serializers of the posts app. Output serializers shape responses; input serializers
+validate a payload the view hands to a service. Choice fields are plain strings with their
+Chinese label beside them (`*_display`), listed in the help text."""
+
+from rest_framework import serializers
+
+from dangjian.org.models import Organisation, Person
+from dangjian.org.serializers import EditablePrimaryKeyField
+from dangjian.posts.models import (
+    Commitment,
+    CommitmentProgress,
+    DutyCheck,
+    DutyRecord,
+    Post,
+    PostAudience,
+    PostGrade,
+    PostState,
+    PostType,
+)
+from dangjian.posts.rules import MAX_ATTACHMENT_BYTES, attachment_error
+
+
+def _choices_help(choices) -> str:
+    return "；".join(f"{value}={label}" for value, label in choices)
+
+
+class ChoiceString(serializers.CharField):
+    """A choice as a plain string (no shared enum components in the schema)."""
+
+    def __init__(self, choices, **kwargs):
+        self.valid = dict(choices)
+        kwargs.setdefault("help_text", _choices_help(choices))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value and value not in self.valid:
+            raise serializers.ValidationError(f"无效的取值“{value}”，可选：{'、'.join(self.valid)}")
+        return value
+
+
+class VisiblePrimaryKeyField(EditablePrimaryKeyField):
+    """An id of a row the user may read (`visible_to`)."""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user)
+
+
+# --- catalogue -----------------------------------------------------------------------------
+
+
+class PostTypeSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(
+        source="organisation.name", read_only=True, default=None, allow_null=True
+    )
+    audience = serializers.CharField(read_only=True, help_text=_choices_help(PostAudience.choices))
+    audience_display = serializers.CharField(source="get_audience_display", read_only=True)
+
+    class Meta:
+        model = PostType
+        fields = [
+            "id",
+            "name",
+            "audience",
+            "audience_display",
+            "duties",
+            "annual_tasks",
+            "organisation",
+            "organisation_name",
+            "is_active",
+            "display_order",
+        ]
+        read_only_fields = fields
+
+
+class PostTypeUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=40, required=False)
+    audience = ChoiceString(PostAudience.choices, required=False)
+    duties = serializers.CharField(required=False)
+    annual_tasks = serializers.CharField(required=False, allow_blank=True)
+    display_order = serializers.IntegerField(min_value=0, max_value=32767, required=False)
+
+
+class PostTypeCreateSerializer(PostTypeUpdateSerializer):
+    organisation = EditablePrimaryKeyField(
+        Organisation,
+        allow_null=True,
+        required=False,
+        default=None,
+        help_text="设立的党总支编号；空为组织部示范岗位（仅组织部干事）。",
+    )
+    name = serializers.CharField(max_length=40)
+    audience = ChoiceString(PostAudience.choices, default=PostAudience.ALL)
+    duties = serializers.CharField()
+
+
+# --- posts ---------------------------------------------------------------------------------
+
+
+class PostSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    post_type_name = serializers.CharField(source="post_type.name", read_only=True)
+    audience = serializers.CharField(
+        source="post_type.audience", read_only=True, help_text=_choices_help(PostAudience.choices)
+    )
+    holder_name = serializers.CharField(
+        source="holder.name", read_only=True, default=None, allow_null=True
+    )
+    state = serializers.CharField(read_only=True, help_text=_choices_help(PostState.choices))
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    grade = serializers.CharField(read_only=True, help_text=_choices_help(PostGrade.choices))
+    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
+
+    class Meta:
+        model = Post
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "post_type",
+            "post_type_name",
+            "audience",
+            "year",
+            "name",
+            "duties",
+            "targets",
+            "holder",
+            "holder_name",
+            "state",
+            "state_display",
+            "claimed_by_self",
+            "confirmed_on",
+            "published_on",
+            "progress",
+            "score",
+            "grade",
+            "grade_display",
+            "evaluation",
+            "reward",
+            "evaluated_on",
+        ]
+        read_only_fields = fields
+
+
+class PostCreateSerializer(serializers.Serializer):
+    organisation = EditablePrimaryKeyField(Organisation, help_text="设岗的党支部或党总支编号")
+    post_type = VisiblePrimaryKeyField(PostType, help_text="岗位目录中的岗位编号")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    duties = serializers.CharField(required=False, allow_blank=True, default="")
+    targets = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PostUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=40, required=False)
+    duties = serializers.CharField(required=False)
+    targets = serializers.CharField(required=False, allow_blank=True)
+    progress = serializers.CharField(required=False, allow_blank=True)
+
+
+class PostAssignSerializer(serializers.Serializer):
+    holder = VisiblePrimaryKeyField(Person, help_text="履岗党员编号")
+
+
+class PostDateSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="日期，默认今天")
+
+
+class PostEvaluateSerializer(serializers.Serializer):
+    score = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="可选：≥90优秀，≥80称职，60–79基本称职，<60不称职",
+    )
+    grade = ChoiceString(PostGrade.choices, required=False, allow_blank=True, default="")
+    evaluation = serializers.CharField(help_text="考核评议")
+    reward = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    evaluated_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class PostRolloverSerializer(serializers.Serializer):
+    organisation = EditablePrimaryKeyField(Organisation, help_text="党支部或党总支编号")
+    year = serializers.IntegerField(min_value=2001, max_value=2100, help_text="新年度")
+
+
+class PostFilterSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
+    state = ChoiceString(PostState.choices, required=False)
+    post_type = serializers.IntegerField(required=False)
+    holder = serializers.IntegerField(required=False)
+
+
+# --- commitments ---------------------------------------------------------------------------
+
+
+class CommitmentProgressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommitmentProgress
+        fields = ["id", "reported_on", "note"]
+        read_only_fields = fields
+
+
+class CommitmentSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    updates = CommitmentProgressSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Commitment
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "organisation",
+            "organisation_name",
+            "year",
+            "political",
+            "duties",
+            "development",
+            "pairing",
+            "integrity",
+            "org_life",
+            "published_on",
+            "updates",
+        ]
+        read_only_fields = fields
+
+
+class CommitmentUpdateSerializer(serializers.Serializer):
+    political = serializers.CharField(required=False, help_text="思想政治")
+    duties = serializers.CharField(required=False, help_text="履行岗位职责")
+    development = serializers.CharField(required=False, help_text="服务发展")
+    pairing = serializers.CharField(required=False, help_text="结对帮带帮扶")
+    integrity = serializers.CharField(required=False, help_text="廉政建设")
+    org_life = serializers.CharField(required=False, help_text="参加组织生活")
+
+
+class CommitmentCreateSerializer(CommitmentUpdateSerializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    political = serializers.CharField(help_text="思想政治")
+    duties = serializers.CharField(help_text="履行岗位职责")
+    development = serializers.CharField(help_text="服务发展")
+    pairing = serializers.CharField(help_text="结对帮带帮扶")
+    integrity = serializers.CharField(help_text="廉政建设")
+    org_life = serializers.CharField(help_text="参加组织生活")
+
+
+class CommitmentProgressInputSerializer(serializers.Serializer):
+    reported_on = serializers.DateField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(help_text="践诺情况")
+
+
+class CommitmentFilterSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
+
+
+# --- duty records and checks ---------------------------------------------------------------
+
+
+class DutyRecordSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    post_name = serializers.CharField(
+        source="post.name", read_only=True, default=None, allow_null=True
+    )
+    checked = serializers.BooleanField(source="is_checked", read_only=True, help_text="已检查")
+
+    class Meta:
+        model = DutyRecord
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "organisation",
+            "organisation_name",
+            "post",
+            "post_name",
+            "occurred_on",
+            "place",
+            "content",
+            "effect",
+            "attachment",
+            "created_at",
+            "checked",
+            "duty_check",
+        ]
+        read_only_fields = fields
+
+
+class OwnPostField(EditablePrimaryKeyField):
+    """One of the requesting member's own posts."""
+
+    default_error_messages = {
+        "does_not_exist": "只能选择本人担任的岗位",
+        "incorrect_type": "应为整数编号",
+    }
+
+    def get_queryset(self):
+        return Post.objects.filter(holder_id=self.context["request"].user.person_id)
+
+
+class DutyRecordUpdateSerializer(serializers.Serializer):
+    occurred_on = serializers.DateField(required=False, help_text="活动日期，不能晚于今天")
+    place = serializers.CharField(max_length=100, required=False)
+    content = serializers.CharField(required=False)
+    effect = serializers.CharField(required=False, allow_blank=True)
+    post = OwnPostField(Post, required=False, allow_null=True)
+    attachment = serializers.FileField(required=False, allow_null=True, help_text="不超过10MB")
+
+    def validate_attachment(self, value):
+        if value is not None and value.size > MAX_ATTACHMENT_BYTES:
+            raise serializers.ValidationError(attachment_error(value.size))
+        return value
+
+
+class DutyRecordCreateSerializer(DutyRecordUpdateSerializer):
+    occurred_on = serializers.DateField(help_text="活动日期，不能晚于今天")
+    place = serializers.CharField(max_length=100)
+    content = serializers.CharField()
+
+
+class DutyRecordFilterSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
+    person = serializers.IntegerField(required=False)
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="如 2026-03")
+    checked = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class DutyCheckSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text="monthly=月检查；quarterly=季度检查")
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = DutyCheck
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "kind_display",
+            "period_start",
+            "period_end",
+            "checked_on",
+            "records_checked",
+            "findings",
+            "circulated_on",
+        ]
+        read_only_fields = fields
+
+
+class MonthlyCheckSerializer(serializers.Serializer):
+    organisation = EditablePrimaryKeyField(Organisation, help_text="党支部编号")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    month = serializers.IntegerField(min_value=1, max_value=12)
+    findings = serializers.CharField(help_text="检查情况")
+
+
+class QuarterlyCheckSerializer(serializers.Serializer):
+    organisation = EditablePrimaryKeyField(Organisation, help_text="党总支编号")
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    quarter = serializers.IntegerField(min_value=1, max_value=4)
+    findings = serializers.CharField(help_text="检查情况")
