@@ -78,7 +78,7 @@ def _refused(request, exc, back_url):
     """A refused right: 403 with the rule named, and a way back."""
     message = exc.args[0] if exc.args else "您没有办理该事项的权限。"
     return render(
-        request, "posts/refused.html", {"message": message, "back_url": back_url}, status=403
+        request, "core/refused.html", {"message": message, "back_url": back_url}, status=403
     )
 
 

@@ -29,8 +29,13 @@ def _list_url(year, quarter, org=None) -> str:
 
 def _refused(request, message, report=None):
     """A refused action: 403 with the rule in Chinese and a way back."""
+    back_url = (
+        reverse("reports:report_detail", args=[report.pk])
+        if report
+        else reverse("reports:report_list")
+    )
     return render(
-        request, "reports/refused.html", {"message": message, "report": report}, status=403
+        request, "core/refused.html", {"message": message, "back_url": back_url}, status=403
     )
 
 
