@@ -8,7 +8,7 @@ from django.test import Client
 
 from tests.e2e.conftest import CHROMIUM, LAUNCH_ARGS, SCREENSHOTS
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_member_records_duty_on_a_phone(world, live_server, make_post):

@@ -1,5 +1,44 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangjian.targets import views
 
 app_name = "targets"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("goals/", views.goal_list, name="goal_list"),
+    path("goals/new/", views.goal_create, name="goal_create"),
+    path("goals/<int:pk>/edit/", views.goal_edit, name="goal_edit"),
+    path("goals/<int:pk>/achieve/", views.goal_achieve, name="goal_achieve"),
+    path("goals/<int:pk>/delete/", views.goal_delete, name="goal_delete"),
+    path("items/", views.workitem_list, name="workitem_list"),
+    path("items/new/", views.workitem_create, name="workitem_create"),
+    path("items/<int:pk>/", views.workitem_detail, name="workitem_detail"),
+    path("items/<int:pk>/edit/", views.workitem_edit, name="workitem_edit"),
+    path("items/<int:pk>/close-step/", views.workitem_close_step, name="workitem_close_step"),
+    path("items/<int:pk>/opinions/new/", views.opinion_create, name="opinion_create"),
+    path("items/<int:pk>/decisions/new/", views.decision_create, name="decision_create"),
+    path("items/<int:pk>/tasks/new/", views.task_create, name="task_create"),
+    path("items/<int:pk>/evaluation/", views.evaluation_edit, name="evaluation_edit"),
+    path(
+        "items/<int:pk>/evaluation/publish/",
+        views.evaluation_publish,
+        name="evaluation_publish",
+    ),
+    path("items/<int:pk>/letters/", views.workitem_letters, name="workitem_letters"),
+    path("opinions/<int:pk>/edit/", views.opinion_edit, name="opinion_edit"),
+    path("decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/export.xlsx", views.task_export, name="task_export"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/edit/", views.task_edit, name="task_edit"),
+    path("tasks/<int:pk>/publish/", views.task_publish, name="task_publish"),
+    path("tasks/<int:pk>/progress/", views.task_progress, name="task_progress"),
+    path("my-tasks/", views.my_tasks, name="my_tasks"),
+    path("letters/", views.org_letters, name="org_letters"),
+    path("annex1/", views.annex1, name="annex1"),
+    path("annex1.xlsx", views.annex1_export, name="annex1_export"),
+]

@@ -1,0 +1,357 @@
+"""REST API of target management and the six-step work method (/api/v1/).
+
+Scoped exactly like the screens: officers read and change the records of their subtree (a
+row out of scope is a 404); members are refused (403), except for tasks where they are the
+responsible person, which they read and report progress on.
+"""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from dangjian.core.api_views import OfficersWrite, ScopedViewSet
+from dangjian.core.parsers import JSONParser
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Organisation
+from dangjian.targets import rules, selectors, services
+from dangjian.targets import serializers as s
+from dangjian.targets.models import (
+    AnnualPlan,
+    Decision,
+    Evaluation,
+    LongTermGoal,
+    Opinion,
+    Task,
+    WorkItem,
+)
+
+
+class OfficersOnly(BasePermission):
+    """Target management is officers' work: members have only their own tasks."""
+
+    message = "仅党组织书记、委员和组织部干事可以访问"
+
+    def has_permission(self, request, view):
+        return scope_for(request.user).is_officer
+
+
+def _org_path(user, pk):
+    return (
+        Organisation.objects.visible_to(user).filter(pk=pk).values_list("path", flat=True).first()
+    )
+
+
+class RecordViewSet(ScopedViewSet):
+    """list / retrieve / create / partial update through the app's services."""
+
+    permission_classes = [IsAuthenticated, OfficersOnly]
+    related: tuple[str, ...] = ()
+    create_serializer: type
+    update_serializer: type
+    filter_serializer: type | None = None
+    create_service = None
+    update_service = None
+    update_kw = ""
+
+    def get_queryset(self):
+        return super().get_queryset().select_related(*self.related)
+
+    def filter_list(self, queryset, filters):
+        return queryset
+
+    def list(self, request):
+        filters = self.query_filters(self.filter_serializer) if self.filter_serializer else {}
+        return self.paginated(self.filter_list(self.get_queryset(), filters))
+
+    def create(self, request):
+        data = self.validated(self.create_serializer)
+        obj = type(self).create_service(actor=request.user, **data)
+        return self.respond(obj, status.HTTP_201_CREATED)
+
+    def partial_update(self, request, pk=None):
+        obj = self.get_editable_object()
+        data = self.validated(self.update_serializer, instance=obj, partial=True)
+        obj = type(self).update_service(actor=request.user, **{self.update_kw: obj}, **data)
+        return self.respond(obj)
+
+
+def _schema(label, output, create, update, filters=None):
+    return extend_schema_view(
+        list=extend_schema(parameters=[filters] if filters else None, summary=f"{label}列表"),
+        retrieve=extend_schema(summary=f"{label}详情"),
+        create=extend_schema(request=create, responses={201: output}, summary=f"新建{label}"),
+        partial_update=extend_schema(request=update, responses=output, summary=f"修改{label}"),
+    )
+
+
+def _in_org_year(queryset, user, filters, org_field="organisation", year_field="year"):
+    if "year" in filters:
+        queryset = queryset.filter(**{year_field: filters["year"]})
+    if "org" in filters:
+        path = _org_path(user, filters["org"])
+        if path is None:
+            return queryset.none()
+        queryset = queryset.filter(**{f"{org_field}__path__startswith": path})
+    return queryset
+
+
+@_schema(
+    "长期目标",
+    s.GoalSerializer,
+    s.GoalCreateSerializer,
+    s.GoalUpdateSerializer,
+    s.GoalFilterSerializer,
+)
+class GoalViewSet(RecordViewSet):
+    model = LongTermGoal
+    serializer_class = s.GoalSerializer
+    related = ("organisation",)
+    create_serializer = s.GoalCreateSerializer
+    update_serializer = s.GoalUpdateSerializer
+    filter_serializer = s.GoalFilterSerializer
+    create_service = staticmethod(services.goal_create)
+    update_service = staticmethod(services.goal_update)
+    update_kw = "goal"
+
+    def filter_list(self, queryset, filters):
+        queryset = _in_org_year(queryset, self.request.user, filters)
+        if filters.get("achieved") is not None:
+            queryset = queryset.filter(achieved_on__isnull=not filters["achieved"])
+        return queryset
+
+    @extend_schema(
+        request=s.GoalAchieveSerializer, responses=s.GoalSerializer, summary="标记长期目标已实现"
+    )
+    @action(detail=True, methods=["post"])
+    def achieve(self, request, pk=None):
+        goal = self.get_editable_object()
+        data = self.validated(s.GoalAchieveSerializer)
+        return self.respond(services.goal_mark_achieved(actor=request.user, goal=goal, **data))
+
+
+@_schema(
+    "年度计划",
+    s.PlanSerializer,
+    s.PlanCreateSerializer,
+    s.PlanUpdateSerializer,
+    s.OrgYearFilterSerializer,
+)
+class PlanViewSet(RecordViewSet):
+    model = AnnualPlan
+    serializer_class = s.PlanSerializer
+    related = ("organisation",)
+    create_serializer = s.PlanCreateSerializer
+    update_serializer = s.PlanUpdateSerializer
+    filter_serializer = s.OrgYearFilterSerializer
+    create_service = staticmethod(services.plan_create)
+    update_service = staticmethod(services.plan_update)
+    update_kw = "plan"
+
+    def filter_list(self, queryset, filters):
+        return _in_org_year(queryset, self.request.user, filters)
+
+
+@_schema(
+    "工作事项",
+    s.WorkItemSerializer,
+    s.WorkItemCreateSerializer,
+    s.WorkItemUpdateSerializer,
+    s.WorkItemFilterSerializer,
+)
+class WorkItemViewSet(RecordViewSet):
+    model = WorkItem
+    serializer_class = s.WorkItemSerializer
+    related = ("organisation",)
+    create_serializer = s.WorkItemCreateSerializer
+    update_serializer = s.WorkItemUpdateSerializer
+    filter_serializer = s.WorkItemFilterSerializer
+    create_service = staticmethod(services.workitem_create)
+    update_service = staticmethod(services.workitem_update)
+    update_kw = "item"
+
+    def filter_list(self, queryset, filters):
+        queryset = _in_org_year(queryset, self.request.user, filters)
+        if "kind" in filters:
+            queryset = queryset.filter(kind=filters["kind"])
+        if "step" in filters:
+            queryset = queryset.filter(step=filters["step"])
+        return queryset
+
+    @extend_schema(
+        request=None,
+        responses={200: s.WorkItemSerializer, 400: s.CloseStepErrorSerializer},
+        summary="完成本步骤，进入下一步骤",
+        description="本步骤所需记录不齐时返回 400，missing 列出尚缺的记录。",
+    )
+    @action(detail=True, methods=["post"], url_path="close-step")
+    def close_step(self, request, pk=None):
+        item = self.get_editable_object()
+        name = rules.STEP_NAMES.get(item.step, "")
+        try:
+            item = services.workitem_close_step(actor=request.user, item=item)
+        except ValidationError as exc:
+            return Response(
+                {"detail": f"不能完成“{name}”步骤", "missing": exc.messages},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return self.respond(item)
+
+
+@_schema(
+    "征求意见",
+    s.OpinionSerializer,
+    s.OpinionCreateSerializer,
+    s.OpinionUpdateSerializer,
+    s.RecordFilterSerializer,
+)
+class OpinionViewSet(RecordViewSet):
+    model = Opinion
+    serializer_class = s.OpinionSerializer
+    related = ("suggestion",)
+    create_serializer = s.OpinionCreateSerializer
+    update_serializer = s.OpinionUpdateSerializer
+    filter_serializer = s.RecordFilterSerializer
+    create_service = staticmethod(services.opinion_create)
+    update_service = staticmethod(services.opinion_update)
+    update_kw = "opinion"
+
+    def filter_list(self, queryset, filters):
+        if "work_item" in filters:
+            queryset = queryset.filter(work_item_id=filters["work_item"])
+        return queryset
+
+
+@_schema(
+    "议事决策",
+    s.DecisionSerializer,
+    s.DecisionCreateSerializer,
+    s.DecisionUpdateSerializer,
+    s.RecordFilterSerializer,
+)
+class DecisionViewSet(OpinionViewSet):
+    model = Decision
+    serializer_class = s.DecisionSerializer
+    related = ()
+    create_serializer = s.DecisionCreateSerializer
+    update_serializer = s.DecisionUpdateSerializer
+    create_service = staticmethod(services.decision_create)
+    update_service = staticmethod(services.decision_update)
+    update_kw = "decision"
+
+
+def _evaluation_update(*, actor, evaluation, **data):
+    return services.evaluation_save(actor=actor, work_item=evaluation.work_item, **data)
+
+
+@_schema(
+    "考评奖惩",
+    s.EvaluationSerializer,
+    s.EvaluationCreateSerializer,
+    s.EvaluationUpdateSerializer,
+    s.RecordFilterSerializer,
+)
+class EvaluationViewSet(OpinionViewSet):
+    model = Evaluation
+    serializer_class = s.EvaluationSerializer
+    related = ("work_item",)
+    create_serializer = s.EvaluationCreateSerializer
+    update_serializer = s.EvaluationUpdateSerializer
+    create_service = staticmethod(services.evaluation_save)
+    update_service = staticmethod(_evaluation_update)
+    update_kw = "evaluation"
+
+    @extend_schema(
+        request=s.EvaluationPublishSerializer,
+        responses=s.EvaluationSerializer,
+        summary="公布考评结果",
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        evaluation = self.get_editable_object()
+        data = self.validated(s.EvaluationPublishSerializer)
+        return self.respond(
+            services.evaluation_publish(actor=request.user, evaluation=evaluation, **data)
+        )
+
+
+@_schema(
+    "分解任务",
+    s.TaskSerializer,
+    s.TaskCreateSerializer,
+    s.TaskUpdateSerializer,
+    s.TaskFilterSerializer,
+)
+class TaskViewSet(RecordViewSet):
+    """Tasks in scope; a member reads the tasks where they are the responsible person and
+    reports progress on them."""
+
+    model = Task
+    serializer_class = s.TaskSerializer
+    permission_classes = [IsAuthenticated, OfficersWrite]
+    related = selectors.TASK_RELATIONS
+    create_serializer = s.TaskCreateSerializer
+    update_serializer = s.TaskUpdateSerializer
+    filter_serializer = s.TaskFilterSerializer
+    create_service = staticmethod(services.task_create)
+    update_service = staticmethod(services.task_update)
+    update_kw = "task"
+
+    def get_permissions(self):
+        if self.action == "progress":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+    def filter_list(self, queryset, filters):
+        queryset = _in_org_year(
+            queryset,
+            self.request.user,
+            filters,
+            org_field="work_item__organisation",
+            year_field="work_item__year",
+        )
+        if "work_item" in filters:
+            queryset = queryset.filter(work_item_id=filters["work_item"])
+        if "role" in filters:
+            queryset = queryset.filter(role=filters["role"])
+        if "assignee_kind" in filters:
+            queryset = queryset.filter(assignee_kind=filters["assignee_kind"])
+        if filters.get("mine"):
+            queryset = queryset.filter(responsible_id=scope_for(self.request.user).person_id)
+        return selectors.filter_by_status(queryset, filters.get("status", ""))
+
+    @extend_schema(request=s.TaskPublishSerializer, responses=s.TaskSerializer, summary="公开承诺")
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        task = self.get_editable_object()
+        data = self.validated(s.TaskPublishSerializer)
+        return self.respond(services.task_publish(actor=request.user, task=task, **data))
+
+    @extend_schema(
+        request={
+            "multipart/form-data": s.TaskProgressInputSerializer,
+            "application/json": s.TaskProgressInputSerializer,
+        },
+        responses={201: s.TaskProgressSerializer},
+        summary="报告进展（责任人或党组织书记、委员）",
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[JSONParser, MultiPartParser, FormParser],
+    )
+    def progress(self, request, pk=None):
+        task = self.get_object()  # visible: in scope, or the user is responsible
+        editable = Task.objects.editable_by(request.user).filter(pk=task.pk).exists()
+        if not editable and task.responsible_id != scope_for(request.user).person_id:
+            raise PermissionDenied("只有责任人或党组织书记、委员可以报告进展")
+        data = self.validated(s.TaskProgressInputSerializer)
+        update = services.progress_report(actor=request.user, task=task, **data)
+        return Response(
+            s.TaskProgressSerializer(update, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
