@@ -1,5 +1,3 @@
-
-
 def test_client_address_trusts_only_the_proxys_entry(rf, settings):
     from dangjian.core.web import client_address
 

@@ -296,6 +296,9 @@ def test_a_year_of_the_mechanism_has_something_on_every_page(demo):
     assert DutyCheck.objects.filter(kind="quarterly").exists() or timezone.localdate().month < 4
     assert Suggestion.objects.filter(status="received").exists()
     # Holders of student posts are students (seed 004 §四(四)5).
-    assert not Post.objects.filter(post_type__audience="student").exclude(
-        holder__category="student"
-    ).exclude(holder=None).exists()
+    assert (
+        not Post.objects.filter(post_type__audience="student")
+        .exclude(holder__category="student")
+        .exclude(holder=None)
+        .exists()
+    )

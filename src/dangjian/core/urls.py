@@ -6,6 +6,7 @@ from dangjian.core.forms import LockoutAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("media/<path:path>", views.media_file, name="media_file"),
     path(
         "login/",
         auth_views.LoginView.as_view(

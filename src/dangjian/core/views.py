@@ -1,5 +1,11 @@
+import mimetypes
+
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from dangjian.core.scoping import scope_for
 from dangjian.org import selectors
@@ -19,3 +25,28 @@ def home(request):
             ("入党申请人至发展对象", counts["pipeline"], "bi-person-up"),
         ]
     return render(request, "core/home.html", context)
+
+
+# Uploaded files and the rows that own them: a file is served only to users who may see its row.
+PROTECTED_FILES = (
+    ("posts.DutyRecord", "attachment"),
+    ("targets.TaskProgress", "evidence"),
+)
+
+
+@login_required
+@require_GET
+def media_file(request, path):
+    """An uploaded file (duty record attachment, task evidence), checked against the scope of
+    the row that holds it — never a public folder."""
+    for label, field in PROTECTED_FILES:
+        model = apps.get_model(label)
+        if model.objects.visible_to(request.user).filter(**{field: path}).exists():
+            break
+    else:
+        raise Http404
+    file_path = (settings.MEDIA_ROOT / path).resolve()
+    if settings.MEDIA_ROOT.resolve() not in file_path.parents or not file_path.is_file():
+        raise Http404
+    content_type = mimetypes.guess_type(file_path.name)[0] or "application/octet-stream"
+    return FileResponse(open(file_path, "rb"), content_type=content_type)  # noqa: SIM115

@@ -324,6 +324,7 @@ class Task(models.Model):
 
 class TaskProgressQuerySet(OrgScopedQuerySet):
     org_field = "task__work_item__organisation"
+    person_field = "task__responsible"
 
 
 class TaskProgress(models.Model):

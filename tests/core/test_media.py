@@ -1,0 +1,47 @@
+"""Uploaded files are served only to users who may see the row that holds them."""
+
+from datetime import date
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from dangjian.posts.models import DutyRecord
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def attachment(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    record = DutyRecord(
+        person=world.member_a,
+        organisation=world.branch_a,
+        occurred_on=date(2026, 3, 2),
+        place="活动室",
+        content="集中学习",
+    )
+    record.attachment.save("photo.txt", ContentFile(b"evidence"), save=False)
+    record.save()
+    return reverse("media_file", args=[record.attachment.name])
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [("member_user", 200), ("secretary_a", 200), ("secretary_b", 404), ("org_officer", 200)],
+)
+def test_file_follows_the_scope_of_its_record(world, as_user, attachment, who, status):
+    response = as_user(getattr(world, who)).get(attachment)
+    assert response.status_code == status
+    if status == 200:
+        assert b"".join(response.streaming_content) == b"evidence"
+
+
+def test_anonymous_is_sent_to_login(as_user, attachment):
+    assert as_user(None).get(attachment).status_code == 302
+
+
+def test_unknown_or_escaping_paths_are_404(world, as_user, attachment):
+    client = as_user(world.org_officer)
+    assert client.get(reverse("media_file", args=["duty/none.txt"])).status_code == 404
+    assert client.get("/media/../settings.py").status_code == 404
