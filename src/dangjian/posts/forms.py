@@ -188,6 +188,9 @@ class DutyRecordForm(BootstrapMixin, forms.ModelForm):
             ],
         ).order_by("-year", "id")
         self.fields["post"].empty_label = "（不关联岗位）"
+        posts = list(self.fields["post"].queryset[:2])
+        if not self.is_bound and self.instance.pk is None and len(posts) == 1:
+            self.initial.setdefault("post", posts[0].pk)  # the member's only post
         self.fields["post"].label_from_instance = lambda p: f"{p.year} {p.name}"
         self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["attachment"].help_text = "可选，照片或扫描件，不超过10MB。"
