@@ -23,6 +23,30 @@ DESKTOP = {"width": 1360, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+MECHANISM_PAGES = [
+    ("targets-plans", "/targets/"),
+    ("targets-workitems", "/targets/items/"),
+    ("targets-tasks", "/targets/tasks/"),
+    ("posts-list", "/posts/"),
+    ("posts-catalogue", "/posts/catalogue/"),
+    ("posts-commitments", "/posts/commitments/"),
+    ("posts-duty-records", "/posts/duty/"),
+    ("posts-duty-checks", "/posts/checks/"),
+    ("posts-summaries", "/posts/summaries/"),
+    ("posts-registration-print", "/posts/registration/"),
+    ("posts-annex2-print", "/posts/annex2/"),
+    ("suggestions", "/public/suggestions/"),
+    ("reports", "/reports/"),
+]
+PHONE_PAGES = [
+    ("phone-my-posts", "/posts/my/"),
+    ("phone-duty-record-new", "/posts/duty/new/"),
+    ("phone-my-records", "/posts/duty/mine/"),
+    ("phone-my-tasks", "/targets/my-tasks/"),
+    ("phone-public-board", "/public/o/C01-G12-B02/"),
+]
+
+
 def login(page, base, username):
     page.goto(f"{base}/login/")
     page.fill("#id_username", username)
@@ -65,9 +89,37 @@ def main():
         page.screenshot(path=out / "person-form-errors.png", full_page=True)
         page.close()
 
+        # The “168” mechanism as a general-branch secretary.
+        page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+        login(page, base, "zongzhi")
+        page.screenshot(path=out / "home-general-branch.png", full_page=True)
+        for name, path in MECHANISM_PAGES:
+            page.goto(f"{base}{path}")
+            page.screenshot(path=out / f"{name}.png", full_page=True)
+        page.goto(f"{base}/targets/items/")
+        page.click("table a >> nth=0")
+        page.screenshot(path=out / "workitem-detail.png", full_page=True)
+        page.goto(f"{base}/posts/")
+        page.click("table a >> nth=0")
+        page.screenshot(path=out / "post-detail.png", full_page=True)
+        page.goto(f"{base}/reports/?quarter=3")
+        page.click("table a >> nth=0")
+        page.screenshot(path=out / "report-detail.png", full_page=True)
+        page.close()
+
+        board = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+        board.goto(f"{base}/public/")
+        board.screenshot(path=out / "public-index.png", full_page=True)
+        board.click("main a >> nth=1")
+        board.screenshot(path=out / "public-board.png", full_page=True)
+        board.close()
+
         phone = browser.new_page(viewport=PHONE, locale="zh-CN", is_mobile=True)
         login(phone, base, "dangyuan")
         phone.screenshot(path=out / "phone-member-home.png", full_page=True)
+        for name, path in PHONE_PAGES:
+            phone.goto(f"{base}{path}")
+            phone.screenshot(path=out / f"{name}.png", full_page=True)
         phone.close()
         browser.close()
     print(f"screenshots written to {out}/")

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.scoping import scope_for
 from dangjian.org import selectors
+from dangjian.reports import dashboard
 
 
 @login_required
@@ -18,12 +19,17 @@ def home(request):
         counts = selectors.scope_counts(request.user)
         context["counts"] = counts
         context["roots"] = list(selectors.officer_roots(request.user))
+        context["todos"] = dashboard.officer_todos(request.user)
+        context["quarter_reports"] = dashboard.officer_reports(request.user)
         context["stat_cards"] = [
             ("党总支", counts["general_branches"], "bi-diagram-2"),
             ("党支部", counts["branches"], "bi-diagram-3"),
             ("党员（含预备党员）", counts["members"], "bi-person-badge"),
             ("入党申请人至发展对象", counts["pipeline"], "bi-person-up"),
         ]
+    person = request.user.person
+    if person is not None and person.is_member:
+        context["mine"] = dashboard.member_overview(person)
     return render(request, "core/home.html", context)
 
 
