@@ -195,7 +195,7 @@ class MechanismLoader:
             )
             for i, org in enumerate([self.committee, *self.general_branches])
         ]
-        for i, org in enumerate(self.general_branches[:6]):
+        for i, org in enumerate(self.general_branches):
             goals.append(
                 LongTermGoal(
                     organisation=org,
@@ -242,7 +242,7 @@ class MechanismLoader:
                         step=[1, 3, 5][i % 3],
                     )
                 )
-        items = WorkItem.objects.bulk_create(items)
+        items = self.work_items = WorkItem.objects.bulk_create(items)
         self._add("工作事项", len(items))
         opinions, decisions, tasks = [], [], []
         start = date(self.year, 1, 5)
@@ -565,15 +565,34 @@ class MechanismLoader:
                     status=status,
                     reply="感谢您的建议，已转相关部门办理，将于本月内落实。" if answered else "",
                     reply_public=answered and n % 2 == 0,
-                    replied_on=self._day(date(self.year, 3, 1), self.today) if answered else None,
                     client_hash=secrets.token_hex(16),
                 )
             )
         rows = Suggestion.objects.bulk_create(rows)
         for n, row in enumerate(rows):  # spread over the year (auto_now_add set them to now)
             row.created_at = row.created_at - timedelta(days=5 + n * 7 % 300)
-        Suggestion.objects.bulk_update(rows, ["created_at"])
+            if row.reply:
+                row.replied_on = min(row.created_at.date() + timedelta(days=3 + n % 7), self.today)
+        Suggestion.objects.bulk_update(rows, ["created_at", "replied_on"])
         self._add("意见建议", len(rows))
+        # Suggestions to an organisation whose plan is still collecting opinions feed step 1.
+        collecting = {w.organisation_id: w for w in self.work_items if w.step == 1}
+        opinions = [
+            Opinion(
+                work_item=collecting[row.organisation_id],
+                source="suggestion_box",
+                category="party" if row.category == "conduct" else row.category,
+                content=row.content,
+                raised_by=row.name or "匿名",
+                received_on=row.created_at.date(),
+                suggestion=row,
+                handling="pending",
+            )
+            for row in rows
+            if row.organisation_id in collecting
+        ]
+        Opinion.objects.bulk_create(opinions)
+        self._add("征求意见", len(opinions))
 
     def _reports(self) -> None:
         """Reports of the quarters already due: most accepted, a few late, returned or missing."""
