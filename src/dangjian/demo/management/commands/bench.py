@@ -33,6 +33,7 @@ class Command(BaseCommand):
             .order_by("-numchild", "path")
             .first()
         )
+        root = Organisation.objects.visible_to(account).order_by("path").first()
         deep_page = Person.objects.order_by("name", "id").values_list("name", "id")[
             Person.objects.count() // 2
         ]
@@ -50,6 +51,20 @@ class Command(BaseCommand):
             "API 组织列表": "/api/v1/organisations/",
             "API 人员列表": "/api/v1/people/",
             "API 下级组织": f"/api/v1/organisations/{branch.pk}/subtree/",
+            "目标管理 /targets/": "/targets/",
+            "工作事项列表": "/targets/items/",
+            "分解任务列表": "/targets/tasks/",
+            "附件1 分解表": f"/targets/annex1/?org={root.pk}",
+            "设岗定责 岗位列表": "/posts/",
+            "履职记实 列表": "/posts/duty/",
+            "附件2 亮岗履职一览表": "/posts/annex2/",
+            "党员承诺 列表": "/posts/commitments/",
+            "意见箱 列表": "/public/suggestions/",
+            "季报表": "/reports/?quarter=3",
+            f"公开栏 {branch.code}": f"/public/o/{branch.code}/",
+            "API 岗位列表": "/api/v1/posts/",
+            "API 履职记实列表": "/api/v1/duty-records/",
+            "API 任务列表": "/api/v1/tasks/",
         }
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(account)
