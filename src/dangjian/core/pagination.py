@@ -26,14 +26,22 @@ class KeysetPage:
     prev_token: str | None
 
 
-def _after_q(fields: tuple[str, ...], values: list, reverse: bool) -> Q:
-    """Rows strictly after `values` in the (ascending) order of `fields`."""
-    op = "lt" if reverse else "gt"
+def _field(spec: str) -> str:
+    return spec.removeprefix("-")
+
+
+def _flip(spec: str) -> str:
+    return _field(spec) if spec.startswith("-") else f"-{spec}"
+
+
+def _after_q(order: tuple[str, ...], values: list, reverse: bool) -> Q:
+    """Rows strictly after `values` in `order` ("-field" descending), or before when `reverse`."""
     q = Q()
-    for i, field in enumerate(fields):
-        step = Q(**{f"{field}__{op}": values[i]})
-        for prev_field, prev_value in zip(fields[:i], values[:i], strict=True):
-            step &= Q(**{prev_field: prev_value})
+    for i, spec in enumerate(order):
+        op = "lt" if spec.startswith("-") != reverse else "gt"
+        step = Q(**{f"{_field(spec)}__{op}": values[i]})
+        for prev, prev_value in zip(order[:i], values[:i], strict=True):
+            step &= Q(**{_field(prev): prev_value})
         q |= step
     return q
 
@@ -41,7 +49,8 @@ def _after_q(fields: tuple[str, ...], values: list, reverse: bool) -> Q:
 def keyset_page(
     queryset, *, order: tuple[str, ...], after: str = "", before: str = "", size: int = 50
 ) -> KeysetPage:
-    """One page of `queryset` ordered by `order` (last field unique, e.g. id)."""
+    """One page of `queryset` ordered by `order` (last field unique, e.g. id; "-field" for
+    descending, e.g. newest first)."""
     cursor = _decode(before or after) if (before or after) else None
     if cursor is not None and len(cursor) != len(order):
         cursor = None
@@ -49,7 +58,7 @@ def keyset_page(
     qs = queryset
     if cursor is not None:
         qs = qs.filter(_after_q(order, cursor, reverse=backwards))
-    qs = qs.order_by(*[f"-{f}" if backwards else f for f in order])
+    qs = qs.order_by(*[_flip(f) if backwards else f for f in order])
     rows = list(qs[: size + 1])
     more = len(rows) > size
     rows = rows[:size]
@@ -57,7 +66,7 @@ def keyset_page(
         rows.reverse()
 
     def key(row):
-        return [_attr(row, f) for f in order]
+        return [_attr(row, _field(f)) for f in order]
 
     has_next = (more if not backwards else True) and bool(rows)
     has_prev = (cursor is not None and not backwards) or (backwards and more)
@@ -73,3 +82,14 @@ def _attr(row, dotted: str):
     for part in dotted.split("__"):
         value = getattr(value, part)
     return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def request_page(request, queryset, *, order: tuple[str, ...], size: int = 50) -> KeysetPage:
+    """The page of `queryset` that the request's `after`/`before` cursor asks for."""
+    return keyset_page(
+        queryset,
+        order=order,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=size,
+    )

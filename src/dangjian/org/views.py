@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
-from dangjian.core.pagination import keyset_page
+from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import editable_or_403, officer_required, submit
 from dangjian.org import forms, selectors, services
@@ -294,13 +294,7 @@ def term_create(request, pk):
 @require_GET
 def person_list(request):
     qs, org = selectors.people_for_list(request.user, request.GET)
-    page = keyset_page(
-        qs,
-        order=("name", "id"),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=PAGE_SIZE,
-    )
+    page = request_page(request, qs, order=("name", "id"), size=PAGE_SIZE)
     params = {k: request.GET[k] for k in selectors.PERSON_FILTERS if request.GET.get(k)}
     return render(
         request,

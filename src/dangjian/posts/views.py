@@ -1,15 +1,11 @@
 """Screens of 设岗定责 / 亮岗履职: catalogue, posts and their six steps, commitments, duty records,
 checks, summaries and the seeds' forms. Thin: scope, validate, call a service, render."""
 
-import base64
-import json
-from datetime import date
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
-from dangjian.core.pagination import KeysetPage, keyset_page
+from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation, OrgKind, Person
@@ -90,32 +86,6 @@ def _person_or_none(user):
     if not user.person_id:
         return None
     return Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
-
-
-def _desc_page(qs, date_field: str, after: str, size: int = PAGE_SIZE) -> KeysetPage:
-    """Keyset page, newest first, on (date_field, id) — constant cost on any page."""
-    cursor = None
-    if after:
-        try:
-            values = json.loads(base64.urlsafe_b64decode(after.encode()))
-            cursor = (date.fromisoformat(values[0]), int(values[1]))
-        except (ValueError, TypeError, IndexError, KeyError):
-            cursor = None
-    if cursor is not None:
-        qs = qs.filter(
-            Q(**{f"{date_field}__lt": cursor[0]})
-            | Q(**{date_field: cursor[0], "id__lt": cursor[1]})
-        )
-    rows = list(qs.order_by(f"-{date_field}", "-id")[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    token = None
-    if more and rows:
-        last = rows[-1]
-        token = base64.urlsafe_b64encode(
-            json.dumps([getattr(last, date_field).isoformat(), last.pk]).encode()
-        ).decode()
-    return KeysetPage(rows=rows, next_token=token, prev_token=None)
 
 
 def _default_org(user):
@@ -261,13 +231,7 @@ def _form_context(form, title, crumb, **extra):
 @require_GET
 def post_list(request):
     qs, filters, org, counts = selectors.posts_for_list(request.user, request.GET)
-    page = keyset_page(
-        qs,
-        order=("organisation__path", "id"),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=PAGE_SIZE,
-    )
+    page = request_page(request, qs, order=("organisation__path", "id"), size=PAGE_SIZE)
     base = {k: v for k, v in filters.items() if k != "state"}
     return render(
         request,
@@ -585,13 +549,7 @@ def annex2_xlsx(request):
 @require_GET
 def commitment_list(request):
     qs, filters, org = selectors.commitments_for_list(request.user, request.GET)
-    page = keyset_page(
-        qs,
-        order=("id",),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=PAGE_SIZE,
-    )
+    page = request_page(request, qs, order=("id",), size=PAGE_SIZE)
     return render(
         request,
         "posts/commitment_list.html",
@@ -756,10 +714,10 @@ def duty_record_create(request):
 @require_GET
 def duty_record_mine(request):
     person = _member_person(request.user)
-    page = _desc_page(
+    page = request_page(
+        request,
         DutyRecord.objects.filter(person=person).select_related("post", "duty_check"),
-        "occurred_on",
-        request.GET.get("after", ""),
+        order=("-occurred_on", "-id"),
         size=20,
     )
     return render(request, "posts/duty_record_mine.html", {"page": page, "base_query": ""})
@@ -812,7 +770,7 @@ def duty_record_delete(request, pk):
 @require_GET
 def duty_record_list(request):
     qs, filters, org = selectors.duty_records_for_list(request.user, request.GET)
-    page = _desc_page(qs, "occurred_on", request.GET.get("after", ""))
+    page = request_page(request, qs, order=("-occurred_on", "-id"), size=PAGE_SIZE)
     return render(
         request,
         "posts/duty_record_list.html",
@@ -862,7 +820,7 @@ def duty_record_export(request):
 @require_GET
 def duty_check_list(request):
     qs, filters, org = selectors.checks_for_list(request.user, request.GET)
-    page = _desc_page(qs, "period_end", request.GET.get("after", ""))
+    page = request_page(request, qs, order=("-period_end", "-id"), size=PAGE_SIZE)
     editable = set(
         Organisation.objects.editable_by(request.user)
         .filter(pk__in={c.organisation_id for c in page.rows})
@@ -978,13 +936,7 @@ def summary_list(request):
     total = people.count()
     if show == "missing":
         people = people.filter(submitted=False)
-    page = keyset_page(
-        people,
-        order=("name", "id"),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=PAGE_SIZE,
-    )
+    page = request_page(request, people, order=("name", "id"), size=PAGE_SIZE)
     return render(
         request,
         "posts/summary_list.html",

@@ -5,14 +5,10 @@ database (`.values(*WHITELIST)`): never an ID number, phone, birth date or unit,
 before 明岗 (set/claimed/confirmed) nor an unpublished commitment or task.
 """
 
-import base64
-from datetime import datetime
-
 from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from dangjian.core.pagination import KeysetPage
 from dangjian.org.models import Organisation
 from dangjian.posts.models import Commitment, Post, PostGrade
 from dangjian.public import rules
@@ -296,44 +292,3 @@ def status_counts(qs) -> list[tuple[str, str, int]]:
     """(status, label, count) for every status, in one grouped query."""
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
     return [(value, label, counts.get(value, 0)) for value, label in SuggestionStatus.choices]
-
-
-def newest_page(qs, *, after: str = "", before: str = "", size: int = 50) -> KeysetPage:
-    """Keyset pagination, newest first: (created_at, id) descending, indexed on created_at.
-    Tokens are the (time, id) of the row at the page's edge."""
-    cursor = _cursor(before or after)
-    backwards = bool(before) and cursor is not None
-    if cursor is not None:
-        at, pk = cursor
-        if backwards:  # rows newer than the first row shown
-            qs = qs.filter(Q(created_at__gt=at) | Q(created_at=at, id__gt=pk))
-        else:
-            qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, id__lt=pk))
-    order = ("created_at", "id") if backwards else ("-created_at", "-id")
-    rows = list(qs.order_by(*order)[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    if backwards:
-        rows.reverse()
-    has_next = bool(rows) and (more if not backwards else True)
-    has_prev = bool(rows) and ((cursor is not None and not backwards) or (backwards and more))
-    return KeysetPage(
-        rows=rows,
-        next_token=_token(rows[-1]) if has_next else None,
-        prev_token=_token(rows[0]) if has_prev else None,
-    )
-
-
-def _token(row) -> str:
-    raw = f"{row.created_at.isoformat()}|{row.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _cursor(token: str):
-    if not token:
-        return None
-    try:
-        at, pk = base64.urlsafe_b64decode(token.encode()).decode().split("|")
-        return datetime.fromisoformat(at), int(pk)
-    except (ValueError, TypeError):
-        return None

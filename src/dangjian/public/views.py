@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import client_address, editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation
@@ -124,12 +125,7 @@ def track(request):
 @require_GET
 def suggestion_list(request):
     qs, org, unfiltered = selectors.suggestions_for_list(request.user, request.GET)
-    page = selectors.newest_page(
-        qs,
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=PAGE_SIZE,
-    )
+    page = request_page(request, qs, order=("-created_at", "-id"), size=PAGE_SIZE)
     params = {k: request.GET[k] for k in selectors.SUGGESTION_FILTERS if request.GET.get(k)}
     return render(
         request,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
-from dangjian.core.pagination import keyset_page
+from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation
@@ -208,13 +208,7 @@ def plan_edit(request, pk):
 @require_GET
 def goal_list(request):
     qs = LongTermGoal.objects.visible_to(request.user).select_related("organisation")
-    page = keyset_page(
-        qs,
-        order=("id",),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=PAGE_SIZE,
-    )
+    page = request_page(request, qs, order=("id",), size=PAGE_SIZE)
     return render(
         request,
         "targets/goal_list.html",
@@ -304,13 +298,7 @@ def goal_delete(request, pk):
 @require_GET
 def workitem_list(request):
     qs, params, org = selectors.workitems_for_list(request.user, request.GET)
-    page = keyset_page(
-        qs,
-        order=("id",),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=PAGE_SIZE,
-    )
+    page = request_page(request, qs, order=("id",), size=PAGE_SIZE)
     return render(
         request,
         "targets/workitem_list.html",
@@ -728,13 +716,7 @@ STATUS_LABELS = {
 def task_list(request):
     filters = selectors.task_filters(request.user, request.GET)
     qs = selectors.tasks_for_list(request.user, filters)
-    page = keyset_page(
-        qs,
-        order=("deadline", "id"),
-        after=request.GET.get("after", ""),
-        before=request.GET.get("before", ""),
-        size=PAGE_SIZE,
-    )
+    page = request_page(request, qs, order=("deadline", "id"), size=PAGE_SIZE)
     selectors.with_status(page.rows)
     for task in page.rows:
         task.assignee_name = selectors.assignee_name(task)
