@@ -89,3 +89,14 @@ def audited_update(
     chosen = action(before, after) if callable(action) else action
     record(actor=actor, action=chosen, obj=obj, before=before, after=after)
     return obj
+
+
+def created(*, actor, obj: models.Model, fields: list[str], note: str = "") -> AuditEvent:
+    """The creation event of a new row: its audited fields as they were saved."""
+    return record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=obj,
+        after=snapshot(obj, fields),
+        note=note,
+    )

@@ -272,12 +272,7 @@ def position_create(*, actor, **fields) -> Position:
         raise ValidationError({"title": "该组织已有在任书记，请先办理原书记离任"})
     position.full_clean()
     position.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=position,
-        after=audit.snapshot(position, POSITION_FIELDS),
-    )
+    audit.created(actor=actor, obj=position, fields=POSITION_FIELDS)
     return position
 
 
@@ -367,12 +362,7 @@ def unit_create(
     unit = Unit(name=name, kind=kind, parent=parent, display_order=display_order)
     _clean_unit(unit)
     unit.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=unit,
-        after=audit.snapshot(unit, UNIT_FIELDS),
-    )
+    audit.created(actor=actor, obj=unit, fields=UNIT_FIELDS)
     return unit
 
 
@@ -443,12 +433,7 @@ def leading_group_create(
     group = LeadingGroup(organisation=organisation, name=name, office=office, duties=duties)
     _clean_group(group)
     group.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=group,
-        after=audit.snapshot(group, LEADING_GROUP_FIELDS),
-    )
+    audit.created(actor=actor, obj=group, fields=LEADING_GROUP_FIELDS)
     return group
 
 
@@ -492,12 +477,8 @@ def leading_group_member_add(
     member = LeadingGroupMember(group=group, person=person, role=role, display_order=display_order)
     member.full_clean()
     member.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=member,
-        after=audit.snapshot(member, LEADING_GROUP_MEMBER_FIELDS),
-        note=f"{group.name}：添加成员",
+    audit.created(
+        actor=actor, obj=member, fields=LEADING_GROUP_MEMBER_FIELDS, note=f"{group.name}：添加成员"
     )
     return member
 

@@ -170,12 +170,7 @@ def post_type_create(*, actor, organisation: Organisation | None = None, **field
     post_type = PostType(organisation=organisation, **fields)
     _check_post_type(post_type, actor)
     post_type.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=post_type,
-        after=audit.snapshot(post_type, POST_TYPE_FIELDS),
-    )
+    audit.created(actor=actor, obj=post_type, fields=POST_TYPE_FIELDS)
     return post_type
 
 
@@ -277,12 +272,7 @@ def post_create(
     )
     post.full_clean()
     post.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=post,
-        after=audit.snapshot(post, POST_FIELDS),
-    )
+    audit.created(actor=actor, obj=post, fields=POST_FIELDS)
     return post
 
 
@@ -351,13 +341,7 @@ def post_rollover(*, actor, organisation: Organisation, year: int) -> list[Post]
             duties=old.duties,
             targets=old.targets,
         )
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.CREATE,
-            obj=post,
-            after=audit.snapshot(post, POST_FIELDS),
-            note=f"按{year - 1}年度设岗复制",
-        )
+        audit.created(actor=actor, obj=post, fields=POST_FIELDS, note=f"按{year - 1}年度设岗复制")
         created.append(post)
     if not created:
         raise ValidationError({"year": f"{year}年度已按上年设岗，不能重复复制。"})
@@ -562,12 +546,7 @@ def commitment_create(*, actor, year: int, **areas) -> Commitment:
     commitment = Commitment(person=person, organisation=person.primary_org, year=year, **areas)
     commitment.full_clean()
     commitment.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=commitment,
-        after=audit.snapshot(commitment, COMMITMENT_FIELDS),
-    )
+    audit.created(actor=actor, obj=commitment, fields=COMMITMENT_FIELDS)
     return commitment
 
 
@@ -682,12 +661,7 @@ def duty_record_create(
     )
     _check_record(record, person)
     record.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=record,
-        after=audit.snapshot(record, DUTY_RECORD_FIELDS),
-    )
+    audit.created(actor=actor, obj=record, fields=DUTY_RECORD_FIELDS)
     _start_performing(actor, post)
     return record
 
@@ -770,12 +744,7 @@ def duty_check_monthly(
         findings=findings.strip(),
     )
     DutyRecord.objects.filter(pk__in=ids).update(duty_check=check)
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=check,
-        after=audit.snapshot(check, DUTY_CHECK_FIELDS),
-    )
+    audit.created(actor=actor, obj=check, fields=DUTY_CHECK_FIELDS)
     return check
 
 
@@ -814,12 +783,7 @@ def duty_check_quarterly(
         records_checked=count,
         findings=findings.strip(),
     )
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=check,
-        after=audit.snapshot(check, DUTY_CHECK_FIELDS),
-    )
+    audit.created(actor=actor, obj=check, fields=DUTY_CHECK_FIELDS)
     return check
 
 
@@ -852,12 +816,7 @@ def duty_check_circulate(*, actor, check: DutyCheck, circulated_on: date | None 
 def _save_summary(actor, summary: DutySummary) -> DutySummary:
     summary.full_clean()
     summary.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=summary,
-        after=audit.snapshot(summary, SUMMARY_FIELDS),
-    )
+    audit.created(actor=actor, obj=summary, fields=SUMMARY_FIELDS)
     return summary
 
 

@@ -110,12 +110,8 @@ def suggestion_submit(
                 suggestion.tracking_code = _new_tracking_code()
         else:  # pragma: no cover - practically unreachable
             raise ValidationError({NON_FIELD_ERRORS: "系统繁忙，请稍后再试。"})
-        audit.record(
-            actor=None,
-            action=AuditEvent.Action.CREATE,
-            obj=suggestion,
-            after=audit.snapshot(suggestion, SUGGESTION_AUDIT_FIELDS),
-            note="公众通过意见箱提交",
+        audit.created(
+            actor=None, obj=suggestion, fields=SUGGESTION_AUDIT_FIELDS, note="公众通过意见箱提交"
         )
     return suggestion
 

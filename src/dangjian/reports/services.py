@@ -92,13 +92,7 @@ def report_generate(
             report.save()
     except IntegrityError:  # generated concurrently
         raise ValidationError({"quarter": duplicate_message(organisation, year, quarter)}) from None
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=report,
-        after=audit.snapshot(report, AUDIT_FIELDS),
-        note="生成季报表草稿",
-    )
+    audit.created(actor=actor, obj=report, fields=AUDIT_FIELDS, note="生成季报表草稿")
     return report
 
 

@@ -70,12 +70,7 @@ def _create(*, actor, obj, fields: list[str], clean=None):
         clean(obj)
     obj.full_clean()
     obj.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=obj,
-        after=audit.snapshot(obj, fields),
-    )
+    audit.created(actor=actor, obj=obj, fields=fields)
     return obj
 
 
@@ -170,12 +165,7 @@ def plan_create(*, actor, organisation: Organisation, **fields) -> AnnualPlan:
     plan = AnnualPlan(organisation=organisation, **fields)
     _plan_full_clean(plan)
     plan.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=plan,
-        after=audit.snapshot(plan, PLAN_FIELDS),
-    )
+    audit.created(actor=actor, obj=plan, fields=PLAN_FIELDS)
     return plan
 
 
@@ -390,13 +380,7 @@ def progress_report(
         update.evidence = evidence
     update.full_clean(exclude=["reported_by"])  # null for the system; not a form field
     update.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        obj=update,
-        after=audit.snapshot(update, PROGRESS_FIELDS),
-        note=f"任务：{task.title}"[:500],
-    )
+    audit.created(actor=actor, obj=update, fields=PROGRESS_FIELDS, note=f"任务：{task.title}"[:500])
     latest = task.updates.order_by("-reported_on", "-id").first()
     _update(
         actor=actor,
