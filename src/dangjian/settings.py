@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "dangjian.posts",
     "dangjian.public",
     "dangjian.reports",
+    "dangjian.orglife",
+    "dangjian.development",
+    "dangjian.outreach",
     "dangjian.demo",
 ]
 
@@ -215,3 +218,9 @@ SUGGESTION_RATE_WINDOW_SECONDS = int(os.environ.get("SUGGESTION_RATE_WINDOW_SECO
 # Behind nginx: take the visitor's address from the X-Forwarded-For entry the proxy appended
 # (login lockout records, suggestion-box rate limit). Only set this when a proxy is in front.
 BEHIND_PROXY = env_bool("DANGJIAN_BEHIND_PROXY", False)
+
+# The reminder sweep (dangjian sweep_reminders) asks each of these for what falls due.
+REMINDER_PROVIDERS = [
+    "dangjian.targets.reminders.collect",
+    "dangjian.reports.reminders.collect",
+]

@@ -71,3 +71,35 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Reminder(models.Model):
+    """An in-app reminder (待办) of something due soon or overdue, made by the reminder sweep.
+
+    The sweep is idempotent: one row per (person, key); what no longer applies is marked
+    resolved, what applies again is reopened."""
+
+    person = models.ForeignKey(
+        "org.Person", verbose_name="提醒对象", on_delete=models.CASCADE, related_name="reminders"
+    )
+    key = models.CharField("提醒标识", max_length=200)
+    category = models.CharField("类别", max_length=20)
+    title = models.CharField("事项", max_length=200)
+    due_on = models.DateField("截止日期", db_index=True)
+    url = models.CharField("链接", max_length=300, blank=True)
+    created_at = models.DateTimeField("提醒时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    resolved_at = models.DateTimeField("完成时间", null=True, blank=True)
+    dismissed_at = models.DateTimeField("忽略时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "待办提醒"
+        verbose_name_plural = "待办提醒"
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "key"], name="reminder_once_per_person")
+        ]
+        indexes = [models.Index(fields=["person", "resolved_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
