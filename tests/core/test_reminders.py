@@ -65,3 +65,21 @@ def test_sweep_command_twice_creates_no_duplicates(world, settings):
     call_command("sweep_reminders", stdout=None)
     assert Reminder.objects.filter(person=world.member_a).count() == 1
     assert list(reminders.open_for(world.member_a.pk))[0].title.startswith("任务“建设党员活动室”")
+
+
+def test_home_lists_own_open_reminders_and_dismisses_them(world, as_user):
+    from django.urls import reverse
+
+    reminders.apply([due(world, title="本月组织生活尚需开展1次", on=date(2020, 1, 31))])
+    other = Due(
+        person_id=world.member_b.pk, key="x", category="测试", title="别人的事", due_on=TODAY
+    )
+    reminders.apply([due(world, title="本月组织生活尚需开展1次", on=date(2020, 1, 31)), other])
+    client = as_user(world.member_user)
+    page = client.get(reverse("home")).content.decode()
+    assert "本月组织生活尚需开展1次" in page and "已逾期" in page and "别人的事" not in page
+    mine = Reminder.objects.get(person=world.member_a)
+    theirs = Reminder.objects.get(person=world.member_b)
+    assert client.post(reverse("reminder_dismiss", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("reminder_dismiss", args=[mine.pk])).status_code == 302
+    assert "本月组织生活尚需开展1次" not in client.get(reverse("home")).content.decode()

@@ -7,6 +7,7 @@ from dangjian.core.forms import LockoutAuthenticationForm
 urlpatterns = [
     path("", views.home, name="home"),
     path("media/<path:path>", views.media_file, name="media_file"),
+    path("reminders/<int:pk>/dismiss/", views.reminder_dismiss, name="reminder_dismiss"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -4,9 +4,12 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import reminders
+from dangjian.core.models import Reminder
 from dangjian.core.scoping import scope_for
 from dangjian.org import selectors
 from dangjian.reports import dashboard
@@ -30,7 +33,21 @@ def home(request):
     person = request.user.person
     if person is not None and person.is_member:
         context["mine"] = dashboard.member_overview(person)
+    context["reminders"] = list(reminders.open_for(request.user.person_id))
+    context["today"] = timezone.localdate()
     return render(request, "core/home.html", context)
+
+
+@login_required
+@require_POST
+def reminder_dismiss(request, pk):
+    """Hide one of the user's own reminders (the sweep resolves it when the item is done)."""
+    updated = Reminder.objects.filter(
+        pk=pk, person_id=request.user.person_id, dismissed_at__isnull=True
+    ).update(dismissed_at=timezone.now())
+    if not updated:
+        raise Http404
+    return redirect("home")
 
 
 # Uploaded files and the rows that own them: a file is served only to users who may see its row.
