@@ -240,3 +240,25 @@ def test_a_year_of_the_mechanism_has_something_on_every_page(demo):
         .exclude(holder=None)
         .exists()
     )
+
+
+def test_a_year_of_organisational_life_development_and_visits(demo):
+    from dangjian.core.models import Reminder
+    from dangjian.development.models import Case, Vote
+    from dangjian.orglife.models import Attendance, Meeting, StudyRecord
+    from dangjian.outreach.models import Contact, Visit
+
+    assert Meeting.objects.exists() and Attendance.objects.filter(status="excused").exists()
+    assert StudyRecord.objects.filter(integrity=True).exists()
+    assert Contact.objects.exists() and Visit.objects.exists()
+    # People at the steps of the pipeline, and one vote that fails the majority rule:
+    # votes in favour exactly half of those who should attend.
+    stages = set(Case.objects.values_list("stage", flat=True))
+    assert {1, 2, 4, 5, 6, 9} <= stages
+    failed = Vote.objects.get(passed=False)
+    assert (
+        failed.in_favour * 2 == failed.should_attend and failed.present * 2 > failed.should_attend
+    )
+    # Every case's person has the Party status its step implies.
+    assert not Case.objects.filter(stage=9).exclude(person__party_status="probationary").exists()
+    assert Reminder.objects.exists()  # the demo runs the reminder sweep once

@@ -970,10 +970,13 @@ def reset_data(batch_size: int = BATCH_SIZE) -> None:
     still refer to people, organisations or units, those go through Django's collector in
     batches, so their own on_delete rules (cascade, protect) apply.
     """
-    from dangjian.core.models import User
+    from dangjian.core.models import Reminder, User
     from dangjian.demo.mechanism import reset_mechanism
+    from dangjian.demo.organisational import reset_organisational
 
     _large_cache()
+    Reminder.objects.all().delete()
+    reset_organisational()
     reset_mechanism()
     Through = Organisation.covered_units.through
     owned = [LeadingGroupMember, LeadingGroup, StatusChange, Position, Term, Through]

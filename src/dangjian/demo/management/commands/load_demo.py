@@ -6,9 +6,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from dangjian.core import reminders
 from dangjian.demo import generator
 from dangjian.demo.institution import login_table
 from dangjian.demo.mechanism import MechanismLoader
+from dangjian.demo.organisational import OrganisationalLoader
 
 
 class Command(BaseCommand):
@@ -64,6 +66,9 @@ class Command(BaseCommand):
             self.stdout.write("载入一年的“168”机制工作记录……")
             started = time.monotonic()
             result.counts.update(MechanismLoader(seed=seed, today=timezone.localdate()).run())
+            self.stdout.write("载入一年的组织生活、教育培训、发展党员和走访记录……")
+            result.counts.update(OrganisationalLoader(seed=seed, today=timezone.localdate()).run())
+            reminders.sweep()
             result.seconds += time.monotonic() - started
         scopes = generator.create_demo_logins()
 

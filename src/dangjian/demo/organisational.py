@@ -1,0 +1,566 @@
+"""A year of organisational life, education, member development and outreach for the demo
+institution: most branches keep the seed's cadence, some do not; people stand at every step
+of the pipeline (one branch vote fails the majority rule); members keep contacts and visits.
+Deterministic for a seed; bulk inserts."""
+
+import random
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+from django.db import transaction
+
+from dangjian.development.models import (
+    Case,
+    CaseEvent,
+    Notice,
+    Objection,
+    ProbationReport,
+    Vote,
+)
+from dangjian.org.models import Organisation, OrgKind, Person, Position, Unit
+from dangjian.org.rules import add_years, probation_end
+from dangjian.orglife.models import Attendance, Meeting, StudyRecord, Training
+from dangjian.outreach.models import Contact, Link, Visit
+
+MODELS = (  # deletion order
+    Visit,
+    Link,
+    Contact,
+    ProbationReport,
+    Vote,
+    Objection,
+    Notice,
+    CaseEvent,
+    Case,
+    StudyRecord,
+    Training,
+    Attendance,
+    Meeting,
+)
+
+TOPICS = {
+    "org_life": ("学习党的创新理论专题研讨", "对照党章党规查找差距", "结合专业开展志愿服务"),
+    "general": ("支部党员大会：通报支部工作", "讨论年度党员发展计划"),
+    "committee": ("研究本月支部工作", "分析党员思想状况"),
+    "lecture": ("书记讲党课：坚定理想信念", "党史专题党课"),
+    "party_day": ("重温入党誓词主题党日", "走进红色教育基地"),
+    "democratic_life": ("年度组织生活会暨民主评议党员",),
+    "forum": ("师生员工座谈会",),
+    "thought_analysis": ("师生员工思想状况分析会",),
+    "activist_review": ("入党积极分子考察分析会",),
+}
+PLACES = ("党员活动室", "行政楼会议室", "学院会议室", "图书馆报告厅")
+
+
+def reset_organisational() -> None:
+    for model in MODELS:
+        model._base_manager.all().delete()
+
+
+class OrganisationalLoader:
+    def __init__(self, *, seed: int, today: date):
+        self.rng = random.Random(seed * 7907 + 5)
+        self.today = today
+        self.year = today.year
+        self.counts: dict[str, int] = {}
+
+    def _add(self, label: str, n: int) -> None:
+        self.counts[label] = self.counts.get(label, 0) + n
+
+    @transaction.atomic
+    def run(self) -> dict[str, int]:
+        self.branches = list(
+            Organisation.objects.filter(kind=OrgKind.BRANCH, dissolved_on__isnull=True)
+        )
+        if not self.branches:
+            return self.counts
+        self.general_branches = list(
+            Organisation.objects.filter(kind=OrgKind.GENERAL_BRANCH, dissolved_on__isnull=True)
+        )
+        rows = Person.objects.filter(primary_org__in=self.branches).values_list(
+            "pk",
+            "primary_org_id",
+            "category",
+            "party_status",
+            "applied_on",
+            "status_since",
+            "probation_starts_on",
+            "probation_ends_on",
+        )
+        self.people: dict[int, list[tuple]] = {}
+        for row in rows:
+            self.people.setdefault(row[1], []).append(row)
+        self.secretaries = dict(
+            Position.objects.current()
+            .filter(title="secretary", organisation__in=self.branches + self.general_branches)
+            .values_list("organisation_id", "person_id")
+        )
+        self._meetings()
+        self._trainings()
+        self._development()
+        self._outreach()
+        return self.counts
+
+    def members(self, branch_id: int) -> list[int]:
+        return [p[0] for p in self.people.get(branch_id, []) if p[3] in ("full", "probationary")]
+
+    # organisational life
+
+    def _months(self) -> list[date]:
+        return [date(self.year, m, 1) for m in range(1, self.today.month + 1)]
+
+    def _meeting(self, org, kind, day, minutes, hours=Decimal(0), integrity=False) -> Meeting:
+        start = time(14 + self.rng.randint(0, 2), 30)
+        end_minutes = start.hour * 60 + start.minute + minutes
+        return Meeting(
+            organisation=org,
+            kind=kind,
+            topic=self.rng.choice(TOPICS[kind]),
+            held_on=day,
+            starts_at=start,
+            ends_at=time(end_minutes // 60, end_minutes % 60),
+            place=self.rng.choice(PLACES),
+            host_id=self.secretaries.get(org.pk),
+            minutes="会议传达学习上级精神，讨论研究本支部工作，党员逐一发言。",
+            study_hours=hours,
+            integrity=integrity,
+        )
+
+    def _meetings(self) -> None:
+        meetings: list[Meeting] = []
+        for branch in self.branches:
+            # Most branches keep the cadence; about one in five misses months or runs short.
+            lax = self.rng.random() < 0.2
+            per_month = 2 if branch.category == "student" else 1
+            for first in self._months():
+                last_day = 28 if first.month == self.today.month else 27
+                days = sorted(
+                    first + timedelta(days=self.rng.randint(0, last_day))
+                    for _ in range(per_month + 1)
+                )
+                days = [d for d in days if d <= self.today]
+                if not days:
+                    continue
+                skip = lax and self.rng.random() < 0.4
+                for n in range(per_month if not skip else per_month - 1):
+                    if n < len(days):
+                        minutes = 90 if lax and n == 0 and self.rng.random() < 0.3 else 120
+                        kind = "party_day" if first.month in (3, 10) and n == 0 else "org_life"
+                        meetings.append(self._meeting(branch, kind, days[n], minutes))
+                if not skip:
+                    meetings.append(self._meeting(branch, "committee", days[-1], 60))
+                if first.month in (4, 11):
+                    meetings.append(
+                        self._meeting(branch, "lecture", days[0], 120, Decimal(2), first.month == 4)
+                    )
+        for gb in self.general_branches:
+            for first in self._months():
+                day = min(first + timedelta(days=self.rng.randint(2, 20)), self.today)
+                meetings.append(self._meeting(gb, "committee", day, 60))
+                if first.month in (5, 11):
+                    meetings.append(self._meeting(gb, "lecture", day, 90, Decimal(1.5)))
+                if first.month in (6, 12):
+                    for kind in ("forum", "thought_analysis", "activist_review"):
+                        meetings.append(self._meeting(gb, kind, day, 60))
+            if date(self.year, 1, 15) <= self.today:
+                meetings.append(self._meeting(gb, "democratic_life", date(self.year, 1, 15), 180))
+        meetings = Meeting.objects.bulk_create(meetings, batch_size=2000)
+        self._add("组织生活", len(meetings))
+        attendance, study = [], []
+        for meeting in meetings:
+            people = self.members(meeting.organisation_id)
+            if meeting.organisation.kind == OrgKind.GENERAL_BRANCH:
+                people = [
+                    self.secretaries[b.pk]
+                    for b in self.branches
+                    if b.pk in self.secretaries and b.path.startswith(meeting.organisation.path)
+                ]
+            for person_id in people:
+                roll = self.rng.random()
+                status = "present" if roll < 0.86 else "excused" if roll < 0.96 else "absent"
+                made_up = status != "present" and self.rng.random() < 0.5
+                attendance.append(
+                    Attendance(
+                        meeting=meeting,
+                        person_id=person_id,
+                        status=status,
+                        makeup_on=meeting.held_on + timedelta(days=7) if made_up else None,
+                    )
+                )
+                if meeting.study_hours and (status == "present" or made_up):
+                    study.append(
+                        StudyRecord(
+                            person_id=person_id,
+                            studied_on=meeting.held_on,
+                            title=meeting.topic,
+                            category="party_spirit",
+                            hours=meeting.study_hours,
+                            integrity=meeting.integrity,
+                            meeting=meeting,
+                        )
+                    )
+        Attendance.objects.bulk_create(attendance, batch_size=5000)
+        StudyRecord.objects.bulk_create(study, batch_size=5000)
+        self._add("出席记录", len(attendance))
+        self._add("学习学时", len(study))
+
+    def _trainings(self) -> None:
+        committee = Organisation.objects.filter(depth=1).order_by("path").first()
+        courses = [
+            ("网络学院：党的创新理论专题", "theory", 10, False, date(self.year, 3, 10)),
+            ("廉政教育专题报告会", "integrity", 4, True, date(self.year, 5, 20)),
+            ("师德师风专题培训", "business", 6, False, date(self.year, 9, 15)),
+            ("学生党员党性教育专题培训", "party_spirit", 12, False, date(self.year, 4, 12)),
+        ]
+        staff, students = [], []
+        for people in self.people.values():
+            for pk, _org, category, status, *_ in people:
+                if status in ("full", "probationary"):
+                    (students if category == "student" else staff).append((pk, category))
+        records = []
+        for title, category, hours, integrity, day in courses:
+            if day > self.today:
+                continue
+            pool = students if category == "party_spirit" else [p for p in staff if p[1] == "staff"]
+            training = Training.objects.create(
+                organisation=committee,
+                title=title,
+                category=category,
+                starts_on=day,
+                ends_on=day,
+                hours=hours,
+                integrity=integrity,
+                organiser="党委组织部",
+            )
+            # A few members miss each course: some end the year short of hours.
+            chosen = [pk for pk, _c in pool if self.rng.random() < 0.88]
+            training.participants.set(chosen)
+            records += [
+                StudyRecord(
+                    person_id=pk,
+                    studied_on=day,
+                    title=title,
+                    category=category,
+                    hours=hours,
+                    integrity=integrity,
+                    training=training,
+                )
+                for pk in chosen
+            ]
+        # Branch secretaries: centralised training each half-year and a practice activity.
+        secretaries = [self.secretaries[b.pk] for b in self.branches if b.pk in self.secretaries]
+        for title, kind, hours, day in (
+            ("党支部书记上半年集中培训", "secretary", 8, date(self.year, 4, 20)),
+            ("党支部书记实践活动（红色教育基地）", "practice", 8, date(self.year, 6, 15)),
+            ("党支部书记下半年集中培训", "secretary", 8, date(self.year, 10, 25)),
+        ):
+            if day > self.today:
+                continue
+            training = Training.objects.create(
+                organisation=committee,
+                kind=kind,
+                title=title,
+                category="party_spirit",
+                starts_on=day,
+                ends_on=day + timedelta(days=1),
+                hours=hours,
+                organiser="党委组织部",
+            )
+            chosen = [pk for pk in secretaries if self.rng.random() < 0.9]
+            training.participants.set(chosen)
+            records += [
+                StudyRecord(
+                    person_id=pk,
+                    studied_on=day,
+                    title=title,
+                    category="party_spirit",
+                    hours=hours,
+                    training=training,
+                )
+                for pk in chosen
+            ]
+        StudyRecord.objects.bulk_create(records, batch_size=5000)
+        self._add("培训", Training.objects.count())
+        self._add("学习学时", len(records))
+
+    # member development
+
+    def _development(self) -> None:
+        cases, plans = [], []
+        stage_of = {"applicant": 1, "activist": 2, "candidate": 4, "target": 5, "probationary": 9}
+        for branch in self.branches:
+            full = [p[0] for p in self.people.get(branch.pk, []) if p[3] == "full"]
+            for pk, _org, _cat, status, applied, since, p_start, p_end in self.people.get(
+                branch.pk, []
+            ):
+                if status not in stage_of or applied is None or since is None:
+                    continue
+                stage = stage_of[status]
+                case = Case(
+                    person_id=pk,
+                    organisation=branch,
+                    stage=stage,
+                    status="probation" if status == "probationary" else "active",
+                    applied_on=applied,
+                )
+                if stage >= 2:
+                    case.activist_on = since if stage == 2 else applied + (since - applied) / 3
+                if stage >= 4:
+                    case.candidate_on = since if stage == 4 else None
+                    case.exam_passed_on = (case.candidate_on or since) - timedelta(days=20)
+                if stage >= 5:
+                    target_on = since if stage == 5 else since - timedelta(days=60)
+                    case.cultivation_starts_on = add_years(target_on, -1) - timedelta(days=15)
+                    case.candidate_on = case.cultivation_starts_on - timedelta(days=8)
+                    case.exam_passed_on = case.candidate_on - timedelta(days=20)
+                    case.target_on = target_on
+                if stage == 4:
+                    case.cultivation_starts_on = since + timedelta(days=8)
+                    if case.cultivation_starts_on > self.today:
+                        case.cultivation_starts_on = None  # the notice is still running
+                        case.stage = 3
+                if stage == 9:
+                    case.admitted_on = p_start
+                    case.talk_on = p_start + timedelta(days=7)
+                    case.approved_on = p_start + timedelta(days=14)
+                    case.probation_ends_on = p_end or probation_end(p_start)
+                    left = (case.probation_ends_on - self.today).days
+                    if left <= 40:  # conversion under way; applied one month before the end
+                        case.stage = 10
+                        applied = case.probation_ends_on - timedelta(days=31)
+                        case.conversion_applied_on = applied if applied <= self.today else None
+                cases.append(case)
+                plans.append((case, full))
+        cases = Case.objects.bulk_create(cases, batch_size=2000)
+        self._add("发展党员档案", len(cases))
+        Cultivators = Case.cultivators.through
+        Sponsors = Case.sponsors.through
+        links_c, links_s, notices, votes, reports, events = [], [], [], [], [], []
+        failed_vote = False
+        for case, full in plans:
+            others = [p for p in full if p != case.person_id]
+            if case.stage >= 4 and others and case.cultivation_starts_on:
+                links_c.append(Cultivators(case_id=case.pk, person_id=self.rng.choice(others)))
+            if case.stage >= 5 and len(others) >= 2:
+                for sponsor in self.rng.sample(others, 2):
+                    links_s.append(Sponsors(case_id=case.pk, person_id=sponsor))
+            if case.stage == 4 and case.candidate_on:
+                notices.append(
+                    Notice(
+                        case=case,
+                        purpose="candidate",
+                        starts_on=case.candidate_on,
+                        ends_on=case.candidate_on + timedelta(days=5),
+                    )
+                )
+            if case.stage == 5 and case.target_on:
+                notices.append(
+                    Notice(
+                        case=case,
+                        purpose="target",
+                        starts_on=case.target_on,
+                        ends_on=case.target_on + timedelta(days=5),
+                    )
+                )
+                passed_on = case.target_on + timedelta(days=30)
+                if failed_vote and passed_on <= self.today and self.rng.random() < 0.1:
+                    # Passed by the branch meeting; the general branch's talk (7) or approval
+                    # (8) is still to come.
+                    case.stage = 7 if self.rng.random() < 0.5 else 8
+                    if case.stage == 8:
+                        case.talk_on = min(passed_on + timedelta(days=5), self.today)
+                    votes.append(
+                        Vote(
+                            case=case,
+                            purpose="admission",
+                            held_on=passed_on,
+                            should_attend=max(len(full), 3),
+                            present=max(len(full) - 1, 2),
+                            in_favour=max(len(full) - 2, 2),
+                            passed=True,
+                        )
+                    )
+                elif not failed_vote and len(full) >= 6 and len(full) % 2 == 0:
+                    # The vote that fails the majority rule: a majority present, but votes in
+                    # favour exactly half of those who should attend — not more than half.
+                    failed_vote = True
+                    case.stage = 6
+                    half = len(full) // 2
+                    votes.append(
+                        Vote(
+                            case=case,
+                            purpose="admission",
+                            held_on=min(case.target_on + timedelta(days=30), self.today),
+                            should_attend=len(full),
+                            present=half + 1,
+                            in_favour=half,
+                            against=1,
+                            passed=False,
+                            note="赞成票未超过应到会有表决权正式党员的半数，未通过。",
+                        )
+                    )
+            if case.stage == 9 and case.admitted_on:
+                votes.append(
+                    Vote(
+                        case=case,
+                        purpose="admission",
+                        held_on=case.admitted_on,
+                        should_attend=max(len(full), 3),
+                        present=max(len(full) - 1, 2),
+                        in_favour=max(len(full) - 2, 2),
+                        passed=True,
+                    )
+                )
+                n = 0
+                while True:
+                    day = case.admitted_on + timedelta(days=61 * (n + 1))
+                    if day > self.today:
+                        break
+                    if self.rng.random() < 0.85:  # some reports are missing
+                        reports.append(
+                            ProbationReport(
+                                case=case,
+                                kind="sponsor" if n % 3 != 2 else "branch",
+                                submitted_on=day,
+                                summary="汇报近期思想、工作和学习情况。",
+                            )
+                        )
+                    n += 1
+            events.append(
+                CaseEvent(case=case, stage=1, happened_on=case.applied_on, title="递交入党申请书")
+            )
+        for stage in (6, 7, 8):
+            moved = [c.pk for c, _f in plans if c.stage == stage]
+            Case.objects.filter(pk__in=moved).update(stage=stage)
+        Case.objects.bulk_update(
+            [c for c, _f in plans if c.stage in (7, 8)], ["talk_on"], batch_size=2000
+        )
+        Cultivators.objects.bulk_create(links_c, batch_size=5000)
+        Sponsors.objects.bulk_create(links_s, batch_size=5000)
+        notices = Notice.objects.bulk_create(notices, batch_size=2000)
+        if notices:
+            Objection.objects.create(
+                notice=notices[0],
+                received_on=notices[0].starts_on + timedelta(days=1),
+                content="反映该同志曾有一门课程补考。",
+                resolved_on=notices[0].starts_on + timedelta(days=3),
+                resolution="经核查，已补考合格，不影响发展。",
+            )
+        Vote.objects.bulk_create(votes, batch_size=2000)
+        ProbationReport.objects.bulk_create(reports, batch_size=5000)
+        CaseEvent.objects.bulk_create(events, batch_size=5000)
+        self._add("公示", len(notices))
+        self._add("支部大会表决", len(votes))
+        self._add("预备期汇报", len(reports))
+
+    # contacts and visits
+
+    def _outreach(self) -> None:
+        masses_by_branch = {
+            org: [p[0] for p in people if p[3] in ("masses", "applicant", "activist")]
+            for org, people in self.people.items()
+        }
+        contacts = []
+        for branch in self.branches:
+            pool = masses_by_branch.get(branch.pk, [])
+            for member in self.members(branch.pk):
+                if self.rng.random() < 0.1 or not pool:
+                    continue  # a few members have no contact yet
+                for contact in self.rng.sample(pool, min(len(pool), self.rng.randint(1, 3))):
+                    contacts.append(
+                        Contact(
+                            member_id=member,
+                            organisation=branch,
+                            contact_id=contact,
+                            name="",
+                            relation="学生" if branch.category == "student" else "同事",
+                            since=date(self.year, 3, 1),
+                        )
+                    )
+        names = dict(
+            Person.objects.filter(pk__in={c.contact_id for c in contacts}).values_list("pk", "name")
+        )
+        for c in contacts:
+            c.name = names.get(c.contact_id, "")
+        Contact.objects.bulk_create(contacts, batch_size=5000)
+        self._add("联系群众", len(contacts))
+        colleges = list(Unit.objects.filter(kind="college", dissolved_on__isnull=True))
+        classes = list(Unit.objects.filter(kind="class", dissolved_on__isnull=True))
+        committee = Organisation.objects.filter(depth=1).order_by("path").first()
+        leaders = list(
+            Position.objects.current()
+            .filter(organisation=committee)
+            .values_list("person_id", flat=True)
+        )
+        links = [
+            Link(
+                visitor_id=leader,
+                organisation=committee,
+                kind="leader_college",
+                unit=colleges[i % len(colleges)],
+                since=date(self.year - 1, 9, 1),
+            )
+            for i, leader in enumerate(leaders)
+            if colleges
+        ]
+        for i, gb in enumerate(self.general_branches):
+            if gb.pk in self.secretaries and classes:
+                links.append(
+                    Link(
+                        visitor_id=self.secretaries[gb.pk],
+                        organisation=gb,
+                        kind="leader_class",
+                        unit=classes[i % len(classes)],
+                        since=date(self.year - 1, 9, 1),
+                    )
+                )
+        for branch in self.branches:
+            if branch.category == "student" and branch.pk in self.secretaries:
+                links.append(
+                    Link(
+                        visitor_id=self.secretaries[branch.pk],
+                        organisation=branch,
+                        kind="teacher_dorm",
+                        target="学生公寓" + str(self.rng.randint(1, 9)) + "号楼",
+                        since=date(self.year - 1, 9, 1),
+                    )
+                )
+        links = Link.objects.bulk_create(links)
+        visits = []
+        for link in links:
+            step = {"leader_college": 120, "leader_class": 80, "teacher_dorm": 28}[link.kind]
+            diligent = self.rng.random() < 0.8
+            day = date(self.year, 1, 10)
+            while day <= self.today:
+                if diligent or self.rng.random() < 0.5:
+                    visits.append(
+                        Visit(
+                            visitor_id=link.visitor_id,
+                            organisation_id=link.organisation_id,
+                            kind=link.kind,
+                            link=link,
+                            visited_on=day,
+                            unit=link.unit,
+                            interviewee=link.target,
+                            content="了解学习生活情况，听取意见建议，协调解决实际困难。",
+                        )
+                    )
+                day += timedelta(days=step)
+        for n, branch in enumerate(self.branches[:12]):
+            for member in self.members(branch.pk)[:4]:
+                visits.append(
+                    Visit(
+                        visitor_id=member,
+                        organisation=branch,
+                        kind="teacher_student" if branch.category == "student" else "cadre_teacher",
+                        visited_on=date(self.year, 3 + n % 8, 10),
+                        interviewee="重点访谈对象",
+                        focus_group=("freshman", "academic", "financial", "young_teacher")[n % 4],
+                        method=("face", "phone", "messaging")[n % 3],
+                        content="一对一谈心谈话，了解困难和诉求。",
+                        needs_follow_up=n % 5 == 0,
+                    )
+                )
+        Visit.objects.bulk_create([v for v in visits if v.visited_on <= self.today])
+        self._add("联系点", len(links))
+        self._add("走访记录", len(visits))
