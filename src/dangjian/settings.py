@@ -198,6 +198,7 @@ SPECTACULAR_SETTINGS = {
         "BranchCategoryEnum": "dangjian.org.models.BranchCategory",
         "PersonCategoryEnum": "dangjian.org.models.PersonCategory",
         "PartyStatusEnum": "dangjian.org.models.PartyStatus",
+        "OrgKindEnum": "dangjian.org.models.OrgKind",
         "SuggestionCategoryEnum": "dangjian.public.models.SuggestionCategory",
         "SuggestionStatusEnum": "dangjian.public.models.SuggestionStatus",
     },
@@ -223,4 +224,5 @@ BEHIND_PROXY = env_bool("DANGJIAN_BEHIND_PROXY", False)
 REMINDER_PROVIDERS = [
     "dangjian.targets.reminders.collect",
     "dangjian.reports.reminders.collect",
+    "dangjian.outreach.reminders.collect",
 ]

@@ -1,5 +1,11 @@
 from rest_framework.routers import SimpleRouter
 
+from dangjian.outreach.api import ComplianceViewSet, ContactViewSet, LinkViewSet, VisitViewSet
+
 router = SimpleRouter()
+router.register("outreach/contacts", ContactViewSet, basename="outreach-contact")
+router.register("outreach/links", LinkViewSet, basename="outreach-link")
+router.register("outreach/visits", VisitViewSet, basename="outreach-visit")
+router.register("outreach/compliance", ComplianceViewSet, basename="outreach-compliance")
 
 urlpatterns = router.urls

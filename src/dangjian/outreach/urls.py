@@ -1,5 +1,30 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangjian.outreach import views
 
 app_name = "outreach"
 
-urlpatterns: list = []
+urlpatterns = [
+    # contacts with the masses (seed 004 §四(二)4(2))
+    path("", views.contact_list, name="contact_list"),
+    path("contacts/export/", views.contact_export, name="contact_export"),
+    path("contacts/mine/", views.my_contacts, name="my_contacts"),
+    path("contacts/add/<int:member_pk>/", views.contact_add, name="contact_add"),
+    path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
+    path("contacts/<int:pk>/end/", views.contact_end, name="contact_end"),
+    # links of 三联二访 (seed 004 §四(四)1)
+    path("links/", views.link_list, name="link_list"),
+    path("links/new/", views.link_create, name="link_create"),
+    path("links/<int:pk>/", views.link_detail, name="link_detail"),
+    path("links/<int:pk>/end/", views.link_end, name="link_end"),
+    path("compliance/", views.compliance, name="compliance"),
+    # visits (三联二访, 两访两创)
+    path("visits/", views.visit_list, name="visit_list"),
+    path("visits/export/", views.visit_export, name="visit_export"),
+    path("visits/mine/", views.my_visits, name="my_visits"),
+    path("visits/new/", views.visit_create, name="visit_create"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("visits/<int:pk>/delete/", views.visit_delete, name="visit_delete"),
+    path("summary/", views.interview_summary, name="interview_summary"),
+]

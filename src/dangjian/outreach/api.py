@@ -1,0 +1,271 @@
+"""REST API of contacts with the masses, 三联二访 links, visits and compliance (/api/v1/outreach/).
+
+Reads start from the scoped querysets (out of scope = 404); members write their own contacts
+and visits, officers those of their subtree; the services check the rules (400 with Chinese
+field errors) and the rights (403 naming the rule).
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from dangjian.core.api_views import ScopedViewSet
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Organisation
+from dangjian.outreach import rules, selectors, services
+from dangjian.outreach.models import Contact, Link, Visit
+from dangjian.outreach.serializers import (
+    ComplianceFilterSerializer,
+    ComplianceSerializer,
+    ContactCreateSerializer,
+    ContactFilterSerializer,
+    ContactSerializer,
+    EndSerializer,
+    LinkCreateSerializer,
+    LinkFilterSerializer,
+    LinkSerializer,
+    VisitCreateSerializer,
+    VisitFilterSerializer,
+    VisitSerializer,
+    VisitUpdateSerializer,
+)
+
+
+def _run(call, **kwargs):
+    """Run a service; a refused right becomes 403 with the rule's Chinese message."""
+    try:
+        return call(**kwargs)
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(exc.args[0] if exc.args else None) from None
+
+
+def _in_org(request, queryset, org_id):
+    path = (
+        Organisation.objects.visible_to(request.user)
+        .filter(pk=org_id)
+        .values_list("path", flat=True)
+        .first()
+    )
+    if path is None:
+        return queryset.none()
+    return queryset.filter(organisation__path__startswith=path)
+
+
+def _self(request):
+    from dangjian.org.models import Person
+
+    person = (
+        Person.objects.filter(pk=request.user.person_id).first() if request.user.person_id else None
+    )
+    if person is None:
+        raise PermissionDenied(services.NO_PERSON)
+    return person
+
+
+class OfficersOnly(BasePermission):
+    message = "仅党组织书记、委员和组织部干事可以访问。"
+
+    def has_permission(self, request, view):
+        return scope_for(request.user).is_officer
+
+
+class OwnWritesViewSet(ScopedViewSet):
+    """Members write their own rows (the services check whose they are)."""
+
+    member_actions: set[str] = set()
+
+    def get_permissions(self):
+        if self.action in self.member_actions:
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
+
+class ContactViewSet(OwnWritesViewSet):
+    """党员联系党外群众 (1–3 each, seed 004 §四(二)4(2))."""
+
+    model = Contact
+    serializer_class = ContactSerializer
+    member_actions = {"create", "end"}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("member", "organisation").order_by("-id")
+
+    @extend_schema(parameters=[ContactFilterSerializer], summary="联系群众列表")
+    def list(self, request):
+        filters = self.query_filters(ContactFilterSerializer)
+        queryset = self.get_queryset()
+        if "organisation" in filters:
+            queryset = _in_org(request, queryset, filters["organisation"])
+        if filters.get("member"):
+            queryset = queryset.filter(member_id=filters["member"])
+        if filters.get("active") is not None:
+            queryset = queryset.filter(ended_on__isnull=filters["active"])
+        return self.paginated(queryset)
+
+    @extend_schema(summary="联系群众详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ContactCreateSerializer,
+        responses={201: ContactSerializer},
+        summary="登记联系对象（每个党员1～3名党外群众）",
+    )
+    def create(self, request):
+        data = self.validated(ContactCreateSerializer)
+        member = data.pop("member", None) or _self(request)
+        contact = _run(services.contact_create, actor=request.user, member=member, **data)
+        return self.respond(contact, status.HTTP_201_CREATED)
+
+    @extend_schema(request=EndSerializer, responses=ContactSerializer, summary="结束联系")
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        contact = self.get_object()
+        data = self.validated(EndSerializer)
+        contact = _run(services.contact_end, actor=request.user, contact=contact, **data)
+        return self.respond(contact)
+
+
+class LinkViewSet(ScopedViewSet):
+    """三联二访联系点: set and ended by officers (school leaders by the department)."""
+
+    model = Link
+    serializer_class = LinkSerializer
+
+    def get_queryset(self):
+        return selectors.with_link_relations(super().get_queryset()).order_by("-id")
+
+    @extend_schema(parameters=[LinkFilterSerializer], summary="联系点列表")
+    def list(self, request):
+        filters = self.query_filters(LinkFilterSerializer)
+        queryset = self.get_queryset()
+        if "organisation" in filters:
+            queryset = _in_org(request, queryset, filters["organisation"])
+        if filters.get("visitor"):
+            queryset = queryset.filter(visitor_id=filters["visitor"])
+        if filters.get("kind"):
+            queryset = queryset.filter(kind=filters["kind"])
+        if filters.get("active") is not None:
+            queryset = queryset.filter(ended_on__isnull=filters["active"])
+        return self.paginated(queryset)
+
+    @extend_schema(summary="联系点详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=LinkCreateSerializer, responses={201: LinkSerializer}, summary="设置联系点"
+    )
+    def create(self, request):
+        data = self.validated(LinkCreateSerializer)
+        link = _run(services.link_create, actor=request.user, **data)
+        return self.respond(link, status.HTTP_201_CREATED)
+
+    @extend_schema(request=EndSerializer, responses=LinkSerializer, summary="结束联系点")
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        link = self.get_editable_object()
+        data = self.validated(EndSerializer)
+        link = _run(services.link_end, actor=request.user, link=link, **data)
+        return self.respond(link)
+
+
+class VisitViewSet(OwnWritesViewSet):
+    """走访记录 (三联二访, 两访两创): visitors record their own; officers read their subtree."""
+
+    model = Visit
+    serializer_class = VisitSerializer
+    member_actions = {"create", "partial_update", "destroy"}
+
+    def get_queryset(self):
+        return selectors.with_visit_relations(super().get_queryset()).order_by("-id")
+
+    @extend_schema(parameters=[VisitFilterSerializer], summary="走访记录列表")
+    def list(self, request):
+        filters = self.query_filters(VisitFilterSerializer)
+        queryset = self.get_queryset()
+        if "organisation" in filters:
+            queryset = _in_org(request, queryset, filters["organisation"])
+        if filters.get("visitor"):
+            queryset = queryset.filter(visitor_id=filters["visitor"])
+        if filters.get("kind"):
+            queryset = queryset.filter(kind=filters["kind"])
+        month = selectors.parse_month(filters.get("month", ""))
+        if filters.get("month") and month is None:
+            return Response(
+                {"month": ["月份无效，应如 2026-03"]}, status=status.HTTP_400_BAD_REQUEST
+            )
+        if month:
+            start = date(month[0], month[1], 1)
+            queryset = queryset.filter(visited_on__range=(start, rules.month_end(start)))
+        if filters.get("follow") == "needed":
+            queryset = queryset.filter(needs_follow_up=True)
+        elif filters.get("follow") == "pending":
+            queryset = selectors.pending_follow_ups(queryset)
+        return self.paginated(queryset)
+
+    @extend_schema(summary="走访记录详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=VisitCreateSerializer, responses={201: VisitSerializer}, summary="登记走访"
+    )
+    def create(self, request):
+        data = self.validated(VisitCreateSerializer)
+        data.setdefault("kind", "")
+        visit = _run(services.visit_create, actor=request.user, **data)
+        return self.respond(visit, status.HTTP_201_CREATED)
+
+    @extend_schema(request=VisitUpdateSerializer, responses=VisitSerializer, summary="修改走访记录")
+    def partial_update(self, request, pk=None):
+        visit = self.get_object()
+        data = self.validated(VisitUpdateSerializer, partial=True)
+        visit = _run(services.visit_update, actor=request.user, visit=visit, **data)
+        return self.respond(visit)
+
+    @extend_schema(summary="删除走访记录")
+    def destroy(self, request, pk=None):
+        visit = self.get_object()
+        _run(services.visit_delete, actor=request.user, visit=visit)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ComplianceViewSet(viewsets.GenericViewSet):
+    """三联二访落实情况: each link in scope for the period of its kind containing `on`."""
+
+    serializer_class = ComplianceSerializer
+    permission_classes = [IsAuthenticated, OfficersOnly]
+
+    def get_queryset(self):
+        return Link.objects.visible_to(self.request.user)
+
+    def query_filters(self, serializer_class) -> dict:
+        serializer = serializer_class(data=self.request.query_params)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def paginated(self, queryset):
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(parameters=[ComplianceFilterSerializer], summary="三联二访落实情况")
+    def list(self, request):
+        filters = self.query_filters(ComplianceFilterSerializer)
+        params = {k: (v.isoformat() if k == "on" else str(v)) for k, v in filters.items()}
+        org_id = filters.get("org")
+        if (
+            org_id is not None
+            and not Organisation.objects.visible_to(request.user).filter(pk=org_id).exists()
+        ):
+            return self.paginated(Link.objects.none())
+        qs, _base, _filters, _org, day = selectors.compliance_for(request.user, params)
+        page = self.paginate_queryset(qs.order_by("-id"))
+        selectors.decorate(page, day)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,0 +1,419 @@
+"""Scoped reads of contacts, links, visits, compliance and the interview summary.
+
+Every read starts from `visible_to(user)`; counts come from annotations and subqueries so
+that a page costs the same few queries whatever the number of rows.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from dangjian.org.models import Organisation, OrgKind, Person
+from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.outreach import rules, services
+from dangjian.outreach.models import Contact, FocusGroup, Link, Visit, VisitKind, VisitMethod
+
+ORG_CHOICE_LIMIT = 300
+LINK_KIND_CHOICES = [(k, v) for k, v in VisitKind.choices if k in rules.LINK_KINDS]
+
+
+def parse_int(value, default=None, low=None, high=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if (low is not None and number < low) or (high is not None and number > high):
+        return default
+    return number
+
+
+def parse_date(value, default=None):
+    try:
+        return date.fromisoformat(value) if value else default
+    except (TypeError, ValueError):
+        return default
+
+
+def parse_month(value) -> tuple[int, int] | None:
+    if not value or len(value) != 7 or value[4] != "-":
+        return None
+    year, month = parse_int(value[:4], low=2000, high=2100), parse_int(value[5:], low=1, high=12)
+    return (year, month) if year and month else None
+
+
+def org_choices(user):
+    """Organisations of the user's scope for filter bars (no groups)."""
+    return list(
+        Organisation.objects.visible_to(user)
+        .active()
+        .exclude(kind=OrgKind.GROUP)
+        .only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT]
+    )
+
+
+def default_org(user):
+    """The top organisation of the user's scope (the committee for the department)."""
+    return Organisation.objects.visible_to(user).active().order_by("depth", "path").first()
+
+
+def requested_org(user, params, *, fallback: bool = True):
+    """The `org` of the query string: 404 when given and out of scope; else the top of scope
+    (or None when `fallback` is off)."""
+    raw = params.get("org")
+    if raw:
+        pk = parse_int(raw)
+        org = (
+            Organisation.objects.visible_to(user).filter(pk=pk).first() if pk is not None else None
+        )
+        if org is None:
+            raise Http404
+        return org
+    return default_org(user) if fallback else None
+
+
+# --- contacts -----------------------------------------------------------------------------
+
+
+def active_contacts():
+    return Contact.objects.filter(ended_on__isnull=True).select_related("contact")
+
+
+def members_with_contacts(user, org, status: str = ""):
+    """Members (正式/预备, 在册) of the org subtree, their active contacts counted and listed."""
+    minimum, maximum = services.contact_limits()
+    count = (
+        Contact.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)
+        .order_by()
+        .values("member")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    qs = (
+        Person.objects.visible_to(user)
+        .filter(party_status__in=MEMBER_STATUSES, is_active=True)
+        .under_path(org.path)
+        .annotate(active_contacts=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+    )
+    if status == rules.CONTACT_NONE:
+        qs = qs.filter(active_contacts__lt=minimum)
+    elif status == rules.CONTACT_OK:
+        qs = qs.filter(active_contacts__gte=minimum, active_contacts__lte=maximum)
+    return qs.select_related("primary_org").prefetch_related(
+        Prefetch("mass_contacts", queryset=active_contacts(), to_attr="active_list")
+    )
+
+
+def contact_stats(user, org) -> dict:
+    minimum, _maximum = services.contact_limits()
+    qs = members_with_contacts(user, org)
+    return {
+        "members": qs.count(),
+        "without": qs.filter(active_contacts__lt=minimum).count(),
+    }
+
+
+def contacts_of(person: Person):
+    return (
+        Contact.objects.filter(member=person)
+        .select_related("contact")
+        .order_by("ended_on", "-since", "-id")
+    )
+
+
+# --- links --------------------------------------------------------------------------------
+
+
+def with_link_relations(qs):
+    return qs.select_related("visitor", "organisation", "unit__parent")
+
+
+def links_for_list(user, params):
+    """Links of the user's scope with the list filters; returns (qs, filters, org)."""
+    qs = Link.objects.visible_to(user)
+    filters: dict = {}
+    org = requested_org(user, params, fallback=False)
+    if org is not None:
+        qs = qs.in_subtree(org)
+        filters["org"] = org.pk
+    kind = params.get("kind", "")
+    if kind in rules.LINK_KINDS:
+        qs = qs.filter(kind=kind)
+        filters["kind"] = kind
+    state = params.get("state", "active")
+    if state == "ended":
+        qs = qs.filter(ended_on__isnull=False)
+    elif state != "all":
+        state = "active"
+        qs = qs.filter(ended_on__isnull=True)
+    if state != "active":
+        filters["state"] = state
+    q = params.get("q", "").strip()
+    if q:
+        qs = qs.filter(
+            Q(visitor__name__contains=q) | Q(target__contains=q) | Q(unit__name__contains=q)
+        )
+        filters["q"] = q
+    return with_link_relations(qs), filters, org, state
+
+
+# --- visits -------------------------------------------------------------------------------
+
+
+def with_visit_relations(qs):
+    return qs.select_related("visitor", "organisation", "unit__parent", "link")
+
+
+def later_follow_up():
+    """A follow-up visit (回访) of the same interviewee in the same organisation, on or after
+    the visit (a visit is not its own follow-up)."""
+    return Visit.objects.filter(
+        kind=rules.FOLLOW_UP,
+        organisation_id=OuterRef("organisation_id"),
+        interviewee=OuterRef("interviewee"),
+        visited_on__gte=OuterRef("visited_on"),
+    ).exclude(pk=OuterRef("pk"))
+
+
+def pending_follow_ups(qs):
+    """Visits marked 需要回访 without a later 回访 of the same interviewee."""
+    return qs.filter(needs_follow_up=True).exclude(Exists(later_follow_up()))
+
+
+def visits_for_list(user, params):
+    qs = Visit.objects.visible_to(user)
+    filters: dict = {}
+    org = requested_org(user, params, fallback=False)
+    if org is not None:
+        qs = qs.in_subtree(org)
+        filters["org"] = org.pk
+    kind = params.get("kind", "")
+    if kind in VisitKind.values:
+        qs = qs.filter(kind=kind)
+        filters["kind"] = kind
+    month = parse_month(params.get("month", ""))
+    if month:
+        start = date(month[0], month[1], 1)
+        qs = qs.filter(visited_on__range=(start, rules.month_end(start)))
+        filters["month"] = params["month"]
+    follow = params.get("follow", "")
+    if follow == "needed":
+        qs = qs.filter(needs_follow_up=True)
+        filters["follow"] = follow
+    elif follow == "pending":
+        qs = pending_follow_ups(qs)
+        filters["follow"] = follow
+    focus = params.get("focus", "")
+    if focus and focus in FocusGroup.values:
+        qs = qs.filter(focus_group=focus)
+        filters["focus"] = focus
+    q = params.get("q", "").strip()
+    if q:
+        qs = qs.filter(Q(visitor__name__contains=q) | Q(interviewee__contains=q))
+        filters["q"] = q
+    return with_visit_relations(qs), filters, org
+
+
+def own_links(person: Person, on: date | None = None):
+    """The person's links, active ones first (for the visit form)."""
+    qs = Link.objects.filter(visitor=person).select_related("unit__parent")
+    if on is not None:
+        qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+    return qs.order_by("ended_on", "kind", "id")
+
+
+# --- compliance ---------------------------------------------------------------------------
+
+
+def periods_on(day: date) -> dict[str, rules.Period]:
+    return {kind: services.period_for(kind, day) for kind in rules.LINK_KINDS}
+
+
+def with_compliance(qs, day: date):
+    """Links active in the period of their kind that contains `day`, annotated with the
+    period (p_start, p_end), the visits required and the visits done in it."""
+    periods = periods_on(day)
+    table = services.frequencies()
+
+    def by_kind(values: dict, field):
+        return Case(
+            *[When(kind=k, then=Value(v)) for k, v in values.items()],
+            default=Value(None),
+            output_field=field,
+        )
+
+    qs = qs.filter(kind__in=rules.LINK_KINDS).annotate(
+        p_start=by_kind({k: p.start for k, p in periods.items()}, DateField()),
+        p_end=by_kind({k: p.end for k, p in periods.items()}, DateField()),
+        required=by_kind({k: table[k].times for k in rules.LINK_KINDS}, IntegerField()),
+    )
+    overlap = Q()
+    for kind, period in periods.items():
+        overlap |= Q(kind=kind, since__lte=period.end) & (
+            Q(ended_on__isnull=True) | Q(ended_on__gte=period.start)
+        )
+    done = (
+        Visit.objects.filter(
+            link=OuterRef("pk"),
+            visited_on__gte=OuterRef("p_start"),
+            visited_on__lte=OuterRef("p_end"),
+        )
+        .order_by()
+        .values("link")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    return qs.filter(overlap).annotate(
+        done=Coalesce(Subquery(done, output_field=IntegerField()), 0)
+    )
+
+
+def status_q(status: str, today: date) -> Q:
+    from django.db.models import F
+
+    short = Q(done__lt=F("required"))
+    if status == rules.DONE:
+        return Q(done__gte=F("required"))
+    if status == rules.OVERDUE:
+        return short & Q(p_end__lt=today)
+    return short & Q(p_end__gte=today)
+
+
+def compliance_for(user, params):
+    """(qs of links with compliance, filters, org, day, periods) for the page and the API."""
+    today = timezone.localdate()
+    day = parse_date(params.get("on"), today)
+    qs = Link.objects.visible_to(user)
+    filters: dict = {}
+    org = requested_org(user, params, fallback=False)
+    if org is not None:
+        qs = qs.in_subtree(org)
+        filters["org"] = org.pk
+    if day != today:
+        filters["on"] = day.isoformat()
+    kind = params.get("kind", "")
+    if kind in rules.LINK_KINDS:
+        qs = qs.filter(kind=kind)
+        filters["kind"] = kind
+    qs = with_compliance(qs, day)
+    base = qs
+    status = params.get("status", "")
+    if status in rules.STATUS_LABELS:
+        qs = qs.filter(status_q(status, today))
+        filters["status"] = status
+    return with_link_relations(qs), base, filters, org, day
+
+
+def decorate(links, day: date, today: date | None = None) -> list:
+    """Attach period, frequency and status to each link row (annotated by with_compliance)."""
+    today = today or timezone.localdate()
+    periods = periods_on(day)
+    table = services.frequencies()
+    for link in links:
+        link.period = periods[link.kind]
+        link.frequency = table[link.kind]
+        link.status = rules.compliance_status(link.required, link.done, link.p_end, today)
+        link.status_label = rules.STATUS_LABELS[link.status]
+    return links
+
+
+def rollup(base, today: date | None = None) -> list[dict]:
+    """Per organisation: links, done, due, overdue (one query, computed from the rows)."""
+    today = today or timezone.localdate()
+    rows: dict[int, dict] = {}
+    values = base.order_by().values_list(
+        "organisation_id", "organisation__name", "organisation__path", "required", "done", "p_end"
+    )
+    for org_id, name, path, required, done, p_end in values.iterator(chunk_size=2000):
+        row = rows.setdefault(
+            org_id,
+            {
+                "org_id": org_id,
+                "name": name,
+                "path": path,
+                "links": 0,
+                **dict.fromkeys(rules.STATUS_LABELS, 0),
+            },
+        )
+        row["links"] += 1
+        row[rules.compliance_status(required, done, p_end, today)] += 1
+    return sorted(rows.values(), key=lambda r: r["path"])
+
+
+# --- interview summary (两访两创, seed 003 §四(二)) -----------------------------------------
+
+
+def interview_summary(user, org, year: int) -> dict:
+    """Visits of the org subtree in `year` by kind × focus group, by method, by child
+    organisation; and follow-ups still pending (of any year)."""
+    visits = Visit.objects.visible_to(user).in_subtree(org)
+    of_year = visits.filter(visited_on__year=year)
+    cells: dict[tuple[str, str], int] = {}
+    for kind, focus, n in (
+        of_year.order_by()
+        .values("kind", "focus_group")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "focus_group", "n")
+    ):
+        cells[(kind, focus)] = n
+    focus_columns = list(FocusGroup.choices)
+    matrix = []
+    for kind, label in VisitKind.choices:
+        counts = [cells.get((kind, f), 0) for f, _ in focus_columns]
+        matrix.append({"kind": kind, "label": label, "counts": counts, "total": sum(counts)})
+    column_totals = [sum(r["counts"][i] for r in matrix) for i in range(len(focus_columns))]
+    methods = dict(
+        of_year.order_by().values("method").annotate(n=Count("pk")).values_list("method", "n")
+    )
+    by_method = [(label, methods.get(value, 0)) for value, label in VisitMethod.choices]
+
+    children = list(
+        Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1)
+        .active()
+        .only("id", "name", "path")
+    )
+    per_path = defaultdict(lambda: defaultdict(int))
+    for path, kind, n in (
+        of_year.order_by()
+        .values("organisation__path", "kind")
+        .annotate(n=Count("pk"))
+        .values_list("organisation__path", "kind", "n")
+    ):
+        for child in children:
+            if path.startswith(child.path):
+                per_path[child.pk][kind] += n
+    child_rows = [
+        {
+            "org": child,
+            "counts": [per_path[child.pk].get(k, 0) for k, _ in VisitKind.choices],
+            "total": sum(per_path[child.pk].values()),
+        }
+        for child in children
+    ]
+    pending = pending_follow_ups(visits)
+    return {
+        "matrix": matrix,
+        "focus_columns": focus_columns,
+        "column_totals": column_totals,
+        "total": sum(column_totals),
+        "by_method": by_method,
+        "child_rows": child_rows,
+        "kind_columns": list(VisitKind.choices),
+        "pending_count": pending.count(),
+        "pending": list(with_visit_relations(pending).order_by("visited_on", "id")[:50]),
+    }

@@ -1,0 +1,277 @@
+"""API serializers of the outreach app. Output serializers shape responses; input serializers
+validate a payload the view hands to a service. Choice fields are plain strings with their
+Chinese label beside them (`*_display`), listed in the help text."""
+
+from rest_framework import serializers
+
+from dangjian.org.models import Person, Unit
+from dangjian.outreach import rules
+from dangjian.outreach.models import Contact, FocusGroup, Link, Visit, VisitKind, VisitMethod
+from dangjian.outreach.selectors import LINK_KIND_CHOICES
+
+
+def _choices_help(choices) -> str:
+    return "；".join(f"{value}={label}" for value, label in choices if value)
+
+
+class ChoiceString(serializers.CharField):
+    """A choice as a plain string (no shared enum components in the schema)."""
+
+    def __init__(self, choices, **kwargs):
+        self.valid = dict(choices)
+        kwargs.setdefault("help_text", _choices_help(choices))
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value and value not in self.valid:
+            raise serializers.ValidationError(
+                f"无效的取值“{value}”，可选：{'、'.join(v for v in self.valid if v)}"
+            )
+        return value
+
+
+class VisibleField(serializers.PrimaryKeyRelatedField):
+    """An id of a row in `model.objects.visible_to(request.user)`; any other id is a 400."""
+
+    default_error_messages = {
+        "does_not_exist": "编号为{pk_value}的记录不存在或不在您的管理范围内",
+        "incorrect_type": "应为整数编号",
+    }
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(queryset=model.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.context["request"].user)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not (
+            isinstance(data, int) or (isinstance(data, str) and data.isdigit())
+        ):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class UnitField(VisibleField):
+    """Units hold no personal data; any active unit (the service checks its kind)."""
+
+    def get_queryset(self):
+        return Unit.objects.active()
+
+
+# --- contacts -----------------------------------------------------------------------------
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    active = serializers.SerializerMethodField(help_text="联系中（未结束）")
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "member",
+            "member_name",
+            "organisation",
+            "organisation_name",
+            "contact",
+            "name",
+            "relation",
+            "since",
+            "ended_on",
+            "active",
+            "note",
+        ]
+        read_only_fields = fields
+
+    def get_active(self, obj) -> bool:
+        return obj.ended_on is None
+
+
+class ContactCreateSerializer(serializers.Serializer):
+    member = VisibleField(Person, required=False, help_text="党员编号；不填为本人")
+    contact = VisibleField(
+        Person, required=False, allow_null=True, help_text="在册人员编号（须为党外群众），可不填"
+    )
+    name = serializers.CharField(
+        max_length=30, required=False, allow_blank=True, help_text="联系对象姓名"
+    )
+    relation = serializers.CharField(max_length=30, help_text="关系，如：同事、学生、邻居")
+    since = serializers.DateField(required=False, help_text="建立联系日期，默认今天")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class EndSerializer(serializers.Serializer):
+    ended_on = serializers.DateField(required=False, help_text="结束日期，默认今天")
+
+
+class ContactFilterSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
+    member = serializers.IntegerField(required=False)
+    active = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+# --- links --------------------------------------------------------------------------------
+
+
+class LinkSerializer(serializers.ModelSerializer):
+    visitor_name = serializers.CharField(source="visitor.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text=_choices_help(LINK_KIND_CHOICES))
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    unit_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Link
+        fields = [
+            "id",
+            "visitor",
+            "visitor_name",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "kind_display",
+            "unit",
+            "unit_name",
+            "target",
+            "since",
+            "ended_on",
+        ]
+        read_only_fields = fields
+
+    def get_unit_name(self, obj) -> str | None:
+        return obj.unit.full_name if obj.unit_id else None
+
+
+class LinkCreateSerializer(serializers.Serializer):
+    visitor = VisibleField(Person, help_text="联系人编号")
+    kind = ChoiceString(LINK_KIND_CHOICES)
+    unit = UnitField(Unit, required=False, allow_null=True, help_text="二级学院或班级编号")
+    target = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, help_text="学生宿舍，如：3号楼学生宿舍"
+    )
+    since = serializers.DateField(required=False, help_text="开始日期，默认今天")
+
+
+class LinkFilterSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
+    visitor = serializers.IntegerField(required=False)
+    kind = ChoiceString(LINK_KIND_CHOICES, required=False)
+    active = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class ComplianceSerializer(LinkSerializer):
+    period_label = serializers.SerializerMethodField()
+    period_start = serializers.DateField(source="p_start", read_only=True)
+    period_end = serializers.DateField(source="p_end", read_only=True)
+    required = serializers.IntegerField(read_only=True, help_text="期间内要求的走访次数")
+    done = serializers.IntegerField(read_only=True, help_text="期间内已走访次数")
+    status = serializers.SerializerMethodField(
+        help_text="done=已完成；due=进行中；overdue=逾期未完成"
+    )
+    status_display = serializers.SerializerMethodField()
+
+    class Meta(LinkSerializer.Meta):
+        fields = [
+            *LinkSerializer.Meta.fields,
+            "period_label",
+            "period_start",
+            "period_end",
+            "required",
+            "done",
+            "status",
+            "status_display",
+        ]
+        read_only_fields = fields
+
+    def get_period_label(self, obj) -> str:
+        return obj.period.label
+
+    def get_status(self, obj) -> str:
+        return obj.status
+
+    def get_status_display(self, obj) -> str:
+        return rules.STATUS_LABELS[obj.status]
+
+
+class ComplianceFilterSerializer(serializers.Serializer):
+    on = serializers.DateField(required=False, help_text="期间所含日期，默认今天")
+    org = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
+    kind = ChoiceString(LINK_KIND_CHOICES, required=False)
+    status = ChoiceString(list(rules.STATUS_LABELS.items()), required=False)
+
+
+# --- visits -------------------------------------------------------------------------------
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    visitor_name = serializers.CharField(source="visitor.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text=_choices_help(VisitKind.choices))
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    focus_group = serializers.CharField(read_only=True, help_text=_choices_help(FocusGroup.choices))
+    focus_group_display = serializers.CharField(source="get_focus_group_display", read_only=True)
+    method = serializers.CharField(read_only=True, help_text=_choices_help(VisitMethod.choices))
+    method_display = serializers.CharField(source="get_method_display", read_only=True)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "id",
+            "visitor",
+            "visitor_name",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "kind_display",
+            "link",
+            "visited_on",
+            "unit",
+            "interviewee",
+            "focus_group",
+            "focus_group_display",
+            "method",
+            "method_display",
+            "content",
+            "needs_follow_up",
+        ]
+        read_only_fields = fields
+
+
+class VisitUpdateSerializer(serializers.Serializer):
+    kind = ChoiceString(VisitKind.choices, required=False)
+    link = VisibleField(Link, required=False, allow_null=True, help_text="走访人本人的联系点编号")
+    visited_on = serializers.DateField(required=False, help_text="走访日期，不能晚于今天")
+    unit = UnitField(Unit, required=False, allow_null=True, help_text="走访的学院或班级编号")
+    interviewee = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    focus_group = ChoiceString(FocusGroup.choices, required=False, allow_blank=True)
+    method = ChoiceString(VisitMethod.choices, required=False)
+    content = serializers.CharField(required=False)
+    needs_follow_up = serializers.BooleanField(required=False)
+
+
+class VisitCreateSerializer(VisitUpdateSerializer):
+    visitor = VisibleField(Person, required=False, help_text="走访人编号；不填为本人")
+    kind = ChoiceString(
+        VisitKind.choices,
+        required=False,
+        help_text=("不填则取联系点的类别；" + _choices_help(VisitKind.choices)),
+    )
+    visited_on = serializers.DateField(help_text="走访日期，不能晚于今天")
+    content = serializers.CharField(help_text="走访内容及成效")
+
+    def validate(self, attrs):
+        if not attrs.get("kind") and not attrs.get("link"):
+            raise serializers.ValidationError({"kind": "请选择走访类别。"})
+        return attrs
+
+
+class VisitFilterSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
+    visitor = serializers.IntegerField(required=False)
+    kind = ChoiceString(VisitKind.choices, required=False)
+    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="如 2026-03")
+    follow = ChoiceString([("needed", "需要回访"), ("pending", "待回访")], required=False)

@@ -1,0 +1,374 @@
+"""Every write of the outreach app: atomic, validated by outreach.rules, audited.
+
+Rights: officers of a person's organisation and of the levels above manage that person's
+contacts, links and visits; a member manages their own contacts and visits; the links of
+school leaders to colleges are set by the organisation department. A refused right raises
+PermissionDenied naming the rule; a broken rule raises ValidationError on the field.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.core import audit
+from dangjian.core.models import AuditEvent
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Person, Unit
+from dangjian.outreach import rules
+from dangjian.outreach.models import Contact, Link, Visit
+
+CONTACT_FIELDS = [
+    "member",
+    "organisation",
+    "contact",
+    "name",
+    "relation",
+    "since",
+    "ended_on",
+    "note",
+]
+LINK_FIELDS = ["visitor", "organisation", "kind", "unit", "target", "since", "ended_on"]
+VISIT_FIELDS = [
+    "visitor",
+    "organisation",
+    "kind",
+    "link",
+    "visited_on",
+    "unit",
+    "interviewee",
+    "focus_group",
+    "method",
+    "content",
+    "needs_follow_up",
+]
+VISIT_EDITABLE = [f for f in VISIT_FIELDS if f not in ("visitor", "organisation")]
+
+NOT_IN_SCOPE = "您不是该党员所在党组织或其上级党组织的书记、委员，不能办理。"
+NO_PERSON = "您的账号没有关联人员信息，请联系组织部干事。"
+NO_ORG = "该人员不在任何党组织中，不能登记。"
+
+
+# --- settings -----------------------------------------------------------------------------
+
+
+def contact_limits() -> tuple[int, int]:
+    return (
+        getattr(settings, "OUTREACH_MIN_CONTACTS", rules.MIN_CONTACTS),
+        getattr(settings, "OUTREACH_MAX_CONTACTS", rules.MAX_CONTACTS),
+    )
+
+
+def frequencies() -> dict[str, rules.Frequency]:
+    return rules.frequencies(getattr(settings, "OUTREACH_FREQUENCIES", None))
+
+
+def semester_starts() -> tuple[tuple[int, int], ...]:
+    return tuple(getattr(settings, "OUTREACH_SEMESTER_STARTS", rules.SEMESTER_STARTS))
+
+
+def follow_up_days() -> int:
+    return int(getattr(settings, "OUTREACH_FOLLOW_UP_DAYS", rules.FOLLOW_UP_DAYS))
+
+
+def period_for(kind: str, day: date) -> rules.Period:
+    """The compliance period of a link kind that contains `day`."""
+    return rules.period_of(frequencies()[kind].per, day, semester_starts())
+
+
+# --- rights -------------------------------------------------------------------------------
+
+
+def _person(user) -> Person:
+    person = (
+        Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
+        if getattr(user, "person_id", None)
+        else None
+    )
+    if person is None:
+        raise PermissionDenied(NO_PERSON)
+    return person
+
+
+def manages(user, person: Person) -> bool:
+    """Officers of the person's organisation (or above), or the person themselves."""
+    if person.pk is not None and person.pk == getattr(user, "person_id", None):
+        return True
+    org = person.primary_org
+    return org is not None and scope_for(user).covers_path(org.path)
+
+
+def _require_manager(user, person: Person) -> None:
+    if not manages(user, person):
+        raise PermissionDenied(NOT_IN_SCOPE)
+
+
+def _full_clean(obj, exclude=None) -> None:
+    obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+# --- contacts (seed 004 §四(二)4(2)) --------------------------------------------------------
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    actor,
+    member: Person,
+    name: str = "",
+    relation: str,
+    since: date | None = None,
+    contact: Person | None = None,
+    note: str = "",
+) -> Contact:
+    """A member takes on one more non-Party contact (at most 3 at a time)."""
+    # Lock the member: two concurrent additions cannot both pass the count.
+    member = Person.objects.select_for_update().select_related("primary_org").get(pk=member.pk)
+    _require_manager(actor, member)
+    if not member.is_member:
+        raise ValidationError({"member": rules.NOT_A_MEMBER})
+    if member.primary_org_id is None:
+        raise ValidationError({"member": NO_ORG})
+    if contact is not None:
+        if contact.pk == member.pk:
+            raise ValidationError({"contact": rules.SELF_CONTACT})
+        if not rules.is_masses(contact.party_status):
+            raise ValidationError({"contact": rules.NOT_MASSES})
+        name = name.strip() or contact.name
+    active = Contact.objects.filter(member=member, ended_on__isnull=True)
+    if contact is not None and active.filter(contact=contact).exists():
+        raise ValidationError({"contact": rules.DUPLICATE_CONTACT})
+    if not name.strip():
+        raise ValidationError({"name": "请填写联系对象姓名。"})
+    minimum, maximum = contact_limits()
+    error = rules.contact_add_error(active.count(), maximum, minimum)
+    if error:
+        raise ValidationError({"name": error})
+    since = since or timezone.localdate()
+    if since > timezone.localdate():
+        raise ValidationError({"since": "建立联系日期不能晚于今天。"})
+    row = Contact(
+        member=member,
+        organisation=member.primary_org,
+        contact=contact,
+        name=name.strip(),
+        relation=relation,
+        since=since,
+        note=note,
+    )
+    _full_clean(row)
+    row.save()
+    audit.created(actor=actor, obj=row, fields=CONTACT_FIELDS)
+    return row
+
+
+@transaction.atomic
+def contact_end(*, actor, contact: Contact, ended_on: date | None = None) -> Contact:
+    contact = (
+        Contact.objects.select_for_update().select_related("member__primary_org").get(pk=contact.pk)
+    )
+    _require_manager(actor, contact.member)
+    if contact.ended_on is not None:
+        raise ValidationError({"ended_on": "该联系已结束。"})
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < contact.since:
+        raise ValidationError({"ended_on": "结束日期不能早于建立联系日期。"})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "结束日期不能晚于今天。"})
+    return audit.audited_update(
+        actor=actor,
+        obj=contact,
+        fields={"ended_on": ended_on},
+        audit_fields=CONTACT_FIELDS,
+        clean=_full_clean,
+        action=AuditEvent.Action.STATUS,
+    )
+
+
+# --- links of 三联二访 (seed 004 §四(四)1) ---------------------------------------------------
+
+
+@transaction.atomic
+def link_create(
+    *,
+    actor,
+    visitor: Person,
+    kind: str,
+    since: date | None = None,
+    unit: Unit | None = None,
+    target: str = "",
+) -> Link:
+    visitor = Person.objects.select_related("primary_org").get(pk=visitor.pk)
+    scope = scope_for(actor)
+    if kind == rules.LEADER_COLLEGE and not scope.everything:
+        raise PermissionDenied(rules.SCHOOL_LEADER_LINKS)
+    if visitor.primary_org is None:
+        raise ValidationError({"visitor": NO_ORG})
+    if not scope.covers_path(visitor.primary_org.path):
+        raise PermissionDenied(NOT_IN_SCOPE)
+    error = rules.link_target_error(kind, unit.kind if unit else None, target)
+    if error:
+        raise ValidationError({error[0]: error[1]})
+    if kind == rules.TEACHER_DORM and not (visitor.is_member and visitor.category == "staff"):
+        raise ValidationError({"visitor": rules.TEACHER_MUST_BE_MEMBER})
+    if rules.LINK_UNIT_KIND[kind] is None:
+        unit = None
+    else:
+        target = ""
+    if unit is not None and unit.dissolved_on is not None:
+        raise ValidationError({"unit": "该单位已撤销。"})
+    duplicate = Link.objects.filter(
+        visitor=visitor, kind=kind, unit=unit, target=target.strip(), ended_on__isnull=True
+    )
+    if duplicate.exists():
+        raise ValidationError({"kind": rules.DUPLICATE_LINK})
+    link = Link(
+        visitor=visitor,
+        organisation=visitor.primary_org,
+        kind=kind,
+        unit=unit,
+        target=target.strip(),
+        since=since or timezone.localdate(),
+    )
+    _full_clean(link)
+    link.save()
+    audit.created(actor=actor, obj=link, fields=LINK_FIELDS)
+    return link
+
+
+@transaction.atomic
+def link_end(*, actor, link: Link, ended_on: date | None = None) -> Link:
+    link = Link.objects.select_for_update().select_related("organisation").get(pk=link.pk)
+    scope = scope_for(actor)
+    if link.kind == rules.LEADER_COLLEGE and not scope.everything:
+        raise PermissionDenied(rules.SCHOOL_LEADER_LINKS)
+    if not scope.covers_path(link.organisation.path):
+        raise PermissionDenied(NOT_IN_SCOPE)
+    if link.ended_on is not None:
+        raise ValidationError({"ended_on": "该联系点已结束。"})
+    ended_on = ended_on or timezone.localdate()
+    if ended_on < link.since:
+        raise ValidationError({"ended_on": "结束日期不能早于开始日期。"})
+    return audit.audited_update(
+        actor=actor,
+        obj=link,
+        fields={"ended_on": ended_on},
+        audit_fields=LINK_FIELDS,
+        clean=_full_clean,
+        action=AuditEvent.Action.STATUS,
+    )
+
+
+# --- visits (seed 004 §四(四)1; seed 003 §四(二)) -------------------------------------------
+
+
+def _check_visit(visit: Visit) -> None:
+    error = rules.visit_date_error(visit.visited_on, timezone.localdate())
+    if error:
+        raise ValidationError({"visited_on": error})
+    link = visit.link
+    if link is not None:
+        if link.visitor_id != visit.visitor_id:
+            raise ValidationError({"link": rules.LINK_NOT_OWN})
+        if link.kind != visit.kind:
+            raise ValidationError({"kind": rules.LINK_KIND_MISMATCH})
+        if visit.visited_on < link.since or (
+            link.ended_on is not None and visit.visited_on > link.ended_on
+        ):
+            raise ValidationError({"visited_on": rules.LINK_NOT_ACTIVE})
+        if visit.unit_id is None and link.unit_id is not None:
+            visit.unit_id = link.unit_id
+    visit.interviewee = visit.interviewee.strip()
+    if visit.kind in rules.NAMED_KINDS and not visit.interviewee:
+        raise ValidationError({"interviewee": rules.INTERVIEWEE_REQUIRED})
+    if visit.needs_follow_up and not visit.interviewee:
+        raise ValidationError({"interviewee": rules.FOLLOW_UP_NEEDS_INTERVIEWEE})
+    _full_clean(visit)
+
+
+@transaction.atomic
+def visit_create(
+    *,
+    actor,
+    kind: str,
+    visited_on: date,
+    content: str,
+    visitor: Person | None = None,
+    link: Link | None = None,
+    unit: Unit | None = None,
+    interviewee: str = "",
+    focus_group: str = "",
+    method: str = "face",
+    needs_follow_up: bool = False,
+) -> Visit:
+    """One visit or interview, recorded by the visitor (or an officer of their organisation)."""
+    visitor = _person(actor) if visitor is None else visitor
+    visitor = Person.objects.select_related("primary_org").get(pk=visitor.pk)
+    _require_manager(actor, visitor)
+    if visitor.primary_org is None:
+        raise ValidationError({"visitor": "走访人不在任何党组织中，不能登记走访。"})
+    if link is not None and not kind:
+        kind = link.kind
+    if link is None and kind in rules.LINK_KINDS and visited_on:
+        # The visitor's only link of this kind on that day is the one visited.
+        candidates = list(
+            Link.objects.filter(visitor=visitor, kind=kind, since__lte=visited_on)
+            .exclude(ended_on__lt=visited_on)
+            .only("pk", "kind", "visitor_id", "unit_id", "since", "ended_on")[:2]
+        )
+        if len(candidates) == 1:
+            link = candidates[0]
+    visit = Visit(
+        visitor=visitor,
+        organisation=visitor.primary_org,
+        kind=kind,
+        link=link,
+        visited_on=visited_on,
+        unit=unit,
+        interviewee=interviewee or "",
+        focus_group=focus_group or "",
+        method=method or "face",
+        content=content,
+        needs_follow_up=needs_follow_up,
+    )
+    _check_visit(visit)
+    visit.save()
+    audit.created(actor=actor, obj=visit, fields=VISIT_FIELDS)
+    return visit
+
+
+def _locked_visit(actor, visit: Visit) -> Visit:
+    visit = Visit.objects.select_for_update().get(pk=visit.pk)
+    visitor = Person.objects.select_related("primary_org").get(pk=visit.visitor_id)
+    _require_manager(actor, visitor)
+    return visit
+
+
+@transaction.atomic
+def visit_update(*, actor, visit: Visit, **fields) -> Visit:
+    visit = _locked_visit(actor, visit)
+    allowed = {k: v for k, v in fields.items() if k in VISIT_EDITABLE}
+    for text in ("interviewee", "focus_group"):
+        if text in allowed and allowed[text] is None:
+            allowed[text] = ""
+    return audit.audited_update(
+        actor=actor,
+        obj=visit,
+        fields=allowed,
+        audit_fields=VISIT_FIELDS,
+        clean=_check_visit,
+    )
+
+
+@transaction.atomic
+def visit_delete(*, actor, visit: Visit) -> None:
+    visit = _locked_visit(actor, visit)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=visit,
+        before=audit.snapshot(visit, VISIT_FIELDS),
+    )
+    visit.delete()
