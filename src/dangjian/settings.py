@@ -225,4 +225,6 @@ REMINDER_PROVIDERS = [
     "dangjian.targets.reminders.collect",
     "dangjian.reports.reminders.collect",
     "dangjian.outreach.reminders.collect",
+    "dangjian.orglife.reminders.collect",
+    "dangjian.development.reminders.collect",
 ]

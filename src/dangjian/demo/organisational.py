@@ -119,6 +119,7 @@ class OrganisationalLoader:
             held_on=day,
             starts_at=start,
             ends_at=time(end_minutes // 60, end_minutes % 60),
+            duration_minutes=minutes,
             place=self.rng.choice(PLACES),
             host_id=self.secretaries.get(org.pk),
             minutes="会议传达学习上级精神，讨论研究本支部工作，党员逐一发言。",
@@ -293,6 +294,28 @@ class OrganisationalLoader:
             for pk, _org, _cat, status, applied, since, p_start, p_end in self.people.get(
                 branch.pk, []
             ):
+                recent = (
+                    p_end is not None and self.today - timedelta(days=365) <= p_end <= self.today
+                )
+                if status == "full" and recent and applied and p_start:
+                    # Converted within the last year: the dossier is complete (step 10).
+                    cases.append(
+                        Case(
+                            person_id=pk,
+                            organisation=branch,
+                            stage=10,
+                            status="converted",
+                            applied_on=applied,
+                            admitted_on=p_start,
+                            talk_on=p_start + timedelta(days=7),
+                            approved_on=p_start + timedelta(days=14),
+                            probation_ends_on=p_end,
+                            conversion_applied_on=p_end - timedelta(days=31),
+                            converted_on=p_end,
+                        )
+                    )
+                    plans.append((cases[-1], full))
+                    continue
                 if status not in stage_of or applied is None or since is None:
                     continue
                 stage = stage_of[status]
@@ -326,7 +349,6 @@ class OrganisationalLoader:
                     case.probation_ends_on = p_end or probation_end(p_start)
                     left = (case.probation_ends_on - self.today).days
                     if left <= 40:  # conversion under way; applied one month before the end
-                        case.stage = 10
                         applied = case.probation_ends_on - timedelta(days=31)
                         case.conversion_applied_on = applied if applied <= self.today else None
                 cases.append(case)
@@ -364,10 +386,10 @@ class OrganisationalLoader:
                 )
                 passed_on = case.target_on + timedelta(days=30)
                 if failed_vote and passed_on <= self.today and self.rng.random() < 0.1:
-                    # Passed by the branch meeting; the general branch's talk (7) or approval
-                    # (8) is still to come.
-                    case.stage = 7 if self.rng.random() < 0.5 else 8
-                    if case.stage == 8:
+                    # Passed by the branch meeting (step 6 done); the general branch's talk,
+                    # or after the talk (step 7 done) its approval, is still to come.
+                    case.stage = 6 if self.rng.random() < 0.5 else 7
+                    if case.stage == 7:
                         case.talk_on = min(passed_on + timedelta(days=5), self.today)
                     votes.append(
                         Vote(
@@ -383,8 +405,7 @@ class OrganisationalLoader:
                 elif not failed_vote and len(full) >= 6 and len(full) % 2 == 0:
                     # The vote that fails the majority rule: a majority present, but votes in
                     # favour exactly half of those who should attend — not more than half.
-                    failed_vote = True
-                    case.stage = 6
+                    failed_vote = True  # the case stays at step 5 (发展对象)
                     half = len(full) // 2
                     votes.append(
                         Vote(
@@ -396,7 +417,7 @@ class OrganisationalLoader:
                             in_favour=half,
                             against=1,
                             passed=False,
-                            note="赞成票未超过应到会有表决权正式党员的半数，未通过。",
+                            failure="赞成票未超过应到会有表决权的正式党员的半数",
                         )
                     )
             if case.stage == 9 and case.admitted_on:
@@ -429,11 +450,8 @@ class OrganisationalLoader:
             events.append(
                 CaseEvent(case=case, stage=1, happened_on=case.applied_on, title="递交入党申请书")
             )
-        for stage in (6, 7, 8):
-            moved = [c.pk for c, _f in plans if c.stage == stage]
-            Case.objects.filter(pk__in=moved).update(stage=stage)
         Case.objects.bulk_update(
-            [c for c, _f in plans if c.stage in (7, 8)], ["talk_on"], batch_size=2000
+            [c for c, _f in plans if c.stage in (6, 7)], ["stage", "talk_on"], batch_size=2000
         )
         Cultivators.objects.bulk_create(links_c, batch_size=5000)
         Sponsors.objects.bulk_create(links_s, batch_size=5000)

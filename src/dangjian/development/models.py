@@ -78,6 +78,9 @@ class Case(models.Model):
     )
     candidate_on = models.DateField("确定为培养考察对象日期", null=True, blank=True)
     cultivation_starts_on = models.DateField("培养考察开始日期", null=True, blank=True)
+    target_committee_on = models.DateField(
+        "支委会讨论发展对象日期", null=True, blank=True, help_text="民主推荐、支委会集体讨论评议。"
+    )
     target_on = models.DateField("确定为发展对象日期", null=True, blank=True)
     admitted_on = models.DateField(
         "支部大会通过日期", null=True, blank=True, help_text="预备期从这一天算起。"
@@ -94,6 +97,14 @@ class Case(models.Model):
     approved_on = models.DateField("党总支审批日期", null=True, blank=True)
     probation_ends_on = models.DateField("预备期满日期", null=True, blank=True)
     conversion_applied_on = models.DateField("转正申请日期", null=True, blank=True)
+    conversion_late = models.BooleanField(
+        "转正申请逾期", default=False, help_text="未在预备期满前一个月提出书面转正申请。"
+    )
+    conversion_opinions_on = models.DateField("征求党内外意见日期", null=True, blank=True)
+    conversion_committee_on = models.DateField("支委会讨论转正日期", null=True, blank=True)
+    conversion_reviewed_on = models.DateField("党总支审查转正日期", null=True, blank=True)
+    extended_on = models.DateField("延长预备期决定日期", null=True, blank=True)
+    extension_reason = models.CharField("延长预备期原因", max_length=200, blank=True)
     converted_on = models.DateField("转正日期", null=True, blank=True)
     ended_on = models.DateField("终止日期", null=True, blank=True)
     end_reason = models.CharField("终止原因", max_length=200, blank=True)
@@ -229,6 +240,7 @@ class Vote(models.Model):
     against = models.PositiveSmallIntegerField("反对", default=0)
     abstained = models.PositiveSmallIntegerField("弃权", default=0)
     passed = models.BooleanField("通过", default=False)
+    failure = models.CharField("未通过原因", max_length=200, blank=True)
     note = models.TextField("备注", blank=True)
 
     objects = VoteQuerySet.as_manager()

@@ -1,5 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangjian.development import views
 
 app_name = "development"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("export.xlsx", views.case_export, name="case_export"),
+    path("new/", views.case_create, name="case_create"),
+    path("mine/", views.my_case, name="my_case"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/print/", views.case_print, name="case_print"),
+    path("cases/<int:pk>/<slug:verb>/", views.case_act, name="case_act"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/<int:pk>/objections/", views.objection_add, name="objection_add"),
+    path("objections/<int:pk>/resolve/", views.objection_resolve, name="objection_resolve"),
+    path("stages/", views.stage_list, name="stage_list"),
+    path("stages/<int:pk>/edit/", views.stage_edit, name="stage_edit"),
+]

@@ -256,6 +256,21 @@ def person_change_status(
 
 
 @transaction.atomic
+def person_extend_probation(*, actor, person: Person, ends_on: date, note: str = "") -> Person:
+    """Move a probationary member's probation end (延长预备期, decided by the general branch)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.party_status != "probationary":
+        raise ValidationError({"ends_on": "只有预备党员可以延长预备期"})
+    return audit.audited_update(
+        actor=actor,
+        obj=person,
+        fields={"probation_ends_on": ends_on},
+        audit_fields=["probation_ends_on"],
+        clean=lambda p: None,
+    )
+
+
+@transaction.atomic
 def position_create(*, actor, **fields) -> Position:
     position = Position(**fields)
     if position.ends_on and position.ends_on < position.starts_on:

@@ -44,6 +44,11 @@ class FrequencyRule(models.Model):
     period = models.CharField("周期", max_length=10, choices=Period.choices)
     min_count = models.PositiveSmallIntegerField("每周期至少次数", default=1)
     min_minutes = models.PositiveSmallIntegerField("每次至少时长（分钟）", default=0)
+    include_subtree = models.BooleanField(
+        "计入下级党组织的活动",
+        default=False,
+        help_text="如党总支“组织各支部每半年召开1次师生员工座谈会”，下级支部开展的也计入。",
+    )
     source = models.CharField("依据", max_length=100, blank=True)
     is_active = models.BooleanField("启用", default=True)
     display_order = models.PositiveSmallIntegerField("顺序", default=100)
@@ -68,6 +73,9 @@ class Meeting(models.Model):
     held_on = models.DateField("日期", db_index=True)
     starts_at = models.TimeField("开始时间")
     ends_at = models.TimeField("结束时间")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "时长（分钟）", default=0, editable=False, help_text="由开始、结束时间计算。"
+    )
     place = models.CharField("地点", max_length=100)
     host = models.ForeignKey(
         Person,

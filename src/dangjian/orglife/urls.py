@@ -1,5 +1,35 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dangjian.orglife import views
 
 app_name = "orglife"
 
-urlpatterns: list = []
+urlpatterns = [
+    # meetings
+    path("", views.meeting_list, name="meeting_list"),
+    path("new/", views.meeting_create, name="meeting_create"),
+    path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/delete/", views.meeting_delete, name="meeting_delete"),
+    # frequency rules and compliance
+    path("compliance/", views.compliance, name="compliance"),
+    path("rules/", views.rule_list, name="rule_list"),
+    path("rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
+    # activity record book
+    path("record-book/", views.record_book, name="record_book"),
+    path("record-book/xlsx/", views.record_book_xlsx, name="record_book_xlsx"),
+    # trainings, hours
+    path("trainings/", views.training_list, name="training_list"),
+    path("trainings/new/", views.training_create, name="training_create"),
+    path("trainings/<int:pk>/", views.training_detail, name="training_detail"),
+    path("trainings/<int:pk>/edit/", views.training_edit, name="training_edit"),
+    path("trainings/<int:pk>/delete/", views.training_delete, name="training_delete"),
+    path("hours/", views.hours, name="hours"),
+    path("hours/xlsx/", views.hours_xlsx, name="hours_xlsx"),
+    path("hours/new/", views.study_record_create, name="study_record_create"),
+    path("hours/<int:pk>/delete/", views.study_record_delete, name="study_record_delete"),
+    path("secretaries/", views.secretary_training, name="secretary_training"),
+    # the member's own pages
+    path("my/", views.my_meetings, name="my_meetings"),
+    path("my/hours/", views.my_hours, name="my_hours"),
+]

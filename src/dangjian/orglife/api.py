@@ -1,0 +1,298 @@
+"""REST API of organisational life and education hours (/api/v1/): scoped like the screens.
+
+Meetings, trainings, compliance and hours tables are for officers (a member gets 403 and
+reads their own attendance and study records instead); rows out of scope are 404; writes
+need the row in `editable_by` (else 403); the services check the rules (400, Chinese field
+errors). The frequency rules are read by everyone signed in and changed by the department.
+"""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Prefetch
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from dangjian.core.api_views import ScopedViewSet
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Organisation
+from dangjian.orglife import rules, selectors, services
+from dangjian.orglife.models import Attendance, FrequencyRule, Meeting, StudyRecord, Training
+from dangjian.orglife.serializers import (
+    ComplianceQuerySerializer,
+    FrequencyComplianceSerializer,
+    FrequencyRuleSerializer,
+    FrequencyRuleUpdateSerializer,
+    HoursQuerySerializer,
+    HoursSummarySerializer,
+    MeetingCreateSerializer,
+    MeetingFilterSerializer,
+    MeetingSerializer,
+    MeetingUpdateSerializer,
+    StudyRecordCreateSerializer,
+    StudyRecordFilterSerializer,
+    StudyRecordSerializer,
+    TrainingCreateSerializer,
+    TrainingSerializer,
+    TrainingUpdateSerializer,
+    attendance_rows,
+)
+
+OFFICERS_ONLY = "仅党组织书记、委员和组织部干事可以访问；党员请查看“我的组织生活”。"
+
+
+class OfficersOnly(BasePermission):
+    message = OFFICERS_ONLY
+
+    def has_permission(self, request, view):
+        return scope_for(request.user).is_officer
+
+
+def _run(call, **kwargs):
+    """Run a service; a refused right becomes 403 with the rule's Chinese message."""
+    try:
+        return call(**kwargs)
+    except DjangoPermissionDenied as exc:
+        raise PermissionDenied(exc.args[0] if exc.args else None) from None
+
+
+def _visible_org(user, pk) -> Organisation:
+    if pk is None:
+        org = selectors.default_org(user)
+    else:
+        org = Organisation.objects.visible_to(user).filter(pk=pk).first()
+    if org is None:
+        raise NotFound("党组织不存在或不在您的管理范围内")
+    return org
+
+
+class MeetingViewSet(ScopedViewSet):
+    """组织生活: meetings with their attendance."""
+
+    model = Meeting
+    serializer_class = MeetingSerializer
+    permission_classes = [IsAuthenticated, OfficersOnly]
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation", "host", "recorder")
+            .prefetch_related(
+                Prefetch("attendance", queryset=Attendance.objects.select_related("person"))
+            )
+        )
+
+    @extend_schema(parameters=[MeetingFilterSerializer], summary="组织生活列表")
+    def list(self, request):
+        filters = self.query_filters(MeetingFilterSerializer)
+        qs = self.get_queryset()
+        if "organisation" in filters:
+            qs = qs.in_subtree(_visible_org(request.user, filters["organisation"]))
+        if filters.get("kind"):
+            qs = qs.filter(kind=filters["kind"])
+        if filters.get("month"):
+            year, month = (int(x) for x in filters["month"].split("-"))
+            if not 1 <= month <= 12:
+                return Response({"month": ["月份无效"]}, status=status.HTTP_400_BAD_REQUEST)
+            qs = qs.filter(held_on__range=rules.period_bounds(rules.MONTH, date(year, month, 1)))
+        return self.paginated(qs)
+
+    @extend_schema(summary="组织生活详情（含出席情况）")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=MeetingCreateSerializer, responses={201: MeetingSerializer}, summary="登记组织生活"
+    )
+    def create(self, request):
+        data = dict(self.validated(MeetingCreateSerializer))
+        attendance = attendance_rows(data)
+        meeting = _run(services.meeting_create, actor=request.user, attendance=attendance, **data)
+        return self.respond(meeting, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=MeetingUpdateSerializer, responses=MeetingSerializer, summary="修改组织生活"
+    )
+    def partial_update(self, request, pk=None):
+        meeting = self.get_editable_object()
+        data = dict(self.validated(MeetingUpdateSerializer, partial=True))
+        attendance = attendance_rows(data)
+        meeting = _run(
+            services.meeting_update,
+            actor=request.user,
+            meeting=meeting,
+            attendance=attendance,
+            **data,
+        )
+        return self.respond(meeting)
+
+    @extend_schema(request=None, responses={204: None}, summary="删除组织生活")
+    def destroy(self, request, pk=None):
+        meeting = self.get_editable_object()
+        _run(services.meeting_delete, actor=request.user, meeting=meeting)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class FrequencyRuleViewSet(mixins.ListModelMixin, ScopedViewSet):
+    """组织生活频次要求: read by everyone signed in, changed by the department."""
+
+    model = FrequencyRule
+    serializer_class = FrequencyRuleSerializer
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    def get_queryset(self):
+        return FrequencyRule.objects.all()
+
+    @extend_schema(summary="频次要求列表")
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(summary="频次要求详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=FrequencyRuleUpdateSerializer,
+        responses=FrequencyRuleSerializer,
+        summary="修改频次要求（组织部）",
+    )
+    def partial_update(self, request, pk=None):
+        rule = self.get_object()
+        data = self.validated(FrequencyRuleUpdateSerializer, partial=True)
+        rule = _run(services.rule_update, actor=request.user, rule=rule, **data)
+        return self.respond(rule)
+
+
+class ComplianceViewSet(viewsets.ViewSet):
+    """频次落实情况 of one organisation and a summary of those below it."""
+
+    permission_classes = [IsAuthenticated, OfficersOnly]
+
+    @extend_schema(
+        parameters=[ComplianceQuerySerializer],
+        responses=FrequencyComplianceSerializer,
+        summary="组织生活频次落实情况",
+    )
+    def list(self, request):
+        query = ComplianceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        root = _visible_org(request.user, params.get("organisation"))
+        today = timezone.localdate()
+        on = params.get("date") or today
+        own, below = selectors.compliance_tree(root, on, today, params.get("period") or "")
+        data = FrequencyComplianceSerializer({"date": on, "organisation": own, "below": below}).data
+        return Response(data)
+
+
+class TrainingViewSet(ScopedViewSet):
+    """培训与学习: trainings and study sessions; participants' hours follow."""
+
+    model = Training
+    serializer_class = TrainingSerializer
+    permission_classes = [IsAuthenticated, OfficersOnly]
+
+    def get_queryset(self):
+        return (
+            super().get_queryset().select_related("organisation").prefetch_related("participants")
+        )
+
+    @extend_schema(summary="培训列表")
+    def list(self, request):
+        return self.paginated(self.get_queryset())
+
+    @extend_schema(summary="培训详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=TrainingCreateSerializer, responses={201: TrainingSerializer}, summary="登记培训"
+    )
+    def create(self, request):
+        data = self.validated(TrainingCreateSerializer)
+        training = _run(services.training_create, actor=request.user, **data)
+        return self.respond(training, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=TrainingUpdateSerializer, responses=TrainingSerializer, summary="修改培训"
+    )
+    def partial_update(self, request, pk=None):
+        training = self.get_editable_object()
+        data = self.validated(TrainingUpdateSerializer, partial=True)
+        training = _run(services.training_update, actor=request.user, training=training, **data)
+        return self.respond(training)
+
+    @extend_schema(request=None, responses={204: None}, summary="删除培训")
+    def destroy(self, request, pk=None):
+        training = self.get_editable_object()
+        _run(services.training_delete, actor=request.user, training=training)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class StudyRecordViewSet(ScopedViewSet):
+    """学习学时: officers read their scope, a member their own records."""
+
+    model = StudyRecord
+    serializer_class = StudyRecordSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person")
+
+    @extend_schema(parameters=[StudyRecordFilterSerializer], summary="学时记录列表")
+    def list(self, request):
+        filters = self.query_filters(StudyRecordFilterSerializer)
+        qs = self.get_queryset()
+        if "person" in filters:
+            qs = qs.filter(person_id=filters["person"])
+        if "year" in filters:
+            year = filters["year"]
+            qs = qs.filter(studied_on__range=(date(year, 1, 1), date(year, 12, 31)))
+        return self.paginated(qs)
+
+    @extend_schema(summary="学时记录详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=StudyRecordCreateSerializer,
+        responses={201: StudyRecordSerializer},
+        summary="登记个人学时（如网络学院课程）",
+    )
+    def create(self, request):
+        data = self.validated(StudyRecordCreateSerializer)
+        record = _run(services.study_record_create, actor=request.user, **data)
+        return self.respond(record, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None}, summary="删除个人学时")
+    def destroy(self, request, pk=None):
+        record = self.get_editable_object()
+        _run(services.study_record_delete, actor=request.user, record=record)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HoursSummaryViewSet(viewsets.ViewSet):
+    """学时统计: each member of an organisation's subtree against the yearly requirement."""
+
+    permission_classes = [IsAuthenticated, OfficersOnly]
+
+    @extend_schema(
+        parameters=[HoursQuerySerializer],
+        responses=HoursSummarySerializer,
+        summary="党员教育学时统计",
+    )
+    def list(self, request):
+        query = HoursQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        org = _visible_org(request.user, params.get("organisation"))
+        year = params.get("year") or timezone.localdate().year
+        rows = selectors.hours_table(org, year)
+        return Response(
+            HoursSummarySerializer({"organisation": org.pk, "year": year, "rows": rows}).data
+        )

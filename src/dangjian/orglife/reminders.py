@@ -1,0 +1,102 @@
+"""Reminders (待办) of organisational life and education hours, for the core sweep.
+
+- an organisation whose rule is still short in the current period, when that period ends on
+  or before the horizon → its officers ("机关一支部：本月机关党支部组织生活尚需开展1次");
+- in the last two months of the year, a member short of the yearly education hours
+  (seed 004 §四(二)1) → the member;
+- near the end of a half-year, a branch secretary without that half-year's centralised
+  training (seed 003 §一) → the secretary.
+Keys are stable per item and period, so the sweep is idempotent. A fixed number of queries.
+"""
+
+from collections.abc import Iterator
+from datetime import date
+
+from django.urls import reverse
+
+from dangjian.core.reminders import Due, officers_of
+from dangjian.org.models import Organisation, Person
+from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.orglife import rules, selectors
+
+CATEGORY_ORGLIFE = "组织生活"
+CATEGORY_HOURS = "学习教育"
+CATEGORY_SECRETARY = "书记培训"
+# In November and December members short of hours are reminded (the last two months).
+HOURS_REMINDER_FROM_MONTH = 11
+
+
+def _frequency(today: date, horizon: date) -> Iterator[Due]:
+    orgs = list(
+        Organisation.objects.active().filter(kind__in=selectors.RULE_ORG_KINDS).order_by("path")
+    )
+    statuses = selectors.compliance_for(orgs, None, today, today, selectors.active_rules())
+    short = [
+        (status.org, row)
+        for status in statuses
+        for row in status.rows
+        if row.result.state == rules.DUE and row.result.end <= horizon
+    ]
+    if not short:
+        return
+    officers = officers_of({org.pk for org, _row in short})
+    base = reverse("orglife:compliance")
+    for org, row in short:
+        label = rules.CURRENT_LABELS.get(row.rule.period, "本期")
+        for person_id in officers.get(org.pk, []):
+            yield Due(
+                person_id=person_id,
+                key=f"orglife:rule:{row.rule.pk}:org:{org.pk}:{row.result.start.isoformat()}",
+                category=CATEGORY_ORGLIFE,
+                title=f"{org.name}：{label}{row.rule.name}尚需开展{row.result.missing}次",
+                due_on=row.result.end,
+                url=f"{base}?organisation={org.pk}",
+            )
+
+
+def _hours(today: date) -> Iterator[Due]:
+    if today.month < HOURS_REMINDER_FROM_MONTH:
+        return
+    persons = Person.objects.filter(
+        is_active=True, party_status__in=MEMBER_STATUSES, category__in=["staff", "student"]
+    ).only("id", "category")
+    year_end = date(today.year, 12, 31)
+    url = reverse("orglife:my_hours")
+    for row in selectors.hours_rows(persons, today.year):
+        if not row.shortfall.any:
+            continue
+        text = f"{today.year}年教育学时尚缺{row.shortfall.total.normalize():f}学时"
+        if row.shortfall.integrity:
+            text += f"（廉政教育尚缺{row.shortfall.integrity.normalize():f}学时）"
+        yield Due(
+            person_id=row.person.pk,
+            key=f"orglife:hours:{row.person.pk}:{today.year}",
+            category=CATEGORY_HOURS,
+            title=text,
+            due_on=year_end,
+            url=url,
+        )
+
+
+def _secretaries(today: date, horizon: date) -> Iterator[Due]:
+    start, end = rules.period_bounds(rules.HALF_YEAR, today)
+    if end > horizon:
+        return
+    checks = selectors.secretary_checks(selectors.secretary_positions(None, today), today)
+    for check in checks:
+        if check.half_year.state == rules.DONE:
+            continue
+        yield Due(
+            person_id=check.position.person_id,
+            key=f"orglife:secretary:{check.position.person_id}:{start.isoformat()}",
+            category=CATEGORY_SECRETARY,
+            title=f"{check.position.organisation.name}书记：本半年尚未参加党支部书记集中培训",
+            due_on=end,
+            url="",
+        )
+
+
+def collect(today: date, horizon: date) -> Iterator[Due]:
+    yield from _frequency(today, horizon)
+    yield from _hours(today)
+    yield from _secretaries(today, horizon)

@@ -1,0 +1,277 @@
+"""Rules of organisational life and education hours, as pure functions (no Django).
+
+Sources (the seeds are the authority):
+- seed 004 §四(二)3: how often each organisation holds which meetings and for how long
+  (学生党支部每月不少于二次组织生活；在职教职工党支部每月至少一次；离退休党支部每月一次；
+  每次组织生活不少于2个小时; the general branch's activities 不得少于1个小时);
+- seed 004 §四(二)1 and score item 6: education hours (教职工党员每年不少于24学时，其中廉政教育
+  不少于4学时；学生党员每年不少于16学时);
+- seed 003 §一 and §三(一): branch secretaries (每半年接受一次集中培训，每年参加一次实践活动；
+  新任党支部书记在半年内完成任职培训).
+Values that institutions set differently arrive as arguments (read from settings by callers).
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
+
+MONTH = "month"
+QUARTER = "quarter"
+SEMESTER = "semester"
+HALF_YEAR = "half_year"
+YEAR = "year"
+PERIODS = (MONTH, QUARTER, SEMESTER, HALF_YEAR, YEAR)
+
+# First semester starts in September (1 Sep – 31 Jan), the second in February (1 Feb – 31 Aug).
+DEFAULT_SEMESTER_START_MONTHS: tuple[int, ...] = (9, 2)
+
+# The label of the current period in messages ("本月还需开展1次").
+CURRENT_LABELS = {
+    MONTH: "本月",
+    QUARTER: "本季度",
+    SEMESTER: "本学期",
+    HALF_YEAR: "本半年",
+    YEAR: "本年度",
+}
+
+DONE = "done"
+DUE = "due"
+OVERDUE = "overdue"
+NOT_STARTED = "not_started"
+STATE_LABELS = {DONE: "已完成", DUE: "进行中", OVERDUE: "未完成", NOT_STARTED: "未开始"}
+
+# seed 004 §四(二)1: education hours per year.
+DEFAULT_STAFF_HOURS = Decimal("24")
+DEFAULT_STAFF_INTEGRITY_HOURS = Decimal("4")
+DEFAULT_STUDENT_HOURS = Decimal("16")
+
+# seed 003 §三(一): 新任党支部书记在半年内完成任职培训.
+APPOINTMENT_TRAINING_MONTHS = 6
+# A secretary counts as newly appointed (the appointment-training check applies) for a year.
+NEW_SECRETARY_MONTHS = 12
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (or earlier), clamped to the month's last day
+    (31 Aug + 6 months = 28/29 Feb)."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def semester_bounds(
+    on: date, start_months: tuple[int, ...] = DEFAULT_SEMESTER_START_MONTHS
+) -> tuple[date, date]:
+    """The semester containing `on`: it starts on the 1st of the latest start month on or
+    before `on` and ends the day before the next start."""
+    months = sorted(set(start_months))
+    if not months or any(m < 1 or m > 12 for m in months):
+        raise ValueError("学期起始月份应为1至12之间的整数")
+    earlier = [m for m in months if m <= on.month]
+    start = date(on.year, earlier[-1], 1) if earlier else date(on.year - 1, months[-1], 1)
+    later = [m for m in months if m > start.month]
+    following = date(start.year, later[0], 1) if later else date(start.year + 1, months[0], 1)
+    return start, date.fromordinal(following.toordinal() - 1)
+
+
+def period_bounds(
+    period: str, on: date, semester_starts: tuple[int, ...] = DEFAULT_SEMESTER_START_MONTHS
+) -> tuple[date, date]:
+    """First and last day of the period of kind `period` that contains `on`."""
+    if period == MONTH:
+        return date(on.year, on.month, 1), _month_end(on.year, on.month)
+    if period == QUARTER:
+        first = (on.month - 1) // 3 * 3 + 1
+        return date(on.year, first, 1), _month_end(on.year, first + 2)
+    if period == HALF_YEAR:
+        if on.month <= 6:
+            return date(on.year, 1, 1), date(on.year, 6, 30)
+        return date(on.year, 7, 1), date(on.year, 12, 31)
+    if period == YEAR:
+        return date(on.year, 1, 1), date(on.year, 12, 31)
+    if period == SEMESTER:
+        return semester_bounds(on, semester_starts)
+    raise ValueError(f"未知的周期：{period}")
+
+
+def period_label(period: str, start: date, end: date) -> str:
+    """A readable name of a period: 2026年3月, 2026年第1季度, 2025-2026学年第二学期 ..."""
+    if period == MONTH:
+        return f"{start.year}年{start.month}月"
+    if period == QUARTER:
+        return f"{start.year}年第{(start.month - 1) // 3 + 1}季度"
+    if period == HALF_YEAR:
+        return f"{start.year}年{'上' if start.month <= 6 else '下'}半年"
+    if period == YEAR:
+        return f"{start.year}年"
+    return f"{start:%Y-%m-%d}至{end:%Y-%m-%d}学期"
+
+
+def duration_minutes(starts_at: time, ends_at: time) -> int:
+    """Whole minutes from start to end on the same day (negative when the end is not after)."""
+    return (ends_at.hour * 60 + ends_at.minute) - (starts_at.hour * 60 + starts_at.minute)
+
+
+def times_error(starts_at: time, ends_at: time) -> str | None:
+    """A meeting ends after it starts."""
+    if duration_minutes(starts_at, ends_at) <= 0:
+        return "结束时间应晚于开始时间。"
+    return None
+
+
+# --- frequency rules -----------------------------------------------------------------------
+
+
+def meeting_counts(kind: str, minutes: int, rule_kinds: Iterable[str], min_minutes: int) -> bool:
+    """A meeting counts toward a rule when its kind is one the rule counts and it lasted at
+    least the rule's minimum (seed 004 §四(二)3: 每次组织生活不少于2个小时 — 119 minutes do
+    not count toward a 120-minute rule)."""
+    return kind in set(rule_kinds) and minutes >= min_minutes
+
+
+def rule_applies(rule_org_kind: str, rule_category: str, org_kind: str, org_category: str) -> bool:
+    """A rule applies to organisations of its kind and, when it names one, branch category."""
+    return rule_org_kind == org_kind and (not rule_category or rule_category == org_category)
+
+
+@dataclass(frozen=True)
+class Compliance:
+    state: str
+    count: int
+    required: int
+    start: date
+    end: date
+
+    @property
+    def missing(self) -> int:
+        """How many more meetings the period still needs."""
+        return max(self.required - self.count, 0)
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self.state]
+
+
+def compliance(count: int, required: int, start: date, end: date, today: date) -> Compliance:
+    """State of a rule for one organisation and period: done (count ≥ required), not started
+    (the period lies in the future), due (running and short: `missing` still needed by `end`)
+    or overdue (ended short). A period ending today is still due; one that ended yesterday is
+    overdue."""
+    if count >= required:
+        state = DONE
+    elif today < start:
+        state = NOT_STARTED
+    elif today <= end:
+        state = DUE
+    else:
+        state = OVERDUE
+    return Compliance(state=state, count=count, required=required, start=start, end=end)
+
+
+def due_message(period: str, result: Compliance) -> str:
+    """“本月还需开展1次” for a running period; "已逾期，少开展1次" for an ended one."""
+    if result.state == DUE:
+        label = CURRENT_LABELS.get(period, "本期")
+        return f"{label}还需开展{result.missing}次（{result.end.month}月{result.end.day}日前）"
+    if result.state == OVERDUE:
+        return f"已逾期，少开展{result.missing}次"
+    if result.state == NOT_STARTED:
+        return "周期未开始"
+    return f"已开展{result.count}次"
+
+
+# --- education hours -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HoursRequirement:
+    total: Decimal
+    integrity: Decimal
+
+    @property
+    def label(self) -> str:
+        if self.integrity:
+            return f"{_fmt(self.total)}学时（廉政{_fmt(self.integrity)}）"
+        return f"{_fmt(self.total)}学时"
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def hours_requirement(
+    category: str,
+    staff_hours: Decimal = DEFAULT_STAFF_HOURS,
+    staff_integrity_hours: Decimal = DEFAULT_STAFF_INTEGRITY_HOURS,
+    student_hours: Decimal = DEFAULT_STUDENT_HOURS,
+) -> HoursRequirement | None:
+    """Yearly education hours a member must reach (seed 004 §四(二)1). Staff: 24 of which 4
+    integrity; students: 16. The seed names 教职工党员 and 学生党员 only: retirees have no
+    requirement (None)."""
+    if category == "staff":
+        return HoursRequirement(total=staff_hours, integrity=staff_integrity_hours)
+    if category == "student":
+        return HoursRequirement(total=student_hours, integrity=Decimal("0"))
+    return None
+
+
+@dataclass(frozen=True)
+class HoursShortfall:
+    total: Decimal
+    integrity: Decimal
+
+    @property
+    def any(self) -> bool:
+        return self.total > 0 or self.integrity > 0
+
+
+def hours_shortfall(
+    total: Decimal, integrity: Decimal, requirement: HoursRequirement | None
+) -> HoursShortfall:
+    """How many hours (and integrity hours) are still missing; zero when met or not required."""
+    zero = Decimal("0")
+    if requirement is None:
+        return HoursShortfall(total=zero, integrity=zero)
+    return HoursShortfall(
+        total=max(requirement.total - total, zero),
+        integrity=max(requirement.integrity - integrity, zero),
+    )
+
+
+# --- branch secretaries (seed 003) ---------------------------------------------------------
+
+
+def any_within(days: Iterable[date], start: date, end: date) -> bool:
+    return any(start <= d <= end for d in days)
+
+
+def appointment_deadline(position_start: date) -> date:
+    """新任党支部书记在半年内完成任职培训 (seed 003 §三(一)): the day six months after the start
+    is still in time."""
+    return add_months(position_start, APPOINTMENT_TRAINING_MONTHS)
+
+
+def appointment_training_state(
+    position_start: date, completed_on: Iterable[date], today: date
+) -> Compliance | None:
+    """The appointment-training check of a newly appointed secretary (None when the position
+    started more than NEW_SECRETARY_MONTHS ago: a long-serving secretary is not new). Done when
+    an appointment training was completed between the start and the deadline inclusive."""
+    if position_start < add_months(today, -NEW_SECRETARY_MONTHS):
+        return None
+    deadline = appointment_deadline(position_start)
+    done = any_within(completed_on, position_start, deadline)
+    return compliance(1 if done else 0, 1, position_start, deadline, today)

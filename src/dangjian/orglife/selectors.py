@@ -1,0 +1,469 @@
+"""Scoped reads of the orglife app: members of an organisation, compliance with the frequency
+rules (aggregated in a fixed number of queries), hours tables, secretaries' training checks,
+the activity record book. Settings are read here and passed into the pure rules."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import (
+    Organisation,
+    OrgKind,
+    Person,
+    Position,
+    PositionTitle,
+    orgs_under,
+)
+from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
+from dangjian.orglife import rules
+from dangjian.orglife.models import (
+    AttendanceStatus,
+    FrequencyRule,
+    Meeting,
+    StudyRecord,
+    Training,
+    TrainingKind,
+)
+
+SECRETARY_KINDS = [TrainingKind.SECRETARY, TrainingKind.PRACTICE, TrainingKind.APPOINTMENT]
+RULE_ORG_KINDS = (OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+ORG_CHOICE_LIMIT = 500
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def semester_starts() -> tuple[int, ...]:
+    value = getattr(settings, "ORGLIFE_SEMESTER_START_MONTHS", rules.DEFAULT_SEMESTER_START_MONTHS)
+    return tuple(int(m) for m in value)
+
+
+def hours_settings() -> tuple[Decimal, Decimal, Decimal]:
+    return (
+        Decimal(str(getattr(settings, "ORGLIFE_STAFF_HOURS", rules.DEFAULT_STAFF_HOURS))),
+        Decimal(
+            str(
+                getattr(
+                    settings, "ORGLIFE_STAFF_INTEGRITY_HOURS", rules.DEFAULT_STAFF_INTEGRITY_HOURS
+                )
+            )
+        ),
+        Decimal(str(getattr(settings, "ORGLIFE_STUDENT_HOURS", rules.DEFAULT_STUDENT_HOURS))),
+    )
+
+
+def requirement_for(category: str) -> rules.HoursRequirement | None:
+    staff, integrity, student = hours_settings()
+    return rules.hours_requirement(category, staff, integrity, student)
+
+
+def bounds(period: str, on: date) -> tuple[date, date]:
+    return rules.period_bounds(period, on, semester_starts())
+
+
+def parse_int(value, default=None, low=None, high=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if (low is not None and number < low) or (high is not None and number > high):
+        return default
+    return number
+
+
+def parse_date(value, default: date) -> date:
+    try:
+        return date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        return default
+
+
+# --- organisations and members -------------------------------------------------------------
+
+
+def org_choices(user, kinds=(OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)):
+    return list(
+        Organisation.objects.visible_to(user)
+        .active()
+        .filter(kind__in=kinds)
+        .only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT]
+    )
+
+
+def editable_orgs(user):
+    """Organisations whose meetings the user records: their own and those below (not groups'
+    committees: every level may hold meetings)."""
+    return Organisation.objects.editable_by(user).active()
+
+
+def default_org(user):
+    """The top organisation of the user's scope."""
+    return Organisation.objects.visible_to(user).active().order_by("depth", "path").first()
+
+
+def visible_org(user, pk):
+    pk = parse_int(pk)
+    if pk is None:
+        return None
+    return Organisation.objects.visible_to(user).filter(pk=pk).first()
+
+
+def members_of(org: Organisation):
+    """The Party members who attend an organisation's meetings. A branch's (or group's)
+    members are those of its subtree, its groups' members included; a general branch's or
+    committee's are the members registered directly with it and its current officers."""
+    members = Person.objects.members().filter(is_active=True)
+    if org.kind in (OrgKind.BRANCH, OrgKind.GROUP):
+        q = Q(primary_org__in=orgs_under((org.path,)))
+        if org.kind == OrgKind.GROUP:
+            q |= Q(group=org)
+        members = members.filter(q)
+    else:
+        officers = (
+            Position.objects.current()
+            .filter(organisation=org, title__in=OFFICER_TITLES)
+            .values("person_id")
+        )
+        members = members.filter(Q(primary_org=org) | Q(pk__in=officers))
+    return members.select_related("primary_org").order_by("name", "id")
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+def meetings_for_list(user, params):
+    """Meetings of the user's scope with the filters of the list page (org subtree, kind,
+    month) and the attendance counts."""
+    qs = Meeting.objects.visible_to(user).select_related("organisation", "host")
+    filters: dict = {}
+    org = visible_org(user, params.get("org"))
+    if org is not None:
+        qs = qs.in_subtree(org)
+        filters["org"] = org.pk
+    kind = params.get("kind", "")
+    if kind in dict(Meeting._meta.get_field("kind").choices):
+        qs = qs.filter(kind=kind)
+        filters["kind"] = kind
+    month = params.get("month", "")
+    try:
+        year_s, month_s = month.split("-")
+        first = date(int(year_s), int(month_s), 1)
+    except (ValueError, AttributeError):
+        first = None
+    if first is not None:
+        start, end = rules.period_bounds(rules.MONTH, first)
+        qs = qs.filter(held_on__range=(start, end))
+        filters["month"] = month
+    return with_counts(qs), filters, org
+
+
+def with_counts(qs):
+    return qs.annotate(
+        present_count=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+        should_count=Count("attendance"),
+    )
+
+
+def meeting_detail(meeting: Meeting):
+    return list(
+        meeting.attendance.select_related("person__primary_org").order_by("person__name", "id")
+    )
+
+
+def attending(status: str, makeup_on: date | None) -> bool:
+    """A member attended when present, or when they made up an excused/missed meeting."""
+    return status == AttendanceStatus.PRESENT or makeup_on is not None
+
+
+def my_meetings(person_id: int):
+    """The member's own attendance rows with their meetings (我的组织生活)."""
+    from dangjian.orglife.models import Attendance
+
+    return (
+        Attendance.objects.filter(person_id=person_id)
+        .select_related("meeting__organisation")
+        .order_by("-meeting__held_on", "-id")
+    )
+
+
+def record_book(org: Organisation, start: date, end: date):
+    """The meetings of a branch (its groups included) in a semester, oldest first."""
+    return list(
+        with_counts(
+            Meeting.objects.in_subtree(org)
+            .filter(held_on__range=(start, end))
+            .select_related("host", "recorder", "organisation")
+        ).order_by("held_on", "starts_at", "id")
+    )
+
+
+# --- compliance ----------------------------------------------------------------------------
+
+
+STATE_CLASSES = {
+    rules.DONE: "success",
+    rules.DUE: "warning",
+    rules.OVERDUE: "danger",
+    rules.NOT_STARTED: "secondary",
+}
+
+
+@dataclass
+class RuleStatus:
+    rule: FrequencyRule
+    result: rules.Compliance
+    message: str
+    period_label: str
+
+    @property
+    def css(self) -> str:
+        return STATE_CLASSES[self.result.state]
+
+
+@dataclass
+class OrgStatus:
+    org: Organisation
+    rows: list[RuleStatus] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for r in self.rows if r.result.state == state)
+
+    @property
+    def overdue(self) -> int:
+        return self.count(rules.OVERDUE)
+
+    @property
+    def due(self) -> int:
+        return self.count(rules.DUE)
+
+    @property
+    def done(self) -> int:
+        return self.count(rules.DONE)
+
+    @property
+    def worst(self) -> str:
+        if self.overdue:
+            return rules.OVERDUE
+        if self.due:
+            return rules.DUE
+        return rules.DONE if self.rows else ""
+
+
+def active_rules(period: str = "") -> list[FrequencyRule]:
+    qs = FrequencyRule.objects.filter(is_active=True)
+    if period:
+        qs = qs.filter(period=period)
+    return list(qs)
+
+
+def compliance_for(
+    orgs: list[Organisation],
+    meeting_paths: tuple[str, ...] | None,
+    on: date,
+    today: date,
+    rule_list: list[FrequencyRule],
+) -> list[OrgStatus]:
+    """The state of every applicable rule for each of `orgs`, for the period of each rule that
+    contains `on`. One aggregate query counts the meetings of every organisation under
+    `meeting_paths` (None: everywhere) that count toward each rule (kind, length, period)."""
+    rule_bounds = {rule.pk: bounds(rule.period, on) for rule in rule_list}
+    counts: dict[int, dict[str, int]] = {}
+    path_counts: list[tuple[str, dict[str, int]]] = []
+    if rule_list and orgs:
+        starts = [b[0] for b in rule_bounds.values()]
+        ends = [b[1] for b in rule_bounds.values()]
+        qs = Meeting.objects.filter(held_on__range=(min(starts), max(ends)))
+        if meeting_paths is not None:
+            qs = qs.filter(organisation__in=orgs_under(meeting_paths))
+        annotations = {
+            f"r{rule.pk}": Count(
+                "id",
+                filter=Q(
+                    kind__in=list(rule.kinds),
+                    duration_minutes__gte=rule.min_minutes,
+                    held_on__range=rule_bounds[rule.pk],
+                ),
+            )
+            for rule in rule_list
+        }
+        rows = qs.order_by().values("organisation_id", "organisation__path").annotate(**annotations)
+        for row in rows:
+            org_id = row.pop("organisation_id")
+            path = row.pop("organisation__path")
+            counts[org_id] = row
+            path_counts.append((path, row))
+    result = []
+    for org in orgs:
+        status = OrgStatus(org=org)
+        for rule in rule_list:
+            if not rules.rule_applies(rule.org_kind, rule.branch_category, org.kind, org.category):
+                continue
+            key = f"r{rule.pk}"
+            if rule.include_subtree:
+                count = sum(c.get(key, 0) for p, c in path_counts if p.startswith(org.path))
+            else:
+                count = counts.get(org.pk, {}).get(key, 0)
+            start, end = rule_bounds[rule.pk]
+            outcome = rules.compliance(count, rule.min_count, start, end, today)
+            status.rows.append(
+                RuleStatus(
+                    rule=rule,
+                    result=outcome,
+                    message=rules.due_message(rule.period, outcome),
+                    period_label=rules.period_label(rule.period, start, end),
+                )
+            )
+        result.append(status)
+    return result
+
+
+def compliance_tree(root: Organisation, on: date, today: date | None = None, period: str = ""):
+    """The root's own rule states and a summary for each organisation below it (general
+    branches and branches). Queries: organisations, rules, meeting counts — whatever the size."""
+    today = today or timezone.localdate()
+    orgs = list(
+        Organisation.objects.active()
+        .filter(path__startswith=root.path, kind__in=[*RULE_ORG_KINDS, OrgKind.COMMITTEE])
+        .order_by("path")
+    )
+    statuses = compliance_for(orgs, (root.path,), on, today, active_rules(period))
+    own = next((s for s in statuses if s.org.pk == root.pk), OrgStatus(org=root))
+    below = [s for s in statuses if s.org.pk != root.pk and s.org.kind in RULE_ORG_KINDS]
+    return own, below
+
+
+# --- education hours -----------------------------------------------------------------------
+
+
+@dataclass
+class HoursRow:
+    person: Person
+    total: Decimal
+    integrity: Decimal
+    requirement: rules.HoursRequirement | None
+    shortfall: rules.HoursShortfall
+
+
+def hours_rows(persons, year: int) -> list[HoursRow]:
+    """Each member's total and integrity hours in `year` against the requirement (two queries)."""
+    persons = list(persons)
+    sums = {
+        row["person_id"]: row
+        for row in StudyRecord.objects.filter(
+            person_id__in=[p.pk for p in persons],
+            studied_on__range=(date(year, 1, 1), date(year, 12, 31)),
+        )
+        .order_by()
+        .values("person_id")
+        .annotate(total=Sum("hours"), integ=Sum("hours", filter=Q(integrity=True)))
+    }
+    zero = Decimal("0")
+    result = []
+    for person in persons:
+        row = sums.get(person.pk, {})
+        total = row.get("total") or zero
+        integrity = row.get("integ") or zero
+        requirement = requirement_for(person.category)
+        result.append(
+            HoursRow(
+                person=person,
+                total=total,
+                integrity=integrity,
+                requirement=requirement,
+                shortfall=rules.hours_shortfall(total, integrity, requirement),
+            )
+        )
+    return result
+
+
+def hours_table(org: Organisation, year: int) -> list[HoursRow]:
+    persons = (
+        Person.objects.in_subtree(org)
+        .filter(is_active=True, party_status__in=MEMBER_STATUSES)
+        .select_related("primary_org")
+        .order_by("primary_org__path", "name", "id")
+    )
+    return hours_rows(persons, year)
+
+
+# --- branch secretaries (seed 003) ---------------------------------------------------------
+
+
+@dataclass
+class SecretaryCheck:
+    position: Position
+    half_year: rules.Compliance
+    practice: rules.Compliance
+    appointment: rules.Compliance | None
+
+    @property
+    def periodic(self) -> list[rules.Compliance]:
+        return [self.half_year, self.practice]
+
+    @property
+    def ok(self) -> bool:
+        return all(
+            c is None or c.state == rules.DONE
+            for c in (self.half_year, self.practice, self.appointment)
+        )
+
+
+def secretary_positions(paths: tuple[str, ...] | None, today: date):
+    qs = (
+        Position.objects.current(today)
+        .filter(
+            title=PositionTitle.SECRETARY,
+            organisation__kind=OrgKind.BRANCH,
+            organisation__dissolved_on__isnull=True,
+        )
+        .select_related("person", "organisation")
+        .order_by("organisation__path", "id")
+    )
+    if paths is not None:
+        qs = qs.filter(organisation__in=orgs_under(paths))
+    return list(qs)
+
+
+def secretary_checks(positions: list[Position], today: date) -> list[SecretaryCheck]:
+    """Seed 003: centralised training every half-year, one practice activity a year, and for a
+    new secretary an appointment training within six months (one query for the trainings)."""
+    dates: dict[tuple[int, str], list[date]] = defaultdict(list)
+    through = Training.participants.through
+    for person_id, kind, ends_on in through.objects.filter(
+        person_id__in={p.person_id for p in positions},
+        training__kind__in=[
+            TrainingKind.SECRETARY,
+            TrainingKind.PRACTICE,
+            TrainingKind.APPOINTMENT,
+        ],
+    ).values_list("person_id", "training__kind", "training__ends_on"):
+        dates[(person_id, kind)].append(ends_on)
+    half_start, half_end = rules.period_bounds(rules.HALF_YEAR, today)
+    year_start, year_end = rules.period_bounds(rules.YEAR, today)
+    checks = []
+    for position in positions:
+        pid = position.person_id
+        trained = rules.any_within(dates[(pid, TrainingKind.SECRETARY)], half_start, half_end)
+        practiced = rules.any_within(dates[(pid, TrainingKind.PRACTICE)], year_start, year_end)
+        checks.append(
+            SecretaryCheck(
+                position=position,
+                half_year=rules.compliance(int(trained), 1, half_start, half_end, today),
+                practice=rules.compliance(int(practiced), 1, year_start, year_end, today),
+                appointment=rules.appointment_training_state(
+                    position.starts_on, dates[(pid, TrainingKind.APPOINTMENT)], today
+                ),
+            )
+        )
+    return checks
+
+
+def scope_paths(user) -> tuple[str, ...] | None:
+    scope = scope_for(user)
+    return None if scope.everything else scope.org_paths

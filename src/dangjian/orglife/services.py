@@ -1,0 +1,449 @@
+"""Every write of the orglife app: atomic, validated by orglife.rules, audited.
+
+Rights: the officers of an organisation and of the levels above record and change its
+meetings, trainings and study records; the organisation department sets the frequency
+rules. A refused right raises PermissionDenied naming the rule; a broken rule raises
+ValidationError on the field. Study records follow meetings (attending members, when the
+meeting carries study hours) and trainings (their participants): they are rebuilt whenever
+either changes, so they never drift.
+"""
+
+from datetime import date, time
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from dangjian.core import audit
+from dangjian.core.models import AuditEvent
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Organisation, Person
+from dangjian.orglife import rules, selectors
+from dangjian.orglife.models import (
+    Attendance,
+    AttendanceStatus,
+    FrequencyRule,
+    Meeting,
+    MeetingKind,
+    StudyCategory,
+    StudyRecord,
+    Training,
+)
+
+MEETING_FIELDS = [
+    "organisation",
+    "kind",
+    "topic",
+    "held_on",
+    "starts_at",
+    "ends_at",
+    "place",
+    "host",
+    "recorder",
+    "minutes",
+    "study_hours",
+    "integrity",
+]
+RULE_FIELDS = [
+    "name",
+    "kinds",
+    "period",
+    "min_count",
+    "min_minutes",
+    "include_subtree",
+    "is_active",
+]
+RULE_EDITABLE = {"min_count", "min_minutes", "is_active", "include_subtree"}
+TRAINING_FIELDS = [
+    "organisation",
+    "kind",
+    "title",
+    "category",
+    "starts_on",
+    "ends_on",
+    "hours",
+    "integrity",
+    "organiser",
+]
+RECORD_FIELDS = ["person", "studied_on", "title", "category", "hours", "integrity"]
+
+NOT_IN_SCOPE = "您不是该党组织或其上级党组织的书记、委员，不能办理。"
+RULES_BY_DEPARTMENT = "组织生活频次要求由党委组织部设置。"
+STATUS_LABELS = dict(AttendanceStatus.choices)
+
+
+def _require_officer(actor, org: Organisation) -> None:
+    if not scope_for(actor).covers_path(org.path):
+        raise PermissionDenied(NOT_IN_SCOPE)
+
+
+def _recorded_by(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+# --- meetings ------------------------------------------------------------------------------
+
+
+def _meeting_snapshot(meeting: Meeting, rows) -> dict:
+    plain = {
+        k: v.strftime("%H:%M") if isinstance(v, time) else v
+        for k, v in audit.snapshot(meeting, MEETING_FIELDS).items()
+    }
+    return plain | {
+        "附件": meeting.attachment.name if meeting.attachment else "",
+        "出席情况": attendance_summary(rows),
+    }
+
+
+def _clean_meeting(meeting: Meeting) -> None:
+    errors: dict[str, str] = {}
+    if meeting.starts_at and meeting.ends_at:
+        message = rules.times_error(meeting.starts_at, meeting.ends_at)
+        if message:
+            errors["ends_at"] = message
+    if meeting.held_on and meeting.held_on > timezone.localdate():
+        errors["held_on"] = "会议日期不能晚于今天，请在会后登记。"
+    if meeting.study_hours is not None and meeting.study_hours < 0:
+        errors["study_hours"] = "学时不能为负数。"
+    if errors:
+        raise ValidationError(errors)
+    meeting.full_clean(exclude=["organisation"])
+    meeting.duration_minutes = rules.duration_minutes(meeting.starts_at, meeting.ends_at)
+
+
+def _attendance_rows(meeting: Meeting, rows: list[dict], allowed: set[int]) -> list[Attendance]:
+    """Validated Attendance objects (unsaved) for `rows` of {person|person_id, status,
+    makeup_on, note}."""
+    result, seen, errors = [], set(), []
+    names = dict(Person.objects.filter(pk__in=allowed).values_list("pk", "name"))
+    for row in rows:
+        person = row.get("person")
+        person_id = row.get("person_id") or (person.pk if isinstance(person, Person) else person)
+        status = row.get("status") or ""
+        makeup_on = row.get("makeup_on") or None
+        try:
+            person_id = int(person_id)
+        except (TypeError, ValueError):
+            errors.append("出席名单中有无效的人员编号。")
+            continue
+        if person_id not in allowed:
+            errors.append(f"人员编号{person_id}不是本组织的党员，不能登记出席情况。")
+            continue
+        name = names.get(person_id, str(person_id))
+        if person_id in seen:
+            errors.append(f"{name}重复登记。")
+            continue
+        seen.add(person_id)
+        if status not in STATUS_LABELS:
+            errors.append(f"{name}的出席情况应为出席、请假或缺席。")
+            continue
+        if makeup_on is not None:
+            if status == AttendanceStatus.PRESENT:
+                errors.append(f"{name}已出席，无需填写补课日期。")
+                continue
+            if meeting.held_on and makeup_on < meeting.held_on:
+                errors.append(f"{name}的补课日期不能早于会议日期。")
+                continue
+            if makeup_on > timezone.localdate():
+                errors.append(f"{name}的补课日期不能晚于今天。")
+                continue
+        result.append(
+            Attendance(
+                meeting=meeting,
+                person_id=person_id,
+                status=status,
+                makeup_on=makeup_on,
+                note=(row.get("note") or "")[:200],
+            )
+        )
+    if errors:
+        raise ValidationError({"attendance": errors})
+    return result
+
+
+def attendance_summary(rows) -> str:
+    counts = {value: 0 for value in STATUS_LABELS}
+    made_up = 0
+    for row in rows:
+        counts[row.status] += 1
+        made_up += row.makeup_on is not None
+    text = "，".join(f"{STATUS_LABELS[k]}{v}人" for k, v in counts.items())
+    return text + (f"，补课{made_up}人" if made_up else "")
+
+
+def _study_category(meeting: Meeting) -> str:
+    if meeting.integrity:
+        return StudyCategory.INTEGRITY
+    if meeting.kind in (MeetingKind.LECTURE, MeetingKind.ORG_LIFE, MeetingKind.DEMOCRATIC_LIFE):
+        return StudyCategory.PARTY_SPIRIT
+    return StudyCategory.THEORY
+
+
+def sync_meeting_records(meeting: Meeting, actor=None) -> int:
+    """Study records of a meeting = one per attending member (present, or made up) when the
+    meeting carries study hours. Rebuilt from the attendance; returns how many there are."""
+    StudyRecord.objects.filter(meeting=meeting).delete()
+    if not meeting.study_hours or meeting.study_hours <= 0:
+        return 0
+    records = [
+        StudyRecord(
+            person_id=row.person_id,
+            studied_on=row.makeup_on or meeting.held_on,
+            title=f"{meeting.get_kind_display()}：{meeting.topic}"[:120],
+            category=_study_category(meeting),
+            hours=meeting.study_hours,
+            integrity=meeting.integrity,
+            meeting=meeting,
+            recorded_by=_recorded_by(actor),
+        )
+        for row in meeting.attendance.all()
+        if selectors.attending(row.status, row.makeup_on)
+    ]
+    StudyRecord.objects.bulk_create(records)
+    return len(records)
+
+
+def _replace_attendance(meeting: Meeting, rows: list[Attendance]) -> None:
+    meeting.attendance.all().delete()
+    Attendance.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def meeting_create(
+    *, actor, organisation: Organisation, attendance: list[dict] | None = None, **fields
+) -> Meeting:
+    """Record a meeting with its attendance (everyone present when no list is given)."""
+    _require_officer(actor, organisation)
+    meeting = Meeting(organisation=organisation, **fields)
+    _clean_meeting(meeting)
+    members = list(selectors.members_of(organisation).values_list("pk", flat=True))
+    if attendance is None:
+        attendance = [{"person_id": pk, "status": AttendanceStatus.PRESENT} for pk in members]
+    rows = _attendance_rows(meeting, attendance, set(members))
+    meeting.save()
+    _replace_attendance(meeting, rows)
+    sync_meeting_records(meeting, actor)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        obj=meeting,
+        after=_meeting_snapshot(meeting, rows),
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, actor, meeting: Meeting, attendance: list[dict] | None = None, **fields
+) -> Meeting:
+    """Change a meeting and (when given) its whole attendance list; study records follow."""
+    meeting = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)
+    _require_officer(actor, meeting.organisation)
+    fields.pop("organisation", None)  # a meeting stays with its organisation
+    old_rows = list(meeting.attendance.all())
+    before = _meeting_snapshot(meeting, old_rows)
+    for name, value in fields.items():
+        setattr(meeting, name, value)
+    _clean_meeting(meeting)
+    if attendance is not None:
+        allowed = set(selectors.members_of(meeting.organisation).values_list("pk", flat=True))
+        allowed |= {row.person_id for row in old_rows}
+        rows = _attendance_rows(meeting, attendance, allowed)
+    else:
+        rows = old_rows
+    meeting.save()
+    if attendance is not None:
+        _replace_attendance(meeting, rows)
+    sync_meeting_records(meeting, actor)
+    after = _meeting_snapshot(meeting, rows)
+    audit.record(
+        actor=actor, action=AuditEvent.Action.UPDATE, obj=meeting, before=before, after=after
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_delete(*, actor, meeting: Meeting) -> None:
+    meeting = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)
+    _require_officer(actor, meeting.organisation)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=meeting,
+        before=_meeting_snapshot(meeting, list(meeting.attendance.all())),
+    )
+    meeting.delete()  # attendance and study records go with it
+
+
+# --- frequency rules -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def rule_update(*, actor, rule: FrequencyRule, **fields) -> FrequencyRule:
+    """The department adjusts a rule: minimum count and length, whether it is active."""
+    if not scope_for(actor).everything:
+        raise PermissionDenied(RULES_BY_DEPARTMENT)
+    rule = FrequencyRule.objects.select_for_update().get(pk=rule.pk)
+    unknown = set(fields) - RULE_EDITABLE
+    if unknown:
+        raise ValidationError({name: "该项不能修改。" for name in unknown})
+
+    def clean(obj):
+        if obj.min_count < 1:
+            raise ValidationError({"min_count": "每周期至少次数应不少于1次；不需要的要求请停用。"})
+        obj.full_clean()
+
+    return audit.audited_update(
+        actor=actor, obj=rule, fields=fields, audit_fields=RULE_FIELDS, clean=clean
+    )
+
+
+# --- trainings and study records -----------------------------------------------------------
+
+
+def _clean_training(training: Training) -> None:
+    errors: dict[str, str] = {}
+    if training.starts_on and training.ends_on and training.ends_on < training.starts_on:
+        errors["ends_on"] = "结束日期不能早于开始日期。"
+    if training.hours is not None and training.hours <= 0:
+        errors["hours"] = "学时应大于0。"
+    if errors:
+        raise ValidationError(errors)
+    training.full_clean(exclude=["organisation"])
+
+
+def _participant_ids(training: Training, participants) -> list[int]:
+    ids = {p.pk if isinstance(p, Person) else int(p) for p in participants}
+    allowed = set(
+        Person.objects.in_subtree(training.organisation)
+        .filter(pk__in=ids, is_active=True)
+        .values_list("pk", flat=True)
+    )
+    if ids - allowed:
+        raise ValidationError({"participants": "参训人员应为本组织（含下级）的在册人员。"})
+    return sorted(ids)
+
+
+def sync_training_records(training: Training, actor=None) -> int:
+    """One study record per participant, dated the training's last day."""
+    StudyRecord.objects.filter(training=training).delete()
+    integrity = training.integrity or training.category == StudyCategory.INTEGRITY
+    records = [
+        StudyRecord(
+            person_id=pid,
+            studied_on=training.ends_on,
+            title=training.title,
+            category=training.category,
+            hours=training.hours,
+            integrity=integrity,
+            training=training,
+            recorded_by=_recorded_by(actor),
+        )
+        for pid in training.participants.values_list("pk", flat=True)
+    ]
+    StudyRecord.objects.bulk_create(records)
+    return len(records)
+
+
+@transaction.atomic
+def training_create(*, actor, organisation: Organisation, participants=(), **fields) -> Training:
+    _require_officer(actor, organisation)
+    training = Training(organisation=organisation, **fields)
+    _clean_training(training)
+    ids = _participant_ids(training, participants)
+    training.save()
+    training.participants.set(ids)
+    sync_training_records(training, actor)
+    audit.created(actor=actor, obj=training, fields=TRAINING_FIELDS, note=f"参训{len(ids)}人")
+    return training
+
+
+@transaction.atomic
+def training_update(*, actor, training: Training, participants=None, **fields) -> Training:
+    training = (
+        Training.objects.select_for_update().select_related("organisation").get(pk=training.pk)
+    )
+    _require_officer(actor, training.organisation)
+    fields.pop("organisation", None)
+    old_count = training.participants.count()
+    before = audit.snapshot(training, TRAINING_FIELDS) | {"参训人数": old_count}
+    for name, value in fields.items():
+        setattr(training, name, value)
+    _clean_training(training)
+    ids = _participant_ids(training, participants) if participants is not None else None
+    training.save()
+    if ids is not None:
+        training.participants.set(ids)
+    sync_training_records(training, actor)
+    after = audit.snapshot(training, TRAINING_FIELDS) | {
+        "参训人数": len(ids) if ids is not None else old_count
+    }
+    audit.record(
+        actor=actor, action=AuditEvent.Action.UPDATE, obj=training, before=before, after=after
+    )
+    return training
+
+
+@transaction.atomic
+def training_delete(*, actor, training: Training) -> None:
+    training = Training.objects.select_related("organisation").get(pk=training.pk)
+    _require_officer(actor, training.organisation)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=training,
+        before=audit.snapshot(training, TRAINING_FIELDS),
+    )
+    training.delete()
+
+
+@transaction.atomic
+def study_record_create(
+    *,
+    actor,
+    person: Person,
+    studied_on: date,
+    title: str,
+    category: str,
+    hours: Decimal,
+    integrity: bool = False,
+) -> StudyRecord:
+    """An individual record (网络学院 course, approved self-study) for a member in scope."""
+    if not Person.objects.editable_by(actor).filter(pk=person.pk).exists():
+        raise PermissionDenied("该人员不在您管理的党组织内，不能登记学时。")
+    record = StudyRecord(
+        person=person,
+        studied_on=studied_on,
+        title=title,
+        category=category,
+        hours=hours,
+        integrity=integrity or category == StudyCategory.INTEGRITY,
+        recorded_by=_recorded_by(actor),
+    )
+    errors: dict[str, str] = {}
+    if hours is not None and hours <= 0:
+        errors["hours"] = "学时应大于0。"
+    if studied_on and studied_on > timezone.localdate():
+        errors["studied_on"] = "学习日期不能晚于今天。"
+    if errors:
+        raise ValidationError(errors)
+    record.full_clean()
+    record.save()
+    audit.created(actor=actor, obj=record, fields=RECORD_FIELDS)
+    return record
+
+
+@transaction.atomic
+def study_record_delete(*, actor, record: StudyRecord) -> None:
+    if record.training_id or record.meeting_id:
+        raise ValidationError("该学时由培训或会议自动生成，请修改对应的培训或会议。")
+    if not StudyRecord.objects.editable_by(actor).filter(pk=record.pk).exists():
+        raise PermissionDenied("该人员不在您管理的党组织内，不能删除学时。")
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=record,
+        before=audit.snapshot(record, RECORD_FIELDS),
+    )
+    record.delete()

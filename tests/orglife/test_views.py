@@ -1,0 +1,372 @@
+"""Screens: scoping of every page, the meeting form with attendance radios, compliance with
+its roll-up in a constant number of queries, the record book (print + XLSX), hours."""
+
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from dangjian.orglife import services
+from dangjian.orglife.models import Meeting, StudyRecord
+from dangjian.orglife.views import HOURS_HEADERS, RECORD_BOOK_HEADERS
+from tests.factories import make_officer, make_org, make_person
+
+pytestmark = pytest.mark.django_db
+
+OFFICER_PAGES = [
+    "orglife:meeting_list",
+    "orglife:meeting_create",
+    "orglife:compliance",
+    "orglife:record_book",
+    "orglife:record_book_xlsx",
+    "orglife:rule_list",
+    "orglife:training_list",
+    "orglife:training_create",
+    "orglife:hours",
+    "orglife:hours_xlsx",
+    "orglife:study_record_create",
+    "orglife:secretary_training",
+]
+MEMBER_PAGES = ["orglife:my_meetings", "orglife:my_hours"]
+
+
+@pytest.mark.parametrize("name", OFFICER_PAGES)
+def test_officer_pages_scoping(world, as_user, name):
+    url = reverse(name)
+    assert as_user(world.secretary_a).get(url).status_code == 200
+    assert as_user(world.member_user).get(url).status_code == 403
+    response = as_user(None).get(url)
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("name", MEMBER_PAGES)
+def test_member_pages(world, as_user, name):
+    assert as_user(world.member_user).get(reverse(name)).status_code == 200
+    assert as_user(world.secretary_a).get(reverse(name)).status_code == 200
+    assert as_user(None).get(reverse(name)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name", ["orglife:compliance", "orglife:record_book", "orglife:hours", "orglife:meeting_list"]
+)
+def test_other_branch_organisation_is_404(world, as_user, name):
+    param = "organisation" if name == "orglife:compliance" else "org"
+    url = f"{reverse(name)}?{param}={world.branch_a.pk}"
+    assert as_user(world.secretary_a).get(url).status_code == 200
+    expected = 200 if name == "orglife:meeting_list" else 404  # the list ignores the filter
+    assert as_user(world.secretary_b).get(url).status_code == expected
+
+
+def test_meeting_pages_scoping(world, as_user, make_meeting):
+    meeting = make_meeting()
+    for name in ("orglife:meeting_detail", "orglife:meeting_edit"):
+        url = reverse(name, args=[meeting.pk])
+        assert as_user(world.secretary_a).get(url).status_code == 200
+        assert as_user(world.gb_secretary_a).get(url).status_code == 200
+        assert as_user(world.secretary_b).get(url).status_code == 404
+        assert as_user(world.member_user).get(url).status_code == 403
+        assert as_user(None).get(url).status_code == 302
+    delete = reverse("orglife:meeting_delete", args=[meeting.pk])
+    assert as_user(world.secretary_b).post(delete).status_code == 404
+    assert as_user(world.secretary_a).post(delete).status_code == 302
+    assert not Meeting.objects.exists()
+
+
+def test_meeting_create_other_branch_refused(world, as_user):
+    url = reverse("orglife:meeting_create") + f"?org={world.branch_a.pk}"
+    assert as_user(world.secretary_b).get(url).status_code == 404
+
+
+def test_meeting_form_prefills_members_and_saves_attendance(world, as_user):
+    client = as_user(world.secretary_a)
+    url = reverse("orglife:meeting_create") + f"?org={world.branch_a.pk}"
+    page = client.get(url)
+    html = page.content.decode()
+    assert f'name="att-{world.member_a.pk}"' in html
+    assert html.count('value="present" autocomplete="off" checked') == 2
+    sec = world.secretary_a.person_id
+    held = timezone.localdate()
+    data = {
+        "kind": "general",
+        "topic": "学习党章",
+        "held_on": held.isoformat(),
+        "starts_at": "14:00",
+        "ends_at": "16:00",
+        "place": "党员活动室",
+        "host": sec,
+        "recorder": sec,
+        "study_hours": "2",
+        "minutes": "会议学习了党章。",
+        f"att-{sec}": "present",
+        f"att-{world.member_a.pk}": "excused",
+        f"makeup-{world.member_a.pk}": "",
+        f"note-{world.member_a.pk}": "出差",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    meeting = Meeting.objects.get()
+    assert response["Location"] == reverse("orglife:meeting_detail", args=[meeting.pk])
+    att = {a.person_id: (a.status, a.note) for a in meeting.attendance.all()}
+    assert att == {sec: ("present", ""), world.member_a.pk: ("excused", "出差")}
+    assert list(StudyRecord.objects.values_list("person_id", flat=True)) == [sec]
+    detail = client.get(response["Location"]).content.decode()
+    assert "出席1人，请假1人" in detail and "操作记录" in detail
+
+
+def test_meeting_form_keeps_input_and_says_what_is_wrong(world, as_user):
+    client = as_user(world.secretary_a)
+    url = reverse("orglife:meeting_create") + f"?org={world.branch_a.pk}"
+    data = {
+        "kind": "general",
+        "topic": "学习党章",
+        "held_on": "2025-03-10",
+        "starts_at": "16:00",
+        "ends_at": "14:00",
+        "place": "党员活动室",
+        "study_hours": "0",
+        f"att-{world.member_a.pk}": "absent",
+        f"makeup-{world.member_a.pk}": "不是日期",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "结束时间应晚于开始时间。" in html and "补课日期格式不正确" in html
+    assert 'value="学习党章"' in html
+    assert f'id="att-{world.member_a.pk}-absent" value="absent" autocomplete="off" checked' in html
+    assert not Meeting.objects.exists()
+
+
+def test_meeting_edit_updates_attendance_and_records(world, as_user, make_meeting):
+    meeting = make_meeting(study_hours=Decimal("1"))
+    assert StudyRecord.objects.count() == 2
+    sec = world.secretary_a.person_id
+    client = as_user(world.secretary_a)
+    data = {
+        "kind": "general",
+        "topic": meeting.topic,
+        "held_on": "2025-03-10",
+        "starts_at": "14:00",
+        "ends_at": "16:00",
+        "place": meeting.place,
+        "study_hours": "1",
+        f"att-{sec}": "present",
+        f"att-{world.member_a.pk}": "absent",
+    }
+    response = client.post(reverse("orglife:meeting_edit", args=[meeting.pk]), data)
+    assert response.status_code == 302
+    assert list(StudyRecord.objects.values_list("person_id", flat=True)) == [sec]
+
+
+def test_meeting_list_filters_and_constant_queries(world, as_user, make_meeting):
+    client = as_user(world.org_officer)
+    url = reverse("orglife:meeting_list")
+    for _ in range(2):
+        make_meeting()
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        make_meeting(org=world.branch_b, kind="lecture", held_on=date(2025, 4, 2))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["page"].rows) == 6
+    assert len(few.captured_queries) == len(many.captured_queries)
+    rows = client.get(url + "?kind=lecture&month=2025-04").context["page"].rows
+    assert len(rows) == 4
+    rows = client.get(url + f"?org={world.gb_a.pk}").context["page"].rows
+    assert len(rows) == 2 and rows[0].present_count == 2
+
+
+def _own(response):
+    return {row.rule.name: row for row in response.context["own"].rows}
+
+
+def test_compliance_month_done_overdue_and_119_minutes(world, as_user, make_meeting):
+    # seed 004 §四(二)3(2): 在职教职工党支部每月至少一次，每次不少于2个小时
+    client = as_user(world.secretary_a)
+    url = reverse("orglife:compliance") + f"?organisation={world.branch_a.pk}&date=2025-03-15"
+    make_meeting(minutes=119)
+    row = _own(client.get(url))["机关党支部组织生活"]
+    assert row.result.state == "overdue" and row.result.count == 0
+    make_meeting(minutes=120)
+    response = client.get(url)
+    row = _own(response)["机关党支部组织生活"]
+    assert row.result.state == "done" and row.result.count == 1
+    assert "已完成" in response.content.decode()
+
+
+def test_compliance_current_month_due_message(world, as_user):
+    client = as_user(world.secretary_b)
+    response = client.get(reverse("orglife:compliance"))
+    row = _own(response)["学生党支部组织生活"]
+    assert row.result.state == "due" and row.result.missing == 2
+    assert "本月还需开展2次" in response.content.decode()
+
+
+def test_compliance_student_branch_two_meetings(world, as_user, make_meeting):
+    client = as_user(world.secretary_b)
+    url = reverse("orglife:compliance") + "?period=month&date=2025-03-15"
+    make_meeting(org=world.branch_b, actor=world.secretary_b)
+    assert _own(client.get(url))["学生党支部组织生活"].result.state == "overdue"
+    make_meeting(org=world.branch_b, actor=world.secretary_b, held_on=date(2025, 3, 20))
+    response = client.get(url)
+    assert _own(response)["学生党支部组织生活"].result.state == "done"
+    assert set(_own(response)) == {"学生党支部组织生活", "党支部委员会"}  # period=month only
+
+
+def test_compliance_roll_up_constant_queries(world, as_user, make_meeting):
+    client = as_user(world.org_officer)
+    url = reverse("orglife:compliance") + f"?organisation={world.committee.pk}&date=2025-03-15"
+    make_meeting()
+    with CaptureQueriesContext(connection) as few:
+        response = client.get(url)
+    assert len(response.context["below"]) == 4  # 2 general branches, 2 branches
+    for i in range(4):
+        branch = make_org(world.gb_b, name=f"教工支部{i}", category="staff")
+        make_meeting(org=branch, held_on=date(2025, 3, 5))
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    below = {s.org.name: s for s in response.context["below"]}
+    assert len(below) == 8
+    assert len(few.captured_queries) == len(many.captured_queries)
+    assert below["机关一支部"].overdue > 0 and below["机关一支部"].done >= 1
+    gb = below["信息工程学院党总支"]
+    assert gb.overdue == 7 and gb.done == 0  # all seven general-branch rules, periods ended
+    # Drill down: the general-branch secretary sees their branches only.
+    gb_client = as_user(world.gb_secretary_a)
+    response = gb_client.get(reverse("orglife:compliance"))
+    assert [s.org.name for s in response.context["below"]] == ["机关一支部"]
+
+
+def test_general_branch_forum_counts_branch_meetings(world, as_user, make_meeting):
+    # seed 004 §四(二)3(1): 组织各支部每半年召开1次师生员工座谈会
+    make_meeting(kind="forum", minutes=60)
+    client = as_user(world.gb_secretary_a)
+    url = reverse("orglife:compliance") + "?date=2025-03-15"
+    assert _own(client.get(url))["师生员工座谈会"].result.state == "done"
+    assert _own(client.get(url))["党课"].result.state == "overdue"
+
+
+def test_rule_list_and_edit(world, as_user):
+    from dangjian.orglife.models import FrequencyRule
+
+    rule = FrequencyRule.objects.get(name="学生党支部组织生活")
+    html = as_user(world.secretary_a).get(reverse("orglife:rule_list")).content.decode()
+    assert "学生党支部组织生活" in html and "修改</a>" not in html
+    edit = reverse("orglife:rule_edit", args=[rule.pk])
+    assert as_user(world.gb_secretary_a).get(edit).status_code == 403
+    client = as_user(world.org_officer)
+    assert client.get(edit).status_code == 200
+    response = client.post(edit, {"min_count": "3", "min_minutes": "90", "is_active": "on"})
+    assert response.status_code == 302
+    rule.refresh_from_db()
+    assert (rule.min_count, rule.min_minutes) == (3, 90)
+    response = client.post(edit, {"min_count": "0", "min_minutes": "90"})
+    assert response.status_code == 200 and "errorlist" in response.content.decode()
+
+
+def test_record_book_print_and_xlsx(world, as_user, make_meeting):
+    make_meeting(topic="学习二十大报告", minutes=150)
+    make_meeting(topic="下学期的会", held_on=date(2025, 9, 3))
+    client = as_user(world.secretary_a)
+    query = f"?org={world.branch_a.pk}&date=2025-03-01"
+    html = client.get(reverse("orglife:record_book") + query).content.decode()
+    assert "党支部活动记录册" in html and "学习二十大报告" in html and "下学期的会" not in html
+    assert "2025年2月1日至2025年8月31日" in html and "2/2" in html
+    response = client.get(reverse("orglife:record_book_xlsx") + query)
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert list(rows[1]) == RECORD_BOOK_HEADERS
+    assert rows[2][5] == "学习二十大报告" and rows[2][2] == "14:00-16:30"
+
+
+def test_hours_page_and_xlsx(world, as_user):
+    services.study_record_create(
+        actor=world.secretary_a,
+        person=world.member_a,
+        studied_on=date(2025, 6, 1),
+        title="网络学院课程",
+        category="theory",
+        hours=Decimal("23.5"),
+    )
+    client = as_user(world.secretary_a)
+    query = f"?org={world.branch_a.pk}&year=2025"
+    response = client.get(reverse("orglife:hours") + query)
+    rows = {r.person.pk: r for r in response.context["rows"]}
+    assert rows[world.member_a.pk].shortfall.total == Decimal("0.5")
+    assert "table-danger" in response.content.decode()
+    response = client.get(reverse("orglife:hours_xlsx") + query)
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = list(ws.iter_rows(values_only=True))
+    assert list(values[1]) == HOURS_HEADERS
+    member_row = next(v for v in values[2:] if v[1] == world.member_a.name)
+    assert member_row[4] == 23.5 and member_row[7] == 0.5 and member_row[8] == 4
+
+
+def test_hours_constant_queries(world, as_user):
+    client = as_user(world.org_officer)
+    url = reverse("orglife:hours") + f"?org={world.committee.pk}&year=2025"
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(4):
+        make_person(world.branch_b, name=f"学生{i}", category="student")
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert len(response.context["rows"]) >= 8
+    assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_training_pages(world, as_user):
+    client = as_user(world.secretary_a)
+    response = client.post(
+        reverse("orglife:training_create"),
+        {
+            "organisation": world.branch_a.pk,
+            "kind": "study",
+            "title": "廉政警示教育",
+            "category": "integrity",
+            "starts_on": "2025-05-01",
+            "ends_on": "2025-05-01",
+            "hours": "4",
+            "participants": [world.member_a.pk],
+        },
+    )
+    assert response.status_code == 302
+    training_url = response["Location"]
+    assert StudyRecord.objects.get().integrity
+    assert client.get(training_url).status_code == 200
+    assert as_user(world.secretary_b).get(training_url).status_code == 404
+    assert as_user(world.member_user).get(training_url).status_code == 403
+    html = as_user(world.member_user).get(reverse("orglife:my_hours") + "?year=2025")
+    assert "廉政警示教育" in html.content.decode()
+
+
+def test_secretary_training_page_scoping(world, as_user):
+    response = as_user(world.gb_secretary_a).get(reverse("orglife:secretary_training"))
+    names = [c.position.person.name for c in response.context["checks"]]
+    assert names == ["张书记"]
+    response = as_user(world.org_officer).get(reverse("orglife:secretary_training"))
+    assert len(response.context["checks"]) == 2
+
+
+def test_my_meetings_shows_own_attendance(world, as_user, make_meeting):
+    make_meeting(
+        topic="主题党日：参观红岩村",
+        kind="party_day",
+        attendance=[{"person_id": world.member_a.pk, "status": "absent"}],
+    )
+    make_meeting(org=world.branch_b, topic="别的支部的会")
+    html = as_user(world.member_user).get(reverse("orglife:my_meetings")).content.decode()
+    assert "主题党日：参观红岩村" in html and "缺席" in html and "别的支部的会" not in html
+
+
+def test_meeting_create_for_officer_without_branch_defaults(world, as_user):
+    officer = make_officer(world.gb_b, name="学院总支书记")
+    response = as_user(officer).get(reverse("orglife:meeting_create"))
+    assert response.context["organisation"] == world.branch_b
