@@ -1,7 +1,9 @@
 """A branch secretary, in Chromium: the compliance view shows this month's organisational
-life as still due, the secretary records a meeting with its attendance through the form, and
-the compliance view turns to done. Robust to today's date: the state is built around the
-current month (an organ branch needs one meeting of ≥120 minutes a month, seed 004 §四(二)3)."""
+life as still due and last month's as overdue; the secretary records last month's meeting with
+its attendance through the form, and last month turns from overdue to done. Robust to today's
+date: an organ branch needs one meeting of ≥120 minutes a month (seed 004 §四(二)3)."""
+
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -40,14 +42,19 @@ def test_secretary_records_a_meeting_and_the_month_is_done(world, live_server, b
     assert card.get_attribute("data-state") == "due"
     assert "本月还需开展1次" in card.inner_text()
     shot(desk, "orglife-1-compliance-due")
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    last_month_view = f"{live_server.url}/orglife/compliance/?date={last_month.isoformat()}"
+    desk.goto(last_month_view)
+    assert _card(desk, rule).get_attribute("data-state") == "overdue"
+    shot(desk, "orglife-1b-compliance-overdue")
 
-    # Record this month's general meeting: two hours, the member excused.
+    # Record last month's general meeting: two hours, the member excused.
     desk.click("a:has-text('登记组织生活')")
     desk.wait_for_selector("#attendance")
     assert desk.is_checked(f"#att-{world.member_a.pk}-present")  # pre-filled: everyone present
     desk.select_option("#id_kind", "general")
     desk.fill("#id_topic", "学习贯彻党的二十大精神")
-    desk.fill("#id_held_on", timezone.localdate().isoformat())
+    desk.fill("#id_held_on", last_month.isoformat())
     desk.fill("#id_starts_at", "14:00")
     desk.fill("#id_ends_at", "16:00")
     desk.fill("#id_place", "行政楼党员活动室")
@@ -66,7 +73,7 @@ def test_secretary_records_a_meeting_and_the_month_is_done(world, live_server, b
         world.member_a.pk: "excused",
     }
 
-    desk.goto(live_server.url + "/orglife/compliance/")
+    desk.goto(last_month_view)
     card = _card(desk, rule)
     assert card.get_attribute("data-state") == "done"
     assert "已完成" in card.inner_text()
