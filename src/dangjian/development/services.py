@@ -129,7 +129,11 @@ def _fail(errors) -> None:
 
 
 def _lock(case: Case) -> Case:
-    return Case.objects.select_for_update().select_related("person", "organisation").get(pk=case.pk)
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("person", "organisation")
+        .get(pk=case.pk)
+    )
 
 
 def _today() -> date:
@@ -217,7 +221,11 @@ def _dated(on: date, label: str = "日期") -> dict:
 @transaction.atomic
 def case_create(*, actor, person: Person, applied_on: date, note: str = "", document=None) -> Case:
     """Open a dossier from the written application (seed 004 §四(三)1(1))."""
-    person = Person.objects.select_for_update().select_related("primary_org").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("primary_org")
+        .get(pk=person.pk)
+    )
     if not Person.objects.editable_by(actor).filter(pk=person.pk).exists():
         raise PermissionDenied(NOT_OFFICER)
     p = params()
@@ -374,7 +382,7 @@ def notice_create(
 @transaction.atomic
 def objection_create(*, actor, notice: Notice, received_on: date, content: str) -> Objection:
     """An objection received during a notice: it must be checked before the next step."""
-    notice = Notice.objects.select_for_update().select_related("case").get(pk=notice.pk)
+    notice = Notice.objects.select_for_update(of=("self",)).select_related("case").get(pk=notice.pk)
     _require_officer(actor, notice.case)
     errors = {
         "received_on": rules.future_error(received_on, _today(), "收到日期")
@@ -392,7 +400,9 @@ def objection_resolve(
     *, actor, objection: Objection, resolved_on: date, resolution: str, upheld: bool
 ) -> Objection:
     objection = (
-        Objection.objects.select_for_update().select_related("notice__case").get(pk=objection.pk)
+        Objection.objects.select_for_update(of=("self",))
+        .select_related("notice__case")
+        .get(pk=objection.pk)
     )
     _require_officer(actor, objection.notice.case)
     errors = {

@@ -238,7 +238,11 @@ def meeting_update(
     *, actor, meeting: Meeting, attendance: list[dict] | None = None, **fields
 ) -> Meeting:
     """Change a meeting and (when given) its whole attendance list; study records follow."""
-    meeting = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=meeting.pk)
+    )
     _require_officer(actor, meeting.organisation)
     fields.pop("organisation", None)  # a meeting stays with its organisation
     old_rows = list(meeting.attendance.all())
@@ -265,7 +269,11 @@ def meeting_update(
 
 @transaction.atomic
 def meeting_delete(*, actor, meeting: Meeting) -> None:
-    meeting = Meeting.objects.select_for_update().select_related("organisation").get(pk=meeting.pk)
+    meeting = (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=meeting.pk)
+    )
     _require_officer(actor, meeting.organisation)
     audit.record(
         actor=actor,
@@ -362,7 +370,9 @@ def training_create(*, actor, organisation: Organisation, participants=(), **fie
 @transaction.atomic
 def training_update(*, actor, training: Training, participants=None, **fields) -> Training:
     training = (
-        Training.objects.select_for_update().select_related("organisation").get(pk=training.pk)
+        Training.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=training.pk)
     )
     _require_officer(actor, training.organisation)
     fields.pop("organisation", None)

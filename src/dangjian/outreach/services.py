@@ -125,7 +125,11 @@ def contact_create(
 ) -> Contact:
     """A member takes on one more non-Party contact (at most 3 at a time)."""
     # Lock the member: two concurrent additions cannot both pass the count.
-    member = Person.objects.select_for_update().select_related("primary_org").get(pk=member.pk)
+    member = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("primary_org")
+        .get(pk=member.pk)
+    )
     _require_manager(actor, member)
     if not member.is_member:
         raise ValidationError({"member": rules.NOT_A_MEMBER})
@@ -167,7 +171,9 @@ def contact_create(
 @transaction.atomic
 def contact_end(*, actor, contact: Contact, ended_on: date | None = None) -> Contact:
     contact = (
-        Contact.objects.select_for_update().select_related("member__primary_org").get(pk=contact.pk)
+        Contact.objects.select_for_update(of=("self",))
+        .select_related("member__primary_org")
+        .get(pk=contact.pk)
     )
     _require_manager(actor, contact.member)
     if contact.ended_on is not None:
@@ -240,7 +246,9 @@ def link_create(
 
 @transaction.atomic
 def link_end(*, actor, link: Link, ended_on: date | None = None) -> Link:
-    link = Link.objects.select_for_update().select_related("organisation").get(pk=link.pk)
+    link = (
+        Link.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=link.pk)
+    )
     scope = scope_for(actor)
     if link.kind == rules.LEADER_COLLEGE and not scope.everything:
         raise PermissionDenied(rules.SCHOOL_LEADER_LINKS)

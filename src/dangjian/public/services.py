@@ -243,7 +243,9 @@ def suggestion_to_opinion(*, actor, suggestion: Suggestion, work_item: WorkItem)
     """转入征求意见: the suggestion becomes an opinion of a work item at step 1 (seed 000
     §四(一)1: opinions are collected through meetings, forms and the suggestion box)."""
     suggestion = (
-        Suggestion.objects.select_for_update().select_related("organisation").get(pk=suggestion.pk)
+        Suggestion.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=suggestion.pk)
     )
     _check_move("to_opinion", suggestion)
     if Opinion.objects.filter(suggestion=suggestion).exists():

@@ -56,7 +56,9 @@ def can_review(user, org: Organisation) -> bool:
 
 def _locked(report: QuarterlyReport) -> QuarterlyReport:
     return (
-        QuarterlyReport.objects.select_for_update().select_related("organisation").get(pk=report.pk)
+        QuarterlyReport.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=report.pk)
     )
 
 
