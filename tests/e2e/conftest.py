@@ -28,10 +28,15 @@ def browser():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
+    from django.db import connections
+
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
         yield browser
         browser.close()
+        # Playwright's event loop gives the test body its own database connection (Django's
+        # connections are per context); close it, or PostgreSQL cannot drop the test database.
+        connections.close_all()
 
 
 @pytest.fixture
