@@ -36,7 +36,17 @@ MECHANISM_PAGES = [
     ("posts-registration-print", "/posts/registration/"),
     ("posts-annex2-print", "/posts/annex2/"),
     ("suggestions", "/public/suggestions/"),
-    ("reports", "/reports/"),
+    ("reports", "/reports/?quarter=3"),
+    ("orglife-meetings", "/orglife/"),
+    ("orglife-compliance", "/orglife/compliance/"),
+    ("orglife-hours", "/orglife/hours/"),
+    ("orglife-secretary-training", "/orglife/secretaries/"),
+    ("orglife-record-book", "/orglife/record-book/"),
+    ("development-board", "/development/"),
+    ("development-notices", "/development/notices/"),
+    ("outreach-contacts", "/outreach/"),
+    ("outreach-compliance", "/outreach/compliance/"),
+    ("outreach-summary", "/outreach/summary/"),
 ]
 PHONE_PAGES = [
     ("phone-my-posts", "/posts/my/"),
@@ -44,6 +54,10 @@ PHONE_PAGES = [
     ("phone-my-records", "/posts/duty/mine/"),
     ("phone-my-tasks", "/targets/my-tasks/"),
     ("phone-public-board", "/public/o/C01-G12-B02/"),
+    ("phone-my-meetings", "/orglife/my/"),
+    ("phone-my-hours", "/orglife/my/hours/"),
+    ("phone-my-case", "/development/mine/"),
+    ("phone-my-visits", "/outreach/visits/mine/"),
 ]
 
 
@@ -105,6 +119,12 @@ def main():
         page.goto(f"{base}/reports/?quarter=3")
         page.click("table a >> nth=0")
         page.screenshot(path=out / "report-detail.png", full_page=True)
+        page.goto(f"{base}/development/?stage=5")
+        page.click("main table a >> nth=0")
+        page.screenshot(path=out / "development-case.png", full_page=True)
+        page.goto(f"{base}/orglife/")
+        page.click("main table a >> nth=0")
+        page.screenshot(path=out / "orglife-meeting-detail.png", full_page=True)
         page.close()
 
         board = browser.new_page(viewport=DESKTOP, locale="zh-CN")

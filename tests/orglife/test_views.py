@@ -301,6 +301,8 @@ def test_hours_page_and_xlsx(world, as_user):
     rows = {r.person.pk: r for r in response.context["rows"]}
     assert rows[world.member_a.pk].shortfall.total == Decimal("0.5")
     assert "table-danger" in response.content.decode()
+    short = client.get(reverse("orglife:hours") + query + "&short=1").context["rows"]
+    assert all(r.shortfall.any for r in short) and world.member_a.pk in {r.person.pk for r in short}
     response = client.get(reverse("orglife:hours_xlsx") + query)
     ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     values = list(ws.iter_rows(values_only=True))

@@ -151,6 +151,14 @@ class VoteForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if case is not None and not self.is_bound:
+            # Those who should attend: the branch's full members (with voting rights), as a
+            # starting point the secretary corrects for members who have lost voting rights.
+            full = Person.objects.in_subtree(case.organisation).filter(party_status="full")
+            self.fields["should_attend"].initial = full.count()
+            self.fields[
+                "should_attend"
+            ].help_text = "已按本支部正式党员人数预填，请扣除停止党籍、受留党察看等无表决权的党员。"
 
 
 class ExtendForm(BootstrapMixin, forms.Form):

@@ -517,13 +517,15 @@ def _hours_row(index, row):
 @require_GET
 def hours(request):
     org, year, rows = _hours(request)
+    only_short = request.GET.get("short") == "1"
     return render(
         request,
         "orglife/hours.html",
         {
             "org": org,
             "year": year,
-            "rows": rows,
+            "rows": [r for r in rows if r.shortfall.any] if only_short else rows,
+            "only_short": only_short,
             "short": sum(1 for r in rows if r.shortfall.any),
             "org_choices": selectors.org_choices(request.user),
             "query": urlencode({"org": org.pk, "year": year}),
