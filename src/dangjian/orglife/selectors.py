@@ -160,14 +160,27 @@ def meetings_for_list(user, params):
         start, end = rules.period_bounds(rules.MONTH, first)
         qs = qs.filter(held_on__range=(start, end))
         filters["month"] = month
-    return with_counts(qs), filters, org
+    return qs, filters, org
 
 
-def with_counts(qs):
-    return qs.annotate(
-        present_count=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
-        should_count=Count("attendance"),
-    )
+def attach_counts(meetings: list) -> list:
+    """Set present_count / should_count on loaded meetings with one grouped query (counting
+    after pagination keeps a page's cost independent of the meetings in scope)."""
+    from dangjian.orglife.models import Attendance
+
+    counts = {
+        row["meeting_id"]: row
+        for row in Attendance.objects.filter(meeting__in=[m.pk for m in meetings])
+        .order_by()
+        .values("meeting_id")
+        .annotate(
+            present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)), should=Count("id")
+        )
+    }
+    for m in meetings:
+        row = counts.get(m.pk, {})
+        m.present_count, m.should_count = row.get("present", 0), row.get("should", 0)
+    return meetings
 
 
 def meeting_detail(meeting: Meeting):
@@ -194,12 +207,13 @@ def my_meetings(person_id: int):
 
 def record_book(org: Organisation, start: date, end: date):
     """The meetings of a branch (its groups included) in a semester, oldest first."""
-    return list(
-        with_counts(
+    return attach_counts(
+        list(
             Meeting.objects.in_subtree(org)
             .filter(held_on__range=(start, end))
             .select_related("host", "recorder", "organisation")
-        ).order_by("held_on", "starts_at", "id")
+            .order_by("held_on", "starts_at", "id")
+        )
     )
 
 

@@ -90,6 +90,7 @@ def _today():
 def meeting_list(request):
     qs, filters, org = selectors.meetings_for_list(request.user, request.GET)
     page = request_page(request, qs, order=("-held_on", "-id"), size=PAGE_SIZE)
+    selectors.attach_counts(page.rows)
     return render(
         request,
         "orglife/meeting_list.html",

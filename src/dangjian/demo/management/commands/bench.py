@@ -65,6 +65,14 @@ class Command(BaseCommand):
             "API 岗位列表": "/api/v1/posts/",
             "API 履职记实列表": "/api/v1/duty-records/",
             "API 任务列表": "/api/v1/tasks/",
+            "三会一课 列表": "/orglife/",
+            "组织生活落实（含下级）": f"/orglife/compliance/?organisation={root.pk}",
+            "教育学时统计": f"/orglife/hours/?org={root.pk}",
+            "发展党员 看板": "/development/",
+            "联系群众": "/outreach/",
+            "三联二访落实": "/outreach/compliance/",
+            "API 会议列表": "/api/v1/meetings/",
+            "API 发展档案列表": "/api/v1/development/cases/",
         }
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(account)
