@@ -3,6 +3,11 @@ serializers validate a transition's payload before the service checks the rules.
 
 from rest_framework import serializers
 
+from dangjian.core.serializer_fields import (
+    ChoiceString,
+    EditablePrimaryKeyField,
+    VisiblePrimaryKeyField,
+)
 from dangjian.development.models import (
     Case,
     CaseEvent,
@@ -18,8 +23,6 @@ from dangjian.development.models import (
     VotePurpose,
 )
 from dangjian.org.models import Person
-from dangjian.org.serializers import EditablePrimaryKeyField
-from dangjian.posts.serializers import ChoiceString, VisiblePrimaryKeyField
 
 
 def _help(choices) -> str:

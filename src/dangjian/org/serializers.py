@@ -8,6 +8,7 @@ requesting user may edit (`Model.objects.editable_by(user)`).
 from rest_framework import serializers
 
 from dangjian.core.scoping import scope_for
+from dangjian.core.serializer_fields import EditablePrimaryKeyField
 from dangjian.org.models import (
     BranchCategory,
     Organisation,
@@ -18,33 +19,6 @@ from dangjian.org.models import (
     Position,
 )
 from dangjian.org.services import ORG_FIELDS, PERSON_FIELDS
-
-OUT_OF_SCOPE = "所选对象不存在或不在您的管理范围内"
-
-
-class EditablePrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """An id of a row in `model.objects.editable_by(request.user)`; any other id is a 400."""
-
-    default_error_messages = {
-        "does_not_exist": OUT_OF_SCOPE,
-        "incorrect_type": "应为整数编号",
-    }
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(queryset=model.objects.all(), **kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.editable_by(self.context["request"].user)
-
-    def to_internal_value(self, data):
-        # Only whole numbers: DRF would accept 1.5 or True and look up pk=1.
-        if isinstance(data, bool) or not (
-            isinstance(data, int) or (isinstance(data, str) and data.isdigit())
-        ):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data)
-
 
 # --- organisations ---------------------------------------------------------------------
 

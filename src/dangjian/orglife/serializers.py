@@ -4,8 +4,13 @@ Chinese label beside them (`*_display`)."""
 
 from rest_framework import serializers
 
+from dangjian.core.serializer_fields import (
+    ChoiceString,
+    EditablePrimaryKeyField,
+    VisiblePrimaryKeyField,
+    choices_help,
+)
 from dangjian.org.models import Organisation, Person
-from dangjian.org.serializers import EditablePrimaryKeyField
 from dangjian.orglife.models import (
     Attendance,
     AttendanceStatus,
@@ -19,40 +24,11 @@ from dangjian.orglife.models import (
     TrainingKind,
 )
 
-
-def _choices_help(choices) -> str:
-    return "；".join(f"{value}={label}" for value, label in choices)
-
-
-class ChoiceString(serializers.CharField):
-    """A choice as a plain string (no shared enum components in the schema)."""
-
-    def __init__(self, choices, **kwargs):
-        self.valid = dict(choices)
-        kwargs.setdefault("help_text", _choices_help(choices))
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if value and value not in self.valid:
-            raise serializers.ValidationError(f"无效的取值“{value}”，可选：{'、'.join(self.valid)}")
-        return value
-
-
-class VisiblePrimaryKeyField(EditablePrimaryKeyField):
-    """An id of a row the user may read (`visible_to`)."""
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
-
-
 # --- meetings ------------------------------------------------------------------------------
 
 
 class AttendanceSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(
-        read_only=True, help_text=_choices_help(AttendanceStatus.choices)
-    )
+    status = serializers.CharField(read_only=True, help_text=choices_help(AttendanceStatus.choices))
     person_name = serializers.CharField(source="person.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
@@ -63,7 +39,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text=_choices_help(MeetingKind.choices))
+    kind = serializers.CharField(read_only=True, help_text=choices_help(MeetingKind.choices))
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     host_name = serializers.CharField(
@@ -173,7 +149,7 @@ def attendance_rows(data: dict) -> list[dict] | None:
 
 class FrequencyRuleSerializer(serializers.ModelSerializer):
     org_kind = serializers.CharField(read_only=True)
-    period = serializers.CharField(read_only=True, help_text=_choices_help(Period.choices))
+    period = serializers.CharField(read_only=True, help_text=choices_help(Period.choices))
     org_kind_display = serializers.CharField(source="get_org_kind_display", read_only=True)
     period_display = serializers.CharField(source="get_period_display", read_only=True)
     kinds = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -253,8 +229,8 @@ class FrequencyComplianceSerializer(serializers.Serializer):
 
 
 class TrainingSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text=_choices_help(TrainingKind.choices))
-    category = serializers.CharField(read_only=True, help_text=_choices_help(StudyCategory.choices))
+    kind = serializers.CharField(read_only=True, help_text=choices_help(TrainingKind.choices))
+    category = serializers.CharField(read_only=True, help_text=choices_help(StudyCategory.choices))
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
@@ -305,7 +281,7 @@ class TrainingCreateSerializer(TrainingUpdateSerializer):
 
 
 class StudyRecordSerializer(serializers.ModelSerializer):
-    category = serializers.CharField(read_only=True, help_text=_choices_help(StudyCategory.choices))
+    category = serializers.CharField(read_only=True, help_text=choices_help(StudyCategory.choices))
     person_name = serializers.CharField(source="person.name", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
 

@@ -4,57 +4,14 @@ Chinese label beside them (`*_display`), listed in the help text."""
 
 from rest_framework import serializers
 
+from dangjian.core.serializer_fields import ChoiceString, VisiblePrimaryKeyField, choices_help
 from dangjian.org.models import Person, Unit
 from dangjian.outreach import rules
 from dangjian.outreach.models import Contact, FocusGroup, Link, Visit, VisitKind, VisitMethod
 from dangjian.outreach.selectors import LINK_KIND_CHOICES
 
 
-def _choices_help(choices) -> str:
-    return "；".join(f"{value}={label}" for value, label in choices if value)
-
-
-class ChoiceString(serializers.CharField):
-    """A choice as a plain string (no shared enum components in the schema)."""
-
-    def __init__(self, choices, **kwargs):
-        self.valid = dict(choices)
-        kwargs.setdefault("help_text", _choices_help(choices))
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if value and value not in self.valid:
-            raise serializers.ValidationError(
-                f"无效的取值“{value}”，可选：{'、'.join(v for v in self.valid if v)}"
-            )
-        return value
-
-
-class VisibleField(serializers.PrimaryKeyRelatedField):
-    """An id of a row in `model.objects.visible_to(request.user)`; any other id is a 400."""
-
-    default_error_messages = {
-        "does_not_exist": "编号为{pk_value}的记录不存在或不在您的管理范围内",
-        "incorrect_type": "应为整数编号",
-    }
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        super().__init__(queryset=model.objects.all(), **kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not (
-            isinstance(data, int) or (isinstance(data, str) and data.isdigit())
-        ):
-            self.fail("incorrect_type", data_type=type(data).__name__)
-        return super().to_internal_value(data)
-
-
-class UnitField(VisibleField):
+class UnitField(VisiblePrimaryKeyField):
     """Units hold no personal data; any active unit (the service checks its kind)."""
 
     def get_queryset(self):
@@ -92,8 +49,8 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class ContactCreateSerializer(serializers.Serializer):
-    member = VisibleField(Person, required=False, help_text="党员编号；不填为本人")
-    contact = VisibleField(
+    member = VisiblePrimaryKeyField(Person, required=False, help_text="党员编号；不填为本人")
+    contact = VisiblePrimaryKeyField(
         Person, required=False, allow_null=True, help_text="在册人员编号（须为党外群众），可不填"
     )
     name = serializers.CharField(
@@ -120,7 +77,7 @@ class ContactFilterSerializer(serializers.Serializer):
 class LinkSerializer(serializers.ModelSerializer):
     visitor_name = serializers.CharField(source="visitor.name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    kind = serializers.CharField(read_only=True, help_text=_choices_help(LINK_KIND_CHOICES))
+    kind = serializers.CharField(read_only=True, help_text=choices_help(LINK_KIND_CHOICES))
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     unit_name = serializers.SerializerMethodField()
 
@@ -147,7 +104,7 @@ class LinkSerializer(serializers.ModelSerializer):
 
 
 class LinkCreateSerializer(serializers.Serializer):
-    visitor = VisibleField(Person, help_text="联系人编号")
+    visitor = VisiblePrimaryKeyField(Person, help_text="联系人编号")
     kind = ChoiceString(LINK_KIND_CHOICES)
     unit = UnitField(Unit, required=False, allow_null=True, help_text="二级学院或班级编号")
     target = serializers.CharField(
@@ -210,11 +167,11 @@ class ComplianceFilterSerializer(serializers.Serializer):
 class VisitSerializer(serializers.ModelSerializer):
     visitor_name = serializers.CharField(source="visitor.name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    kind = serializers.CharField(read_only=True, help_text=_choices_help(VisitKind.choices))
+    kind = serializers.CharField(read_only=True, help_text=choices_help(VisitKind.choices))
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    focus_group = serializers.CharField(read_only=True, help_text=_choices_help(FocusGroup.choices))
+    focus_group = serializers.CharField(read_only=True, help_text=choices_help(FocusGroup.choices))
     focus_group_display = serializers.CharField(source="get_focus_group_display", read_only=True)
-    method = serializers.CharField(read_only=True, help_text=_choices_help(VisitMethod.choices))
+    method = serializers.CharField(read_only=True, help_text=choices_help(VisitMethod.choices))
     method_display = serializers.CharField(source="get_method_display", read_only=True)
 
     class Meta:
@@ -243,7 +200,9 @@ class VisitSerializer(serializers.ModelSerializer):
 
 class VisitUpdateSerializer(serializers.Serializer):
     kind = ChoiceString(VisitKind.choices, required=False)
-    link = VisibleField(Link, required=False, allow_null=True, help_text="走访人本人的联系点编号")
+    link = VisiblePrimaryKeyField(
+        Link, required=False, allow_null=True, help_text="走访人本人的联系点编号"
+    )
     visited_on = serializers.DateField(required=False, help_text="走访日期，不能晚于今天")
     unit = UnitField(Unit, required=False, allow_null=True, help_text="走访的学院或班级编号")
     interviewee = serializers.CharField(max_length=100, required=False, allow_blank=True)
@@ -254,11 +213,11 @@ class VisitUpdateSerializer(serializers.Serializer):
 
 
 class VisitCreateSerializer(VisitUpdateSerializer):
-    visitor = VisibleField(Person, required=False, help_text="走访人编号；不填为本人")
+    visitor = VisiblePrimaryKeyField(Person, required=False, help_text="走访人编号；不填为本人")
     kind = ChoiceString(
         VisitKind.choices,
         required=False,
-        help_text=("不填则取联系点的类别；" + _choices_help(VisitKind.choices)),
+        help_text=("不填则取联系点的类别；" + choices_help(VisitKind.choices)),
     )
     visited_on = serializers.DateField(help_text="走访日期，不能晚于今天")
     content = serializers.CharField(help_text="走访内容及成效")

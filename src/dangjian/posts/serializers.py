@@ -4,8 +4,13 @@ Chinese label beside them (`*_display`), listed in the help text."""
 
 from rest_framework import serializers
 
+from dangjian.core.serializer_fields import (
+    ChoiceString,
+    EditablePrimaryKeyField,
+    VisiblePrimaryKeyField,
+    choices_help,
+)
 from dangjian.org.models import Organisation, Person
-from dangjian.org.serializers import EditablePrimaryKeyField
 from dangjian.posts.models import (
     Commitment,
     CommitmentProgress,
@@ -19,33 +24,6 @@ from dangjian.posts.models import (
 )
 from dangjian.posts.rules import MAX_ATTACHMENT_BYTES, attachment_error
 
-
-def _choices_help(choices) -> str:
-    return "；".join(f"{value}={label}" for value, label in choices)
-
-
-class ChoiceString(serializers.CharField):
-    """A choice as a plain string (no shared enum components in the schema)."""
-
-    def __init__(self, choices, **kwargs):
-        self.valid = dict(choices)
-        kwargs.setdefault("help_text", _choices_help(choices))
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if value and value not in self.valid:
-            raise serializers.ValidationError(f"无效的取值“{value}”，可选：{'、'.join(self.valid)}")
-        return value
-
-
-class VisiblePrimaryKeyField(EditablePrimaryKeyField):
-    """An id of a row the user may read (`visible_to`)."""
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
-
-
 # --- catalogue -----------------------------------------------------------------------------
 
 
@@ -53,7 +31,7 @@ class PostTypeSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(
         source="organisation.name", read_only=True, default=None, allow_null=True
     )
-    audience = serializers.CharField(read_only=True, help_text=_choices_help(PostAudience.choices))
+    audience = serializers.CharField(read_only=True, help_text=choices_help(PostAudience.choices))
     audience_display = serializers.CharField(source="get_audience_display", read_only=True)
 
     class Meta:
@@ -101,14 +79,14 @@ class PostSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     post_type_name = serializers.CharField(source="post_type.name", read_only=True)
     audience = serializers.CharField(
-        source="post_type.audience", read_only=True, help_text=_choices_help(PostAudience.choices)
+        source="post_type.audience", read_only=True, help_text=choices_help(PostAudience.choices)
     )
     holder_name = serializers.CharField(
         source="holder.name", read_only=True, default=None, allow_null=True
     )
-    state = serializers.CharField(read_only=True, help_text=_choices_help(PostState.choices))
+    state = serializers.CharField(read_only=True, help_text=choices_help(PostState.choices))
     state_display = serializers.CharField(source="get_state_display", read_only=True)
-    grade = serializers.CharField(read_only=True, help_text=_choices_help(PostGrade.choices))
+    grade = serializers.CharField(read_only=True, help_text=choices_help(PostGrade.choices))
     grade_display = serializers.CharField(source="get_grade_display", read_only=True)
 
     class Meta:

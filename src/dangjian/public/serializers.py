@@ -7,8 +7,8 @@ validate; the view hands the data to a service in `public.services`.
 
 from rest_framework import serializers
 
+from dangjian.core.serializer_fields import EditablePrimaryKeyField
 from dangjian.org.models import Person
-from dangjian.org.serializers import EditablePrimaryKeyField
 from dangjian.public import rules
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
 from dangjian.targets.models import WorkItem

@@ -6,8 +6,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dangjian.core.serializer_fields import EditablePrimaryKeyField
 from dangjian.org.models import Organisation
-from dangjian.org.serializers import EditablePrimaryKeyField
 from dangjian.reports import rules, selectors
 from dangjian.reports.models import QuarterlyReport, ReportStatus
 from dangjian.reports.services import NARRATIVE_FIELDS

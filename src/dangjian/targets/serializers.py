@@ -11,8 +11,8 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dangjian.core.serializer_fields import EditablePrimaryKeyField, VisiblePrimaryKeyField
 from dangjian.org.models import Organisation, Person, Unit
-from dangjian.org.serializers import EditablePrimaryKeyField
 from dangjian.targets import rules, selectors, services
 from dangjian.targets.models import (
     AnnualPlan,
@@ -31,14 +31,6 @@ from dangjian.targets.models import (
     WorkItem,
     WorkItemKind,
 )
-
-
-class VisiblePrimaryKeyField(EditablePrimaryKeyField):
-    """An id of a row in `model.objects.visible_to(request.user)` (e.g. units, which every
-    officer reads but only the organisation department changes)."""
-
-    def get_queryset(self):
-        return self.model.objects.visible_to(self.context["request"].user)
 
 
 class NamedChoiceField(serializers.ChoiceField):
