@@ -339,18 +339,13 @@ def case_act(request, pk, verb):
 def objection_add(request, pk):
     notice = get_for_user(Notice.objects.select_related("case"), request.user, pk=pk)
     detail = reverse("development:case_detail", args=[notice.case_id])
-    form = forms.ObjectionForm(request.POST)
-    try:
-        if not submit(
-            request,
-            form,
-            lambda d: services.objection_create(actor=request.user, notice=notice, **d),
-            "已登记公示意见。",
-        ):
-            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    except PermissionDenied as exc:
-        return _refused(request, exc, detail)
-    return redirect(detail + "#notices")
+    return _notice_action(
+        request,
+        forms.ObjectionForm(request.POST),
+        lambda d: services.objection_create(actor=request.user, notice=notice, **d),
+        "已登记公示意见。",
+        detail,
+    )
 
 
 @login_required
@@ -361,14 +356,19 @@ def objection_resolve(request, pk):
         raise Http404
     notice = get_for_user(Notice.objects.all(), request.user, pk=objection.notice_id)
     detail = reverse("development:case_detail", args=[notice.case_id])
-    form = forms.ResolveForm(request.POST)
+    return _notice_action(
+        request,
+        forms.ResolveForm(request.POST),
+        lambda d: services.objection_resolve(actor=request.user, objection=objection, **d),
+        "已登记核查处理结果。",
+        detail,
+    )
+
+
+def _notice_action(request, form, call, message, detail):
+    """Run a notice's small form (objection, resolution) and go back to the dossier's notices."""
     try:
-        if not submit(
-            request,
-            form,
-            lambda d: services.objection_resolve(actor=request.user, objection=objection, **d),
-            "已登记核查处理结果。",
-        ):
+        if not submit(request, form, call, message):
             messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
     except PermissionDenied as exc:
         return _refused(request, exc, detail)
