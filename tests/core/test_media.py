@@ -45,3 +45,43 @@ def test_unknown_or_escaping_paths_are_404(world, as_user, attachment):
     client = as_user(world.org_officer)
     assert client.get(reverse("media_file", args=["duty/none.txt"])).status_code == 404
     assert client.get("/media/../settings.py").status_code == 404
+
+
+def test_every_uploaded_file_field_is_protected():
+    # A new FileField must be added to PROTECTED_FILES, or its files could never be opened.
+    from django.apps import apps
+    from django.db import models
+
+    from dangjian.core.views import PROTECTED_FILES
+
+    fields = {
+        (f"{m._meta.app_label}.{m.__name__}", f.name)
+        for m in apps.get_models()
+        if m.__module__.startswith("dangjian.")
+        for f in m._meta.get_fields()
+        if isinstance(f, models.FileField)
+    }
+    fields.discard(("org.ImportJob", "file"))  # the importer's own upload, never downloaded
+    assert fields == set(PROTECTED_FILES)
+
+
+def test_a_meeting_attachment_follows_the_meetings_scope(world, as_user, settings, tmp_path):
+    from datetime import time
+
+    from dangjian.orglife.models import Meeting
+
+    settings.MEDIA_ROOT = tmp_path
+    meeting = Meeting(
+        organisation=world.branch_a,
+        kind="general",
+        topic="党员大会",
+        held_on=date(2026, 3, 2),
+        starts_at=time(14),
+        ends_at=time(16),
+        place="活动室",
+    )
+    meeting.attachment.save("minutes.txt", ContentFile(b"minutes"), save=False)
+    meeting.save()
+    url = reverse("media_file", args=[meeting.attachment.name])
+    assert as_user(world.secretary_a).get(url).status_code == 200
+    assert as_user(world.secretary_b).get(url).status_code == 404

@@ -54,14 +54,17 @@ def reminder_dismiss(request, pk):
 PROTECTED_FILES = (
     ("posts.DutyRecord", "attachment"),
     ("targets.TaskProgress", "evidence"),
+    ("orglife.Meeting", "attachment"),
+    ("development.CaseEvent", "document"),
+    ("development.ProbationReport", "document"),
 )
 
 
 @login_required
 @require_GET
 def media_file(request, path):
-    """An uploaded file (duty record attachment, task evidence), checked against the scope of
-    the row that holds it — never a public folder."""
+    """An uploaded file (duty record attachment, task evidence, meeting attachment, development
+    documents), checked against the scope of the row that holds it — never a public folder."""
     for label, field in PROTECTED_FILES:
         model = apps.get_model(label)
         if model.objects.visible_to(request.user).filter(**{field: path}).exists():
