@@ -372,3 +372,13 @@ def test_meeting_create_for_officer_without_branch_defaults(world, as_user):
     officer = make_officer(world.gb_b, name="学院总支书记")
     response = as_user(officer).get(reverse("orglife:meeting_create"))
     assert response.context["organisation"] == world.branch_b
+
+
+def test_hours_page_is_paged_and_filters_those_short_in_the_database(world, as_user):
+    # Only the page's members are computed; "只看未达标" is a database filter, not a loop.
+    client = as_user(world.org_officer)
+    url = reverse("orglife:hours") + f"?org={world.committee.pk}&year=2025&short=1"
+    response = client.get(url)
+    names = {r.person.name for r in response.context["rows"]}
+    assert world.member_a.name in names  # no hours at all: short
+    assert response.context["short"] == len(response.context["rows"])

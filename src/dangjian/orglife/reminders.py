@@ -15,8 +15,7 @@ from datetime import date
 from django.urls import reverse
 
 from dangjian.core.reminders import Due, officers_of
-from dangjian.org.models import Organisation, Person
-from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.org.models import Organisation
 from dangjian.orglife import rules, selectors
 
 CATEGORY_ORGLIFE = "组织生活"
@@ -57,14 +56,11 @@ def _frequency(today: date, horizon: date) -> Iterator[Due]:
 def _hours(today: date) -> Iterator[Due]:
     if today.month < HOURS_REMINDER_FROM_MONTH:
         return
-    persons = Person.objects.filter(
-        is_active=True, party_status__in=MEMBER_STATUSES, category__in=["staff", "student"]
-    ).only("id", "category")
+    short = selectors.members_with_hours(None, today.year).filter(selectors.short_of_hours_q())
     year_end = date(today.year, 12, 31)
     url = reverse("orglife:my_hours")
-    for row in selectors.hours_rows(persons, today.year):
-        if not row.shortfall.any:
-            continue
+    for person in short.iterator(chunk_size=2000):
+        row = selectors.hours_row(person)
         text = f"{today.year}年教育学时尚缺{row.shortfall.total.normalize():f}学时"
         if row.shortfall.integrity:
             text += f"（廉政教育尚缺{row.shortfall.integrity.normalize():f}学时）"

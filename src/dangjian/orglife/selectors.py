@@ -8,7 +8,8 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dangjian.core.scoping import scope_for
@@ -364,46 +365,65 @@ class HoursRow:
     shortfall: rules.HoursShortfall
 
 
-def hours_rows(persons, year: int) -> list[HoursRow]:
-    """Each member's total and integrity hours in `year` against the requirement (two queries)."""
-    persons = list(persons)
-    sums = {
-        row["person_id"]: row
-        for row in StudyRecord.objects.filter(
-            person_id__in=[p.pk for p in persons],
-            studied_on__range=(date(year, 1, 1), date(year, 12, 31)),
+def members_with_hours(org: Organisation | None, year: int):
+    """Active members (of `org`'s subtree, or everyone) with their hours of `year` annotated
+    (`hours_total`, `hours_integrity`) — computed in the database, so a page or an export of
+    any size costs the same per row."""
+    records = (
+        StudyRecord.objects.filter(
+            person=OuterRef("pk"), studied_on__range=(date(year, 1, 1), date(year, 12, 31))
         )
         .order_by()
-        .values("person_id")
-        .annotate(total=Sum("hours"), integ=Sum("hours", filter=Q(integrity=True)))
-    }
-    zero = Decimal("0")
-    result = []
-    for person in persons:
-        row = sums.get(person.pk, {})
-        total = row.get("total") or zero
-        integrity = row.get("integ") or zero
-        requirement = requirement_for(person.category)
-        result.append(
-            HoursRow(
-                person=person,
-                total=total,
-                integrity=integrity,
-                requirement=requirement,
-                shortfall=rules.hours_shortfall(total, integrity, requirement),
-            )
+        .values("person")
+    )
+    zero = Value(Decimal("0"), output_field=DecimalField(max_digits=7, decimal_places=1))
+
+    def summed(qs):
+        total = qs.annotate(s=Sum("hours")).values("s")[:1]
+        return Coalesce(Subquery(total, output_field=DecimalField()), zero)
+
+    people = Person.objects.in_subtree(org) if org is not None else Person.objects.all()
+    return (
+        people.filter(is_active=True, party_status__in=MEMBER_STATUSES)
+        .select_related("primary_org")
+        .annotate(
+            hours_total=summed(records), hours_integrity=summed(records.filter(integrity=True))
         )
-    return result
+    )
+
+
+def short_of_hours_q() -> Q:
+    """Members below the yearly requirement (seed 004 §四(二)1), as a filter on the
+    annotations of members_with_hours."""
+    staff, integrity, student = hours_settings()
+    return (
+        Q(category="staff") & (Q(hours_total__lt=staff) | Q(hours_integrity__lt=integrity))
+    ) | Q(category="student", hours_total__lt=student)
+
+
+def hours_row(person) -> HoursRow:
+    """A member of members_with_hours against the requirement of their category."""
+    total = Decimal(str(person.hours_total))
+    integrity = Decimal(str(person.hours_integrity))
+    requirement = requirement_for(person.category)
+    return HoursRow(
+        person=person,
+        total=total,
+        integrity=integrity,
+        requirement=requirement,
+        shortfall=rules.hours_shortfall(total, integrity, requirement),
+    )
+
+
+HOURS_ORDER = ("primary_org__path", "name", "id")
 
 
 def hours_table(org: Organisation, year: int) -> list[HoursRow]:
-    persons = (
-        Person.objects.in_subtree(org)
-        .filter(is_active=True, party_status__in=MEMBER_STATUSES)
-        .select_related("primary_org")
-        .order_by("primary_org__path", "name", "id")
-    )
-    return hours_rows(persons, year)
+    return [hours_row(p) for p in members_with_hours(org, year).order_by(*HOURS_ORDER)]
+
+
+def person_hours(person: Person, year: int) -> HoursRow:
+    return hours_row(members_with_hours(None, year).get(pk=person.pk))
 
 
 # --- branch secretaries (seed 003) ---------------------------------------------------------

@@ -494,7 +494,7 @@ def study_record_delete(request, pk):
 def _hours(request):
     org = _org_from_request(request)
     year = selectors.parse_int(request.GET.get("year"), _today().year, 2000, 2100)
-    return org, year, selectors.hours_table(org, year)
+    return org, year, selectors.members_with_hours(org, year)
 
 
 def _hours_row(index, row):
@@ -517,17 +517,24 @@ def _hours_row(index, row):
 @officer_required
 @require_GET
 def hours(request):
-    org, year, rows = _hours(request)
+    org, year, members = _hours(request)
     only_short = request.GET.get("short") == "1"
+    short = members.filter(selectors.short_of_hours_q())
+    page = request_page(
+        request, short if only_short else members, order=selectors.HOURS_ORDER, size=100
+    )
+    query = {"org": org.pk, "year": year, **({"short": 1} if only_short else {})}
     return render(
         request,
         "orglife/hours.html",
         {
             "org": org,
             "year": year,
-            "rows": [r for r in rows if r.shortfall.any] if only_short else rows,
+            "page": page,
+            "rows": [selectors.hours_row(p) for p in page.rows],
             "only_short": only_short,
-            "short": sum(1 for r in rows if r.shortfall.any),
+            "short": short.count(),
+            "base_query": urlencode(query),
             "org_choices": selectors.org_choices(request.user),
             "query": urlencode({"org": org.pk, "year": year}),
             "settings": selectors.hours_settings(),
@@ -538,11 +545,12 @@ def hours(request):
 @officer_required
 @require_GET
 def hours_xlsx(request):
-    org, year, rows = _hours(request)
+    org, year, members = _hours(request)
+    rows = members.order_by(*selectors.HOURS_ORDER).iterator(chunk_size=2000)
     content = xlsx_table(
         sheet="学时统计",
         headers=HOURS_HEADERS,
-        rows=(_hours_row(i, r) for i, r in enumerate(rows, start=1)),
+        rows=(_hours_row(i, selectors.hours_row(p)) for i, p in enumerate(rows, start=1)),
         title=f"{org.name} {year}年党员教育学时统计",
         widths=[6, 10, 24, 10, 10, 12, 20, 10, 12],
     )
@@ -590,7 +598,7 @@ def my_hours(request):
     year = selectors.parse_int(request.GET.get("year"), _today().year, 2000, 2100)
     context = {"person": person, "year": year}
     if person is not None:
-        context["summary"] = selectors.hours_rows([person], year)[0]
+        context["summary"] = selectors.person_hours(person, year)
         context["records"] = list(
             StudyRecord.objects.filter(
                 person=person, studied_on__range=(date(year, 1, 1), date(year, 12, 31))
