@@ -251,3 +251,22 @@ def test_detail_renders_at_every_step(world, as_user, advance, until):
     if until == "vote":
         branch = as_user(world.secretary_a).get(url).content.decode()
         assert "须由党支部的上级党组织" in branch
+
+
+def test_dossier_query_count_does_not_grow_with_its_records(world, as_user, advance):
+    from dangjian.development.models import CaseEvent, ProbationReport
+
+    case = advance("approved")
+    client = as_user(world.secretary_a)
+    url = reverse("development:case_detail", args=[case.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(5):
+        ProbationReport.objects.create(
+            case=case, kind="sponsor", submitted_on=case.admitted_on, summary=f"汇报{n}"
+        )
+        CaseEvent.objects.create(case=case, stage=9, happened_on=case.admitted_on, title=f"纪实{n}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
