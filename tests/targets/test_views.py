@@ -472,3 +472,24 @@ def test_letters_grouping():
         ("A", 2),
         ("B", 1),
     ]
+
+
+def test_work_item_page_query_count_does_not_grow_with_its_records(t, as_user):
+    client = as_user(t.world.secretary_a)
+    url = reverse("targets:workitem_detail", args=[t.item.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for _ in range(4):
+        make_task(t.item, t.world.member_a)
+        services.opinion_create(
+            actor=None,
+            work_item=t.item,
+            source="form",
+            category="party",
+            content="再提一条意见",
+            received_on=date(YEAR, 1, 11),
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)
