@@ -1,8 +1,9 @@
 """API plumbing shared by every app: pagination and error shape."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import pagination, serializers
+from rest_framework import exceptions, pagination, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -24,4 +25,7 @@ def exception_handler(exc, context):
         elif NON_FIELD_ERRORS in detail:
             detail["non_field_errors"] = detail.pop(NON_FIELD_ERRORS)
         exc = serializers.ValidationError(detail)
+    # A refused right keeps the rule it names (DRF would answer a generic message).
+    elif isinstance(exc, DjangoPermissionDenied) and exc.args:
+        exc = exceptions.PermissionDenied(exc.args[0])
     return drf_exception_handler(exc, context)

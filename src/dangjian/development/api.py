@@ -3,12 +3,11 @@ the scoped querysets (out of scope = 404); transitions are one action per verb o
 services check the rules (400 with Chinese field errors naming the rule) and the rights (403
 naming the rule: the general branch's own steps need an officer above the branch)."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 
 from dangjian.core.api_views import ScopedViewSet
@@ -23,14 +22,6 @@ from dangjian.development.models import (
     Vote,
 )
 from dangjian.org.models import Organisation
-
-
-def _run(call, **kwargs):
-    """Run a service; a refused right becomes 403 with the rule's Chinese message."""
-    try:
-        return call(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(exc.args[0] if exc.args else None) from None
 
 
 class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
@@ -77,13 +68,13 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
     )
     def create(self, request):
         data = self.validated(s.CaseCreateSerializer)
-        case = _run(services.case_create, actor=request.user, **data)
+        case = services.case_create(actor=request.user, **data)
         return self.respond(case, status.HTTP_201_CREATED)
 
     def _step(self, serializer_class, service, **extra):
         case = self.get_editable_object()
         data = self.validated(serializer_class) if serializer_class else {}
-        case = _run(service, actor=self.request.user, case=case, **data, **extra)
+        case = service(actor=self.request.user, case=case, **data, **extra)
         return self.respond(case)
 
     @extend_schema(
@@ -204,7 +195,7 @@ class NoticeViewSet(mixins.ListModelMixin, ScopedViewSet):
     )
     def create(self, request):
         data = self.validated(s.NoticeCreateSerializer)
-        notice = _run(services.notice_create, actor=request.user, **data)
+        notice = services.notice_create(actor=request.user, **data)
         return self.respond(notice, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -216,7 +207,7 @@ class NoticeViewSet(mixins.ListModelMixin, ScopedViewSet):
     def objections(self, request, pk=None):
         notice = self.get_editable_object()
         data = self.validated(s.ObjectionCreateSerializer)
-        _run(services.objection_create, actor=request.user, notice=notice, **data)
+        services.objection_create(actor=request.user, notice=notice, **data)
         return self.respond(notice, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -231,7 +222,7 @@ class NoticeViewSet(mixins.ListModelMixin, ScopedViewSet):
         objection = notice.objections.filter(pk=data.pop("objection")).first()
         if objection is None:
             raise NotFound()
-        _run(services.objection_resolve, actor=request.user, objection=objection, **data)
+        services.objection_resolve(actor=request.user, objection=objection, **data)
         return self.respond(notice)
 
 
@@ -256,7 +247,7 @@ class VoteViewSet(mixins.ListModelMixin, ScopedViewSet):
     )
     def create(self, request):
         data = self.validated(s.VoteCreateSerializer)
-        vote = _run(services.vote_record, actor=request.user, **data)
+        vote = services.vote_record(actor=request.user, **data)
         return self.respond(vote, status.HTTP_201_CREATED)
 
 
@@ -281,7 +272,7 @@ class ProbationReportViewSet(mixins.ListModelMixin, ScopedViewSet):
     )
     def create(self, request):
         data = self.validated(s.ProbationReportCreateSerializer)
-        report = _run(services.probation_report_create, actor=request.user, **data)
+        report = services.probation_report_create(actor=request.user, **data)
         return self.respond(report, status.HTTP_201_CREATED)
 
 

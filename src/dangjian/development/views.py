@@ -60,43 +60,47 @@ def _purpose_call(service, purpose_field="purpose"):
     return call
 
 
+def _on_case(service):
+    return lambda actor, case, data: service(actor=actor, case=case, **data)
+
+
 # verb → (form, call(actor, case, cleaned data), success message)
 VERBS = {
     "activist": (
         forms.ActivistForm,
-        lambda a, c, d: services.case_make_activist(actor=a, case=c, **d),
+        _on_case(services.case_make_activist),
         "已确定为入党积极分子。",
     ),
     "candidate": (
         forms.CandidateForm,
-        lambda a, c, d: services.case_make_candidate(actor=a, case=c, **d),
+        _on_case(services.case_make_candidate),
         "已确定为培养考察对象。",
     ),
     "notice": (forms.NoticeForm, _purpose_call(services.notice_create), "已发布公示。"),
     "cultivate": (
         forms.CultivateForm,
-        lambda a, c, d: services.case_start_cultivation(actor=a, case=c, **d),
+        _on_case(services.case_start_cultivation),
         "已指定培养人，开始培养考察。",
     ),
     "target": (
         forms.TargetForm,
-        lambda a, c, d: services.case_make_target(actor=a, case=c, **d),
+        _on_case(services.case_make_target),
         "已确定为发展对象。",
     ),
     "vote": (forms.VoteForm, _purpose_call(services.vote_record), "已登记支部大会表决。"),
     "talk": (
         forms.TalkForm,
-        lambda a, c, d: services.case_record_talk(actor=a, case=c, **d),
+        _on_case(services.case_record_talk),
         "已登记谈话。",
     ),
     "approve": (
         forms.ApproveForm,
-        lambda a, c, d: services.case_approve(actor=a, case=c, **d),
+        _on_case(services.case_approve),
         "党总支已审批为预备党员。",
     ),
     "apply_conversion": (
         forms.ApplyConversionForm,
-        lambda a, c, d: services.case_apply_conversion(actor=a, case=c, **d),
+        _on_case(services.case_apply_conversion),
         "已登记转正申请。",
     ),
     "opinions": (forms.ConversionStepForm, _conversion("opinions"), "已登记征求意见。"),
@@ -104,27 +108,27 @@ VERBS = {
     "review": (forms.ConversionStepForm, _conversion("review"), "已登记党总支审查。"),
     "approve_conversion": (
         forms.ApproveConversionForm,
-        lambda a, c, d: services.case_approve_conversion(actor=a, case=c, **d),
+        _on_case(services.case_approve_conversion),
         "党总支已审批转为正式党员。",
     ),
     "extend": (
         forms.ExtendForm,
-        lambda a, c, d: services.case_extend(actor=a, case=c, **d),
+        _on_case(services.case_extend),
         "已延长预备期。",
     ),
     "cancel": (
         forms.CancelForm,
-        lambda a, c, d: services.case_cancel(actor=a, case=c, **d),
+        _on_case(services.case_cancel),
         "已终止该发展党员档案。",
     ),
     "report": (
         forms.ReportForm,
-        lambda a, c, d: services.probation_report_create(actor=a, case=c, **d),
+        _on_case(services.probation_report_create),
         "已登记思想汇报。",
     ),
     "event": (
         forms.EventForm,
-        lambda a, c, d: services.case_event_add(actor=a, case=c, **d),
+        _on_case(services.case_event_add),
         "已登记材料。",
     ),
 }

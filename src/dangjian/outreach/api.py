@@ -7,7 +7,6 @@ field errors) and the rights (403 naming the rule).
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -35,14 +34,6 @@ from dangjian.outreach.serializers import (
     VisitSerializer,
     VisitUpdateSerializer,
 )
-
-
-def _run(call, **kwargs):
-    """Run a service; a refused right becomes 403 with the rule's Chinese message."""
-    try:
-        return call(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(exc.args[0] if exc.args else None) from None
 
 
 def _in_org(request, queryset, org_id):
@@ -120,7 +111,7 @@ class ContactViewSet(OwnWritesViewSet):
     def create(self, request):
         data = self.validated(ContactCreateSerializer)
         member = data.pop("member", None) or _self(request)
-        contact = _run(services.contact_create, actor=request.user, member=member, **data)
+        contact = services.contact_create(actor=request.user, member=member, **data)
         return self.respond(contact, status.HTTP_201_CREATED)
 
     @extend_schema(request=EndSerializer, responses=ContactSerializer, summary="结束联系")
@@ -128,7 +119,7 @@ class ContactViewSet(OwnWritesViewSet):
     def end(self, request, pk=None):
         contact = self.get_object()
         data = self.validated(EndSerializer)
-        contact = _run(services.contact_end, actor=request.user, contact=contact, **data)
+        contact = services.contact_end(actor=request.user, contact=contact, **data)
         return self.respond(contact)
 
 
@@ -164,7 +155,7 @@ class LinkViewSet(ScopedViewSet):
     )
     def create(self, request):
         data = self.validated(LinkCreateSerializer)
-        link = _run(services.link_create, actor=request.user, **data)
+        link = services.link_create(actor=request.user, **data)
         return self.respond(link, status.HTTP_201_CREATED)
 
     @extend_schema(request=EndSerializer, responses=LinkSerializer, summary="结束联系点")
@@ -172,7 +163,7 @@ class LinkViewSet(ScopedViewSet):
     def end(self, request, pk=None):
         link = self.get_editable_object()
         data = self.validated(EndSerializer)
-        link = _run(services.link_end, actor=request.user, link=link, **data)
+        link = services.link_end(actor=request.user, link=link, **data)
         return self.respond(link)
 
 
@@ -220,20 +211,20 @@ class VisitViewSet(OwnWritesViewSet):
     def create(self, request):
         data = self.validated(VisitCreateSerializer)
         data.setdefault("kind", "")
-        visit = _run(services.visit_create, actor=request.user, **data)
+        visit = services.visit_create(actor=request.user, **data)
         return self.respond(visit, status.HTTP_201_CREATED)
 
     @extend_schema(request=VisitUpdateSerializer, responses=VisitSerializer, summary="修改走访记录")
     def partial_update(self, request, pk=None):
         visit = self.get_object()
         data = self.validated(VisitUpdateSerializer, partial=True)
-        visit = _run(services.visit_update, actor=request.user, visit=visit, **data)
+        visit = services.visit_update(actor=request.user, visit=visit, **data)
         return self.respond(visit)
 
     @extend_schema(summary="删除走访记录")
     def destroy(self, request, pk=None):
         visit = self.get_object()
-        _run(services.visit_delete, actor=request.user, visit=visit)
+        services.visit_delete(actor=request.user, visit=visit)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

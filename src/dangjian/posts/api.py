@@ -5,7 +5,6 @@ Reads start from the scoped querysets (out of scope = 404); officers' writes nee
 services check the rules (400 with Chinese field errors) and the rights (403 naming the rule).
 """
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -54,14 +53,6 @@ from dangjian.posts.serializers import (
 MEMBER_ACTIONS = {"claim", "release", "perform"}
 
 
-def _run(call, **kwargs):
-    """Run a service; a refused right becomes 403 with the rule's Chinese message."""
-    try:
-        return call(**kwargs)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied(exc.args[0] if exc.args else None) from None
-
-
 def _org_path(user, pk):
     return (
         Organisation.objects.visible_to(user).filter(pk=pk).values_list("path", flat=True).first()
@@ -90,7 +81,7 @@ class PostTypeViewSet(ScopedViewSet):
     )
     def create(self, request):
         data = self.validated(PostTypeCreateSerializer)
-        post_type = _run(services.post_type_create, actor=request.user, **data)
+        post_type = services.post_type_create(actor=request.user, **data)
         return self.respond(post_type, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -99,15 +90,15 @@ class PostTypeViewSet(ScopedViewSet):
     def partial_update(self, request, pk=None):
         post_type = self.get_editable_object()
         data = self.validated(PostTypeUpdateSerializer, partial=True)
-        post_type = _run(services.post_type_update, actor=request.user, post_type=post_type, **data)
+        post_type = services.post_type_update(actor=request.user, post_type=post_type, **data)
         return self.respond(post_type)
 
     @extend_schema(request=None, responses=PostTypeSerializer, summary="停用岗位（不实用的岗位）")
     @action(detail=True, methods=["post"])
     def deactivate(self, request, pk=None):
         post_type = self.get_editable_object()
-        post_type = _run(
-            services.post_type_set_active, actor=request.user, post_type=post_type, is_active=False
+        post_type = services.post_type_set_active(
+            actor=request.user, post_type=post_type, is_active=False
         )
         return self.respond(post_type)
 
@@ -115,8 +106,8 @@ class PostTypeViewSet(ScopedViewSet):
     @action(detail=True, methods=["post"])
     def activate(self, request, pk=None):
         post_type = self.get_editable_object()
-        post_type = _run(
-            services.post_type_set_active, actor=request.user, post_type=post_type, is_active=True
+        post_type = services.post_type_set_active(
+            actor=request.user, post_type=post_type, is_active=True
         )
         return self.respond(post_type)
 
@@ -158,18 +149,18 @@ class PostViewSet(ScopedViewSet):
     @extend_schema(request=PostCreateSerializer, responses={201: PostSerializer}, summary="设岗")
     def create(self, request):
         data = self.validated(PostCreateSerializer)
-        post = _run(services.post_create, actor=request.user, **data)
+        post = services.post_create(actor=request.user, **data)
         return self.respond(post, status.HTTP_201_CREATED)
 
     @extend_schema(request=PostUpdateSerializer, responses=PostSerializer, summary="修改岗位")
     def partial_update(self, request, pk=None):
         post = self.get_editable_object()
         data = self.validated(PostUpdateSerializer, partial=True)
-        post = _run(services.post_update, actor=request.user, post=post, **data)
+        post = services.post_update(actor=request.user, post=post, **data)
         return self.respond(post)
 
     def _step(self, call, post, **kwargs):
-        post = _run(call, actor=self.request.user, post=post, **kwargs)
+        post = call(actor=self.request.user, post=post, **kwargs)
         return self.respond(post)
 
     @extend_schema(request=None, responses=PostSerializer, summary="认岗（本人认领）")
@@ -227,7 +218,7 @@ class PostViewSet(ScopedViewSet):
     @action(detail=False, methods=["post"], pagination_class=None)
     def rollover(self, request):
         data = self.validated(PostRolloverSerializer)
-        created = _run(services.post_rollover, actor=request.user, **data)
+        created = services.post_rollover(actor=request.user, **data)
         posts = self.get_queryset().filter(pk__in=[p.pk for p in created])
         return Response(PostSerializer(posts, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -290,7 +281,7 @@ class CommitmentViewSet(OwnWritesViewSet):
     )
     def create(self, request):
         data = self.validated(CommitmentCreateSerializer)
-        commitment = _run(services.commitment_create, actor=request.user, **data)
+        commitment = services.commitment_create(actor=request.user, **data)
         return self.respond(commitment, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -299,9 +290,7 @@ class CommitmentViewSet(OwnWritesViewSet):
     def partial_update(self, request, pk=None):
         commitment = self.get_own_object()
         data = self.validated(CommitmentUpdateSerializer, partial=True)
-        commitment = _run(
-            services.commitment_update, actor=request.user, commitment=commitment, **data
-        )
+        commitment = services.commitment_update(actor=request.user, commitment=commitment, **data)
         return self.respond(commitment)
 
     @extend_schema(request=PostDateSerializer, responses=CommitmentSerializer, summary="公开承诺书")
@@ -309,8 +298,7 @@ class CommitmentViewSet(OwnWritesViewSet):
     def publish(self, request, pk=None):
         commitment = self.get_editable_object()
         data = self.validated(PostDateSerializer)
-        commitment = _run(
-            services.commitment_publish,
+        commitment = services.commitment_publish(
             actor=request.user,
             commitment=commitment,
             published_on=data.get("on"),
@@ -326,7 +314,7 @@ class CommitmentViewSet(OwnWritesViewSet):
     def progress(self, request, pk=None):
         commitment = self.get_own_object()
         data = self.validated(CommitmentProgressInputSerializer)
-        _run(services.commitment_progress_add, actor=request.user, commitment=commitment, **data)
+        services.commitment_progress_add(actor=request.user, commitment=commitment, **data)
         return self.respond(commitment, status.HTTP_201_CREATED)
 
 
@@ -370,7 +358,7 @@ class DutyRecordViewSet(OwnWritesViewSet):
     )
     def create(self, request):
         data = self.validated(DutyRecordCreateSerializer)
-        record = _run(services.duty_record_create, actor=request.user, **data)
+        record = services.duty_record_create(actor=request.user, **data)
         return self.respond(record, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -381,13 +369,13 @@ class DutyRecordViewSet(OwnWritesViewSet):
     def partial_update(self, request, pk=None):
         record = self.get_own_object()
         data = self.validated(DutyRecordUpdateSerializer, partial=True)
-        record = _run(services.duty_record_update, actor=request.user, record=record, **data)
+        record = services.duty_record_update(actor=request.user, record=record, **data)
         return self.respond(record)
 
     @extend_schema(summary="删除本人未检查的履职记实")
     def destroy(self, request, pk=None):
         record = self.get_own_object()
-        _run(services.duty_record_delete, actor=request.user, record=record)
+        services.duty_record_delete(actor=request.user, record=record)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -413,7 +401,7 @@ class DutyCheckViewSet(ScopedViewSet):
     )
     def create(self, request):
         data = self.validated(MonthlyCheckSerializer)
-        check = _run(services.duty_check_monthly, actor=request.user, **data)
+        check = services.duty_check_monthly(actor=request.user, **data)
         return self.respond(check, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -426,7 +414,7 @@ class DutyCheckViewSet(ScopedViewSet):
         if not services.can_check_quarterly(request.user):
             raise PermissionDenied(rules.QUARTERLY_REFUSED)
         data = self.validated(QuarterlyCheckSerializer)
-        check = _run(services.duty_check_quarterly, actor=request.user, **data)
+        check = services.duty_check_quarterly(actor=request.user, **data)
         return self.respond(check, status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -436,8 +424,7 @@ class DutyCheckViewSet(ScopedViewSet):
     def circulate(self, request, pk=None):
         check = self.get_editable_object()
         data = self.validated(PostDateSerializer)
-        check = _run(
-            services.duty_check_circulate,
+        check = services.duty_check_circulate(
             actor=request.user,
             check=check,
             circulated_on=data.get("on"),
