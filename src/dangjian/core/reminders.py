@@ -132,6 +132,16 @@ def open_for(person_id: int | None, limit: int = 20):
     ).order_by("due_on", "id")[:limit]
 
 
+def dismiss(*, person_id: int | None, pk: int) -> bool:
+    """Hide one of a person's own open reminders; False when it is not theirs or already hidden.
+    (The sweep still resolves it when the item is done.)"""
+    return bool(
+        Reminder.objects.filter(pk=pk, person_id=person_id, dismissed_at__isnull=True).update(
+            dismissed_at=timezone.now()
+        )
+    )
+
+
 def officers_of(org_ids: Iterable[int]) -> dict[int, list[int]]:
     """Person ids of the current secretaries, deputies and committee members of each
     organisation (who must act on an organisation's deadlines)."""

@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import reminders
-from dangjian.core.models import Reminder
 from dangjian.core.scoping import scope_for
 from dangjian.org import selectors
 from dangjian.reports import dashboard
@@ -41,11 +40,8 @@ def home(request):
 @login_required
 @require_POST
 def reminder_dismiss(request, pk):
-    """Hide one of the user's own reminders (the sweep resolves it when the item is done)."""
-    updated = Reminder.objects.filter(
-        pk=pk, person_id=request.user.person_id, dismissed_at__isnull=True
-    ).update(dismissed_at=timezone.now())
-    if not updated:
+    """Hide one of the user's own reminders."""
+    if not reminders.dismiss(person_id=request.user.person_id, pk=pk):
         raise Http404
     return redirect("home")
 
