@@ -81,5 +81,11 @@ def test_home_lists_own_open_reminders_and_dismisses_them(world, as_user):
     mine = Reminder.objects.get(person=world.member_a)
     theirs = Reminder.objects.get(person=world.member_b)
     assert client.post(reverse("reminder_dismiss", args=[theirs.pk])).status_code == 404
+    assert (
+        as_user(world.secretary_b).post(reverse("reminder_dismiss", args=[mine.pk])).status_code
+        == 404
+    )
+    assert as_user(None).post(reverse("reminder_dismiss", args=[mine.pk])).status_code == 302
+    client = as_user(world.member_user)
     assert client.post(reverse("reminder_dismiss", args=[mine.pk])).status_code == 302
     assert "本月组织生活尚需开展1次" not in client.get(reverse("home")).content.decode()
