@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "dangjian.orglife",
     "dangjian.development",
     "dangjian.outreach",
+    "dangjian.surveys",
+    "dangjian.appraisal",
+    "dangjian.assessment",
+    "dangjian.branches",
     "dangjian.demo",
 ]
 
