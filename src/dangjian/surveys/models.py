@@ -124,7 +124,7 @@ class SurveyBallot(models.Model):
 
 
 class SurveyAnswer(models.Model):
-    """One rating on a ballot: of a member (member rating) or of the branch's work (subject empty)."""
+    """One rating on a ballot: of a member, or of the branch's work (subject empty)."""
 
     ballot = models.ForeignKey(SurveyBallot, on_delete=models.CASCADE, related_name="answers")
     subject = models.ForeignKey(
