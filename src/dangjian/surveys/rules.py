@@ -5,7 +5,8 @@ seed 004 附件 item 16 对党支部工作进行满意度测评 根据测评结�
 score or how many answers make a result; the defaults below are ours and configurable.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 # A rating's score: the middle of its band (≥90 优秀, ≥80 称职, 60–79 基本称职, <60 不称职)
@@ -28,8 +29,25 @@ SATISFACTION_RATINGS = tuple(SATISFACTION_SCORES)
 # authors by whoever handed out the links.
 MIN_RESPONSES = 10
 MIN_RESPONSES_FLOOR = 3
+# A minimum nobody could reach is a mistake (and the column is a small integer).
+MIN_RESPONSES_CEILING = 10000
+
+COMMENT_MAX_LENGTH = 500
 
 TWO_PLACES = Decimal("0.01")
+
+# Why a link cannot be answered today.
+NOT_OPEN = "not_open"
+CLOSED = "closed"
+
+# Grades of a member's score (seed 000 §五(二)5): 90分以上为优秀，80分以上为称职，
+# 60-79分为基本称职，60分以下为不称职.
+GRADE_BANDS: tuple[tuple[int, str], ...] = (
+    (90, "优秀"),
+    (80, "称职"),
+    (60, "基本称职"),
+    (0, "不称职"),
+)
 
 
 def ratings_for(kind: str) -> tuple[str, ...]:
@@ -50,6 +68,13 @@ def result_visible(responses: int, minimum: int) -> bool:
     return responses >= minimum
 
 
+def progress_percent(responses: int, minimum: int) -> int:
+    """How far the ballots are towards the minimum, in whole per cent (at most 100)."""
+    if minimum <= 0:
+        return 100
+    return min(100, responses * 100 // minimum)
+
+
 def mean_score(distribution: Mapping[str, int], scores: Mapping[str, int]) -> Decimal | None:
     """The average score of the ratings given (two decimals), None when nobody rated."""
     count = sum(distribution.get(r, 0) for r in scores)
@@ -68,9 +93,26 @@ def satisfaction_rate(distribution: Mapping[str, int]) -> Decimal | None:
     return (Decimal(100 * pleased) / Decimal(count)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def min_responses_error(minimum: int) -> str | None:
-    if minimum < MIN_RESPONSES_FLOOR:
-        return f"最少有效票数不能少于{MIN_RESPONSES_FLOOR}票，否则答卷人可能被推断出来。"
+def grade_for(score: Decimal | None, bands: tuple[tuple[int, str], ...] = GRADE_BANDS) -> str:
+    """The grade of a mean score (seed 000 §五(二)5): 90 优秀, 89.99 称职, 60 基本称职,
+    59.99 不称职."""
+    if score is None:
+        return ""
+    for floor, label in bands:
+        if score >= floor:
+            return label
+    return bands[-1][1]
+
+
+def min_responses_error(
+    minimum: int,
+    floor: int = MIN_RESPONSES_FLOOR,
+    ceiling: int = MIN_RESPONSES_CEILING,
+) -> str | None:
+    if minimum < floor:
+        return f"最少有效票数不能少于{floor}票，否则答卷人可能被推断出来。"
+    if minimum > ceiling:
+        return f"最少有效票数不能超过{ceiling}票。"
     return None
 
 
@@ -78,3 +120,42 @@ def period_error(opens_on_ordinal: int, closes_on_ordinal: int) -> str | None:
     if closes_on_ordinal < opens_on_ordinal:
         return "截止日期不能早于开始日期。"
     return None
+
+
+def unanswerable(state: str, opens_on: date, closes_on: date, today: date) -> str | None:
+    """Why a survey takes no ballot today (NOT_OPEN / CLOSED), None while it is open: the
+    first and the last day are inside the period."""
+    if state != "open" or today > closes_on:
+        return CLOSED
+    if today < opens_on:
+        return NOT_OPEN
+    return None
+
+
+def ballot_errors(
+    kind: str,
+    expected: Collection[int | None],
+    ratings: Mapping[int | None, str],
+    comment: str,
+    comment_max: int = COMMENT_MAX_LENGTH,
+) -> dict[str, str]:
+    """What is wrong with a ballot: every subject rated exactly once (for a satisfaction
+    survey the one subject None, the branch's work), each rating one of the kind's options,
+    a comment of at most `comment_max` characters."""
+    errors: dict[str, str] = {}
+    given = set(ratings)
+    wanted = set(expected)
+    if given != wanted:
+        missing = len(wanted - given)
+        errors["ratings"] = (
+            f"还有{missing}位测评对象未评价，请对每一位测评对象作出评价。"
+            if missing and kind == "member_rating"
+            else "请对每一位测评对象作出评价。"
+            if kind == "member_rating"
+            else "请选择对党支部工作的满意程度。"
+        )
+    elif any(value not in ratings_for(kind) for value in ratings.values()):
+        errors["ratings"] = "评价选项无效。"
+    if len(comment) > comment_max:
+        errors["comment"] = f"意见建议不能超过{comment_max}字。"
+    return errors

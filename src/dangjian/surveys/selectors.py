@@ -1,14 +1,29 @@
 """Scoped reads of surveys. Results are aggregates only, and only from the minimum number of
-ballots on: nothing here returns a single ballot."""
+ballots on: nothing here returns a single ballot, a ballot's id or which link was used."""
 
+import random
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.http import Http404
 
+from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.surveys import rules
-from dangjian.surveys.models import Survey, SurveyAnswer, SurveyToken
+from dangjian.surveys.models import (
+    Rating,
+    Survey,
+    SurveyAnswer,
+    SurveyBallot,
+    SurveyKind,
+    SurveyState,
+    SurveyToken,
+)
+
+ORG_CHOICE_LIMIT = 300
+RATING_LABELS = dict(Rating.choices)
 
 
 @dataclass
@@ -29,9 +44,18 @@ class SurveyResult:
     subjects: dict[int | None, SubjectResult] = field(default_factory=dict)
     satisfaction_rate: Decimal | None = None
 
+    @property
+    def progress(self) -> int:
+        return rules.progress_percent(self.responses, self.minimum)
+
 
 def rating_scores(kind: str) -> dict[str, int]:
     return rules.scores_for(kind, getattr(settings, "SURVEY_RATING_SCORES", None))
+
+
+def rating_choices(kind: str) -> list[tuple[str, str]]:
+    """The options of a survey kind in their order (优秀 … 不称职; 满意 … 不满意)."""
+    return [(value, RATING_LABELS[value]) for value in rules.ratings_for(kind)]
 
 
 def results(surveys: list[Survey]) -> dict[int, SurveyResult]:
@@ -47,6 +71,7 @@ def results(surveys: list[Survey]) -> dict[int, SurveyResult]:
         SurveyToken.objects.filter(survey_id__in=ids)
         .values("survey_id")
         .annotate(n=Count("pk"))
+        .order_by()
         .values_list("survey_id", "n")
     )
     out = {
@@ -90,3 +115,220 @@ def results(surveys: list[Survey]) -> dict[int, SurveyResult]:
 
 def result(survey: Survey) -> SurveyResult:
     return results([survey])[survey.pk]
+
+
+# --- what officers read --------------------------------------------------------------------
+
+
+def parse_int(value, default=None, low=None, high=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if (low is not None and number < low) or (high is not None and number > high):
+        return default
+    return number
+
+
+def surveys_for(user):
+    """The surveys the user may read (officers: their subtree), with their organisation."""
+    return Survey.objects.visible_to(user).select_related("organisation")
+
+
+def org_choices(user):
+    """Organisations of the user's scope for filter bars and the create form (no groups)."""
+    return list(
+        Organisation.objects.visible_to(user)
+        .active()
+        .exclude(kind=OrgKind.GROUP)
+        .only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT]
+    )
+
+
+def requested_org(user, params):
+    """The `org` of the query string, None when absent; 404 when out of scope."""
+    raw = params.get("org")
+    if not raw:
+        return None
+    pk = parse_int(raw)
+    org = Organisation.objects.visible_to(user).filter(pk=pk).first() if pk is not None else None
+    if org is None:
+        raise Http404
+    return org
+
+
+SURVEY_FILTERS = ("org", "kind", "state", "year")
+
+
+def surveys_for_list(user, params):
+    """Surveys in scope filtered by organisation (with its subtree), kind, state and year.
+    Returns (queryset, the filters applied, the organisation or None)."""
+    org = requested_org(user, params)
+    qs = surveys_for(user)
+    filters: dict[str, str] = {}
+    if org is not None:
+        qs = qs.filter(organisation__path__startswith=org.path)
+        filters["org"] = str(org.pk)
+    kind = params.get("kind", "")
+    if kind in SurveyKind.values:
+        qs = qs.filter(kind=kind)
+        filters["kind"] = kind
+    state = params.get("state", "")
+    if state in SurveyState.values:
+        qs = qs.filter(state=state)
+        filters["state"] = state
+    year = parse_int(params.get("year"), low=2000, high=2100)
+    if year:
+        qs = qs.filter(opens_on__year=year)
+        filters["year"] = str(year)
+    return qs, filters, org
+
+
+def subject_candidates(org: Organisation, limit: int = 300):
+    """Members (正式/预备, 在册) of the organisation's subtree: whom a member rating may cover."""
+    return (
+        Person.objects.under_path(org.path)
+        .members()
+        .filter(is_active=True)
+        .select_related("primary_org")
+        .order_by("primary_org__path", "name", "id")[:limit]
+    )
+
+
+@dataclass
+class Batch:
+    number: int
+    issued: int
+    used: int
+
+
+def batches(survey: Survey) -> list[Batch]:
+    """Links per batch and how many of each batch were used (counts only, one query)."""
+    rows = (
+        SurveyToken.objects.filter(survey=survey)
+        .values("batch")
+        .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used=True)))
+        .order_by("batch")
+    )
+    return [Batch(r["batch"], r["issued"], r["used"]) for r in rows]
+
+
+def batch_tokens(survey: Survey, batch: int) -> list[str]:
+    """The secrets of a batch's links in the order they were made (used or not: a printed
+    sheet or a list of links must not tell which were answered)."""
+    return list(
+        SurveyToken.objects.filter(survey=survey, batch=batch)
+        .order_by("pk")
+        .values_list("token", flat=True)
+    )
+
+
+def comments(survey: Survey) -> list[str]:
+    """The comments of a survey whose result is visible, in random order and without dates."""
+    texts = list(
+        SurveyBallot.objects.filter(survey=survey)
+        .exclude(comment="")
+        .order_by()
+        .values_list("comment", flat=True)
+    )
+    random.SystemRandom().shuffle(texts)
+    return texts
+
+
+@dataclass
+class ResultRow:
+    subject_id: int | None
+    name: str
+    counts: list[tuple[str, str, int]]  # (rating, label, count) in the kind's order
+    count: int
+    score: Decimal | None
+    grade: str
+    rate: Decimal | None = None
+
+
+def result_rows(survey: Survey, res: SurveyResult) -> list[ResultRow]:
+    """One row per subject (by name) or the single row of a satisfaction survey; empty
+    while the result is hidden."""
+    if not res.visible:
+        return []
+    choices = rating_choices(survey.kind)
+    if survey.kind == SurveyKind.MEMBER_RATING:
+        people = list(survey.subjects.order_by("name", "id").values_list("pk", "name"))
+    else:
+        people = [(None, survey.organisation.name)]
+    rows = []
+    for pk, name in people:
+        sub = res.subjects.get(pk)
+        dist = sub.distribution if sub else {}
+        score = sub.score if sub else None
+        rows.append(
+            ResultRow(
+                subject_id=pk,
+                name=name,
+                counts=[(value, label, dist.get(value, 0)) for value, label in choices],
+                count=sub.count if sub else 0,
+                score=score,
+                grade=rules.grade_for(score) if survey.kind == SurveyKind.MEMBER_RATING else "",
+                rate=res.satisfaction_rate if pk is None else None,
+            )
+        )
+    return rows
+
+
+def chart_option(survey: Survey, rows: list[ResultRow]) -> dict:
+    """An ECharts stacked bar of the distribution (one bar per subject)."""
+    palette = {
+        "excellent": "#b4141b",
+        "competent": "#e0673c",
+        "basic": "#f2b84b",
+        "incompetent": "#8c8c8c",
+        "satisfied": "#b4141b",
+        "fairly_satisfied": "#f2b84b",
+        "dissatisfied": "#8c8c8c",
+    }
+    names = [r.name for r in rows]
+    series = [
+        {
+            "name": label,
+            "type": "bar",
+            "stack": "total",
+            # an empty segment is left out rather than labelled 0
+            "data": [r.counts[i][2] or None for r in rows],
+            "itemStyle": {"color": palette.get(value, "#999")},
+            "label": {"show": True, "formatter": "{c}"},
+        }
+        for i, (value, label) in enumerate(rating_choices(survey.kind))
+    ]
+    return {
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"top": 0},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1, "name": "票数"},
+        "yAxis": {"type": "category", "data": names, "inverse": True},
+        "series": series,
+    }
+
+
+# --- what the public answer page reads -----------------------------------------------------
+
+
+def token_row(token: str) -> SurveyToken | None:
+    """The link with its survey and organisation, None for an unknown secret."""
+    if not token or len(token) > 64:
+        return None
+    return SurveyToken.objects.select_related("survey__organisation").filter(token=token).first()
+
+
+def answer_subjects(survey: Survey) -> list[tuple[int, str]]:
+    """Whom a member-rating ballot rates: (id, name) only — no other personal data."""
+    if survey.kind != SurveyKind.MEMBER_RATING:
+        return []
+    return list(survey.subjects.order_by("name", "id").values_list("pk", "name"))
+
+
+def answer_state(row: SurveyToken, today: date) -> str | None:
+    """None when the link may be answered today; else "used", rules.NOT_OPEN or rules.CLOSED."""
+    if row.used:
+        return "used"
+    survey = row.survey
+    return rules.unanswerable(survey.state, survey.opens_on, survey.closes_on, today)

@@ -2,7 +2,8 @@
 
 Officers of an organisation (or of the levels above) run its surveys; a ballot is cast by
 whoever holds an unused link, with no account. Casting records no token, user, address or
-time of day on the ballot, so no answer can be traced back to the link that admitted it.
+time of day on the ballot, so no answer can be traced back to the link that admitted it —
+and it writes no audit event either (an event carries who and when).
 """
 
 import secrets
@@ -32,16 +33,29 @@ SURVEY_FIELDS = ["organisation", "kind", "title", "opens_on", "closes_on", "min_
 NOT_IN_SCOPE = "您不是该党组织或其上级党组织的书记、委员，不能组织该测评。"
 TOKEN_INVALID = "测评链接无效，请核对链接或二维码。"
 TOKEN_USED = "该测评链接已经提交过答卷，每个链接只能提交一次。"
+NOT_OPEN = "该测评尚未开始，请在开始日期后再打开此链接。"
+CLOSED = "该测评已经结束，不再接收答卷。"
+OUT_OF_PERIOD = "该测评不在填写期内。"
 MAX_TOKENS_PER_BATCH = 500
+MAX_SUBJECTS = 300
 
 
 def default_min_responses() -> int:
     return int(getattr(settings, "SURVEY_MIN_RESPONSES", rules.MIN_RESPONSES))
 
 
+def min_responses_floor() -> int:
+    return int(getattr(settings, "SURVEY_MIN_RESPONSES_FLOOR", rules.MIN_RESPONSES_FLOOR))
+
+
 def _require_scope(actor, organisation: Organisation) -> None:
     if not scope_for(actor).covers_path(organisation.path):
         raise PermissionDenied(NOT_IN_SCOPE)
+
+
+def new_token() -> str:
+    """A one-time link's secret: 96 random bits, 16 URL-safe characters."""
+    return secrets.token_urlsafe(12)
 
 
 @transaction.atomic
@@ -60,22 +74,39 @@ def survey_create(
     _require_scope(actor, organisation)
     minimum = default_min_responses() if min_responses is None else min_responses
     errors = {}
-    if error := rules.min_responses_error(minimum):
+    if kind not in SurveyKind.values:
+        errors["kind"] = "请选择测评类型：党员民意测评或党支部工作满意度测评。"
+    if not title.strip():
+        errors["title"] = "请填写测评标题。"
+    if error := rules.min_responses_error(minimum, floor=min_responses_floor()):
         errors["min_responses"] = error
     if error := rules.period_error(opens_on.toordinal(), closes_on.toordinal()):
         errors["closes_on"] = error
-    subjects = list(subjects)
+    subjects = list({p.pk: p for p in subjects}.values())
     if kind == SurveyKind.MEMBER_RATING and not subjects:
         errors["subjects"] = "党员民意测评须选择被测评的党员。"
-    if kind == SurveyKind.BRANCH_SATISFACTION and subjects:
+    elif kind == SurveyKind.BRANCH_SATISFACTION and subjects:
         errors["subjects"] = "满意度测评的对象是党组织的工作，不选择党员。"
+    elif len(subjects) > MAX_SUBJECTS:
+        errors["subjects"] = f"一次测评最多{MAX_SUBJECTS}名测评对象，请按党支部分别组织。"
+    elif subjects:
+        inside = set(
+            Person.objects.under_path(organisation.path)
+            .filter(pk__in=[p.pk for p in subjects])
+            .values_list("pk", flat=True)
+        )
+        outside = [p.name for p in subjects if p.pk not in inside]
+        if outside:
+            errors["subjects"] = (
+                f"测评对象须是{organisation.name}（含下级）的人员：{'、'.join(outside[:5])}不是。"
+            )
     if errors:
         raise ValidationError(errors)
     survey = Survey.objects.create(
         organisation=organisation,
         kind=kind,
-        title=title,
-        instructions=instructions,
+        title=title.strip(),
+        instructions=instructions.strip(),
         opens_on=opens_on,
         closes_on=closes_on,
         min_responses=minimum,
@@ -91,14 +122,15 @@ def survey_create(
 def tokens_issue(*, actor, survey: Survey, count: int) -> list[SurveyToken]:
     """Hand out `count` more one-time links (a new batch)."""
     _require_scope(actor, survey.organisation)
+    # The survey row is the lock: two officers issuing at once get batches n and n+1.
+    survey = Survey.objects.select_for_update(of=("self",)).get(pk=survey.pk)
     if survey.state != SurveyState.OPEN:
         raise ValidationError({"count": "测评已结束，不能再发放链接。"})
     if not 1 <= count <= MAX_TOKENS_PER_BATCH:
         raise ValidationError({"count": f"每批发放1～{MAX_TOKENS_PER_BATCH}个链接。"})
     last = survey.tokens.order_by("-batch").values_list("batch", flat=True).first() or 0
     tokens = SurveyToken.objects.bulk_create(
-        SurveyToken(survey=survey, token=secrets.token_urlsafe(12), batch=last + 1)
-        for _ in range(count)
+        SurveyToken(survey=survey, token=new_token(), batch=last + 1) for _ in range(count)
     )
     audit.record(
         actor=actor,
@@ -117,37 +149,39 @@ def ballot_cast(
     comment: str = "",
     today: date | None = None,
 ) -> None:
-    """Cast one ballot with a one-time link: ratings by subject person id (None: the branch)."""
+    """Cast one ballot with a one-time link: ratings by subject person id (None: the branch).
+
+    The link's row is locked first, so two submissions of one link are serialised: the
+    second finds it used and is refused with TOKEN_USED, writing nothing."""
     today = today or timezone.localdate()
     row = (
         SurveyToken.objects.select_for_update(of=("self",))
         .select_related("survey")
         .filter(token=token)
         .first()
+        if isinstance(token, str) and token
+        else None
     )
     if row is None:
         raise ValidationError({"token": TOKEN_INVALID})
     if row.used:
         raise ValidationError({"token": TOKEN_USED})
     survey = row.survey
-    if survey.state != SurveyState.OPEN or not (survey.opens_on <= today <= survey.closes_on):
-        raise ValidationError({"token": "该测评不在填写期内。"})
-    allowed = rules.ratings_for(survey.kind)
+    reason = rules.unanswerable(survey.state, survey.opens_on, survey.closes_on, today)
+    if reason is not None:
+        raise ValidationError({"token": NOT_OPEN if reason == rules.NOT_OPEN else CLOSED})
     expected: set[int | None] = (
         set(survey.subjects.values_list("pk", flat=True))
         if survey.kind == SurveyKind.MEMBER_RATING
         else {None}
     )
-    missing = expected - set(ratings)
-    if missing or set(ratings) - expected:
-        raise ValidationError({"ratings": "请对每一位测评对象作出评价。"})
-    if any(value not in allowed for value in ratings.values()):
-        raise ValidationError({"ratings": "评价选项无效。"})
-    if len(comment) > 500:
-        raise ValidationError({"comment": "意见建议不能超过500字。"})
+    comment = (comment or "").strip()
+    errors = rules.ballot_errors(survey.kind, expected, ratings, comment)
+    if errors:
+        raise ValidationError(errors)
     row.used = True
     row.save(update_fields=["used"])
-    ballot = SurveyBallot.objects.create(survey=survey, cast_on=today, comment=comment.strip())
+    ballot = SurveyBallot.objects.create(survey=survey, cast_on=today, comment=comment)
     SurveyAnswer.objects.bulk_create(
         SurveyAnswer(ballot=ballot, subject_id=subject, rating=value)
         for subject, value in ratings.items()

@@ -1,0 +1,444 @@
+"""Screens of the surveys of the masses.
+
+Officers (scoped to their subtree): the list, a new survey, the survey page with its batches
+of one-time links (QR print sheet, XLSX of links), closing, and the result — aggregates only,
+and only from the minimum number of ballots on.
+
+The public answer page needs no login. It is phone-first, never cached, never sends the
+address as Referer (the link's secret is in it) and shows nothing about anyone but the
+subjects' names.
+"""
+
+from urllib.parse import urlencode
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dangjian.core.audit import events_for
+from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.pagination import request_page
+from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.core.web import editable_or_403, officer_required, submit
+from dangjian.org.models import Organisation, OrgKind
+from dangjian.surveys import forms, rules, selectors, services
+from dangjian.surveys.models import Survey, SurveyKind, SurveyState
+
+PAGE_SIZE = 50
+QR_PER_PAGE = 12  # 3 × 4 on an A4 sheet
+
+LIST_HEADERS = [
+    "序号",
+    "标题",
+    "党组织",
+    "测评类型",
+    "开始日期",
+    "截止日期",
+    "状态",
+    "已发放",
+    "已回收",
+    "最少有效票数",
+    "结果",
+]
+MEMBER_RESULT_HEADERS = [
+    "序号",
+    "测评对象",
+    "优秀",
+    "称职",
+    "基本称职",
+    "不称职",
+    "合计",
+    "平均分",
+    "等次",
+]
+SATISFACTION_RESULT_HEADERS = [
+    "党组织",
+    "满意",
+    "基本满意",
+    "不满意",
+    "合计",
+    "平均分",
+    "满意度（%）",
+]
+LINK_HEADERS = ["序号", "链接"]
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def _result_label(survey: Survey, res: selectors.SurveyResult) -> str:
+    if not res.visible:
+        return "未达最少有效票数"
+    if survey.kind == SurveyKind.BRANCH_SATISFACTION and res.satisfaction_rate is not None:
+        return f"满意度 {res.satisfaction_rate}%"
+    return "可查看汇总结果"
+
+
+# --- officers: list, create -----------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def survey_list(request):
+    """民意测评: surveys of the officer's subtree with their counts."""
+    qs, filters, org = selectors.surveys_for_list(request.user, request.GET)
+    page = request_page(request, qs, order=("-opens_on", "-id"), size=PAGE_SIZE)
+    res = selectors.results(page.rows)
+    for survey in page.rows:
+        survey.res = res[survey.pk]
+        survey.result_label = _result_label(survey, survey.res)
+    return render(
+        request,
+        "surveys/survey_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "org": org,
+            "base_query": urlencode(filters),
+            "org_choices": selectors.org_choices(request.user),
+            "kinds": SurveyKind.choices,
+            "states": SurveyState.choices,
+        },
+    )
+
+
+@officer_required
+@require_GET
+def survey_export(request):
+    qs, _filters, org = selectors.surveys_for_list(request.user, request.GET)
+    surveys = list(qs.order_by("-opens_on", "-id"))
+    res = selectors.results(surveys)
+
+    def rows():
+        for index, s in enumerate(surveys, start=1):
+            r = res[s.pk]
+            yield [
+                index,
+                s.title,
+                s.organisation.name,
+                s.get_kind_display(),
+                s.opens_on,
+                s.closes_on,
+                s.get_state_display(),
+                r.issued,
+                r.responses,
+                s.min_responses,
+                _result_label(s, r),
+            ]
+
+    content = xlsx_table(
+        sheet="民意测评",
+        headers=LIST_HEADERS,
+        rows=rows(),
+        title="民意测评一览" + (f"（{org.name}）" if org else ""),
+        widths=[6, 36, 22, 20, 12, 12, 8, 8, 8, 12, 26],
+    )
+    return xlsx_response(content, "民意测评.xlsx")
+
+
+def _subjects_context(org, kind: str, checked: set[int] | None):
+    """The subject checkboxes for an organisation: its members, all ticked by default."""
+    if org is None or kind != SurveyKind.MEMBER_RATING:
+        return {"candidates": [], "too_many": False, "org_missing": org is None}
+    limit = services.MAX_SUBJECTS
+    candidates = list(selectors.subject_candidates(org, limit=limit + 1))
+    too_many = len(candidates) > limit
+    candidates = candidates[:limit]
+    for person in candidates:
+        person.checked = checked is None or person.pk in checked
+    return {"candidates": candidates, "too_many": too_many, "org_missing": False, "limit": limit}
+
+
+@officer_required
+def survey_create(request):
+    """新建测评: organisation, kind, title, dates, minimum; for a member rating the members of
+    the organisation's subtree, pre-selected."""
+    org = selectors.requested_org(request.user, request.GET) or _default_org(request.user)
+    kind = request.GET.get("kind", SurveyKind.MEMBER_RATING)
+    initial = {"kind": kind} if kind in SurveyKind.values else {}
+    form = forms.SurveyForm(request.POST or None, user=request.user, org=org, initial=initial)
+    survey = submit(
+        request,
+        form,
+        lambda d: services.survey_create(actor=request.user, **d),
+        "已新建测评。请发放测评链接或打印二维码。",
+    )
+    if survey:
+        return redirect("surveys:survey_detail", pk=survey.pk)
+    checked = None
+    if form.is_bound:
+        org = _bound_org(form) or org
+        kind = form.data.get("kind", kind)
+        checked = {
+            int(v) for v in form.data.getlist("subjects") if isinstance(v, str) and v.isdigit()
+        }
+    return render(
+        request,
+        "surveys/survey_form.html",
+        {"form": form, "org": org, "kind": kind, **_subjects_context(org, kind, checked)},
+    )
+
+
+def _default_org(user):
+    return (
+        Organisation.objects.editable_by(user)
+        .active()
+        .exclude(kind=OrgKind.GROUP)
+        .order_by("depth", "path")
+        .first()
+    )
+
+
+def _bound_org(form):
+    raw = form.data.get("organisation")
+    if not raw or not str(raw).isdigit():
+        return None
+    return form.fields["organisation"].queryset.filter(pk=int(raw)).first()
+
+
+@officer_required
+@require_GET
+def subject_choices(request):
+    """The subject checkboxes for the organisation and kind chosen on the form (htmx)."""
+    raw = request.GET.get("organisation")
+    org = None
+    if raw:  # an organisation out of scope does not exist for the user
+        org = get_for_user(Organisation.objects, request.user, pk=selectors.parse_int(raw))
+    kind = request.GET.get("kind", SurveyKind.MEMBER_RATING)
+    return render(
+        request,
+        "surveys/_subjects.html",
+        {"org": org, "kind": kind, **_subjects_context(org, kind, None)},
+    )
+
+
+# --- officers: one survey -------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def survey_detail(request, pk):
+    survey = get_for_user(selectors.surveys_for(request.user), request.user, pk=pk)
+    res = selectors.result(survey)
+    rows = selectors.result_rows(survey, res)
+    can_edit = scope_for(request.user).covers_path(survey.organisation.path)
+    context = {
+        "survey": survey,
+        "res": res,
+        "rows": rows,
+        "ratings": selectors.rating_choices(survey.kind),
+        "scores": [
+            (label, selectors.rating_scores(survey.kind)[value])
+            for value, label in selectors.rating_choices(survey.kind)
+        ],
+        "batches": selectors.batches(survey),
+        "new_batch": selectors.parse_int(request.GET.get("batch")),
+        "subject_count": survey.subjects.count() if survey.kind == SurveyKind.MEMBER_RATING else 0,
+        "can_edit": can_edit,
+        "issue_form": forms.IssueForm(),
+        "events": events_for(survey),
+        "today": timezone.localdate(),
+    }
+    if res.visible:
+        context["chart"] = selectors.chart_option(survey, rows)
+        context["chart_height"] = max(200, 48 * len(rows) + 80)
+        context["comments"] = selectors.comments(survey)
+    return render(request, "surveys/survey_detail.html", context)
+
+
+@officer_required
+@require_POST
+def survey_issue(request, pk):
+    survey = editable_or_403(selectors.surveys_for(request.user), request.user, pk)
+    form = forms.IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("surveys:survey_detail", pk=pk)
+    try:
+        tokens = services.tokens_issue(
+            actor=request.user, survey=survey, count=form.cleaned_data["count"]
+        )
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("surveys:survey_detail", pk=pk)
+    batch = tokens[0].batch
+    messages.success(
+        request, f"已发放第{batch}批测评链接，共{len(tokens)}个。可打印二维码或导出链接发送。"
+    )
+    return redirect(f"{reverse('surveys:survey_detail', args=[pk])}?batch={batch}#batches")
+
+
+@officer_required
+@require_POST
+def survey_close(request, pk):
+    survey = editable_or_403(selectors.surveys_for(request.user), request.user, pk)
+    try:
+        services.survey_close(actor=request.user, survey=survey)
+        messages.success(request, "测评已结束，不再接收答卷。")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("surveys:survey_detail", pk=pk)
+
+
+def _batch(request, pk, batch):
+    survey = get_for_user(selectors.surveys_for(request.user), request.user, pk=pk)
+    tokens = selectors.batch_tokens(survey, batch)
+    if not tokens:
+        raise Http404
+    links = [request.build_absolute_uri(reverse("surveys:answer", args=[t])) for t in tokens]
+    return survey, links
+
+
+@officer_required
+@require_GET
+def batch_print(request, pk, batch):
+    """打印二维码: an A4 sheet of 3 × 4 QR codes, each with the title and its link."""
+    survey, links = _batch(request, pk, batch)
+    cards = [
+        {
+            "number": index,
+            "link": link,
+            "svg": segno.make(link, error="m").svg_inline(scale=4, border=2, omitsize=True),
+        }
+        for index, link in enumerate(links, start=1)
+    ]
+    pages = [cards[i : i + QR_PER_PAGE] for i in range(0, len(cards), QR_PER_PAGE)]
+    response = render(
+        request, "surveys/batch_print.html", {"survey": survey, "batch": batch, "pages": pages}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@officer_required
+@require_GET
+def batch_export(request, pk, batch):
+    """A batch's links as XLSX (序号, 链接), to send one by one in a chat."""
+    survey, links = _batch(request, pk, batch)
+    content = xlsx_table(
+        sheet="测评链接",
+        headers=LINK_HEADERS,
+        rows=([index, link] for index, link in enumerate(links, start=1)),
+        title=f"{survey.title}（第{batch}批测评链接）",
+        widths=[6, 70],
+    )
+    response = xlsx_response(content, f"{survey.title}_第{batch}批链接.xlsx")
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@officer_required
+@require_GET
+def result_export(request, pk):
+    """The aggregate result as XLSX — only once the minimum number of ballots is reached."""
+    survey = get_for_user(selectors.surveys_for(request.user), request.user, pk=pk)
+    res = selectors.result(survey)
+    if not res.visible:
+        raise PermissionDenied(
+            f"已回收{res.responses}份，达到{res.minimum}份后才显示和导出汇总结果。"
+        )
+    rows = selectors.result_rows(survey, res)
+    if survey.kind == SurveyKind.MEMBER_RATING:
+        headers = MEMBER_RESULT_HEADERS
+        table = (
+            [i, r.name, *(c[2] for c in r.counts), r.count, r.score, r.grade]
+            for i, r in enumerate(rows, start=1)
+        )
+        widths = [6, 14, 8, 8, 10, 8, 8, 10, 10]
+    else:
+        headers = SATISFACTION_RESULT_HEADERS
+        table = ([r.name, *(c[2] for c in r.counts), r.count, r.score, r.rate] for r in rows)
+        widths = [24, 8, 10, 8, 8, 10, 12]
+    content = xlsx_table(
+        sheet="测评结果",
+        headers=headers,
+        rows=table,
+        title=f"{survey.title}汇总结果（回收{res.responses}份）",
+        widths=widths,
+    )
+    return xlsx_response(content, f"{survey.title}_汇总结果.xlsx")
+
+
+# --- the public answer page (no login) ------------------------------------------------------
+
+
+def _private(response, referrer_policy="no-referrer"):
+    """The link's secret is in the address: never cache the page, never send it as Referer."""
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = referrer_policy
+    return response
+
+
+def _public(request, template, context=None, status=200, referrer_policy="no-referrer"):
+    return _private(render(request, template, context or {}, status=status), referrer_policy)
+
+
+# The answer sheet posts back to us: under "no-referrer" a browser sends `Origin: null` (and
+# no Referer), which Django's CSRF check must refuse. "strict-origin" sends our origin only —
+# scheme and host, never the path that holds the secret — and nothing on a downgrade.
+FORM_REFERRER_POLICY = "strict-origin"
+
+
+def _refusal(request, row, state):
+    survey = row.survey
+    if state == "used":
+        return _public(request, "surveys/answer_used.html", {"survey": survey}, status=410)
+    if state == rules.NOT_OPEN:
+        return _public(request, "surveys/answer_closed.html", {"survey": survey, "not_open": True})
+    return _public(request, "surveys/answer_closed.html", {"survey": survey}, status=410)
+
+
+@require_http_methods(["GET", "POST"])
+def answer(request, token):
+    """填写测评 (phone-first): the survey, one question per subject, a comment; one ballot
+    per link."""
+    row = selectors.token_row(token)
+    if row is None:
+        return _public(request, "surveys/answer_invalid.html", status=404)
+    today = timezone.localdate()
+    state = selectors.answer_state(row, today)
+    if state is not None:
+        return _refusal(request, row, state)
+    survey = row.survey
+    form = forms.AnswerForm(
+        request.POST or None, kind=survey.kind, subjects=selectors.answer_subjects(survey)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ballot_cast(
+                token=token,
+                ratings=form.ratings(),
+                comment=form.cleaned_data["comment"],
+                today=today,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict
+            if services.TOKEN_USED in errors.get("token", []):
+                return _refusal(request, row, "used")
+            for field, texts in errors.items():
+                form.add_error("comment" if field == "comment" else None, texts)
+        else:
+            return _private(redirect("surveys:answer_done", token=token))
+    return _public(
+        request,
+        "surveys/answer.html",
+        {"survey": survey, "form": form, "missing": form.missing() if form.is_bound else []},
+        referrer_policy=FORM_REFERRER_POLICY,
+    )
+
+
+@require_GET
+def answer_done(request, token):
+    """The thank-you page: the answer was anonymous."""
+    row = selectors.token_row(token)
+    if row is None:
+        return _public(request, "surveys/answer_invalid.html", status=404)
+    if not row.used:
+        return _private(redirect("surveys:answer", token=token))
+    return _public(request, "surveys/answer_done.html", {"survey": row.survey})
