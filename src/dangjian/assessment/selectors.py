@@ -1,0 +1,503 @@
+"""Scoped reads of the assessment app, each in a fixed number of queries."""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from dangjian.assessment import rules, services
+from dangjian.assessment.models import (
+    RESULT_STATES,
+    AppealState,
+    AssessmentRound,
+    AssessmentState,
+    BonusClaim,
+    BranchAssessment,
+    Indicator,
+    Item,
+    ItemReference,
+    ItemScore,
+    ScoreSheetTemplate,
+)
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Organisation, OrgKind, Position, orgs_under
+from dangjian.org.rules import OFFICER_TITLES
+
+FIXED = "fixed"  # the computed state 结果已确定 in filters
+NO_GENERAL_BRANCH = "（直属党支部）"
+
+
+def parse_int(value, default=None, low=None, high=None):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    if (low is not None and number < low) or (high is not None and number > high):
+        return default
+    return number
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def template_sheet(template: ScoreSheetTemplate) -> list[Indicator]:
+    """The indicators with their items (two queries)."""
+    return list(
+        template.indicators.order_by("order").prefetch_related(
+            Prefetch("items", queryset=Item.objects.order_by("number"))
+        )
+    )
+
+
+def templates_for_list(user):
+    return (
+        ScoreSheetTemplate.objects.visible_to(user)
+        .annotate(
+            round_count=Count("rounds", distinct=True),
+            item_count=Count("indicators__items", distinct=True),
+        )
+        .order_by("-is_active", "-id")
+    )
+
+
+# --- rounds -------------------------------------------------------------------------------
+
+
+def own_branch_ids(user) -> list[int]:
+    """Branches where the user holds an office (their own branch's assessment)."""
+    if not getattr(user, "person_id", None):
+        return []
+    return list(
+        Position.objects.current()
+        .filter(
+            person_id=user.person_id,
+            title__in=OFFICER_TITLES,
+            organisation__kind=OrgKind.BRANCH,
+        )
+        .values_list("organisation_id", flat=True)
+    )
+
+
+def _visible_assessments(user):
+    return BranchAssessment.objects.visible_to(user)
+
+
+def rounds_for_list(user, year: int | None):
+    """Rounds the user sees, with the numbers of their branches in scope by progress."""
+    scope = scope_for(user)
+    within = Q() if scope.everything else Q(assessments__branch__in=orgs_under(scope.org_paths))
+    qs = AssessmentRound.objects.visible_to(user).select_related("organisation", "template")
+    if year:
+        qs = qs.filter(year=year)
+    return qs.annotate(
+        branch_count=Count("assessments", filter=within),
+        submitted_count=Count(
+            "assessments",
+            filter=within & ~Q(assessments__state=AssessmentState.SELF_SCORING),
+        ),
+        notified_count=Count(
+            "assessments",
+            filter=within
+            & Q(
+                assessments__state__in=[
+                    AssessmentState.NOTIFIED,
+                    AssessmentState.APPEALED,
+                    AssessmentState.REVIEWED,
+                ]
+            ),
+        ),
+    )
+
+
+def round_years(user) -> list[int]:
+    return sorted(
+        set(AssessmentRound.objects.visible_to(user).values_list("year", flat=True)), reverse=True
+    )
+
+
+def own_assessments(user, round_ids: list[int]) -> dict[int, list[BranchAssessment]]:
+    """The user's own branches' assessments in these rounds (我的支部考核), by round."""
+    branch_ids = own_branch_ids(user)
+    result: dict[int, list[BranchAssessment]] = {}
+    if not branch_ids or not round_ids:
+        return result
+    for a in BranchAssessment.objects.filter(
+        round_id__in=round_ids, branch_id__in=branch_ids
+    ).select_related("branch"):
+        result.setdefault(a.round_id, []).append(a)
+    return result
+
+
+# --- a round's branches -------------------------------------------------------------------
+
+
+def general_branches(round_: AssessmentRound) -> dict[str, Organisation]:
+    """The general branches (and other non-branch organisations) of the round's subtree by path."""
+    return {
+        o.path: o
+        for o in Organisation.objects.filter(path__startswith=round_.organisation.path)
+        .exclude(kind__in=[OrgKind.BRANCH, OrgKind.GROUP])
+        .only("pk", "path", "name", "kind", "depth")
+    }
+
+
+def parent_of(branch_path: str, parents: dict[str, Organisation]) -> Organisation | None:
+    """The nearest general branch above a branch (None when the branch hangs off the root)."""
+    step = Organisation.steplen
+    for end in range(len(branch_path) - step, 0, -step):
+        org = parents.get(branch_path[:end])
+        if org is not None:
+            return org if org.kind == OrgKind.GENERAL_BRANCH else None
+    return None
+
+
+@dataclass
+class RoundFilters:
+    general_branch: int | None = None
+    state: str = ""
+    grade: str = ""
+    q: str = ""
+
+    def as_query(self) -> dict[str, str]:
+        return {
+            k: str(v)
+            for k, v in (
+                ("gb", self.general_branch),
+                ("state", self.state),
+                ("grade", self.grade),
+                ("q", self.q),
+            )
+            if v
+        }
+
+
+def round_filters(params) -> RoundFilters:
+    state = params.get("state", "")
+    if state not in {*AssessmentState.values, FIXED}:
+        state = ""
+    return RoundFilters(
+        general_branch=parse_int(params.get("gb")),
+        state=state,
+        grade=params.get("grade", "") if params.get("grade", "") in rules.GRADES else "",
+        q=params.get("q", "").strip()[:50],
+    )
+
+
+def with_relations(qs):
+    return qs.select_related("branch", "round__template", "appeal")
+
+
+def assessments_for_round(user, round_: AssessmentRound, filters: RoundFilters, today: date):
+    qs = with_relations(_visible_assessments(user).filter(round=round_))
+    if filters.general_branch:
+        path = (
+            Organisation.objects.filter(pk=filters.general_branch)
+            .values_list("path", flat=True)
+            .first()
+        )
+        qs = qs.filter(branch__path__startswith=path) if path else qs.none()
+    if filters.state == FIXED:
+        qs = qs.filter(
+            Q(state=AssessmentState.REVIEWED)
+            | Q(state=AssessmentState.NOTIFIED, appeal_due__lt=today)
+        )
+    elif filters.state == AssessmentState.NOTIFIED:
+        qs = qs.filter(state=AssessmentState.NOTIFIED, appeal_due__gte=today)
+    elif filters.state:
+        qs = qs.filter(state=filters.state)
+    if filters.grade:
+        qs = qs.filter(grade=filters.grade, state__in=RESULT_STATES)
+    if filters.q:
+        qs = qs.filter(branch__name__contains=filters.q)
+    return qs
+
+
+def decorate(rows: list[BranchAssessment], parents: dict[str, Organisation], today: date):
+    for a in rows:
+        gb = parent_of(a.branch.path, parents)
+        a.general_branch_name = gb.name if gb else NO_GENERAL_BRANCH
+        a.state_text = a.state_label(today)
+        a.fixed = a.is_fixed(today)
+        a.appeal_row = appeal_of(a)
+    return rows
+
+
+def appeal_of(a: BranchAssessment):
+    """The assessment's appeal, or None (a reverse one-to-one raises when missing)."""
+    try:
+        return a.appeal
+    except BranchAssessment.appeal.RelatedObjectDoesNotExist:
+        return None
+
+
+@dataclass
+class Distribution:
+    labels: list[str]
+    rows: list[tuple[str, list[int], int, int]]  # name, count per grade, pending, total
+    totals: list[int]
+    pending: int
+
+    @property
+    def count(self) -> int:
+        return sum(r[3] for r in self.rows)
+
+    @property
+    def option(self) -> dict:
+        """ECharts: a stacked bar per general branch (grades + 未出结果)."""
+        colours = ["#b4141b", "#e8833a", "#3a7bd5", "#6c757d", "#cfd4da"]
+        names = [r[0] for r in self.rows]
+        series = []
+        for i, label in enumerate([*self.labels, "未出结果"]):
+            values = [r[1][i] if i < len(self.labels) else r[2] for r in self.rows]
+            series.append(
+                {
+                    "name": label,
+                    "type": "bar",
+                    "stack": "grades",
+                    "data": values,
+                    "itemStyle": {"color": colours[min(i, len(colours) - 1)]},
+                    "emphasis": {"focus": "series"},
+                }
+            )
+        return {
+            "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+            "legend": {"top": 0},
+            "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
+            "xAxis": {"type": "value", "minInterval": 1},
+            "yAxis": {"type": "category", "data": names, "inverse": True},
+            "series": series,
+        }
+
+
+def grade_distribution(user, round_: AssessmentRound, parents: dict[str, Organisation]):
+    """Grades per general branch over the branches the user sees (one query)."""
+    labels = round_.template.grade_labels
+    rows: OrderedDict[str, list] = OrderedDict()
+    qs = (
+        _visible_assessments(user)
+        .filter(round=round_)
+        .order_by("branch__path")
+        .values_list("branch__path", "state", "grade")
+    )
+    for path, state, grade in qs:
+        gb = parent_of(path, parents)
+        name = gb.name if gb else NO_GENERAL_BRANCH
+        entry = rows.setdefault(name, [[0] * len(labels), 0])
+        if state in RESULT_STATES and grade in labels:
+            entry[0][labels.index(grade)] += 1
+        else:
+            entry[1] += 1
+    table = [(name, c, pending, sum(c) + pending) for name, (c, pending) in rows.items()]
+    totals = [sum(r[1][i] for r in table) for i in range(len(labels))]
+    return Distribution(labels=labels, rows=table, totals=totals, pending=sum(r[2] for r in table))
+
+
+# --- the score sheet of one branch ---------------------------------------------------------
+
+
+@dataclass
+class SheetItem:
+    item: Item
+    score: ItemScore | None
+    claims: list[BonusClaim] = field(default_factory=list)
+
+    @property
+    def claimed(self) -> Decimal:
+        return sum((c.points for c in self.claims), Decimal(0))
+
+    @property
+    def accepted(self) -> Decimal:
+        return sum((c.points for c in self.claims if c.accepted), Decimal(0))
+
+
+@dataclass
+class SheetIndicator:
+    indicator: Indicator
+    items: list[SheetItem]
+
+    @property
+    def rowspan(self) -> int:
+        return len(self.items)
+
+
+def sheet(
+    assessment: BranchAssessment | None, template: ScoreSheetTemplate
+) -> list[SheetIndicator]:
+    """Indicators → items with the branch's scores and claims (four queries)."""
+    indicators = template_sheet(template)
+    scores: dict[int, ItemScore] = {}
+    claims: dict[int, list[BonusClaim]] = {}
+    if assessment is not None:
+        scores = {s.item_id: s for s in assessment.scores.all()}
+        for c in assessment.claims.order_by("item__number", "id"):
+            claims.setdefault(c.item_id, []).append(c)
+    return [
+        SheetIndicator(
+            indicator=ind,
+            items=[SheetItem(i, scores.get(i.pk), claims.get(i.pk, [])) for i in ind.items.all()],
+        )
+        for ind in indicators
+    ]
+
+
+def all_claims(assessment: BranchAssessment) -> list[BonusClaim]:
+    return list(assessment.claims.select_related("item").order_by("item__number", "id"))
+
+
+@dataclass
+class Reference:
+    label: str
+    text: str
+
+
+def references(assessment: BranchAssessment, today: date | None = None) -> dict[str, Reference]:
+    """What the records say for items 6 (education hours) and 7 (organisational life), from the
+    orglife app's own selectors."""
+    from dangjian.orglife import selectors as orglife
+
+    today = today or timezone.localdate()
+    year = assessment.round.year
+    branch = assessment.branch
+    result: dict[str, Reference] = {}
+    members = orglife.members_with_hours(branch, year)
+    total = members.count()
+    if total:
+        short = members.filter(orglife.short_of_hours_q()).count()
+        met = total - short
+        result[ItemReference.EDUCATION_HOURS] = Reference(
+            "系统记录",
+            f"{year}年度党员{total}名，达到学时要求{met}名（{round(met * 100 / total)}%）。",
+        )
+    else:
+        result[ItemReference.EDUCATION_HOURS] = Reference("系统记录", "该支部尚无党员学时记录。")
+    on = min(today, date(year, 12, 31))
+    statuses = orglife.compliance_for([branch], (branch.path,), on, today, orglife.active_rules())
+    if statuses and statuses[0].rows:
+        s = statuses[0]
+        result[ItemReference.ORG_LIFE] = Reference(
+            "系统记录",
+            f"截至{on:%Y-%m-%d}所在期间：组织生活制度{len(s.rows)}项，已落实{s.done}项，"
+            f"进行中{s.due}项，逾期未落实{s.overdue}项。",
+        )
+    return result
+
+
+# --- funding and the secretaries' reference grades -----------------------------------------
+
+
+@dataclass
+class FundingRow:
+    assessment: BranchAssessment
+    general_branch: str
+    staff: int
+    students: int
+    grade: str
+    funding: rules.Funding
+    estimated: bool  # no result yet: the members counted now, factor 1
+
+
+def funding_rows(user, round_: AssessmentRound, parents=None) -> list[FundingRow]:
+    """活动经费: per branch, from the snapshot at scoring (or today's members while unscored)."""
+    parents = parents if parents is not None else general_branches(round_)
+    rows = list(
+        _visible_assessments(user)
+        .filter(round=round_)
+        .select_related("branch")
+        .order_by("branch__path")
+    )
+    live = services.member_counts(
+        [a.branch for a in rows if a.staff_members is None or not a.has_result],
+        within=round_.organisation.path,
+    )
+    result = []
+    for a in rows:
+        estimated = not a.has_result
+        if a.staff_members is not None and not estimated:
+            staff, students = a.staff_members, a.student_members or 0
+        else:
+            staff, students = live.get(a.branch_id, (0, 0))
+        grade = a.grade if a.has_result else ""
+        gb = parent_of(a.branch.path, parents)
+        result.append(
+            FundingRow(
+                assessment=a,
+                general_branch=gb.name if gb else NO_GENERAL_BRANCH,
+                staff=staff,
+                students=students,
+                grade=grade,
+                funding=services.funding_for(staff, students, grade or None),
+                estimated=estimated,
+            )
+        )
+    return result
+
+
+@dataclass
+class SecretaryRow:
+    general_branch: Organisation
+    secretaries: list[str]
+    branches: int
+    with_result: int
+    average: Decimal | None
+    failed: int
+    grade: str | None
+
+    @property
+    def complete(self) -> bool:
+        return self.branches == self.with_result
+
+
+def secretary_grades(user, round_: AssessmentRound) -> list[SecretaryRow]:
+    """党总支书记年度工作考核参考等级 (考核办法 七(三)): from the final totals of the branches
+    below each general branch the user sees (three queries)."""
+    parents = general_branches(round_)
+    bands = round_.template.bands
+    per_gb: OrderedDict[int, list] = OrderedDict()
+    gbs = {o.pk: o for o in parents.values() if o.kind == OrgKind.GENERAL_BRANCH}
+    qs = (
+        _visible_assessments(user)
+        .filter(round=round_)
+        .order_by("branch__path")
+        .values_list("branch__path", "state", "total", "grade")
+    )
+    for path, state, total, grade in qs:
+        gb = parent_of(path, parents)
+        if gb is None:
+            continue
+        entry = per_gb.setdefault(gb.pk, [0, []])
+        entry[0] += 1
+        if state in RESULT_STATES and total is not None:
+            entry[1].append((total, grade))
+    names: dict[int, list[str]] = {}
+    for org_id, name in (
+        Position.objects.current()
+        .filter(organisation_id__in=list(per_gb), title="secretary")
+        .values_list("organisation_id", "person__name")
+    ):
+        names.setdefault(org_id, []).append(name)
+    result = []
+    for gb_id, (count, results) in per_gb.items():
+        result.append(
+            SecretaryRow(
+                general_branch=gbs[gb_id],
+                secretaries=names.get(gb_id, []),
+                branches=count,
+                with_result=len(results),
+                average=rules.average([t for t, _g in results]),
+                failed=sum(1 for _t, g in results if g == rules.FAIL),
+                grade=rules.secretary_reference_grade(results, bands),
+            )
+        )
+    return result
+
+
+# --- reminders and counts ------------------------------------------------------------------
+
+
+def pending_appeals():
+    return BranchAssessment.objects.filter(
+        state=AssessmentState.APPEALED, appeal__state=AppealState.PENDING
+    )
