@@ -9,7 +9,14 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from dangjian.org.models import Organisation
+from dangjian.appraisal.models import (
+    CycleState,
+    EvaluationCycle,
+    EvaluationResult,
+    Honour,
+    HonourKind,
+)
+from dangjian.org.models import Organisation, orgs_under
 from dangjian.posts.models import Commitment, Post, PostGrade
 from dangjian.public import rules
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
@@ -69,6 +76,12 @@ PUBLIC_NAMEPLATE_FIELDS = (
     "organisation__name",
 )
 
+# 考核评议公开 / 奖惩结果公开: only a published evaluation's name, cycle and grade, and the
+# honour — never a sub-score, a vote count or a rater.
+PUBLIC_RESULT_FIELDS = ("cycle_id", "person__name", "organisation__name", "grade")
+PUBLIC_CYCLE_FIELDS = ("id", "title", "published_on", "bands")
+PUBLIC_HONOUR_FIELDS = ("id", "year", "kind", "person__name", "organisation__name", "awarded_on")
+
 COMMITMENT_AREAS = (
     ("political", "思想政治"),
     ("duties", "履行岗位职责"),
@@ -79,6 +92,7 @@ COMMITMENT_AREAS = (
 )
 
 GRADE_LABELS = dict(PostGrade.choices)
+HONOUR_LABELS = dict(HonourKind.choices)
 CATEGORY_LABELS = dict(SuggestionCategory.choices)
 STATUS_LABELS = dict(SuggestionStatus.choices)
 ANSWERED_STATUSES = (SuggestionStatus.ANSWERED, SuggestionStatus.CLOSED)
@@ -162,7 +176,8 @@ def _related_orgs(org: Organisation) -> tuple[dict | None, list[dict]]:
 
 def board(org: Organisation, year: int) -> dict:
     """The six disclosures of each published post, the published commitments, the published
-    task commitments with their progress, and the public replies of the suggestion box."""
+    task commitments with their progress, the public replies of the suggestion box, and the
+    published member evaluations and honours of the year (考核评议公开, 奖惩结果公开)."""
     posts = list(
         Post.objects.public()
         .filter(organisation=org, year=year)
@@ -208,6 +223,7 @@ def board(org: Organisation, year: int) -> dict:
     )
     for reply in replies:
         reply["category_label"] = CATEGORY_LABELS.get(reply["category"], "")
+    appraisals, honours = _appraisals(org, year)
     parent, children = _related_orgs(org)
     return {
         "organisation": {"name": org.name, "code": org.code, "kind": org.kind},
@@ -218,7 +234,67 @@ def board(org: Organisation, year: int) -> dict:
         "commitments": commitments,
         "tasks": tasks,
         "replies": replies,
+        "appraisals": appraisals,
+        "honours": honours,
     }
+
+
+def _appraisals(org: Organisation, year: int) -> tuple[list[dict], list[dict]]:
+    """考核评议公开 and 奖惩结果公开 (seed 000 §五(二)5: 考核结果要进行公布): the published
+    evaluations of the year over the organisation's subtree, each grade with its members'
+    names; and the honours of the year. Three queries."""
+    under = orgs_under((org.path,))
+    results = list(
+        EvaluationResult.objects.filter(
+            cycle__state=CycleState.PUBLISHED, cycle__year=year, organisation__in=under
+        )
+        .order_by("cycle_id", "organisation__path", "person__name", "id")
+        .values(*PUBLIC_RESULT_FIELDS)
+    )
+    cycles = {
+        c["id"]: c
+        for c in EvaluationCycle.objects.filter(pk__in={r["cycle_id"] for r in results}).values(
+            *PUBLIC_CYCLE_FIELDS
+        )
+    }
+    appraisals = []
+    for cycle_id in sorted(cycles, key=lambda pk: (cycles[pk]["published_on"], pk)):
+        cycle = cycles[cycle_id]
+        # grade → branch → names, in the order of the cycle's bands and of the tree
+        grades: dict[str, dict[str, list[str]]] = {str(band[1]): {} for band in cycle["bands"]}
+        for row in results:
+            if row["cycle_id"] == cycle_id and row["grade"] in grades:
+                by_branch = grades[row["grade"]]
+                by_branch.setdefault(row["organisation__name"], []).append(row["person__name"])
+        appraisals.append(
+            {
+                "title": cycle["title"],
+                "published_on": cycle["published_on"],
+                "grades": [
+                    {
+                        "grade": grade,
+                        "count": sum(len(n) for n in by_branch.values()),
+                        "names": [name for n in by_branch.values() for name in n],
+                        "groups": [
+                            {"organisation": branch, "names": n} for branch, n in by_branch.items()
+                        ],
+                    }
+                    for grade, by_branch in grades.items()
+                ],
+                "count": sum(len(n) for by_branch in grades.values() for n in by_branch.values()),
+            }
+        )
+    honours = list(
+        Honour.objects.filter(year=year, organisation__in=under)
+        .filter(Q(cycle__isnull=True) | Q(cycle__state=CycleState.PUBLISHED))
+        .order_by("kind", "organisation__path", "person__name", "id")
+        .values(*PUBLIC_HONOUR_FIELDS)
+    )
+    for honour in honours:
+        honour["person_name"] = honour.pop("person__name")
+        honour["organisation_name"] = honour.pop("organisation__name")
+        honour["kind_label"] = HONOUR_LABELS.get(honour["kind"], "")
+    return appraisals, honours
 
 
 def nameplate_post(pk: int) -> dict:

@@ -80,6 +80,39 @@ class PublicReplySerializer(serializers.Serializer):
     replied_on = serializers.DateField()
 
 
+class PublicGradeGroupSerializer(serializers.Serializer):
+    organisation = serializers.CharField(help_text="党支部")
+    names = serializers.ListField(child=serializers.CharField())
+
+
+class PublicGradeSerializer(serializers.Serializer):
+    grade = serializers.CharField(help_text="等次")
+    count = serializers.IntegerField()
+    names = serializers.ListField(child=serializers.CharField(), help_text="该等次党员姓名")
+    groups = PublicGradeGroupSerializer(many=True, help_text="按党支部分列的姓名")
+
+
+class PublicAppraisalSerializer(serializers.Serializer):
+    """考核评议公开: a published evaluation — names by grade only, no sub-scores."""
+
+    title = serializers.CharField()
+    published_on = serializers.DateField()
+    grades = PublicGradeSerializer(many=True)
+    count = serializers.IntegerField()
+
+
+class PublicHonourSerializer(serializers.Serializer):
+    """奖惩结果公开: an honour of the year."""
+
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField(help_text="荣誉")
+    person_name = serializers.CharField()
+    organisation_name = serializers.CharField(help_text="所在支部")
+    awarded_on = serializers.DateField()
+
+
 class PublicBoardSerializer(serializers.Serializer):
     organisation = PublicBoardOrganisationSerializer()
     parent = PublicOrganisationSerializer(allow_null=True)
@@ -90,6 +123,8 @@ class PublicBoardSerializer(serializers.Serializer):
     commitments = PublicCommitmentSerializer(many=True)
     tasks = PublicTaskSerializer(many=True)
     replies = PublicReplySerializer(many=True)
+    appraisals = PublicAppraisalSerializer(many=True)
+    honours = PublicHonourSerializer(many=True)
 
 
 class PublicSuggestionCreateSerializer(serializers.Serializer):

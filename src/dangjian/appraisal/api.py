@@ -1,0 +1,374 @@
+"""REST API of member duty evaluation (/api/v1/appraisal/).
+
+Reads start from the scoped querysets (out of scope = 404): officers read their subtree, a
+member reads the cycles they are evaluated in, their own self-reports, honours and
+rectifications, and their own results once published. Writes go through the services, which
+check the rules (400 with Chinese field errors) and the rights (403 naming the rule).
+"""
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+
+from dangjian.appraisal import selectors, services
+from dangjian.appraisal.models import (
+    BranchRating,
+    EvaluationCycle,
+    EvaluationResult,
+    Honour,
+    MemberRectification,
+    SelfReport,
+)
+from dangjian.appraisal.serializers import (
+    CompleteSerializer,
+    CycleCreateSerializer,
+    CycleFilterSerializer,
+    CycleSerializer,
+    ExplainSerializer,
+    HonourCreateSerializer,
+    HonourFilterSerializer,
+    HonourSerializer,
+    ProgressSerializer,
+    RatingBulkSerializer,
+    RatingFilterSerializer,
+    RatingSerializer,
+    RectificationFilterSerializer,
+    RectificationSerializer,
+    ResultFilterSerializer,
+    ResultSerializer,
+    SelfReportCreateSerializer,
+    SelfReportFilterSerializer,
+    SelfReportSerializer,
+    SelfReportUpdateSerializer,
+    VerifySerializer,
+)
+from dangjian.core.api_views import ScopedViewSet
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Organisation
+
+
+class OfficersOnly(BasePermission):
+    message = "仅党组织书记、委员和组织部干事可以访问。"
+
+    def has_permission(self, request, view):
+        return scope_for(request.user).is_officer
+
+
+class OwnWritesViewSet(ScopedViewSet):
+    """Members write their own rows (the services check whose they are)."""
+
+    member_actions: set[str] = set()
+    officer_reads: set[str] = set()
+
+    def get_permissions(self):
+        if self.action in self.member_actions:
+            return [IsAuthenticated()]
+        if self.action in self.officer_reads:
+            return [IsAuthenticated(), OfficersOnly()]
+        return super().get_permissions()
+
+
+def _in_org(request, queryset, org_id):
+    path = (
+        Organisation.objects.visible_to(request.user)
+        .filter(pk=org_id)
+        .values_list("path", flat=True)
+        .first()
+    )
+    if path is None:
+        return queryset.none()
+    return queryset.filter(organisation__path__startswith=path)
+
+
+class CycleViewSet(OwnWritesViewSet):
+    """党员考评（一季一评、半年初评、年终总评、民主评议党员）."""
+
+    model = EvaluationCycle
+    serializer_class = CycleSerializer
+    officer_reads = {"progress"}
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("organisation")
+            .prefetch_related("surveys")
+            .order_by("-id")
+        )
+
+    @extend_schema(parameters=[CycleFilterSerializer], summary="考评列表")
+    def list(self, request):
+        filters = self.query_filters(CycleFilterSerializer)
+        queryset = self.get_queryset()
+        for key in ("year", "kind", "state"):
+            if filters.get(key):
+                queryset = queryset.filter(**{key: filters[key]})
+        return self.paginated(queryset)
+
+    @extend_schema(summary="考评详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=CycleCreateSerializer,
+        responses={201: CycleSerializer},
+        summary="创建考评（生成考评对象和各党支部的党员民意测评）",
+    )
+    def create(self, request):
+        data = self.validated(CycleCreateSerializer)
+        cycle = services.cycle_create(actor=request.user, **data)
+        return self.respond(cycle, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=CycleSerializer, summary="计算考评结果")
+    @action(detail=True, methods=["post"])
+    def compute(self, request, pk=None):
+        cycle = services.cycle_compute(actor=request.user, cycle=self.get_object())
+        return self.respond(cycle)
+
+    @extend_schema(request=None, responses=CycleSerializer, summary="公布考评结果")
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        cycle = services.cycle_publish(actor=request.user, cycle=self.get_object())
+        return self.respond(cycle)
+
+    @extend_schema(
+        responses=ProgressSerializer, summary="考评进度（各党支部述岗自评、综合评定、民意测评）"
+    )
+    @action(detail=True, methods=["get"])
+    def progress(self, request, pk=None):
+        cycle = self.get_object()
+        data = selectors.progress(request.user, cycle)
+        editable = services.covers(request.user, cycle.organisation)
+        data["blockers"] = (
+            services.blockers(cycle) if editable and cycle.state != "published" else []
+        )
+        return Response(ProgressSerializer(data).data)
+
+
+class ResultViewSet(ScopedViewSet):
+    """考评结果: officers read their subtree; a member reads their own once published."""
+
+    model = EvaluationResult
+    serializer_class = ResultSerializer
+
+    def get_queryset(self):
+        return (
+            super().get_queryset().select_related("cycle", "person", "organisation").order_by("-id")
+        )
+
+    @extend_schema(parameters=[ResultFilterSerializer], summary="考评结果列表")
+    def list(self, request):
+        filters = self.query_filters(ResultFilterSerializer)
+        queryset = self.get_queryset()
+        if filters.get("cycle"):
+            queryset = queryset.filter(cycle_id=filters["cycle"])
+        if "organisation" in filters:
+            queryset = _in_org(request, queryset, filters["organisation"])
+        if filters.get("grade"):
+            queryset = queryset.filter(grade=filters["grade"])
+        return self.paginated(queryset)
+
+    @extend_schema(summary="考评结果详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+
+class SelfReportViewSet(OwnWritesViewSet):
+    """述岗自评: the member writes their own; officers read their subtree."""
+
+    model = SelfReport
+    serializer_class = SelfReportSerializer
+    member_actions = {"create", "partial_update"}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person").order_by("-id")
+
+    @extend_schema(parameters=[SelfReportFilterSerializer], summary="述岗自评列表")
+    def list(self, request):
+        filters = self.query_filters(SelfReportFilterSerializer)
+        queryset = self.get_queryset()
+        if filters.get("cycle"):
+            queryset = queryset.filter(cycle_id=filters["cycle"])
+        return self.paginated(queryset)
+
+    @extend_schema(summary="述岗自评详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=SelfReportCreateSerializer,
+        responses={201: SelfReportSerializer, 200: SelfReportSerializer},
+        summary="提交本人述岗自评（已提交的则修改）",
+    )
+    def create(self, request):
+        data = self.validated(SelfReportCreateSerializer)
+        existed = SelfReport.objects.filter(
+            cycle=data["cycle"], person_id=request.user.person_id
+        ).exists()
+        report = services.self_report_submit(actor=request.user, **data)
+        return self.respond(report, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SelfReportUpdateSerializer,
+        responses=SelfReportSerializer,
+        summary="修改本人述岗自评",
+    )
+    def partial_update(self, request, pk=None):
+        report = self.get_object()
+        data = self.validated(SelfReportUpdateSerializer, partial=True)
+        report = services.self_report_submit(
+            actor=request.user,
+            cycle=report.cycle,
+            person=report.person,
+            report=data.get("report", report.report),
+            self_score=data.get("self_score", report.self_score),
+        )
+        return self.respond(report)
+
+
+class RatingViewSet(OwnWritesViewSet):
+    """综合评定: officers of the member's branch or above; the mean is the branch score."""
+
+    model = BranchRating
+    serializer_class = RatingSerializer
+    officer_reads = {"list", "retrieve"}
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("ratee", "rater").order_by("-id")
+
+    @extend_schema(parameters=[RatingFilterSerializer], summary="综合评定列表")
+    def list(self, request):
+        filters = self.query_filters(RatingFilterSerializer)
+        queryset = self.get_queryset()
+        for key in ("cycle", "ratee"):
+            if filters.get(key):
+                queryset = queryset.filter(**{f"{key}_id": filters[key]})
+        return self.paginated(queryset)
+
+    @extend_schema(summary="综合评定详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=RatingBulkSerializer,
+        responses=RatingSerializer(many=True),
+        summary="批量保存本人的综合评定",
+    )
+    @action(detail=False, methods=["post"])
+    def bulk(self, request):
+        data = self.validated(RatingBulkSerializer)
+        saved = services.ratings_save(
+            actor=request.user,
+            cycle=data["cycle"],
+            ratings=[(i["ratee"], i["score"], i["comment"]) for i in data["ratings"]],
+        )
+        rows = self.get_queryset().filter(pk__in=[r.pk for r in saved])
+        return Response(self.get_serializer(rows, many=True).data)
+
+
+class HonourViewSet(ScopedViewSet):
+    """党员荣誉: awarded from a result graded 优秀 (seed 001 §三)."""
+
+    model = Honour
+    serializer_class = HonourSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person", "organisation").order_by("-id")
+
+    @extend_schema(parameters=[HonourFilterSerializer], summary="党员荣誉列表")
+    def list(self, request):
+        filters = self.query_filters(HonourFilterSerializer)
+        queryset = self.get_queryset()
+        for key in ("year", "kind"):
+            if filters.get(key):
+                queryset = queryset.filter(**{key: filters[key]})
+        if filters.get("person"):
+            queryset = queryset.filter(person_id=filters["person"])
+        return self.paginated(queryset)
+
+    @extend_schema(summary="党员荣誉详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=HonourCreateSerializer, responses={201: HonourSerializer}, summary="授予荣誉"
+    )
+    def create(self, request):
+        data = self.validated(HonourCreateSerializer)
+        honour = services.honour_award(actor=request.user, **data)
+        return self.respond(honour, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="撤销荣誉")
+    def destroy(self, request, pk=None):
+        services.honour_revoke(actor=request.user, honour=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RectificationViewSet(OwnWritesViewSet):
+    """限期整改: explained at the branch general meeting, done by a deadline, verified."""
+
+    model = MemberRectification
+    serializer_class = RectificationSerializer
+    member_actions = {"complete"}
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("person", "organisation", "result")
+            .order_by("deadline", "id")
+        )
+
+    @extend_schema(parameters=[RectificationFilterSerializer], summary="限期整改列表")
+    def list(self, request):
+        filters = self.query_filters(RectificationFilterSerializer)
+        queryset = self.get_queryset()
+        if filters.get("state"):
+            queryset = queryset.filter(state=filters["state"])
+        if filters.get("overdue"):
+            queryset = queryset.unfinished().filter(deadline__lt=timezone.localdate())
+        return self.paginated(queryset.order_by("-id"))
+
+    @extend_schema(summary="限期整改详情")
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(
+        request=ExplainSerializer,
+        responses=RectificationSerializer,
+        summary="登记在党员大会上的说明",
+    )
+    @action(detail=True, methods=["post"])
+    def explain(self, request, pk=None):
+        data = self.validated(ExplainSerializer)
+        item = services.rectification_explain(
+            actor=request.user,
+            rectification=self.get_object(),
+            meeting=data.get("meeting"),
+            explained_on=data.get("explained_on"),
+            explanation=data.get("explanation", ""),
+        )
+        return self.respond(item)
+
+    @extend_schema(
+        request=CompleteSerializer, responses=RectificationSerializer, summary="登记整改完成"
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        data = self.validated(CompleteSerializer)
+        item = services.rectification_complete(
+            actor=request.user, rectification=self.get_object(), **data
+        )
+        return self.respond(item)
+
+    @extend_schema(request=VerifySerializer, responses=RectificationSerializer, summary="验收整改")
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        data = self.validated(VerifySerializer)
+        item = services.rectification_verify(
+            actor=request.user, rectification=self.get_object(), **data
+        )
+        return self.respond(item)

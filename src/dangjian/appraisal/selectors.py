@@ -1,0 +1,591 @@
+"""Scoped reads of member duty evaluation: a fixed number of queries whatever the rows.
+
+`gather(cycle)` collects every figure a computation needs (and what is still missing) in
+seven queries; the cycle page, the compute service and the blockers preview share it."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.urls import reverse
+
+from dangjian.appraisal import rules
+from dangjian.appraisal.models import (
+    BranchRating,
+    CycleKind,
+    CycleState,
+    EvaluationCycle,
+    EvaluationResult,
+    Honour,
+    HonourKind,
+    MemberRectification,
+    RectificationState,
+    SelfReport,
+)
+from dangjian.org.models import Organisation, OrgKind
+from dangjian.posts.models import DutyRecord, Post
+from dangjian.surveys import selectors as survey_selectors
+
+ORG_CHOICE_LIMIT = 500
+NAMES_SHOWN = 10
+GRADE_COLOURS = ["#c0392b", "#e67e22", "#2e86c1", "#7f8c8d", "#8e44ad", "#16a085"]
+
+
+def parse_int(raw, default=None, low=None, high=None):
+    try:
+        value = int(str(raw))
+    except (TypeError, ValueError):
+        return default
+    if (low is not None and value < low) or (high is not None and value > high):
+        return default
+    return value
+
+
+def survey_url(survey_id: int) -> str:
+    """The surveys app's page of a survey (发放链接、二维码、结果)."""
+    return reverse("surveys:survey_detail", args=[survey_id])
+
+
+def org_choices(user, under: Organisation | None = None):
+    """Organisations of the user's scope for filter bars (no groups), optionally only those
+    under the organisation of a cycle."""
+    qs = Organisation.objects.visible_to(user).active().exclude(kind=OrgKind.GROUP)
+    if under is not None:
+        qs = qs.filter(path__startswith=under.path)
+    return list(qs.only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT])
+
+
+def requested_org(user, raw) -> Organisation | None:
+    """An `org` filter: None when absent, 404 when out of scope."""
+    if not raw:
+        return None
+    pk = parse_int(raw)
+    org = Organisation.objects.visible_to(user).filter(pk=pk).first() if pk else None
+    if org is None:
+        raise Http404
+    return org
+
+
+# --- cycles ------------------------------------------------------------------------------
+
+CYCLE_FILTERS = ("year", "kind", "state")
+
+
+def cycles_for_list(user, params):
+    qs = (
+        EvaluationCycle.objects.visible_to(user)
+        .select_related("organisation")
+        .annotate(n_results=Count("results", distinct=True))
+    )
+    filters = {}
+    year = parse_int(params.get("year"), low=2000, high=2100)
+    if year:
+        qs = qs.filter(year=year)
+        filters["year"] = year
+    if params.get("kind") in CycleKind.values:
+        qs = qs.filter(kind=params["kind"])
+        filters["kind"] = params["kind"]
+    if params.get("state") in CycleState.values:
+        qs = qs.filter(state=params["state"])
+        filters["state"] = params["state"]
+    return qs, filters
+
+
+def cycle_for(user, pk) -> EvaluationCycle:
+    cycle = (
+        EvaluationCycle.objects.visible_to(user)
+        .select_related("organisation", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if cycle is None:
+        raise Http404
+    return cycle
+
+
+def results_in_scope(user, cycle):
+    """The results of a cycle an officer may read (a branch secretary: their branch's)."""
+    return EvaluationResult.objects.editable_by(user).filter(cycle=cycle)
+
+
+# --- gathering the three sources ----------------------------------------------------------
+
+
+@dataclass
+class Inputs:
+    result: EvaluationResult
+    self_score: Decimal | None = None
+    self_missing: bool = True
+    masses_score: Decimal | None = None
+    masses_responses: int = 0
+    branch_score: Decimal | None = None
+    raters: int = 0
+
+
+@dataclass
+class Gathered:
+    rows: list[Inputs] = field(default_factory=list)
+    blockers: list[str] = field(default_factory=list)
+
+
+# What a computation reads and writes of a result (the rest stays deferred).
+GATHER_FIELDS = (
+    "cycle_id",
+    "person_id",
+    "organisation_id",
+    "person__name",
+    "organisation__name",
+    "self_score",
+    "self_missing",
+    "masses_score",
+    "masses_responses",
+    "branch_score",
+    "raters",
+    "final_score",
+    "grade",
+    "computed_at",
+    "note",
+)
+
+
+def surveys_of(cycle) -> list:
+    return list(cycle.surveys.select_related("organisation").order_by("organisation__path"))
+
+
+def gather(cycle: EvaluationCycle) -> Gathered:
+    """Every figure of every result of the cycle and the pieces still missing (named)."""
+    results = list(
+        EvaluationResult.objects.filter(cycle=cycle)
+        .select_related("person", "organisation")
+        .only(*GATHER_FIELDS)
+        .order_by("organisation__path", "person__name", "id")
+    )
+    reports = dict(SelfReport.objects.filter(cycle=cycle).values_list("person_id", "self_score"))
+    scores: dict[int, list[Decimal]] = defaultdict(list)
+    for ratee_id, score in BranchRating.objects.filter(cycle=cycle).values_list(
+        "ratee_id", "score"
+    ):
+        scores[ratee_id].append(score)
+    out = Gathered()
+    surveys = surveys_of(cycle) if cycle.has_survey else []
+    by_org = {s.organisation_id: s for s in surveys}
+    outcome = survey_selectors.results(surveys)
+    short_orgs: set[int] = set()
+    for survey in surveys:
+        res = outcome[survey.pk]
+        if rules.masses_short(res.responses, res.minimum):
+            short_orgs.add(survey.organisation_id)
+            out.blockers.append(
+                rules.masses_short_message(survey.organisation.name, res.responses, res.minimum)
+            )
+    unrated: dict[str, list[str]] = defaultdict(list)
+    unsurveyed: list[str] = []
+    for result in results:
+        row = Inputs(result=result)
+        if result.person_id in reports:
+            row.self_score = reports[result.person_id]
+            row.self_missing = False
+        given = scores.get(result.person_id, [])
+        row.branch_score = rules.mean(given)
+        row.raters = len(given)
+        if not given and cycle.weight_branch > 0:
+            unrated[result.organisation.name].append(result.person.name)
+        if cycle.has_survey and result.organisation_id not in short_orgs:
+            survey = by_org.get(result.organisation_id)
+            subject = outcome[survey.pk].subjects.get(result.person_id) if survey else None
+            if subject is None or subject.score is None:
+                unsurveyed.append(result.person.name)
+            else:
+                row.masses_score = subject.score
+                row.masses_responses = subject.count
+        out.rows.append(row)
+    for org_name, people in unrated.items():
+        out.blockers.append(rules.missing_ratings_message(people, org_name, NAMES_SHOWN))
+    if unsurveyed:
+        out.blockers.append(
+            f"党员民意测评中没有以下党员的评价：{rules.name_list(unsurveyed, NAMES_SHOWN)}。"
+        )
+    return out
+
+
+# --- progress ------------------------------------------------------------------------------
+
+
+def progress(user, cycle) -> dict:
+    """Per branch in the user's scope: members, self-reports, members rated, the survey —
+    grouped counts, six queries."""
+    visible = results_in_scope(user, cycle)
+    per_org = {
+        row["organisation_id"]: {**row, "reported": 0, "rated": 0}
+        for row in visible.order_by()
+        .values("organisation_id", "organisation__name", "organisation__path")
+        .annotate(members=Count("pk"))
+    }
+    # a self-report and a rating carry the organisation of the result they belong to
+    for org_id, n in (
+        SelfReport.objects.filter(cycle=cycle, organisation_id__in=list(per_org))
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("pk"))
+        .values_list("organisation_id", "n")
+    ):
+        per_org[org_id]["reported"] = n
+    for org_id, n in (
+        BranchRating.objects.filter(cycle=cycle, organisation_id__in=list(per_org))
+        .order_by()
+        .values("organisation_id")
+        .annotate(n=Count("ratee_id", distinct=True))
+        .values_list("organisation_id", "n")
+    ):
+        per_org[org_id]["rated"] = n
+    surveys = [s for s in surveys_of(cycle) if s.organisation_id in per_org]
+    outcome = survey_selectors.results(surveys)
+    for survey in surveys:
+        res = outcome[survey.pk]
+        per_org[survey.organisation_id]["survey"] = {
+            "id": survey.pk,
+            "title": survey.title,
+            "responses": res.responses,
+            "minimum": res.minimum,
+            "issued": res.issued,
+            "enough": not rules.masses_short(res.responses, res.minimum),
+            "url": survey_url(survey.pk),
+        }
+    rows = sorted(per_org.values(), key=lambda r: r["organisation__path"])
+    totals = {
+        "members": sum(r["members"] for r in rows),
+        "reported": sum(r["reported"] for r in rows),
+        "rated": sum(r["rated"] for r in rows),
+        "surveys": len(surveys),
+        "surveys_enough": sum(1 for r in rows if r.get("survey", {}).get("enough")),
+    }
+    return {"rows": rows, "totals": totals}
+
+
+# --- results table -----------------------------------------------------------------------
+
+RESULT_FILTERS = ("org", "grade", "sort")
+
+
+def results_for_table(user, cycle, params):
+    """The results an officer sees, filtered by branch (subtree) and grade."""
+    qs = results_in_scope(user, cycle).select_related("person", "organisation", "rectification")
+    filters = {}
+    org = requested_org(user, params.get("org"))
+    if org is not None:
+        qs = qs.filter(organisation__path__startswith=org.path)
+        filters["org"] = org.pk
+    grade = params.get("grade", "")
+    if grade and grade in [b[1] for b in cycle.bands]:
+        qs = qs.filter(grade=grade)
+        filters["grade"] = grade
+    sort = params.get("sort") if cycle.state != CycleState.OPEN else ""
+    if sort == "score":
+        filters["sort"] = "score"
+        order = ("-final_score", "id")
+    else:
+        order = ("organisation__path", "person__name", "id")
+    return qs, filters, org, order
+
+
+def decorate(results: list, cycle) -> None:
+    """Posts of the year, honours of the cycle: two queries for the whole page."""
+    ids = [r.person_id for r in results]
+    posts: dict[int, list[str]] = defaultdict(list)
+    for holder_id, name in (
+        Post.objects.filter(holder_id__in=ids, year=cycle.year)
+        .order_by("holder_id", "id")
+        .values_list("holder_id", "name")
+    ):
+        posts[holder_id].append(name)
+    honours: dict[int, list[str]] = defaultdict(list)
+    labels = dict(HonourKind.choices)
+    for person_id, kind in (
+        Honour.objects.filter(person_id__in=ids, cycle=cycle)
+        .order_by("kind")
+        .values_list("person_id", "kind")
+    ):
+        honours[person_id].append(labels[kind])
+    for r in results:
+        r.post_names = posts.get(r.person_id, [])
+        r.honour_names = honours.get(r.person_id, [])
+        try:
+            r.rect = r.rectification
+        except MemberRectification.DoesNotExist:
+            r.rect = None
+
+
+def rectification_label(rect) -> str:
+    if rect is None:
+        return ""
+    return rect.get_state_display()
+
+
+def table_rows(results: list, cycle) -> list[dict]:
+    """The printed and exported table: 序号, 姓名, 所在支部, 岗位, 述岗自评, 民意测评（票数）,
+    综合评定, 总分, 等次, 荣誉, 整改."""
+    rows = []
+    for index, r in enumerate(results, start=1):
+        if r.self_missing and r.computed_at:
+            self_text = rules.SELF_MISSING_LABEL
+        else:
+            self_text = fmt(r.self_score)
+        masses = ""
+        if cycle.has_survey and r.masses_score is not None:
+            masses = f"{fmt(r.masses_score)}（{r.masses_responses}票）"
+        rows.append(
+            {
+                "index": index,
+                "name": r.person.name,
+                "branch": r.organisation.name,
+                "posts": "、".join(r.post_names),
+                "self": self_text,
+                "masses": masses if cycle.has_survey else "—",
+                "branch_score": fmt(r.branch_score),
+                "final": f"{r.final_score:.1f}" if r.final_score is not None else "",
+                "grade": r.grade,
+                "honours": "、".join(r.honour_names),
+                "rectification": rectification_label(r.rect),
+            }
+        )
+    return rows
+
+
+def fmt(value) -> str:
+    if value is None:
+        return ""
+    text = f"{Decimal(value).normalize():f}"
+    return text
+
+
+# --- grade distribution --------------------------------------------------------------------
+
+
+def distribution(user, cycle) -> dict:
+    """Grades per organisation one level below the cycle's (general branches for a committee):
+    one grouped query, one query of names. Returns the table and an ECharts stacked bar."""
+    bands = [str(b[1]) for b in cycle.bands]
+    steplen = Organisation.steplen
+    cut = len(cycle.organisation.path) + steplen
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(bands, 0))
+    rows = (
+        results_in_scope(user, cycle)
+        .exclude(grade="")
+        .order_by()
+        .values("organisation__path", "grade")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        path = row["organisation__path"][:cut]
+        if row["grade"] in counts[path]:
+            counts[path][row["grade"]] += row["n"]
+    org_names = dict(Organisation.objects.filter(path__in=list(counts)).values_list("path", "name"))
+    groups = [
+        {
+            "name": org_names.get(path, path),
+            "counts": [counts[path][g] for g in bands],
+            "total": sum(counts[path].values()),
+        }
+        for path in sorted(counts)
+    ]
+    totals = [sum(g["counts"][i] for g in groups) for i in range(len(bands))]
+    option = {
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"data": bands, "top": 0},
+        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
+        "xAxis": {"type": "value", "minInterval": 1},
+        "yAxis": {
+            "type": "category",
+            "inverse": True,
+            "data": [g["name"] for g in groups],
+            "axisLabel": {"width": 140, "overflow": "truncate"},
+        },
+        "color": GRADE_COLOURS[: len(bands)],
+        "series": [
+            {
+                "name": grade,
+                "type": "bar",
+                "stack": "grades",
+                "label": {"show": True, "formatter": "{c}", "fontSize": 11},
+                "labelLayout": {"hideOverlap": True},
+                "emphasis": {"focus": "series"},
+                "data": [g["counts"][i] or None for g in groups],
+            }
+            for i, grade in enumerate(bands)
+        ],
+    }
+    return {
+        "bands": bands,
+        "groups": groups,
+        "totals": totals,
+        "total": sum(totals),
+        "option": option,
+        "height": max(200, 60 + 36 * len(groups)),
+    }
+
+
+# --- rating page ---------------------------------------------------------------------------
+
+
+def rating_rows(user, cycle, org: Organisation) -> list[dict]:
+    """One row per evaluated member of `org` (and its groups): self-report summary, posts,
+    duty records in the period, how many have rated them, and the user's own rating — six
+    queries."""
+    results = list(
+        results_in_scope(user, cycle)
+        .filter(organisation=org)
+        .select_related("person")
+        .order_by("person__name", "id")
+    )
+    ids = [r.person_id for r in results]
+    reports = {r.person_id: r for r in SelfReport.objects.filter(cycle=cycle, person_id__in=ids)}
+    mine = {
+        r.ratee_id: r
+        for r in BranchRating.objects.filter(
+            cycle=cycle, ratee_id__in=ids, rater_id=getattr(user, "person_id", None)
+        )
+    }
+    raters = dict(
+        BranchRating.objects.filter(cycle=cycle, ratee_id__in=ids)
+        .order_by()
+        .values("ratee_id")
+        .annotate(n=Count("pk"))
+        .values_list("ratee_id", "n")
+    )
+    posts: dict[int, list[str]] = defaultdict(list)
+    for holder_id, name in (
+        Post.objects.filter(holder_id__in=ids, year=cycle.year)
+        .order_by("id")
+        .values_list("holder_id", "name")
+    ):
+        posts[holder_id].append(name)
+    records = dict(
+        DutyRecord.objects.filter(
+            person_id__in=ids, occurred_on__range=(cycle.period_start, cycle.period_end)
+        )
+        .order_by()
+        .values("person_id")
+        .annotate(n=Count("pk"))
+        .values_list("person_id", "n")
+    )
+    rows = []
+    for r in results:
+        report = reports.get(r.person_id)
+        rating = mine.get(r.person_id)
+        rows.append(
+            {
+                "result": r,
+                "person": r.person,
+                "report": report,
+                "posts": posts.get(r.person_id, []),
+                "records": records.get(r.person_id, 0),
+                "raters": raters.get(r.person_id, 0),
+                "score": rating.score if rating else None,
+                "comment": rating.comment if rating else "",
+                "is_self": r.person_id == getattr(user, "person_id", None),
+            }
+        )
+    return rows
+
+
+def rating_orgs(user, cycle) -> list[dict]:
+    """The branches of the cycle the user may rate, with how many members and how many
+    the user has rated."""
+    person_id = getattr(user, "person_id", None)
+    return list(
+        results_in_scope(user, cycle)
+        .order_by("organisation__path")
+        .values("organisation_id", "organisation__name")
+        .annotate(
+            members=Count("pk"),
+            mine=Count(
+                "pk",
+                filter=Q(
+                    Exists(
+                        BranchRating.objects.filter(
+                            cycle=cycle, ratee_id=OuterRef("person_id"), rater_id=person_id
+                        )
+                    )
+                ),
+            ),
+        )
+    )
+
+
+# --- the member's own pages ----------------------------------------------------------------
+
+
+def member_overview(person) -> dict:
+    """我的考评: open cycles (self-report), published results, honours, rectifications."""
+    results = list(
+        EvaluationResult.objects.filter(person=person)
+        .select_related("cycle", "organisation")
+        .order_by("-cycle__year", "-cycle__period", "-cycle_id")
+    )
+    open_results = [r for r in results if r.cycle.state == CycleState.OPEN]
+    reports = {
+        r.cycle_id: r
+        for r in SelfReport.objects.filter(person=person, cycle__state=CycleState.OPEN)
+    }
+    for r in open_results:
+        r.report = reports.get(r.cycle_id)
+    return {
+        "open_results": open_results,
+        "published": [r for r in results if r.cycle.state == CycleState.PUBLISHED],
+        "honours": list(Honour.objects.filter(person=person).order_by("-year", "kind")),
+        "rectifications": list(
+            MemberRectification.objects.filter(person=person)
+            .select_related("result__cycle", "explain_meeting")
+            .order_by("-created_at")
+        ),
+    }
+
+
+def posts_of_year(person, year: int) -> list:
+    return list(
+        Post.objects.filter(holder=person, year=year).select_related("organisation").order_by("id")
+    )
+
+
+def duty_records_in(person, cycle, limit: int = 20) -> tuple[int, list]:
+    qs = DutyRecord.objects.filter(
+        person=person, occurred_on__range=(cycle.period_start, cycle.period_end)
+    )
+    return qs.count(), list(qs.select_related("post").order_by("-occurred_on", "-id")[:limit])
+
+
+# --- honours and rectifications -----------------------------------------------------------
+
+
+def honours_for_list(user, params):
+    qs = Honour.objects.visible_to(user).select_related("person", "organisation", "cycle")
+    filters = {}
+    year = parse_int(params.get("year"), low=2000, high=2100)
+    if year:
+        qs = qs.filter(year=year)
+        filters["year"] = year
+    if params.get("kind") in HonourKind.values:
+        qs = qs.filter(kind=params["kind"])
+        filters["kind"] = params["kind"]
+    return qs, filters
+
+
+def rectifications_for_list(user, params, today):
+    qs = MemberRectification.objects.visible_to(user).select_related(
+        "person", "organisation", "result__cycle", "explain_meeting"
+    )
+    filters = {}
+    status = params.get("status", "")
+    if status == "open":
+        qs = qs.unfinished()
+    elif status == "overdue":
+        qs = qs.unfinished().filter(deadline__lt=today)
+    elif status in RectificationState.values:
+        qs = qs.filter(state=status)
+    else:
+        status = ""
+    if status:
+        filters["status"] = status
+    return qs, filters

@@ -1,0 +1,369 @@
+"""API serializers of member duty evaluation. Output serializers shape responses (choices as
+plain strings with their Chinese label beside them); input serializers validate a payload the
+view hands to a service."""
+
+from rest_framework import serializers
+
+from dangjian.appraisal.models import (
+    BranchRating,
+    CycleKind,
+    CycleState,
+    EvaluationCycle,
+    EvaluationResult,
+    Honour,
+    HonourKind,
+    MemberRectification,
+    Population,
+    RectificationState,
+    SelfReport,
+)
+from dangjian.core.serializer_fields import (
+    ChoiceString,
+    EditablePrimaryKeyField,
+    VisiblePrimaryKeyField,
+    choices_help,
+)
+from dangjian.org.models import Organisation, Person
+from dangjian.orglife.models import Meeting
+
+SCORE = {"max_digits": 4, "decimal_places": 1, "min_value": 0, "max_value": 100}
+WEIGHT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
+
+# --- cycles --------------------------------------------------------------------------------
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text=choices_help(CycleKind.choices))
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    period_label = serializers.CharField(read_only=True, help_text="考评期间，如 2026年第三季度")
+    period_start = serializers.DateField(read_only=True)
+    period_end = serializers.DateField(read_only=True)
+    population = serializers.CharField(read_only=True, help_text=choices_help(Population.choices))
+    population_display = serializers.CharField(source="get_population_display", read_only=True)
+    state = serializers.CharField(read_only=True, help_text=choices_help(CycleState.choices))
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    bands = serializers.JSONField(
+        read_only=True, help_text="等次分数线 [[分数线, 等次], …]，从高到低，最后一档从0分起"
+    )
+
+    class Meta:
+        model = EvaluationCycle
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "kind_display",
+            "year",
+            "period",
+            "period_label",
+            "period_start",
+            "period_end",
+            "title",
+            "population",
+            "population_display",
+            "starts_on",
+            "ends_on",
+            "weight_self",
+            "weight_masses",
+            "weight_branch",
+            "bands",
+            "min_responses",
+            "state",
+            "state_display",
+            "surveys",
+            "computed_at",
+            "published_on",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class CycleCreateSerializer(serializers.Serializer):
+    organisation = EditablePrimaryKeyField(Organisation, help_text="组织考评的党组织编号")
+    kind = ChoiceString(CycleKind.choices)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    period = serializers.IntegerField(
+        min_value=1, max_value=4, required=False, default=1, help_text="一季一评的季度（1～4）"
+    )
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    population = ChoiceString(Population.choices, required=False, default="all")
+    starts_on = serializers.DateField(required=False, help_text="述岗评议开始日期")
+    ends_on = serializers.DateField(required=False, help_text="述岗评议截止日期")
+    weight_self = serializers.DecimalField(**WEIGHT, required=False, help_text="述岗自评权重（%）")
+    weight_masses = serializers.DecimalField(
+        **WEIGHT, required=False, help_text="民意测评权重（%），0为不组织民意测评"
+    )
+    weight_branch = serializers.DecimalField(
+        **WEIGHT, required=False, help_text="综合评定权重（%），三项合计须为100"
+    )
+    min_responses = serializers.IntegerField(
+        min_value=1, max_value=1000, required=False, help_text="民意测评最少有效票数"
+    )
+
+
+class CycleFilterSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    kind = ChoiceString(CycleKind.choices, required=False)
+    state = ChoiceString(CycleState.choices, required=False)
+
+
+class SurveyProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    responses = serializers.IntegerField(help_text="已回收票数")
+    minimum = serializers.IntegerField(help_text="最少有效票数")
+    issued = serializers.IntegerField(help_text="已发放链接数")
+    enough = serializers.BooleanField(help_text="已达到最少有效票数")
+
+
+class ProgressRowSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(source="organisation_id")
+    organisation_name = serializers.CharField(source="organisation__name")
+    members = serializers.IntegerField(help_text="考评对象人数")
+    reported = serializers.IntegerField(help_text="已提交述岗自评人数")
+    rated = serializers.IntegerField(help_text="已作综合评定人数")
+    survey = SurveyProgressSerializer(required=False, allow_null=True, default=None)
+
+
+class ProgressTotalsSerializer(serializers.Serializer):
+    members = serializers.IntegerField()
+    reported = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    surveys = serializers.IntegerField()
+    surveys_enough = serializers.IntegerField()
+
+
+class ProgressSerializer(serializers.Serializer):
+    rows = ProgressRowSerializer(many=True)
+    totals = ProgressTotalsSerializer()
+    blockers = serializers.ListField(
+        child=serializers.CharField(), help_text="尚不能计算的原因（为空则可以计算）"
+    )
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+class ResultSerializer(serializers.ModelSerializer):
+    cycle_title = serializers.CharField(source="cycle.title", read_only=True)
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+
+    class Meta:
+        model = EvaluationResult
+        fields = [
+            "id",
+            "cycle",
+            "cycle_title",
+            "person",
+            "person_name",
+            "organisation",
+            "organisation_name",
+            "self_score",
+            "self_missing",
+            "masses_score",
+            "masses_responses",
+            "branch_score",
+            "raters",
+            "final_score",
+            "grade",
+            "computed_at",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class ResultFilterSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(required=False, help_text="考评编号")
+    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
+    grade = serializers.CharField(required=False, help_text="等次，如 优秀")
+
+
+# --- self-reports ------------------------------------------------------------------------
+
+
+class SelfReportSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    posts = serializers.JSONField(
+        read_only=True, help_text="提交时本年度的岗位 [{name, organisation, state}]"
+    )
+
+    class Meta:
+        model = SelfReport
+        fields = [
+            "id",
+            "cycle",
+            "person",
+            "person_name",
+            "organisation",
+            "report",
+            "self_score",
+            "posts",
+            "duty_records",
+            "submitted_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SelfReportCreateSerializer(serializers.Serializer):
+    cycle = VisiblePrimaryKeyField(EvaluationCycle, help_text="考评编号（本人为考评对象）")
+    report = serializers.CharField(help_text="述岗报告：履职情况、承诺兑现、存在不足")
+    self_score = serializers.DecimalField(**SCORE, help_text="自评分（0～100）")
+
+
+class SelfReportUpdateSerializer(serializers.Serializer):
+    report = serializers.CharField(required=False)
+    self_score = serializers.DecimalField(**SCORE, required=False)
+
+
+class SelfReportFilterSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(required=False)
+
+
+# --- ratings -------------------------------------------------------------------------------
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    ratee_name = serializers.CharField(source="ratee.name", read_only=True)
+    rater_name = serializers.CharField(source="rater.name", read_only=True)
+
+    class Meta:
+        model = BranchRating
+        fields = [
+            "id",
+            "cycle",
+            "ratee",
+            "ratee_name",
+            "rater",
+            "rater_name",
+            "organisation",
+            "score",
+            "comment",
+            "rated_at",
+        ]
+        read_only_fields = fields
+
+
+class RatingItemSerializer(serializers.Serializer):
+    ratee = VisiblePrimaryKeyField(Person, help_text="被评定党员编号")
+    score = serializers.DecimalField(**SCORE, help_text="评定分（0～100）")
+    comment = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class RatingBulkSerializer(serializers.Serializer):
+    cycle = VisiblePrimaryKeyField(EvaluationCycle, help_text="考评编号")
+    ratings = RatingItemSerializer(many=True, help_text="本人对各党员的评定；已有的评定被更新")
+
+    def validate_ratings(self, value):
+        if not value:
+            raise serializers.ValidationError("请至少评定一名党员。")
+        ids = [item["ratee"].pk for item in value]
+        if len(ids) != len(set(ids)):
+            raise serializers.ValidationError("同一党员只能评定一次。")
+        return value
+
+
+class RatingFilterSerializer(serializers.Serializer):
+    cycle = serializers.IntegerField(required=False)
+    ratee = serializers.IntegerField(required=False)
+
+
+# --- honours ------------------------------------------------------------------------------
+
+
+class HonourSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    kind = serializers.CharField(read_only=True, help_text=choices_help(HonourKind.choices))
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Honour
+        fields = [
+            "id",
+            "person",
+            "person_name",
+            "organisation",
+            "organisation_name",
+            "kind",
+            "kind_display",
+            "year",
+            "cycle",
+            "awarded_on",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class HonourCreateSerializer(serializers.Serializer):
+    result = VisiblePrimaryKeyField(EvaluationResult, help_text="考评结果编号（等次须为优秀）")
+    kind = ChoiceString(HonourKind.choices)
+    awarded_on = serializers.DateField(required=False, help_text="授予日期，默认今天")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class HonourFilterSerializer(serializers.Serializer):
+    year = serializers.IntegerField(required=False)
+    kind = ChoiceString(HonourKind.choices, required=False)
+    person = serializers.IntegerField(required=False)
+
+
+# --- rectification -----------------------------------------------------------------------
+
+
+class RectificationSerializer(serializers.ModelSerializer):
+    person_name = serializers.CharField(source="person.name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    cycle = serializers.IntegerField(source="result.cycle_id", read_only=True)
+    state = serializers.CharField(
+        read_only=True, help_text=choices_help(RectificationState.choices)
+    )
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+
+    class Meta:
+        model = MemberRectification
+        fields = [
+            "id",
+            "result",
+            "cycle",
+            "person",
+            "person_name",
+            "organisation",
+            "organisation_name",
+            "reason",
+            "explain_meeting",
+            "explained_on",
+            "explanation",
+            "measures",
+            "deadline",
+            "state",
+            "state_display",
+            "done_on",
+            "verified_on",
+        ]
+        read_only_fields = fields
+
+
+class ExplainSerializer(serializers.Serializer):
+    meeting = VisiblePrimaryKeyField(
+        Meeting, required=False, allow_null=True, help_text="作出说明的党员大会编号"
+    )
+    explained_on = serializers.DateField(required=False, help_text="说明日期（未登记会议时）")
+    explanation = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CompleteSerializer(serializers.Serializer):
+    measures = serializers.CharField(help_text="整改措施及完成情况")
+    done_on = serializers.DateField(required=False, help_text="完成日期，默认今天")
+
+
+class VerifySerializer(serializers.Serializer):
+    verified_on = serializers.DateField(required=False, help_text="验收日期，默认今天")
+
+
+class RectificationFilterSerializer(serializers.Serializer):
+    state = ChoiceString(RectificationState.choices, required=False)
+    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)

@@ -1,0 +1,608 @@
+"""Screens of member duty evaluation: cycles, progress, rating, results (table, chart, print,
+XLSX), honours, rectification, and the member's own 我的考评 on a phone. Thin: scope, validate,
+call a service, render."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from dangjian.appraisal import forms, rules, selectors, services
+from dangjian.appraisal.models import (
+    CycleKind,
+    CycleState,
+    EvaluationCycle,
+    EvaluationResult,
+    Honour,
+    HonourKind,
+    MemberRectification,
+    RectificationState,
+    SelfReport,
+)
+from dangjian.core.audit import events_for
+from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.pagination import request_page
+from dangjian.core.scoping import get_for_user
+from dangjian.core.web import officer_required, submit
+from dangjian.org.models import Organisation, Person
+
+PAGE_SIZE = 50
+RESULT_HEADERS = [
+    "序号",
+    "姓名",
+    "所在支部",
+    "岗位",
+    "述岗自评",
+    "民意测评（票数）",
+    "综合评定",
+    "总分",
+    "等次",
+    "荣誉",
+    "整改",
+]
+RESULT_KEYS = [
+    "index",
+    "name",
+    "branch",
+    "posts",
+    "self",
+    "masses",
+    "branch_score",
+    "final",
+    "grade",
+    "honours",
+    "rectification",
+]
+HONOUR_HEADERS = ["年度", "姓名", "所在支部", "荣誉", "依据的考评", "授予日期", "备注"]
+
+
+def _errors(exc: ValidationError) -> str:
+    return "；".join(exc.messages)
+
+
+def _person(user) -> Person:
+    person = (
+        Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
+        if user.person_id
+        else None
+    )
+    if person is None:
+        raise PermissionDenied(services.NO_PERSON)
+    return person
+
+
+# --- cycles --------------------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def cycle_list(request):
+    qs, filters = selectors.cycles_for_list(request.user, request.GET)
+    page = request_page(request, qs, order=("-year", "-starts_on", "-id"), size=PAGE_SIZE)
+    editable = set(
+        EvaluationCycle.objects.editable_by(request.user)
+        .filter(pk__in=[c.pk for c in page.rows])
+        .values_list("pk", flat=True)
+    )
+    for cycle in page.rows:
+        cycle.can_edit = cycle.pk in editable
+    return render(
+        request,
+        "appraisal/cycle_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "base_query": urlencode(filters),
+            "kinds": CycleKind.choices,
+            "states": CycleState.choices,
+            "this_year": timezone.localdate().year,
+        },
+    )
+
+
+@officer_required
+def cycle_create(request):
+    form = forms.CycleForm(request.POST or None, user=request.user)
+    cycle = submit(
+        request,
+        form,
+        lambda d: services.cycle_create(actor=request.user, **d),
+        "已创建考评，已生成考评对象名单和各党支部的党员民意测评。",
+    )
+    if cycle:
+        return redirect("appraisal:cycle_detail", pk=cycle.pk)
+    ws, wm, wb = services.default_weights()
+    return render(
+        request,
+        "appraisal/cycle_form.html",
+        {
+            "form": form,
+            "bands_text": rules.bands_text(services.grade_bands()),
+            "default_weights": (ws, wm, wb),
+        },
+    )
+
+
+def _cycle_context(request, cycle, tab: str = "") -> dict:
+    can_edit = services.covers(request.user, cycle.organisation)
+    return {
+        "cycle": cycle,
+        "tab": tab,
+        "can_edit": can_edit,
+        "bands": cycle.bands,
+        "bands_text": rules.bands_text(cycle.bands),
+        "top": rules.top_grade(cycle.bands),
+        "bottom": rules.lowest_grade(cycle.bands),
+        "kind_label": rules.KIND_LABELS[cycle.kind],
+    }
+
+
+@officer_required
+@require_GET
+def cycle_detail(request, pk):
+    """考评 page: progress of the three sources per branch, what is missing, compute, publish."""
+    cycle = selectors.cycle_for(request.user, pk)
+    context = _cycle_context(request, cycle, "progress")
+    context["progress"] = selectors.progress(request.user, cycle)
+    if context["can_edit"] and cycle.state != CycleState.PUBLISHED:
+        context["blockers"] = services.blockers(cycle)
+    context["rating_orgs"] = selectors.rating_orgs(request.user, cycle)
+    context["events"] = events_for(cycle, limit=10)
+    context["today"] = timezone.localdate()
+    context["window_open"] = cycle.state == CycleState.OPEN and rules.window_open(
+        cycle.starts_on, cycle.ends_on, context["today"]
+    )
+    return render(request, "appraisal/cycle_detail.html", context)
+
+
+@officer_required
+@require_POST
+def cycle_compute(request, pk):
+    cycle = selectors.cycle_for(request.user, pk)
+    try:
+        services.cycle_compute(actor=request.user, cycle=cycle)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("appraisal:cycle_detail", pk=pk)
+    messages.success(request, "已计算考评结果，等次和限期整改名单已生成。请核对后公布。")
+    return redirect("appraisal:cycle_results", pk=pk)
+
+
+@officer_required
+@require_POST
+def cycle_publish(request, pk):
+    cycle = selectors.cycle_for(request.user, pk)
+    try:
+        services.cycle_publish(actor=request.user, cycle=cycle)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("appraisal:cycle_detail", pk=pk)
+    messages.success(request, "考评结果已公布：党员可在“我的考评”查看，党务公开栏同步公开等次。")
+    return redirect("appraisal:cycle_results", pk=pk)
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def cycle_results(request, pk):
+    """考评结果: the table (branch and grade filters, by score), the grade chart per branch."""
+    cycle = selectors.cycle_for(request.user, pk)
+    qs, filters, org, order = selectors.results_for_table(request.user, cycle, request.GET)
+    page = request_page(request, qs, order=order, size=PAGE_SIZE)
+    selectors.decorate(page.rows, cycle)
+    context = _cycle_context(request, cycle, "results")
+    context.update(
+        {
+            "page": page,
+            "rows": list(zip(page.rows, selectors.table_rows(page.rows, cycle), strict=True)),
+            "filters": filters,
+            "org": org,
+            "base_query": urlencode(filters),
+            "export_query": urlencode({k: v for k, v in filters.items() if k != "sort"}),
+            "org_choices": selectors.org_choices(request.user, under=cycle.organisation),
+            "grades": [b[1] for b in cycle.bands],
+            "dist": selectors.distribution(request.user, cycle),
+        }
+    )
+    return render(request, "appraisal/cycle_results.html", context)
+
+
+def _all_rows(request, cycle):
+    """Every row the officer may read (no pagination), and the organisation the table is
+    for: the filter's, the cycle's, or — for an officer below the cycle's organisation — the
+    top of their own scope within it."""
+    qs, _filters, org, _order = selectors.results_for_table(request.user, cycle, request.GET)
+    results = list(qs.order_by("organisation__path", "person__name", "id"))
+    selectors.decorate(results, cycle)
+    if org is None and not services.covers(request.user, cycle.organisation):
+        org = next(iter(selectors.org_choices(request.user, under=cycle.organisation)), None)
+    return selectors.table_rows(results, cycle), org
+
+
+@officer_required
+@require_GET
+def cycle_print(request, pk):
+    """党员履岗考评结果表 (A4 landscape)."""
+    cycle = selectors.cycle_for(request.user, pk)
+    rows, org = _all_rows(request, cycle)
+    return render(
+        request,
+        "appraisal/results_print.html",
+        {
+            "cycle": cycle,
+            "rows": rows,
+            "org": org or cycle.organisation,
+            "headers": RESULT_HEADERS,
+            "query": request.GET.urlencode(),
+            "weights": cycle.weights,
+            "counts": rules.grade_counts([r["grade"] for r in rows], cycle.bands),
+        },
+    )
+
+
+@officer_required
+@require_GET
+def cycle_xlsx(request, pk):
+    cycle = selectors.cycle_for(request.user, pk)
+    rows, org = _all_rows(request, cycle)
+    name = f"{(org or cycle.organisation).name}党员履岗考评结果表"
+    content = xlsx_table(
+        sheet="党员履岗考评结果表",
+        headers=RESULT_HEADERS,
+        rows=([r[k] for k in RESULT_KEYS] for r in rows),
+        title=f"{name}（{cycle.title}）",
+        widths=[6, 10, 20, 24, 10, 14, 10, 8, 10, 20, 10],
+    )
+    return xlsx_response(content, f"{name}.xlsx")
+
+
+@login_required
+@require_GET
+def result_detail(request, pk):
+    """One result: the officer's view (with ratings, honours) or the member's own, published."""
+    result = get_for_user(
+        EvaluationResult.objects.select_related("cycle__organisation", "person", "organisation"),
+        request.user,
+        pk=pk,
+    )
+    cycle = result.cycle
+    officer = services.covers(request.user, result.organisation)
+    report = SelfReport.objects.filter(cycle=cycle, person_id=result.person_id).first()
+    context = {
+        "result": result,
+        "cycle": cycle,
+        "officer": officer,
+        "report": report,
+        "honours": list(Honour.objects.filter(person_id=result.person_id, cycle=cycle)),
+        "rectification": MemberRectification.objects.filter(result=result).first(),
+        "can_award": officer
+        and cycle.state != CycleState.OPEN
+        and rules.may_receive_honour(result.grade, cycle.bands),
+        "honour_form": forms.HonourForm(),
+    }
+    if officer:
+        context["ratings"] = list(
+            cycle.ratings.filter(ratee_id=result.person_id).select_related("rater")
+        )
+    return render(request, "appraisal/result_detail.html", context)
+
+
+# --- rating (综合评定) --------------------------------------------------------------------------
+
+
+@officer_required
+def rating(request, pk):
+    """综合评定 of one branch: one row per member, saved all at once."""
+    cycle = selectors.cycle_for(request.user, pk)
+    orgs = selectors.rating_orgs(request.user, cycle)
+    if not orgs:
+        raise PermissionDenied("您的管理范围内没有本次考评的考评对象。")
+    wanted = selectors.parse_int(request.GET.get("org"))
+    current = next((o for o in orgs if o["organisation_id"] == wanted), None)
+    if request.GET.get("org") and current is None:
+        raise Http404
+    current = current or orgs[0]
+    org = Organisation.objects.get(pk=current["organisation_id"])
+    rows = selectors.rating_rows(request.user, cycle, org)
+    for row in rows:
+        initial = {"score": row["score"], "comment": row["comment"]}
+        row["form"] = forms.RatingRowForm(
+            request.POST or None, prefix=f"p{row['person'].pk}", initial=initial
+        )
+    if request.method == "POST":
+        if all(row["form"].is_valid() for row in rows if not row["is_self"]):
+            items = [
+                (
+                    row["person"],
+                    row["form"].cleaned_data["score"],
+                    row["form"].cleaned_data["comment"],
+                )
+                for row in rows
+                if not row["is_self"]
+            ]
+            try:
+                saved = services.ratings_save(actor=request.user, cycle=cycle, ratings=items)
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+            else:
+                messages.success(request, f"已保存{len(saved)}名党员的综合评定。")
+                return redirect(f"{reverse('appraisal:rating', args=[pk])}?org={org.pk}")
+        else:
+            messages.error(request, "请修正标出的评定分（0～100分）后再保存，已填写的内容已保留。")
+    return render(
+        request,
+        "appraisal/rating.html",
+        {
+            **_cycle_context(request, cycle, "rating"),
+            "orgs": orgs,
+            "org": org,
+            "rows": rows,
+            "has_person": bool(request.user.person_id),
+            "window_open": cycle.state == CycleState.OPEN
+            and rules.window_open(cycle.starts_on, cycle.ends_on, timezone.localdate()),
+        },
+    )
+
+
+# --- honours -------------------------------------------------------------------------------
+
+
+@officer_required
+def honour_award(request, pk):
+    result = get_for_user(
+        EvaluationResult.objects.select_related("cycle", "person", "organisation"),
+        request.user,
+        pk=pk,
+    )
+    form = forms.HonourForm(request.POST or None)
+    if submit(
+        request,
+        form,
+        lambda d: services.honour_award(actor=request.user, result=result, **d),
+        f"已授予{result.person.name}荣誉称号。",
+    ):
+        return redirect("appraisal:result_detail", pk=pk)
+    return render(request, "appraisal/honour_form.html", {"form": form, "result": result})
+
+
+@officer_required
+@require_GET
+def honour_list(request):
+    qs, filters = selectors.honours_for_list(request.user, request.GET)
+    page = request_page(request, qs, order=("-year", "kind", "id"), size=PAGE_SIZE)
+    editable = set(
+        Honour.objects.editable_by(request.user)
+        .filter(pk__in=[h.pk for h in page.rows])
+        .values_list("pk", flat=True)
+    )
+    for honour in page.rows:
+        honour.can_edit = honour.pk in editable
+    return render(
+        request,
+        "appraisal/honour_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "base_query": urlencode(filters),
+            "kinds": HonourKind.choices,
+        },
+    )
+
+
+@officer_required
+@require_GET
+def honour_export(request):
+    qs, _filters = selectors.honours_for_list(request.user, request.GET)
+    rows = (
+        [
+            h.year,
+            h.person.name,
+            h.organisation.name,
+            h.get_kind_display(),
+            h.cycle.title if h.cycle_id else "",
+            h.awarded_on,
+            h.note,
+        ]
+        for h in qs.order_by("-year", "kind", "organisation__path", "person__name", "id")
+    )
+    content = xlsx_table(
+        sheet="党员荣誉",
+        headers=HONOUR_HEADERS,
+        rows=rows,
+        title="党员荣誉（党员示范（先锋）岗、优秀共产党员、后备干部）",
+        widths=[8, 10, 20, 20, 36, 12, 20],
+    )
+    return xlsx_response(content, "党员荣誉.xlsx")
+
+
+@officer_required
+@require_POST
+def honour_revoke(request, pk):
+    honour = get_for_user(Honour.objects.all(), request.user, pk=pk)
+    services.honour_revoke(actor=request.user, honour=honour)
+    messages.success(request, "已撤销该荣誉。")
+    return redirect("appraisal:honour_list")
+
+
+# --- rectification ---------------------------------------------------------------------------
+
+
+@officer_required
+@require_GET
+def rectification_list(request):
+    today = timezone.localdate()
+    qs, filters = selectors.rectifications_for_list(request.user, request.GET, today)
+    page = request_page(request, qs, order=("deadline", "id"), size=PAGE_SIZE)
+    for item in page.rows:
+        item.overdue = rules.rectification_overdue(item.state, item.deadline, today)
+    return render(
+        request,
+        "appraisal/rectification_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "base_query": urlencode(filters),
+            "states": RectificationState.choices,
+        },
+    )
+
+
+def _rectification(request, pk) -> MemberRectification:
+    return get_for_user(
+        MemberRectification.objects.select_related(
+            "person", "organisation", "result__cycle", "explain_meeting", "verified_by"
+        ),
+        request.user,
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def rectification_detail(request, pk):
+    item = _rectification(request, pk)
+    officer = services.covers(request.user, item.organisation)
+    own = item.person_id == request.user.person_id
+    today = timezone.localdate()
+    return render(
+        request,
+        "appraisal/rectification_detail.html",
+        {
+            "item": item,
+            "officer": officer,
+            "own": own,
+            "overdue": rules.rectification_overdue(item.state, item.deadline, today),
+            "explain_form": forms.ExplainForm(rectification=item) if officer else None,
+            "complete_form": forms.CompleteForm() if (officer or own) else None,
+            "verify_form": forms.VerifyForm() if officer and not own else None,
+            "events": events_for(item) if officer else [],
+        },
+    )
+
+
+def _rectification_action(request, pk, form_class, call, message):
+    item = _rectification(request, pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    else:
+        try:
+            call(item, form.cleaned_data)
+            messages.success(request, message)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+    return redirect("appraisal:rectification_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def rectification_explain(request, pk):
+    item = _rectification(request, pk)
+    form = forms.ExplainForm(request.POST, rectification=item)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+        return redirect("appraisal:rectification_detail", pk=pk)
+    data = form.cleaned_data
+    try:
+        services.rectification_explain(
+            actor=request.user,
+            rectification=item,
+            meeting=data["meeting"],
+            explained_on=data["explained_on"],
+            explanation=data["explanation"],
+        )
+        messages.success(request, "已登记在党员大会上作出的解释和说明。")
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    return redirect("appraisal:rectification_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def rectification_complete(request, pk):
+    return _rectification_action(
+        request,
+        pk,
+        forms.CompleteForm,
+        lambda item, d: services.rectification_complete(
+            actor=request.user, rectification=item, **d
+        ),
+        "已登记整改完成。",
+    )
+
+
+@login_required
+@require_POST
+def rectification_verify(request, pk):
+    return _rectification_action(
+        request,
+        pk,
+        forms.VerifyForm,
+        lambda item, d: services.rectification_verify(actor=request.user, rectification=item, **d),
+        "已验收整改。",
+    )
+
+
+# --- the member's own pages --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def mine(request):
+    """我的考评 (phone): open cycles to self-report, published results, honours, rectification."""
+    person = _person(request.user)
+    context = {"person": person, **selectors.member_overview(person)}
+    today = timezone.localdate()
+    for r in context["open_results"]:
+        r.window_open = rules.window_open(r.cycle.starts_on, r.cycle.ends_on, today)
+    return render(request, "appraisal/mine.html", context)
+
+
+@login_required
+def self_report(request, pk):
+    """述岗自评 (phone): my posts this year and my duty records of the period beside the form."""
+    person = _person(request.user)
+    result = (
+        EvaluationResult.objects.filter(cycle_id=pk, person=person)
+        .select_related("cycle", "organisation")
+        .first()
+    )
+    if result is None:
+        raise Http404
+    cycle = result.cycle
+    existing = SelfReport.objects.filter(cycle=cycle, person=person).first()
+    initial = {"report": existing.report, "self_score": existing.self_score} if existing else {}
+    form = forms.SelfReportForm(request.POST or None, initial=initial)
+    if submit(
+        request,
+        form,
+        lambda d: services.self_report_submit(actor=request.user, cycle=cycle, **d),
+        "已提交述岗自评。考评计算前可以修改。",
+    ):
+        return redirect("appraisal:mine")
+    count, records = selectors.duty_records_in(person, cycle, limit=10)
+    today = timezone.localdate()
+    return render(
+        request,
+        "appraisal/self_report.html",
+        {
+            "form": form,
+            "cycle": cycle,
+            "result": result,
+            "existing": existing,
+            "posts": selectors.posts_of_year(person, cycle.year),
+            "record_count": count,
+            "records": records,
+            "editable": cycle.state == CycleState.OPEN
+            and rules.window_open(cycle.starts_on, cycle.ends_on, today),
+        },
+    )
