@@ -231,4 +231,7 @@ REMINDER_PROVIDERS = [
     "dangjian.outreach.reminders.collect",
     "dangjian.orglife.reminders.collect",
     "dangjian.development.reminders.collect",
+    "dangjian.branches.reminders.collect",
+    "dangjian.assessment.reminders.collect",
+    "dangjian.appraisal.reminders.collect",
 ]

@@ -53,6 +53,8 @@ PROTECTED_FILES = (
     ("orglife.Meeting", "attachment"),
     ("development.CaseEvent", "document"),
     ("development.ProbationReport", "document"),
+    ("assessment.ItemScore", "evidence"),
+    ("assessment.BonusClaim", "evidence"),
 )
 
 

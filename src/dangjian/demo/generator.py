@@ -971,11 +971,19 @@ def reset_data(batch_size: int = BATCH_SIZE) -> None:
     batches, so their own on_delete rules (cascade, protect) apply.
     """
     from dangjian.core.models import Reminder, User
+    from dangjian.demo.appraisal import reset_appraisal
+    from dangjian.demo.assessment import reset_assessment
+    from dangjian.demo.branches import reset_branches
     from dangjian.demo.mechanism import reset_mechanism
     from dangjian.demo.organisational import reset_organisational
+    from dangjian.demo.surveys import reset_surveys
 
     _large_cache()
     Reminder.objects.all().delete()
+    reset_appraisal()
+    reset_assessment()
+    reset_branches()
+    reset_surveys()
     reset_organisational()
     reset_mechanism()
     Through = Organisation.covered_units.through

@@ -8,9 +8,13 @@ from django.utils import timezone
 
 from dangjian.core import reminders
 from dangjian.demo import generator
+from dangjian.demo.appraisal import AppraisalLoader
+from dangjian.demo.assessment import AssessmentLoader
+from dangjian.demo.branches import BranchesLoader
 from dangjian.demo.institution import login_table
 from dangjian.demo.mechanism import MechanismLoader
 from dangjian.demo.organisational import OrganisationalLoader
+from dangjian.demo.surveys import SurveysLoader
 
 
 class Command(BaseCommand):
@@ -68,6 +72,9 @@ class Command(BaseCommand):
             result.counts.update(MechanismLoader(seed=seed, today=timezone.localdate()).run())
             self.stdout.write("载入一年的组织生活、教育培训、发展党员和走访记录……")
             result.counts.update(OrganisationalLoader(seed=seed, today=timezone.localdate()).run())
+            self.stdout.write("载入民意测评、分类定级与整改、党员考评和支部考核记录……")
+            for loader in (SurveysLoader, AppraisalLoader, BranchesLoader, AssessmentLoader):
+                result.counts.update(loader(seed=seed, today=timezone.localdate()).run())
             reminders.sweep()
             result.seconds += time.monotonic() - started
         scopes = generator.create_demo_logins()
