@@ -252,3 +252,12 @@ def test_evidence_files():
     assert rules.evidence_error("a.pdf", 10 * 1024 * 1024) is None
     assert "10MB" in rules.evidence_error("a.pdf", 10 * 1024 * 1024 + 1)
     assert "PDF" in rules.evidence_error("a.exe", 10)
+
+
+# seed 004 附件 评分表 16: 对党支部工作进行满意度测评，根据测评结果给分 (10 points)
+@pytest.mark.parametrize(
+    "rate, expected",
+    [(100, "10"), (0, "0"), (87.5, "9"), (87.49, "8.5"), (82.5, "8.5"), (82.49, "8")],
+)
+def test_satisfaction_points_follow_the_rate_in_half_points(rate, expected):
+    assert rules.satisfaction_points(Decimal(str(rate))) == Decimal(expected)

@@ -121,6 +121,7 @@ class ItemReference(models.TextChoices):
     NONE = "", "—"
     EDUCATION_HOURS = "education_hours", "党员教育学时"
     ORG_LIFE = "org_life", "组织生活落实"
+    SATISFACTION = "satisfaction", "群众满意度测评"
 
 
 class Item(models.Model):

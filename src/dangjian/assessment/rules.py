@@ -143,6 +143,13 @@ def score_error(score: Number, points: Number, number: int | None = None) -> str
     return None
 
 
+def satisfaction_points(rate_percent: Number, points: Number = 10) -> Decimal:
+    """Item 16 (根据测评结果给分): the item's points in proportion to the satisfaction rate,
+    to the nearest 0.5 — a reference for the group, which decides the score."""
+    raw = dec(points) * dec(rate_percent) / 100 / SCORE_STEP
+    return raw.quantize(Decimal(1), rounding=ROUND_HALF_UP) * SCORE_STEP
+
+
 def elements_total(elements: Iterable[Mapping[str, object]]) -> Decimal:
     """The points of an item's scoring elements (测评要素) added up."""
     total = Decimal(0)

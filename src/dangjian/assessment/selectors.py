@@ -382,7 +382,37 @@ def references(assessment: BranchAssessment, today: date | None = None) -> dict[
             f"截至{on:%Y-%m-%d}所在期间：组织生活制度{len(s.rows)}项，已落实{s.done}项，"
             f"进行中{s.due}项，逾期未落实{s.overdue}项。",
         )
+    result[ItemReference.SATISFACTION] = satisfaction_reference(branch, year)
     return result
+
+
+def satisfaction_reference(branch, year: int) -> Reference:
+    """Item 16 (群众满意度): the year's latest satisfaction survey of the branch, once it has
+    reached its minimum of ballots (the surveys app shows nothing before)."""
+    from dangjian.surveys import selectors as surveys
+    from dangjian.surveys.models import Survey, SurveyKind
+
+    survey = (
+        Survey.objects.filter(
+            organisation=branch, kind=SurveyKind.BRANCH_SATISFACTION, opens_on__year=year
+        )
+        .order_by("-opens_on", "-id")
+        .first()
+    )
+    if survey is None:
+        return Reference("民意测评", f"{year}年度尚未开展党支部工作满意度测评。")
+    found = surveys.result(survey)
+    if not found.visible:
+        return Reference(
+            "民意测评",
+            f"“{survey.title}”已回收{found.responses}份，未达到最少{found.minimum}份，暂无结果。",
+        )
+    rate = found.satisfaction_rate or 0
+    return Reference(
+        "民意测评",
+        f"“{survey.title}”回收{found.responses}份，满意度{rate:.1f}%"
+        f"（满意与基本满意所占比例），按比例折合约{rules.fmt(rules.satisfaction_points(rate))}分。",
+    )
 
 
 # --- funding and the secretaries' reference grades -----------------------------------------

@@ -117,7 +117,7 @@ class Migration(migrations.Migration):
                 ('elements', models.JSONField(blank=True, default=list, help_text='如：健全2分、分工2分、改选1分。', verbose_name='测评要素')),
                 ('methods', models.CharField(blank=True, max_length=100, verbose_name='评分方法')),
                 ('bonus_rule', models.JSONField(blank=True, default=list, help_text='[[类别, 每项分值], …]，如：[["国家级", 3], ["省部级", 2]]。', verbose_name='附加分标准')),
-                ('reference', models.CharField(blank=True, choices=[('', '—'), ('education_hours', '党员教育学时'), ('org_life', '组织生活落实')], default='', help_text='评分时显示系统记录的参考数据。', max_length=20, verbose_name='参考数据')),
+                ('reference', models.CharField(blank=True, choices=[('', '—'), ('education_hours', '党员教育学时'), ('org_life', '组织生活落实'), ('satisfaction', '群众满意度测评')], default='', help_text='评分时显示系统记录的参考数据。', max_length=20, verbose_name='参考数据')),
                 ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='assessment.indicator', verbose_name='一级指标')),
             ],
             options={
