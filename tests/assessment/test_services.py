@@ -624,3 +624,22 @@ def test_officer_of_branch_and_round_visibility(world, round_):
     assert BranchAssessment.objects.visible_to(world.org_officer).count() == 2
     new_officer = make_officer(world.branch_b, title="organisation")
     assert services.is_branch_officer(new_officer, world.branch_b)
+
+
+# 考核办法 七(四): 考核不合格的基层党组织，及时整顿，限期整改
+
+
+def test_a_failed_branch_gets_a_rectification_plan_when_notified(world, template, ass_a, ass_b):
+    from dangjian.branches.models import PlanSource, RectificationPlan
+
+    a = scored(world, template, ass_a)
+    services.assessment_veto(
+        actor=world.org_officer, assessment=a, vetoed=True, reason="党员因违纪受到处分"
+    )
+    services.assessment_notify(actor=world.org_officer, assessment=a)
+    plan = RectificationPlan.objects.get(branch=world.branch_a, year=ass_a.round.year)
+    assert plan.source == PlanSource.ASSESSMENT
+    assert "不合格" in plan.reason and "一票否决" in plan.reason
+
+    notified(world, template, ass_b, short=Decimal(10))  # 90: 优秀, nothing to rectify
+    assert not RectificationPlan.objects.filter(branch=world.branch_b).exists()

@@ -936,7 +936,29 @@ def assessment_notify(
     assessment.appeal_due = rules.appeal_deadline(notice_on, appeal_days())
     assessment.notice_text = notice_text.strip() or default_notice(assessment, notice_on)
     assessment.notified_by = actor
-    return _save(actor, assessment, before, note="书面通知考核结果")
+    _save(actor, assessment, before, note="书面通知考核结果")
+    _rectify_if_failed(actor, assessment)
+    return assessment
+
+
+def _rectify_if_failed(actor, assessment: BranchAssessment) -> None:
+    """考核不合格的基层党组织，及时整顿，限期整改 (考核办法 七(四)): a failed branch gets a
+    rectification plan in the branches app, where its items are tracked to year end."""
+    if assessment.grade != rules.FAIL:
+        return
+    from dangjian.branches.models import PlanSource
+    from dangjian.branches.services import rectification_plan_open
+
+    why = f"，一票否决：{assessment.veto_reason}" if assessment.vetoed else ""
+    rectification_plan_open(
+        actor=actor,
+        branch=assessment.branch,
+        year=assessment.round.year,
+        source=PlanSource.ASSESSMENT,
+        reason=f"{assessment.round.title}结果为不合格（总分{rules.fmt(assessment.total)}分{why}）"[
+            :200
+        ],
+    )
 
 
 @transaction.atomic
@@ -985,4 +1007,5 @@ def appeal_answer(
         assessment.total = revised_total
         _grade(assessment)
     _save(actor, assessment, before, note="复核完成")
+    _rectify_if_failed(actor, assessment)
     return appeal

@@ -47,7 +47,10 @@ NOTES = ("材料齐全，记录完整。", "听取汇报，查阅了会议记录
 
 
 def reset_assessment() -> None:
-    """Remove every round (the score-sheet templates stay)."""
+    """Remove every round and the plans their failures opened (the templates stay)."""
+    from dangjian.branches.models import PlanSource, RectificationPlan
+
+    RectificationPlan.objects.filter(source=PlanSource.ASSESSMENT).delete()
     for model in MODELS:
         model._base_manager.all().delete()
 
@@ -98,7 +101,34 @@ class AssessmentLoader:
             self.members = services.member_counts(branches, within=root.path)
             self._last_year(root, branches)
             self._this_year(root, branches)
+        self._rectification_plans()
         return self.counts
+
+    def _rectification_plans(self) -> None:
+        """Failed branches that were notified get their plan (考核办法 七(四)), as the notice
+        service opens it."""
+        from dangjian.branches.models import PlanSource, RectificationPlan
+
+        failed = BranchAssessment.objects.filter(
+            grade=rules.FAIL, notice_on__isnull=False
+        ).select_related("round")
+        have = set(
+            RectificationPlan.objects.filter(source=PlanSource.ASSESSMENT).values_list(
+                "branch_id", "year"
+            )
+        )
+        plans = [
+            RectificationPlan(
+                branch_id=a.branch_id,
+                year=a.round.year,
+                source=PlanSource.ASSESSMENT,
+                reason=f"{a.round.title}结果为不合格"[:200],
+            )
+            for a in failed
+            if (a.branch_id, a.round.year) not in have
+        ]
+        RectificationPlan.objects.bulk_create(plans)
+        self.counts["整改提高方案（考核不合格）"] = len(plans)
 
     # --- scores -------------------------------------------------------------------------
 
