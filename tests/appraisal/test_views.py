@@ -250,7 +250,7 @@ def test_print_and_xlsx_in_the_same_columns(world, as_user, computed):
     by_name = {r[1]: r for r in rows[2:]}
     assert by_name["赵党员"][7:9] == ("95.5", "优秀")
     assert by_name["钱党员"][4] == "未述岗自评" and by_name["钱党员"][10] == "待说明"
-    assert by_name["赵党员"][5] == "85（3票）"
+    assert by_name["赵党员"][5] == "85.00（3票）"
     # filtered by branch: the branch's rows only
     response = c.get(
         reverse("appraisal:cycle_xlsx", args=[computed.pk]), {"org": world.branch_b.pk}

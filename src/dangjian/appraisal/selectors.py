@@ -354,10 +354,10 @@ def table_rows(results: list, cycle) -> list[dict]:
 
 
 def fmt(value) -> str:
+    """A sub-score with two decimals, so that a column of them lines up."""
     if value is None:
         return ""
-    text = f"{Decimal(value).normalize():f}"
-    return text
+    return f"{Decimal(value).quantize(Decimal('0.01')):f}"
 
 
 # --- grade distribution --------------------------------------------------------------------
