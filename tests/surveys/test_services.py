@@ -323,6 +323,11 @@ def test_results_in_a_fixed_number_of_queries(world, today, cast):
     assert len(small) == len(large) == 3
     assert all(r.visible for r in out.values())
     assert selectors.results([]) == {}
+    # progress pages need the counts only: no distributions, one query fewer
+    with CaptureQueriesContext(connection) as counts:
+        out = selectors.results(many, counts_only=True)
+    assert len(counts) == 2
+    assert all(r.visible and r.responses == 3 and not r.subjects for r in out.values())
 
 
 # --- concurrency: a double submit is serialised by the row lock -------------------------------

@@ -241,7 +241,7 @@ def progress(user, cycle) -> dict:
     ):
         per_org[org_id]["rated"] = n
     surveys = [s for s in surveys_of(cycle) if s.organisation_id in per_org]
-    outcome = survey_selectors.results(surveys)
+    outcome = survey_selectors.results(surveys, counts_only=True)
     for survey in surveys:
         res = outcome[survey.pk]
         per_org[survey.organisation_id]["survey"] = {

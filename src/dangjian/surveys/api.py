@@ -88,7 +88,7 @@ class SurveyViewSet(ScopedViewSet):
             queryset = Survey.objects.none()
         page = self.paginate_queryset(with_subjects(queryset))
         context = self.get_serializer_context()
-        context["results"] = selectors.results(page)
+        context["results"] = selectors.results(page, counts_only=True)
         return self.get_paginated_response(SurveySerializer(page, many=True, context=context).data)
 
     @extend_schema(summary="民意测评详情")

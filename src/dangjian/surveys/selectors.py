@@ -58,9 +58,10 @@ def rating_choices(kind: str) -> list[tuple[str, str]]:
     return [(value, RATING_LABELS[value]) for value in rules.ratings_for(kind)]
 
 
-def results(surveys: list[Survey]) -> dict[int, SurveyResult]:
+def results(surveys: list[Survey], *, counts_only: bool = False) -> dict[int, SurveyResult]:
     """Results of several surveys in three queries. Below its minimum a survey's result carries
-    only the counts (visible=False) and no distribution at all."""
+    only the counts (visible=False) and no distribution at all; `counts_only` skips the
+    distributions for every survey (two queries, for progress pages)."""
     ids = [s.pk for s in surveys]
     if not ids:
         return {}
@@ -85,7 +86,7 @@ def results(surveys: list[Survey]) -> dict[int, SurveyResult]:
         for s in surveys
     }
     shown = [pk for pk, r in out.items() if r.visible]
-    if not shown:
+    if not shown or counts_only:
         return out
     rows = (
         SurveyAnswer.objects.filter(ballot__survey_id__in=shown)
@@ -110,6 +111,14 @@ def results(surveys: list[Survey]) -> dict[int, SurveyResult]:
         overall = result.subjects.get(None)
         if overall is not None:
             result.satisfaction_rate = rules.satisfaction_rate(overall.distribution)
+    return out
+
+
+def list_results(surveys: list[Survey]) -> dict[int, SurveyResult]:
+    """What a list shows: the counts of every survey and the satisfaction rate of satisfaction
+    surveys. Member ratings' distributions (one per member) are left out (five queries)."""
+    out = results(surveys, counts_only=True)
+    out.update(results([s for s in surveys if s.kind == SurveyKind.BRANCH_SATISFACTION]))
     return out
 
 

@@ -89,7 +89,7 @@ def survey_list(request):
     """民意测评: surveys of the officer's subtree with their counts."""
     qs, filters, org = selectors.surveys_for_list(request.user, request.GET)
     page = request_page(request, qs, order=("-opens_on", "-id"), size=PAGE_SIZE)
-    res = selectors.results(page.rows)
+    res = selectors.list_results(page.rows)
     for survey in page.rows:
         survey.res = res[survey.pk]
         survey.result_label = _result_label(survey, survey.res)
@@ -113,7 +113,7 @@ def survey_list(request):
 def survey_export(request):
     qs, _filters, org = selectors.surveys_for_list(request.user, request.GET)
     surveys = list(qs.order_by("-opens_on", "-id"))
-    res = selectors.results(surveys)
+    res = selectors.list_results(surveys)
 
     def rows():
         for index, s in enumerate(surveys, start=1):

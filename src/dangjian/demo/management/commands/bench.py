@@ -16,6 +16,51 @@ from dangjian.core.models import User
 from dangjian.org.models import Organisation, Person
 
 
+def _evaluation_pages(account) -> dict[str, str]:
+    """The evaluation screens of the newest cycle, survey, round and grading year in scope
+    (the scaled demo has none: then only the lists)."""
+    from dangjian.appraisal.models import EvaluationCycle
+    from dangjian.assessment.models import AssessmentRound, BranchAssessment
+    from dangjian.branches.models import GradingYear
+    from dangjian.surveys.models import Survey
+
+    pages = {
+        "党员考评 列表": "/appraisal/",
+        "民意测评 列表": "/surveys/",
+        "支部考核 列表": "/assessment/",
+        "分类定级 列表": "/branches/",
+        "整改事项 列表": "/branches/items/",
+        "API 考评结果列表": "/api/v1/appraisal/results/",
+        "API 支部考核列表": "/api/v1/assessment/branch-assessments/",
+        "API 整改事项列表": "/api/v1/branches/rectification-items/",
+    }
+    newest = ("-id",)
+    cycle = EvaluationCycle.objects.visible_to(account).order_by(*newest).first()
+    published = (
+        EvaluationCycle.objects.visible_to(account).filter(state="published").order_by(*newest)
+    ).first()
+    survey = Survey.objects.visible_to(account).order_by(*newest).first()
+    round_ = AssessmentRound.objects.visible_to(account).order_by(*newest).first()
+    assessment = BranchAssessment.objects.visible_to(account).order_by(*newest).first()
+    year = GradingYear.objects.visible_to(account).order_by(*newest).first()
+    if cycle:
+        pages["考评进度"] = f"/appraisal/{cycle.pk}/"
+    if published:
+        pages["考评结果（含图表）"] = f"/appraisal/{published.pk}/results/"
+    if survey:
+        pages["民意测评 结果"] = f"/surveys/{survey.pk}/"
+    if round_:
+        pages["支部考核 轮次（含图表）"] = f"/assessment/rounds/{round_.pk}/"
+        pages["活动经费分配"] = f"/assessment/rounds/{round_.pk}/funding/"
+    if assessment:
+        pages["支部考核评分表"] = f"/assessment/branches/{assessment.pk}/"
+    if year:
+        pages["分类定级 年度（含图表）"] = f"/branches/years/{year.pk}/"
+        pages["分类定级汇总表"] = f"/branches/years/{year.pk}/summary/"
+        pages["整改汇总表"] = f"/branches/years/{year.pk}/rectification/"
+    return pages
+
+
 class Command(BaseCommand):
     help = "测量主要页面和接口的响应时间与查询次数（基准测试）"
 
@@ -74,6 +119,7 @@ class Command(BaseCommand):
             "API 会议列表": "/api/v1/meetings/",
             "API 发展档案列表": "/api/v1/development/cases/",
         }
+        pages.update(_evaluation_pages(account))
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(account)
         self.stdout.write(
