@@ -48,6 +48,15 @@ MECHANISM_PAGES = [
     ("outreach-compliance", "/outreach/compliance/"),
     ("outreach-summary", "/outreach/summary/"),
 ]
+# (file name, list page, click into its first row for a detail page named <file name>-detail)
+EVALUATION_PAGES = [
+    ("appraisal-cycles", "/appraisal/", "main table a >> nth=0"),
+    ("surveys", "/surveys/?state=open&kind=member_rating", "main table a >> nth=0"),
+    ("assessment-rounds", "/assessment/", "main table a >> nth=0"),
+    ("assessment-templates", "/assessment/templates/", "main table a >> nth=0"),
+    ("branches-years", "/branches/", "main table a >> nth=0"),
+    ("branches-items", "/branches/items/", None),
+]
 PHONE_PAGES = [
     ("phone-my-posts", "/posts/my/"),
     ("phone-duty-record-new", "/posts/duty/new/"),
@@ -58,6 +67,8 @@ PHONE_PAGES = [
     ("phone-my-hours", "/orglife/my/hours/"),
     ("phone-my-case", "/development/mine/"),
     ("phone-my-visits", "/outreach/visits/mine/"),
+    ("phone-my-appraisal", "/appraisal/mine/"),
+    ("phone-my-rectification-items", "/branches/items/mine/"),
 ]
 
 
@@ -126,6 +137,32 @@ def main():
         page.click("main table a >> nth=0")
         page.screenshot(path=out / "orglife-meeting-detail.png", full_page=True)
         page.close()
+
+        # Evaluation as a general-branch secretary; then a one-time link answered on a phone.
+        page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+        login(page, base, "zongzhi")
+        for name, path, first_row in EVALUATION_PAGES:
+            page.goto(f"{base}{path}")
+            page.screenshot(path=out / f"{name}.png", full_page=True)
+            if first_row:
+                page.click(first_row)
+                page.screenshot(path=out / f"{name}-detail.png", full_page=True)
+        page.goto(f"{base}/appraisal/")
+        page.click("main table a >> text=年终总评 >> nth=-1")
+        page.click("text=考评结果")
+        page.screenshot(path=out / "appraisal-results.png", full_page=True)
+        page.goto(f"{base}/surveys/?state=open&kind=member_rating")
+        page.click("main table a >> nth=0")
+        page.fill("#id_count", "1")
+        page.click("#batches button[type=submit], form[action$='/issue/'] button[type=submit]")
+        page.click(".table-warning a >> text=打印二维码")
+        page.screenshot(path=out / "survey-qr-print.png")
+        link = page.inner_text(".qr-link >> nth=0")
+        page.close()
+        answer = browser.new_page(viewport=PHONE, locale="zh-CN", is_mobile=True)
+        answer.goto(link)
+        answer.screenshot(path=out / "phone-survey-answer.png")
+        answer.close()
 
         board = browser.new_page(viewport=DESKTOP, locale="zh-CN")
         board.goto(f"{base}/public/")
