@@ -10,7 +10,6 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from dangjian.appraisal import selectors, services
@@ -45,30 +44,8 @@ from dangjian.appraisal.serializers import (
     SelfReportUpdateSerializer,
     VerifySerializer,
 )
-from dangjian.core.api_views import ScopedViewSet
-from dangjian.core.scoping import scope_for
+from dangjian.core.api_views import OwnWritesViewSet, ScopedViewSet
 from dangjian.org.models import Organisation
-
-
-class OfficersOnly(BasePermission):
-    message = "仅党组织书记、委员和组织部干事可以访问。"
-
-    def has_permission(self, request, view):
-        return scope_for(request.user).is_officer
-
-
-class OwnWritesViewSet(ScopedViewSet):
-    """Members write their own rows (the services check whose they are)."""
-
-    member_actions: set[str] = set()
-    officer_reads: set[str] = set()
-
-    def get_permissions(self):
-        if self.action in self.member_actions:
-            return [IsAuthenticated()]
-        if self.action in self.officer_reads:
-            return [IsAuthenticated(), OfficersOnly()]
-        return super().get_permissions()
 
 
 def _in_org(request, queryset, org_id):

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from dangjian.core import rules as core_rules
+
 Number = Decimal | int | float
 
 # --- grades (seed 004 附件 二) ---------------------------------------------------------------
@@ -380,29 +382,10 @@ def element_text(element: Mapping[str, object]) -> str:
 
 # --- evidence files ------------------------------------------------------------------------
 
-EVIDENCE_EXTENSIONS = (
-    ".pdf",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".zip",
-)
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
-
-def evidence_error(filename: str, size: int, max_bytes: int = EVIDENCE_MAX_BYTES) -> str | None:
-    """Evidence (证明材料): documents, pictures or an archive, at most 10 MB."""
-    if not filename.lower().endswith(EVIDENCE_EXTENSIONS):
-        return "证明材料须为PDF、图片、Word、Excel、PPT或ZIP文件。"
-    if size > max_bytes:
-        return f"证明材料不能超过{max_bytes // (1024 * 1024)}MB。"
-    return None
+def evidence_error(filename: str, size: int) -> str | None:
+    """Evidence (证明材料) of an item score or a bonus claim: documents, pictures, an archive."""
+    return core_rules.evidence_error(filename, size, label="证明材料")
 
 
 def elements_error(elements: Sequence[Mapping[str, object]], points: Number) -> str | None:

@@ -39,7 +39,7 @@ from dangjian.assessment.models import (
 )
 from dangjian.core import audit
 from dangjian.core.models import AuditEvent
-from dangjian.core.scoping import scope_for
+from dangjian.core.scoping import is_department, scope_for
 from dangjian.org.models import Organisation, OrgKind, Person, Position
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
 
@@ -152,10 +152,6 @@ def funding_for(staff: int, students: int, grade: str | None) -> rules.Funding:
 
 
 # --- rights -------------------------------------------------------------------------------
-
-
-def is_department(user) -> bool:
-    return scope_for(user).everything
 
 
 def holds_office_in(user, branch: Organisation) -> bool:

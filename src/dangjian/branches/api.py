@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from dangjian.branches import selectors, services
@@ -47,16 +47,8 @@ from dangjian.branches.serializers import (
     BranchesSurveySerializer,
     BranchesVerifySerializer,
 )
-from dangjian.core.api_views import ScopedViewSet
-from dangjian.core.scoping import scope_for
+from dangjian.core.api_views import OfficersOnly, ScopedViewSet
 from dangjian.org.models import Organisation
-
-
-class OfficersOnly(BasePermission):
-    message = "仅党组织书记、委员和组织部干事可以访问。"
-
-    def has_permission(self, request, view):
-        return scope_for(request.user).is_officer
 
 
 class StandardViewSet(ScopedViewSet):

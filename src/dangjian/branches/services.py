@@ -39,7 +39,7 @@ from dangjian.branches.models import (
 )
 from dangjian.core import audit
 from dangjian.core.models import AuditEvent
-from dangjian.core.scoping import scope_for
+from dangjian.core.scoping import is_department, scope_for
 from dangjian.org.models import BranchCategory, Organisation, OrgKind, Person, Position
 from dangjian.org.rules import OFFICER_TITLES, POSITION_ORDER
 
@@ -145,18 +145,6 @@ def is_level_above(user, branch: Organisation) -> bool:
     if scope.everything:
         return True
     return scope.covers_path(branch.path) and branch.path not in scope.org_paths
-
-
-def is_department(user) -> bool:
-    """The organisation department, or an officer of a committee."""
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    if not scope.org_paths:
-        return False
-    return Organisation.objects.filter(
-        path__in=scope.org_paths, kind=OrgKind.COMMITTEE, dissolved_on__isnull=True
-    ).exists()
 
 
 def leads_branches(user) -> bool:

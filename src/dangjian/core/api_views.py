@@ -24,6 +24,15 @@ class OfficersWrite(BasePermission):
         return request.method in SAFE_METHODS or scope_for(request.user).is_officer
 
 
+class OfficersOnly(BasePermission):
+    """Management endpoints are officers' work; members have only their own records."""
+
+    message = "仅党组织书记、委员和组织部干事可以访问。"
+
+    def has_permission(self, request, view):
+        return scope_for(request.user).is_officer
+
+
 class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Shared plumbing: scoped querysets, the editable check, input and filter validation."""
 
@@ -71,3 +80,18 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if obj is None:
             raise NotFound()
         return Response(self.get_serializer(obj).data, status=status_code)
+
+
+class OwnWritesViewSet(ScopedViewSet):
+    """Members write their own rows (the services check whose they are): `member_actions` are
+    open to any signed-in user, `officer_reads` to officers only."""
+
+    member_actions: set[str] = set()
+    officer_reads: set[str] = set()
+
+    def get_permissions(self):
+        if self.action in self.member_actions:
+            return [IsAuthenticated()]
+        if self.action in self.officer_reads:
+            return [IsAuthenticated(), OfficersOnly()]
+        return super().get_permissions()

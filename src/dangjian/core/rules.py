@@ -24,3 +24,30 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, li
         for k in keys
         if norm(before.get(k)) != norm(after.get(k))
     }
+
+
+# Evidence files (佐证/证明材料) of any record: documents, pictures or an archive, at most 10 MB.
+EVIDENCE_EXTENSIONS = (
+    ".pdf",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".zip",
+)
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def evidence_error(
+    filename: str, size: int, *, label: str = "佐证材料", max_bytes: int = EVIDENCE_MAX_BYTES
+) -> str | None:
+    if not filename.lower().endswith(EVIDENCE_EXTENSIONS):
+        return f"{label}须为PDF、图片、Word、Excel、PPT或ZIP文件。"
+    if size > max_bytes:
+        return f"{label}不能超过{max_bytes // (1024 * 1024)}MB。"
+    return None

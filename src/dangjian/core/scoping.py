@@ -64,6 +64,21 @@ def scope_for(user) -> Scope:
     return scope
 
 
+def is_department(user) -> bool:
+    """Acts for the whole institution: the organisation department (and administrators), or an
+    officer of a committee. Creates evaluation rounds and grading years, edits their templates."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if not scope.org_paths:
+        return False
+    from dangjian.org.models import Organisation, OrgKind
+
+    return Organisation.objects.filter(
+        path__in=scope.org_paths, kind=OrgKind.COMMITTEE, dissolved_on__isnull=True
+    ).exists()
+
+
 def paths_q(field: str, paths: tuple[str, ...]) -> models.Q:
     """Rows whose materialised path starts with one of `paths` (index-friendly prefix match)."""
     q = models.Q(pk__in=[])

@@ -13,11 +13,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
-from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation
 from dangjian.orglife import rules, selectors, services
 from dangjian.orglife.models import Attendance, FrequencyRule, Meeting, StudyRecord, Training
@@ -44,11 +44,8 @@ from dangjian.orglife.serializers import (
 OFFICERS_ONLY = "仅党组织书记、委员和组织部干事可以访问；党员请查看“我的组织生活”。"
 
 
-class OfficersOnly(BasePermission):
+class OfficersOnly(core_api.OfficersOnly):
     message = OFFICERS_ONLY
-
-    def has_permission(self, request, view):
-        return scope_for(request.user).is_officer
 
 
 def _visible_org(user, pk) -> Organisation:

@@ -11,11 +11,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from dangjian.core.api_views import ScopedViewSet
-from dangjian.core.scoping import scope_for
+from dangjian.core.api_views import OfficersOnly, OwnWritesViewSet, ScopedViewSet
 from dangjian.org.models import Organisation
 from dangjian.outreach import rules, selectors, services
 from dangjian.outreach.models import Contact, Link, Visit
@@ -57,24 +56,6 @@ def _self(request):
     if person is None:
         raise PermissionDenied(services.NO_PERSON)
     return person
-
-
-class OfficersOnly(BasePermission):
-    message = "仅党组织书记、委员和组织部干事可以访问。"
-
-    def has_permission(self, request, view):
-        return scope_for(request.user).is_officer
-
-
-class OwnWritesViewSet(ScopedViewSet):
-    """Members write their own rows (the services check whose they are)."""
-
-    member_actions: set[str] = set()
-
-    def get_permissions(self):
-        if self.action in self.member_actions:
-            return [IsAuthenticated()]
-        return super().get_permissions()
 
 
 class ContactViewSet(OwnWritesViewSet):

@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
 from dangjian.org.models import Organisation
 from dangjian.posts import rules, selectors, services
@@ -223,16 +224,7 @@ class PostViewSet(ScopedViewSet):
         return Response(PostSerializer(posts, many=True).data, status=status.HTTP_201_CREATED)
 
 
-class OwnWritesViewSet(ScopedViewSet):
-    """Members write their own rows; reads are scoped as usual."""
-
-    member_actions: set[str] = set()
-
-    def get_permissions(self):
-        if self.action in self.member_actions:
-            return [IsAuthenticated()]
-        return super().get_permissions()
-
+class OwnWritesViewSet(core_api.OwnWritesViewSet):
     def get_own_object(self):
         obj = self.get_object()
         if obj.person_id != self.request.user.person_id:

@@ -11,13 +11,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dangjian.core import api_views as core_api
 from dangjian.core.api import CursorPagination
 from dangjian.core.api_views import ScopedViewSet
-from dangjian.core.scoping import scope_for
 from dangjian.core.web import client_address
 from dangjian.org.models import Organisation
 from dangjian.public import selectors, services
@@ -122,13 +122,8 @@ class NewestFirstPagination(CursorPagination):
     ordering = ("-created_at", "-id")
 
 
-class OfficersOnly(BasePermission):
-    """The suggestion box is handled by officers; members have no access at all."""
-
+class OfficersOnly(core_api.OfficersOnly):
     message = "仅党组织书记、委员和组织部干事可以访问意见箱"
-
-    def has_permission(self, request, view):
-        return scope_for(request.user).is_officer
 
 
 class SuggestionViewSet(ScopedViewSet):

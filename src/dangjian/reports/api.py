@@ -7,11 +7,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
-from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation
 from dangjian.reports import selectors, services
 from dangjian.reports.models import QuarterlyReport
@@ -27,11 +27,8 @@ from dangjian.reports.serializers import (
 )
 
 
-class OfficersOnly(BasePermission):
+class OfficersOnly(core_api.OfficersOnly):
     message = "季报表仅供党组织书记、委员和组织部干事使用"
-
-    def has_permission(self, request, view):
-        return scope_for(request.user).is_officer
 
 
 class QuarterlyReportViewSet(ScopedViewSet):

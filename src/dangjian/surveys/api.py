@@ -20,13 +20,13 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
-from dangjian.core.scoping import scope_for
 from dangjian.core.web import client_address
 from dangjian.org.models import Person
 from dangjian.surveys import rules, selectors, services
@@ -55,11 +55,8 @@ def with_subjects(queryset):
     )
 
 
-class OfficersOnly(BasePermission):
+class OfficersOnly(core_api.OfficersOnly):
     message = "仅党组织书记、委员和组织部干事可以组织民意测评。"
-
-    def has_permission(self, request, view):
-        return scope_for(request.user).is_officer
 
 
 class SurveyViewSet(ScopedViewSet):

@@ -11,10 +11,10 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from dangjian.core.api_views import OfficersWrite, ScopedViewSet
+from dangjian.core.api_views import OfficersOnly, OfficersWrite, ScopedViewSet
 from dangjian.core.parsers import JSONParser
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation
@@ -29,15 +29,6 @@ from dangjian.targets.models import (
     Task,
     WorkItem,
 )
-
-
-class OfficersOnly(BasePermission):
-    """Target management is officers' work: members have only their own tasks."""
-
-    message = "仅党组织书记、委员和组织部干事可以访问"
-
-    def has_permission(self, request, view):
-        return scope_for(request.user).is_officer
 
 
 def _org_path(user, pk):

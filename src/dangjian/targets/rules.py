@@ -6,6 +6,9 @@ No database and no Django: the services gather the facts, these functions decide
 from dataclasses import dataclass
 from datetime import date
 
+from dangjian.core.rules import EVIDENCE_MAX_BYTES as EVIDENCE_MAX_BYTES
+from dangjian.core.rules import evidence_error as evidence_error
+
 # Honour levels, lowest first (seed 001 §二: county → city → province → central).
 # The numbers match targets.models.HonourLevel.
 LEVEL_NONE = 0
@@ -237,29 +240,4 @@ def opinion_response_error(handling: str, response: str) -> str | None:
     对征求到的意见进行梳理分类; DOMAIN §3: opinions are answered or adopted)."""
     if handling != OPINION_PENDING and not response.strip():
         return "意见已处理的，须填写答复或采纳情况"
-    return None
-
-
-EVIDENCE_EXTENSIONS = (
-    ".pdf",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".zip",
-)
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-
-
-def evidence_error(filename: str, size: int) -> str | None:
-    """Evidence files: documents, pictures or an archive, at most 10 MB."""
-    if not filename.lower().endswith(EVIDENCE_EXTENSIONS):
-        return "佐证材料须为PDF、图片、Word、Excel、PPT或ZIP文件"
-    if size > EVIDENCE_MAX_BYTES:
-        return "佐证材料不能超过10MB"
     return None
