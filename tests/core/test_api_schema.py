@@ -71,6 +71,7 @@ APP_ROUTES = [
     "/api/v1/assessment/branch-assessments/{id}/appeal/",
     "/api/v1/assessment/branch-assessments/{id}/answer/",
     "/api/v1/appraisal/cycles/{id}/compute/",
+    "/api/v1/appraisal/cycles/{id}/evaluate-posts/",
     "/api/v1/appraisal/results/",
     "/api/v1/appraisal/self-reports/",
     "/api/v1/appraisal/ratings/bulk/",

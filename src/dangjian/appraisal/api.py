@@ -30,6 +30,7 @@ from dangjian.appraisal.serializers import (
     HonourCreateSerializer,
     HonourFilterSerializer,
     HonourSerializer,
+    PostsEvaluatedSerializer,
     ProgressSerializer,
     RatingBulkSerializer,
     RatingFilterSerializer,
@@ -110,6 +111,16 @@ class CycleViewSet(OwnWritesViewSet):
     def publish(self, request, pk=None):
         cycle = services.cycle_publish(actor=request.user, cycle=self.get_object())
         return self.respond(cycle)
+
+    @extend_schema(
+        request=None,
+        responses=PostsEvaluatedSerializer,
+        summary="用于年度评岗（年终总评、民主评议）",
+    )
+    @action(detail=True, methods=["post"], url_path="evaluate-posts")
+    def evaluate_posts(self, request, pk=None):
+        outcome = services.cycle_evaluate_posts(actor=request.user, cycle=self.get_object())
+        return Response(PostsEvaluatedSerializer(outcome).data)
 
     @extend_schema(
         responses=ProgressSerializer, summary="考评进度（各党支部述岗自评、综合评定、民意测评）"

@@ -367,3 +367,10 @@ class VerifySerializer(serializers.Serializer):
 class RectificationFilterSerializer(serializers.Serializer):
     state = ChoiceString(RectificationState.choices, required=False)
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class PostsEvaluatedSerializer(serializers.Serializer):
+    evaluated = serializers.IntegerField(help_text="本次评岗的岗位数")
+    already = serializers.IntegerField(help_text="此前已评岗、未改动的岗位数")
+    not_performing = serializers.IntegerField(help_text="尚未履岗（无履职记实）、未评岗的岗位数")
+    unmapped = serializers.IntegerField(help_text="考评等次不在岗位等次中、未评岗的岗位数")

@@ -8,6 +8,7 @@ A refused right raises PermissionDenied naming the rule; a broken rule raises Va
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from django.utils import timezone
 from dangjian.appraisal import rules, selectors
 from dangjian.appraisal.models import (
     BranchRating,
+    CycleKind,
     CycleState,
     EvaluationCycle,
     EvaluationResult,
@@ -464,6 +466,80 @@ def cycle_publish(*, actor, cycle: EvaluationCycle, today: date | None = None) -
     for survey in cycle.surveys.filter(state=SurveyState.OPEN):
         survey_services.survey_close(actor=actor, survey=survey)
     return cycle
+
+
+# --- 评岗 from the year's evaluation ----------------------------------------------------------
+
+
+@dataclass
+class PostsEvaluated:
+    evaluated: int = 0
+    already: int = 0  # evaluated before, left as they are
+    not_performing: int = 0  # not yet 履岗: the post has no duty record
+    unmapped: int = 0  # the cycle's grade is not one of the post grades (custom bands)
+
+
+@transaction.atomic
+def cycle_evaluate_posts(
+    *, actor, cycle: EvaluationCycle, today: date | None = None
+) -> PostsEvaluated:
+    """评岗 with the year's published result (seed 000 §五(二)5: 年终结合党员目标管理责任制的考核和
+    民主评议党员工作进行考评): each post a member holds in 履岗 that year takes the member's grade,
+    total and honours, so the evaluation is recorded once and shown on the post and its board."""
+    from dangjian.posts import rules as post_rules
+    from dangjian.posts import services as post_services
+    from dangjian.posts.models import PostGrade, PostState
+
+    today = _today(today)
+    _require(actor, cycle.organisation)
+    if cycle.kind not in (CycleKind.YEAR, CycleKind.DEMOCRATIC):
+        raise ValidationError(
+            {"kind": "一季一评、半年初评是过程考评；年度评岗依据年终总评或民主评议党员的结果。"}
+        )
+    if cycle.state != CycleState.PUBLISHED:
+        raise ValidationError({"state": "考评结果公布后才能用于评岗。"})
+    results = {
+        r.person_id: r for r in EvaluationResult.objects.filter(cycle=cycle).exclude(grade="")
+    }
+    honours: dict[int, list[str]] = {}
+    for person_id, label in (
+        Honour.objects.filter(person_id__in=results, year=cycle.year)
+        .order_by("kind")
+        .values_list("person_id", "kind")
+    ):
+        honours.setdefault(person_id, []).append(HonourKind(label).label)
+    grades = {label: value for value, label in PostGrade.choices}
+    outcome = PostsEvaluated()
+    posts = Post.objects.filter(
+        year=cycle.year,
+        holder_id__in=results,
+        organisation__in=orgs_under((cycle.organisation.path,)),
+    ).order_by("id")
+    for post in posts:
+        if post.state == PostState.EVALUATED:
+            outcome.already += 1
+            continue
+        if post.state != PostState.PERFORMING:
+            outcome.not_performing += 1
+            continue
+        result = results[post.holder_id]
+        grade = grades.get(result.grade)
+        if grade is None:
+            outcome.unmapped += 1
+            continue
+        score = result.final_score
+        consistent = score is not None and post_rules.grade_for_score(score) == grade
+        post_services.post_evaluate(
+            actor=actor,
+            post=post,
+            evaluation=f"{cycle.title}：总分{score}分，{result.grade}。",
+            grade=grade,
+            score=score if consistent else None,
+            reward="、".join(honours.get(post.holder_id, [])),
+            evaluated_on=today,
+        )
+        outcome.evaluated += 1
+    return outcome
 
 
 # --- self-reports (述岗自评) -----------------------------------------------------------------

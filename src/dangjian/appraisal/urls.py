@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("<int:pk>/compute/", views.cycle_compute, name="cycle_compute"),
     path("<int:pk>/publish/", views.cycle_publish, name="cycle_publish"),
+    path("<int:pk>/evaluate-posts/", views.cycle_evaluate_posts, name="cycle_evaluate_posts"),
     path("<int:pk>/rate/", views.rating, name="rating"),
     path("<int:pk>/results/", views.cycle_results, name="cycle_results"),
     path("<int:pk>/results/print/", views.cycle_print, name="cycle_print"),

@@ -188,6 +188,27 @@ def cycle_publish(request, pk):
     return redirect("appraisal:cycle_results", pk=pk)
 
 
+@officer_required
+@require_POST
+def cycle_evaluate_posts(request, pk):
+    """用于年度评岗: the published year result goes onto the member's posts in 履岗."""
+    cycle = selectors.cycle_for(request.user, pk)
+    try:
+        outcome = services.cycle_evaluate_posts(actor=request.user, cycle=cycle)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("appraisal:cycle_detail", pk=pk)
+    notes = [f"已为{outcome.evaluated}个岗位评岗"]
+    if outcome.already:
+        notes.append(f"{outcome.already}个岗位此前已评岗，未改动")
+    if outcome.not_performing:
+        notes.append(f"{outcome.not_performing}个岗位尚未履岗（无履职记实），未评岗")
+    if outcome.unmapped:
+        notes.append(f"{outcome.unmapped}个岗位的考评等次不在岗位等次中，请在岗位页面评岗")
+    messages.success(request, "；".join(notes) + "。")
+    return redirect("appraisal:cycle_detail", pk=pk)
+
+
 # --- results ---------------------------------------------------------------------------
 
 
