@@ -269,7 +269,6 @@ def test_plan_completion_excepts_long_term_items():
     assert not rules.plan_complete([])
     assert rules.plan_complete([(True, False), (False, True)])
     assert not rules.plan_complete([(True, False), (False, False)])
-    assert rules.plan_progress([(True, False), (False, True)]) == (1, 2)
 
 
 def test_a_plan_is_submitted_after_the_general_meeting():

@@ -1,10 +1,12 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from dangjian.branches import rules, services
 from dangjian.branches.models import (
+    MAX_MEMBERS,
     CriterionGroup,
     Grade,
     GradingYear,
@@ -32,6 +34,13 @@ class GradingYearForm(BootstrapMixin, forms.ModelForm):
             .order_by("path")
         )
         self.fields["year"].initial = timezone.localdate().year
+        self.fields["year"].min_value = rules.FIRST_YEAR
+        self.fields["year"].max_value = rules.LAST_YEAR
+        self.fields["year"].validators += [
+            MinValueValidator(rules.FIRST_YEAR),
+            MaxValueValidator(rules.LAST_YEAR),
+        ]
+        self.fields["year"].widget.attrs.update(min=rules.FIRST_YEAR, max=rules.LAST_YEAR)
         self.fields["theme"].required = False
         for key in rules.TIMELINE_KEYS:
             self.fields[key].required = False
@@ -98,7 +107,10 @@ class SurveyForm(BootstrapMixin, forms.Form):
     the masses' opinion."""
 
     members_count = forms.IntegerField(
-        label="党员人数", min_value=0, help_text="已按人员名册中本支部的正式、预备党员统计。"
+        label="党员人数",
+        min_value=0,
+        max_value=MAX_MEMBERS,
+        help_text="已按人员名册中本支部的正式、预备党员统计。",
     )
     committee_complete = forms.BooleanField(
         label="支部班子健全",
@@ -248,7 +260,11 @@ class ItemForm(BootstrapMixin, forms.Form):
     problem = forms.CharField(label="存在问题", widget=forms.Textarea(attrs={"rows": 2}))
     measures = forms.CharField(label="整改措施", widget=forms.Textarea(attrs={"rows": 2}))
     responsible = forms.ModelChoiceField(label="责任人", queryset=Person.objects.none())
-    deadline = forms.DateField(label="完成时限", widget=DATE)
+    deadline = forms.DateField(
+        label="完成时限",
+        widget=DATE,
+        help_text="在方案的年度内；除长期性项目外不晚于12月31日。",
+    )
     long_term = forms.BooleanField(
         label="长期性项目",
         required=False,
@@ -272,7 +288,12 @@ class ItemForm(BootstrapMixin, forms.Form):
 
 
 class DoneForm(BootstrapMixin, forms.Form):
-    done_on = forms.DateField(label="完成日期", widget=DATE, initial=timezone.localdate)
+    done_on = forms.DateField(
+        label="完成日期",
+        widget=DATE,
+        initial=timezone.localdate,
+        help_text="不早于方案年度的1月1日，不晚于今天。",
+    )
     result = forms.CharField(label="整改成效", widget=forms.Textarea(attrs={"rows": 3}))
 
 

@@ -113,7 +113,8 @@ class Criterion(models.Model):
         return self.name
 
 
-def _ancestor_paths(paths: tuple[str, ...]) -> list[str]:
+def ancestor_paths(paths: tuple[str, ...]) -> list[str]:
+    """The paths of these organisations and of every organisation above them."""
     step = Organisation.steplen
     return sorted({p[:i] for p in paths for i in range(step, len(p) + 1, step)})
 
@@ -123,7 +124,7 @@ class GradingYearQuerySet(ScopedQuerySet):
     branch works to the committee's calendar); changed by the officers of its organisation."""
 
     def scope_q(self, scope):
-        return models.Q(organisation__path__in=_ancestor_paths(scope.org_paths)) | models.Q(
+        return models.Q(organisation__path__in=ancestor_paths(scope.org_paths)) | models.Q(
             organisation__in=orgs_under(scope.org_paths)
         )
 
@@ -198,6 +199,9 @@ class Round(models.TextChoices):
 class GradingState(models.TextChoices):
     DRAFT = "draft", "调查中"
     GRADED = "graded", "已定级"
+
+
+MAX_MEMBERS = 9999  # a bound on the survey's members count against typing errors
 
 
 class BranchGradingQuerySet(OrgScopedQuerySet):

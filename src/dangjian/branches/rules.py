@@ -46,16 +46,21 @@ Band = tuple[Decimal, str]
 
 
 def _decimal(value: object) -> Decimal:
+    """A finite number: NaN and Infinity (which JSON strings can carry) are not scores."""
     if isinstance(value, bool):
         raise ValueError("not a number")
     if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int | float | str):
+        number = value
+    elif isinstance(value, int | float | str):
         try:
-            return Decimal(str(value))
+            number = Decimal(str(value))
         except InvalidOperation as exc:
             raise ValueError("not a number") from exc
-    raise ValueError("not a number")
+    else:
+        raise ValueError("not a number")
+    if not number.is_finite():
+        raise ValueError("not a number")
+    return number
 
 
 def parse_bands(raw: object) -> list[Band]:
@@ -291,6 +296,17 @@ def timeline_dates(year: int, overrides: Mapping[str, object] | None = None) -> 
     return {k: _on(year, m, d) for k, (m, d) in timeline_month_days(overrides).items()}
 
 
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+
+def year_error(year: int) -> str | None:
+    """A grading year this system can hold (its dates are computed from the year)."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        return f"年度应在{FIRST_YEAR}～{LAST_YEAR}年之间。"
+    return None
+
+
 def timeline_error(dates: Mapping[str, date], year: int) -> tuple[str, str] | None:
     """(field, message) when a year's dates are outside the year or out of order."""
     for key in TIMELINE_KEYS:
@@ -426,8 +442,22 @@ ITEM_AFTER_YEAR_END = (
 
 
 def item_deadline_error(deadline: date, items_due: date, long_term: bool) -> str | None:
+    """A deadline lies in the plan's year (from 1 January) and, unless the item is long-term,
+    not after items_due (12月底)."""
+    if deadline.year < items_due.year:
+        return f"完成时限不能早于{items_due.year}年1月1日（整改提高方案的年度）。"
     if deadline > items_due and not long_term:
         return ITEM_AFTER_YEAR_END.format(due=items_due.isoformat())
+    return None
+
+
+def day_in_plan_error(day: date, year: int, today: date) -> str | None:
+    """A date a plan records (its general-meeting discussion, an item's completion) lies between
+    1 January of the plan's year and today: the plan follows the grading of that year."""
+    if day > today:
+        return "日期不能晚于今天。"
+    if day.year < year:
+        return f"日期不能早于{year}年1月1日（整改提高方案的年度）。"
     return None
 
 
@@ -452,12 +482,6 @@ def item_status(done: bool, verified: bool, deadline: date, today: date) -> str:
     if done:
         return VERIFIED if verified else DONE
     return OVERDUE if item_overdue(done, deadline, today) else OPEN
-
-
-def plan_progress(items: Iterable[tuple[bool, bool]]) -> tuple[int, int]:
-    """(done, total) of a plan's items given as (done, long_term) pairs."""
-    rows = list(items)
-    return (sum(1 for done, _lt in rows if done), len(rows))
 
 
 def plan_complete(items: Iterable[tuple[bool, bool]]) -> bool:

@@ -322,9 +322,7 @@ def year_status(user, grading_year: GradingYear, today: date | None = None) -> d
     in_year = grading_year.year == today.year
     return {
         "phases": phases,
-        "current": [p["phase"].label for p in phases if p["status"] == "current"]
-        if in_year
-        else [],
+        "current": [p.label for p in rules.phases_on(today, timeline)] if in_year else [],
         "today_left": round((today - start).days / span * 100, 2) if in_year else None,
         "deadlines": deadlines,
         "branches": total,
@@ -769,7 +767,7 @@ def items_for_list(user, params):
             raise Http404
         qs = qs.filter(plan__branch__path__startswith=org.path)
         filters["org"] = org.pk
-    year = parse_int(params.get("year"), low=2000, high=2100)
+    year = parse_int(params.get("year"), low=rules.FIRST_YEAR, high=rules.LAST_YEAR)
     if year is not None:
         qs = qs.filter(plan__year=year)
         filters["year"] = year

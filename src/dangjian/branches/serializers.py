@@ -2,6 +2,8 @@
 validate a payload the view hands to a service. Choices are plain strings with their Chinese
 label beside them (`*_display`), listed in the help text."""
 
+from decimal import Decimal
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -9,6 +11,7 @@ from rest_framework import serializers
 
 from dangjian.branches import rules
 from dangjian.branches.models import (
+    MAX_MEMBERS,
     Audience,
     BranchGrading,
     Criterion,
@@ -30,6 +33,24 @@ from dangjian.org.models import Organisation, Person
 from dangjian.orglife.models import Meeting
 
 GRADE_HELP = choices_help(Grade.choices)
+MAX_ID = 2**31 - 1  # ids in filters: a larger number is a 400, not a database overflow
+
+
+class YearFilter(serializers.IntegerField):
+    """An optional year in a query string."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR, **kwargs)
+
+
+class IdFilter(serializers.IntegerField):
+    """An optional id in a query string."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
 
 # --- standards ------------------------------------------------------------------------------
 
@@ -71,12 +92,16 @@ class BranchesStandardSerializer(serializers.ModelSerializer):
 
 
 class BranchesCriterionInputSerializer(serializers.Serializer):
-    id = serializers.IntegerField(required=False, help_text="已有评分项目的编号；不填为新增")
+    id = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="已有评分项目的编号；不填为新增"
+    )
     order = serializers.IntegerField(required=False, min_value=1, max_value=99)
     group = ChoiceString(CriterionGroup.choices)
     name = serializers.CharField(max_length=60)
     guidance = serializers.CharField(required=False, allow_blank=True, default="")
-    points = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0)
+    points = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=Decimal("0.5"), max_value=100
+    )
 
 
 class BranchesStandardUpdateSerializer(serializers.Serializer):
@@ -130,7 +155,7 @@ class BranchesGradingYearUpdateSerializer(serializers.Serializer):
 
 class BranchesGradingYearCreateSerializer(BranchesGradingYearUpdateSerializer):
     organisation = VisiblePrimaryKeyField(Organisation, help_text="党委（或党总支）编号")
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR)
 
 
 # --- gradings -------------------------------------------------------------------------------
@@ -211,16 +236,16 @@ class BranchesGradingCreateSerializer(serializers.Serializer):
 
 
 class BranchesGradingFilterSerializer(serializers.Serializer):
-    grading_year = serializers.IntegerField(required=False)
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    branch = serializers.IntegerField(required=False)
+    grading_year = IdFilter()
+    year = YearFilter()
+    branch = IdFilter()
     round = ChoiceString(Round.choices, required=False)
     state = ChoiceString(GradingState.choices, required=False)
     grade = ChoiceString(Grade.choices, required=False)
 
 
 class BranchesScoreInputSerializer(serializers.Serializer):
-    criterion = serializers.IntegerField(help_text="评分项目编号")
+    criterion = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="评分项目编号")
     score = serializers.DecimalField(
         max_digits=4, decimal_places=1, allow_null=True, required=False, help_text="0至分值"
     )
@@ -229,7 +254,7 @@ class BranchesScoreInputSerializer(serializers.Serializer):
 
 class BranchesSurveySerializer(serializers.Serializer):
     scores = BranchesScoreInputSerializer(many=True, required=False)
-    members_count = serializers.IntegerField(required=False, min_value=0)
+    members_count = serializers.IntegerField(required=False, min_value=0, max_value=MAX_MEMBERS)
     committee_complete = serializers.BooleanField(required=False)
     committee_note = serializers.CharField(max_length=200, required=False, allow_blank=True)
     activity_room_area = serializers.DecimalField(
@@ -332,7 +357,7 @@ class BranchesPlanSerializer(serializers.ModelSerializer):
 
 class BranchesPlanCreateSerializer(serializers.Serializer):
     branch = VisiblePrimaryKeyField(Organisation, help_text="党支部编号")
-    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    year = serializers.IntegerField(min_value=rules.FIRST_YEAR, max_value=rules.LAST_YEAR)
     source = ChoiceString(PlanSource.choices, required=False, default=PlanSource.GRADING)
     grading = VisiblePrimaryKeyField(
         BranchGrading, required=False, allow_null=True, help_text="依据的分类定级；不填取本年度定级"
@@ -347,8 +372,8 @@ class BranchesPlanUpdateSerializer(serializers.Serializer):
 
 
 class BranchesPlanFilterSerializer(serializers.Serializer):
-    branch = serializers.IntegerField(required=False)
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    branch = IdFilter()
+    year = YearFilter()
     state = ChoiceString(PlanState.choices, required=False)
     source = ChoiceString(PlanSource.choices, required=False)
 
@@ -382,9 +407,9 @@ class BranchesItemCreateSerializer(BranchesItemUpdateSerializer):
 
 
 class BranchesItemFilterSerializer(serializers.Serializer):
-    plan = serializers.IntegerField(required=False)
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    plan = IdFilter()
+    organisation = IdFilter(help_text="党组织编号（含下级）")
+    year = YearFilter()
     status = ChoiceString(
         [
             (rules.OPEN, "整改中（未逾期）"),
@@ -411,7 +436,7 @@ class BranchesVerifySerializer(serializers.Serializer):
 
 
 class BranchesSummaryFilterSerializer(serializers.Serializer):
-    grading_year = serializers.IntegerField(help_text="年度分类定级编号")
+    grading_year = IdFilter(required=True, help_text="年度分类定级编号")
 
 
 class BranchesSummarySerializer(serializers.Serializer):

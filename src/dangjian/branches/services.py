@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 from django_fsm import can_proceed
 
@@ -36,11 +37,19 @@ from dangjian.branches.models import (
     RectificationItem,
     RectificationPlan,
     Round,
+    ancestor_paths,
 )
 from dangjian.core import audit
 from dangjian.core.models import AuditEvent
 from dangjian.core.scoping import is_department, scope_for
-from dangjian.org.models import BranchCategory, Organisation, OrgKind, Person, Position
+from dangjian.org.models import (
+    BranchCategory,
+    Organisation,
+    OrgKind,
+    PartyStatus,
+    Person,
+    Position,
+)
 from dangjian.org.rules import OFFICER_TITLES, POSITION_ORDER
 
 YEAR_FIELDS = ["organisation", "year", "theme", *rules.TIMELINE_KEYS]
@@ -174,15 +183,10 @@ def _full_clean(obj, exclude=None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def _ancestor_paths(path: str) -> list[str]:
-    step = Organisation.steplen
-    return [path[:i] for i in range(step, len(path) + 1, step)]
-
-
 def grading_year_for(branch: Organisation, year: int) -> GradingYear | None:
     """The grading year that covers a branch: the nearest organisation above it with one."""
     return (
-        GradingYear.objects.filter(year=year, organisation__path__in=_ancestor_paths(branch.path))
+        GradingYear.objects.filter(year=year, organisation__path__in=ancestor_paths((branch.path,)))
         .order_by("-organisation__depth")
         .first()
     )
@@ -285,7 +289,26 @@ def standard_update(
             criterion.delete()
         for criterion in [*update, *create]:
             criterion.save()
+        too_high = (
+            GradingScore.objects.filter(
+                criterion__standard=standard,
+                grading__state=GradingState.DRAFT,
+                score__gt=F("criterion__points"),
+            )
+            .select_related("criterion", "grading__branch")
+            .first()
+        )
+        if too_high is not None:
+            raise ValidationError(
+                {
+                    "criteria": f"{too_high.grading.branch.name}正在调查摸底，"
+                    f"“{too_high.criterion.name}”已评{too_high.score}分，"
+                    f"高于新分值{too_high.criterion.points}分：请先修改该评分。"
+                }
+            )
         note_text = "；".join(f"{c.order}.{c.name}（{c.points}分）" for c in [*update, *create])
+    if bands is not None or criteria is not None:
+        _follow_standard(standard, create if criteria is not None else [])
     audit.record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
@@ -295,6 +318,34 @@ def standard_update(
         note=note_text[:1000],
     )
     return standard
+
+
+def _follow_standard(standard: GradingStandard, new_criteria: list[Criterion]) -> None:
+    """The surveys still in progress under an edited standard follow it: an empty score for
+    each new criterion, the total and the suggested grade again under the new bands. Decided
+    gradings keep what they were graded on."""
+    drafts = BranchGrading.objects.filter(standard=standard, state=GradingState.DRAFT)
+    if new_criteria:
+        GradingScore.objects.bulk_create(
+            [
+                GradingScore(grading_id=pk, criterion=criterion)
+                for pk in drafts.values_list("pk", flat=True)
+                for criterion in new_criteria
+            ],
+            batch_size=1000,
+        )
+    rows = list(
+        drafts.annotate(
+            unscored=Count("scores", filter=Q(scores__score__isnull=True)),
+            scored=Sum("scores__score"),
+        ).only("pk", "total", "suggested_grade")
+    )
+    for grading in rows:
+        grading.total = grading.scored or Decimal(0)
+        grading.suggested_grade = (
+            "" if grading.unscored else rules.suggested_grade(grading.total, standard.bands)
+        )
+    BranchGrading.objects.bulk_update(rows, ["total", "suggested_grade"], batch_size=500)
 
 
 # --- grading years --------------------------------------------------------------------------
@@ -317,8 +368,27 @@ def grading_year_create(
     _require_covers(actor, organisation)
     if organisation.kind not in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
         raise ValidationError({"organisation": "年度分类定级应以党委或党总支为单位建立。"})
+    error = rules.year_error(year)
+    if error:
+        raise ValidationError({"year": error})
     if GradingYear.objects.filter(organisation=organisation, year=year).exists():
         raise ValidationError({"year": f"{organisation.name}{year}年度分类定级已经建立。"})
+    overlapping = (
+        GradingYear.objects.filter(year=year)
+        .filter(
+            Q(organisation__path__in=ancestor_paths((organisation.path,)))
+            | Q(organisation__path__startswith=organisation.path)
+        )
+        .select_related("organisation")
+        .first()
+    )
+    if overlapping is not None:
+        raise ValidationError(
+            {
+                "organisation": f"{overlapping.organisation.name}{year}年度分类定级已经建立，"
+                f"其中已包括{organisation.name}的党支部：每个党支部每年只参加一次分类定级。"
+            }
+        )
     values = default_dates(year)
     values.update({k: v for k, v in dates.items() if k in rules.TIMELINE_KEYS and v})
     grading_year = GradingYear(
@@ -345,8 +415,15 @@ def grading_year_update(*, actor, grading_year: GradingYear, **fields) -> Gradin
 
 
 def survey_facts(branch: Organisation) -> dict:
-    """What the organisation's data already says: members, committee, activity room."""
-    members = Person.objects.members().filter(is_active=True).under_path(branch.path).count()
+    """What the organisation's data already says: members, committee, activity room. The
+    committee rule counts full members only (正式党员7人以上设立支部委员会)."""
+    counts = (
+        Person.objects.members()
+        .filter(is_active=True)
+        .under_path(branch.path)
+        .aggregate(members=Count("pk"), full=Count("pk", filter=Q(party_status=PartyStatus.FULL)))
+    )
+    members = counts["members"]
     positions = list(
         Position.objects.current()
         .filter(organisation=branch, title__in=OFFICER_TITLES)
@@ -357,7 +434,9 @@ def survey_facts(branch: Organisation) -> dict:
     titles = {p.title for p in positions}
     return {
         "members_count": members,
-        "committee_complete": rules.committee_complete(members, titles, committee_threshold()),
+        "committee_complete": rules.committee_complete(
+            counts["full"], titles, committee_threshold()
+        ),
         "committee_note": "、".join(f"{p.get_title_display()}{p.person.name}" for p in positions)[
             :200
         ],
@@ -782,8 +861,9 @@ def rectification_plan_discuss(
         raise ValidationError(
             {"discussed_on": "请选择讨论整改提高方案的党员大会，或填写讨论日期。"}
         )
-    if discussed_on > _today():
-        raise ValidationError({"discussed_on": "讨论日期不能晚于今天。"})
+    error = rules.day_in_plan_error(discussed_on, plan.year, _today())
+    if error:
+        raise ValidationError({"meeting" if meeting is not None else "discussed_on": error})
     before = audit.snapshot(plan, PLAN_FIELDS)
     plan.discuss()
     plan.meeting = meeting
@@ -970,8 +1050,9 @@ def rectification_item_done(
     if not (result or "").strip():
         raise ValidationError({"result": "请写明整改成效。"})
     done_on = done_on or _today()
-    if done_on > _today():
-        raise ValidationError({"done_on": "完成日期不能晚于今天。"})
+    error = rules.day_in_plan_error(done_on, item.plan.year, _today())
+    if error:
+        raise ValidationError({"done_on": error})
     before = audit.snapshot(item, ITEM_FIELDS)
     item.finish()
     item.done_on = done_on

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -379,54 +378,37 @@ def _grading(request, pk) -> BranchGrading:
     )
 
 
-@officer_required
-def grading_detail(request, pk):
-    """调查摸底与分类定级: the survey per criterion, totals, the suggestion, the decision."""
-    grading = _grading(request, pk)
-    scores = selectors.scores_of(grading)
-    can_edit = grading.state == GradingState.DRAFT and services.covers(request.user, grading.branch)
-    level_above = services.is_level_above(request.user, grading.branch)
-    form = forms.SurveyForm(
-        request.POST or None,
+def _survey_form(grading: BranchGrading, scores: list, data=None) -> forms.SurveyForm:
+    return forms.SurveyForm(
+        data,
         scores=scores,
         initial={name: getattr(grading, name) for name in services.SURVEY_FIELDS},
     )
-    if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied(
-                services.NOT_IN_SCOPE
-                if not services.covers(request.user, grading.branch)
-                else "已定级的调查摸底表不能修改。"
-            )
-        if submit(
-            request,
-            form,
-            lambda d: services.grading_survey_save(
-                actor=request.user, grading=grading, **form.service_kwargs()
-            ),
-            "已保存调查摸底情况。",
-        ):
-            return redirect("branches:grading_detail", pk=pk)
-    decision_form = forms.DecisionForm(
-        initial={
-            "grade": grading.grade or grading.suggested_grade,
-            "reason": grading.decision_reason,
-        }
-    )
+
+
+def _grading_page(request, grading: BranchGrading, scores: list, *, form=None, decision_form=None):
+    """The survey page; a rejected survey or decision comes back with what was typed."""
+    can_edit = grading.state == GradingState.DRAFT and services.covers(request.user, grading.branch)
+    if decision_form is None:
+        decision_form = forms.DecisionForm(
+            initial={
+                "grade": grading.grade or grading.suggested_grade,
+                "reason": grading.decision_reason,
+            }
+        )
     return render(
         request,
         "branches/grading_detail.html",
         {
             "grading": grading,
-            "form": form,
+            "form": form or _survey_form(grading, scores),
             "groups": selectors.group_scores(scores),
             "scored": sum(1 for s in scores if s.score is not None),
             "criteria": len(scores),
             "unscored": sum(1 for s in scores if s.score is None),
             "can_edit": can_edit,
-            "level_above": level_above,
+            "level_above": services.is_level_above(request.user, grading.branch),
             "decision_form": decision_form,
-            "reopen_form": forms.ReasonForm(),
             "other": selectors.other_round(grading),
             "bands_text": grading.standard.bands_text,
             "grading_late": rules.grading_late(
@@ -447,19 +429,43 @@ def grading_detail(request, pk):
 
 
 @officer_required
+def grading_detail(request, pk):
+    """调查摸底与分类定级: the survey per criterion, totals, the suggestion, the decision."""
+    grading = _grading(request, pk)
+    scores = selectors.scores_of(grading)
+    form = _survey_form(grading, scores, request.POST or None)
+    if request.method == "POST":
+        if not services.covers(request.user, grading.branch):
+            raise PermissionDenied(services.NOT_IN_SCOPE)
+        if grading.state != GradingState.DRAFT:
+            raise PermissionDenied("已定级的调查摸底表不能修改。")
+        if submit(
+            request,
+            form,
+            lambda d: services.grading_survey_save(
+                actor=request.user, grading=grading, **form.service_kwargs()
+            ),
+            "已保存调查摸底情况。",
+        ):
+            return redirect("branches:grading_detail", pk=pk)
+    return _grading_page(request, grading, scores, form=form)
+
+
+@officer_required
 @require_POST
 def grading_decide(request, pk):
+    """The level above decides the grade; a refused decision keeps the typed opinion."""
     grading = _grading(request, pk)
     form = forms.DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请选择定级等次。")
-        return redirect("branches:grading_detail", pk=pk)
-    _run(
+    decided = submit(
         request,
-        lambda: services.grading_decide(actor=request.user, grading=grading, **form.cleaned_data),
-        f"已将{grading.branch.name}定为“{dict(Grade.choices)[form.cleaned_data['grade']]}”。",
+        form,
+        lambda d: services.grading_decide(actor=request.user, grading=grading, **d),
+        f"已将{grading.branch.name}定为“{dict(Grade.choices).get(form.data.get('grade'), '')}”。",
     )
-    return redirect("branches:grading_detail", pk=pk)
+    if decided:
+        return redirect("branches:grading_detail", pk=pk)
+    return _grading_page(request, grading, selectors.scores_of(grading), decision_form=form)
 
 
 @officer_required
@@ -467,10 +473,14 @@ def grading_decide(request, pk):
 def grading_reopen(request, pk):
     grading = _grading(request, pk)
     form = forms.ReasonForm(request.POST)
-    reason = form.data.get("reason", "")
+    if not form.is_valid():
+        messages.error(request, "请说明退回的理由（200字以内）。")
+        return redirect("branches:grading_detail", pk=pk)
     _run(
         request,
-        lambda: services.grading_reopen(actor=request.user, grading=grading, reason=reason),
+        lambda: services.grading_reopen(
+            actor=request.user, grading=grading, reason=form.cleaned_data["reason"]
+        ),
         "已退回重新调查摸底。",
     )
     return redirect("branches:grading_detail", pk=pk)
@@ -579,7 +589,10 @@ def plan_create(request):
         Organisation.objects, request.user, pk=selectors.parse_int(request.GET.get("branch"))
     )
     year = selectors.parse_int(
-        request.GET.get("year"), default=timezone.localdate().year, low=2000, high=2100
+        request.GET.get("year"),
+        default=timezone.localdate().year,
+        low=rules.FIRST_YEAR,
+        high=rules.LAST_YEAR,
     )
     if not services.covers(request.user, branch):
         raise PermissionDenied(services.NOT_IN_SCOPE)
@@ -634,12 +647,8 @@ def plan_edit(request, pk):
     )
 
 
-@officer_required
-@require_GET
-def plan_detail(request, pk):
-    """整改提高方案: goals, items (add, edit, mark done, verify), the general-meeting discussion,
-    submission."""
-    plan = _plan(request, pk)
+def _plan_page(request, plan: RectificationPlan, *, discuss_form=None):
+    """The plan page; a refused discussion comes back with what was typed."""
     today = timezone.localdate()
     items = selectors.plan_items(plan)
     for item in items:
@@ -656,11 +665,7 @@ def plan_detail(request, pk):
             "done": sum(1 for i in items if i.is_done),
             "can_edit": covers and plan.state != PlanState.DONE,
             "can_verify": services.is_level_above(request.user, plan.branch),
-            "item_form": forms.ItemForm(
-                branch=plan.branch, initial={"deadline": dates["items_due"]}
-            ),
-            "discuss_form": forms.DiscussForm(branch=plan.branch),
-            "verify_form": forms.VerifyForm(),
+            "discuss_form": discuss_form or forms.DiscussForm(branch=plan.branch),
             "dates": dates,
             "plan_late": rules.plan_late(
                 plan.submitted_on, dates["rectification_plans_due"], today
@@ -672,21 +677,26 @@ def plan_detail(request, pk):
 
 
 @officer_required
+@require_GET
+def plan_detail(request, pk):
+    """整改提高方案: goals, items (add, edit, mark done, verify), the general-meeting discussion,
+    submission."""
+    return _plan_page(request, _plan(request, pk))
+
+
+@officer_required
 @require_POST
 def plan_discuss(request, pk):
     plan = _plan(request, pk)
     form = forms.DiscussForm(request.POST, branch=plan.branch)
-    if not form.is_valid():
-        messages.error(request, "请选择党员大会或填写正确的讨论日期。")
-        return redirect("branches:plan_detail", pk=pk)
-    _run(
+    if submit(
         request,
-        lambda: services.rectification_plan_discuss(
-            actor=request.user, plan=plan, **form.cleaned_data
-        ),
+        form,
+        lambda d: services.rectification_plan_discuss(actor=request.user, plan=plan, **d),
         "已登记党员大会讨论情况。",
-    )
-    return redirect("branches:plan_detail", pk=pk)
+    ):
+        return redirect("branches:plan_detail", pk=pk)
+    return _plan_page(request, plan, discuss_form=form)
 
 
 @officer_required
@@ -804,18 +814,18 @@ def item_done(request, pk):
 def item_verify(request, pk):
     item = _item(request, pk)
     form = forms.VerifyForm(request.POST)
-    form.is_valid()
     approve = request.POST.get("action", "approve") != "reject"
-    _run(
-        request,
-        lambda: services.rectification_item_verify(
-            actor=request.user, item=item, approve=approve, note=form.cleaned_data.get("note", "")
-        ),
-        "已核实销号。" if approve else "已退回继续整改。",
-    )
-    return redirect(
-        request.POST.get("next") or reverse("branches:plan_detail", args=[item.plan_id])
-    )
+    if not form.is_valid():
+        messages.error(request, "上级意见不能超过200字。")
+    else:
+        _run(
+            request,
+            lambda: services.rectification_item_verify(
+                actor=request.user, item=item, approve=approve, note=form.cleaned_data["note"]
+            ),
+            "已核实销号。" if approve else "已退回继续整改。",
+        )
+    return redirect("branches:plan_detail", pk=item.plan_id)
 
 
 @officer_required

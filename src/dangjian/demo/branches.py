@@ -37,6 +37,7 @@ from dangjian.org.models import (
     BranchCategory,
     Organisation,
     OrgKind,
+    PartyStatus,
     Person,
     Position,
     PositionTitle,
@@ -89,6 +90,8 @@ MEASURES = {
     "一个好的活动阵地": "每月更新党务公开栏，建立网上学习阵地",
     "一个好的保障机制": "建立困难党员帮扶台账，节日走访慰问",
 }
+# when the scores could not be brought into the grade's band (a standard with unusual bands)
+REASON = "结合年度考核、群众评议和支部自评情况综合确定。"
 RESULTS = (
     "已完成，经支委会检查验收。",
     "已按措施落实，党员群众评议满意。",
@@ -155,14 +158,17 @@ class BranchesLoader:
     def _people(self, branches) -> None:
         ids = [b.pk for b in branches]
         self.members: dict[int, list[int]] = {}
-        for pk, org_id in (
+        self.full_members: dict[int, int] = {}
+        for pk, org_id, status in (
             Person.objects.filter(
                 primary_org_id__in=ids, party_status__in=MEMBER_STATUSES, is_active=True
             )
             .order_by("pk")
-            .values_list("pk", "primary_org_id")
+            .values_list("pk", "primary_org_id", "party_status")
         ):
             self.members.setdefault(org_id, []).append(pk)
+            if status == PartyStatus.FULL:
+                self.full_members[org_id] = self.full_members.get(org_id, 0) + 1
         self.member_count = {k: len(v) for k, v in self.members.items()}
         parents = {b.path[: -Organisation.steplen] for b in branches}
         parent_ids = dict(Organisation.objects.filter(path__in=parents).values_list("path", "pk"))
@@ -212,7 +218,8 @@ class BranchesLoader:
         self.rng.shuffle(grades)
         return grades
 
-    def _scores(self, criteria: list, grade: str) -> tuple[list[Decimal], Decimal]:
+    def _scores(self, criteria: list, grade: str, bands) -> tuple[list[Decimal], Decimal]:
+        """Scores whose total falls in the grade's band of the standard."""
         low, high = TOTALS[grade]
         target = Decimal(self.rng.randint(low, high))
         scores = []
@@ -223,11 +230,11 @@ class BranchesLoader:
         total = sum(scores, Decimal(0))
         # nudge into the band of the target grade
         index = 0
-        while rules.suggested_grade(total) != grade and index < 200:
+        while rules.suggested_grade(total, bands) != grade and index < 400:
             i = index % len(criteria)
             step = (
                 Decimal("0.5")
-                if rules.GRADE_RANK[rules.suggested_grade(total)] < rules.GRADE_RANK[grade]
+                if rules.GRADE_RANK[rules.suggested_grade(total, bands)] < rules.GRADE_RANK[grade]
                 else Decimal("-0.5")
             )
             if Decimal(0) <= scores[i] + step <= criteria[i].points:
@@ -239,7 +246,9 @@ class BranchesLoader:
     def _grading(self, grading_year, branch, round, grade, graded_on, reason=""):
         audience = Audience.STUDENT if branch.category == BranchCategory.STUDENT else Audience.STAFF
         criteria = self.criteria[audience]
-        scores, total = self._scores(criteria, grade)
+        standard = self.standards[audience]
+        scores, total = self._scores(criteria, grade, standard.bands)
+        suggested = rules.suggested_grade(total, standard.bands)
         officers = self.officers.get(branch.pk, [])
         members = self.member_count.get(branch.pk, 0)
         titles = {t for _p, t in officers}
@@ -248,9 +257,11 @@ class BranchesLoader:
             grading_year=grading_year,
             branch=branch,
             round=round,
-            standard=self.standards[audience],
+            standard=standard,
             members_count=members,
-            committee_complete=rules.committee_complete(members, titles),
+            committee_complete=rules.committee_complete(
+                self.full_members.get(branch.pk, 0), titles
+            ),
             committee_note="、".join(TITLES.get(t, "委员") for _p, t in officers)[:200],
             activity_room_area=branch.activity_room_area,
             annual_assessment=self.rng.choice(("优秀", "良好", "合格"))
@@ -262,9 +273,9 @@ class BranchesLoader:
                 f"发放测评表{self.rng.randint(15, 60)}份，满意率{self.rng.randint(78, 99)}%。"
             ),
             total=total,
-            suggested_grade=rules.suggested_grade(total),
+            suggested_grade=suggested,
             grade=grade if graded else "",
-            decision_reason=reason if graded else "",
+            decision_reason=(reason or ("" if suggested == grade else REASON)) if graded else "",
             graded_by_id=self._grader(branch) if graded else None,
             graded_on=graded_on if graded else None,
             state=GradingState.GRADED if graded else GradingState.DRAFT,
@@ -484,15 +495,28 @@ class BranchesLoader:
         year = grading_year.year
         graded = [b for b in branches if b.pk in initial]
         regrades, score_sets = [], []
-        moved_down = False
+
+        def regraded(index: int) -> bool:
+            return complete or index % 2 == 0  # this year: about half regraded so far
+
+        # one branch moves down: the last regraded one that is not already 后进
+        down = None
+        if len(graded) > 2:
+            down = next(
+                (
+                    i
+                    for i in reversed(range(len(graded)))
+                    if regraded(i) and initial[graded[i].pk].grade != rules.LAGGING
+                ),
+                None,
+            )
         for index, branch in enumerate(graded):
             before = initial[branch.pk].grade
-            if not complete and index % 2 == 1:
-                continue  # this year: about half regraded so far
+            if not regraded(index):
+                continue
             rank = rules.GRADE_RANK[before]
-            if not moved_down and index == len(graded) - 1 and rank > 0 and len(graded) > 2:
+            if index == down:
                 rank -= 1
-                moved_down = True
             elif rank < 3 and (index % 3 != 2 or before == rules.LAGGING):
                 rank += 1  # 晋位升级
             grade = next(g for g, r in rules.GRADE_RANK.items() if r == rank)
