@@ -477,3 +477,15 @@ def test_item_list_query_count_does_not_grow(world, as_user, year):
     few = _count(client, url)
     _more_branches(world, year, 8)
     assert _count(client, url) == few
+
+
+def test_item_list_shows_this_years_items_unless_asked_for_another_year(
+    world, plan, as_user, today
+):
+    url = reverse("branches:item_list")
+    client = as_user(world.secretary_a)
+    assert "组织生活次数不足" in client.get(url).content.decode()  # 2025: this year
+    today(date(2026, 2, 1))
+    assert "组织生活次数不足" not in client.get(url).content.decode()
+    assert "组织生活次数不足" in client.get(url, {"year": ""}).content.decode()
+    assert "组织生活次数不足" in client.get(url, {"year": "2025"}).content.decode()

@@ -767,10 +767,12 @@ def items_for_list(user, params):
             raise Http404
         qs = qs.filter(plan__branch__path__startswith=org.path)
         filters["org"] = org.pk
-    year = parse_int(params.get("year"), low=rules.FIRST_YEAR, high=rules.LAST_YEAR)
+    # This year's items unless another year (or all years, "") is asked for.
+    raw_year = params.get("year", str(today.year))
+    year = parse_int(raw_year, low=rules.FIRST_YEAR, high=rules.LAST_YEAR)
+    filters["year"] = year if year is not None else ""
     if year is not None:
         qs = qs.filter(plan__year=year)
-        filters["year"] = year
     status = params.get("status", "")
     if status in ITEM_FILTERS:
         qs = qs.filter(status_q(status, today))
