@@ -45,8 +45,13 @@ def test_templates_read_by_officers(world, template):
     assert len(data["indicators"]) == 6
     assert data["indicators"][0]["items"][0]["elements"][0] == {"name": "健全", "points": 2.0}
     assert data["indicators"][5]["items"][0]["bonus_rule"][0] == {"option": "国家级", "points": 3}
-    assert api(world.member_user).get(f"{BASE}/templates/").json()["results"] == []
-    assert api(world.member_user).get(f"{BASE}/templates/{template.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["templates/", "rounds/", "branch-assessments/"])
+def test_members_are_refused_like_on_the_screens(world, template, path):
+    # review: a plain member was given 200 with an empty list (the screens say 403)
+    response = api(world.member_user).get(f"{BASE}/{path}")
+    assert response.status_code == 403 and "书记、委员" in response.json()["detail"]
 
 
 def test_round_create_by_department_only(world, template):
@@ -69,7 +74,7 @@ def test_round_create_by_department_only(world, template):
     assert api(world.secretary_a).get(f"{BASE}/rounds/{rid}/").status_code == 200
     assert len(api(world.secretary_a).get(f"{BASE}/rounds/", {"year": 2025}).json()["results"]) == 1
     assert api(world.secretary_a).get(f"{BASE}/rounds/", {"year": 2024}).json()["results"] == []
-    assert api(world.member_user).get(f"{BASE}/rounds/{rid}/").status_code == 404
+    assert api(world.member_user).get(f"{BASE}/rounds/{rid}/").status_code == 403
 
 
 def test_branch_assessments_scoped(world, round_, ass_a, ass_b):
@@ -226,3 +231,31 @@ def test_list_query_counts_do_not_grow(world, template):
         counts.append(len(ctx))
     assert counts[0] == counts[1]
     assert BranchAssessment.objects.count() == 12
+
+
+def test_huge_or_malformed_ids_are_400_not_500(world, template, round_, ass_a):
+    # review: ?round=<21 digits> and an item id of 21 digits overflowed the database (500)
+    huge = 10**21
+    lists = api(world.org_officer).get(f"{BASE}/branch-assessments/", {"round": huge})
+    assert lists.status_code == 400 and "round" in lists.json()
+    lists = api(world.org_officer).get(f"{BASE}/branch-assessments/", {"branch": huge})
+    assert lists.status_code == 400 and "branch" in lists.json()
+    assert api(world.org_officer).get(f"{BASE}/rounds/", {"year": huge}).status_code == 400
+    url = f"{BASE}/branch-assessments/{ass_a.pk}"
+    branch = api(world.secretary_a)
+    response = branch.post(
+        f"{url}/self-scores/", {"scores": [{"item": huge, "score": "1"}]}, format="json"
+    )
+    assert response.status_code == 400 and "item" in response.json()["scores"]["0"]
+    response = branch.post(
+        f"{url}/bonus-claims/",
+        {"item": huge, "option": "国家级", "description": "x"},
+        format="json",
+    )
+    assert response.status_code == 400
+    for action in ("review-claim", "withdraw-claim"):
+        response = api(world.org_officer).post(
+            f"{url}/{action}/", {"claim": huge, "accepted": True}, format="json"
+        )
+        assert response.status_code == 400, action
+    assert api(world.org_officer).get(f"{BASE}/branch-assessments/{huge}/").status_code == 404

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from dangjian.assessment import rules
+from dangjian.assessment import rules, services
 from dangjian.assessment.models import (
     Appeal,
     AssessmentRound,
@@ -99,3 +99,25 @@ def test_this_year_dates_stay_in_the_year_early_in_january(bigger, template):
     for a in BranchAssessment.objects.filter(round=this):
         for day in (a.submitted_on, a.scored_on, a.notice_on):
             assert day is None or day.year == 2027
+
+
+def test_the_answered_appeal_names_its_own_totals(world, template):
+    # review: the answer said “由88.5分改为90.5分” even when bonus points made the total differ
+    for seed in range(1, 9):
+        reset_assessment()
+        AssessmentLoader(seed=seed, today=TODAY).run()
+        appeal = Appeal.objects.get(assessment__round__year=2025)
+        assert f"由{rules.fmt(appeal.original_total)}分改为" in appeal.answer
+        assert (
+            f"{rules.fmt(appeal.revised_total)}分，等次为{appeal.assessment.grade}" in appeal.answer
+        )
+
+
+def test_self_totals_follow_a_configured_cap_as_the_service_does(bigger, template):
+    template.bonus_cap = 1
+    template.save()
+    AssessmentLoader(seed=4, today=TODAY).run()
+    claimed = BranchAssessment.objects.filter(claims__isnull=False).distinct()
+    assert claimed.exists()
+    for a in claimed:
+        assert a.self_total == services._self_total(a)

@@ -57,6 +57,26 @@ def test_band_text_and_validation():
     assert rules.bands_error([[90, ""]]) is not None
 
 
+def test_bands_refuse_infinite_duplicate_and_unreachable_thresholds():
+    # review: “inf 优秀” was a 500 on the template form; duplicate grade names broke the chart
+    assert rules.bands_error([["inf", "优秀"]]) == "分数线须为不小于0的数字。"
+    assert rules.bands_error([["NaN", "优秀"]]) == "分数线须为不小于0的数字。"
+    assert "重复" in rules.bands_error([[90, "优秀"], [75, "优秀"]])
+    assert "不必列出" in rules.bands_error([[90, "优秀"], [0, "不合格"]])
+    assert "满分100分" in rules.bands_error([[100.5, "优秀"]], ceiling=100)
+    assert rules.bands_error([[100, "优秀"]], ceiling=100) is None
+
+
+def test_band_ranges_for_the_printed_grade_boxes():
+    assert rules.band_ranges() == [
+        ("优秀", "90分及以上"),
+        ("良好", "75—89分"),
+        ("合格", "60—74分"),
+        ("不合格", "60分以下"),
+    ]
+    assert rules.band_ranges([[85, "好"]], below="差") == [("好", "85分及以上"), ("差", "85分以下")]
+
+
 # --- item scores ---------------------------------------------------------------------------
 
 
@@ -125,9 +145,18 @@ def test_bonus_rule_keeps_its_order_and_is_validated():
     assert rules.bonus_options("x") == {}
     assert rules.bonus_rule_error(rule) is None
     assert rules.bonus_rule_error([]) is not None
-    assert "正数" in rules.bonus_rule_error([["国家级", 0]])
+    assert "大于0" in rules.bonus_rule_error([["国家级", 0]])
+    assert "正数" in rules.bonus_rule_error([["国家级", "3"]])
     assert "重复" in rules.bonus_rule_error([["国家级", 3], ["国家级", 2]])
     assert rules.bonus_rule_error([["国家级"]]) is not None
+
+
+def test_bonus_rule_points_are_bounded_and_have_one_decimal():
+    # review: “国家级99999999999999999999” was saved, then every claim failed on the points field
+    assert rules.bonus_rule_error([["国家级", 10]]) is None
+    assert "不超过10分" in rules.bonus_rule_error([["国家级", 10.5]])
+    assert "不超过10分" in rules.bonus_rule_error([["国家级", 99999999999999999999]])
+    assert "一位小数" in rules.bonus_rule_error([["国家级", 0.25]])
 
 
 def test_bonus_points_level_times_count():
@@ -198,11 +227,10 @@ def test_answer_within_10_days_later_is_flagged():
 
 
 def test_result_fixed_after_the_window():
-    notice = date(2026, 12, 1)
-    assert not rules.result_fixed(notice, date(2026, 12, 8), appealed=False)
-    assert rules.result_fixed(notice, date(2026, 12, 9), appealed=False)
-    assert not rules.result_fixed(notice, date(2026, 12, 9), appealed=True)
-    assert not rules.result_fixed(None, date(2026, 12, 9), appealed=False)
+    due = rules.appeal_deadline(date(2026, 12, 1))
+    assert not rules.result_fixed(due, date(2026, 12, 8))  # day 7: the branch may still appeal
+    assert rules.result_fixed(due, date(2026, 12, 9))
+    assert not rules.result_fixed(None, date(2026, 12, 9))  # not notified
 
 
 def test_finish_by_mid_december_seed_004_annex_5():
@@ -240,6 +268,15 @@ def test_secretary_reference_grade_average_through_the_bands():
     assert rules.secretary_reference_grade([(95, "优秀"), (D("85"), "良好")]) == "优秀"  # 90
     assert rules.secretary_reference_grade([(95, "优秀"), (D("84.8"), "良好")]) == "良好"  # 89.9
     assert rules.secretary_reference_grade([]) is None
+
+
+def test_secretary_average_is_cut_not_rounded_so_it_matches_the_grade():
+    # review: 89.95 was shown as 90.0 beside the grade 良好
+    results = [(D("89.9"), "良好"), (90, "优秀")]
+    assert rules.average([t for t, _g in results]) == D("89.95")
+    assert rules.secretary_reference_grade(results) == "良好"
+    assert rules.average([D("89.9"), D("89.9"), 90]) == D("89.93")  # 89.9333…
+    assert rules.average([]) is None
 
 
 def test_secretary_reference_grade_no_better_than_pass_with_a_failed_branch():

@@ -597,7 +597,7 @@ def test_template_copy(world, template):
     assert ScoreSheetTemplate.objects.count() == 2
     bonus = Item.objects.get(indicator__template=copy, number=20)
     services.item_update(actor=world.org_officer, item=bonus, bonus_rule=[["公开发表论文", 2]])
-    with pytest.raises(ValidationError, match="正数"):
+    with pytest.raises(ValidationError, match="须大于0"):
         services.item_update(actor=world.org_officer, item=bonus, bonus_rule=[["论文", 0]])
 
 
@@ -623,7 +623,7 @@ def test_officer_of_branch_and_round_visibility(world, round_):
     assert BranchAssessment.objects.visible_to(world.gb_secretary_a).count() == 1
     assert BranchAssessment.objects.visible_to(world.org_officer).count() == 2
     new_officer = make_officer(world.branch_b, title="organisation")
-    assert services.is_branch_officer(new_officer, world.branch_b)
+    assert services.holds_office_in(new_officer, world.branch_b)
 
 
 # 考核办法 七(四): 考核不合格的基层党组织，及时整顿，限期整改
@@ -643,3 +643,161 @@ def test_a_failed_branch_gets_a_rectification_plan_when_notified(world, template
 
     notified(world, template, ass_b, short=Decimal(10))  # 90: 优秀, nothing to rectify
     assert not RectificationPlan.objects.filter(branch=world.branch_b).exists()
+
+
+# --- found in review ------------------------------------------------------------------------
+
+
+def test_round_only_over_an_organisation_in_the_creators_scope(world, template):
+    # a committee's officers act for the institution (is_department), but only on their tree
+    other = make_org(None, name="中共另一学院委员会", code="C2")
+    make_org(make_org(other, name="另一总支", code="G2"), name="另一支部", code="B2")
+    other_officer = make_officer(other, name="周书记")
+    with pytest.raises(PermissionDenied, match="管理范围"):
+        services.round_create(
+            actor=other_officer,
+            template=template,
+            year=2025,
+            organisation=world.committee,
+            self_due=date(2025, 11, 30),
+        )
+    assert not AssessmentRound.objects.exists()
+    r = services.round_create(
+        actor=other_officer,
+        template=template,
+        year=2025,
+        organisation=other,
+        self_due=date(2025, 11, 30),
+    )
+    assert r.assessments.count() == 1
+
+
+def _paper_and_award(world, template, ass_a):
+    item20 = bonus_item(template, 20)
+    paper = services.bonus_claim_create(
+        actor=world.secretary_a,
+        assessment=ass_a,
+        item=item20,
+        option="公开发表论文",
+        description="《高校党建》论文",
+    )
+    award = services.bonus_claim_create(
+        actor=world.secretary_a,
+        assessment=ass_a,
+        item=item20,
+        option="论文获奖",
+        description="论文获一等奖",
+    )
+    return paper, award
+
+
+def test_withdrawing_a_paper_keeps_its_award_paired_item_20(world, template, ass_a):
+    # review: the pairing (获奖另加1分) was checked on create only; withdrawing the paper left
+    # an award without its paper
+    paper, award = _paper_and_award(world, template, ass_a)
+    with pytest.raises(ValidationError, match="请先撤回对应的“论文获奖”"):
+        services.bonus_claim_delete(actor=world.secretary_a, claim=paper)
+    services.bonus_claim_delete(actor=world.secretary_a, claim=award)
+    services.bonus_claim_delete(actor=world.secretary_a, claim=paper)
+    assert not BonusClaim.objects.exists()
+
+
+def test_an_accepted_award_needs_an_accepted_paper_item_20(world, template, ass_a):
+    paper, award = _paper_and_award(world, template, ass_a)
+    submitted(world, template, ass_a)
+    group = world.gb_secretary_a
+    with pytest.raises(ValidationError, match="不能多于认定的论文"):
+        services.bonus_claim_review(actor=group, claim=award, accepted=True)
+    award.refresh_from_db()
+    assert award.accepted is None  # nothing kept of the refused review
+    services.bonus_claim_review(actor=group, claim=paper, accepted=True)
+    services.bonus_claim_review(actor=group, claim=award, accepted=True)
+    with pytest.raises(ValidationError, match="不能多于认定的论文"):
+        services.bonus_claim_review(actor=group, claim=paper, accepted=False, group_note="非本年度")
+    services.bonus_claim_review(actor=group, claim=award, accepted=False, group_note="随论文")
+    services.bonus_claim_review(actor=group, claim=paper, accepted=False, group_note="非本年度")
+
+
+def test_template_bands_and_item_points_are_bounded(world, template):
+    officer = world.org_officer
+    with pytest.raises(ValidationError, match="满分100分"):
+        services.template_update(actor=officer, template=template, bands=[[101, "优秀"]])
+    with pytest.raises(ValidationError, match="重复"):
+        services.template_update(
+            actor=officer, template=template, bands=[[90, "优秀"], [75, "优秀"]]
+        )
+    item = Item.objects.get(indicator__template=template, number=10)  # 按规定缴纳党费, 2分
+    with pytest.raises(ValidationError, match="不超过100分"):
+        services.item_update(actor=officer, item=item, points=D(150))
+
+
+def test_a_revised_total_is_bounded_by_the_sheets_own_full_marks(world, template):
+    # review: the ceiling was a constant 100; a version whose items add up to 101 refused 101
+    copy = services.template_copy(actor=world.org_officer, template=template, name="101分版")
+    item = Item.objects.get(indicator__template=copy, number=1)
+    services.item_update(
+        actor=world.org_officer,
+        item=item,
+        points=D(6),
+        elements=[
+            {"name": "健全", "points": 3},
+            {"name": "分工", "points": 2},
+            {"name": "改选", "points": 1},
+        ],
+    )
+    assert services.base_full_marks(copy.pk) == 101
+    r = services.round_create(
+        actor=world.org_officer,
+        template=copy,
+        year=2025,
+        organisation=world.committee,
+        self_due=date(2025, 11, 30),
+    )
+    a = notified(world, copy, BranchAssessment.objects.get(round=r, branch=world.branch_a))
+    services.appeal_file(actor=world.secretary_a, assessment=a, reason="第1项")
+    with pytest.raises(ValidationError, match="0～101分"):
+        services.appeal_answer(
+            actor=world.org_officer, assessment=a, answer="改", revised_total=D("101.5")
+        )
+    services.appeal_answer(actor=world.org_officer, assessment=a, answer="改", revised_total=101)
+    a.refresh_from_db()
+    assert a.total == 101
+
+
+def test_one_annual_round_a_year_over_the_same_branches(world, template):
+    # review: a committee-wide annual round and a general branch's annual round of the same
+    # year assessed branch_a twice (two grades, two funding amounts)
+    kwargs = dict(template=template, self_due=date(2025, 11, 30))
+    services.round_create(actor=world.org_officer, organisation=world.gb_a, year=2025, **kwargs)
+    with pytest.raises(ValidationError, match="机关党总支2025年度考核已创建"):
+        services.round_create(
+            actor=world.org_officer, organisation=world.committee, year=2025, **kwargs
+        )
+    # the other general branch, a special round, another year: allowed
+    services.round_create(actor=world.org_officer, organisation=world.gb_b, year=2025, **kwargs)
+    services.round_create(
+        actor=world.org_officer, organisation=world.committee, year=2025, kind="special", **kwargs
+    )
+    with pytest.raises(ValidationError, match="机关党总支2025年度考核已创建"):
+        services.round_create(
+            actor=world.org_officer, organisation=world.branch_a, year=2025, **kwargs
+        )
+    services.round_create(
+        actor=world.org_officer,
+        template=template,
+        organisation=world.gb_a,
+        year=2026,
+        self_due=date(2026, 11, 30),
+    )
+
+
+def test_self_due_in_the_assessment_year(world, template):
+    # review: a self-assessment deadline of 0001-01-01 was accepted
+    with pytest.raises(ValidationError, match="考核年度（2025年）内"):
+        services.round_create(
+            actor=world.org_officer,
+            template=template,
+            year=2025,
+            organisation=world.committee,
+            self_due=date(1, 1, 1),
+        )

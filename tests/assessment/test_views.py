@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dangjian.assessment import services
-from dangjian.assessment.models import AssessmentRound, BonusClaim, ItemScore
+from dangjian.assessment.models import AssessmentRound, BonusClaim, ItemScore, ScoreSheetTemplate
 from dangjian.assessment.views import (
     FUNDING_HEADERS,
     ROUND_HEADERS,
@@ -477,3 +477,119 @@ def test_assessment_detail_query_count(world, as_user, template, ass_a):
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     assert len(ctx) <= 20  # sheet, scores, claims, references, audit: not per item
+
+
+# --- found in review ------------------------------------------------------------------------
+
+
+def test_template_form_refuses_infinite_and_duplicate_bands(world, as_user, template):
+    # review: “inf 优秀” raised OverflowError (500)
+    client = as_user(world.org_officer)
+    edit = reverse("assessment:template_edit", args=[template.pk])
+    data = {"name": template.name, "veto_rules": "x", "is_active": "on"}
+    response = client.post(edit, {**data, "bands": "inf 优秀"})
+    assert response.status_code == 200 and "“inf”不是数字" in response.content.decode()
+    response = client.post(edit, {**data, "bands": "90 优秀\n75 优秀"})
+    assert response.status_code == 200 and "等次“优秀”重复" in response.content.decode()
+    response = client.post(edit, {**data, "bands": "120 优秀"})
+    assert "满分100分" in response.content.decode()
+    assert "120" in response.content.decode()  # what was typed is kept
+    # a huge exponent is refused before it is ever turned into an integer
+    response = client.post(edit, {**data, "bands": "1e999999999 优秀"})
+    assert response.status_code == 200 and "满分100分" in response.content.decode()
+    template.refresh_from_db()
+    assert template.bands == [[90, "优秀"], [75, "良好"], [60, "合格"]]
+
+
+def test_item_form_bounds_the_points(world, as_user, template):
+    item = base_items(template)[0]
+    response = as_user(world.org_officer).post(
+        reverse("assessment:item_edit", args=[item.pk]),
+        {"content": "x", "points": "9999", "elements": "", "methods": ""},
+    )
+    assert response.status_code == 200 and "100" in response.content.decode()
+    item.refresh_from_db()
+    assert item.points == 5
+
+
+def test_blank_print_sheet_shows_the_templates_own_grades(world, as_user, template):
+    # review: the grade boxes were the seed's, whatever the template's bands
+    services.template_update(
+        actor=world.org_officer, template=template, bands=[[85, "优秀"], [60, "合格"]]
+    )
+    html = (
+        as_user(world.secretary_a)
+        .get(reverse("assessment:template_print", args=[template.pk]))
+        .content.decode()
+    )
+    assert "□优秀（85分及以上）□合格（60—84分）□不合格（60分以下）" in html
+    assert "良好" not in html.split('id="print-sheet"')[1].split("注：")[0]
+
+
+def test_withdrawing_a_paper_before_its_award_is_refused_on_the_page(
+    world, as_user, template, ass_a
+):
+    item20 = bonus_item(template, 20)
+    for option, text in (("公开发表论文", "论文"), ("论文获奖", "获奖")):
+        services.bonus_claim_create(
+            actor=world.secretary_a, assessment=ass_a, item=item20, option=option, description=text
+        )
+    paper = BonusClaim.objects.get(option="公开发表论文")
+    response = as_user(world.secretary_a).post(
+        reverse("assessment:claim_delete", args=[paper.pk]), follow=True
+    )
+    assert "请先撤回对应的“论文获奖”申报" in response.content.decode()
+    assert BonusClaim.objects.count() == 2
+
+
+def test_round_filter_offers_only_the_general_branches_in_scope(world, as_user, round_):
+    # review: a branch secretary's filter listed every general branch of the committee
+    url = reverse("assessment:round_detail", args=[round_.pk])
+    html = as_user(world.secretary_a).get(url).content.decode()
+    options = html.split('id="f-gb"')[1].split("</select>")[0]
+    assert "机关党总支" in options and "信息工程学院党总支" not in options
+    html = as_user(world.org_officer).get(url).content.decode()
+    assert "信息工程学院党总支" in html.split('id="f-gb"')[1].split("</select>")[0]
+
+
+def test_overlong_inputs_are_reported_not_dropped(world, as_user, template, ass_a):
+    # review: a too-long copy name silently became “（新版本）”; a too-long review note was
+    # reported as “请选择认定或不予认定”
+    client = as_user(world.org_officer)
+    response = client.post(
+        reverse("assessment:template_copy", args=[template.pk]), {"name": "名" * 101}, follow=True
+    )
+    assert "新版本名称不超过100字" in response.content.decode()
+    assert not template.copies.exists()
+    claim = services.bonus_claim_create(
+        actor=world.secretary_a,
+        assessment=ass_a,
+        item=bonus_item(template, 19),
+        option="有推广价值的先进工作经验",
+        description="经验",
+    )
+    submitted(world, template, ass_a)
+    response = client.post(
+        reverse("assessment:claim_review", args=[claim.pk]),
+        {"accepted": "0", "group_note": "长" * 201},
+        follow=True,
+    )
+    assert "认定意见不超过200字" in response.content.decode()
+
+
+def test_template_pages_query_counts_do_not_grow(world, as_user, template):
+    client = as_user(world.secretary_a)
+    urls = [reverse("assessment:template_list")]
+    counts = []
+    for copies in (1, 5):
+        while ScoreSheetTemplate.objects.count() < copies + 1:
+            services.template_copy(actor=world.org_officer, template=template)
+        latest = ScoreSheetTemplate.objects.order_by("-id").first()
+        pages = [*urls, reverse("assessment:template_detail", args=[latest.pk])]
+        for url in pages:
+            client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            for url in pages:
+                assert client.get(url).status_code == 200
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]

@@ -1,7 +1,8 @@
 """REST API of the branch target-management assessment (/api/v1/assessment/).
 
-Reads start from the scoped querysets (out of scope = 404); every write is a service call that
-checks the rights (403 naming the rule) and the rules (400 with Chinese field errors).
+Officers only, like the screens (a member has no row here: 403). Reads start from the scoped
+querysets (out of scope = 404); every write is a service call that checks the rights (403 naming
+the rule) and the rules (400 with Chinese field errors).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from dangjian.assessment import selectors, services
@@ -40,10 +42,16 @@ from dangjian.assessment.serializers import (
     TemplateSerializer,
     VetoSerializer,
 )
-from dangjian.core.api_views import ScopedViewSet
+from dangjian.core.api_views import OfficersOnly, ScopedViewSet
 
 
-class TemplateViewSet(ScopedViewSet):
+class OfficersViewSet(ScopedViewSet):
+    """The assessment is officers' work (考核领导小组 and the branches' 书记、委员)."""
+
+    permission_classes = [IsAuthenticated, OfficersOnly]
+
+
+class TemplateViewSet(OfficersViewSet):
     """考核评分表模板 (read): the seed-004 sheet and its versions."""
 
     model = ScoreSheetTemplate
@@ -61,7 +69,7 @@ class TemplateViewSet(ScopedViewSet):
         return super().retrieve(request, *args, **kwargs)
 
 
-class RoundViewSet(ScopedViewSet):
+class RoundViewSet(OfficersViewSet):
     """考核: created by the organisation department; seen by the officers it concerns."""
 
     model = AssessmentRound
@@ -113,7 +121,7 @@ class RoundViewSet(ScopedViewSet):
         return Response(SecretaryGradeSerializer(rows, many=True).data)
 
 
-class BranchAssessmentViewSet(ScopedViewSet):
+class BranchAssessmentViewSet(OfficersViewSet):
     """党支部考核: the branch self-scores, submits and appeals; the assessment group (officers
     above the branch and the organisation department) scores, reviews claims, vetoes, notifies
     and answers."""

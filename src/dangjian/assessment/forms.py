@@ -137,7 +137,10 @@ class ScoreSheetForm(forms.Form):
 
 
 class ClaimForm(BootstrapMixin, forms.Form):
-    choice = forms.ChoiceField(label="附加分项目及类别")
+    choice = forms.ChoiceField(
+        label="附加分项目及类别",
+        help_text="评分表第17～20项（党支部工作特色）；分值＝该类别每项分值×项数，由考核组认定。",
+    )
     description = forms.CharField(
         label="事项", max_length=200, help_text="荣誉名称、报道标题、经验名称或论文、课题题目。"
     )
@@ -182,9 +185,18 @@ class ClaimForm(BootstrapMixin, forms.Form):
 
 class ReviewForm(forms.Form):
     accepted = forms.TypedChoiceField(
-        choices=[("1", "认定"), ("0", "不予认定")], coerce=lambda v: v == "1"
+        choices=[("1", "认定"), ("0", "不予认定")],
+        coerce=lambda v: v == "1",
+        error_messages={
+            "required": "请选择认定或不予认定。",
+            "invalid_choice": "请选择认定或不予认定。",
+        },
     )
-    group_note = forms.CharField(max_length=200, required=False)
+    group_note = forms.CharField(
+        max_length=200,
+        required=False,
+        error_messages={"max_length": "认定意见不超过200字。"},
+    )
 
 
 class VetoForm(BootstrapMixin, forms.Form):
@@ -254,7 +266,10 @@ class TemplateForm(BootstrapMixin, forms.Form):
     )
     is_active = forms.BooleanField(label="启用（可用于新建考核）", required=False)
 
-    def __init__(self, *args, template: ScoreSheetTemplate, in_use: bool, **kwargs):
+    def __init__(
+        self, *args, template: ScoreSheetTemplate, in_use: bool, full_marks: Decimal, **kwargs
+    ):
+        self.full_marks = full_marks  # the sheet's base points: no threshold above them
         kwargs.setdefault(
             "initial",
             {
@@ -283,13 +298,15 @@ class TemplateForm(BootstrapMixin, forms.Form):
             try:
                 threshold = rules.dec(parts[0])
             except ArithmeticError:
-                raise forms.ValidationError(f"“{parts[0]}”不是数字。") from None
-            value = int(threshold) if threshold == threshold.to_integral() else float(threshold)
-            bands.append([value, parts[1]])
-        error = rules.bands_error(bands)
+                threshold = None
+            if threshold is None or not threshold.is_finite():
+                raise forms.ValidationError(f"“{parts[0]}”不是数字。")
+            bands.append([threshold, parts[1]])
+        error = rules.bands_error(bands, self.full_marks)
         if error:
             raise forms.ValidationError(error)
-        return bands
+        # stored as JSON numbers: 90, 89.5
+        return [[int(t) if t == t.to_integral() else float(t), name] for t, name in bands]
 
     def clean_veto_rules(self):
         lines = self.cleaned_data["veto_rules"].splitlines()
@@ -299,7 +316,13 @@ class TemplateForm(BootstrapMixin, forms.Form):
 class ItemForm(BootstrapMixin, forms.Form):
     content = forms.CharField(label="二级指标及内容", widget=forms.Textarea(attrs={"rows": 3}))
     points = forms.DecimalField(
-        label="分值", required=False, min_value=Decimal("0.5"), decimal_places=1, max_digits=5
+        label="分值",
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal(100),
+        decimal_places=1,
+        max_digits=4,
+        help_text="0.5分为单位；一级指标的分值随之按所属二级指标合计。",
     )
     elements = forms.CharField(
         label="测评要素",

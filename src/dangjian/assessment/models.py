@@ -83,6 +83,10 @@ class ScoreSheetTemplate(models.Model):
         return rules.band_text(self.bands)
 
     @property
+    def band_ranges(self) -> list[tuple[str, str]]:
+        return rules.band_ranges(self.bands)
+
+    @property
     def grade_labels(self) -> list[str]:
         return rules.grade_labels(self.bands)
 
@@ -344,11 +348,7 @@ class BranchAssessment(models.Model):
         """结果已确定: reviewed, or notified and the appeal window has passed."""
         if self.state == AssessmentState.REVIEWED:
             return True
-        return (
-            self.state == AssessmentState.NOTIFIED
-            and self.appeal_due is not None
-            and today > self.appeal_due
-        )
+        return self.state == AssessmentState.NOTIFIED and rules.result_fixed(self.appeal_due, today)
 
     def state_label(self, today) -> str:
         return FIXED_LABEL if self.is_fixed(today) else self.get_state_display()

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from dangjian.core import rules as core_rules
 
@@ -55,15 +55,22 @@ def one_place(value: Decimal) -> Decimal:
     return value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def bands_error(bands: Sequence[Sequence[object]]) -> str | None:
-    """Bands must be [threshold, grade] pairs with strictly falling thresholds in 0–100+."""
+def bands_error(
+    bands: Sequence[Sequence[object]],
+    ceiling: Number | None = None,
+    below: str = BELOW_BANDS,
+) -> str | None:
+    """Bands are [threshold, grade] pairs with strictly falling thresholds between 0 and the
+    sheet's full base marks (`ceiling`, 100 on the seed's sheet), each grade named once; the
+    grade below the last threshold (不合格) is implied."""
     if not bands:
         return "至少设置一个等次分数线。"
     previous: Decimal | None = None
+    names: set[str] = set()
     for band in bands:
         if len(band) != 2 or not isinstance(band[1], str) or not band[1].strip():
             return "每个等次须为“分数线, 等次名称”。"
-        raw = band[0]
+        raw, name = band[0], band[1].strip()
         if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal | str):
             return "分数线须为数字。"
         try:
@@ -72,8 +79,15 @@ def bands_error(bands: Sequence[Sequence[object]]) -> str | None:
             return "分数线须为数字。"
         if not threshold.is_finite() or threshold < 0:
             return "分数线须为不小于0的数字。"
+        if ceiling is not None and threshold > dec(ceiling):
+            return f"分数线不能高于评分表基本分满分{fmt(ceiling)}分。"
         if previous is not None and threshold >= previous:
             return "等次分数线须从高到低排列，且不能重复。"
+        if name == below:
+            return f"低于最后一条分数线的为“{below}”，不必列出。"
+        if name in names:
+            return f"等次“{name}”重复。"
+        names.add(name)
         previous = threshold
     return None
 
@@ -102,32 +116,35 @@ def grade_labels(
     return [str(label) for _t, label in bands] + [below]
 
 
-def band_text(bands: Sequence[Sequence[object]] = DEFAULT_BANDS, below: str = BELOW_BANDS) -> str:
-    """“90分及以上为优秀，75—89分为良好，60—74分为合格，60分以下为不合格”."""
-    parts = []
+def band_ranges(
+    bands: Sequence[Sequence[object]] = DEFAULT_BANDS, below: str = BELOW_BANDS
+) -> list[tuple[str, str]]:
+    """(grade, its range) from the best: (优秀, 90分及以上), (良好, 75—89分) …
+    (不合格, 60分以下)."""
+    result: list[tuple[str, str]] = []
     upper: Decimal | None = None
     for threshold, label in bands:
         low = dec(threshold)  # type: ignore[arg-type]
         if upper is None:
-            parts.append(f"{_fmt(low)}分及以上为{label}")
+            result.append((str(label), f"{fmt(low)}分及以上"))
         else:
-            parts.append(f"{_fmt(low)}—{_fmt(upper - 1)}分为{label}")
+            result.append((str(label), f"{fmt(low)}—{fmt(upper - 1)}分"))
         upper = low
     if upper is not None:
-        parts.append(f"{_fmt(upper)}分以下为{below}")
-    return "，".join(parts)
+        result.append((below, f"{fmt(upper)}分以下"))
+    return result
 
 
-def _fmt(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+def band_text(bands: Sequence[Sequence[object]] = DEFAULT_BANDS, below: str = BELOW_BANDS) -> str:
+    """“90分及以上为优秀，75—89分为良好，60—74分为合格，60分以下为不合格”."""
+    return "，".join(f"{span}为{label}" for label, span in band_ranges(bands, below))
 
 
 def fmt(value: Number | None) -> str:
-    """A score without trailing zeros: 5, 4.5, 0.5."""
+    """A score without trailing zeros: 5, 4.5, 0.5 (empty for None)."""
     if value is None:
         return ""
-    return _fmt(dec(value))
+    return format(dec(value).normalize(), "f")
 
 
 # --- item scores -------------------------------------------------------------------------------
@@ -139,7 +156,7 @@ def score_error(score: Number, points: Number, number: int | None = None) -> str
     limit = dec(points)
     where = f"（评分表第{number}项）" if number is not None else ""
     if value < 0 or value > limit:
-        return f"得分应在0～{_fmt(limit)}分之间{where}。"
+        return f"得分应在0～{fmt(limit)}分之间{where}。"
     if value % SCORE_STEP != 0:
         return f"得分以0.5分为单位{where}。"
     return None
@@ -188,8 +205,12 @@ def bonus_options(rule: object) -> dict[str, Decimal]:
     return result
 
 
+MAX_BONUS_PER_ITEM = Decimal(10)
+
+
 def bonus_rule_error(rule: object) -> str | None:
-    """Every option named once with positive points per 项."""
+    """Every option named once with positive points per 项, one decimal at most, no more than
+    10 (the seed's highest is 国家级3分/项)."""
     if not isinstance(rule, list | tuple) or not rule:
         return "附加分项须设置类别及每项分值。"
     names = []
@@ -197,8 +218,13 @@ def bonus_rule_error(rule: object) -> str | None:
         if not isinstance(pair, list | tuple) or len(pair) != 2 or not str(pair[0]).strip():
             return "每个类别须为“类别, 每项分值”。"
         points = pair[1]
-        if isinstance(points, bool) or not isinstance(points, int | float | Decimal) or points <= 0:
+        if isinstance(points, bool) or not isinstance(points, int | float | Decimal):
             return f"“{pair[0]}”的每项分值须为正数。"
+        value = dec(points)
+        if not value.is_finite() or value <= 0 or value > MAX_BONUS_PER_ITEM:
+            return f"“{pair[0]}”的每项分值须大于0、不超过{fmt(MAX_BONUS_PER_ITEM)}分。"
+        if value != one_place(value):
+            return f"“{pair[0]}”的每项分值最多保留一位小数。"
         names.append(str(pair[0]).strip())
     if len(set(names)) != len(names):
         return "附加分类别不能重复。"
@@ -286,11 +312,10 @@ def answer_late(filed_on: date, answered_on: date, days: int = ANSWER_DAYS) -> b
     return answered_on > answer_due(filed_on, days)
 
 
-def result_fixed(
-    notice_on: date | None, today: date, appealed: bool, days: int = APPEAL_DAYS
-) -> bool:
-    """结果已确定: notified and the appeal window has passed without an appeal."""
-    return notice_on is not None and not appealed and today > appeal_deadline(notice_on, days)
+def result_fixed(appeal_due: date | None, today: date) -> bool:
+    """结果已确定 for a notified branch that has not appealed: the last day to appeal has passed
+    (the branch has “一周内” from the notice; the day after, the result stands)."""
+    return appeal_due is not None and today > appeal_due
 
 
 # --- schedule (seed 004 附件 五) --------------------------------------------------------------
@@ -366,9 +391,12 @@ def secretary_reference_grade(
 
 
 def average(values: Sequence[Number]) -> Decimal | None:
+    """The average of totals cut (never rounded up) to two decimals: 89.95 stays 89.95 and an
+    average below a threshold never shows as reaching it."""
     if not values:
         return None
-    return one_place(sum((dec(v) for v in values), Decimal(0)) / len(values))
+    mean = sum((dec(v) for v in values), Decimal(0)) / len(values)
+    return mean.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
 
 
 def element_text(element: Mapping[str, object]) -> str:
@@ -406,7 +434,7 @@ def parse_elements(text: str) -> list[dict[str, object]]:
         part = part.strip()
         if not part:
             continue
-        match = re.fullmatch(r"(.*?)(\d+(?:\.\d+)?)分?", part)
+        match = re.fullmatch(r"(.*?)(\d{1,4}(?:\.\d{1,2})?)分?", part)
         if match and match.group(1).strip():
             points = dec(match.group(2))
             value: int | float = int(points) if points == points.to_integral() else float(points)
@@ -423,7 +451,7 @@ def parse_bonus_rule(text: str) -> list[list[str | int | float]]:
         part = part.strip()
         if not part:
             continue
-        match = re.fullmatch(r"(.+?)\s*[:：=]?\s*(\d+(?:\.\d+)?)\s*(?:分(?:/项)?)?", part)
+        match = re.fullmatch(r"(.+?)\s*[:：=]?\s*(\d{1,4}(?:\.\d{1,2})?)\s*(?:分(?:/项)?)?", part)
         if not match:
             raise ValueError(part)
         points = dec(match.group(2))

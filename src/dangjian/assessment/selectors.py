@@ -11,7 +11,6 @@ from django.utils import timezone
 from dangjian.assessment import rules, services
 from dangjian.assessment.models import (
     RESULT_STATES,
-    AppealState,
     AssessmentRound,
     AssessmentState,
     BonusClaim,
@@ -30,7 +29,11 @@ FIXED = "fixed"  # the computed state 结果已确定 in filters
 NO_GENERAL_BRANCH = "（直属党支部）"
 
 
+MAX_ID = 2**63 - 1  # ids are bigints
+
+
 def parse_int(value, default=None, low=None, high=None):
+    """An integer query parameter; `default` when missing, malformed or out of [low, high]."""
     try:
         number = int(value)
     except (TypeError, ValueError):
@@ -179,7 +182,7 @@ def round_filters(params) -> RoundFilters:
     if state not in {*AssessmentState.values, FIXED}:
         state = ""
     return RoundFilters(
-        general_branch=parse_int(params.get("gb")),
+        general_branch=parse_int(params.get("gb"), low=1, high=MAX_ID),
         state=state,
         grade=params.get("grade", "") if params.get("grade", "") in rules.GRADES else "",
         q=params.get("q", "").strip()[:50],
@@ -239,6 +242,7 @@ class Distribution:
     rows: list[tuple[str, list[int], int, int]]  # name, count per grade, pending, total
     totals: list[int]
     pending: int
+    general_branch_ids: set[int] = field(default_factory=set)  # those with a row the user sees
 
     @property
     def count(self) -> int:
@@ -276,6 +280,7 @@ def grade_distribution(user, round_: AssessmentRound, parents: dict[str, Organis
     """Grades per general branch over the branches the user sees (one query)."""
     labels = round_.template.grade_labels
     rows: OrderedDict[str, list] = OrderedDict()
+    seen: set[int] = set()
     qs = (
         _visible_assessments(user)
         .filter(round=round_)
@@ -285,6 +290,8 @@ def grade_distribution(user, round_: AssessmentRound, parents: dict[str, Organis
     for path, state, grade in qs:
         gb = parent_of(path, parents)
         name = gb.name if gb else NO_GENERAL_BRANCH
+        if gb is not None:
+            seen.add(gb.pk)
         entry = rows.setdefault(name, [[0] * len(labels), 0])
         if state in RESULT_STATES and grade in labels:
             entry[0][labels.index(grade)] += 1
@@ -292,7 +299,13 @@ def grade_distribution(user, round_: AssessmentRound, parents: dict[str, Organis
             entry[1] += 1
     table = [(name, c, pending, sum(c) + pending) for name, (c, pending) in rows.items()]
     totals = [sum(r[1][i] for r in table) for i in range(len(labels))]
-    return Distribution(labels=labels, rows=table, totals=totals, pending=sum(r[2] for r in table))
+    return Distribution(
+        labels=labels,
+        rows=table,
+        totals=totals,
+        pending=sum(r[2] for r in table),
+        general_branch_ids=seen,
+    )
 
 
 # --- the score sheet of one branch ---------------------------------------------------------
@@ -522,12 +535,3 @@ def secretary_grades(user, round_: AssessmentRound) -> list[SecretaryRow]:
             )
         )
     return result
-
-
-# --- reminders and counts ------------------------------------------------------------------
-
-
-def pending_appeals():
-    return BranchAssessment.objects.filter(
-        state=AssessmentState.APPEALED, appeal__state=AppealState.PENDING
-    )

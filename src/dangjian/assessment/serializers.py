@@ -25,6 +25,8 @@ from dangjian.org.models import Organisation
 
 SCORE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False}
 TOTAL = {"max_digits": 6, "decimal_places": 1, "coerce_to_string": False}
+# An id of a row: a bigint, so that a huge number is a 400 and never reaches the database.
+ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -147,7 +149,7 @@ class RoundCreateSerializer(serializers.Serializer):
 
 
 class RoundFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False)
+    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
 
 class FundingRowSerializer(serializers.Serializer):
@@ -176,7 +178,13 @@ class SecretaryGradeSerializer(serializers.Serializer):
     secretaries = serializers.ListField(child=serializers.CharField())
     branches = serializers.IntegerField()
     with_result = serializers.IntegerField()
-    average = serializers.DecimalField(**TOTAL, allow_null=True)
+    average = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="已出结果党支部总分的平均值（保留两位小数，不进位）",
+    )
     failed = serializers.IntegerField(help_text="不合格支部数")
     grade = serializers.CharField(allow_null=True, help_text="参考等级")
 
@@ -321,14 +329,14 @@ class BranchAssessmentDetailSerializer(BranchAssessmentSerializer):
 
 
 class AssessmentFilterSerializer(serializers.Serializer):
-    round = serializers.IntegerField(required=False, help_text="考核编号")
-    branch = serializers.IntegerField(required=False, help_text="党支部编号")
+    round = serializers.IntegerField(required=False, **ID, help_text="考核编号")
+    branch = serializers.IntegerField(required=False, **ID, help_text="党支部编号")
     state = ChoiceString(AssessmentState.choices, required=False)
-    grade = serializers.CharField(required=False, help_text="等次，如：优秀")
+    grade = serializers.CharField(required=False, max_length=10, help_text="等次，如：优秀")
 
 
 class ScoreInputSerializer(serializers.Serializer):
-    item = serializers.IntegerField(help_text="二级指标编号（基本分项目）")
+    item = serializers.IntegerField(**ID, help_text="二级指标编号（基本分项目）")
     score = serializers.DecimalField(
         max_digits=4, decimal_places=1, allow_null=True, help_text="得分，0.5分为单位"
     )
@@ -340,7 +348,7 @@ class ScoresSerializer(serializers.Serializer):
 
 
 class ClaimCreateSerializer(serializers.Serializer):
-    item = serializers.IntegerField(help_text="附加分项目（第17～20项）的编号")
+    item = serializers.IntegerField(**ID, help_text="附加分项目（第17～20项）的编号")
     option = serializers.CharField(max_length=30, help_text="类别，如：国家级、公开发表论文")
     description = serializers.CharField(max_length=200, help_text="荣誉名称、报道标题、论文题目")
     count = serializers.IntegerField(min_value=1, max_value=50, required=False, default=1)
@@ -348,7 +356,7 @@ class ClaimCreateSerializer(serializers.Serializer):
 
 
 class ClaimReviewSerializer(serializers.Serializer):
-    claim = serializers.IntegerField(help_text="附加分申报编号")
+    claim = serializers.IntegerField(**ID, help_text="附加分申报编号")
     accepted = serializers.BooleanField(help_text="认定或不予认定")
     group_note = serializers.CharField(
         max_length=200, required=False, allow_blank=True, default="", help_text="不予认定须写理由"
@@ -356,7 +364,7 @@ class ClaimReviewSerializer(serializers.Serializer):
 
 
 class ClaimWithdrawSerializer(serializers.Serializer):
-    claim = serializers.IntegerField(help_text="附加分申报编号")
+    claim = serializers.IntegerField(**ID, help_text="附加分申报编号")
 
 
 class VetoSerializer(serializers.Serializer):

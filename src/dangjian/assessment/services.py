@@ -96,6 +96,7 @@ NOT_GROUP = (
     "考核评分、认定附加分、一票否决、书面通知和复核意见由考核领导小组作出，"
     "即上级党总支和党委组织部；党支部书记、委员不能考评本支部（考核办法 三、四(一)）。"
 )
+OUT_OF_SCOPE = "只能对本人管理范围内的党组织创建考核。"
 TEMPLATE_IN_USE = (
     "该评分表已用于考核，不能再修改分值、指标和等次（考核结果须可复核）；请复制为新版本后修改。"
 )
@@ -166,10 +167,6 @@ def holds_office_in(user, branch: Organisation) -> bool:
     )
 
 
-def is_branch_officer(user, branch: Organisation) -> bool:
-    return holds_office_in(user, branch)
-
-
 def in_group(user, branch: Organisation) -> bool:
     """The assessment group for this branch: officers strictly above it (the general branch's,
     the committee's) and the organisation department — never the branch's own officers."""
@@ -186,7 +183,7 @@ def _require_department(user) -> None:
 
 
 def _require_branch_officer(user, assessment: BranchAssessment) -> None:
-    if not is_branch_officer(user, assessment.branch):
+    if not holds_office_in(user, assessment.branch):
         raise PermissionDenied(NOT_BRANCH_OFFICER)
 
 
@@ -200,7 +197,7 @@ class Rights:
     the assessment group (`group`); neither for anyone else who can see it."""
 
     def __init__(self, user, assessment: BranchAssessment):
-        self.branch = is_branch_officer(user, assessment.branch)
+        self.branch = holds_office_in(user, assessment.branch)
         self.group = not self.branch and in_group(user, assessment.branch)
 
 
@@ -254,6 +251,14 @@ def base_items(template_id: int) -> list[Item]:
             "indicator__order", "number"
         )
     )
+
+
+def base_full_marks(template_id: int) -> Decimal:
+    """The full marks of a sheet's base items (100 on the seed's sheet)."""
+    total = Item.objects.filter(
+        indicator__template_id=template_id, indicator__is_bonus=False
+    ).aggregate(total=Sum("points"))["total"]
+    return total or Decimal(0)
 
 
 def member_counts(
@@ -348,7 +353,8 @@ def template_in_use(template: ScoreSheetTemplate) -> bool:
 
 
 def _check_template(template: ScoreSheetTemplate) -> None:
-    error = rules.bands_error(template.bands or [])
+    ceiling = base_full_marks(template.pk) if template.pk else None
+    error = rules.bands_error(template.bands or [], ceiling)
     if error:
         raise ValidationError({"bands": error})
     if template.bonus_cap is not None and template.bonus_cap < 0:
@@ -390,8 +396,8 @@ def _check_item(item: Item) -> None:
             raise ValidationError({"bonus_rule": error})
     else:
         item.bonus_rule = []
-        if item.points is None or item.points <= 0:
-            raise ValidationError({"points": "请填写该项分值（正数）。"})
+        if item.points is None or item.points <= 0 or item.points > rules.BASE_POINTS:
+            raise ValidationError({"points": "请填写该项分值（大于0、不超过100分）。"})
         if item.points % rules.SCORE_STEP:
             raise ValidationError({"points": "分值以0.5分为单位。"})
         error = rules.elements_error(item.elements or [], item.points)
@@ -486,6 +492,8 @@ def round_create(
 ) -> AssessmentRound:
     """A round with one assessment (and an empty score sheet) per active branch below."""
     _require_department(actor)
+    if not scope_for(actor).covers_path(organisation.path):
+        raise PermissionDenied(OUT_OF_SCOPE)
     if not template.is_active:
         raise ValidationError({"template": "该评分表已停用，请选择启用的评分表。"})
     if organisation.dissolved_on is not None:
@@ -497,13 +505,29 @@ def round_create(
         )
     if self_due > finish_by:
         raise ValidationError({"self_due": "自评截止日期不能晚于考核完成日期。"})
-    if (
-        kind == RoundKind.ANNUAL
-        and AssessmentRound.objects.filter(
-            organisation=organisation, year=year, kind=RoundKind.ANNUAL
-        ).exists()
-    ):
-        raise ValidationError({"year": f"{organisation.name}{year}年度考核已创建。"})
+    if self_due.year != year:
+        raise ValidationError({"self_due": f"自评截止日期应在考核年度（{year}年）内。"})
+    if kind == RoundKind.ANNUAL:
+        # A branch has one annual assessment a year: no second round over the same branches
+        # (the same organisation, one above it or one below it).
+        step = Organisation.steplen
+        above = [organisation.path[:i] for i in range(step, len(organisation.path) + 1, step)]
+        overlapping = (
+            AssessmentRound.objects.filter(year=year, kind=RoundKind.ANNUAL)
+            .filter(
+                Q(organisation__path__in=above)
+                | Q(organisation__path__startswith=organisation.path)
+            )
+            .select_related("organisation")
+            .first()
+        )
+        if overlapping is not None:
+            raise ValidationError(
+                {
+                    "year": f"{overlapping.organisation.name}{year}年度考核已创建，"
+                    "同一党支部每年只进行一次年度考核；需要时请创建专项考核。"
+                }
+            )
     branches = list(
         Organisation.objects.active()
         .filter(path__startswith=organisation.path, kind=OrgKind.BRANCH)
@@ -616,6 +640,27 @@ def self_scores_save(
     return assessment
 
 
+def _pairs_papers(item: Item, option: str) -> bool:
+    """评分表第20项: the claim is a paper or its award, on an item that has both options."""
+    return option in (rules.PAPER, rules.PAPER_AWARD) and item.bonus_options.keys() >= {
+        rules.PAPER,
+        rules.PAPER_AWARD,
+    }
+
+
+def _papers_and_awards(
+    assessment: BranchAssessment, item: Item, accepted_only: bool = False
+) -> tuple[int, int]:
+    """The 项 of papers and of paper awards claimed (or accepted) on the item."""
+    claims = assessment.claims.filter(item=item, option__in=(rules.PAPER, rules.PAPER_AWARD))
+    if accepted_only:
+        claims = claims.filter(accepted=True)
+    counts = dict(
+        claims.order_by().values("option").annotate(n=Sum("count")).values_list("option", "n")
+    )
+    return counts.get(rules.PAPER, 0), counts.get(rules.PAPER_AWARD, 0)
+
+
 @transaction.atomic
 def bonus_claim_create(
     *,
@@ -640,19 +685,8 @@ def bonus_claim_create(
     if not description.strip():
         raise ValidationError({"description": "请填写事项，如荣誉名称、报道标题、论文题目。"})
     _check_evidence(evidence)
-    if option in (rules.PAPER, rules.PAPER_AWARD) and options.keys() >= {
-        rules.PAPER,
-        rules.PAPER_AWARD,
-    }:
-        counts = dict(
-            assessment.claims.filter(item=item, option__in=(rules.PAPER, rules.PAPER_AWARD))
-            .order_by()
-            .values("option")
-            .annotate(n=Sum("count"))
-            .values_list("option", "n")
-        )
-        papers = counts.get(rules.PAPER, 0)
-        awards = counts.get(rules.PAPER_AWARD, 0)
+    if _pairs_papers(item, option):
+        papers, awards = _papers_and_awards(assessment, item)
         if option == rules.PAPER:
             papers += count
         else:
@@ -683,7 +717,16 @@ def bonus_claim_delete(*, actor, claim: BonusClaim) -> None:
     assessment = _lock(claim.assessment)
     _require_branch_officer(actor, assessment)
     _state_in(assessment, (AssessmentState.SELF_SCORING,), "撤回附加分申报", SELF_RULE)
-    claim = BonusClaim.objects.select_for_update().get(pk=claim.pk)
+    claim = (
+        BonusClaim.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .get(pk=claim.pk, assessment=assessment)
+    )
+    if claim.option == rules.PAPER and _pairs_papers(claim.item, claim.option):
+        papers, awards = _papers_and_awards(assessment, claim.item)
+        error = rules.paper_award_error(papers - claim.count, awards)
+        if error:
+            raise ValidationError({"claim": f"请先撤回对应的“{rules.PAPER_AWARD}”申报：{error}"})
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,
@@ -819,7 +862,11 @@ def bonus_claim_review(
         "认定附加分",
         GROUP_RULE,
     )
-    claim = BonusClaim.objects.select_for_update().get(pk=claim.pk, assessment=assessment)
+    claim = (
+        BonusClaim.objects.select_for_update(of=("self",))
+        .select_related("item")
+        .get(pk=claim.pk, assessment=assessment)
+    )
     if not accepted and not group_note.strip():
         raise ValidationError({"group_note": "不予认定的，请写明理由。"})
     claim = audit.audited_update(
@@ -829,6 +876,12 @@ def bonus_claim_review(
         audit_fields=CLAIM_FIELDS,
         clean=_full_clean,
     )
+    if _pairs_papers(claim.item, claim.option):
+        error = rules.paper_award_error(*_papers_and_awards(assessment, claim.item, True))
+        if error:
+            raise ValidationError(
+                {"accepted": f"认定的“{rules.PAPER_AWARD}”不能多于认定的论文：{error}"}
+            )
     if assessment.state == AssessmentState.SCORED:
         before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
         _compute(assessment)
@@ -978,7 +1031,8 @@ def appeal_answer(
         revised_total = rules.dec(revised_total)
         claimed = assessment.claims.values_list("points", flat=True)
         _raw, counted = rules.bonus_total(claimed, assessment.round.template.bonus_cap)
-        error = rules.revised_total_error(revised_total, rules.BASE_POINTS + counted)
+        ceiling = base_full_marks(assessment.round.template_id) + counted
+        error = rules.revised_total_error(revised_total, ceiling)
         if error:
             raise ValidationError({"revised_total": error})
     today = timezone.localdate()

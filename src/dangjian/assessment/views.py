@@ -166,7 +166,10 @@ def round_detail(request, pk):
             "page": page,
             "filters": filters,
             "base_query": urlencode(filters.as_query()),
-            "general_branches": [o for o in parents.values() if o.kind == "general_branch"],
+            # the filter offers the general branches the user has branches under, no others
+            "general_branches": [
+                o for o in parents.values() if o.pk in distribution.general_branch_ids
+            ],
             "states": [*AssessmentState.choices, (selectors.FIXED, "结果已确定")],
             "grades": round_.template.grade_labels,
             "distribution": distribution,
@@ -541,7 +544,9 @@ def claim_review(request, pk):
     claim = _claim(request.user, pk)
     form = forms.ReviewForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请选择认定或不予认定。")
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         return redirect("assessment:assessment_detail", pk=claim.assessment_id)
     return _run(
         request,
@@ -747,7 +752,12 @@ def template_edit(request, pk):
     if not services.is_department(request.user):
         raise PermissionDenied(services.NOT_DEPARTMENT)
     in_use = services.template_in_use(template)
-    form = forms.TemplateForm(request.POST or None, template=template, in_use=in_use)
+    form = forms.TemplateForm(
+        request.POST or None,
+        template=template,
+        in_use=in_use,
+        full_marks=services.base_full_marks(template.pk),
+    )
     if submit(
         request,
         form,
@@ -788,7 +798,10 @@ def item_edit(request, pk):
 def template_copy(request, pk):
     template = _template(request.user, pk)
     form = forms.CopyForm(request.POST)
-    name = form.cleaned_data["name"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, "新版本名称不超过100字。")
+        return redirect("assessment:template_detail", pk=pk)
+    name = form.cleaned_data["name"]
     try:
         copy = services.template_copy(actor=request.user, template=template, name=name)
     except ValidationError as exc:

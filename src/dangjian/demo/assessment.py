@@ -198,6 +198,12 @@ class AssessmentLoader:
         a.scored_on = scored_on
         a.scored_by = self.department
 
+    def _self_total(self, own: list[Decimal], claims: list[BonusClaim]) -> Decimal:
+        """The branch's own total: its scores and the bonus it claims, capped as the service
+        does."""
+        _raw, counted = rules.bonus_total([c.points for c in claims], self.template.bonus_cap)
+        return rules.total(own, counted)
+
     def _notice(self, a: BranchAssessment, notice_on: date) -> None:
         a.notice_on = notice_on
         a.appeal_due = rules.appeal_deadline(notice_on, services.appeal_days())
@@ -275,11 +281,16 @@ class AssessmentLoader:
             own = self._self_scores(group)
             branch_claims = self._claims(a, reviewed=True) if self.rng.random() < 0.3 else []
             self._results(a, group, branch_claims, date(year, 11, 28))
-            a.self_total = rules.total(own, sum((c.points for c in branch_claims), Decimal(0)))
+            a.self_total = self._self_total(own, branch_claims)
             self._notice(a, notice_on)
             if index == appeal_at:
                 filed_on = notice_on + timedelta(days=3)
                 revised = a.total + 2
+                revised_grade = rules.grade(revised, self.template.bands, a.vetoed)
+                answer = (
+                    f"经复核，第9项补计2分，总分由{rules.fmt(a.total)}分改为"
+                    f"{rules.fmt(revised)}分，等次为{revised_grade}。"
+                )
                 appeals.append(
                     Appeal(
                         assessment=a,
@@ -290,14 +301,13 @@ class AssessmentLoader:
                         state=AppealState.ANSWERED,
                         answered_on=filed_on + timedelta(days=7),
                         answered_by=self.department,
-                        answer="经复核，第9项补计2分，总分由88.5分改为90.5分，等次为优秀。",
+                        answer=answer,
                         original_total=a.total,
                         original_grade=a.grade,
                         revised_total=revised,
                     )
                 )
-                a.total = revised
-                a.grade = rules.grade(revised, self.template.bands, a.vetoed)
+                a.total, a.grade = revised, revised_grade
                 a.funding = services.funding_for(a.staff_members, a.student_members, a.grade).amount
                 a.state = S.REVIEWED
             assessments.append(a)
@@ -344,7 +354,7 @@ class AssessmentLoader:
             a.submitted_on = self._ago(6)
             reviewed = state != S.SUBMITTED
             branch_claims = self._claims(a, reviewed=reviewed) if self.rng.random() < 0.3 else []
-            a.self_total = rules.total(own, sum((c.points for c in branch_claims), Decimal(0)))
+            a.self_total = self._self_total(own, branch_claims)
             if state == S.SUBMITTED:
                 assessments.append(a)
                 scores.append((own, group if self.rng.random() < 0.5 else None))
