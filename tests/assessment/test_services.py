@@ -645,6 +645,34 @@ def test_a_failed_branch_gets_a_rectification_plan_when_notified(world, template
     assert not RectificationPlan.objects.filter(branch=world.branch_b).exists()
 
 
+@pytest.mark.parametrize("started", [False, True])
+def test_an_appeal_that_lifts_the_fail_withdraws_a_plan_not_yet_started(
+    world, template, ass_a, started
+):
+    from dangjian.branches import services as branches
+    from dangjian.branches.models import RectificationPlan
+
+    a = notified(world, template, ass_a, short=Decimal(45))  # 55: 不合格
+    plan = RectificationPlan.objects.get(branch=world.branch_a, year=ass_a.round.year)
+    if started:
+        branches.rectification_item_create(
+            actor=world.secretary_a,
+            plan=plan,
+            problem="党员教育记录不全",
+            measures="补齐记录",
+            responsible=world.member_a,
+            deadline=date(ass_a.round.year, 12, 31),
+        )
+    services.appeal_file(actor=world.secretary_a, assessment=a, reason="第6项材料未计入")
+    services.appeal_answer(
+        actor=world.org_officer, assessment=a, answer="补计第6项", revised_total=Decimal(65)
+    )
+    a.refresh_from_db()
+    assert a.grade == "合格"
+    # a draft without items goes; a plan with work in it stays for the branch to finish
+    assert RectificationPlan.objects.filter(pk=plan.pk).exists() == started
+
+
 # --- found in review ------------------------------------------------------------------------
 
 

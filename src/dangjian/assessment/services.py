@@ -992,21 +992,27 @@ def assessment_notify(
 
 def _rectify_if_failed(actor, assessment: BranchAssessment) -> None:
     """考核不合格的基层党组织，及时整顿，限期整改 (考核办法 七(四)): a failed branch gets a
-    rectification plan in the branches app, where its items are tracked to year end."""
-    if assessment.grade != rules.FAIL:
-        return
+    rectification plan in the branches app, where its items are tracked to year end; when an
+    appeal lifts the result, a plan not yet started is withdrawn."""
+    from dangjian.branches import services as branches
     from dangjian.branches.models import PlanSource
-    from dangjian.branches.services import rectification_plan_open
 
+    where = {"branch": assessment.branch, "year": assessment.round.year}
+    total = rules.fmt(assessment.total)
+    if assessment.grade != rules.FAIL:
+        branches.rectification_plan_withdraw(
+            actor=actor,
+            source=PlanSource.ASSESSMENT,
+            reason=f"{assessment.round.title}复核后为{assessment.grade}（总分{total}分）",
+            **where,
+        )
+        return
     why = f"，一票否决：{assessment.veto_reason}" if assessment.vetoed else ""
-    rectification_plan_open(
+    branches.rectification_plan_open(
         actor=actor,
-        branch=assessment.branch,
-        year=assessment.round.year,
         source=PlanSource.ASSESSMENT,
-        reason=f"{assessment.round.title}结果为不合格（总分{rules.fmt(assessment.total)}分{why}）"[
-            :200
-        ],
+        reason=f"{assessment.round.title}结果为不合格（总分{total}分{why}）"[:200],
+        **where,
     )
 
 

@@ -823,6 +823,34 @@ def rectification_plan_open(
 
 
 @transaction.atomic
+def rectification_plan_withdraw(
+    *, actor, branch: Organisation, year: int, source: str, reason: str
+) -> bool:
+    """The other side of `rectification_plan_open`: when the cause goes away (an appeal lifts a
+    不合格 result), a plan the branch has not started — still a draft without items — is
+    withdrawn. A plan with work in it stays: the branch finishes or edits it. True if withdrawn."""
+    plan = (
+        RectificationPlan.objects.filter(
+            branch=branch, year=year, source=source, state=PlanState.DRAFT
+        )
+        .exclude(source=PlanSource.OTHER)
+        .first()
+    )
+    if plan is None or plan.items.exists():
+        return False
+    _require_covers(actor, branch)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.DELETE,
+        obj=plan,
+        before=audit.snapshot(plan, PLAN_FIELDS),
+        note=f"撤销整改提高方案：{reason}"[:300],
+    )
+    plan.delete()
+    return True
+
+
+@transaction.atomic
 def rectification_plan_update(*, actor, plan: RectificationPlan, **fields) -> RectificationPlan:
     plan = _lock_plan(plan)
     _require_covers(actor, plan.branch)
