@@ -206,6 +206,9 @@ def test_honours_and_rectifications(world, computed):
     )
     assert created.status_code == 201 and created.json()["kind_display"] == "党员示范（先锋）岗"
     pk = created.json()["id"]
+    # the member reads their honour and their rectification with the published result
+    assert api(world.member_user).get(f"{BASE}/honours/{pk}/").status_code == 404
+    services.cycle_publish(actor=world.org_officer, cycle=computed)
     assert api(world.member_user).get(f"{BASE}/honours/{pk}/").status_code == 200  # own
     assert api(world.member_user).delete(f"{BASE}/honours/{pk}/").status_code == 403
     assert api(world.secretary_b).delete(f"{BASE}/honours/{pk}/").status_code == 404

@@ -120,3 +120,30 @@ def test_demo_in_spring_opens_the_quarter(world):
     assert EvaluationCycle.objects.get(kind="quarter", period=2).state == "open"
     assert EvaluationCycle.objects.get(kind="quarter", period=1).state == "published"
     assert "half_year" not in states
+
+
+def test_demo_self_reports_show_post_states_in_chinese(world):
+    """The posts taken with a self-report carry the state's label, as services.posts_snapshot
+    stores it (the demo stored the code: “performing” on the result page)."""
+    from dangjian.posts.models import Post, PostType
+
+    post_type = PostType.objects.create(name="党建工作岗", duties="党建")
+    for person in (world.member_a, world.member_b):
+        Post.objects.create(
+            organisation=person.primary_org,
+            post_type=post_type,
+            year=TODAY.year,
+            name="党建工作岗",
+            duties="党建",
+            holder=person,
+            state="performing",
+        )
+    AppraisalLoader(seed=7, today=TODAY).run()
+    states = {
+        post["state"]
+        for posts in SelfReport.objects.filter(cycle__year=TODAY.year).values_list(
+            "posts", flat=True
+        )
+        for post in posts
+    }
+    assert states == {"履岗"}

@@ -80,7 +80,13 @@ def test_rectification_reminders(world, ready):
     assert [i for i in items if i.category == "限期整改"] == []
     items, _ = collect(item.deadline - timedelta(days=5))
     due = [i for i in items if i.category == "限期整改"]
+    # before the results are published only the branch is reminded
+    assert {i.person_id for i in due} == {world.secretary_b.person_id}
+    services.cycle_publish(actor=world.org_officer, cycle=cycle, today=IN_WINDOW)
+    items, queries = collect(item.deadline - timedelta(days=5))
+    due = [i for i in items if i.category == "限期整改"]
     assert {i.person_id for i in due} == {world.member_b.pk, world.secretary_b.person_id}
+    assert queries == 4
     own = next(i for i in due if i.person_id == world.member_b.pk)
     assert "请在" in own.title and own.due_on == item.deadline
     officer = next(i for i in due if i.person_id != world.member_b.pk)

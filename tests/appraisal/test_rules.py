@@ -136,6 +136,10 @@ def test_only_excellent_may_receive_honour():
     for grade in ("称职", "基本称职", "不称职", ""):
         assert not rules.may_receive_honour(grade)
     assert "只有考评等次为优秀" in rules.honour_refused_message("称职")
+    # 群众公认: not with a masses score calling for rectification (a small masses weight)
+    assert rules.may_receive_honour("优秀", masses_score=D(60))
+    assert not rules.may_receive_honour("优秀", masses_score=D("59.99"))
+    assert "群众公认" in rules.honour_refused_message("优秀", masses_score=D("59.99"))
 
 
 # seed 001 §三: 一季一评、半年初评、年终总评
@@ -165,7 +169,39 @@ def test_window_open_on_both_end_days():
     assert rules.window_open(start, end, start) and rules.window_open(start, end, end)
     assert not rules.window_open(start, end, date(2026, 8, 31))
     assert not rules.window_open(start, end, date(2026, 10, 1))
-    assert rules.window_error(end, start) is not None
+    q3 = rules.period_dates("quarter", 2026, 3)
+    assert rules.window_error(start, end, *q3) is None
+    assert rules.window_error(end, start, *q3) is not None
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "ok"),
+    [
+        (date(2026, 9, 1), date(2026, 10, 15), True),  # the default: last month + 15 days
+        (date(2026, 6, 1), date(2026, 7, 1), True),  # ends on the period's first day
+        (date(2026, 6, 1), date(2026, 6, 30), False),  # over before the period begins
+        (date(2027, 10, 1), date(2027, 10, 30), True),  # begins 366 days after the period
+        (date(2027, 10, 2), date(2027, 10, 30), False),
+        (date(2026, 7, 1), date(2027, 7, 2), True),  # 366 days
+        (date(2026, 7, 1), date(2027, 7, 3), False),
+        (date(1, 1, 1), date(9999, 12, 31), False),
+    ],
+)
+def test_window_belongs_to_its_period(starts_on, ends_on, ok):
+    """Q3 2026 (1 July – 30 September): the window of 述岗自评 and 综合评定 cannot end before
+    the period begins, begin more than a year after it ended, or last more than a year."""
+    q3 = rules.period_dates("quarter", 2026, 3)
+    assert (rules.window_error(starts_on, ends_on, *q3) is None) is ok
+
+
+def test_dates_after_the_computation():
+    computed, today = date(2026, 10, 1), date(2026, 10, 20)
+    check = rules.after_computation_error
+    assert check(computed, computed, today, "说明日期") is None
+    assert check(today, computed, today, "说明日期") is None
+    assert "早于" in check(date(2026, 9, 30), computed, today, "说明日期")
+    assert "晚于今天" in check(date(2026, 10, 21), computed, today, "授予日期")
+    assert check(date(2020, 1, 1), None, today, "授予日期") is None
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ query counts, the member's phone pages."""
 import io
 import json
 import re
+from datetime import date
 from decimal import Decimal as D
 
 import pytest
@@ -325,6 +326,9 @@ def test_rectification_pages(world, as_user, computed):
     item = MemberRectification.objects.get()
     url = reverse("appraisal:rectification_detail", args=[item.pk])
     member_b = make_user(world.member_b)
+    assert as_user(member_b).get(url).status_code == 404  # not before the publication
+    services.cycle_publish(actor=world.org_officer, cycle=computed)
+    assert as_user(member_b).get(url).status_code == 200
     # done before the explanation: refused
     as_user(member_b).post(
         reverse("appraisal:rectification_complete", args=[item.pk]),
@@ -380,14 +384,15 @@ def _cycle_with(world, chief, extra: int, score: int = 95):
     from dangjian.appraisal.models import EvaluationCycle
     from dangjian.surveys import services as survey_services
 
-    today = timezone.localdate()
     for i in range(extra):
         make_person(world.branch_a, name=f"党员{extra}-{score}-{i}")
+    year = timezone.localdate().year - extra - (score < 60)  # a fresh cycle each time
+    today = date(year, 12, 10)  # inside the window of that year's appraisal
     cycle = services.cycle_create(
         actor=chief,
         organisation=world.branch_a,
         kind="democratic",
-        year=today.year - extra - (score < 60),  # a fresh cycle each time
+        year=year,
         weight_self=D(0),
         weight_masses=D(30),
         weight_branch=D(70),
@@ -397,15 +402,19 @@ def _cycle_with(world, chief, extra: int, score: int = 95):
     )
     for result in cycle.results.select_related("person"):
         rater = world.gb_secretary_a
-        services.branch_rate(actor=rater, cycle=cycle, ratee=result.person, score=D(score))
+        services.branch_rate(
+            actor=rater, cycle=cycle, ratee=result.person, score=D(score), today=today
+        )
     survey = cycle.surveys.get()
     subjects = list(survey.subjects.values_list("pk", flat=True))
     rating = "excellent" if score >= 60 else "incompetent"
     for token in survey_services.tokens_issue(actor=chief, survey=survey, count=3):
-        survey_services.ballot_cast(token=token.token, ratings=dict.fromkeys(subjects, rating))
-    services.cycle_compute(actor=chief, cycle=cycle)
+        survey_services.ballot_cast(
+            token=token.token, ratings=dict.fromkeys(subjects, rating), today=today
+        )
+    services.cycle_compute(actor=chief, cycle=cycle, today=today)
     for result in cycle.results.filter(grade="优秀"):
-        services.honour_award(actor=chief, result=result, kind="excellent_member")
+        services.honour_award(actor=world.org_officer, result=result, kind="excellent_member")
     return EvaluationCycle.objects.get(pk=cycle.pk)
 
 

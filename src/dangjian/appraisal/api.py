@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from dangjian.appraisal import selectors, services
 from dangjian.appraisal.models import (
     BranchRating,
+    CycleState,
     EvaluationCycle,
     EvaluationResult,
     Honour,
@@ -131,7 +132,7 @@ class CycleViewSet(OwnWritesViewSet):
         data = selectors.progress(request.user, cycle)
         editable = services.covers(request.user, cycle.organisation)
         data["blockers"] = (
-            services.blockers(cycle) if editable and cycle.state != "published" else []
+            services.blockers(cycle) if editable and cycle.state != CycleState.PUBLISHED else []
         )
         return Response(ProgressSerializer(data).data)
 

@@ -119,16 +119,18 @@ class SelfReportForm(BootstrapMixin, forms.Form):
         max_value=Decimal(100),
         decimal_places=1,
         widget=forms.NumberInput(attrs=SCORE),
-        help_text="0～100分。90分以上为优秀，80分以上为称职，60～79分为基本称职，60分以下为不称职。",
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, bands, **kwargs):
         super().__init__(*args, **kwargs)
+        # the cycle's own grade bands (configurable, stored with the cycle)
+        self.fields["self_score"].help_text = f"0～100分。{rules.bands_text(bands)}。"
         _big(self)
 
 
 class RatingRowForm(forms.Form):
-    """One member's row on the rating page (prefix = person id)."""
+    """One member's row on the rating page (prefix = person id); read-only (`disabled`) out
+    of the rating window or for an account without a person."""
 
     score = forms.DecimalField(
         label="评定分",
@@ -144,6 +146,11 @@ class RatingRowForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
+
+    def __init__(self, *args, disabled: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.disabled = disabled
 
 
 class HonourForm(BootstrapMixin, forms.Form):
@@ -172,9 +179,16 @@ class ExplainForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, rectification, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.filter(
-            organisation_id=rectification.organisation_id, kind=MeetingKind.GENERAL
-        ).order_by("-held_on")
+        # the general meetings held since the result was computed (rectification_explain)
+        meetings = Meeting.objects.filter(
+            organisation_id=rectification.organisation_id,
+            kind=MeetingKind.GENERAL,
+            held_on__lte=timezone.localdate(),
+        )
+        computed_at = rectification.result.cycle.computed_at
+        if computed_at is not None:
+            meetings = meetings.filter(held_on__gte=timezone.localdate(computed_at))
+        self.fields["meeting"].queryset = meetings.order_by("-held_on")
         self.fields["meeting"].label_from_instance = lambda m: f"{m.held_on:%Y-%m-%d} {m.topic}"
 
 

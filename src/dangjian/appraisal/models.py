@@ -248,7 +248,14 @@ class SelfReport(models.Model):
 
 
 class RatingQuerySet(OrgScopedQuerySet):
-    """Officers of the ratee's branch and above; never the ratee (raters stay unnamed to them)."""
+    """Officers of the ratee's branch and above; never the ratee (raters stay unnamed to them,
+    also when the ratee is an officer whose scope covers their own branch)."""
+
+    def scope_q(self, scope):
+        q = self.editable_q(scope)
+        if scope.person_id:
+            q &= ~models.Q(ratee_id=scope.person_id)
+        return q
 
 
 class BranchRating(models.Model):
@@ -292,8 +299,24 @@ class HonourKind(models.TextChoices):
     RESERVE_CADRE = rules.RESERVE_CADRE, "列为后备干部重点培养"
 
 
+def _own_published_q(scope, cycle_field: str, nullable: bool = False):
+    """A member's own row, once its cycle is published (the result behind an honour or a
+    rectification is not theirs to see before that)."""
+    published = models.Q(**{f"{cycle_field}__state": CycleState.PUBLISHED})
+    if nullable:
+        published |= models.Q(**{f"{cycle_field}__isnull": True})
+    return models.Q(person_id=scope.person_id) & published
+
+
 class HonourQuerySet(OrgScopedQuerySet):
-    person_field = "person"
+    """Officers of the subtree; the member their own, once the cycle is published (an honour
+    recorded without a cycle at once)."""
+
+    def scope_q(self, scope):
+        q = self.editable_q(scope)
+        if scope.person_id:
+            q |= _own_published_q(scope, "cycle", nullable=True)
+        return q
 
 
 class Honour(models.Model):
@@ -344,7 +367,13 @@ class RectificationState(models.TextChoices):
 
 
 class RectificationQuerySet(OrgScopedQuerySet):
-    person_field = "person"
+    """Officers of the subtree; the member their own, once the cycle is published."""
+
+    def scope_q(self, scope):
+        q = self.editable_q(scope)
+        if scope.person_id:
+            q |= _own_published_q(scope, "result__cycle")
+        return q
 
     def unfinished(self):
         return self.exclude(state=RectificationState.DONE)

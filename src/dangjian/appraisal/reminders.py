@@ -4,15 +4,15 @@
   the member, due the window's last day (述岗自评);
 - members of an open cycle without any branch rating → the officers of their branch (one item
   per branch and cycle), due the window's last day (综合评定);
-- a rectification not yet done → the member and the officers of their branch, due its deadline
-  (seed 000 §五(二)5: 支部要责令其限期整改).
+- a rectification not yet done → the officers of the member's branch and, once the result is
+  published, the member, due its deadline (seed 000 §五(二)5: 支部要责令其限期整改).
 """
 
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.urls import reverse
 
 from dangjian.appraisal.models import (
@@ -83,11 +83,13 @@ def _unrated(today: date, horizon: date) -> list[tuple[int, int, str, date, str,
     )
 
 
-def _rectifications(horizon: date) -> list[tuple[int, int, int, date, str]]:
+def _rectifications(horizon: date) -> list[tuple[int, int, int, date, str, bool]]:
+    published = Q(result__cycle__state=CycleState.PUBLISHED)
     return list(
         MemberRectification.objects.unfinished()
         .filter(deadline__lte=horizon)
-        .values_list("pk", "person_id", "organisation_id", "deadline", "person__name")
+        .annotate(published=ExpressionWrapper(published, output_field=BooleanField()))
+        .values_list("pk", "person_id", "organisation_id", "deadline", "person__name", "published")
     )
 
 
@@ -108,10 +110,11 @@ def collect(today: date, horizon: date) -> Iterator[Due]:
                 url=url,
             )
     recipients: dict[int, set[int]] = defaultdict(set)
-    for pk, person_id, org_id, _deadline, _name in items:
-        recipients[pk].add(person_id)
+    for pk, person_id, org_id, _deadline, _name, published in items:
+        if published:  # the member learns of it with the published result
+            recipients[pk].add(person_id)
         recipients[pk].update(officers.get(org_id, []))
-    for pk, person_id, _org_id, deadline, name in items:
+    for pk, person_id, _org_id, deadline, name, _published in items:
         url = reverse("appraisal:rectification_detail", args=[pk])
         for recipient in sorted(recipients[pk]):
             own = recipient == person_id

@@ -92,9 +92,23 @@ def default_window(
     return end.replace(day=1), end + timedelta(days=days_after)
 
 
-def window_error(starts_on: date, ends_on: date) -> str | None:
+# The window of self-reports and ratings belongs to its period: it cannot end before the
+# period begins, nor begin more than a year after it ended, nor last longer than a year.
+WINDOW_MAX_DAYS = 366
+WINDOW_LATEST_START_DAYS = 366
+
+
+def window_error(
+    starts_on: date, ends_on: date, period_start: date, period_end: date
+) -> str | None:
     if ends_on < starts_on:
         return "述岗自评和综合评定的截止日期不能早于开始日期。"
+    if ends_on < period_start:
+        return f"述岗评议截止日期不能早于考评期间的开始日期（{period_start:%Y-%m-%d}）。"
+    if starts_on > period_end + timedelta(days=WINDOW_LATEST_START_DAYS):
+        return f"述岗评议须在考评期间结束（{period_end:%Y-%m-%d}）后一年内开始。"
+    if (ends_on - starts_on).days > WINDOW_MAX_DAYS:
+        return "述岗评议期间不能超过一年。"
     return None
 
 
@@ -111,13 +125,6 @@ STAFF_MEMBERS = "staff"
 STUDENT_MEMBERS = "student"
 POST_HOLDERS = "post_holders"
 POPULATIONS = (ALL_MEMBERS, FULL_MEMBERS, STAFF_MEMBERS, STUDENT_MEMBERS, POST_HOLDERS)
-POPULATION_LABELS = {
-    ALL_MEMBERS: "全体党员（含预备党员）",
-    FULL_MEMBERS: "正式党员",
-    STAFF_MEMBERS: "教职工党员",
-    STUDENT_MEMBERS: "学生党员",
-    POST_HOLDERS: "本年度在岗党员",
-}
 MEMBER_STATUSES = ("probationary", "full")
 # A post is held (在岗) once its holder is fixed: 定岗 and the steps after it (seed 002 §2).
 HELD_POST_STATES = ("confirmed", "published", "performing", "evaluated")
@@ -233,7 +240,6 @@ EXCELLENT = "优秀"
 COMPETENT = "称职"
 BASIC = "基本称职"
 INCOMPETENT = "不称职"
-GRADES = (EXCELLENT, COMPETENT, BASIC, INCOMPETENT)
 # (lowest score of the band, grade), best first; the last band starts at 0.
 DEFAULT_BANDS: tuple[tuple[int, str], ...] = (
     (90, EXCELLENT),
@@ -325,6 +331,18 @@ def rectification_reason(
     return "；".join(reasons)
 
 
+def after_computation_error(
+    value: date, computed_on: date | None, today: date, what: str
+) -> str | None:
+    """An explanation at the general meeting or an honour follows the computed result and is
+    not in the future (seed 000 §五(二)5: 考核结果要进行公布……要在支部大会上作出解释和说明)."""
+    if value > today:
+        return f"{what}不能晚于今天。"
+    if computed_on is not None and value < computed_on:
+        return f"{what}不能早于考评结果的计算日期（{computed_on:%Y-%m-%d}）。"
+    return None
+
+
 def rectify_deadline(computed_on: date, days: int = RECTIFY_DAYS) -> date:
     return computed_on + timedelta(days=days)
 
@@ -336,22 +354,35 @@ def rectification_overdue(state: str, deadline: date, today: date) -> bool:
 PIONEER_POST = "pioneer_post"
 EXCELLENT_MEMBER = "excellent_member"
 RESERVE_CADRE = "reserve_cadre"
-HONOUR_LABELS = {
-    PIONEER_POST: "党员示范（先锋）岗",
-    EXCELLENT_MEMBER: "优秀共产党员",
-    RESERVE_CADRE: "列为后备干部重点培养",
-}
 
 
-def may_receive_honour(grade_label: str, bands: Sequence[Sequence[object]] = DEFAULT_BANDS) -> bool:
+def may_receive_honour(
+    grade_label: str,
+    bands: Sequence[Sequence[object]] = DEFAULT_BANDS,
+    masses_score: Decimal | None = None,
+    masses_below: Decimal = MASSES_POOR_BELOW,
+) -> bool:
     """对作用发挥好、群众公认的党员可授予“党员示范（先锋）岗”“优秀共产党员”等荣誉称号 (seed 001
-    §三): only a member graded in the top band (优秀)."""
-    return grade_label == top_grade(bands)
+    §三): only a member graded in the top band (优秀) — and recognised by the masses: not one
+    whose masses score is poor enough to call for rectification (possible with a small masses
+    weight)."""
+    if grade_label != top_grade(bands):
+        return False
+    return masses_score is None or Decimal(masses_score) >= masses_below
 
 
 def honour_refused_message(
-    grade_label: str, bands: Sequence[Sequence[object]] = DEFAULT_BANDS
+    grade_label: str,
+    bands: Sequence[Sequence[object]] = DEFAULT_BANDS,
+    masses_score: Decimal | None = None,
+    masses_below: Decimal = MASSES_POOR_BELOW,
 ) -> str:
+    if grade_label == top_grade(bands) and masses_score is not None:
+        return (
+            f"该党员民意测评得分{Decimal(masses_score).normalize():f}分，低于{masses_below}分，"
+            "不是群众公认的党员，不能授予荣誉称号（种子文件001 §三：对作用发挥好、群众公认的党员"
+            "可授予……荣誉称号）。"
+        )
     shown = grade_label or "未评定"
     return (
         f"只有考评等次为{top_grade(bands)}的党员才能授予荣誉称号，该党员为{shown}"

@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models.functions import Cast, Coalesce, Round
 from django.http import Http404
 from django.urls import reverse
 
@@ -69,8 +70,6 @@ def requested_org(user, raw) -> Organisation | None:
 
 
 # --- cycles ------------------------------------------------------------------------------
-
-CYCLE_FILTERS = ("year", "kind", "state")
 
 
 def cycles_for_list(user, params):
@@ -266,8 +265,6 @@ def progress(user, cycle) -> dict:
 
 # --- results table -----------------------------------------------------------------------
 
-RESULT_FILTERS = ("org", "grade", "sort")
-
 
 def results_for_table(user, cycle, params):
     """The results an officer sees, filtered by branch (subtree) and grade."""
@@ -284,7 +281,11 @@ def results_for_table(user, cycle, params):
     sort = params.get("sort") if cycle.state != CycleState.OPEN else ""
     if sort == "score":
         filters["sort"] = "score"
-        order = ("-final_score", "id")
+        # The keyset cursor is JSON: order by the total in tenths (an integer), not a Decimal.
+        qs = qs.annotate(
+            score_tenths=Coalesce(Cast(Round(F("final_score") * 10), IntegerField()), Value(-1))
+        )
+        order = ("-score_tenths", "id")
     else:
         order = ("organisation__path", "person__name", "id")
     return qs, filters, org, order
@@ -317,12 +318,6 @@ def decorate(results: list, cycle) -> None:
             r.rect = None
 
 
-def rectification_label(rect) -> str:
-    if rect is None:
-        return ""
-    return rect.get_state_display()
-
-
 def table_rows(results: list, cycle) -> list[dict]:
     """The printed and exported table: 序号, 姓名, 所在支部, 岗位, 述岗自评, 民意测评（票数）,
     综合评定, 总分, 等次, 荣誉, 整改."""
@@ -347,7 +342,7 @@ def table_rows(results: list, cycle) -> list[dict]:
                 "final": f"{r.final_score:.1f}" if r.final_score is not None else "",
                 "grade": r.grade,
                 "honours": "、".join(r.honour_names),
-                "rectification": rectification_label(r.rect),
+                "rectification": r.rect.get_state_display() if r.rect else "",
             }
         )
     return rows
@@ -534,9 +529,16 @@ def member_overview(person) -> dict:
     return {
         "open_results": open_results,
         "published": [r for r in results if r.cycle.state == CycleState.PUBLISHED],
-        "honours": list(Honour.objects.filter(person=person).order_by("-year", "kind")),
+        # honours and rectifications follow the result: seen once the cycle is published
+        "honours": list(
+            Honour.objects.filter(person=person)
+            .filter(Q(cycle__isnull=True) | Q(cycle__state=CycleState.PUBLISHED))
+            .order_by("-year", "kind")
+        ),
         "rectifications": list(
-            MemberRectification.objects.filter(person=person)
+            MemberRectification.objects.filter(
+                person=person, result__cycle__state=CycleState.PUBLISHED
+            )
             .select_related("result__cycle", "explain_meeting")
             .order_by("-created_at")
         ),

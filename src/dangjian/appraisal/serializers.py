@@ -28,6 +28,9 @@ from dangjian.orglife.models import Meeting
 
 SCORE = {"max_digits": 4, "decimal_places": 1, "min_value": 0, "max_value": 100}
 WEIGHT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
+# Filter ids and years within the database's integer range (SQLite overflows on larger ones).
+ID = {"required": False, "min_value": 1, "max_value": 2_147_483_647}
+YEAR = {"required": False, "min_value": 2000, "max_value": 2100}
 
 # --- cycles --------------------------------------------------------------------------------
 
@@ -104,7 +107,7 @@ class CycleCreateSerializer(serializers.Serializer):
 
 
 class CycleFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
+    year = serializers.IntegerField(**YEAR)
     kind = ChoiceString(CycleKind.choices, required=False)
     state = ChoiceString(CycleState.choices, required=False)
 
@@ -176,8 +179,8 @@ class ResultSerializer(serializers.ModelSerializer):
 
 
 class ResultFilterSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(required=False, help_text="考评编号")
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
+    cycle = serializers.IntegerField(**ID, help_text="考评编号")
+    organisation = serializers.IntegerField(**ID, help_text="党组织编号（含下级）")
     grade = serializers.CharField(required=False, help_text="等次，如 优秀")
 
 
@@ -220,7 +223,7 @@ class SelfReportUpdateSerializer(serializers.Serializer):
 
 
 class SelfReportFilterSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(required=False)
+    cycle = serializers.IntegerField(**ID, help_text="考评编号")
 
 
 # --- ratings -------------------------------------------------------------------------------
@@ -267,8 +270,8 @@ class RatingBulkSerializer(serializers.Serializer):
 
 
 class RatingFilterSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(required=False)
-    ratee = serializers.IntegerField(required=False)
+    cycle = serializers.IntegerField(**ID, help_text="考评编号")
+    ratee = serializers.IntegerField(**ID, help_text="被评定党员编号")
 
 
 # --- honours ------------------------------------------------------------------------------
@@ -306,9 +309,9 @@ class HonourCreateSerializer(serializers.Serializer):
 
 
 class HonourFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False)
+    year = serializers.IntegerField(**YEAR)
     kind = ChoiceString(HonourKind.choices, required=False)
-    person = serializers.IntegerField(required=False)
+    person = serializers.IntegerField(**ID, help_text="党员编号")
 
 
 # --- rectification -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ A refused right raises PermissionDenied naming the rule; a broken rule raises Va
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -90,6 +90,7 @@ NOT_IN_SCOPE = "您不是该党组织或其上级党组织的书记、委员，�
 NOT_RATER = "您不是该党员所在党支部或其上级党组织的书记、委员，不能作综合评定。"
 NO_PERSON = "您的账号没有关联人员信息，请联系组织部干事。"
 RATE_SELF = "不能为本人作综合评定。"
+HONOUR_SELF = "不能为本人授予荣誉，请由上级党组织授予。"
 NOT_OWN_REPORT = "只能提交本人的述岗自评。"
 NOT_EVALUATED = "您不在本次考评的考评对象中。"
 CYCLE_ORG_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
@@ -134,7 +135,8 @@ def _require(user, org: Organisation, message: str = NOT_IN_SCOPE) -> None:
         raise PermissionDenied(message)
 
 
-def _actor_person(user) -> Person:
+def actor_person(user) -> Person:
+    """The acting user's person (a self-report, a rating, 我的考评), or 403 naming why."""
     person = (
         Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
         if getattr(user, "person_id", None)
@@ -153,8 +155,17 @@ def _lock_cycle(cycle: EvaluationCycle) -> EvaluationCycle:
     )
 
 
+def _full_clean(obj) -> None:
+    """Field checks only: uniqueness is the services' (named) rule and the database's."""
+    obj.full_clean(validate_unique=False, validate_constraints=False)
+
+
 def _today(today: date | None) -> date:
     return today or timezone.localdate()
+
+
+def _local_date(moment) -> date | None:
+    return timezone.localdate(moment) if moment is not None else None
 
 
 def _window_error(cycle: EvaluationCycle, today: date, what: str) -> str | None:
@@ -231,7 +242,8 @@ def cycle_create(
         default_start, default_end = rules.default_window(kind, year, period)
         starts_on = starts_on or default_start
         ends_on = ends_on or default_end
-    if error := rules.window_error(starts_on, ends_on):
+    period_start, period_end = rules.period_dates(kind, year, period)
+    if error := rules.window_error(starts_on, ends_on, period_start, period_end):
         errors["ends_on"] = error
     defaults = default_weights()
     weights = tuple(
@@ -282,7 +294,7 @@ def cycle_create(
         min_responses=min_responses,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    cycle.full_clean(validate_unique=False, validate_constraints=False)
+    _full_clean(cycle)
     cycle.save()
     EvaluationResult.objects.bulk_create(
         EvaluationResult(cycle=cycle, person=p, organisation_id=p.primary_org_id) for p in people
@@ -338,6 +350,10 @@ def cycle_compute(*, actor, cycle: EvaluationCycle, today: date | None = None) -
     if gathered.blockers:
         raise ValidationError({NON_FIELD_ERRORS: gathered.blockers})
     now = timezone.now()
+    if today != timezone.localdate(now):
+        # dated by the caller (the demo, tests): that day, so that the stored moment, the
+        # rectification deadlines and the dates checked against them agree
+        now = timezone.make_aware(datetime.combine(today, timezone.localtime(now).time()))
     recompute = cycle.state == CycleState.COMPUTED
     bands = cycle.bands
     poor_below = masses_poor_below()
@@ -376,6 +392,10 @@ def cycle_compute(*, actor, cycle: EvaluationCycle, today: date | None = None) -
             note="重新计算",
         )
     created, dropped = _rectifications(actor, cycle, gathered.rows, today, poor_below)
+    # The masses' opinion is frozen with the other two sources (self-reports and ratings end
+    # with the open state): a ballot after the computation would make the survey's result
+    # differ from the stored masses score.
+    _close_surveys(actor, cycle)
     before = audit.snapshot(cycle, CYCLE_FIELDS)
     cycle.compute()
     cycle.computed_at = now
@@ -444,7 +464,8 @@ def _rectifications(actor, cycle, rows, today: date, poor_below: Decimal) -> tup
 @transaction.atomic
 def cycle_publish(*, actor, cycle: EvaluationCycle, today: date | None = None) -> EvaluationCycle:
     """已公布: results visible to the members and on the public board (seed 000 §五(二)5:
-    考核结果要进行公布). The cycle's surveys are closed so the figures stay as published."""
+    考核结果要进行公布). The surveys were closed by the computation (closed again here for
+    cycles computed before that rule)."""
     today = _today(today)
     cycle = _lock_cycle(cycle)
     _require(actor, cycle.organisation)
@@ -463,9 +484,13 @@ def cycle_publish(*, actor, cycle: EvaluationCycle, today: date | None = None) -
         before=before,
         after=audit.snapshot(cycle, CYCLE_FIELDS),
     )
-    for survey in cycle.surveys.filter(state=SurveyState.OPEN):
-        survey_services.survey_close(actor=actor, survey=survey)
+    _close_surveys(actor, cycle)
     return cycle
+
+
+def _close_surveys(actor, cycle: EvaluationCycle) -> None:
+    for survey in cycle.surveys.filter(state=SurveyState.OPEN).select_related("organisation"):
+        survey_services.survey_close(actor=actor, survey=survey)
 
 
 # --- 评岗 from the year's evaluation ----------------------------------------------------------
@@ -567,7 +592,7 @@ def self_report_submit(
     """The member's 述岗自评 (submitted or changed) while the window is open and the cycle is
     not computed; posts of the year and the duty records of the period are taken with it."""
     today = _today(today)
-    me = _actor_person(actor)
+    me = actor_person(actor)
     if person is not None and person.pk != me.pk:
         raise PermissionDenied(NOT_OWN_REPORT)
     cycle = _lock_cycle(cycle)
@@ -598,10 +623,10 @@ def self_report_submit(
             obj=existing,
             fields=fields,
             audit_fields=SELF_REPORT_FIELDS,
-            clean=lambda obj: obj.full_clean(validate_unique=False, validate_constraints=False),
+            clean=_full_clean,
         )
     row = SelfReport(cycle=cycle, person=me, organisation_id=result.organisation_id, **fields)
-    row.full_clean(validate_unique=False, validate_constraints=False)
+    _full_clean(row)
     row.save()
     audit.created(actor=actor, obj=row, fields=SELF_REPORT_FIELDS)
     return row
@@ -629,7 +654,7 @@ def _rate(actor, rater: Person, cycle, result, score, comment: str) -> BranchRat
             obj=existing,
             fields={"score": score, "comment": comment},
             audit_fields=RATING_FIELDS,
-            clean=lambda obj: obj.full_clean(validate_unique=False, validate_constraints=False),
+            clean=_full_clean,
         )
     row = BranchRating(
         cycle=cycle,
@@ -639,7 +664,7 @@ def _rate(actor, rater: Person, cycle, result, score, comment: str) -> BranchRat
         score=score,
         comment=comment,
     )
-    row.full_clean(validate_unique=False, validate_constraints=False)
+    _full_clean(row)
     row.save()
     audit.created(actor=actor, obj=row, fields=RATING_FIELDS)
     return row
@@ -670,7 +695,7 @@ def ratings_save(
     """Save a rating page at once: (ratee, score, comment) per member; rows without a score
     are skipped. All or nothing."""
     today = _today(today)
-    rater = _actor_person(actor)
+    rater = actor_person(actor)
     cycle = _lock_cycle(cycle)
     items = [(p, s, c) for p, s, c in ratings if s is not None]
     results = {
@@ -714,18 +739,32 @@ def honour_award(
         .get()
     )
     _require(actor, result.organisation)
+    if result.person_id == getattr(actor, "person_id", None):
+        raise PermissionDenied(HONOUR_SELF)
     cycle = result.cycle
     if kind not in HonourKind.values:
         raise ValidationError({"kind": "请选择荣誉称号。"})
     if cycle.state == CycleState.OPEN or not result.grade:
         raise ValidationError({"kind": "考评结果尚未计算，不能授予荣誉。"})
-    if not rules.may_receive_honour(result.grade, cycle.bands):
-        raise ValidationError({"kind": rules.honour_refused_message(result.grade, cycle.bands)})
+    poor_below = masses_poor_below()
+    if not rules.may_receive_honour(result.grade, cycle.bands, result.masses_score, poor_below):
+        raise ValidationError(
+            {
+                "kind": rules.honour_refused_message(
+                    result.grade, cycle.bands, result.masses_score, poor_below
+                )
+            }
+        )
     if Honour.objects.filter(person_id=result.person_id, kind=kind, year=cycle.year).exists():
         raise ValidationError(
             {"kind": f"{result.person.name}已获{cycle.year}年度“{HonourKind(kind).label}”。"}
         )
-    awarded_on = awarded_on or _today(None)
+    today = _today(None)
+    awarded_on = awarded_on or today
+    if error := rules.after_computation_error(
+        awarded_on, _local_date(cycle.computed_at), today, "授予日期"
+    ):
+        raise ValidationError({"awarded_on": error})
     honour = Honour(
         person_id=result.person_id,
         kind=kind,
@@ -736,7 +775,7 @@ def honour_award(
         note=(note or "").strip(),
         awarded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    honour.full_clean(validate_unique=False, validate_constraints=False)
+    _full_clean(honour)
     honour.save()
     audit.created(actor=actor, obj=honour, fields=HONOUR_FIELDS)
     return honour
@@ -766,13 +805,9 @@ def honour_revoke(*, actor, honour: Honour, note: str = "") -> None:
 def _lock_rectification(item: MemberRectification) -> MemberRectification:
     return (
         MemberRectification.objects.select_for_update(of=("self",))
-        .select_related("organisation", "person")
+        .select_related("organisation", "person", "result__cycle")
         .get(pk=item.pk)
     )
-
-
-def _full_clean(obj) -> None:
-    obj.full_clean(validate_unique=False, validate_constraints=False)
 
 
 def _step(actor, item: MemberRectification, name: str, fields: dict) -> MemberRectification:
@@ -807,18 +842,21 @@ def rectification_explain(
     today = _today(today)
     item = _lock_rectification(rectification)
     _require(actor, item.organisation)
+    computed_on = _local_date(item.result.cycle.computed_at)
     if item.state != RectificationState.OPEN:
         raise ValidationError({"state": "已作出解释和说明。"})
     if meeting is not None:
         if meeting.kind != MeetingKind.GENERAL or meeting.organisation_id != item.organisation_id:
             raise ValidationError(
-                {"explain_meeting": f"须为{item.organisation.name}的党员大会（支部大会）。"}
+                {"meeting": f"须为{item.organisation.name}的党员大会（支部大会）。"}
             )
         explained_on = meeting.held_on
     if explained_on is None:
         raise ValidationError({"explained_on": "请选择作出说明的党员大会，或填写说明日期。"})
-    if explained_on > today:
-        raise ValidationError({"explained_on": "说明日期不能晚于今天。"})
+    field = "meeting" if meeting is not None else "explained_on"
+    what = "党员大会的日期" if meeting is not None else "说明日期"
+    if error := rules.after_computation_error(explained_on, computed_on, today, what):
+        raise ValidationError({field: error})
     return _step(
         actor,
         item,

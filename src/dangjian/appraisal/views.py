@@ -30,7 +30,7 @@ from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import officer_required, submit
-from dangjian.org.models import Organisation, Person
+from dangjian.org.models import Organisation
 
 PAGE_SIZE = 50
 RESULT_HEADERS = [
@@ -64,17 +64,6 @@ HONOUR_HEADERS = ["年度", "姓名", "所在支部", "荣誉", "依据的考评
 
 def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
-
-
-def _person(user) -> Person:
-    person = (
-        Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
-        if user.person_id
-        else None
-    )
-    if person is None:
-        raise PermissionDenied(services.NO_PERSON)
-    return person
 
 
 # --- cycles --------------------------------------------------------------------------------
@@ -125,6 +114,7 @@ def cycle_create(request):
             "form": form,
             "bands_text": rules.bands_text(services.grade_bands()),
             "default_weights": (ws, wm, wb),
+            "poor_below": services.masses_poor_below(),
         },
     )
 
@@ -140,6 +130,7 @@ def _cycle_context(request, cycle, tab: str = "") -> dict:
         "top": rules.top_grade(cycle.bands),
         "bottom": rules.lowest_grade(cycle.bands),
         "kind_label": rules.KIND_LABELS[cycle.kind],
+        "poor_below": services.masses_poor_below(),
     }
 
 
@@ -297,6 +288,8 @@ def result_detail(request, pk):
     )
     cycle = result.cycle
     officer = services.covers(request.user, result.organisation)
+    # an officer looking at their own result: the raters stay unnamed, no honour to oneself
+    own = result.person_id == request.user.person_id
     report = SelfReport.objects.filter(cycle=cycle, person_id=result.person_id).first()
     context = {
         "result": result,
@@ -306,11 +299,14 @@ def result_detail(request, pk):
         "honours": list(Honour.objects.filter(person_id=result.person_id, cycle=cycle)),
         "rectification": MemberRectification.objects.filter(result=result).first(),
         "can_award": officer
+        and not own
         and cycle.state != CycleState.OPEN
-        and rules.may_receive_honour(result.grade, cycle.bands),
+        and rules.may_receive_honour(
+            result.grade, cycle.bands, result.masses_score, services.masses_poor_below()
+        ),
         "honour_form": forms.HonourForm(),
     }
-    if officer:
+    if officer and not own:
         context["ratings"] = list(
             cycle.ratings.filter(ratee_id=result.person_id).select_related("rater")
         )
@@ -334,10 +330,16 @@ def rating(request, pk):
     current = current or orgs[0]
     org = Organisation.objects.get(pk=current["organisation_id"])
     rows = selectors.rating_rows(request.user, cycle, org)
+    window_open = cycle.state == CycleState.OPEN and rules.window_open(
+        cycle.starts_on, cycle.ends_on, timezone.localdate()
+    )
     for row in rows:
         initial = {"score": row["score"], "comment": row["comment"]}
         row["form"] = forms.RatingRowForm(
-            request.POST or None, prefix=f"p{row['person'].pk}", initial=initial
+            request.POST or None,
+            prefix=f"p{row['person'].pk}",
+            initial=initial,
+            disabled=not window_open or not request.user.person_id,
         )
     if request.method == "POST":
         if all(row["form"].is_valid() for row in rows if not row["is_self"]):
@@ -368,8 +370,7 @@ def rating(request, pk):
             "org": org,
             "rows": rows,
             "has_person": bool(request.user.person_id),
-            "window_open": cycle.state == CycleState.OPEN
-            and rules.window_open(cycle.starts_on, cycle.ends_on, timezone.localdate()),
+            "window_open": window_open,
         },
     )
 
@@ -487,76 +488,75 @@ def _rectification(request, pk) -> MemberRectification:
     )
 
 
+def _rectification_context(request, item, **bound) -> dict:
+    """The page of a rectification; `bound` holds a form posted with errors (kept as typed)."""
+    officer = services.covers(request.user, item.organisation)
+    own = item.person_id == request.user.person_id
+    context = {
+        "item": item,
+        "officer": officer,
+        "own": own,
+        "overdue": rules.rectification_overdue(item.state, item.deadline, timezone.localdate()),
+        "explain_form": forms.ExplainForm(rectification=item) if officer else None,
+        "complete_form": forms.CompleteForm() if (officer or own) else None,
+        "verify_form": forms.VerifyForm() if officer and not own else None,
+        "events": events_for(item) if officer else [],
+    }
+    context.update(bound)
+    return context
+
+
 @login_required
 @require_GET
 def rectification_detail(request, pk):
     item = _rectification(request, pk)
-    officer = services.covers(request.user, item.organisation)
-    own = item.person_id == request.user.person_id
-    today = timezone.localdate()
     return render(
-        request,
-        "appraisal/rectification_detail.html",
-        {
-            "item": item,
-            "officer": officer,
-            "own": own,
-            "overdue": rules.rectification_overdue(item.state, item.deadline, today),
-            "explain_form": forms.ExplainForm(rectification=item) if officer else None,
-            "complete_form": forms.CompleteForm() if (officer or own) else None,
-            "verify_form": forms.VerifyForm() if officer and not own else None,
-            "events": events_for(item) if officer else [],
-        },
+        request, "appraisal/rectification_detail.html", _rectification_context(request, item)
     )
 
 
-def _rectification_action(request, pk, form_class, call, message):
-    item = _rectification(request, pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    else:
-        try:
-            call(item, form.cleaned_data)
-            messages.success(request, message)
-        except ValidationError as exc:
-            messages.error(request, _errors(exc))
-    return redirect("appraisal:rectification_detail", pk=pk)
+def _rectification_step(request, item, name: str, form, call, message: str):
+    """Run one step of the rectification; on a refusal show the page again with the form as
+    it was typed and the rule's message on it."""
+    if submit(request, form, call, message):
+        return redirect("appraisal:rectification_detail", pk=item.pk)
+    return render(
+        request,
+        "appraisal/rectification_detail.html",
+        _rectification_context(request, item, **{name: form}),
+    )
 
 
 @login_required
 @require_POST
 def rectification_explain(request, pk):
     item = _rectification(request, pk)
-    form = forms.ExplainForm(request.POST, rectification=item)
-    if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-        return redirect("appraisal:rectification_detail", pk=pk)
-    data = form.cleaned_data
-    try:
-        services.rectification_explain(
+    return _rectification_step(
+        request,
+        item,
+        "explain_form",
+        forms.ExplainForm(request.POST, rectification=item),
+        lambda d: services.rectification_explain(
             actor=request.user,
             rectification=item,
-            meeting=data["meeting"],
-            explained_on=data["explained_on"],
-            explanation=data["explanation"],
-        )
-        messages.success(request, "已登记在党员大会上作出的解释和说明。")
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect("appraisal:rectification_detail", pk=pk)
+            meeting=d["meeting"],
+            explained_on=d["explained_on"],
+            explanation=d["explanation"],
+        ),
+        "已登记在党员大会上作出的解释和说明。",
+    )
 
 
 @login_required
 @require_POST
 def rectification_complete(request, pk):
-    return _rectification_action(
+    item = _rectification(request, pk)
+    return _rectification_step(
         request,
-        pk,
-        forms.CompleteForm,
-        lambda item, d: services.rectification_complete(
-            actor=request.user, rectification=item, **d
-        ),
+        item,
+        "complete_form",
+        forms.CompleteForm(request.POST),
+        lambda d: services.rectification_complete(actor=request.user, rectification=item, **d),
         "已登记整改完成。",
     )
 
@@ -564,11 +564,13 @@ def rectification_complete(request, pk):
 @login_required
 @require_POST
 def rectification_verify(request, pk):
-    return _rectification_action(
+    item = _rectification(request, pk)
+    return _rectification_step(
         request,
-        pk,
-        forms.VerifyForm,
-        lambda item, d: services.rectification_verify(actor=request.user, rectification=item, **d),
+        item,
+        "verify_form",
+        forms.VerifyForm(request.POST),
+        lambda d: services.rectification_verify(actor=request.user, rectification=item, **d),
         "已验收整改。",
     )
 
@@ -580,7 +582,7 @@ def rectification_verify(request, pk):
 @require_GET
 def mine(request):
     """我的考评 (phone): open cycles to self-report, published results, honours, rectification."""
-    person = _person(request.user)
+    person = services.actor_person(request.user)
     context = {"person": person, **selectors.member_overview(person)}
     today = timezone.localdate()
     for r in context["open_results"]:
@@ -591,7 +593,7 @@ def mine(request):
 @login_required
 def self_report(request, pk):
     """述岗自评 (phone): my posts this year and my duty records of the period beside the form."""
-    person = _person(request.user)
+    person = services.actor_person(request.user)
     result = (
         EvaluationResult.objects.filter(cycle_id=pk, person=person)
         .select_related("cycle", "organisation")
@@ -602,7 +604,7 @@ def self_report(request, pk):
     cycle = result.cycle
     existing = SelfReport.objects.filter(cycle=cycle, person=person).first()
     initial = {"report": existing.report, "self_score": existing.self_score} if existing else {}
-    form = forms.SelfReportForm(request.POST or None, initial=initial)
+    form = forms.SelfReportForm(request.POST or None, initial=initial, bands=cycle.bands)
     if submit(
         request,
         form,

@@ -30,7 +30,7 @@ from dangjian.appraisal.models import (
 from dangjian.org.models import Organisation, Person, Position
 from dangjian.org.rules import OFFICER_TITLES
 from dangjian.orglife.models import Meeting, MeetingKind
-from dangjian.posts.models import DutyRecord, Post
+from dangjian.posts.models import DutyRecord, Post, PostState
 from dangjian.surveys import rules as survey_rules
 from dangjian.surveys import services as survey_services
 from dangjian.surveys.models import Survey, SurveyAnswer, SurveyBallot, SurveyToken
@@ -123,8 +123,9 @@ class AppraisalLoader:
             .order_by("pk")
             .values_list("holder_id", "year", "name", "organisation__name", "state")
         ):
+            # as services.posts_snapshot stores them: the state's label
             self.posts[(holder_id, year)].append(
-                {"name": name, "organisation": org_name, "state": state}
+                {"name": name, "organisation": org_name, "state": PostState(state).label}
             )
         for root in [o for o in self.orgs.values() if o.depth == 1]:
             self._root(root)
