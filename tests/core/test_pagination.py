@@ -45,3 +45,20 @@ def test_pages_cover_every_row_once_and_come_back(records, order):
 def test_a_broken_token_starts_from_the_first_page(records):
     page = keyset_page(DutyRecord.objects.all(), order=("-occurred_on", "-id"), after="%%%", size=4)
     assert page.rows[0].pk == max(records)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["x", "y", "z"],  # a cursor of another order
+        ["not a date", 5],  # a value the field cannot take
+        ["2026-03-01", 10**30],  # an id beyond any integer column
+        ["2026-03-01", {"id": 1}],  # not a plain value
+    ],
+)
+def test_a_hand_made_cursor_starts_over_instead_of_failing(records, values):
+    from dangjian.core.pagination import _encode
+
+    qs = DutyRecord.objects.all()
+    page = keyset_page(qs, order=("occurred_on", "id"), after=_encode(values), size=4)
+    assert [r.pk for r in page.rows] == records[:4]

@@ -4,6 +4,7 @@ import base64
 import json
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 
@@ -11,12 +12,24 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(values, ensure_ascii=False).encode()).decode()
 
 
+INT64 = 2**63
+
+
+def _plain(value) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, str | float):
+        return True
+    return isinstance(value, int) and -INT64 <= value < INT64
+
+
 def _decode(token: str) -> list | None:
+    """A cursor's values; None for anything a page of ours could not have written."""
     try:
         values = json.loads(base64.urlsafe_b64decode(token.encode()))
     except (ValueError, TypeError):
         return None
-    return values if isinstance(values, list) else None
+    if not isinstance(values, list) or not all(_plain(v) for v in values):
+        return None
+    return values
 
 
 @dataclass
@@ -57,7 +70,10 @@ def keyset_page(
     backwards = bool(before) and cursor is not None
     qs = queryset
     if cursor is not None:
-        qs = qs.filter(_after_q(order, cursor, reverse=backwards))
+        try:
+            qs = qs.filter(_after_q(order, cursor, reverse=backwards))
+        except (ValueError, TypeError, ValidationError):  # a hand-made cursor: start over
+            cursor, backwards, qs = None, False, queryset
     qs = qs.order_by(*[_flip(f) if backwards else f for f in order])
     rows = list(qs[: size + 1])
     more = len(rows) > size
