@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from dangjian.surveys import services
 from dangjian.surveys.models import SurveyBallot, SurveyKind, SurveyToken
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +303,64 @@ def test_throttle_counts_the_visitor_not_a_forged_header(world, rating, issue, s
     # another visitor (address) has a budget of their own
     other = {"REMOTE_ADDR": "192.0.2.7"}
     assert client.get(f"{BASE}/forms/{token}/", **other).status_code == 200
+
+
+# --- review: bad input, rules, small batches ----------------------------------------------------
+
+
+def test_malformed_token_is_404_or_400_never_500(world, rating, issue):
+    response = api().get(f"{BASE}/forms/a%00b/")
+    assert response.status_code == 404 and response.json()["detail"] == services.TOKEN_INVALID
+    assert response["Cache-Control"] == "no-store"
+    for token in ("a\x00b", "x" * 65, ["x"]):
+        refused = api().post(f"{BASE}/ballots/", {"token": token, "ratings": []}, format="json")
+        assert refused.status_code == 400 and "token" in refused.json()
+
+
+def test_create_refuses_non_members_and_groups(world, today):
+    masses = make_person(world.branch_a, name="孙群众", status="masses")
+    payload = {
+        "organisation": world.branch_a.pk,
+        "kind": "member_rating",
+        "title": "党员民意测评",
+        "opens_on": today.isoformat(),
+        "closes_on": today.isoformat(),
+        "min_responses": 3,
+        "subjects": [world.member_a.pk, masses.pk],
+    }
+    client = api(world.secretary_a)
+    refused = client.post(f"{BASE}/", payload, format="json")
+    assert refused.status_code == 400 and "孙群众" in refused.json()["subjects"][0]
+    group = {**payload, "organisation": world.group_a.pk, "kind": "branch_satisfaction"}
+    del group["subjects"]
+    refused = client.post(f"{BASE}/", group, format="json")
+    assert refused.status_code == 400 and "党小组" in refused.json()["organisation"][0]
+
+
+def test_detail_gives_no_per_batch_count_when_a_batch_is_small(world, rating, issue, cast):
+    tokens = issue(rating, 3)
+    cast(tokens[0], rating)
+    client = api(world.secretary_a)
+    assert client.get(f"{BASE}/{rating.pk}/").json()["batches"] == [
+        {"batch": 1, "issued": 3, "used": 1}
+    ]
+    issue(rating, 1)
+    assert client.get(f"{BASE}/{rating.pk}/").json()["batches"] == [
+        {"batch": 1, "issued": 3, "used": None},
+        {"batch": 2, "issued": 1, "used": None},
+    ]
+
+
+def test_no_officer_response_names_a_link_or_a_ballot(world, rating, issue, cast):
+    tokens = issue(rating, 3)
+    for token in tokens:
+        cast(token, rating, comment="意见")
+    client = api(world.secretary_a)
+    for path in ("", f"{rating.pk}/", f"{rating.pk}/result/"):
+        response = client.get(f"{BASE}/{path}")
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert not any(token in text for token in tokens)
+        assert not {"cast_on", "ballot", "ballots", "token", "tokens", "used_at"} & _keys(
+            response.json()
+        )

@@ -86,6 +86,33 @@ def test_create_refuses_subjects_outside_the_subtree(world, today):
     assert survey.organisation == world.gb_a
 
 
+def test_create_refuses_subjects_who_are_not_members_on_the_roll(world, today):
+    """党员民意测评 rates Party members (正式、预备党员 on the roll); the API takes any person
+    id of the subtree, so the service says no to the masses and to people struck off."""
+    masses = make_person(world.branch_a, name="孙群众", status="masses")
+    applicant = make_person(world.branch_a, name="周申请人", status="applicant")
+    left = make_person(world.branch_a, name="吴离册", is_active=False)
+    for person in (masses, applicant, left):
+        with pytest.raises(ValidationError) as exc:
+            _create(world, today, subjects=[world.member_a, person])
+        text = exc.value.message_dict["subjects"][0]
+        assert "在册的正式党员或预备党员" in text and person.name in text
+    probationary = make_person(world.branch_a, name="郑预备", status="probationary")
+    assert _create(world, today, subjects=[probationary]).subjects.get() == probationary
+
+
+def test_create_refuses_a_group_or_a_dissolved_organisation(world, today):
+    with pytest.raises(ValidationError) as exc:
+        _create(world, today, organisation=world.group_a, kind="branch_satisfaction", subjects=[])
+    assert "党小组不单独组织测评" in exc.value.message_dict["organisation"][0]
+    world.branch_a.dissolved_on = today
+    world.branch_a.save()
+    with pytest.raises(ValidationError) as exc:
+        _create(world, today)
+    assert "已撤销" in exc.value.message_dict["organisation"][0]
+    assert not Survey.objects.exists()
+
+
 def test_create_refused_out_of_scope(world, today):
     with pytest.raises(PermissionDenied) as exc:
         _create(world, today, actor=world.secretary_b)
@@ -105,10 +132,34 @@ def test_issue_batches_of_unique_links(world, rating):
     secrets = [t.token for t in first + second]
     assert len(set(secrets)) == 5 and all(len(s) == 16 for s in secrets)
     assert any(e.note == "发放测评链接第2批，共2个" for e in events_for(rating))
+    # a batch of two links: no batch is counted on its own (see the test below)
     assert [(b.number, b.issued, b.used) for b in selectors.batches(rating)] == [
-        (1, 3, 0),
-        (2, 2, 0),
+        (1, 3, None),
+        (2, 2, None),
     ]
+
+
+def test_batches_counted_separately_only_when_none_is_small(world, rating, issue, cast):
+    """A batch of one link handed to one person would say whether that person answered
+    (and, next to a result that moves, how); the total less the other batches would too.
+    So per-batch counts are given only while every batch holds at least the floor (3)."""
+    first = issue(rating, 3)
+    cast(first[0], rating)
+    assert [(b.issued, b.used) for b in selectors.batches(rating)] == [(3, 1)]
+    (single,) = issue(rating, 1)
+    cast(single, rating)
+    assert [(b.issued, b.used) for b in selectors.batches(rating)] == [(3, None), (1, None)]
+    assert selectors.result(rating).responses == 2  # the total is still told
+    issue(rating, 2)  # a third batch does not bring the counts back
+    assert all(b.used is None for b in selectors.batches(rating))
+
+
+def test_batches_floor_from_settings(world, rating, issue, settings):
+    issue(rating, 3)
+    settings.SURVEY_MIN_RESPONSES_FLOOR = 4
+    assert selectors.batches(rating)[0].used is None
+    settings.SURVEY_MIN_RESPONSES_FLOOR = 3
+    assert selectors.batches(rating)[0].used == 0
 
 
 @pytest.mark.parametrize("count", [0, services.MAX_TOKENS_PER_BATCH + 1])
@@ -161,7 +212,8 @@ def test_a_link_cannot_be_used_twice(world, rating, issue, cast):
 
 
 def test_unknown_token_refused(world, rating):
-    for token in ("nope", "", None):
+    # malformed secrets are refused before any query (PostgreSQL rejects a NUL byte)
+    for token in ("nope", "", None, "a\x00b", "x" * 65, "a/b", 42):
         with pytest.raises(ValidationError) as exc:
             services.ballot_cast(token=token, ratings={world.member_a.pk: "excellent"})
         assert exc.value.message_dict["token"] == [services.TOKEN_INVALID]
@@ -393,3 +445,48 @@ def test_concurrent_double_submit_serialised(world, today):
 def test_people_outside_are_not_subjects(world, rating):
     outsider = make_person(world.branch_b, name="外支部党员")
     assert outsider.pk not in set(rating.subjects.values_list("pk", flat=True))
+
+
+def test_comments_do_not_come_in_the_order_they_were_cast(world, today, cast):
+    """Ballots are stored in the order they arrive; the comments must not tell it."""
+    survey = _create(world, today, min_responses=3)
+    tokens = [
+        t.token for t in services.tokens_issue(actor=world.secretary_a, survey=survey, count=12)
+    ]
+    for n, token in enumerate(tokens):
+        cast(token, survey, comment=f"意见{n:02d}")
+    in_order = [f"意见{n:02d}" for n in range(12)]
+    orders = [selectors.comments(survey) for _ in range(5)]
+    assert all(sorted(o) == in_order for o in orders)
+    assert any(o != in_order for o in orders)
+    assert any(o != list(reversed(in_order)) for o in orders)
+
+
+# --- anonymity in the stored rows ---------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_stored_links_do_not_tell_the_order_they_were_used(world, today):
+    """A plain SELECT, a COPY or a pg_dump of the links lists them in their physical order;
+    the ballots come out in the order they were cast. Had the used links moved to the end
+    of the table one by one (an UPDATE of the used row), the two lists would pair every
+    ballot with its link. They keep the order of issue and, on PostgreSQL, all carry the
+    same transaction id (xmin), so neither pairs a link with a ballot."""
+    survey = _create(world, today, min_responses=3)
+    links = services.tokens_issue(actor=world.secretary_a, survey=survey, count=20)
+    used_in_order = [links[i] for i in (13, 2, 17, 8, 0, 11)]
+    for link in used_in_order:
+        services.ballot_cast(token=link.token, ratings={world.member_a.pk: "competent"})
+    table = SurveyToken._meta.db_table
+    assert set(
+        SurveyToken.objects.filter(survey=survey, used=True).values_list("pk", flat=True)
+    ) == {link.pk for link in used_in_order}
+    if connection.vendor != "postgresql":
+        return  # SQLite keeps a table's rows in rowid (= id) order, whatever is updated
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, xmin::text FROM {table} WHERE survey_id = %s ORDER BY ctid", [survey.pk]
+        )
+        stored = cursor.fetchall()
+    assert [pk for pk, _xmin in stored] == sorted(link.pk for link in links)
+    assert len({xmin for _pk, xmin in stored}) == 1

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from dangjian.surveys import services
 from dangjian.surveys.models import Survey, SurveyBallot, SurveyKind, SurveyToken
 from dangjian.surveys.views import LINK_HEADERS, LIST_HEADERS, MEMBER_RESULT_HEADERS
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -371,3 +372,92 @@ def test_tokens_are_not_logged(rating, issue, caplog):
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "/surveys/t/…/" in text
     assert token not in text and "secretvalue123" not in text
+
+
+# --- review: bad input, small batches, query counts ---------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/surveys/t/a%00b/", "/surveys/t/a%00b/done/"])
+def test_a_malformed_link_is_a_404_not_a_500(path):
+    # PostgreSQL refuses a NUL byte in a query: the secret's shape is checked first
+    response = Client().get(path)
+    assert response.status_code == 404 and "测评链接无效" in response.content.decode()
+    _private(response)
+    assert Client().post(path, {"r": "satisfied"}).status_code in (404, 405)
+
+
+def test_unknown_kind_in_the_address_falls_back_to_a_member_rating(world, as_user):
+    client = as_user(world.secretary_a)
+    html = client.get(reverse("surveys:survey_create"), {"kind": "poll"}).content.decode()
+    assert "赵党员" in html and "不选择党员" not in html
+    assert 'value="member_rating" selected' in html
+    partial = client.get(
+        reverse("surveys:subject_choices"), {"organisation": world.branch_a.pk, "kind": "poll"}
+    ).content.decode()
+    assert "赵党员" in partial
+
+
+def test_create_form_refuses_subjects_out_of_scope(world, as_user, today):
+    data = {
+        "organisation": world.branch_a.pk,
+        "kind": "member_rating",
+        "title": "2026年党员民意测评",
+        "opens_on": today.isoformat(),
+        "closes_on": today.isoformat(),
+        "min_responses": 3,
+        "subjects": [world.member_a.pk, world.member_b.pk],  # member_b: another branch
+    }
+    response = as_user(world.secretary_a).post(reverse("surveys:survey_create"), data)
+    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    # the general branch above may not reach into the other general branch either
+    response = as_user(world.gb_secretary_a).post(reverse("surveys:survey_create"), data)
+    assert response.status_code == 200 and not Survey.objects.exists()
+
+
+def test_detail_hides_per_batch_counts_when_a_batch_is_small(world, as_user, rating, issue, cast):
+    tokens = issue(rating, 3)
+    cast(tokens[0], rating)
+    client = as_user(world.secretary_a)
+    url = reverse("surveys:survey_detail", args=[rating.pk])
+    html = client.get(url).content.decode()
+    assert 'id="batches-hidden"' not in html
+    (single,) = issue(rating, 1)  # one more link, for one person
+    cast(single, rating)
+    html = client.get(url).content.decode()
+    assert 'id="batches-hidden"' in html and "已回收 2 份" in html
+    batch_rows = html.split('id="batches"')[1].split("</table>")[0]
+    assert batch_rows.count(">—</span>") == 2  # neither batch's count is told
+
+
+def test_detail_and_result_export_query_counts_do_not_grow(world, as_user, today):
+    def survey_with(n_subjects):
+        people = [make_person(world.branch_a, name=f"党员{i}") for i in range(n_subjects)]
+        survey = services.survey_create(
+            actor=world.secretary_a,
+            organisation=world.branch_a,
+            kind=SurveyKind.MEMBER_RATING,
+            title=f"测评{n_subjects}",
+            opens_on=today,
+            closes_on=today,
+            min_responses=3,
+            subjects=people,
+        )
+        tokens = services.tokens_issue(actor=world.secretary_a, survey=survey, count=3)
+        for t in tokens:
+            services.ballot_cast(
+                token=t.token, ratings={p.pk: "competent" for p in people}, comment="好"
+            )
+        return survey
+
+    small, large = survey_with(2), survey_with(8)
+    client = as_user(world.secretary_a)
+    counts = {}
+    for survey in (small, large):
+        for name in ("surveys:survey_detail", "surveys:result_export"):
+            url = reverse(name, args=[survey.pk])
+            client.get(url)  # warm the session
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts[(survey.pk, name)] = len(queries)
+    for name in ("surveys:survey_detail", "surveys:result_export"):
+        assert counts[(small.pk, name)] == counts[(large.pk, name)], name

@@ -85,7 +85,8 @@ class IssueForm(BootstrapMixin, forms.Form):
         min_value=1,
         max_value=services.MAX_TOKENS_PER_BATCH,
         initial=20,
-        help_text=f"每个链接只能提交一次答卷；每批1～{services.MAX_TOKENS_PER_BATCH}个。",
+        help_text=f"每个链接只能提交一次答卷；每批1～{services.MAX_TOKENS_PER_BATCH}个。"
+        f"有批次少于{rules.MIN_RESPONSES_FLOOR}个链接时，为免推断答卷人，各批回收份数不再分批显示。",
     )
 
 

@@ -5,6 +5,7 @@ seed 004 附件 item 16 对党支部工作进行满意度测评 根据测评结�
 score or how many answers make a result; the defaults below are ours and configurable.
 """
 
+import re
 from collections.abc import Collection, Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,6 +35,11 @@ MIN_RESPONSES_CEILING = 10000
 
 COMMENT_MAX_LENGTH = 500
 
+# What a link's secret can look like: URL-safe base64 (services.new_token), at most 64
+# characters. Anything else — a NUL byte, which PostgreSQL refuses in a query, a page of
+# text — is no link at all.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 TWO_PLACES = Decimal("0.01")
 
 # Why a link cannot be answered today.
@@ -48,6 +54,10 @@ GRADE_BANDS: tuple[tuple[int, str], ...] = (
     (60, "基本称职"),
     (0, "不称职"),
 )
+
+
+def token_well_formed(token: object) -> bool:
+    return isinstance(token, str) and TOKEN_SHAPE.fullmatch(token) is not None
 
 
 def ratings_for(kind: str) -> tuple[str, ...]:
@@ -66,6 +76,13 @@ def scores_for(kind: str, overrides: Mapping[str, int] | None = None) -> dict[st
 def result_visible(responses: int, minimum: int) -> bool:
     """A result is shown only from the minimum number of ballots on (9 of 10: hidden)."""
     return responses >= minimum
+
+
+def batch_counts_shown(batch_sizes: Collection[int], floor: int = MIN_RESPONSES_FLOOR) -> bool:
+    """Whether the ballots of each batch of links may be counted separately: only when every
+    batch holds at least `floor` links. A batch of one link handed to one person would say
+    whether that person answered — and, next to a result that moves, how."""
+    return all(size >= floor for size in batch_sizes)
 
 
 def progress_percent(responses: int, minimum: int) -> int:

@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 
 from dangjian.org.models import Organisation, OrgKind, Person
-from dangjian.surveys import rules
+from dangjian.surveys import rules, services
 from dangjian.surveys.models import (
     Rating,
     Survey,
@@ -166,9 +166,6 @@ def requested_org(user, params):
     return org
 
 
-SURVEY_FILTERS = ("org", "kind", "state", "year")
-
-
 def surveys_for_list(user, params):
     """Surveys in scope filtered by organisation (with its subtree), kind, state and year.
     Returns (queryset, the filters applied, the organisation or None)."""
@@ -208,18 +205,23 @@ def subject_candidates(org: Organisation, limit: int = 300):
 class Batch:
     number: int
     issued: int
-    used: int
+    used: int | None  # None: not counted per batch (rules.batch_counts_shown)
 
 
 def batches(survey: Survey) -> list[Batch]:
-    """Links per batch and how many of each batch were used (counts only, one query)."""
-    rows = (
+    """Links per batch and how many of each batch were used (counts only, one query). When a
+    batch is smaller than the minimum's floor no batch's count is given: a batch of one link
+    would tell whether its holder answered (and the total less the others would too)."""
+    rows = list(
         SurveyToken.objects.filter(survey=survey)
         .values("batch")
         .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used=True)))
         .order_by("batch")
     )
-    return [Batch(r["batch"], r["issued"], r["used"]) for r in rows]
+    shown = rules.batch_counts_shown(
+        [r["issued"] for r in rows], floor=services.min_responses_floor()
+    )
+    return [Batch(r["batch"], r["issued"], r["used"] if shown else None) for r in rows]
 
 
 def batch_tokens(survey: Survey, batch: int) -> list[str]:
@@ -323,7 +325,7 @@ def chart_option(survey: Survey, rows: list[ResultRow]) -> dict:
 
 def token_row(token: str) -> SurveyToken | None:
     """The link with its survey and organisation, None for an unknown secret."""
-    if not token or len(token) > 64:
+    if not rules.token_well_formed(token):
         return None
     return SurveyToken.objects.select_related("survey__organisation").filter(token=token).first()
 

@@ -18,7 +18,11 @@ class SurveySubjectSerializer(serializers.Serializer):
 class SurveyBatchSerializer(serializers.Serializer):
     batch = serializers.IntegerField(source="number", help_text="发放批次")
     issued = serializers.IntegerField(help_text="本批链接数")
-    used = serializers.IntegerField(help_text="本批已回收份数（不显示哪个链接已使用）")
+    used = serializers.IntegerField(
+        allow_null=True,
+        help_text="本批已回收份数（不显示哪个链接已使用）；有批次的链接数少于有效票数下限"
+        f"（默认{rules.MIN_RESPONSES_FLOOR}个）时各批均为空，以免推断答卷人",
+    )
 
 
 class SurveySerializer(serializers.ModelSerializer):

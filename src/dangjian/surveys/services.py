@@ -18,7 +18,8 @@ from django.utils import timezone
 from dangjian.core import audit
 from dangjian.core.models import AuditEvent
 from dangjian.core.scoping import scope_for
-from dangjian.org.models import Organisation, Person
+from dangjian.org.models import Organisation, OrgKind, Person
+from dangjian.org.rules import MEMBER_STATUSES
 from dangjian.surveys import rules
 from dangjian.surveys.models import (
     Survey,
@@ -35,7 +36,6 @@ TOKEN_INVALID = "测评链接无效，请核对链接或二维码。"
 TOKEN_USED = "该测评链接已经提交过答卷，每个链接只能提交一次。"
 NOT_OPEN = "该测评尚未开始，请在开始日期后再打开此链接。"
 CLOSED = "该测评已经结束，不再接收答卷。"
-OUT_OF_PERIOD = "该测评不在填写期内。"
 MAX_TOKENS_PER_BATCH = 500
 MAX_SUBJECTS = 300
 
@@ -74,6 +74,10 @@ def survey_create(
     _require_scope(actor, organisation)
     minimum = default_min_responses() if min_responses is None else min_responses
     errors = {}
+    if organisation.kind == OrgKind.GROUP:
+        errors["organisation"] = "党小组不单独组织测评，请选择党支部或上级党组织。"
+    elif organisation.dissolved_on is not None:
+        errors["organisation"] = f"{organisation.name}已撤销，不能组织测评。"
     if kind not in SurveyKind.values:
         errors["kind"] = "请选择测评类型：党员民意测评或党支部工作满意度测评。"
     if not title.strip():
@@ -96,9 +100,18 @@ def survey_create(
             .values_list("pk", flat=True)
         )
         outside = [p.name for p in subjects if p.pk not in inside]
+        # 党员民意测评 rates Party members (正式、预备党员) on the roll, nobody else.
+        not_members = [
+            p.name for p in subjects if p.party_status not in MEMBER_STATUSES or not p.is_active
+        ]
         if outside:
             errors["subjects"] = (
                 f"测评对象须是{organisation.name}（含下级）的人员：{'、'.join(outside[:5])}不是。"
+            )
+        elif not_members:
+            errors["subjects"] = (
+                "党员民意测评的对象须是在册的正式党员或预备党员："
+                f"{'、'.join(not_members[:5])}不是。"
             )
     if errors:
         raise ValidationError(errors)
@@ -151,22 +164,21 @@ def ballot_cast(
 ) -> None:
     """Cast one ballot with a one-time link: ratings by subject person id (None: the branch).
 
-    The link's row is locked first, so two submissions of one link are serialised: the
-    second finds it used and is refused with TOKEN_USED, writing nothing."""
+    The survey's row is locked first (as when issuing links), so the ballots of a survey are
+    cast one at a time and two submissions of one link are serialised: the second finds the
+    link used and is refused with TOKEN_USED, writing nothing."""
     today = today or timezone.localdate()
-    row = (
-        SurveyToken.objects.select_for_update(of=("self",))
-        .select_related("survey")
-        .filter(token=token)
-        .first()
-        if isinstance(token, str) and token
+    survey_id = (
+        SurveyToken.objects.filter(token=token).values_list("survey_id", flat=True).first()
+        if rules.token_well_formed(token)
         else None
     )
-    if row is None:
+    if survey_id is None:
         raise ValidationError({"token": TOKEN_INVALID})
+    survey = Survey.objects.select_for_update(of=("self",)).get(pk=survey_id)
+    row = SurveyToken.objects.select_for_update(of=("self",)).get(token=token)
     if row.used:
         raise ValidationError({"token": TOKEN_USED})
-    survey = row.survey
     reason = rules.unanswerable(survey.state, survey.opens_on, survey.closes_on, today)
     if reason is not None:
         raise ValidationError({"token": NOT_OPEN if reason == rules.NOT_OPEN else CLOSED})
@@ -179,13 +191,30 @@ def ballot_cast(
     errors = rules.ballot_errors(survey.kind, expected, ratings, comment)
     if errors:
         raise ValidationError(errors)
-    row.used = True
-    row.save(update_fields=["used"])
+    _spend(survey, row)
     ballot = SurveyBallot.objects.create(survey=survey, cast_on=today, comment=comment)
     SurveyAnswer.objects.bulk_create(
         SurveyAnswer(ballot=ballot, subject_id=subject, rating=value)
         for subject, value in ratings.items()
     )
+
+
+def _spend(survey: Survey, row: SurveyToken) -> None:
+    """Mark the link used by writing every link of the survey anew, in the order of issue.
+
+    Updating the used link alone would give its row this transaction's id (PostgreSQL's
+    xmin, which the ballot's rows carry too) and a new place at the end of the table, so the
+    used links would come out of a plain SELECT, a COPY or a pg_dump in the order they were
+    used — the order of the ballots. Even an UPDATE of all the links would not do: the row
+    that changes may not stay on its page while the others do. Deleted and inserted again,
+    all of them alike, every link has the same transaction id and a place that does not
+    depend on which of them was used. (Nothing refers to a link's row.)"""
+    links = list(SurveyToken.objects.filter(survey=survey).order_by("pk"))
+    for link in links:
+        if link.pk == row.pk:
+            link.used = True
+    SurveyToken.objects.filter(survey=survey).delete()
+    SurveyToken.objects.bulk_create(links, batch_size=1000)
 
 
 @transaction.atomic

@@ -160,9 +160,10 @@ def survey_create(request):
     """新建测评: organisation, kind, title, dates, minimum; for a member rating the members of
     the organisation's subtree, pre-selected."""
     org = selectors.requested_org(request.user, request.GET) or _default_org(request.user)
-    kind = request.GET.get("kind", SurveyKind.MEMBER_RATING)
-    initial = {"kind": kind} if kind in SurveyKind.values else {}
-    form = forms.SurveyForm(request.POST or None, user=request.user, org=org, initial=initial)
+    kind = _kind(request.GET)
+    form = forms.SurveyForm(
+        request.POST or None, user=request.user, org=org, initial={"kind": kind}
+    )
     survey = submit(
         request,
         form,
@@ -174,7 +175,7 @@ def survey_create(request):
     checked = None
     if form.is_bound:
         org = _bound_org(form) or org
-        kind = form.data.get("kind", kind)
+        kind = _kind(form.data)
         checked = {
             int(v) for v in form.data.getlist("subjects") if isinstance(v, str) and v.isdigit()
         }
@@ -183,6 +184,12 @@ def survey_create(request):
         "surveys/survey_form.html",
         {"form": form, "org": org, "kind": kind, **_subjects_context(org, kind, checked)},
     )
+
+
+def _kind(params) -> str:
+    """The survey kind asked for, a member rating when absent or unknown."""
+    kind = params.get("kind")
+    return kind if kind in SurveyKind.values else SurveyKind.MEMBER_RATING
 
 
 def _default_org(user):
@@ -210,7 +217,7 @@ def subject_choices(request):
     org = None
     if raw:  # an organisation out of scope does not exist for the user
         org = get_for_user(Organisation.objects, request.user, pk=selectors.parse_int(raw))
-    kind = request.GET.get("kind", SurveyKind.MEMBER_RATING)
+    kind = _kind(request.GET)
     return render(
         request,
         "surveys/_subjects.html",
@@ -228,6 +235,7 @@ def survey_detail(request, pk):
     res = selectors.result(survey)
     rows = selectors.result_rows(survey, res)
     can_edit = scope_for(request.user).covers_path(survey.organisation.path)
+    batches = selectors.batches(survey)
     context = {
         "survey": survey,
         "res": res,
@@ -237,7 +245,9 @@ def survey_detail(request, pk):
             (label, selectors.rating_scores(survey.kind)[value])
             for value, label in selectors.rating_choices(survey.kind)
         ],
-        "batches": selectors.batches(survey),
+        "batches": batches,
+        "batches_hidden": any(b.used is None for b in batches),
+        "floor": services.min_responses_floor(),
         "new_batch": selectors.parse_int(request.GET.get("batch")),
         "subject_count": survey.subjects.count() if survey.kind == SurveyKind.MEMBER_RATING else 0,
         "can_edit": can_edit,
