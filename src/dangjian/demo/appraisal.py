@@ -23,6 +23,7 @@ from dangjian.appraisal.models import (
     EvaluationCycle,
     EvaluationResult,
     Honour,
+    HonourKind,
     MemberRectification,
     RectificationState,
     SelfReport,
@@ -146,6 +147,7 @@ class AppraisalLoader:
         self._cycle(root, members, rules.DEMOCRATIC, last, 1, WEIGHTS_FULL)
         self._honours(year_end)
         self._rectifications(year_end)
+        self._posts_evaluated(year_end)
         month = self.today.month
         current_quarter = (month - 1) // 3 + 1
         done_quarters = 3 if month >= 11 else current_quarter - 1
@@ -413,6 +415,36 @@ class AppraisalLoader:
             )
         Honour.objects.bulk_create(rows, ignore_conflicts=True)
         self._add("党员荣誉", len(rows))
+
+    def _posts_evaluated(self, cycle) -> None:
+        """Last year's 评岗 is the 年终总评 (as `cycle_evaluate_posts` does it): the posts the
+        mechanism demo evaluated take the holder's grade, total and honours."""
+        from dangjian.posts import rules as post_rules
+        from dangjian.posts.models import Post, PostGrade, PostState
+
+        grades = {label: value for value, label in PostGrade.choices}
+        results = {
+            person_id: (grade, score)
+            for person_id, grade, score in EvaluationResult.objects.filter(cycle=cycle).values_list(
+                "person_id", "grade", "final_score"
+            )
+        }
+        honours: dict[int, list[str]] = {}
+        for person_id, kind in Honour.objects.filter(cycle=cycle).values_list("person_id", "kind"):
+            honours.setdefault(person_id, []).append(HonourKind(kind).label)
+        posts = list(
+            Post.objects.filter(
+                year=cycle.year, state=PostState.EVALUATED, holder_id__in=list(results)
+            ).only("pk", "holder_id")
+        )
+        for post in posts:
+            grade, score = results[post.holder_id]
+            post.grade = grades.get(grade, "")
+            consistent = score is not None and post_rules.grade_for_score(score) == post.grade
+            post.score = score if consistent else None
+            post.evaluation = f"{cycle.title}：总分{score}分，{grade}。"
+            post.reward = "、".join(honours.get(post.holder_id, []))
+        Post.objects.bulk_update(posts, ["grade", "score", "evaluation", "reward"], batch_size=500)
 
     def _rectifications(self, cycle) -> None:
         """Of the two poorly rated members: one explained at a general meeting and done, one
