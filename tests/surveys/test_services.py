@@ -286,11 +286,10 @@ def test_close_once_in_scope(world, rating):
 
 
 def test_no_column_links_a_ballot_to_its_link_or_author():
-    """A ballot holds its survey, the date and the comment — nothing that could identify
-    the link (token), the account, the address or the time it came from."""
+    """A ballot holds its survey and the comment — nothing that could identify the link
+    (token), the account, the address, the day or the time it came from."""
     columns = {f.name: f for f in SurveyBallot._meta.concrete_fields}
-    assert set(columns) == {"id", "survey", "cast_on", "comment"}
-    assert type(columns["cast_on"]) is models.DateField  # a day, never a time
+    assert set(columns) == {"id", "survey", "comment"}
     for f in SurveyBallot._meta.concrete_fields + SurveyAnswer._meta.concrete_fields:
         assert not isinstance(
             f, models.DateTimeField | models.TimeField | models.GenericIPAddressField

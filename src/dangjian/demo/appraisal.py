@@ -308,8 +308,6 @@ class AppraisalLoader:
             for s in surveys
             for pk in subjects[s.organisation_id]
         )
-        last_day = min(closes_on, self.today)
-        span = max(0, (last_day - opens_on).days)
         tokens, ballots, plan = [], [], []
         for survey in surveys:
             if survey.organisation_id == short:
@@ -322,11 +320,7 @@ class AppraisalLoader:
                     SurveyToken(survey=survey, token=survey_services.new_token(), used=i < n)
                 )
             for _ in range(n):
-                ballots.append(
-                    SurveyBallot(
-                        survey=survey, cast_on=opens_on + timedelta(days=rng.randint(0, span))
-                    )
-                )
+                ballots.append(SurveyBallot(survey=survey))
             plan.append((survey, n))
         SurveyToken.objects.bulk_create(tokens, batch_size=2000)
         SurveyBallot.objects.bulk_create(ballots, batch_size=2000)

@@ -123,8 +123,6 @@ class SurveysLoader:
             # Each branch is liked to its own degree.
             pleased = self.rng.uniform(0.55, 0.9)
             fair = (1 - pleased) * 0.7
-            last_day = min(survey.closes_on, self.today)
-            span = max((last_day - survey.opens_on).days, 0)
             for _ in range(cast):
                 roll = self.rng.random()
                 ratings.append(
@@ -137,7 +135,6 @@ class SurveysLoader:
                 ballots.append(
                     SurveyBallot(
                         survey=survey,
-                        cast_on=survey.opens_on + timedelta(days=self.rng.randint(0, span)),
                         comment=self.rng.choice(COMMENTS) if self.rng.random() < 0.25 else "",
                     )
                 )

@@ -45,10 +45,7 @@ from dangjian.surveys.serializers import (
 )
 
 DEFAULT_PUBLIC_RATE = "60/min"
-RECEIPT = (
-    "答卷已提交，谢谢您的参与！本次测评为匿名测评，"
-    "答卷不记录您的身份、所用的链接和提交时刻（只记提交日期）。"
-)
+RECEIPT = "答卷已提交，谢谢您的参与！本次测评为匿名测评，答卷不记录您的身份、所用的链接和提交时间。"
 
 
 def with_subjects(queryset):

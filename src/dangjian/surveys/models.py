@@ -1,8 +1,8 @@
 """Anonymous surveys of the masses (民意测评, 满意度测评) answered through one-time links.
 
-Anonymity is structural: a ballot has no link to the token that admitted it, carries only the
-date it was cast, and nothing but aggregates is ever shown — and only once a survey has reached
-its minimum number of ballots.
+Anonymity is structural: a ballot has no link to the token that admitted it and no time at all,
+and nothing but aggregates is ever shown — and only once a survey has reached its minimum number
+of ballots.
 """
 
 from django.conf import settings
@@ -109,10 +109,9 @@ class SurveyToken(models.Model):
 
 
 class SurveyBallot(models.Model):
-    """One submitted answer sheet. Deliberately holds no token, user, address or time of day."""
+    """One submitted answer sheet. Deliberately holds no token, user, address, date or time."""
 
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="ballots")
-    cast_on = models.DateField("提交日期")
     comment = models.TextField("意见建议", blank=True, max_length=500)
 
     class Meta:

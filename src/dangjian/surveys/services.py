@@ -192,7 +192,7 @@ def ballot_cast(
     if errors:
         raise ValidationError(errors)
     _spend(survey, row)
-    ballot = SurveyBallot.objects.create(survey=survey, cast_on=today, comment=comment)
+    ballot = SurveyBallot.objects.create(survey=survey, comment=comment)
     SurveyAnswer.objects.bulk_create(
         SurveyAnswer(ballot=ballot, subject_id=subject, rating=value)
         for subject, value in ratings.items()

@@ -41,7 +41,6 @@ class Migration(migrations.Migration):
             name='SurveyBallot',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cast_on', models.DateField(verbose_name='提交日期')),
                 ('comment', models.TextField(blank=True, max_length=500, verbose_name='意见建议')),
                 ('survey', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='surveys.survey')),
             ],
