@@ -23,10 +23,12 @@ def collect(today, days=14):
 
 def test_self_report_and_rating_reminders(world, chief, make_cycle):
     cycle = make_cycle()
-    # before the window's end comes within the horizon: nothing
-    items, _ = collect(IN_WINDOW, days=7)
+    # before the window opens: nothing; once it is open, for the whole window
+    items, _ = collect(cycle.starts_on - timedelta(days=1), days=7)
     assert items == []
+    early, _ = collect(IN_WINDOW, days=7)
     items, queries = collect(ENDS - timedelta(days=3))
+    assert {i.key for i in early} == {i.key for i in items}
     self_reports = [i for i in items if i.category == "述岗自评"]
     assert {i.person_id for i in self_reports} == set(
         cycle.results.values_list("person_id", flat=True)

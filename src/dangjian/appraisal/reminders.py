@@ -26,10 +26,10 @@ from dangjian.core.reminders import Due, officers_of
 
 
 def _open_results(today: date, horizon: date):
+    """Results of open cycles whose window has begun: the reminder stands for the whole window,
+    not only its last fortnight — a member can report as soon as the window opens."""
     return EvaluationResult.objects.filter(
-        cycle__state=CycleState.OPEN,
-        cycle__starts_on__lte=today,
-        cycle__ends_on__lte=horizon,
+        cycle__state=CycleState.OPEN, cycle__starts_on__lte=today
     )
 
 
