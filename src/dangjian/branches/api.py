@@ -134,8 +134,8 @@ class GradingViewSet(ScopedViewSet):
         return (
             super()
             .get_queryset()
-            .select_related("grading_year", "branch", "graded_by")
-            .prefetch_related("scores__criterion")
+            .select_related("grading_year", "branch", "standard", "graded_by")
+            .prefetch_related("scores")
             .order_by("-id")
         )
 

@@ -53,14 +53,13 @@ def grading_workbook(context: dict) -> Iterator[bytes]:
     for group in context["groups"]:
         for score in group["rows"]:
             number += 1
-            criterion = score.criterion
             put(
                 [
                     number,
                     group["label"],
-                    criterion.name,
-                    criterion.guidance,
-                    float(criterion.points),
+                    score.name,
+                    score.guidance,
+                    float(score.points),
                     float(score.score) if score.score is not None else None,
                     score.finding,
                 ]
@@ -74,7 +73,7 @@ def grading_workbook(context: dict) -> Iterator[bytes]:
             "合计",
             "",
             f"建议等次：{grading.get_suggested_grade_display() or '（未评完）'}",
-            100,
+            float(context["points_total"]),
             float(grading.total),
             "",
         ]

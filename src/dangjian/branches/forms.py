@@ -144,13 +144,13 @@ class SurveyForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.score_rows = []
         for row in scores:
-            criterion = row.criterion
-            score_name, finding_name = f"score_{criterion.pk}", f"finding_{criterion.pk}"
+            # the row's copy of its criterion (a draft's follows the standard)
+            score_name, finding_name = f"score_{row.criterion_id}", f"finding_{row.criterion_id}"
             self.fields[score_name] = forms.DecimalField(
-                label=f"{criterion.name}得分",
+                label=f"{row.name}得分",
                 required=False,
                 min_value=0,
-                max_value=criterion.points,
+                max_value=row.points,
                 max_digits=4,
                 decimal_places=1,
                 widget=forms.NumberInput(
@@ -158,7 +158,7 @@ class SurveyForm(BootstrapMixin, forms.Form):
                 ),
             )
             self.fields[finding_name] = forms.CharField(
-                label=f"{criterion.name}存在问题及情况",
+                label=f"{row.name}存在问题及情况",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
             )

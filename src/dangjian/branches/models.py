@@ -268,6 +268,12 @@ class BranchGrading(models.Model):
         related_name="+",
     )
     graded_on = models.DateField("定级日期", null=True, blank=True)
+    # what the grade was decided under, copied at the decision: a later edit of the standard
+    # does not rewrite a decided grading (draft surveys follow the standard)
+    graded_standard_name = models.CharField("定级时的评分参考标准", max_length=60, blank=True)
+    graded_bands = models.JSONField(
+        "定级时的等次分数线", null=True, blank=True, help_text="定级时评分参考标准的分数线。"
+    )
     state = FSMField(
         "状态", max_length=10, choices=GradingState.choices, default=GradingState.DRAFT
     )
@@ -294,6 +300,24 @@ class BranchGrading(models.Model):
         return self.state == GradingState.GRADED
 
     @property
+    def bands(self) -> list:
+        """The bands of the grade: those copied at the decision once graded, the standard's
+        while the survey is a draft."""
+        if self.is_graded and self.graded_bands is not None:
+            return self.graded_bands
+        return self.standard.bands
+
+    @property
+    def bands_text(self) -> str:
+        return rules.bands_text(self.bands)
+
+    @property
+    def standard_name(self) -> str:
+        if self.is_graded and self.graded_standard_name:
+            return self.graded_standard_name
+        return self.standard.name
+
+    @property
     def room_meets_standard(self) -> bool | None:
         if self.activity_room_area is None:
             return None
@@ -310,20 +334,35 @@ class BranchGrading(models.Model):
         pass
 
 
+# What a score row keeps of its criterion: the form shows these, never the live criterion, so a
+# standard edited later does not rewrite a decided grading.
+CRITERION_SNAPSHOT = ("order", "group", "name", "guidance", "points")
+
+
 class GradingScore(models.Model):
+    """One criterion's score on a survey, with a copy of the criterion it was scored against
+    (order, group, name, guidance, points) taken when the row is made. While the survey is a
+    draft the copy follows the standard (services refresh it on every edit of the standard and
+    when the grade is decided); once graded it is history."""
+
     grading = models.ForeignKey(
         BranchGrading, verbose_name="分类定级", on_delete=models.CASCADE, related_name="scores"
     )
     criterion = models.ForeignKey(
         Criterion, verbose_name="评分项目", on_delete=models.PROTECT, related_name="scores"
     )
+    order = models.PositiveSmallIntegerField("序号", default=1)
+    group = models.CharField("类别", max_length=10, choices=CriterionGroup.choices)
+    name = models.CharField("评分项目名称", max_length=60)
+    guidance = models.TextField("评分要点", blank=True)
+    points = models.DecimalField("分值", max_digits=4, decimal_places=1)
     score = models.DecimalField("得分", max_digits=4, decimal_places=1, null=True, blank=True)
     finding = models.TextField("存在问题及情况", blank=True)
 
     class Meta:
         verbose_name = "评分"
         verbose_name_plural = "评分"
-        ordering = ["criterion__order", "criterion_id"]
+        ordering = ["order", "criterion_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["grading", "criterion"], name="branches_one_score_per_criterion"
@@ -331,7 +370,25 @@ class GradingScore(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.criterion}: {self.score}"
+        return f"{self.name}: {self.score}"
+
+    @classmethod
+    def of(cls, criterion: Criterion, **fields) -> "GradingScore":
+        """A new row for a criterion, with its copy of the criterion."""
+        return cls(criterion=criterion, **criterion_snapshot(criterion), **fields)
+
+    def follow(self, criterion: Criterion) -> bool:
+        """Copy the criterion as it stands now; True if anything changed."""
+        changed = False
+        for name, value in criterion_snapshot(criterion).items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+                changed = True
+        return changed
+
+
+def criterion_snapshot(criterion: Criterion) -> dict:
+    return {name: getattr(criterion, name) for name in CRITERION_SNAPSHOT}
 
 
 class PlanSource(models.TextChoices):

@@ -513,22 +513,35 @@ def with_grading_relations(qs):
 
 
 def scores_of(grading: BranchGrading) -> list:
-    return list(grading.scores.select_related("criterion").order_by("criterion__order", "pk"))
+    """The score rows with their copies of the criteria (name, group, guidance, points, order):
+    what a decided grading was graded against, whatever the standard says today. A draft's
+    copies follow the standard (services refresh them on every edit of it)."""
+    return list(grading.scores.order_by("order", "criterion_id"))
 
 
 def group_scores(scores: list) -> list[dict]:
     """Scores grouped as on the form: the seven survey points, then the 五个一."""
     groups: dict[str, dict] = {}
     for score in scores:
-        criterion = score.criterion
         group = groups.setdefault(
-            criterion.group,
-            {"label": criterion.get_group_display(), "rows": [], "points": 0, "score": 0},
+            score.group,
+            {
+                "key": score.group,
+                "label": score.get_group_display(),
+                "rows": [],
+                "points": 0,
+                "score": 0,
+            },
         )
         group["rows"].append(score)
-        group["points"] += criterion.points
+        group["points"] += score.points
         group["score"] += score.score or 0
     return list(groups.values())
+
+
+def points_total(scores: list):
+    """The full marks of the form: the points of its criteria (100 for a standard as kept)."""
+    return sum((s.points for s in scores), 0)
 
 
 def other_round(grading: BranchGrading) -> BranchGrading | None:

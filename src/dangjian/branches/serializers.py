@@ -162,16 +162,26 @@ class BranchesGradingYearCreateSerializer(BranchesGradingYearUpdateSerializer):
 
 
 class BranchesScoreSerializer(serializers.ModelSerializer):
-    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
-    group = serializers.CharField(source="criterion.group", read_only=True)
-    points = serializers.DecimalField(
-        source="criterion.points", max_digits=4, decimal_places=1, read_only=True
-    )
-    guidance = serializers.CharField(source="criterion.guidance", read_only=True)
+    """A score with the criterion as it was scored against: a decided grading keeps the name,
+    group, guidance and points of the day it was graded; a draft's follow the standard."""
+
+    criterion_name = serializers.CharField(source="name", read_only=True)
+    group = serializers.CharField(read_only=True, help_text=choices_help(CriterionGroup.choices))
+    group_display = serializers.CharField(source="get_group_display", read_only=True)
 
     class Meta:
         model = GradingScore
-        fields = ["criterion", "criterion_name", "group", "points", "guidance", "score", "finding"]
+        fields = [
+            "criterion",
+            "order",
+            "criterion_name",
+            "group",
+            "group_display",
+            "points",
+            "guidance",
+            "score",
+            "finding",
+        ]
         read_only_fields = fields
 
 
@@ -190,6 +200,14 @@ class BranchesGradingSerializer(serializers.ModelSerializer):
     state = serializers.CharField(read_only=True, help_text=choices_help(GradingState.choices))
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     graded_by_name = serializers.SerializerMethodField()
+    standard_name = serializers.CharField(
+        read_only=True, help_text="评分参考标准名称（已定级的为定级时的名称）"
+    )
+    bands = serializers.JSONField(
+        read_only=True,
+        help_text="等次分数线 [[分数, 等次], …]：已定级的为定级时的分数线，调查中的为现行标准的",
+    )
+    bands_text = serializers.CharField(read_only=True)
     scores = BranchesScoreSerializer(many=True, read_only=True)
 
     class Meta:
@@ -203,6 +221,9 @@ class BranchesGradingSerializer(serializers.ModelSerializer):
             "round",
             "round_display",
             "standard",
+            "standard_name",
+            "bands",
+            "bands_text",
             "members_count",
             "committee_complete",
             "committee_note",

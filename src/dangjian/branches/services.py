@@ -18,12 +18,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from dangjian.branches import rules
 from dangjian.branches.models import (
+    CRITERION_SNAPSHOT,
     Audience,
     BranchGrading,
     Criterion,
@@ -308,7 +309,9 @@ def standard_update(
             )
         note_text = "；".join(f"{c.order}.{c.name}（{c.points}分）" for c in [*update, *create])
     if bands is not None or criteria is not None:
-        _follow_standard(standard, create if criteria is not None else [])
+        _follow_standard(
+            standard, create if criteria is not None else [], criteria_changed=criteria is not None
+        )
     audit.record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
@@ -320,15 +323,23 @@ def standard_update(
     return standard
 
 
-def _follow_standard(standard: GradingStandard, new_criteria: list[Criterion]) -> None:
-    """The surveys still in progress under an edited standard follow it: an empty score for
-    each new criterion, the total and the suggested grade again under the new bands. Decided
-    gradings keep what they were graded on."""
+def _follow_standard(
+    standard: GradingStandard, new_criteria: list[Criterion], *, criteria_changed: bool = True
+) -> None:
+    """The surveys still in progress under an edited standard follow it: their copies of the
+    criteria (name, group, guidance, points, order) again, an empty score for each new
+    criterion, the total and the suggested grade again under the new bands. Decided gradings
+    keep what they were graded on: their copies and their bands are not touched."""
     drafts = BranchGrading.objects.filter(standard=standard, state=GradingState.DRAFT)
+    if criteria_changed:
+        live = Criterion.objects.filter(pk=OuterRef("criterion_id"))
+        GradingScore.objects.filter(grading__in=drafts).update(
+            **{name: Subquery(live.values(name)[:1]) for name in CRITERION_SNAPSHOT}
+        )
     if new_criteria:
         GradingScore.objects.bulk_create(
             [
-                GradingScore(grading_id=pk, criterion=criterion)
+                GradingScore.of(criterion, grading_id=pk)
                 for pk in drafts.values_list("pk", flat=True)
                 for criterion in new_criteria
             ],
@@ -476,14 +487,31 @@ def _new_grading(grading_year, branch, round, standard) -> BranchGrading:
 
 
 def _score_rows(gradings: list[BranchGrading]) -> list[GradingScore]:
-    criteria: dict[int, list[int]] = {}
+    """An empty score per criterion of each grading's standard, with its copy of the
+    criterion."""
+    criteria: dict[int, list[Criterion]] = {}
     for standard_id in {g.standard_id for g in gradings}:
-        criteria[standard_id] = list(
-            Criterion.objects.filter(standard_id=standard_id).values_list("pk", flat=True)
-        )
-    return [
-        GradingScore(grading=g, criterion_id=c) for g in gradings for c in criteria[g.standard_id]
+        criteria[standard_id] = list(Criterion.objects.filter(standard_id=standard_id))
+    return [GradingScore.of(c, grading=g) for g in gradings for c in criteria[g.standard_id]]
+
+
+def _follow_criteria(grading: BranchGrading) -> list[GradingScore]:
+    """A draft's score rows brought to its standard as it stands: the copies of the criteria
+    refreshed, a row added for a criterion it lacks. Returns the rows, in the form's order."""
+    rows = list(grading.scores.select_related("criterion"))
+    changed = [row for row in rows if row.follow(row.criterion)]
+    if changed:
+        GradingScore.objects.bulk_update(changed, list(CRITERION_SNAPSHOT))
+    have = {row.criterion_id for row in rows}
+    missing = [
+        GradingScore.of(c, grading=grading)
+        for c in Criterion.objects.filter(standard_id=grading.standard_id).exclude(pk__in=have)
     ]
+    if missing:
+        GradingScore.objects.bulk_create(missing)
+        rows += missing
+    rows.sort(key=lambda row: (row.order, row.criterion_id))
+    return rows
 
 
 @transaction.atomic
@@ -607,7 +635,7 @@ def grading_survey_save(
     before = _grading_snapshot(grading)
     changed_scores = []
     if scores:
-        rows = {s.criterion_id: s for s in grading.scores.select_related("criterion")}
+        rows = {s.criterion_id: s for s in _follow_criteria(grading)}
         for entry in scores:
             criterion = entry.get("criterion")
             criterion_id = getattr(criterion, "pk", criterion)
@@ -617,9 +645,9 @@ def grading_survey_save(
             score = entry.get("score")
             if score is not None:
                 score = Decimal(str(score))
-                error = rules.score_error(score, row.criterion.points)
+                error = rules.score_error(score, row.points)
                 if error:
-                    raise ValidationError({"scores": f"“{row.criterion.name}”{error}"})
+                    raise ValidationError({"scores": f"“{row.name}”{error}"})
             row.score = score
             if "finding" in entry:
                 row.finding = entry.get("finding") or ""
@@ -655,6 +683,11 @@ def grading_decide(*, actor, grading: BranchGrading, grade: str, reason: str = "
         raise PermissionDenied(NOT_IN_SCOPE)
     if not can_proceed(grading.decide):
         raise ValidationError({"state": "该支部本轮已经定级。"})
+    # the grade is decided on the standard as it stands: the copies kept from here on are it
+    for row in _follow_criteria(grading):
+        error = rules.score_error(row.score, row.points) if row.score is not None else None
+        if error:
+            raise ValidationError({"grade": f"“{row.name}”{error}请先修改该评分。"})
     unscored, _total = _recompute(grading)
     error = rules.unscored_error(unscored)
     if error:
@@ -667,6 +700,8 @@ def grading_decide(*, actor, grading: BranchGrading, grade: str, reason: str = "
     grading.decision_reason = (reason or "").strip()
     grading.graded_by = actor if getattr(actor, "is_authenticated", False) else None
     grading.graded_on = _today()
+    grading.graded_standard_name = grading.standard.name
+    grading.graded_bands = [list(band) for band in grading.standard.bands]
     grading.decide()
     _full_clean(grading)
     grading.save()
@@ -705,6 +740,11 @@ def grading_reopen(*, actor, grading: BranchGrading, reason: str) -> BranchGradi
     grading.grade = ""
     grading.graded_by = None
     grading.graded_on = None
+    grading.graded_standard_name = ""
+    grading.graded_bands = None
+    # a draft again: it follows the standard as it stands now
+    _follow_criteria(grading)
+    _recompute(grading)
     grading.save()
     audit.record(
         actor=actor,

@@ -403,6 +403,7 @@ def _grading_page(request, grading: BranchGrading, scores: list, *, form=None, d
             "grading": grading,
             "form": form or _survey_form(grading, scores),
             "groups": selectors.group_scores(scores),
+            "points_total": selectors.points_total(scores),
             "scored": sum(1 for s in scores if s.score is not None),
             "criteria": len(scores),
             "unscored": sum(1 for s in scores if s.score is None),
@@ -410,7 +411,7 @@ def _grading_page(request, grading: BranchGrading, scores: list, *, form=None, d
             "level_above": services.is_level_above(request.user, grading.branch),
             "decision_form": decision_form,
             "other": selectors.other_round(grading),
-            "bands_text": grading.standard.bands_text,
+            "bands_text": grading.bands_text,
             "grading_late": rules.grading_late(
                 grading.graded_on,
                 grading.grading_year.grading_due
@@ -508,7 +509,7 @@ def _grading_form_context(grading: BranchGrading) -> dict:
         ),
         ("活动室面积", room),
         ("年度考核情况", grading.annual_assessment or "—"),
-        ("评分参考标准", f"{grading.standard.name}（{grading.standard.bands_text}）"),
+        ("评分参考标准", f"{grading.standard_name}（{grading.bands_text}）"),
     ]
     decision = "—"
     if grading.is_graded:
@@ -525,6 +526,7 @@ def _grading_form_context(grading: BranchGrading) -> dict:
     return {
         "grading": grading,
         "groups": groups,
+        "points_total": selectors.points_total(scores),
         "facts": facts,
         "opinions": opinions,
         "title": f"党支部调查摸底与分类定级表（{grading.branch.name} {grading.grading_year.year}年"

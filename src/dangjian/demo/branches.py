@@ -278,6 +278,8 @@ class BranchesLoader:
             decision_reason=(reason or ("" if suggested == grade else REASON)) if graded else "",
             graded_by_id=self._grader(branch) if graded else None,
             graded_on=graded_on if graded else None,
+            graded_standard_name=standard.name if graded else "",
+            graded_bands=[list(band) for band in standard.bands] if graded else None,
             state=GradingState.GRADED if graded else GradingState.DRAFT,
         )
         return grading, list(zip(criteria, scores, strict=True))
@@ -313,9 +315,9 @@ class BranchesLoader:
 
     def _save_scores(self, gradings, score_sets) -> None:
         rows = [
-            GradingScore(
+            GradingScore.of(
+                c,
                 grading=g,
-                criterion=c,
                 score=s,
                 finding=(PROBLEMS.get(c.name, ("",))[0] if s < c.points * Decimal("0.8") else ""),
             )
