@@ -142,6 +142,15 @@ class BranchAssessmentViewSet(OfficersViewSet):
             return BranchAssessmentSerializer
         return BranchAssessmentDetailSerializer
 
+    def result_access(self) -> selectors.ResultAccess:
+        """Who may see the group's result (one per request: the serializers read it per row)."""
+        if not hasattr(self, "_result_access"):
+            self._result_access = selectors.result_access(self.request.user)
+        return self._result_access
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "result_access": self.result_access()}
+
     def respond(self, obj, status_code=status.HTTP_200_OK):
         obj = (
             self.get_queryset()
@@ -151,16 +160,20 @@ class BranchAssessmentViewSet(OfficersViewSet):
         )
         if obj is None:
             raise NotFound()
-        return Response(BranchAssessmentDetailSerializer(obj).data, status=status_code)
+        serializer = BranchAssessmentDetailSerializer(obj, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
 
     @extend_schema(parameters=[AssessmentFilterSerializer], summary="党支部考核列表")
     def list(self, request):
         filters = self.query_filters(AssessmentFilterSerializer)
         queryset = self.get_queryset()
-        lookups = {"round": "round_id", "branch": "branch_id", "state": "state", "grade": "grade"}
+        lookups = {"round": "round_id", "branch": "branch_id", "state": "state"}
         for name, lookup in lookups.items():
             if filters.get(name):
                 queryset = queryset.filter(**{lookup: filters[name]})
+        if filters.get("grade"):
+            # only among the results the user sees: the branch learns no grade by filtering
+            queryset = queryset.filter(self.result_access().q(), grade=filters["grade"])
         return self.paginated(queryset)
 
     @extend_schema(summary="党支部考核详情（含逐项得分和附加分申报）")

@@ -286,6 +286,22 @@ ANSWER_RULE = (
 )
 
 
+# seed 004 附件 四(一)(二): the group's result goes to the college committee for approval, then
+# the group tells the branch in writing. Before that the branch sees only its own self-scores.
+NOTICE_RULE = (
+    "考核结果报学院党委审定后，由考核领导小组以书面的形式通知被考核支部"
+    "（党支部工作目标管理考核办法 四(一)(二)）"
+)
+
+
+def group_result_visible(*, notified: bool, branch_side: bool, department: bool) -> bool:
+    """May a viewer see what the assessment group decided (its item scores and notes, bonus
+    acceptance, totals, grade, veto, funding)? Always once the branch is notified in writing;
+    before that, the group and the organisation department do, the branch's own officers do not
+    (seed 004 附件 四(一)(二))."""
+    return notified or department or not branch_side
+
+
 def cn_date(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 

@@ -1,5 +1,6 @@
 """Scoped reads of the assessment app, each in a fixed number of queries."""
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,6 +22,7 @@ from dangjian.assessment.models import (
     ItemScore,
     ScoreSheetTemplate,
 )
+from dangjian.core.audit import events_for
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, OrgKind, Position, orgs_under
 from dangjian.org.rules import OFFICER_TITLES
@@ -41,6 +43,76 @@ def parse_int(value, default=None, low=None, high=None):
     if (low is not None and number < low) or (high is not None and number > high):
         return default
     return number
+
+
+# --- who sees the group's result -----------------------------------------------------------
+
+
+class ResultAccess:
+    """The one place that decides whether a user may see what the assessment group decided on
+    a branch's assessment: its item scores and notes, the acceptance of bonus claims, the totals,
+    the grade, the veto and the funding (rules.group_result_visible, seed 004 附件 四(一)(二)).
+
+    The branch side is the branch's own officers (as services.holds_office_in; they are never
+    the group for it, services.in_group): until the written notice they see their self-scores,
+    claims and the state only. The group and the organisation department see everything; after
+    the notice everyone who sees the assessment does.
+
+    Build one per request (`result_access(user)`): the user's offices are read at most once, so
+    a list asks no more per row. Without a signed-in user nothing unnotified is shown."""
+
+    def __init__(self, user):
+        self._user = user
+        self._signed_in = bool(user is not None and getattr(user, "is_authenticated", False))
+        self._department = self._signed_in and scope_for(user).everything
+        self._own: frozenset[int] | None = None
+
+    def _own_offices(self) -> frozenset[int]:
+        """Organisations where the user holds a current office (one query, at most once)."""
+        if self._own is None:
+            person_id = getattr(self._user, "person_id", None)
+            self._own = (
+                frozenset(
+                    Position.objects.current()
+                    .filter(person_id=person_id, title__in=OFFICER_TITLES)
+                    .values_list("organisation_id", flat=True)
+                )
+                if person_id
+                else frozenset()
+            )
+        return self._own
+
+    def sees(self, assessment: BranchAssessment) -> bool:
+        notified = assessment.state in RESULT_STATES
+        if notified or self._department:
+            return True  # without reading the user's offices
+        if not self._signed_in:
+            return False
+        return rules.group_result_visible(
+            notified=False,
+            branch_side=assessment.branch_id in self._own_offices(),
+            department=False,
+        )
+
+    def q(self) -> Q:
+        """The assessments whose result the user sees: to filter on result fields (grade…)
+        without telling the branch what it has not been notified of."""
+        notified = Q(state__in=RESULT_STATES)
+        if self._department:
+            return Q()
+        if not self._signed_in:
+            return notified
+        own = sorted(self._own_offices())
+        return (notified | ~Q(branch_id__in=own)) if own else Q()
+
+
+def result_access(user) -> ResultAccess:
+    return ResultAccess(user)
+
+
+def result_visible(user, assessment: BranchAssessment) -> bool:
+    """May this user see the group's result of this one assessment?"""
+    return result_access(user).sees(assessment)
 
 
 # --- templates ----------------------------------------------------------------------------
@@ -218,13 +290,21 @@ def assessments_for_round(user, round_: AssessmentRound, filters: RoundFilters, 
     return qs
 
 
-def decorate(rows: list[BranchAssessment], parents: dict[str, Organisation], today: date):
+def decorate(
+    rows: list[BranchAssessment],
+    parents: dict[str, Organisation],
+    today: date,
+    access: ResultAccess,
+):
+    """Labels of a round's rows; `result_shown` is False where the user is on the branch side
+    and the branch has not been notified (the row shows 未通知 without figures)."""
     for a in rows:
         gb = parent_of(a.branch.path, parents)
         a.general_branch_name = gb.name if gb else NO_GENERAL_BRANCH
         a.state_text = a.state_label(today)
         a.fixed = a.is_fixed(today)
         a.appeal_row = appeal_of(a)
+        a.result_shown = access.sees(a)
     return rows
 
 
@@ -360,6 +440,36 @@ def all_claims(assessment: BranchAssessment) -> list[BonusClaim]:
     return list(assessment.claims.select_related("item").order_by("item__number", "id"))
 
 
+# What the branch side may read of the audit trail before the notice: the state, its own
+# dates and self-scores (labels as audit.snapshot writes them, from the fields' verbose names).
+_BRANCH_EVENT_LABELS = frozenset(
+    str(BranchAssessment._meta.get_field(name).verbose_name)
+    for name in ("state", "submitted_on", "self_total", "notice_on", "appeal_due")
+)
+_SELF_SCORE_LABEL = re.compile(r"^第\d+项自评$")
+
+
+def assessment_events(assessment: BranchAssessment, shown: bool, limit: int = 50):
+    """The assessment's audit trail. When the group's result is not `shown` to the viewer,
+    only the changes the branch may see are kept, and an event left with none (the group's
+    scores, claim reviews, veto — even one that changed nothing) is left out."""
+    events = list(events_for(assessment, limit))
+    if shown:
+        return events
+    kept = []
+    for event in events:
+        changes = {
+            k: v
+            for k, v in (event.changes or {}).items()
+            if k in _BRANCH_EVENT_LABELS or _SELF_SCORE_LABEL.match(k)
+        }
+        if not changes:
+            continue
+        event.changes = changes
+        kept.append(event)
+    return kept
+
+
 @dataclass
 class Reference:
     label: str
@@ -443,8 +553,11 @@ class FundingRow:
 
 
 def funding_rows(user, round_: AssessmentRound, parents=None) -> list[FundingRow]:
-    """活动经费: per branch, from the snapshot at scoring (or today's members while unscored)."""
+    """活动经费: per branch, from the snapshot at scoring once the result is notified (before,
+    an estimate from today's members at factor 1 — for everyone, so the branch learns nothing
+    of the group's result before the written notice)."""
     parents = parents if parents is not None else general_branches(round_)
+    access = result_access(user)
     rows = list(
         _visible_assessments(user)
         .filter(round=round_)
@@ -457,12 +570,12 @@ def funding_rows(user, round_: AssessmentRound, parents=None) -> list[FundingRow
     )
     result = []
     for a in rows:
-        estimated = not a.has_result
+        estimated = not (a.has_result and access.sees(a))
         if a.staff_members is not None and not estimated:
             staff, students = a.staff_members, a.student_members or 0
         else:
             staff, students = live.get(a.branch_id, (0, 0))
-        grade = a.grade if a.has_result else ""
+        grade = "" if estimated else a.grade
         gb = parent_of(a.branch.path, parents)
         result.append(
             FundingRow(

@@ -6,6 +6,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dangjian.assessment import rules
 from dangjian.assessment.models import (
     Appeal,
     AppealState,
@@ -20,6 +21,7 @@ from dangjian.assessment.models import (
     RoundKind,
     ScoreSheetTemplate,
 )
+from dangjian.assessment.selectors import ResultAccess
 from dangjian.core.serializer_fields import ChoiceString, VisiblePrimaryKeyField, choices_help
 from dangjian.org.models import Organisation
 
@@ -216,6 +218,30 @@ class AppealSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def result_access(serializer) -> ResultAccess:
+    """The request's ResultAccess, put in the context once by the view (a list asks no more per
+    row); without it nothing the branch has not been notified of is shown."""
+    access = serializer.context.get("result_access")
+    return access if access is not None else ResultAccess(None)
+
+
+# What the group decided: null (or empty) while the viewer is on the branch side and the branch
+# has not been notified in writing (seed 004 附件 四(一)(二)).
+GROUP_RESULT_FIELDS = {
+    "base_total": None,
+    "bonus_raw": None,
+    "bonus_total": None,
+    "total": None,
+    "grade": "",
+    "vetoed": None,
+    "veto_reason": "",
+    "staff_members": None,
+    "student_members": None,
+    "funding": None,
+}
+HIDDEN_HELP = "；本支部未收到书面通知前不显示（为空）"
+
+
 class BranchAssessmentSerializer(serializers.ModelSerializer):
     round_title = serializers.CharField(source="round.title", read_only=True)
     branch_name = serializers.CharField(source="branch.name", read_only=True)
@@ -224,13 +250,43 @@ class BranchAssessmentSerializer(serializers.ModelSerializer):
     result_fixed = serializers.SerializerMethodField(
         help_text="结果已确定：已复核，或已书面通知且复核申请期限已过"
     )
+    result_visible = serializers.SerializerMethodField(
+        help_text=(
+            "false：本支部尚未收到书面通知，考核组的逐项评分和意见、附加分认定、总分、等次、"
+            f"一票否决和活动经费不显示。{rules.NOTICE_RULE}"
+        )
+    )
     self_total = serializers.DecimalField(**TOTAL, allow_null=True, read_only=True)
-    base_total = serializers.DecimalField(**TOTAL, allow_null=True, read_only=True)
-    bonus_raw = serializers.DecimalField(**TOTAL, allow_null=True, read_only=True)
-    bonus_total = serializers.DecimalField(**TOTAL, allow_null=True, read_only=True)
-    total = serializers.DecimalField(**TOTAL, allow_null=True, read_only=True)
+    base_total = serializers.DecimalField(
+        **TOTAL, allow_null=True, read_only=True, help_text="考评基本分" + HIDDEN_HELP
+    )
+    bonus_raw = serializers.DecimalField(
+        **TOTAL, allow_null=True, read_only=True, help_text="认定的附加分" + HIDDEN_HELP
+    )
+    bonus_total = serializers.DecimalField(
+        **TOTAL, allow_null=True, read_only=True, help_text="计入总分的附加分" + HIDDEN_HELP
+    )
+    total = serializers.DecimalField(
+        **TOTAL, allow_null=True, read_only=True, help_text="总分" + HIDDEN_HELP
+    )
+    grade = serializers.CharField(read_only=True, help_text="等次" + HIDDEN_HELP)
+    vetoed = serializers.BooleanField(
+        read_only=True, allow_null=True, help_text="一票否决" + HIDDEN_HELP
+    )
+    veto_reason = serializers.CharField(read_only=True, help_text="否决事由" + HIDDEN_HELP)
+    staff_members = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="评分时的教职工党员数" + HIDDEN_HELP
+    )
+    student_members = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="评分时的学生党员数" + HIDDEN_HELP
+    )
     funding = serializers.DecimalField(
-        max_digits=10, decimal_places=2, coerce_to_string=False, allow_null=True, read_only=True
+        max_digits=10,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        read_only=True,
+        help_text="活动经费（元）" + HIDDEN_HELP,
     )
     appeal = serializers.SerializerMethodField()
 
@@ -245,6 +301,7 @@ class BranchAssessmentSerializer(serializers.ModelSerializer):
             "state",
             "state_display",
             "result_fixed",
+            "result_visible",
             "submitted_on",
             "self_total",
             "base_total",
@@ -267,6 +324,15 @@ class BranchAssessmentSerializer(serializers.ModelSerializer):
 
     def get_result_fixed(self, obj) -> bool:
         return obj.is_fixed(timezone.localdate())
+
+    def get_result_visible(self, obj) -> bool:
+        return result_access(self).sees(obj)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not data["result_visible"]:
+            data.update(GROUP_RESULT_FIELDS)
+        return data
 
     @extend_schema_field(AppealSerializer(allow_null=True))
     def get_appeal(self, obj):
@@ -320,12 +386,29 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class BranchAssessmentDetailSerializer(BranchAssessmentSerializer):
-    scores = ItemScoreSerializer(many=True, read_only=True)
-    claims = ClaimSerializer(many=True, read_only=True)
+    scores = ItemScoreSerializer(
+        many=True,
+        read_only=True,
+        help_text="逐项得分；本支部未收到书面通知前，考核组评分为空、考评意见为空串",
+    )
+    claims = ClaimSerializer(
+        many=True,
+        read_only=True,
+        help_text="附加分申报；本支部未收到书面通知前，认定为空、认定意见为空串",
+    )
 
     class Meta(BranchAssessmentSerializer.Meta):
         fields = [*BranchAssessmentSerializer.Meta.fields, "scores", "claims"]
         read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not data["result_visible"]:
+            for score in data["scores"]:
+                score.update(group_score=None, group_note="")
+            for claim in data["claims"]:
+                claim.update(accepted=None, group_note="")
+        return data
 
 
 class AssessmentFilterSerializer(serializers.Serializer):

@@ -97,6 +97,15 @@ def _num(value) -> float | None:
     return float(value) if value is not None else None
 
 
+UNNOTIFIED = "未通知"
+
+
+def _unnotified(a: BranchAssessment) -> str:
+    """What the branch side reads in place of a result it has not been notified of: 未通知 once
+    the group has scored (its state says so anyway), nothing before."""
+    return UNNOTIFIED if a.state == AssessmentState.SCORED else ""
+
+
 # --- rounds -------------------------------------------------------------------------------
 
 
@@ -156,7 +165,7 @@ def round_detail(request, pk):
     filters, qs, today = _round_rows(request, round_)
     page = request_page(request, qs, order=("branch__path", "id"), size=PAGE_SIZE)
     parents = selectors.general_branches(round_)
-    selectors.decorate(page.rows, parents, today)
+    selectors.decorate(page.rows, parents, today, selectors.result_access(request.user))
     distribution = selectors.grade_distribution(request.user, round_, parents)
     return render(
         request,
@@ -176,6 +185,7 @@ def round_detail(request, pk):
             "chart": distribution.option,
             "chart_height": max(200, 40 * len(distribution.rows) + 80),
             "today": today,
+            "notice_rule": rules.NOTICE_RULE,
         },
     )
 
@@ -186,24 +196,26 @@ def round_export(request, pk):
     round_ = _round(request.user, pk)
     _filters, qs, today = _round_rows(request, round_)
     parents = selectors.general_branches(round_)
+    access = selectors.result_access(request.user)
 
     def rows():
-        batch = selectors.decorate(list(qs.order_by("branch__path", "id")), parents, today)
+        batch = selectors.decorate(list(qs.order_by("branch__path", "id")), parents, today, access)
         for index, a in enumerate(batch, start=1):
             appeal = a.appeal_row
+            shown = a.result_shown
             yield [
                 index,
                 a.general_branch_name,
                 a.branch.name,
                 a.state_text,
                 _num(a.self_total),
-                _num(a.base_total),
-                _num(a.bonus_total),
-                _num(a.total),
-                a.grade if a.has_result else "",
-                f"是：{a.veto_reason}" if a.vetoed else "",
+                _num(a.base_total) if shown else None,
+                _num(a.bonus_total) if shown else None,
+                _num(a.total) if shown else None,
+                (a.grade if a.has_result else "") if shown else _unnotified(a),
+                f"是：{a.veto_reason}" if shown and a.vetoed else "",
                 appeal.get_state_display() if appeal else "",
-                _num(a.funding),
+                _num(a.funding) if shown else None,
             ]
 
     content = xlsx_table(
@@ -330,8 +342,9 @@ def _bonus_items(a) -> list[Item]:
     )
 
 
-def _sheet_with_forms(a, form, references):
-    """The sheet's rows with their form widgets and reference figures, and the base totals."""
+def _sheet_with_forms(a, form, references, shown: bool):
+    """The sheet's rows with their form widgets and reference figures, and the base totals
+    (the group's only when its result is `shown` to the viewer)."""
     sheet = selectors.sheet(a, a.round.template)
     points, own, group = 0, [], []
     for block in sheet:
@@ -348,7 +361,7 @@ def _sheet_with_forms(a, form, references):
     totals = {
         "points": points,
         "self": rules.total(own, 0) if any(s is not None for s in own) else None,
-        "group": rules.total(group, 0) if any(s is not None for s in group) else None,
+        "group": rules.total(group, 0) if shown and any(s is not None for s in group) else None,
     }
     return sheet, totals
 
@@ -359,6 +372,7 @@ def _page(request, a: BranchAssessment, status=200, **bound):
     today = timezone.localdate()
     template = a.round.template
     appeal = selectors.appeal_of(a)
+    shown = selectors.result_visible(request.user, a)
     context = {
         "a": a,
         "round": a.round,
@@ -366,16 +380,19 @@ def _page(request, a: BranchAssessment, status=200, **bound):
         "rights": rights,
         "today": today,
         "state_text": a.state_label(today),
+        "result_shown": shown,
+        "unnotified": "" if shown else _unnotified(a),
+        "notice_rule": rules.NOTICE_RULE,
         "appeal": appeal,
         "claims": selectors.all_claims(a),
-        "events": events_for(a),
+        "events": selectors.assessment_events(a, shown),
         "score_form": bound.get("score_form", _score_form(request, a, rights)),
         "appeal_rule": rules.APPEAL_RULE,
         "answer_rule": rules.ANSWER_RULE,
         "veto_rules": template.veto_rules,
     }
     context["sheet"], context["totals"] = _sheet_with_forms(
-        a, context["score_form"], selectors.references(a, today)
+        a, context["score_form"], selectors.references(a, today), shown
     )
     branch_editing = rights.branch and a.state == AssessmentState.SELF_SCORING
     group_editing = rights.group and a.state in GROUP_STATES
@@ -621,21 +638,22 @@ def answer(request, pk):
 # --- the score sheet: print and XLSX -------------------------------------------------------
 
 
-def _sheet_rows(sheet, a):
-    """Rows of the seed's score sheet (7 columns) for the print page and the XLSX."""
+def _sheet_rows(sheet, shown: bool = True):
+    """Rows of the seed's score sheet (7 columns) for the print page and the XLSX; the 学院考评
+    column stays empty when the group's result is not `shown` to the viewer."""
     for block in sheet:
         for index, row in enumerate(block.items):
             item = row.item
             if item.is_bonus:
                 self_value = rules.fmt(row.claimed) if row.claims else ""
                 reviewed = any(c.accepted is not None for c in row.claims)
-                group_value = rules.fmt(row.accepted) if reviewed else ""
+                group_value = rules.fmt(row.accepted) if shown and reviewed else ""
                 points = "附加分"
                 elements = item.bonus_text
             else:
                 score = row.score
                 self_value = rules.fmt(score.self_score) if score else ""
-                group_value = rules.fmt(score.group_score) if score else ""
+                group_value = rules.fmt(score.group_score) if shown and score else ""
                 points = rules.fmt(item.points)
                 elements = item.elements_text
             yield {
@@ -656,13 +674,15 @@ def sheet_print(request, pk):
     """考核评分表 in the seed's layout on A4 (支部自评 and 学院考评 columns)."""
     a = _assessment(request.user, pk)
     sheet = selectors.sheet(a, a.round.template)
+    shown = selectors.result_visible(request.user, a)
     return render(
         request,
         "assessment/sheet_print.html",
         {
             "a": a,
             "template": a.round.template,
-            "rows": list(_sheet_rows(sheet, a)),
+            "rows": list(_sheet_rows(sheet, shown)),
+            "result_shown": shown,
             "title": f"{a.branch.name}考核评分表（{a.round.title}）",
         },
     )
@@ -673,6 +693,7 @@ def sheet_print(request, pk):
 def sheet_export(request, pk):
     a = _assessment(request.user, pk)
     sheet = selectors.sheet(a, a.round.template)
+    shown = selectors.result_visible(request.user, a)
 
     def cell(value: str):
         try:
@@ -682,7 +703,7 @@ def sheet_export(request, pk):
         return int(number) if number == number.to_integral() else float(number)
 
     def lines():
-        for row in _sheet_rows(sheet, a):
+        for row in _sheet_rows(sheet, shown):
             yield [
                 row["indicator"],
                 row["content"],
@@ -692,8 +713,12 @@ def sheet_export(request, pk):
                 cell(row["self"]) if row["self"] else None,
                 cell(row["group"]) if row["group"] else None,
             ]
-        yield ["合计（基本分＋附加分）", "", "", "", "", _num(a.self_total), _num(a.total)]
-        if a.total is not None:
+        total = _num(a.total) if shown else None
+        yield ["合计（基本分＋附加分）", "", "", "", "", _num(a.self_total), total]
+        if not shown:
+            if _unnotified(a):
+                yield ["考核等次", _unnotified(a)]
+        elif a.total is not None:
             grade = a.grade + (f"（一票否决：{a.veto_reason}）" if a.vetoed else "")
             yield ["考核等次", grade + ("" if a.has_result else "（尚未书面通知）")]
 
@@ -823,7 +848,7 @@ def template_print(request, pk):
         {
             "a": None,
             "template": template,
-            "rows": list(_sheet_rows(sheet, None)),
+            "rows": list(_sheet_rows(sheet)),
             "title": template.name,
         },
     )
