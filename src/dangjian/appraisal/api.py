@@ -47,19 +47,6 @@ from dangjian.appraisal.serializers import (
     VerifySerializer,
 )
 from dangjian.core.api_views import OwnWritesViewSet, ScopedViewSet
-from dangjian.org.models import Organisation
-
-
-def _in_org(request, queryset, org_id):
-    path = (
-        Organisation.objects.visible_to(request.user)
-        .filter(pk=org_id)
-        .values_list("path", flat=True)
-        .first()
-    )
-    if path is None:
-        return queryset.none()
-    return queryset.filter(organisation__path__startswith=path)
 
 
 class CycleViewSet(OwnWritesViewSet):
@@ -155,7 +142,7 @@ class ResultViewSet(ScopedViewSet):
         if filters.get("cycle"):
             queryset = queryset.filter(cycle_id=filters["cycle"])
         if "organisation" in filters:
-            queryset = _in_org(request, queryset, filters["organisation"])
+            queryset = self.in_subtree(queryset, filters["organisation"])
         if filters.get("grade"):
             queryset = queryset.filter(grade=filters["grade"])
         return self.paginated(queryset)

@@ -24,6 +24,22 @@ class OfficersWrite(BasePermission):
         return request.method in SAFE_METHODS or scope_for(request.user).is_officer
 
 
+def in_subtree(queryset, user, org_id, field: str = "organisation"):
+    """Rows of `queryset` under an organisation the user sees (an API filter); none when the
+    organisation is out of their scope."""
+    from dangjian.org.models import Organisation
+
+    path = (
+        Organisation.objects.visible_to(user)
+        .filter(pk=org_id)
+        .values_list("path", flat=True)
+        .first()
+    )
+    if path is None:
+        return queryset.none()
+    return queryset.filter(**{f"{field}__path__startswith": path})
+
+
 class OfficersOnly(BasePermission):
     """Management endpoints are officers' work; members have only their own records."""
 
@@ -69,6 +85,9 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+    def in_subtree(self, queryset, org_id, field: str = "organisation"):
+        return in_subtree(queryset, self.request.user, org_id, field)
 
     def paginated(self, queryset):
         page = self.paginate_queryset(queryset)

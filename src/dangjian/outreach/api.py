@@ -35,18 +35,6 @@ from dangjian.outreach.serializers import (
 )
 
 
-def _in_org(request, queryset, org_id):
-    path = (
-        Organisation.objects.visible_to(request.user)
-        .filter(pk=org_id)
-        .values_list("path", flat=True)
-        .first()
-    )
-    if path is None:
-        return queryset.none()
-    return queryset.filter(organisation__path__startswith=path)
-
-
 def _self(request):
     from dangjian.org.models import Person
 
@@ -73,7 +61,7 @@ class ContactViewSet(OwnWritesViewSet):
         filters = self.query_filters(ContactFilterSerializer)
         queryset = self.get_queryset()
         if "organisation" in filters:
-            queryset = _in_org(request, queryset, filters["organisation"])
+            queryset = self.in_subtree(queryset, filters["organisation"])
         if filters.get("member"):
             queryset = queryset.filter(member_id=filters["member"])
         if filters.get("active") is not None:
@@ -118,7 +106,7 @@ class LinkViewSet(ScopedViewSet):
         filters = self.query_filters(LinkFilterSerializer)
         queryset = self.get_queryset()
         if "organisation" in filters:
-            queryset = _in_org(request, queryset, filters["organisation"])
+            queryset = self.in_subtree(queryset, filters["organisation"])
         if filters.get("visitor"):
             queryset = queryset.filter(visitor_id=filters["visitor"])
         if filters.get("kind"):
@@ -163,7 +151,7 @@ class VisitViewSet(OwnWritesViewSet):
         filters = self.query_filters(VisitFilterSerializer)
         queryset = self.get_queryset()
         if "organisation" in filters:
-            queryset = _in_org(request, queryset, filters["organisation"])
+            queryset = self.in_subtree(queryset, filters["organisation"])
         if filters.get("visitor"):
             queryset = queryset.filter(visitor_id=filters["visitor"])
         if filters.get("kind"):

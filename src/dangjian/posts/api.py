@@ -15,7 +15,6 @@ from rest_framework.response import Response
 
 from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
-from dangjian.org.models import Organisation
 from dangjian.posts import rules, selectors, services
 from dangjian.posts.models import (
     Commitment,
@@ -52,12 +51,6 @@ from dangjian.posts.serializers import (
 )
 
 MEMBER_ACTIONS = {"claim", "release", "perform"}
-
-
-def _org_path(user, pk):
-    return (
-        Organisation.objects.visible_to(user).filter(pk=pk).values_list("path", flat=True).first()
-    )
 
 
 class PostTypeViewSet(ScopedViewSet):
@@ -137,10 +130,7 @@ class PostViewSet(ScopedViewSet):
                     **{key if key != "post_type" else "post_type_id": filters[key]}
                 )
         if "organisation" in filters:
-            path = _org_path(request.user, filters["organisation"])
-            if path is None:
-                return self.paginated(queryset.none())
-            queryset = queryset.filter(organisation__path__startswith=path)
+            queryset = self.in_subtree(queryset, filters["organisation"])
         return self.paginated(queryset)
 
     @extend_schema(summary="岗位详情")
@@ -256,10 +246,7 @@ class CommitmentViewSet(OwnWritesViewSet):
         if filters.get("year"):
             queryset = queryset.filter(year=filters["year"])
         if "organisation" in filters:
-            path = _org_path(request.user, filters["organisation"])
-            if path is None:
-                return self.paginated(queryset.none())
-            queryset = queryset.filter(organisation__path__startswith=path)
+            queryset = self.in_subtree(queryset, filters["organisation"])
         return self.paginated(queryset)
 
     @extend_schema(summary="承诺书详情")
@@ -325,10 +312,7 @@ class DutyRecordViewSet(OwnWritesViewSet):
         filters = self.query_filters(DutyRecordFilterSerializer)
         queryset = self.get_queryset()
         if "organisation" in filters:
-            path = _org_path(request.user, filters["organisation"])
-            if path is None:
-                return self.paginated(queryset.none())
-            queryset = queryset.filter(organisation__path__startswith=path)
+            queryset = self.in_subtree(queryset, filters["organisation"])
         if filters.get("person"):
             queryset = queryset.filter(person_id=filters["person"])
         if filters.get("month"):

@@ -14,10 +14,9 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from dangjian.core.api_views import OfficersOnly, OfficersWrite, ScopedViewSet
+from dangjian.core.api_views import OfficersOnly, OfficersWrite, ScopedViewSet, in_subtree
 from dangjian.core.parsers import JSONParser
 from dangjian.core.scoping import scope_for
-from dangjian.org.models import Organisation
 from dangjian.targets import rules, selectors, services
 from dangjian.targets import serializers as s
 from dangjian.targets.models import (
@@ -29,12 +28,6 @@ from dangjian.targets.models import (
     Task,
     WorkItem,
 )
-
-
-def _org_path(user, pk):
-    return (
-        Organisation.objects.visible_to(user).filter(pk=pk).values_list("path", flat=True).first()
-    )
 
 
 class RecordViewSet(ScopedViewSet):
@@ -84,10 +77,7 @@ def _in_org_year(queryset, user, filters, org_field="organisation", year_field="
     if "year" in filters:
         queryset = queryset.filter(**{year_field: filters["year"]})
     if "org" in filters:
-        path = _org_path(user, filters["org"])
-        if path is None:
-            return queryset.none()
-        queryset = queryset.filter(**{f"{org_field}__path__startswith": path})
+        queryset = in_subtree(queryset, user, filters["org"], org_field)
     return queryset
 
 
