@@ -22,6 +22,7 @@ def home(request):
         context["counts"] = counts
         context["roots"] = list(selectors.officer_roots(request.user))
         context["todos"] = dashboard.officer_todos(request.user)
+        context["evaluation_todos"] = dashboard.evaluation_todos(request.user)
         context["quarter_reports"] = dashboard.officer_reports(request.user)
         context["stat_cards"] = [
             ("党总支", counts["general_branches"], "bi-diagram-2"),

@@ -3,6 +3,7 @@ own posts, records and tasks. A fixed number of count queries whatever the scope
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,6 +75,91 @@ def officer_todos(user) -> list[Todo]:
             reverse("public:suggestion_list") + "?status=received",
             "bi-mailbox",
             "意见箱",
+        ),
+    ]
+
+
+def evaluation_todos(user) -> list[Todo]:
+    """What waits in the evaluation modules: ratings of open member evaluations, branch
+    assessments for the level above to score, appeals to answer, branches to grade, rectification
+    items overdue or waiting to be checked off — one count query each."""
+    from dangjian.appraisal.models import (
+        BranchRating,
+        CycleState,
+        EvaluationResult,
+        MemberRectification,
+        RectificationState,
+    )
+    from dangjian.assessment.models import Appeal, AppealState, AssessmentState, BranchAssessment
+    from dangjian.branches import rules as branch_rules
+    from dangjian.branches.models import BranchGrading, GradingState, RectificationItem
+    from dangjian.branches.selectors import status_q
+
+    today = timezone.localdate()
+    lower = Organisation.objects.restructurable_by(user).order_by().values("pk")
+    unrated = (
+        EvaluationResult.objects.visible_to(user)
+        .filter(
+            cycle__state=CycleState.OPEN, cycle__starts_on__lte=today, cycle__weight_branch__gt=0
+        )
+        .exclude(person_id=getattr(user, "person_id", None))
+        .exclude(
+            Exists(
+                BranchRating.objects.filter(
+                    cycle_id=OuterRef("cycle_id"), ratee_id=OuterRef("person_id")
+                )
+            )
+        )
+    )
+    items = RectificationItem.objects.visible_to(user)
+    return [
+        Todo(
+            "待综合评定的党员",
+            unrated.count(),
+            reverse("appraisal:cycle_list") + "?state=open",
+            "bi-person-check",
+            "党员考评进行中",
+        ),
+        Todo(
+            "待考核组评分的党支部",
+            BranchAssessment.objects.filter(
+                state=AssessmentState.SUBMITTED, branch__in=lower
+            ).count(),
+            reverse("assessment:round_list"),
+            "bi-clipboard2-check",
+            "支部已提交自评",
+        ),
+        Todo(
+            "待答复的复核申请",
+            Appeal.objects.filter(state=AppealState.PENDING, assessment__branch__in=lower).count(),
+            reverse("assessment:round_list"),
+            "bi-chat-square-text",
+            "10日内提出复核意见",
+        ),
+        Todo(
+            "待定级的党支部",
+            BranchGrading.objects.filter(state=GradingState.DRAFT, branch__in=lower).count(),
+            reverse("branches:year_list"),
+            "bi-bar-chart-steps",
+            "党总支分类定级",
+        ),
+        Todo(
+            "逾期未完成的整改事项",
+            items.filter(status_q(branch_rules.OVERDUE, today)).count()
+            + MemberRectification.objects.visible_to(user)
+            .filter(deadline__lt=today)
+            .exclude(state=RectificationState.DONE)
+            .count(),
+            reverse("branches:item_list") + f"?status={branch_rules.OVERDUE}",
+            "bi-alarm",
+            "支部整改和党员限期整改",
+        ),
+        Todo(
+            "待销号的整改事项",
+            items.filter(status_q(branch_rules.DONE, today), plan__branch__in=lower).count(),
+            reverse("branches:item_list") + f"?status={branch_rules.DONE}",
+            "bi-check2-square",
+            "支部已完成，待上级确认",
         ),
     ]
 
