@@ -48,10 +48,14 @@ def test_members_without_contacts_remind_themselves(world):
     )
     items = list(reminders.collect(TODAY, HORIZON))
     assert f"outreach:contacts:{world.member_a.pk}" not in by_person(items, world.member_a)
-    # a long-standing gap stays overdue: due at the end of the month they became a member
-    late = make_person(world.branch_a, status_since=date(2024, 7, 1))
+    # a long-standing gap stays overdue: due at the end of the month they became a member,
+    # and at the latest since the end of last year
+    late = make_person(world.branch_a, status_since=date(2025, 1, 10))
     items = list(reminders.collect(TODAY, HORIZON))
-    assert by_person(items, late)[f"outreach:contacts:{late.pk}"].due_on == date(2024, 7, 31)
+    assert by_person(items, late)[f"outreach:contacts:{late.pk}"].due_on == date(2025, 1, 31)
+    veteran = make_person(world.branch_a, status_since=date(1997, 7, 1))
+    items = list(reminders.collect(TODAY, HORIZON))
+    assert by_person(items, veteran)[f"outreach:contacts:{veteran.pk}"].due_on == date(2024, 12, 31)
     masses = make_person(world.branch_a, status="masses")
     assert not by_person(list(reminders.collect(TODAY, HORIZON)), masses)
 
