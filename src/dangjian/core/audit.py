@@ -17,6 +17,12 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, list | tuple):
+        # JSON settings such as grade bands [[90, "优秀"], …] read as "90 优秀；80 称职".
+        return "；".join(
+            " ".join(str(_plain(x)) for x in item) if isinstance(item, list | tuple) else str(item)
+            for item in value
+        )
     return value
 
 
