@@ -57,6 +57,15 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr}"
 
+    @property
+    def change_list(self) -> list[tuple[str, list]]:
+        """The changes in the model's field order: PostgreSQL's jsonb keeps its keys sorted
+        by length, so the stored order is not the order the fields were written in."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        labels = [str(f.verbose_name) for f in model._meta.fields] if model else []
+        position = {label: index for index, label in enumerate(labels)}
+        return sorted(self.changes.items(), key=lambda item: position.get(item[0], len(labels)))
+
 
 class LoginFailure(models.Model):
     """One failed login; recent rows decide the lockout (core.rules.login_locked)."""
