@@ -452,7 +452,43 @@ def survey_facts(branch: Organisation) -> dict:
             :200
         ],
         "activity_room_area": branch.activity_room_area,
+        "annual_assessment": _last_assessment(branch),
+        "masses_opinion": _last_satisfaction(branch),
     }
+
+
+def _last_assessment(branch: Organisation) -> str:
+    """年度考核情况 from the assessment app: the latest result sent to the branch in writing."""
+    from dangjian.assessment.models import BranchAssessment
+
+    last = (
+        BranchAssessment.objects.filter(branch=branch, notice_on__isnull=False)
+        .select_related("round")
+        .order_by("-round__year", "-notice_on")
+        .first()
+    )
+    if last is None:
+        return ""
+    return f"{last.round.title}：{last.grade}（{last.total.normalize():f}分）"[:200]
+
+
+def _last_satisfaction(branch: Organisation) -> str:
+    """群众评议情况 from the latest satisfaction survey of the branch that reached its minimum."""
+    from dangjian.surveys import selectors as surveys
+    from dangjian.surveys.models import Survey, SurveyKind
+
+    candidates = list(
+        Survey.objects.filter(organisation=branch, kind=SurveyKind.BRANCH_SATISFACTION).order_by(
+            "-opens_on", "-id"
+        )[:3]
+    )
+    for survey, found in ((s, surveys.result(s)) for s in candidates):
+        if found.visible and found.satisfaction_rate is not None:
+            return (
+                f"{survey.title}：回收{found.responses}份，"
+                f"满意度{found.satisfaction_rate:.1f}%（满意与基本满意所占比例）。"
+            )
+    return ""
 
 
 def _check_branch(grading_year: GradingYear, branch: Organisation) -> None:
