@@ -573,66 +573,56 @@ def claim_review(request, pk):
     )
 
 
+def _form_step(request, pk, form_name, form_class, service, message):
+    """A step with a small form on the assessment page: run the service with the form's data,
+    or show the page again with the form (what was typed and its errors)."""
+    a = _assessment(request.user, pk)
+    form = form_class(request.POST)
+    if submit(request, form, lambda d: service(actor=request.user, assessment=a, **d), message):
+        return redirect("assessment:assessment_detail", pk=pk)
+    return _page(request, a, status=400, **{form_name: form})
+
+
 @officer_required
 @require_POST
 def veto(request, pk):
-    a = _assessment(request.user, pk)
-    form = forms.VetoForm(request.POST)
-    if submit(
-        request,
-        form,
-        lambda d: services.assessment_veto(
-            actor=request.user, assessment=a, vetoed=d["vetoed"], reason=d["reason"]
-        ),
-        "已记录一票否决。" if request.POST.get("vetoed") else "已保存：不适用一票否决。",
-    ):
-        return redirect("assessment:assessment_detail", pk=pk)
-    return _page(request, a, status=400, veto_form=form)
+    vetoed = bool(request.POST.get("vetoed"))
+    message = "已记录一票否决。" if vetoed else "已保存：不适用一票否决。"
+    return _form_step(request, pk, "veto_form", forms.VetoForm, services.assessment_veto, message)
 
 
 @officer_required
 @require_POST
 def notify(request, pk):
-    a = _assessment(request.user, pk)
-    form = forms.NoticeForm(request.POST)
-    if submit(
+    return _form_step(
         request,
-        form,
-        lambda d: services.assessment_notify(actor=request.user, assessment=a, **d),
+        pk,
+        "notice_form",
+        forms.NoticeForm,
+        services.assessment_notify,
         "已书面通知考核结果，复核申请期限开始计算。",
-    ):
-        return redirect("assessment:assessment_detail", pk=pk)
-    return _page(request, a, status=400, notice_form=form)
+    )
 
 
 @officer_required
 @require_POST
 def appeal(request, pk):
-    a = _assessment(request.user, pk)
-    form = forms.AppealForm(request.POST)
-    if submit(
+    return _form_step(
         request,
-        form,
-        lambda d: services.appeal_file(actor=request.user, assessment=a, **d),
+        pk,
+        "appeal_form",
+        forms.AppealForm,
+        services.appeal_file,
         "已申请复核，考核领导小组将在10日之内提出复核意见。",
-    ):
-        return redirect("assessment:assessment_detail", pk=pk)
-    return _page(request, a, status=400, appeal_form=form)
+    )
 
 
 @officer_required
 @require_POST
 def answer(request, pk):
-    a = _assessment(request.user, pk)
-    form = forms.AnswerForm(request.POST)
-    if submit(
-        request,
-        form,
-        lambda d: services.appeal_answer(actor=request.user, assessment=a, **d),
-        "已提出复核意见。",
-    ):
-        return redirect("assessment:assessment_detail", pk=pk)
-    return _page(request, a, status=400, answer_form=form)
+    return _form_step(
+        request, pk, "answer_form", forms.AnswerForm, services.appeal_answer, "已提出复核意见。"
+    )
 
 
 # --- the score sheet: print and XLSX -------------------------------------------------------
