@@ -231,3 +231,12 @@ def test_score_range():
 def test_grade_counts_in_band_order():
     counts = rules.grade_counts(["称职", "优秀", "称职", "x"])
     assert list(counts.items()) == [("优秀", 1), ("称职", 2), ("基本称职", 0), ("不称职", 0)]
+
+
+# seed 000 §五(二)5: 年终结合……民主评议党员工作进行考评 — the year's 评岗
+@pytest.mark.parametrize(
+    "kind, evaluates",
+    [("year", True), ("democratic", True), ("quarter", False), ("half_year", False)],
+)
+def test_only_the_year_end_and_democratic_appraisals_evaluate_posts(kind, evaluates):
+    assert rules.evaluates_posts(kind) is evaluates

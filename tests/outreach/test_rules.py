@@ -110,3 +110,18 @@ def test_visit_dates():
     assert rules.visit_date_error(date(2025, 3, 1), date(2025, 3, 1)) is None
     assert rules.visit_date_error(date(2025, 3, 2), date(2025, 3, 1)) == rules.FUTURE_VISIT
     assert rules.follow_up_due(date(2025, 3, 1)) == date(2025, 3, 31)
+
+
+# seed 004 §四(二)4(2): every member keeps 1–3 contacts among the masses
+@pytest.mark.parametrize(
+    "known, expected",
+    [
+        ([date(2025, 2, 10)], date(2025, 2, 28)),  # became a member this year: that month's end
+        ([date(2024, 12, 3)], date(2024, 12, 31)),  # last December: its end, the floor itself
+        ([date(1997, 7, 1)], date(2024, 12, 31)),  # years ago: overdue since the end of last year
+        ([date(1997, 7, 1), date(2025, 1, 5)], date(2025, 1, 31)),  # a contact ended in January
+        ([], date(2025, 3, 31)),  # nothing known: the current month
+    ],
+)
+def test_contacts_due_on(known, expected):
+    assert rules.contacts_due_on(known, date(2025, 3, 20)) == expected

@@ -356,6 +356,15 @@ EXCELLENT_MEMBER = "excellent_member"
 RESERVE_CADRE = "reserve_cadre"
 
 
+# 年终结合党员目标管理责任制的考核和民主评议党员工作进行考评 (seed 000 §五(二)5): the
+# year's 评岗 takes the year-end or democratic appraisal; the others are steps on the way.
+POST_EVALUATING_KINDS = (YEAR, DEMOCRATIC)
+
+
+def evaluates_posts(kind: str) -> bool:
+    return kind in POST_EVALUATING_KINDS
+
+
 def may_receive_honour(
     grade_label: str,
     bands: Sequence[Sequence[object]] = DEFAULT_BANDS,

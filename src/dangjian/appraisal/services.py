@@ -21,7 +21,6 @@ from django.utils import timezone
 from dangjian.appraisal import rules, selectors
 from dangjian.appraisal.models import (
     BranchRating,
-    CycleKind,
     CycleState,
     EvaluationCycle,
     EvaluationResult,
@@ -517,7 +516,7 @@ def cycle_evaluate_posts(
 
     today = _today(today)
     _require(actor, cycle.organisation)
-    if cycle.kind not in (CycleKind.YEAR, CycleKind.DEMOCRATIC):
+    if not rules.evaluates_posts(cycle.kind):
         raise ValidationError(
             {"kind": "一季一评、半年初评是过程考评；年度评岗依据年终总评或民主评议党员的结果。"}
         )

@@ -131,6 +131,7 @@ def _cycle_context(request, cycle, tab: str = "") -> dict:
         "bottom": rules.lowest_grade(cycle.bands),
         "kind_label": rules.KIND_LABELS[cycle.kind],
         "poor_below": services.masses_poor_below(),
+        "evaluates_posts": rules.evaluates_posts(cycle.kind),
     }
 
 

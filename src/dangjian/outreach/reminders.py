@@ -70,9 +70,7 @@ def _members_without_contact(today: date, horizon: date) -> Iterator[Due]:
     url = reverse("outreach:my_contacts")
     for pk, status_since, joined_on, last_ended_on in qs.iterator(chunk_size=2000):
         known = [d for d in (status_since or joined_on, last_ended_on) if d is not None]
-        # A gap of years is overdue since the end of last year, not "since 1997": still a
-        # date that stands still through the year, and one a member can make sense of.
-        due_on = max(rules.month_end(max(known) if known else today), date(today.year - 1, 12, 31))
+        due_on = rules.contacts_due_on(known, today)
         if due_on > horizon:
             continue
         yield Due(

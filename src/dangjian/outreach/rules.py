@@ -97,6 +97,15 @@ def month_end(day: date) -> date:
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
 
 
+def contacts_due_on(known: Sequence[date], today: date) -> date:
+    """When a member without contacts among the masses is due (seed 004 §四(二)4(2)): the end of
+    the month they became a member or ended their last contact — a date that stands still, so a
+    long gap stays overdue — but never before the end of last year ("已逾期 1997-12-31" says
+    nothing a member can use)."""
+    start = month_end(max(known) if known else today)
+    return max(start, date(today.year - 1, 12, 31))
+
+
 def _semester(day: date, starts: Sequence[tuple[int, int]]) -> Period:
     first = starts[0]
     candidates: list[tuple[date, int, int]] = []
