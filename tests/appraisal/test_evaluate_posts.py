@@ -91,6 +91,9 @@ def test_the_button_evaluates_and_reports(world, year_cycle, as_user):
         .content.decode()
     )
     assert as_user(world.member_user).post(url).status_code == 403
+    assert as_user(world.secretary_b).post(url).status_code in (403, 404)  # another branch
+    post.refresh_from_db()
+    assert post.state == PostState.PERFORMING
     assert as_user(None).post(url).status_code == 302
     response = as_user(world.org_officer).post(url, follow=True)
     assert "已为1个岗位评岗" in response.content.decode()
