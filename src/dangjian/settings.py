@@ -113,6 +113,21 @@ else:
         }
     }
 
+# Shared cache: throttles, lockout counters and rate limits must hold across every worker, so
+# production uses Redis (REDIS_URL, e.g. redis://127.0.0.1:6379/0). Without it (the demo, one
+# process) a local-memory cache is used.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dangjian"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

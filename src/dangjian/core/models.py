@@ -112,3 +112,45 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SecurityEvent(models.Model):
+    """One entry of the security audit (等保 2.0 三级 安全审计): sign-ins and their failures,
+    sign-outs, lockouts, refusals, exports and prints of personal data, changes of accounts,
+    roles and settings. Append-only: written through core.security_log, never changed."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", "登录成功"
+        LOGIN_FAILED = "login_failed", "登录失败"
+        LOGOUT = "logout", "退出登录"
+        LOCKOUT = "lockout", "账号锁定"
+        REFUSED = "refused", "越权访问被拒绝"
+        EXPORT = "export", "导出个人信息"
+        PRINT = "print", "打印个人信息"
+        ACCOUNT = "account", "账号变更"
+        ROLE = "role", "角色与权限变更"
+        SETTING = "setting", "安全设置变更"
+        TOKEN = "token", "接口令牌"
+        PASSWORD = "password", "密码变更"
+        OTP = "otp", "双因素认证"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    kind = models.CharField("事件", max_length=20, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name="用户", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # The name as typed (a failed sign-in may name no existing user) and kept after deletion.
+    username = models.CharField("用户名", max_length=150, blank=True, db_index=True)
+    ip = models.GenericIPAddressField("来源地址", null=True, blank=True)
+    path = models.CharField("访问路径", max_length=300, blank=True)
+    detail = models.CharField("说明", max_length=500, blank=True)
+    rows = models.PositiveIntegerField("涉及条数", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "安全审计记录"
+        verbose_name_plural = "安全审计记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["kind", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.username}"
