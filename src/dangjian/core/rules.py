@@ -88,3 +88,16 @@ def office_date(value: object) -> tuple[date | None, str | None]:
         return date(*(int(part) for part in match.groups())), None
     except ValueError:
         return None, f"“{text}”不是有效的日期（没有这一天）"
+
+
+def recorded_on_error(
+    on: date, today: date, *, label: str, earliest: date | None = None, earliest_label: str = ""
+) -> str | None:
+    """A step recorded after the fact from a paper record carries the paper's date: never in
+    the future, never before the step it answers (`earliest`, named by `earliest_label`)."""
+    if on > today:
+        return f"{label}不能晚于今天。"
+    if earliest is not None and on < earliest:
+        day = f"{earliest.year}年{earliest.month}月{earliest.day}日"
+        return f"{label}不能早于{earliest_label}（{day}）。"
+    return None
