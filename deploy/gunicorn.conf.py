@@ -19,7 +19,7 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
-# Where nginx finds gunicorn: loopback only (or unix:/run/dangjian/gunicorn.sock).
+# Where nginx finds gunicorn: loopback only (the upstream of deploy/nginx.conf).
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")]
 
 # Synchronous workers, (2 × cores) + 1 as gunicorn advises: nginx buffers requests and
