@@ -36,6 +36,15 @@ keepalive = 5
 # instead of failing in every worker, and workers share the loaded code.
 preload_app = True
 
+
+def pre_fork(server, worker):
+    """Django opens no database connection while it loads; should anything in the master ever
+    hold one, close it before forking, so that no two workers share one connection."""
+    from django.db import connections
+
+    connections.close_all()
+
+
 # Recycle workers now and then, so that no slow growth of memory lasts.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
 max_requests_jitter = 200
