@@ -59,6 +59,9 @@ cleanup() {
   local code=$?
   [ -n "$GUNICORN_PID" ] && kill "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
+  # This run's cache keys (throttles, lockouts) in Redis.
+  "$PY" -c "import redis, sys; r = redis.Redis.from_url(sys.argv[1]); [r.delete(k) for k in r.scan_iter(sys.argv[2] + ':*')]" \
+    "$REDIS" "${CACHE_KEY_PREFIX:-none}" 2>/dev/null || true
   if [ "${PROD_CHECK_KEEP:-0}" = 1 ]; then
     echo "Kept: $TMP and database $DB"
   else
