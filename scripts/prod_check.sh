@@ -57,7 +57,8 @@ GUNICORN_PID=""
 NGINX_PID=""
 cleanup() {
   local code=$?
-  [ -n "$GUNICORN_PID" ] && kill "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null
+  # INT: quick shutdown (TERM waits for the graceful timeout).
+  [ -n "$GUNICORN_PID" ] && kill -INT "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
   # This run's cache keys (throttles, lockouts) in Redis.
   "$PY" -c "import redis, sys; r = redis.Redis.from_url(sys.argv[1]); [r.delete(k) for k in r.scan_iter(sys.argv[2] + ':*')]" \
