@@ -266,7 +266,7 @@ req GET /no-such-page/
 
 # API with a token obtained as a client would.
 req POST /api/v1/auth/token/ --data-urlencode "username=prodcheck_officer" \
-  --data-urlencode "password=$PASSWORD"
+  --data-urlencode "password=$PASSWORD" --data-urlencode "name=prod_check"
 TOKEN="$(json "d['token']" || true)"
 [ "$CODE" = 200 ] && [ -n "$TOKEN" ] && ok "API token issued (POST /api/v1/auth/token/ 200)" \
   || bad "API token: $CODE $(head -c 200 "$TMP/body")"
