@@ -250,3 +250,13 @@ REMINDER_PROVIDERS = [
     "dangjian.assessment.reminders.collect",
     "dangjian.appraisal.reminders.collect",
 ]
+
+# --- uploads ---
+# Largest file (MB) an upload field accepts: attachments, evidence, meeting and development files.
+UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "10"))
+# Largest people-import workbook (MB).
+UPLOAD_IMPORT_MAX_MB = int(os.environ.get("UPLOAD_IMPORT_MAX_MB", "20"))
+# Stored bytes (MB) of the files one person may have uploaded in all.
+UPLOAD_QUOTA_MB = int(os.environ.get("UPLOAD_QUOTA_MB", "500"))
+# Knows the uploader of a request and removes the files of writes that rolled back.
+MIDDLEWARE = [*MIDDLEWARE, "dangjian.core.uploads.UploadMiddleware"]
