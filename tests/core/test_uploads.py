@@ -2,6 +2,7 @@
 refused types written nowhere, rolled-back and replaced files removed, downloads scoped and
 served as attachments under a sandbox."""
 
+import io
 from datetime import date, time
 from urllib.parse import quote
 
@@ -402,3 +403,57 @@ def test_media_root_is_served_by_the_scoped_view_only(settings):
         root = root.resolve() if hasattr(root, "resolve") else root
         assert media_root != root and root not in media_root.parents
         assert media_root not in getattr(root, "parents", [])
+
+
+# --- orphans, the edit form, the meeting audit --------------------------------------------
+
+
+def test_sweep_uploads_lists_and_removes_only_old_unreferenced_files(world, media):
+    import os
+
+    from django.core.management import call_command
+
+    assert post_record(world.member_user, "a.png", samples.png_bytes()).status_code == 201
+    kept = DutyRecord.objects.get().attachment.name
+    orphan, fresh = media / "duty" / "orphan.png", media / "duty" / "fresh.png"
+    orphan.write_bytes(samples.png_bytes())
+    fresh.write_bytes(samples.png_bytes())
+    two_days_ago = orphan.stat().st_mtime - 2 * 24 * 3600
+    os.utime(orphan, (two_days_ago, two_days_ago))
+    os.utime(media / kept, (two_days_ago, two_days_ago))
+
+    out = io.StringIO()
+    call_command("sweep_uploads", stdout=out)
+    assert out.getvalue().splitlines()[0] == "duty/orphan.png"
+    assert "发现（未删除，加 --delete 删除）孤儿文件 1 个" in out.getvalue()
+    assert orphan.exists()
+
+    call_command("sweep_uploads", "--delete", stdout=io.StringIO())
+    assert stored_files(media) == sorted([kept, "duty/fresh.png"])
+
+
+def test_the_edit_form_shows_the_original_name(world, as_user, media):
+    assert post_record(world.member_user, "学习照片.png", samples.png_bytes()).status_code == 201
+    record = DutyRecord.objects.get()
+    page = as_user(world.member_user).get(reverse("posts:duty_record_edit", args=[record.pk]))
+    html = page.content.decode()
+    assert ">学习照片.png</a>" in html
+    assert f">{record.attachment.name}<" not in html
+
+
+def test_the_meeting_audit_names_the_original_file(world, media):
+    from dangjian.orglife import services as orglife_services
+
+    meeting = orglife_services.meeting_create(
+        actor=world.secretary_a,
+        organisation=world.branch_a,
+        kind="general",
+        topic="党员大会",
+        held_on=date(2026, 3, 2),
+        starts_at=time(14),
+        ends_at=time(16),
+        place="活动室",
+        attachment=samples.upload("会议纪要.pdf", samples.pdf_bytes()),
+    )
+    (event,) = audit.events_for(meeting)
+    assert event.changes["附件"] == [None, "会议纪要.pdf"]

@@ -18,8 +18,10 @@ import contextlib
 import contextvars
 import os
 import threading
+import time
 import uuid
 import zipfile
+from pathlib import Path
 
 import filetype
 from django import forms
@@ -154,8 +156,31 @@ def current_user():
 # --- form and serializer fields -----------------------------------------------------------
 
 
+class _CurrentFile:
+    """The current file as an edit form shows it: its original name, linked."""
+
+    def __init__(self, file):
+        self.url = file.url
+        self.name = getattr(file, "original_name", file.name)
+
+    def __str__(self):
+        return self.name
+
+
+class UploadInput(forms.ClearableFileInput):
+    """Shows the current file by its original name, not its random stored name."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.is_initial(value):
+            context["widget"]["value"] = _CurrentFile(value)
+        return context
+
+
 class UploadField(forms.FileField):
     """A form's file input under the upload policy of `area`."""
+
+    widget = UploadInput
 
     def __init__(self, *, area: str, **kwargs):
         self.area = area
@@ -439,6 +464,28 @@ class UploadMiddleware:
         finally:
             _request.reset(token)
             discard_rolled_back()
+
+
+def orphans(*, older_than_seconds: float) -> list[tuple[str, int]]:
+    """Files under MEDIA_ROOT that no row refers to and that are older than the given age (a
+    newer one may belong to a write still in progress): (name, size), sorted by name."""
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return []
+    referenced: set[str] = set()
+    for model, field in file_fields():
+        rows = model._default_manager.exclude(**{field.name: ""})
+        referenced.update(rows.values_list(field.name, flat=True).iterator())
+    cutoff = time.time() - older_than_seconds
+    found = []
+    for path in root.rglob("*"):
+        if not path.is_file() or path.is_symlink():
+            continue
+        name = path.relative_to(root).as_posix()
+        stat = path.stat()
+        if name not in referenced and stat.st_mtime < cutoff:
+            found.append((name, stat.st_size))
+    return sorted(found)
 
 
 # --- serving ----------------------------------------------------------------------------------
