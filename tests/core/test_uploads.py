@@ -140,10 +140,20 @@ def make_member_user(world):
     return make_user(make_person(world.branch_a, name="孙党员"))
 
 
-def test_the_import_accepts_only_workbooks_up_to_its_own_cap(settings):
+def test_caps_by_area_and_the_import_cap(settings):
     assert uploads.max_bytes("imports") == 20 * 1024 * 1024
     assert uploads.max_bytes("duty") == 10 * 1024 * 1024
     assert uploads.AREAS["imports"] == ("xlsx",)
+    settings.UPLOAD_AREA_MAX_MB = {"meetings": 20}
+    assert uploads.max_bytes("meetings") == 20 * 1024 * 1024
+    assert uploads.max_bytes("duty") == 10 * 1024 * 1024
+
+
+def test_stored_files_are_not_world_readable(world, media):
+    assert post_record(world.member_user, "a.png", samples.png_bytes()).status_code == 201
+    path = media / DutyRecord.objects.get().attachment.name
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert path.parent.stat().st_mode & 0o777 == 0o750
 
 
 # --- every file input is under the policy -------------------------------------------------

@@ -55,7 +55,10 @@ AREAS: dict[str, tuple[str, ...]] = {
 
 
 def max_bytes(area: str) -> int:
-    mb = settings.UPLOAD_IMPORT_MAX_MB if area == "imports" else settings.UPLOAD_MAX_MB
+    if area == "imports":
+        mb = settings.UPLOAD_IMPORT_MAX_MB
+    else:
+        mb = settings.UPLOAD_AREA_MAX_MB.get(area, settings.UPLOAD_MAX_MB)
     return mb * 1024 * 1024
 
 
