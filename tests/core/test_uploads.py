@@ -467,3 +467,14 @@ def test_the_meeting_audit_names_the_original_file(world, media):
     )
     (event,) = audit.events_for(meeting)
     assert event.changes["附件"] == [None, "会议纪要.pdf"]
+
+
+def test_a_media_root_inside_a_public_folder_fails_the_system_check(settings, tmp_path):
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    assert uploads.check_media_not_public() == []
+    settings.MEDIA_ROOT = tmp_path / "static" / "media"
+    (error,) = uploads.check_media_not_public()
+    assert error.id == "core.E103" and "会被公开访问" in error.msg
+    settings.MEDIA_ROOT = tmp_path
+    assert [e.id for e in uploads.check_media_not_public()] == ["core.E103"]

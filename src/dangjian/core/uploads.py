@@ -491,6 +491,28 @@ def orphans(*, older_than_seconds: float) -> list[tuple[str, int]]:
     return sorted(found)
 
 
+@checks.register(checks.Tags.security)
+def check_media_not_public(app_configs=None, **kwargs):
+    """Uploads are served by the scoped view only: MEDIA_ROOT must not overlap a folder that
+    whitenoise (or nginx's /static/) serves to anyone."""
+    media = Path(settings.MEDIA_ROOT).resolve()
+    public = [settings.STATIC_ROOT, *getattr(settings, "STATICFILES_DIRS", [])]
+    if getattr(settings, "WHITENOISE_ROOT", None):
+        public.append(settings.WHITENOISE_ROOT)
+    errors = []
+    for folder in public:
+        folder = Path(folder[1] if isinstance(folder, tuple) else folder).resolve()
+        if media == folder or folder in media.parents or media in folder.parents:
+            errors.append(
+                checks.Error(
+                    f"MEDIA_ROOT（{media}）与公开的静态文件目录（{folder}）重叠，上传的文件会被公开访问。",
+                    hint="把 MEDIA_ROOT 设到静态文件目录之外（环境变量 MEDIA_ROOT、STATIC_ROOT）。",
+                    id="core.E103",
+                )
+            )
+    return errors
+
+
 # --- serving ----------------------------------------------------------------------------------
 
 FILE_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
