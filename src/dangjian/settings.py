@@ -266,3 +266,27 @@ SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # sender of e
 # server costs no failed request.
 if DATABASE_URL:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_CONN_HEALTH_CHECKS", True)
+
+# --- uploads ---
+# Largest file (MB) an upload field accepts: attachments, evidence, meeting and development files.
+UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "10"))
+# Per-area caps (MB) overriding UPLOAD_MAX_MB, e.g. "meetings=20,evidence=15"; areas: duty,
+# evidence (task progress), meetings, development, assessment.
+UPLOAD_AREA_MAX_MB = {
+    area.strip(): int(mb)
+    for area, _, mb in (
+        item.partition("=") for item in os.environ.get("UPLOAD_AREA_MAX_MB", "").split(",")
+    )
+    if mb.strip()
+}
+# Largest people-import workbook (MB).
+UPLOAD_IMPORT_MAX_MB = int(os.environ.get("UPLOAD_IMPORT_MAX_MB", "20"))
+# Stored bytes (MB) of the files one person may have uploaded in all.
+UPLOAD_QUOTA_MB = int(os.environ.get("UPLOAD_QUOTA_MB", "500"))
+# Uploaded files readable by the service account only (octal; Django's default is 644).
+FILE_UPLOAD_PERMISSIONS = int(os.environ.get("FILE_UPLOAD_PERMISSIONS", "640"), 8)
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = int(
+    os.environ.get("FILE_UPLOAD_DIRECTORY_PERMISSIONS", "750"), 8
+)
+# Knows the uploader of a request and removes the files of writes that rolled back.
+MIDDLEWARE = [*MIDDLEWARE, "dangjian.core.uploads.UploadMiddleware"]

@@ -239,13 +239,6 @@ def _full_clean(obj, exclude=None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def _check_evidence(evidence, field: str = "evidence") -> None:
-    if evidence:
-        error = rules.evidence_error(evidence.name, evidence.size)
-        if error:
-            raise ValidationError({field: error})
-
-
 def base_items(template_id: int) -> list[Item]:
     return list(
         Item.objects.filter(indicator__template_id=template_id, indicator__is_bonus=False).order_by(
@@ -607,8 +600,6 @@ def self_scores_save(
     _state_in(assessment, (AssessmentState.SELF_SCORING,), "修改支部自评", SELF_RULE)
     rows = _scores_by_item(assessment, entries)
     _validate(entries)
-    for entry in entries:
-        _check_evidence(entry.evidence, f"evidence_{entry.item.pk}")
     before, after = {}, {}
     for entry in entries:
         row = rows[entry.item.pk]
@@ -685,7 +676,6 @@ def bonus_claim_create(
         raise ValidationError({"option" if "类别" in error else "count": error})
     if not description.strip():
         raise ValidationError({"description": "请填写事项，如荣誉名称、报道标题、论文题目。"})
-    _check_evidence(evidence)
     if _pairs_papers(item, option):
         papers, awards = _papers_and_awards(assessment, item)
         if option == rules.PAPER:

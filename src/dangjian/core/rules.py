@@ -27,31 +27,169 @@ def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, li
     }
 
 
-# Evidence files (佐证/证明材料) of any record: documents, pictures or an archive, at most 10 MB.
-EVIDENCE_EXTENSIONS = (
-    ".pdf",
-    ".jpg",
-    ".jpeg",
-    ".png",
-    ".doc",
-    ".docx",
-    ".xls",
-    ".xlsx",
-    ".ppt",
-    ".pptx",
-    ".zip",
+# --- uploads: the one policy for every file field (core.uploads applies it) ----------------
+
+# Kinds of content a file may have: (extensions, content type served, group shown to users).
+UPLOAD_TYPES: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "pdf": ((".pdf",), "application/pdf", "PDF"),
+    "doc": ((".doc", ".wps"), "application/msword", "Word/WPS文字"),
+    "docx": (
+        (".docx",),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word/WPS文字",
+    ),
+    "xls": ((".xls", ".et"), "application/vnd.ms-excel", "Excel/WPS表格"),
+    "xlsx": (
+        (".xlsx",),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel/WPS表格",
+    ),
+    "ppt": ((".ppt", ".dps"), "application/vnd.ms-powerpoint", "PPT/WPS演示"),
+    "pptx": (
+        (".pptx",),
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "PPT/WPS演示",
+    ),
+    "odt": ((".odt",), "application/vnd.oasis.opendocument.text", "OpenDocument"),
+    "ods": ((".ods",), "application/vnd.oasis.opendocument.spreadsheet", "OpenDocument"),
+    "odp": ((".odp",), "application/vnd.oasis.opendocument.presentation", "OpenDocument"),
+    "jpeg": ((".jpg", ".jpeg"), "image/jpeg", "图片"),
+    "png": ((".png",), "image/png", "图片"),
+    "gif": ((".gif",), "image/gif", "图片"),
+    "webp": ((".webp",), "image/webp", "图片"),
+    "zip": ((".zip",), "application/zip", "ZIP压缩包"),
+}
+DOCUMENT_KINDS = tuple(UPLOAD_TYPES)
+# Pictures a browser may show inline (under CSP sandbox); SVG is never one of them.
+INLINE_IMAGE_KINDS = frozenset({"jpeg", "png", "gif", "webp"})
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt (and WPS) files
+ZIP_MAGIC = b"PK\x03\x04"
+ODF_MIMETYPES = {
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/vnd.oasis.opendocument.presentation": "odp",
+}
+OOXML_FOLDERS = {"word/": "docx", "xl/": "xlsx", "ppt/": "pptx"}
+IMAGE_MIMES = {"image/jpeg": "jpeg", "image/png": "png", "image/gif": "gif", "image/webp": "webp"}
+# Markup a browser would run if it ever rendered the file as a page: refused in any file, so a
+# picture or a PDF cannot also be a web page (a polyglot).
+ACTIVE_MARKERS = (
+    b"<script",
+    b"<html",
+    b"<svg",
+    b"<iframe",
+    b"<body",
+    b"<!doctype html",
+    b"<?xml-stylesheet",
 )
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 
-def evidence_error(
-    filename: str, size: int, *, label: str = "佐证材料", max_bytes: int = EVIDENCE_MAX_BYTES
-) -> str | None:
-    if not filename.lower().endswith(EVIDENCE_EXTENSIONS):
-        return f"{label}须为PDF、图片、Word、Excel、PPT或ZIP文件。"
-    if size > max_bytes:
-        return f"{label}不能超过{max_bytes // (1024 * 1024)}MB。"
+def upload_extension(filename: str) -> str:
+    """The lower-case extension of a file name, with its dot ("" when none)."""
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    return "." + base.rsplit(".", 1)[1] if "." in base.strip(".") else ""
+
+
+def upload_kind_of_extension(extension: str) -> str | None:
+    for kind, (extensions, _type, _group) in UPLOAD_TYPES.items():
+        if extension in extensions:
+            return kind
     return None
+
+
+def content_kinds(
+    head: bytes,
+    *,
+    image_mime: str | None = None,
+    zip_names: list[str] | None = None,
+    odf_mimetype: str | None = None,
+) -> frozenset[str]:
+    """The kinds a file's content can be, from its first bytes (`image_mime` is what the
+    filetype package found in them; for a zip, the names of its members and the content of an
+    ODF `mimetype` member). Empty when the content is none of the allowed kinds."""
+    if head.startswith(b"%PDF-"):
+        return frozenset({"pdf"})
+    if head.startswith(OLE_MAGIC):
+        return frozenset({"doc", "xls", "ppt"})
+    if head.startswith(ZIP_MAGIC):
+        if zip_names is None:  # not a readable zip
+            return frozenset()
+        if "[Content_Types].xml" in zip_names:
+            found = {
+                kind
+                for folder, kind in OOXML_FOLDERS.items()
+                if any(name.startswith(folder) for name in zip_names)
+            }
+            return frozenset({*found, "zip"}) if len(found) == 1 else frozenset({"zip"})
+        if odf_mimetype in ODF_MIMETYPES:
+            return frozenset({ODF_MIMETYPES[odf_mimetype], "zip"})
+        return frozenset({"zip"})
+    if image_mime in IMAGE_MIMES:
+        return frozenset({IMAGE_MIMES[image_mime]})
+    return frozenset()
+
+
+def has_active_content(data: bytes) -> bool:
+    """Whether bytes hold HTML, SVG or script markup (case-insensitive)."""
+    lowered = data.lower()
+    return any(marker in lowered for marker in ACTIVE_MARKERS)
+
+
+def allowed_types_text(kinds) -> str:
+    """The allowed types as users read them: "PDF（.pdf）、图片（.jpg、.png）"."""
+    groups: dict[str, list[str]] = {}
+    for kind in kinds:
+        extensions, _type, group = UPLOAD_TYPES[kind]
+        groups.setdefault(group, []).extend(extensions)
+    return "、".join(f"{group}（{'、'.join(exts)}）" for group, exts in groups.items())
+
+
+def megabytes(size: int) -> str:
+    value = size / (1024 * 1024)
+    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+
+
+def upload_error(
+    filename: str,
+    size: int,
+    found: frozenset[str] | None,
+    *,
+    allowed,
+    max_bytes: int,
+    active: bool = False,
+) -> str | None:
+    """Why an uploaded file is refused, or None: its extension must be an allowed type, its
+    size at most `max_bytes`, its content (`found`, see content_kinds; None when not read yet)
+    that type, holding no markup (`active`)."""
+    allowed_text = allowed_types_text(allowed)
+    extension = upload_extension(filename)
+    kind = upload_kind_of_extension(extension)
+    if kind is None or kind not in allowed:
+        shown = f"“{extension}”" if extension else "无扩展名的"
+        return f"不能上传{shown}文件。只接受：{allowed_text}。"
+    if size > max_bytes:
+        return f"文件大小{megabytes(size)}MB，超过了{megabytes(max_bytes)}MB的上限。"
+    if found is None:  # content not read yet
+        return None
+    if kind not in found:
+        return (
+            f"文件内容不是真正的{UPLOAD_TYPES[kind][2]}文件，与扩展名“{extension}”不符"
+            f"（可能是改了扩展名的网页或其他文件），不能上传。只接受：{allowed_text}。"
+        )
+    if active:
+        return "文件中含有网页或脚本代码，出于安全原因不能上传。请另存为PDF或图片后再上传。"
+    return None
+
+
+def quota_error(used: int, size: int, quota: int) -> str | None:
+    """A person's uploads may take at most `quota` bytes in all."""
+    if used + size <= quota:
+        return None
+    return (
+        f"您已上传的文件共{megabytes(used)}MB，加上本文件将超过每人{megabytes(quota)}MB的"
+        "存储上限。请先删除不再需要的附件，或联系管理员。"
+    )
 
 
 # --- dates as office files hold them (every import reads dates this way) -------------------------

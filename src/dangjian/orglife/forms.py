@@ -16,7 +16,6 @@ from dangjian.orglife.models import (
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 4})
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def _person_label(p: Person) -> str:
@@ -49,12 +48,6 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
             self.fields[name].queryset = people
             self.fields[name].label_from_instance = lambda p: p.name
         self.fields["minutes"].help_text = "会议内容、议程、发言要点、决议等。"
-
-    def clean_attachment(self):
-        f = self.cleaned_data.get("attachment")
-        if f and getattr(f, "size", 0) > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError("附件不能超过20MB。")
-        return f
 
     def clean(self):
         data = super().clean()

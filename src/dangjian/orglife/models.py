@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 
+from dangjian.core import uploads
 from dangjian.org.models import Organisation, OrgKind, OrgScopedQuerySet, Person
 
 
@@ -94,7 +95,8 @@ class Meeting(models.Model):
         related_name="recorded_meetings",
     )
     minutes = models.TextField("会议记录", blank=True)
-    attachment = models.FileField("附件", upload_to="meetings/%Y/%m/", blank=True)
+    attachment = uploads.UploadFileField("附件", area="meetings", blank=True)
+    attachment_name, attachment_size, attachment_owner = uploads.companion_fields("附件")
     study_hours = models.DecimalField(
         "计入学习学时",
         max_digits=4,

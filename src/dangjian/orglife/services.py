@@ -91,7 +91,7 @@ def _meeting_snapshot(meeting: Meeting, rows) -> dict:
         for k, v in audit.snapshot(meeting, MEETING_FIELDS).items()
     }
     return plain | {
-        "附件": meeting.attachment.name if meeting.attachment else "",
+        "附件": audit.file_label(meeting.attachment),
         "出席情况": attendance_summary(rows),
     }
 
