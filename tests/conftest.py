@@ -8,8 +8,17 @@ committee
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import make_officer, make_org, make_person, make_user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in throttles and rate limits count in the cache: every test starts afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
