@@ -32,7 +32,7 @@ def _to(request, url_name: str):
     url = reverse(url_name)
     if request.method == "GET" and request.path != url:
         url = f"{url}?{urlencode({'next': request.get_full_path()})}"
-    if getattr(request, "htmx", False):
+    if request.headers.get("HX-Request") == "true":
         response = HttpResponse(status=204)
         response["HX-Redirect"] = url
         return response
