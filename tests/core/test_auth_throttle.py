@@ -2,6 +2,8 @@
 (brute force through the token endpoint and the admin login, lockout by name only, no limit on
 one address trying many names) and the audit of sign-ins."""
 
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -198,3 +200,14 @@ def test_token_failures_and_issues_are_recorded_without_the_token(world):
     assert {"login_failed", "login", "token"} <= set(kinds)
     assert not SecurityEvent.objects.filter(detail__contains=raw[4:]).exists()
     assert SecurityEvent.objects.get(kind="login_failed").path == TOKEN_URL
+
+
+def test_an_administrator_lifts_a_lock(world, settings):
+    from django.core.management import call_command
+
+    name = world.secretary_a.username
+    fail_times(settings.AUTH_PAIR_FAILURE_LIMIT, name, STRANGER)
+    call_command("auth_unlock", name, address=STRANGER, stdout=io.StringIO())
+    client, _ = web_login(name, GOOD, STRANGER)
+    assert signed_in(client)
+    assert SecurityEvent.objects.filter(kind="account", detail__contains="解除登录锁定").exists()
