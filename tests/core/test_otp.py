@@ -270,3 +270,18 @@ def test_new_recovery_codes_replace_the_old(world):
     assert len(new) == 10 and not set(new) & set(old)
     tokens = set(StaticToken.objects.values_list("token", flat=True))
     assert tokens == set(new)
+
+
+def test_an_enrolled_user_cannot_rebind_without_the_password(world):
+    device, _ = enrol(world.secretary_a)
+    client, _ = password_step(world.secretary_a)
+    client.post(reverse("login_verify"), {"code": code_of(device)})
+    response = client.get(reverse("otp_setup"))
+    assert response["Location"] == reverse("account")
+    assert TOTPDevice.objects.filter(user=world.secretary_a).count() == 1
+
+
+def test_a_signed_in_non_administrator_is_refused_by_the_admin(world, as_user):
+    client = as_user(world.member_user)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403

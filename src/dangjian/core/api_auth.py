@@ -60,7 +60,6 @@ class TokenObtainView(APIView):
 
     authentication_classes = []
     permission_classes = [AllowAny]
-    throttle_classes = []
 
     @extend_schema(
         request=TokenRequestSerializer,

@@ -136,8 +136,9 @@ def account(request):
 def otp_setup(request):
     """Enrol an authenticator app: scan the QR code (or type the secret), confirm with a code,
     receive ten recovery codes, shown once."""
-    if otp.has_device(request.user) and not request.user.is_verified():
-        return redirect("login_verify")
+    if otp.has_device(request.user):
+        # Replacing an authenticator starts on 我的账号, with the password (otp_disable).
+        return redirect("account" if request.user.is_verified() else "login_verify")
     device = otp.enrolment_device(request.user)
     form = OtpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -153,7 +154,6 @@ def otp_setup(request):
         "form": form,
         "qr_svg": otp.qr_svg(device),
         "secret": otp.secret_text(device),
-        "replacing": otp.has_device(request.user),
     }
     return _no_store(render(request, "core/otp_setup.html", context))
 

@@ -14,7 +14,8 @@ from django.urls import reverse
 from dangjian.core import otp, rules
 from dangjian.core.signals import SESSION_LAST_SEEN, SESSION_STARTED
 
-# Last activity is written at most once a minute, so a page view is not always a session write.
+# Last activity is written at most once a minute, so a page view is not always a session write
+# (an idle session may thus end up to a minute early).
 LAST_SEEN_RESOLUTION = 60
 
 EXPIRED_MESSAGES = {
