@@ -19,7 +19,8 @@ def locks_now(failures: int, limit: int) -> bool:
 def name_lock_minutes(previous_locks: int, *, base: int, cap: int) -> int:
     """How long a user name stays locked: `base` minutes, doubled for each earlier lock of the
     same name within a day, never more than `cap`."""
-    return min(cap, base * 2 ** max(0, min(previous_locks, 16)))
+    doublings: int = max(0, min(previous_locks, 16))
+    return min(cap, base * (1 << doublings))
 
 
 def sign_in_refusal(
