@@ -285,3 +285,14 @@ def test_a_signed_in_non_administrator_is_refused_by_the_admin(world, as_user):
     client = as_user(world.member_user)
     response = client.get("/admin/", follow=True)
     assert response.status_code == 403
+
+
+def test_the_admin_does_not_show_second_factor_secrets(world):
+    device, codes = enrol(world.admin)
+    client, _ = password_step(world.admin)
+    client.post(reverse("login_verify"), {"code": code_of(device)})
+    assert client.get("/admin/").status_code == 200
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+    page = client.get(f"/admin/core/user/{world.admin.pk}/change/").content.decode()
+    assert device.key not in page and codes[1] not in page
