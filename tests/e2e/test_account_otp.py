@@ -1,22 +1,17 @@
 """The second factor in Chromium: the organisation department signs in, is sent to enrol an
 authenticator (QR code drawn server-side), keeps the recovery codes, and signs in again with a
-code — on a desk and on a phone."""
-
-import shutil
-from pathlib import Path
+code — on a desk and on a phone. The screenshots (test-results/screenshots/account-otp-*.png)
+are the ones in docs/screenshots/."""
 
 import pytest
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 PASSWORD = "Secret-2026"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 860}
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def code_of(device) -> str:
@@ -73,6 +68,3 @@ def test_enrol_then_sign_in_with_a_code(
     page.wait_for_selector("text=已启用")
     shot(page, f"account-page-{label}")
     assert not errors
-    DOCS.mkdir(parents=True, exist_ok=True)
-    for name in ("setup", "codes", "verify"):
-        shutil.copy(SCREENSHOTS / f"account-otp-{name}-{label}.png", DOCS)
