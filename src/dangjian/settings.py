@@ -250,6 +250,22 @@ REMINDER_PROVIDERS = [
     "dangjian.appraisal.reminders.collect",
 ]
 
+# --- deploy ---
+# Outgoing mail (password reset, notices) through the institution's SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")  # default: a mail server on this machine
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))  # 465 with EMAIL_USE_SSL, 587 with TLS
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")  # empty: no SMTP authentication
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")  # the account's password
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS (usually port 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS (usually port 465)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds; never hang a worker
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")  # sender
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # sender of error mail
+# PostgreSQL connections are kept for 60 s; check one before reusing it, so a restarted database
+# server costs no failed request.
+if DATABASE_URL:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_CONN_HEALTH_CHECKS", True)
+
 # --- authentication ---
 # Second factor (django-otp): authenticator apps (TOTP) and single-use recovery codes.
 INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]

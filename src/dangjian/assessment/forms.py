@@ -222,11 +222,25 @@ class AppealForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(
         label="复核理由", widget=forms.Textarea(attrs={"rows": 3}), help_text=rules.APPEAL_RULE
     )
+    filed_on = forms.DateField(
+        required=False,
+        label="申请日期",
+        widget=DATE,
+        initial=timezone.localdate,
+        help_text="补录书面申请的，填写申请书上的日期。",
+    )
 
 
 class AnswerForm(BootstrapMixin, forms.Form):
     answer = forms.CharField(
         label="复核意见", widget=forms.Textarea(attrs={"rows": 3}), help_text=rules.ANSWER_RULE
+    )
+    answered_on = forms.DateField(
+        required=False,
+        label="复核意见日期",
+        widget=DATE,
+        initial=timezone.localdate,
+        help_text="补录书面复核意见的，填写意见书上的日期；超过10日的予以标记。",
     )
     revised_total = forms.DecimalField(
         label="复核后总分",

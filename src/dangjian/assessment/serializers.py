@@ -468,10 +468,16 @@ class NotifySerializer(serializers.Serializer):
 
 class AppealCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="复核理由")
+    filed_on = serializers.DateField(
+        required=False, allow_null=True, help_text="申请复核日期（书面申请补录时填写；默认今天）"
+    )
 
 
 class AnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(help_text="复核意见")
+    answered_on = serializers.DateField(
+        required=False, allow_null=True, help_text="复核意见日期（书面意见补录时填写；默认今天）"
+    )
     revised_total = serializers.DecimalField(
         max_digits=5, decimal_places=1, required=False, allow_null=True, help_text="复核后总分"
     )

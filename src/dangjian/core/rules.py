@@ -1,5 +1,7 @@
 """Pure rules of the platform core: no database, no Django imports."""
 
+import re
+from datetime import date, datetime, timedelta
 from typing import Any
 
 # --- authentication throttle (core.authguard) ---------------------------------------------
@@ -99,4 +101,53 @@ def evidence_error(
         return f"{label}须为PDF、图片、Word、Excel、PPT或ZIP文件。"
     if size > max_bytes:
         return f"{label}不能超过{max_bytes // (1024 * 1024)}MB。"
+    return None
+
+
+# --- dates as office files hold them (every import reads dates this way) -------------------------
+
+DATE_FORMATS_TEXT = "1990-01-31、1990/1/31、1990.1.31、1990年1月31日或Excel日期单元格"
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# Excel's 1900 date system counts 1900-01-01 as day 1 and (wrongly) has a 29 February 1900,
+# so from day 61 on a serial number is the number of days since 1899-12-30.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_FIRST = 61  # 1900-03-01
+_EXCEL_LAST = 2958465  # 9999-12-31
+
+
+def office_date(value: object) -> tuple[date | None, str | None]:
+    """A date cell of an uploaded sheet: a real date, an Excel serial number (a date cell saved
+    as a plain number), or text as 1990-01-31, 1990/1/31, 1990.1.31 or 1990年1月31日 (leading
+    zeros optional). Returns (date, None) or (None, a Chinese message naming the formats)."""
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        shown = int(value) if value == value and value == int(value) else value
+        if 1900 <= value <= 2100 and value == int(value):  # a year typed alone, not day 1900
+            return None, f"“{shown}”只有年份，应填写{DATE_FORMATS_TEXT}"
+        if value != value or not _EXCEL_FIRST <= value <= _EXCEL_LAST:  # NaN or out of range
+            return None, f"“{shown}”不是有效的日期，应填写{DATE_FORMATS_TEXT}"
+        return _EXCEL_EPOCH + timedelta(days=int(value)), None
+    text = str(value or "").strip()
+    match = _DATE_TEXT.match(text)
+    if not match:
+        return None, f"日期格式不正确，应填写{DATE_FORMATS_TEXT}"
+    try:
+        return date(*(int(part) for part in match.groups())), None
+    except ValueError:
+        return None, f"“{text}”不是有效的日期（没有这一天）"
+
+
+def recorded_on_error(
+    on: date, today: date, *, label: str, earliest: date | None = None, earliest_label: str = ""
+) -> str | None:
+    """A step recorded after the fact from a paper record carries the paper's date: never in
+    the future, never before the step it answers (`earliest`, named by `earliest_label`)."""
+    if on > today:
+        return f"{label}不能晚于今天。"
+    if earliest is not None and on < earliest:
+        day = f"{earliest.year}年{earliest.month}月{earliest.day}日"
+        return f"{label}不能早于{earliest_label}（{day}）。"
     return None

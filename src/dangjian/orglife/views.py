@@ -108,6 +108,14 @@ def meeting_list(request):
 
 def _meeting_form_page(request, *, organisation, meeting=None):
     people = list(selectors.members_of(organisation))
+    committee = list(selectors.committee_of(organisation).select_related("primary_org"))
+    committee_ids = {p.pk for p in committee}
+    people += [p for p in committee if p.pk not in {q.pk for q in people}]
+    kind = (
+        request.POST.get("kind")
+        if request.method == "POST"
+        else (meeting.kind if meeting else request.GET.get("kind", ""))
+    )
     saved = {}
     if meeting is not None:
         saved = {
@@ -119,13 +127,15 @@ def _meeting_form_page(request, *, organisation, meeting=None):
         request.FILES or None,
         instance=meeting,
         organisation=organisation,
-        initial={} if meeting else {"held_on": _today(), "place": ""},
+        initial={} if meeting else {"held_on": _today(), "place": "", "kind": kind or None},
     )
     attendance = forms.AttendanceRows(
         people,
         data=request.POST if is_post else None,
         saved=saved,
         default="present" if meeting is None else "",
+        committee_ids=committee_ids,
+        kind=kind or "",
     )
     if is_post:
         rows = attendance.cleaned()
