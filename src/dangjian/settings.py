@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "treebeard",
     "django_fsm",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "dangjian.core",
@@ -145,7 +144,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failed logins (core.rules.login_locked).
+# Lockout after repeated failed logins from one address for one user name (core.authguard).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
@@ -188,7 +187,7 @@ SESSION_COOKIE_AGE = 8 * 3600
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "dangjian.core.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "dangjian.core.api.CursorPagination",
@@ -290,3 +289,46 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = int(
 )
 # Knows the uploader of a request and removes the files of writes that rolled back.
 MIDDLEWARE = [*MIDDLEWARE, "dangjian.core.uploads.UploadMiddleware"]
+
+# --- authentication ---
+# Second factor (django-otp): authenticator apps (TOTP) and single-use recovery codes.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# After AuthenticationMiddleware: marks request.user verified by a second factor.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+# After MessageMiddleware (they sign out with a message): session timeouts, then the second factor.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "dangjian.core.middleware.SessionTimeoutMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("dangjian.core.middleware.SessionTimeoutMiddleware") + 1,
+    "dangjian.core.middleware.SecondFactorMiddleware",
+)
+# Throttle of every sign-in path (core.authguard). Per user name and address: the limits above.
+AUTH_PAIR_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AUTH_PAIR_WINDOW_MINUTES = LOGIN_LOCKOUT_MINUTES
+# Per user name from any address: this many failures in the window lock the name ...
+AUTH_NAME_FAILURE_LIMIT = int(os.environ.get("AUTH_NAME_FAILURE_LIMIT", "20"))
+AUTH_NAME_WINDOW_MINUTES = int(os.environ.get("AUTH_NAME_WINDOW_MINUTES", "15"))
+# ... for this long, doubling with each further lock within a day, up to the maximum.
+AUTH_NAME_LOCK_MINUTES = int(os.environ.get("AUTH_NAME_LOCK_MINUTES", "5"))
+AUTH_NAME_LOCK_MAX_MINUTES = int(os.environ.get("AUTH_NAME_LOCK_MAX_MINUTES", "60"))
+# An address where the user signed in within this many days is exempt from the name lock.
+AUTH_KNOWN_ADDRESS_DAYS = int(os.environ.get("AUTH_KNOWN_ADDRESS_DAYS", "90"))
+# Per address across any names: this many failures in the window block the address that long.
+AUTH_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AUTH_ADDRESS_FAILURE_LIMIT", "30"))
+AUTH_ADDRESS_WINDOW_MINUTES = int(os.environ.get("AUTH_ADDRESS_WINDOW_MINUTES", "60"))
+# Sessions end 8 h after sign-in (SESSION_COOKIE_AGE) and after this many idle minutes.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+# API tokens expire this many days after they are issued.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+# Enforce the second factor for those who must have one (never turn off in production).
+OTP_ENFORCE = env_bool("OTP_ENFORCE", True)
+# Also require a second factor of every officer (secretaries and committee members).
+OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", False)
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "党建平台")

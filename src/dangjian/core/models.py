@@ -67,19 +67,39 @@ class AuditEvent(models.Model):
         return sorted(self.changes.items(), key=lambda item: position.get(item[0], len(labels)))
 
 
-class LoginFailure(models.Model):
-    """One failed login; recent rows decide the lockout (core.rules.login_locked)."""
+class ApiToken(models.Model):
+    """A personal API token (接口令牌). Only the SHA-256 of the token is stored; the token itself
+    is shown once, when issued. Revoked when the owner changes the password or is deactivated."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("名称", max_length=100, blank=True)
+    prefix = models.CharField("前缀", max_length=16, help_text="令牌开头几位，用于辨认。")
+    key_hash = models.CharField("摘要", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("到期时间", db_index=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "登录失败记录"
-        verbose_name_plural = "登录失败记录"
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
 
     def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.prefix}… {self.name}".strip()
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.revoked_at:
+            return "已吊销"
+        if self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"
 
 
 class Reminder(models.Model):

@@ -4,13 +4,63 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+# --- authentication throttle (core.authguard) ---------------------------------------------
+# Three counters of failed sign-ins, each in its own window:
+#   (user name, address)  a few failures lock that pair: the owner at another address is not hurt;
+#   user name             many failures from many addresses lock the name for a short time that
+#                         doubles with each lock, and an address where the user signed in before
+#                         is exempt, so a stranger cannot keep the owner out;
+#   address               many failures across any names block the address.
 
-def login_locked(
-    failure_times: list[datetime], now: datetime, *, limit: int = 5, minutes: int = 15
+
+def locks_now(failures: int, limit: int) -> bool:
+    """A counter locks when the failure just counted brings it to `limit`."""
+    return limit > 0 and failures >= limit
+
+
+def name_lock_minutes(previous_locks: int, *, base: int, cap: int) -> int:
+    """How long a user name stays locked: `base` minutes, doubled for each earlier lock of the
+    same name within a day, never more than `cap`."""
+    doublings: int = max(0, min(previous_locks, 16))
+    return min(cap, base * (1 << doublings))
+
+
+def sign_in_refusal(
+    *, address_blocked: bool, pair_locked: bool, name_locked: bool, known_address: bool
+) -> str | None:
+    """Why a sign-in attempt is refused before the password is even checked, or None.
+
+    "address": the address tried too many names; "pair": this name failed too often from this
+    address; "name": the name failed too often from anywhere, unless this address is one where
+    the user has signed in before."""
+    if address_blocked:
+        return "address"
+    if pair_locked:
+        return "pair"
+    if name_locked and not known_address:
+        return "name"
+    return None
+
+
+def session_expiry(
+    now: float, *, started: float, last_seen: float, idle_seconds: int, absolute_seconds: int
+) -> str | None:
+    """Whether a signed-in session is over: "absolute" once `absolute_seconds` have passed since
+    sign-in, "idle" once more than `idle_seconds` passed since the last request, else None.
+    A limit of 0 is off."""
+    if absolute_seconds and now - started > absolute_seconds:
+        return "absolute"
+    if idle_seconds and now - last_seen > idle_seconds:
+        return "idle"
+    return None
+
+
+def otp_required(
+    *, is_superuser: bool, is_staff: bool, is_org_officer: bool, is_officer: bool, officers: bool
 ) -> bool:
-    """A username is locked once `limit` failures fall within the last `minutes` minutes."""
-    window_start = now - timedelta(minutes=minutes)
-    return sum(1 for at in failure_times if at > window_start) >= limit
+    """Who must use a second factor: administrators, staff and the organisation department
+    always; every other officer when OTP_REQUIRED_FOR_OFFICERS is on."""
+    return is_superuser or is_staff or is_org_officer or (officers and is_officer)
 
 
 def field_changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
