@@ -10,7 +10,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -201,6 +201,15 @@ def _export(request, log: Log):
     )
     filename = f"{log.title}_{timezone.localdate():%Y%m%d}.xlsx"
     return xlsx_response(content, filename, audit=audit)
+
+
+@require_GET
+@_reader(SECURITY)
+def index(request, log):
+    """/audit/: the first log the reader may read."""
+    return redirect(
+        "audit:events" if request.user.admin_role in EVENTS.readers else "audit:security"
+    )
 
 
 @require_GET

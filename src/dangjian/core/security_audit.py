@@ -13,6 +13,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.views.defaults import permission_denied
 from rest_framework.permissions import BasePermission
@@ -49,6 +50,25 @@ def _is_api(request) -> bool:
     return request.path_info.startswith("/api/")
 
 
+def _api_user(request):
+    """The user an API request authenticates as with a header (a token), through the API's
+    own authentication classes; None when there is none or it fails (the API answers that)."""
+    if not (_is_api(request) and request.META.get("HTTP_AUTHORIZATION")):
+        return None
+    from rest_framework.exceptions import APIException
+    from rest_framework.request import Request
+    from rest_framework.settings import api_settings
+
+    drf_request = Request(
+        request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
+    )
+    try:
+        user = drf_request.user
+    except APIException:
+        return None
+    return user if user is not None and user.is_authenticated else None
+
+
 class SecurityAuditMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -72,7 +92,10 @@ class SecurityAuditMiddleware:
     def _enforce_role(self, request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
-            return None
+            user = _api_user(request)
+            if user is None:
+                return None
+            request._dangjian_api_user = user
         role = user.admin_role or ""
         extra = tuple(getattr(settings, "AUDIT_ROLE_EXTRA_PATHS", ()))
         decision = admin_roles.decide(role, request.path_info, extra)
@@ -83,6 +106,8 @@ class SecurityAuditMiddleware:
         if decision == admin_roles.REFUSE:
             message = admin_roles.refusal_message(role or "other")
             note_refusal(request, message)
+            if _is_api(request):
+                return JsonResponse({"detail": message}, status=403)
             return permission_denied(request, PermissionDenied(message))
         return None
 
@@ -94,7 +119,12 @@ class SecurityAuditMiddleware:
         elif not (status == 404 and reason):
             return
         detail = f"{reason}（HTTP {status} {request.method}）"
-        security_log.record(SecurityEvent.Kind.REFUSED, request=request, detail=detail)
+        security_log.record(
+            SecurityEvent.Kind.REFUSED,
+            request=request,
+            user=getattr(request, "_dangjian_api_user", None),
+            detail=detail,
+        )
 
 
 class NotAuditAdministrator(BasePermission):
