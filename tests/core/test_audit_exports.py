@@ -80,3 +80,12 @@ def test_the_helpers_count_rows_and_record_prints(world, rf):
     [printed] = events(SecurityEvent.Kind.PRINT)
     assert (export.rows, export.detail) == (3, "测试")
     assert (printed.rows, printed.detail, printed.user) == (2, "纪实表", world.secretary_a)
+
+
+def test_the_posts_registration_print_is_recorded_with_its_rows(world, as_user):
+    response = as_user(world.secretary_a).get(reverse("posts:registration"))
+    assert response.status_code == 200
+    [event] = events(SecurityEvent.Kind.PRINT)
+    assert event.user == world.secretary_a
+    assert "党员定岗情况登记表" in event.detail
+    assert event.rows == len(response.context["rows"])

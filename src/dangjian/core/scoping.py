@@ -11,6 +11,7 @@ administrators act on everything; a member reads only their own records.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldError
 from django.db import models
 from django.http import Http404
 
@@ -126,12 +127,20 @@ def get_for_user(queryset, user, **lookup):
     try:
         return queryset.visible_to(user).get(**lookup)
     except queryset.model.DoesNotExist as exc:
-        if queryset.filter(**lookup).exists():
+        # The row exists (the caller's queryset may already be scoped: ask the table).
+        if _exists(queryset.model, lookup):
             label = queryset.model._meta.verbose_name
             raise OutOfScope(f"超出管辖范围的{label}（{_lookup_text(lookup)}）") from exc
         raise Http404 from exc
     except ValueError as exc:
         raise Http404 from exc
+
+
+def _exists(model, lookup: dict) -> bool:
+    try:
+        return model._base_manager.filter(**lookup).exists()
+    except (FieldError, ValueError, TypeError):  # a lookup only the caller's queryset knows
+        return False
 
 
 def _lookup_text(lookup: dict) -> str:
