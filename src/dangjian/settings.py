@@ -332,3 +332,21 @@ OTP_ENFORCE = env_bool("OTP_ENFORCE", True)
 OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", False)
 # The name authenticator apps show next to the code.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "党建平台")
+
+# --- audit ---
+# Security audit of every request (refusals, 三员分立), placed right after authentication.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "dangjian.core.security_audit.SecurityAuditMiddleware",
+)
+# The audit administrator has no API, also with a token.
+REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = [
+    *REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
+    "dangjian.core.security_audit.NotAuditAdministrator",
+]
+# Days audit rows stay in the database before `dangjian archive_audit` archives them (>= 180).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+# Where `dangjian archive_audit` writes its compressed archives and SHA-256 manifests.
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
+# Paths the audit administrator may open besides /audit/, sign-in/out and password (e.g. OTP).
+AUDIT_ROLE_EXTRA_PATHS = env_list("AUDIT_ROLE_EXTRA_PATHS", "")

@@ -21,3 +21,7 @@ class CoreConfig(AppConfig):
         for model in (TOTPDevice, StaticDevice):
             if admin.site.is_registered(model):
                 admin.site.unregister(model)
+
+        from dangjian.core import account_audit, audit_archive  # noqa: F401 (system check)
+
+        account_audit.connect()
