@@ -9,9 +9,8 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
-from dangjian.core import admin_roles, security_log
+from dangjian.core import admin_roles, security_log, tokens
 from dangjian.core.models import AdminRole, AuditEvent, SecurityEvent
 from dangjian.org.models import Person
 from tests.factories import make_user
@@ -75,8 +74,8 @@ def test_the_auditor_is_refused_everything_else_and_it_is_recorded(auditor, as_u
 
 
 def test_the_auditor_has_no_api_even_with_a_token(auditor, client, world):
-    token = Token.objects.create(user=auditor)
-    response = client.get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _token, raw = tokens.token_issue(user=auditor)
+    response = client.get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {raw}")
     assert response.status_code == 403
     assert refusals(auditor).count() == 1
     client.force_login(auditor)
