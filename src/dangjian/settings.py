@@ -250,3 +250,11 @@ REMINDER_PROVIDERS = [
     "dangjian.assessment.reminders.collect",
     "dangjian.appraisal.reminders.collect",
 ]
+
+# --- backup and API contract ---
+# The schema describes what the API really answers: times without offset, error bodies declared.
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "dangjian.core.schema.AutoSchema"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "dangjian.core.schema.add_error_responses",
+]
