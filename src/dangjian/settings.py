@@ -258,3 +258,6 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
     "drf_spectacular.hooks.postprocess_schema_enums",
     "dangjian.core.schema.add_error_responses",
 ]
+# Where `dangjian backup` writes when no --output is given (archives hold personal data: keep the
+# directory readable by the service account only, and copy the archives elsewhere).
+BACKUP_DIR = Path(os.environ.get("DANGJIAN_BACKUP_DIR", DATA_DIR / "backups"))
