@@ -147,8 +147,8 @@ def test_error_answers_are_declared_with_the_handlers_body(world, openapi):
 MAX_EXAMPLES = int(os.environ.get("DANGJIAN_SCHEMATHESIS_EXAMPLES", "3"))
 
 
-def _session_headers(user) -> dict:
-    """Cookie and CSRF headers of a real session: the API is called as the browser calls it."""
+def _session(user) -> tuple[dict, dict]:
+    """Cookies and CSRF header of a real session: the API is called as the browser calls it."""
     from django.conf import settings
     from django.contrib.auth import login
     from django.contrib.sessions.backends.db import SessionStore
@@ -160,11 +160,9 @@ def _session_headers(user) -> dict:
     csrf = get_token(request)
     # get_token() returns a masked token; the cookie holds the secret it was masked from.
     secret = request.META["CSRF_COOKIE"]
-    return {
-        "Cookie": f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}; "
-        f"{settings.CSRF_COOKIE_NAME}={secret}",
-        "X-CSRFToken": csrf,
-    }
+    cookies = {settings.SESSION_COOKIE_NAME: request.session.session_key}
+    cookies[settings.CSRF_COOKIE_NAME] = secret
+    return {"X-CSRFToken": csrf}, cookies
 
 
 def _small_world(world):
@@ -175,6 +173,32 @@ def _small_world(world):
     return world
 
 
+def run_operation(operation, auth, checks, statuses, failures):
+    """A few derandomised cases of one operation; failures are collected, not shrunk."""
+    from hypothesis import HealthCheck, Phase, given, settings
+    from schemathesis.core.failures import Failure, FailureGroup
+
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy())
+    def exercise(case):
+        headers, cookies = auth
+        response = case.call(headers=headers, cookies=cookies)
+        statuses[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=checks)
+        except (Failure, FailureGroup) as exc:
+            failures.append(f"{operation.label} → {response.status_code}: {exc}"[:800])
+
+    exercise()
+
+
 @pytest.mark.schemathesis
 @pytest.mark.skipif(
     not os.environ.get("DANGJIAN_SCHEMATHESIS"),
@@ -183,9 +207,7 @@ def _small_world(world):
 @pytest.mark.parametrize("role", ["officer", "member"])
 def test_every_operation_answers_as_the_schema_says(role, world, openapi, capsys):
     import schemathesis
-    from hypothesis import HealthCheck, Phase, given, settings
     from schemathesis.checks import not_a_server_error
-    from schemathesis.core.failures import Failure, FailureGroup
     from schemathesis.specs.openapi.checks import (
         content_type_conformance,
         response_schema_conformance,
@@ -194,7 +216,7 @@ def test_every_operation_answers_as_the_schema_says(role, world, openapi, capsys
 
     _small_world(world)
     user = world.org_officer if role == "officer" else world.member_user
-    headers = _session_headers(user)
+    auth = _session(user)
     schema = schemathesis.openapi.from_dict(openapi)
     schema.app = get_wsgi_application()
     checks = [
@@ -212,24 +234,7 @@ def test_every_operation_answers_as_the_schema_says(role, world, openapi, capsys
         operation = result.ok()
         operations += 1
 
-        @settings(
-            max_examples=MAX_EXAMPLES,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            phases=[Phase.explicit, Phase.generate],
-            suppress_health_check=list(HealthCheck),
-        )
-        @given(case=operation.as_strategy())
-        def exercise(case, operation=operation):
-            response = case.call(headers=headers)
-            statuses[response.status_code] += 1
-            try:
-                case.validate_response(response, checks=checks, headers=headers)
-            except (Failure, FailureGroup) as exc:
-                failures.append(f"{operation.label} → {response.status_code}: {exc}"[:600])
-
-        exercise()
+        run_operation(operation, auth, checks, statuses, failures)
 
     elapsed = time.monotonic() - started
     server_errors = sum(n for code, n in statuses.items() if code >= 500)
@@ -247,4 +252,5 @@ def test_every_operation_answers_as_the_schema_says(role, world, openapi, capsys
             if m in {"get", "post", "patch", "put", "delete"}
         ]
     )
+    assert statuses[200] > 0, "signed-in calls were refused: the session did not authenticate"
     assert failures == []
