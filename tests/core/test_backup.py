@@ -17,6 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -220,7 +222,9 @@ def test_force_replaces_a_non_empty_site_and_keeps_old_files_aside(sqlite_backup
     "tamper",
     ["flipped byte", "file changed, checksums recomputed", "file added", "checksum file missing"],
 )
-def test_tampered_archive_is_refused_before_anything_is_touched(sqlite_backup, tmp_path, tamper):
+def test_tampered_archive_is_refused_before_anything_is_touched(
+    sqlite_backup, tmp_path, tamper, db
+):
     env, base, before, archive, _ = sqlite_backup
     copy = tmp_path / archive.name
     copy.write_bytes(archive.read_bytes())
@@ -236,13 +240,20 @@ def test_tampered_archive_is_refused_before_anything_is_touched(sqlite_backup, t
         rewrite_archive(copy, lambda name, data: data, extra={"media/evil.html": b"<svg>"})
     else:
         sha.unlink()
-    site = tmp_path / "site"
-    target = child_env(site)
-    result = dangjian(target, "restore", str(copy), check=False)
-    assert result.returncode != 0
-    assert "未恢复" in result.stderr
-    # Nothing touched: still no table, no uploaded file.
-    assert snapshot(target) == {"tables": {}, "files": {}}
+    # In process: the archive is checked before the (non-empty) test database is even looked at,
+    # so the answer is the checksum's, not "database not empty"; and nothing is touched.
+    media_root = tmp_path / "media"
+    with override_settings(MEDIA_ROOT=media_root), pytest.raises(CommandError) as refused:
+        call_command("restore", str(copy), stdout=io.StringIO())
+    message = str(refused.value)
+    assert "未恢复" in message and "不是空的" not in message
+    assert {
+        "flipped byte": "校验值与校验文件不符",
+        "file changed, checksums recomputed": "校验值不符：media/",
+        "file added": "多出的文件：media/evil.html",
+        "checksum file missing": "缺少校验文件",
+    }[tamper] in message
+    assert not media_root.exists()
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------

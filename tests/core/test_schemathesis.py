@@ -199,6 +199,31 @@ def run_operation(operation, auth, checks, statuses, failures):
     exercise()
 
 
+def test_the_run_catches_a_schema_mismatch(world, openapi):
+    """The harness is not blind: with the old (wrong) schema of /hours-summary/ — an array —
+    the bounded run of that one operation reports the mismatch."""
+    import copy
+
+    import schemathesis
+    from schemathesis.specs.openapi.checks import response_schema_conformance
+
+    wrong = copy.deepcopy(openapi)
+    ok = wrong["paths"]["/api/v1/hours-summary/"]["get"]["responses"]["200"]
+    ok["content"]["application/json"]["schema"] = {
+        "type": "array",
+        "items": {"$ref": "#/components/schemas/HoursSummary"},
+    }
+    schema = schemathesis.openapi.from_dict(wrong)
+    schema.app = get_wsgi_application()
+    statuses, failures = Counter(), []
+    operation = schema["/api/v1/hours-summary/"]["GET"]
+    run_operation(
+        operation, _session(world.org_officer), [response_schema_conformance], statuses, failures
+    )
+    assert statuses[200] > 0
+    assert failures and "hours-summary" in failures[0]
+
+
 @pytest.mark.schemathesis
 @pytest.mark.skipif(
     not os.environ.get("DANGJIAN_SCHEMATHESIS"),
