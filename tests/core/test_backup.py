@@ -334,3 +334,10 @@ def test_postgresql_round_trip_loses_nothing(pg_server, tmp_path):
             f'DROP DATABASE IF EXISTS "{source_db}" WITH (FORCE)',
             f'DROP DATABASE IF EXISTS "{target_db}" WITH (FORCE)',
         )
+
+
+def test_backup_refuses_to_write_inside_the_uploads(tmp_path):
+    # Else each backup would carry the previous ones (and serve them as uploads).
+    with override_settings(MEDIA_ROOT=tmp_path), pytest.raises(CommandError, match="上传文件目录"):
+        call_command("backup", "--output", str(tmp_path / "backups"), stdout=io.StringIO())
+    assert not (tmp_path / "backups").exists()

@@ -232,13 +232,15 @@ def _media_files(root: Path) -> list[Path]:
 def create_backup(output_dir: Path) -> BackupResult:
     vendor = _vendor()
     output_dir = Path(output_dir)
+    media_root = Path(settings.MEDIA_ROOT)
+    if output_dir.resolve().is_relative_to(media_root.resolve()):
+        raise BackupError(f"备份目录不能放在上传文件目录 {media_root} 里面。")
     output_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     archive = output_dir / f"dangjian-backup-{stamp}.tar.gz"
     checksum_file = archive.with_name(archive.name + ".sha256")
     if archive.exists():
         raise BackupError(f"{archive} 已存在，请稍后再试。")
-    media_root = Path(settings.MEDIA_ROOT)
 
     with tempfile.TemporaryDirectory(prefix="dangjian-backup-", dir=output_dir) as tmp:
         work = Path(tmp)
