@@ -199,7 +199,22 @@ def run_operation(operation, auth, checks, statuses, failures):
     exercise()
 
 
-def test_the_run_catches_a_schema_mismatch(world, openapi):
+@pytest.fixture
+def wsgi_app():
+    """The WSGI application, called in this thread inside the test's transaction: as Django's
+    test client does, connections are not closed at each request's end (on PostgreSQL that
+    would close the test's own connection)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_the_run_catches_a_schema_mismatch(world, openapi, wsgi_app):
     """The harness is not blind: with the old (wrong) schema of /hours-summary/ — an array —
     the bounded run of that one operation reports the mismatch."""
     import copy
@@ -214,7 +229,7 @@ def test_the_run_catches_a_schema_mismatch(world, openapi):
         "items": {"$ref": "#/components/schemas/HoursSummary"},
     }
     schema = schemathesis.openapi.from_dict(wrong)
-    schema.app = get_wsgi_application()
+    schema.app = wsgi_app
     statuses, failures = Counter(), []
     operation = schema["/api/v1/hours-summary/"]["GET"]
     run_operation(
@@ -230,7 +245,7 @@ def test_the_run_catches_a_schema_mismatch(world, openapi):
     reason="bounded schemathesis run: set DANGJIAN_SCHEMATHESIS=1 (CI runs it once on SQLite)",
 )
 @pytest.mark.parametrize("role", ["officer", "member"])
-def test_every_operation_answers_as_the_schema_says(role, world, openapi, capsys):
+def test_every_operation_answers_as_the_schema_says(role, world, openapi, wsgi_app, capsys):
     import schemathesis
     from schemathesis.checks import not_a_server_error
     from schemathesis.specs.openapi.checks import (
@@ -243,7 +258,7 @@ def test_every_operation_answers_as_the_schema_says(role, world, openapi, capsys
     user = world.org_officer if role == "officer" else world.member_user
     auth = _session(user)
     schema = schemathesis.openapi.from_dict(openapi)
-    schema.app = get_wsgi_application()
+    schema.app = wsgi_app
     checks = [
         not_a_server_error,
         status_code_conformance,
