@@ -350,3 +350,14 @@ AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
 # Paths the audit administrator may open besides /audit/, sign-in/out and password (e.g. OTP).
 AUDIT_ROLE_EXTRA_PATHS = env_list("AUDIT_ROLE_EXTRA_PATHS", "")
+
+# --- backup and API contract ---
+# The schema describes what the API really answers: times without offset, error bodies declared.
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "dangjian.core.schema.AutoSchema"
+SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
+    "drf_spectacular.hooks.postprocess_schema_enums",
+    "dangjian.core.schema.add_error_responses",
+]
+# Where `dangjian backup` writes when no --output is given (archives hold personal data: keep the
+# directory readable by the service account only, and copy the archives elsewhere).
+BACKUP_DIR = Path(os.environ.get("DANGJIAN_BACKUP_DIR", DATA_DIR / "backups"))

@@ -105,7 +105,7 @@ class RoundViewSet(OfficersViewSet):
     @extend_schema(
         responses=FundingRowSerializer(many=True), summary="党支部活动经费划拨（按考核结果）"
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole list, unpaged
     def funding(self, request, pk=None):
         round_ = self.get_object()
         rows = selectors.funding_rows(request.user, round_)
@@ -114,7 +114,7 @@ class RoundViewSet(OfficersViewSet):
     @extend_schema(
         responses=SecretaryGradeSerializer(many=True), summary="党总支书记年度工作考核参考等级"
     )
-    @action(detail=True, methods=["get"], url_path="secretary-grades")
+    @action(detail=True, methods=["get"], url_path="secretary-grades", pagination_class=None)
     def secretary_grades(self, request, pk=None):
         round_ = self.get_object()
         rows = selectors.secretary_grades(request.user, round_)

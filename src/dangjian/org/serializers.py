@@ -26,6 +26,10 @@ from dangjian.org.services import ORG_FIELDS, PERSON_FIELDS
 class OrganisationSerializer(serializers.ModelSerializer):
     # `parent_id` is annotated by the view's queryset (one query for a whole page).
     parent = serializers.IntegerField(source="parent_id", read_only=True, allow_null=True)
+    # Blank for organisations other than branches (DRF drops allow_blank on read-only fields).
+    category = serializers.ChoiceField(
+        choices=BranchCategory.choices, allow_blank=True, read_only=True, help_text="支部类别"
+    )
 
     class Meta:
         model = Organisation

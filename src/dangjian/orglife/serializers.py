@@ -2,6 +2,7 @@
 validate a payload that the view hands to a service. Choices are plain strings with their
 Chinese label beside them (`*_display`)."""
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from dangjian.core.serializer_fields import (
@@ -236,6 +237,8 @@ class OrgStatusSerializer(serializers.Serializer):
     rules = RuleStatusSerializer(source="rows", many=True)
 
 
+# Answered by a `list` route, yet one object (not a page of them).
+@extend_schema_serializer(many=False)
 class FrequencyComplianceSerializer(serializers.Serializer):
     date = serializers.DateField()
     organisation = OrgStatusSerializer()
@@ -366,6 +369,8 @@ class HoursRowSerializer(serializers.Serializer):
     )
 
 
+# Answered by a `list` route, yet one object (not a page of them).
+@extend_schema_serializer(many=False)
 class HoursSummarySerializer(serializers.Serializer):
     organisation = serializers.IntegerField()
     year = serializers.IntegerField()
