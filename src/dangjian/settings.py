@@ -250,3 +250,57 @@ REMINDER_PROVIDERS = [
     "dangjian.assessment.reminders.collect",
     "dangjian.appraisal.reminders.collect",
 ]
+
+# --- hardening ---
+# Middleware: SecurityHeaders (no-store, Permissions-Policy) and django-csp right after
+# WhiteNoise, so static files keep their long cache and every refusal below still gets headers;
+# RequestLimit right after AuthenticationMiddleware (it asks whether the visitor signed in).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "dangjian.core.middleware_security.SecurityHeadersMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("dangjian.core.middleware_security.SecurityHeadersMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "dangjian.core.middleware_security.RequestLimitMiddleware",
+)
+# Content-Security-Policy (django-csp): no inline script anywhere; inline style attributes only
+# (style-src-attr), never <style> elements. CSP_FORM_ACTION_EXTRA: origins a form may post or
+# redirect to besides ours (e.g. the CAS server for single sign-out), comma-separated.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env_list("CSP_FORM_ACTION_EXTRA", "")],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        # Browsers report violations here when set (e.g. /csp-report/ of a collector).
+        **(
+            {"report-uri": [os.environ["CSP_REPORT_URI"]]}
+            if os.environ.get("CSP_REPORT_URI")
+            else {}
+        ),
+    },
+}
+# Powerful browser features the platform never uses: switched off for every page.
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=()",
+)
+# Request bodies (uploads included): at most this many bytes, answered 413 by Content-Length
+# before anything reads the body; a smaller cap for visitors with no session and no token
+# (suggestion box, survey links, sign-in, token). Keep upload size caps below it.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(DATA_UPLOAD_MAX_MEMORY_SIZE)))
+ANONYMOUS_REQUEST_MAX_BYTES = int(os.environ.get("ANONYMOUS_REQUEST_MAX_BYTES", str(64 * 1024)))
+# JSON bodies nested deeper than this answer 400 (core.parsers.json_depth_error).
+JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "32"))
