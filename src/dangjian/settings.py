@@ -304,3 +304,7 @@ REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(DATA_UPLOAD_MAX_
 ANONYMOUS_REQUEST_MAX_BYTES = int(os.environ.get("ANONYMOUS_REQUEST_MAX_BYTES", str(64 * 1024)))
 # JSON bodies nested deeper than this answer 400 (core.parsers.json_depth_error).
 JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "32"))
+# Rate limits and throttles count in this cache alias (Redis when REDIS_URL is set).
+RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "default")
+# The survey answer page and its API, per visitor address (DRF rate: "60/min", "600/hour").
+SURVEY_PUBLIC_RATE = os.environ.get("SURVEY_PUBLIC_RATE", "60/min")
