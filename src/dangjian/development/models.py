@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 
+from dangjian.core.text_limits import TEXT_DEFAULT, TEXT_LONG
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person
 
 
@@ -28,8 +29,10 @@ class StageDefinition(models.Model):
 
     stage = models.PositiveSmallIntegerField("步骤", choices=Stage.choices, unique=True)
     name = models.CharField("名称", max_length=40)
-    description = models.TextField("要求", blank=True)
-    documents = models.TextField("应存材料", blank=True, help_text="每行一项。")
+    description = models.TextField("要求", blank=True, max_length=TEXT_DEFAULT)
+    documents = models.TextField(
+        "应存材料", blank=True, help_text="每行一项。", max_length=TEXT_DEFAULT
+    )
 
     class Meta:
         verbose_name = "发展步骤"
@@ -149,7 +152,7 @@ class CaseEvent(models.Model):
     stage = models.PositiveSmallIntegerField("步骤", choices=Stage.choices)
     happened_on = models.DateField("日期")
     title = models.CharField("事项", max_length=120)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", blank=True, max_length=TEXT_DEFAULT)
     document = models.FileField("材料", upload_to="development/%Y/%m/", blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -203,9 +206,9 @@ class Objection(models.Model):
         Notice, verbose_name="公示", on_delete=models.CASCADE, related_name="objections"
     )
     received_on = models.DateField("收到日期")
-    content = models.TextField("反映内容")
+    content = models.TextField("反映内容", max_length=TEXT_DEFAULT)
     resolved_on = models.DateField("处理日期", null=True, blank=True)
-    resolution = models.TextField("核查处理结果", blank=True)
+    resolution = models.TextField("核查处理结果", blank=True, max_length=TEXT_DEFAULT)
     upheld = models.BooleanField("反映属实", default=False)
 
     class Meta:
@@ -241,7 +244,7 @@ class Vote(models.Model):
     abstained = models.PositiveSmallIntegerField("弃权", default=0)
     passed = models.BooleanField("通过", default=False)
     failure = models.CharField("未通过原因", max_length=200, blank=True)
-    note = models.TextField("备注", blank=True)
+    note = models.TextField("备注", blank=True, max_length=TEXT_DEFAULT)
 
     objects = VoteQuerySet.as_manager()
 
@@ -273,7 +276,7 @@ class ProbationReport(models.Model):
     )
     kind = models.CharField("汇报类别", max_length=10, choices=ReportKind.choices)
     submitted_on = models.DateField("汇报日期")
-    summary = models.TextField("汇报内容摘要")
+    summary = models.TextField("汇报内容摘要", max_length=TEXT_LONG)
     document = models.FileField("书面材料", upload_to="development/%Y/%m/", blank=True)
 
     objects = ProbationReportQuerySet.as_manager()

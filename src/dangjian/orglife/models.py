@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 
+from dangjian.core.text_limits import TEXT_MINUTES
 from dangjian.org.models import Organisation, OrgKind, OrgScopedQuerySet, Person
 
 
@@ -93,7 +94,7 @@ class Meeting(models.Model):
         on_delete=models.SET_NULL,
         related_name="recorded_meetings",
     )
-    minutes = models.TextField("会议记录", blank=True)
+    minutes = models.TextField("会议记录", blank=True, max_length=TEXT_MINUTES)
     attachment = models.FileField("附件", upload_to="meetings/%Y/%m/", blank=True)
     study_hours = models.DecimalField(
         "计入学习学时",
