@@ -308,3 +308,6 @@ JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "32"))
 RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "default")
 # The survey answer page and its API, per visitor address (DRF rate: "60/min", "600/hour").
 SURVEY_PUBLIC_RATE = os.environ.get("SURVEY_PUBLIC_RATE", "60/min")
+# Hand-written form/API text fields without their own max_length accept at most this many
+# characters (model TextFields state their own limits: core.text_limits).
+TEXT_INPUT_MAX_LENGTH = int(os.environ.get("TEXT_INPUT_MAX_LENGTH", "5000"))
