@@ -9,20 +9,27 @@ class Migration(migrations.Migration):
         ('appraisal', '0001_initial'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='memberrectification',
-            name='explanation',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='解释和说明'),
-        ),
-        migrations.AlterField(
-            model_name='memberrectification',
-            name='measures',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='整改措施及完成情况'),
-        ),
-        migrations.AlterField(
-            model_name='selfreport',
-            name='report',
-            field=models.TextField(help_text='履职情况、承诺兑现、存在不足，以及今后的努力方向。', max_length=10000, verbose_name='述岗报告'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='memberrectification',
+                    name='explanation',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='解释和说明'),
+                ),
+                migrations.AlterField(
+                    model_name='memberrectification',
+                    name='measures',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='整改措施及完成情况'),
+                ),
+                migrations.AlterField(
+                    model_name='selfreport',
+                    name='report',
+                    field=models.TextField(help_text='履职情况、承诺兑现、存在不足，以及今后的努力方向。', max_length=10000, verbose_name='述岗报告'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,50 +9,57 @@ class Migration(migrations.Migration):
         ('assessment', '0002_seed_template'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='appeal',
-            name='answer',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='复核意见'),
-        ),
-        migrations.AlterField(
-            model_name='appeal',
-            name='reason',
-            field=models.TextField(max_length=5000, verbose_name='复核理由'),
-        ),
-        migrations.AlterField(
-            model_name='assessmentround',
-            name='note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='考核安排'),
-        ),
-        migrations.AlterField(
-            model_name='branchassessment',
-            name='notice_text',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='书面通知'),
-        ),
-        migrations.AlterField(
-            model_name='branchassessment',
-            name='veto_reason',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='否决事由'),
-        ),
-        migrations.AlterField(
-            model_name='item',
-            name='content',
-            field=models.TextField(max_length=5000, verbose_name='二级指标及内容'),
-        ),
-        migrations.AlterField(
-            model_name='itemscore',
-            name='group_note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='考评意见'),
-        ),
-        migrations.AlterField(
-            model_name='itemscore',
-            name='self_note',
-            field=models.TextField(blank=True, help_text='自评依据、证明材料说明。', max_length=5000, verbose_name='自评说明'),
-        ),
-        migrations.AlterField(
-            model_name='scoresheettemplate',
-            name='note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='说明'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='appeal',
+                    name='answer',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='复核意见'),
+                ),
+                migrations.AlterField(
+                    model_name='appeal',
+                    name='reason',
+                    field=models.TextField(max_length=5000, verbose_name='复核理由'),
+                ),
+                migrations.AlterField(
+                    model_name='assessmentround',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='考核安排'),
+                ),
+                migrations.AlterField(
+                    model_name='branchassessment',
+                    name='notice_text',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='书面通知'),
+                ),
+                migrations.AlterField(
+                    model_name='branchassessment',
+                    name='veto_reason',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='否决事由'),
+                ),
+                migrations.AlterField(
+                    model_name='item',
+                    name='content',
+                    field=models.TextField(max_length=5000, verbose_name='二级指标及内容'),
+                ),
+                migrations.AlterField(
+                    model_name='itemscore',
+                    name='group_note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='考评意见'),
+                ),
+                migrations.AlterField(
+                    model_name='itemscore',
+                    name='self_note',
+                    field=models.TextField(blank=True, help_text='自评依据、证明材料说明。', max_length=5000, verbose_name='自评说明'),
+                ),
+                migrations.AlterField(
+                    model_name='scoresheettemplate',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='说明'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,65 +9,72 @@ class Migration(migrations.Migration):
         ('branches', '0002_default_standards'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='branchgrading',
-            name='decision_reason',
-            field=models.TextField(blank=True, help_text='定级等次与建议等次不同时须写明理由。', max_length=5000, verbose_name='党总支定级意见'),
-        ),
-        migrations.AlterField(
-            model_name='branchgrading',
-            name='masses_opinion',
-            field=models.TextField(blank=True, help_text='党员、群众评议的方式、人数和主要意见。', max_length=5000, verbose_name='群众评议情况'),
-        ),
-        migrations.AlterField(
-            model_name='branchgrading',
-            name='problems',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='主要问题'),
-        ),
-        migrations.AlterField(
-            model_name='criterion',
-            name='guidance',
-            field=models.TextField(blank=True, help_text='检查什么、怎样给分。', max_length=5000, verbose_name='评分要点'),
-        ),
-        migrations.AlterField(
-            model_name='gradingscore',
-            name='finding',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='存在问题及情况'),
-        ),
-        migrations.AlterField(
-            model_name='gradingscore',
-            name='guidance',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='评分要点'),
-        ),
-        migrations.AlterField(
-            model_name='gradingstandard',
-            name='note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='说明'),
-        ),
-        migrations.AlterField(
-            model_name='rectificationitem',
-            name='measures',
-            field=models.TextField(max_length=5000, verbose_name='整改措施'),
-        ),
-        migrations.AlterField(
-            model_name='rectificationitem',
-            name='problem',
-            field=models.TextField(max_length=5000, verbose_name='存在问题'),
-        ),
-        migrations.AlterField(
-            model_name='rectificationitem',
-            name='result',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='整改成效'),
-        ),
-        migrations.AlterField(
-            model_name='rectificationplan',
-            name='discussion_note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='讨论情况'),
-        ),
-        migrations.AlterField(
-            model_name='rectificationplan',
-            name='goals',
-            field=models.TextField(blank=True, help_text='对照“五个好”标准，明确加强组织建设的目标和任务。', max_length=5000, verbose_name='整改目标'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='branchgrading',
+                    name='decision_reason',
+                    field=models.TextField(blank=True, help_text='定级等次与建议等次不同时须写明理由。', max_length=5000, verbose_name='党总支定级意见'),
+                ),
+                migrations.AlterField(
+                    model_name='branchgrading',
+                    name='masses_opinion',
+                    field=models.TextField(blank=True, help_text='党员、群众评议的方式、人数和主要意见。', max_length=5000, verbose_name='群众评议情况'),
+                ),
+                migrations.AlterField(
+                    model_name='branchgrading',
+                    name='problems',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='主要问题'),
+                ),
+                migrations.AlterField(
+                    model_name='criterion',
+                    name='guidance',
+                    field=models.TextField(blank=True, help_text='检查什么、怎样给分。', max_length=5000, verbose_name='评分要点'),
+                ),
+                migrations.AlterField(
+                    model_name='gradingscore',
+                    name='finding',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='存在问题及情况'),
+                ),
+                migrations.AlterField(
+                    model_name='gradingscore',
+                    name='guidance',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='评分要点'),
+                ),
+                migrations.AlterField(
+                    model_name='gradingstandard',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='说明'),
+                ),
+                migrations.AlterField(
+                    model_name='rectificationitem',
+                    name='measures',
+                    field=models.TextField(max_length=5000, verbose_name='整改措施'),
+                ),
+                migrations.AlterField(
+                    model_name='rectificationitem',
+                    name='problem',
+                    field=models.TextField(max_length=5000, verbose_name='存在问题'),
+                ),
+                migrations.AlterField(
+                    model_name='rectificationitem',
+                    name='result',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='整改成效'),
+                ),
+                migrations.AlterField(
+                    model_name='rectificationplan',
+                    name='discussion_note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='讨论情况'),
+                ),
+                migrations.AlterField(
+                    model_name='rectificationplan',
+                    name='goals',
+                    field=models.TextField(blank=True, help_text='对照“五个好”标准，明确加强组织建设的目标和任务。', max_length=5000, verbose_name='整改目标'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,40 +9,47 @@ class Migration(migrations.Migration):
         ('development', '0002_stages'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='caseevent',
-            name='note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='说明'),
-        ),
-        migrations.AlterField(
-            model_name='objection',
-            name='content',
-            field=models.TextField(max_length=5000, verbose_name='反映内容'),
-        ),
-        migrations.AlterField(
-            model_name='objection',
-            name='resolution',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='核查处理结果'),
-        ),
-        migrations.AlterField(
-            model_name='probationreport',
-            name='summary',
-            field=models.TextField(max_length=10000, verbose_name='汇报内容摘要'),
-        ),
-        migrations.AlterField(
-            model_name='stagedefinition',
-            name='description',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='要求'),
-        ),
-        migrations.AlterField(
-            model_name='stagedefinition',
-            name='documents',
-            field=models.TextField(blank=True, help_text='每行一项。', max_length=5000, verbose_name='应存材料'),
-        ),
-        migrations.AlterField(
-            model_name='vote',
-            name='note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='备注'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='caseevent',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='说明'),
+                ),
+                migrations.AlterField(
+                    model_name='objection',
+                    name='content',
+                    field=models.TextField(max_length=5000, verbose_name='反映内容'),
+                ),
+                migrations.AlterField(
+                    model_name='objection',
+                    name='resolution',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='核查处理结果'),
+                ),
+                migrations.AlterField(
+                    model_name='probationreport',
+                    name='summary',
+                    field=models.TextField(max_length=10000, verbose_name='汇报内容摘要'),
+                ),
+                migrations.AlterField(
+                    model_name='stagedefinition',
+                    name='description',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='要求'),
+                ),
+                migrations.AlterField(
+                    model_name='stagedefinition',
+                    name='documents',
+                    field=models.TextField(blank=True, help_text='每行一项。', max_length=5000, verbose_name='应存材料'),
+                ),
+                migrations.AlterField(
+                    model_name='vote',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='备注'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,20 +9,27 @@ class Migration(migrations.Migration):
         ('org', '0001_initial'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='leadinggroup',
-            name='duties',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='职责'),
-        ),
-        migrations.AlterField(
-            model_name='organisation',
-            name='note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='备注'),
-        ),
-        migrations.AlterField(
-            model_name='person',
-            name='note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='备注'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='leadinggroup',
+                    name='duties',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='职责'),
+                ),
+                migrations.AlterField(
+                    model_name='organisation',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='备注'),
+                ),
+                migrations.AlterField(
+                    model_name='person',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='备注'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

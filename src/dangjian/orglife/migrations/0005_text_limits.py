@@ -9,10 +9,17 @@ class Migration(migrations.Migration):
         ('orglife', '0004_attendance_role'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='meeting',
-            name='minutes',
-            field=models.TextField(blank=True, max_length=20000, verbose_name='会议记录'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='meeting',
+                    name='minutes',
+                    field=models.TextField(blank=True, max_length=20000, verbose_name='会议记录'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

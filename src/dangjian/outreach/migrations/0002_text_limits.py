@@ -9,10 +9,17 @@ class Migration(migrations.Migration):
         ('outreach', '0001_initial'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='visit',
-            name='content',
-            field=models.TextField(max_length=5000, verbose_name='走访内容及成效'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='visit',
+                    name='content',
+                    field=models.TextField(max_length=5000, verbose_name='走访内容及成效'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,90 +9,97 @@ class Migration(migrations.Migration):
         ('posts', '0002_catalogue'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='commitment',
-            name='development',
-            field=models.TextField(max_length=5000, verbose_name='服务发展'),
-        ),
-        migrations.AlterField(
-            model_name='commitment',
-            name='duties',
-            field=models.TextField(max_length=5000, verbose_name='履行岗位职责'),
-        ),
-        migrations.AlterField(
-            model_name='commitment',
-            name='integrity',
-            field=models.TextField(max_length=5000, verbose_name='廉政建设'),
-        ),
-        migrations.AlterField(
-            model_name='commitment',
-            name='org_life',
-            field=models.TextField(max_length=5000, verbose_name='参加组织生活'),
-        ),
-        migrations.AlterField(
-            model_name='commitment',
-            name='pairing',
-            field=models.TextField(max_length=5000, verbose_name='结对帮带帮扶'),
-        ),
-        migrations.AlterField(
-            model_name='commitment',
-            name='political',
-            field=models.TextField(max_length=5000, verbose_name='思想政治'),
-        ),
-        migrations.AlterField(
-            model_name='commitmentprogress',
-            name='note',
-            field=models.TextField(max_length=5000, verbose_name='践诺情况'),
-        ),
-        migrations.AlterField(
-            model_name='dutycheck',
-            name='findings',
-            field=models.TextField(max_length=5000, verbose_name='检查情况'),
-        ),
-        migrations.AlterField(
-            model_name='dutyrecord',
-            name='content',
-            field=models.TextField(max_length=5000, verbose_name='履职内容'),
-        ),
-        migrations.AlterField(
-            model_name='dutyrecord',
-            name='effect',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='成效'),
-        ),
-        migrations.AlterField(
-            model_name='dutysummary',
-            name='content',
-            field=models.TextField(max_length=10000, verbose_name='总结内容'),
-        ),
-        migrations.AlterField(
-            model_name='post',
-            name='duties',
-            field=models.TextField(max_length=5000, verbose_name='岗位职责'),
-        ),
-        migrations.AlterField(
-            model_name='post',
-            name='evaluation',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='考核评议'),
-        ),
-        migrations.AlterField(
-            model_name='post',
-            name='progress',
-            field=models.TextField(blank=True, help_text='公开栏“工作进展情况公开”。', max_length=5000, verbose_name='工作进展'),
-        ),
-        migrations.AlterField(
-            model_name='post',
-            name='targets',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='目标任务'),
-        ),
-        migrations.AlterField(
-            model_name='posttype',
-            name='annual_tasks',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='年度任务'),
-        ),
-        migrations.AlterField(
-            model_name='posttype',
-            name='duties',
-            field=models.TextField(max_length=5000, verbose_name='岗位职责'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='commitment',
+                    name='development',
+                    field=models.TextField(max_length=5000, verbose_name='服务发展'),
+                ),
+                migrations.AlterField(
+                    model_name='commitment',
+                    name='duties',
+                    field=models.TextField(max_length=5000, verbose_name='履行岗位职责'),
+                ),
+                migrations.AlterField(
+                    model_name='commitment',
+                    name='integrity',
+                    field=models.TextField(max_length=5000, verbose_name='廉政建设'),
+                ),
+                migrations.AlterField(
+                    model_name='commitment',
+                    name='org_life',
+                    field=models.TextField(max_length=5000, verbose_name='参加组织生活'),
+                ),
+                migrations.AlterField(
+                    model_name='commitment',
+                    name='pairing',
+                    field=models.TextField(max_length=5000, verbose_name='结对帮带帮扶'),
+                ),
+                migrations.AlterField(
+                    model_name='commitment',
+                    name='political',
+                    field=models.TextField(max_length=5000, verbose_name='思想政治'),
+                ),
+                migrations.AlterField(
+                    model_name='commitmentprogress',
+                    name='note',
+                    field=models.TextField(max_length=5000, verbose_name='践诺情况'),
+                ),
+                migrations.AlterField(
+                    model_name='dutycheck',
+                    name='findings',
+                    field=models.TextField(max_length=5000, verbose_name='检查情况'),
+                ),
+                migrations.AlterField(
+                    model_name='dutyrecord',
+                    name='content',
+                    field=models.TextField(max_length=5000, verbose_name='履职内容'),
+                ),
+                migrations.AlterField(
+                    model_name='dutyrecord',
+                    name='effect',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='成效'),
+                ),
+                migrations.AlterField(
+                    model_name='dutysummary',
+                    name='content',
+                    field=models.TextField(max_length=10000, verbose_name='总结内容'),
+                ),
+                migrations.AlterField(
+                    model_name='post',
+                    name='duties',
+                    field=models.TextField(max_length=5000, verbose_name='岗位职责'),
+                ),
+                migrations.AlterField(
+                    model_name='post',
+                    name='evaluation',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='考核评议'),
+                ),
+                migrations.AlterField(
+                    model_name='post',
+                    name='progress',
+                    field=models.TextField(blank=True, help_text='公开栏“工作进展情况公开”。', max_length=5000, verbose_name='工作进展'),
+                ),
+                migrations.AlterField(
+                    model_name='post',
+                    name='targets',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='目标任务'),
+                ),
+                migrations.AlterField(
+                    model_name='posttype',
+                    name='annual_tasks',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='年度任务'),
+                ),
+                migrations.AlterField(
+                    model_name='posttype',
+                    name='duties',
+                    field=models.TextField(max_length=5000, verbose_name='岗位职责'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,15 +9,22 @@ class Migration(migrations.Migration):
         ('public', '0001_initial'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='suggestion',
-            name='content',
-            field=models.TextField(max_length=2000, verbose_name='意见建议'),
-        ),
-        migrations.AlterField(
-            model_name='suggestion',
-            name='reply',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='答复'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='suggestion',
+                    name='content',
+                    field=models.TextField(max_length=2000, verbose_name='意见建议'),
+                ),
+                migrations.AlterField(
+                    model_name='suggestion',
+                    name='reply',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='答复'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

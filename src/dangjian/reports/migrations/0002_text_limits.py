@@ -9,30 +9,37 @@ class Migration(migrations.Migration):
         ('reports', '0001_initial'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='quarterlyreport',
-            name='highlights',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='特色做法和成效'),
-        ),
-        migrations.AlterField(
-            model_name='quarterlyreport',
-            name='next_steps',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='下一步工作打算'),
-        ),
-        migrations.AlterField(
-            model_name='quarterlyreport',
-            name='problems',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='存在问题'),
-        ),
-        migrations.AlterField(
-            model_name='quarterlyreport',
-            name='progress',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='工作进展情况'),
-        ),
-        migrations.AlterField(
-            model_name='quarterlyreport',
-            name='review_note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='审核意见'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='quarterlyreport',
+                    name='highlights',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='特色做法和成效'),
+                ),
+                migrations.AlterField(
+                    model_name='quarterlyreport',
+                    name='next_steps',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='下一步工作打算'),
+                ),
+                migrations.AlterField(
+                    model_name='quarterlyreport',
+                    name='problems',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='存在问题'),
+                ),
+                migrations.AlterField(
+                    model_name='quarterlyreport',
+                    name='progress',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='工作进展情况'),
+                ),
+                migrations.AlterField(
+                    model_name='quarterlyreport',
+                    name='review_note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='审核意见'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,10 +9,17 @@ class Migration(migrations.Migration):
         ('surveys', '0001_initial'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='survey',
-            name='instructions',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='填写说明'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='survey',
+                    name='instructions',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='填写说明'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]

@@ -9,80 +9,87 @@ class Migration(migrations.Migration):
         ('targets', '0001_initial'),
     ]
 
+    # max_length on a TextField is not a database property (the column stays `text` on
+    # SQLite and PostgreSQL): only the model state changes, no table is rebuilt.
     operations = [
-        migrations.AlterField(
-            model_name='annualplan',
-            name='development_goals',
-            field=models.TextField(blank=True, help_text='学校（单位）本年度改革发展目标。', max_length=10000, verbose_name='年度发展目标'),
-        ),
-        migrations.AlterField(
-            model_name='annualplan',
-            name='note',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='备注'),
-        ),
-        migrations.AlterField(
-            model_name='decision',
-            name='attendees',
-            field=models.TextField(max_length=5000, verbose_name='参会人员'),
-        ),
-        migrations.AlterField(
-            model_name='decision',
-            name='decisions',
-            field=models.TextField(max_length=10000, verbose_name='决定事项'),
-        ),
-        migrations.AlterField(
-            model_name='decision',
-            name='representatives',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='列席代表'),
-        ),
-        migrations.AlterField(
-            model_name='evaluation',
-            name='method',
-            field=models.TextField(help_text='如：个人述岗自评、教职工民意测评、党组织综合评定相结合。', max_length=5000, verbose_name='考评方式'),
-        ),
-        migrations.AlterField(
-            model_name='evaluation',
-            name='result',
-            field=models.TextField(max_length=5000, verbose_name='考评结果'),
-        ),
-        migrations.AlterField(
-            model_name='evaluation',
-            name='rewards',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='奖惩情况'),
-        ),
-        migrations.AlterField(
-            model_name='longtermgoal',
-            name='measures',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='主要措施'),
-        ),
-        migrations.AlterField(
-            model_name='opinion',
-            name='content',
-            field=models.TextField(max_length=5000, verbose_name='意见内容'),
-        ),
-        migrations.AlterField(
-            model_name='opinion',
-            name='response',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='答复或采纳情况'),
-        ),
-        migrations.AlterField(
-            model_name='task',
-            name='commitment',
-            field=models.TextField(blank=True, max_length=5000, verbose_name='公开承诺'),
-        ),
-        migrations.AlterField(
-            model_name='task',
-            name='measures',
-            field=models.TextField(max_length=5000, verbose_name='具体措施'),
-        ),
-        migrations.AlterField(
-            model_name='taskprogress',
-            name='note',
-            field=models.TextField(max_length=5000, verbose_name='进展情况'),
-        ),
-        migrations.AlterField(
-            model_name='workitem',
-            name='description',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='内容'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='annualplan',
+                    name='development_goals',
+                    field=models.TextField(blank=True, help_text='学校（单位）本年度改革发展目标。', max_length=10000, verbose_name='年度发展目标'),
+                ),
+                migrations.AlterField(
+                    model_name='annualplan',
+                    name='note',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='备注'),
+                ),
+                migrations.AlterField(
+                    model_name='decision',
+                    name='attendees',
+                    field=models.TextField(max_length=5000, verbose_name='参会人员'),
+                ),
+                migrations.AlterField(
+                    model_name='decision',
+                    name='decisions',
+                    field=models.TextField(max_length=10000, verbose_name='决定事项'),
+                ),
+                migrations.AlterField(
+                    model_name='decision',
+                    name='representatives',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='列席代表'),
+                ),
+                migrations.AlterField(
+                    model_name='evaluation',
+                    name='method',
+                    field=models.TextField(help_text='如：个人述岗自评、教职工民意测评、党组织综合评定相结合。', max_length=5000, verbose_name='考评方式'),
+                ),
+                migrations.AlterField(
+                    model_name='evaluation',
+                    name='result',
+                    field=models.TextField(max_length=5000, verbose_name='考评结果'),
+                ),
+                migrations.AlterField(
+                    model_name='evaluation',
+                    name='rewards',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='奖惩情况'),
+                ),
+                migrations.AlterField(
+                    model_name='longtermgoal',
+                    name='measures',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='主要措施'),
+                ),
+                migrations.AlterField(
+                    model_name='opinion',
+                    name='content',
+                    field=models.TextField(max_length=5000, verbose_name='意见内容'),
+                ),
+                migrations.AlterField(
+                    model_name='opinion',
+                    name='response',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='答复或采纳情况'),
+                ),
+                migrations.AlterField(
+                    model_name='task',
+                    name='commitment',
+                    field=models.TextField(blank=True, max_length=5000, verbose_name='公开承诺'),
+                ),
+                migrations.AlterField(
+                    model_name='task',
+                    name='measures',
+                    field=models.TextField(max_length=5000, verbose_name='具体措施'),
+                ),
+                migrations.AlterField(
+                    model_name='taskprogress',
+                    name='note',
+                    field=models.TextField(max_length=5000, verbose_name='进展情况'),
+                ),
+                migrations.AlterField(
+                    model_name='workitem',
+                    name='description',
+                    field=models.TextField(blank=True, max_length=10000, verbose_name='内容'),
+                ),
+            ],
+            database_operations=[],
         ),
     ]
