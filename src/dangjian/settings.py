@@ -361,3 +361,64 @@ SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"] = [
 # Where `dangjian backup` writes when no --output is given (archives hold personal data: keep the
 # directory readable by the service account only, and copy the archives elsewhere).
 BACKUP_DIR = Path(os.environ.get("DANGJIAN_BACKUP_DIR", DATA_DIR / "backups"))
+
+# --- hardening ---
+# Middleware: SecurityHeaders (no-store, Permissions-Policy) and django-csp right after
+# WhiteNoise, so static files keep their long cache and every refusal below still gets headers;
+# RequestLimit right after AuthenticationMiddleware (it asks whether the visitor signed in).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "dangjian.core.middleware_security.SecurityHeadersMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("dangjian.core.middleware_security.SecurityHeadersMiddleware") + 1,
+    "csp.middleware.CSPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "dangjian.core.middleware_security.RequestLimitMiddleware",
+)
+# Content-Security-Policy (django-csp): no inline script anywhere; inline style attributes only
+# (style-src-attr), never <style> elements. CSP_FORM_ACTION_EXTRA: origins a form may post or
+# redirect to besides ours (e.g. the CAS server for single sign-out), comma-separated.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *env_list("CSP_FORM_ACTION_EXTRA", "")],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+        # Browsers report violations here when set (e.g. /csp-report/ of a collector).
+        **(
+            {"report-uri": [os.environ["CSP_REPORT_URI"]]}
+            if os.environ.get("CSP_REPORT_URI")
+            else {}
+        ),
+    },
+}
+# Powerful browser features the platform never uses: switched off for every page.
+PERMISSIONS_POLICY = os.environ.get(
+    "PERMISSIONS_POLICY",
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=()",
+)
+# Request bodies (uploads included): at most this many bytes, answered 413 by Content-Length
+# before anything reads the body; a smaller cap for visitors with no session and no token
+# (suggestion box, survey links, sign-in, token). Keep upload size caps below it.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(DATA_UPLOAD_MAX_MEMORY_SIZE)))
+ANONYMOUS_REQUEST_MAX_BYTES = int(os.environ.get("ANONYMOUS_REQUEST_MAX_BYTES", str(64 * 1024)))
+# JSON bodies nested deeper than this answer 400 (core.parsers.json_depth_error).
+JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "32"))
+# Rate limits and throttles count in this cache alias (Redis when REDIS_URL is set).
+RATE_LIMIT_CACHE = os.environ.get("RATE_LIMIT_CACHE", "default")
+# The survey answer page and its API, per visitor address (DRF rate: "60/min", "600/hour").
+SURVEY_PUBLIC_RATE = os.environ.get("SURVEY_PUBLIC_RATE", "60/min")
+# Hand-written form/API text fields without their own max_length accept at most this many
+# characters (model TextFields state their own limits: core.text_limits).
+TEXT_INPUT_MAX_LENGTH = int(os.environ.get("TEXT_INPUT_MAX_LENGTH", "5000"))

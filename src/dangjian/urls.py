@@ -1,9 +1,21 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 admin.site.site_header = "基层党建“168”机制工作平台 管理后台"
 admin.site.site_title = "党建平台管理"
+
+DOCS_CSP = {"style-src": ["'unsafe-inline'"]}
+REDOC_CSP = {
+    "script-src": ["'unsafe-inline'"],
+    "style-src": ["'unsafe-inline'"],
+    "worker-src": ["blob:"],
+}
 
 api_v1 = [
     path("", include("dangjian.org.api_urls")),
@@ -20,8 +32,19 @@ api_v1 = [
     path("", include("dangjian.branches.api_urls")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:
+    # Swagger UI (its script served apart by the split view) needs inline styles, Redoc also an
+    # inline bootstrap script and a blob: worker.
+    path(
+        "docs/",
+        csp_update(DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
+    path(
+        "redoc/",
+        csp_update(REDOC_CSP)(SpectacularRedocView.as_view(url_name="api-schema")),
+        name="api-redoc",
+    ),
 ]
 
 urlpatterns = [

@@ -434,7 +434,7 @@ def test_org_page_card_lists_groups_with_links(world, group, as_user):
     assert reverse("org:leading_group_create", args=[world.branch_a.pk]) in html
     assert reverse("org:leading_group_edit", args=[group.pk]) in html
     assert reverse("org:leading_group_member_add", args=[group.pk]) in html
-    assert "return confirm(" in html and "移出" in html
+    assert "data-confirm=" in html and "移出" in html
     # A Party group below, seen by the same secretary, offers creation too; once
     # dissolved, its page offers nothing.
     group_url = reverse("org:leading_group_create", args=[world.group_a.pk])

@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from dangjian.org.models import Unit
@@ -19,6 +20,14 @@ SECRET_BIRTH = date(1987, 6, 15)
 SECRET_UNIT = "保密处室甲"
 
 _codes = iter(range(10_000))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """The suggestion box counts per address in the cache: start every test afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_post(org, holder, state="published", year=YEAR, **fields):

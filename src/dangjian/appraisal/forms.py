@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from dangjian.appraisal import rules, services
 from dangjian.appraisal.models import CycleKind, HonourKind, Population
+from dangjian.core.text_limits import TEXT_LONG
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, OrgKind
 from dangjian.orglife.models import Meeting, MeetingKind
@@ -110,6 +111,7 @@ class CycleForm(BootstrapMixin, forms.Form):
 class SelfReportForm(BootstrapMixin, forms.Form):
     report = forms.CharField(
         label="述岗报告",
+        max_length=TEXT_LONG,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="对照岗位职责和公开承诺，写明履职情况、承诺兑现、存在不足和努力方向。",
     )

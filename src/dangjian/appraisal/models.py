@@ -11,6 +11,7 @@ from django.db import models
 from django_fsm import FSMField, transition
 
 from dangjian.appraisal import rules
+from dangjian.core.text_limits import TEXT_DEFAULT, TEXT_LONG
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person, orgs_under
 
 
@@ -223,7 +224,9 @@ class SelfReport(models.Model):
         Organisation, verbose_name="所在支部", on_delete=models.CASCADE, related_name="+"
     )
     report = models.TextField(
-        "述岗报告", help_text="履职情况、承诺兑现、存在不足，以及今后的努力方向。"
+        "述岗报告",
+        help_text="履职情况、承诺兑现、存在不足，以及今后的努力方向。",
+        max_length=TEXT_LONG,
     )
     self_score = models.DecimalField(
         "自评分", max_digits=4, decimal_places=1, help_text="0～100分，可保留一位小数。"
@@ -405,8 +408,8 @@ class MemberRectification(models.Model):
         related_name="+",
     )
     explained_on = models.DateField("说明日期", null=True, blank=True)
-    explanation = models.TextField("解释和说明", blank=True)
-    measures = models.TextField("整改措施及完成情况", blank=True)
+    explanation = models.TextField("解释和说明", blank=True, max_length=TEXT_DEFAULT)
+    measures = models.TextField("整改措施及完成情况", blank=True, max_length=TEXT_DEFAULT)
     deadline = models.DateField("整改期限")
     state = FSMField(
         "状态", max_length=10, choices=RectificationState.choices, default=RectificationState.OPEN

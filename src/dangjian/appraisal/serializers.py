@@ -23,6 +23,7 @@ from dangjian.core.serializer_fields import (
     VisiblePrimaryKeyField,
     choices_help,
 )
+from dangjian.core.text_limits import TEXT_LONG
 from dangjian.org.models import Organisation, Person
 from dangjian.orglife.models import Meeting
 
@@ -213,12 +214,14 @@ class SelfReportSerializer(serializers.ModelSerializer):
 
 class SelfReportCreateSerializer(serializers.Serializer):
     cycle = VisiblePrimaryKeyField(EvaluationCycle, help_text="考评编号（本人为考评对象）")
-    report = serializers.CharField(help_text="述岗报告：履职情况、承诺兑现、存在不足")
+    report = serializers.CharField(
+        max_length=TEXT_LONG, help_text="述岗报告：履职情况、承诺兑现、存在不足"
+    )
     self_score = serializers.DecimalField(**SCORE, help_text="自评分（0～100）")
 
 
 class SelfReportUpdateSerializer(serializers.Serializer):
-    report = serializers.CharField(required=False)
+    report = serializers.CharField(max_length=TEXT_LONG, required=False)
     self_score = serializers.DecimalField(**SCORE, required=False)
 
 

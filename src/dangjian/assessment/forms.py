@@ -6,6 +6,7 @@ from django.utils import timezone
 from dangjian.assessment import rules
 from dangjian.assessment.models import Item, RoundKind, ScoreSheetTemplate
 from dangjian.core import uploads
+from dangjian.core.text_limits import TEXT_LONG
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, OrgKind
 
@@ -212,6 +213,7 @@ class NoticeForm(BootstrapMixin, forms.Form):
     notice_on = forms.DateField(label="通知日期", widget=DATE, initial=timezone.localdate)
     notice_text = forms.CharField(
         label="书面通知",
+        max_length=TEXT_LONG,
         widget=forms.Textarea(attrs={"rows": 7}),
         help_text="以书面形式将考核结果通知被考核支部（考核办法 四(二)）。",
     )

@@ -16,6 +16,7 @@ from django_fsm import FSMField, transition
 from dangjian.assessment import rules
 from dangjian.core import uploads
 from dangjian.core.scoping import ScopedQuerySet
+from dangjian.core.text_limits import TEXT_DEFAULT, TEXT_LONG
 from dangjian.org.models import Organisation, OrgScopedQuerySet, orgs_under
 
 
@@ -41,7 +42,7 @@ class ScoreSheetTemplate(models.Model):
     """考核评分表模板: the seed-004 sheet is the default (data migration 0002)."""
 
     name = models.CharField("名称", max_length=100)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", blank=True, max_length=TEXT_DEFAULT)
     bands = models.JSONField(
         "等次分数线",
         default=default_bands,
@@ -137,7 +138,7 @@ class Item(models.Model):
         Indicator, verbose_name="一级指标", on_delete=models.CASCADE, related_name="items"
     )
     number = models.PositiveSmallIntegerField("序号")
-    content = models.TextField("二级指标及内容")
+    content = models.TextField("二级指标及内容", max_length=TEXT_DEFAULT)
     points = models.DecimalField(
         "分值", max_digits=5, decimal_places=1, null=True, blank=True, help_text="附加分项不填。"
     )
@@ -233,7 +234,7 @@ class AssessmentRound(models.Model):
     finish_by = models.DateField(
         "考核完成日期", help_text="考核年度的12月中旬前完成（考核办法 五）。"
     )
-    note = models.TextField("考核安排", blank=True)
+    note = models.TextField("考核安排", blank=True, max_length=TEXT_DEFAULT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",
@@ -300,7 +301,7 @@ class BranchAssessment(models.Model):
     total = models.DecimalField("总分", max_digits=6, decimal_places=1, null=True, blank=True)
     grade = models.CharField("等次", max_length=10, blank=True)
     vetoed = models.BooleanField("一票否决", default=False)
-    veto_reason = models.TextField("否决事由", blank=True)
+    veto_reason = models.TextField("否决事由", blank=True, max_length=TEXT_DEFAULT)
     staff_members = models.PositiveIntegerField("教职工党员数", null=True, blank=True)
     student_members = models.PositiveIntegerField("学生党员数", null=True, blank=True)
     funding = models.DecimalField(
@@ -316,7 +317,7 @@ class BranchAssessment(models.Model):
         related_name="+",
     )
     notice_on = models.DateField("书面通知日期", null=True, blank=True)
-    notice_text = models.TextField("书面通知", blank=True)
+    notice_text = models.TextField("书面通知", blank=True, max_length=TEXT_LONG)
     appeal_due = models.DateField("复核申请截止", null=True, blank=True)
     notified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -396,13 +397,15 @@ class ItemScore(models.Model):
     self_score = models.DecimalField(
         "支部自评", max_digits=4, decimal_places=1, null=True, blank=True
     )
-    self_note = models.TextField("自评说明", blank=True, help_text="自评依据、证明材料说明。")
+    self_note = models.TextField(
+        "自评说明", blank=True, help_text="自评依据、证明材料说明。", max_length=TEXT_DEFAULT
+    )
     evidence = uploads.UploadFileField("证明材料", area="assessment", blank=True)
     evidence_name, evidence_size, evidence_owner = uploads.companion_fields("证明材料")
     group_score = models.DecimalField(
         "考核组评分", max_digits=4, decimal_places=1, null=True, blank=True
     )
-    group_note = models.TextField("考评意见", blank=True)
+    group_note = models.TextField("考评意见", blank=True, max_length=TEXT_DEFAULT)
 
     objects = AssessmentRowQuerySet.as_manager()
 
@@ -486,7 +489,7 @@ class Appeal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    reason = models.TextField("复核理由")
+    reason = models.TextField("复核理由", max_length=TEXT_DEFAULT)
     answer_due = models.DateField("复核意见截止")
     state = models.CharField(
         "状态", max_length=10, choices=AppealState.choices, default=AppealState.PENDING
@@ -500,7 +503,7 @@ class Appeal(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    answer = models.TextField("复核意见", blank=True)
+    answer = models.TextField("复核意见", blank=True, max_length=TEXT_DEFAULT)
     original_total = models.DecimalField(
         "原总分", max_digits=6, decimal_places=1, null=True, blank=True
     )

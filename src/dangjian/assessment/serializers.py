@@ -24,6 +24,7 @@ from dangjian.assessment.models import (
 from dangjian.assessment.selectors import ResultAccess
 from dangjian.core import uploads
 from dangjian.core.serializer_fields import ChoiceString, VisiblePrimaryKeyField, choices_help
+from dangjian.core.text_limits import TEXT_LONG
 from dangjian.org.models import Organisation
 
 SCORE = {"max_digits": 4, "decimal_places": 1, "coerce_to_string": False}
@@ -463,7 +464,11 @@ class ReasonSerializer(serializers.Serializer):
 class NotifySerializer(serializers.Serializer):
     notice_on = serializers.DateField(required=False, allow_null=True, help_text="默认今天")
     notice_text = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="不填按考核结果生成"
+        max_length=TEXT_LONG,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="不填按考核结果生成",
     )
 
 

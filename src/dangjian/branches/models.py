@@ -10,6 +10,7 @@ from django_fsm import FSMField, transition
 
 from dangjian.branches import rules
 from dangjian.core.scoping import ScopedQuerySet
+from dangjian.core.text_limits import TEXT_DEFAULT
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person, orgs_under
 
 
@@ -68,7 +69,7 @@ class GradingStandard(models.Model):
         ),
     )
     is_active = models.BooleanField("启用", default=True)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", blank=True, max_length=TEXT_DEFAULT)
 
     objects = StandardQuerySet.as_manager()
 
@@ -101,7 +102,9 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField("序号", default=1)
     group = models.CharField("类别", max_length=10, choices=CriterionGroup.choices)
     name = models.CharField("评分项目", max_length=60)
-    guidance = models.TextField("评分要点", blank=True, help_text="检查什么、怎样给分。")
+    guidance = models.TextField(
+        "评分要点", blank=True, help_text="检查什么、怎样给分。", max_length=TEXT_DEFAULT
+    )
     points = models.DecimalField("分值", max_digits=4, decimal_places=1)
 
     class Meta:
@@ -242,10 +245,13 @@ class BranchGrading(models.Model):
     annual_assessment = models.CharField(
         "年度考核情况", max_length=200, blank=True, help_text="上年度目标管理考核等次等。"
     )
-    problems = models.TextField("主要问题", blank=True)
+    problems = models.TextField("主要问题", blank=True, max_length=TEXT_DEFAULT)
     self_grade = models.CharField("支部自评等次", max_length=10, choices=Grade.choices, blank=True)
     masses_opinion = models.TextField(
-        "群众评议情况", blank=True, help_text="党员、群众评议的方式、人数和主要意见。"
+        "群众评议情况",
+        blank=True,
+        help_text="党员、群众评议的方式、人数和主要意见。",
+        max_length=TEXT_DEFAULT,
     )
     total = models.DecimalField("得分", max_digits=5, decimal_places=1, default=0)
     suggested_grade = models.CharField(
@@ -257,7 +263,10 @@ class BranchGrading(models.Model):
     )
     grade = models.CharField("定级等次", max_length=10, choices=Grade.choices, blank=True)
     decision_reason = models.TextField(
-        "党总支定级意见", blank=True, help_text="定级等次与建议等次不同时须写明理由。"
+        "党总支定级意见",
+        blank=True,
+        help_text="定级等次与建议等次不同时须写明理由。",
+        max_length=TEXT_DEFAULT,
     )
     graded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -354,10 +363,10 @@ class GradingScore(models.Model):
     order = models.PositiveSmallIntegerField("序号", default=1)
     group = models.CharField("类别", max_length=10, choices=CriterionGroup.choices)
     name = models.CharField("评分项目名称", max_length=60)
-    guidance = models.TextField("评分要点", blank=True)
+    guidance = models.TextField("评分要点", blank=True, max_length=TEXT_DEFAULT)
     points = models.DecimalField("分值", max_digits=4, decimal_places=1)
     score = models.DecimalField("得分", max_digits=4, decimal_places=1, null=True, blank=True)
-    finding = models.TextField("存在问题及情况", blank=True)
+    finding = models.TextField("存在问题及情况", blank=True, max_length=TEXT_DEFAULT)
 
     class Meta:
         verbose_name = "评分"
@@ -432,7 +441,10 @@ class RectificationPlan(models.Model):
     )
     reason = models.CharField("整改原因", max_length=200, blank=True)
     goals = models.TextField(
-        "整改目标", blank=True, help_text="对照“五个好”标准，明确加强组织建设的目标和任务。"
+        "整改目标",
+        blank=True,
+        help_text="对照“五个好”标准，明确加强组织建设的目标和任务。",
+        max_length=TEXT_DEFAULT,
     )
     discussed_on = models.DateField("党员大会讨论日期", null=True, blank=True)
     meeting = models.ForeignKey(
@@ -443,7 +455,7 @@ class RectificationPlan(models.Model):
         on_delete=models.SET_NULL,
         related_name="rectification_plans",
     )
-    discussion_note = models.TextField("讨论情况", blank=True)
+    discussion_note = models.TextField("讨论情况", blank=True, max_length=TEXT_DEFAULT)
     state = FSMField("状态", max_length=10, choices=PlanState.choices, default=PlanState.DRAFT)
     submitted_on = models.DateField("提交日期", null=True, blank=True)
     completed_on = models.DateField("完成日期", null=True, blank=True)
@@ -504,8 +516,8 @@ class RectificationItem(models.Model):
         related_name="items",
     )
     order = models.PositiveSmallIntegerField("序号", default=1)
-    problem = models.TextField("存在问题")
-    measures = models.TextField("整改措施")
+    problem = models.TextField("存在问题", max_length=TEXT_DEFAULT)
+    measures = models.TextField("整改措施", max_length=TEXT_DEFAULT)
     responsible = models.ForeignKey(
         Person, verbose_name="责任人", on_delete=models.PROTECT, related_name="rectification_items"
     )
@@ -515,7 +527,7 @@ class RectificationItem(models.Model):
     )
     state = FSMField("状态", max_length=10, choices=ItemState.choices, default=ItemState.OPEN)
     done_on = models.DateField("完成日期", null=True, blank=True)
-    result = models.TextField("整改成效", blank=True)
+    result = models.TextField("整改成效", blank=True, max_length=TEXT_DEFAULT)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="销号人",

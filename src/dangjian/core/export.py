@@ -9,12 +9,49 @@ from urllib.parse import quote
 from django.http import HttpRequest, StreamingHttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STREAM_CHUNK = 64 * 1024
+
+# A spreadsheet program reads text starting with one of these as a formula (CSV/DDE injection:
+# `=HYPERLINK(...)` typed into the public suggestion box would run in an officer's Excel).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value) -> bool:
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def as_text(cell):
+    """Make `cell` (any openpyxl cell) keep a formula-like string as plain text: stored as a
+    string (never `<f>`), with the quote-prefix style so Excel and WPS show the text exactly as
+    typed and do not turn it into a formula when the cell is edited. Returns the cell."""
+    if is_formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def safe_cell(ws, value):
+    """A write-only cell for `value`: formula-like text is written as text (see as_text)."""
+    if isinstance(value, Cell):
+        return as_text(value)
+    return as_text(WriteOnlyCell(ws, value=value))
+
+
+def safe_row(ws, row: Iterable) -> list:
+    """`row` with every string value wrapped by safe_cell (other values left as they are)."""
+    return [safe_cell(ws, value) if isinstance(value, str | Cell) else value for value in row]
+
+
+def neutralise_sheet(ws) -> None:
+    """For ordinary (not write-only) worksheets: every formula-like string cell becomes text."""
+    for row in ws.iter_rows():
+        for cell in row:
+            as_text(cell)
 
 
 def xlsx_table(
@@ -33,12 +70,12 @@ def xlsx_table(
         for index, width in enumerate(widths or [16] * len(headers), start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
         if title:
-            cell = WriteOnlyCell(ws, value=title)
+            cell = safe_cell(ws, title)
             cell.font = Font(bold=True, size=14)
             ws.append([cell])
         header_cells = []
         for header in headers:
-            cell = WriteOnlyCell(ws, value=header)
+            cell = safe_cell(ws, header)
             cell.font = Font(bold=True)
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             header_cells.append(cell)
@@ -47,7 +84,7 @@ def xlsx_table(
         for row in rows:
             cells = []
             for value in row:
-                cell = WriteOnlyCell(ws, value=value)
+                cell = safe_cell(ws, value)
                 if isinstance(value, date):
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(value, str) and len(value) > 20:

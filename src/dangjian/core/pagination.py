@@ -25,7 +25,7 @@ def _decode(token: str) -> list | None:
     """A cursor's values; None for anything a page of ours could not have written."""
     try:
         values = json.loads(base64.urlsafe_b64decode(token.encode()))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # a forged, deeply nested cursor too
         return None
     if not isinstance(values, list) or not all(_plain(v) for v in values):
         return None

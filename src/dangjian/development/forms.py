@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from dangjian.core import uploads
+from dangjian.core.text_limits import TEXT_LONG
 from dangjian.development.models import CaseStatus, ReportKind, Stage, StageDefinition
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import PartyStatus, Person
@@ -173,7 +174,7 @@ class CancelForm(BootstrapMixin, forms.Form):
 class ReportForm(StepForm):
     kind = forms.ChoiceField(label="汇报类别", choices=ReportKind.choices)
     submitted_on = _date("汇报日期")
-    summary = forms.CharField(label="汇报内容摘要", widget=TEXT)
+    summary = forms.CharField(label="汇报内容摘要", max_length=TEXT_LONG, widget=TEXT)
     on = None
     note = None
     field_order = ["kind", "submitted_on", "summary", "document"]

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from dangjian.core import uploads
+from dangjian.core.text_limits import TEXT_DEFAULT, TEXT_LONG
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person
 
 
@@ -29,8 +30,10 @@ class StageDefinition(models.Model):
 
     stage = models.PositiveSmallIntegerField("步骤", choices=Stage.choices, unique=True)
     name = models.CharField("名称", max_length=40)
-    description = models.TextField("要求", blank=True)
-    documents = models.TextField("应存材料", blank=True, help_text="每行一项。")
+    description = models.TextField("要求", blank=True, max_length=TEXT_DEFAULT)
+    documents = models.TextField(
+        "应存材料", blank=True, help_text="每行一项。", max_length=TEXT_DEFAULT
+    )
 
     class Meta:
         verbose_name = "发展步骤"
@@ -150,7 +153,7 @@ class CaseEvent(models.Model):
     stage = models.PositiveSmallIntegerField("步骤", choices=Stage.choices)
     happened_on = models.DateField("日期")
     title = models.CharField("事项", max_length=120)
-    note = models.TextField("说明", blank=True)
+    note = models.TextField("说明", blank=True, max_length=TEXT_DEFAULT)
     document = uploads.UploadFileField("材料", area="development", blank=True)
     document_name, document_size, document_owner = uploads.companion_fields("材料")
     recorded_by = models.ForeignKey(
@@ -205,9 +208,9 @@ class Objection(models.Model):
         Notice, verbose_name="公示", on_delete=models.CASCADE, related_name="objections"
     )
     received_on = models.DateField("收到日期")
-    content = models.TextField("反映内容")
+    content = models.TextField("反映内容", max_length=TEXT_DEFAULT)
     resolved_on = models.DateField("处理日期", null=True, blank=True)
-    resolution = models.TextField("核查处理结果", blank=True)
+    resolution = models.TextField("核查处理结果", blank=True, max_length=TEXT_DEFAULT)
     upheld = models.BooleanField("反映属实", default=False)
 
     class Meta:
@@ -243,7 +246,7 @@ class Vote(models.Model):
     abstained = models.PositiveSmallIntegerField("弃权", default=0)
     passed = models.BooleanField("通过", default=False)
     failure = models.CharField("未通过原因", max_length=200, blank=True)
-    note = models.TextField("备注", blank=True)
+    note = models.TextField("备注", blank=True, max_length=TEXT_DEFAULT)
 
     objects = VoteQuerySet.as_manager()
 
@@ -275,7 +278,7 @@ class ProbationReport(models.Model):
     )
     kind = models.CharField("汇报类别", max_length=10, choices=ReportKind.choices)
     submitted_on = models.DateField("汇报日期")
-    summary = models.TextField("汇报内容摘要")
+    summary = models.TextField("汇报内容摘要", max_length=TEXT_LONG)
     document = uploads.UploadFileField("书面材料", area="development", blank=True)
     document_name, document_size, document_owner = uploads.companion_fields("书面材料")
 

@@ -8,6 +8,7 @@ from dangjian.core.serializer_fields import (
     EditablePrimaryKeyField,
     VisiblePrimaryKeyField,
 )
+from dangjian.core.text_limits import TEXT_LONG
 from dangjian.development.models import (
     Case,
     CaseEvent,
@@ -259,4 +260,4 @@ class ProbationReportCreateSerializer(serializers.Serializer):
     case = VisiblePrimaryKeyField(Case)
     kind = ChoiceString(ReportKind.choices)
     submitted_on = serializers.DateField()
-    summary = serializers.CharField()
+    summary = serializers.CharField(max_length=TEXT_LONG)

@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dangjian.core import audit
 from dangjian.core import rules as core_rules
+from dangjian.core.export import neutralise_sheet, safe_row
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
 from dangjian.org import rules
@@ -255,6 +256,8 @@ def build_template(user) -> bytes:
     for letter, width in zip("ABCD", (14, 30, 10, 30), strict=True):
         org_ws.column_dimensions[letter].width = width
     org_ws.freeze_panes = "A2"
+    for sheet in (ws, help_ws, org_ws):
+        neutralise_sheet(sheet)
 
     with tempfile.TemporaryFile() as tmp:
         wb.save(tmp)
@@ -769,7 +772,7 @@ def export_people(queryset, full_identity: bool, count=iter) -> Iterator[bytes]:
             return cell
 
         for person in count(queryset.iterator(chunk_size=2000)):
-            ws.append(_export_row(person, full_identity, date_cell))
+            ws.append(safe_row(ws, _export_row(person, full_identity, date_cell)))
         wb.save(tmp)
         tmp.seek(0)
         while piece := tmp.read(STREAM_CHUNK):

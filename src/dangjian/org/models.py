@@ -5,6 +5,7 @@ from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from dangjian.core.scoping import ScopedQuerySet, paths_q, scope_for
+from dangjian.core.text_limits import TEXT_DEFAULT
 from dangjian.org import rules
 
 
@@ -76,7 +77,7 @@ class Organisation(MP_Node):
     covered_units = models.ManyToManyField(
         "Unit", verbose_name="覆盖单位", blank=True, related_name="party_orgs"
     )
-    note = models.TextField("备注", blank=True)
+    note = models.TextField("备注", blank=True, max_length=TEXT_DEFAULT)
 
     objects = OrganisationManager()
 
@@ -232,7 +233,7 @@ class LeadingGroup(models.Model):
     )
     name = models.CharField("名称", max_length=100)
     office = models.CharField("办公室设在", max_length=100, blank=True)
-    duties = models.TextField("职责", blank=True)
+    duties = models.TextField("职责", blank=True, max_length=TEXT_DEFAULT)
 
     objects = LeadingGroupQuerySet.as_manager()
 
@@ -372,7 +373,7 @@ class Person(models.Model):
         related_name="group_people",
     )
     is_active = models.BooleanField("在册", default=True)
-    note = models.TextField("备注", blank=True)
+    note = models.TextField("备注", blank=True, max_length=TEXT_DEFAULT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from dangjian.core import uploads
+from dangjian.core.text_limits import TEXT_MINUTES
 from dangjian.org.models import Organisation, OrgKind, OrgScopedQuerySet, Person
 
 
@@ -94,7 +95,7 @@ class Meeting(models.Model):
         on_delete=models.SET_NULL,
         related_name="recorded_meetings",
     )
-    minutes = models.TextField("会议记录", blank=True)
+    minutes = models.TextField("会议记录", blank=True, max_length=TEXT_MINUTES)
     attachment = uploads.UploadFileField("附件", area="meetings", blank=True)
     attachment_name, attachment_size, attachment_owner = uploads.companion_fields("附件")
     study_hours = models.DecimalField(

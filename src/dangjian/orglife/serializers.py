@@ -11,6 +11,7 @@ from dangjian.core.serializer_fields import (
     VisiblePrimaryKeyField,
     choices_help,
 )
+from dangjian.core.text_limits import TEXT_MINUTES
 from dangjian.org.models import Organisation, Person
 from dangjian.orglife.models import (
     Attendance,
@@ -110,7 +111,7 @@ class MeetingUpdateSerializer(serializers.Serializer):
     place = serializers.CharField(max_length=100, required=False)
     host = VisiblePrimaryKeyField(Person, required=False, allow_null=True)
     recorder = VisiblePrimaryKeyField(Person, required=False, allow_null=True)
-    minutes = serializers.CharField(required=False, allow_blank=True)
+    minutes = serializers.CharField(max_length=TEXT_MINUTES, required=False, allow_blank=True)
     study_hours = serializers.DecimalField(
         max_digits=4, decimal_places=1, min_value=0, required=False
     )

@@ -3,6 +3,7 @@
 
 from django.db import models
 
+from dangjian.core.text_limits import TEXT_DEFAULT
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person, Unit
 
 
@@ -158,7 +159,7 @@ class Visit(models.Model):
     method = models.CharField(
         "方式", max_length=10, choices=VisitMethod.choices, default=VisitMethod.FACE
     )
-    content = models.TextField("走访内容及成效")
+    content = models.TextField("走访内容及成效", max_length=TEXT_DEFAULT)
     needs_follow_up = models.BooleanField("需要回访", default=False)
 
     objects = VisitQuerySet.as_manager()

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from dangjian.core.text_limits import TEXT_LONG
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.org.rules import MEMBER_STATUSES
@@ -243,14 +244,18 @@ class MemberSummaryForm(BootstrapMixin, forms.Form):
     semester = forms.TypedChoiceField(
         label="学期", coerce=int, choices=[(1, "第一学期"), (2, "第二学期")]
     )
-    content = forms.CharField(label="履职小结", widget=forms.Textarea(attrs={"rows": 8}))
+    content = forms.CharField(
+        label="履职小结", max_length=TEXT_LONG, widget=forms.Textarea(attrs={"rows": 8})
+    )
 
 
 class OrgSummaryForm(BootstrapMixin, forms.Form):
     organisation = forms.ModelChoiceField(label="党组织", queryset=Organisation.objects.none())
     year = _year_field()
     content = forms.CharField(
-        label="年度亮岗履职工作总结", widget=forms.Textarea(attrs={"rows": 10})
+        label="年度亮岗履职工作总结",
+        max_length=TEXT_LONG,
+        widget=forms.Textarea(attrs={"rows": 10}),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -263,4 +268,6 @@ class OrgSummaryForm(BootstrapMixin, forms.Form):
 
 
 class SummaryEditForm(BootstrapMixin, forms.Form):
-    content = forms.CharField(label="总结内容", widget=forms.Textarea(attrs={"rows": 10}))
+    content = forms.CharField(
+        label="总结内容", max_length=TEXT_LONG, widget=forms.Textarea(attrs={"rows": 10})
+    )

@@ -6,6 +6,7 @@ from django_fsm import FSMField, transition
 
 from dangjian.core import uploads
 from dangjian.core.scoping import ANONYMOUS, ScopedQuerySet, scope_for
+from dangjian.core.text_limits import TEXT_DEFAULT, TEXT_LONG
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person, orgs_under
 
 
@@ -52,8 +53,8 @@ class PostType(models.Model):
     audience = models.CharField(
         "适用对象", max_length=10, choices=PostAudience.choices, default=PostAudience.ALL
     )
-    duties = models.TextField("岗位职责")
-    annual_tasks = models.TextField("年度任务", blank=True)
+    duties = models.TextField("岗位职责", max_length=TEXT_DEFAULT)
+    annual_tasks = models.TextField("年度任务", blank=True, max_length=TEXT_DEFAULT)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name="设立党组织",
@@ -139,8 +140,8 @@ class Post(models.Model):
     )
     year = models.PositiveSmallIntegerField("年度")
     name = models.CharField("岗位名称", max_length=40)
-    duties = models.TextField("岗位职责")
-    targets = models.TextField("目标任务", blank=True)
+    duties = models.TextField("岗位职责", max_length=TEXT_DEFAULT)
+    targets = models.TextField("目标任务", blank=True, max_length=TEXT_DEFAULT)
     holder = models.ForeignKey(
         Person,
         verbose_name="履岗党员",
@@ -153,10 +154,12 @@ class Post(models.Model):
     claimed_by_self = models.BooleanField("本人认领", default=False)
     confirmed_on = models.DateField("定岗日期", null=True, blank=True)
     published_on = models.DateField("公示日期", null=True, blank=True)
-    progress = models.TextField("工作进展", blank=True, help_text="公开栏“工作进展情况公开”。")
+    progress = models.TextField(
+        "工作进展", blank=True, help_text="公开栏“工作进展情况公开”。", max_length=TEXT_DEFAULT
+    )
     score = models.DecimalField("考评分数", max_digits=4, decimal_places=1, null=True, blank=True)
     grade = models.CharField("考评等次", max_length=12, choices=PostGrade.choices, blank=True)
-    evaluation = models.TextField("考核评议", blank=True)
+    evaluation = models.TextField("考核评议", blank=True, max_length=TEXT_DEFAULT)
     reward = models.CharField("奖惩结果", max_length=200, blank=True)
     evaluated_on = models.DateField("评岗日期", null=True, blank=True)
 
@@ -216,12 +219,12 @@ class Commitment(models.Model):
         Organisation, verbose_name="所在支部", on_delete=models.CASCADE, related_name="commitments"
     )
     year = models.PositiveSmallIntegerField("年度")
-    political = models.TextField("思想政治")
-    duties = models.TextField("履行岗位职责")
-    development = models.TextField("服务发展")
-    pairing = models.TextField("结对帮带帮扶")
-    integrity = models.TextField("廉政建设")
-    org_life = models.TextField("参加组织生活")
+    political = models.TextField("思想政治", max_length=TEXT_DEFAULT)
+    duties = models.TextField("履行岗位职责", max_length=TEXT_DEFAULT)
+    development = models.TextField("服务发展", max_length=TEXT_DEFAULT)
+    pairing = models.TextField("结对帮带帮扶", max_length=TEXT_DEFAULT)
+    integrity = models.TextField("廉政建设", max_length=TEXT_DEFAULT)
+    org_life = models.TextField("参加组织生活", max_length=TEXT_DEFAULT)
     published_on = models.DateField("公开日期", null=True, blank=True)
 
     objects = CommitmentQuerySet.as_manager()
@@ -243,7 +246,7 @@ class CommitmentProgress(models.Model):
         Commitment, verbose_name="承诺书", on_delete=models.CASCADE, related_name="updates"
     )
     reported_on = models.DateField("日期")
-    note = models.TextField("践诺情况")
+    note = models.TextField("践诺情况", max_length=TEXT_DEFAULT)
 
     class Meta:
         verbose_name = "践诺进展"
@@ -278,7 +281,7 @@ class DutyCheck(models.Model):
         related_name="+",
     )
     records_checked = models.PositiveIntegerField("检查记录数", default=0)
-    findings = models.TextField("检查情况")
+    findings = models.TextField("检查情况", max_length=TEXT_DEFAULT)
     circulated_on = models.DateField("通报日期", null=True, blank=True)
 
     objects = OrgScopedQuerySet.as_manager()
@@ -315,8 +318,8 @@ class DutyRecord(models.Model):
     )
     occurred_on = models.DateField("活动日期")
     place = models.CharField("地点", max_length=100)
-    content = models.TextField("履职内容")
-    effect = models.TextField("成效", blank=True)
+    content = models.TextField("履职内容", max_length=TEXT_DEFAULT)
+    effect = models.TextField("成效", blank=True, max_length=TEXT_DEFAULT)
     attachment = uploads.UploadFileField("附件", area="duty", blank=True)
     attachment_name, attachment_size, attachment_owner = uploads.companion_fields("附件")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
@@ -377,7 +380,7 @@ class DutySummary(models.Model):
     semester = models.PositiveSmallIntegerField(
         "学期", null=True, blank=True, choices=[(1, "第一学期"), (2, "第二学期")]
     )
-    content = models.TextField("总结内容")
+    content = models.TextField("总结内容", max_length=TEXT_LONG)
     submitted_on = models.DateField("提交日期")
 
     objects = DutySummaryQuerySet.as_manager()

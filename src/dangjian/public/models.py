@@ -4,7 +4,9 @@
 from django.conf import settings
 from django.db import models
 
+from dangjian.core.text_limits import TEXT_DEFAULT
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person
+from dangjian.public import rules
 
 
 class SuggestionCategory(models.TextChoices):
@@ -34,7 +36,7 @@ class Suggestion(models.Model):
     category = models.CharField(
         "类别", max_length=20, choices=SuggestionCategory.choices, default=SuggestionCategory.OTHER
     )
-    content = models.TextField("意见建议")
+    content = models.TextField("意见建议", max_length=rules.CONTENT_MAX)
     status = models.CharField(
         "办理状态",
         max_length=10,
@@ -49,7 +51,7 @@ class Suggestion(models.Model):
         on_delete=models.SET_NULL,
         related_name="suggestions_assigned",
     )
-    reply = models.TextField("答复", blank=True)
+    reply = models.TextField("答复", blank=True, max_length=TEXT_DEFAULT)
     reply_public = models.BooleanField(
         "公开答复", default=False, help_text="公开后，答复显示在公开栏的意见箱中（不显示提交人）。"
     )

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dangjian.core import audit
+from dangjian.core import audit, rate_limits
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Organisation, Person
 from dangjian.public import rules
@@ -32,6 +32,7 @@ HANDLING_AUDIT_FIELDS = [
     "replied_on",
 ]
 OUT_OF_SCOPE = "所选对象不存在或不在您的管理范围内。"
+SUGGESTION_RATE_SCOPE = "suggestion"
 
 
 def rate_limit() -> int:
@@ -83,13 +84,12 @@ def suggestion_submit(
     now = now or timezone.now()
     digest = hash_address(client_address)
     limit, window = rate_limit(), rate_window_seconds()
+    # Counted in the shared cache (Redis in production), so every worker sees one count.
+    attempt = rate_limits.hit(SUGGESTION_RATE_SCOPE, digest, limit=limit, window=window, now=now)
+    error = rules.rate_limit_error(attempt.count - 1, limit=limit, window_seconds=window)
+    if error:
+        raise ValidationError({NON_FIELD_ERRORS: error})
     with transaction.atomic():
-        previous = Suggestion.objects.filter(
-            client_hash=digest, created_at__gte=rules.rate_window_start(now, window)
-        ).count()
-        error = rules.rate_limit_error(previous, limit=limit, window_seconds=window)
-        if error:
-            raise ValidationError({NON_FIELD_ERRORS: error})
         suggestion = Suggestion(
             organisation=organisation,
             name=name.strip(),

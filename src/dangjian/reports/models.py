@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, transition
 
+from dangjian.core.text_limits import TEXT_DEFAULT, TEXT_LONG
 from dangjian.org.models import Organisation, OrgScopedQuerySet
 
 
@@ -29,10 +30,10 @@ class QuarterlyReport(models.Model):
         "季度", choices=[(1, "第一季度"), (2, "第二季度"), (3, "第三季度"), (4, "第四季度")]
     )
     figures = models.JSONField("统计数据", default=dict)
-    progress = models.TextField("工作进展情况", blank=True)
-    highlights = models.TextField("特色做法和成效", blank=True)
-    problems = models.TextField("存在问题", blank=True)
-    next_steps = models.TextField("下一步工作打算", blank=True)
+    progress = models.TextField("工作进展情况", blank=True, max_length=TEXT_LONG)
+    highlights = models.TextField("特色做法和成效", blank=True, max_length=TEXT_LONG)
+    problems = models.TextField("存在问题", blank=True, max_length=TEXT_LONG)
+    next_steps = models.TextField("下一步工作打算", blank=True, max_length=TEXT_LONG)
     status = FSMField(
         "状态", max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
@@ -44,7 +45,7 @@ class QuarterlyReport(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    review_note = models.TextField("审核意见", blank=True)
+    review_note = models.TextField("审核意见", blank=True, max_length=TEXT_DEFAULT)
 
     objects = OrgScopedQuerySet.as_manager()
 

@@ -11,7 +11,6 @@ response anywhere carries a ballot id, a ballot's link or the time a ballot was 
 
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
@@ -22,12 +21,10 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
-from dangjian.core.web import client_address
 from dangjian.org.models import Person
 from dangjian.surveys import rules, selectors, services
 from dangjian.surveys.models import Survey
@@ -43,8 +40,8 @@ from dangjian.surveys.serializers import (
     SurveyResultSerializer,
     SurveySerializer,
 )
+from dangjian.surveys.throttles import SurveyPublicThrottle
 
-DEFAULT_PUBLIC_RATE = "60/min"
 RECEIPT = "答卷已提交，谢谢您的参与！本次测评为匿名测评，答卷不记录您的身份、所用的链接和提交时间。"
 
 
@@ -151,20 +148,6 @@ class SurveyViewSet(ScopedViewSet):
 
 
 # --- public -----------------------------------------------------------------------------------
-
-
-class SurveyPublicThrottle(AnonRateThrottle):
-    """Per address, rate from settings.SURVEY_PUBLIC_RATE (default 60/min)."""
-
-    scope = "survey_public"
-
-    def get_rate(self):
-        return getattr(settings, "SURVEY_PUBLIC_RATE", DEFAULT_PUBLIC_RATE)
-
-    def get_ident(self, request):
-        # The visitor's address as the rest of the platform sees it (behind the proxy: the
-        # entry the proxy appended), not a forwarded header a client could vary at will.
-        return client_address(request) or super().get_ident(request)
 
 
 class PublicSurveyView(APIView):

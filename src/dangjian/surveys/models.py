@@ -8,6 +8,7 @@ of ballots.
 from django.conf import settings
 from django.db import models
 
+from dangjian.core.text_limits import TEXT_DEFAULT
 from dangjian.org.models import OrgScopedQuerySet
 
 
@@ -48,7 +49,7 @@ class Survey(models.Model):
     )
     kind = models.CharField("测评类型", max_length=24, choices=SurveyKind.choices)
     title = models.CharField("标题", max_length=120)
-    instructions = models.TextField("填写说明", blank=True)
+    instructions = models.TextField("填写说明", blank=True, max_length=TEXT_DEFAULT)
     opens_on = models.DateField("开始日期")
     closes_on = models.DateField("截止日期")
     min_responses = models.PositiveSmallIntegerField(

@@ -26,7 +26,7 @@ from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation, OrgKind
-from dangjian.surveys import forms, rules, selectors, services
+from dangjian.surveys import forms, rules, selectors, services, throttles
 from dangjian.surveys.models import Survey, SurveyKind, SurveyState
 
 PAGE_SIZE = 50
@@ -404,10 +404,27 @@ def _refusal(request, row, state):
     return _public(request, "surveys/answer_closed.html", {"survey": survey}, status=410)
 
 
+def _throttled(request):
+    """The 429 page when this address asked too often (shared with the survey API's count)."""
+    wait = throttles.page_throttle(request)
+    if wait is None:
+        return None
+    response = _public(
+        request,
+        "surveys/answer_throttled.html",
+        {"wait": throttles.wait_text(wait)},
+        status=429,
+    )
+    response["Retry-After"] = str(int(wait + 0.999))
+    return response
+
+
 @require_http_methods(["GET", "POST"])
 def answer(request, token):
     """填写测评 (phone-first): the survey, one question per subject, a comment; one ballot
     per link."""
+    if refused := _throttled(request):
+        return refused
     row = selectors.token_row(token)
     if row is None:
         return _public(request, "surveys/answer_invalid.html", status=404)
@@ -446,6 +463,8 @@ def answer(request, token):
 @require_GET
 def answer_done(request, token):
     """The thank-you page: the answer was anonymous."""
+    if refused := _throttled(request):
+        return refused
     row = selectors.token_row(token)
     if row is None:
         return _public(request, "surveys/answer_invalid.html", status=404)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from dangjian.core import uploads
+from dangjian.core.text_limits import TEXT_DEFAULT, TEXT_LONG
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person, Unit
 
 
@@ -53,7 +54,7 @@ class LongTermGoal(models.Model):
     target_level = models.PositiveSmallIntegerField("争创层级", choices=HonourLevel.choices)
     start_year = models.PositiveSmallIntegerField("起始年度")
     end_year = models.PositiveSmallIntegerField("目标年度")
-    measures = models.TextField("主要措施", blank=True)
+    measures = models.TextField("主要措施", blank=True, max_length=TEXT_DEFAULT)
     achieved_on = models.DateField("实现日期", null=True, blank=True)
 
     objects = OrgScopedQuerySet.as_manager()
@@ -81,9 +82,12 @@ class AnnualPlan(models.Model):
     featured_work = models.CharField("特色工作", max_length=200)
     theoretical_study = models.CharField("理论调研", max_length=200)
     development_goals = models.TextField(
-        "年度发展目标", blank=True, help_text="学校（单位）本年度改革发展目标。"
+        "年度发展目标",
+        blank=True,
+        help_text="学校（单位）本年度改革发展目标。",
+        max_length=TEXT_LONG,
     )
-    note = models.TextField("备注", blank=True)
+    note = models.TextField("备注", blank=True, max_length=TEXT_DEFAULT)
 
     objects = OrgScopedQuerySet.as_manager()
 
@@ -134,7 +138,7 @@ class WorkItem(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     kind = models.CharField("类别", max_length=20, choices=WorkItemKind.choices)
     title = models.CharField("名称", max_length=120)
-    description = models.TextField("内容", blank=True)
+    description = models.TextField("内容", blank=True, max_length=TEXT_LONG)
     step = models.PositiveSmallIntegerField("当前步骤", choices=Step.choices, default=Step.OPINIONS)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
@@ -187,7 +191,7 @@ class Opinion(models.Model):
     )
     source = models.CharField("来源", max_length=20, choices=OpinionSource.choices)
     category = models.CharField("分类", max_length=20, choices=OpinionCategory.choices)
-    content = models.TextField("意见内容")
+    content = models.TextField("意见内容", max_length=TEXT_DEFAULT)
     raised_by = models.CharField("提出人", max_length=60, blank=True, help_text="可不填（匿名）。")
     received_on = models.DateField("收集日期")
     suggestion = models.OneToOneField(
@@ -201,7 +205,7 @@ class Opinion(models.Model):
     handling = models.CharField(
         "处理情况", max_length=20, choices=OpinionHandling.choices, default=OpinionHandling.PENDING
     )
-    response = models.TextField("答复或采纳情况", blank=True)
+    response = models.TextField("答复或采纳情况", blank=True, max_length=TEXT_DEFAULT)
 
     objects = OpinionQuerySet.as_manager()
 
@@ -235,9 +239,9 @@ class Decision(models.Model):
     meeting_kind = models.CharField("会议类型", max_length=20, choices=MeetingKind.choices)
     held_on = models.DateField("会议日期")
     place = models.CharField("地点", max_length=100, blank=True)
-    attendees = models.TextField("参会人员")
-    representatives = models.TextField("列席代表", blank=True)
-    decisions = models.TextField("决定事项")
+    attendees = models.TextField("参会人员", max_length=TEXT_DEFAULT)
+    representatives = models.TextField("列席代表", blank=True, max_length=TEXT_DEFAULT)
+    decisions = models.TextField("决定事项", max_length=TEXT_LONG)
 
     objects = DecisionQuerySet.as_manager()
 
@@ -271,7 +275,7 @@ class Task(models.Model):
     )
     title = models.CharField("任务（项目）", max_length=120)
     target = models.CharField("量化目标", max_length=200)
-    measures = models.TextField("具体措施")
+    measures = models.TextField("具体措施", max_length=TEXT_DEFAULT)
     assignee_kind = models.CharField("承担方类别", max_length=20, choices=AssigneeKind.choices)
     assignee_org = models.ForeignKey(
         Organisation,
@@ -302,7 +306,7 @@ class Task(models.Model):
     )
     deadline = models.DateField("完成时限")
     role = models.PositiveSmallIntegerField("发挥作用", choices=Role.choices)
-    commitment = models.TextField("公开承诺", blank=True)
+    commitment = models.TextField("公开承诺", blank=True, max_length=TEXT_DEFAULT)
     published_on = models.DateField("公开日期", null=True, blank=True)
     progress = models.PositiveSmallIntegerField("完成进度（%）", default=0)
     completed_on = models.DateField("完成日期", null=True, blank=True)
@@ -336,7 +340,7 @@ class TaskProgress(models.Model):
     )
     reported_on = models.DateField("报告日期")
     percent = models.PositiveSmallIntegerField("完成进度（%）")
-    note = models.TextField("进展情况")
+    note = models.TextField("进展情况", max_length=TEXT_DEFAULT)
     evidence = uploads.UploadFileField("佐证材料", area="evidence", blank=True)
     evidence_name, evidence_size, evidence_owner = uploads.companion_fields("佐证材料")
     reported_by = models.ForeignKey(
@@ -366,10 +370,12 @@ class Evaluation(models.Model):
     )
     evaluated_on = models.DateField("考评日期")
     method = models.TextField(
-        "考评方式", help_text="如：个人述岗自评、教职工民意测评、党组织综合评定相结合。"
+        "考评方式",
+        help_text="如：个人述岗自评、教职工民意测评、党组织综合评定相结合。",
+        max_length=TEXT_DEFAULT,
     )
-    result = models.TextField("考评结果")
-    rewards = models.TextField("奖惩情况", blank=True)
+    result = models.TextField("考评结果", max_length=TEXT_DEFAULT)
+    rewards = models.TextField("奖惩情况", blank=True, max_length=TEXT_DEFAULT)
     published_on = models.DateField("公布日期", null=True, blank=True)
 
     objects = EvaluationQuerySet.as_manager()
