@@ -34,9 +34,11 @@ def stored_files(root) -> list:
 
 
 def api(user):
+    # A signed-in session, as a browser has: a request without session or token is held to
+    # the anonymous body cap (ANONYMOUS_REQUEST_MAX_BYTES) before it reaches the upload policy.
     client = APIClient()
     if user is not None:
-        client.force_authenticate(user)
+        client.force_login(user)
     return client
 
 

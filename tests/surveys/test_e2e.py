@@ -93,7 +93,7 @@ def test_anonymous_answers_then_aggregate_from_the_minimum(world, live_server, b
     desk.reload()
     desk.wait_for_selector("#distribution")
     table = desk.inner_text("#distribution")
-    assert "赵党员" in table and "张书记" in table and "91.67" in table
+    assert "赵党员" in table and "张书记" in table and "91.66" in table
     desk.wait_for_selector("[data-echart='chart-distribution'] svg")
     assert "希望党员多到群众中来" in desk.inner_text("#comments")
     assert desk.inner_text("#stat-responses").strip() == "3"
