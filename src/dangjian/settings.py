@@ -250,3 +250,17 @@ REMINDER_PROVIDERS = [
     "dangjian.assessment.reminders.collect",
     "dangjian.appraisal.reminders.collect",
 ]
+
+# --- personal data encryption ---
+# ID numbers and phone numbers are encrypted at rest (dangjian.core.crypto). Cipher:
+# "aes-256-gcm" (default) or "sm4-gcm" (SM4 with an HMAC-SM3 keyed hash, for 密评 GB/T 39786-2021).
+DANGJIAN_CRYPTO_ALGORITHM = os.environ.get("DANGJIAN_CRYPTO_ALGORITHM", "aes-256-gcm")
+# Data keys "id:base64key,id:base64key": the first encrypts, every one listed still decrypts.
+DANGJIAN_DATA_KEYS = os.environ.get("DANGJIAN_DATA_KEYS", "")
+# The key of the keyed hash (HMAC) used for uniqueness and exact search, base64 (≥ 16 bytes).
+DANGJIAN_HASH_KEY = os.environ.get("DANGJIAN_HASH_KEY", "")
+if not (DANGJIAN_DATA_KEYS and DANGJIAN_HASH_KEY) and not DEBUG:
+    raise ImproperlyConfigured(
+        "DANGJIAN_DATA_KEYS and DANGJIAN_HASH_KEY must be set when DEBUG is off "
+        "(see README: 个人信息加密)."
+    )

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core.scoping import scope_for
 from dangjian.core.web import officer_required
 from dangjian.org import excel, selectors
 from dangjian.org.forms import ImportForm
@@ -90,7 +89,7 @@ def import_step(request, pk):
 def person_export(request):
     people, _org = selectors.people_for_list(request.user, request.GET)
     content = excel.export_people(
-        people.order_by("name", "id"), full_identity=scope_for(request.user).everything
+        people.order_by("name", "id"), full_identity=selectors.sees_full_identity(request.user)
     )
     filename = f"人员名册-{timezone.localdate():%Y%m%d}.xlsx"
     return _xlsx_response(
