@@ -231,7 +231,11 @@ class PersonStatusSerializer(serializers.Serializer):
 
 
 class PersonFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=50, help_text="按姓名搜索")
+    q = serializers.CharField(
+        required=False,
+        max_length=50,
+        help_text="按姓名（可部分）或完整的身份证号、手机号搜索；号码加密存储，不支持部分匹配",
+    )
     party_status = serializers.ChoiceField(
         choices=PartyStatus.choices, required=False, help_text="政治面貌"
     )
