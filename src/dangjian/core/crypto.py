@@ -74,7 +74,7 @@ def keyring() -> Keyring:
     algorithm = getattr(settings, "DANGJIAN_CRYPTO_ALGORITHM", "aes-256-gcm")
     data_keys = getattr(settings, "DANGJIAN_DATA_KEYS", "")
     hash_key = getattr(settings, "DANGJIAN_HASH_KEY", "")
-    cache_key = (algorithm, data_keys, hash_key, settings.SECRET_KEY)
+    cache_key = (algorithm, data_keys, hash_key, settings.SECRET_KEY, settings.DEBUG)
     ring = _cache.get(cache_key)
     if ring is None:
         ring = _cache[cache_key] = _build(algorithm, data_keys, hash_key)
