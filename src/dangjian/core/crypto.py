@@ -33,10 +33,12 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldError, ImproperlyConfigured, ValidationError
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models.expressions import Col
 from django.db.models.lookups import IsNull, Lookup
 from django.db.models.query_utils import DeferredAttribute
+from django.dispatch import receiver
 
 from dangjian.core import rules
 
@@ -62,7 +64,10 @@ class Keyring:
     _aead: dict = field(default_factory=dict, compare=False, repr=False)
 
 
-_cache: dict[tuple, Keyring] = {}
+_ring: Keyring | None = None
+KEY_SETTINGS = frozenset(
+    {"DANGJIAN_CRYPTO_ALGORITHM", "DANGJIAN_DATA_KEYS", "DANGJIAN_HASH_KEY", "SECRET_KEY", "DEBUG"}
+)
 
 
 def _derive(label: str, size: int) -> bytes:
@@ -70,15 +75,22 @@ def _derive(label: str, size: int) -> bytes:
 
 
 def keyring() -> Keyring:
-    """The keys of the current settings, parsed once (tests may override the settings)."""
-    algorithm = getattr(settings, "DANGJIAN_CRYPTO_ALGORITHM", "aes-256-gcm")
-    data_keys = getattr(settings, "DANGJIAN_DATA_KEYS", "")
-    hash_key = getattr(settings, "DANGJIAN_HASH_KEY", "")
-    cache_key = (algorithm, data_keys, hash_key, settings.SECRET_KEY, settings.DEBUG)
-    ring = _cache.get(cache_key)
-    if ring is None:
-        ring = _cache[cache_key] = _build(algorithm, data_keys, hash_key)
-    return ring
+    """The keys of the current settings, parsed once (again when a test changes them)."""
+    global _ring
+    if _ring is None:
+        _ring = _build(
+            getattr(settings, "DANGJIAN_CRYPTO_ALGORITHM", "aes-256-gcm"),
+            getattr(settings, "DANGJIAN_DATA_KEYS", ""),
+            getattr(settings, "DANGJIAN_HASH_KEY", ""),
+        )
+    return _ring
+
+
+@receiver(setting_changed)
+def _settings_changed(*, setting, **kwargs):
+    global _ring
+    if setting in KEY_SETTINGS:
+        _ring = None
 
 
 def _build(algorithm: str, data_keys: str, hash_key: str) -> Keyring:
