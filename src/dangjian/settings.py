@@ -264,3 +264,10 @@ if not (DANGJIAN_DATA_KEYS and DANGJIAN_HASH_KEY) and not DEBUG:
         "DANGJIAN_DATA_KEYS and DANGJIAN_HASH_KEY must be set when DEBUG is off "
         "(see README: 个人信息加密)."
     )
+if DANGJIAN_DATA_KEYS:  # fail at start, not at the first request that reads a person
+    from dangjian.core.rules import parse_key_list
+
+    try:
+        parse_key_list(DANGJIAN_DATA_KEYS)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DANGJIAN_DATA_KEYS: {exc}") from exc

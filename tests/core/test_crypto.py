@@ -168,6 +168,8 @@ def test_production_refuses_to_start_without_keys():
         DANGJIAN_DATA_KEYS=TEST_KEY, DANGJIAN_HASH_KEY=base64.b64encode(b"h" * 32).decode()
     )
     assert started.returncode == 0, started.stderr
+    malformed = _import_settings(DANGJIAN_DATA_KEYS="k1:not-base64", DANGJIAN_HASH_KEY="aGFzaA==")
+    assert malformed.returncode != 0 and "not valid base64" in malformed.stderr
 
 
 # --- rotation -----------------------------------------------------------------------------
