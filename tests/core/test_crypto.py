@@ -287,3 +287,16 @@ def test_migration_encrypts_existing_clear_values():
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
         Person.objects.all().delete()
+
+
+def test_typed_ciphertext_is_never_decrypted_by_validation():
+    """A copied ciphertext typed into a field is no oracle: validation takes it as plain text
+    (too long for the field); only deserialising a dump decrypts."""
+    from django.core.exceptions import ValidationError
+
+    field = Person._meta.get_field("phone")
+    sealed = crypto.encrypt(PHONE, context="org.person.phone")
+    with pytest.raises(ValidationError) as info:
+        field.clean(sealed, Person())
+    assert PHONE not in str(info.value)
+    assert field.to_python(sealed) == PHONE

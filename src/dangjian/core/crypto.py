@@ -299,6 +299,13 @@ class EncryptedCharField(models.CharField):
                 raise ValidationError(f"无法解密：{exc}") from exc
         return value
 
+    def clean(self, value, model_instance):
+        # What a user typed is never decrypted (else a copied ciphertext would be an oracle).
+        value = models.CharField.to_python(self, value)
+        self.validate(value, model_instance)
+        self.run_validators(value)
+        return value
+
     def get_prep_value(self, value):
         value = models.Field.get_prep_value(self, value)
         if value is None or value == "":
