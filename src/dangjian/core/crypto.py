@@ -251,13 +251,38 @@ def keyed_hash(value: str | None) -> str | None:
 # --- model fields ----------------------------------------------------------------------------
 
 
+STALE = "_dangjian_stale_"  # instance.__dict__ marker: this hash must be recomputed
+
+
 class _SyncedAttribute(DeferredAttribute):
-    """Assigning the value also sets its keyed hash, so validation and saving see both."""
+    """Assigning the value marks its keyed hash stale; the hash is recomputed when read (by
+    validation, bulk_update …) or saved. Rows loaded and never searched cost no HMAC."""
 
     def __set__(self, instance, value):
         instance.__dict__[self.field.attname] = value
         if self.field.hash_field:
-            instance.__dict__[self.field.hash_field] = keyed_hash(value)
+            instance.__dict__[STALE + self.field.hash_field] = True
+
+
+class _HashAttribute(DeferredAttribute):
+    """The hash of an encrypted field, recomputed on read after the value was assigned."""
+
+    def __get__(self, instance, cls=None):
+        if instance is None:
+            return self
+        attname = self.field.attname
+        if instance.__dict__.pop(STALE + attname, False):
+            source = _source_of(type(instance), attname)
+            instance.__dict__[attname] = keyed_hash(getattr(instance, source))
+        return super().__get__(instance, cls)
+
+    def __set__(self, instance, value):
+        instance.__dict__[self.field.attname] = value
+        instance.__dict__.pop(STALE + self.field.attname, None)
+
+
+def _source_of(model, hash_attname: str) -> str:
+    return next(f.attname for f in encrypted_fields(model) if f.hash_field == hash_attname)
 
 
 class EncryptedCharField(models.CharField):
@@ -365,9 +390,11 @@ ENCRYPTED_LOOKUPS = {"exact": EncryptedExact, "in": EncryptedIn, "isnull": IsNul
 
 
 class HashField(models.CharField):
-    """The keyed hash of an EncryptedCharField, set by it, never edited. Declare it BEFORE its
-    encrypted field: Model.__init__ assigns fields in order, and a later hash field would reset
-    the hash that assigning the value just computed."""
+    """The keyed hash of an EncryptedCharField, kept by it, never edited. Declare it BEFORE its
+    encrypted field: Model.__init__ assigns fields in order, and a later hash field would clear
+    the mark that assigning the value left (see _HashAttribute)."""
+
+    descriptor_class = _HashAttribute
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", HASH_CHARS)
@@ -378,12 +405,9 @@ class HashField(models.CharField):
 
     def pre_save(self, model_instance, add):
         # Computed from the value at save time, whatever happened to the attribute.
-        for source in encrypted_fields(type(model_instance)):
-            if source.hash_field == self.attname:
-                value = keyed_hash(getattr(model_instance, source.attname))
-                model_instance.__dict__[self.attname] = value
-                return value
-        return super().pre_save(model_instance, add)
+        value = keyed_hash(getattr(model_instance, _source_of(type(model_instance), self.attname)))
+        setattr(model_instance, self.attname, value)
+        return value
 
 
 def hash_fields(model) -> dict[str, str]:
