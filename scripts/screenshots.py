@@ -1,6 +1,7 @@
 """Take screenshots of the main screens from a running demo server (for the README and review).
 
-DEBUG=1 .venv/bin/dangjian demo            # in another terminal
+DEBUG=1 OTP_ENFORCE=0 .venv/bin/dangjian demo   # in another terminal; without OTP_ENFORCE=0
+                                                # zuzhibu is first sent to enrol a second factor
 .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] [--out docs/screenshots]
 """
 

@@ -8,8 +8,23 @@ committee
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import cache
+from hypothesis import HealthCheck, settings
 
 from tests.factories import make_officer, make_org, make_person, make_user
+
+# Rule properties are checked by the number of examples, never by time: a busy 2-core CI
+# machine must not fail a property test for being slow.
+settings.register_profile("dangjian", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("dangjian")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Sign-in throttles and rate limits count in the cache: every test starts afresh."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

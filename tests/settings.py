@@ -15,3 +15,7 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 
 # Close connections after each request so test databases can be dropped at the end.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The second factor is enforced by tests of it (tests/core/test_otp.py), not by every test that
+# signs in an administrator or the organisation department with force_login.
+OTP_ENFORCE = False

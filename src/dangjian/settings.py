@@ -44,7 +44,6 @@ INSTALLED_APPS = [
     "treebeard",
     "django_fsm",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "dangjian.core",
@@ -145,7 +144,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Lockout after repeated failed logins (core.rules.login_locked).
+# Lockout after repeated failed logins from one address for one user name (core.authguard).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 
@@ -188,7 +187,7 @@ SESSION_COOKIE_AGE = 8 * 3600
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "dangjian.core.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "dangjian.core.api.CursorPagination",
@@ -250,6 +249,108 @@ REMINDER_PROVIDERS = [
     "dangjian.assessment.reminders.collect",
     "dangjian.appraisal.reminders.collect",
 ]
+
+# --- deploy ---
+# Outgoing mail (password reset, notices) through the institution's SMTP server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")  # default: a mail server on this machine
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))  # 465 with EMAIL_USE_SSL, 587 with TLS
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")  # empty: no SMTP authentication
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")  # the account's password
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS (usually port 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS (usually port 465)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds; never hang a worker
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")  # sender
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # sender of error mail
+# PostgreSQL connections are kept for 60 s; check one before reusing it, so a restarted database
+# server costs no failed request.
+if DATABASE_URL:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_CONN_HEALTH_CHECKS", True)
+
+# --- uploads ---
+# Largest file (MB) an upload field accepts: attachments, evidence, meeting and development files.
+UPLOAD_MAX_MB = int(os.environ.get("UPLOAD_MAX_MB", "10"))
+# Per-area caps (MB) overriding UPLOAD_MAX_MB, e.g. "meetings=20,evidence=15"; areas: duty,
+# evidence (task progress), meetings, development, assessment.
+UPLOAD_AREA_MAX_MB = {
+    area.strip(): int(mb)
+    for area, _, mb in (
+        item.partition("=") for item in os.environ.get("UPLOAD_AREA_MAX_MB", "").split(",")
+    )
+    if mb.strip()
+}
+# Largest people-import workbook (MB).
+UPLOAD_IMPORT_MAX_MB = int(os.environ.get("UPLOAD_IMPORT_MAX_MB", "20"))
+# Stored bytes (MB) of the files one person may have uploaded in all.
+UPLOAD_QUOTA_MB = int(os.environ.get("UPLOAD_QUOTA_MB", "500"))
+# Uploaded files readable by the service account only (octal; Django's default is 644).
+FILE_UPLOAD_PERMISSIONS = int(os.environ.get("FILE_UPLOAD_PERMISSIONS", "640"), 8)
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = int(
+    os.environ.get("FILE_UPLOAD_DIRECTORY_PERMISSIONS", "750"), 8
+)
+# Knows the uploader of a request and removes the files of writes that rolled back.
+MIDDLEWARE = [*MIDDLEWARE, "dangjian.core.uploads.UploadMiddleware"]
+
+# --- authentication ---
+# Second factor (django-otp): authenticator apps (TOTP) and single-use recovery codes.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
+# After AuthenticationMiddleware: marks request.user verified by a second factor.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+# After MessageMiddleware (they sign out with a message): session timeouts, then the second factor.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "dangjian.core.middleware.SessionTimeoutMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("dangjian.core.middleware.SessionTimeoutMiddleware") + 1,
+    "dangjian.core.middleware.SecondFactorMiddleware",
+)
+# Throttle of every sign-in path (core.authguard). Per user name and address: the limits above.
+AUTH_PAIR_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AUTH_PAIR_WINDOW_MINUTES = LOGIN_LOCKOUT_MINUTES
+# Per user name from any address: this many failures in the window lock the name ...
+AUTH_NAME_FAILURE_LIMIT = int(os.environ.get("AUTH_NAME_FAILURE_LIMIT", "20"))
+AUTH_NAME_WINDOW_MINUTES = int(os.environ.get("AUTH_NAME_WINDOW_MINUTES", "15"))
+# ... for this long, doubling with each further lock within a day, up to the maximum.
+AUTH_NAME_LOCK_MINUTES = int(os.environ.get("AUTH_NAME_LOCK_MINUTES", "5"))
+AUTH_NAME_LOCK_MAX_MINUTES = int(os.environ.get("AUTH_NAME_LOCK_MAX_MINUTES", "60"))
+# An address where the user signed in within this many days is exempt from the name lock.
+AUTH_KNOWN_ADDRESS_DAYS = int(os.environ.get("AUTH_KNOWN_ADDRESS_DAYS", "90"))
+# Per address across any names: this many failures in the window block the address that long.
+AUTH_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AUTH_ADDRESS_FAILURE_LIMIT", "30"))
+AUTH_ADDRESS_WINDOW_MINUTES = int(os.environ.get("AUTH_ADDRESS_WINDOW_MINUTES", "60"))
+# Sessions end 8 h after sign-in (SESSION_COOKIE_AGE) and after this many idle minutes.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+# API tokens expire this many days after they are issued.
+API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
+# Enforce the second factor for those who must have one (never turn off in production).
+OTP_ENFORCE = env_bool("OTP_ENFORCE", True)
+# Also require a second factor of every officer (secretaries and committee members).
+OTP_REQUIRED_FOR_OFFICERS = env_bool("OTP_REQUIRED_FOR_OFFICERS", False)
+# The name authenticator apps show next to the code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "党建平台")
+
+# --- audit ---
+# Security audit of every request (refusals, 三员分立), placed right after authentication.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "dangjian.core.security_audit.SecurityAuditMiddleware",
+)
+# The audit administrator has no API, also with a token.
+REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] = [
+    *REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"],
+    "dangjian.core.security_audit.NotAuditAdministrator",
+]
+# Days audit rows stay in the database before `dangjian archive_audit` archives them (>= 180).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "365"))
+# Where `dangjian archive_audit` writes its compressed archives and SHA-256 manifests.
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", DATA_DIR / "audit-archive"))
+# Paths the audit administrator may open besides /audit/, sign-in/out and password (e.g. OTP).
+AUDIT_ROLE_EXTRA_PATHS = env_list("AUDIT_ROLE_EXTRA_PATHS", "")
+
 
 # --- personal data encryption ---
 # ID numbers and phone numbers are encrypted at rest (dangjian.core.crypto). Cipher:

@@ -38,6 +38,7 @@ urlpatterns = [
     path("appraisal/", include("dangjian.appraisal.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
     path("branches/", include("dangjian.branches.urls")),
+    path("audit/", include("dangjian.core.audit_urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

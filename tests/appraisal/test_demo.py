@@ -58,7 +58,10 @@ def test_demo_published_results_are_reproducible(world, loaded):
             assert r.final_score == rules.final_score(
                 r.self_score, r.masses_score, r.branch_score, cycle.weights
             )
-            assert r.grade == rules.grade(r.final_score, cycle.bands)
+            exact = rules.weighted_total(
+                r.self_score, r.masses_score, r.branch_score, cycle.weights
+            )
+            assert r.grade == rules.grade(exact, cycle.bands)
         # every figure is backed by the stored sources
         gathered = selectors.gather(cycle)
         assert not gathered.blockers

@@ -71,13 +71,33 @@ def test_weights_error_names_the_total():
     assert error is not None and "合计须为100" in error and "99.9" in error and "000" in error
 
 
-def test_final_score_weighted_one_decimal_half_up():
+def test_final_score_weighted_and_cut_to_one_decimal():
     assert rules.final_score(D(90), D(85), D(95), W) == D("91.0")  # 18 + 25.5 + 47.5
     # 0.2*88.25 + 0.3*91.67 + 0.5*86.33 = 17.65 + 27.501 + 43.165 = 88.316 → 88.3
     assert rules.final_score(D("88.25"), D("91.67"), D("86.33"), W) == D("88.3")
-    # ROUND_HALF_UP at the first decimal: 89.95 → 90.0 (优秀), not banker's 89.9/90.0
-    assert rules.final_score(D("89.95"), D("89.95"), D("89.95"), W) == D("90.0")
+    # cut, never rounded up: 89.95 reads 89.9, not 90.0
+    assert rules.final_score(D("89.95"), D("89.95"), D("89.95"), W) == D("89.9")
     assert rules.final_score(D("89.94"), D("89.94"), D("89.94"), W) == D("89.9")
+
+
+# seed 000 §五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职.
+# A total a hair under a boundary stays in the band below it (it used to be rounded up first).
+@pytest.mark.parametrize(
+    ("boundary", "below", "at"),
+    [(90, "称职", "优秀"), (80, "基本称职", "称职"), (60, "不称职", "基本称职")],
+)
+def test_grade_is_decided_on_the_exact_total(boundary, below, at):
+    just_below = D(boundary) - D("0.01")
+    exact = rules.weighted_total(just_below, just_below, just_below, W)
+    assert exact == just_below
+    assert rules.grade(exact) == below
+    assert rules.shown_total(exact) == D(boundary) - D("0.1")
+    assert rules.grade(rules.shown_total(exact)) == below
+    # weighted parts that only reach the boundary together
+    exact = rules.weighted_total(D(boundary) - D("0.05"), D(boundary), D(boundary), W)
+    assert exact == D(boundary) - D("0.01")
+    assert rules.grade(exact) == below
+    assert rules.grade(rules.weighted_total(D(boundary), D(boundary), D(boundary), W)) == at
 
 
 def test_final_score_missing_self_counts_zero_and_zero_weights_ignored():
@@ -90,6 +110,9 @@ def test_mean_of_raters():
     assert rules.mean([D(80), D(85), D(90)]) == D("85.00")
     assert rules.mean([D("80.5"), D(81)]) == D("80.75")
     assert rules.mean([D(80), D(80), D(81)]) == D("80.33")
+    # cut, not rounded up: 89.9, 90, 90 → 89.96 (89.9666…), never 89.97
+    assert rules.mean([D("89.9"), D(90), D(90)]) == D("89.96")
+    assert rules.mean([D("89.99"), D(90)]) == D("89.99")  # 89.995 stays below 90
 
 
 def test_survey_below_minimum_cannot_give_a_masses_score():

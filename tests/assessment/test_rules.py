@@ -285,12 +285,6 @@ def test_secretary_reference_grade_no_better_than_pass_with_a_failed_branch():
     assert rules.secretary_reference_grade([(50, "不合格"), (60, "合格")]) == "不合格"
 
 
-def test_evidence_files():
-    assert rules.evidence_error("a.pdf", 10 * 1024 * 1024) is None
-    assert "10MB" in rules.evidence_error("a.pdf", 10 * 1024 * 1024 + 1)
-    assert "PDF" in rules.evidence_error("a.exe", 10)
-
-
 # seed 004 附件 评分表 16: 对党支部工作进行满意度测评，根据测评结果给分 (10 points)
 @pytest.mark.parametrize(
     "rate, expected",

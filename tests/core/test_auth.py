@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from dangjian.core.models import LoginFailure
+from dangjian.core.models import SecurityEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -48,11 +48,13 @@ def test_lockout_after_repeated_failures(world, client):
     assert response.status_code == 302
 
 
-def test_success_clears_failures(world, client):
+def test_success_keeps_failures(world, client):
+    """Failed sign-ins are audit data: a later success does not erase them (it used to)."""
     username = world.secretary_a.username
     client.post(reverse("login"), {"username": username, "password": "wrong"})
     client.post(reverse("login"), {"username": username, "password": "pass-123456"})
-    assert not LoginFailure.objects.filter(username=username).exists()
+    failures = SecurityEvent.objects.filter(kind="login_failed", username=username)
+    assert failures.count() == 1
 
 
 def test_password_change(world, client):

@@ -7,6 +7,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from dangjian.posts.models import DutyRecord
+from tests.core.upload_samples import pdf_bytes, png_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def attachment(world, settings, tmp_path):
         place="活动室",
         content="集中学习",
     )
-    record.attachment.save("photo.txt", ContentFile(b"evidence"), save=False)
+    record.attachment.save("photo.png", ContentFile(png_bytes()), save=False)
     record.save()
     return reverse("media_file", args=[record.attachment.name])
 
@@ -34,7 +35,7 @@ def test_file_follows_the_scope_of_its_record(world, as_user, attachment, who, s
     response = as_user(getattr(world, who)).get(attachment)
     assert response.status_code == status
     if status == 200:
-        assert b"".join(response.streaming_content) == b"evidence"
+        assert b"".join(response.streaming_content) == png_bytes()
 
 
 def test_anonymous_is_sent_to_login(as_user, attachment):
@@ -63,6 +64,11 @@ def test_every_uploaded_file_field_is_protected():
     }
     fields.discard(("org.ImportJob", "file"))  # the importer's own upload, never downloaded
     assert fields == set(PROTECTED_FILES)
+    # ... and every one of them is under the upload policy.
+    from dangjian.core.uploads import UploadFileField
+
+    for label, name in PROTECTED_FILES:
+        assert isinstance(apps.get_model(label)._meta.get_field(name), UploadFileField), label
 
 
 def test_a_meeting_attachment_follows_the_meetings_scope(world, as_user, settings, tmp_path):
@@ -80,7 +86,7 @@ def test_a_meeting_attachment_follows_the_meetings_scope(world, as_user, setting
         ends_at=time(16),
         place="活动室",
     )
-    meeting.attachment.save("minutes.txt", ContentFile(b"minutes"), save=False)
+    meeting.attachment.save("minutes.pdf", ContentFile(pdf_bytes()), save=False)
     meeting.save()
     url = reverse("media_file", args=[meeting.attachment.name])
     assert as_user(world.secretary_a).get(url).status_code == 200

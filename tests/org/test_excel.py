@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
+from dangjian.core import rules as core_rules
 from dangjian.core.models import AuditEvent
 from dangjian.org import excel
 from dangjian.org.models import ImportJob, Person
@@ -189,8 +190,8 @@ def test_one_bad_row_means_nothing_is_imported_and_every_problem_is_listed(world
         (6, "身份证号", "与第5行的身份证号重复"),
         (7, "身份证号", "该身份证号已登记在系统中"),
         (8, "所在党支部编码", excel.ORG_UNKNOWN),
-        (9, "出生日期", "“1990-13-01”不是有效的日期"),
-        (10, "出生日期", "日期格式应为YYYY-MM-DD，如1990-01-31"),
+        (9, "出生日期", "“1990-13-01”不是有效的日期（没有这一天）"),
+        (10, "出生日期", f"日期格式不正确，应填写{core_rules.DATE_FORMATS_TEXT}"),
         (11, "性别", "应为以下之一：男、女"),
         (12, "手机号", "手机号应为11位数字，以1开头"),
         (13, "出生日期", "与身份证号中的出生日期（1995-05-05）不一致"),
@@ -380,7 +381,8 @@ def test_unreadable_upload_stays_on_the_form_with_the_message(world, as_user):
         reverse("org:person_import"), {"file": SimpleUploadedFile("a.xlsx", b"junk")}
     )
     assert response.status_code == 200
-    assert excel.NOT_XLSX in response.content.decode()
+    # The upload policy reads the content: not a workbook, whatever its name says.
+    assert "与扩展名“.xlsx”不符" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 

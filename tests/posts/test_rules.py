@@ -67,11 +67,6 @@ def test_duty_date_not_in_future():
     assert rules.occurred_on_error(date(2026, 3, 16), today) == rules.FUTURE_DATE
 
 
-def test_attachment_limit_is_10_mb():
-    assert rules.attachment_error(10 * 1024 * 1024) is None
-    assert rules.attachment_error(10 * 1024 * 1024 + 1) == rules.ATTACHMENT_TOO_LARGE
-
-
 def test_month_bounds_whole_calendar_month():
     assert rules.month_bounds(2024, 2) == (date(2024, 2, 1), date(2024, 2, 29))
     assert rules.month_bounds(2026, 12) == (date(2026, 12, 1), date(2026, 12, 31))

@@ -66,12 +66,13 @@ def test_grade_of_nothing_is_blank():
     assert rules.grade_for(None) == ""
 
 
-def test_mean_score_two_decimals_half_up():
+def test_mean_score_two_decimals_cut():
     scores = rules.scores_for("member_rating")
     assert rules.mean_score({}, scores) is None
     assert rules.mean_score({"excellent": 1, "competent": 1}, scores) == Decimal("90.00")
     assert rules.mean_score({"excellent": 1, "basic": 2}, scores) == Decimal("78.33")
-    assert rules.mean_score({"excellent": 2, "competent": 1}, scores) == Decimal("91.67")
+    # cut, never rounded up (it feeds the member's evaluation total): 91.666… → 91.66
+    assert rules.mean_score({"excellent": 2, "competent": 1}, scores) == Decimal("91.66")
     # ratings of another kind do not count
     assert rules.mean_score({"satisfied": 5, "incompetent": 1}, scores) == Decimal("50.00")
 

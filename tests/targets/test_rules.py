@@ -109,13 +109,6 @@ def test_opinion_handled_needs_a_response():
     assert "答复" in rules.opinion_response_error("answered", "  ")
 
 
-def test_evidence_file_rules():
-    assert rules.evidence_error("照片.JPG", 1000) is None
-    assert rules.evidence_error("a.exe", 10) is not None
-    assert rules.evidence_error("a.pdf", rules.EVIDENCE_MAX_BYTES) is None
-    assert rules.evidence_error("a.pdf", rules.EVIDENCE_MAX_BYTES + 1) is not None
-
-
 # --- the six steps (seed 000 §四(一)) --------------------------------------------------------
 
 F = rules.StepFacts

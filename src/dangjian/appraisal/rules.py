@@ -17,7 +17,7 @@ below are ours, and the services read Django settings that override them.
 import calendar
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, Decimal
 
 ONE_PLACE = Decimal("0.1")
 TWO_PLACES = Decimal("0.01")
@@ -179,22 +179,23 @@ def score_error(score: Decimal) -> str | None:
 
 
 def mean(scores: Iterable[Decimal]) -> Decimal | None:
-    """The branch score: the mean of its raters' scores (two decimals), None with no rater."""
+    """The branch score: the mean of its raters' scores, cut (never rounded up) to two decimals
+    so that no member is lifted into a band the raters did not give; None with no rater."""
     values = [Decimal(s) for s in scores]
     if not values:
         return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return (sum(values, Decimal(0)) / len(values)).quantize(TWO_PLACES, rounding=ROUND_DOWN)
 
 
-def final_score(
+def weighted_total(
     self_score: Decimal | None,
     masses_score: Decimal | None,
     branch_score: Decimal | None,
     weights: Sequence[Decimal],
 ) -> Decimal:
-    """The weighted total, one decimal, ROUND_HALF_UP. A missing self-report counts 0 (flagged
-    未述岗自评 by the caller); a component of weight 0 is ignored; any other missing component
-    is an error of the caller (see the blockers below)."""
+    """The exact weighted total, on which the grade is decided. A missing self-report counts 0
+    (flagged 未述岗自评 by the caller); a component of weight 0 is ignored; any other missing
+    component is an error of the caller (see the blockers below)."""
     total = Decimal(0)
     for score, weight in zip((self_score, masses_score, branch_score), weights, strict=True):
         weight = Decimal(weight)
@@ -203,7 +204,23 @@ def final_score(
         if score is None:
             score = Decimal(0)
         total += Decimal(score) * weight
-    return (total / HUNDRED).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+    return total / HUNDRED
+
+
+def shown_total(total: Decimal) -> Decimal:
+    """The total as stored and shown: cut to one decimal, never rounded up — 89.96 reads 89.9,
+    so the figure shown always lies in the band of the grade (seed 000 §五(二)5: 90分以上为优秀)."""
+    return Decimal(total).quantize(ONE_PLACE, rounding=ROUND_DOWN)
+
+
+def final_score(
+    self_score: Decimal | None,
+    masses_score: Decimal | None,
+    branch_score: Decimal | None,
+    weights: Sequence[Decimal],
+) -> Decimal:
+    """The stored total of the three sources (see weighted_total and shown_total)."""
+    return shown_total(weighted_total(self_score, masses_score, branch_score, weights))
 
 
 SELF_MISSING_LABEL = "未述岗自评"

@@ -366,10 +366,13 @@ def cycle_compute(*, actor, cycle: EvaluationCycle, today: date | None = None) -
         result.masses_responses = row.masses_responses if cycle.has_survey else 0
         result.branch_score = row.branch_score
         result.raters = row.raters
-        result.final_score = rules.final_score(
+        # The grade is decided on the exact total; the stored figure is that total cut to one
+        # decimal, so a total a hair under a boundary is not lifted into the band above it.
+        exact = rules.weighted_total(
             row.self_score, result.masses_score, row.branch_score, cycle.weights
         )
-        result.grade = rules.grade(result.final_score, bands)
+        result.final_score = rules.shown_total(exact)
+        result.grade = rules.grade(exact, bands)
         result.note = rules.SELF_MISSING_LABEL if row.self_missing else ""
         result.computed_at = now
         if before is not None:

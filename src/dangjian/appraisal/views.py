@@ -26,7 +26,7 @@ from dangjian.appraisal.models import (
     SelfReport,
 )
 from dangjian.core.audit import events_for
-from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import officer_required, submit
@@ -247,7 +247,7 @@ def cycle_print(request, pk):
     """党员履岗考评结果表 (A4 landscape)."""
     cycle = selectors.cycle_for(request.user, pk)
     rows, org = _all_rows(request, cycle)
-    return render(
+    return render_print(
         request,
         "appraisal/results_print.html",
         {
@@ -259,6 +259,8 @@ def cycle_print(request, pk):
             "weights": cycle.weights,
             "counts": rules.grade_counts([r["grade"] for r in rows], cycle.bands),
         },
+        label=f"{(org or cycle.organisation).name}党员履岗考评结果表（{cycle.title}）",
+        rows=len(rows),
     )
 
 
@@ -268,14 +270,15 @@ def cycle_xlsx(request, pk):
     cycle = selectors.cycle_for(request.user, pk)
     rows, org = _all_rows(request, cycle)
     name = f"{(org or cycle.organisation).name}党员履岗考评结果表"
+    audit = PersonalDataAudit(request, f"{name}（{cycle.title}）")
     content = xlsx_table(
         sheet="党员履岗考评结果表",
         headers=RESULT_HEADERS,
-        rows=([r[k] for k in RESULT_KEYS] for r in rows),
+        rows=audit.count([r[k] for k in RESULT_KEYS] for r in rows),
         title=f"{name}（{cycle.title}）",
         widths=[6, 10, 20, 24, 10, 14, 10, 8, 10, 20, 10],
     )
-    return xlsx_response(content, f"{name}.xlsx")
+    return xlsx_response(content, f"{name}.xlsx", audit=audit)
 
 
 @login_required
@@ -437,14 +440,15 @@ def honour_export(request):
         ]
         for h in qs.order_by("-year", "kind", "organisation__path", "person__name", "id")
     )
+    audit = PersonalDataAudit(request, "党员荣誉（党员示范（先锋）岗、优秀共产党员、后备干部）")
     content = xlsx_table(
         sheet="党员荣誉",
         headers=HONOUR_HEADERS,
-        rows=rows,
+        rows=audit.count(rows),
         title="党员荣誉（党员示范（先锋）岗、优秀共产党员、后备干部）",
         widths=[8, 10, 20, 20, 36, 12, 20],
     )
-    return xlsx_response(content, "党员荣誉.xlsx")
+    return xlsx_response(content, "党员荣誉.xlsx", audit=audit)
 
 
 @officer_required

@@ -5,10 +5,9 @@ from django.utils import timezone
 
 from dangjian.assessment import rules
 from dangjian.assessment.models import Item, RoundKind, ScoreSheetTemplate
+from dangjian.core import uploads
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, OrgKind
-
-EVIDENCE_HELP = "可选：PDF、图片、Word、Excel、PPT或ZIP，不超过10MB。"
 
 
 class RoundForm(BootstrapMixin, forms.Form):
@@ -104,13 +103,13 @@ class ScoreSheetForm(forms.Form):
                 )
                 self.initial.setdefault(f"note_{item.pk}", note)
             if party == "self":
-                self.fields[f"evidence_{item.pk}"] = forms.FileField(
+                self.fields[f"evidence_{item.pk}"] = uploads.UploadField(
                     label=f"{label}证明材料",
                     required=False,
                     widget=forms.ClearableFileInput(
                         attrs={"class": "form-control form-control-sm"}
                     ),
-                    help_text=EVIDENCE_HELP,
+                    area="assessment",
                 )
 
     def entries(self, data: dict) -> list:
@@ -145,7 +144,7 @@ class ClaimForm(BootstrapMixin, forms.Form):
         label="事项", max_length=200, help_text="荣誉名称、报道标题、经验名称或论文、课题题目。"
     )
     count = forms.IntegerField(label="项数", min_value=1, max_value=50, initial=1)
-    evidence = forms.FileField(label="证明材料", required=False, help_text=EVIDENCE_HELP)
+    evidence = uploads.UploadField(label="证明材料", required=False, area="assessment")
 
     def __init__(self, *args, items: list[Item], **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,11 +221,25 @@ class AppealForm(BootstrapMixin, forms.Form):
     reason = forms.CharField(
         label="复核理由", widget=forms.Textarea(attrs={"rows": 3}), help_text=rules.APPEAL_RULE
     )
+    filed_on = forms.DateField(
+        required=False,
+        label="申请日期",
+        widget=DATE,
+        initial=timezone.localdate,
+        help_text="补录书面申请的，填写申请书上的日期。",
+    )
 
 
 class AnswerForm(BootstrapMixin, forms.Form):
     answer = forms.CharField(
         label="复核意见", widget=forms.Textarea(attrs={"rows": 3}), help_text=rules.ANSWER_RULE
+    )
+    answered_on = forms.DateField(
+        required=False,
+        label="复核意见日期",
+        widget=DATE,
+        initial=timezone.localdate,
+        help_text="补录书面复核意见的，填写意见书上的日期；超过10日的予以标记。",
     )
     revised_total = forms.DecimalField(
         label="复核后总分",

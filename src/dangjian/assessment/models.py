@@ -14,6 +14,7 @@ from django.db.models import Q
 from django_fsm import FSMField, transition
 
 from dangjian.assessment import rules
+from dangjian.core import uploads
 from dangjian.core.scoping import ScopedQuerySet
 from dangjian.org.models import Organisation, OrgScopedQuerySet, orgs_under
 
@@ -396,7 +397,8 @@ class ItemScore(models.Model):
         "支部自评", max_digits=4, decimal_places=1, null=True, blank=True
     )
     self_note = models.TextField("自评说明", blank=True, help_text="自评依据、证明材料说明。")
-    evidence = models.FileField("证明材料", upload_to="assessment/%Y/%m/", blank=True)
+    evidence = uploads.UploadFileField("证明材料", area="assessment", blank=True)
+    evidence_name, evidence_size, evidence_owner = uploads.companion_fields("证明材料")
     group_score = models.DecimalField(
         "考核组评分", max_digits=4, decimal_places=1, null=True, blank=True
     )
@@ -431,7 +433,8 @@ class BonusClaim(models.Model):
     )
     count = models.PositiveSmallIntegerField("项数", default=1)
     points = models.DecimalField("分值", max_digits=5, decimal_places=1)
-    evidence = models.FileField("证明材料", upload_to="assessment/%Y/%m/", blank=True)
+    evidence = uploads.UploadFileField("证明材料", area="assessment", blank=True)
+    evidence_name, evidence_size, evidence_owner = uploads.companion_fields("证明材料")
     accepted = models.BooleanField("认定", null=True, blank=True)
     group_note = models.CharField("认定意见", max_length=200, blank=True)
     created_by = models.ForeignKey(

@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
-from dangjian.core import rules as core_rules
-
 Number = Decimal | int | float
 
 # --- grades (seed 004 附件 二) ---------------------------------------------------------------
@@ -422,14 +420,6 @@ def element_text(element: Mapping[str, object]) -> str:
     if isinstance(points, int | float | Decimal | str) and not isinstance(points, bool):
         return f"{name}{fmt(dec(points))}分"
     return name
-
-
-# --- evidence files ------------------------------------------------------------------------
-
-
-def evidence_error(filename: str, size: int) -> str | None:
-    """Evidence (证明材料) of an item score or a bonus claim: documents, pictures, an archive."""
-    return core_rules.evidence_error(filename, size, label="证明材料")
 
 
 def elements_error(elements: Sequence[Mapping[str, object]], points: Number) -> str | None:

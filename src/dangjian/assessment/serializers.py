@@ -22,6 +22,7 @@ from dangjian.assessment.models import (
     ScoreSheetTemplate,
 )
 from dangjian.assessment.selectors import ResultAccess
+from dangjian.core import uploads
 from dangjian.core.serializer_fields import ChoiceString, VisiblePrimaryKeyField, choices_help
 from dangjian.org.models import Organisation
 
@@ -435,7 +436,7 @@ class ClaimCreateSerializer(serializers.Serializer):
     option = serializers.CharField(max_length=30, help_text="类别，如：国家级、公开发表论文")
     description = serializers.CharField(max_length=200, help_text="荣誉名称、报道标题、论文题目")
     count = serializers.IntegerField(min_value=1, max_value=50, required=False, default=1)
-    evidence = serializers.FileField(required=False, allow_null=True, help_text="证明材料")
+    evidence = uploads.UploadSerializerField(required=False, allow_null=True, area="assessment")
 
 
 class ClaimReviewSerializer(serializers.Serializer):
@@ -468,10 +469,16 @@ class NotifySerializer(serializers.Serializer):
 
 class AppealCreateSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text="复核理由")
+    filed_on = serializers.DateField(
+        required=False, allow_null=True, help_text="申请复核日期（书面申请补录时填写；默认今天）"
+    )
 
 
 class AnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(help_text="复核意见")
+    answered_on = serializers.DateField(
+        required=False, allow_null=True, help_text="复核意见日期（书面意见补录时填写；默认今天）"
+    )
     revised_total = serializers.DecimalField(
         max_digits=5, decimal_places=1, required=False, allow_null=True, help_text="复核后总分"
     )

@@ -38,6 +38,7 @@ from dangjian.assessment.models import (
     ScoreSheetTemplate,
 )
 from dangjian.core import audit
+from dangjian.core import rules as core_rules
 from dangjian.core.models import AuditEvent
 from dangjian.core.scoping import is_department, scope_for
 from dangjian.org.models import Organisation, OrgKind, Person, Position
@@ -236,13 +237,6 @@ def _lock(assessment: BranchAssessment) -> BranchAssessment:
 
 def _full_clean(obj, exclude=None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
-
-
-def _check_evidence(evidence, field: str = "evidence") -> None:
-    if evidence:
-        error = rules.evidence_error(evidence.name, evidence.size)
-        if error:
-            raise ValidationError({field: error})
 
 
 def base_items(template_id: int) -> list[Item]:
@@ -606,8 +600,6 @@ def self_scores_save(
     _state_in(assessment, (AssessmentState.SELF_SCORING,), "修改支部自评", SELF_RULE)
     rows = _scores_by_item(assessment, entries)
     _validate(entries)
-    for entry in entries:
-        _check_evidence(entry.evidence, f"evidence_{entry.item.pk}")
     before, after = {}, {}
     for entry in entries:
         row = rows[entry.item.pk]
@@ -684,7 +676,6 @@ def bonus_claim_create(
         raise ValidationError({"option" if "类别" in error else "count": error})
     if not description.strip():
         raise ValidationError({"description": "请填写事项，如荣誉名称、报道标题、论文题目。"})
-    _check_evidence(evidence)
     if _pairs_papers(item, option):
         papers, awards = _papers_and_awards(assessment, item)
         if option == rules.PAPER:
@@ -760,16 +751,28 @@ def assessment_submit(*, actor, assessment: BranchAssessment) -> BranchAssessmen
 
 
 @transaction.atomic
-def appeal_file(*, actor, assessment: BranchAssessment, reason: str) -> Appeal:
-    """申请复核: within a week of the written notice (考核办法 四(二))."""
+def appeal_file(
+    *, actor, assessment: BranchAssessment, reason: str, filed_on: date | None = None
+) -> Appeal:
+    """申请复核: within a week of the written notice (考核办法 四(二)). A paper appeal entered
+    later carries its own date (`filed_on`), from which the week and the answer's 10 days count."""
     assessment = _lock(assessment)
     _require_branch_officer(actor, assessment)
     before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
     _step(assessment, "to_appealed")
-    today = timezone.localdate()
+    today = filed_on or timezone.localdate()
+    error = core_rules.recorded_on_error(
+        today,
+        timezone.localdate(),
+        label="申请复核日期",
+        earliest=assessment.notice_on,
+        earliest_label="书面通知日期",
+    )
+    if error:
+        raise ValidationError({"filed_on": error})
     error = rules.appeal_error(assessment.notice_on, today, appeal_days())
     if error:
-        raise ValidationError({"reason": error})
+        raise ValidationError({"filed_on" if filed_on else "reason": error})
     if not reason.strip():
         raise ValidationError({"reason": "请写明申请复核的理由。"})
     appeal = Appeal(
@@ -1023,9 +1026,11 @@ def appeal_answer(
     assessment: BranchAssessment,
     answer: str,
     revised_total: Decimal | None = None,
+    answered_on: date | None = None,
 ) -> Appeal:
     """复核意见 (考核办法 四(二)): in writing, within 10 days of the appeal (a later answer is
-    recorded and flagged). A revised total re-computes the grade; a veto still applies."""
+    recorded and flagged). A revised total re-computes the grade; a veto still applies. An
+    answer given on paper and entered later carries its own date (`answered_on`)."""
     assessment = _lock(assessment)
     _require_group(actor, assessment)
     before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
@@ -1041,7 +1046,16 @@ def appeal_answer(
         error = rules.revised_total_error(revised_total, ceiling)
         if error:
             raise ValidationError({"revised_total": error})
-    today = timezone.localdate()
+    today = answered_on or timezone.localdate()
+    error = core_rules.recorded_on_error(
+        today,
+        timezone.localdate(),
+        label="复核意见日期",
+        earliest=appeal.filed_on,
+        earliest_label="申请复核日期",
+    )
+    if error:
+        raise ValidationError({"answered_on": error})
     appeal_before = audit.snapshot(appeal, APPEAL_FIELDS)
     appeal.answer = answer.strip()
     appeal.answered_on = today

@@ -205,6 +205,13 @@ class DecisionForm(BootstrapMixin, forms.Form):
         widget=TEXT,
         help_text="结合调查摸底、年度考核、群众评议、支部自评情况；与建议等次不同时须写明理由。",
     )
+    graded_on = forms.DateField(
+        required=False,
+        label="定级日期",
+        widget=DATE,
+        initial=timezone.localdate,
+        help_text="会议研究决定后补录的，填写会议日期。",
+    )
 
 
 class ReasonForm(BootstrapMixin, forms.Form):
@@ -300,4 +307,7 @@ class DoneForm(BootstrapMixin, forms.Form):
 class VerifyForm(BootstrapMixin, forms.Form):
     note = forms.CharField(
         label="上级意见", max_length=200, required=False, help_text="退回时必须填写理由。"
+    )
+    verified_on = forms.DateField(
+        label="销号日期", widget=DATE, required=False, help_text="现场核实后补录的，填写核实日期。"
     )

@@ -292,6 +292,9 @@ class BranchesDecideSerializer(serializers.Serializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="与建议等次不同时必填"
     )
+    graded_on = serializers.DateField(
+        required=False, allow_null=True, help_text="定级日期（会议决定后补录时填写；默认今天）"
+    )
 
 
 class BranchesReasonSerializer(serializers.Serializer):
@@ -451,6 +454,9 @@ class BranchesDoneSerializer(serializers.Serializer):
 class BranchesVerifySerializer(serializers.Serializer):
     approve = serializers.BooleanField(required=False, default=True, help_text="false 为退回")
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    verified_on = serializers.DateField(
+        required=False, allow_null=True, help_text="销号日期（现场核实后补录时填写；默认今天）"
+    )
 
 
 # --- summary ----------------------------------------------------------------------------------

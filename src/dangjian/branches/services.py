@@ -41,6 +41,7 @@ from dangjian.branches.models import (
     ancestor_paths,
 )
 from dangjian.core import audit
+from dangjian.core import rules as core_rules
 from dangjian.core.models import AuditEvent
 from dangjian.core.scoping import is_department, scope_for
 from dangjian.org.models import (
@@ -709,9 +710,17 @@ def grading_survey_save(
 
 
 @transaction.atomic
-def grading_decide(*, actor, grading: BranchGrading, grade: str, reason: str = "") -> BranchGrading:
+def grading_decide(
+    *,
+    actor,
+    grading: BranchGrading,
+    grade: str,
+    reason: str = "",
+    graded_on: date | None = None,
+) -> BranchGrading:
     """The level above decides the grade (先进/较好/一般/后进); a grade other than the one the
-    bands suggest needs a reason."""
+    bands suggest needs a reason. A decision taken at a meeting and entered later carries that
+    day (`graded_on`), which decides whether it was late."""
     grading = _lock_grading(grading)
     if not is_level_above(actor, grading.branch):
         if covers(actor, grading.branch):
@@ -731,11 +740,22 @@ def grading_decide(*, actor, grading: BranchGrading, grade: str, reason: str = "
     error = rules.decision_error(grade, grading.suggested_grade, reason or "")
     if error:
         raise ValidationError({"grade" if grade not in rules.GRADES else "reason": error})
+    graded_on = graded_on or _today()
+    year = grading.grading_year
+    error = core_rules.recorded_on_error(
+        graded_on,
+        _today(),
+        label="定级日期",
+        earliest=year.regrading_from if grading.round == Round.REGRADE else date(year.year, 1, 1),
+        earliest_label="复评定级开始日期" if grading.round == Round.REGRADE else "本年度开始",
+    )
+    if error:
+        raise ValidationError({"graded_on": error})
     before = _grading_snapshot(grading)
     grading.grade = grade
     grading.decision_reason = (reason or "").strip()
     grading.graded_by = actor if getattr(actor, "is_authenticated", False) else None
-    grading.graded_on = _today()
+    grading.graded_on = graded_on
     grading.graded_standard_name = grading.standard.name
     grading.graded_bands = [list(band) for band in grading.standard.bands]
     grading.decide()
@@ -1176,9 +1196,15 @@ def rectification_item_done(
 
 @transaction.atomic
 def rectification_item_verify(
-    *, actor, item: RectificationItem, approve: bool = True, note: str = ""
+    *,
+    actor,
+    item: RectificationItem,
+    approve: bool = True,
+    note: str = "",
+    verified_on: date | None = None,
 ) -> RectificationItem:
-    """The level above verifies an item reported done (销号), or sends it back to be finished."""
+    """The level above verifies an item reported done (销号), or sends it back to be finished.
+    A check made on site and entered later carries its day (`verified_on`)."""
     item = _lock_item(item)
     if not is_level_above(actor, item.plan.branch):
         if covers(actor, item.plan.branch):
@@ -1190,8 +1216,18 @@ def rectification_item_verify(
         raise ValidationError({"state": "该整改事项已经销号。"})
     before = audit.snapshot(item, ITEM_FIELDS)
     if approve:
+        verified_on = verified_on or _today()
+        error = core_rules.recorded_on_error(
+            verified_on,
+            _today(),
+            label="销号日期",
+            earliest=item.done_on,
+            earliest_label="报告完成日期",
+        )
+        if error:
+            raise ValidationError({"verified_on": error})
         item.verified_by = actor if getattr(actor, "is_authenticated", False) else None
-        item.verified_on = _today()
+        item.verified_on = verified_on
         item.verify_note = (note or "").strip()[:200]
     else:
         if not (note or "").strip():

@@ -818,12 +818,18 @@ def item_verify(request, pk):
     form = forms.VerifyForm(request.POST)
     approve = request.POST.get("action", "approve") != "reject"
     if not form.is_valid():
-        messages.error(request, "上级意见不能超过200字。")
+        messages.error(
+            request, "上级意见不能超过200字。" if "note" in form.errors else "销号日期格式不正确。"
+        )
     else:
         _run(
             request,
             lambda: services.rectification_item_verify(
-                actor=request.user, item=item, approve=approve, note=form.cleaned_data["note"]
+                actor=request.user,
+                item=item,
+                approve=approve,
+                note=form.cleaned_data["note"],
+                verified_on=form.cleaned_data["verified_on"] if approve else None,
             ),
             "已核实销号。" if approve else "已退回继续整改。",
         )

@@ -17,6 +17,14 @@ class CursorPagination(pagination.CursorPagination):
 
 
 def exception_handler(exc, context):
+    from dangjian.core.scoping import OutOfScope
+    from dangjian.core.security_audit import note_refusal
+
+    # A row outside the user's scope answers a plain 404 (its existence is not revealed) and
+    # is recorded as a refusal by core.security_audit.
+    if isinstance(exc, OutOfScope):
+        note_refusal(context["request"], str(exc))
+        exc = exceptions.NotFound()
     # Service functions raise Django's ValidationError; the API answers 400 with field errors.
     if isinstance(exc, DjangoValidationError):
         detail = dict(exc.message_dict) if hasattr(exc, "error_dict") else {}

@@ -6,13 +6,14 @@ payloads are checked by an input serializer and the change is made by a service,
 ValidationErrors the core exception handler turns into 400.
 """
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
-from dangjian.core.scoping import scope_for
+from dangjian.core.scoping import OutOfScope, scope_for
 
 
 class OfficersWrite(BasePermission):
@@ -64,6 +65,16 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         try:
             return super().get_object()
         except Http404:
+            # A row that exists outside the scope is still a 404, recorded as a refusal.
+            model = self.get_queryset().model
+            value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+            try:
+                exists = model._base_manager.filter(**{self.lookup_field: value}).exists()
+            except (ValueError, TypeError, DjangoValidationError):
+                exists = False
+            if exists:
+                label = model._meta.verbose_name
+                raise OutOfScope(f"超出管辖范围的{label}（{self.lookup_field}={value}）") from None
             raise NotFound() from None
 
     def get_editable_object(self):

@@ -5,12 +5,22 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
 
 
+def file_label(value: FieldFile) -> str:
+    """A file as the name it was uploaded with (the stored name is random); "" when none."""
+    if not value:
+        return ""
+    return getattr(value, "original_name", None) or (value.name or "").rsplit("/", 1)[-1]
+
+
 def _plain(value):
+    if isinstance(value, FieldFile):
+        return file_label(value)
     if isinstance(value, models.Model):
         return str(value)
     if isinstance(value, date | datetime):

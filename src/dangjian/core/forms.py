@@ -1,45 +1,86 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils import timezone
 
-from dangjian.core import rules
-from dangjian.core.models import LoginFailure
-from dangjian.core.web import client_address
+from dangjian.core import authguard
 
 
 class LockoutAuthenticationForm(AuthenticationForm):
-    """Login form that refuses a username after repeated failures (core.rules.login_locked)."""
+    """The login form of every password sign-in: each attempt passes the authentication throttle
+    (core.authguard) first, and each failure is counted and recorded there."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "用户名或密码不正确。",
-        "locked": "连续登录失败次数过多，账号已临时锁定，请%(minutes)s分钟后再试。",
+        "inactive": "该账号已停用。",
+        "locked": "%(message)s",
     }
 
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
-        now = timezone.now()
-        minutes = settings.LOGIN_LOCKOUT_MINUTES
-        recent = list(
-            LoginFailure.objects.filter(
-                username=username, at__gt=now - timezone.timedelta(minutes=minutes)
-            ).values_list("at", flat=True)
-        )
-        if rules.login_locked(recent, now, limit=settings.LOGIN_FAILURE_LIMIT, minutes=minutes):
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return self.cleaned_data
+        refusal = authguard.check(self.request, username)
+        if refusal is not None:
             raise forms.ValidationError(
-                self.error_messages["locked"], code="locked", params={"minutes": minutes}
+                self.error_messages["locked"], code="locked", params={"message": refusal.message}
             )
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            LoginFailure.objects.create(username=username, ip=_client_ip(self.request))
+            refusal = authguard.failed(self.request, username)
+            if refusal is not None:
+                raise forms.ValidationError(
+                    self.error_messages["locked"],
+                    code="locked",
+                    params={"message": refusal.message},
+                ) from None
             raise
-        LoginFailure.objects.filter(username=username).delete()
-        return cleaned
 
 
-def _client_ip(request):
-    if request is None:
-        return None
-    return client_address(request) or None
+class OtpCodeForm(forms.Form):
+    code = forms.CharField(
+        label="动态码或恢复码",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control form-control-lg text-center",
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+            }
+        ),
+        error_messages={"required": "请输入动态码。"},
+    )
+
+
+class PasswordConfirmForm(forms.Form):
+    """Asks for the current password before a change to the second factor."""
+
+    password = forms.CharField(
+        label="当前密码",
+        strip=False,
+        widget=forms.PasswordInput(
+            attrs={"class": "form-control", "autocomplete": "current-password"}
+        ),
+        error_messages={"required": "请输入当前密码。"},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("当前密码不正确。")
+        return password
+
+
+class TokenCreateForm(forms.Form):
+    name = forms.CharField(
+        label="令牌名称",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "如：数据同步脚本"}),
+    )

@@ -3,6 +3,58 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 
+class AppendOnlyError(Exception):
+    """An audit row was about to be changed or deleted: the audit trail is append-only."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Audit rows are written once and never changed: bulk update and delete refuse too.
+
+    Only `dangjian archive_audit` removes rows, after writing and verifying an archive, with
+    its own statement (see core.audit_archive)."""
+
+    def update(self, **kwargs):
+        # The one change allowed: deleting an account detaches it from its rows (on_delete
+        # SET_NULL; a security event keeps the user name as written).
+        if kwargs == {self.model.ACCOUNT_FIELD: None}:
+            return super().update(**kwargs)
+        raise AppendOnlyError(f"{self.model._meta.verbose_name}只能新增，不能修改。")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model._meta.verbose_name}只能新增，不能删除。")
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+
+class AppendOnlyModel(models.Model):
+    """save() inserts a new row and refuses to rewrite one; delete() refuses."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+    ACCOUNT_FIELD = ""  # the foreign key to the user, nulled when the account is deleted
+
+    class Meta:
+        abstract = True
+        base_manager_name = "objects"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.verbose_name}只能新增，不能修改。")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{self._meta.verbose_name}只能新增，不能删除。")
+
+
+class AdminRole(models.TextChoices):
+    """三员分立: three administrators, each with one duty and no other."""
+
+    NONE = "", "无"
+    SYSTEM = "system", "系统管理员"
+    SECURITY = "security", "安全管理员"
+    AUDIT = "audit", "审计管理员"
+
+
 class User(AbstractUser):
     """A login. Its rights come from the linked person's positions (see core.scoping)."""
 
@@ -19,14 +71,25 @@ class User(AbstractUser):
         default=False,
         help_text="党委组织部（“168”领导小组办公室）干事：可查看和管理全校数据。",
     )
+    admin_role = models.CharField(
+        "管理员角色",
+        max_length=16,
+        choices=AdminRole.choices,
+        default=AdminRole.NONE,
+        blank=True,
+        help_text="三员分立：系统管理员管理账号和配置；安全管理员管理安全设置并查看安全审计；"
+        "审计管理员只能查阅审计日志，不能访问其他任何页面。",
+    )
 
     class Meta:
         verbose_name = "用户"
         verbose_name_plural = "用户"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """Who did what, when, to which object, with each changed field's before → after."""
+
+    ACCOUNT_FIELD = "actor"
 
     class Action(models.TextChoices):
         CREATE = "create", "新建"
@@ -48,7 +111,7 @@ class AuditEvent(models.Model):
     changes = models.JSONField("变更内容", default=dict, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = "操作记录"
         verbose_name_plural = "操作记录"
         ordering = ["-at", "-id"]
@@ -67,19 +130,39 @@ class AuditEvent(models.Model):
         return sorted(self.changes.items(), key=lambda item: position.get(item[0], len(labels)))
 
 
-class LoginFailure(models.Model):
-    """One failed login; recent rows decide the lockout (core.rules.login_locked)."""
+class ApiToken(models.Model):
+    """A personal API token (接口令牌). Only the SHA-256 of the token is stored; the token itself
+    is shown once, when issued. Revoked when the owner changes the password or is deactivated."""
 
-    username = models.CharField(max_length=150, db_index=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("名称", max_length=100, blank=True)
+    prefix = models.CharField("前缀", max_length=16, help_text="令牌开头几位，用于辨认。")
+    key_hash = models.CharField("摘要", max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True)
+    expires_at = models.DateTimeField("到期时间", db_index=True)
+    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
 
     class Meta:
-        verbose_name = "登录失败记录"
-        verbose_name_plural = "登录失败记录"
+        verbose_name = "接口令牌"
+        verbose_name_plural = "接口令牌"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
 
     def __str__(self) -> str:
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.prefix}… {self.name}".strip()
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        if self.revoked_at:
+            return "已吊销"
+        if self.expires_at <= timezone.now():
+            return "已过期"
+        return "有效"
 
 
 class Reminder(models.Model):
@@ -114,10 +197,12 @@ class Reminder(models.Model):
         return self.title
 
 
-class SecurityEvent(models.Model):
+class SecurityEvent(AppendOnlyModel):
     """One entry of the security audit (等保 2.0 三级 安全审计): sign-ins and their failures,
     sign-outs, lockouts, refusals, exports and prints of personal data, changes of accounts,
     roles and settings. Append-only: written through core.security_log, never changed."""
+
+    ACCOUNT_FIELD = "user"
 
     class Kind(models.TextChoices):
         LOGIN = "login", "登录成功"
@@ -146,7 +231,7 @@ class SecurityEvent(models.Model):
     detail = models.CharField("说明", max_length=500, blank=True)
     rows = models.PositiveIntegerField("涉及条数", null=True, blank=True)
 
-    class Meta:
+    class Meta(AppendOnlyModel.Meta):
         verbose_name = "安全审计记录"
         verbose_name_plural = "安全审计记录"
         ordering = ["-at", "-id"]

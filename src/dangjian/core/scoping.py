@@ -11,6 +11,7 @@ administrators act on everything; a member reads only their own records.
 
 from dataclasses import dataclass
 
+from django.core.exceptions import FieldError
 from django.db import models
 from django.http import Http404
 
@@ -45,7 +46,10 @@ def scope_for(user) -> Scope:
         return cached
     from dangjian.org.models import Position
 
-    if user.is_superuser or user.is_org_officer:
+    if user.admin_role == "audit":
+        # 三员分立: the audit administrator reads the audit logs and no business data.
+        scope = ANONYMOUS
+    elif user.is_superuser or user.is_org_officer:
         scope = Scope(everything=True, person_id=user.person_id)
     elif user.person_id:
         paths = (
@@ -113,9 +117,31 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(self.editable_q(scope))
 
 
+class OutOfScope(Http404):
+    """A 404 for a row that exists but lies outside the user's scope: answered like any 404,
+    recorded as a refusal (core.security_audit)."""
+
+
 def get_for_user(queryset, user, **lookup):
     """One row the user may see, or 404 — out-of-scope rows do not exist for them."""
     try:
         return queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError) as exc:
+    except queryset.model.DoesNotExist as exc:
+        # The row exists (the caller's queryset may already be scoped: ask the table).
+        if _exists(queryset.model, lookup):
+            label = queryset.model._meta.verbose_name
+            raise OutOfScope(f"超出管辖范围的{label}（{_lookup_text(lookup)}）") from exc
         raise Http404 from exc
+    except ValueError as exc:
+        raise Http404 from exc
+
+
+def _exists(model, lookup: dict) -> bool:
+    try:
+        return model._base_manager.filter(**lookup).exists()
+    except (FieldError, ValueError, TypeError):  # a lookup only the caller's queryset knows
+        return False
+
+
+def _lookup_text(lookup: dict) -> str:
+    return "，".join(f"{key}={value}" for key, value in lookup.items())[:100]

@@ -1,22 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from dangjian.core import auth_views as account_views
 from dangjian.core import views
-from dangjian.core.forms import LockoutAuthenticationForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("media/<path:path>", views.media_file, name="media_file"),
     path("reminders/<int:pk>/dismiss/", views.reminder_dismiss, name="reminder_dismiss"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="core/login.html",
-            authentication_form=LockoutAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("login/", account_views.LoginView.as_view(), name="login"),
+    path("login/verify/", account_views.login_verify, name="login_verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
@@ -28,4 +21,10 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(template_name="core/password_change_done.html"),
         name="password_change_done",
     ),
+    path("account/", account_views.account, name="account"),
+    path("account/otp/setup/", account_views.otp_setup, name="otp_setup"),
+    path("account/otp/disable/", account_views.otp_disable, name="otp_disable"),
+    path("account/otp/recovery/", account_views.otp_recovery_codes, name="otp_recovery_codes"),
+    path("account/tokens/new/", account_views.token_create, name="token_create"),
+    path("account/tokens/<int:pk>/revoke/", account_views.token_revoke, name="token_revoke"),
 ]

@@ -1,14 +1,12 @@
-import mimetypes
-
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import reminders
+from dangjian.core import reminders, uploads
 from dangjian.core.scoping import scope_for
 from dangjian.org import selectors
 from dangjian.reports import dashboard
@@ -63,15 +61,17 @@ PROTECTED_FILES = (
 @require_GET
 def media_file(request, path):
     """An uploaded file (duty record attachment, task evidence, meeting attachment, development
-    documents), checked against the scope of the row that holds it — never a public folder."""
+    documents), checked against the scope of the row that holds it — never a public folder.
+    Served as a download under its original name (pictures inline), typed by its content, in a
+    CSP sandbox and never cached (core.uploads.serve)."""
     for label, field in PROTECTED_FILES:
         model = apps.get_model(label)
-        if model.objects.visible_to(request.user).filter(**{field: path}).exists():
+        row = model.objects.visible_to(request.user).filter(**{field: path}).first()
+        if row is not None:
             break
     else:
         raise Http404
     file_path = (settings.MEDIA_ROOT / path).resolve()
     if settings.MEDIA_ROOT.resolve() not in file_path.parents or not file_path.is_file():
         raise Http404
-    content_type = mimetypes.guess_type(file_path.name)[0] or "application/octet-stream"
-    return FileResponse(open(file_path, "rb"), content_type=content_type)  # noqa: SIM115
+    return uploads.serve(file_path, getattr(row, field).original_name)

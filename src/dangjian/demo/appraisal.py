@@ -270,10 +270,9 @@ class AppraisalLoader:
                 result.masses_responses = count
                 result.branch_score = rules.mean(given[pk])
                 result.raters = len(given[pk])
-                result.final_score = rules.final_score(
-                    result.self_score, score, result.branch_score, weights
-                )
-                result.grade = rules.grade(result.final_score, bands)
+                exact = rules.weighted_total(result.self_score, score, result.branch_score, weights)
+                result.final_score = rules.shown_total(exact)
+                result.grade = rules.grade(exact, bands)
                 result.note = rules.SELF_MISSING_LABEL if report is None else ""
                 result.computed_at = cycle.computed_at
             results.append(result)

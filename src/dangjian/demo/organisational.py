@@ -18,7 +18,7 @@ from dangjian.development.models import (
     Vote,
 )
 from dangjian.org.models import Organisation, OrgKind, Person, Position, Unit
-from dangjian.org.rules import add_years, probation_end
+from dangjian.org.rules import OFFICER_TITLES, add_years, probation_end
 from dangjian.orglife.models import Attendance, Meeting, StudyRecord, Training
 from dangjian.outreach.models import Contact, Link, Visit
 
@@ -95,6 +95,16 @@ class OrganisationalLoader:
             .filter(title="secretary", organisation__in=self.branches + self.general_branches)
             .values_list("organisation_id", "person_id")
         )
+        self.committees: dict[int, list[int]] = {}
+        for org_id, person_id in (
+            Position.objects.current()
+            .filter(
+                title__in=OFFICER_TITLES,
+                organisation__in=self.branches + self.general_branches,
+            )
+            .values_list("organisation_id", "person_id")
+        ):
+            self.committees.setdefault(org_id, []).append(person_id)
         self._meetings()
         self._trainings()
         self._development()
@@ -154,6 +164,9 @@ class OrganisationalLoader:
                     meetings.append(
                         self._meeting(branch, "lecture", days[0], 120, Decimal(2), first.month == 4)
                     )
+                # the yearly 支部民主生活会 (seed 004 §四(二)3(4)), in January; lax branches skip it
+                if first.month == 1 and not lax:
+                    meetings.append(self._meeting(branch, "democratic_life", days[-1], 150))
         for gb in self.general_branches:
             for first in self._months():
                 day = min(first + timedelta(days=self.rng.randint(2, 20)), self.today)
@@ -170,12 +183,24 @@ class OrganisationalLoader:
         attendance, study = [], []
         for meeting in meetings:
             people = self.members(meeting.organisation_id)
-            if meeting.organisation.kind == OrgKind.GENERAL_BRANCH:
+            observers: list[int] = []
+            if meeting.kind == "committee":
+                # the committee's meeting (seed 004 §四(二)3(3)); now and then a member 列席
+                committee = self.committees.get(meeting.organisation_id, [])
+                others = [p for p in people if p not in committee]
+                if others and self.rng.random() < 0.15:
+                    observers = [self.rng.choice(others)]
+                people = committee
+            elif meeting.organisation.kind == OrgKind.GENERAL_BRANCH:
                 people = [
                     self.secretaries[b.pk]
                     for b in self.branches
                     if b.pk in self.secretaries and b.path.startswith(meeting.organisation.path)
                 ]
+            attendance += [
+                Attendance(meeting=meeting, person_id=pk, status="present", role="observer")
+                for pk in observers
+            ]
             for person_id in people:
                 roll = self.rng.random()
                 status = "present" if roll < 0.86 else "excused" if roll < 0.96 else "absent"

@@ -3,10 +3,10 @@
 from django import forms
 from django.utils import timezone
 
+from dangjian.core import uploads
 from dangjian.development.models import CaseStatus, ReportKind, Stage, StageDefinition
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import PartyStatus, Person
-from dangjian.posts.rules import MAX_ATTACHMENT_BYTES
 
 TEXT = forms.Textarea(attrs={"rows": 2})
 
@@ -20,11 +20,7 @@ def _note():
 
 
 def _document():
-    return forms.FileField(
-        label="材料",
-        required=False,
-        help_text="可上传扫描件或照片（不超过10MB）。",
-    )
+    return uploads.UploadField(label="材料", required=False, area="development")
 
 
 def _full_members(user):
@@ -57,12 +53,6 @@ class StepForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.case = case
-
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document and document.size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError("材料文件不能超过10MB")
-        return document
 
 
 class ActivistForm(StepForm):
@@ -233,12 +223,6 @@ class CaseCreateForm(BootstrapMixin, forms.Form):
             .select_related("primary_org")
             .order_by("primary_org__path", "name", "id")
         )
-
-    def clean_document(self):
-        document = self.cleaned_data.get("document")
-        if document and document.size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError("材料文件不能超过10MB")
-        return document
 
 
 class StageDefinitionForm(BootstrapMixin, forms.ModelForm):

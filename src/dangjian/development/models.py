@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 
+from dangjian.core import uploads
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person
 
 
@@ -150,7 +151,8 @@ class CaseEvent(models.Model):
     happened_on = models.DateField("日期")
     title = models.CharField("事项", max_length=120)
     note = models.TextField("说明", blank=True)
-    document = models.FileField("材料", upload_to="development/%Y/%m/", blank=True)
+    document = uploads.UploadFileField("材料", area="development", blank=True)
+    document_name, document_size, document_owner = uploads.companion_fields("材料")
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -274,7 +276,8 @@ class ProbationReport(models.Model):
     kind = models.CharField("汇报类别", max_length=10, choices=ReportKind.choices)
     submitted_on = models.DateField("汇报日期")
     summary = models.TextField("汇报内容摘要")
-    document = models.FileField("书面材料", upload_to="development/%Y/%m/", blank=True)
+    document = uploads.UploadFileField("书面材料", area="development", blank=True)
+    document_name, document_size, document_owner = uploads.companion_fields("书面材料")
 
     objects = ProbationReportQuerySet.as_manager()
 

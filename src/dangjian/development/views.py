@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
-from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import officer_required, submit
@@ -203,14 +203,15 @@ def case_export(request):
         )
     )
     title = f"{org.name if org else ''}发展党员工作台账"
+    audit = PersonalDataAudit(request, title)
     content = xlsx_table(
         sheet="发展党员",
         headers=LIST_HEADERS,
-        rows=rows,
+        rows=audit.count(rows),
         title=title,
         widths=[10, 22, 22, 12, 12, 14, 12, 12, 12, 12],
     )
-    return xlsx_response(content, f"{title}.xlsx")
+    return xlsx_response(content, f"{title}.xlsx", audit=audit)
 
 
 @officer_required
@@ -404,7 +405,7 @@ def case_print(request, pk):
     """发展党员工作流程纪实表 (A4)."""
     case = _dossier(request, pk)
     today = timezone.localdate()
-    return render(
+    return render_print(
         request,
         "development/case_print.html",
         {
@@ -414,6 +415,8 @@ def case_print(request, pk):
             "notices": list(case.notices.all()),
             "today": today,
         },
+        label=f"发展党员工作流程纪实表（{case.person}）",
+        rows=1,
     )
 
 

@@ -13,7 +13,6 @@ import itertools
 import json
 import logging
 import os
-import re
 import tempfile
 import uuid
 from collections import defaultdict
@@ -33,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dangjian.core import audit
+from dangjian.core import rules as core_rules
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
@@ -93,7 +93,7 @@ COLUMNS = (
         "出生日期",
         "birth_date",
         False,
-        "格式为YYYY-MM-DD（如1990-01-31），也可用YYYY/MM/DD或Excel日期；"
+        f"可填写{core_rules.DATE_FORMATS_TEXT}（月、日可不补0）；"
         "填写了身份证号时可不填（自动取身份证号中的出生日期），未填身份证号时必填。",
         12,
     ),
@@ -174,7 +174,6 @@ EXAMPLE_ROW = (
 NOT_XLSX = "无法读取该文件：请上传用Excel（或WPS）保存的.xlsx文件，不支持.xls、.csv等格式。"
 ORG_UNKNOWN = "所在党支部编码不存在或不在您的管理范围内"
 GROUP_UNKNOWN = "所在党小组编码不存在或不在您的管理范围内"
-DATE_PATTERN = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 
 
 # --- Template --------------------------------------------------------------------------------
@@ -401,16 +400,6 @@ def _text(value) -> str:
     return str(value).strip()
 
 
-def _parse_date(text: str) -> tuple[date | None, str | None]:
-    match = DATE_PATTERN.match(text)
-    if not match:
-        return None, "日期格式应为YYYY-MM-DD，如1990-01-31"
-    try:
-        return date(*(int(part) for part in match.groups())), None
-    except ValueError:
-        return None, f"“{text}”不是有效的日期"
-
-
 def clean_row(number: int, raw: Sequence, ctx: ImportContext) -> tuple[dict, list[dict]]:
     """Check one row. Returns (Person field values, errors); use the values only without errors.
 
@@ -460,7 +449,7 @@ def clean_row(number: int, raw: Sequence, ctx: ImportContext) -> tuple[dict, lis
     for name in ("birth_date", "joined_on"):
         dates[name] = None
         if text[name]:
-            parsed, message = _parse_date(text[name])
+            parsed, message = core_rules.office_date(values[name])
             if message:
                 error(name, message)
             elif parsed > ctx.today:
@@ -754,10 +743,11 @@ def _unit_cells(unit: Unit | None) -> tuple[str, str]:
     return unit.name, ""
 
 
-def export_people(queryset, full_identity: bool) -> Iterator[bytes]:
+def export_people(queryset, full_identity: bool, count=iter) -> Iterator[bytes]:
     """The people of `queryset` as an XLSX file, yielded in pieces (memory stays bounded).
 
-    ID numbers and phone numbers are masked unless `full_identity`.
+    ID numbers and phone numbers are masked unless `full_identity`. `count` wraps the rows as
+    they are written (the security audit's PersonalDataAudit.count).
     """
     queryset = queryset.select_related("primary_org", "group", "unit__parent")
     with tempfile.TemporaryFile() as tmp:
@@ -781,7 +771,7 @@ def export_people(queryset, full_identity: bool) -> Iterator[bytes]:
             cell.number_format = "yyyy-mm-dd"
             return cell
 
-        for person in queryset.iterator(chunk_size=2000):
+        for person in count(queryset.iterator(chunk_size=2000)):
             ws.append(_export_row(person, full_identity, date_cell))
         wb.save(tmp)
         tmp.seek(0)

@@ -1,12 +1,13 @@
 """People import (template, upload, progress) and export as XLSX. Logic lives in org.excel."""
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core.export import PersonalDataAudit, xlsx_response
 from dangjian.core.web import officer_required
 from dangjian.org import excel, selectors
 from dangjian.org.forms import ImportForm
@@ -88,10 +89,11 @@ def import_step(request, pk):
 @require_GET
 def person_export(request):
     people, _org = selectors.people_for_list(request.user, request.GET)
+    full_identity = selectors.sees_full_identity(request.user)
+    label = "人员名册（含完整身份证号、手机号）" if full_identity else "人员名册"
+    audit = PersonalDataAudit(request, label)
     content = excel.export_people(
-        people.order_by("name", "id"), full_identity=selectors.sees_full_identity(request.user)
+        people.order_by("name", "id"), full_identity=full_identity, count=audit.count
     )
     filename = f"人员名册-{timezone.localdate():%Y%m%d}.xlsx"
-    return _xlsx_response(
-        StreamingHttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE), filename
-    )
+    return _xlsx_response(xlsx_response(content, filename, audit=audit), filename)

@@ -1,5 +1,6 @@
 from django import forms
 
+from dangjian.core import uploads
 from dangjian.org import rules, selectors
 from dangjian.org.models import (
     LeadingGroup,
@@ -176,10 +177,11 @@ class TermForm(BootstrapMixin, forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = uploads.UploadField(
         label="Excel文件",
         help_text="请使用导入模板填写，保存为.xlsx格式。",
         widget=forms.FileInput(attrs={"class": "form-control", "accept": ".xlsx"}),
+        area="imports",
     )
 
 

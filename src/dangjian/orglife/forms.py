@@ -5,7 +5,7 @@ from django import forms
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, Person
 from dangjian.org.rules import MEMBER_STATUSES
-from dangjian.orglife import selectors
+from dangjian.orglife import rules, selectors
 from dangjian.orglife.models import (
     AttendanceStatus,
     FrequencyRule,
@@ -16,7 +16,6 @@ from dangjian.orglife.models import (
 
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 TEXT = forms.Textarea(attrs={"rows": 4})
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 def _person_label(p: Person) -> str:
@@ -50,12 +49,6 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
             self.fields[name].label_from_instance = lambda p: p.name
         self.fields["minutes"].help_text = "会议内容、议程、发言要点、决议等。"
 
-    def clean_attachment(self):
-        f = self.cleaned_data.get("attachment")
-        if f and getattr(f, "size", 0) > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError("附件不能超过20MB。")
-        return f
-
     def clean(self):
         data = super().clean()
         starts, ends = data.get("starts_at"), data.get("ends_at")
@@ -69,20 +62,35 @@ class AttendanceRows:
     a make-up date. Built from the submitted form, or from the saved rows / defaults."""
 
     STATUSES = AttendanceStatus.choices
+    # At a committee meeting someone outside the committee either came (列席) or is not listed.
+    NOT_LISTED = "none"
 
-    def __init__(self, people, data=None, saved=None, default=AttendanceStatus.PRESENT):
+    def __init__(
+        self,
+        people,
+        data=None,
+        saved=None,
+        default=AttendanceStatus.PRESENT,
+        committee_ids=frozenset(),
+        kind="",
+    ):
         self.errors: list[str] = []
+        self.committee_meeting = kind in rules.COMMITTEE_KINDS
         saved = saved or {}
         self.rows = []
         seen = set()
         for person in people:
             seen.add(person.pk)
-            self.rows.append(self._row(person, data, saved.get(person.pk), default))
+            self.rows.append(
+                self._row(person, data, saved.get(person.pk), default, person.pk in committee_ids)
+            )
         for person_id, row in saved.items():  # former members still on the list
             if person_id not in seen:
-                self.rows.append(self._row(row.person, data, row, default))
+                self.rows.append(self._row(row.person, data, row, default, False))
+        # the committee first, then everyone else (at a committee meeting: who may be 列席)
+        self.rows.sort(key=lambda row: not row["committee"])
 
-    def _row(self, person, data, saved, default):
+    def _row(self, person, data, saved, default, committee):
         pid = person.pk
         if data is not None:
             status = data.get(f"att-{pid}", "")
@@ -92,15 +100,23 @@ class AttendanceRows:
             status = saved.status
             makeup = saved.makeup_on.isoformat() if saved.makeup_on else ""
             note = saved.note
+        elif self.committee_meeting and not committee:
+            status, makeup, note = self.NOT_LISTED, "", ""
         else:
             status, makeup, note = default, "", ""
-        return {"person": person, "status": status, "makeup_on": makeup, "note": note}
+        return {
+            "person": person,
+            "status": status,
+            "makeup_on": makeup,
+            "note": note,
+            "committee": committee,
+        }
 
     def cleaned(self) -> list[dict]:
         """Rows with a status, for the service; wrong dates go to `errors`."""
         result = []
         for row in self.rows:
-            if not row["status"]:
+            if not row["status"] or row["status"] == self.NOT_LISTED:
                 continue
             makeup_on = None
             if row["status"] != AttendanceStatus.PRESENT and row["makeup_on"]:

@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 
+from dangjian.core import uploads
 from dangjian.org.models import Organisation, OrgKind, OrgScopedQuerySet, Person
 
 
@@ -94,7 +95,8 @@ class Meeting(models.Model):
         related_name="recorded_meetings",
     )
     minutes = models.TextField("会议记录", blank=True)
-    attachment = models.FileField("附件", upload_to="meetings/%Y/%m/", blank=True)
+    attachment = uploads.UploadFileField("附件", area="meetings", blank=True)
+    attachment_name, attachment_size, attachment_owner = uploads.companion_fields("附件")
     study_hours = models.DecimalField(
         "计入学习学时",
         max_digits=4,
@@ -123,6 +125,12 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", "缺席"
 
 
+class AttendanceRole(models.TextChoices):
+    # A committee meeting's roster is its committee; others who come attend without a vote.
+    MEMBER = "member", "应到"
+    OBSERVER = "observer", "列席"
+
+
 class AttendanceQuerySet(OrgScopedQuerySet):
     org_field = "meeting__organisation"
     person_field = "person"
@@ -136,6 +144,13 @@ class Attendance(models.Model):
         Person, verbose_name="人员", on_delete=models.CASCADE, related_name="attendance"
     )
     status = models.CharField("出席情况", max_length=10, choices=AttendanceStatus.choices)
+    role = models.CharField(
+        "参会身份",
+        max_length=10,
+        choices=AttendanceRole.choices,
+        default=AttendanceRole.MEMBER,
+        help_text="支部委员会、总支委员会由委员参加；其他人员到会的登记为列席（无表决权）。",
+    )
     makeup_on = models.DateField(
         "补课日期", null=True, blank=True, help_text="请假或缺席后补学的日期。"
     )

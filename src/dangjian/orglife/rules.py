@@ -29,6 +29,125 @@ PERIODS = (MONTH, QUARTER, SEMESTER, HALF_YEAR, YEAR)
 # First semester starts in September (1 Sep – 31 Jan), the second in February (1 Feb – 31 Aug).
 DEFAULT_SEMESTER_START_MONTHS: tuple[int, ...] = (9, 2)
 
+# --- which meeting kinds satisfy each frequency rule (seed 004 §四(二)3 and score item 7) -------
+# Seed 004 is《关于加强和改进党的基层组织建设的实施意见》; its score sheet item 7 reads:
+# 每月召开1次组织生活会、每期上1次党课、每年召开1次民主生活会、每月召开1次党支部委员会、
+# 每学期开展1次党日活动、每半年召开1次师生员工座谈会、每半年认真分析1次师生员工的思想状况、
+# 每半年对入党积极分子进行1次全面考察分析.
+SEED_004 = "《关于加强和改进党的基层组织建设的实施意见》"
+SCORE_SHEET = "《党支部工作目标管理考核评分表》"
+
+# A branch's monthly organisational life (§四(二)3(2)) is held in the forms the preamble of
+# §四(二)3 names — “三会一课”、组织生活会 — and the Party day of item 7: 党员大会, 党小组会, 党课,
+# 主题党日, 组织生活会. Not the committee's own meeting (§四(二)3(3)) and not the yearly
+# 民主生活会 (§四(二)3(4)): those have rules of their own.
+ORG_LIFE_KINDS: tuple[str, ...] = ("general", "group", "lecture", "party_day", "org_life")
+
+
+# A committee meeting (支部委员会 / 总支委员会) is a meeting of the committee (seed 004 §四(二)3(3):
+# 党支部委员会一般每月开一次): its roster is the committee; anyone else who comes is 列席.
+COMMITTEE_KINDS: tuple[str, ...] = ("committee",)
+MEMBER_ROLE = "member"
+OBSERVER_ROLE = "observer"
+
+
+def attendance_role(kind: str, on_roster: bool) -> str:
+    """应到 for the meeting's roster (the committee at a committee meeting, every member at the
+    others), 列席 for anyone else at a committee meeting."""
+    if kind in COMMITTEE_KINDS and not on_roster:
+        return OBSERVER_ROLE
+    return MEMBER_ROLE
+
+
+def observer_error(name: str, status: str) -> str | None:
+    """列席 is recorded only for those who came: an absence is not theirs to excuse."""
+    if status != "present":
+        return f"{name}不是委员，只能登记为列席（到会）。"
+    return None
+
+
+@dataclass(frozen=True)
+class SeedRule:
+    name: str
+    org_kind: str
+    branch_category: str
+    kinds: tuple[str, ...]
+    period: str
+    min_count: int
+    min_minutes: int
+    include_subtree: bool
+    source: str
+
+
+_GB = f"{SEED_004}四(二)3(1)"
+_BRANCH = f"{SEED_004}四(二)3(2)"
+_ITEM_7 = f"{SCORE_SHEET}第7项"
+_OL = ORG_LIFE_KINDS
+# The rules as the seed states them; the department may change them on the rules page.
+SEED_FREQUENCY_RULES: tuple[SeedRule, ...] = (
+    # general branches (§四(二)3(1)): 每次活动不得少于1个小时
+    SeedRule("干部民主生活会", "general_branch", "", ("democratic_life",), YEAR, 1, 60, False, _GB),
+    SeedRule("党课", "general_branch", "", ("lecture",), HALF_YEAR, 1, 60, False, _GB),
+    SeedRule(
+        "党支部委员会（总支委员会）", "general_branch", "", ("committee",), MONTH, 1, 60, False, _GB
+    ),
+    SeedRule("党日活动", "general_branch", "", ("party_day",), SEMESTER, 1, 60, False, _GB),
+    SeedRule("师生员工座谈会", "general_branch", "", ("forum",), HALF_YEAR, 1, 60, True, _GB),
+    SeedRule(
+        "师生员工思想状况分析",
+        "general_branch",
+        "",
+        ("thought_analysis",),
+        HALF_YEAR,
+        1,
+        60,
+        False,
+        _GB,
+    ),
+    SeedRule(
+        "入党积极分子考察分析",
+        "general_branch",
+        "",
+        ("activist_review",),
+        HALF_YEAR,
+        1,
+        60,
+        False,
+        _GB,
+    ),
+    # branches (§四(二)3(2)): 学生党支部每月不少于二次组织生活；在职教职工党支部应坚持每月至少
+    # 一次组织生活；离退休党支部每月一次组织生活。每次组织生活不少于2个小时。
+    SeedRule("学生党支部组织生活", "branch", "student", _OL, MONTH, 2, 120, False, _BRANCH),
+    SeedRule("教工党支部组织生活", "branch", "staff", _OL, MONTH, 1, 120, False, _BRANCH),
+    # 机关支部 are branches of in-service staff (在职教职工党支部)
+    SeedRule("机关党支部组织生活", "branch", "organ", _OL, MONTH, 1, 120, False, _BRANCH),
+    SeedRule(
+        "离退休党支部组织生活", "branch", "retiree", ORG_LIFE_KINDS, MONTH, 1, 120, False, _BRANCH
+    ),
+    # §四(二)3(3): 党支部委员会一般每月开一次
+    SeedRule(
+        "党支部委员会", "branch", "", ("committee",), MONTH, 1, 0, False, f"{SEED_004}四(二)3(3)"
+    ),
+    # §四(二)3(4): 一般每年至少召开一次党支部民主生活会 — the monthly 组织生活会 does not count
+    SeedRule(
+        "支部民主生活会",
+        "branch",
+        "",
+        ("democratic_life",),
+        YEAR,
+        1,
+        0,
+        False,
+        f"{SEED_004}四(二)3(4)",
+    ),
+    # score item 7: 每期上1次党课、每学期开展1次党日活动
+    SeedRule("党课", "branch", "", ("lecture",), SEMESTER, 1, 0, False, f"{SCORE_SHEET}第7项"),
+    SeedRule(
+        "主题党日", "branch", "", ("party_day",), SEMESTER, 1, 0, False, f"{SCORE_SHEET}第7项"
+    ),
+)
+
+
 # The label of the current period in messages ("本月还需开展1次").
 CURRENT_LABELS = {
     MONTH: "本月",

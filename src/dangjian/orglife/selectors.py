@@ -24,6 +24,7 @@ from dangjian.org.models import (
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
 from dangjian.orglife import rules
 from dangjian.orglife.models import (
+    AttendanceRole,
     AttendanceStatus,
     FrequencyRule,
     Meeting,
@@ -135,6 +136,24 @@ def members_of(org: Organisation):
     return members.select_related("primary_org").order_by("name", "id")
 
 
+def committee_of(org: Organisation):
+    """The current committee of an organisation: its secretary, deputies and committee members."""
+    officers = (
+        Position.objects.current()
+        .filter(organisation=org, title__in=OFFICER_TITLES)
+        .values("person_id")
+    )
+    return Person.objects.filter(pk__in=officers, is_active=True)
+
+
+def roster_ids(org: Organisation, kind: str) -> set[int]:
+    """Who is expected (应到) at a meeting of this kind: the committee at a committee meeting,
+    the organisation's members at any other."""
+    if kind in rules.COMMITTEE_KINDS:
+        return set(committee_of(org).values_list("pk", flat=True))
+    return set(members_of(org).values_list("pk", flat=True))
+
+
 # --- meetings ------------------------------------------------------------------------------
 
 
@@ -175,12 +194,17 @@ def attach_counts(meetings: list) -> list:
         .order_by()
         .values("meeting_id")
         .annotate(
-            present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)), should=Count("id")
+            present=Count(
+                "id", filter=Q(status=AttendanceStatus.PRESENT, role=AttendanceRole.MEMBER)
+            ),
+            should=Count("id", filter=Q(role=AttendanceRole.MEMBER)),
+            observers=Count("id", filter=Q(role=AttendanceRole.OBSERVER)),
         )
     }
     for m in meetings:
         row = counts.get(m.pk, {})
         m.present_count, m.should_count = row.get("present", 0), row.get("should", 0)
+        m.observer_count = row.get("observers", 0)
     return meetings
 
 

@@ -31,10 +31,24 @@ class AttendanceSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text=choices_help(AttendanceStatus.choices))
     person_name = serializers.CharField(source="person.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    role = serializers.CharField(
+        read_only=True,
+        help_text="member 应到 / observer 列席（支部委员会上非委员到会的人员，由系统判定）",
+    )
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:
         model = Attendance
-        fields = ["person", "person_name", "status", "status_display", "makeup_on", "note"]
+        fields = [
+            "person",
+            "person_name",
+            "status",
+            "status_display",
+            "role",
+            "role_display",
+            "makeup_on",
+            "note",
+        ]
         read_only_fields = fields
 
 
@@ -103,7 +117,10 @@ class MeetingUpdateSerializer(serializers.Serializer):
     attendance = AttendanceInputSerializer(
         many=True,
         required=False,
-        help_text="出席名单（完整列表，替换原有名单）；新建时省略则本组织党员全部记为出席。",
+        help_text=(
+            "出席名单（完整列表，替换原有名单）；新建时省略则应到人员全部记为出席"
+            "（支部委员会为委员；非委员到会的自动记为列席，只能登记为出席）。"
+        ),
     )
 
     def validate(self, attrs):

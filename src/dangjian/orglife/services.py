@@ -91,7 +91,7 @@ def _meeting_snapshot(meeting: Meeting, rows) -> dict:
         for k, v in audit.snapshot(meeting, MEETING_FIELDS).items()
     }
     return plain | {
-        "附件": meeting.attachment.name if meeting.attachment else "",
+        "附件": audit.file_label(meeting.attachment),
         "出席情况": attendance_summary(rows),
     }
 
@@ -112,9 +112,12 @@ def _clean_meeting(meeting: Meeting) -> None:
     meeting.duration_minutes = rules.duration_minutes(meeting.starts_at, meeting.ends_at)
 
 
-def _attendance_rows(meeting: Meeting, rows: list[dict], allowed: set[int]) -> list[Attendance]:
+def _attendance_rows(
+    meeting: Meeting, rows: list[dict], allowed: set[int], roster: set[int]
+) -> list[Attendance]:
     """Validated Attendance objects (unsaved) for `rows` of {person|person_id, status,
-    makeup_on, note}."""
+    makeup_on, note}. `roster` is who is expected (应到); at a committee meeting anyone else
+    in `allowed` is recorded as 列席, and only when present."""
     result, seen, errors = [], set(), []
     names = dict(Person.objects.filter(pk__in=allowed).values_list("pk", "name"))
     for row in rows:
@@ -138,6 +141,10 @@ def _attendance_rows(meeting: Meeting, rows: list[dict], allowed: set[int]) -> l
         if status not in STATUS_LABELS:
             errors.append(f"{name}的出席情况应为出席、请假或缺席。")
             continue
+        role = rules.attendance_role(meeting.kind, person_id in roster)
+        if role == rules.OBSERVER_ROLE and (message := rules.observer_error(name, status)):
+            errors.append(message)
+            continue
         if makeup_on is not None:
             if status == AttendanceStatus.PRESENT:
                 errors.append(f"{name}已出席，无需填写补课日期。")
@@ -153,6 +160,7 @@ def _attendance_rows(meeting: Meeting, rows: list[dict], allowed: set[int]) -> l
                 meeting=meeting,
                 person_id=person_id,
                 status=status,
+                role=role,
                 makeup_on=makeup_on,
                 note=(row.get("note") or "")[:200],
             )
@@ -164,12 +172,19 @@ def _attendance_rows(meeting: Meeting, rows: list[dict], allowed: set[int]) -> l
 
 def attendance_summary(rows) -> str:
     counts = {value: 0 for value in STATUS_LABELS}
-    made_up = 0
+    made_up = observers = 0
     for row in rows:
+        if row.role == rules.OBSERVER_ROLE:
+            observers += 1
+            continue
         counts[row.status] += 1
         made_up += row.makeup_on is not None
     text = "，".join(f"{STATUS_LABELS[k]}{v}人" for k, v in counts.items())
-    return text + (f"，补课{made_up}人" if made_up else "")
+    return (
+        text
+        + (f"，补课{made_up}人" if made_up else "")
+        + (f"，列席{observers}人" if observers else "")
+    )
 
 
 def _study_category(meeting: Meeting) -> str:
@@ -204,6 +219,12 @@ def sync_meeting_records(meeting: Meeting, actor=None) -> int:
     return len(records)
 
 
+def _may_attend(organisation: Organisation) -> set[int]:
+    """Whose attendance may be recorded: the organisation's members and its committee."""
+    members = set(selectors.members_of(organisation).values_list("pk", flat=True))
+    return members | set(selectors.committee_of(organisation).values_list("pk", flat=True))
+
+
 def _replace_attendance(meeting: Meeting, rows: list[Attendance]) -> None:
     meeting.attendance.all().delete()
     Attendance.objects.bulk_create(rows)
@@ -217,10 +238,11 @@ def meeting_create(
     _require_officer(actor, organisation)
     meeting = Meeting(organisation=organisation, **fields)
     _clean_meeting(meeting)
-    members = list(selectors.members_of(organisation).values_list("pk", flat=True))
+    allowed = _may_attend(organisation)
+    roster = selectors.roster_ids(organisation, meeting.kind)
     if attendance is None:
-        attendance = [{"person_id": pk, "status": AttendanceStatus.PRESENT} for pk in members]
-    rows = _attendance_rows(meeting, attendance, set(members))
+        attendance = [{"person_id": pk, "status": AttendanceStatus.PRESENT} for pk in roster]
+    rows = _attendance_rows(meeting, attendance, allowed, roster)
     meeting.save()
     _replace_attendance(meeting, rows)
     sync_meeting_records(meeting, actor)
@@ -250,10 +272,18 @@ def meeting_update(
     for name, value in fields.items():
         setattr(meeting, name, value)
     _clean_meeting(meeting)
+    roster = selectors.roster_ids(meeting.organisation, meeting.kind)
+    if attendance is None and any(
+        row.role != rules.attendance_role(meeting.kind, row.person_id in roster) for row in old_rows
+    ):
+        # the kind changed (say to 支部委员会): the saved list is checked again under its roster
+        attendance = [
+            {"person_id": r.person_id, "status": r.status, "makeup_on": r.makeup_on, "note": r.note}
+            for r in old_rows
+        ]
     if attendance is not None:
-        allowed = set(selectors.members_of(meeting.organisation).values_list("pk", flat=True))
-        allowed |= {row.person_id for row in old_rows}
-        rows = _attendance_rows(meeting, attendance, allowed)
+        allowed = _may_attend(meeting.organisation) | {row.person_id for row in old_rows}
+        rows = _attendance_rows(meeting, attendance, allowed, roster)
     else:
         rows = old_rows
     meeting.save()

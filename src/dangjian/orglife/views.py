@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
-from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import editable_or_403, officer_required, submit
@@ -108,6 +108,14 @@ def meeting_list(request):
 
 def _meeting_form_page(request, *, organisation, meeting=None):
     people = list(selectors.members_of(organisation))
+    committee = list(selectors.committee_of(organisation).select_related("primary_org"))
+    committee_ids = {p.pk for p in committee}
+    people += [p for p in committee if p.pk not in {q.pk for q in people}]
+    kind = (
+        request.POST.get("kind")
+        if request.method == "POST"
+        else (meeting.kind if meeting else request.GET.get("kind", ""))
+    )
     saved = {}
     if meeting is not None:
         saved = {
@@ -119,13 +127,15 @@ def _meeting_form_page(request, *, organisation, meeting=None):
         request.FILES or None,
         instance=meeting,
         organisation=organisation,
-        initial={} if meeting else {"held_on": _today(), "place": ""},
+        initial={} if meeting else {"held_on": _today(), "place": "", "kind": kind or None},
     )
     attendance = forms.AttendanceRows(
         people,
         data=request.POST if is_post else None,
         saved=saved,
         default="present" if meeting is None else "",
+        committee_ids=committee_ids,
+        kind=kind or "",
     )
     if is_post:
         rows = attendance.cleaned()
@@ -284,7 +294,8 @@ def _book_row(index, m):
 @require_GET
 def record_book(request):
     org, start, end, meetings = _record_book(request)
-    return render(
+    rows = [_book_row(i, m) for i, m in enumerate(meetings, start=1)]
+    return render_print(
         request,
         "orglife/record_book.html",
         {
@@ -292,9 +303,11 @@ def record_book(request):
             "start": start,
             "end": end,
             "headers": RECORD_BOOK_HEADERS,
-            "rows": [_book_row(i, m) for i, m in enumerate(meetings, start=1)],
+            "rows": rows,
             "query": urlencode({"org": org.pk, "date": start.isoformat()}),
         },
+        label=f"{org.name}党支部活动记录册（{start:%Y-%m-%d}至{end:%Y-%m-%d}）",
+        rows=len(rows),
     )
 
 
@@ -303,14 +316,15 @@ def record_book(request):
 def record_book_xlsx(request):
     org, start, end, meetings = _record_book(request)
     title = f"{org.name}党支部活动记录册（{start:%Y-%m-%d}至{end:%Y-%m-%d}）"
+    audit = PersonalDataAudit(request, title)
     content = xlsx_table(
         sheet="活动记录册",
         headers=RECORD_BOOK_HEADERS,
-        rows=(_book_row(i, m) for i, m in enumerate(meetings, start=1)),
+        rows=audit.count((_book_row(i, m) for i, m in enumerate(meetings, start=1))),
         title=title,
         widths=[6, 12, 12, 16, 12, 30, 10, 10, 10, 60],
     )
-    return xlsx_response(content, f"{org.name}活动记录册{start:%Y%m}.xlsx")
+    return xlsx_response(content, f"{org.name}活动记录册{start:%Y%m}.xlsx", audit=audit)
 
 
 # --- frequency rules -----------------------------------------------------------------------
@@ -547,14 +561,17 @@ def hours(request):
 def hours_xlsx(request):
     org, year, members = _hours(request)
     rows = members.order_by(*selectors.HOURS_ORDER).iterator(chunk_size=2000)
+    audit = PersonalDataAudit(request, f"{org.name} {year}年党员教育学时统计")
     content = xlsx_table(
         sheet="学时统计",
         headers=HOURS_HEADERS,
-        rows=(_hours_row(i, selectors.hours_row(p)) for i, p in enumerate(rows, start=1)),
+        rows=audit.count(
+            (_hours_row(i, selectors.hours_row(p)) for i, p in enumerate(rows, start=1))
+        ),
         title=f"{org.name} {year}年党员教育学时统计",
         widths=[6, 10, 24, 10, 10, 12, 20, 10, 12],
     )
-    return xlsx_response(content, f"{org.name}{year}年学时统计.xlsx")
+    return xlsx_response(content, f"{org.name}{year}年学时统计.xlsx", audit=audit)
 
 
 @officer_required

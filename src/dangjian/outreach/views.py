@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
-from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import officer_required, submit
@@ -135,14 +135,15 @@ def contact_export(request):
                 state_labels[_contact_state(p.active_contacts)],
             ]
 
+    audit = PersonalDataAudit(request, f"党员联系党外群众情况（{org.name}）")
     content = xlsx_table(
         sheet="党员联系群众",
         headers=CONTACT_HEADERS,
-        rows=rows(),
+        rows=audit.count(rows()),
         title=f"党员联系党外群众情况（{org.name}）",
         widths=[6, 10, 20, 10, 12, 40, 12],
     )
-    return xlsx_response(content, "党员联系群众.xlsx")
+    return xlsx_response(content, "党员联系群众.xlsx", audit=audit)
 
 
 @login_required
@@ -376,14 +377,17 @@ def visit_export(request):
                 "是" if v.needs_follow_up else "否",
             ]
 
+    audit = PersonalDataAudit(
+        request, "三联二访、两访两创走访记录" + (f"（{org.name}）" if org else "")
+    )
     content = xlsx_table(
         sheet="走访记录",
         headers=VISIT_HEADERS,
-        rows=rows(),
+        rows=audit.count(rows()),
         title="三联二访、两访两创走访记录" + (f"（{org.name}）" if org else ""),
         widths=[12, 10, 18, 16, 16, 18, 12, 12, 8, 40, 8],
     )
-    return xlsx_response(content, "走访记录.xlsx")
+    return xlsx_response(content, "走访记录.xlsx", audit=audit)
 
 
 @login_required

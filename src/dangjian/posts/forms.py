@@ -13,7 +13,6 @@ from dangjian.posts.models import (
     PostState,
     PostType,
 )
-from dangjian.posts.rules import MAX_ATTACHMENT_BYTES, attachment_error
 
 TEXT = forms.Textarea(attrs={"rows": 3})
 
@@ -193,18 +192,9 @@ class DutyRecordForm(BootstrapMixin, forms.ModelForm):
             self.initial.setdefault("post", posts[0].pk)  # the member's only post
         self.fields["post"].label_from_instance = lambda p: f"{p.year} {p.name}"
         self.fields["occurred_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        self.fields["attachment"].help_text = "可选，照片或扫描件，不超过10MB。"
-        self.fields["attachment"].widget.attrs["accept"] = "image/*,.pdf,.doc,.docx"
         for field in self.fields.values():
             field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " form-control-lg"
         self.fields["post"].widget.attrs["class"] = "form-select form-select-lg"
-
-    def clean_attachment(self):
-        upload = self.cleaned_data.get("attachment")
-        size = getattr(upload, "size", 0) or 0
-        if upload and size > MAX_ATTACHMENT_BYTES:
-            raise forms.ValidationError(attachment_error(size))
-        return upload
 
 
 class MonthlyCheckForm(BootstrapMixin, forms.Form):

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django_fsm import FSMField, transition
 
+from dangjian.core import uploads
 from dangjian.core.scoping import ANONYMOUS, ScopedQuerySet, scope_for
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person, orgs_under
 
@@ -316,7 +317,8 @@ class DutyRecord(models.Model):
     place = models.CharField("地点", max_length=100)
     content = models.TextField("履职内容")
     effect = models.TextField("成效", blank=True)
-    attachment = models.FileField("附件", upload_to="duty/%Y/%m/", blank=True)
+    attachment = uploads.UploadFileField("附件", area="duty", blank=True)
+    attachment_name, attachment_size, attachment_owner = uploads.companion_fields("附件")
     created_at = models.DateTimeField("记录时间", auto_now_add=True)
     duty_check = models.ForeignKey(
         DutyCheck,

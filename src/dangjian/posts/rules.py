@@ -20,9 +20,6 @@ GRADE_BANDS: tuple[tuple[float, str], ...] = (
 )
 LOWEST_GRADE = "incompetent"
 
-# A duty record's attachment (a photo, a scan) is at most 10 MB.
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-
 # Messages naming the rule a refused action breaks.
 CONFIRM_REFUSED = (
     "定岗由党总支确定：须由上级党组织（党总支）的书记或委员确定上岗人选，"
@@ -37,7 +34,6 @@ DUPLICATE_HOLDER = "同一党员在同一党组织、同一年度不能重复担
 FUTURE_DATE = "活动日期不能晚于今天。"
 FUTURE_MONTH = "只能检查本月或以前的整月，不能检查以后的月份。"
 FUTURE_QUARTER = "只能检查本季度或以前的季度。"
-ATTACHMENT_TOO_LARGE = "附件不能超过10MB。"
 
 
 def grade_for_score(score: float | Decimal) -> str:
@@ -79,10 +75,6 @@ def in_subtree(person_org_path: str | None, post_org_path: str) -> bool:
 def occurred_on_error(occurred_on: date, today: date) -> str | None:
     """A duty record tells what was done: its date is not in the future."""
     return FUTURE_DATE if occurred_on > today else None
-
-
-def attachment_error(size: int) -> str | None:
-    return ATTACHMENT_TOO_LARGE if size > MAX_ATTACHMENT_BYTES else None
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:

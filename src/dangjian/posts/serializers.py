@@ -4,6 +4,7 @@ Chinese label beside them (`*_display`), listed in the help text."""
 
 from rest_framework import serializers
 
+from dangjian.core import uploads
 from dangjian.core.serializer_fields import (
     ChoiceString,
     EditablePrimaryKeyField,
@@ -22,7 +23,6 @@ from dangjian.posts.models import (
     PostState,
     PostType,
 )
-from dangjian.posts.rules import MAX_ATTACHMENT_BYTES, attachment_error
 
 # --- catalogue -----------------------------------------------------------------------------
 
@@ -290,12 +290,7 @@ class DutyRecordUpdateSerializer(serializers.Serializer):
     content = serializers.CharField(required=False)
     effect = serializers.CharField(required=False, allow_blank=True)
     post = OwnPostField(Post, required=False, allow_null=True)
-    attachment = serializers.FileField(required=False, allow_null=True, help_text="不超过10MB")
-
-    def validate_attachment(self, value):
-        if value is not None and value.size > MAX_ATTACHMENT_BYTES:
-            raise serializers.ValidationError(attachment_error(value.size))
-        return value
+    attachment = uploads.UploadSerializerField(required=False, allow_null=True, area="duty")
 
 
 class DutyRecordCreateSerializer(DutyRecordUpdateSerializer):

@@ -620,11 +620,6 @@ def _check_record(record: DutyRecord, person: Person) -> None:
         raise ValidationError({"occurred_on": error})
     if record.post_id is not None and record.post.holder_id != person.pk:
         raise ValidationError({"post": "只能选择本人担任的岗位。"})
-    if record.attachment:
-        size = getattr(record.attachment, "size", 0) or 0
-        error = rules.attachment_error(size)
-        if error:
-            raise ValidationError({"attachment": error})
     record.full_clean(exclude=["person", "organisation", "duty_check"])
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
-from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import editable_or_403, officer_required, submit
@@ -467,16 +467,19 @@ def post_rollover(request):
 @require_GET
 def registration(request):
     org, year = _org_year(request)
-    return render(
+    rows = list(selectors.registration_rows(request.user, org, year))
+    return render_print(
         request,
         "posts/registration_print.html",
         {
             "org": org,
             "year": year,
-            "rows": selectors.registration_rows(request.user, org, year),
+            "rows": rows,
             "query": urlencode({"org": org.pk, "year": year}),
             "org_choices": selectors.org_choices(request.user),
         },
+        label=f"{org.name}{year}年度党员定岗情况登记表",
+        rows=len(rows),
     )
 
 
@@ -499,30 +502,34 @@ def registration_xlsx(request):
         ]
         for r in selectors.registration_rows(request.user, org, year)
     )
+    audit = PersonalDataAudit(request, f"{org.name}{year}年度党员定岗情况登记表")
     content = xlsx_table(
         sheet="党员定岗情况登记表",
         headers=REGISTRATION_HEADERS,
-        rows=rows,
+        rows=audit.count(rows),
         title=f"{org.name}{year}年度党员定岗情况登记表",
         widths=[6, 18, 10, 6, 12, 14, 40, 40, 12, 12],
     )
-    return xlsx_response(content, f"{org.name}{year}年度党员定岗情况登记表.xlsx")
+    return xlsx_response(content, f"{org.name}{year}年度党员定岗情况登记表.xlsx", audit=audit)
 
 
 @officer_required
 @require_GET
 def annex2(request):
     org, year = _org_year(request)
-    return render(
+    rows = list(selectors.annex2_rows(request.user, org, year))
+    return render_print(
         request,
         "posts/annex2_print.html",
         {
             "org": org,
             "year": year,
-            "rows": selectors.annex2_rows(request.user, org, year),
+            "rows": rows,
             "query": urlencode({"org": org.pk, "year": year}),
             "org_choices": selectors.org_choices(request.user),
         },
+        label=f"{org.name}{year}年度党员亮岗履职一览表",
+        rows=len(rows),
     )
 
 
@@ -532,14 +539,17 @@ def annex2_xlsx(request):
     org, year = _org_year(request)
     keys = ["index", "name", "branch", "post", "duties", "targets", "progress", "review", "reward"]
     rows = ([r[k] for k in keys] for r in selectors.annex2_rows(request.user, org, year))
+    audit = PersonalDataAudit(
+        request, f"学校实行“168”机制{year}年度党员亮岗履职一览表（{org.name}）"
+    )
     content = xlsx_table(
         sheet="亮岗履职一览表",
         headers=ANNEX2_HEADERS,
-        rows=rows,
+        rows=audit.count(rows),
         title=f"学校实行“168”机制{year}年度党员亮岗履职一览表（{org.name}）",
         widths=[6, 10, 18, 14, 36, 36, 30, 24, 16],
     )
-    return xlsx_response(content, f"{org.name}{year}年度党员亮岗履职一览表.xlsx")
+    return xlsx_response(content, f"{org.name}{year}年度党员亮岗履职一览表.xlsx", audit=audit)
 
 
 # --- commitments -------------------------------------------------------------------------
@@ -675,7 +685,13 @@ def commitment_print(request, pk):
     commitment = get_for_user(
         Commitment.objects.select_related("person", "organisation"), request.user, pk=pk
     )
-    return render(request, "posts/commitment_print.html", {"c": commitment})
+    return render_print(
+        request,
+        "posts/commitment_print.html",
+        {"c": commitment},
+        label=f"党员承诺书（{commitment.person}）",
+        rows=1,
+    )
 
 
 # --- duty records ------------------------------------------------------------------------
@@ -803,14 +819,15 @@ def duty_record_export(request):
         ]
         for r in qs.order_by("-occurred_on", "-id").iterator(chunk_size=2000)
     )
+    audit = PersonalDataAudit(request, "党员履行岗位职责记实" + (f"（{org.name}）" if org else ""))
     content = xlsx_table(
         sheet="履职记实",
         headers=DUTY_RECORD_HEADERS,
-        rows=rows,
+        rows=audit.count(rows),
         title="党员履行岗位职责记实" + (f"（{org.name}）" if org else ""),
         widths=[12, 10, 18, 14, 16, 40, 30, 10, 16],
     )
-    return xlsx_response(content, "党员履职记实.xlsx")
+    return xlsx_response(content, "党员履职记实.xlsx", audit=audit)
 
 
 # --- duty checks -------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.audit import events_for
-from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import client_address, editable_or_403, officer_required, submit
@@ -183,14 +183,17 @@ def suggestion_export(request):
         ]
         for s in qs.order_by("-created_at", "-id").iterator(chunk_size=500)
     )
+    audit = PersonalDataAudit(request, "意见箱意见建议办理台账")
     content = xlsx_table(
         sheet="意见建议",
         headers=EXPORT_HEADERS,
-        rows=rows,
+        rows=audit.count(rows),
         title="意见箱意见建议办理台账",
         widths=[14, 17, 24, 10, 50, 10, 16, 10, 10, 40, 12, 8],
     )
-    return xlsx_response(content, f"意见建议办理台账_{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(
+        content, f"意见建议办理台账_{timezone.localdate():%Y%m%d}.xlsx", audit=audit
+    )
 
 
 def _suggestion(request, pk, editable=False):

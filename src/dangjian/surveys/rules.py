@@ -8,7 +8,7 @@ score or how many answers make a result; the defaults below are ours and configu
 import re
 from collections.abc import Collection, Mapping
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 # A rating's score: the middle of its band (≥90 优秀, ≥80 称职, 60–79 基本称职, <60 不称职)
 # (seed 000 §五(二)5).
@@ -93,12 +93,13 @@ def progress_percent(responses: int, minimum: int) -> int:
 
 
 def mean_score(distribution: Mapping[str, int], scores: Mapping[str, int]) -> Decimal | None:
-    """The average score of the ratings given (two decimals), None when nobody rated."""
+    """The average score of the ratings given, cut (never rounded up) to two decimals — it feeds
+    a member's evaluation total, where rounding up could lift a grade; None when nobody rated."""
     count = sum(distribution.get(r, 0) for r in scores)
     if count == 0:
         return None
     total = sum(scores[r] * distribution.get(r, 0) for r in scores)
-    return (Decimal(total) / Decimal(count)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+    return (Decimal(total) / Decimal(count)).quantize(TWO_PLACES, rounding=ROUND_DOWN)
 
 
 def satisfaction_rate(distribution: Mapping[str, int]) -> Decimal | None:

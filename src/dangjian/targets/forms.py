@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from dangjian.core import uploads
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, Person, Unit
 from dangjian.targets import services
@@ -242,11 +243,7 @@ class ProgressForm(BootstrapMixin, forms.Form):
         label="完成进度（%）", min_value=0, max_value=100, help_text="0—100；100表示已完成。"
     )
     note = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 3}))
-    evidence = forms.FileField(
-        label="佐证材料",
-        required=False,
-        help_text="可选：PDF、图片、Word、Excel、PPT或ZIP，不超过10MB。",
-    )
+    evidence = uploads.UploadField(label="佐证材料", required=False, area="evidence")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("reported_on", timezone.localdate())

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from dangjian.core import uploads
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person, Unit
 
 
@@ -336,7 +337,8 @@ class TaskProgress(models.Model):
     reported_on = models.DateField("报告日期")
     percent = models.PositiveSmallIntegerField("完成进度（%）")
     note = models.TextField("进展情况")
-    evidence = models.FileField("佐证材料", upload_to="evidence/%Y/%m/", blank=True)
+    evidence = uploads.UploadFileField("佐证材料", area="evidence", blank=True)
+    evidence_name, evidence_size, evidence_owner = uploads.companion_fields("佐证材料")
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -6,9 +6,6 @@ No database and no Django: the services gather the facts, these functions decide
 from dataclasses import dataclass
 from datetime import date
 
-from dangjian.core.rules import EVIDENCE_MAX_BYTES as EVIDENCE_MAX_BYTES
-from dangjian.core.rules import evidence_error as evidence_error
-
 # Honour levels, lowest first (seed 001 §二: county → city → province → central).
 # The numbers match targets.models.HonourLevel.
 LEVEL_NONE = 0

@@ -11,6 +11,7 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from dangjian.core import uploads
 from dangjian.core.serializer_fields import EditablePrimaryKeyField, VisiblePrimaryKeyField
 from dangjian.org.models import Organisation, Person, Unit
 from dangjian.targets import rules, selectors, services
@@ -332,7 +333,7 @@ class TaskProgressInputSerializer(serializers.Serializer):
     reported_on = serializers.DateField(help_text="报告日期")
     percent = serializers.IntegerField(min_value=0, max_value=100, help_text="完成进度（%）")
     note = serializers.CharField(help_text="进展情况")
-    evidence = serializers.FileField(required=False, allow_null=True, help_text="佐证材料")
+    evidence = uploads.UploadSerializerField(required=False, allow_null=True, area="evidence")
 
 
 class EvaluationUpdateSerializer(serializers.ModelSerializer):

@@ -363,10 +363,6 @@ def progress_report(
     error = rules.percent_error(percent)
     if error:
         errors["percent"] = error
-    if evidence:
-        error = rules.evidence_error(evidence.name, evidence.size)
-        if error:
-            errors["evidence"] = error
     if errors:
         raise ValidationError(errors)
     update = TaskProgress(
