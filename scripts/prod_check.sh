@@ -80,6 +80,8 @@ unset STATIC_ROOT MEDIA_ROOT
 export DJANGO_SETTINGS_MODULE=dangjian.settings
 export DEBUG=0
 export SECRET_KEY="prod-check-$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
+export DANGJIAN_DATA_KEYS="pc1:$(head -c 32 /dev/urandom | base64)"
+export DANGJIAN_HASH_KEY="$(head -c 32 /dev/urandom | base64)"
 export ALLOWED_HOSTS="$HOST"
 export CSRF_TRUSTED_ORIGINS="https://$HOST"
 export DATABASE_URL="$PG/$DB"

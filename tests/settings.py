@@ -4,6 +4,9 @@ import os
 
 os.environ.setdefault("DEBUG", "1")
 os.environ.setdefault("SECRET_KEY", "test-only-key")
+# Fixed test-only keys for the encryption of personal data (never use these anywhere else).
+os.environ.setdefault("DANGJIAN_DATA_KEYS", "test1:dGVzdC1vbmx5LWRhdGEta2V5LTMyLWJ5dGVzLWxvbmc=")
+os.environ.setdefault("DANGJIAN_HASH_KEY", "dGVzdC1vbmx5LWhhc2gta2V5LTMyLWJ5dGVzLWxvbmc=")
 
 from dangjian.settings import *  # noqa: E402,F403
 

@@ -422,3 +422,25 @@ SURVEY_PUBLIC_RATE = os.environ.get("SURVEY_PUBLIC_RATE", "60/min")
 # Hand-written form/API text fields without their own max_length accept at most this many
 # characters (model TextFields state their own limits: core.text_limits).
 TEXT_INPUT_MAX_LENGTH = int(os.environ.get("TEXT_INPUT_MAX_LENGTH", "5000"))
+
+
+# --- personal data encryption ---
+# ID numbers and phone numbers are encrypted at rest (dangjian.core.crypto). Cipher:
+# "aes-256-gcm" (default) or "sm4-gcm" (SM4 with an HMAC-SM3 keyed hash, for 密评 GB/T 39786-2021).
+DANGJIAN_CRYPTO_ALGORITHM = os.environ.get("DANGJIAN_CRYPTO_ALGORITHM", "aes-256-gcm")
+# Data keys "id:base64key,id:base64key": the first encrypts, every one listed still decrypts.
+DANGJIAN_DATA_KEYS = os.environ.get("DANGJIAN_DATA_KEYS", "")
+# The key of the keyed hash (HMAC) used for uniqueness and exact search, base64 (≥ 16 bytes).
+DANGJIAN_HASH_KEY = os.environ.get("DANGJIAN_HASH_KEY", "")
+if not (DANGJIAN_DATA_KEYS and DANGJIAN_HASH_KEY) and not DEBUG:
+    raise ImproperlyConfigured(
+        "DANGJIAN_DATA_KEYS and DANGJIAN_HASH_KEY must be set when DEBUG is off "
+        "(see README: 个人信息加密)."
+    )
+if DANGJIAN_DATA_KEYS:  # fail at start, not at the first request that reads a person
+    from dangjian.core.rules import parse_key_list
+
+    try:
+        parse_key_list(DANGJIAN_DATA_KEYS)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DANGJIAN_DATA_KEYS: {exc}") from exc

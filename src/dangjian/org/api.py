@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from dangjian.core.api import CursorPagination
 from dangjian.core.api_views import ScopedViewSet as BaseScopedViewSet
-from dangjian.org import services
+from dangjian.org import selectors, services
 from dangjian.org.models import Organisation, Person, Position
 from dangjian.org.serializers import (
     OrganisationBriefSerializer,
@@ -183,7 +183,7 @@ class PersonViewSet(ScopedViewSet):
         filters = self.query_filters(PersonFilterSerializer)
         queryset = self.get_queryset()
         if filters.get("q"):
-            queryset = queryset.filter(name__icontains=filters["q"])
+            queryset = queryset.filter(selectors.person_search_q(filters["q"]))
         if "party_status" in filters:
             queryset = queryset.filter(party_status=filters["party_status"])
         if "category" in filters:

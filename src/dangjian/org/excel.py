@@ -33,6 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from dangjian.core import audit
 from dangjian.core import rules as core_rules
+from dangjian.core.crypto import keyed_hash
 from dangjian.core.export import neutralise_sheet, safe_row
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
@@ -577,11 +578,13 @@ def _validate_chunk(job: ImportJob, chunk: int) -> None:
         errors += row_errors
         if fields["id_number"]:
             rows_by_id[fields["id_number"]].append(number)
-    existing = Person.objects.filter(id_number__in=list(rows_by_id)).values_list(
-        "id_number", flat=True
+    # ID numbers are encrypted: look them up by their keyed hash.
+    by_hash = {keyed_hash(id_number): id_number for id_number in rows_by_id}
+    existing = Person.objects.filter(id_number_hash__in=list(by_hash)).values_list(
+        "id_number_hash", flat=True
     )
-    for id_number in existing:
-        for number in rows_by_id[id_number]:
+    for digest in existing:
+        for number in rows_by_id[by_hash[digest]]:
             errors.append(
                 {"row": number, "column": "身份证号", "message": "该身份证号已登记在系统中"}
             )

@@ -8,7 +8,6 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.export import PersonalDataAudit, xlsx_response
-from dangjian.core.scoping import scope_for
 from dangjian.core.web import officer_required
 from dangjian.org import excel, selectors
 from dangjian.org.forms import ImportForm
@@ -90,7 +89,7 @@ def import_step(request, pk):
 @require_GET
 def person_export(request):
     people, _org = selectors.people_for_list(request.user, request.GET)
-    full_identity = scope_for(request.user).everything
+    full_identity = selectors.sees_full_identity(request.user)
     label = "人员名册（含完整身份证号、手机号）" if full_identity else "人员名册"
     audit = PersonalDataAudit(request, label)
     content = excel.export_people(

@@ -98,9 +98,32 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
             .order_by("parent__name", "display_order", "name")
         )
         self.fields["unit"].label_from_instance = lambda unit: unit.full_name
+        # Who does not read full numbers sees them masked here too, and may type a new one.
+        self.full_identity = selectors.sees_full_identity(user)
+        if not self.full_identity and self.instance.pk:
+            for name in ("id_number", "phone"):
+                masked = self._masked(name)
+                self.initial[name] = masked
+                if masked:
+                    self.fields[name].help_text = (
+                        "出于个人信息保护，此处只显示脱敏号码；保持不变即保留原号码，"
+                        "如需更正请输入完整的新号码。"
+                    )
+
+    def _masked(self, name: str) -> str:
+        stored = getattr(self.instance, name) or ""
+        return rules.mask_id_number(stored) if name == "id_number" else rules.mask_phone(stored)
+
+    def _unmasked(self, name: str, value: str) -> str:
+        """The stored number when the masked value came back unchanged."""
+        if self.full_identity or not self.instance.pk:
+            return value
+        stored = getattr(self.instance, name)
+        return rules.replacement_value(value, stored, self._masked(name)) or ""
 
     def clean_id_number(self):
         value = (self.cleaned_data.get("id_number") or "").strip().upper()
+        value = self._unmasked("id_number", value)
         if not value:
             return None
         error = rules.id_number_error(value)
@@ -110,6 +133,7 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
 
     def clean_phone(self):
         value = (self.cleaned_data.get("phone") or "").strip()
+        value = self._unmasked("phone", value)
         error = rules.phone_error(value)
         if error:
             raise forms.ValidationError(error)

@@ -4,6 +4,12 @@ from django.db import models
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from dangjian.core.crypto import (
+    EncryptedCharField,
+    EncryptedModelMixin,
+    EncryptedQuerySetMixin,
+    HashField,
+)
 from dangjian.core.scoping import ScopedQuerySet, paths_q, scope_for
 from dangjian.core.text_limits import TEXT_DEFAULT
 from dangjian.org import rules
@@ -294,7 +300,7 @@ class Gender(models.TextChoices):
     FEMALE = "F", "女"
 
 
-class PersonQuerySet(ScopedQuerySet):
+class PersonQuerySet(EncryptedQuerySetMixin, ScopedQuerySet):
     def scope_q(self, scope):
         q = models.Q(primary_org__in=orgs_under(scope.org_paths))
         if scope.person_id:
@@ -318,22 +324,26 @@ class PersonQuerySet(ScopedQuerySet):
         return self.select_related("primary_org", "group", "unit__parent")
 
 
-class Person(models.Model):
+class Person(EncryptedModelMixin, models.Model):
     """Everyone the system knows: Party members and the masses."""
 
     name = models.CharField("姓名", max_length=50, db_index=True)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     birth_date = models.DateField("出生日期", null=True, blank=True)
-    id_number = models.CharField(
+    # Encrypted at rest (core.crypto); found and kept unique through the keyed hashes, which
+    # are declared first so that assigning a number sets its hash (see core.crypto.HashField).
+    id_number_hash = HashField("身份证号摘要", unique=True)
+    phone_hash = HashField("手机号摘要", db_index=True)
+    id_number = EncryptedCharField(
         "身份证号",
         max_length=18,
-        unique=True,
         null=True,
         blank=True,
+        hash_field="id_number_hash",
         help_text="18位居民身份证号码，校验位自动核对。",
     )
-    phone = models.CharField("手机号", max_length=20, blank=True)
+    phone = EncryptedCharField("手机号", max_length=20, blank=True, hash_field="phone_hash")
     category = models.CharField("人员类别", max_length=10, choices=PersonCategory.choices)
     unit = models.ForeignKey(
         Unit,

@@ -91,6 +91,27 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
+def search_kind(q: str) -> str:
+    """What a search box entry is: "id_number" (18 characters, digits and a final digit or X),
+    "phone" (11 digits starting with 1) or "name" (anything else, matched in part). ID and
+    phone numbers are stored encrypted, so they are only ever matched in full."""
+    q = q.strip().upper()
+    if ID_PATTERN.match(q):
+        return "id_number"
+    if PHONE_PATTERN.match(q):
+        return "phone"
+    return "name"
+
+
+def replacement_value(submitted: str, stored: str | None, masked: str) -> str | None:
+    """What a viewer who sees a number only masked means by the value they sent back: the mask
+    of the stored number unchanged keeps the stored number (never overwrite it with the mask);
+    anything else (blank included) is their new value."""
+    if stored and submitted.strip() == masked:
+        return stored
+    return submitted
+
+
 def age_on(birth: date, on: date) -> int:
     """Completed years on `on` (an 18th birthday counts on the day itself)."""
     return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

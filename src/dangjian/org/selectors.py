@@ -2,9 +2,12 @@
 
 from collections import Counter
 
+from django.db import models
 from django.db.models import Case, Count, Value, When
 
+from dangjian.core.crypto import keyed_hash
 from dangjian.core.scoping import scope_for
+from dangjian.org import rules
 from dangjian.org.models import Organisation, Person, Position, Unit
 from dangjian.org.rules import MEMBER_STATUSES, POSITION_ORDER, STATUS_ORDER
 
@@ -126,8 +129,26 @@ def people_for_list(user, params) -> tuple:
         qs = qs.filter(category=params["category"])
     q = (params.get("q") or "").strip()
     if q:
-        qs = qs.filter(id_number=q.upper()) if len(q) == 18 else qs.filter(name__contains=q)
+        qs = qs.filter(person_search_q(q))
     return qs, org
+
+
+def person_search_q(q: str) -> models.Q:
+    """A name (or part of one), or a full ID number or phone number. The numbers are encrypted:
+    they are found by their keyed hash, so only a complete number matches."""
+    kind = rules.search_kind(q)
+    if kind == "id_number":
+        return models.Q(id_number_hash=keyed_hash(q))
+    if kind == "phone":
+        return models.Q(phone_hash=keyed_hash(q))
+    return models.Q(name__contains=q)
+
+
+def sees_full_identity(user) -> bool:
+    """The one place that says who reads full ID numbers and phone numbers (pages, forms,
+    exports, API): the organisation department and administrators. Everyone else sees them
+    masked, their own included, and may only replace them."""
+    return scope_for(user).everything
 
 
 def _int(value) -> int | None:

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from dangjian.core.scoping import scope_for
 from dangjian.core.serializer_fields import EditablePrimaryKeyField
+from dangjian.org import rules
 from dangjian.org.models import (
     BranchCategory,
     Organisation,
@@ -18,6 +19,7 @@ from dangjian.org.models import (
     PersonCategory,
     Position,
 )
+from dangjian.org.selectors import sees_full_identity
 from dangjian.org.services import ORG_FIELDS, PERSON_FIELDS
 
 # --- organisations ---------------------------------------------------------------------
@@ -167,7 +169,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not scope_for(self.context["request"].user).everything:
+        if not sees_full_identity(self.context["request"].user):
             data["id_number"] = None
             data["phone"] = None
         return data
@@ -190,10 +192,22 @@ class PersonUpdateSerializer(serializers.ModelSerializer):
         model = Person
         fields = PERSON_FIELDS
 
+    def _unmasked(self, name: str, value: str) -> str:
+        """Who reads numbers only masked may send the mask back: that keeps the stored number."""
+        person = self.instance
+        if person is None or sees_full_identity(self.context["request"].user):
+            return value
+        stored = getattr(person, name)
+        mask = rules.mask_id_number if name == "id_number" else rules.mask_phone
+        return rules.replacement_value(value, stored, mask(stored or "")) or ""
+
     def validate_id_number(self, value):
         # Blank means "none": the column is unique, so store NULL rather than "".
-        value = (value or "").strip().upper()
+        value = self._unmasked("id_number", (value or "").strip().upper())
         return value or None
+
+    def validate_phone(self, value):
+        return self._unmasked("phone", (value or "").strip())
 
     def validate_primary_org(self, value):
         # Officers of a branch must keep the person inside their own scope.
@@ -221,7 +235,11 @@ class PersonStatusSerializer(serializers.Serializer):
 
 
 class PersonFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(required=False, max_length=50, help_text="按姓名搜索")
+    q = serializers.CharField(
+        required=False,
+        max_length=50,
+        help_text="按姓名（可部分）或完整的身份证号、手机号搜索；号码加密存储，不支持部分匹配",
+    )
     party_status = serializers.ChoiceField(
         choices=PartyStatus.choices, required=False, help_text="政治面貌"
     )

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core.crypto import keyed_hash
 from dangjian.core.models import AuditEvent
 from dangjian.org import rules
 from dangjian.org.models import (
@@ -155,6 +156,13 @@ def _clean_person(person: Person) -> None:
             errors["id_number"] = error
         elif person.birth_date and rules.id_birth_date(person.id_number) != person.birth_date:
             errors["birth_date"] = "出生日期与身份证号不一致"
+        elif (
+            Person.objects.exclude(pk=person.pk)
+            .filter(id_number_hash=keyed_hash(person.id_number))
+            .exists()
+        ):
+            # Encrypted, so unique through its keyed hash (the constraint backs this up).
+            errors["id_number"] = "该身份证号已登记在系统中"
     error = rules.phone_error(person.phone)
     if error:
         errors["phone"] = error

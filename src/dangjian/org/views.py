@@ -327,7 +327,7 @@ def person_detail(request, pk):
         "org/person_detail.html",
         {
             "person": person,
-            "show_full_identity": scope.everything,
+            "show_full_identity": selectors.sees_full_identity(request.user),
             "can_edit": Person.objects.editable_by(request.user).filter(pk=pk).exists(),
             "history": person.status_changes.select_related("recorded_by"),
             "positions": person.positions.select_related("organisation").order_by("-starts_on"),

@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 
+from dangjian.core.crypto import EncryptedCharField
 from dangjian.core.text_limits import TEXT_DEFAULT
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person
 from dangjian.public import rules
@@ -32,7 +33,8 @@ class Suggestion(models.Model):
     )
     tracking_code = models.CharField("查询码", max_length=12, unique=True)
     name = models.CharField("姓名", max_length=30, blank=True, help_text="可不填，匿名提交。")
-    contact = models.CharField("联系方式", max_length=60, blank=True)
+    # Usually a phone number: encrypted at rest like the people registry's (core.crypto).
+    contact = EncryptedCharField("联系方式", max_length=60, blank=True)
     category = models.CharField(
         "类别", max_length=20, choices=SuggestionCategory.choices, default=SuggestionCategory.OTHER
     )
