@@ -18,6 +18,7 @@ api_v1 = [
     path("", include("dangjian.appraisal.api_urls")),
     path("", include("dangjian.assessment.api_urls")),
     path("", include("dangjian.branches.api_urls")),
+    path("", include("dangjian.accounts.api_urls")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
@@ -38,6 +39,7 @@ urlpatterns = [
     path("appraisal/", include("dangjian.appraisal.urls")),
     path("assessment/", include("dangjian.assessment.urls")),
     path("branches/", include("dangjian.branches.urls")),
+    path("accounts/", include("dangjian.accounts.urls")),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
 ]

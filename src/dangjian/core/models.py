@@ -19,6 +19,11 @@ class User(AbstractUser):
         default=False,
         help_text="党委组织部（“168”领导小组办公室）干事：可查看和管理全校数据。",
     )
+    must_change_password = models.BooleanField(
+        "首次登录须修改密码",
+        default=False,
+        help_text="使用初始密码开通的账号，登录后须先设置自己的密码。",
+    )
 
     class Meta:
         verbose_name = "用户"
