@@ -328,6 +328,8 @@ OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
 # Optional: claims are read from the signed id_token, completed by userinfo when set.
 OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+# The provider's issuer; when set, an id_token from any other issuer is refused.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
 OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
 OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
 # The claim holding the 工号/学号.

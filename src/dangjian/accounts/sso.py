@@ -5,6 +5,7 @@ active login; nobody else is let in and no account is ever created here."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import SuspiciousOperation
 from django_cas_ng.backends import CASBackend
 from django_cas_ng.utils import get_cas_client
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -91,6 +92,21 @@ class OidcBackend(OIDCAuthenticationBackend):
         except Exception as exc:  # token endpoint errors, bad signatures, replayed nonces
             refuse(request, "OIDC", f"统一身份认证未通过校验，请重新登录。（{type(exc).__name__}）")
             return None
+
+    def verify_token(self, token, **kwargs):
+        """Signature and nonce by mozilla-django-oidc; then the token must be meant for us
+        (aud), from our provider (iss, when OIDC_OP_ISSUER is set) and carry an expiry."""
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        audiences = audience if isinstance(audience, list) else [audience]
+        if self.OIDC_RP_CLIENT_ID not in audiences:
+            raise SuspiciousOperation("id_token audience mismatch")
+        issuer = settings.OIDC_OP_ISSUER
+        if issuer and payload.get("iss") != issuer:
+            raise SuspiciousOperation("id_token issuer mismatch")
+        if "exp" not in payload:
+            raise SuspiciousOperation("id_token without expiry")
+        return payload
 
     def get_userinfo(self, access_token, id_token, payload):
         """The signed id_token's claims, completed by the userinfo endpoint when configured."""
