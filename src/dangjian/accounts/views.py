@@ -243,7 +243,7 @@ def activate(request, token):
                 form.add_error(None, exc.messages)
         else:
             messages.success(request, "账号已激活，请用您的用户名和新密码登录。")
-            return redirect(f"{reverse('login')}?username={grant.user.get_username()}")
+            return redirect("login")
     return render(request, "accounts/activate.html", {"form": form, "grant": grant})
 
 
