@@ -264,7 +264,7 @@ MIDDLEWARE.insert(
 ACCOUNT_USERNAME_RULE = os.environ.get("ACCOUNT_USERNAME_RULE", "staff_number")
 if ACCOUNT_USERNAME_RULE not in ("staff_number", "phone", "id"):
     raise ImproperlyConfigured("ACCOUNT_USERNAME_RULE must be staff_number, phone or id.")
-# Days an activation link stays valid.
+# Days an activation link (or an initial password not yet replaced) stays valid.
 ACCOUNT_ACTIVATION_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_DAYS", "14"))
 # Minutes the officer who opened a batch can print its links/passwords (then: reissue).
 ACCOUNT_HANDOUT_MINUTES = int(os.environ.get("ACCOUNT_HANDOUT_MINUTES", "60"))
@@ -298,7 +298,11 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 # Sender of password-reset mail.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dangjian@localhost")
 
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Passwords; and the initial passwords of 账号开通 (kept as SHA-256 on the grant, expiring).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "dangjian.accounts.backends.InitialPasswordBackend",
+]
 
 # CAS (统一身份认证): on when CAS_SERVER_URL is set, e.g. https://cas.example.edu.cn/cas/.
 # The CAS user is matched to Person.staff_number; nobody else can sign in, no account is created.

@@ -85,6 +85,9 @@ def test_initial_password_holds_user_on_change_page(world, client):
     assert client.get("/").status_code == 200  # still signed in, no longer held
     user = User.objects.get(username="T1001")
     assert not user.must_change_password and user.check_password(PASSWORD)
+    client.logout()
+    assert not client.login(username="T1001", password=creds[0].secret)
+    assert client.login(username="T1001", password=PASSWORD)
 
 
 # --- Deactivation when a person leaves ------------------------------------------------------

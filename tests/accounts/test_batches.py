@@ -2,11 +2,14 @@
 activation links or initial passwords handed out once."""
 
 import re
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
+from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from dangjian.accounts import services
@@ -96,8 +99,28 @@ def test_create_with_initial_passwords_forces_a_change(people):
     )
     user = User.objects.get(username="T1001")
     secret = next(c.secret for c in credentials if c.username == "T1001")
-    assert user.check_password(secret) and user.must_change_password
-    assert len(secret) == 12
+    assert authenticate(username="T1001", password=secret) == user
+    assert user.must_change_password and len(secret) == 12
+    # Kept as a hash on the grant, like a link's token; wrong or foreign secrets fail.
+    grant = AccountGrant.objects.get(user=user)
+    assert grant.token_hash == token_hash(secret) and not user.has_usable_password()
+    assert authenticate(username="T1001", password=secret[:-1] + "#") is None
+    other = next(c.secret for c in credentials if c.username == "T1002")
+    assert authenticate(username="T1001", password=other) is None
+
+
+def test_initial_password_expires_and_never_opens_the_activation_page(people, client):
+    _batch, credentials = services.batch_create(
+        actor=people.secretary_a,
+        organisation=people.branch_a,
+        members_only=True,
+        method=AccountBatch.Method.PASSWORD,
+    )
+    secret = credentials[0].secret
+    page = client.get(reverse("accounts:activate", args=[secret]))
+    assert page.status_code == 410
+    AccountGrant.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert authenticate(username=credentials[0].username, password=secret) is None
 
 
 def test_create_is_one_transaction(people, monkeypatch):
@@ -224,9 +247,8 @@ def test_api_dry_run_then_create(people, as_user):
     assert created["Cache-Control"] == "no-store"
     creds = created.json()["credentials"]
     assert len(creds) == 2 and all(c["initial_password"] for c in creds)
-    assert User.objects.get(username=creds[0]["username"]).check_password(
-        creds[0]["initial_password"]
-    )
+    user = authenticate(username=creds[0]["username"], password=creds[0]["initial_password"])
+    assert user == User.objects.get(username=creds[0]["username"])
     listed = client.get(API).json()["results"]
     assert [b["created_count"] for b in listed] == [2]
 

@@ -45,11 +45,12 @@ def grants_of(batch: AccountBatch):
 
 
 def grant_for_token(token: str) -> AccountGrant | None:
-    """The activation grant behind a link's token (compared by hash), or None."""
+    """The activation grant behind a link's token (compared by hash), or None. Initial
+    passwords are hashed the same way but never open the activation page."""
     if not token or len(token) > 100:
         return None
     return (
         AccountGrant.objects.select_related("user", "person__primary_org")
-        .filter(token_hash=token_hash(token))
+        .filter(token_hash=token_hash(token), batch__method=AccountBatch.Method.ACTIVATION)
         .first()
     )

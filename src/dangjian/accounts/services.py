@@ -87,18 +87,18 @@ def _new_password() -> str:
 def _hand_out(grant: AccountGrant, method: str, now: datetime) -> Credential:
     """Give a grant a fresh secret (saved hashed) and return it in clear, once."""
     user = grant.user
-    expires_at = None
+    # Both kinds of secret are random and strong: kept as SHA-256 on the grant, expiring
+    # (an initial password is checked by accounts.backends.InitialPasswordBackend).
     if method == AccountBatch.Method.ACTIVATION:
         secret = secrets.token_urlsafe(32)
-        expires_at = rules.token_expiry(now, settings.ACCOUNT_ACTIVATION_DAYS)
-        grant.token_hash = selectors.token_hash(secret)
-        grant.expires_at = expires_at
-        grant.save(update_fields=["token_hash", "expires_at"])
     else:
         secret = _new_password()
-        user.set_password(secret)
         user.must_change_password = True
-        user.save(update_fields=["password", "must_change_password"])
+        user.save(update_fields=["must_change_password"])
+    expires_at = rules.token_expiry(now, settings.ACCOUNT_ACTIVATION_DAYS)
+    grant.token_hash = selectors.token_hash(secret)
+    grant.expires_at = expires_at
+    grant.save(update_fields=["token_hash", "expires_at"])
     person = grant.person
     return Credential(
         name=person.name,
@@ -159,7 +159,7 @@ def _still_waiting(grant: AccountGrant, method: str) -> bool:
         return False
     if method == AccountBatch.Method.ACTIVATION:
         return grant.used_at is None
-    return grant.user.must_change_password
+    return grant.used_at is None and grant.user.must_change_password
 
 
 @transaction.atomic
@@ -235,13 +235,18 @@ def account_activate(*, token: str, password: str, email: str = "", request=None
 @transaction.atomic
 def password_first_change(*, user, password: str, request=None):
     """Replace an initial password with the user's own."""
+    from dangjian.accounts.backends import matches_initial
+
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.check_password(password):
+    if matches_initial(user, password) or user.check_password(password):
         raise ValidationError({"new_password1": "新密码不能与初始密码相同"})
     _check_password(password, user)
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
+    AccountGrant.objects.filter(user=user, used_at__isnull=True).update(
+        used_at=timezone.now(), token_hash=""
+    )
     security_log.record(
         SecurityEvent.Kind.PASSWORD, request=request, user=user, detail="首次登录修改初始密码"
     )

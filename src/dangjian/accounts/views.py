@@ -77,7 +77,11 @@ def _status(grant, method: str) -> str:
         if grant.expires_at and grant.expires_at <= timezone.now():
             return "链接已过期"
         return "待激活"
-    return "待修改初始密码" if grant.user.must_change_password else "已启用"
+    if grant.used_at or not grant.user.must_change_password:
+        return "已启用"
+    if grant.expires_at and grant.expires_at <= timezone.now():
+        return "初始密码已过期"
+    return "待修改初始密码"
 
 
 # --- Officer pages --------------------------------------------------------------------------
