@@ -444,3 +444,95 @@ if DANGJIAN_DATA_KEYS:  # fail at start, not at the first request that reads a p
         parse_key_list(DANGJIAN_DATA_KEYS)
     except ValueError as exc:
         raise ImproperlyConfigured(f"DANGJIAN_DATA_KEYS: {exc}") from exc
+
+# --- identity ---
+# Account opening, activation links, password reset by e-mail, CAS and OpenID Connect sign-in
+# (dangjian.accounts). Every value comes from the environment; see README, 账号开通与统一身份认证.
+INSTALLED_APPS += ["dangjian.accounts", "django_cas_ng", "mozilla_django_oidc"]
+# Holds users with an initial password on the page that replaces it (after the second factor:
+# the password is changed by someone who has proved both).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("dangjian.core.middleware.SecondFactorMiddleware") + 1,
+    "dangjian.accounts.middleware.ForcePasswordChangeMiddleware",
+)
+# User names of bulk accounts: staff_number (工号/学号, default), phone, or id ("p<person id>").
+ACCOUNT_USERNAME_RULE = os.environ.get("ACCOUNT_USERNAME_RULE", "staff_number")
+if ACCOUNT_USERNAME_RULE not in ("staff_number", "phone", "id"):
+    raise ImproperlyConfigured("ACCOUNT_USERNAME_RULE must be staff_number, phone or id.")
+# Days an activation link (or an initial password not yet replaced) stays valid.
+ACCOUNT_ACTIVATION_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_DAYS", "14"))
+# Minutes the officer who opened a batch can print its links/passwords (then: reissue).
+ACCOUNT_HANDOUT_MINUTES = int(os.environ.get("ACCOUNT_HANDOUT_MINUTES", "60"))
+# Password-reset requests and SSO failures allowed per client address (and per e-mail) per window.
+ACCOUNT_THROTTLE_LIMIT = int(os.environ.get("ACCOUNT_THROTTLE_LIMIT", "5"))
+ACCOUNT_THROTTLE_WINDOW_SECONDS = int(os.environ.get("ACCOUNT_THROTTLE_WINDOW_SECONDS", "900"))
+# Password-reset links expire after this many seconds (Django's default is 3 days).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("PASSWORD_RESET_TIMEOUT", str(24 * 3600)))
+
+# E-mail: EMAIL_BACKEND = console (default with DEBUG), smtp (default without), or file.
+_EMAIL_BACKENDS = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}
+_email_backend = os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp")
+if _email_backend not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured("EMAIL_BACKEND must be console, smtp or file.")
+EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
+# The file backend writes one file per message into this folder.
+EMAIL_FILE_PATH = Path(os.environ.get("EMAIL_FILE_PATH", DATA_DIR / "mail"))
+# The SMTP server (EMAIL_HOST …) is set in the deploy block above.
+
+# Passwords; and the initial passwords of 账号开通 (kept as SHA-256 on the grant, expiring).
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "dangjian.accounts.backends.InitialPasswordBackend",
+]
+
+# CAS (统一身份认证): on when CAS_SERVER_URL is set, e.g. https://cas.example.edu.cn/cas/.
+# The CAS user is matched to Person.staff_number; nobody else can sign in, no account is created.
+CAS_SERVER_URL = os.environ.get("CAS_SERVER_URL", "")
+# Protocol version: 3 (/p3/serviceValidate) or 2 (/serviceValidate).
+CAS_VERSION = os.environ.get("CAS_VERSION", "3")
+# The site's public root (https://dangjian.example.edu.cn): the service URL sent to CAS is
+# built from it, never from the request's Host header.
+CAS_ROOT_PROXIED_AS = os.environ.get("SITE_URL", "")
+CAS_STORE_NEXT = True
+CAS_CREATE_USER = False
+CAS_REDIRECT_URL = "/"
+CAS_LOGIN_MSG = None
+CAS_LOGGED_MSG = None
+CAS_VERIFY_SSL_CERTIFICATE = True
+if CAS_SERVER_URL:
+    if not CAS_ROOT_PROXIED_AS and not DEBUG:
+        raise ImproperlyConfigured("SITE_URL must be set when CAS_SERVER_URL is.")
+    AUTHENTICATION_BACKENDS.append("dangjian.accounts.sso.CasBackend")
+
+# OpenID Connect: on when OIDC_RP_CLIENT_ID is set; endpoints from the provider's
+# /.well-known/openid-configuration. id_tokens signed RS256, checked with the JWK set.
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+# Optional: claims are read from the signed id_token, completed by userinfo when set.
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT", "")
+# The provider's issuer; when set, an id_token from any other issuer is refused.
+OIDC_OP_ISSUER = os.environ.get("OIDC_OP_ISSUER", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
+# The claim holding the 工号/学号.
+OIDC_STAFF_NUMBER_CLAIM = os.environ.get("OIDC_STAFF_NUMBER_CLAIM", "preferred_username")
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+OIDC_CREATE_USER = False
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/login/"
+if OIDC_RP_CLIENT_ID:
+    if not (OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT):
+        raise ImproperlyConfigured(
+            "OIDC_OP_AUTHORIZATION_ENDPOINT, OIDC_OP_TOKEN_ENDPOINT and OIDC_OP_JWKS_ENDPOINT "
+            "must be set when OIDC_RP_CLIENT_ID is."
+        )
+    AUTHENTICATION_BACKENDS.append("dangjian.accounts.sso.OidcBackend")

@@ -45,7 +45,7 @@ def row(**values) -> list:
         "note": "",
     }
     data.update(values)
-    return [data[f] for f in excel.FIELDS]
+    return [data.get(f, "") for f in excel.FIELDS]
 
 
 def xlsx(rows, header=HEADERS, name="people.xlsx") -> SimpleUploadedFile:

@@ -100,6 +100,11 @@ class TokenObtainView(APIView):
                 {"otp": ["您的账号须先在网页“我的账号”中启用双因素认证，才能获取接口令牌。"]}
             )
         token, raw = tokens.token_issue(user=user, name=data["name"], request=http)
+        if getattr(user, "must_change_password", False):
+            # an initial password (账号开通) is replaced on the web page before anything else
+            raise serializers.ValidationError(
+                {"password": ["请先在网页上登录并设置自己的密码，再获取接口令牌。"]}
+            )
         authguard.succeeded(http, user, detail="获取接口令牌")
         body = {"token": raw, "prefix": token.prefix, "name": token.name}
         body["expires_at"] = token.expires_at

@@ -80,6 +80,11 @@ class User(AbstractUser):
         help_text="三员分立：系统管理员管理账号和配置；安全管理员管理安全设置并查看安全审计；"
         "审计管理员只能查阅审计日志，不能访问其他任何页面。",
     )
+    must_change_password = models.BooleanField(
+        "首次登录须修改密码",
+        default=False,
+        help_text="使用初始密码开通的账号，登录后须先设置自己的密码。",
+    )
 
     class Meta:
         verbose_name = "用户"

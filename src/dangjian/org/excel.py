@@ -150,8 +150,19 @@ COLUMNS = (
         14,
         text=True,
     ),
+    Column(
+        "工号/学号",
+        "staff_number",
+        False,
+        "选填，教职工填工号、学生填学号；用作登录用户名，不能与系统中已有的重复。",
+        14,
+        max_length=32,
+        text=True,
+    ),
     Column("备注", "note", False, "选填。", 20),
 )
+# Columns added after the first templates: a file without them is still read (cells blank).
+OPTIONAL_HEADERS = {"工号/学号"}
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
 FIELDS = [c.field for c in COLUMNS]
 
@@ -167,6 +178,7 @@ EXAMPLE_ROW = (
     "",
     "正式党员",
     "2015-07-01",
+    "",
     "",
     "",
     "本行为示例，导入时自动跳过，可删除",
@@ -278,12 +290,12 @@ def _header_positions(header: Sequence) -> list[int]:
     found: dict[str, int] = {}
     for index, value in enumerate(header):
         found.setdefault(_normalise_header(value), index)
-    missing = [c.label for c in COLUMNS if c.label not in found]
+    missing = [c.label for c in COLUMNS if c.label not in found | dict.fromkeys(OPTIONAL_HEADERS)]
     if missing:
         raise ValidationError(
             f"表头缺少以下列：{'、'.join(missing)}。请下载最新的导入模板，不要修改第1行表头。"
         )
-    return [found[c.label] for c in COLUMNS]
+    return [found.get(c.label, -1) for c in COLUMNS]
 
 
 def _json_cell(value):
@@ -321,7 +333,7 @@ def _convert(source, out) -> int:
         positions = _header_positions(next(rows, None) or ())
         count = 0
         for number, row in enumerate(rows, start=2):
-            values = [_json_cell(row[i]) if i < len(row) else None for i in positions]
+            values = [_json_cell(row[i]) if 0 <= i < len(row) else None for i in positions]
             if _is_blank(values) or str(values[0] or "").startswith(EXAMPLE_PREFIX):
                 continue
             count += 1
@@ -432,6 +444,7 @@ def clean_row(number: int, raw: Sequence, ctx: ImportContext) -> tuple[dict, lis
                 error(column.field, "应为以下之一：" + "、".join(column.labels))
 
     out["name"] = text["name"]
+    out["staff_number"] = text["staff_number"]
     out["ethnicity"] = text["ethnicity"] or "汉族"
     out["note"] = text["note"]
 
@@ -567,6 +580,40 @@ def _duplicates_in_file(job: ImportJob) -> list[dict]:
     return errors
 
 
+def _staff_numbers_taken(rows: list[tuple]) -> list[dict]:
+    """Rows whose 工号/学号 is already another person's."""
+    index = FIELDS.index("staff_number")
+    rows_by_number = defaultdict(list)
+    for number, values in rows:
+        if staff_number := _text(values[index]):
+            rows_by_number[staff_number].append(number)
+    taken = Person.objects.filter(staff_number__in=list(rows_by_number)).values_list(
+        "staff_number", flat=True
+    )
+    return [
+        {"row": number, "column": "工号/学号", "message": "该工号/学号已登记在系统中"}
+        for staff_number in taken
+        for number in rows_by_number[staff_number]
+    ]
+
+
+def _staff_numbers_repeated(job: ImportJob) -> list[dict]:
+    """Every row whose 工号/学号 appears on another row of the file."""
+    index = FIELDS.index("staff_number")
+    rows_by_number = defaultdict(list)
+    for number, values in _job_rows(job):
+        if staff_number := _text(values[index]):
+            rows_by_number[staff_number].append(number)
+    errors = []
+    for numbers in rows_by_number.values():
+        for number in numbers if len(numbers) > 1 else ():
+            others = "、".join(str(n) for n in numbers if n != number)
+            errors.append(
+                {"row": number, "column": "工号/学号", "message": f"与第{others}行的工号/学号重复"}
+            )
+    return errors
+
+
 def _validate_chunk(job: ImportJob, chunk: int) -> None:
     ctx = ImportContext.for_user(job.created_by)
     start = job.validated_rows
@@ -588,6 +635,7 @@ def _validate_chunk(job: ImportJob, chunk: int) -> None:
             errors.append(
                 {"row": number, "column": "身份证号", "message": "该身份证号已登记在系统中"}
             )
+    errors += _staff_numbers_taken(rows)
     errors.sort(key=lambda e: e["row"])
 
     done = start + len(rows)
@@ -596,6 +644,7 @@ def _validate_chunk(job: ImportJob, chunk: int) -> None:
     if done >= job.total_rows or not rows:
         done = job.total_rows
         merged = _merge_errors(merged, _duplicates_in_file(job))
+        merged = _merge_errors(merged, _staff_numbers_repeated(job))
         state = ImportJob.State.INVALID if merged else ImportJob.State.IMPORTING
     # Conditional update: a concurrent step on the same chunk makes this one a no-op.
     updated = ImportJob.objects.filter(
@@ -733,6 +782,7 @@ def _export_row(person: Person, full_identity: bool, date_cell) -> list:
         person.primary_org.code if person.primary_org else "",
         person.primary_org.name if person.primary_org else "",
         person.group.code if person.group else "",
+        person.staff_number,
         person.note,
     ]
 

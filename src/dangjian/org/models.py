@@ -328,6 +328,13 @@ class Person(EncryptedModelMixin, models.Model):
     """Everyone the system knows: Party members and the masses."""
 
     name = models.CharField("姓名", max_length=50, db_index=True)
+    staff_number = models.CharField(
+        "工号/学号",
+        max_length=32,
+        blank=True,
+        db_index=True,
+        help_text="教职工填工号，学生填学号；用作登录用户名和统一身份认证的对应依据。",
+    )
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     ethnicity = models.CharField("民族", max_length=20, default="汉族")
     birth_date = models.DateField("出生日期", null=True, blank=True)
@@ -394,6 +401,14 @@ class Person(EncryptedModelMixin, models.Model):
         verbose_name_plural = "人员"
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["primary_org", "party_status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["staff_number"],
+                condition=~models.Q(staff_number=""),
+                name="person_unique_staff_number",
+                violation_error_message="该工号/学号已登记在系统中",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -140,6 +140,7 @@ class PersonSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "name",
+            "staff_number",
             "gender",
             "ethnicity",
             "birth_date",

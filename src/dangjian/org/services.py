@@ -36,6 +36,7 @@ ORG_FIELDS = [
 ]
 PERSON_FIELDS = [
     "name",
+    "staff_number",
     "gender",
     "ethnicity",
     "birth_date",
@@ -149,6 +150,7 @@ def organisation_dissolve(
 
 def _clean_person(person: Person) -> None:
     errors = {}
+    person.staff_number = (person.staff_number or "").strip()
     if person.id_number:
         person.id_number = person.id_number.strip().upper()
         error = rules.id_number_error(person.id_number)
@@ -208,13 +210,34 @@ def person_update(*, actor, person: Person, **fields) -> Person:
         moved = before["所在党支部"] != after["所在党支部"]
         return AuditEvent.Action.MOVE if moved else AuditEvent.Action.UPDATE
 
-    return audit.audited_update(
+    person = audit.audited_update(
         actor=actor,
         obj=person,
         fields=fields,
         audit_fields=PERSON_FIELDS,
         clean=_clean_person,
         action=moved_or_updated,
+    )
+    if not person.is_active or person.primary_org_id is None:
+        _deactivate_account(actor=actor, person=person)
+    return person
+
+
+def _deactivate_account(*, actor, person: Person) -> None:
+    """A person who left the register (离开/转出) can no longer sign in: their login is
+    deactivated in the same transaction (saved, so User signals end sessions and tokens)."""
+    from dangjian.core import security_log
+    from dangjian.core.models import SecurityEvent, User
+
+    user = User.objects.select_for_update().filter(person=person, is_active=True).first()
+    if user is None:
+        return
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    security_log.record(
+        SecurityEvent.Kind.ACCOUNT,
+        user=actor if actor is not None and actor.is_authenticated else None,
+        detail=f"停用账号 {user.get_username()}：{person.name}已不在册或已转出",
     )
 
 

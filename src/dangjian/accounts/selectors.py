@@ -1,0 +1,56 @@
+"""Scoped reads for account opening."""
+
+import hashlib
+
+from django.db.models import Count, Q
+
+from dangjian.accounts.models import AccountBatch, AccountGrant
+from dangjian.org.models import Organisation, Person
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def organisations_for_batches(user):
+    """Organisations whose people the user may open accounts for: those they may edit."""
+    return Organisation.objects.editable_by(user).active()
+
+
+def candidates(*, user, organisation: Organisation, members_only: bool):
+    """People in the organisation's subtree, in the user's scope, still registered, with no
+    login yet."""
+    people = (
+        Person.objects.editable_by(user)
+        .in_subtree(organisation)
+        .filter(is_active=True, user__isnull=True)
+        .select_related("primary_org")
+        .order_by("primary_org__path", "name", "id")
+    )
+    return people.members() if members_only else people
+
+
+def batches_for(user):
+    return (
+        AccountBatch.objects.visible_to(user)
+        .select_related("organisation", "created_by__person")
+        .annotate(
+            activated=Count("grants", filter=Q(grants__used_at__isnull=False)),
+        )
+    )
+
+
+def grants_of(batch: AccountBatch):
+    return AccountGrant.objects.filter(batch=batch).select_related("user", "person__primary_org")
+
+
+def grant_for_token(token: str) -> AccountGrant | None:
+    """The activation grant behind a link's token (compared by hash), or None. Initial
+    passwords are hashed the same way but never open the activation page."""
+    if not token or len(token) > 100:
+        return None
+    return (
+        AccountGrant.objects.select_related("user", "person__primary_org")
+        .filter(token_hash=token_hash(token), batch__method=AccountBatch.Method.ACTIVATION)
+        .first()
+    )
