@@ -1,6 +1,7 @@
 """Pure rules of the platform core: no database, no Django imports."""
 
 import re
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -186,7 +187,7 @@ def has_active_content(data: bytes) -> bool:
     return any(marker in lowered for marker in ACTIVE_MARKERS)
 
 
-def allowed_types_text(kinds) -> str:
+def allowed_types_text(kinds: Iterable[str]) -> str:
     """The allowed types as users read them: "PDF（.pdf）、图片（.jpg、.png）"."""
     groups: dict[str, list[str]] = {}
     for kind in kinds:
@@ -205,7 +206,7 @@ def upload_error(
     size: int,
     found: frozenset[str] | None,
     *,
-    allowed,
+    allowed: Collection[str],
     max_bytes: int,
     active: bool = False,
 ) -> str | None:
