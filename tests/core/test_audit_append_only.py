@@ -130,7 +130,9 @@ def test_postgres_trigger_refuses_update_and_delete(world, table, column):
 
 
 @postgres_only
-@pytest.mark.django_db(transaction=True)  # SET LOCAL ends with the real transaction
+# SET LOCAL ends with the real transaction; serialized like every transactional test here, so
+# the content types restored for the next one are not created twice
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_postgres_trigger_lets_the_archive_flag_delete_only():
     _security_event()
     assert_refused(
