@@ -62,10 +62,16 @@ def _api_user(request):
     drf_request = Request(
         request, authenticators=[cls() for cls in api_settings.DEFAULT_AUTHENTICATION_CLASSES]
     )
+    # DRF's Request sets the user it authenticates on the Django request too; left there, the
+    # view's SessionAuthentication would take a token request for a session one and refuse its
+    # POST for want of a CSRF token. Only look, then put the request back as it was.
+    session_user = request.user
     try:
         user = drf_request.user
     except APIException:
         return None
+    finally:
+        request.user = session_user
     return user if user is not None and user.is_authenticated else None
 
 
