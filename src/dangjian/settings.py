@@ -461,6 +461,8 @@ if ACCOUNT_USERNAME_RULE not in ("staff_number", "phone", "id"):
     raise ImproperlyConfigured("ACCOUNT_USERNAME_RULE must be staff_number, phone or id.")
 # Days an activation link (or an initial password not yet replaced) stays valid.
 ACCOUNT_ACTIVATION_DAYS = int(os.environ.get("ACCOUNT_ACTIVATION_DAYS", "14"))
+# Most people one batch may open (a larger subtree is opened organisation by organisation).
+ACCOUNT_BATCH_MAX = int(os.environ.get("ACCOUNT_BATCH_MAX", "5000"))
 # Minutes the officer who opened a batch can print its links/passwords (then: reissue).
 ACCOUNT_HANDOUT_MINUTES = int(os.environ.get("ACCOUNT_HANDOUT_MINUTES", "60"))
 # Password-reset requests and SSO failures allowed per client address (and per e-mail) per window.

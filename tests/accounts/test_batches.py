@@ -287,3 +287,30 @@ def test_nobody_in_scope_left_is_a_400(people, as_user):
     body = {"organisation": people.branch_b.pk, "method": "activation"}
     response = client.post(API, body, content_type="application/json")
     assert response.status_code == 400
+
+
+def test_batch_size_rule_at_its_boundary():
+    from dangjian.accounts import rules
+
+    assert rules.batch_size_error(5000) is None
+    assert "一次最多开通5000人" in rules.batch_size_error(5001)
+    assert rules.batch_size_error(3, maximum=2).startswith("所选范围内有3人尚未开通账号")
+
+
+def test_a_subtree_too_large_for_one_batch_is_refused_everywhere(people, as_user, settings):
+    # branch_a has four people without a login (three members, one of the masses)
+    settings.ACCOUNT_BATCH_MAX = 3
+    client = as_user(people.secretary_a)
+    body = {"organisation": people.branch_a.pk, "members_only": False, "method": "activation"}
+    refused = client.post(API, {**body, "dry_run": True}, content_type="application/json")
+    assert refused.status_code == 400
+    assert "一次最多开通3人" in refused.json()["organisation"][0]
+    page = client.post(
+        reverse("accounts:batch_list"),
+        {"organisation": people.branch_a.pk, "members_only": "0", "method": "activation"},
+    )
+    assert page.status_code == 200 and "请选择下级党组织分批开通" in page.content.decode()
+    assert not User.objects.filter(username__startswith="T100").exists()
+    settings.ACCOUNT_BATCH_MAX = 4
+    allowed = client.post(API, {**body, "dry_run": True}, content_type="application/json")
+    assert allowed.status_code == 200

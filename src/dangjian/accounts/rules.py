@@ -33,3 +33,14 @@ def token_expired(expires_at: datetime, now: datetime) -> bool:
 
 def token_expiry(now: datetime, days: int) -> datetime:
     return now + timedelta(days=days)
+
+
+# One batch is created and handed out in one request: a subtree too large for that (a whole
+# province's registry) is opened organisation by organisation instead.
+BATCH_MAX = 5000
+
+
+def batch_size_error(count: int, maximum: int = BATCH_MAX) -> str | None:
+    if count <= maximum:
+        return None
+    return f"所选范围内有{count}人尚未开通账号，一次最多开通{maximum}人，请选择下级党组织分批开通。"

@@ -50,9 +50,12 @@ def batch_preview(*, actor, organisation: Organisation, members_only: bool) -> P
     if not selectors.organisations_for_batches(actor).filter(pk=organisation.pk).exists():
         raise PermissionDenied("您不能为该党组织开通账号。")
     rule = settings.ACCOUNT_USERNAME_RULE
-    people = list(
-        selectors.candidates(user=actor, organisation=organisation, members_only=members_only)
+    candidates = selectors.candidates(
+        user=actor, organisation=organisation, members_only=members_only
     )
+    if error := rules.batch_size_error(candidates.count(), settings.ACCOUNT_BATCH_MAX):
+        raise ValidationError({"organisation": error})
+    people = list(candidates)
     proposed = []
     preview = Preview()
     for person in people:

@@ -113,11 +113,14 @@ def batch_list(request):
                     f"（{settings.ACCOUNT_HANDOUT_MINUTES}分钟内有效）。",
                 )
                 return redirect("accounts:batch_detail", batch.pk)
-        preview = services.batch_preview(
-            actor=request.user,
-            organisation=data["organisation"],
-            members_only=data["members_only"],
-        )
+        try:
+            preview = services.batch_preview(
+                actor=request.user,
+                organisation=data["organisation"],
+                members_only=data["members_only"],
+            )
+        except ValidationError as exc:
+            form.add_error("organisation", exc.message_dict.get("organisation", exc.messages))
     batches = selectors.batches_for(request.user)[:100]
     return render(
         request,
