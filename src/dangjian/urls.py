@@ -7,6 +7,8 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from dangjian.reports import views as reports_views
+
 admin.site.site_header = "基层党建“168”机制工作平台 管理后台"
 admin.site.site_title = "党建平台管理"
 
@@ -49,6 +51,7 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    path("", reports_views.home, name="home"),
     path("", include("dangjian.core.urls")),
     path("org/", include("dangjian.org.urls")),
     path("targets/", include("dangjian.targets.urls")),

@@ -53,7 +53,9 @@ def test_every_uploaded_file_field_is_protected():
     from django.apps import apps
     from django.db import models
 
-    from dangjian.core.views import PROTECTED_FILES
+    from dangjian.core.uploads import protected_fields
+
+    PROTECTED_FILES = [(model._meta.label, name) for model, name in protected_fields()]
 
     fields = {
         (f"{m._meta.app_label}.{m.__name__}", f.name)

@@ -22,7 +22,8 @@ from dangjian.appraisal.models import (
     MemberRectification,
     SelfReport,
 )
-from dangjian.core.reminders import Due, officers_of
+from dangjian.core.reminders import Due
+from dangjian.org.selectors import officers_of
 
 
 def _open_results(today: date, horizon: date):

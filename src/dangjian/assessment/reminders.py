@@ -24,8 +24,9 @@ from dangjian.assessment.models import (
 )
 from dangjian.assessment.rules import cn_date
 from dangjian.core.models import User
-from dangjian.core.reminders import Due, officers_of
+from dangjian.core.reminders import Due
 from dangjian.org.models import Organisation
+from dangjian.org.selectors import officers_of
 
 CATEGORY = "支部考核"
 OPEN_STATES = (AssessmentState.SELF_SCORING, AssessmentState.SUBMITTED, AssessmentState.SCORED)

@@ -30,9 +30,10 @@ from dangjian.branches.models import (
     RectificationPlan,
     Round,
 )
-from dangjian.core.reminders import Due, officers_of
+from dangjian.core.reminders import Due
 from dangjian.core.scoping import paths_q
 from dangjian.org.models import Organisation, OrgKind
+from dangjian.org.selectors import officers_of
 
 CATEGORY = "分类定级"
 RECTIFY = "整改"

@@ -22,7 +22,7 @@ ROLE_FIELDS = {
 BEFORE_ATTR = "_dangjian_audit_before"
 
 
-def _write(kind: str, detail: str, *, deleted_pk=None) -> None:
+def write_event(kind: str, detail: str, *, deleted_pk=None) -> None:
     request = current_request()
     user = getattr(request, "user", None)
     if deleted_pk is not None and user is not None and user.pk == deleted_pk:
@@ -60,7 +60,7 @@ def user_post_save(sender, instance: User, created=False, raw=False, **kwargs):
     if created:
         roles = [label for field, label in ROLE_FIELDS.items() if getattr(instance, field)]
         suffix = f"（{'、'.join(roles)}：{_shown('admin_role', instance.admin_role)}）"
-        _write(SecurityEvent.Kind.ACCOUNT, f"新建账号 {name}" + (suffix if roles else ""))
+        write_event(SecurityEvent.Kind.ACCOUNT, f"新建账号 {name}" + (suffix if roles else ""))
         return
     before = getattr(instance, BEFORE_ATTR, None)
     if not before:
@@ -76,11 +76,11 @@ def user_post_save(sender, instance: User, created=False, raw=False, **kwargs):
             if before[field] != getattr(instance, field)
         ]
         if changes:
-            _write(kind, f"账号 {name}：" + "；".join(changes))
+            write_event(kind, f"账号 {name}：" + "；".join(changes))
 
 
 def user_post_delete(sender, instance: User, **kwargs):
-    _write(
+    write_event(
         SecurityEvent.Kind.ACCOUNT, f"删除账号 {instance.get_username()}", deleted_pk=instance.pk
     )
 
@@ -106,59 +106,17 @@ def user_groups_changed(sender, instance, action, reverse, model, pk_set, **kwar
             f"账号 {instance.get_username()}：{M2M_ACTIONS[action]}{what} "
             f"{_m2m_detail(action, model, pk_set)}"
         ).rstrip()
-    _write(SecurityEvent.Kind.ROLE, detail)
+    write_event(SecurityEvent.Kind.ROLE, detail)
 
 
 def group_permissions_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
     if action not in M2M_ACTIONS or reverse:
         return
     detail = f"用户组 {instance}：{M2M_ACTIONS[action]}权限 {_m2m_detail(action, model, pk_set)}"
-    _write(SecurityEvent.Kind.ROLE, detail.rstrip())
-
-
-def _position_text(position) -> str:
-    term = f"{position.starts_on}起" + (f"至{position.ends_on}" if position.ends_on else "")
-    return f"{position.person} {position.organisation} {position.get_title_display()}（{term}）"
-
-
-def position_pre_save(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
-        return
-    before = sender.objects.filter(pk=instance.pk).select_related("person", "organisation").first()
-    setattr(instance, BEFORE_ATTR, before)
-
-
-def position_post_save(sender, instance, created=False, raw=False, **kwargs):
-    from dangjian.org.rules import OFFICER_TITLES
-
-    if raw:
-        return
-    before = getattr(instance, BEFORE_ATTR, None)
-    if before is not None:
-        delattr(instance, BEFORE_ATTR)
-    officer_now = instance.title in OFFICER_TITLES
-    officer_before = before is not None and before.title in OFFICER_TITLES
-    if created or before is None:
-        if officer_now:
-            _write(SecurityEvent.Kind.ROLE, f"任命党组织职务：{_position_text(instance)}")
-        return
-    if not (officer_now or officer_before):
-        return
-    old, new = _position_text(before), _position_text(instance)
-    if old != new:
-        _write(SecurityEvent.Kind.ROLE, f"变更党组织职务：{old} → {new}")
-
-
-def position_post_delete(sender, instance, **kwargs):
-    from dangjian.org.rules import OFFICER_TITLES
-
-    if instance.title in OFFICER_TITLES:
-        _write(SecurityEvent.Kind.ROLE, f"删除党组织职务：{_position_text(instance)}")
+    write_event(SecurityEvent.Kind.ROLE, detail.rstrip())
 
 
 def connect() -> None:
-    from dangjian.org.models import Position
-
     uid = "dangjian.core.account_audit"
     pre_save.connect(user_pre_save, sender=User, dispatch_uid=f"{uid}.user_pre")
     post_save.connect(user_post_save, sender=User, dispatch_uid=f"{uid}.user_post")
@@ -168,6 +126,3 @@ def connect() -> None:
     m2m_changed.connect(
         group_permissions_changed, sender=Group.permissions.through, dispatch_uid=f"{uid}.group"
     )
-    pre_save.connect(position_pre_save, sender=Position, dispatch_uid=f"{uid}.pos_pre")
-    post_save.connect(position_post_save, sender=Position, dispatch_uid=f"{uid}.pos_post")
-    post_delete.connect(position_post_delete, sender=Position, dispatch_uid=f"{uid}.pos_delete")

@@ -8,6 +8,7 @@ ValidationErrors the core exception handler turns into 400.
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
@@ -28,14 +29,11 @@ class OfficersWrite(BasePermission):
 def in_subtree(queryset, user, org_id, field: str = "organisation"):
     """Rows of `queryset` under an organisation the user sees (an API filter); none when the
     organisation is out of their scope."""
-    from dangjian.org.models import Organisation
-
-    path = (
-        Organisation.objects.visible_to(user)
-        .filter(pk=org_id)
-        .values_list("path", flat=True)
-        .first()
-    )
+    first, *rest = field.split("__")
+    model = queryset.model._meta.get_field(first).related_model
+    for name in rest:
+        model = model._meta.get_field(name).related_model
+    path = model.objects.visible_to(user).filter(pk=org_id).values_list("path", flat=True).first()
     if path is None:
         return queryset.none()
     return queryset.filter(**{f"{field}__path__startswith": path})
@@ -55,6 +53,9 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     model: type = None
     permission_classes = [IsAuthenticated, OfficersWrite]
+    # A list declares `filterset_class` (core.filters.ListFilterSet, shared with its page):
+    # a bad value is a 400 naming the field.
+    filter_backends = [DjangoFilterBackend]
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)

@@ -33,3 +33,8 @@ class CoreConfig(AppConfig):
         from dangjian.core import account_audit, audit_archive  # noqa: F401 (system check)
 
         account_audit.connect()
+
+        # Each app declares the rights beyond read/change in its permissions.py (core.access).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("permissions")

@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models.fields.files import FieldFile
 
+from dangjian.core import rules
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
 
@@ -43,8 +44,6 @@ MASKED_FIELDS = {"id_number": "mask_id_number", "phone": "mask_phone"}
 def snapshot(obj: models.Model, fields: list[str]) -> dict:
     """Fields as readable values keyed by their Chinese label: choices by label, related
     objects by name, personal identifiers masked."""
-    from dangjian.org import rules
-
     result = {}
     for name in fields:
         field = obj._meta.get_field(name)

@@ -140,20 +140,3 @@ def dismiss(*, person_id: int | None, pk: int) -> bool:
             dismissed_at=timezone.now()
         )
     )
-
-
-def officers_of(org_ids: Iterable[int]) -> dict[int, list[int]]:
-    """Person ids of the current secretaries, deputies and committee members of each
-    organisation (who must act on an organisation's deadlines)."""
-    from dangjian.org.models import Position
-    from dangjian.org.rules import OFFICER_TITLES
-
-    result: dict[int, list[int]] = {}
-    rows = (
-        Position.objects.current()
-        .filter(organisation_id__in=list(org_ids), title__in=OFFICER_TITLES)
-        .values_list("organisation_id", "person_id")
-    )
-    for org_id, person_id in rows:
-        result.setdefault(org_id, []).append(person_id)
-    return result

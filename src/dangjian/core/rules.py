@@ -357,3 +357,19 @@ def parse_key_list(text: str) -> list[tuple[str, bytes]]:
             raise ValueError(f"key {key_id!r} must be 16 (SM4) or 32 (AES-256) bytes")
         keys.append((key_id, key))
     return keys
+
+
+# --- personal data on screen ----------------------------------------------------------
+
+
+def mask_id_number(value: str) -> str:
+    """Show the region and the check digit only: 110105********123X → 1101**********123X."""
+    if len(value) < 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str) -> str:
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

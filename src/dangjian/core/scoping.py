@@ -2,93 +2,26 @@
 
     Model.objects.visible_to(user)        rows the user may read
     Model.objects.editable_by(user)       rows the user may change
+    Model.objects.restrict(user, action)  rows on which the user may do a declared action
     get_for_user(qs, user, pk=...)        one visible row or 404
 
-An officer (secretary or committee member) acts on the subtree of each organisation
-where they hold a current officer position; the organisation department and system
-administrators act on everything; a member reads only their own records.
+Who the user is (their Scope) and what each action needs are the access policy's
+(core.access); this module applies it to querysets.
 """
-
-from dataclasses import dataclass
 
 from django.core.exceptions import FieldError
 from django.db import models
 from django.http import Http404
 
-from dangjian.org.rules import OFFICER_TITLES, top_paths
-
-SCOPE_CACHE_ATTR = "_dangjian_scope"
-
-
-@dataclass(frozen=True)
-class Scope:
-    everything: bool = False
-    org_paths: tuple[str, ...] = ()
-    person_id: int | None = None
-
-    @property
-    def is_officer(self) -> bool:
-        return self.everything or bool(self.org_paths)
-
-    def covers_path(self, path: str) -> bool:
-        return self.everything or any(path.startswith(p) for p in self.org_paths)
-
-
-ANONYMOUS = Scope()
-
-
-def scope_for(user) -> Scope:
-    """The user's scope, computed once per request object."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return ANONYMOUS
-    cached = getattr(user, SCOPE_CACHE_ATTR, None)
-    if cached is not None:
-        return cached
-    from dangjian.org.models import Position
-
-    if user.admin_role == "audit":
-        # 三员分立: the audit administrator reads the audit logs and no business data.
-        scope = ANONYMOUS
-    elif user.is_superuser or user.is_org_officer:
-        scope = Scope(everything=True, person_id=user.person_id)
-    elif user.person_id:
-        paths = (
-            Position.objects.current()
-            .filter(
-                person_id=user.person_id,
-                title__in=OFFICER_TITLES,
-                organisation__dissolved_on__isnull=True,
-            )
-            .values_list("organisation__path", flat=True)
-        )
-        scope = Scope(org_paths=tuple(top_paths(paths)), person_id=user.person_id)
-    else:
-        scope = ANONYMOUS
-    setattr(user, SCOPE_CACHE_ATTR, scope)
-    return scope
-
-
-def is_department(user) -> bool:
-    """Acts for the whole institution: the organisation department (and administrators), or an
-    officer of a committee. Creates evaluation rounds and grading years, edits their templates."""
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    if not scope.org_paths:
-        return False
-    from dangjian.org.models import Organisation, OrgKind
-
-    return Organisation.objects.filter(
-        path__in=scope.org_paths, kind=OrgKind.COMMITTEE, dissolved_on__isnull=True
-    ).exists()
-
-
-def paths_q(field: str, paths: tuple[str, ...]) -> models.Q:
-    """Rows whose materialised path starts with one of `paths` (index-friendly prefix match)."""
-    q = models.Q(pk__in=[])
-    for path in paths:
-        q |= models.Q(**{f"{field}__startswith": path})
-    return q
+from dangjian.core import access
+from dangjian.core.access import (  # noqa: F401 (the names every app imports from here)
+    ANONYMOUS,
+    Scope,
+    is_department,
+    paths_q,
+    scope_for,
+    set_scope_resolver,
+)
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -107,6 +40,10 @@ class ScopedQuerySet(models.QuerySet):
         if scope is ANONYMOUS:
             return self.none()
         return self.filter(self.scope_q(scope))
+
+    def restrict(self, user, action: str = "view"):
+        """Rows on which `user` may do `action` ("view", "change" or a declared action)."""
+        return access.restrict(self, user, action)
 
     def editable_by(self, user):
         scope = scope_for(user)

@@ -545,3 +545,17 @@ def serve(path, filename: str) -> FileResponse:
     response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = FILE_CSP
     return response
+
+
+def protected_fields() -> list[tuple[type, str]]:
+    """Every field under the upload policy, with its model: a file is served only to users
+    who may see the row that holds it (core.views.media_file). Declaring an UploadFileField
+    is the registration; nothing to list by hand."""
+    from django.apps import apps
+
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, UploadFileField)
+    ]

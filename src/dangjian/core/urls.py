@@ -5,7 +5,6 @@ from dangjian.core import auth_views as account_views
 from dangjian.core import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("media/<path:path>", views.media_file, name="media_file"),
     path("reminders/<int:pk>/dismiss/", views.reminder_dismiss, name="reminder_dismiss"),
     path("login/", account_views.LoginView.as_view(), name="login"),

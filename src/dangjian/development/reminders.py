@@ -19,7 +19,7 @@ from datetime import date
 from django.db.models import Q
 from django.urls import reverse
 
-from dangjian.core.reminders import Due, officers_of
+from dangjian.core.reminders import Due
 from dangjian.development import rules
 from dangjian.development.models import (
     Case,
@@ -32,6 +32,7 @@ from dangjian.development.models import (
     VotePurpose,
 )
 from dangjian.development.services import PROBATION_STATUSES, params
+from dangjian.org.selectors import officers_of
 
 CATEGORY = "发展党员"
 

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class OrgConfig(AppConfig):
     name = "dangjian.org"
     verbose_name = "组织与人员"
+
+    def ready(self):
+        from dangjian.core.scoping import set_scope_resolver
+        from dangjian.org import audit, scoping
+
+        set_scope_resolver(scoping.scope_of_positions)
+        audit.connect()

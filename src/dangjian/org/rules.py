@@ -4,6 +4,8 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from dangjian.core.rules import mask_id_number, mask_phone  # noqa: F401 (masking is core's)
+
 # Titles whose holders act on the organisation's subtree (DOMAIN §1: "secretary or
 # committee member"). A group leader (党小组长) leads a group but holds no officer scope.
 OFFICER_TITLES = (
@@ -76,19 +78,6 @@ def phone_error(value: str) -> str | None:
     if value and not PHONE_PATTERN.match(value):
         return "手机号应为11位数字，以1开头"
     return None
-
-
-def mask_id_number(value: str) -> str:
-    """Show the region and the check digit only: 110105********123X → 1101**********123X."""
-    if len(value) < 8:
-        return "*" * len(value)
-    return value[:4] + "*" * (len(value) - 8) + value[-4:]
-
-
-def mask_phone(value: str) -> str:
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
 def search_kind(q: str) -> str:

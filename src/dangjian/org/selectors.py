@@ -1,6 +1,7 @@
 """Scoped reads of organisations and people."""
 
 from collections import Counter
+from collections.abc import Iterable
 
 from django.db import models
 from django.db.models import Case, Count, Value, When
@@ -9,7 +10,7 @@ from dangjian.core.crypto import keyed_hash
 from dangjian.core.scoping import scope_for
 from dangjian.org import rules
 from dangjian.org.models import Organisation, Person, Position, Unit
-from dangjian.org.rules import MEMBER_STATUSES, POSITION_ORDER, STATUS_ORDER
+from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES, POSITION_ORDER, STATUS_ORDER
 
 
 def scope_counts(user) -> dict:
@@ -238,3 +239,17 @@ def annotate_units(units: list) -> list:
         if parent is not None and hasattr(unit, "depth"):
             parent.subtree_people += unit.subtree_people
     return units
+
+
+def officers_of(org_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Person ids of the current secretaries, deputies and committee members of each
+    organisation (who must act on an organisation's deadlines)."""
+    result: dict[int, list[int]] = {}
+    rows = (
+        Position.objects.current()
+        .filter(organisation_id__in=list(org_ids), title__in=OFFICER_TITLES)
+        .values_list("organisation_id", "person_id")
+    )
+    for org_id, person_id in rows:
+        result.setdefault(org_id, []).append(person_id)
+    return result

@@ -14,8 +14,9 @@ from datetime import date
 
 from django.urls import reverse
 
-from dangjian.core.reminders import Due, officers_of
+from dangjian.core.reminders import Due
 from dangjian.org.models import Organisation
+from dangjian.org.selectors import officers_of
 from dangjian.orglife import rules, selectors
 
 CATEGORY_ORGLIFE = "组织生活"

@@ -7,8 +7,9 @@ from datetime import date
 
 from django.urls import reverse
 
-from dangjian.core.reminders import Due, officers_of
+from dangjian.core.reminders import Due
 from dangjian.org.models import Organisation
+from dangjian.org.selectors import officers_of
 from dangjian.reports import rules
 from dangjian.reports.models import QuarterlyReport, ReportStatus
 

@@ -3,18 +3,21 @@
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import reminders
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import officer_required, submit
+from dangjian.org import selectors as org_selectors
 from dangjian.org.models import Organisation
-from dangjian.reports import forms, rules, selectors, services
+from dangjian.reports import dashboard, forms, rules, selectors, services
 from dangjian.reports.models import QuarterlyReport, ReportStatus
 
 TITLE = "市直教育系统推广提升“168”机制进展情况季报表"
@@ -328,3 +331,28 @@ def summary_export(request):
         widths=[28, 8, 8, 12, 12, 10] + [10] * len(selectors.FIGURE_ROWS),
     )
     return xlsx_response(content, f"{year}年第{quarter}季度季报表汇总.xlsx")
+
+
+@login_required
+def home(request):
+    """The home page: the officer's counters and to-dos, the member's own overview."""
+    context = {"counts": None, "roots": []}
+    if scope_for(request.user).is_officer:
+        counts = org_selectors.scope_counts(request.user)
+        context["counts"] = counts
+        context["roots"] = list(org_selectors.officer_roots(request.user))
+        context["todos"] = dashboard.officer_todos(request.user)
+        context["evaluation_todos"] = dashboard.evaluation_todos(request.user)
+        context["quarter_reports"] = dashboard.officer_reports(request.user)
+        context["stat_cards"] = [
+            ("党总支", counts["general_branches"], "bi-diagram-2"),
+            ("党支部", counts["branches"], "bi-diagram-3"),
+            ("党员（含预备党员）", counts["members"], "bi-person-badge"),
+            ("入党申请人至发展对象", counts["pipeline"], "bi-person-up"),
+        ]
+    person = request.user.person
+    if person is not None and person.is_member:
+        context["mine"] = dashboard.member_overview(person)
+    context["reminders"] = list(reminders.open_for(request.user.person_id))
+    context["today"] = timezone.localdate()
+    return render(request, "reports/home.html", context)
