@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "rest_framework",
     "drf_spectacular",
+    "django_filters",
     "drf_spectacular_sidecar",
     "dangjian.core",
     "dangjian.org",

@@ -1,0 +1,154 @@
+"""One filter class per list, shared by the page, its export and its API (django-filter).
+
+    class ItemFilter(ListFilterSet):
+        org = SubtreeFilter("plan__branch")
+        year = YearFilter(field_name="plan__year")
+        status = django_filters.ChoiceFilter(choices=..., method="filter_status")
+        q = SearchFilter(fields=["problem", "measures", "responsible__name"])
+
+        class Meta:
+            model = RectificationItem
+            fields = []
+
+    page and export:  filters = ItemFilter.for_page(request, queryset); filters.qs
+    API:              filterset_class = ItemFilter on the viewset (core.api_views.ScopedViewSet
+                      uses DjangoFilterBackend): a bad value is a 400 naming the field.
+
+On a page a value that does not validate is left out (the list shows without it and the bar
+shows the error); `page_defaults` are the values a page assumes when none is given (this year),
+which the API does not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+YEAR_LOW, YEAR_HIGH = 2000, 2100
+
+
+def related_model(model: Any, lookup: str) -> Any:
+    """The model at the end of a relation lookup ("plan__branch" from RectificationItem)."""
+    for name in lookup.split("__"):
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+class SubtreeFilter(django_filters.NumberFilter):
+    """Rows under an organisation (by id) the user sees. An organisation out of their scope is
+    a 404 on a page (`out_of_scope="404"`) or no rows (the API's lists, by default)."""
+
+    def __init__(self, field_name: str = "organisation", *, out_of_scope: str = "empty", **kw):
+        kw.setdefault("label", "党组织")
+        super().__init__(field_name=field_name, **kw)
+        self.out_of_scope = out_of_scope
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        if value in (None, ""):
+            return qs
+        organisations = related_model(qs.model, self.field_name) if self.field_name else qs.model
+        user = getattr(self.parent, "user", None)
+        path = (
+            organisations.objects.visible_to(user)
+            .filter(pk=value)
+            .values_list("path", flat=True)
+            .first()
+        )
+        if path is None:
+            if self.out_of_scope == "404":
+                raise Http404
+            return qs.none()
+        field = f"{self.field_name}__path" if self.field_name else "path"
+        return qs.filter(**{f"{field}__startswith": path})
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year between 2000 and 2100; anything else does not validate."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kw: Any) -> None:
+        kw.setdefault("label", "年度")
+        kw.setdefault("min_value", YEAR_LOW)
+        kw.setdefault("max_value", YEAR_HIGH)
+        super().__init__(*args, **kw)
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Text contained in any of `fields` (names, titles), at most 50 characters."""
+
+    def __init__(self, *, fields: list[str], **kw: Any) -> None:
+        kw.setdefault("label", "搜索")
+        kw.setdefault("max_length", 50)
+        super().__init__(**kw)
+        self.fields = fields
+
+    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+        value = (value or "").strip()
+        if not value:
+            return qs
+        q = Q()
+        for name in self.fields:
+            q |= Q(**{f"{name}__contains": value})
+        return qs.filter(q)
+
+
+class ListFilterSet(django_filters.FilterSet):
+    """Base of every list's filters: knows the user (organisation choices, subtree filters)."""
+
+    # What a page assumes when the query string does not say (the API assumes nothing).
+    page_defaults: dict[str, Any] = {}
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        self.user = user if user is not None else getattr(request, "user", None)
+        super().__init__(data, queryset, request=request, prefix=prefix)
+
+    @classmethod
+    def for_page(cls, request, queryset: QuerySet, **defaults: Any) -> ListFilterSet:
+        """The filters of a page or its export, from the query string."""
+        data = request.GET.copy()
+        for name, value in {**cls.page_defaults, **defaults}.items():
+            if name not in data:
+                data[name] = value() if callable(value) else value
+        return cls(data, queryset, request=request)
+
+    @property
+    def qs(self) -> QuerySet:
+        if not hasattr(self, "_qs"):
+            if self.is_bound:
+                self.is_valid()  # fills form.cleaned_data / errors
+                qs = self.queryset.all()
+                cleaned = getattr(self.form, "cleaned_data", {})
+                for name, value in cleaned.items():
+                    if name in self.form.errors:
+                        continue
+                    qs = self.filters[name].filter(qs, value)
+                self._qs = qs
+            else:
+                self._qs = self.queryset.all()
+        return self._qs
+
+    @property
+    def active(self) -> dict[str, Any]:
+        """The filters in force, as the query string writes them (for links and exports)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        cleaned = getattr(self.form, "cleaned_data", {})
+        result = {}
+        for name in self.filters:
+            if name in self.form.errors or cleaned.get(name) in (None, "", [], ()):
+                continue
+            raw = self.data.get(name)
+            result[name] = raw
+        return result
+
+    def querystring(self, **changes: Any) -> str:
+        """The active filters with `changes` (None removes one), url-encoded."""
+        values = {**self.active, **changes}
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
