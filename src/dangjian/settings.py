@@ -539,3 +539,41 @@ if OIDC_RP_CLIENT_ID:
             "must be set when OIDC_RP_CLIENT_ID is."
         )
     AUTHENTICATION_BACKENDS.append("dangjian.accounts.sso.OidcBackend")
+
+# --- The institution's rules ----------------------------------------------------------------
+# Every rule an institution may set differently, with the source document's value as the
+# default (docs/DOMAIN.md says which article each comes from). Set them in a settings module
+# that imports this one. None means "the rules module's own table".
+from dangjian.appraisal import rules as _appraisal  # noqa: E402 (pure rules, no Django)
+from dangjian.assessment import rules as _assessment  # noqa: E402
+from dangjian.branches import rules as _branches  # noqa: E402
+from dangjian.development import rules as _development  # noqa: E402
+from dangjian.orglife import rules as _orglife  # noqa: E402
+from dangjian.outreach import rules as _outreach  # noqa: E402
+from dangjian.surveys import rules as _surveys  # noqa: E402
+
+APPRAISAL_DEFAULT_WEIGHTS = _appraisal.DEFAULT_WEIGHTS
+APPRAISAL_GRADE_BANDS = _appraisal.DEFAULT_BANDS
+APPRAISAL_MASSES_POOR_BELOW = _appraisal.MASSES_POOR_BELOW
+APPRAISAL_RECTIFY_DAYS = _appraisal.RECTIFY_DAYS
+ASSESSMENT_ANSWER_DAYS = _assessment.ANSWER_DAYS
+ASSESSMENT_APPEAL_DAYS = _assessment.APPEAL_DAYS
+ASSESSMENT_FUND_FACTORS = None
+ASSESSMENT_FUND_PER_STAFF = _assessment.FUND_PER_STAFF
+ASSESSMENT_FUND_PER_STUDENT = _assessment.FUND_PER_STUDENT
+BRANCHES_COMMITTEE_THRESHOLD = _branches.COMMITTEE_THRESHOLD
+BRANCHES_TIMELINE = None
+DEVELOPMENT_MIN_AGE = _development.Params().min_age
+DEVELOPMENT_NOTICE_DAYS = _development.Params().notice_days
+DEVELOPMENT_PROBATION_YEARS = _development.Params().probation_years
+ORGLIFE_SEMESTER_START_MONTHS = _orglife.DEFAULT_SEMESTER_START_MONTHS
+ORGLIFE_STAFF_HOURS = _orglife.DEFAULT_STAFF_HOURS
+ORGLIFE_STUDENT_HOURS = _orglife.DEFAULT_STUDENT_HOURS
+OUTREACH_FOLLOW_UP_DAYS = _outreach.FOLLOW_UP_DAYS
+OUTREACH_FREQUENCIES = None
+OUTREACH_MAX_CONTACTS = _outreach.MAX_CONTACTS
+OUTREACH_MIN_CONTACTS = _outreach.MIN_CONTACTS
+OUTREACH_SEMESTER_STARTS = _outreach.SEMESTER_STARTS
+SURVEY_MIN_RESPONSES = _surveys.MIN_RESPONSES
+SURVEY_MIN_RESPONSES_FLOOR = _surveys.MIN_RESPONSES_FLOOR
+SURVEY_RATING_SCORES = None

@@ -101,13 +101,13 @@ CYCLE_ORG_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
 def grade_bands() -> list[list[object]]:
     """APPRAISAL_GRADE_BANDS: [[90, "优秀"], [80, "称职"], [60, "基本称职"]] (seed 000 §五(二)5),
     below the last band → 不称职."""
-    raw = getattr(settings, "APPRAISAL_GRADE_BANDS", rules.DEFAULT_BANDS)
+    raw = settings.APPRAISAL_GRADE_BANDS
     return rules.normalise_bands(raw)
 
 
 def default_weights() -> tuple[Decimal, Decimal, Decimal]:
     """APPRAISAL_DEFAULT_WEIGHTS (self, masses, branch): 20/30/50 — the seeds give none."""
-    raw = getattr(settings, "APPRAISAL_DEFAULT_WEIGHTS", rules.DEFAULT_WEIGHTS)
+    raw = settings.APPRAISAL_DEFAULT_WEIGHTS
     if isinstance(raw, dict):
         raw = (raw.get("self", 0), raw.get("masses", 0), raw.get("branch", 0))
     ws, wm, wb = (Decimal(str(w)) for w in raw)
@@ -115,11 +115,11 @@ def default_weights() -> tuple[Decimal, Decimal, Decimal]:
 
 
 def rectify_days() -> int:
-    return int(getattr(settings, "APPRAISAL_RECTIFY_DAYS", rules.RECTIFY_DAYS))
+    return int(settings.APPRAISAL_RECTIFY_DAYS)
 
 
 def masses_poor_below() -> Decimal:
-    return Decimal(str(getattr(settings, "APPRAISAL_MASSES_POOR_BELOW", rules.MASSES_POOR_BELOW)))
+    return Decimal(str(settings.APPRAISAL_MASSES_POOR_BELOW))
 
 
 # --- rights --------------------------------------------------------------------------------

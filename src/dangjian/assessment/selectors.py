@@ -648,3 +648,17 @@ def secretary_grades(user, round_: AssessmentRound) -> list[SecretaryRow]:
             )
         )
     return result
+
+
+def last_result_text(branch: Organisation) -> str:
+    """年度考核情况 of a branch's registration form (branches app): the latest result sent to
+    the branch in writing."""
+    last = (
+        BranchAssessment.objects.filter(branch=branch, notice_on__isnull=False)
+        .select_related("round")
+        .order_by("-round__year", "-notice_on")
+        .first()
+    )
+    if last is None:
+        return ""
+    return f"{last.round.title}：{last.grade}（{last.total.normalize():f}分）"[:200]

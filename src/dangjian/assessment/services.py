@@ -123,11 +123,11 @@ STEP_RULES = {
 
 
 def appeal_days() -> int:
-    return int(getattr(settings, "ASSESSMENT_APPEAL_DAYS", rules.APPEAL_DAYS))
+    return int(settings.ASSESSMENT_APPEAL_DAYS)
 
 
 def answer_days() -> int:
-    return int(getattr(settings, "ASSESSMENT_ANSWER_DAYS", rules.ANSWER_DAYS))
+    return int(settings.ASSESSMENT_ANSWER_DAYS)
 
 
 @dataclass(frozen=True)
@@ -138,12 +138,10 @@ class FundSettings:
 
 
 def fund_settings() -> FundSettings:
-    factors = getattr(settings, "ASSESSMENT_FUND_FACTORS", None) or rules.FUND_FACTORS
+    factors = settings.ASSESSMENT_FUND_FACTORS or rules.FUND_FACTORS
     return FundSettings(
-        per_staff=rules.dec(getattr(settings, "ASSESSMENT_FUND_PER_STAFF", rules.FUND_PER_STAFF)),
-        per_student=rules.dec(
-            getattr(settings, "ASSESSMENT_FUND_PER_STUDENT", rules.FUND_PER_STUDENT)
-        ),
+        per_staff=rules.dec(settings.ASSESSMENT_FUND_PER_STAFF),
+        per_student=rules.dec(settings.ASSESSMENT_FUND_PER_STUDENT),
         factors={k: rules.dec(v) for k, v in factors.items()},
     )
 

@@ -8,7 +8,7 @@ from dangjian.branches import rules
 
 
 def timeline_setting(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
-    overrides = getattr(settings, "BRANCHES_TIMELINE", None) or {}
+    overrides = settings.BRANCHES_TIMELINE or {}
     try:
         dates = rules.timeline_dates(2024, overrides)
     except ValueError as exc:

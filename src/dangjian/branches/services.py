@@ -12,6 +12,7 @@ Rights (seed 003 附件1 二(二)、(四)):
 A refused right raises PermissionDenied naming the rule; a broken rule raises ValidationError.
 """
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -125,7 +126,7 @@ NO_STANDARD = "没有适用于该支部类别的启用中的评分参考标准�
 
 
 def timeline_overrides() -> dict:
-    return dict(getattr(settings, "BRANCHES_TIMELINE", None) or {})
+    return dict(settings.BRANCHES_TIMELINE or {})
 
 
 def default_dates(year: int) -> dict[str, date]:
@@ -134,7 +135,7 @@ def default_dates(year: int) -> dict[str, date]:
 
 
 def committee_threshold() -> int:
-    return int(getattr(settings, "BRANCHES_COMMITTEE_THRESHOLD", rules.COMMITTEE_THRESHOLD))
+    return int(settings.BRANCHES_COMMITTEE_THRESHOLD)
 
 
 def _today() -> date:
@@ -458,19 +459,17 @@ def survey_facts(branch: Organisation) -> dict:
     }
 
 
-def _last_assessment(branch: Organisation) -> str:
-    """年度考核情况 from the assessment app: the latest result sent to the branch in writing."""
-    from dangjian.assessment.models import BranchAssessment
+# 年度考核情况 is the assessment app's result; that app sits above this one (it opens
+# rectification plans here), so it registers its reader when it is ready.
+_annual_assessment_readers: list[Callable[[Organisation], str]] = []
 
-    last = (
-        BranchAssessment.objects.filter(branch=branch, notice_on__isnull=False)
-        .select_related("round")
-        .order_by("-round__year", "-notice_on")
-        .first()
-    )
-    if last is None:
-        return ""
-    return f"{last.round.title}：{last.grade}（{last.total.normalize():f}分）"[:200]
+
+def set_annual_assessment_reader(reader: Callable[[Organisation], str]) -> None:
+    _annual_assessment_readers[:] = [reader]
+
+
+def _last_assessment(branch: Organisation) -> str:
+    return "".join(reader(branch) for reader in _annual_assessment_readers)
 
 
 def _last_satisfaction(branch: Organisation) -> str:

@@ -34,7 +34,7 @@ class ArchiveError(Exception):
 
 @checks.register(checks.Tags.security, deploy=False)
 def check_retention(app_configs=None, **kwargs):
-    days = getattr(settings, "AUDIT_RETENTION_DAYS", 365)
+    days = settings.AUDIT_RETENTION_DAYS
     if not isinstance(days, int) or days < MIN_RETENTION_DAYS:
         return [
             checks.Error(

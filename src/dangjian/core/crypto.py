@@ -79,9 +79,9 @@ def keyring() -> Keyring:
     global _ring
     if _ring is None:
         _ring = _build(
-            getattr(settings, "DANGJIAN_CRYPTO_ALGORITHM", "aes-256-gcm"),
-            getattr(settings, "DANGJIAN_DATA_KEYS", ""),
-            getattr(settings, "DANGJIAN_HASH_KEY", ""),
+            settings.DANGJIAN_CRYPTO_ALGORITHM,
+            settings.DANGJIAN_DATA_KEYS,
+            settings.DANGJIAN_HASH_KEY,
         )
     return _ring
 

@@ -17,7 +17,7 @@ _OPEN = frozenset(b"[{")
 
 
 def json_max_depth() -> int:
-    return int(getattr(settings, "JSON_MAX_DEPTH", DEFAULT_JSON_MAX_DEPTH))
+    return int(settings.JSON_MAX_DEPTH)
 
 
 def json_depth_error(body: bytes | str, limit: int | None = None) -> str | None:

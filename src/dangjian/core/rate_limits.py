@@ -22,7 +22,7 @@ class Hit:
 
 
 def _cache(alias: str | None):
-    return caches[alias or getattr(settings, "RATE_LIMIT_CACHE", "default")]
+    return caches[alias or settings.RATE_LIMIT_CACHE]
 
 
 def _key(scope: str, ident: str, window: int, bucket: int) -> str:

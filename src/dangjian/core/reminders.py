@@ -43,7 +43,7 @@ class SweepResult:
 
 
 def providers() -> list:
-    return [import_string(path) for path in getattr(settings, "REMINDER_PROVIDERS", [])]
+    return [import_string(path) for path in settings.REMINDER_PROVIDERS]
 
 
 def collect_all(today: date, horizon: date) -> Iterator[Due]:

@@ -103,7 +103,7 @@ class SecurityAuditMiddleware:
                 return None
             request._dangjian_api_user = user
         role = user.admin_role or ""
-        extra = tuple(getattr(settings, "AUDIT_ROLE_EXTRA_PATHS", ()))
+        extra = tuple(settings.AUDIT_ROLE_EXTRA_PATHS)
         decision = admin_roles.decide(role, request.path_info, extra)
         if decision == admin_roles.TO_AUDIT:
             return redirect("audit:events")

@@ -22,7 +22,7 @@ TEXT_MINUTES = 20_000  # meeting minutes (会议记录)
 
 
 def input_max_length() -> int:
-    return int(getattr(settings, "TEXT_INPUT_MAX_LENGTH", TEXT_DEFAULT))
+    return int(settings.TEXT_INPUT_MAX_LENGTH)
 
 
 @checks.register(checks.Tags.models)

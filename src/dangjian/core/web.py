@@ -63,7 +63,7 @@ def client_address(request) -> str:
     """The visitor's address. Behind a reverse proxy (DANGJIAN_BEHIND_PROXY=1) every request
     comes from the proxy, so the address the proxy appended to X-Forwarded-For is used: the
     last entry, the only one a visitor cannot forge."""
-    if getattr(settings, "BEHIND_PROXY", False):
+    if settings.BEHIND_PROXY:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         last = forwarded.rsplit(",", 1)[-1].strip()
         if last:

@@ -75,23 +75,14 @@ STAGE_EDIT_REFUSED = "发展步骤的名称、要求和应存材料由党委组�
 
 def params() -> rules.Params:
     """The institution's parameters (settings DEVELOPMENT_*), the seed's by default."""
-    defaults = rules.Params()
     return rules.Params(
-        min_age=getattr(settings, "DEVELOPMENT_MIN_AGE", defaults.min_age),
-        cultivation_years=getattr(
-            settings, "DEVELOPMENT_CULTIVATION_YEARS", defaults.cultivation_years
-        ),
-        notice_days=getattr(settings, "DEVELOPMENT_NOTICE_DAYS", defaults.notice_days),
-        probation_years=getattr(settings, "DEVELOPMENT_PROBATION_YEARS", defaults.probation_years),
-        conversion_lead_months=getattr(
-            settings, "DEVELOPMENT_CONVERSION_LEAD_MONTHS", defaults.conversion_lead_months
-        ),
-        sponsor_report_months=getattr(
-            settings, "DEVELOPMENT_SPONSOR_REPORT_MONTHS", defaults.sponsor_report_months
-        ),
-        branch_report_months=getattr(
-            settings, "DEVELOPMENT_BRANCH_REPORT_MONTHS", defaults.branch_report_months
-        ),
+        min_age=settings.DEVELOPMENT_MIN_AGE,
+        cultivation_years=settings.DEVELOPMENT_CULTIVATION_YEARS,
+        notice_days=settings.DEVELOPMENT_NOTICE_DAYS,
+        probation_years=settings.DEVELOPMENT_PROBATION_YEARS,
+        conversion_lead_months=settings.DEVELOPMENT_CONVERSION_LEAD_MONTHS,
+        sponsor_report_months=settings.DEVELOPMENT_SPONSOR_REPORT_MONTHS,
+        branch_report_months=settings.DEVELOPMENT_BRANCH_REPORT_MONTHS,
     )
 
 

@@ -42,21 +42,15 @@ ORG_CHOICE_LIMIT = 500
 
 
 def semester_starts() -> tuple[int, ...]:
-    value = getattr(settings, "ORGLIFE_SEMESTER_START_MONTHS", rules.DEFAULT_SEMESTER_START_MONTHS)
+    value = settings.ORGLIFE_SEMESTER_START_MONTHS
     return tuple(int(m) for m in value)
 
 
 def hours_settings() -> tuple[Decimal, Decimal, Decimal]:
     return (
-        Decimal(str(getattr(settings, "ORGLIFE_STAFF_HOURS", rules.DEFAULT_STAFF_HOURS))),
-        Decimal(
-            str(
-                getattr(
-                    settings, "ORGLIFE_STAFF_INTEGRITY_HOURS", rules.DEFAULT_STAFF_INTEGRITY_HOURS
-                )
-            )
-        ),
-        Decimal(str(getattr(settings, "ORGLIFE_STUDENT_HOURS", rules.DEFAULT_STUDENT_HOURS))),
+        Decimal(str(settings.ORGLIFE_STAFF_HOURS)),
+        Decimal(str(settings.ORGLIFE_STAFF_INTEGRITY_HOURS)),
+        Decimal(str(settings.ORGLIFE_STUDENT_HOURS)),
     )
 
 

@@ -56,21 +56,21 @@ NO_ORG = "该人员不在任何党组织中，不能登记。"
 
 def contact_limits() -> tuple[int, int]:
     return (
-        getattr(settings, "OUTREACH_MIN_CONTACTS", rules.MIN_CONTACTS),
-        getattr(settings, "OUTREACH_MAX_CONTACTS", rules.MAX_CONTACTS),
+        settings.OUTREACH_MIN_CONTACTS,
+        settings.OUTREACH_MAX_CONTACTS,
     )
 
 
 def frequencies() -> dict[str, rules.Frequency]:
-    return rules.frequencies(getattr(settings, "OUTREACH_FREQUENCIES", None))
+    return rules.frequencies(settings.OUTREACH_FREQUENCIES)
 
 
 def semester_starts() -> tuple[tuple[int, int], ...]:
-    return tuple(getattr(settings, "OUTREACH_SEMESTER_STARTS", rules.SEMESTER_STARTS))
+    return tuple(settings.OUTREACH_SEMESTER_STARTS)
 
 
 def follow_up_days() -> int:
-    return int(getattr(settings, "OUTREACH_FOLLOW_UP_DAYS", rules.FOLLOW_UP_DAYS))
+    return int(settings.OUTREACH_FOLLOW_UP_DAYS)
 
 
 def period_for(kind: str, day: date) -> rules.Period:

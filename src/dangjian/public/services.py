@@ -36,13 +36,11 @@ SUGGESTION_RATE_SCOPE = "suggestion"
 
 
 def rate_limit() -> int:
-    return int(getattr(settings, "SUGGESTION_RATE_LIMIT", rules.DEFAULT_RATE_LIMIT))
+    return int(settings.SUGGESTION_RATE_LIMIT)
 
 
 def rate_window_seconds() -> int:
-    return int(
-        getattr(settings, "SUGGESTION_RATE_WINDOW_SECONDS", rules.DEFAULT_RATE_WINDOW_SECONDS)
-    )
+    return int(settings.SUGGESTION_RATE_WINDOW_SECONDS)
 
 
 def hash_address(address: str) -> str:

@@ -50,7 +50,7 @@ class SurveyResult:
 
 
 def rating_scores(kind: str) -> dict[str, int]:
-    return rules.scores_for(kind, getattr(settings, "SURVEY_RATING_SCORES", None))
+    return rules.scores_for(kind, settings.SURVEY_RATING_SCORES)
 
 
 def rating_choices(kind: str) -> list[tuple[str, str]]:

@@ -41,11 +41,11 @@ MAX_SUBJECTS = 300
 
 
 def default_min_responses() -> int:
-    return int(getattr(settings, "SURVEY_MIN_RESPONSES", rules.MIN_RESPONSES))
+    return int(settings.SURVEY_MIN_RESPONSES)
 
 
 def min_responses_floor() -> int:
-    return int(getattr(settings, "SURVEY_MIN_RESPONSES_FLOOR", rules.MIN_RESPONSES_FLOOR))
+    return int(settings.SURVEY_MIN_RESPONSES_FLOOR)
 
 
 def _require_scope(actor, organisation: Organisation) -> None:

@@ -17,7 +17,7 @@ class SurveyPublicThrottle(AnonRateThrottle):
     scope = "survey_public"
 
     def get_rate(self):
-        return getattr(settings, "SURVEY_PUBLIC_RATE", DEFAULT_PUBLIC_RATE)
+        return settings.SURVEY_PUBLIC_RATE
 
     def get_cache_key(self, request, view):
         # Per address even for a signed-in visitor (the answer page runs the session
