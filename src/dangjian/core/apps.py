@@ -38,3 +38,5 @@ class CoreConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("permissions")
+        # ... and the named workflow events in events.py (core.events).
+        autodiscover_modules("events")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.fields.files import FieldFile
 
 from dangjian.core import rules
+from dangjian.core.events import EventType
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
 
@@ -66,7 +67,9 @@ def record(
     before: dict | None = None,
     after: dict | None = None,
     note: str = "",
+    event: EventType | None = None,
 ) -> AuditEvent:
+    """One audit row; `event` names the workflow step it records (core.events)."""
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -75,6 +78,7 @@ def record(
         object_repr=str(obj)[:200],
         changes=field_changes(before or {}, after or {}),
         note=note,
+        event=event.name if event else "",
     )
 
 

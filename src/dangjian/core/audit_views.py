@@ -165,7 +165,7 @@ def _rows(log: Log, qs):
             yield [
                 f"{local(e.at):%Y-%m-%d %H:%M:%S}",
                 e.actor.get_username() if e.actor_id else "",
-                e.get_action_display(),
+                e.label,
                 str(e.content_type.model_class()._meta.verbose_name)
                 if e.content_type.model_class()
                 else e.content_type.model,

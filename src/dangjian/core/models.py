@@ -2,6 +2,8 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from dangjian.core.events import label_of
+
 
 class AppendOnlyError(Exception):
     """An audit row was about to be changed or deleted: the audit trail is append-only."""
@@ -115,6 +117,8 @@ class AuditEvent(AppendOnlyModel):
     object_repr = models.CharField("对象", max_length=200)
     changes = models.JSONField("变更内容", default=dict, blank=True)
     note = models.CharField("说明", max_length=500, blank=True)
+    # A named workflow step ("branches.grading_decided"), declared in the app's events.py.
+    event = models.CharField("事件", max_length=64, blank=True, default="")
 
     class Meta(AppendOnlyModel.Meta):
         verbose_name = "操作记录"
@@ -123,7 +127,12 @@ class AuditEvent(AppendOnlyModel):
         indexes = [models.Index(fields=["content_type", "object_id", "-at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.object_repr}"
+        return f"{self.label} {self.object_repr}"
+
+    @property
+    def label(self) -> str:
+        """The named event's label, else the generic action's."""
+        return (label_of(self.event) if self.event else "") or self.get_action_display()
 
     @property
     def change_list(self) -> list[tuple[str, list]]:
