@@ -40,10 +40,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from dangjian.core.models import User
+
+# Whoever asks: a signed-in user, the anonymous visitor, or nobody (a command, the sweep).
+Actor: TypeAlias = "User | AnonymousUser | None"
 
 # --- who the user is: their scope ---------------------------------------------------------
 
@@ -75,15 +83,15 @@ ANONYMOUS = Scope()
 
 # Who holds which organisations is the org app's knowledge (positions); it registers the
 # function that reads it when it is ready, so core depends on nothing above it.
-_resolver: Callable[..., Scope] | None = None
+_resolver: Callable[[Any], Scope] | None = None
 
 
-def set_scope_resolver(resolver: Callable[..., Scope]) -> None:
+def set_scope_resolver(resolver: Callable[[Any], Scope]) -> None:
     global _resolver
     _resolver = resolver
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: Actor) -> Scope:
     """The user's scope, computed once per request object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
@@ -103,7 +111,7 @@ def scope_for(user) -> Scope:
     return scope
 
 
-def is_department(user) -> bool:
+def is_department(user: Actor) -> bool:
     """Acts for the whole institution (see Scope.department)."""
     return scope_for(user).department
 
@@ -244,7 +252,7 @@ def _holds(relation: Relation, scope: Scope, act: Action, obj: Any) -> bool:
     raise ValueError(f"unknown relation {relation}")
 
 
-def can(user, name: str, obj: Any = None) -> bool:
+def can(user: Actor, name: str, obj: Any = None) -> bool:
     """May `user` do action `name` (to `obj`)?"""
     act = action(name)
     scope = scope_for(user)
@@ -253,7 +261,7 @@ def can(user, name: str, obj: Any = None) -> bool:
     return any(_holds(relation, scope, act, obj) for relation in act._relations)
 
 
-def require(user, name: str, obj: Any = None) -> None:
+def require(user: Actor, name: str, obj: Any = None) -> None:
     """Refuse with the rule's own words (PermissionDenied → 403, recorded as a refusal)."""
     if not can(user, name, obj):
         raise PermissionDenied(action(name).refusal)
@@ -296,7 +304,7 @@ def _relation_q(relation: Relation, scope: Scope, act: Action) -> models.Q | Non
     return q
 
 
-def restrict(queryset: models.QuerySet, user, name: str) -> models.QuerySet:
+def restrict(queryset: models.QuerySet[Any], user: Actor, name: str) -> models.QuerySet[Any]:
     """`queryset` narrowed to the rows on which `user` may do action `name`; "view" and
     "change" are the scoping idiom's `visible_to` and `editable_by`."""
     if name == "view":
@@ -316,7 +324,7 @@ def restrict(queryset: models.QuerySet, user, name: str) -> models.QuerySet:
     return queryset.filter(combined)
 
 
-def actions_of(user, names: Iterable[str], obj: Any = None) -> dict[str, bool]:
+def actions_of(user: Actor, names: Iterable[str], obj: Any = None) -> dict[str, bool]:
     """Several answers at once for a template: {"decide_grading": True, ...} keyed by the
     part of each name after the app's dot."""
     return {name.split(".", 1)[-1]: can(user, name, obj) for name in names}

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 YEAR_LOW, YEAR_HIGH = 2000, 2100
 
@@ -43,7 +43,9 @@ class SubtreeFilter(django_filters.NumberFilter):
     """Rows under an organisation (by id) the user sees. An organisation out of their scope is
     a 404 on a page (`out_of_scope="404"`) or no rows (the API's lists, by default)."""
 
-    def __init__(self, field_name: str = "organisation", *, out_of_scope: str = "empty", **kw):
+    def __init__(
+        self, field_name: str = "organisation", *, out_of_scope: str = "empty", **kw: Any
+    ) -> None:
         kw.setdefault("label", "党组织")
         super().__init__(field_name=field_name, **kw)
         self.out_of_scope = out_of_scope
@@ -104,12 +106,22 @@ class ListFilterSet(django_filters.FilterSet):
     # What a page assumes when the query string does not say (the API assumes nothing).
     page_defaults: dict[str, Any] = {}
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet[Any] | None = None,
+        *,
+        request: HttpRequest | None = None,
+        prefix: str | None = None,
+        user: Any = None,
+    ) -> None:
         self.user = user if user is not None else getattr(request, "user", None)
         super().__init__(data, queryset, request=request, prefix=prefix)
 
     @classmethod
-    def for_page(cls, request, queryset: QuerySet, **defaults: Any) -> ListFilterSet:
+    def for_page(
+        cls, request: HttpRequest, queryset: QuerySet[Any], **defaults: Any
+    ) -> ListFilterSet:
         """The filters of a page or its export, from the query string."""
         data = request.GET.copy()
         for name, value in {**cls.page_defaults, **defaults}.items():
