@@ -28,6 +28,7 @@ The relations are defined once, here:
     SCOPE       an officer of the object's organisation or of a level above it, or the department
     ABOVE       the level above the object's organisation (its own officers are not)
     DEPARTMENT  the organisation department (and administrators, and committee officers)
+    STAFF       the organisation department's own staff and administrators only
     OFFICER     any officer at all (secretary, deputy, committee member) or the department
     SELF        the person the object is about (`person=` names the field)
     MEMBER      anyone signed in with a person record
@@ -142,6 +143,7 @@ ABOVE = Relation(
     "above", "{label}须由上级党组织（党总支、党委）或党委组织部办理，本组织不能为自己办理。"
 )
 DEPARTMENT = Relation("department", "{label}由党委组织部（“168”领导小组办公室）办理。")
+STAFF = Relation("staff", "{label}由党委组织部干事办理。")
 OFFICER = Relation("officer", "仅党组织书记、委员和组织部干事可以{label}。")
 SELF = Relation("self", "只能{label}本人的记录。")
 MEMBER = Relation("member", "您的账号没有关联党员信息，不能{label}，请联系组织部干事。")
@@ -238,6 +240,8 @@ def _holds(relation: Relation, scope: Scope, act: Action, obj: Any) -> bool:
         return scope.is_officer
     if relation is DEPARTMENT:
         return scope.department
+    if relation is STAFF:
+        return scope.everything
     if relation is SELF:
         person_id = _person_id(obj, act.person)
         return person_id is not None and person_id == scope.person_id
@@ -289,6 +293,8 @@ def _relation_q(relation: Relation, scope: Scope, act: Action) -> models.Q | Non
         return None if scope.is_officer else nothing
     if relation is DEPARTMENT:
         return None if scope.department else nothing
+    if relation is STAFF:
+        return None if scope.everything else nothing
     if relation is SELF:
         if act.person is None or scope.person_id is None:
             return nothing
