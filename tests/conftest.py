@@ -12,6 +12,7 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, settings
 
 from tests.factories import make_officer, make_org, make_person, make_user
+from tests.harness import role_user
 
 # Rule properties are checked by the number of examples, never by time: a busy 2-core CI
 # machine must not fail a property test for being slow.
@@ -57,3 +58,24 @@ def as_user(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def as_role(world, as_user):
+    """Log the test client in as a role of the cast (tests/harness.py ROLES) and return it."""
+    return lambda role: as_user(role_user(world, role))
+
+
+@pytest.fixture
+def api_as_role(world):
+    """A fresh DRF APIClient signed in as a role of the cast (None role: anonymous)."""
+    from rest_framework.test import APIClient
+
+    def client(role):
+        api = APIClient()
+        user = role_user(world, role)
+        if user is not None:
+            api.force_login(user)
+        return api
+
+    return client
