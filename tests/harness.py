@@ -16,8 +16,14 @@ One way to count queries for the whole suite (``from tests.harness import ...``)
     with assert_num_queries(few):        # ... and require the same count with more rows
         client.get(url)
 
+    def count(url, expected=None):      # a helper: measure first, check later
+        with assert_num_queries(expected, url) as log:
+            assert client.get(url).status_code == 200
+        return log
+
 ``capture_queries()`` yields a :class:`QueryLog` (``len(log)``, ``log.count``, ``log.sql``).
-``assert_num_queries`` / ``assert_max_queries`` take a number or a ``QueryLog`` baseline. On
+``assert_num_queries`` / ``assert_max_queries`` take a number or a ``QueryLog`` baseline (and
+an optional ``label``, e.g. the URL name in a loop, that heads the failure message). On
 failure the message lists every query that ran, numbered, and, against a baseline, a diff of the
 two runs with numbers and quoted values normalised, so the query repeated per row stands out.
 
@@ -126,9 +132,10 @@ def _shape(sql: str) -> str:
     return _NUMBER.sub("N", _QUOTED.sub("'S'", sql))
 
 
-def _message(kind: str, expected: int | QueryLog, log: QueryLog) -> str:
+def _message(kind: str, expected: int | QueryLog, log: QueryLog, label: str) -> str:
     limit = expected.count if isinstance(expected, QueryLog) else expected
-    lines = [f"Expected {kind} {limit} queries, got {log.count}:", _numbered(log.sql)]
+    head = f"{label}: " if label else ""
+    lines = [f"{head}Expected {kind} {limit} queries, got {log.count}:", _numbered(log.sql)]
     if isinstance(expected, QueryLog):
         diff = difflib.unified_diff(
             [_shape(q) for q in expected.sql],
@@ -144,24 +151,28 @@ def _message(kind: str, expected: int | QueryLog, log: QueryLog) -> str:
 
 @contextmanager
 def assert_num_queries(
-    expected: int | QueryLog, using: str = DEFAULT_DB_ALIAS
+    expected: int | QueryLog | None, label: str = "", using: str = DEFAULT_DB_ALIAS
 ) -> Iterator[QueryLog]:
-    """Fail unless the block runs exactly `expected` queries (a number or a baseline log)."""
-    limit = expected.count if isinstance(expected, QueryLog) else expected
+    """Fail unless the block runs exactly `expected` queries (a number or a baseline log).
+
+    None only measures: a helper that is called once for the baseline and again to check it
+    passes its optional baseline through."""
     with capture_queries(using) as log:
         yield log
-    assert log.count == limit, _message("exactly", expected, log)
+    if expected is not None:
+        limit = expected.count if isinstance(expected, QueryLog) else expected
+        assert log.count == limit, _message("exactly", expected, log, label)
 
 
 @contextmanager
 def assert_max_queries(
-    expected: int | QueryLog, using: str = DEFAULT_DB_ALIAS
+    expected: int | QueryLog, label: str = "", using: str = DEFAULT_DB_ALIAS
 ) -> Iterator[QueryLog]:
     """Fail if the block runs more than `expected` queries (a number or a baseline log)."""
     limit = expected.count if isinstance(expected, QueryLog) else expected
     with capture_queries(using) as log:
         yield log
-    assert log.count <= limit, _message("at most", expected, log)
+    assert log.count <= limit, _message("at most", expected, log, label)
 
 
 # --- role matrix -------------------------------------------------------------------------------
