@@ -3,13 +3,12 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Organisation, Person, Position
 from tests.factories import make_id_number, make_person
+from tests.harness import assert_num_queries, capture_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -148,29 +147,27 @@ def test_person_list_query_count_is_constant(world, as_user):
     client = as_user(world.secretary_a)
     client.get(reverse("org:person_list"))  # warm up sessions and content types
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
+    def count(expected=None):
+        with assert_num_queries(expected) as log:
             assert client.get(reverse("org:person_list")).status_code == 200
-        return len(ctx)
+        return log
 
     few = count()
     for _i in range(30):
         make_person(world.branch_a, group=world.group_a)
-    assert count() == few
+    count(few)
 
 
 def test_org_detail_query_count_is_constant(world, as_user):
     client = as_user(world.secretary_a)
     url = reverse("org:org_detail", args=[world.branch_a.pk])
     client.get(url)
-    with CaptureQueriesContext(connection) as ctx:
+    with capture_queries() as few:
         client.get(url)
-    few = len(ctx)
     for _i in range(20):
         make_person(world.branch_a, group=world.group_a)
-    with CaptureQueriesContext(connection) as ctx:
+    with assert_num_queries(few):
         client.get(url)
-    assert len(ctx) == few
 
 
 def _person_post(world, **overrides):
