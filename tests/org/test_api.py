@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Organisation, Person, Position, StatusChange
 from tests.factories import make_id_number, make_org, make_person
-from tests.harness import QueryLog, assert_num_queries
+from tests.harness import QueryLog, assert_num_queries, assert_role_matrix
 
 API = "/api/v1"
 TODAY = timezone.localdate().isoformat()
@@ -143,19 +143,17 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("role", ["secretary_a", "secretary_b", "member_user", "anonymous"])
 @pytest.mark.parametrize("case", list(CASES))
-def test_permission_matrix(world, case, role):
+def test_permission_matrix(world, api_as_role, case):
     method, url, payload, expected = CASES[case]
-    user = None if role == "anonymous" else getattr(world, role)
-    kwargs = {"format": "json"}
-    if payload is not None:
-        kwargs["data"] = payload(world)
-    response = getattr(client_for(user), method)(url(world), **kwargs)
-    if role == "anonymous":
-        assert response.status_code in ANON
-    else:
-        assert response.status_code == expected[role], response.content
+    assert_role_matrix(
+        api_as_role,
+        url(world),
+        expected | {"anonymous": ANON},
+        method,
+        None if payload is None else payload(world),
+        format="json",
+    )
 
 
 @pytest.mark.parametrize("endpoint", ["organisations", "people", "positions"])
