@@ -5,6 +5,7 @@ committee
 └── gb_b ── branch_b (secretary_b, member_b)
 """
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -18,6 +19,29 @@ from tests.harness import role_user
 # machine must not fail a property test for being slow.
 settings.register_profile("dangjian", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("dangjian")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow (CI runs them: the environment variable CI is set)",
+    )
+
+
+def run_slow(config) -> bool:
+    """Slow tests run in CI (.ci/run exports CI=true) or when asked with --slow."""
+    ci = os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+    return ci or config.getoption("--slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if run_slow(config):
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI, or locally with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
