@@ -60,6 +60,13 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
 
+    def filter_queryset(self, queryset):
+        # A list's filters narrow the list; one row is found by its id alone (a filter's
+        # default, such as "active only", must not hide it).
+        if (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:
+            return queryset
+        return super().filter_queryset(queryset)
+
     def get_object(self):
         # Out-of-scope rows do not exist for the user: the same 404 as an unknown id,
         # with DRF's translated message instead of Django's English one.

@@ -96,6 +96,7 @@ def audited_update(
     audit_fields: list[str],
     clean,
     action=AuditEvent.Action.UPDATE,
+    event: EventType | None = None,
 ) -> models.Model:
     """Set `fields` on a row the caller has locked, validate it with `clean(obj)`, save it and
     record before → after. `action` may be a function of (before, after) choosing the action."""
@@ -106,11 +107,18 @@ def audited_update(
     obj.save()
     after = snapshot(obj, audit_fields)
     chosen = action(before, after) if callable(action) else action
-    record(actor=actor, action=chosen, obj=obj, before=before, after=after)
+    record(actor=actor, action=chosen, obj=obj, before=before, after=after, event=event)
     return obj
 
 
-def created(*, actor, obj: models.Model, fields: list[str], note: str = "") -> AuditEvent:
+def created(
+    *,
+    actor,
+    obj: models.Model,
+    fields: list[str],
+    note: str = "",
+    event: EventType | None = None,
+) -> AuditEvent:
     """The creation event of a new row: its audited fields as they were saved."""
     return record(
         actor=actor,
@@ -118,4 +126,5 @@ def created(*, actor, obj: models.Model, fields: list[str], note: str = "") -> A
         obj=obj,
         after=snapshot(obj, fields),
         note=note,
+        event=event,
     )

@@ -9,7 +9,7 @@ declare(
     # Meetings and trainings are recorded and changed by the officers of the organisation
     # that held them and of the levels above.
     Action("orglife.record", SCOPE, org="organisation", label="办理"),
-    # 组织生活频次要求 are the department's (《实施意见》四(二)3).
+    # 组织生活频次要求 are the department's (《基层组织建设实施意见》§四(二)3).
     Action("orglife.edit_rules", STAFF, message="组织生活频次要求由党委组织部设置。"),
     # Individual study hours of a member of one's subtree.
     Action(
