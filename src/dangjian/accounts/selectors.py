@@ -13,8 +13,8 @@ def token_hash(token: str) -> str:
 
 
 def organisations_for_batches(user):
-    """Organisations whose people the user may open accounts for: those they may edit."""
-    return Organisation.objects.editable_by(user).active()
+    """Organisations whose people the user may open accounts for (accounts.open)."""
+    return Organisation.objects.restrict(user, "accounts.open").active()
 
 
 def candidates(*, user, organisation: Organisation, members_only: bool):

@@ -9,13 +9,13 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from dangjian.accounts import rules, selectors
 from dangjian.accounts.models import AccountBatch, AccountGrant
-from dangjian.core import audit, security_log
+from dangjian.core import access, audit, security_log
 from dangjian.core.models import AuditEvent, SecurityEvent
 from dangjian.org.models import Organisation, Person
 
@@ -47,8 +47,7 @@ class Credential:
 
 def batch_preview(*, actor, organisation: Organisation, members_only: bool) -> Preview:
     """Who gets an account under the configured user-name rule, and who does not and why."""
-    if not selectors.organisations_for_batches(actor).filter(pk=organisation.pk).exists():
-        raise PermissionDenied("您不能为该党组织开通账号。")
+    access.require(actor, "accounts.open", organisation)
     rule = settings.ACCOUNT_USERNAME_RULE
     candidates = selectors.candidates(
         user=actor, organisation=organisation, members_only=members_only
@@ -170,8 +169,7 @@ def batch_reissue(*, actor, batch: AccountBatch, request=None) -> list[Credentia
     """New links or passwords for the accounts of a batch not yet taken up (a lost sheet):
     the old ones stop working."""
     batch = AccountBatch.objects.select_for_update().get(pk=batch.pk)
-    if not AccountBatch.objects.editable_by(actor).filter(pk=batch.pk).exists():
-        raise PermissionDenied("您不能处理该批次。")
+    access.require(actor, "accounts.reissue", batch)
     now = timezone.now()
     credentials = [
         _hand_out(grant, batch.method, now)

@@ -31,7 +31,7 @@ from dangjian.core import authguard, security_log
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.models import SecurityEvent
 from dangjian.core.scoping import get_for_user
-from dangjian.core.web import editable_or_403, officer_required
+from dangjian.core.web import officer_required
 
 # --- Hand-out of credentials ----------------------------------------------------------------
 # Links and initial passwords exist in clear only in the shared cache, for the officer who made
@@ -154,7 +154,7 @@ def batch_detail(request, pk):
 @officer_required
 @require_POST
 def batch_reissue(request, pk):
-    batch = editable_or_403(AccountBatch.objects, request.user, pk)
+    batch = get_for_user(AccountBatch.objects, request.user, pk=pk)
     credentials = services.batch_reissue(actor=request.user, batch=batch, request=request)
     _stash(request, batch, credentials)
     messages.success(request, f"已为{len(credentials)}个尚未启用的账号重新生成，原链接或密码作废。")

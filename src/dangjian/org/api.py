@@ -11,9 +11,9 @@ from django.db.models.functions import Length, Substr
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from dangjian.core import access
 from dangjian.core.api import CursorPagination
 from dangjian.core.api_views import ScopedViewSet as BaseScopedViewSet
 from dangjian.org import selectors, services
@@ -36,7 +36,6 @@ from dangjian.org.serializers import (
     PositionFilterSerializer,
     PositionSerializer,
 )
-from dangjian.org.services import RESTRUCTURE_REFUSED
 
 
 class PathCursorPagination(CursorPagination):
@@ -46,8 +45,7 @@ class PathCursorPagination(CursorPagination):
 class ScopedViewSet(BaseScopedViewSet):
     def get_restructurable_object(self):
         org = self.get_editable_object()
-        if not Organisation.objects.restructurable_by(self.request.user).filter(pk=org.pk).exists():
-            raise PermissionDenied(RESTRUCTURE_REFUSED)
+        access.require(self.request.user, "org.restructure", org)
         return org
 
 

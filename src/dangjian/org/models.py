@@ -10,7 +10,7 @@ from dangjian.core.crypto import (
     EncryptedQuerySetMixin,
     HashField,
 )
-from dangjian.core.scoping import ScopedQuerySet, paths_q, scope_for
+from dangjian.core.scoping import ScopedQuerySet, paths_q
 from dangjian.core.text_limits import TEXT_DEFAULT
 from dangjian.org import rules
 
@@ -37,14 +37,9 @@ class OrganisationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
         return self.filter(dissolved_on__isnull=True)
 
     def restructurable_by(self, user):
-        """Organisations the user may move or dissolve: strictly below their own scope roots.
-        A branch is restructured by the level above, never by its own secretary."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if not scope.org_paths:
-            return self.none()
-        return self.filter(self.scope_q(scope)).exclude(path__in=scope.org_paths)
+        """Organisations the user may move or dissolve (the action org.restructure: the level
+        above acts, never the organisation's own officers)."""
+        return self.restrict(user, "org.restructure")
 
     def subtree_of(self, org):
         return self.filter(path__startswith=org.path)

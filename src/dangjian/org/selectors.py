@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from django.db import models
 from django.db.models import Case, Count, Value, When
 
+from dangjian.core import access
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.scoping import scope_for
 from dangjian.org import rules
 from dangjian.org.models import Organisation, Person, Position, Unit
+from dangjian.org.permissions import INSTITUTION
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES, POSITION_ORDER, STATUS_ORDER
 
 
@@ -149,7 +151,7 @@ def sees_full_identity(user) -> bool:
     """The one place that says who reads full ID numbers and phone numbers (pages, forms,
     exports, API): the organisation department and administrators. Everyone else sees them
     masked, their own included, and may only replace them."""
-    return scope_for(user).everything
+    return access.can(user, "org.read_full_identity", INSTITUTION)
 
 
 def _int(value) -> int | None:

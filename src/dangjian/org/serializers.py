@@ -7,7 +7,7 @@ requesting user may edit (`Model.objects.editable_by(user)`).
 
 from rest_framework import serializers
 
-from dangjian.core.scoping import scope_for
+from dangjian.core import access
 from dangjian.core.serializer_fields import EditablePrimaryKeyField
 from dangjian.org import rules
 from dangjian.org.models import (
@@ -19,6 +19,7 @@ from dangjian.org.models import (
     PersonCategory,
     Position,
 )
+from dangjian.org.permissions import INSTITUTION
 from dangjian.org.selectors import sees_full_identity
 from dangjian.org.services import ORG_FIELDS, PERSON_FIELDS
 
@@ -79,7 +80,8 @@ class OrganisationCreateSerializer(OrganisationUpdateSerializer):
         fields = ["parent", *OrganisationUpdateSerializer.Meta.fields]
 
     def validate_parent(self, value):
-        if value is None and not scope_for(self.context["request"].user).everything:
+        user = self.context["request"].user
+        if value is None and not access.can(user, "org.create_top_level", INSTITUTION):
             raise serializers.ValidationError("只有组织部干事或管理员可以新建顶层党组织")
         return value
 
@@ -212,7 +214,8 @@ class PersonUpdateSerializer(serializers.ModelSerializer):
 
     def validate_primary_org(self, value):
         # Officers of a branch must keep the person inside their own scope.
-        if value is None and not scope_for(self.context["request"].user).everything:
+        user = self.context["request"].user
+        if value is None and not access.can(user, "org.unassign_person", INSTITUTION):
             raise serializers.ValidationError("请选择所在党组织")
         return value
 

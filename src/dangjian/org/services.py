@@ -6,7 +6,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import audit
+from dangjian.core import access, audit
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.models import AuditEvent
 from dangjian.org import rules
@@ -20,8 +20,7 @@ from dangjian.org.models import (
     Term,
     Unit,
 )
-
-RESTRUCTURE_REFUSED = "调整隶属关系或撤销本组织，须由上级党组织办理。"
+from dangjian.org.permissions import INSTITUTION
 
 ORG_FIELDS = [
     "name",
@@ -55,6 +54,13 @@ LEADING_GROUP_FIELDS = ["organisation", "name", "office", "duties"]
 LEADING_GROUP_MEMBER_FIELDS = ["group", "person", "role", "display_order"]
 
 
+def _require(actor, name: str, obj: object) -> None:
+    """The access policy for a person acting (org.permissions). A None actor is the system
+    (the demo loader, a test's set-up) and is not checked."""
+    if actor is not None:
+        access.require(actor, name, obj)
+
+
 def _check_parent(parent: Organisation | None, kind: str) -> None:
     error = rules.child_kind_error(parent.kind if parent else None, kind)
     if error:
@@ -65,6 +71,8 @@ def _check_parent(parent: Organisation | None, kind: str) -> None:
 
 @transaction.atomic
 def organisation_create(*, actor, parent: Organisation | None, **fields) -> Organisation:
+    if parent is None:
+        _require(actor, "org.create_top_level", INSTITUTION)
     _check_parent(parent, fields["kind"])
     org = Organisation(**fields)
     org.full_clean(exclude=["path", "depth", "numchild"])
@@ -97,6 +105,7 @@ def organisation_update(*, actor, org: Organisation, **fields) -> Organisation:
 
 @transaction.atomic
 def organisation_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisation:
+    _require(actor, "org.restructure", org)
     org = Organisation.objects.select_for_update().get(pk=org.pk)
     new_parent = Organisation.objects.select_for_update().get(pk=new_parent.pk)
     if new_parent.path.startswith(org.path):
@@ -120,6 +129,7 @@ def organisation_dissolve(
     *, actor, org: Organisation, dissolved_on: date, note: str = ""
 ) -> Organisation:
     """Dissolve an organisation and its sub-organisations; history is kept, nothing deleted."""
+    _require(actor, "org.restructure", org)
     org = Organisation.objects.select_for_update().get(pk=org.pk)
     if org.is_dissolved:
         raise ValidationError({"dissolved_on": "该组织已撤销"})
@@ -405,6 +415,7 @@ def _is_at_or_below(candidate: Unit, unit: Unit) -> bool:
 def unit_create(
     *, actor, name: str, kind: str, parent: Unit | None = None, display_order: int = 100
 ) -> Unit:
+    _require(actor, "org.manage_units", INSTITUTION)
     unit = Unit(name=name, kind=kind, parent=parent, display_order=display_order)
     _clean_unit(unit)
     unit.save()
@@ -414,6 +425,7 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(*, actor, unit: Unit, **fields) -> Unit:
+    _require(actor, "org.manage_units", INSTITUTION)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_dissolved:
         raise ValidationError({NON_FIELD_ERRORS: "该单位已撤销，不能修改"})
@@ -425,6 +437,7 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
 @transaction.atomic
 def unit_dissolve(*, actor, unit: Unit, dissolved_on: date, note: str = "") -> Unit:
     """Mark a unit dissolved; it stays in history (people's records, covering organisations)."""
+    _require(actor, "org.manage_units", INSTITUTION)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_dissolved:
         raise ValidationError({"dissolved_on": "该单位已撤销"})

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max
 from django.shortcuts import redirect, render
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
@@ -28,7 +29,7 @@ from dangjian.org.models import (
     Unit,
     UnitKind,
 )
-from dangjian.org.services import RESTRUCTURE_REFUSED
+from dangjian.org.permissions import INSTITUTION
 
 PAGE_SIZE = 50
 # Beyond this many organisations the filter is reached from the tree (the org page's link).
@@ -37,9 +38,8 @@ ORG_FILTER_LIMIT = 300
 
 def _restructurable(user, pk):
     """An organisation the user may move or dissolve (the level above acts, not the org itself)."""
-    org = editable_or_403(Organisation.objects, user, pk)
-    if not Organisation.objects.restructurable_by(user).filter(pk=pk).exists():
-        raise PermissionDenied(RESTRUCTURE_REFUSED)
+    org = get_for_user(Organisation.objects, user, pk=pk)
+    access.require(user, "org.restructure", org)
     return org
 
 
@@ -140,9 +140,7 @@ def org_detail(request, pk):
         "member_total": Person.objects.in_subtree(org).filter(is_active=True).count(),
         "can_edit": can_edit,
         "can_edit_groups": can_edit and not org.is_dissolved,
-        "can_restructure": Organisation.objects.restructurable_by(request.user)
-        .filter(pk=org.pk)
-        .exists(),
+        "can_restructure": access.can(request.user, "org.restructure", org),
         "events": events_for(org),
     }
     return render(request, "org/org_detail.html", context)
@@ -167,8 +165,8 @@ def org_create(request, parent_pk=None):
     parent = None
     if parent_pk is not None:
         parent = editable_or_403(Organisation.objects, request.user, parent_pk)
-    elif not scope_for(request.user).everything:
-        raise PermissionDenied("只有组织部干事可以新建顶层党组织。")
+    else:
+        access.require(request.user, "org.create_top_level", INSTITUTION)
     form = forms.OrganisationForm(request.POST or None, parent=parent)
     org = submit(request, form, lambda d: _create_org(request.user, parent, d), "已新建党组织。")
     if org:
@@ -397,12 +395,6 @@ def person_status(request, pk):
 UNIT_FILTERS = ("q", "kind", "dissolved")
 UNIT_PAGE_SIZE = 50  # rows of a filtered list
 UNIT_ROOTS_PER_PAGE = 20  # top-level units (with everything below them) per page of the tree
-UNIT_REFUSED = "只有组织部干事可以新建、修改或撤销行政单位。"
-
-
-def _department_only(user):
-    if not scope_for(user).everything:
-        raise PermissionDenied(UNIT_REFUSED)
 
 
 @officer_required
@@ -444,7 +436,7 @@ def unit_list(request):
             "params": params,
             "base_query": urlencode(params),
             "kinds": UnitKind.choices,
-            "can_manage": scope.everything,
+            "can_manage": access.can(request.user, "org.manage_units", INSTITUTION),
         },
     )
 
@@ -455,7 +447,7 @@ def _unit_list_url(unit=None):
 
 @officer_required
 def unit_create(request):
-    _department_only(request.user)
+    access.require(request.user, "org.manage_units", INSTITUTION)
     initial = {}
     parent = request.GET.get("parent", "")
     if parent.isdigit():
