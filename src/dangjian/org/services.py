@@ -70,7 +70,9 @@ def _check_parent(parent: Organisation | None, kind: str) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, actor, parent: Organisation | None, **fields) -> Organisation:
+def organisation_create(
+    *, actor, parent: Organisation | None, covered_units=None, **fields
+) -> Organisation:
     if parent is None:
         _require(actor, "org.create_top_level", INSTITUTION)
     _check_parent(parent, fields["kind"])
@@ -80,6 +82,8 @@ def organisation_create(*, actor, parent: Organisation | None, **fields) -> Orga
         org = Organisation.objects.add_child(parent, instance=org)
     else:
         org = Organisation.objects.add_root(instance=org)
+    if covered_units is not None:
+        org.covered_units.set(covered_units)
     audit.record(
         actor=actor, action=AuditEvent.Action.CREATE, obj=org, after=audit.snapshot(org, ORG_FIELDS)
     )
@@ -87,7 +91,7 @@ def organisation_create(*, actor, parent: Organisation | None, **fields) -> Orga
 
 
 @transaction.atomic
-def organisation_update(*, actor, org: Organisation, **fields) -> Organisation:
+def organisation_update(*, actor, org: Organisation, covered_units=None, **fields) -> Organisation:
     org = Organisation.objects.select_for_update().get(pk=org.pk)
 
     def clean(org):
@@ -98,9 +102,12 @@ def organisation_update(*, actor, org: Organisation, **fields) -> Organisation:
                 raise ValidationError({"kind": "现有下级组织与新的组织类型不符，请先调整下级组织"})
         org.full_clean(exclude=["path", "depth", "numchild"])
 
-    return audit.audited_update(
+    org = audit.audited_update(
         actor=actor, obj=org, fields=fields, audit_fields=ORG_FIELDS, clean=clean
     )
+    if covered_units is not None:
+        org.covered_units.set(covered_units)
+    return org
 
 
 @transaction.atomic
