@@ -2,9 +2,10 @@
 
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import models
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When
 
 from dangjian.core import access
 from dangjian.core.crypto import keyed_hash
@@ -108,32 +109,16 @@ def current_officers(org):
     )
 
 
-PERSON_FILTERS = ("q", "status", "category", "org", "inactive")
+def people_for_list(user) -> QuerySet[Person]:
+    """The people the user sees, with what a list row shows (filtered by org.filters)."""
+    return Person.objects.visible_to(user).with_list_relations()
 
 
-def people_for_list(user, params) -> tuple:
-    """The people list/export query from request parameters, and the chosen organisation.
-
-    Filters: q (name or full ID number), status, category, org (subtree), inactive=1.
-    """
-    qs = Person.objects.visible_to(user).with_list_relations()
-    org = None
-    if params.get("org"):
-        org = Organisation.objects.visible_to(user).filter(pk=_int(params["org"])).first()
-        qs = qs.in_subtree(org) if org else qs.none()
-    if not params.get("inactive"):
-        qs = qs.filter(is_active=True)
-    if params.get("status"):
-        statuses = params["status"].split(",")
-        if "member" in statuses:
-            statuses += list(MEMBER_STATUSES)
-        qs = qs.filter(party_status__in=statuses)
-    if params.get("category"):
-        qs = qs.filter(category=params["category"])
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(person_search_q(q))
-    return qs, org
+def visible_organisation(user, pk: int | Decimal | None) -> Organisation | None:
+    """The organisation with this id if the user sees it."""
+    if pk is None:
+        return None
+    return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
 def person_search_q(q: str) -> models.Q:
@@ -152,13 +137,6 @@ def sees_full_identity(user) -> bool:
     exports, API): the organisation department and administrators. Everyone else sees them
     masked, their own included, and may only replace them."""
     return access.can(user, "org.read_full_identity", INSTITUTION)
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- Administrative units -------------------------------------------------------------------

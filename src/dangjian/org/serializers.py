@@ -13,10 +13,8 @@ from dangjian.org import rules
 from dangjian.org.models import (
     BranchCategory,
     Organisation,
-    OrgKind,
     PartyStatus,
     Person,
-    PersonCategory,
     Position,
 )
 from dangjian.org.permissions import INSTITUTION
@@ -97,20 +95,6 @@ class OrganisationMoveSerializer(serializers.Serializer):
 class OrganisationDissolveSerializer(serializers.Serializer):
     dissolved_on = serializers.DateField(help_text="撤销日期")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class OrganisationFilterSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=OrgKind.choices, required=False, help_text="组织类型")
-    category = serializers.ChoiceField(
-        choices=BranchCategory.choices, required=False, help_text="支部类别"
-    )
-    parent = serializers.IntegerField(
-        required=False, min_value=1, help_text="只列出该组织的直接下级"
-    )
-    q = serializers.CharField(required=False, max_length=100, help_text="按名称搜索")
-    include_dissolved = serializers.BooleanField(
-        required=False, default=False, help_text="为 1 时包括已撤销的组织"
-    )
 
 
 # --- people ------------------------------------------------------------------------------
@@ -238,23 +222,6 @@ class PersonStatusSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
 
-class PersonFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(
-        required=False,
-        max_length=50,
-        help_text="按姓名（可部分）或完整的身份证号、手机号搜索；号码加密存储，不支持部分匹配",
-    )
-    party_status = serializers.ChoiceField(
-        choices=PartyStatus.choices, required=False, help_text="政治面貌"
-    )
-    category = serializers.ChoiceField(
-        choices=PersonCategory.choices, required=False, help_text="人员类别"
-    )
-    org = serializers.IntegerField(
-        required=False, min_value=1, help_text="只列出该组织及其下级组织的人员"
-    )
-
-
 # --- positions ---------------------------------------------------------------------------
 
 
@@ -295,8 +262,3 @@ class PositionCreateSerializer(serializers.ModelSerializer):
 
 class PositionEndSerializer(serializers.Serializer):
     ends_on = serializers.DateField(help_text="离任日期")
-
-
-class PositionFilterSerializer(serializers.Serializer):
-    person = serializers.IntegerField(required=False, min_value=1, help_text="人员编号")
-    organisation = serializers.IntegerField(required=False, min_value=1, help_text="党组织编号")

@@ -19,6 +19,7 @@ from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ActionView, ServiceFormView, editable_or_403, officer_required
 from dangjian.org import forms, selectors, services
+from dangjian.org.filters import PersonFilter
 from dangjian.org.models import (
     LeadingGroup,
     LeadingGroupMember,
@@ -298,9 +299,11 @@ class TermCreate(OrgPageForm):
 @officer_required
 @require_GET
 def person_list(request):
-    qs, org = selectors.people_for_list(request.user, request.GET)
+    filters = PersonFilter.for_page(request, selectors.people_for_list(request.user))
+    qs = filters.qs
     page = request_page(request, qs, order=("name", "id"), size=PAGE_SIZE)
-    params = {k: request.GET[k] for k in selectors.PERSON_FILTERS if request.GET.get(k)}
+    params = filters.shown
+    org = selectors.visible_organisation(request.user, filters.form.cleaned_data.get("org"))
     return render(
         request,
         "org/person_list.html",
