@@ -8,18 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from dangjian.accounts import rules, selectors
+from dangjian.accounts.backends import matches_initial
 from dangjian.accounts.models import AccountBatch, AccountGrant
 from dangjian.core import access, audit, security_log
-from dangjian.core.models import AuditEvent, SecurityEvent
+from dangjian.core.models import AuditEvent, SecurityEvent, User
 from dangjian.org.models import Organisation, Person
-
-User = get_user_model()
 
 # Initial passwords: unambiguous letters and digits (no 0/O, 1/l/I), easy to type from paper.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -45,7 +45,7 @@ class Credential:
     expires_at: datetime | None = None
 
 
-def batch_preview(*, actor, organisation: Organisation, members_only: bool) -> Preview:
+def batch_preview(*, actor: User, organisation: Organisation, members_only: bool) -> Preview:
     """Who gets an account under the configured user-name rule, and who does not and why."""
     access.require(actor, "accounts.open", organisation)
     rule = settings.ACCOUNT_USERNAME_RULE
@@ -113,7 +113,12 @@ def _hand_out(grant: AccountGrant, method: str, now: datetime) -> Credential:
 
 @transaction.atomic
 def batch_create(
-    *, actor, organisation: Organisation, members_only: bool, method: str, request=None
+    *,
+    actor: User,
+    organisation: Organisation,
+    members_only: bool,
+    method: str,
+    request: HttpRequest | None = None,
 ) -> tuple[AccountBatch, list[Credential]]:
     """Open accounts for everyone the preview accepts, in one transaction; record the batch
     and audit it. Returns the batch and the credentials to hand out (shown once)."""
@@ -165,7 +170,9 @@ def _still_waiting(grant: AccountGrant, method: str) -> bool:
 
 
 @transaction.atomic
-def batch_reissue(*, actor, batch: AccountBatch, request=None) -> list[Credential]:
+def batch_reissue(
+    *, actor: User, batch: AccountBatch, request: HttpRequest | None = None
+) -> list[Credential]:
     """New links or passwords for the accounts of a batch not yet taken up (a lost sheet):
     the old ones stop working."""
     batch = AccountBatch.objects.select_for_update().get(pk=batch.pk)
@@ -186,7 +193,7 @@ def batch_reissue(*, actor, batch: AccountBatch, request=None) -> list[Credentia
     return credentials
 
 
-def _check_password(password: str, user) -> None:
+def _check_password(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -207,14 +214,16 @@ def activation_problem(grant: AccountGrant | None) -> str:
 
 
 @transaction.atomic
-def account_activate(*, token: str, password: str, email: str = "", request=None):
+def account_activate(
+    *, token: str, password: str, email: str = "", request: HttpRequest | None = None
+) -> User:
     """Set the password (and e-mail) of the account behind an activation link; the link is
     then spent."""
     grant = selectors.grant_for_token(token)
     if grant is not None:
         grant = AccountGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
     problem = activation_problem(grant)
-    if problem:
+    if problem or grant is None:
         raise ValidationError(problem)
     user = grant.user
     _check_password(password, user)
@@ -234,10 +243,8 @@ def account_activate(*, token: str, password: str, email: str = "", request=None
 
 
 @transaction.atomic
-def password_first_change(*, user, password: str, request=None):
+def password_first_change(*, user: User, password: str, request: HttpRequest | None = None) -> User:
     """Replace an initial password with the user's own."""
-    from dangjian.accounts.backends import matches_initial
-
     user = User.objects.select_for_update().get(pk=user.pk)
     if matches_initial(user, password) or user.check_password(password):
         raise ValidationError({"new_password1": "新密码不能与初始密码相同"})

@@ -170,6 +170,13 @@ class Unit(models.Model):
 
     objects = UnitQuerySet.as_manager()
 
+    # Set on the rows of the units page by org.selectors (unit_tree, annotate_units).
+    depth: int
+    child_count: int
+    people_count: int
+    subtree_people: int
+    party_org_list: list["Organisation"]
+
     class Meta:
         verbose_name = "行政单位"
         verbose_name_plural = "行政单位"
