@@ -1,4 +1,4 @@
-"""The rights accounts declares (accounts.permissions): opening accounts for an
+"""The rights (and a named event) accounts declares (accounts.permissions): opening accounts for an
 organisation's people and reissuing a batch, as the in-scope officer, another branch's
 officer, a member and an anonymous visitor."""
 
@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
-from dangjian.accounts import services
+from dangjian.accounts import events, services
 from dangjian.accounts.models import AccountBatch
 from dangjian.core.access import can
+from dangjian.core.models import AuditEvent
 from tests.factories import make_person
 
 
@@ -45,3 +46,8 @@ def test_reissue_a_batch(world, batch):
     assert not can(AnonymousUser(), "accounts.reissue", batch)
     with pytest.raises(PermissionDenied, match="您不能处理该批次"):
         services.batch_reissue(actor=w.secretary_b, batch=batch)
+
+
+def test_opening_a_batch_records_its_named_event(world, batch):
+    row = AuditEvent.objects.get(event=events.BATCH_OPENED.name)
+    assert row.object_id == batch.pk and row.label == "批量开通账号"

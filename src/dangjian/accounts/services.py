@@ -14,7 +14,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from dangjian.accounts import rules, selectors
+from dangjian.accounts import events, rules, selectors
 from dangjian.accounts.backends import matches_initial
 from dangjian.accounts.models import AccountBatch, AccountGrant
 from dangjian.core import access, audit, security_log
@@ -147,9 +147,10 @@ def batch_create(
     audit.record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
+        event=events.BATCH_OPENED,
         obj=batch,
         after={"党组织": organisation.name, "开通账号数": batch.created_count},
-        note=f"批量开通账号（{batch.get_method_display()}）",
+        note=batch.get_method_display(),
     )
     security_log.record(
         SecurityEvent.Kind.ACCOUNT,

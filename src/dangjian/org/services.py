@@ -12,7 +12,7 @@ from django.utils import timezone
 from dangjian.core import access, audit, security_log
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.models import AuditEvent, SecurityEvent, User
-from dangjian.org import rules
+from dangjian.org import events, rules
 from dangjian.org.models import (
     LeadingGroup,
     LeadingGroupMember,
@@ -210,6 +210,7 @@ def organisation_dissolve(
         audit.record(
             actor=actor,
             action=AuditEvent.Action.DISSOLVE,
+            event=events.ORGANISATION_DISSOLVED,
             obj=node,
             before={"dissolved_on": None},
             after={"dissolved_on": dissolved_on.isoformat()},
@@ -350,6 +351,7 @@ def person_change_status(
     audit.record(
         actor=actor,
         action=AuditEvent.Action.STATUS,
+        event=events.STATUS_CHANGED,
         obj=person,
         before=before,
         after=audit.snapshot(person, ["party_status", "status_since"]),
@@ -424,6 +426,7 @@ def position_end(*, actor: User | None, position: Position, ends_on: date) -> Po
     audit.record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
+        event=events.POSITION_ENDED,
         obj=position,
         before=before,
         after=audit.snapshot(position, POSITION_FIELDS),
@@ -553,6 +556,7 @@ def unit_dissolve(*, actor: User | None, unit: Unit, dissolved_on: date, note: s
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DISSOLVE,
+        event=events.UNIT_DISSOLVED,
         obj=unit,
         before={"撤销日期": None},
         after={"撤销日期": dissolved_on.isoformat()},
@@ -646,8 +650,13 @@ def leading_group_member_add(
     member = LeadingGroupMember(group=group, person=person, role=role, display_order=display_order)
     member.full_clean()
     member.save()
-    audit.created(
-        actor=actor, obj=member, fields=LEADING_GROUP_MEMBER_FIELDS, note=f"{group.name}：添加成员"
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        event=events.GROUP_MEMBER_ADDED,
+        obj=member,
+        after=audit.snapshot(member, LEADING_GROUP_MEMBER_FIELDS),
+        note=group.name,
     )
     return member
 
@@ -666,8 +675,9 @@ def leading_group_member_remove(*, actor: User | None, member: LeadingGroupMembe
         actor=actor,
         action=AuditEvent.Action.DELETE,
         obj=member,
+        event=events.GROUP_MEMBER_REMOVED,
         before=audit.snapshot(member, LEADING_GROUP_MEMBER_FIELDS),
-        note=f"{group.name}：移出成员",
+        note=group.name,
     )
     member.delete()
     return group
