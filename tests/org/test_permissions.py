@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied
 from dangjian.core.access import can, require
 from dangjian.org import services
 from dangjian.org.models import Organisation, Unit
-from dangjian.org.permissions import INSTITUTION
 from tests.factories import make_officer
 
 
@@ -39,12 +38,12 @@ def test_restructure_is_the_level_above(cast):
 )
 def test_institution_rights_are_the_department_proper(cast, name):
     w = cast
-    assert can(w.org_officer, name, INSTITUTION)
-    assert can(w.admin, name, INSTITUTION)
+    assert can(w.org_officer, name)
+    assert can(w.admin, name)
     for who in ("committee_officer", "gb_secretary_a", "secretary_a", "secretary_b"):
-        assert not can(getattr(w, who), name, INSTITUTION), who
-    assert not can(w.member_user, name, INSTITUTION)
-    assert not can(w.anonymous, name, INSTITUTION)
+        assert not can(getattr(w, who), name), who
+    assert not can(w.member_user, name)
+    assert not can(w.anonymous, name)
 
 
 def test_services_refuse_a_person_without_the_right(cast):

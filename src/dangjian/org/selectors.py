@@ -14,7 +14,6 @@ from dangjian.core.models import User
 from dangjian.core.scoping import scope_for
 from dangjian.org import rules
 from dangjian.org.models import Organisation, Person, Position, Unit
-from dangjian.org.permissions import INSTITUTION
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES, POSITION_ORDER, STATUS_ORDER
 
 
@@ -142,7 +141,7 @@ def sees_full_identity(user: User | AnonymousUser) -> bool:
     """The one place that says who reads full ID numbers and phone numbers (pages, forms,
     exports, API): the organisation department and administrators. Everyone else sees them
     masked, their own included, and may only replace them."""
-    return access.can(user, "org.read_full_identity", INSTITUTION)
+    return access.can(user, "org.read_full_identity")
 
 
 # --- Administrative units -------------------------------------------------------------------

@@ -17,7 +17,6 @@ from dangjian.org.models import (
     Person,
     Position,
 )
-from dangjian.org.permissions import INSTITUTION
 from dangjian.org.selectors import sees_full_identity
 from dangjian.org.services import ORG_FIELDS, PERSON_FIELDS
 
@@ -79,7 +78,7 @@ class OrganisationCreateSerializer(OrganisationUpdateSerializer):
 
     def validate_parent(self, value):
         user = self.context["request"].user
-        if value is None and not access.can(user, "org.create_top_level", INSTITUTION):
+        if value is None and not access.can(user, "org.create_top_level"):
             raise serializers.ValidationError("只有组织部干事或管理员可以新建顶层党组织")
         return value
 
@@ -199,7 +198,7 @@ class PersonUpdateSerializer(serializers.ModelSerializer):
     def validate_primary_org(self, value):
         # Officers of a branch must keep the person inside their own scope.
         user = self.context["request"].user
-        if value is None and not access.can(user, "org.unassign_person", INSTITUTION):
+        if value is None and not access.can(user, "org.unassign_person"):
             raise serializers.ValidationError("请选择所在党组织")
         return value
 

@@ -23,7 +23,6 @@ from dangjian.org.models import (
     Term,
     Unit,
 )
-from dangjian.org.permissions import INSTITUTION
 
 ORG_FIELDS = [
     "name",
@@ -124,7 +123,7 @@ def organisation_create(
     **fields: Unpack[OrganisationFields],
 ) -> Organisation:
     if parent is None:
-        _require(actor, "org.create_top_level", INSTITUTION)
+        _require(actor, "org.create_top_level")
     _check_parent(parent, fields["kind"])
     org = Organisation(**fields)
     org.full_clean(exclude=["path", "depth", "numchild"])
@@ -514,7 +513,7 @@ def unit_create(
     parent: Unit | None = None,
     display_order: int = 100,
 ) -> Unit:
-    _require(actor, "org.manage_units", INSTITUTION)
+    _require(actor, "org.manage_units")
     unit = Unit(name=name, kind=kind, parent=parent, display_order=display_order)
     _clean_unit(unit)
     unit.save()
@@ -524,7 +523,7 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(*, actor: User | None, unit: Unit, **fields: Unpack[UnitFields]) -> Unit:
-    _require(actor, "org.manage_units", INSTITUTION)
+    _require(actor, "org.manage_units")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_dissolved:
         raise ValidationError({NON_FIELD_ERRORS: "该单位已撤销，不能修改"})
@@ -537,7 +536,7 @@ def unit_update(*, actor: User | None, unit: Unit, **fields: Unpack[UnitFields])
 @transaction.atomic
 def unit_dissolve(*, actor: User | None, unit: Unit, dissolved_on: date, note: str = "") -> Unit:
     """Mark a unit dissolved; it stays in history (people's records, covering organisations)."""
-    _require(actor, "org.manage_units", INSTITUTION)
+    _require(actor, "org.manage_units")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_dissolved:
         raise ValidationError({"dissolved_on": "该单位已撤销"})

@@ -31,7 +31,6 @@ from dangjian.org.models import (
     Unit,
     UnitKind,
 )
-from dangjian.org.permissions import INSTITUTION
 
 PAGE_SIZE = 50
 # Beyond this many organisations the filter is reached from the tree (the org page's link).
@@ -175,7 +174,7 @@ class OrgCreate(OrgPageForm):
     def get_org(self) -> Organisation | None:
         """The parent; a top-level organisation is the department's to create."""
         if self.kwargs.get("parent_pk") is None:
-            access.require(self.request.user, "org.create_top_level", INSTITUTION)
+            access.require(self.request.user, "org.create_top_level")
             return None
         return editable_or_403(Organisation.objects, self.request.user, self.kwargs["parent_pk"])
 
@@ -456,7 +455,7 @@ def unit_list(request):
             "params": params,
             "base_query": urlencode(params),
             "kinds": UnitKind.choices,
-            "can_manage": access.can(request.user, "org.manage_units", INSTITUTION),
+            "can_manage": access.can(request.user, "org.manage_units"),
         },
     )
 
@@ -473,7 +472,7 @@ class UnitPageForm(ServiceFormView):
 
     def setup_object(self) -> None:
         super().setup_object()  # an out-of-scope unit is a 404 first
-        access.require(self.request.user, "org.manage_units", INSTITUTION)
+        access.require(self.request.user, "org.manage_units")
 
     def get_object(self) -> Unit:
         return editable_or_403(
