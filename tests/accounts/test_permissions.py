@@ -15,7 +15,7 @@ from tests.factories import make_person
 
 @pytest.fixture
 def batch(world):
-    make_person(world.branch_a, name="孙新党员")
+    make_person(world.branch_a, name="孙新党员", staff_number="T9001")
     made, _credentials = services.batch_create(
         actor=world.secretary_a,
         organisation=world.branch_a,

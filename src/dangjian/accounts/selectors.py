@@ -25,8 +25,8 @@ def candidates(
     """People in the organisation's subtree, in the user's scope, still registered, with no
     login yet."""
     people = (
-        Person.objects.editable_by(user)
-        .in_subtree(organisation)
+        Person.objects.in_subtree(organisation)
+        .editable_by(user)
         .filter(is_active=True, user__isnull=True)
         .select_related("primary_org")
         .order_by("primary_org__path", "name", "id")

@@ -114,7 +114,7 @@ def current_officers(org: Organisation) -> QuerySet[Position]:
 
 def people_for_list(user: User | AnonymousUser) -> QuerySet[Person]:
     """The people the user sees, with what a list row shows (filtered by org.filters)."""
-    return Person.objects.visible_to(user).with_list_relations()
+    return Person.objects.with_list_relations().visible_to(user)
 
 
 def visible_organisation(

@@ -99,7 +99,7 @@ class LeadingGroupFields(TypedDict, total=False):
     duties: str
 
 
-def _require(actor: User | None, name: str, obj: object) -> None:
+def _require(actor: User | None, name: str, obj: object = None) -> None:
     """The access policy for a person acting (org.permissions). A None actor is the system
     (the demo loader, a test's set-up) and is not checked."""
     if actor is not None:
