@@ -3,6 +3,8 @@
 from typing import Any
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from dangjian.core.filters import ListFilterSet, SubtreeFilter
@@ -17,6 +19,25 @@ from dangjian.org.models import (
     Position,
 )
 from dangjian.org.rules import MEMBER_STATUSES
+
+
+class FlagField(forms.Field):
+    """A yes/no query parameter: 1/0, true/false, yes/no, on/off; anything else is invalid (a
+    400 from the API), absent is None."""
+
+    TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE or text in self.FALSE:
+            return text in self.TRUE
+        raise ValidationError("请填写 true 或 false。", code="invalid")
+
+
+class FlagFilter(django_filters.BooleanFilter):
+    field_class = FlagField
 
 
 class PersonFilter(ListFilterSet):
@@ -43,7 +64,7 @@ class PersonFilter(ListFilterSet):
         choices=PersonCategory.choices, label="人员类别", help_text="人员类别"
     )
     org = SubtreeFilter("primary_org", help_text="只列出该组织及其下级组织的人员")
-    inactive = django_filters.BooleanFilter(
+    inactive = FlagFilter(
         method="filter_inactive", label="含已出党/转出", help_text="为 false 时只列出在册人员"
     )
 
@@ -76,7 +97,7 @@ class PersonFilter(ListFilterSet):
         return active
 
 
-class IncludeDissolvedFilter(django_filters.BooleanFilter):
+class IncludeDissolvedFilter(FlagFilter):
     """Dissolved organisations are left out unless asked for."""
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
