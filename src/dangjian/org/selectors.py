@@ -2,7 +2,6 @@
 
 from collections import Counter
 from collections.abc import Iterable
-from decimal import Decimal
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -115,15 +114,6 @@ def current_officers(org: Organisation) -> QuerySet[Position]:
 def people_for_list(user: User | AnonymousUser) -> QuerySet[Person]:
     """The people the user sees, with what a list row shows (filtered by org.filters)."""
     return Person.objects.with_list_relations().visible_to(user)
-
-
-def visible_organisation(
-    user: User | AnonymousUser, pk: int | Decimal | None
-) -> Organisation | None:
-    """The organisation with this id if the user sees it."""
-    if pk is None:
-        return None
-    return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
 def person_search_q(q: str) -> models.Q:

@@ -302,7 +302,7 @@ def person_list(request):
     qs = filters.qs
     page = request_page(request, qs, order=("name", "id"), size=PAGE_SIZE)
     params = filters.shown
-    org = selectors.visible_organisation(request.user, filters.form.cleaned_data.get("org"))
+    org = filters.organisation()
     return render(
         request,
         "org/person_list.html",
@@ -347,7 +347,7 @@ def person_detail(request, pk):
 class PersonPageForm(ServiceFormView):
     """A form on a person's record; back to it when done."""
 
-    template_name = "core/form_page.html"
+    show_events = False
 
     def get_object(self) -> Person | None:
         return editable_or_403(Person.objects, self.request.user, self.kwargs["pk"])
@@ -515,15 +515,13 @@ class UnitEdit(UnitPageForm):
     def get_title(self) -> str:
         return f"编辑 {self.object.name}"
 
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(events=events_for(self.object), **context)
-
     def perform(self, data: dict[str, Any]) -> Unit:
         return services.unit_update(actor=self.request.user, unit=self.object, **data)
 
 
 class UnitDissolve(UnitPageForm):
     form_class = forms.DissolveForm
+    show_events = False
     danger = True
     submit_label = "确认撤销"
     help_text = (
