@@ -34,7 +34,8 @@ def test_restructure_is_the_level_above(cast):
 
 
 @pytest.mark.parametrize(
-    "name", ["org.create_top_level", "org.manage_units", "org.read_full_identity"]
+    "name",
+    ["org.create_top_level", "org.manage_units", "org.read_full_identity", "org.unassign_person"],
 )
 def test_institution_rights_are_the_department_proper(cast, name):
     w = cast
