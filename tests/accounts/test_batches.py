@@ -18,6 +18,7 @@ from dangjian.accounts.selectors import token_hash
 from dangjian.core.models import SecurityEvent, User
 from dangjian.org.models import Person
 from tests.factories import make_person
+from tests.harness import assert_role_matrix
 
 URL = reverse("accounts:batch_list")
 
@@ -151,10 +152,9 @@ def test_create_is_one_transaction(people, monkeypatch):
 # --- Pages, by role -------------------------------------------------------------------------
 
 
-def test_page_as_member_is_403_and_anonymous_goes_to_login(people, as_user):
-    assert as_user(people.member_user).get(URL).status_code == 403
-    response = as_user(None).get(URL)
-    assert response.status_code == 302 and "/login/" in response["Location"]
+def test_page_as_member_is_403_and_anonymous_goes_to_login(people, as_role):
+    responses = assert_role_matrix(as_role, URL, {"member": 403, "anonymous": 302})
+    assert "/login/" in responses["anonymous"]["Location"]
 
 
 def test_page_preview_and_create_then_sheet_and_xlsx(people, as_user):
@@ -192,7 +192,7 @@ def test_page_refuses_organisation_outside_scope(people, as_user):
     assert not AccountBatch.objects.exists()
 
 
-def test_batch_detail_scoped(people, as_user):
+def test_batch_detail_scoped(people, as_user, as_role):
     batch, _ = services.batch_create(
         actor=people.secretary_a,
         organisation=people.branch_a,
@@ -200,11 +200,17 @@ def test_batch_detail_scoped(people, as_user):
         method="activation",
     )
     url = reverse("accounts:batch_detail", args=[batch.pk])
-    assert as_user(people.secretary_a).get(url).status_code == 200
-    assert as_user(people.gb_secretary_a).get(url).status_code == 200
-    assert as_user(people.org_officer).get(url).status_code == 200
-    assert as_user(people.secretary_b).get(url).status_code == 404
-    assert as_user(people.member_user).get(url).status_code == 403
+    assert_role_matrix(
+        as_role,
+        url,
+        {
+            "officer": 200,
+            "gb_officer": 200,
+            "org_officer": 200,
+            "other_officer": 404,
+            "member": 403,
+        },
+    )
     # The sheet is for the officer who made the batch, within the hand-out time.
     sheet = as_user(people.org_officer).get(reverse("accounts:batch_sheet", args=[batch.pk]))
     assert sheet.status_code == 302

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from dangjian.org import excel
+from dangjian.org import excel, exports
 from dangjian.org import services as org_services
 from dangjian.org.models import Person
 from tests.factories import make_person
@@ -102,6 +102,6 @@ def test_template_and_export_have_the_column(world, as_user):
     assert "工号/学号" in [c.value for c in template[excel.DATA_SHEET][1]]
     world.member_a.staff_number = "T77"
     world.member_a.save()
-    data = b"".join(excel.export_people(Person.objects.filter(pk=world.member_a.pk), False))
+    data = b"".join(exports.export_people(Person.objects.filter(pk=world.member_a.pk), False))
     rows = list(load_workbook(BytesIO(data)).active.values)
     assert rows[1][rows[0].index("工号/学号")] == "T77"

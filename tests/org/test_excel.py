@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 
 from dangjian.core import rules as core_rules
 from dangjian.core.models import AuditEvent
-from dangjian.org import excel
+from dangjian.org import excel, exports
 from dangjian.org.models import ImportJob, Person
 from tests.factories import make_id_number, make_person
 from tests.harness import assert_num_queries
@@ -248,7 +248,7 @@ def test_a_student_is_placed_in_a_class_of_the_named_college(world):
     assert job.state == ImportJob.State.DONE
     assert Person.objects.get(name="甲").unit == klass
     # The export shows the class under its college, in the template's two columns.
-    content = b"".join(excel.export_people(Person.objects.filter(name="甲"), full_identity=True))
+    content = b"".join(exports.export_people(Person.objects.filter(name="甲"), full_identity=True))
     header, first = sheet_rows(content)[:2]
     assert first[header.index("所在单位")] == "信息工程学院"
     assert first[header.index("班级")] == "软件技术2401班"
@@ -434,7 +434,7 @@ def test_export_is_the_filtered_list_masked_for_a_branch_secretary(world, as_use
     assert disposition.startswith("attachment;")
     assert "filename*=utf-8''%E4%BA%BA%E5%91%98%E5%90%8D%E5%86%8C-" in disposition  # 人员名册-
     rows = sheet_rows(streamed(response))
-    assert rows[0] == tuple(excel.EXPORT_HEADERS)
+    assert rows[0] == tuple(exports.EXPORT_HEADERS)
     by_name = {r[0]: r for r in rows[1:]}
     assert set(by_name) == {"甲正式", "张书记", "赵党员"}  # full members of branch_a only
     jia = by_name["甲正式"]

@@ -11,7 +11,7 @@ from dangjian.core.models import AuditEvent
 from dangjian.org import rules, services
 from dangjian.org.models import LeadingGroup, LeadingGroupMember, Unit
 from tests.factories import make_person
-from tests.harness import assert_num_queries
+from tests.harness import assert_num_queries, assert_role_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -95,13 +95,12 @@ def test_leading_group_member_rule(person, role, members, fields):
 # --- Unit screens: who may do what ---------------------------------------------------------
 
 
-def test_unit_list_open_to_every_officer(world, units, as_user):
-    url = reverse("org:unit_list")
-    for user in (world.secretary_a, world.secretary_b, world.org_officer):
-        assert as_user(user).get(url).status_code == 200
-    assert as_user(world.member_user).get(url).status_code == 403
-    response = as_user(None).get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+def test_unit_list_open_to_every_officer(units, as_role):
+    assert_role_matrix(
+        as_role,
+        reverse("org:unit_list"),
+        {"officer": 200, "other_officer": 200, "org_officer": 200, "member": 403, "anonymous": 302},
+    )
 
 
 UNIT_WRITE_VIEWS = [
@@ -117,15 +116,12 @@ UNIT_WRITE_VIEWS = [
 
 @pytest.mark.parametrize("name,kwargs,data", UNIT_WRITE_VIEWS)
 def test_unit_writes_for_the_organisation_department_only(
-    world, units, as_user, name, kwargs, data
+    world, units, as_user, as_role, name, kwargs, data
 ):
     url = reverse(name, kwargs=kwargs(units))
-    for user in (world.secretary_a, world.gb_secretary_a, world.member_user):
-        client = as_user(user)
-        assert client.get(url).status_code == 403
-        assert client.post(url, data(units)).status_code == 403
-    for response in (as_user(None).get(url), as_user(None).post(url, data(units))):
-        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    refused = {"officer": 403, "gb_officer": 403, "member": 403, "anonymous": 302}
+    assert_role_matrix(as_role, url, refused)
+    assert_role_matrix(as_role, url, refused, method="post", data=data(units))
     client = as_user(world.org_officer)
     assert client.get(url).status_code == 200
     response = client.post(url, data(units))

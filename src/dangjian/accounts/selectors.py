@@ -2,9 +2,11 @@
 
 import hashlib
 
-from django.db.models import Count, Q
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet
 
 from dangjian.accounts.models import AccountBatch, AccountGrant
+from dangjian.core.models import User
 from dangjian.org.models import Organisation, Person
 
 
@@ -12,17 +14,19 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def organisations_for_batches(user):
-    """Organisations whose people the user may open accounts for: those they may edit."""
-    return Organisation.objects.editable_by(user).active()
+def organisations_for_batches(user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """Organisations whose people the user may open accounts for (accounts.open)."""
+    return Organisation.objects.restrict(user, "accounts.open").active()
 
 
-def candidates(*, user, organisation: Organisation, members_only: bool):
+def candidates(
+    *, user: User | AnonymousUser, organisation: Organisation, members_only: bool
+) -> QuerySet[Person]:
     """People in the organisation's subtree, in the user's scope, still registered, with no
     login yet."""
     people = (
-        Person.objects.editable_by(user)
-        .in_subtree(organisation)
+        Person.objects.in_subtree(organisation)
+        .editable_by(user)
         .filter(is_active=True, user__isnull=True)
         .select_related("primary_org")
         .order_by("primary_org__path", "name", "id")
@@ -30,7 +34,7 @@ def candidates(*, user, organisation: Organisation, members_only: bool):
     return people.members() if members_only else people
 
 
-def batches_for(user):
+def batches_for(user: User | AnonymousUser) -> QuerySet[AccountBatch]:
     return (
         AccountBatch.objects.visible_to(user)
         .select_related("organisation", "created_by__person")
@@ -40,7 +44,7 @@ def batches_for(user):
     )
 
 
-def grants_of(batch: AccountBatch):
+def grants_of(batch: AccountBatch) -> QuerySet[AccountGrant]:
     return AccountGrant.objects.filter(batch=batch).select_related("user", "person__primary_org")
 
 

@@ -8,18 +8,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model, password_validation
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
-from dangjian.accounts import rules, selectors
+from dangjian.accounts import events, rules, selectors
+from dangjian.accounts.backends import matches_initial
 from dangjian.accounts.models import AccountBatch, AccountGrant
-from dangjian.core import audit, security_log
-from dangjian.core.models import AuditEvent, SecurityEvent
+from dangjian.core import access, audit, security_log
+from dangjian.core.models import AuditEvent, SecurityEvent, User
 from dangjian.org.models import Organisation, Person
-
-User = get_user_model()
 
 # Initial passwords: unambiguous letters and digits (no 0/O, 1/l/I), easy to type from paper.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -45,10 +45,9 @@ class Credential:
     expires_at: datetime | None = None
 
 
-def batch_preview(*, actor, organisation: Organisation, members_only: bool) -> Preview:
+def batch_preview(*, actor: User, organisation: Organisation, members_only: bool) -> Preview:
     """Who gets an account under the configured user-name rule, and who does not and why."""
-    if not selectors.organisations_for_batches(actor).filter(pk=organisation.pk).exists():
-        raise PermissionDenied("您不能为该党组织开通账号。")
+    access.require(actor, "accounts.open", organisation)
     rule = settings.ACCOUNT_USERNAME_RULE
     candidates = selectors.candidates(
         user=actor, organisation=organisation, members_only=members_only
@@ -114,7 +113,12 @@ def _hand_out(grant: AccountGrant, method: str, now: datetime) -> Credential:
 
 @transaction.atomic
 def batch_create(
-    *, actor, organisation: Organisation, members_only: bool, method: str, request=None
+    *,
+    actor: User,
+    organisation: Organisation,
+    members_only: bool,
+    method: str,
+    request: HttpRequest | None = None,
 ) -> tuple[AccountBatch, list[Credential]]:
     """Open accounts for everyone the preview accepts, in one transaction; record the batch
     and audit it. Returns the batch and the credentials to hand out (shown once)."""
@@ -143,9 +147,10 @@ def batch_create(
     audit.record(
         actor=actor,
         action=AuditEvent.Action.CREATE,
+        event=events.BATCH_OPENED,
         obj=batch,
         after={"党组织": organisation.name, "开通账号数": batch.created_count},
-        note=f"批量开通账号（{batch.get_method_display()}）",
+        note=batch.get_method_display(),
     )
     security_log.record(
         SecurityEvent.Kind.ACCOUNT,
@@ -166,12 +171,13 @@ def _still_waiting(grant: AccountGrant, method: str) -> bool:
 
 
 @transaction.atomic
-def batch_reissue(*, actor, batch: AccountBatch, request=None) -> list[Credential]:
+def batch_reissue(
+    *, actor: User, batch: AccountBatch, request: HttpRequest | None = None
+) -> list[Credential]:
     """New links or passwords for the accounts of a batch not yet taken up (a lost sheet):
     the old ones stop working."""
     batch = AccountBatch.objects.select_for_update().get(pk=batch.pk)
-    if not AccountBatch.objects.editable_by(actor).filter(pk=batch.pk).exists():
-        raise PermissionDenied("您不能处理该批次。")
+    access.require(actor, "accounts.reissue", batch)
     now = timezone.now()
     credentials = [
         _hand_out(grant, batch.method, now)
@@ -188,7 +194,7 @@ def batch_reissue(*, actor, batch: AccountBatch, request=None) -> list[Credentia
     return credentials
 
 
-def _check_password(password: str, user) -> None:
+def _check_password(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -209,14 +215,16 @@ def activation_problem(grant: AccountGrant | None) -> str:
 
 
 @transaction.atomic
-def account_activate(*, token: str, password: str, email: str = "", request=None):
+def account_activate(
+    *, token: str, password: str, email: str = "", request: HttpRequest | None = None
+) -> User:
     """Set the password (and e-mail) of the account behind an activation link; the link is
     then spent."""
     grant = selectors.grant_for_token(token)
     if grant is not None:
         grant = AccountGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
     problem = activation_problem(grant)
-    if problem:
+    if problem or grant is None:
         raise ValidationError(problem)
     user = grant.user
     _check_password(password, user)
@@ -236,10 +244,8 @@ def account_activate(*, token: str, password: str, email: str = "", request=None
 
 
 @transaction.atomic
-def password_first_change(*, user, password: str, request=None):
+def password_first_change(*, user: User, password: str, request: HttpRequest | None = None) -> User:
     """Replace an initial password with the user's own."""
-    from dangjian.accounts.backends import matches_initial
-
     user = User.objects.select_for_update().get(pk=user.pk)
     if matches_initial(user, password) or user.check_password(password):
         raise ValidationError({"new_password1": "新密码不能与初始密码相同"})

@@ -13,9 +13,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 from django_cas_ng import views as cas_views
 from mozilla_django_oidc import views as oidc_views
 
@@ -31,7 +31,7 @@ from dangjian.core import authguard, security_log
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.models import SecurityEvent
 from dangjian.core.scoping import get_for_user
-from dangjian.core.web import editable_or_403, officer_required
+from dangjian.core.web import ActionView, officer_required, submit
 
 # --- Hand-out of credentials ----------------------------------------------------------------
 # Links and initial passwords exist in clear only in the shared cache, for the officer who made
@@ -151,14 +151,21 @@ def batch_detail(request, pk):
     )
 
 
-@officer_required
-@require_POST
-def batch_reissue(request, pk):
-    batch = editable_or_403(AccountBatch.objects, request.user, pk)
-    credentials = services.batch_reissue(actor=request.user, batch=batch, request=request)
-    _stash(request, batch, credentials)
-    messages.success(request, f"已为{len(credentials)}个尚未启用的账号重新生成，原链接或密码作废。")
-    return redirect("accounts:batch_detail", batch.pk)
+@method_decorator(officer_required, name="dispatch")
+class BatchReissue(ActionView):
+    """New links or passwords for the accounts of a batch not yet taken up."""
+
+    def get_object(self) -> AccountBatch:
+        return get_for_user(AccountBatch.objects, self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, obj: AccountBatch, data: dict) -> None:
+        user, request = self.request.user, self.request
+        credentials = services.batch_reissue(actor=user, batch=obj, request=request)
+        _stash(self.request, obj, credentials)
+        self.success_message = f"已为{len(credentials)}个尚未启用的账号重新生成，原链接或密码作废。"
+
+    def get_success_url(self, obj: AccountBatch) -> str:
+        return reverse("accounts:batch_detail", args=[obj.pk])
 
 
 def _handout_or_redirect(request, pk):
@@ -261,18 +268,17 @@ def first_password(request):
     if not request.user.must_change_password:
         return redirect("home")
     form = NewPasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = services.password_first_change(
-                user=request.user, password=form.cleaned_data["new_password1"], request=request
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            update_session_auth_hash(request, user)
-            messages.success(request, "密码已修改，欢迎使用。")
-            return redirect("home")
+    user = submit(
+        request,
+        form,
+        lambda data: services.password_first_change(
+            user=request.user, password=data["new_password1"], request=request
+        ),
+        "密码已修改，欢迎使用。",
+    )
+    if user:
+        update_session_auth_hash(request, user)
+        return redirect("home")
     return render(request, "accounts/first_password.html", {"form": form})
 
 

@@ -6,37 +6,34 @@ payloads are checked by an input serializer and the change is made by a service 
 dangjian.org.services, whose ValidationErrors the core exception handler turns into 400.
 """
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from dangjian.core import access
 from dangjian.core.api import CursorPagination
 from dangjian.core.api_views import ScopedViewSet as BaseScopedViewSet
-from dangjian.org import selectors, services
+from dangjian.org import services
+from dangjian.org.filters import OrganisationFilter, PersonFilter, PositionFilter
 from dangjian.org.models import Organisation, Person, Position
 from dangjian.org.serializers import (
     OrganisationBriefSerializer,
     OrganisationCreateSerializer,
     OrganisationDissolveSerializer,
-    OrganisationFilterSerializer,
     OrganisationMoveSerializer,
     OrganisationSerializer,
     OrganisationUpdateSerializer,
     PersonCreateSerializer,
-    PersonFilterSerializer,
     PersonSerializer,
     PersonStatusSerializer,
     PersonUpdateSerializer,
     PositionCreateSerializer,
     PositionEndSerializer,
-    PositionFilterSerializer,
     PositionSerializer,
 )
-from dangjian.org.services import RESTRUCTURE_REFUSED
 
 
 class PathCursorPagination(CursorPagination):
@@ -44,10 +41,18 @@ class PathCursorPagination(CursorPagination):
 
 
 class ScopedViewSet(BaseScopedViewSet):
+    def filter_queryset(self, queryset):
+        # The list's filters (filterset_class) narrow lists only, never the one row a detail
+        # URL names: core's base would apply them in get_object too.
+        return queryset
+
+    def filtered(self, queryset):
+        """`queryset` narrowed by the query string's filters (a bad value is a 400)."""
+        return super().filter_queryset(queryset)
+
     def get_restructurable_object(self):
         org = self.get_editable_object()
-        if not Organisation.objects.restructurable_by(self.request.user).filter(pk=org.pk).exists():
-            raise PermissionDenied(RESTRUCTURE_REFUSED)
+        access.require(self.request.user, "org.restructure", org)
         return org
 
 
@@ -68,37 +73,14 @@ class OrganisationViewSet(ScopedViewSet):
     model = Organisation
     serializer_class = OrganisationSerializer
     pagination_class = PathCursorPagination
+    filterset_class = OrganisationFilter
 
     def get_queryset(self):
         return with_parent_id(super().get_queryset())
 
-    def filter_list(self, queryset):
-        filters = self.query_filters(OrganisationFilterSerializer)
-        if not filters["include_dissolved"]:
-            queryset = queryset.active()
-        if "kind" in filters:
-            queryset = queryset.filter(kind=filters["kind"])
-        if "category" in filters:
-            queryset = queryset.filter(category=filters["category"])
-        if filters.get("q"):
-            queryset = queryset.filter(
-                Q(name__icontains=filters["q"]) | Q(short_name__icontains=filters["q"])
-            )
-        if "parent" in filters:
-            parent = (
-                Organisation.objects.visible_to(self.request.user)
-                .filter(pk=filters["parent"])
-                .values_list("path", "depth")
-                .first()
-            )
-            if parent is None:
-                return queryset.none()
-            queryset = queryset.filter(path__startswith=parent[0], depth=parent[1] + 1)
-        return queryset
-
-    @extend_schema(parameters=[OrganisationFilterSerializer], summary="党组织列表")
+    @extend_schema(summary="党组织列表")
     def list(self, request):
-        return self.paginated(self.filter_list(self.get_queryset()))
+        return self.paginated(self.filtered(self.get_queryset()))
 
     @extend_schema(summary="党组织详情")
     def retrieve(self, request, *args, **kwargs):
@@ -145,16 +127,12 @@ class OrganisationViewSet(ScopedViewSet):
         org = services.organisation_dissolve(actor=request.user, org=org, **data)
         return self.respond(org)
 
-    @extend_schema(
-        parameters=[OrganisationFilterSerializer],
-        responses=OrganisationSerializer(many=True),
-        summary="下级组织（全部层级）",
-    )
+    @extend_schema(responses=OrganisationSerializer(many=True), summary="下级组织（全部层级）")
     @action(detail=True, methods=["get"])
     def subtree(self, request, pk=None):
         org = self.get_object()
         descendants = self.get_queryset().filter(path__startswith=org.path, depth__gt=org.depth)
-        return self.paginated(self.filter_list(descendants))
+        return self.paginated(self.filtered(descendants))
 
     @extend_schema(
         responses=OrganisationBriefSerializer(many=True), summary="上级组织（从顶层到直接上级）"
@@ -174,31 +152,14 @@ class PersonViewSet(ScopedViewSet):
 
     model = Person
     serializer_class = PersonSerializer
+    filterset_class = PersonFilter
 
     def get_queryset(self):
         return super().get_queryset().with_list_relations()
 
-    @extend_schema(parameters=[PersonFilterSerializer], summary="人员列表")
+    @extend_schema(summary="人员列表")
     def list(self, request):
-        filters = self.query_filters(PersonFilterSerializer)
-        queryset = self.get_queryset()
-        if filters.get("q"):
-            queryset = queryset.filter(selectors.person_search_q(filters["q"]))
-        if "party_status" in filters:
-            queryset = queryset.filter(party_status=filters["party_status"])
-        if "category" in filters:
-            queryset = queryset.filter(category=filters["category"])
-        if "org" in filters:
-            path = (
-                Organisation.objects.visible_to(request.user)
-                .filter(pk=filters["org"])
-                .values_list("path", flat=True)
-                .first()
-            )
-            if path is None:
-                return self.paginated(queryset.none())
-            queryset = queryset.under_path(path)
-        return self.paginated(queryset)
+        return self.paginated(self.filtered(self.get_queryset()))
 
     @extend_schema(summary="人员详情")
     def retrieve(self, request, *args, **kwargs):
@@ -235,19 +196,14 @@ class PositionViewSet(ScopedViewSet):
 
     model = Position
     serializer_class = PositionSerializer
+    filterset_class = PositionFilter
 
     def get_queryset(self):
         return super().get_queryset().select_related("person", "organisation")
 
-    @extend_schema(parameters=[PositionFilterSerializer], summary="职务列表")
+    @extend_schema(summary="职务列表")
     def list(self, request):
-        filters = self.query_filters(PositionFilterSerializer)
-        queryset = self.get_queryset()
-        if "person" in filters:
-            queryset = queryset.filter(person_id=filters["person"])
-        if "organisation" in filters:
-            queryset = queryset.filter(organisation_id=filters["organisation"])
-        return self.paginated(queryset)
+        return self.paginated(self.filtered(self.get_queryset()))
 
     @extend_schema(summary="职务详情")
     def retrieve(self, request, *args, **kwargs):

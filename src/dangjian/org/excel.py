@@ -6,7 +6,7 @@ only when every row is valid, writes all people in one transaction. openpyxl can
 half-way through a sheet, so re-reading the workbook for every chunk would cost the whole
 parse each time; the row file makes a chunk cost only its own rows.
 
-Export: a write-only workbook written to a temporary file, then streamed out in pieces.
+The export's column layout lives in org.exports.
 """
 
 import itertools
@@ -26,7 +26,6 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -34,7 +33,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from dangjian.core import audit
 from dangjian.core import rules as core_rules
 from dangjian.core.crypto import keyed_hash
-from dangjian.core.export import neutralise_sheet, safe_row
+from dangjian.core.export import neutralise_sheet
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
 from dangjian.org import rules
@@ -750,83 +749,3 @@ def import_job_run(*, job: ImportJob, chunk: int = 1000, progress=None) -> Impor
         if progress:
             progress(job)
     return job
-
-
-# --- Export ----------------------------------------------------------------------------------
-
-# The template's columns, with the branch's name after its code.
-EXPORT_HEADERS = [
-    *(c.label for c in COLUMNS[: FIELDS.index("primary_org") + 1]),
-    "所在党支部",
-    *(c.label for c in COLUMNS[FIELDS.index("primary_org") + 1 :]),
-]
-STREAM_CHUNK = 64 * 1024
-
-
-def _export_row(person: Person, full_identity: bool, date_cell) -> list:
-    id_number = person.id_number or ""
-    if not full_identity:
-        id_number = rules.mask_id_number(id_number)
-    phone = person.phone if full_identity else rules.mask_phone(person.phone)
-    return [
-        person.name,
-        person.get_gender_display(),
-        person.ethnicity,
-        date_cell(person.birth_date),
-        id_number,
-        phone,
-        person.get_category_display(),
-        *_unit_cells(person.unit),
-        person.get_party_status_display(),
-        date_cell(person.joined_on),
-        person.primary_org.code if person.primary_org else "",
-        person.primary_org.name if person.primary_org else "",
-        person.group.code if person.group else "",
-        person.staff_number,
-        person.note,
-    ]
-
-
-def _unit_cells(unit: Unit | None) -> tuple[str, str]:
-    """(所在单位, 班级) as in the template: a class is shown under its college."""
-    if unit is None:
-        return "", ""
-    if unit.kind == UnitKind.CLASS and unit.parent_id:
-        return unit.parent.name, unit.name
-    return unit.name, ""
-
-
-def export_people(queryset, full_identity: bool, count=iter) -> Iterator[bytes]:
-    """The people of `queryset` as an XLSX file, yielded in pieces (memory stays bounded).
-
-    ID numbers and phone numbers are masked unless `full_identity`. `count` wraps the rows as
-    they are written (the security audit's PersonalDataAudit.count).
-    """
-    queryset = queryset.select_related("primary_org", "group", "unit__parent")
-    with tempfile.TemporaryFile() as tmp:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("人员名册")
-        for index, header in enumerate(EXPORT_HEADERS, start=1):
-            width = 21 if header == "身份证号" else 14 if header == "所在党支部" else 12
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "A2"
-        header_cells = []
-        for header in EXPORT_HEADERS:
-            cell = WriteOnlyCell(ws, value=header)
-            cell.font = Font(bold=True)
-            header_cells.append(cell)
-        ws.append(header_cells)
-
-        def date_cell(value):
-            if value is None:
-                return None
-            cell = WriteOnlyCell(ws, value=value)
-            cell.number_format = "yyyy-mm-dd"
-            return cell
-
-        for person in count(queryset.iterator(chunk_size=2000)):
-            ws.append(safe_row(ws, _export_row(person, full_identity, date_cell)))
-        wb.save(tmp)
-        tmp.seek(0)
-        while piece := tmp.read(STREAM_CHUNK):
-            yield piece

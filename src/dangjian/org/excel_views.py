@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.export import PersonalDataAudit, xlsx_response
 from dangjian.core.web import officer_required
-from dangjian.org import excel, selectors
+from dangjian.org import excel, exports, selectors
+from dangjian.org.filters import PersonFilter
 from dangjian.org.forms import ImportForm
 from dangjian.org.models import ImportJob
 
@@ -88,11 +89,11 @@ def import_step(request, pk):
 @officer_required
 @require_GET
 def person_export(request):
-    people, _org = selectors.people_for_list(request.user, request.GET)
+    people = PersonFilter.for_page(request, selectors.people_for_list(request.user)).qs
     full_identity = selectors.sees_full_identity(request.user)
     label = "人员名册（含完整身份证号、手机号）" if full_identity else "人员名册"
     audit = PersonalDataAudit(request, label)
-    content = excel.export_people(
+    content = exports.export_people(
         people.order_by("name", "id"), full_identity=full_identity, count=audit.count
     )
     filename = f"人员名册-{timezone.localdate():%Y%m%d}.xlsx"

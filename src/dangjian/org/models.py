@@ -10,7 +10,7 @@ from dangjian.core.crypto import (
     EncryptedQuerySetMixin,
     HashField,
 )
-from dangjian.core.scoping import ScopedQuerySet, paths_q, scope_for
+from dangjian.core.scoping import ScopedQuerySet, paths_q
 from dangjian.core.text_limits import TEXT_DEFAULT
 from dangjian.org import rules
 
@@ -37,14 +37,9 @@ class OrganisationQuerySet(ScopedQuerySet, MP_NodeQuerySet):
         return self.filter(dissolved_on__isnull=True)
 
     def restructurable_by(self, user):
-        """Organisations the user may move or dissolve: strictly below their own scope roots.
-        A branch is restructured by the level above, never by its own secretary."""
-        scope = scope_for(user)
-        if scope.everything:
-            return self.all()
-        if not scope.org_paths:
-            return self.none()
-        return self.filter(self.scope_q(scope)).exclude(path__in=scope.org_paths)
+        """Organisations the user may move or dissolve (the action org.restructure: the level
+        above acts, never the organisation's own officers)."""
+        return self.restrict(user, "org.restructure")
 
     def subtree_of(self, org):
         return self.filter(path__startswith=org.path)
@@ -174,6 +169,13 @@ class Unit(models.Model):
     dissolved_on = models.DateField("撤销日期", null=True, blank=True)
 
     objects = UnitQuerySet.as_manager()
+
+    # Set on the rows of the units page by org.selectors (unit_tree, annotate_units).
+    depth: int
+    child_count: int
+    people_count: int
+    subtree_people: int
+    party_org_list: list["Organisation"]
 
     class Meta:
         verbose_name = "行政单位"

@@ -3,17 +3,20 @@
 from collections import Counter
 from collections.abc import Iterable
 
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
-from django.db.models import Case, Count, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When
 
+from dangjian.core import access
 from dangjian.core.crypto import keyed_hash
+from dangjian.core.models import User
 from dangjian.core.scoping import scope_for
 from dangjian.org import rules
 from dangjian.org.models import Organisation, Person, Position, Unit
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES, POSITION_ORDER, STATUS_ORDER
 
 
-def scope_counts(user) -> dict:
+def scope_counts(user: User | AnonymousUser) -> dict[str, int]:
     """Key counts for the home page, over what the user may see (two queries)."""
     orgs = Counter(
         dict(
@@ -51,12 +54,14 @@ def scope_counts(user) -> dict:
     }
 
 
-def members_first():
+def members_first() -> Case:
     """Full members first, then down the development pipeline, then the masses."""
     return rank_of("party_status", tuple(reversed(STATUS_ORDER)))
 
 
-def subtree_member_counts(parent_path: str, nodes: list, user=None) -> dict[str, int]:
+def subtree_member_counts(
+    parent_path: str, nodes: list[Organisation], user: User | AnonymousUser | None = None
+) -> dict[str, int]:
     """Active Party members under each node (a Party group counts its own members), by path,
     in one grouped query (two when groups are among the nodes)."""
     qs = (
@@ -82,7 +87,7 @@ def subtree_member_counts(parent_path: str, nodes: list, user=None) -> dict[str,
     return counts
 
 
-def officer_roots(user):
+def officer_roots(user: User | AnonymousUser) -> QuerySet[Organisation]:
     """The organisations the user's scope starts from (the tree browser's first level)."""
     scope = scope_for(user)
     qs = Organisation.objects.all()
@@ -97,7 +102,7 @@ def rank_of(field: str, order: tuple[str, ...]) -> Case:
     return Case(*whens, default=Value(len(order)))
 
 
-def current_officers(org):
+def current_officers(org: Organisation) -> QuerySet[Position]:
     return (
         Position.objects.current()
         .filter(organisation=org)
@@ -106,32 +111,9 @@ def current_officers(org):
     )
 
 
-PERSON_FILTERS = ("q", "status", "category", "org", "inactive")
-
-
-def people_for_list(user, params) -> tuple:
-    """The people list/export query from request parameters, and the chosen organisation.
-
-    Filters: q (name or full ID number), status, category, org (subtree), inactive=1.
-    """
-    qs = Person.objects.visible_to(user).with_list_relations()
-    org = None
-    if params.get("org"):
-        org = Organisation.objects.visible_to(user).filter(pk=_int(params["org"])).first()
-        qs = qs.in_subtree(org) if org else qs.none()
-    if not params.get("inactive"):
-        qs = qs.filter(is_active=True)
-    if params.get("status"):
-        statuses = params["status"].split(",")
-        if "member" in statuses:
-            statuses += list(MEMBER_STATUSES)
-        qs = qs.filter(party_status__in=statuses)
-    if params.get("category"):
-        qs = qs.filter(category=params["category"])
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(person_search_q(q))
-    return qs, org
+def people_for_list(user: User | AnonymousUser) -> QuerySet[Person]:
+    """The people the user sees, with what a list row shows (filtered by org.filters)."""
+    return Person.objects.with_list_relations().visible_to(user)
 
 
 def person_search_q(q: str) -> models.Q:
@@ -145,18 +127,11 @@ def person_search_q(q: str) -> models.Q:
     return models.Q(name__contains=q)
 
 
-def sees_full_identity(user) -> bool:
+def sees_full_identity(user: User | AnonymousUser) -> bool:
     """The one place that says who reads full ID numbers and phone numbers (pages, forms,
     exports, API): the organisation department and administrators. Everyone else sees them
     masked, their own included, and may only replace them."""
-    return scope_for(user).everything
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return access.can(user, "org.read_full_identity")
 
 
 # --- Administrative units -------------------------------------------------------------------
@@ -166,10 +141,10 @@ def _int(value) -> int | None:
 MAX_UNIT_DEPTH = 8
 
 
-def unit_tree(roots: list, qs) -> list:
+def unit_tree(roots: list[Unit], qs: QuerySet[Unit]) -> list[Unit]:
     """`roots` and the units below them from `qs`, parents before children, each with
     `.depth` (0 for a root) and `.child_count`: one query per level of the tree."""
-    children: dict[int, list] = {}
+    children: dict[int | None, list[Unit]] = {}
     level = [u.pk for u in roots]
     for _ in range(MAX_UNIT_DEPTH):
         if not level:
@@ -178,9 +153,9 @@ def unit_tree(roots: list, qs) -> list:
         for unit in batch:
             children.setdefault(unit.parent_id, []).append(unit)
         level = [u.pk for u in batch]
-    rows: list = []
+    rows: list[Unit] = []
 
-    def walk(unit, depth: int) -> None:
+    def walk(unit: Unit, depth: int) -> None:
         unit.depth = depth
         unit.child_count = len(children.get(unit.pk, ()))
         rows.append(unit)
@@ -193,7 +168,7 @@ def unit_tree(roots: list, qs) -> list:
     return rows
 
 
-def unit_subtree_ids(unit) -> set[int]:
+def unit_subtree_ids(unit: Unit) -> set[int]:
     """The unit and every unit below it (one query per level)."""
     ids = {unit.pk}
     level = [unit.pk]
@@ -206,7 +181,7 @@ def unit_subtree_ids(unit) -> set[int]:
     return ids
 
 
-def annotate_units(units: list) -> list:
+def annotate_units(units: list[Unit]) -> list[Unit]:
     """Attach to each unit its active people (`people_count`) and the active Party
     organisations covering it (`party_org_list`): two queries whatever the number of units.
     In a tree (units carrying `.depth`), `subtree_people` adds up the units shown below."""
@@ -218,7 +193,7 @@ def annotate_units(units: list) -> list:
         .annotate(n=Count("id"))
         .values_list("unit_id", "n")
     )
-    orgs: dict[int, list] = {}
+    orgs: dict[int, list[Organisation]] = {}
     links = (
         Organisation.covered_units.through.objects.filter(
             unit_id__in=ids, organisation__dissolved_on__isnull=True
@@ -233,7 +208,7 @@ def annotate_units(units: list) -> list:
         unit.party_org_list = orgs.get(unit.pk, [])
         unit.subtree_people = unit.people_count
     # Subtree totals: walk the tree rows bottom-up, adding each unit into its parent.
-    by_pk = {u.pk: u for u in units}
+    by_pk: dict[int | None, Unit] = {u.pk: u for u in units}
     for unit in reversed(units):
         parent = by_pk.get(unit.parent_id)
         if parent is not None and hasattr(unit, "depth"):

@@ -7,16 +7,14 @@ requesting user may edit (`Model.objects.editable_by(user)`).
 
 from rest_framework import serializers
 
-from dangjian.core.scoping import scope_for
+from dangjian.core import access
 from dangjian.core.serializer_fields import EditablePrimaryKeyField
 from dangjian.org import rules
 from dangjian.org.models import (
     BranchCategory,
     Organisation,
-    OrgKind,
     PartyStatus,
     Person,
-    PersonCategory,
     Position,
 )
 from dangjian.org.selectors import sees_full_identity
@@ -79,7 +77,8 @@ class OrganisationCreateSerializer(OrganisationUpdateSerializer):
         fields = ["parent", *OrganisationUpdateSerializer.Meta.fields]
 
     def validate_parent(self, value):
-        if value is None and not scope_for(self.context["request"].user).everything:
+        user = self.context["request"].user
+        if value is None and not access.can(user, "org.create_top_level"):
             raise serializers.ValidationError("只有组织部干事或管理员可以新建顶层党组织")
         return value
 
@@ -95,20 +94,6 @@ class OrganisationMoveSerializer(serializers.Serializer):
 class OrganisationDissolveSerializer(serializers.Serializer):
     dissolved_on = serializers.DateField(help_text="撤销日期")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-
-
-class OrganisationFilterSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=OrgKind.choices, required=False, help_text="组织类型")
-    category = serializers.ChoiceField(
-        choices=BranchCategory.choices, required=False, help_text="支部类别"
-    )
-    parent = serializers.IntegerField(
-        required=False, min_value=1, help_text="只列出该组织的直接下级"
-    )
-    q = serializers.CharField(required=False, max_length=100, help_text="按名称搜索")
-    include_dissolved = serializers.BooleanField(
-        required=False, default=False, help_text="为 1 时包括已撤销的组织"
-    )
 
 
 # --- people ------------------------------------------------------------------------------
@@ -212,7 +197,8 @@ class PersonUpdateSerializer(serializers.ModelSerializer):
 
     def validate_primary_org(self, value):
         # Officers of a branch must keep the person inside their own scope.
-        if value is None and not scope_for(self.context["request"].user).everything:
+        user = self.context["request"].user
+        if value is None and not access.can(user, "org.unassign_person"):
             raise serializers.ValidationError("请选择所在党组织")
         return value
 
@@ -233,23 +219,6 @@ class PersonStatusSerializer(serializers.Serializer):
     new_status = serializers.ChoiceField(choices=PartyStatus.choices, help_text="新的政治面貌")
     effective_on = serializers.DateField(help_text="生效日期")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-
-class PersonFilterSerializer(serializers.Serializer):
-    q = serializers.CharField(
-        required=False,
-        max_length=50,
-        help_text="按姓名（可部分）或完整的身份证号、手机号搜索；号码加密存储，不支持部分匹配",
-    )
-    party_status = serializers.ChoiceField(
-        choices=PartyStatus.choices, required=False, help_text="政治面貌"
-    )
-    category = serializers.ChoiceField(
-        choices=PersonCategory.choices, required=False, help_text="人员类别"
-    )
-    org = serializers.IntegerField(
-        required=False, min_value=1, help_text="只列出该组织及其下级组织的人员"
-    )
 
 
 # --- positions ---------------------------------------------------------------------------
@@ -292,8 +261,3 @@ class PositionCreateSerializer(serializers.ModelSerializer):
 
 class PositionEndSerializer(serializers.Serializer):
     ends_on = serializers.DateField(help_text="离任日期")
-
-
-class PositionFilterSerializer(serializers.Serializer):
-    person = serializers.IntegerField(required=False, min_value=1, help_text="人员编号")
-    organisation = serializers.IntegerField(required=False, min_value=1, help_text="党组织编号")

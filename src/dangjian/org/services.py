@@ -1,15 +1,18 @@
 """Every write to organisations and people: atomic, validated by org.rules, audited."""
 
+from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
+from typing import TypedDict, Unpack
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import audit
+from dangjian.core import access, audit, security_log
 from dangjian.core.crypto import keyed_hash
-from dangjian.core.models import AuditEvent
-from dangjian.org import rules
+from dangjian.core.models import AuditEvent, SecurityEvent, User
+from dangjian.org import events, rules
 from dangjian.org.models import (
     LeadingGroup,
     LeadingGroupMember,
@@ -20,8 +23,6 @@ from dangjian.org.models import (
     Term,
     Unit,
 )
-
-RESTRUCTURE_REFUSED = "调整隶属关系或撤销本组织，须由上级党组织办理。"
 
 ORG_FIELDS = [
     "name",
@@ -55,6 +56,56 @@ LEADING_GROUP_FIELDS = ["organisation", "name", "office", "duties"]
 LEADING_GROUP_MEMBER_FIELDS = ["group", "person", "role", "display_order"]
 
 
+# The fields a form or an API payload may set (every one optional in an update).
+class OrganisationFields(TypedDict, total=False):
+    name: str
+    short_name: str
+    kind: str
+    category: str
+    code: str
+    display_order: int
+    founded_on: date | None
+    activity_room_area: Decimal | None
+    note: str
+
+
+class PersonFields(TypedDict, total=False):
+    name: str
+    staff_number: str
+    gender: str
+    ethnicity: str
+    birth_date: date | None
+    id_number: str | None
+    phone: str
+    category: str
+    unit: Unit | None
+    primary_org: Organisation | None
+    group: Organisation | None
+    is_active: bool
+    note: str
+    party_status: str  # on registration only; later changes are person_change_status
+
+
+class UnitFields(TypedDict, total=False):
+    name: str
+    kind: str
+    parent: Unit | None
+    display_order: int
+
+
+class LeadingGroupFields(TypedDict, total=False):
+    name: str
+    office: str
+    duties: str
+
+
+def _require(actor: User | None, name: str, obj: object = None) -> None:
+    """The access policy for a person acting (org.permissions). A None actor is the system
+    (the demo loader, a test's set-up) and is not checked."""
+    if actor is not None:
+        access.require(actor, name, obj)
+
+
 def _check_parent(parent: Organisation | None, kind: str) -> None:
     error = rules.child_kind_error(parent.kind if parent else None, kind)
     if error:
@@ -64,7 +115,15 @@ def _check_parent(parent: Organisation | None, kind: str) -> None:
 
 
 @transaction.atomic
-def organisation_create(*, actor, parent: Organisation | None, **fields) -> Organisation:
+def organisation_create(
+    *,
+    actor: User | None,
+    parent: Organisation | None,
+    covered_units: Iterable[Unit] | None = None,
+    **fields: Unpack[OrganisationFields],
+) -> Organisation:
+    if parent is None:
+        _require(actor, "org.create_top_level")
     _check_parent(parent, fields["kind"])
     org = Organisation(**fields)
     org.full_clean(exclude=["path", "depth", "numchild"])
@@ -72,6 +131,8 @@ def organisation_create(*, actor, parent: Organisation | None, **fields) -> Orga
         org = Organisation.objects.add_child(parent, instance=org)
     else:
         org = Organisation.objects.add_root(instance=org)
+    if covered_units is not None:
+        org.covered_units.set(covered_units)
     audit.record(
         actor=actor, action=AuditEvent.Action.CREATE, obj=org, after=audit.snapshot(org, ORG_FIELDS)
     )
@@ -79,10 +140,16 @@ def organisation_create(*, actor, parent: Organisation | None, **fields) -> Orga
 
 
 @transaction.atomic
-def organisation_update(*, actor, org: Organisation, **fields) -> Organisation:
+def organisation_update(
+    *,
+    actor: User | None,
+    org: Organisation,
+    covered_units: Iterable[Unit] | None = None,
+    **fields: Unpack[OrganisationFields],
+) -> Organisation:
     org = Organisation.objects.select_for_update().get(pk=org.pk)
 
-    def clean(org):
+    def clean(org: Organisation) -> None:
         if "kind" in fields:
             _check_parent(Organisation.objects.get_parent(org), org.kind)
             children = set(Organisation.objects.get_children(org).values_list("kind", flat=True))
@@ -90,13 +157,19 @@ def organisation_update(*, actor, org: Organisation, **fields) -> Organisation:
                 raise ValidationError({"kind": "现有下级组织与新的组织类型不符，请先调整下级组织"})
         org.full_clean(exclude=["path", "depth", "numchild"])
 
-    return audit.audited_update(
-        actor=actor, obj=org, fields=fields, audit_fields=ORG_FIELDS, clean=clean
+    audit.audited_update(
+        actor=actor, obj=org, fields=dict(fields), audit_fields=ORG_FIELDS, clean=clean
     )
+    if covered_units is not None:
+        org.covered_units.set(covered_units)
+    return org
 
 
 @transaction.atomic
-def organisation_move(*, actor, org: Organisation, new_parent: Organisation) -> Organisation:
+def organisation_move(
+    *, actor: User | None, org: Organisation, new_parent: Organisation
+) -> Organisation:
+    _require(actor, "org.restructure", org)
     org = Organisation.objects.select_for_update().get(pk=org.pk)
     new_parent = Organisation.objects.select_for_update().get(pk=new_parent.pk)
     if new_parent.path.startswith(org.path):
@@ -117,9 +190,10 @@ def organisation_move(*, actor, org: Organisation, new_parent: Organisation) -> 
 
 @transaction.atomic
 def organisation_dissolve(
-    *, actor, org: Organisation, dissolved_on: date, note: str = ""
+    *, actor: User | None, org: Organisation, dissolved_on: date, note: str = ""
 ) -> Organisation:
     """Dissolve an organisation and its sub-organisations; history is kept, nothing deleted."""
+    _require(actor, "org.restructure", org)
     org = Organisation.objects.select_for_update().get(pk=org.pk)
     if org.is_dissolved:
         raise ValidationError({"dissolved_on": "该组织已撤销"})
@@ -135,6 +209,7 @@ def organisation_dissolve(
         audit.record(
             actor=actor,
             action=AuditEvent.Action.DISSOLVE,
+            event=events.ORGANISATION_DISSOLVED,
             obj=node,
             before={"dissolved_on": None},
             after={"dissolved_on": dissolved_on.isoformat()},
@@ -186,7 +261,7 @@ def _clean_person(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor, **fields) -> Person:
+def person_create(*, actor: User | None, **fields: Unpack[PersonFields]) -> Person:
     person = Person(**fields)
     if person.id_number and not person.birth_date:
         person.birth_date = rules.id_birth_date(person.id_number.strip())
@@ -202,18 +277,18 @@ def person_create(*, actor, **fields) -> Person:
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, **fields) -> Person:
+def person_update(*, actor: User | None, person: Person, **fields: Unpack[PersonFields]) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
 
-    def moved_or_updated(before, after):
+    def moved_or_updated(before: dict, after: dict) -> str:
         # A change of branch is a transfer (组织关系转接), shown as a move in the trail.
         moved = before["所在党支部"] != after["所在党支部"]
         return AuditEvent.Action.MOVE if moved else AuditEvent.Action.UPDATE
 
-    person = audit.audited_update(
+    audit.audited_update(
         actor=actor,
         obj=person,
-        fields=fields,
+        fields=dict(fields),
         audit_fields=PERSON_FIELDS,
         clean=_clean_person,
         action=moved_or_updated,
@@ -223,12 +298,9 @@ def person_update(*, actor, person: Person, **fields) -> Person:
     return person
 
 
-def _deactivate_account(*, actor, person: Person) -> None:
+def _deactivate_account(*, actor: User | None, person: Person) -> None:
     """A person who left the register (离开/转出) can no longer sign in: their login is
     deactivated in the same transaction (saved, so User signals end sessions and tokens)."""
-    from dangjian.core import security_log
-    from dangjian.core.models import SecurityEvent, User
-
     user = User.objects.select_for_update().filter(person=person, is_active=True).first()
     if user is None:
         return
@@ -243,7 +315,7 @@ def _deactivate_account(*, actor, person: Person) -> None:
 
 @transaction.atomic
 def person_change_status(
-    *, actor, person: Person, new_status: str, effective_on: date, note: str = ""
+    *, actor: User | None, person: Person, new_status: str, effective_on: date, note: str = ""
 ) -> Person:
     """Record a Party-status change as history and keep the person's dates in step."""
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -278,6 +350,7 @@ def person_change_status(
     audit.record(
         actor=actor,
         action=AuditEvent.Action.STATUS,
+        event=events.STATUS_CHANGED,
         obj=person,
         before=before,
         after=audit.snapshot(person, ["party_status", "status_since"]),
@@ -287,23 +360,42 @@ def person_change_status(
 
 
 @transaction.atomic
-def person_extend_probation(*, actor, person: Person, ends_on: date, note: str = "") -> Person:
+def person_extend_probation(
+    *, actor: User | None, person: Person, ends_on: date, note: str = ""
+) -> Person:
     """Move a probationary member's probation end (延长预备期, decided by the general branch)."""
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.party_status != "probationary":
         raise ValidationError({"ends_on": "只有预备党员可以延长预备期"})
-    return audit.audited_update(
+    audit.audited_update(
         actor=actor,
         obj=person,
         fields={"probation_ends_on": ends_on},
         audit_fields=["probation_ends_on"],
         clean=lambda p: None,
     )
+    return person
 
 
 @transaction.atomic
-def position_create(*, actor, **fields) -> Position:
-    position = Position(**fields)
+def position_create(
+    *,
+    actor: User | None,
+    person: Person,
+    organisation: Organisation,
+    title: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    note: str = "",
+) -> Position:
+    position = Position(
+        person=person,
+        organisation=organisation,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        note=note,
+    )
     if position.ends_on and position.ends_on < position.starts_on:
         raise ValidationError({"ends_on": "离任日期不能早于任职日期"})
     if position.organisation.is_dissolved:
@@ -323,7 +415,7 @@ def position_create(*, actor, **fields) -> Position:
 
 
 @transaction.atomic
-def position_end(*, actor, position: Position, ends_on: date) -> Position:
+def position_end(*, actor: User | None, position: Position, ends_on: date) -> Position:
     position = Position.objects.select_for_update().get(pk=position.pk)
     if ends_on < position.starts_on:
         raise ValidationError({"ends_on": "离任日期不能早于任职日期"})
@@ -333,6 +425,7 @@ def position_end(*, actor, position: Position, ends_on: date) -> Position:
     audit.record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
+        event=events.POSITION_ENDED,
         obj=position,
         before=before,
         after=audit.snapshot(position, POSITION_FIELDS),
@@ -341,8 +434,18 @@ def position_end(*, actor, position: Position, ends_on: date) -> Position:
 
 
 @transaction.atomic
-def term_create(*, actor, organisation: Organisation, **fields) -> Term:
-    term = Term(organisation=organisation, **fields)
+def term_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    number: int,
+    starts_on: date,
+    ends_on: date | None = None,
+    note: str = "",
+) -> Term:
+    term = Term(
+        organisation=organisation, number=number, starts_on=starts_on, ends_on=ends_on, note=note
+    )
     if term.ends_on and term.ends_on < term.starts_on:
         raise ValidationError({"ends_on": "届满日期不能早于开始日期"})
     term.full_clean()
@@ -392,7 +495,7 @@ def _clean_unit(unit: Unit) -> None:
 def _is_at_or_below(candidate: Unit, unit: Unit) -> bool:
     """Whether `candidate` is `unit` or lies below it (walks up from the candidate)."""
     seen = set()
-    node = candidate
+    node: Unit | None = candidate
     while node is not None and node.pk not in seen:
         if node.pk == unit.pk:
             return True
@@ -403,8 +506,14 @@ def _is_at_or_below(candidate: Unit, unit: Unit) -> bool:
 
 @transaction.atomic
 def unit_create(
-    *, actor, name: str, kind: str, parent: Unit | None = None, display_order: int = 100
+    *,
+    actor: User | None,
+    name: str,
+    kind: str,
+    parent: Unit | None = None,
+    display_order: int = 100,
 ) -> Unit:
+    _require(actor, "org.manage_units")
     unit = Unit(name=name, kind=kind, parent=parent, display_order=display_order)
     _clean_unit(unit)
     unit.save()
@@ -413,18 +522,21 @@ def unit_create(
 
 
 @transaction.atomic
-def unit_update(*, actor, unit: Unit, **fields) -> Unit:
+def unit_update(*, actor: User | None, unit: Unit, **fields: Unpack[UnitFields]) -> Unit:
+    _require(actor, "org.manage_units")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_dissolved:
         raise ValidationError({NON_FIELD_ERRORS: "该单位已撤销，不能修改"})
-    return audit.audited_update(
-        actor=actor, obj=unit, fields=fields, audit_fields=UNIT_FIELDS, clean=_clean_unit
+    audit.audited_update(
+        actor=actor, obj=unit, fields=dict(fields), audit_fields=UNIT_FIELDS, clean=_clean_unit
     )
+    return unit
 
 
 @transaction.atomic
-def unit_dissolve(*, actor, unit: Unit, dissolved_on: date, note: str = "") -> Unit:
+def unit_dissolve(*, actor: User | None, unit: Unit, dissolved_on: date, note: str = "") -> Unit:
     """Mark a unit dissolved; it stays in history (people's records, covering organisations)."""
+    _require(actor, "org.manage_units")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if unit.is_dissolved:
         raise ValidationError({"dissolved_on": "该单位已撤销"})
@@ -443,6 +555,7 @@ def unit_dissolve(*, actor, unit: Unit, dissolved_on: date, note: str = "") -> U
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DISSOLVE,
+        event=events.UNIT_DISSOLVED,
         obj=unit,
         before={"撤销日期": None},
         after={"撤销日期": dissolved_on.isoformat()},
@@ -473,7 +586,12 @@ def _clean_group(group: LeadingGroup) -> None:
 
 @transaction.atomic
 def leading_group_create(
-    *, actor, organisation: Organisation, name: str, office: str = "", duties: str = ""
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    name: str,
+    office: str = "",
+    duties: str = "",
 ) -> LeadingGroup:
     _check_group_org(organisation)
     group = LeadingGroup(organisation=organisation, name=name, office=office, duties=duties)
@@ -484,25 +602,33 @@ def leading_group_create(
 
 
 @transaction.atomic
-def leading_group_update(*, actor, group: LeadingGroup, **fields) -> LeadingGroup:
+def leading_group_update(
+    *, actor: User | None, group: LeadingGroup, **fields: Unpack[LeadingGroupFields]
+) -> LeadingGroup:
     group = (
         LeadingGroup.objects.select_for_update(of=("self",))
         .select_related("organisation")
         .get(pk=group.pk)
     )
     _check_group_org(group.organisation)
-    return audit.audited_update(
+    audit.audited_update(
         actor=actor,
         obj=group,
-        fields=fields,
+        fields=dict(fields),
         audit_fields=LEADING_GROUP_FIELDS,
         clean=_clean_group,
     )
+    return group
 
 
 @transaction.atomic
 def leading_group_member_add(
-    *, actor, group: LeadingGroup, person: Person, role: str, display_order: int = 100
+    *,
+    actor: User | None,
+    group: LeadingGroup,
+    person: Person,
+    role: str,
+    display_order: int = 100,
 ) -> LeadingGroupMember:
     """Add a person to a leading group: one leader per group, one place per person (the
     office head may serve concurrently). The group row is locked so two officers adding a
@@ -523,14 +649,19 @@ def leading_group_member_add(
     member = LeadingGroupMember(group=group, person=person, role=role, display_order=display_order)
     member.full_clean()
     member.save()
-    audit.created(
-        actor=actor, obj=member, fields=LEADING_GROUP_MEMBER_FIELDS, note=f"{group.name}：添加成员"
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        event=events.GROUP_MEMBER_ADDED,
+        obj=member,
+        after=audit.snapshot(member, LEADING_GROUP_MEMBER_FIELDS),
+        note=group.name,
     )
     return member
 
 
 @transaction.atomic
-def leading_group_member_remove(*, actor, member: LeadingGroupMember) -> LeadingGroup:
+def leading_group_member_remove(*, actor: User | None, member: LeadingGroupMember) -> LeadingGroup:
     """Remove a person from a leading group; the audit row keeps who held which role."""
     member = (
         LeadingGroupMember.objects.select_for_update(of=("self",))
@@ -543,8 +674,9 @@ def leading_group_member_remove(*, actor, member: LeadingGroupMember) -> Leading
         actor=actor,
         action=AuditEvent.Action.DELETE,
         obj=member,
+        event=events.GROUP_MEMBER_REMOVED,
         before=audit.snapshot(member, LEADING_GROUP_MEMBER_FIELDS),
-        note=f"{group.name}：移出成员",
+        note=group.name,
     )
     member.delete()
     return group

@@ -1,22 +1,25 @@
 """Organisation and people screens. Thin: scope, validate, call a service, render."""
 
+from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_GET
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.pagination import request_page
+from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import editable_or_403, officer_required, submit
+from dangjian.core.web import ActionView, ServiceFormView, editable_or_403, officer_required
 from dangjian.org import forms, selectors, services
+from dangjian.org.filters import PersonFilter
 from dangjian.org.models import (
     LeadingGroup,
     LeadingGroupMember,
@@ -28,19 +31,10 @@ from dangjian.org.models import (
     Unit,
     UnitKind,
 )
-from dangjian.org.services import RESTRUCTURE_REFUSED
 
 PAGE_SIZE = 50
 # Beyond this many organisations the filter is reached from the tree (the org page's link).
 ORG_FILTER_LIMIT = 300
-
-
-def _restructurable(user, pk):
-    """An organisation the user may move or dissolve (the level above acts, not the org itself)."""
-    org = editable_or_403(Organisation.objects, user, pk)
-    if not Organisation.objects.restructurable_by(user).filter(pk=pk).exists():
-        raise PermissionDenied(RESTRUCTURE_REFUSED)
-    return org
 
 
 # --- Organisation tree -------------------------------------------------------------------
@@ -140,151 +134,162 @@ def org_detail(request, pk):
         "member_total": Person.objects.in_subtree(org).filter(is_active=True).count(),
         "can_edit": can_edit,
         "can_edit_groups": can_edit and not org.is_dissolved,
-        "can_restructure": Organisation.objects.restructurable_by(request.user)
-        .filter(pk=org.pk)
-        .exists(),
+        "can_restructure": access.can(request.user, "org.restructure", org),
         "events": events_for(org),
     }
     return render(request, "org/org_detail.html", context)
 
 
-def _create_org(user, parent, data):
-    units = data.pop("covered_units")
-    org = services.organisation_create(actor=user, parent=parent, **data)
-    org.covered_units.set(units)
-    return org
+class OrgPageForm(ServiceFormView):
+    """A form reached from an organisation's page; back to that page when done."""
+
+    def setup_object(self) -> None:
+        self.org = self.get_org()
+        super().setup_object()
+
+    def get_org(self) -> Organisation | None:
+        return editable_or_403(Organisation.objects, self.request.user, self.kwargs["pk"])
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"data": self.request.POST or None, **self.form_kwargs()}
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        crumbs = [(reverse("org:org_tree"), "组织架构")]
+        if self.org is not None:
+            crumbs.append((reverse("org:org_detail", args=[self.org.pk]), self.org.name))
+        return crumbs
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("org:org_detail", args=[self.org.pk])
 
 
-def _update_org(user, org, data):
-    units = data.pop("covered_units")
-    org = services.organisation_update(actor=user, org=org, **data)
-    org.covered_units.set(units)
-    return org
+class OrgCreate(OrgPageForm):
+    form_class = forms.OrganisationForm
+    title = "新建党组织"
+    success_message = "已新建党组织。"
+
+    def get_org(self) -> Organisation | None:
+        """The parent; a top-level organisation is the department's to create."""
+        if self.kwargs.get("parent_pk") is None:
+            access.require(self.request.user, "org.create_top_level")
+            return None
+        return editable_or_403(Organisation.objects, self.request.user, self.kwargs["parent_pk"])
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"parent": self.org}
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        help_text = f"上级组织：{self.org.name}" if self.org else ""
+        return super().get_context_data(help=help_text, **context)
+
+    def perform(self, data: dict[str, Any]) -> Organisation:
+        return services.organisation_create(actor=self.request.user, parent=self.org, **data)
+
+    def get_success_url(self, result: Organisation) -> str:
+        return reverse("org:org_detail", args=[result.pk])
 
 
-@officer_required
-def org_create(request, parent_pk=None):
-    parent = None
-    if parent_pk is not None:
-        parent = editable_or_403(Organisation.objects, request.user, parent_pk)
-    elif not scope_for(request.user).everything:
-        raise PermissionDenied("只有组织部干事可以新建顶层党组织。")
-    form = forms.OrganisationForm(request.POST or None, parent=parent)
-    org = submit(request, form, lambda d: _create_org(request.user, parent, d), "已新建党组织。")
-    if org:
-        return redirect("org:org_detail", org.pk)
-    return render(
-        request, "org/org_form.html", {"form": form, "parent": parent, "title": "新建党组织"}
-    )
+class OrgEdit(OrgPageForm):
+    form_class = forms.OrganisationForm
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"instance": self.org}
+
+    def get_title(self) -> str:
+        return f"编辑 {self.org.name}"
+
+    def perform(self, data: dict[str, Any]) -> Organisation:
+        return services.organisation_update(actor=self.request.user, org=self.org, **data)
 
 
-@officer_required
-def org_edit(request, pk):
-    org = editable_or_403(Organisation.objects, request.user, pk)
-    form = forms.OrganisationForm(request.POST or None, instance=org)
-    if submit(request, form, lambda d: _update_org(request.user, org, d), "已保存。"):
-        return redirect("org:org_detail", org.pk)
-    return render(
-        request, "org/org_form.html", {"form": form, "org": org, "title": f"编辑 {org.name}"}
-    )
+class OrgRestructure(OrgPageForm):
+    """Moving or dissolving: the level above's work (org.restructure)."""
+
+    def get_org(self) -> Organisation:
+        org = get_for_user(Organisation.objects, self.request.user, pk=self.kwargs["pk"])
+        access.require(self.request.user, "org.restructure", org)
+        return org
 
 
-@officer_required
-def org_move(request, pk):
-    org = _restructurable(request.user, pk)
-    form = forms.MoveForm(request.POST or None, user=request.user, org=org)
-    if submit(
-        request,
-        form,
-        lambda d: services.organisation_move(actor=request.user, org=org, **d),
-        f"已调整{org.name}的隶属关系。",
-    ):
-        return redirect("org:org_detail", org.pk)
-    return render(
-        request,
-        "org/org_form.html",
-        {"form": form, "org": org, "title": f"调整隶属关系：{org.name}"},
-    )
+class OrgMove(OrgRestructure):
+    form_class = forms.MoveForm
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"user": self.request.user, "org": self.org}
+
+    def get_title(self) -> str:
+        return f"调整隶属关系：{self.org.name}"
+
+    def perform(self, data: dict[str, Any]) -> Organisation:
+        self.success_message = f"已调整{self.org.name}的隶属关系。"
+        return services.organisation_move(actor=self.request.user, org=self.org, **data)
 
 
-@officer_required
-def org_dissolve(request, pk):
-    org = _restructurable(request.user, pk)
-    form = forms.DissolveForm(request.POST or None, initial={"dissolved_on": timezone.localdate()})
-    if submit(
-        request,
-        form,
-        lambda d: services.organisation_dissolve(actor=request.user, org=org, **d),
-        f"已撤销{org.name}（历史记录保留）。",
-    ):
-        return redirect("org:org_detail", org.pk)
-    return render(
-        request,
-        "org/org_form.html",
-        {
-            "form": form,
-            "org": org,
-            "title": f"撤销 {org.name}",
-            "danger": True,
-            "help": "撤销后组织及其下级组织停止使用，历史记录保留，不会删除。在册人员须先转出。",
-        },
-    )
+class OrgDissolve(OrgRestructure):
+    form_class = forms.DissolveForm
+    danger = True
+    submit_label = "确认撤销"
+    help_text = "撤销后组织及其下级组织停止使用，历史记录保留，不会删除。在册人员须先转出。"
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"initial": {"dissolved_on": timezone.localdate()}}
+
+    def get_title(self) -> str:
+        return f"撤销 {self.org.name}"
+
+    def perform(self, data: dict[str, Any]) -> Organisation:
+        self.success_message = f"已撤销{self.org.name}（历史记录保留）。"
+        return services.organisation_dissolve(actor=self.request.user, org=self.org, **data)
 
 
-@officer_required
-def position_create(request, pk):
-    org = editable_or_403(Organisation.objects, request.user, pk)
-    form = forms.PositionForm(request.POST or None, org=org, user=request.user)
-    if submit(
-        request,
-        form,
-        lambda d: services.position_create(actor=request.user, organisation=org, **d),
-        "已任命。",
-    ):
-        return redirect("org:org_detail", org.pk)
-    return render(
-        request, "org/org_form.html", {"form": form, "org": org, "title": f"任命职务：{org.name}"}
-    )
+class PositionCreate(OrgPageForm):
+    form_class = forms.PositionForm
+    success_message = "已任命。"
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"org": self.org, "user": self.request.user}
+
+    def get_title(self) -> str:
+        return f"任命职务：{self.org.name}"
+
+    def perform(self, data: dict[str, Any]) -> Position:
+        return services.position_create(actor=self.request.user, organisation=self.org, **data)
 
 
-@officer_required
-def position_end(request, pk):
-    position = editable_or_403(
-        Position.objects.select_related("organisation", "person"), request.user, pk
-    )
-    form = forms.PositionEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
-    if submit(
-        request,
-        form,
-        lambda d: services.position_end(actor=request.user, position=position, **d),
-        "已办理离任。",
-    ):
-        return redirect("org:org_detail", position.organisation_id)
-    return render(
-        request,
-        "org/org_form.html",
-        {
-            "form": form,
-            "org": position.organisation,
-            "title": f"离任：{position.person.name} {position.get_title_display()}",
-        },
-    )
+class PositionEnd(OrgPageForm):
+    form_class = forms.PositionEndForm
+    success_message = "已办理离任。"
+
+    def get_org(self) -> Organisation:
+        self.position = editable_or_403(
+            Position.objects.select_related("organisation", "person"),
+            self.request.user,
+            self.kwargs["pk"],
+        )
+        return self.position.organisation
+
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"initial": {"ends_on": timezone.localdate()}}
+
+    def get_title(self) -> str:
+        return f"离任：{self.position.person.name} {self.position.get_title_display()}"
+
+    def perform(self, data: dict[str, Any]) -> Position:
+        return services.position_end(actor=self.request.user, position=self.position, **data)
 
 
-@officer_required
-def term_create(request, pk):
-    org = editable_or_403(Organisation.objects, request.user, pk)
-    form = forms.TermForm(request.POST or None)
-    if submit(
-        request,
-        form,
-        lambda d: services.term_create(actor=request.user, organisation=org, **d),
-        "已登记届次。",
-    ):
-        return redirect("org:org_detail", org.pk)
-    return render(
-        request, "org/org_form.html", {"form": form, "org": org, "title": f"登记届次：{org.name}"}
-    )
+class TermCreate(OrgPageForm):
+    form_class = forms.TermForm
+    success_message = "已登记届次。"
+
+    def get_title(self) -> str:
+        return f"登记届次：{self.org.name}"
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.term_create(actor=self.request.user, organisation=self.org, **data)
 
 
 # --- People -------------------------------------------------------------------------------
@@ -293,9 +298,11 @@ def term_create(request, pk):
 @officer_required
 @require_GET
 def person_list(request):
-    qs, org = selectors.people_for_list(request.user, request.GET)
+    filters = PersonFilter.for_page(request, selectors.people_for_list(request.user))
+    qs = filters.qs
     page = request_page(request, qs, order=("name", "id"), size=PAGE_SIZE)
-    params = {k: request.GET[k] for k in selectors.PERSON_FILTERS if request.GET.get(k)}
+    params = filters.shown
+    org = filters.organisation()
     return render(
         request,
         "org/person_list.html",
@@ -337,59 +344,69 @@ def person_detail(request, pk):
     )
 
 
-@officer_required
-def person_create(request):
-    initial = {"primary_org": request.GET.get("org")} if request.GET.get("org") else {}
-    form = forms.PersonForm(request.POST or None, user=request.user, initial=initial)
-    person = submit(
-        request, form, lambda d: services.person_create(actor=request.user, **d), "已新增人员。"
-    )
-    if person:
-        return redirect("org:person_detail", person.pk)
-    return render(request, "org/person_form.html", {"form": form, "title": "新增人员"})
+class PersonPageForm(ServiceFormView):
+    """A form on a person's record; back to it when done."""
+
+    show_events = False
+
+    def get_object(self) -> Person | None:
+        return editable_or_403(Person.objects, self.request.user, self.kwargs["pk"])
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        crumbs = [(reverse("org:person_list"), "人员名册")]
+        if self.object is not None:
+            url = reverse("org:person_detail", args=[self.object.pk])
+            crumbs.append((url, self.object.name))
+        return crumbs
+
+    def get_success_url(self, result: Person) -> str:
+        return reverse("org:person_detail", args=[result.pk])
 
 
-@officer_required
-def person_edit(request, pk):
-    person = editable_or_403(Person.objects, request.user, pk)
-    form = forms.PersonForm(request.POST or None, instance=person, user=request.user)
-    if submit(
-        request,
-        form,
-        lambda d: services.person_update(actor=request.user, person=person, **d),
-        "已保存。",
-    ):
-        return redirect("org:person_detail", person.pk)
-    return render(
-        request,
-        "org/person_form.html",
-        {"form": form, "person": person, "title": f"编辑 {person.name}"},
-    )
+class PersonCreate(PersonPageForm):
+    form_class = forms.PersonForm
+    title = "新增人员"
+    success_message = "已新增人员。"
+
+    def get_object(self) -> None:
+        return None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        org = self.request.GET.get("org")
+        return {**super().get_form_kwargs(), "initial": {"primary_org": org} if org else {}}
+
+    def perform(self, data: dict[str, Any]) -> Person:
+        return services.person_create(actor=self.request.user, **data)
 
 
-@officer_required
-def person_status(request, pk):
-    person = editable_or_403(Person.objects, request.user, pk)
-    form = forms.StatusChangeForm(
-        request.POST or None, initial={"effective_on": timezone.localdate()}
-    )
-    if submit(
-        request,
-        form,
-        lambda d: services.person_change_status(actor=request.user, person=person, **d),
-        "已记录政治面貌变更。",
-    ):
-        return redirect("org:person_detail", person.pk)
-    return render(
-        request,
-        "org/person_form.html",
-        {
-            "form": form,
-            "person": person,
-            "title": f"政治面貌变更：{person.name}",
-            "help": f"当前：{person.get_party_status_display()}。变更将记入历史，不可删除。",
-        },
-    )
+class PersonEdit(PersonPageForm):
+    form_class = forms.PersonForm
+
+    def get_title(self) -> str:
+        return f"编辑 {self.object.name}"
+
+    def perform(self, data: dict[str, Any]) -> Person:
+        return services.person_update(actor=self.request.user, person=self.object, **data)
+
+
+class PersonStatus(PersonPageForm):
+    form_class = forms.StatusChangeForm
+    success_message = "已记录政治面貌变更。"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        initial = {"effective_on": timezone.localdate()}
+        return {"data": self.request.POST or None, "initial": initial}
+
+    def get_title(self) -> str:
+        return f"政治面貌变更：{self.object.name}"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        status = self.object.get_party_status_display()
+        help_text = f"当前：{status}。变更将记入历史，不可删除。"
+        return super().get_context_data(help=help_text, **context)
+
+    def perform(self, data: dict[str, Any]) -> Person:
+        return services.person_change_status(actor=self.request.user, person=self.object, **data)
 
 
 # --- Administrative units -----------------------------------------------------------------
@@ -397,12 +414,6 @@ def person_status(request, pk):
 UNIT_FILTERS = ("q", "kind", "dissolved")
 UNIT_PAGE_SIZE = 50  # rows of a filtered list
 UNIT_ROOTS_PER_PAGE = 20  # top-level units (with everything below them) per page of the tree
-UNIT_REFUSED = "只有组织部干事可以新建、修改或撤销行政单位。"
-
-
-def _department_only(user):
-    if not scope_for(user).everything:
-        raise PermissionDenied(UNIT_REFUSED)
 
 
 @officer_required
@@ -444,7 +455,7 @@ def unit_list(request):
             "params": params,
             "base_query": urlencode(params),
             "kinds": UnitKind.choices,
-            "can_manage": scope.everything,
+            "can_manage": access.can(request.user, "org.manage_units"),
         },
     )
 
@@ -453,66 +464,84 @@ def _unit_list_url(unit=None):
     return reverse("org:unit_list") + (f"#unit-{unit.pk}" if unit else "")
 
 
-@officer_required
-def unit_create(request):
-    _department_only(request.user)
-    initial = {}
-    parent = request.GET.get("parent", "")
-    if parent.isdigit():
-        initial["parent"] = int(parent)
-    form = forms.UnitForm(request.POST or None, initial=initial)
-    unit = submit(
-        request,
-        form,
-        lambda d: services.unit_create(actor=request.user, **d),
-        "已新建行政单位。",
+class UnitPageForm(ServiceFormView):
+    """A form on the units page (the department's: org.manage_units)."""
+
+    template_name = "org/unit_form.html"
+    form_user_kwarg = False
+
+    def setup_object(self) -> None:
+        super().setup_object()  # an out-of-scope unit is a 404 first
+        access.require(self.request.user, "org.manage_units")
+
+    def get_object(self) -> Unit:
+        return editable_or_403(
+            Unit.objects.select_related("parent"), self.request.user, self.kwargs["pk"]
+        )
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(_unit_list_url(self.object), "行政单位")]
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(unit=self.object, **context)
+
+    def get_success_url(self, result: Unit) -> str:
+        return _unit_list_url(result)
+
+
+class UnitCreate(UnitPageForm):
+    form_class = forms.UnitForm
+    title = "新建行政单位"
+    success_message = "已新建行政单位。"
+
+    def get_object(self) -> None:
+        return None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        parent = parse_int(self.request.GET.get("parent"), low=1)
+        initial = {"parent": parent} if parent else {}
+        return {"data": self.request.POST or None, "initial": initial}
+
+    def perform(self, data: dict[str, Any]) -> Unit:
+        return services.unit_create(actor=self.request.user, **data)
+
+
+class UnitEdit(UnitPageForm):
+    form_class = forms.UnitForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"data": self.request.POST or None, "unit": self.object}
+
+    def get_title(self) -> str:
+        return f"编辑 {self.object.name}"
+
+    def perform(self, data: dict[str, Any]) -> Unit:
+        return services.unit_update(actor=self.request.user, unit=self.object, **data)
+
+
+class UnitDissolve(UnitPageForm):
+    form_class = forms.DissolveForm
+    show_events = False
+    danger = True
+    submit_label = "确认撤销"
+    help_text = (
+        "撤销后该单位不再出现在人员、党组织覆盖单位的选项中，历史记录保留，不会删除。"
+        "仍有在册人员或下级单位的，须先调整。"
     )
-    if unit:
-        return redirect(_unit_list_url(unit))
-    return render(request, "org/unit_form.html", {"form": form, "title": "新建行政单位"})
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        initial = {"dissolved_on": timezone.localdate()}
+        return {"data": self.request.POST or None, "initial": initial}
 
-@officer_required
-def unit_edit(request, pk):
-    unit = editable_or_403(Unit.objects.select_related("parent"), request.user, pk)
-    form = forms.UnitForm(request.POST or None, unit=unit)
-    if submit(
-        request,
-        form,
-        lambda d: services.unit_update(actor=request.user, unit=unit, **d),
-        "已保存。",
-    ):
-        return redirect(_unit_list_url(unit))
-    return render(
-        request,
-        "org/unit_form.html",
-        {"form": form, "unit": unit, "title": f"编辑 {unit.name}", "events": events_for(unit)},
-    )
+    def get_title(self) -> str:
+        return f"撤销 {self.object.name}"
 
+    def perform(self, data: dict[str, Any]) -> Unit:
+        self.success_message = f"已撤销{self.object.name}（历史记录保留）。"
+        return services.unit_dissolve(actor=self.request.user, unit=self.object, **data)
 
-@officer_required
-def unit_dissolve(request, pk):
-    unit = editable_or_403(Unit.objects.all(), request.user, pk)
-    form = forms.DissolveForm(request.POST or None, initial={"dissolved_on": timezone.localdate()})
-    if submit(
-        request,
-        form,
-        lambda d: services.unit_dissolve(actor=request.user, unit=unit, **d),
-        f"已撤销{unit.name}（历史记录保留）。",
-    ):
-        return redirect("org:unit_list")
-    return render(
-        request,
-        "org/unit_form.html",
-        {
-            "form": form,
-            "unit": unit,
-            "title": f"撤销 {unit.name}",
-            "danger": True,
-            "help": "撤销后该单位不再出现在人员、党组织覆盖单位的选项中，历史记录保留，不会删除。"
-            "仍有在册人员或下级单位的，须先调整。",
-        },
-    )
+    def get_success_url(self, result: Unit) -> str:
+        return _unit_list_url()
 
 
 # --- Leading groups -----------------------------------------------------------------------
@@ -522,101 +551,100 @@ def _group_anchor(group):
     return reverse("org:org_detail", args=[group.organisation_id]) + f"#lg-{group.pk}"
 
 
-@officer_required
-def leading_group_create(request, pk):
-    org = editable_or_403(Organisation.objects, request.user, pk)
-    form = forms.LeadingGroupForm(request.POST or None)
-    group = submit(
-        request,
-        form,
-        lambda d: services.leading_group_create(actor=request.user, organisation=org, **d),
-        "已新建领导小组。",
-    )
-    if group:
-        return redirect(_group_anchor(group))
-    return render(
-        request,
-        "org/leading_group_form.html",
-        {"form": form, "org": org, "title": f"新建领导小组：{org.name}"},
-    )
+class LeadingGroupPageForm(OrgPageForm):
+    """A leading group's form, on its organisation's page (the organisation is editable)."""
+
+    template_name = "org/leading_group_form.html"
+    form_class = forms.LeadingGroupForm
+    group: LeadingGroup | None = None
+
+    def get_org(self) -> Organisation:
+        self.group = get_for_user(
+            LeadingGroup.objects.select_related("organisation"),
+            self.request.user,
+            pk=self.kwargs["pk"],
+        )
+        return editable_or_403(Organisation.objects, self.request.user, self.group.organisation_id)
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(org=self.org, group=self.group, **context)
+
+    def get_cancel_url(self) -> str:
+        return _group_anchor(self.group) if self.group else super().get_cancel_url()
+
+    def get_success_url(self, result: Any) -> str:
+        return _group_anchor(self.group or result)
 
 
-def _editable_group(user, pk):
-    """A leading group whose organisation the user may change (404 out of scope, else 403)."""
-    group = get_for_user(LeadingGroup.objects.select_related("organisation"), user, pk=pk)
-    editable_or_403(Organisation.objects, user, group.organisation_id)
-    return group
+class LeadingGroupCreate(LeadingGroupPageForm):
+    success_message = "已新建领导小组。"
+
+    def get_org(self) -> Organisation:
+        return editable_or_403(Organisation.objects, self.request.user, self.kwargs["pk"])
+
+    def get_title(self) -> str:
+        return f"新建领导小组：{self.org.name}"
+
+    def perform(self, data: dict[str, Any]) -> LeadingGroup:
+        return services.leading_group_create(actor=self.request.user, organisation=self.org, **data)
 
 
-@officer_required
-def leading_group_edit(request, pk):
-    group = _editable_group(request.user, pk)
-    form = forms.LeadingGroupForm(request.POST or None, instance=group)
-    if submit(
-        request,
-        form,
-        lambda d: services.leading_group_update(actor=request.user, group=group, **d),
-        "已保存。",
-    ):
-        return redirect(_group_anchor(group))
-    return render(
-        request,
-        "org/leading_group_form.html",
-        {
-            "form": form,
-            "org": group.organisation,
-            "group": group,
-            "title": f"编辑 {group.name}",
-            "events": events_for(group),
-        },
-    )
+class LeadingGroupEdit(LeadingGroupPageForm):
+    def form_kwargs(self) -> dict[str, Any]:
+        return {"instance": self.group}
+
+    def get_title(self) -> str:
+        return f"编辑 {self.group.name}"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(events=events_for(self.group), **context)
+
+    def perform(self, data: dict[str, Any]) -> LeadingGroup:
+        return services.leading_group_update(actor=self.request.user, group=self.group, **data)
 
 
-@officer_required
-def leading_group_member_add(request, pk):
-    group = _editable_group(request.user, pk)
-    query = request.GET.get("q", "").strip()
-    next_order = (group.members.aggregate(n=Max("display_order"))["n"] or 0) + 1
-    form = forms.LeadingGroupMemberForm(
-        request.POST or None,
-        user=request.user,
-        query=query,
-        initial={"role": LeadingGroupMember.Role.MEMBER, "display_order": next_order},
-    )
-    if submit(
-        request,
-        form,
-        lambda d: services.leading_group_member_add(actor=request.user, group=group, **d),
-        "已添加成员。",
-    ):
-        return redirect(_group_anchor(group))
-    return render(
-        request,
-        "org/leading_group_form.html",
-        {
-            "form": form,
-            "org": group.organisation,
-            "group": group,
-            "title": f"添加成员：{group.name}",
-            "query": query,
-            "search": True,
-        },
-    )
+class LeadingGroupMemberAdd(LeadingGroupPageForm):
+    form_class = forms.LeadingGroupMemberForm
+    success_message = "已添加成员。"
+
+    def form_kwargs(self) -> dict[str, Any]:
+        next_order = (self.group.members.aggregate(n=Max("display_order"))["n"] or 0) + 1
+        return {
+            "user": self.request.user,
+            "query": self.query,
+            "initial": {"role": LeadingGroupMember.Role.MEMBER, "display_order": next_order},
+        }
+
+    @property
+    def query(self) -> str:
+        return self.request.GET.get("q", "").strip()
+
+    def get_title(self) -> str:
+        return f"添加成员：{self.group.name}"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(query=self.query, search=True, **context)
+
+    def perform(self, data: dict[str, Any]) -> LeadingGroupMember:
+        return services.leading_group_member_add(actor=self.request.user, group=self.group, **data)
 
 
-@officer_required
-@require_POST
-def leading_group_member_remove(request, pk):
-    member = get_for_user(
-        LeadingGroupMember.objects.select_related("group", "person"), request.user, pk=pk
-    )
-    editable_or_403(Organisation.objects, request.user, member.group.organisation_id)
-    try:
-        group = services.leading_group_member_remove(actor=request.user, member=member)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect(_group_anchor(member.group))
-    messages.success(
-        request, f"已将{member.person.name}（{member.get_role_display()}）移出{group.name}。"
-    )
-    return redirect(_group_anchor(group))
+@method_decorator(officer_required, name="dispatch")
+class LeadingGroupMemberRemove(ActionView):
+    def get_object(self) -> LeadingGroupMember:
+        member = get_for_user(
+            LeadingGroupMember.objects.select_related("group", "person"),
+            self.request.user,
+            pk=self.kwargs["pk"],
+        )
+        editable_or_403(Organisation.objects, self.request.user, member.group.organisation_id)
+        return member
+
+    def perform(self, obj: LeadingGroupMember, data: dict[str, Any]) -> LeadingGroup:
+        group = services.leading_group_member_remove(actor=self.request.user, member=obj)
+        role = obj.get_role_display()
+        self.success_message = f"已将{obj.person.name}（{role}）移出{group.name}。"
+        return group
+
+    def get_success_url(self, obj: LeadingGroupMember) -> str:
+        return _group_anchor(obj.group)
