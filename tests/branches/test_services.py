@@ -15,6 +15,7 @@ from dangjian.branches.models import (
     PlanState,
     RectificationPlan,
 )
+from dangjian.core import access
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Position
 from tests.branches.conftest import NOVEMBER, YEAR, fill
@@ -120,9 +121,9 @@ def test_standard_update_refusals(world, grading):
 
 def test_a_committee_officer_is_the_department(world):
     committee_secretary = make_officer(world.committee)
-    assert services.is_department(committee_secretary)
-    assert not services.is_department(world.gb_secretary_a)
-    assert not services.is_department(world.member_user)
+    assert access.can(committee_secretary, "branches.set_up")
+    assert not access.can(world.gb_secretary_a, "branches.set_up")
+    assert not access.can(world.member_user, "branches.set_up")
 
 
 # --- grading years ------------------------------------------------------------------------------

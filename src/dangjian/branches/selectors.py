@@ -33,6 +33,7 @@ from dangjian.branches.models import (
     RectificationPlan,
     Round,
 )
+from dangjian.core.access import scope_for
 from dangjian.org.models import Organisation, OrgKind
 
 DIRECT = "（党委直属党支部）"
@@ -65,6 +66,19 @@ def parse_int(value, default=None, low=None, high=None):
 
 
 # --- grading years --------------------------------------------------------------------------
+
+
+def leads_branches(user) -> bool:
+    """The user is the level above some branch: the department, or an officer of a committee or
+    general branch (who may start the surveys of the branches below them)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if not scope.org_paths:
+        return False
+    return Organisation.objects.filter(
+        path__in=scope.org_paths, kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH]
+    ).exists()
 
 
 def years_for(user):

@@ -1,14 +1,6 @@
 """Every write of the branches app: atomic, validated by branches.rules, audited.
 
-Rights (seed 003 附件1 二(二)、(四)):
-- the organisation department (or an officer of the committee) sets up grading years and edits
-  the grading standards;
-- a branch's officers — and the officers above them — fill in the branch's survey and
-  self-grade, its rectification plan and items; an item's responsible person may also report it
-  done;
-- the GRADE is decided by the level above (党总支对党支部…进行分类定级): the general branch's
-  officers or the department, never the branch itself; the level above also verifies (销号) the
-  items the branch reports done.
+Who may do what is declared in branches/permissions.py; each write asks core.access first.
 A refused right raises PermissionDenied naming the rule; a broken rule raises ValidationError.
 """
 
@@ -17,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
@@ -41,10 +33,9 @@ from dangjian.branches.models import (
     Round,
     ancestor_paths,
 )
-from dangjian.core import audit
+from dangjian.core import access, audit
 from dangjian.core import rules as core_rules
 from dangjian.core.models import AuditEvent
-from dangjian.core.scoping import is_department, scope_for
 from dangjian.org.models import (
     BranchCategory,
     Organisation,
@@ -112,12 +103,6 @@ ITEM_FIELDS = [
 ]
 ITEM_EDITABLE = ["order", "problem", "measures", "responsible", "deadline", "long_term"]
 
-NOT_IN_SCOPE = "您不是该党支部或其上级党组织的书记、委员，不能办理。"
-DEPARTMENT_ONLY = "年度分类定级和评分参考标准由党委组织部（“168”领导小组办公室）设置。"
-VERIFY_BY_LEVEL_ABOVE = (
-    "整改事项由党支部报告完成，由上级党组织（党总支或党委组织部）核实销号"
-    "（种子文件003 附件1 二(四)：学校…加强对整改工作的督促指导）。"
-)
 NOT_A_BRANCH = "分类定级和整改以党支部为单位（种子文件003 附件1 二(二)）。"
 NO_STANDARD = "没有适用于该支部类别的启用中的评分参考标准，请联系党委组织部。"
 
@@ -140,46 +125,6 @@ def committee_threshold() -> int:
 
 def _today() -> date:
     return timezone.localdate()
-
-
-# --- rights -------------------------------------------------------------------------------
-
-
-def covers(user, org: Organisation) -> bool:
-    """An officer of `org` or of a level above it (or the department)."""
-    return scope_for(user).covers_path(org.path)
-
-
-def is_level_above(user, branch: Organisation) -> bool:
-    """The branch lies strictly below one of the user's scope roots: the general branch's or
-    committee's officers, or the department — not the branch's own officers."""
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    return scope.covers_path(branch.path) and branch.path not in scope.org_paths
-
-
-def leads_branches(user) -> bool:
-    """The user is the level above some branch: the department, or an officer of a committee or
-    general branch."""
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    if not scope.org_paths:
-        return False
-    return Organisation.objects.filter(
-        path__in=scope.org_paths, kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH]
-    ).exists()
-
-
-def _require_covers(user, org: Organisation) -> None:
-    if not covers(user, org):
-        raise PermissionDenied(NOT_IN_SCOPE)
-
-
-def _require_department(user) -> None:
-    if not is_department(user):
-        raise PermissionDenied(DEPARTMENT_ONLY)
 
 
 def _full_clean(obj, exclude=None) -> None:
@@ -251,7 +196,7 @@ def standard_update(
 ) -> GradingStandard:
     """The department edits a standard: its bands, and (when given) the whole list of criteria,
     whose points must add up to 100. A criterion already scored cannot be removed."""
-    _require_department(actor)
+    access.require(actor, "branches.set_up")
     standard = GradingStandard.objects.select_for_update().get(pk=standard.pk)
     before = audit.snapshot(standard, STANDARD_FIELDS)
     if bands is not None:
@@ -377,8 +322,8 @@ def grading_year_create(
 ) -> GradingYear:
     """The department opens a year of grading for an organisation (usually the committee),
     with the seed's dates unless others are given."""
-    _require_department(actor)
-    _require_covers(actor, organisation)
+    access.require(actor, "branches.set_up")
+    access.require(actor, "branches.act_for", organisation)
     if organisation.kind not in (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH):
         raise ValidationError({"organisation": "年度分类定级应以党委或党总支为单位建立。"})
     error = rules.year_error(year)
@@ -415,9 +360,9 @@ def grading_year_create(
 
 @transaction.atomic
 def grading_year_update(*, actor, grading_year: GradingYear, **fields) -> GradingYear:
-    _require_department(actor)
+    access.require(actor, "branches.set_up")
     grading_year = GradingYear.objects.select_for_update(of=("self",)).get(pk=grading_year.pk)
-    _require_covers(actor, grading_year.organisation)
+    access.require(actor, "branches.edit_year", grading_year)
     allowed = {k: v for k, v in fields.items() if k in ("theme", *rules.TIMELINE_KEYS) and v}
     return audit.audited_update(
         actor=actor, obj=grading_year, fields=allowed, audit_fields=YEAR_FIELDS, clean=_check_year
@@ -556,7 +501,7 @@ def grading_create(
 ) -> BranchGrading:
     """Start the survey of a branch (调查摸底): the facts from the organisation's data, one empty
     score per criterion of the standard for the branch's category."""
-    _require_covers(actor, branch)
+    access.require(actor, "branches.act_for", branch)
     _check_branch(grading_year, branch)
     _check_round(grading_year, branch, round, _today())
     if BranchGrading.objects.filter(grading_year=grading_year, branch=branch, round=round).exists():
@@ -582,21 +527,21 @@ def grading_create(
 def grading_start_all(*, actor, grading_year: GradingYear, round: str = Round.INITIAL) -> int:
     """The level above starts the survey of every branch below it that has none in this round;
     returns how many were started. Branches that may not be regraded yet are skipped."""
-    scope = scope_for(actor)
-    if not scope.is_officer:
-        raise PermissionDenied(NOT_IN_SCOPE)
+    access.require(actor, "branches.start_surveys")
     today = _today()
     if round == Round.REGRADE and today < grading_year.regrading_from:
         raise ValidationError(
             {"round": rules.regrade_error(today, grading_year.regrading_from, True)}
         )
-    branches = Organisation.objects.visible_to(actor).filter(
-        path__startswith=grading_year.organisation.path,
-        kind=OrgKind.BRANCH,
-        dissolved_on__isnull=True,
+    branches = (
+        Organisation.objects.visible_to(actor)
+        .restrict(actor, "branches.lead")
+        .filter(
+            path__startswith=grading_year.organisation.path,
+            kind=OrgKind.BRANCH,
+            dissolved_on__isnull=True,
+        )
     )
-    if not scope.everything:
-        branches = branches.exclude(path__in=scope.org_paths)
     done = set(
         BranchGrading.objects.filter(grading_year=grading_year, round=round).values_list(
             "branch_id", flat=True
@@ -663,7 +608,7 @@ def grading_survey_save(
     """The branch (or the level above) fills in the survey: each criterion's score (0..points)
     and finding, the facts, the problems, the self-grade and the masses' opinion."""
     grading = _lock_grading(grading)
-    _require_covers(actor, grading.branch)
+    access.require(actor, "branches.fill_survey", grading)
     if grading.state != GradingState.DRAFT:
         raise ValidationError(
             {"state": "已定级的调查摸底表不能修改；如需更正，请上级党组织退回重新定级。"}
@@ -721,10 +666,8 @@ def grading_decide(
     bands suggest needs a reason. A decision taken at a meeting and entered later carries that
     day (`graded_on`), which decides whether it was late."""
     grading = _lock_grading(grading)
-    if not is_level_above(actor, grading.branch):
-        if covers(actor, grading.branch):
-            raise PermissionDenied(rules.GRADE_BY_LEVEL_ABOVE)
-        raise PermissionDenied(NOT_IN_SCOPE)
+    access.require(actor, "branches.fill_survey", grading)
+    access.require(actor, "branches.decide_grading", grading)
     if not can_proceed(grading.decide):
         raise ValidationError({"state": "该支部本轮已经定级。"})
     # the grade is decided on the standard as it stands: the copies kept from here on are it
@@ -782,10 +725,8 @@ def grading_decide(
 def grading_reopen(*, actor, grading: BranchGrading, reason: str) -> BranchGrading:
     """The level above sends a graded survey back to be corrected (the grade is cleared)."""
     grading = _lock_grading(grading)
-    if not is_level_above(actor, grading.branch):
-        if covers(actor, grading.branch):
-            raise PermissionDenied(rules.GRADE_BY_LEVEL_ABOVE)
-        raise PermissionDenied(NOT_IN_SCOPE)
+    access.require(actor, "branches.fill_survey", grading)
+    access.require(actor, "branches.decide_grading", grading)
     if not can_proceed(grading.reopen):
         raise ValidationError({"state": "该支部本轮尚未定级。"})
     if not (reason or "").strip():
@@ -846,7 +787,7 @@ def rectification_plan_create(
     reason: str = "",
 ) -> RectificationPlan:
     """A branch drafts its 整改提高方案 for the year."""
-    _require_covers(actor, branch)
+    access.require(actor, "branches.act_for", branch)
     if branch.kind != OrgKind.BRANCH:
         raise ValidationError({"branch": NOT_A_BRANCH})
     if source not in PlanSource.values:
@@ -896,7 +837,7 @@ def rectification_plan_open(
         .first()
     )
     if existing is not None:
-        _require_covers(actor, branch)
+        access.require(actor, "branches.act_for", branch)
         if existing.state == PlanState.DONE:
             existing = _lock_plan(existing)
             before = audit.snapshot(existing, PLAN_FIELDS)
@@ -933,7 +874,7 @@ def rectification_plan_withdraw(
     )
     if plan is None or plan.items.exists():
         return False
-    _require_covers(actor, branch)
+    access.require(actor, "branches.act_for", branch)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,
@@ -948,7 +889,7 @@ def rectification_plan_withdraw(
 @transaction.atomic
 def rectification_plan_update(*, actor, plan: RectificationPlan, **fields) -> RectificationPlan:
     plan = _lock_plan(plan)
-    _require_covers(actor, plan.branch)
+    access.require(actor, "branches.edit_plan", plan)
     if plan.state == PlanState.DONE:
         raise ValidationError({"state": "整改提高方案已完成，不能修改。"})
     allowed = {k: (v or "") for k, v in fields.items() if k in PLAN_EDITABLE}
@@ -968,7 +909,7 @@ def rectification_plan_discuss(
 ) -> RectificationPlan:
     """召开党员大会进行讨论: record the branch general meeting that discussed the plan."""
     plan = _lock_plan(plan)
-    _require_covers(actor, plan.branch)
+    access.require(actor, "branches.edit_plan", plan)
     if not can_proceed(plan.discuss):
         raise ValidationError(
             {"state": f"整改提高方案当前为“{plan.get_state_display()}”，不能再登记讨论。"}
@@ -1008,7 +949,7 @@ def rectification_plan_discuss(
 def rectification_plan_submit(*, actor, plan: RectificationPlan) -> RectificationPlan:
     """Submit the plan to the level above, after the general meeting discussed it."""
     plan = _lock_plan(plan)
-    _require_covers(actor, plan.branch)
+    access.require(actor, "branches.edit_plan", plan)
     error = rules.plan_submit_error(plan.state)
     if error:
         raise ValidationError({"state": error})
@@ -1100,7 +1041,7 @@ def rectification_item_create(
 ) -> RectificationItem:
     """One item of the plan: the problem, the measures, who is responsible and by when."""
     plan = _lock_plan(plan)
-    _require_covers(actor, plan.branch)
+    access.require(actor, "branches.edit_plan", plan)
     if plan.state == PlanState.DONE:
         raise ValidationError({"plan": "整改提高方案已完成，不能再增加整改事项。"})
     if order is None:
@@ -1123,7 +1064,7 @@ def rectification_item_create(
 @transaction.atomic
 def rectification_item_update(*, actor, item: RectificationItem, **fields) -> RectificationItem:
     item = _lock_item(item)
-    _require_covers(actor, item.plan.branch)
+    access.require(actor, "branches.edit_item", item)
     if item.state != ItemState.OPEN:
         raise ValidationError({"state": "已完成的整改事项不能修改。"})
     allowed = {k: v for k, v in fields.items() if k in ITEM_EDITABLE and v is not None}
@@ -1139,7 +1080,7 @@ def rectification_item_update(*, actor, item: RectificationItem, **fields) -> Re
 @transaction.atomic
 def rectification_item_delete(*, actor, item: RectificationItem) -> None:
     item = _lock_item(item)
-    _require_covers(actor, item.plan.branch)
+    access.require(actor, "branches.edit_item", item)
     if item.state != ItemState.OPEN or item.plan.state not in (
         PlanState.DRAFT,
         PlanState.DISCUSSED,
@@ -1154,20 +1095,13 @@ def rectification_item_delete(*, actor, item: RectificationItem) -> None:
     item.delete()
 
 
-def can_report_done(user, item: RectificationItem) -> bool:
-    return covers(user, item.plan.branch) or (
-        item.responsible_id is not None and item.responsible_id == getattr(user, "person_id", None)
-    )
-
-
 @transaction.atomic
 def rectification_item_done(
     *, actor, item: RectificationItem, result: str, done_on: date | None = None
 ) -> RectificationItem:
     """The branch — its officers or the responsible person — reports an item done."""
     item = _lock_item(item)
-    if not can_report_done(actor, item):
-        raise PermissionDenied("整改事项由本支部书记、委员或责任人报告完成。")
+    access.require(actor, "branches.report_done", item)
     if not can_proceed(item.finish):
         raise ValidationError({"state": "该整改事项已报告完成。"})
     if not (result or "").strip():
@@ -1205,10 +1139,8 @@ def rectification_item_verify(
     """The level above verifies an item reported done (销号), or sends it back to be finished.
     A check made on site and entered later carries its day (`verified_on`)."""
     item = _lock_item(item)
-    if not is_level_above(actor, item.plan.branch):
-        if covers(actor, item.plan.branch):
-            raise PermissionDenied(VERIFY_BY_LEVEL_ABOVE)
-        raise PermissionDenied(NOT_IN_SCOPE)
+    access.require(actor, "branches.edit_item", item)
+    access.require(actor, "branches.verify_item", item)
     if item.state != ItemState.DONE:
         raise ValidationError({"state": "只有已报告完成的整改事项可以销号或退回。"})
     if item.verified_on is not None and approve:

@@ -24,10 +24,11 @@ from dangjian.branches.models import (
     RectificationPlan,
     Round,
 )
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
-from dangjian.core.scoping import get_for_user, scope_for
+from dangjian.core.scoping import get_for_user
 from dangjian.core.web import officer_required, submit
 from dangjian.org.models import Organisation, OrgKind
 
@@ -101,14 +102,13 @@ def year_list(request):
     return render(
         request,
         "branches/year_list.html",
-        {"years": years, "can_create": services.is_department(request.user)},
+        {"years": years, "can_create": access.can(request.user, "branches.set_up")},
     )
 
 
 @officer_required
 def year_create(request):
-    if not services.is_department(request.user):
-        raise PermissionDenied(services.DEPARTMENT_ONLY)
+    access.require(request.user, "branches.set_up")
     form = forms.GradingYearForm(request.POST or None, user=request.user)
     grading_year = submit(
         request,
@@ -124,10 +124,8 @@ def year_create(request):
 @officer_required
 def year_edit(request, pk):
     grading_year = _year(request, pk)
-    if not services.is_department(request.user) or not services.covers(
-        request.user, grading_year.organisation
-    ):
-        raise PermissionDenied(services.DEPARTMENT_ONLY)
+    access.require(request.user, "branches.set_up")
+    access.require(request.user, "branches.edit_year", grading_year)
     form = forms.GradingYearForm(request.POST or None, instance=grading_year, user=request.user)
     if submit(
         request,
@@ -180,9 +178,9 @@ def year_detail(request, pk):
             "progress_chart_height": selectors.chart_height(prog),
             "progress_chart": selectors.progress_chart(prog),
             "grade_labels": list(rules.GRADE_LABELS.values()),
-            "can_edit": services.is_department(request.user)
-            and services.covers(request.user, grading_year.organisation),
-            "can_start": services.leads_branches(request.user),
+            "can_edit": access.can(request.user, "branches.set_up")
+            and access.can(request.user, "branches.edit_year", grading_year),
+            "can_start": selectors.leads_branches(request.user),
             "regrade_open": today >= grading_year.regrading_from,
             "today": today,
         },
@@ -388,7 +386,9 @@ def _survey_form(grading: BranchGrading, scores: list, data=None) -> forms.Surve
 
 def _grading_page(request, grading: BranchGrading, scores: list, *, form=None, decision_form=None):
     """The survey page; a rejected survey or decision comes back with what was typed."""
-    can_edit = grading.state == GradingState.DRAFT and services.covers(request.user, grading.branch)
+    can_edit = grading.state == GradingState.DRAFT and access.can(
+        request.user, "branches.fill_survey", grading
+    )
     if decision_form is None:
         decision_form = forms.DecisionForm(
             initial={
@@ -408,7 +408,7 @@ def _grading_page(request, grading: BranchGrading, scores: list, *, form=None, d
             "criteria": len(scores),
             "unscored": sum(1 for s in scores if s.score is None),
             "can_edit": can_edit,
-            "level_above": services.is_level_above(request.user, grading.branch),
+            "level_above": access.can(request.user, "branches.decide_grading", grading),
             "decision_form": decision_form,
             "other": selectors.other_round(grading),
             "bands_text": grading.bands_text,
@@ -436,8 +436,7 @@ def grading_detail(request, pk):
     scores = selectors.scores_of(grading)
     form = _survey_form(grading, scores, request.POST or None)
     if request.method == "POST":
-        if not services.covers(request.user, grading.branch):
-            raise PermissionDenied(services.NOT_IN_SCOPE)
+        access.require(request.user, "branches.fill_survey", grading)
         if grading.state != GradingState.DRAFT:
             raise PermissionDenied("已定级的调查摸底表不能修改。")
         if submit(
@@ -596,8 +595,7 @@ def plan_create(request):
         low=rules.FIRST_YEAR,
         high=rules.LAST_YEAR,
     )
-    if not services.covers(request.user, branch):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
+    access.require(request.user, "branches.act_for", branch)
     form = forms.PlanForm(request.POST or None)
     plan = submit(
         request,
@@ -624,8 +622,7 @@ def plan_create(request):
 @officer_required
 def plan_edit(request, pk):
     plan = _plan(request, pk)
-    if not services.covers(request.user, plan.branch):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
+    access.require(request.user, "branches.edit_plan", plan)
     form = forms.PlanForm(
         request.POST or None, editing=True, initial={"reason": plan.reason, "goals": plan.goals}
     )
@@ -657,7 +654,7 @@ def _plan_page(request, plan: RectificationPlan, *, discuss_form=None):
         item.current_status = item.status(today)
         item.current_label = rules.ITEM_STATUS_LABELS[item.current_status]
     dates = services.dates_for(plan.branch, plan.year)
-    covers = services.covers(request.user, plan.branch)
+    covers = access.can(request.user, "branches.edit_plan", plan)
     return render(
         request,
         "branches/plan_detail.html",
@@ -666,7 +663,7 @@ def _plan_page(request, plan: RectificationPlan, *, discuss_form=None):
             "items": items,
             "done": sum(1 for i in items if i.is_done),
             "can_edit": covers and plan.state != PlanState.DONE,
-            "can_verify": services.is_level_above(request.user, plan.branch),
+            "can_verify": access.can(request.user, "branches.lead", plan.branch),
             "discuss_form": discuss_form or forms.DiscussForm(branch=plan.branch),
             "dates": dates,
             "plan_late": rules.plan_late(
@@ -719,8 +716,7 @@ def plan_submit(request, pk):
 @officer_required
 def item_create(request, plan_pk):
     plan = _plan(request, plan_pk)
-    if not services.covers(request.user, plan.branch):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
+    access.require(request.user, "branches.edit_plan", plan)
     dates = services.dates_for(plan.branch, plan.year)
     form = forms.ItemForm(
         request.POST or None, branch=plan.branch, initial={"deadline": dates["items_due"]}
@@ -750,8 +746,7 @@ def _item(request, pk) -> RectificationItem:
 @officer_required
 def item_edit(request, pk):
     item = _item(request, pk)
-    if not services.covers(request.user, item.plan.branch):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
+    access.require(request.user, "branches.edit_item", item)
     form = forms.ItemForm(
         request.POST or None,
         branch=item.plan.branch,
@@ -796,8 +791,7 @@ def item_delete(request, pk):
 def item_done(request, pk):
     """报告完成 (phone-friendly): the responsible person or the branch's officers."""
     item = _item(request, pk)
-    if not services.can_report_done(request.user, item):
-        raise PermissionDenied("整改事项由本支部书记、委员或责任人报告完成。")
+    access.require(request.user, "branches.report_done", item)
     form = forms.DoneForm(request.POST or None)
     if submit(
         request,
@@ -805,7 +799,7 @@ def item_done(request, pk):
         lambda d: services.rectification_item_done(actor=request.user, item=item, **d),
         "已报告整改完成，待上级党组织核实销号。",
     ):
-        if scope_for(request.user).is_officer and services.covers(request.user, item.plan.branch):
+        if access.can(request.user, "branches.edit_item", item):
             return redirect("branches:plan_detail", pk=item.plan_id)
         return redirect("branches:my_items")
     return render(request, "branches/item_done.html", {"form": form, "item": item})
@@ -935,15 +929,14 @@ def standard_list(request):
     return render(
         request,
         "branches/standard_list.html",
-        {"standards": standards, "can_edit": services.is_department(request.user)},
+        {"standards": standards, "can_edit": access.can(request.user, "branches.set_up")},
     )
 
 
 @officer_required
 def standard_edit(request, pk):
     standard = get_for_user(GradingStandard.objects, request.user, pk=pk)
-    if not services.is_department(request.user):
-        raise PermissionDenied(services.DEPARTMENT_ONLY)
+    access.require(request.user, "branches.set_up")
     criteria = list(standard.criteria.order_by("order", "id"))
     initial_rows = [
         {
