@@ -5,25 +5,21 @@ Every read starts from `visible_to(user)`; per-branch figures come from subqueri
 counts, so a page costs the same few queries whatever the number of branches.
 """
 
+from collections.abc import Callable
 from datetime import date
 
-from django.db.models import (
-    CharField,
-    Count,
-    DecimalField,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.conf import settings
+from django.db.models import CharField, Count, DecimalField, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
 
 from dangjian.branches import rules
 from dangjian.branches.models import (
+    Audience,
     BranchGrading,
     Grade,
+    GradingStandard,
     GradingState,
     GradingYear,
     ItemState,
@@ -32,9 +28,13 @@ from dangjian.branches.models import (
     RectificationItem,
     RectificationPlan,
     Round,
+    ancestor_paths,
 )
 from dangjian.core.access import scope_for
-from dangjian.org.models import Organisation, OrgKind
+from dangjian.org.models import BranchCategory, Organisation, OrgKind, PartyStatus, Person, Position
+from dangjian.org.rules import OFFICER_TITLES, POSITION_ORDER
+from dangjian.surveys.models import Survey, SurveyKind
+from dangjian.surveys.selectors import result as survey_result
 
 DIRECT = "（党委直属党支部）"
 UNGRADED = "ungraded"
@@ -871,3 +871,101 @@ def summary_api(user, grading_year: GradingYear, today: date | None = None) -> l
             }
         )
     return result
+
+
+# --- what the services read: the year's dates, the standard, the survey's facts ------------
+
+
+def timeline_overrides() -> dict:
+    return dict(settings.BRANCHES_TIMELINE or {})
+
+
+def default_dates(year: int) -> dict[str, date]:
+    """The year's dates of seed 003 附件1 二, with the institution's BRANCHES_TIMELINE."""
+    return rules.timeline_dates(year, timeline_overrides())
+
+
+def committee_threshold() -> int:
+    return int(settings.BRANCHES_COMMITTEE_THRESHOLD)
+
+
+def grading_year_for(branch: Organisation, year: int) -> GradingYear | None:
+    """The grading year that covers a branch: the nearest organisation above it with one."""
+    return (
+        GradingYear.objects.filter(year=year, organisation__path__in=ancestor_paths((branch.path,)))
+        .order_by("-organisation__depth")
+        .first()
+    )
+
+
+def dates_for(branch: Organisation, year: int) -> dict[str, date]:
+    grading_year = grading_year_for(branch, year)
+    return grading_year.dates() if grading_year is not None else default_dates(year)
+
+
+def standard_for(category: str) -> GradingStandard | None:
+    """Student branches use the student standard; staff, organ and retiree branches the staff
+    one."""
+    audience = Audience.STUDENT if category == BranchCategory.STUDENT else Audience.STAFF
+    return GradingStandard.objects.filter(applies_to=audience, is_active=True).first()
+
+
+def survey_facts(branch: Organisation) -> dict:
+    """What the organisation's data already says: members, committee, activity room. The
+    committee rule counts full members only (正式党员7人以上设立支部委员会)."""
+    counts = (
+        Person.objects.members()
+        .filter(is_active=True)
+        .under_path(branch.path)
+        .aggregate(members=Count("pk"), full=Count("pk", filter=Q(party_status=PartyStatus.FULL)))
+    )
+    members = counts["members"]
+    positions = list(
+        Position.objects.current()
+        .filter(organisation=branch, title__in=OFFICER_TITLES)
+        .select_related("person")
+        .order_by("id")
+    )
+    positions.sort(key=lambda p: POSITION_ORDER.index(p.title))
+    titles = {p.title for p in positions}
+    return {
+        "members_count": members,
+        "committee_complete": rules.committee_complete(
+            counts["full"], titles, committee_threshold()
+        ),
+        "committee_note": "、".join(f"{p.get_title_display()}{p.person.name}" for p in positions)[
+            :200
+        ],
+        "activity_room_area": branch.activity_room_area,
+        "annual_assessment": _last_assessment(branch),
+        "masses_opinion": _last_satisfaction(branch),
+    }
+
+
+# 年度考核情况 is the assessment app's result; that app sits above this one (it opens
+# rectification plans here), so it registers its reader when it is ready.
+_annual_assessment_readers: list[Callable[[Organisation], str]] = []
+
+
+def set_annual_assessment_reader(reader: Callable[[Organisation], str]) -> None:
+    _annual_assessment_readers[:] = [reader]
+
+
+def _last_assessment(branch: Organisation) -> str:
+    return "".join(reader(branch) for reader in _annual_assessment_readers)
+
+
+def _last_satisfaction(branch: Organisation) -> str:
+    """群众评议情况 from the latest satisfaction survey of the branch that reached its minimum."""
+    candidates = list(
+        Survey.objects.filter(organisation=branch, kind=SurveyKind.BRANCH_SATISFACTION).order_by(
+            "-opens_on", "-id"
+        )[:3]
+    )
+    for survey, found in ((s, survey_result(s)) for s in candidates):
+        if found.visible and found.satisfaction_rate is not None:
+            return (
+                f"{survey.title}：回收{found.responses}份，"
+                f"满意度{found.satisfaction_rate:.1f}%（满意与基本满意所占比例）。"
+            )
+    return ""

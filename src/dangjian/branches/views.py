@@ -653,7 +653,7 @@ def _plan_page(request, plan: RectificationPlan, *, discuss_form=None):
     for item in items:
         item.current_status = item.status(today)
         item.current_label = rules.ITEM_STATUS_LABELS[item.current_status]
-    dates = services.dates_for(plan.branch, plan.year)
+    dates = selectors.dates_for(plan.branch, plan.year)
     covers = access.can(request.user, "branches.edit_plan", plan)
     return render(
         request,
@@ -717,7 +717,7 @@ def plan_submit(request, pk):
 def item_create(request, plan_pk):
     plan = _plan(request, plan_pk)
     access.require(request.user, "branches.edit_plan", plan)
-    dates = services.dates_for(plan.branch, plan.year)
+    dates = selectors.dates_for(plan.branch, plan.year)
     form = forms.ItemForm(
         request.POST or None, branch=plan.branch, initial={"deadline": dates["items_due"]}
     )
