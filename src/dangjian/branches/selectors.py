@@ -5,11 +5,25 @@ Every read starts from `visible_to(user)`; per-branch figures come from subqueri
 counts, so a page costs the same few queries whatever the number of branches.
 """
 
-from collections.abc import Callable
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import CharField, Count, DecimalField, IntegerField, OuterRef, Q, Subquery
+from django.db.models import (
+    CharField,
+    Count,
+    DecimalField,
+    Field,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -19,6 +33,7 @@ from dangjian.branches.models import (
     Audience,
     BranchGrading,
     Grade,
+    GradingScore,
     GradingStandard,
     GradingState,
     GradingYear,
@@ -31,6 +46,8 @@ from dangjian.branches.models import (
     ancestor_paths,
 )
 from dangjian.core.access import scope_for
+from dangjian.core.models import User
+from dangjian.core.params import parse_int
 from dangjian.org.models import BranchCategory, Organisation, OrgKind, PartyStatus, Person, Position
 from dangjian.org.rules import OFFICER_TITLES, POSITION_ORDER
 from dangjian.surveys.models import Survey, SurveyKind
@@ -55,20 +72,10 @@ ITEM_FILTERS = {
 }
 
 
-def parse_int(value, default=None, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
-
-
 # --- grading years --------------------------------------------------------------------------
 
 
-def leads_branches(user) -> bool:
+def leads_branches(user: User) -> bool:
     """The user is the level above some branch: the department, or an officer of a committee or
     general branch (who may start the surveys of the branches below them)."""
     scope = scope_for(user)
@@ -81,11 +88,11 @@ def leads_branches(user) -> bool:
     ).exists()
 
 
-def years_for(user):
+def years_for(user: User) -> QuerySet[GradingYear]:
     return GradingYear.objects.visible_to(user).select_related("organisation")
 
 
-def branches_of_year(user, grading_year: GradingYear):
+def branches_of_year(user: User, grading_year: GradingYear) -> QuerySet[Organisation]:
     """The active branches of the year's organisation that the user may see."""
     return Organisation.objects.visible_to(user).filter(
         path__startswith=grading_year.organisation.path,
@@ -100,7 +107,7 @@ def group_length(grading_year: GradingYear) -> int:
     return (grading_year.organisation.depth + 1) * Organisation.steplen
 
 
-def general_branches(user, grading_year: GradingYear) -> list[Organisation]:
+def general_branches(user: User, grading_year: GradingYear) -> list[Organisation]:
     """The general branches (and direct units) one level below the year's organisation."""
     return list(
         Organisation.objects.visible_to(user)
@@ -118,7 +125,7 @@ class Groups:
     """Labels of the level-below groups by path prefix: general branches by name; branches
     directly under the committee share one group."""
 
-    def __init__(self, grading_year: GradingYear, prefixes):
+    def __init__(self, grading_year: GradingYear, prefixes: Iterable[str]) -> None:
         self.length = group_length(grading_year)
         self.year_org = grading_year.organisation
         rows = Organisation.objects.filter(path__in=set(prefixes)).values_list(
@@ -148,7 +155,9 @@ class Groups:
         return (0, key, 0)
 
 
-def _round_subquery(grading_year, round: str, field: str, output):
+def _round_subquery(
+    grading_year: GradingYear, round: str, field: str, output: Field[Any, Any]
+) -> Subquery:
     return Subquery(
         BranchGrading.objects.filter(branch=OuterRef("pk"), grading_year=grading_year, round=round)
         .order_by()
@@ -157,7 +166,7 @@ def _round_subquery(grading_year, round: str, field: str, output):
     )
 
 
-def _item_count(year: int, condition: Q | None = None):
+def _item_count(year: int, condition: Q | None = None) -> Coalesce:
     qs = RectificationItem.objects.filter(plan__branch=OuterRef("pk"), plan__year=year)
     if condition is not None:
         qs = qs.filter(condition)
@@ -170,13 +179,15 @@ def _item_count(year: int, condition: Q | None = None):
     )
 
 
-def with_year_figures(qs, grading_year: GradingYear, today: date):
+def with_year_figures(
+    qs: QuerySet[Organisation], grading_year: GradingYear, today: date
+) -> QuerySet[Organisation]:
     """Branches annotated with their initial and regrade gradings, their plan of the year
     (source 分类定级) and their items done / total / overdue."""
     plan = RectificationPlan.objects.filter(
         branch=OuterRef("pk"), year=grading_year.year, source=PlanSource.GRADING
     ).order_by()
-    char = CharField()
+    char: CharField[str, str] = CharField()
     return qs.annotate(
         initial_pk=_round_subquery(grading_year, Round.INITIAL, "pk", IntegerField()),
         initial_grade=_round_subquery(grading_year, Round.INITIAL, "grade", char),
@@ -198,7 +209,9 @@ def with_year_figures(qs, grading_year: GradingYear, today: date):
     )
 
 
-def year_filters(user, grading_year: GradingYear, params) -> tuple:
+def year_filters(
+    user: User, grading_year: GradingYear, params: Mapping[str, Any]
+) -> tuple[QuerySet[Organisation], dict[str, Any], str]:
     """(branches qs annotated, filters dict, round) for the year page, its export and the API."""
     today = timezone.localdate()
     qs = branches_of_year(user, grading_year)
@@ -232,7 +245,9 @@ def year_filters(user, grading_year: GradingYear, params) -> tuple:
     return qs, filters, round
 
 
-def decorate_branches(rows, grading_year: GradingYear, today: date | None = None) -> list:
+def decorate_branches(
+    rows: Iterable[Organisation], grading_year: GradingYear, today: date | None = None
+) -> list:
     """Labels, movement and lateness on the year table's rows (one query for group names)."""
     today = today or timezone.localdate()
     rows = list(rows)
@@ -260,7 +275,7 @@ def decorate_branches(rows, grading_year: GradingYear, today: date | None = None
     return rows
 
 
-def year_status(user, grading_year: GradingYear, today: date | None = None) -> dict:
+def year_status(user: User, grading_year: GradingYear, today: date | None = None) -> dict:
     """What the timeline shows as done and late, for the branches the user sees."""
     today = today or timezone.localdate()
     branches = branches_of_year(user, grading_year)
@@ -355,7 +370,7 @@ def year_status(user, grading_year: GradingYear, today: date | None = None) -> d
 # --- charts: grade distribution and rectification progress per general branch ----------------
 
 
-def distribution(user, grading_year: GradingYear, round: str = Round.INITIAL) -> list[dict]:
+def distribution(user: User, grading_year: GradingYear, round: str = Round.INITIAL) -> list[dict]:
     """Per general branch: the branches graded 先进/较好/一般/后进 in the round and those not yet
     graded (two grouped queries and one for the names)."""
     length = group_length(grading_year)
@@ -412,7 +427,7 @@ def distribution_totals(rows: list[dict]) -> dict:
     return totals
 
 
-def progress(user, grading_year: GradingYear, today: date | None = None) -> list[dict]:
+def progress(user: User, grading_year: GradingYear, today: date | None = None) -> list[dict]:
     """Per general branch: rectification items done, open (not yet late) and overdue."""
     today = today or timezone.localdate()
     length = group_length(grading_year)
@@ -522,7 +537,7 @@ def progress_chart(rows: list[dict]) -> dict:
 # --- gradings -------------------------------------------------------------------------------
 
 
-def with_grading_relations(qs):
+def with_grading_relations(qs: QuerySet[BranchGrading]) -> QuerySet[BranchGrading]:
     return qs.select_related("branch", "grading_year__organisation", "standard", "graded_by")
 
 
@@ -553,7 +568,7 @@ def group_scores(scores: list) -> list[dict]:
     return list(groups.values())
 
 
-def points_total(scores: list):
+def points_total(scores: list[GradingScore]) -> Decimal | int:
     """The full marks of the form: the points of its criteria (100 for a standard as kept)."""
     return sum((s.points for s in scores), 0)
 
@@ -637,7 +652,9 @@ RECTIFICATION_HEADERS = [
 ]
 
 
-def summary_rows(user, grading_year: GradingYear, gb: Organisation | None = None) -> list[dict]:
+def summary_rows(
+    user: User, grading_year: GradingYear, gb: Organisation | None = None
+) -> list[dict]:
     """One row per branch of the year (or of one general branch), in the tree's order."""
     qs = branches_of_year(user, grading_year)
     if gb is not None:
@@ -705,7 +722,7 @@ def _completion(item: RectificationItem, today: date) -> str:
 
 
 def rectification_rows(
-    user, grading_year: GradingYear, gb: Organisation | None = None
+    user: User, grading_year: GradingYear, gb: Organisation | None = None
 ) -> list[dict]:
     """One row per rectification item of the year's plans, in the tree's order."""
     today = timezone.localdate()
@@ -763,7 +780,9 @@ def rectification_rows(
 # --- rectification items ----------------------------------------------------------------------
 
 
-def with_item_relations(qs):
+def with_item_relations(
+    qs: QuerySet[RectificationItem],
+) -> QuerySet[RectificationItem]:
     return qs.select_related("plan__branch", "responsible", "verified_by")
 
 
@@ -781,39 +800,7 @@ def status_q(status: str, today: date) -> Q:
     return Q()
 
 
-def items_for_list(user, params):
-    """Items of the user's scope with the list filters; returns (qs, filters, org)."""
-    today = timezone.localdate()
-    qs = RectificationItem.objects.visible_to(user)
-    filters: dict = {}
-    org_pk = parse_int(params.get("org"))
-    org = None
-    if org_pk is not None:
-        org = Organisation.objects.visible_to(user).filter(pk=org_pk).first()
-        if org is None:
-            raise Http404
-        qs = qs.filter(plan__branch__path__startswith=org.path)
-        filters["org"] = org.pk
-    # This year's items unless another year (or all years, "") is asked for.
-    raw_year = params.get("year", str(today.year))
-    year = parse_int(raw_year, low=rules.FIRST_YEAR, high=rules.LAST_YEAR)
-    filters["year"] = year if year is not None else ""
-    if year is not None:
-        qs = qs.filter(plan__year=year)
-    status = params.get("status", "")
-    if status in ITEM_FILTERS:
-        qs = qs.filter(status_q(status, today))
-        filters["status"] = status
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(problem__contains=q) | Q(measures__contains=q) | Q(responsible__name__contains=q)
-        )
-        filters["q"] = q
-    return with_item_relations(qs), filters, org
-
-
-def item_years(user) -> list[int]:
+def item_years(user: User) -> list[int]:
     return list(
         RectificationPlan.objects.visible_to(user)
         .order_by("-year")
@@ -822,7 +809,7 @@ def item_years(user) -> list[int]:
     )
 
 
-def org_choices(user) -> list:
+def org_choices(user: User) -> list[Organisation]:
     """General branches and branches of the user's scope, for filter bars."""
     return list(
         Organisation.objects.visible_to(user)
@@ -836,7 +823,7 @@ def plan_items(plan: RectificationPlan) -> list:
     return list(plan.items.select_related("responsible", "verified_by").order_by("order", "pk"))
 
 
-def plans_of_branch(branch: Organisation):
+def plans_of_branch(branch: Organisation) -> QuerySet[RectificationPlan]:
     return (
         RectificationPlan.objects.filter(branch=branch)
         .annotate(
@@ -847,7 +834,7 @@ def plans_of_branch(branch: Organisation):
     )
 
 
-def summary_api(user, grading_year: GradingYear, today: date | None = None) -> list[dict]:
+def summary_api(user: User, grading_year: GradingYear, today: date | None = None) -> list[dict]:
     """Per general branch: grade counts of both rounds and item progress (for the API)."""
     initial = {r["key"]: r for r in distribution(user, grading_year, Round.INITIAL)}
     regrade = {r["key"]: r for r in distribution(user, grading_year, Round.REGRADE)}

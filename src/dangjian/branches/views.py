@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.branches import exports, forms, rules, selectors, services
+from dangjian.branches import exports, filters, forms, rules, selectors, services
 from dangjian.branches.models import (
     BranchGrading,
     Grade,
@@ -28,6 +28,7 @@ from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
+from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import officer_required, submit
 from dangjian.org.models import Organisation, OrgKind
@@ -82,7 +83,7 @@ def _year(request, pk) -> GradingYear:
 
 
 def _gb(request) -> Organisation | None:
-    pk = selectors.parse_int(request.GET.get("gb"))
+    pk = parse_int(request.GET.get("gb"))
     if pk is None:
         return None
     org = Organisation.objects.visible_to(request.user).filter(pk=pk).first()
@@ -354,9 +355,9 @@ def rectification_xlsx(request, pk):
 @officer_required
 @require_POST
 def grading_create(request):
-    grading_year = _year(request, selectors.parse_int(request.POST.get("grading_year")))
+    grading_year = _year(request, parse_int(request.POST.get("grading_year")))
     branch = get_for_user(
-        Organisation.objects, request.user, pk=selectors.parse_int(request.POST.get("branch"))
+        Organisation.objects, request.user, pk=parse_int(request.POST.get("branch"))
     )
     round = request.POST.get("round") or Round.INITIAL
     try:
@@ -587,9 +588,9 @@ def _plan(request, pk) -> RectificationPlan:
 @officer_required
 def plan_create(request):
     branch = get_for_user(
-        Organisation.objects, request.user, pk=selectors.parse_int(request.GET.get("branch"))
+        Organisation.objects, request.user, pk=parse_int(request.GET.get("branch"))
     )
-    year = selectors.parse_int(
+    year = parse_int(
         request.GET.get("year"),
         default=timezone.localdate().year,
         low=rules.FIRST_YEAR,
@@ -830,11 +831,22 @@ def item_verify(request, pk):
     return redirect("branches:plan_detail", pk=item.plan_id)
 
 
+def _item_filters(request) -> tuple:
+    """(items, the filters' values, query string, organisation) for the list and its export."""
+    queryset = selectors.with_item_relations(RectificationItem.objects.visible_to(request.user))
+    found = filters.ItemPageFilter.for_page(request, queryset)
+    qs = found.qs  # an organisation out of the user's scope is a 404 here
+    values = {name: found.form.cleaned_data[name] for name in found.active}
+    values.setdefault("year", "")  # all years: the export must not fall back to this year
+    org = Organisation.objects.filter(pk=values["org"]).first() if "org" in values else None
+    return qs, values, urlencode(values), org
+
+
 @officer_required
 @require_GET
 def item_list(request):
     """整改事项: every item of the user's scope with filters (逾期, 未完成, 党总支)."""
-    qs, filters, org = selectors.items_for_list(request.user, request.GET)
+    qs, values, query, org = _item_filters(request)
     page = request_page(request, qs, order=("deadline", "id"), size=PAGE_SIZE)
     today = timezone.localdate()
     for item in page.rows:
@@ -845,9 +857,9 @@ def item_list(request):
         "branches/item_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": values,
             "org": org,
-            "base_query": urlencode(filters),
+            "base_query": query,
             "org_choices": selectors.org_choices(request.user),
             "statuses": list(selectors.ITEM_FILTERS.items()),
             "years": selectors.item_years(request.user),
@@ -858,7 +870,7 @@ def item_list(request):
 @officer_required
 @require_GET
 def item_export(request):
-    qs, _filters, org = selectors.items_for_list(request.user, request.GET)
+    qs, _values, _query, org = _item_filters(request)
     today = timezone.localdate()
 
     def rows():
