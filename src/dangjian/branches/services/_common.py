@@ -3,7 +3,10 @@ refusals that name a rule of seed 003, today, and validation without the uniquen
 (the services check those themselves, with their own words)."""
 
 from datetime import date
+from decimal import Decimal
+from typing import TypedDict
 
+from django.db import models
 from django.utils import timezone
 
 from dangjian.branches import rules
@@ -90,5 +93,33 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _full_clean(obj, exclude=None) -> None:
+def _full_clean(obj: models.Model, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+class TimelineDates(TypedDict, total=False):
+    """The year's dates (rules.TIMELINE_KEYS); one left out or empty keeps the seed's."""
+
+    plans_due: date | None
+    grading_due: date | None
+    restructure_from: date | None
+    restructure_to: date | None
+    rectification_plans_due: date | None
+    regrading_from: date | None
+    regrading_to: date | None
+    items_due: date | None
+    review_from: date | None
+    review_to: date | None
+
+
+class SurveyFacts(TypedDict, total=False):
+    """The survey's facts and opinions (SURVEY_FIELDS); one left out is kept, None clears it."""
+
+    members_count: int | None
+    committee_complete: bool | None
+    committee_note: str | None
+    activity_room_area: Decimal | None
+    annual_assessment: str | None
+    problems: str | None
+    self_grade: str | None
+    masses_opinion: str | None

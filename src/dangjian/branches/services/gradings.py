@@ -3,13 +3,14 @@ a year, branches fill in their surveys, the level above decides the grade or sen
 
 from datetime import date
 from decimal import Decimal
+from typing import Any, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django_fsm import can_proceed
 
-from dangjian.branches import rules
+from dangjian.branches import events, rules
 from dangjian.branches.models import (
     CRITERION_SNAPSHOT,
     Audience,
@@ -29,12 +30,14 @@ from dangjian.branches.services._common import (
     NOT_A_BRANCH,
     SURVEY_FIELDS,
     YEAR_FIELDS,
+    SurveyFacts,
+    TimelineDates,
     _full_clean,
     _today,
 )
 from dangjian.core import access, audit
 from dangjian.core import rules as core_rules
-from dangjian.core.models import AuditEvent
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import BranchCategory, Organisation, OrgKind
 
 
@@ -47,7 +50,12 @@ def _check_year(grading_year: GradingYear) -> None:
 
 @transaction.atomic
 def grading_year_create(
-    *, actor, organisation: Organisation, year: int, theme: str = "", **dates
+    *,
+    actor: User,
+    organisation: Organisation,
+    year: int,
+    theme: str = "",
+    **dates: Unpack[TimelineDates],
 ) -> GradingYear:
     """The department opens a year of grading for an organisation (usually the committee),
     with the seed's dates unless others are given."""
@@ -77,7 +85,8 @@ def grading_year_create(
             }
         )
     values = default_dates(year)
-    values.update({k: v for k, v in dates.items() if k in rules.TIMELINE_KEYS and v})
+    given: dict[str, Any] = dict(dates)
+    values.update({k: v for k, v in given.items() if k in rules.TIMELINE_KEYS and v})
     grading_year = GradingYear(
         organisation=organisation, year=year, theme=theme or "基层组织建设年", **values
     )
@@ -88,14 +97,22 @@ def grading_year_create(
 
 
 @transaction.atomic
-def grading_year_update(*, actor, grading_year: GradingYear, **fields) -> GradingYear:
+def grading_year_update(
+    *,
+    actor: User,
+    grading_year: GradingYear,
+    theme: str | None = None,
+    **dates: Unpack[TimelineDates],
+) -> GradingYear:
     access.require(actor, "branches.set_up")
     grading_year = GradingYear.objects.select_for_update(of=("self",)).get(pk=grading_year.pk)
     access.require(actor, "branches.edit_year", grading_year)
+    fields: dict[str, Any] = {"theme": theme, **dates}
     allowed = {k: v for k, v in fields.items() if k in ("theme", *rules.TIMELINE_KEYS) and v}
-    return audit.audited_update(
+    audit.audited_update(
         actor=actor, obj=grading_year, fields=allowed, audit_fields=YEAR_FIELDS, clean=_check_year
     )
+    return grading_year
 
 
 def _check_branch(grading_year: GradingYear, branch: Organisation) -> None:
@@ -122,7 +139,9 @@ def _check_round(grading_year: GradingYear, branch: Organisation, round: str, to
             raise ValidationError({"round": error})
 
 
-def _new_grading(grading_year, branch, round, standard) -> BranchGrading:
+def _new_grading(
+    grading_year: GradingYear, branch: Organisation, round: str, standard: GradingStandard
+) -> BranchGrading:
     facts = survey_facts(branch)
     return BranchGrading(
         grading_year=grading_year, branch=branch, round=round, standard=standard, **facts
@@ -159,7 +178,7 @@ def _follow_criteria(grading: BranchGrading) -> list[GradingScore]:
 
 @transaction.atomic
 def grading_create(
-    *, actor, grading_year: GradingYear, branch: Organisation, round: str = Round.INITIAL
+    *, actor: User, grading_year: GradingYear, branch: Organisation, round: str = Round.INITIAL
 ) -> BranchGrading:
     """Start the survey of a branch (调查摸底): the facts from the organisation's data, one empty
     score per criterion of the standard for the branch's category."""
@@ -186,7 +205,7 @@ def grading_create(
 
 
 @transaction.atomic
-def grading_start_all(*, actor, grading_year: GradingYear, round: str = Round.INITIAL) -> int:
+def grading_start_all(*, actor: User, grading_year: GradingYear, round: str = Round.INITIAL) -> int:
     """The level above starts the survey of every branch below it that has none in this round;
     returns how many were started. Branches that may not be regraded yet are skipped."""
     access.require(actor, "branches.start_surveys")
@@ -225,9 +244,10 @@ def grading_start_all(*, actor, grading_year: GradingYear, round: str = Round.IN
         if branch.pk in done:
             continue
         audience = Audience.STUDENT if branch.category == BranchCategory.STUDENT else Audience.STAFF
-        if standards[audience] is None:
+        standard = standards[audience]
+        if standard is None:
             raise ValidationError({"round": NO_STANDARD})
-        new.append(_new_grading(grading_year, branch, round, standards[audience]))
+        new.append(_new_grading(grading_year, branch, round, standard))
     BranchGrading.objects.bulk_create(new, batch_size=500)
     GradingScore.objects.bulk_create(_score_rows(new), batch_size=1000)
     if new:
@@ -265,7 +285,11 @@ def _grading_snapshot(grading: BranchGrading) -> dict:
 
 @transaction.atomic
 def grading_survey_save(
-    *, actor, grading: BranchGrading, scores: list[dict] | None = None, **fields
+    *,
+    actor: User,
+    grading: BranchGrading,
+    scores: list[dict[str, Any]] | None = None,
+    **fields: Unpack[SurveyFacts],
 ) -> BranchGrading:
     """The branch (or the level above) fills in the survey: each criterion's score (0..points)
     and finding, the facts, the problems, the self-grade and the masses' opinion."""
@@ -282,7 +306,7 @@ def grading_survey_save(
         for entry in scores:
             criterion = entry.get("criterion")
             criterion_id = getattr(criterion, "pk", criterion)
-            row = rows.get(criterion_id)
+            row = rows.get(criterion_id) if criterion_id is not None else None
             if row is None:
                 raise ValidationError({"scores": "评分项目不属于该支部适用的评分参考标准。"})
             score = entry.get("score")
@@ -318,7 +342,7 @@ def grading_survey_save(
 @transaction.atomic
 def grading_decide(
     *,
-    actor,
+    actor: User,
     grading: BranchGrading,
     grade: str,
     reason: str = "",
@@ -376,6 +400,7 @@ def grading_decide(
         actor=actor,
         action=AuditEvent.Action.STATUS,
         obj=grading,
+        event=events.GRADING_DECIDED,
         before=before,
         after=_grading_snapshot(grading),
         note="逾期定级" if late else "",
@@ -384,7 +409,7 @@ def grading_decide(
 
 
 @transaction.atomic
-def grading_reopen(*, actor, grading: BranchGrading, reason: str) -> BranchGrading:
+def grading_reopen(*, actor: User, grading: BranchGrading, reason: str) -> BranchGrading:
     """The level above sends a graded survey back to be corrected (the grade is cleared)."""
     grading = _lock_grading(grading)
     access.require(actor, "branches.fill_survey", grading)
@@ -408,8 +433,9 @@ def grading_reopen(*, actor, grading: BranchGrading, reason: str) -> BranchGradi
         actor=actor,
         action=AuditEvent.Action.STATUS,
         obj=grading,
+        event=events.GRADING_REOPENED,
         before=before,
         after=_grading_snapshot(grading),
-        note=f"退回：{reason.strip()}"[:300],
+        note=reason.strip()[:300],
     )
     return grading

@@ -7,14 +7,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_fsm import can_proceed
 
-from dangjian.branches import rules
+from dangjian.branches import events, rules
 from dangjian.branches.models import ItemState, PlanState, RectificationItem, RectificationPlan
 from dangjian.branches.selectors import dates_for
 from dangjian.branches.services._common import ITEM_EDITABLE, ITEM_FIELDS, _full_clean, _today
 from dangjian.branches.services.plans import _lock_plan, _sync_plan
 from dangjian.core import access, audit
 from dangjian.core import rules as core_rules
-from dangjian.core.models import AuditEvent
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Person
 
 
@@ -43,7 +43,7 @@ def _lock_item(item: RectificationItem) -> RectificationItem:
 @transaction.atomic
 def rectification_item_create(
     *,
-    actor,
+    actor: User,
     plan: RectificationPlan,
     problem: str,
     measures: str,
@@ -75,23 +75,42 @@ def rectification_item_create(
 
 
 @transaction.atomic
-def rectification_item_update(*, actor, item: RectificationItem, **fields) -> RectificationItem:
+def rectification_item_update(
+    *,
+    actor: User,
+    item: RectificationItem,
+    order: int | None = None,
+    problem: str | None = None,
+    measures: str | None = None,
+    responsible: Person | None = None,
+    deadline: date | None = None,
+    long_term: bool | None = None,
+) -> RectificationItem:
     item = _lock_item(item)
     access.require(actor, "branches.edit_item", item)
     if item.state != ItemState.OPEN:
         raise ValidationError({"state": "已完成的整改事项不能修改。"})
-    allowed = {k: v for k, v in fields.items() if k in ITEM_EDITABLE and v is not None}
-    return audit.audited_update(
+    given = {
+        "order": order,
+        "problem": problem,
+        "measures": measures,
+        "responsible": responsible,
+        "deadline": deadline,
+        "long_term": long_term,
+    }
+    allowed = {k: v for k, v in given.items() if k in ITEM_EDITABLE and v is not None}
+    audit.audited_update(
         actor=actor,
         obj=item,
         fields=allowed,
         audit_fields=ITEM_FIELDS,
         clean=lambda obj: _check_item(obj, item.plan),
     )
+    return item
 
 
 @transaction.atomic
-def rectification_item_delete(*, actor, item: RectificationItem) -> None:
+def rectification_item_delete(*, actor: User, item: RectificationItem) -> None:
     item = _lock_item(item)
     access.require(actor, "branches.edit_item", item)
     if item.state != ItemState.OPEN or item.plan.state not in (
@@ -110,7 +129,7 @@ def rectification_item_delete(*, actor, item: RectificationItem) -> None:
 
 @transaction.atomic
 def rectification_item_done(
-    *, actor, item: RectificationItem, result: str, done_on: date | None = None
+    *, actor: User, item: RectificationItem, result: str, done_on: date | None = None
 ) -> RectificationItem:
     """The branch — its officers or the responsible person — reports an item done."""
     item = _lock_item(item)
@@ -133,6 +152,7 @@ def rectification_item_done(
         actor=actor,
         action=AuditEvent.Action.STATUS,
         obj=item,
+        event=events.ITEM_DONE,
         before=before,
         after=audit.snapshot(item, ITEM_FIELDS),
     )
@@ -143,7 +163,7 @@ def rectification_item_done(
 @transaction.atomic
 def rectification_item_verify(
     *,
-    actor,
+    actor: User,
     item: RectificationItem,
     approve: bool = True,
     note: str = "",
@@ -186,9 +206,9 @@ def rectification_item_verify(
         actor=actor,
         action=AuditEvent.Action.STATUS,
         obj=item,
+        event=events.ITEM_VERIFIED if approve else events.ITEM_RETURNED,
         before=before,
         after=audit.snapshot(item, ITEM_FIELDS),
-        note="销号" if approve else "退回",
     )
     _sync_plan(_lock_plan(item.plan), actor)
     return item

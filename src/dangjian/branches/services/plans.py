@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django_fsm import can_proceed
 
-from dangjian.branches import rules
+from dangjian.branches import events, rules
 from dangjian.branches.models import (
     BranchGrading,
     GradingState,
@@ -25,8 +25,9 @@ from dangjian.branches.services._common import (
     _today,
 )
 from dangjian.core import access, audit
-from dangjian.core.models import AuditEvent
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, OrgKind
+from dangjian.orglife.models import Meeting
 
 
 def _lock_plan(plan: RectificationPlan) -> RectificationPlan:
@@ -51,7 +52,7 @@ def _plan_grading(branch: Organisation, year: int) -> BranchGrading | None:
 @transaction.atomic
 def rectification_plan_create(
     *,
-    actor,
+    actor: User,
     branch: Organisation,
     year: int,
     source: str = PlanSource.GRADING,
@@ -95,7 +96,7 @@ def rectification_plan_create(
 @transaction.atomic
 def rectification_plan_open(
     *,
-    actor,
+    actor: User,
     branch: Organisation,
     year: int,
     source: str,
@@ -121,9 +122,10 @@ def rectification_plan_open(
                 actor=actor,
                 action=AuditEvent.Action.STATUS,
                 obj=existing,
+                event=events.PLAN_REOPENED,
                 before=before,
                 after=audit.snapshot(existing, PLAN_FIELDS),
-                note=f"重新整改：{reason}"[:300],
+                note=reason[:300],
             )
         return existing
     return rectification_plan_create(
@@ -133,7 +135,7 @@ def rectification_plan_open(
 
 @transaction.atomic
 def rectification_plan_withdraw(
-    *, actor, branch: Organisation, year: int, source: str, reason: str
+    *, actor: User, branch: Organisation, year: int, source: str, reason: str
 ) -> bool:
     """The other side of `rectification_plan_open`: when the cause goes away (an appeal lifts a
     不合格 result), a plan the branch has not started — still a draft without items — is
@@ -152,31 +154,40 @@ def rectification_plan_withdraw(
         actor=actor,
         action=AuditEvent.Action.DELETE,
         obj=plan,
+        event=events.PLAN_WITHDRAWN,
         before=audit.snapshot(plan, PLAN_FIELDS),
-        note=f"撤销整改提高方案：{reason}"[:300],
+        note=reason[:300],
     )
     plan.delete()
     return True
 
 
 @transaction.atomic
-def rectification_plan_update(*, actor, plan: RectificationPlan, **fields) -> RectificationPlan:
+def rectification_plan_update(
+    *,
+    actor: User,
+    plan: RectificationPlan,
+    reason: str | None = None,
+    goals: str | None = None,
+) -> RectificationPlan:
     plan = _lock_plan(plan)
     access.require(actor, "branches.edit_plan", plan)
     if plan.state == PlanState.DONE:
         raise ValidationError({"state": "整改提高方案已完成，不能修改。"})
-    allowed = {k: (v or "") for k, v in fields.items() if k in PLAN_EDITABLE}
-    return audit.audited_update(
+    given = {"reason": reason, "goals": goals}
+    allowed = {k: v for k, v in given.items() if k in PLAN_EDITABLE and v is not None}
+    audit.audited_update(
         actor=actor, obj=plan, fields=allowed, audit_fields=PLAN_FIELDS, clean=_full_clean
     )
+    return plan
 
 
 @transaction.atomic
 def rectification_plan_discuss(
     *,
-    actor,
+    actor: User,
     plan: RectificationPlan,
-    meeting=None,
+    meeting: Meeting | None = None,
     discussed_on: date | None = None,
     note: str = "",
 ) -> RectificationPlan:
@@ -198,9 +209,9 @@ def rectification_plan_discuss(
         raise ValidationError(
             {"discussed_on": "请选择讨论整改提高方案的党员大会，或填写讨论日期。"}
         )
-    error = rules.day_in_plan_error(discussed_on, plan.year, _today())
-    if error:
-        raise ValidationError({"meeting" if meeting is not None else "discussed_on": error})
+    day_error = rules.day_in_plan_error(discussed_on, plan.year, _today())
+    if day_error:
+        raise ValidationError({"meeting" if meeting is not None else "discussed_on": day_error})
     before = audit.snapshot(plan, PLAN_FIELDS)
     plan.discuss()
     plan.meeting = meeting
@@ -212,6 +223,7 @@ def rectification_plan_discuss(
         actor=actor,
         action=AuditEvent.Action.STATUS,
         obj=plan,
+        event=events.PLAN_DISCUSSED,
         before=before,
         after=audit.snapshot(plan, PLAN_FIELDS),
     )
@@ -219,7 +231,7 @@ def rectification_plan_discuss(
 
 
 @transaction.atomic
-def rectification_plan_submit(*, actor, plan: RectificationPlan) -> RectificationPlan:
+def rectification_plan_submit(*, actor: User, plan: RectificationPlan) -> RectificationPlan:
     """Submit the plan to the level above, after the general meeting discussed it."""
     plan = _lock_plan(plan)
     access.require(actor, "branches.edit_plan", plan)
@@ -237,6 +249,7 @@ def rectification_plan_submit(*, actor, plan: RectificationPlan) -> Rectificatio
         actor=actor,
         action=AuditEvent.Action.STATUS,
         obj=plan,
+        event=events.PLAN_SUBMITTED,
         before=before,
         after=audit.snapshot(plan, PLAN_FIELDS),
         note=f"逾期提交（应于{due.isoformat()}前完成）" if late else "",
@@ -244,7 +257,7 @@ def rectification_plan_submit(*, actor, plan: RectificationPlan) -> Rectificatio
     return plan
 
 
-def _sync_plan(plan: RectificationPlan, actor) -> None:
+def _sync_plan(plan: RectificationPlan, actor: User) -> None:
     """A submitted plan is done when every item is done or long-term; back when one reopens."""
     items = list(plan.items.values_list("state", "long_term"))
     complete = rules.plan_complete((s == ItemState.DONE, lt) for s, lt in items)
@@ -257,9 +270,9 @@ def _sync_plan(plan: RectificationPlan, actor) -> None:
             actor=actor,
             action=AuditEvent.Action.STATUS,
             obj=plan,
+            event=events.PLAN_COMPLETED,
             before=before,
             after=audit.snapshot(plan, PLAN_FIELDS),
-            note="整改事项全部完成（长期性项目除外）",
         )
     elif plan.state == PlanState.DONE and not complete:
         before = audit.snapshot(plan, PLAN_FIELDS)
@@ -270,6 +283,7 @@ def _sync_plan(plan: RectificationPlan, actor) -> None:
             actor=actor,
             action=AuditEvent.Action.STATUS,
             obj=plan,
+            event=events.PLAN_RESUMED,
             before=before,
             after=audit.snapshot(plan, PLAN_FIELDS),
         )

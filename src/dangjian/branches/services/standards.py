@@ -2,6 +2,7 @@
 and criteria; the surveys in progress under it follow."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,13 +19,17 @@ from dangjian.branches.models import (
 )
 from dangjian.branches.services._common import STANDARD_FIELDS, _full_clean
 from dangjian.core import access, audit
-from dangjian.core.models import AuditEvent
+from dangjian.core.models import AuditEvent, User
 
 
-def _criteria_rows(standard: GradingStandard, criteria: list[dict]) -> tuple[list, list, list]:
+def _criteria_rows(
+    standard: GradingStandard, criteria: list[dict[str, Any]]
+) -> tuple[list[Criterion], list[Criterion], list[Criterion]]:
     """(to_update, to_create, to_delete) from a full list of criteria dicts (id for existing)."""
     existing = {c.pk: c for c in standard.criteria.all()}
-    keep, update, create = set(), [], []
+    keep: set[int] = set()
+    update: list[Criterion] = []
+    create: list[Criterion] = []
     for index, row in enumerate(criteria, start=1):
         pk = row.get("id")
         if pk:
@@ -52,13 +57,13 @@ def _criteria_rows(standard: GradingStandard, criteria: list[dict]) -> tuple[lis
 @transaction.atomic
 def standard_update(
     *,
-    actor,
+    actor: User,
     standard: GradingStandard,
     name: str | None = None,
-    bands=None,
+    bands: object = None,
     is_active: bool | None = None,
     note: str | None = None,
-    criteria: list[dict] | None = None,
+    criteria: list[dict[str, Any]] | None = None,
 ) -> GradingStandard:
     """The department edits a standard: its bands, and (when given) the whole list of criteria,
     whose points must add up to 100. A criterion already scored cannot be removed."""
