@@ -1,6 +1,7 @@
 """Screens of branch classification grading (分类定级) and rectification (整改), seed 003.
 Thin: scope, validate, call a service, render."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,7 +32,7 @@ from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user
-from dangjian.core.web import officer_required, submit
+from dangjian.core.web import ServiceFormView, form_errors, officer_required, submit
 from dangjian.org.models import Organisation, OrgKind
 
 PAGE_SIZE = 50
@@ -63,16 +65,12 @@ ITEM_HEADERS = [
 ]
 
 
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
 def _run(request, call, message: str) -> bool:
     """Run a service from a button; a broken rule becomes an error message."""
     try:
         call()
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return False
     messages.success(request, message)
     return True
@@ -107,43 +105,44 @@ def year_list(request):
     )
 
 
-@officer_required
-def year_create(request):
-    access.require(request.user, "branches.set_up")
-    form = forms.GradingYearForm(request.POST or None, user=request.user)
-    grading_year = submit(
-        request,
-        form,
-        lambda d: services.grading_year_create(actor=request.user, **d),
-        "已建立年度分类定级。",
-    )
-    if grading_year:
-        return redirect("branches:year_detail", pk=grading_year.pk)
-    return render(request, "branches/year_form.html", {"form": form, "title": "建立年度分类定级"})
+class YearCreate(ServiceFormView):
+    """建立年度分类定级: the department, with the seed's dates unless others are given."""
+
+    form_class = forms.GradingYearForm
+    title = "建立年度分类定级"
+    success_message = "已建立年度分类定级。"
+    access_action = "branches.set_up"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("branches:year_list"), "党支部分类定级")]
+
+    def perform(self, data: dict[str, Any]) -> GradingYear:
+        return services.grading_year_create(actor=self.request.user, **data)
+
+    def get_success_url(self, result: GradingYear) -> str:
+        return reverse("branches:year_detail", args=[result.pk])
 
 
-@officer_required
-def year_edit(request, pk):
-    grading_year = _year(request, pk)
-    access.require(request.user, "branches.set_up")
-    access.require(request.user, "branches.edit_year", grading_year)
-    form = forms.GradingYearForm(request.POST or None, instance=grading_year, user=request.user)
-    if submit(
-        request,
-        form,
-        lambda d: services.grading_year_update(
-            actor=request.user,
-            grading_year=grading_year,
-            **{k: v for k, v in d.items() if k not in ("organisation", "year")},
-        ),
-        "已保存。",
-    ):
-        return redirect("branches:year_detail", pk=pk)
-    return render(
-        request,
-        "branches/year_form.html",
-        {"form": form, "title": f"修改{grading_year}", "grading_year": grading_year},
-    )
+class YearEdit(YearCreate):
+    success_message = "已保存。"
+
+    def get_object(self) -> GradingYear:
+        grading_year = _year(self.request, self.kwargs["pk"])
+        access.require(self.request.user, "branches.edit_year", grading_year)
+        return grading_year
+
+    def get_title(self) -> str:
+        return f"修改{self.object}"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        detail = reverse("branches:year_detail", args=[self.object.pk])
+        return [*super().get_crumbs(), (detail, str(self.object))]
+
+    def perform(self, data: dict[str, Any]) -> GradingYear:
+        dates = {k: v for k, v in data.items() if k not in ("organisation", "year")}
+        return services.grading_year_update(
+            actor=self.request.user, grading_year=self.object, **dates
+        )
 
 
 @officer_required
@@ -244,7 +243,7 @@ def year_start(request, pk):
         else:
             messages.info(request, "没有需要新建调查摸底表的党支部。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
     return redirect("branches:year_detail", pk=pk)
 
 
@@ -365,7 +364,7 @@ def grading_create(request):
             actor=request.user, grading_year=grading_year, branch=branch, round=round
         )
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return redirect("branches:year_detail", pk=grading_year.pk)
     messages.success(request, f"已建立{branch.name}的调查摸底表。")
     return redirect("branches:grading_detail", pk=grading.pk)
