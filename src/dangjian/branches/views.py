@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.branches import exports, filters, forms, rules, selectors, services
+from dangjian.branches import charts, exports, filters, forms, rules, selectors, services
 from dangjian.branches.models import (
     BranchGrading,
     Grade,
@@ -36,33 +36,6 @@ from dangjian.core.web import ServiceFormView, form_errors, officer_required, su
 from dangjian.org.models import Organisation, OrgKind
 
 PAGE_SIZE = 50
-
-YEAR_HEADERS = [
-    "党总支",
-    "党支部",
-    "支部类别",
-    "初次定级得分",
-    "初定等级",
-    "复评等级",
-    "等级变化",
-    "整改提高方案",
-    "整改事项（完成/总数）",
-    "逾期事项",
-]
-ITEM_HEADERS = [
-    "序号",
-    "党支部",
-    "年度",
-    "存在问题",
-    "整改措施",
-    "责任人",
-    "完成时限",
-    "长期性项目",
-    "状态",
-    "完成日期",
-    "整改成效",
-    "销号",
-]
 
 
 def _run(request, call, message: str) -> bool:
@@ -173,10 +146,10 @@ def year_detail(request, pk):
             "distribution": dist,
             "dist_totals": selectors.distribution_totals(dist),
             "progress": prog,
-            "grade_chart": selectors.grade_chart(dist),
-            "grade_chart_height": selectors.chart_height(dist),
-            "progress_chart_height": selectors.chart_height(prog),
-            "progress_chart": selectors.progress_chart(prog),
+            "grade_chart": charts.grade_chart(dist),
+            "grade_chart_height": charts.chart_height(dist),
+            "progress_chart_height": charts.chart_height(prog),
+            "progress_chart": charts.progress_chart(prog),
             "grade_labels": list(rules.GRADE_LABELS.values()),
             "can_edit": access.can(request.user, "branches.set_up")
             and access.can(request.user, "branches.edit_year", grading_year),
@@ -193,39 +166,14 @@ def year_export(request, pk):
     grading_year = _year(request, pk)
     qs, _filters, _round = selectors.year_filters(request.user, grading_year, request.GET)
 
-    def rows():
-        batch = []
-        for org in qs.order_by("path").iterator(chunk_size=500):
-            batch.append(org)
-            if len(batch) == 500:
-                yield from _year_rows(batch, grading_year)
-                batch = []
-        yield from _year_rows(batch, grading_year)
-
     content = xlsx_table(
         sheet="分类定级与整改",
-        headers=YEAR_HEADERS,
-        rows=rows(),
+        headers=exports.YEAR_HEADERS,
+        rows=exports.year_rows(qs, grading_year),
         title=f"{grading_year.organisation.name}{grading_year}党支部分类定级与整改情况",
-        widths=[20, 24, 8, 12, 10, 10, 10, 16, 18, 10],
+        widths=exports.YEAR_WIDTHS,
     )
     return xlsx_response(content, f"{grading_year.year}年党支部分类定级与整改情况.xlsx")
-
-
-def _year_rows(batch, grading_year):
-    for r in selectors.decorate_branches(batch, grading_year):
-        yield [
-            r.group_label,
-            r.name,
-            r.get_category_display() if r.category else "",
-            float(r.initial_total) if r.initial_label and r.initial_total is not None else None,
-            r.initial_label,
-            r.regrade_label,
-            f"{r.movement_arrow} {r.movement_label}".strip(),
-            r.plan_label or "未制定",
-            f"{r.items_done}/{r.items_total}",
-            r.items_overdue,
-        ]
 
 
 @officer_required
@@ -300,7 +248,7 @@ def summary_xlsx(request, pk):
 
     content = xlsx_table(
         sheet="党支部分类定级汇总表",
-        headers=selectors.SUMMARY_HEADERS,
+        headers=exports.SUMMARY_HEADERS,
         rows=lines(),
         title=f"{context['unit']}{grading_year.year}年党支部分类定级汇总表",
         widths=[6, 20, 26, 8, 8, 8, 10, 10, 24],
@@ -340,7 +288,7 @@ def rectification_xlsx(request, pk):
     )
     content = xlsx_table(
         sheet="党支部整改汇总表",
-        headers=selectors.RECTIFICATION_HEADERS,
+        headers=exports.RECTIFICATION_HEADERS,
         rows=rows,
         title=f"{context['unit']}{grading_year.year}年党支部整改汇总表",
         widths=[6, 18, 22, 10, 36, 36, 10, 12, 30],
@@ -566,7 +514,7 @@ def branch_history(request, pk):
         {
             "branch": branch,
             "gradings": gradings,
-            "chart": selectors.history_chart(gradings),
+            "chart": charts.history_chart(gradings),
             "has_chart": any(g.is_graded for g in gradings),
             "plans": list(selectors.plans_of_branch(branch)),
         },
@@ -870,32 +818,12 @@ def item_list(request):
 @require_GET
 def item_export(request):
     qs, _values, _query, org = _item_filters(request)
-    today = timezone.localdate()
-
-    def rows():
-        ordered = qs.order_by("plan__branch__path", "plan__year", "order", "id")
-        for index, i in enumerate(ordered.iterator(chunk_size=2000), start=1):
-            yield [
-                index,
-                i.plan.branch.name,
-                i.plan.year,
-                i.problem,
-                i.measures,
-                i.responsible.name,
-                i.deadline,
-                "是" if i.long_term else "否",
-                rules.ITEM_STATUS_LABELS[i.status(today)],
-                i.done_on,
-                i.result,
-                f"{i.verified_on:%Y-%m-%d}" if i.verified_on else "",
-            ]
-
     content = xlsx_table(
         sheet="整改事项",
-        headers=ITEM_HEADERS,
-        rows=rows(),
+        headers=exports.ITEM_HEADERS,
+        rows=exports.item_rows(qs, timezone.localdate()),
         title="党支部整改事项" + (f"（{org.name}）" if org else ""),
-        widths=[6, 22, 8, 36, 36, 10, 12, 8, 12, 12, 30, 12],
+        widths=exports.ITEM_WIDTHS,
     )
     return xlsx_response(content, "党支部整改事项.xlsx")
 
