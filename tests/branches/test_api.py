@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from rest_framework.test import APIClient
 
-from dangjian.branches import services
 from dangjian.branches.models import BranchGrading, GradingScore, GradingStandard
+from dangjian.core import access
 from tests.branches.conftest import YEAR
 from tests.branches.test_views import _more_branches
 from tests.harness import assert_num_queries
@@ -268,6 +268,6 @@ def test_api_list_query_count_does_not_grow(world, year, path):
 
 
 def test_the_level_above(world, grading):
-    assert services.is_level_above(world.org_officer, world.branch_a)
-    assert services.is_level_above(world.gb_secretary_a, world.branch_a)
-    assert not services.is_level_above(world.secretary_a, world.branch_a)
+    assert access.can(world.org_officer, "branches.decide_grading", grading)
+    assert access.can(world.gb_secretary_a, "branches.decide_grading", grading)
+    assert not access.can(world.secretary_a, "branches.decide_grading", grading)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from dangjian.branches import rules, services
+from dangjian.branches import rules, selectors, services
 from dangjian.branches.models import BranchGrading, GradingScore, GradingStandard, GradingYear
 from dangjian.demo.branches import BranchesLoader, reset_branches
 from tests.branches.conftest import YEAR, fill
@@ -199,7 +199,7 @@ def test_the_committee_rule_counts_full_members(world, year):
     assert grading.members_count == 7
     assert grading.committee_complete is True  # 6 full members: a secretary is enough
     make_person(branch)
-    facts = services.survey_facts(branch)
+    facts = selectors.survey_facts(branch)
     assert facts["members_count"] == 8 and facts["committee_complete"] is False
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 
-from dangjian.branches import rules, services
+from dangjian.branches import rules, selectors, services
 from dangjian.branches.models import (
     BranchGrading,
     GradingScore,
@@ -15,6 +15,7 @@ from dangjian.branches.models import (
     PlanState,
     RectificationPlan,
 )
+from dangjian.core import access
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Position
 from tests.branches.conftest import NOVEMBER, YEAR, fill
@@ -60,9 +61,9 @@ def test_the_seeded_standards():
 
 
 def test_standard_for_branch_categories():
-    assert services.standard_for("student").applies_to == "student"
+    assert selectors.standard_for("student").applies_to == "student"
     for category in ("staff", "organ", "retiree", ""):
-        assert services.standard_for(category).applies_to == "staff"
+        assert selectors.standard_for(category).applies_to == "staff"
 
 
 # --- standards: the department edits them --------------------------------------------------------
@@ -76,7 +77,7 @@ def _rows(standard):
 
 
 def test_standard_update_by_the_department(world):
-    standard = services.standard_for("staff")
+    standard = selectors.standard_for("staff")
     rows = _rows(standard)
     rows[0]["points"] = Decimal(6)
     rows.append({"group": "five", "name": "一个好的品牌", "points": Decimal(2)})
@@ -93,7 +94,7 @@ def test_standard_update_by_the_department(world):
 
 
 def test_standard_update_refusals(world, grading):
-    standard = services.standard_for("staff")
+    standard = selectors.standard_for("staff")
     with pytest.raises(PermissionDenied, match="党委组织部"):
         services.standard_update(actor=world.gb_secretary_a, standard=standard, name="x")
     rows = _rows(standard)
@@ -120,9 +121,9 @@ def test_standard_update_refusals(world, grading):
 
 def test_a_committee_officer_is_the_department(world):
     committee_secretary = make_officer(world.committee)
-    assert services.is_department(committee_secretary)
-    assert not services.is_department(world.gb_secretary_a)
-    assert not services.is_department(world.member_user)
+    assert access.can(committee_secretary, "branches.set_up")
+    assert not access.can(world.gb_secretary_a, "branches.set_up")
+    assert not access.can(world.member_user, "branches.set_up")
 
 
 # --- grading years ------------------------------------------------------------------------------

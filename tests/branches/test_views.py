@@ -9,10 +9,15 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dangjian.branches import selectors, services
-from dangjian.branches.exports import SCORE_HEADERS
+from dangjian.branches import services
+from dangjian.branches.exports import (
+    ITEM_HEADERS,
+    RECTIFICATION_HEADERS,
+    SCORE_HEADERS,
+    SUMMARY_HEADERS,
+    YEAR_HEADERS,
+)
 from dangjian.branches.models import BranchGrading, GradingStandard, GradingYear
-from dangjian.branches.views import ITEM_HEADERS, YEAR_HEADERS
 from tests.branches.conftest import YEAR, fill
 from tests.factories import make_org, make_person, make_user
 from tests.harness import assert_num_queries
@@ -378,7 +383,7 @@ def test_annex5_summary(world, as_user, graded):
     url = reverse("branches:year_summary", args=[graded.grading_year.pk])
     html = as_user(world.org_officer).get(url).content.decode()
     header_html = html.split('id="summary"')[1].split("</thead>")[0]
-    for header in selectors.SUMMARY_HEADERS:
+    for header in SUMMARY_HEADERS:
         assert f">{header}</th>" in header_html
     sheet = workbook(
         as_user(world.org_officer).get(
@@ -386,7 +391,7 @@ def test_annex5_summary(world, as_user, graded):
         )
     )
     assert "党支部分类定级汇总表" in sheet["A1"].value
-    assert row_values(sheet, 2) == selectors.SUMMARY_HEADERS
+    assert row_values(sheet, 2) == SUMMARY_HEADERS
     first = [c.value for c in sheet[3]]
     assert first[:7] == [1, "机关党总支", "机关一支部", "机关", 2, 80, "较好"]
     counts = [row_values(sheet, n) for n in range(1, sheet.max_row + 1)]
@@ -404,13 +409,13 @@ def test_annex6_rectification_summary(world, as_user, submitted):
         .content.decode()
     )
     header_html = html.split('id="rectification"')[1].split("</thead>")[0]
-    for header in selectors.RECTIFICATION_HEADERS:
+    for header in RECTIFICATION_HEADERS:
         assert f">{header}</th>" in header_html
     assert "逾期未完成" in html
     sheet = workbook(
         as_user(world.org_officer).get(reverse("branches:year_rectification_xlsx", args=[year.pk]))
     )
-    assert row_values(sheet, 2) == selectors.RECTIFICATION_HEADERS
+    assert row_values(sheet, 2) == RECTIFICATION_HEADERS
     first = [c.value for c in sheet[3]]
     assert first[:4] == [1, "机关党总支", "机关一支部", "较好"]
     assert first[6] == world.member_a.name and first[8] == "逾期未完成"

@@ -5,7 +5,6 @@ with Chinese field errors) and the rights (403 naming the rule — e.g. a branch
 tries to grade their own branch).
 """
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -14,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from dangjian.branches import selectors, services
+from dangjian.branches.filters import ItemFilter
 from dangjian.branches.models import (
     BranchGrading,
     GradingStandard,
@@ -32,7 +32,6 @@ from dangjian.branches.serializers import (
     BranchesGradingYearSerializer,
     BranchesGradingYearUpdateSerializer,
     BranchesItemCreateSerializer,
-    BranchesItemFilterSerializer,
     BranchesItemSerializer,
     BranchesItemUpdateSerializer,
     BranchesPlanCreateSerializer,
@@ -48,7 +47,6 @@ from dangjian.branches.serializers import (
     BranchesVerifySerializer,
 )
 from dangjian.core.api_views import OfficersOnly, ScopedViewSet
-from dangjian.org.models import Organisation
 
 
 class StandardViewSet(ScopedViewSet):
@@ -291,6 +289,7 @@ class RectificationItemViewSet(ScopedViewSet):
 
     model = RectificationItem
     serializer_class = BranchesItemSerializer
+    filterset_class = ItemFilter
     member_actions = {"list", "retrieve", "done"}
 
     def get_permissions(self):
@@ -301,27 +300,9 @@ class RectificationItemViewSet(ScopedViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("plan__branch", "responsible").order_by("-id")
 
-    @extend_schema(parameters=[BranchesItemFilterSerializer], summary="整改事项列表")
+    @extend_schema(summary="整改事项列表")
     def list(self, request):
-        filters = self.query_filters(BranchesItemFilterSerializer)
-        queryset = self.get_queryset()
-        if filters.get("plan"):
-            queryset = queryset.filter(plan_id=filters["plan"])
-        if filters.get("organisation"):
-            path = (
-                Organisation.objects.visible_to(request.user)
-                .filter(pk=filters["organisation"])
-                .values_list("path", flat=True)
-                .first()
-            )
-            if path is None:
-                return self.paginated(queryset.none())
-            queryset = queryset.filter(plan__branch__path__startswith=path)
-        if filters.get("year"):
-            queryset = queryset.filter(plan__year=filters["year"])
-        if filters.get("status"):
-            queryset = queryset.filter(selectors.status_q(filters["status"], timezone.localdate()))
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="整改事项详情")
     def retrieve(self, request, *args, **kwargs):

@@ -5,15 +5,23 @@ Every read starts from `visible_to(user)`; per-branch figures come from subqueri
 counts, so a page costs the same few queries whatever the number of branches.
 """
 
-from datetime import date
+from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
 from django.db.models import (
     CharField,
     Count,
     DecimalField,
+    Field,
     IntegerField,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
 )
 from django.db.models.functions import Coalesce, Substr
@@ -22,8 +30,11 @@ from django.utils import timezone
 
 from dangjian.branches import rules
 from dangjian.branches.models import (
+    Audience,
     BranchGrading,
     Grade,
+    GradingScore,
+    GradingStandard,
     GradingState,
     GradingYear,
     ItemState,
@@ -32,19 +43,18 @@ from dangjian.branches.models import (
     RectificationItem,
     RectificationPlan,
     Round,
+    ancestor_paths,
 )
-from dangjian.org.models import Organisation, OrgKind
+from dangjian.core.access import scope_for
+from dangjian.core.models import User
+from dangjian.core.params import parse_int
+from dangjian.org.models import BranchCategory, Organisation, OrgKind, PartyStatus, Person, Position
+from dangjian.org.rules import OFFICER_TITLES, POSITION_ORDER
+from dangjian.surveys.models import Survey, SurveyKind
+from dangjian.surveys.selectors import result as survey_result
 
 DIRECT = "（党委直属党支部）"
 UNGRADED = "ungraded"
-GRADE_COLORS = {
-    rules.ADVANCED: "#b4141b",
-    rules.GOOD: "#e8833a",
-    rules.AVERAGE: "#f2c12e",
-    rules.LAGGING: "#6c757d",
-    UNGRADED: "#ced4da",
-}
-PROGRESS_COLORS = {"done": "#2e7d32", "open": "#1f6fb2", "overdue": "#c62828"}
 ITEM_FILTERS = {
     rules.OPEN: "整改中（未逾期）",
     rules.OVERDUE: "逾期未完成",
@@ -54,24 +64,27 @@ ITEM_FILTERS = {
 }
 
 
-def parse_int(value, default=None, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
-
-
 # --- grading years --------------------------------------------------------------------------
 
 
-def years_for(user):
+def leads_branches(user: User) -> bool:
+    """The user is the level above some branch: the department, or an officer of a committee or
+    general branch (who may start the surveys of the branches below them)."""
+    scope = scope_for(user)
+    if scope.everything:
+        return True
+    if not scope.org_paths:
+        return False
+    return Organisation.objects.filter(
+        path__in=scope.org_paths, kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH]
+    ).exists()
+
+
+def years_for(user: User) -> QuerySet[GradingYear]:
     return GradingYear.objects.visible_to(user).select_related("organisation")
 
 
-def branches_of_year(user, grading_year: GradingYear):
+def branches_of_year(user: User, grading_year: GradingYear) -> QuerySet[Organisation]:
     """The active branches of the year's organisation that the user may see."""
     return Organisation.objects.visible_to(user).filter(
         path__startswith=grading_year.organisation.path,
@@ -86,7 +99,7 @@ def group_length(grading_year: GradingYear) -> int:
     return (grading_year.organisation.depth + 1) * Organisation.steplen
 
 
-def general_branches(user, grading_year: GradingYear) -> list[Organisation]:
+def general_branches(user: User, grading_year: GradingYear) -> list[Organisation]:
     """The general branches (and direct units) one level below the year's organisation."""
     return list(
         Organisation.objects.visible_to(user)
@@ -104,7 +117,7 @@ class Groups:
     """Labels of the level-below groups by path prefix: general branches by name; branches
     directly under the committee share one group."""
 
-    def __init__(self, grading_year: GradingYear, prefixes):
+    def __init__(self, grading_year: GradingYear, prefixes: Iterable[str]) -> None:
         self.length = group_length(grading_year)
         self.year_org = grading_year.organisation
         rows = Organisation.objects.filter(path__in=set(prefixes)).values_list(
@@ -134,7 +147,9 @@ class Groups:
         return (0, key, 0)
 
 
-def _round_subquery(grading_year, round: str, field: str, output):
+def _round_subquery(
+    grading_year: GradingYear, round: str, field: str, output: Field[Any, Any]
+) -> Subquery:
     return Subquery(
         BranchGrading.objects.filter(branch=OuterRef("pk"), grading_year=grading_year, round=round)
         .order_by()
@@ -143,7 +158,7 @@ def _round_subquery(grading_year, round: str, field: str, output):
     )
 
 
-def _item_count(year: int, condition: Q | None = None):
+def _item_count(year: int, condition: Q | None = None) -> Coalesce:
     qs = RectificationItem.objects.filter(plan__branch=OuterRef("pk"), plan__year=year)
     if condition is not None:
         qs = qs.filter(condition)
@@ -156,13 +171,15 @@ def _item_count(year: int, condition: Q | None = None):
     )
 
 
-def with_year_figures(qs, grading_year: GradingYear, today: date):
+def with_year_figures(
+    qs: QuerySet[Organisation], grading_year: GradingYear, today: date
+) -> QuerySet[Organisation]:
     """Branches annotated with their initial and regrade gradings, their plan of the year
     (source 分类定级) and their items done / total / overdue."""
     plan = RectificationPlan.objects.filter(
         branch=OuterRef("pk"), year=grading_year.year, source=PlanSource.GRADING
     ).order_by()
-    char = CharField()
+    char: CharField[str, str] = CharField()
     return qs.annotate(
         initial_pk=_round_subquery(grading_year, Round.INITIAL, "pk", IntegerField()),
         initial_grade=_round_subquery(grading_year, Round.INITIAL, "grade", char),
@@ -184,7 +201,9 @@ def with_year_figures(qs, grading_year: GradingYear, today: date):
     )
 
 
-def year_filters(user, grading_year: GradingYear, params) -> tuple:
+def year_filters(
+    user: User, grading_year: GradingYear, params: Mapping[str, Any]
+) -> tuple[QuerySet[Organisation], dict[str, Any], str]:
     """(branches qs annotated, filters dict, round) for the year page, its export and the API."""
     today = timezone.localdate()
     qs = branches_of_year(user, grading_year)
@@ -218,7 +237,9 @@ def year_filters(user, grading_year: GradingYear, params) -> tuple:
     return qs, filters, round
 
 
-def decorate_branches(rows, grading_year: GradingYear, today: date | None = None) -> list:
+def decorate_branches(
+    rows: Iterable[Organisation], grading_year: GradingYear, today: date | None = None
+) -> list:
     """Labels, movement and lateness on the year table's rows (one query for group names)."""
     today = today or timezone.localdate()
     rows = list(rows)
@@ -246,7 +267,7 @@ def decorate_branches(rows, grading_year: GradingYear, today: date | None = None
     return rows
 
 
-def year_status(user, grading_year: GradingYear, today: date | None = None) -> dict:
+def year_status(user: User, grading_year: GradingYear, today: date | None = None) -> dict:
     """What the timeline shows as done and late, for the branches the user sees."""
     today = today or timezone.localdate()
     branches = branches_of_year(user, grading_year)
@@ -338,10 +359,10 @@ def year_status(user, grading_year: GradingYear, today: date | None = None) -> d
     }
 
 
-# --- charts: grade distribution and rectification progress per general branch ----------------
+# --- grade distribution and rectification progress per general branch (charts.py draws them)
 
 
-def distribution(user, grading_year: GradingYear, round: str = Round.INITIAL) -> list[dict]:
+def distribution(user: User, grading_year: GradingYear, round: str = Round.INITIAL) -> list[dict]:
     """Per general branch: the branches graded 先进/较好/一般/后进 in the round and those not yet
     graded (two grouped queries and one for the names)."""
     length = group_length(grading_year)
@@ -398,7 +419,7 @@ def distribution_totals(rows: list[dict]) -> dict:
     return totals
 
 
-def progress(user, grading_year: GradingYear, today: date | None = None) -> list[dict]:
+def progress(user: User, grading_year: GradingYear, today: date | None = None) -> list[dict]:
     """Per general branch: rectification items done, open (not yet late) and overdue."""
     today = today or timezone.localdate()
     length = group_length(grading_year)
@@ -440,75 +461,10 @@ def progress(user, grading_year: GradingYear, today: date | None = None) -> list
     return rows
 
 
-def _bar_option(categories: list[str], series: list[dict]) -> dict:
-    """Horizontal stacked bars: the general branches' names stay readable however many."""
-    return {
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"top": 0, "left": 0},
-        "grid": {"left": 8, "right": 24, "bottom": 8, "top": 36, "containLabel": True},
-        "yAxis": {
-            "type": "category",
-            "inverse": True,
-            "data": categories,
-            "axisLabel": {"interval": 0, "width": 130, "overflow": "truncate"},
-        },
-        "xAxis": {"type": "value", "minInterval": 1},
-        "series": series,
-    }
-
-
-def chart_height(rows: list) -> int:
-    """Pixels for a horizontal bar chart of these rows."""
-    return max(220, 70 + 26 * len(rows))
-
-
-def grade_chart(rows: list[dict]) -> dict:
-    """ECharts option: stacked bars of the grades per general branch."""
-    series = [
-        {
-            "name": rules.GRADE_LABELS[g],
-            "type": "bar",
-            "stack": "grade",
-            "barMaxWidth": 22,
-            "itemStyle": {"color": GRADE_COLORS[g]},
-            "data": [r[g] for r in rows],
-        }
-        for g in rules.GRADES
-    ]
-    series.append(
-        {
-            "name": "未定级",
-            "type": "bar",
-            "stack": "grade",
-            "barMaxWidth": 22,
-            "itemStyle": {"color": GRADE_COLORS[UNGRADED]},
-            "data": [r[UNGRADED] for r in rows],
-        }
-    )
-    return _bar_option([r["label"] for r in rows], series)
-
-
-def progress_chart(rows: list[dict]) -> dict:
-    """ECharts option: stacked bars of items done / open / overdue per general branch."""
-    names = {"done": "已完成", "open": "整改中", "overdue": "逾期未完成"}
-    series = [
-        {
-            "name": names[k],
-            "type": "bar",
-            "stack": "items",
-            "barMaxWidth": 22,
-            "itemStyle": {"color": PROGRESS_COLORS[k]},
-            "data": [r[k] for r in rows],
-        }
-        for k in ("done", "open", "overdue")
-    ]
-    return _bar_option([r["label"] for r in rows], series)
-
-
 # --- gradings -------------------------------------------------------------------------------
 
 
-def with_grading_relations(qs):
+def with_grading_relations(qs: QuerySet[BranchGrading]) -> QuerySet[BranchGrading]:
     return qs.select_related("branch", "grading_year__organisation", "standard", "graded_by")
 
 
@@ -539,7 +495,7 @@ def group_scores(scores: list) -> list[dict]:
     return list(groups.values())
 
 
-def points_total(scores: list):
+def points_total(scores: list[GradingScore]) -> Decimal | int:
     """The full marks of the form: the points of its criteria (100 for a standard as kept)."""
     return sum((s.points for s in scores), 0)
 
@@ -569,61 +525,12 @@ def branch_history(branch: Organisation) -> list:
     return gradings
 
 
-def history_chart(gradings: list) -> dict:
-    """A line of a branch's grades over the rounds (后进 at the bottom, 先进 at the top)."""
-    graded = [g for g in gradings if g.is_graded]
-    return {
-        "tooltip": {"trigger": "axis"},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 24, "containLabel": True},
-        "xAxis": {
-            "type": "category",
-            "data": [f"{g.grading_year.year}{g.get_round_display()}" for g in graded],
-        },
-        "yAxis": {
-            "type": "category",
-            "boundaryGap": False,
-            "data": [rules.GRADE_LABELS[g] for g in reversed(rules.GRADES)],
-        },
-        "series": [
-            {
-                "name": "定级等次",
-                "type": "line",
-                "symbolSize": 10,
-                "itemStyle": {"color": "#b4141b"},
-                "data": [rules.GRADE_LABELS[g.grade] for g in graded],
-            }
-        ],
-    }
-
-
 # --- annex 5: 党支部分类定级汇总表 ------------------------------------------------------------
 
 
-SUMMARY_HEADERS = [
-    "序号",
-    "党总支",
-    "党支部",
-    "支部类别",
-    "党员数",
-    "得分",
-    "初定等级",
-    "复评等级",
-    "备注",
-]
-RECTIFICATION_HEADERS = [
-    "序号",
-    "党总支",
-    "党支部",
-    "定级等级",
-    "存在问题",
-    "整改措施",
-    "责任人",
-    "完成时限",
-    "完成情况",
-]
-
-
-def summary_rows(user, grading_year: GradingYear, gb: Organisation | None = None) -> list[dict]:
+def summary_rows(
+    user: User, grading_year: GradingYear, gb: Organisation | None = None
+) -> list[dict]:
     """One row per branch of the year (or of one general branch), in the tree's order."""
     qs = branches_of_year(user, grading_year)
     if gb is not None:
@@ -691,7 +598,7 @@ def _completion(item: RectificationItem, today: date) -> str:
 
 
 def rectification_rows(
-    user, grading_year: GradingYear, gb: Organisation | None = None
+    user: User, grading_year: GradingYear, gb: Organisation | None = None
 ) -> list[dict]:
     """One row per rectification item of the year's plans, in the tree's order."""
     today = timezone.localdate()
@@ -749,7 +656,9 @@ def rectification_rows(
 # --- rectification items ----------------------------------------------------------------------
 
 
-def with_item_relations(qs):
+def with_item_relations(
+    qs: QuerySet[RectificationItem],
+) -> QuerySet[RectificationItem]:
     return qs.select_related("plan__branch", "responsible", "verified_by")
 
 
@@ -767,39 +676,7 @@ def status_q(status: str, today: date) -> Q:
     return Q()
 
 
-def items_for_list(user, params):
-    """Items of the user's scope with the list filters; returns (qs, filters, org)."""
-    today = timezone.localdate()
-    qs = RectificationItem.objects.visible_to(user)
-    filters: dict = {}
-    org_pk = parse_int(params.get("org"))
-    org = None
-    if org_pk is not None:
-        org = Organisation.objects.visible_to(user).filter(pk=org_pk).first()
-        if org is None:
-            raise Http404
-        qs = qs.filter(plan__branch__path__startswith=org.path)
-        filters["org"] = org.pk
-    # This year's items unless another year (or all years, "") is asked for.
-    raw_year = params.get("year", str(today.year))
-    year = parse_int(raw_year, low=rules.FIRST_YEAR, high=rules.LAST_YEAR)
-    filters["year"] = year if year is not None else ""
-    if year is not None:
-        qs = qs.filter(plan__year=year)
-    status = params.get("status", "")
-    if status in ITEM_FILTERS:
-        qs = qs.filter(status_q(status, today))
-        filters["status"] = status
-    q = (params.get("q") or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(problem__contains=q) | Q(measures__contains=q) | Q(responsible__name__contains=q)
-        )
-        filters["q"] = q
-    return with_item_relations(qs), filters, org
-
-
-def item_years(user) -> list[int]:
+def item_years(user: User) -> list[int]:
     return list(
         RectificationPlan.objects.visible_to(user)
         .order_by("-year")
@@ -808,7 +685,7 @@ def item_years(user) -> list[int]:
     )
 
 
-def org_choices(user) -> list:
+def org_choices(user: User) -> list[Organisation]:
     """General branches and branches of the user's scope, for filter bars."""
     return list(
         Organisation.objects.visible_to(user)
@@ -822,7 +699,7 @@ def plan_items(plan: RectificationPlan) -> list:
     return list(plan.items.select_related("responsible", "verified_by").order_by("order", "pk"))
 
 
-def plans_of_branch(branch: Organisation):
+def plans_of_branch(branch: Organisation) -> QuerySet[RectificationPlan]:
     return (
         RectificationPlan.objects.filter(branch=branch)
         .annotate(
@@ -833,7 +710,7 @@ def plans_of_branch(branch: Organisation):
     )
 
 
-def summary_api(user, grading_year: GradingYear, today: date | None = None) -> list[dict]:
+def summary_api(user: User, grading_year: GradingYear, today: date | None = None) -> list[dict]:
     """Per general branch: grade counts of both rounds and item progress (for the API)."""
     initial = {r["key"]: r for r in distribution(user, grading_year, Round.INITIAL)}
     regrade = {r["key"]: r for r in distribution(user, grading_year, Round.REGRADE)}
@@ -857,3 +734,101 @@ def summary_api(user, grading_year: GradingYear, today: date | None = None) -> l
             }
         )
     return result
+
+
+# --- what the services read: the year's dates, the standard, the survey's facts ------------
+
+
+def timeline_overrides() -> dict:
+    return dict(settings.BRANCHES_TIMELINE or {})
+
+
+def default_dates(year: int) -> dict[str, date]:
+    """The year's dates of seed 003 附件1 二, with the institution's BRANCHES_TIMELINE."""
+    return rules.timeline_dates(year, timeline_overrides())
+
+
+def committee_threshold() -> int:
+    return int(settings.BRANCHES_COMMITTEE_THRESHOLD)
+
+
+def grading_year_for(branch: Organisation, year: int) -> GradingYear | None:
+    """The grading year that covers a branch: the nearest organisation above it with one."""
+    return (
+        GradingYear.objects.filter(year=year, organisation__path__in=ancestor_paths((branch.path,)))
+        .order_by("-organisation__depth")
+        .first()
+    )
+
+
+def dates_for(branch: Organisation, year: int) -> dict[str, date]:
+    grading_year = grading_year_for(branch, year)
+    return grading_year.dates() if grading_year is not None else default_dates(year)
+
+
+def standard_for(category: str) -> GradingStandard | None:
+    """Student branches use the student standard; staff, organ and retiree branches the staff
+    one."""
+    audience = Audience.STUDENT if category == BranchCategory.STUDENT else Audience.STAFF
+    return GradingStandard.objects.filter(applies_to=audience, is_active=True).first()
+
+
+def survey_facts(branch: Organisation) -> dict:
+    """What the organisation's data already says: members, committee, activity room. The
+    committee rule counts full members only (正式党员7人以上设立支部委员会)."""
+    counts = (
+        Person.objects.members()
+        .filter(is_active=True)
+        .under_path(branch.path)
+        .aggregate(members=Count("pk"), full=Count("pk", filter=Q(party_status=PartyStatus.FULL)))
+    )
+    members = counts["members"]
+    positions = list(
+        Position.objects.current()
+        .filter(organisation=branch, title__in=OFFICER_TITLES)
+        .select_related("person")
+        .order_by("id")
+    )
+    positions.sort(key=lambda p: POSITION_ORDER.index(p.title))
+    titles = {p.title for p in positions}
+    return {
+        "members_count": members,
+        "committee_complete": rules.committee_complete(
+            counts["full"], titles, committee_threshold()
+        ),
+        "committee_note": "、".join(f"{p.get_title_display()}{p.person.name}" for p in positions)[
+            :200
+        ],
+        "activity_room_area": branch.activity_room_area,
+        "annual_assessment": _last_assessment(branch),
+        "masses_opinion": _last_satisfaction(branch),
+    }
+
+
+# 年度考核情况 is the assessment app's result; that app sits above this one (it opens
+# rectification plans here), so it registers its reader when it is ready.
+_annual_assessment_readers: list[Callable[[Organisation], str]] = []
+
+
+def set_annual_assessment_reader(reader: Callable[[Organisation], str]) -> None:
+    _annual_assessment_readers[:] = [reader]
+
+
+def _last_assessment(branch: Organisation) -> str:
+    return "".join(reader(branch) for reader in _annual_assessment_readers)
+
+
+def _last_satisfaction(branch: Organisation) -> str:
+    """群众评议情况 from the latest satisfaction survey of the branch that reached its minimum."""
+    candidates = list(
+        Survey.objects.filter(organisation=branch, kind=SurveyKind.BRANCH_SATISFACTION).order_by(
+            "-opens_on", "-id"
+        )[:3]
+    )
+    for survey, found in ((s, survey_result(s)) for s in candidates):
+        if found.visible and found.satisfaction_rate is not None:
+            return (
+                f"{survey.title}：回收{found.responses}份，"
+                f"满意度{found.satisfaction_rate:.1f}%（满意与基本满意所占比例）。"
+            )
+    return ""

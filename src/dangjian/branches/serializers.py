@@ -430,22 +430,6 @@ class BranchesItemCreateSerializer(BranchesItemUpdateSerializer):
     deadline = serializers.DateField(help_text="除长期性项目外不晚于12月31日")
 
 
-class BranchesItemFilterSerializer(serializers.Serializer):
-    plan = IdFilter()
-    organisation = IdFilter(help_text="党组织编号（含下级）")
-    year = YearFilter()
-    status = ChoiceString(
-        [
-            (rules.OPEN, "整改中（未逾期）"),
-            (rules.OVERDUE, "逾期未完成"),
-            ("unfinished", "全部未完成"),
-            (rules.DONE, "已完成待销号"),
-            (rules.VERIFIED, "已销号"),
-        ],
-        required=False,
-    )
-
-
 class BranchesDoneSerializer(serializers.Serializer):
     result = serializers.CharField(help_text="整改成效")
     done_on = serializers.DateField(required=False, help_text="完成日期，默认今天")

@@ -7,9 +7,9 @@ app_name = "branches"
 urlpatterns = [
     # grading years (基层组织建设年, seed 003 附件1 二)
     path("", views.year_list, name="year_list"),
-    path("years/new/", views.year_create, name="year_create"),
+    path("years/new/", views.YearCreate.as_view(), name="year_create"),
     path("years/<int:pk>/", views.year_detail, name="year_detail"),
-    path("years/<int:pk>/edit/", views.year_edit, name="year_edit"),
+    path("years/<int:pk>/edit/", views.YearEdit.as_view(), name="year_edit"),
     path("years/<int:pk>/export/", views.year_export, name="year_export"),
     path("years/<int:pk>/start/", views.year_start, name="year_start"),
     # annex 5 党支部分类定级汇总表, annex 6 党支部整改汇总表

@@ -1,6 +1,7 @@
 """Screens of branch classification grading (分类定级) and rectification (整改), seed 003.
 Thin: scope, validate, call a service, render."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.branches import exports, forms, rules, selectors, services
+from dangjian.branches import charts, exports, filters, forms, rules, selectors, services
 from dangjian.branches.models import (
     BranchGrading,
     Grade,
@@ -24,45 +26,16 @@ from dangjian.branches.models import (
     RectificationPlan,
     Round,
 )
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
-from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import officer_required, submit
+from dangjian.core.params import parse_int
+from dangjian.core.scoping import get_for_user
+from dangjian.core.web import ServiceFormView, form_errors, officer_required, submit
 from dangjian.org.models import Organisation, OrgKind
 
 PAGE_SIZE = 50
-
-YEAR_HEADERS = [
-    "党总支",
-    "党支部",
-    "支部类别",
-    "初次定级得分",
-    "初定等级",
-    "复评等级",
-    "等级变化",
-    "整改提高方案",
-    "整改事项（完成/总数）",
-    "逾期事项",
-]
-ITEM_HEADERS = [
-    "序号",
-    "党支部",
-    "年度",
-    "存在问题",
-    "整改措施",
-    "责任人",
-    "完成时限",
-    "长期性项目",
-    "状态",
-    "完成日期",
-    "整改成效",
-    "销号",
-]
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 def _run(request, call, message: str) -> bool:
@@ -70,7 +43,7 @@ def _run(request, call, message: str) -> bool:
     try:
         call()
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return False
     messages.success(request, message)
     return True
@@ -81,7 +54,7 @@ def _year(request, pk) -> GradingYear:
 
 
 def _gb(request) -> Organisation | None:
-    pk = selectors.parse_int(request.GET.get("gb"))
+    pk = parse_int(request.GET.get("gb"))
     if pk is None:
         return None
     org = Organisation.objects.visible_to(request.user).filter(pk=pk).first()
@@ -101,50 +74,48 @@ def year_list(request):
     return render(
         request,
         "branches/year_list.html",
-        {"years": years, "can_create": services.is_department(request.user)},
+        {"years": years, "can_create": access.can(request.user, "branches.set_up")},
     )
 
 
-@officer_required
-def year_create(request):
-    if not services.is_department(request.user):
-        raise PermissionDenied(services.DEPARTMENT_ONLY)
-    form = forms.GradingYearForm(request.POST or None, user=request.user)
-    grading_year = submit(
-        request,
-        form,
-        lambda d: services.grading_year_create(actor=request.user, **d),
-        "已建立年度分类定级。",
-    )
-    if grading_year:
-        return redirect("branches:year_detail", pk=grading_year.pk)
-    return render(request, "branches/year_form.html", {"form": form, "title": "建立年度分类定级"})
+class YearCreate(ServiceFormView):
+    """建立年度分类定级: the department, with the seed's dates unless others are given."""
+
+    form_class = forms.GradingYearForm
+    title = "建立年度分类定级"
+    success_message = "已建立年度分类定级。"
+    access_action = "branches.set_up"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("branches:year_list"), "党支部分类定级")]
+
+    def perform(self, data: dict[str, Any]) -> GradingYear:
+        return services.grading_year_create(actor=self.request.user, **data)
+
+    def get_success_url(self, result: GradingYear) -> str:
+        return reverse("branches:year_detail", args=[result.pk])
 
 
-@officer_required
-def year_edit(request, pk):
-    grading_year = _year(request, pk)
-    if not services.is_department(request.user) or not services.covers(
-        request.user, grading_year.organisation
-    ):
-        raise PermissionDenied(services.DEPARTMENT_ONLY)
-    form = forms.GradingYearForm(request.POST or None, instance=grading_year, user=request.user)
-    if submit(
-        request,
-        form,
-        lambda d: services.grading_year_update(
-            actor=request.user,
-            grading_year=grading_year,
-            **{k: v for k, v in d.items() if k not in ("organisation", "year")},
-        ),
-        "已保存。",
-    ):
-        return redirect("branches:year_detail", pk=pk)
-    return render(
-        request,
-        "branches/year_form.html",
-        {"form": form, "title": f"修改{grading_year}", "grading_year": grading_year},
-    )
+class YearEdit(YearCreate):
+    success_message = "已保存。"
+
+    def get_object(self) -> GradingYear:
+        grading_year = _year(self.request, self.kwargs["pk"])
+        access.require(self.request.user, "branches.edit_year", grading_year)
+        return grading_year
+
+    def get_title(self) -> str:
+        return f"修改{self.object}"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        detail = reverse("branches:year_detail", args=[self.object.pk])
+        return [*super().get_crumbs(), (detail, str(self.object))]
+
+    def perform(self, data: dict[str, Any]) -> GradingYear:
+        dates = {k: v for k, v in data.items() if k not in ("organisation", "year")}
+        return services.grading_year_update(
+            actor=self.request.user, grading_year=self.object, **dates
+        )
 
 
 @officer_required
@@ -175,14 +146,14 @@ def year_detail(request, pk):
             "distribution": dist,
             "dist_totals": selectors.distribution_totals(dist),
             "progress": prog,
-            "grade_chart": selectors.grade_chart(dist),
-            "grade_chart_height": selectors.chart_height(dist),
-            "progress_chart_height": selectors.chart_height(prog),
-            "progress_chart": selectors.progress_chart(prog),
+            "grade_chart": charts.grade_chart(dist),
+            "grade_chart_height": charts.chart_height(dist),
+            "progress_chart_height": charts.chart_height(prog),
+            "progress_chart": charts.progress_chart(prog),
             "grade_labels": list(rules.GRADE_LABELS.values()),
-            "can_edit": services.is_department(request.user)
-            and services.covers(request.user, grading_year.organisation),
-            "can_start": services.leads_branches(request.user),
+            "can_edit": access.can(request.user, "branches.set_up")
+            and access.can(request.user, "branches.edit_year", grading_year),
+            "can_start": selectors.leads_branches(request.user),
             "regrade_open": today >= grading_year.regrading_from,
             "today": today,
         },
@@ -195,39 +166,14 @@ def year_export(request, pk):
     grading_year = _year(request, pk)
     qs, _filters, _round = selectors.year_filters(request.user, grading_year, request.GET)
 
-    def rows():
-        batch = []
-        for org in qs.order_by("path").iterator(chunk_size=500):
-            batch.append(org)
-            if len(batch) == 500:
-                yield from _year_rows(batch, grading_year)
-                batch = []
-        yield from _year_rows(batch, grading_year)
-
     content = xlsx_table(
         sheet="分类定级与整改",
-        headers=YEAR_HEADERS,
-        rows=rows(),
+        headers=exports.YEAR_HEADERS,
+        rows=exports.year_rows(qs, grading_year),
         title=f"{grading_year.organisation.name}{grading_year}党支部分类定级与整改情况",
-        widths=[20, 24, 8, 12, 10, 10, 10, 16, 18, 10],
+        widths=exports.YEAR_WIDTHS,
     )
     return xlsx_response(content, f"{grading_year.year}年党支部分类定级与整改情况.xlsx")
-
-
-def _year_rows(batch, grading_year):
-    for r in selectors.decorate_branches(batch, grading_year):
-        yield [
-            r.group_label,
-            r.name,
-            r.get_category_display() if r.category else "",
-            float(r.initial_total) if r.initial_label and r.initial_total is not None else None,
-            r.initial_label,
-            r.regrade_label,
-            f"{r.movement_arrow} {r.movement_label}".strip(),
-            r.plan_label or "未制定",
-            f"{r.items_done}/{r.items_total}",
-            r.items_overdue,
-        ]
 
 
 @officer_required
@@ -245,7 +191,7 @@ def year_start(request, pk):
         else:
             messages.info(request, "没有需要新建调查摸底表的党支部。")
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
     return redirect("branches:year_detail", pk=pk)
 
 
@@ -302,7 +248,7 @@ def summary_xlsx(request, pk):
 
     content = xlsx_table(
         sheet="党支部分类定级汇总表",
-        headers=selectors.SUMMARY_HEADERS,
+        headers=exports.SUMMARY_HEADERS,
         rows=lines(),
         title=f"{context['unit']}{grading_year.year}年党支部分类定级汇总表",
         widths=[6, 20, 26, 8, 8, 8, 10, 10, 24],
@@ -342,7 +288,7 @@ def rectification_xlsx(request, pk):
     )
     content = xlsx_table(
         sheet="党支部整改汇总表",
-        headers=selectors.RECTIFICATION_HEADERS,
+        headers=exports.RECTIFICATION_HEADERS,
         rows=rows,
         title=f"{context['unit']}{grading_year.year}年党支部整改汇总表",
         widths=[6, 18, 22, 10, 36, 36, 10, 12, 30],
@@ -356,9 +302,9 @@ def rectification_xlsx(request, pk):
 @officer_required
 @require_POST
 def grading_create(request):
-    grading_year = _year(request, selectors.parse_int(request.POST.get("grading_year")))
+    grading_year = _year(request, parse_int(request.POST.get("grading_year")))
     branch = get_for_user(
-        Organisation.objects, request.user, pk=selectors.parse_int(request.POST.get("branch"))
+        Organisation.objects, request.user, pk=parse_int(request.POST.get("branch"))
     )
     round = request.POST.get("round") or Round.INITIAL
     try:
@@ -366,7 +312,7 @@ def grading_create(request):
             actor=request.user, grading_year=grading_year, branch=branch, round=round
         )
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return redirect("branches:year_detail", pk=grading_year.pk)
     messages.success(request, f"已建立{branch.name}的调查摸底表。")
     return redirect("branches:grading_detail", pk=grading.pk)
@@ -388,7 +334,9 @@ def _survey_form(grading: BranchGrading, scores: list, data=None) -> forms.Surve
 
 def _grading_page(request, grading: BranchGrading, scores: list, *, form=None, decision_form=None):
     """The survey page; a rejected survey or decision comes back with what was typed."""
-    can_edit = grading.state == GradingState.DRAFT and services.covers(request.user, grading.branch)
+    can_edit = grading.state == GradingState.DRAFT and access.can(
+        request.user, "branches.fill_survey", grading
+    )
     if decision_form is None:
         decision_form = forms.DecisionForm(
             initial={
@@ -408,7 +356,7 @@ def _grading_page(request, grading: BranchGrading, scores: list, *, form=None, d
             "criteria": len(scores),
             "unscored": sum(1 for s in scores if s.score is None),
             "can_edit": can_edit,
-            "level_above": services.is_level_above(request.user, grading.branch),
+            "level_above": access.can(request.user, "branches.decide_grading", grading),
             "decision_form": decision_form,
             "other": selectors.other_round(grading),
             "bands_text": grading.bands_text,
@@ -436,8 +384,7 @@ def grading_detail(request, pk):
     scores = selectors.scores_of(grading)
     form = _survey_form(grading, scores, request.POST or None)
     if request.method == "POST":
-        if not services.covers(request.user, grading.branch):
-            raise PermissionDenied(services.NOT_IN_SCOPE)
+        access.require(request.user, "branches.fill_survey", grading)
         if grading.state != GradingState.DRAFT:
             raise PermissionDenied("已定级的调查摸底表不能修改。")
         if submit(
@@ -567,7 +514,7 @@ def branch_history(request, pk):
         {
             "branch": branch,
             "gradings": gradings,
-            "chart": selectors.history_chart(gradings),
+            "chart": charts.history_chart(gradings),
             "has_chart": any(g.is_graded for g in gradings),
             "plans": list(selectors.plans_of_branch(branch)),
         },
@@ -588,16 +535,15 @@ def _plan(request, pk) -> RectificationPlan:
 @officer_required
 def plan_create(request):
     branch = get_for_user(
-        Organisation.objects, request.user, pk=selectors.parse_int(request.GET.get("branch"))
+        Organisation.objects, request.user, pk=parse_int(request.GET.get("branch"))
     )
-    year = selectors.parse_int(
+    year = parse_int(
         request.GET.get("year"),
         default=timezone.localdate().year,
         low=rules.FIRST_YEAR,
         high=rules.LAST_YEAR,
     )
-    if not services.covers(request.user, branch):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
+    access.require(request.user, "branches.act_for", branch)
     form = forms.PlanForm(request.POST or None)
     plan = submit(
         request,
@@ -624,8 +570,7 @@ def plan_create(request):
 @officer_required
 def plan_edit(request, pk):
     plan = _plan(request, pk)
-    if not services.covers(request.user, plan.branch):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
+    access.require(request.user, "branches.edit_plan", plan)
     form = forms.PlanForm(
         request.POST or None, editing=True, initial={"reason": plan.reason, "goals": plan.goals}
     )
@@ -656,8 +601,8 @@ def _plan_page(request, plan: RectificationPlan, *, discuss_form=None):
     for item in items:
         item.current_status = item.status(today)
         item.current_label = rules.ITEM_STATUS_LABELS[item.current_status]
-    dates = services.dates_for(plan.branch, plan.year)
-    covers = services.covers(request.user, plan.branch)
+    dates = selectors.dates_for(plan.branch, plan.year)
+    covers = access.can(request.user, "branches.edit_plan", plan)
     return render(
         request,
         "branches/plan_detail.html",
@@ -666,7 +611,7 @@ def _plan_page(request, plan: RectificationPlan, *, discuss_form=None):
             "items": items,
             "done": sum(1 for i in items if i.is_done),
             "can_edit": covers and plan.state != PlanState.DONE,
-            "can_verify": services.is_level_above(request.user, plan.branch),
+            "can_verify": access.can(request.user, "branches.lead", plan.branch),
             "discuss_form": discuss_form or forms.DiscussForm(branch=plan.branch),
             "dates": dates,
             "plan_late": rules.plan_late(
@@ -719,9 +664,8 @@ def plan_submit(request, pk):
 @officer_required
 def item_create(request, plan_pk):
     plan = _plan(request, plan_pk)
-    if not services.covers(request.user, plan.branch):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
-    dates = services.dates_for(plan.branch, plan.year)
+    access.require(request.user, "branches.edit_plan", plan)
+    dates = selectors.dates_for(plan.branch, plan.year)
     form = forms.ItemForm(
         request.POST or None, branch=plan.branch, initial={"deadline": dates["items_due"]}
     )
@@ -750,8 +694,7 @@ def _item(request, pk) -> RectificationItem:
 @officer_required
 def item_edit(request, pk):
     item = _item(request, pk)
-    if not services.covers(request.user, item.plan.branch):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
+    access.require(request.user, "branches.edit_item", item)
     form = forms.ItemForm(
         request.POST or None,
         branch=item.plan.branch,
@@ -796,8 +739,7 @@ def item_delete(request, pk):
 def item_done(request, pk):
     """报告完成 (phone-friendly): the responsible person or the branch's officers."""
     item = _item(request, pk)
-    if not services.can_report_done(request.user, item):
-        raise PermissionDenied("整改事项由本支部书记、委员或责任人报告完成。")
+    access.require(request.user, "branches.report_done", item)
     form = forms.DoneForm(request.POST or None)
     if submit(
         request,
@@ -805,7 +747,7 @@ def item_done(request, pk):
         lambda d: services.rectification_item_done(actor=request.user, item=item, **d),
         "已报告整改完成，待上级党组织核实销号。",
     ):
-        if scope_for(request.user).is_officer and services.covers(request.user, item.plan.branch):
+        if access.can(request.user, "branches.edit_item", item):
             return redirect("branches:plan_detail", pk=item.plan_id)
         return redirect("branches:my_items")
     return render(request, "branches/item_done.html", {"form": form, "item": item})
@@ -836,11 +778,22 @@ def item_verify(request, pk):
     return redirect("branches:plan_detail", pk=item.plan_id)
 
 
+def _item_filters(request) -> tuple:
+    """(items, the filters' values, query string, organisation) for the list and its export."""
+    queryset = selectors.with_item_relations(RectificationItem.objects.visible_to(request.user))
+    found = filters.ItemPageFilter.for_page(request, queryset)
+    qs = found.qs  # an organisation out of the user's scope is a 404 here
+    values = {name: found.form.cleaned_data[name] for name in found.active}
+    values.setdefault("year", "")  # all years: the export must not fall back to this year
+    org = Organisation.objects.filter(pk=values["org"]).first() if "org" in values else None
+    return qs, values, urlencode(values), org
+
+
 @officer_required
 @require_GET
 def item_list(request):
     """整改事项: every item of the user's scope with filters (逾期, 未完成, 党总支)."""
-    qs, filters, org = selectors.items_for_list(request.user, request.GET)
+    qs, values, query, org = _item_filters(request)
     page = request_page(request, qs, order=("deadline", "id"), size=PAGE_SIZE)
     today = timezone.localdate()
     for item in page.rows:
@@ -851,9 +804,9 @@ def item_list(request):
         "branches/item_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": values,
             "org": org,
-            "base_query": urlencode(filters),
+            "base_query": query,
             "org_choices": selectors.org_choices(request.user),
             "statuses": list(selectors.ITEM_FILTERS.items()),
             "years": selectors.item_years(request.user),
@@ -864,33 +817,13 @@ def item_list(request):
 @officer_required
 @require_GET
 def item_export(request):
-    qs, _filters, org = selectors.items_for_list(request.user, request.GET)
-    today = timezone.localdate()
-
-    def rows():
-        ordered = qs.order_by("plan__branch__path", "plan__year", "order", "id")
-        for index, i in enumerate(ordered.iterator(chunk_size=2000), start=1):
-            yield [
-                index,
-                i.plan.branch.name,
-                i.plan.year,
-                i.problem,
-                i.measures,
-                i.responsible.name,
-                i.deadline,
-                "是" if i.long_term else "否",
-                rules.ITEM_STATUS_LABELS[i.status(today)],
-                i.done_on,
-                i.result,
-                f"{i.verified_on:%Y-%m-%d}" if i.verified_on else "",
-            ]
-
+    qs, _values, _query, org = _item_filters(request)
     content = xlsx_table(
         sheet="整改事项",
-        headers=ITEM_HEADERS,
-        rows=rows(),
+        headers=exports.ITEM_HEADERS,
+        rows=exports.item_rows(qs, timezone.localdate()),
         title="党支部整改事项" + (f"（{org.name}）" if org else ""),
-        widths=[6, 22, 8, 36, 36, 10, 12, 8, 12, 12, 30, 12],
+        widths=exports.ITEM_WIDTHS,
     )
     return xlsx_response(content, "党支部整改事项.xlsx")
 
@@ -935,15 +868,14 @@ def standard_list(request):
     return render(
         request,
         "branches/standard_list.html",
-        {"standards": standards, "can_edit": services.is_department(request.user)},
+        {"standards": standards, "can_edit": access.can(request.user, "branches.set_up")},
     )
 
 
 @officer_required
 def standard_edit(request, pk):
     standard = get_for_user(GradingStandard.objects, request.user, pk=pk)
-    if not services.is_department(request.user):
-        raise PermissionDenied(services.DEPARTMENT_ONLY)
+    access.require(request.user, "branches.set_up")
     criteria = list(standard.criteria.order_by("order", "id"))
     initial_rows = [
         {
