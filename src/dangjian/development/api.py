@@ -72,7 +72,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         return self.respond(case, status.HTTP_201_CREATED)
 
     def _step(self, serializer_class, service, **extra):
-        case = self.get_editable_object()
+        case = self.get_object()  # the service checks the right (a 403 naming the rule)
         data = self.validated(serializer_class) if serializer_class else {}
         case = service(actor=self.request.user, case=case, **data, **extra)
         return self.respond(case)
@@ -205,7 +205,7 @@ class NoticeViewSet(mixins.ListModelMixin, ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def objections(self, request, pk=None):
-        notice = self.get_editable_object()
+        notice = self.get_object()
         data = self.validated(s.ObjectionCreateSerializer)
         services.objection_create(actor=request.user, notice=notice, **data)
         return self.respond(notice, status.HTTP_201_CREATED)
@@ -217,7 +217,7 @@ class NoticeViewSet(mixins.ListModelMixin, ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        notice = self.get_editable_object()
+        notice = self.get_object()
         data = self.validated(s.ObjectionResolveSerializer)
         objection = notice.objections.filter(pk=data.pop("objection")).first()
         if objection is None:

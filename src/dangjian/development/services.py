@@ -3,23 +3,22 @@ the case locked (select_for_update), checked by `development.rules`, audited, an
 case's timeline (CaseEvent). The person's Party status follows the case through
 `org.services.person_change_status` (the history is kept there, once).
 
-Rights: the branch's officers and those above act on a case (`Case.objects.editable_by`); the
-general branch's own steps — the talk, the approval, the conversion review and approval, an
-extension or a cancellation of the probation — need an officer strictly above the branch
-(`Organisation.objects.restructurable_by`). A refused right is a PermissionDenied naming the rule;
-a broken rule is a ValidationError naming it (seed 004 §四(三)1).
+Rights are declared in `development.permissions`: the branch's officers and those above act
+on a case; the general branch's own steps need an officer strictly above the branch. A refused
+right is a PermissionDenied naming the rule; a broken rule is a ValidationError naming it
+(seed 004 §四(三)1).
 """
 
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import audit
+from dangjian.core import access, audit
 from dangjian.core.models import AuditEvent
-from dangjian.core.scoping import scope_for
+from dangjian.development import permissions as perms
 from dangjian.development import rules
 from dangjian.development.models import (
     Case,
@@ -34,7 +33,7 @@ from dangjian.development.models import (
     Vote,
     VotePurpose,
 )
-from dangjian.org.models import Organisation, PartyStatus, Person
+from dangjian.org.models import PartyStatus, Person
 from dangjian.org.services import person_change_status, person_extend_probation
 
 CASE_FIELDS = [
@@ -65,13 +64,6 @@ CASE_FIELDS = [
 OPEN_STATUSES = (CaseStatus.ACTIVE, CaseStatus.PROBATION, CaseStatus.EXTENDED)
 PROBATION_STATUSES = (CaseStatus.PROBATION, CaseStatus.EXTENDED)
 
-NOT_OFFICER = "只有本支部及上级党组织的书记、委员和组织部干事可以办理发展党员工作。"
-ABOVE_ONLY = (
-    "{step}由党总支办理：须由党支部的上级党组织（党总支）的书记或委员办理，"
-    "党支部不能为本支部办理（种子文件004 §四(三)1(7)(8)）。"
-)
-STAGE_EDIT_REFUSED = "发展步骤的名称、要求和应存材料由党委组织部设置。"
-
 
 def params() -> rules.Params:
     """The institution's parameters (settings DEVELOPMENT_*), the seed's by default."""
@@ -84,29 +76,6 @@ def params() -> rules.Params:
         sponsor_report_months=settings.DEVELOPMENT_SPONSOR_REPORT_MONTHS,
         branch_report_months=settings.DEVELOPMENT_BRANCH_REPORT_MONTHS,
     )
-
-
-# --- rights --------------------------------------------------------------------------------
-
-
-def can_act(user, case: Case) -> bool:
-    """The branch's officers and those above."""
-    return Case.objects.editable_by(user).filter(pk=case.pk).exists()
-
-
-def can_act_above(user, case: Case) -> bool:
-    """An officer strictly above the case's branch (the general branch and up)."""
-    return Organisation.objects.restructurable_by(user).filter(pk=case.organisation_id).exists()
-
-
-def _require_officer(actor, case: Case) -> None:
-    if not can_act(actor, case):
-        raise PermissionDenied(NOT_OFFICER)
-
-
-def _require_above(actor, case: Case, step: str) -> None:
-    if not can_act_above(actor, case):
-        raise PermissionDenied(ABOVE_ONLY.format(step=step))
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -217,8 +186,7 @@ def case_create(*, actor, person: Person, applied_on: date, note: str = "", docu
         .select_related("primary_org")
         .get(pk=person.pk)
     )
-    if not Person.objects.editable_by(actor).filter(pk=person.pk).exists():
-        raise PermissionDenied(NOT_OFFICER)
+    access.require(actor, perms.OPEN_CASE, person)
     p = params()
     errors = {"applied_on": rules.future_error(applied_on, _today(), "申请日期")}
     if not errors["applied_on"]:
@@ -250,7 +218,7 @@ def case_make_activist(*, actor, case: Case, on: date, note: str = "", document=
     """推优 and the branch's appraisal → activist, sent to the Party school
     (seed 004 §四(三)1(2))."""
     case = _lock(case)
-    _require_officer(actor, case)
+    access.require(actor, perms.ACT, case)
     _expect(case, Stage.APPLICATION, "确定为入党积极分子")
     errors = _dated(on)
     errors["on"] = errors["on"] or rules.order_error(
@@ -284,7 +252,7 @@ def case_make_candidate(
 ) -> Case:
     """Passed the Party-school exam, recommended → 培养考察对象 (seed 004 §四(三)1(3))."""
     case = _lock(case)
-    _require_officer(actor, case)
+    access.require(actor, perms.ACT, case)
     _expect(case, Stage.ACTIVIST, "确定为培养考察对象")
     errors = _dated(on)
     errors["on"] = errors["on"] or rules.order_error(
@@ -332,7 +300,7 @@ def notice_create(
 ) -> Notice:
     """Post a notice (公示) for the candidate list, the development target or the conversion."""
     case = _lock(case)
-    _require_officer(actor, case)
+    access.require(actor, perms.ACT, case)
     label = NoticePurpose(purpose).label
     stage, statuses = NOTICE_STAGE[purpose]
     _expect(case, stage, f"进行{label}", statuses)
@@ -374,7 +342,7 @@ def notice_create(
 def objection_create(*, actor, notice: Notice, received_on: date, content: str) -> Objection:
     """An objection received during a notice: it must be checked before the next step."""
     notice = Notice.objects.select_for_update(of=("self",)).select_related("case").get(pk=notice.pk)
-    _require_officer(actor, notice.case)
+    access.require(actor, perms.ACT, notice.case)
     errors = {
         "received_on": rules.future_error(received_on, _today(), "收到日期")
         or rules.order_error(notice.starts_on, received_on, "公示开始日期", "收到日期"),
@@ -395,7 +363,7 @@ def objection_resolve(
         .select_related("notice__case")
         .get(pk=objection.pk)
     )
-    _require_officer(actor, objection.notice.case)
+    access.require(actor, perms.ACT, objection.notice.case)
     errors = {
         "resolved_on": rules.future_error(resolved_on, _today(), "处理日期")
         or rules.order_error(objection.received_on, resolved_on, "收到日期", "处理日期"),
@@ -425,7 +393,7 @@ def objection_resolve(
 def case_start_cultivation(*, actor, case: Case, on: date, cultivators, note: str = "") -> Case:
     """No objection after the notice → a cultivator is assigned (seed 004 §四(三)1(4))."""
     case = _lock(case)
-    _require_officer(actor, case)
+    access.require(actor, perms.ACT, case)
     _expect(case, Stage.CANDIDATE, "开始培养考察")
     people = _people(cultivators)
     notice = notice_facts(_latest_notice(case, NoticePurpose.CANDIDATE))
@@ -463,7 +431,7 @@ def case_make_target(
     """One year of cultivation, the branch committee's discussion, the notice and two full
     members as sponsors → 发展对象 (seed 004 §四(三)1(5))."""
     case = _lock(case)
-    _require_officer(actor, case)
+    access.require(actor, perms.ACT, case)
     _expect(case, Stage.CULTIVATION, "确定为发展对象")
     p = params()
     people = _people(sponsors)
@@ -524,7 +492,7 @@ def vote_record(
     """Record a branch general meeting's vote. A failed vote is recorded with the rule it broke
     and the case does not advance (seed 004 §四(三)1(6), (10))."""
     case = _lock(case)
-    _require_officer(actor, case)
+    access.require(actor, perms.ACT, case)
     errors: dict = {"held_on": rules.future_error(held_on, _today(), "支部大会日期")}
     if purpose == VotePurpose.ADMISSION:
         _expect(case, Stage.TARGET, "召开支部大会讨论接收预备党员")
@@ -600,7 +568,7 @@ def case_record_talk(
     """The general branch appoints someone who reviews the form and talks with the applicant
     (seed 004 §四(三)1(7)). Only an officer above the branch."""
     case = _lock(case)
-    _require_above(actor, case, "指派专人谈话")
+    access.require(actor, perms.TALK, case)
     _expect(case, Stage.ADMISSION, "登记党总支谈话")
     talker = Person.objects.filter(pk=talker.pk if isinstance(talker, Person) else talker).first()
     errors = _dated(on, "谈话日期")
@@ -633,7 +601,7 @@ def case_approve(*, actor, case: Case, on: date, note: str = "", document=None) 
     """The general-branch committee approves: the person becomes 预备党员 from the branch
     meeting's date, probation one year (seed 004 §四(三)1(8)(9))."""
     case = _lock(case)
-    _require_above(actor, case, "审批预备党员")
+    access.require(actor, perms.APPROVE, case)
     _expect(case, Stage.TALK, "审批预备党员")
     errors = _dated(on, "审批日期")
     errors["on"] = errors["on"] or rules.order_error(case.talk_on, on, "谈话日期", "审批日期")
@@ -673,7 +641,7 @@ def probation_report_create(
     *, actor, case: Case, kind: str, submitted_on: date, summary: str, document=None
 ) -> ProbationReport:
     case = _lock(case)
-    _require_officer(actor, case)
+    access.require(actor, perms.ACT, case)
     if case.status not in PROBATION_STATUSES:
         raise ValidationError({"__all__": "只有预备期内的预备党员才登记思想汇报"})
     errors = {
@@ -698,7 +666,7 @@ def case_apply_conversion(*, actor, case: Case, on: date, note: str = "", docume
     """The written conversion application, due one month before the probation ends; a late one
     is recorded and flagged (seed 004 §四(三)1(10))."""
     case = _lock(case)
-    _require_officer(actor, case)
+    access.require(actor, perms.ACT, case)
     _expect(case, Stage.PROBATION, "提出转正申请", PROBATION_STATUSES)
     errors = _dated(on, "申请日期")
     if case.conversion_applied_on is not None:
@@ -720,27 +688,27 @@ def case_apply_conversion(*, actor, case: Case, on: date, note: str = "", docume
 
 
 CONVERSION_STEPS = {
-    # step: (field, previous field, label, previous label, above only)
+    # step: (field, previous field, label, previous label, the right it needs)
     "opinions": (
         "conversion_opinions_on",
         "conversion_applied_on",
         "征求党内外师生意见",
         "提出转正申请",
-        False,
+        perms.ACT,
     ),
     "committee": (
         "conversion_committee_on",
         "conversion_opinions_on",
         "支委会讨论评议转正",
         "征求党内外意见",
-        False,
+        perms.ACT,
     ),
     "review": (
         "conversion_reviewed_on",
         "conversion_committee_on",
         "党总支审查转正",
         "支委会讨论评议",
-        True,
+        perms.REVIEW_CONVERSION,
     ),
 }
 
@@ -753,12 +721,9 @@ def case_conversion_step(
     opinions → branch committee → general-branch review (seed 004 §四(三)1(10))."""
     if step not in CONVERSION_STEPS:
         raise ValidationError({"step": "无效的转正程序步骤"})
-    field, previous, label, previous_label, above = CONVERSION_STEPS[step]
+    field, previous, label, previous_label, right = CONVERSION_STEPS[step]
     case = _lock(case)
-    if above:
-        _require_above(actor, case, label)
-    else:
-        _require_officer(actor, case)
+    access.require(actor, right, case)
     _expect(case, Stage.PROBATION, label, PROBATION_STATUSES)
     errors = _dated(on)
     if getattr(case, previous) is None:
@@ -794,7 +759,7 @@ def case_approve_conversion(*, actor, case: Case, on: date, note: str = "", docu
     """The general branch approves the conversion: full member from the probation's end
     (seed 004 §四(三)1(10))."""
     case = _lock(case)
-    _require_above(actor, case, "审批预备党员转正")
+    access.require(actor, perms.APPROVE_CONVERSION, case)
     _expect(case, Stage.PROBATION, "审批转正", PROBATION_STATUSES)
     vote = _passed_conversion_vote(case)
     errors = _dated(on, "审批日期")
@@ -831,7 +796,7 @@ def case_approve_conversion(*, actor, case: Case, on: date, note: str = "", docu
 def case_extend(*, actor, case: Case, on: date, until: date, reason: str) -> Case:
     """Extend the probation by up to one year (the general branch approves)."""
     case = _lock(case)
-    _require_above(actor, case, "延长预备期")
+    access.require(actor, perms.EXTEND, case)
     _expect(case, Stage.PROBATION, "延长预备期", PROBATION_STATUSES)
     p = params()
     original = rules.probation_ends(case.admitted_on, p.probation_years)
@@ -862,10 +827,10 @@ def case_cancel(*, actor, case: Case, on: date, reason: str) -> Case:
     the development of an applicant (the branch). The person returns to 群众."""
     case = _lock(case)
     if case.status in PROBATION_STATUSES:
-        _require_above(actor, case, "取消预备党员资格")
+        access.require(actor, perms.CANCEL_PROBATION, case)
         title = "取消预备党员资格"
     elif case.status == CaseStatus.ACTIVE:
-        _require_officer(actor, case)
+        access.require(actor, perms.ACT, case)
         title = "终止发展"
     else:
         raise ValidationError({"__all__": f"该档案已{case.get_status_display()}，不能终止"})
@@ -891,7 +856,7 @@ def case_event_add(
 ) -> CaseEvent:
     """A document or a record for a step of the dossier (思想汇报, 政审材料…)."""
     case = _lock(case)
-    _require_officer(actor, case)
+    access.require(actor, perms.ACT, case)
     if stage > case.stage + 1:
         raise ValidationError({"stage": "不能为尚未进行的步骤登记材料"})
     _fail(
@@ -909,8 +874,7 @@ def case_event_add(
 def stage_definition_update(
     *, actor, definition: StageDefinition, name: str, description: str, documents: str
 ) -> StageDefinition:
-    if not scope_for(actor).everything:
-        raise PermissionDenied(STAGE_EDIT_REFUSED)
+    access.require(actor, perms.EDIT_STAGES)
     definition = StageDefinition.objects.select_for_update().get(pk=definition.pk)
     return audit.audited_update(
         actor=actor,

@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
-from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import officer_required, submit
+from dangjian.core.scoping import get_for_user
+from dangjian.core.web import officer_required, refused, submit
 from dangjian.development import forms, selectors, services
+from dangjian.development import permissions as perms
 from dangjian.development.models import (
     CaseStatus,
     Notice,
@@ -134,13 +136,6 @@ VERBS = {
 }
 
 
-def _refused(request, exc, back_url):
-    message = exc.args[0] if exc.args else "您没有办理该事项的权限。"
-    return render(
-        request, "core/refused.html", {"message": message, "back_url": back_url}, status=403
-    )
-
-
 def _errors(exc: ValidationError) -> str:
     return "；".join(exc.messages)
 
@@ -230,7 +225,7 @@ def case_create(request):
             "已建立发展党员档案。",
         )
     except PermissionDenied as exc:
-        return _refused(request, exc, reverse("development:case_list"))
+        return refused(request, exc, reverse("development:case_list"))
     if case:
         return redirect("development:case_detail", case.pk)
     return render(
@@ -255,8 +250,8 @@ def _dossier(request, pk):
 
 def _detail_context(request, case, bound=None, bound_verb=""):
     today = timezone.localdate()
-    officer = services.can_act(request.user, case)
-    above = services.can_act_above(request.user, case)
+    officer = access.can(request.user, perms.ACT, case)
+    above = access.can(request.user, perms.APPROVE, case)
     step = selectors.next_step(case, today)
     schedule, missing_reports = selectors.reports(case, today)
     context = {
@@ -317,14 +312,14 @@ def case_act(request, pk, verb):
         raise Http404
     case = _dossier(request, pk)
     detail = reverse("development:case_detail", args=[case.pk])
-    if not services.can_act(request.user, case):
-        return _refused(request, PermissionDenied(services.NOT_OFFICER), detail)
+    if not access.can(request.user, perms.ACT, case):
+        return refused(request, access.refusal(perms.ACT), detail)
     form_class, call, message = VERBS[verb]
     form = form_class(request.POST, request.FILES, user=request.user, case=case)
     try:
         done = submit(request, form, lambda d: call(request.user, case, d), message)
     except PermissionDenied as exc:
-        return _refused(request, exc, detail)
+        return refused(request, exc, detail)
     if done:
         if verb == "vote" and not done.passed:
             messages.warning(request, f"表决未通过：{done.failure}")
@@ -376,7 +371,7 @@ def _notice_action(request, form, call, message, detail):
         if not submit(request, form, call, message):
             messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
     except PermissionDenied as exc:
-        return _refused(request, exc, detail)
+        return refused(request, exc, detail)
     return redirect(detail + "#notices")
 
 
@@ -441,7 +436,7 @@ def stage_list(request):
         "development/stage_list.html",
         {
             "stages": StageDefinition.objects.all(),
-            "can_edit": scope_for(request.user).everything,
+            "can_edit": access.can(request.user, perms.EDIT_STAGES),
         },
     )
 
@@ -449,11 +444,9 @@ def stage_list(request):
 @officer_required
 def stage_edit(request, pk):
     definition = get_for_user_stage(pk)
-    if not scope_for(request.user).everything:
-        return _refused(
-            request,
-            PermissionDenied(services.STAGE_EDIT_REFUSED),
-            reverse("development:stage_list"),
+    if not access.can(request.user, perms.EDIT_STAGES):
+        return refused(
+            request, access.refusal(perms.EDIT_STAGES), reverse("development:stage_list")
         )
     form = forms.StageDefinitionForm(request.POST or None, instance=definition)
     if submit(

@@ -1,22 +1,22 @@
 """Every write of the outreach app: atomic, validated by outreach.rules, audited.
 
-Rights: officers of a person's organisation and of the levels above manage that person's
-contacts, links and visits; a member manages their own contacts and visits; the links of
-school leaders to colleges are set by the organisation department. A refused right raises
+Rights are declared in `outreach.permissions`: officers of a person's organisation and of the
+levels above manage that person's contacts, links and visits; a member their own; the links of
+school leaders to colleges are the organisation department's. A refused right raises
 PermissionDenied naming the rule; a broken rule raises ValidationError on the field.
 """
 
 from datetime import date
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import audit
-from dangjian.core.models import AuditEvent
-from dangjian.core.scoping import scope_for
+from dangjian.core import access, audit
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Person, Unit
+from dangjian.outreach import permissions as perms
 from dangjian.outreach import rules
 from dangjian.outreach.models import Contact, Link, Visit
 
@@ -46,8 +46,6 @@ VISIT_FIELDS = [
 ]
 VISIT_EDITABLE = [f for f in VISIT_FIELDS if f not in ("visitor", "organisation")]
 
-NOT_IN_SCOPE = "您不是该党员所在党组织或其上级党组织的书记、委员，不能办理。"
-NO_PERSON = "您的账号没有关联人员信息，请联系组织部干事。"
 NO_ORG = "该人员不在任何党组织中，不能登记。"
 
 
@@ -78,31 +76,10 @@ def period_for(kind: str, day: date) -> rules.Period:
     return rules.period_of(frequencies()[kind].per, day, semester_starts())
 
 
-# --- rights -------------------------------------------------------------------------------
-
-
-def _person(user) -> Person:
-    person = (
-        Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
-        if getattr(user, "person_id", None)
-        else None
-    )
-    if person is None:
-        raise PermissionDenied(NO_PERSON)
-    return person
-
-
-def manages(user, person: Person) -> bool:
-    """Officers of the person's organisation (or above), or the person themselves."""
-    if person.pk is not None and person.pk == getattr(user, "person_id", None):
-        return True
-    org = person.primary_org
-    return org is not None and scope_for(user).covers_path(org.path)
-
-
-def _require_manager(user, person: Person) -> None:
-    if not manages(user, person):
-        raise PermissionDenied(NOT_IN_SCOPE)
+def _person(user: User) -> Person:
+    """The person behind the account (their own contacts and visits)."""
+    access.require(user, perms.OWN)
+    return Person.objects.select_related("primary_org").get(pk=user.person_id)
 
 
 def _full_clean(obj, exclude=None) -> None:
@@ -116,21 +93,23 @@ def _full_clean(obj, exclude=None) -> None:
 def contact_create(
     *,
     actor,
-    member: Person,
+    member: Person | None = None,
     name: str = "",
     relation: str,
     since: date | None = None,
     contact: Person | None = None,
     note: str = "",
 ) -> Contact:
-    """A member takes on one more non-Party contact (at most 3 at a time)."""
+    """A member (the actor's own person by default) takes on one more non-Party contact (at most
+    3 at a time)."""
+    member = member or _person(actor)
     # Lock the member: two concurrent additions cannot both pass the count.
     member = (
         Person.objects.select_for_update(of=("self",))
         .select_related("primary_org")
         .get(pk=member.pk)
     )
-    _require_manager(actor, member)
+    access.require(actor, perms.MANAGE, member)
     if not member.is_member:
         raise ValidationError({"member": rules.NOT_A_MEMBER})
     if member.primary_org_id is None:
@@ -175,7 +154,7 @@ def contact_end(*, actor, contact: Contact, ended_on: date | None = None) -> Con
         .select_related("member__primary_org")
         .get(pk=contact.pk)
     )
-    _require_manager(actor, contact.member)
+    access.require(actor, perms.MANAGE, contact.member)
     if contact.ended_on is not None:
         raise ValidationError({"ended_on": "该联系已结束。"})
     ended_on = ended_on or timezone.localdate()
@@ -207,13 +186,11 @@ def link_create(
     target: str = "",
 ) -> Link:
     visitor = Person.objects.select_related("primary_org").get(pk=visitor.pk)
-    scope = scope_for(actor)
-    if kind == rules.LEADER_COLLEGE and not scope.everything:
-        raise PermissionDenied(rules.SCHOOL_LEADER_LINKS)
+    if kind == rules.LEADER_COLLEGE:
+        access.require(actor, perms.LEADER_LINK)
     if visitor.primary_org is None:
         raise ValidationError({"visitor": NO_ORG})
-    if not scope.covers_path(visitor.primary_org.path):
-        raise PermissionDenied(NOT_IN_SCOPE)
+    access.require(actor, perms.LINK, Link(organisation=visitor.primary_org))
     error = rules.link_target_error(kind, unit.kind if unit else None, target)
     if error:
         raise ValidationError({error[0]: error[1]})
@@ -249,11 +226,9 @@ def link_end(*, actor, link: Link, ended_on: date | None = None) -> Link:
     link = (
         Link.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=link.pk)
     )
-    scope = scope_for(actor)
-    if link.kind == rules.LEADER_COLLEGE and not scope.everything:
-        raise PermissionDenied(rules.SCHOOL_LEADER_LINKS)
-    if not scope.covers_path(link.organisation.path):
-        raise PermissionDenied(NOT_IN_SCOPE)
+    if link.kind == rules.LEADER_COLLEGE:
+        access.require(actor, perms.LEADER_LINK)
+    access.require(actor, perms.LINK, link)
     if link.ended_on is not None:
         raise ValidationError({"ended_on": "该联系点已结束。"})
     ended_on = ended_on or timezone.localdate()
@@ -314,7 +289,7 @@ def visit_create(
     """One visit or interview, recorded by the visitor (or an officer of their organisation)."""
     visitor = _person(actor) if visitor is None else visitor
     visitor = Person.objects.select_related("primary_org").get(pk=visitor.pk)
-    _require_manager(actor, visitor)
+    access.require(actor, perms.MANAGE, visitor)
     if visitor.primary_org is None:
         raise ValidationError({"visitor": "走访人不在任何党组织中，不能登记走访。"})
     if link is not None and not kind:
@@ -350,7 +325,7 @@ def visit_create(
 def _locked_visit(actor, visit: Visit) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     visitor = Person.objects.select_related("primary_org").get(pk=visit.visitor_id)
-    _require_manager(actor, visitor)
+    access.require(actor, perms.MANAGE, visitor)
     return visit
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -18,6 +19,7 @@ from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import officer_required, submit
 from dangjian.org.models import Person
 from dangjian.outreach import forms, rules, selectors, services
+from dangjian.outreach import permissions as perms
 from dangjian.outreach.models import Contact, FocusGroup, Link, Visit, VisitKind
 
 PAGE_SIZE = 50
@@ -180,8 +182,7 @@ def my_contacts(request):
 def contact_add(request, member_pk):
     """An officer registers a contact for a member of their organisation."""
     member = get_for_user(Person.objects.select_related("primary_org"), request.user, pk=member_pk)
-    if not services.manages(request.user, member):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
+    access.require(request.user, perms.MANAGE, member)
     form = forms.ContactForm(request.POST or None)
     if submit(
         request,
@@ -212,7 +213,8 @@ def contact_detail(request, pk):
         "outreach/contact_detail.html",
         {
             "contact": contact,
-            "can_end": contact.ended_on is None and services.manages(request.user, contact.member),
+            "can_end": contact.ended_on is None
+            and access.can(request.user, perms.MANAGE, contact.member),
             "end_form": forms.EndForm(),
             "events": events_for(contact),
             "is_officer": scope_for(request.user).is_officer,
@@ -292,11 +294,10 @@ def link_detail(request, pk):
         current = selectors.with_compliance(Link.objects.filter(pk=link.pk), today).first()
         if current is not None:
             selectors.decorate([current], today, today)
-    scope = scope_for(request.user)
     can_end = (
         link.ended_on is None
-        and scope.covers_path(link.organisation.path)
-        and (link.kind != rules.LEADER_COLLEGE or scope.everything)
+        and access.can(request.user, perms.LINK, link)
+        and (link.kind != rules.LEADER_COLLEGE or access.can(request.user, perms.LEADER_LINK))
     )
     return render(
         request,
@@ -311,7 +312,7 @@ def link_detail(request, pk):
             "can_end": can_end,
             "end_form": forms.EndForm(),
             "events": events_for(link),
-            "is_officer": scope.is_officer,
+            "is_officer": scope_for(request.user).is_officer,
         },
     )
 
@@ -469,7 +470,7 @@ def visit_create(request):
 @require_GET
 def visit_detail(request, pk):
     visit = get_for_user(selectors.with_visit_relations(Visit.objects), request.user, pk=pk)
-    can_edit = services.manages(request.user, visit.visitor)
+    can_edit = access.can(request.user, perms.MANAGE, visit.visitor)
     pending = (
         visit.needs_follow_up
         and selectors.pending_follow_ups(Visit.objects.filter(pk=visit.pk)).exists()
@@ -490,7 +491,7 @@ def visit_detail(request, pk):
 
 def _editable_visit(user, pk) -> Visit:
     visit = get_for_user(Visit.objects.select_related("visitor__primary_org"), user, pk=pk)
-    if not services.manages(user, visit.visitor):
+    if not access.can(user, perms.MANAGE, visit.visitor):
         raise PermissionDenied("只能修改本人的走访记录，或由其所在党组织的书记、委员修改。")
     return visit
 
