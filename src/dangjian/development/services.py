@@ -67,14 +67,25 @@ PROBATION_STATUSES = (CaseStatus.PROBATION, CaseStatus.EXTENDED)
 
 def params() -> rules.Params:
     """The institution's parameters (settings DEVELOPMENT_*), the seed's by default."""
+    seed = rules.Params()
+    # settings.py declares three of the seven; the others fall back to the seed's value until
+    # it declares them too.
     return rules.Params(
         min_age=settings.DEVELOPMENT_MIN_AGE,
-        cultivation_years=settings.DEVELOPMENT_CULTIVATION_YEARS,
+        cultivation_years=getattr(
+            settings, "DEVELOPMENT_CULTIVATION_YEARS", seed.cultivation_years
+        ),
         notice_days=settings.DEVELOPMENT_NOTICE_DAYS,
         probation_years=settings.DEVELOPMENT_PROBATION_YEARS,
-        conversion_lead_months=settings.DEVELOPMENT_CONVERSION_LEAD_MONTHS,
-        sponsor_report_months=settings.DEVELOPMENT_SPONSOR_REPORT_MONTHS,
-        branch_report_months=settings.DEVELOPMENT_BRANCH_REPORT_MONTHS,
+        conversion_lead_months=getattr(
+            settings, "DEVELOPMENT_CONVERSION_LEAD_MONTHS", seed.conversion_lead_months
+        ),
+        sponsor_report_months=getattr(
+            settings, "DEVELOPMENT_SPONSOR_REPORT_MONTHS", seed.sponsor_report_months
+        ),
+        branch_report_months=getattr(
+            settings, "DEVELOPMENT_BRANCH_REPORT_MONTHS", seed.branch_report_months
+        ),
     )
 
 
