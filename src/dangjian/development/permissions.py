@@ -6,7 +6,7 @@ probation — need an officer strictly above the branch (seed 004 §四(三)1(7)
 the ten steps is the organisation department's.
 """
 
-from dangjian.core.access import ABOVE, DEPARTMENT, SCOPE, Action, declare
+from dangjian.core.access import ABOVE, SCOPE, STAFF, Action, declare
 
 NOT_OFFICER = "只有本支部及上级党组织的书记、委员和组织部干事可以办理发展党员工作。"
 ABOVE_ONLY = (
@@ -42,5 +42,5 @@ declare(
         Action(name, ABOVE, org="organisation", label=step, message=ABOVE_ONLY.format(step=step))
         for name, step in ABOVE_STEPS.items()
     ),
-    Action(EDIT_STAGES, DEPARTMENT, label="设置发展步骤", message=STAGE_EDIT_REFUSED),
+    Action(EDIT_STAGES, STAFF, label="设置发展步骤", message=STAGE_EDIT_REFUSED),
 )

@@ -5,7 +5,7 @@ links and visits; a member manages their own contacts and visits; the links of s
 to colleges are set by the organisation department (seed 004 §四(四)1).
 """
 
-from dangjian.core.access import DEPARTMENT, MEMBER, SCOPE, SELF, Action, declare
+from dangjian.core.access import MEMBER, SCOPE, SELF, STAFF, Action, declare
 from dangjian.outreach import rules
 
 NOT_IN_SCOPE = "您不是该党员所在党组织或其上级党组织的书记、委员，不能办理。"
@@ -23,6 +23,6 @@ OWN = "outreach.own"
 declare(
     Action(MANAGE, (SELF, SCOPE), person="", org="primary_org", message=NOT_IN_SCOPE),
     Action(LINK, SCOPE, org="organisation", label="设置联系点", message=NOT_IN_SCOPE),
-    Action(LEADER_LINK, DEPARTMENT, label="设置校领导联系点", message=rules.SCHOOL_LEADER_LINKS),
+    Action(LEADER_LINK, STAFF, label="设置校领导联系点", message=rules.SCHOOL_LEADER_LINKS),
     Action(OWN, MEMBER, label="登记走访", message=NO_PERSON),
 )
