@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from dangjian.core.api_views import ScopedViewSet
 from dangjian.development import serializers as s
 from dangjian.development import services
+from dangjian.development.filters import CaseFilter
 from dangjian.development.models import (
     Case,
     Notice,
@@ -21,7 +22,6 @@ from dangjian.development.models import (
     StageDefinition,
     Vote,
 )
-from dangjian.org.models import Organisation
 
 
 class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
@@ -29,6 +29,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     model = Case
     serializer_class = s.CaseSerializer
+    filterset_class = CaseFilter
 
     def get_queryset(self):
         return (
@@ -38,24 +39,9 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
             .prefetch_related("cultivators", "sponsors")
         )
 
-    @extend_schema(parameters=[s.CaseFilterSerializer], summary="发展党员档案列表")
+    @extend_schema(summary="发展党员档案列表")
     def list(self, request):
-        filters = self.query_filters(s.CaseFilterSerializer)
-        qs = self.get_queryset()
-        if filters.get("organisation"):
-            org = (
-                Organisation.objects.visible_to(request.user)
-                .filter(pk=filters["organisation"])
-                .first()
-            )
-            if org is None:
-                raise NotFound()
-            qs = qs.in_subtree(org)
-        if filters.get("stage"):
-            qs = qs.filter(stage=filters["stage"])
-        if filters.get("status"):
-            qs = qs.filter(status=filters["status"])
-        return self.paginated(qs)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="发展党员档案详情")
     def retrieve(self, request, *args, **kwargs):
