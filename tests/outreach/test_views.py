@@ -10,8 +10,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.outreach import services
+from dangjian.outreach.exports import CONTACT_HEADERS, VISIT_HEADERS
 from dangjian.outreach.models import Contact, Visit
-from dangjian.outreach.views import CONTACT_HEADERS, VISIT_HEADERS
 from tests.factories import make_person, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,18 +6,20 @@ school leaders to colleges are the organisation department's. A refused right ra
 PermissionDenied naming the rule; a broken rule raises ValidationError on the field.
 """
 
+import enum
 from datetime import date
+from typing import Any, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from dangjian.core import access, audit
+from dangjian.core.events import EventType
 from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Person, Unit
+from dangjian.outreach import events, rules, selectors
 from dangjian.outreach import permissions as perms
-from dangjian.outreach import rules
 from dangjian.outreach.models import Contact, Link, Visit
 
 CONTACT_FIELDS = [
@@ -44,36 +46,8 @@ VISIT_FIELDS = [
     "content",
     "needs_follow_up",
 ]
-VISIT_EDITABLE = [f for f in VISIT_FIELDS if f not in ("visitor", "organisation")]
 
 NO_ORG = "该人员不在任何党组织中，不能登记。"
-
-
-# --- settings -----------------------------------------------------------------------------
-
-
-def contact_limits() -> tuple[int, int]:
-    return (
-        settings.OUTREACH_MIN_CONTACTS,
-        settings.OUTREACH_MAX_CONTACTS,
-    )
-
-
-def frequencies() -> dict[str, rules.Frequency]:
-    return rules.frequencies(settings.OUTREACH_FREQUENCIES)
-
-
-def semester_starts() -> tuple[tuple[int, int], ...]:
-    return tuple(settings.OUTREACH_SEMESTER_STARTS)
-
-
-def follow_up_days() -> int:
-    return int(settings.OUTREACH_FOLLOW_UP_DAYS)
-
-
-def period_for(kind: str, day: date) -> rules.Period:
-    """The compliance period of a link kind that contains `day`."""
-    return rules.period_of(frequencies()[kind].per, day, semester_starts())
 
 
 def _person(user: User) -> Person:
@@ -82,8 +56,30 @@ def _person(user: User) -> Person:
     return Person.objects.select_related("primary_org").get(pk=user.person_id)
 
 
-def _full_clean(obj, exclude=None) -> None:
+def _full_clean(obj: models.Model, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+EndedRow = TypeVar("EndedRow", Contact, Link)
+
+
+def _end(
+    actor: User, row: EndedRow, ended_on: date, fields: list[str], event: EventType
+) -> EndedRow:
+    """End a contact or a link (a locked row), audited as its named event."""
+    before = audit.snapshot(row, fields)
+    row.ended_on = ended_on
+    _full_clean(row)
+    row.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.STATUS,
+        obj=row,
+        before=before,
+        after=audit.snapshot(row, fields),
+        event=event,
+    )
+    return row
 
 
 # --- contacts (seed 004 §四(二)4(2)) --------------------------------------------------------
@@ -92,7 +88,7 @@ def _full_clean(obj, exclude=None) -> None:
 @transaction.atomic
 def contact_create(
     *,
-    actor,
+    actor: User,
     member: Person | None = None,
     name: str = "",
     relation: str,
@@ -125,7 +121,7 @@ def contact_create(
         raise ValidationError({"contact": rules.DUPLICATE_CONTACT})
     if not name.strip():
         raise ValidationError({"name": "请填写联系对象姓名。"})
-    minimum, maximum = contact_limits()
+    minimum, maximum = selectors.contact_limits()
     error = rules.contact_add_error(active.count(), maximum, minimum)
     if error:
         raise ValidationError({"name": error})
@@ -148,7 +144,7 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_end(*, actor, contact: Contact, ended_on: date | None = None) -> Contact:
+def contact_end(*, actor: User, contact: Contact, ended_on: date | None = None) -> Contact:
     contact = (
         Contact.objects.select_for_update(of=("self",))
         .select_related("member__primary_org")
@@ -162,14 +158,7 @@ def contact_end(*, actor, contact: Contact, ended_on: date | None = None) -> Con
         raise ValidationError({"ended_on": "结束日期不能早于建立联系日期。"})
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": "结束日期不能晚于今天。"})
-    return audit.audited_update(
-        actor=actor,
-        obj=contact,
-        fields={"ended_on": ended_on},
-        audit_fields=CONTACT_FIELDS,
-        clean=_full_clean,
-        action=AuditEvent.Action.STATUS,
-    )
+    return _end(actor, contact, ended_on, CONTACT_FIELDS, events.CONTACT_ENDED)
 
 
 # --- links of 三联二访 (seed 004 §四(四)1) ---------------------------------------------------
@@ -178,7 +167,7 @@ def contact_end(*, actor, contact: Contact, ended_on: date | None = None) -> Con
 @transaction.atomic
 def link_create(
     *,
-    actor,
+    actor: User,
     visitor: Person,
     kind: str,
     since: date | None = None,
@@ -222,7 +211,7 @@ def link_create(
 
 
 @transaction.atomic
-def link_end(*, actor, link: Link, ended_on: date | None = None) -> Link:
+def link_end(*, actor: User, link: Link, ended_on: date | None = None) -> Link:
     link = (
         Link.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=link.pk)
     )
@@ -234,14 +223,7 @@ def link_end(*, actor, link: Link, ended_on: date | None = None) -> Link:
     ended_on = ended_on or timezone.localdate()
     if ended_on < link.since:
         raise ValidationError({"ended_on": "结束日期不能早于开始日期。"})
-    return audit.audited_update(
-        actor=actor,
-        obj=link,
-        fields={"ended_on": ended_on},
-        audit_fields=LINK_FIELDS,
-        clean=_full_clean,
-        action=AuditEvent.Action.STATUS,
-    )
+    return _end(actor, link, ended_on, LINK_FIELDS, events.LINK_ENDED)
 
 
 # --- visits (seed 004 §四(四)1; seed 003 §四(二)) -------------------------------------------
@@ -274,7 +256,7 @@ def _check_visit(visit: Visit) -> None:
 @transaction.atomic
 def visit_create(
     *,
-    actor,
+    actor: User,
     kind: str,
     visited_on: date,
     content: str,
@@ -322,31 +304,61 @@ def visit_create(
     return visit
 
 
-def _locked_visit(actor, visit: Visit) -> Visit:
+def _locked_visit(actor: User, visit: Visit) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     visitor = Person.objects.select_related("primary_org").get(pk=visit.visitor_id)
     access.require(actor, perms.MANAGE, visitor)
     return visit
 
 
+class Keep(enum.Enum):
+    """A field visit_update leaves as it is."""
+
+    KEEP = 0
+
+
+KEEP = Keep.KEEP
+
+
 @transaction.atomic
-def visit_update(*, actor, visit: Visit, **fields) -> Visit:
+def visit_update(
+    *,
+    actor: User,
+    visit: Visit,
+    kind: str | Keep = KEEP,
+    link: Link | None | Keep = KEEP,
+    visited_on: date | Keep = KEEP,
+    unit: Unit | None | Keep = KEEP,
+    interviewee: str | None | Keep = KEEP,
+    focus_group: str | None | Keep = KEEP,
+    method: str | Keep = KEEP,
+    content: str | Keep = KEEP,
+    needs_follow_up: bool | Keep = KEEP,
+) -> Visit:
+    """Change a visit's details (the visitor and their organisation stay)."""
     visit = _locked_visit(actor, visit)
-    allowed = {k: v for k, v in fields.items() if k in VISIT_EDITABLE}
-    for text in ("interviewee", "focus_group"):
-        if text in allowed and allowed[text] is None:
-            allowed[text] = ""
-    return audit.audited_update(
+    changes: dict[str, Any] = {
+        "kind": kind,
+        "link": link,
+        "visited_on": visited_on,
+        "unit": unit,
+        "interviewee": "" if interviewee is None else interviewee,
+        "focus_group": "" if focus_group is None else focus_group,
+        "method": method,
+        "content": content,
+        "needs_follow_up": needs_follow_up,
+    }
+    return audit.audited_update(  # type: ignore[return-value]  # returns the row it was given
         actor=actor,
         obj=visit,
-        fields=allowed,
+        fields={k: v for k, v in changes.items() if v is not KEEP},
         audit_fields=VISIT_FIELDS,
         clean=_check_visit,
     )
 
 
 @transaction.atomic
-def visit_delete(*, actor, visit: Visit) -> None:
+def visit_delete(*, actor: User, visit: Visit) -> None:
     visit = _locked_visit(actor, visit)
     audit.record(
         actor=actor,
