@@ -1,7 +1,5 @@
 """The filters of the development board, shared by the page, its export and the API."""
 
-from typing import Any
-
 import django_filters
 from django.db.models import QuerySet
 
@@ -48,16 +46,3 @@ class CaseFilter(ListFilterSet):
             if name not in names and name not in self.form.errors:
                 qs = self.filters[name].filter(qs, value)
         return qs
-
-    def selected(self) -> dict[str, Any]:
-        """The page's filter bar: the organisation and step as ids, the status ("all" when
-        none)."""
-        self.is_valid()
-        cleaned = getattr(self.form, "cleaned_data", {})
-        values: dict[str, Any] = {"status": ALL}
-        for name in ("org", "status", "stage"):
-            if name not in self.form.errors and cleaned.get(name) not in (None, ""):
-                values[name] = cleaned[name]
-        if "org" in values:
-            values["org"] = int(values["org"])
-        return values

@@ -92,12 +92,6 @@ def visible_cases(user: User) -> QuerySet[Case]:
     return Case.objects.visible_to(user)
 
 
-def visible_organisation(user: User, pk: int | None) -> Organisation | None:
-    if pk is None:
-        return None
-    return Organisation.objects.visible_to(user).filter(pk=pk).first()
-
-
 def stage_counts(qs: QuerySet[Case]) -> dict[int, int]:
     """Cases per step."""
     return dict(qs.order_by().values_list("stage").annotate(n=Count("id")))

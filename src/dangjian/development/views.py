@@ -23,7 +23,7 @@ from dangjian.core.scoping import get_for_user
 from dangjian.core.web import ActionView, ServiceFormView, officer_required, refused, submit
 from dangjian.development import exports, forms, selectors, services
 from dangjian.development import permissions as perms
-from dangjian.development.filters import CaseFilter
+from dangjian.development.filters import ALL, CaseFilter
 from dangjian.development.models import (
     OPEN_STATUSES,
     PROBATION_STATUSES,
@@ -134,8 +134,8 @@ VERBS = {
 def _board(request) -> tuple[CaseFilter, dict[str, Any], Any]:
     """The board's filters, the values of its filter bar and the organisation chosen."""
     filters = CaseFilter.for_page(request, selectors.visible_cases(request.user))
-    selected = filters.selected()
-    org = selectors.visible_organisation(request.user, selected.get("org"))
+    org = filters.organisation()
+    selected = {"status": ALL, **filters.active}
     if org is None:
         selected.pop("org", None)
     return filters, selected, org
@@ -200,11 +200,8 @@ class CaseCreate(ServiceFormView):
     success_message = "已建立发展党员档案。"
     multipart = True
 
-    def get_form_kwargs(self) -> dict[str, Any]:
-        initial = {"applied_on": timezone.localdate()}
-        if self.request.GET.get("person"):
-            initial["person"] = self.request.GET["person"]
-        return {**super().get_form_kwargs(), "initial": initial}
+    def get_initial(self) -> dict[str, Any]:
+        return {"applied_on": timezone.localdate(), "person": self.request.GET.get("person")}
 
     def get_crumbs(self) -> list[tuple[str, str]]:
         return [(reverse("development:case_list"), "发展党员")]
@@ -416,7 +413,6 @@ def stage_list(request):
 class StageEdit(ServiceFormView):
     form_class = forms.StageDefinitionForm
     form_user_kwarg = False
-    template_name = "development/form.html"
     access_action = perms.EDIT_STAGES
     help_text = (
         "名称、要求和应存材料可按本校实际修改；步骤顺序和各步骤的条件以种子文件004 §四(三)1为准。"
@@ -428,8 +424,11 @@ class StageEdit(ServiceFormView):
     def get_title(self) -> str:
         return f"编辑发展步骤：第{self.object.stage}步"
 
-    def get_context_data(self, **context: Any) -> dict[str, Any]:
-        return super().get_context_data(events=events_for(self.object), **context)
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [
+            (reverse("development:case_list"), "发展党员"),
+            (reverse("development:stage_list"), "发展步骤"),
+        ]
 
     def perform(self, data: dict[str, Any]) -> Any:
         return services.stage_definition_update(

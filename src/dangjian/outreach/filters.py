@@ -31,27 +31,33 @@ def subtree() -> SubtreeFilter:
     return SubtreeFilter("organisation", out_of_scope="empty", page_out_of_scope="404")
 
 
-class MonthField(forms.CharField):
-    """A month as 2026-03."""
+def month_of(value: str) -> tuple[int, int] | None:
+    """A month written 2026-03, else None."""
+    year, _, month = value.partition("-")
+    valid = len(value) == 7 and year.isdigit() and month.isdigit()
+    if valid and 2000 <= int(year) <= 2100 and 1 <= int(month) <= 12:
+        return int(year), int(month)
+    return None
 
-    def clean(self, value: Any) -> tuple[int, int] | None:
+
+class MonthField(forms.CharField):
+    """A month as 2026-03 (kept as written, for the page's bar and links)."""
+
+    def clean(self, value: Any) -> str:
         value = super().clean(value)
-        if not value:
-            return None
-        year, _, month = value.partition("-")
-        valid = len(value) == 7 and year.isdigit() and month.isdigit()
-        if valid and 2000 <= int(year) <= 2100 and 1 <= int(month) <= 12:
-            return int(year), int(month)
-        raise forms.ValidationError("月份无效，应如 2026-03")
+        if value and month_of(value) is None:
+            raise forms.ValidationError("月份无效，应如 2026-03")
+        return value
 
 
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
-    def filter(self, qs: QuerySet[Any], value: tuple[int, int] | None) -> QuerySet[Any]:
-        if not value:
+    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
+        month = month_of(value or "")
+        if month is None:
             return qs
-        start = date(value[0], value[1], 1)
+        start = date(month[0], month[1], 1)
         return qs.filter(**{f"{self.field_name}__range": (start, rules.month_end(start))})
 
 

@@ -240,7 +240,7 @@ def link_list(request):
         {
             "page": page,
             "filters": shown,
-            "org": selectors.visible_organisation(request.user, parse_int(active.get("org"))),
+            "org": filters.organisation(),
             "state": state,
             "base_query": urlencode(shown),
             "org_choices": selectors.org_choices(request.user),
@@ -325,8 +325,7 @@ class LinkEnd(ActionView):
 def _visit_filters(request: HttpRequest) -> tuple[VisitFilter, Organisation | None]:
     filters = VisitFilter.for_page(request, selectors.visible_visits(request.user))
     _rows = filters.qs  # 404 for an organisation out of scope
-    org = selectors.visible_organisation(request.user, parse_int(filters.active.get("org")))
-    return filters, org
+    return filters, filters.organisation()
 
 
 @officer_required
@@ -529,7 +528,7 @@ def compliance(request):
     active = {k: v for k, v in filters.active.items() if k != "on"}
     if day != today:
         active["on"] = day.isoformat()
-    org = selectors.visible_organisation(request.user, parse_int(active.get("org")))
+    org = filters.organisation()
     page = request_page(
         request, qs, order=("organisation__path", "visitor__name", "id"), size=PAGE_SIZE
     )
