@@ -204,6 +204,7 @@ class ContactEnd(ActionView):
     """结束联系, back to where the button was (`next`) or the contact."""
 
     form_class = forms.EndForm
+    officers_only = False  # members end their own
 
     def get_object(self) -> Contact:
         return get_for_user(
@@ -308,8 +309,6 @@ class LinkEnd(ActionView):
     success_message = "已结束该联系点。"
 
     def get_object(self) -> Link:
-        if not scope_for(self.request.user).is_officer:
-            raise PermissionDenied("仅党组织书记、委员和组织部干事可以访问。")
         return get_for_user(Link.objects, self.request.user, pk=self.kwargs["pk"])
 
     def perform(self, obj: Link, data: dict[str, Any]) -> Any:
@@ -501,6 +500,7 @@ class VisitEdit(ServiceFormView):
 
 class VisitDelete(ActionView):
     success_message = "已删除走访记录。"
+    officers_only = False  # visitors delete their own
 
     def get_object(self) -> Visit:
         return _editable_visit(self.request.user, self.kwargs["pk"])
