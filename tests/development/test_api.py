@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from dangjian.development.models import Stage
 from tests.factories import make_user
+from tests.harness import assert_role_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -18,17 +19,17 @@ def api(user):
     return client
 
 
-def test_cases_list_and_retrieve_scoping(world, advance, applicant):
+def test_cases_list_and_retrieve_scoping(world, api_as_role, advance, applicant):
     case = advance("activist")
     rows = api(world.secretary_a).get(f"{BASE}/cases/").json()["results"]
     assert [r["id"] for r in rows] == [case.pk]
     assert api(world.secretary_b).get(f"{BASE}/cases/").json()["results"] == []
-    assert api(world.secretary_b).get(f"{BASE}/cases/{case.pk}/").status_code == 404
-    assert api(world.member_user).get(f"{BASE}/cases/{case.pk}/").status_code == 404
+    expected = {"officer": 200, "other_officer": 404, "member": 404}
+    assert_role_matrix(api_as_role, f"{BASE}/cases/{case.pk}/", expected)
     own = api(make_user(applicant))
     assert own.get(f"{BASE}/cases/{case.pk}/").status_code == 200
     assert own.post(f"{BASE}/cases/{case.pk}/candidate/", {}).status_code == 403
-    assert api(None).get(f"{BASE}/cases/").status_code in (401, 403)
+    assert_role_matrix(api_as_role, f"{BASE}/cases/", {"anonymous": (401, 403)})
 
 
 def test_create_and_transitions(world, applicant, advance, sponsors):

@@ -503,3 +503,9 @@ def test_stage_definitions_are_seeded_and_editable_by_the_department(world):
     )
     first.refresh_from_db()
     assert first.name == "递交入党申请书"
+
+
+def test_a_step_is_recorded_as_its_named_event(world, advance):
+    case = advance("activist")
+    row = AuditEvent.objects.get(object_id=case.pk, event="development.made_activist")
+    assert row.label == "确定为入党积极分子" and row.actor == world.secretary_a

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dangjian.development.models import Case, Stage
+from dangjian.development.models import Case, CaseEvent, ProbationReport, Stage
 from tests.factories import make_person, make_user
-from tests.harness import assert_num_queries, capture_queries
+from tests.harness import assert_num_queries, assert_role_matrix, capture_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -21,12 +21,9 @@ def _content(response):
 @pytest.mark.parametrize(
     "name", ["development:case_list", "development:notice_list", "development:stage_list"]
 )
-def test_officer_pages_scoping(world, as_user, name):
-    url = reverse(name)
-    assert as_user(world.secretary_a).get(url).status_code == 200
-    assert as_user(world.member_user).get(url).status_code == 403
-    response = as_user(None).get(url)
-    assert response.status_code == 302 and "login" in response["Location"]
+def test_officer_pages_scoping(as_role, name):
+    expected = {"officer": 200, "member": 403, "anonymous": 302}
+    assert_role_matrix(as_role, reverse(name), expected)
 
 
 def test_case_list_shows_counts_and_scope(world, as_user, advance):
@@ -60,14 +57,17 @@ def test_case_list_query_count_is_constant(world, as_user, advance):
     assert response.status_code == 200
 
 
-def test_case_detail_scoping(world, as_user, advance, applicant):
+def test_case_detail_scoping(world, as_user, as_role, advance, applicant):
     case = advance("activist")
     url = reverse("development:case_detail", args=[case.pk])
-    assert as_user(world.secretary_a).get(url).status_code == 200
-    assert as_user(world.gb_secretary_a).get(url).status_code == 200
-    assert as_user(world.secretary_b).get(url).status_code == 404
-    assert as_user(world.member_user).get(url).status_code == 404
-    assert as_user(None).get(url).status_code == 302
+    expected = {
+        "officer": 200,
+        "gb_officer": 200,
+        "other_officer": 404,
+        "member": 404,
+        "anonymous": 302,
+    }
+    assert_role_matrix(as_role, url, expected)
     own = as_user(make_user(applicant)).get(url)
     assert own.status_code == 200
     text = own.content.decode()
@@ -252,8 +252,6 @@ def test_detail_renders_at_every_step(world, as_user, advance, until):
 
 
 def test_dossier_query_count_does_not_grow_with_its_records(world, as_user, advance):
-    from dangjian.development.models import CaseEvent, ProbationReport
-
     case = advance("approved")
     client = as_user(world.secretary_a)
     url = reverse("development:case_detail", args=[case.pk])

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from dangjian.outreach import services
 from dangjian.outreach.models import Contact, Visit
 from tests.factories import make_person, make_user
-from tests.harness import assert_num_queries, capture_queries
+from tests.harness import assert_num_queries, assert_role_matrix, capture_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,8 @@ def api(user):
 
 
 @pytest.mark.parametrize("path", ["contacts", "links", "visits", "compliance"])
-def test_anonymous_refused(world, path):
-    assert api(None).get(f"{BASE}/{path}/").status_code in (401, 403)
+def test_anonymous_refused(api_as_role, path):
+    assert_role_matrix(api_as_role, f"{BASE}/{path}/", {"anonymous": (401, 403)})
 
 
 def test_compliance_for_officers_only(world, links):

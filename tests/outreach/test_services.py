@@ -127,7 +127,7 @@ def test_officer_records_and_member_edits(world, links, visit):
 
 
 def compliance(world, day, link):
-    qs, *_ = selectors.compliance_for(world.org_officer, {"on": day.isoformat()})
+    qs = selectors.compliance(world.org_officer, day)
     row = qs.get(pk=link.pk)
     selectors.decorate([row], day, today=date(2025, 12, 31))
     return row
@@ -160,7 +160,7 @@ def test_class_visit_quarter_boundary(world, links, visit):
 
 
 def test_period_due_then_overdue(world, links):
-    qs, *_ = selectors.compliance_for(world.org_officer, {"on": "2025-03-10"})
+    qs = selectors.compliance(world.org_officer, date(2025, 3, 10))
     row = qs.get(pk=links.dorm.pk)
     selectors.decorate([row], date(2025, 3, 10), today=date(2025, 3, 31))
     assert row.status == "due"
@@ -177,7 +177,7 @@ def test_frequencies_from_settings(world, links, visit, settings):
 
 def test_links_ended_before_period_are_left_out(world, links):
     services.link_end(actor=world.secretary_a, link=links.dorm, ended_on=date(2025, 2, 28))
-    qs, *_ = selectors.compliance_for(world.org_officer, {"on": "2025-03-10"})
+    qs = selectors.compliance(world.org_officer, date(2025, 3, 10))
     assert not qs.filter(pk=links.dorm.pk).exists()
     assert Link.objects.get(pk=links.dorm.pk).ended_on == date(2025, 2, 28)
     with pytest.raises(PermissionDenied):
@@ -193,3 +193,10 @@ def test_follow_up_pending_until_a_later_follow_up(world, visit):
     assert selectors.pending_follow_ups(Visit.objects.all()).count() == 1
     visit(kind="follow_up", method="phone", visited_on=date(2025, 3, 20))
     assert selectors.pending_follow_ups(Visit.objects.all()).count() == 0
+
+
+def test_ending_a_contact_is_recorded_as_its_named_event(world):
+    first, *_ = add(world, 1)
+    services.contact_end(actor=world.member_user, contact=first)
+    row = AuditEvent.objects.get(object_id=first.pk, event="outreach.contact_ended")
+    assert row.label == "结束联系群众" and row.action == "status"

@@ -8,10 +8,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.outreach import services
+from dangjian.outreach.exports import CONTACT_HEADERS, VISIT_HEADERS
 from dangjian.outreach.models import Contact, Visit
-from dangjian.outreach.views import CONTACT_HEADERS, VISIT_HEADERS
 from tests.factories import make_person, make_user
-from tests.harness import assert_num_queries, capture_queries
+from tests.harness import assert_num_queries, assert_role_matrix, capture_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -29,16 +29,13 @@ MEMBER_PAGES = ["outreach:my_contacts", "outreach:my_visits", "outreach:visit_cr
 
 
 @pytest.mark.parametrize("name", OFFICER_PAGES)
-def test_officer_pages_by_role(world, as_user, links, name):
+def test_officer_pages_by_role(world, as_role, links, name):
     url = reverse(name)
-    assert as_user(world.secretary_a).get(url).status_code == 200
-    assert as_user(world.org_officer).get(url).status_code == 200
+    expected = {"officer": 200, "org_officer": 200, "member": 403, "anonymous": 302}
+    assert_role_matrix(as_role, url, expected)
     # another branch's officer asking for branch_a: it does not exist for them
-    assert as_user(world.secretary_b).get(url, {"org": world.branch_a.pk}).status_code == 404
-    assert as_user(world.secretary_a).get(url, {"org": world.branch_a.pk}).status_code == 200
-    assert as_user(world.member_user).get(url).status_code == 403
-    response = as_user(None).get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    branch_a = {"org": world.branch_a.pk}
+    assert_role_matrix(as_role, url, {"other_officer": 404, "officer": 200}, data=branch_a)
 
 
 @pytest.mark.parametrize("name", MEMBER_PAGES)
@@ -68,15 +65,17 @@ def _objects(world, links, visit):
     ]
 
 
-def test_detail_pages_scoped(world, as_user, links, visit):
-    other_member = make_user(world.member_b)
+def test_detail_pages_scoped(world, as_role, links, visit):
+    world.other_member = make_user(world.member_b)
+    expected = {
+        "officer": 200,
+        "member": 200,  # their own
+        "other_officer": 404,
+        "other_member": 404,
+        "anonymous": 302,
+    }
     for name, pk in _objects(world, links, visit):
-        url = reverse(name, args=[pk])
-        assert as_user(world.secretary_a).get(url).status_code == 200, name
-        assert as_user(world.member_user).get(url).status_code == 200, name  # their own
-        assert as_user(world.secretary_b).get(url).status_code == 404, name
-        assert as_user(other_member).get(url).status_code == 404, name
-        assert as_user(None).get(url).status_code == 302, name
+        assert_role_matrix(as_role, reverse(name, args=[pk]), expected)
 
 
 def test_detail_pages_show_the_audit_trail(world, as_user, links, visit):

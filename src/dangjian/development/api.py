@@ -13,6 +13,7 @@ from rest_framework.permissions import IsAuthenticated
 from dangjian.core.api_views import ScopedViewSet
 from dangjian.development import serializers as s
 from dangjian.development import services
+from dangjian.development.filters import CaseFilter
 from dangjian.development.models import (
     Case,
     Notice,
@@ -21,7 +22,6 @@ from dangjian.development.models import (
     StageDefinition,
     Vote,
 )
-from dangjian.org.models import Organisation
 
 
 class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
@@ -29,6 +29,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     model = Case
     serializer_class = s.CaseSerializer
+    filterset_class = CaseFilter
 
     def get_queryset(self):
         return (
@@ -38,24 +39,9 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
             .prefetch_related("cultivators", "sponsors")
         )
 
-    @extend_schema(parameters=[s.CaseFilterSerializer], summary="发展党员档案列表")
+    @extend_schema(summary="发展党员档案列表")
     def list(self, request):
-        filters = self.query_filters(s.CaseFilterSerializer)
-        qs = self.get_queryset()
-        if filters.get("organisation"):
-            org = (
-                Organisation.objects.visible_to(request.user)
-                .filter(pk=filters["organisation"])
-                .first()
-            )
-            if org is None:
-                raise NotFound()
-            qs = qs.in_subtree(org)
-        if filters.get("stage"):
-            qs = qs.filter(stage=filters["stage"])
-        if filters.get("status"):
-            qs = qs.filter(status=filters["status"])
-        return self.paginated(qs)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="发展党员档案详情")
     def retrieve(self, request, *args, **kwargs):
@@ -72,7 +58,7 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
         return self.respond(case, status.HTTP_201_CREATED)
 
     def _step(self, serializer_class, service, **extra):
-        case = self.get_editable_object()
+        case = self.get_object()  # the service checks the right (a 403 naming the rule)
         data = self.validated(serializer_class) if serializer_class else {}
         case = service(actor=self.request.user, case=case, **data, **extra)
         return self.respond(case)
@@ -205,7 +191,7 @@ class NoticeViewSet(mixins.ListModelMixin, ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def objections(self, request, pk=None):
-        notice = self.get_editable_object()
+        notice = self.get_object()
         data = self.validated(s.ObjectionCreateSerializer)
         services.objection_create(actor=request.user, notice=notice, **data)
         return self.respond(notice, status.HTTP_201_CREATED)
@@ -217,7 +203,7 @@ class NoticeViewSet(mixins.ListModelMixin, ScopedViewSet):
     )
     @action(detail=True, methods=["post"])
     def resolve(self, request, pk=None):
-        notice = self.get_editable_object()
+        notice = self.get_object()
         data = self.validated(s.ObjectionResolveSerializer)
         objection = notice.objections.filter(pk=data.pop("objection")).first()
         if objection is None:

@@ -52,6 +52,10 @@ class CaseStatus(models.TextChoices):
     CANCELLED = "cancelled", "已终止"
 
 
+OPEN_STATUSES = (CaseStatus.ACTIVE, CaseStatus.PROBATION, CaseStatus.EXTENDED)
+PROBATION_STATUSES = (CaseStatus.PROBATION, CaseStatus.EXTENDED)
+
+
 class CaseQuerySet(OrgScopedQuerySet):
     person_field = "person"
 

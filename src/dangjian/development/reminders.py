@@ -22,6 +22,7 @@ from django.urls import reverse
 from dangjian.core.reminders import Due
 from dangjian.development import rules
 from dangjian.development.models import (
+    PROBATION_STATUSES,
     Case,
     CaseStatus,
     Notice,
@@ -31,7 +32,7 @@ from dangjian.development.models import (
     Vote,
     VotePurpose,
 )
-from dangjian.development.services import PROBATION_STATUSES, params
+from dangjian.development.selectors import params
 from dangjian.org.selectors import officers_of
 
 CATEGORY = "发展党员"

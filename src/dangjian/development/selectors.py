@@ -4,10 +4,14 @@ needs (the same rules the services apply, evaluated for today)."""
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Prefetch, Q
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from dangjian.core.models import User
 from dangjian.development import rules
 from dangjian.development.models import (
+    OPEN_STATUSES,
+    PROBATION_STATUSES,
     Case,
     CaseEvent,
     CaseStatus,
@@ -19,14 +23,9 @@ from dangjian.development.models import (
     Vote,
     VotePurpose,
 )
-from dangjian.development.services import (
-    PROBATION_STATUSES,
-    notice_facts,
-    params,
-)
 from dangjian.org.models import Organisation, OrgKind
 
-OPEN = (CaseStatus.ACTIVE, CaseStatus.PROBATION, CaseStatus.EXTENDED)
+OPEN = OPEN_STATUSES
 PROBATION_WINDOW_DAYS = 60
 CONVERSION_WINDOW_DAYS = 30
 
@@ -44,11 +43,28 @@ STEP_DATES = {
 }
 
 
-def parse_int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
+def params() -> rules.Params:
+    """The institution's parameters (settings DEVELOPMENT_*), the seed's by default."""
+    return rules.Params(
+        min_age=settings.DEVELOPMENT_MIN_AGE,
+        cultivation_years=settings.DEVELOPMENT_CULTIVATION_YEARS,
+        notice_days=settings.DEVELOPMENT_NOTICE_DAYS,
+        probation_years=settings.DEVELOPMENT_PROBATION_YEARS,
+        conversion_lead_months=settings.DEVELOPMENT_CONVERSION_LEAD_MONTHS,
+        sponsor_report_months=settings.DEVELOPMENT_SPONSOR_REPORT_MONTHS,
+        branch_report_months=settings.DEVELOPMENT_BRANCH_REPORT_MONTHS,
+    )
+
+
+def notice_facts(notice: Notice | None) -> rules.NoticeFacts | None:
+    """What the rules need to know of a notice (its period, its objections' state)."""
+    if notice is None:
+        return None
+    return rules.NoticeFacts(
+        starts_on=notice.starts_on,
+        ends_on=notice.ends_on,
+        objections=tuple((o.resolved_on is not None, o.upheld) for o in notice.objections.all()),
+    )
 
 
 def stage_names() -> dict[int, str]:
@@ -58,7 +74,7 @@ def stage_names() -> dict[int, str]:
     return names
 
 
-def org_choices(user):
+def org_choices(user: User) -> QuerySet[Organisation]:
     return (
         Organisation.objects.visible_to(user)
         .active()
@@ -67,40 +83,21 @@ def org_choices(user):
     )
 
 
-def with_list_relations(qs):
+def with_list_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("person", "organisation")
 
 
-def cases_for_list(user, params_get) -> tuple:
-    """Visible cases with the filters of the board (org subtree, step, status) and the counts per
-    step of the filtered scope (before the step filter)."""
-    qs = Case.objects.visible_to(user)
-    filters: dict = {}
-    org = None
-    org_id = parse_int(params_get.get("org"))
-    if org_id:
-        org = Organisation.objects.visible_to(user).filter(pk=org_id).first()
-        if org is not None:
-            qs = qs.in_subtree(org)
-            filters["org"] = org.pk
-    status = params_get.get("status", "open")
-    if status == "open":
-        qs = qs.filter(status__in=OPEN)
-        filters["status"] = "open"
-    elif status in CaseStatus.values:
-        qs = qs.filter(status=status)
-        filters["status"] = status
-    else:
-        filters["status"] = "all"
-    counts = dict(qs.order_by().values_list("stage").annotate(n=Count("id")))
-    stage = parse_int(params_get.get("stage"))
-    if stage in Stage.values:
-        qs = qs.filter(stage=stage)
-        filters["stage"] = stage
-    return with_list_relations(qs), filters, org, counts
+def visible_cases(user: User) -> QuerySet[Case]:
+    """The cases of the board (the filters narrow them: development.filters.CaseFilter)."""
+    return Case.objects.visible_to(user)
 
 
-def running_notices(user, today: date):
+def stage_counts(qs: QuerySet[Case]) -> dict[int, int]:
+    """Cases per step."""
+    return dict(qs.order_by().values_list("stage").annotate(n=Count("id")))
+
+
+def running_notices(user: User, today: date) -> QuerySet[Notice]:
     return (
         Notice.objects.visible_to(user)
         .filter(starts_on__lte=today, ends_on__gte=today)
@@ -112,7 +109,7 @@ def running_notices(user, today: date):
     )
 
 
-def recent_notices(user, today: date, days: int = 60):
+def recent_notices(user: User, today: date, days: int = 60) -> QuerySet[Notice]:
     return (
         Notice.objects.visible_to(user)
         .filter(ends_on__gte=today - timedelta(days=days))
@@ -125,7 +122,7 @@ def recent_notices(user, today: date, days: int = 60):
     )
 
 
-def probations_ending(user, today: date, days: int = PROBATION_WINDOW_DAYS):
+def probations_ending(user: User, today: date, days: int = PROBATION_WINDOW_DAYS) -> QuerySet[Case]:
     return with_list_relations(
         Case.objects.visible_to(user).filter(
             status__in=PROBATION_STATUSES, probation_ends_on__lte=today + timedelta(days=days)
@@ -133,7 +130,7 @@ def probations_ending(user, today: date, days: int = PROBATION_WINDOW_DAYS):
     ).order_by("probation_ends_on", "id")
 
 
-def conversions_due(user, today: date, days: int = CONVERSION_WINDOW_DAYS):
+def conversions_due(user: User, today: date, days: int = CONVERSION_WINDOW_DAYS) -> list[Case]:
     """Probationary members whose written application is due within `days` (or overdue) and
     not yet made: the deadline is one month before the probation ends."""
     p = params()
@@ -149,10 +146,10 @@ def conversions_due(user, today: date, days: int = CONVERSION_WINDOW_DAYS):
     ).order_by("probation_ends_on", "id")
     result = []
     for case in rows:
-        case.conversion_deadline = rules.conversion_deadline(
-            case.probation_ends_on, p.conversion_lead_months
-        )
-        if case.conversion_deadline <= today + timedelta(days=days):
+        assert case.probation_ends_on is not None  # filtered on it above
+        deadline = rules.conversion_deadline(case.probation_ends_on, p.conversion_lead_months)
+        case.conversion_deadline = deadline  # type: ignore[attr-defined]  # for the board
+        if deadline <= today + timedelta(days=days):
             result.append(case)
     return result
 
@@ -160,7 +157,8 @@ def conversions_due(user, today: date, days: int = CONVERSION_WINDOW_DAYS):
 # --- the dossier ---------------------------------------------------------------------------
 
 
-def dossier_queryset(user):
+def dossier_queryset(user: User) -> QuerySet[Case]:
+    objections = Prefetch("objections", queryset=Objection.objects.order_by("received_on", "id"))
     return (
         Case.objects.visible_to(user)
         .select_related("person__primary_org", "organisation", "talker")
@@ -170,9 +168,9 @@ def dossier_queryset(user):
             Prefetch("events", queryset=CaseEvent.objects.select_related("recorded_by")),
             Prefetch(
                 "notices",
-                queryset=Notice.objects.prefetch_related(
-                    Prefetch("objections", queryset=Objection.objects.order_by("received_on", "id"))
-                ).order_by("starts_on", "id"),
+                queryset=Notice.objects.prefetch_related(objections).order_by(  # type: ignore[arg-type]
+                    "starts_on", "id"
+                ),  # django-stubs: a Prefetch inside a Prefetch's queryset
             ),
             Prefetch("votes", queryset=Vote.objects.order_by("held_on", "id")),
             "probation_reports",
@@ -189,7 +187,7 @@ class NextStep:
     missing: list[str] = field(default_factory=list)
 
 
-def _latest(notices, purpose, since=None):
+def _latest(notices: list[Notice], purpose: str, since: date | None = None) -> Notice | None:
     rows = [n for n in notices if n.purpose == purpose and (since is None or n.starts_on >= since)]
     return rows[-1] if rows else None
 
@@ -240,8 +238,10 @@ def next_step(case: Case, today: date) -> NextStep | None:
         return NextStep("talk", "党总支指派专人谈话", above=True)
     if stage == Stage.TALK:
         return NextStep("approve", "党总支委员会审批", above=True)
+    ends = case.probation_ends_on
+    assert ends is not None  # set by the general branch's approval
     if case.conversion_applied_on is None:
-        deadline = rules.conversion_deadline(case.probation_ends_on, p.conversion_lead_months)
+        deadline = rules.conversion_deadline(ends, p.conversion_lead_months)
         return NextStep(
             "apply_conversion",
             "提出书面转正申请",
@@ -274,7 +274,7 @@ def next_step(case: Case, today: date) -> NextStep | None:
                 notice_facts(notice), today, NoticePurpose.CONVERSION.label, 10
             ),
         )
-    error = rules.conversion_approval_error(case.probation_ends_on, today)
+    error = rules.conversion_approval_error(ends, today)
     return NextStep(
         "approve_conversion", "党总支审批转正", above=True, missing=[error] if error else []
     )

@@ -102,14 +102,6 @@ class CaseSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseFilterSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    stage = serializers.IntegerField(required=False, min_value=1, max_value=10)
-    status = serializers.CharField(
-        required=False, help_text="active/probation/extended/converted/cancelled"
-    )
-
-
 class CaseCreateSerializer(serializers.Serializer):
     person = EditablePrimaryKeyField(Person)
     applied_on = serializers.DateField()

@@ -3,24 +3,30 @@ timeline and the next step's form, notices, the configurable steps, the member's
 the printable 发展党员工作流程纪实表 and the XLSX of the board. Thin: scope, validate, call a
 service, render."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
-from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import officer_required, submit
-from dangjian.development import forms, selectors, services
+from dangjian.core.scoping import get_for_user
+from dangjian.core.web import ActionView, ServiceFormView, officer_required, refused, submit
+from dangjian.development import exports, forms, selectors, services
+from dangjian.development import permissions as perms
+from dangjian.development.filters import ALL, CaseFilter
 from dangjian.development.models import (
+    OPEN_STATUSES,
+    PROBATION_STATUSES,
     CaseStatus,
     Notice,
     Objection,
@@ -29,18 +35,6 @@ from dangjian.development.models import (
 )
 
 PAGE_SIZE = 50
-LIST_HEADERS = [
-    "姓名",
-    "所在支部",
-    "当前步骤",
-    "申请日期",
-    "积极分子日期",
-    "培养考察对象日期",
-    "发展对象日期",
-    "支部大会日期",
-    "预备期满日期",
-    "状态",
-]
 
 
 def _conversion(step):
@@ -134,18 +128,17 @@ VERBS = {
 }
 
 
-def _refused(request, exc, back_url):
-    message = exc.args[0] if exc.args else "您没有办理该事项的权限。"
-    return render(
-        request, "core/refused.html", {"message": message, "back_url": back_url}, status=403
-    )
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
 # --- the board -----------------------------------------------------------------------------
+
+
+def _board(request) -> tuple[CaseFilter, dict[str, Any], Any]:
+    """The board's filters, the values of its filter bar and the organisation chosen."""
+    filters = CaseFilter.for_page(request, selectors.visible_cases(request.user))
+    org = filters.organisation()
+    selected = {"status": ALL, **filters.active}
+    if org is None:
+        selected.pop("org", None)
+    return filters, selected, org
 
 
 @officer_required
@@ -154,18 +147,20 @@ def case_list(request):
     """The pipeline board: counts per step, cases (keyset pages), running notices, probations
     ending, conversion applications due."""
     today = timezone.localdate()
-    qs, filters, org, counts = selectors.cases_for_list(request.user, request.GET)
+    filters, selected, org = _board(request)
+    counts = selectors.stage_counts(filters.without("stage"))
+    qs = selectors.with_list_relations(filters.qs)
     page = request_page(request, qs, order=("stage", "applied_on", "id"), size=PAGE_SIZE)
     names = selectors.stage_names()
-    base = {k: v for k, v in filters.items() if k != "stage"}
+    base = {k: v for k, v in selected.items() if k != "stage"}
     return render(
         request,
         "development/case_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": selected,
             "org": org,
-            "base_query": urlencode(filters),
+            "base_query": urlencode(selected),
             "stage_query": urlencode(base),
             "stages": [(s.value, names[s.value], counts.get(s.value, 0)) for s in Stage],
             "total": sum(counts.values()),
@@ -183,67 +178,39 @@ def case_list(request):
 @officer_required
 @require_GET
 def case_export(request):
-    qs, _filters, org, _counts = selectors.cases_for_list(request.user, request.GET)
-    names = selectors.stage_names()
-    rows = (
-        [
-            c.person.name,
-            c.organisation.name,
-            f"{c.stage}. {names[c.stage]}",
-            c.applied_on,
-            c.activist_on,
-            c.candidate_on,
-            c.target_on,
-            c.admitted_on,
-            c.probation_ends_on,
-            c.get_status_display(),
-        ]
-        for c in qs.order_by("organisation__path", "stage", "applied_on", "id").iterator(
-            chunk_size=500
-        )
-    )
+    filters, _selected, org = _board(request)
+    qs = selectors.with_list_relations(filters.qs)
+    cases = qs.order_by("organisation__path", "stage", "applied_on", "id").iterator(chunk_size=500)
     title = f"{org.name if org else ''}发展党员工作台账"
     audit = PersonalDataAudit(request, title)
     content = xlsx_table(
         sheet="发展党员",
-        headers=LIST_HEADERS,
-        rows=audit.count(rows),
+        headers=exports.HEADERS,
+        rows=audit.count(exports.case_rows(cases, selectors.stage_names())),
         title=title,
-        widths=[10, 22, 22, 12, 12, 14, 12, 12, 12, 12],
+        widths=exports.WIDTHS,
     )
     return xlsx_response(content, f"{title}.xlsx", audit=audit)
 
 
-@officer_required
-def case_create(request):
-    initial = {"applied_on": timezone.localdate()}
-    if request.GET.get("person"):
-        initial["person"] = request.GET["person"]
-    form = forms.CaseCreateForm(
-        request.POST or None, request.FILES or None, user=request.user, initial=initial
-    )
-    try:
-        case = submit(
-            request,
-            form,
-            lambda d: services.case_create(actor=request.user, **d),
-            "已建立发展党员档案。",
-        )
-    except PermissionDenied as exc:
-        return _refused(request, exc, reverse("development:case_list"))
-    if case:
-        return redirect("development:case_detail", case.pk)
-    return render(
-        request,
-        "development/form.html",
-        {
-            "form": form,
-            "title": "建立发展党员档案",
-            "help": "从递交书面入党申请书之日起建档；"
-            "申请人须年满18周岁（种子文件004 §四(三)1(1)）。",
-            "multipart": True,
-        },
-    )
+class CaseCreate(ServiceFormView):
+    form_class = forms.CaseCreateForm
+    title = "建立发展党员档案"
+    help_text = "从递交书面入党申请书之日起建档；申请人须年满18周岁（种子文件004 §四(三)1(1)）。"
+    success_message = "已建立发展党员档案。"
+    multipart = True
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"applied_on": timezone.localdate(), "person": self.request.GET.get("person")}
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("development:case_list"), "发展党员")]
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.case_create(actor=self.request.user, **data)
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("development:case_detail", args=[result.pk])
 
 
 # --- the dossier ---------------------------------------------------------------------------
@@ -255,8 +222,8 @@ def _dossier(request, pk):
 
 def _detail_context(request, case, bound=None, bound_verb=""):
     today = timezone.localdate()
-    officer = services.can_act(request.user, case)
-    above = services.can_act_above(request.user, case)
+    officer = access.can(request.user, perms.ACT, case)
+    above = access.can(request.user, perms.APPROVE, case)
     step = selectors.next_step(case, today)
     schedule, missing_reports = selectors.reports(case, today)
     context = {
@@ -272,8 +239,8 @@ def _detail_context(request, case, bound=None, bound_verb=""):
         "reports": list(case.probation_reports.all()),
         "events": events_for(case) if officer else [],
         "today": today,
-        "open": case.status in selectors.OPEN,
-        "in_probation": case.status in services.PROBATION_STATUSES,
+        "open": case.status in OPEN_STATUSES,
+        "in_probation": case.status in PROBATION_STATUSES,
     }
     if officer and step is not None and (above or not step.above):
         form_class = VERBS[step.verb][0]
@@ -317,14 +284,14 @@ def case_act(request, pk, verb):
         raise Http404
     case = _dossier(request, pk)
     detail = reverse("development:case_detail", args=[case.pk])
-    if not services.can_act(request.user, case):
-        return _refused(request, PermissionDenied(services.NOT_OFFICER), detail)
+    if not access.can(request.user, perms.ACT, case):
+        return refused(request, access.refusal(perms.ACT), detail)
     form_class, call, message = VERBS[verb]
     form = form_class(request.POST, request.FILES, user=request.user, case=case)
     try:
         done = submit(request, form, lambda d: call(request.user, case, d), message)
     except PermissionDenied as exc:
-        return _refused(request, exc, detail)
+        return refused(request, exc, detail)
     if done:
         if verb == "vote" and not done.passed:
             messages.warning(request, f"表决未通过：{done.failure}")
@@ -339,45 +306,42 @@ def case_act(request, pk, verb):
     )
 
 
-@login_required
-@require_POST
-def objection_add(request, pk):
-    notice = get_for_user(Notice.objects.select_related("case"), request.user, pk=pk)
-    detail = reverse("development:case_detail", args=[notice.case_id])
-    return _notice_action(
-        request,
-        forms.ObjectionForm(request.POST),
-        lambda d: services.objection_create(actor=request.user, notice=notice, **d),
-        "已登记公示意见。",
-        detail,
-    )
+class ObjectionAdd(ActionView):
+    """登记公示意见 from the dossier's notices."""
+
+    form_class = forms.ObjectionForm
+    success_message = "已登记公示意见。"
+
+    def get_object(self) -> Notice:
+        return get_for_user(
+            Notice.objects.select_related("case"), self.request.user, pk=self.kwargs["pk"]
+        )
+
+    def perform(self, obj: Notice, data: dict[str, Any]) -> Any:
+        return services.objection_create(actor=self.request.user, notice=obj, **data)
+
+    def get_success_url(self, obj: Notice) -> str:
+        return reverse("development:case_detail", args=[obj.case_id]) + "#notices"
 
 
-@login_required
-@require_POST
-def objection_resolve(request, pk):
-    objection = Objection.objects.select_related("notice").filter(pk=pk).first()
-    if objection is None:
-        raise Http404
-    notice = get_for_user(Notice.objects.all(), request.user, pk=objection.notice_id)
-    detail = reverse("development:case_detail", args=[notice.case_id])
-    return _notice_action(
-        request,
-        forms.ResolveForm(request.POST),
-        lambda d: services.objection_resolve(actor=request.user, objection=objection, **d),
-        "已登记核查处理结果。",
-        detail,
-    )
+class ObjectionResolve(ActionView):
+    """登记核查处理结果 of an objection."""
 
+    form_class = forms.ResolveForm
+    success_message = "已登记核查处理结果。"
 
-def _notice_action(request, form, call, message, detail):
-    """Run a notice's small form (objection, resolution) and go back to the dossier's notices."""
-    try:
-        if not submit(request, form, call, message):
-            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    except PermissionDenied as exc:
-        return _refused(request, exc, detail)
-    return redirect(detail + "#notices")
+    def get_object(self) -> Objection:
+        objection = get_object_or_404(
+            Objection.objects.select_related("notice"), pk=self.kwargs["pk"]
+        )
+        get_for_user(Notice.objects.all(), self.request.user, pk=objection.notice_id)
+        return objection
+
+    def perform(self, obj: Objection, data: dict[str, Any]) -> Any:
+        return services.objection_resolve(actor=self.request.user, objection=obj, **data)
+
+    def get_success_url(self, obj: Objection) -> str:
+        return reverse("development:case_detail", args=[obj.notice.case_id]) + "#notices"
 
 
 @login_required
@@ -441,43 +405,35 @@ def stage_list(request):
         "development/stage_list.html",
         {
             "stages": StageDefinition.objects.all(),
-            "can_edit": scope_for(request.user).everything,
+            "can_edit": access.can(request.user, perms.EDIT_STAGES),
         },
     )
 
 
-@officer_required
-def stage_edit(request, pk):
-    definition = get_for_user_stage(pk)
-    if not scope_for(request.user).everything:
-        return _refused(
-            request,
-            PermissionDenied(services.STAGE_EDIT_REFUSED),
-            reverse("development:stage_list"),
+class StageEdit(ServiceFormView):
+    form_class = forms.StageDefinitionForm
+    form_user_kwarg = False
+    access_action = perms.EDIT_STAGES
+    help_text = (
+        "名称、要求和应存材料可按本校实际修改；步骤顺序和各步骤的条件以种子文件004 §四(三)1为准。"
+    )
+
+    def get_object(self) -> StageDefinition:
+        return get_object_or_404(StageDefinition, pk=self.kwargs["pk"])
+
+    def get_title(self) -> str:
+        return f"编辑发展步骤：第{self.object.stage}步"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [
+            (reverse("development:case_list"), "发展党员"),
+            (reverse("development:stage_list"), "发展步骤"),
+        ]
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.stage_definition_update(
+            actor=self.request.user, definition=self.object, **data
         )
-    form = forms.StageDefinitionForm(request.POST or None, instance=definition)
-    if submit(
-        request,
-        form,
-        lambda d: services.stage_definition_update(actor=request.user, definition=definition, **d),
-        "已保存。",
-    ):
-        return redirect("development:stage_list")
-    return render(
-        request,
-        "development/form.html",
-        {
-            "form": form,
-            "title": f"编辑发展步骤：第{definition.stage}步",
-            "help": "名称、要求和应存材料可按本校实际修改；步骤顺序和各步骤的条件以种子文件"
-            "004 §四(三)1为准。",
-            "events": events_for(definition),
-        },
-    )
 
-
-def get_for_user_stage(pk) -> StageDefinition:
-    definition = StageDefinition.objects.filter(pk=pk).first()
-    if definition is None:
-        raise Http404
-    return definition
+    def get_success_url(self, result: Any) -> str:
+        return reverse("development:stage_list")

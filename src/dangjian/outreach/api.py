@@ -7,43 +7,30 @@ field errors) and the rights (403 naming the rule).
 
 from datetime import date
 
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from dangjian.core.api_views import OfficersOnly, OwnWritesViewSet, ScopedViewSet
-from dangjian.org.models import Organisation
-from dangjian.outreach import rules, selectors, services
+from dangjian.core.params import parse_date
+from dangjian.outreach import selectors, services
+from dangjian.outreach.filters import ComplianceFilter, ContactFilter, LinkFilter, VisitFilter
 from dangjian.outreach.models import Contact, Link, Visit
 from dangjian.outreach.serializers import (
-    ComplianceFilterSerializer,
     ComplianceSerializer,
     ContactCreateSerializer,
-    ContactFilterSerializer,
     ContactSerializer,
     EndSerializer,
     LinkCreateSerializer,
-    LinkFilterSerializer,
     LinkSerializer,
     VisitCreateSerializer,
-    VisitFilterSerializer,
     VisitSerializer,
     VisitUpdateSerializer,
 )
-
-
-def _self(request):
-    from dangjian.org.models import Person
-
-    person = (
-        Person.objects.filter(pk=request.user.person_id).first() if request.user.person_id else None
-    )
-    if person is None:
-        raise PermissionDenied(services.NO_PERSON)
-    return person
 
 
 class ContactViewSet(OwnWritesViewSet):
@@ -51,22 +38,15 @@ class ContactViewSet(OwnWritesViewSet):
 
     model = Contact
     serializer_class = ContactSerializer
+    filterset_class = ContactFilter
     member_actions = {"create", "end"}
 
     def get_queryset(self):
         return super().get_queryset().select_related("member", "organisation").order_by("-id")
 
-    @extend_schema(parameters=[ContactFilterSerializer], summary="联系群众列表")
+    @extend_schema(summary="联系群众列表")
     def list(self, request):
-        filters = self.query_filters(ContactFilterSerializer)
-        queryset = self.get_queryset()
-        if "organisation" in filters:
-            queryset = self.in_subtree(queryset, filters["organisation"])
-        if filters.get("member"):
-            queryset = queryset.filter(member_id=filters["member"])
-        if filters.get("active") is not None:
-            queryset = queryset.filter(ended_on__isnull=filters["active"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="联系群众详情")
     def retrieve(self, request, *args, **kwargs):
@@ -79,8 +59,7 @@ class ContactViewSet(OwnWritesViewSet):
     )
     def create(self, request):
         data = self.validated(ContactCreateSerializer)
-        member = data.pop("member", None) or _self(request)
-        contact = services.contact_create(actor=request.user, member=member, **data)
+        contact = services.contact_create(actor=request.user, **data)
         return self.respond(contact, status.HTTP_201_CREATED)
 
     @extend_schema(request=EndSerializer, responses=ContactSerializer, summary="结束联系")
@@ -97,23 +76,14 @@ class LinkViewSet(ScopedViewSet):
 
     model = Link
     serializer_class = LinkSerializer
+    filterset_class = LinkFilter
 
     def get_queryset(self):
         return selectors.with_link_relations(super().get_queryset()).order_by("-id")
 
-    @extend_schema(parameters=[LinkFilterSerializer], summary="联系点列表")
+    @extend_schema(summary="联系点列表")
     def list(self, request):
-        filters = self.query_filters(LinkFilterSerializer)
-        queryset = self.get_queryset()
-        if "organisation" in filters:
-            queryset = self.in_subtree(queryset, filters["organisation"])
-        if filters.get("visitor"):
-            queryset = queryset.filter(visitor_id=filters["visitor"])
-        if filters.get("kind"):
-            queryset = queryset.filter(kind=filters["kind"])
-        if filters.get("active") is not None:
-            queryset = queryset.filter(ended_on__isnull=filters["active"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="联系点详情")
     def retrieve(self, request, *args, **kwargs):
@@ -130,7 +100,7 @@ class LinkViewSet(ScopedViewSet):
     @extend_schema(request=EndSerializer, responses=LinkSerializer, summary="结束联系点")
     @action(detail=True, methods=["post"])
     def end(self, request, pk=None):
-        link = self.get_editable_object()
+        link = self.get_object()  # the service checks the right (a 403 naming the rule)
         data = self.validated(EndSerializer)
         link = services.link_end(actor=request.user, link=link, **data)
         return self.respond(link)
@@ -141,34 +111,15 @@ class VisitViewSet(OwnWritesViewSet):
 
     model = Visit
     serializer_class = VisitSerializer
+    filterset_class = VisitFilter
     member_actions = {"create", "partial_update", "destroy"}
 
     def get_queryset(self):
         return selectors.with_visit_relations(super().get_queryset()).order_by("-id")
 
-    @extend_schema(parameters=[VisitFilterSerializer], summary="走访记录列表")
+    @extend_schema(summary="走访记录列表")
     def list(self, request):
-        filters = self.query_filters(VisitFilterSerializer)
-        queryset = self.get_queryset()
-        if "organisation" in filters:
-            queryset = self.in_subtree(queryset, filters["organisation"])
-        if filters.get("visitor"):
-            queryset = queryset.filter(visitor_id=filters["visitor"])
-        if filters.get("kind"):
-            queryset = queryset.filter(kind=filters["kind"])
-        month = selectors.parse_month(filters.get("month", ""))
-        if filters.get("month") and month is None:
-            return Response(
-                {"month": ["月份无效，应如 2026-03"]}, status=status.HTTP_400_BAD_REQUEST
-            )
-        if month:
-            start = date(month[0], month[1], 1)
-            queryset = queryset.filter(visited_on__range=(start, rules.month_end(start)))
-        if filters.get("follow") == "needed":
-            queryset = queryset.filter(needs_follow_up=True)
-        elif filters.get("follow") == "pending":
-            queryset = selectors.pending_follow_ups(queryset)
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="走访记录详情")
     def retrieve(self, request, *args, **kwargs):
@@ -202,30 +153,18 @@ class ComplianceViewSet(viewsets.GenericViewSet):
 
     serializer_class = ComplianceSerializer
     permission_classes = [IsAuthenticated, OfficersOnly]
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ComplianceFilter
+
+    def day(self) -> date:
+        today = timezone.localdate()
+        return parse_date(self.request.query_params.get("on"), today) or today
 
     def get_queryset(self):
-        return Link.objects.visible_to(self.request.user)
+        return selectors.compliance(self.request.user, self.day())
 
-    def query_filters(self, serializer_class) -> dict:
-        serializer = serializer_class(data=self.request.query_params)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
-
-    def paginated(self, queryset):
-        page = self.paginate_queryset(queryset)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-    @extend_schema(parameters=[ComplianceFilterSerializer], summary="三联二访落实情况")
+    @extend_schema(summary="三联二访落实情况")
     def list(self, request):
-        filters = self.query_filters(ComplianceFilterSerializer)
-        params = {k: (v.isoformat() if k == "on" else str(v)) for k, v in filters.items()}
-        org_id = filters.get("org")
-        if (
-            org_id is not None
-            and not Organisation.objects.visible_to(request.user).filter(pk=org_id).exists()
-        ):
-            return self.paginated(Link.objects.none())
-        qs, _base, _filters, _org, day = selectors.compliance_for(request.user, params)
-        page = self.paginate_queryset(qs.order_by("-id"))
-        selectors.decorate(page, day)
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-id"))
+        selectors.decorate(page, self.day())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

@@ -1,9 +1,10 @@
 from django import forms
 from django.utils import timezone
 
-from dangjian.core.scoping import scope_for
+from dangjian.core import access
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Person, Unit, UnitKind
+from dangjian.outreach import permissions as perms
 from dangjian.outreach import rules, selectors
 from dangjian.outreach.models import FocusGroup, Visit, VisitKind, VisitMethod
 
@@ -65,7 +66,7 @@ class LinkForm(BootstrapMixin, forms.Form):
             .order_by("name", "id")
         )
         self.fields["visitor"].label_from_instance = lambda p: f"{p.name}（{p.primary_org}）"
-        if not scope_for(user).everything:
+        if not access.can(user, perms.LEADER_LINK):
             self.fields["kind"].choices = [
                 c for c in selectors.LINK_KIND_CHOICES if c[0] != rules.LEADER_COLLEGE
             ]

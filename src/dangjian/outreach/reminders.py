@@ -18,7 +18,7 @@ from django.urls import reverse
 from dangjian.core.reminders import Due
 from dangjian.org.models import Person
 from dangjian.org.rules import MEMBER_STATUSES
-from dangjian.outreach import rules, selectors, services
+from dangjian.outreach import rules, selectors
 from dangjian.outreach.models import Contact, Link, Visit
 
 
@@ -32,7 +32,7 @@ def _links(today: date, horizon: date) -> Iterator[Due]:
         )
     )
     periods = selectors.periods_on(today)
-    table = services.frequencies()
+    table = selectors.frequencies()
     url = reverse("outreach:visit_create")
     for link in qs.iterator(chunk_size=2000):
         period = periods[link.kind]
@@ -84,7 +84,7 @@ def _members_without_contact(today: date, horizon: date) -> Iterator[Due]:
 
 
 def _follow_ups(today: date, horizon: date) -> Iterator[Due]:
-    days = services.follow_up_days()
+    days = selectors.follow_up_days()
     qs = (
         selectors.pending_follow_ups(Visit.objects.all())
         .filter(visited_on__lte=horizon - timedelta(days=days))

@@ -4,60 +4,71 @@ Every read starts from `visible_to(user)`; counts come from annotations and subq
 that a page costs the same few queries whatever the number of rows.
 """
 
+from __future__ import annotations
+
 from collections import defaultdict
 from datetime import date
+from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Case,
     Count,
     DateField,
     Exists,
+    F,
+    Field,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
 
+from dangjian.core.models import User
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.org.rules import MEMBER_STATUSES
-from dangjian.outreach import rules, services
+from dangjian.outreach import rules
 from dangjian.outreach.models import Contact, FocusGroup, Link, Visit, VisitKind, VisitMethod
 
 ORG_CHOICE_LIMIT = 300
 LINK_KIND_CHOICES = [(k, v) for k, v in VisitKind.choices if k in rules.LINK_KINDS]
 
 
-def parse_int(value, default=None, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
+# --- settings -----------------------------------------------------------------------------
 
 
-def parse_date(value, default=None):
-    try:
-        return date.fromisoformat(value) if value else default
-    except (TypeError, ValueError):
-        return default
+def contact_limits() -> tuple[int, int]:
+    """The fewest and most non-Party contacts a member keeps."""
+    return settings.OUTREACH_MIN_CONTACTS, settings.OUTREACH_MAX_CONTACTS
 
 
-def parse_month(value) -> tuple[int, int] | None:
-    if not value or len(value) != 7 or value[4] != "-":
-        return None
-    year, month = parse_int(value[:4], low=2000, high=2100), parse_int(value[5:], low=1, high=12)
-    return (year, month) if year and month else None
+def frequencies() -> dict[str, rules.Frequency]:
+    return rules.frequencies(settings.OUTREACH_FREQUENCIES)
 
 
-def org_choices(user):
+def semester_starts() -> tuple[tuple[int, int], ...]:
+    return tuple(settings.OUTREACH_SEMESTER_STARTS)
+
+
+def follow_up_days() -> int:
+    return int(settings.OUTREACH_FOLLOW_UP_DAYS)
+
+
+def period_for(kind: str, day: date) -> rules.Period:
+    """The compliance period of a link kind that contains `day`."""
+    return rules.period_of(frequencies()[kind].per, day, semester_starts())
+
+
+# --- organisations ------------------------------------------------------------------------
+
+
+def org_choices(user: User) -> list[Organisation]:
     """Organisations of the user's scope for filter bars (no groups)."""
     return list(
         Organisation.objects.visible_to(user)
@@ -67,36 +78,27 @@ def org_choices(user):
     )
 
 
-def default_org(user):
+def default_org(user: User) -> Organisation | None:
     """The top organisation of the user's scope (the committee for the department)."""
     return Organisation.objects.visible_to(user).active().order_by("depth", "path").first()
 
 
-def requested_org(user, params, *, fallback: bool = True):
-    """The `org` of the query string: 404 when given and out of scope; else the top of scope
-    (or None when `fallback` is off)."""
-    raw = params.get("org")
-    if raw:
-        pk = parse_int(raw)
-        org = (
-            Organisation.objects.visible_to(user).filter(pk=pk).first() if pk is not None else None
-        )
-        if org is None:
-            raise Http404
-        return org
-    return default_org(user) if fallback else None
+def visible_organisation(user: User, pk: int | None) -> Organisation | None:
+    if pk is None:
+        return None
+    return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
 # --- contacts -----------------------------------------------------------------------------
 
 
-def active_contacts():
+def active_contacts() -> QuerySet[Contact]:
     return Contact.objects.filter(ended_on__isnull=True).select_related("contact")
 
 
-def members_with_contacts(user, org, status: str = ""):
+def members_with_contacts(user: User, org: Organisation, status: str = "") -> QuerySet[Any]:
     """Members (正式/预备, 在册) of the org subtree, their active contacts counted and listed."""
-    minimum, maximum = services.contact_limits()
+    minimum, maximum = contact_limits()
     count = (
         Contact.objects.filter(member=OuterRef("pk"), ended_on__isnull=True)
         .order_by()
@@ -107,7 +109,7 @@ def members_with_contacts(user, org, status: str = ""):
     qs = (
         Person.objects.visible_to(user)
         .filter(party_status__in=MEMBER_STATUSES, is_active=True)
-        .under_path(org.path)
+        .under_path(org.path)  # type: ignore[attr-defined]  # core types visible_to as the base
         .annotate(active_contacts=Coalesce(Subquery(count, output_field=IntegerField()), 0))
     )
     if status == rules.CONTACT_NONE:
@@ -119,8 +121,8 @@ def members_with_contacts(user, org, status: str = ""):
     )
 
 
-def contact_stats(user, org) -> dict:
-    minimum, _maximum = services.contact_limits()
+def contact_stats(user: User, org: Organisation) -> dict[str, int]:
+    minimum, _maximum = contact_limits()
     qs = members_with_contacts(user, org)
     return {
         "members": qs.count(),
@@ -128,7 +130,7 @@ def contact_stats(user, org) -> dict:
     }
 
 
-def contacts_of(person: Person):
+def contacts_of(person: Person) -> QuerySet[Contact]:
     return (
         Contact.objects.filter(member=person)
         .select_related("contact")
@@ -139,47 +141,23 @@ def contacts_of(person: Person):
 # --- links --------------------------------------------------------------------------------
 
 
-def with_link_relations(qs):
+def with_link_relations(qs: QuerySet[Link]) -> QuerySet[Link]:
     return qs.select_related("visitor", "organisation", "unit__parent")
 
 
-def links_for_list(user, params):
-    """Links of the user's scope with the list filters; returns (qs, filters, org)."""
-    qs = Link.objects.visible_to(user)
-    filters: dict = {}
-    org = requested_org(user, params, fallback=False)
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    kind = params.get("kind", "")
-    if kind in rules.LINK_KINDS:
-        qs = qs.filter(kind=kind)
-        filters["kind"] = kind
-    state = params.get("state", "active")
-    if state == "ended":
-        qs = qs.filter(ended_on__isnull=False)
-    elif state != "all":
-        state = "active"
-        qs = qs.filter(ended_on__isnull=True)
-    if state != "active":
-        filters["state"] = state
-    q = params.get("q", "").strip()
-    if q:
-        qs = qs.filter(
-            Q(visitor__name__contains=q) | Q(target__contains=q) | Q(unit__name__contains=q)
-        )
-        filters["q"] = q
-    return with_link_relations(qs), filters, org, state
+def visible_links(user: User) -> QuerySet[Link]:
+    """The links of the list (outreach.filters.LinkFilter narrows them)."""
+    return with_link_relations(Link.objects.visible_to(user))
 
 
 # --- visits -------------------------------------------------------------------------------
 
 
-def with_visit_relations(qs):
+def with_visit_relations(qs: QuerySet[Visit]) -> QuerySet[Visit]:
     return qs.select_related("visitor", "organisation", "unit__parent", "link")
 
 
-def later_follow_up():
+def later_follow_up() -> QuerySet[Visit]:
     """A follow-up visit (回访) of the same interviewee in the same organisation, on or after
     the visit (a visit is not its own follow-up)."""
     return Visit.objects.filter(
@@ -190,46 +168,17 @@ def later_follow_up():
     ).exclude(pk=OuterRef("pk"))
 
 
-def pending_follow_ups(qs):
+def pending_follow_ups(qs: QuerySet[Visit]) -> QuerySet[Visit]:
     """Visits marked 需要回访 without a later 回访 of the same interviewee."""
     return qs.filter(needs_follow_up=True).exclude(Exists(later_follow_up()))
 
 
-def visits_for_list(user, params):
-    qs = Visit.objects.visible_to(user)
-    filters: dict = {}
-    org = requested_org(user, params, fallback=False)
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    kind = params.get("kind", "")
-    if kind in VisitKind.values:
-        qs = qs.filter(kind=kind)
-        filters["kind"] = kind
-    month = parse_month(params.get("month", ""))
-    if month:
-        start = date(month[0], month[1], 1)
-        qs = qs.filter(visited_on__range=(start, rules.month_end(start)))
-        filters["month"] = params["month"]
-    follow = params.get("follow", "")
-    if follow == "needed":
-        qs = qs.filter(needs_follow_up=True)
-        filters["follow"] = follow
-    elif follow == "pending":
-        qs = pending_follow_ups(qs)
-        filters["follow"] = follow
-    focus = params.get("focus", "")
-    if focus and focus in FocusGroup.values:
-        qs = qs.filter(focus_group=focus)
-        filters["focus"] = focus
-    q = params.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(visitor__name__contains=q) | Q(interviewee__contains=q))
-        filters["q"] = q
-    return with_visit_relations(qs), filters, org
+def visible_visits(user: User) -> QuerySet[Visit]:
+    """The visits of the list (outreach.filters.VisitFilter narrows them)."""
+    return with_visit_relations(Visit.objects.visible_to(user))
 
 
-def own_links(person: Person, on: date | None = None):
+def own_links(person: Person, on: date | None = None) -> QuerySet[Link]:
     """The person's links, active ones first (for the visit form)."""
     qs = Link.objects.filter(visitor=person).select_related("unit__parent")
     if on is not None:
@@ -241,16 +190,16 @@ def own_links(person: Person, on: date | None = None):
 
 
 def periods_on(day: date) -> dict[str, rules.Period]:
-    return {kind: services.period_for(kind, day) for kind in rules.LINK_KINDS}
+    return {kind: period_for(kind, day) for kind in rules.LINK_KINDS}
 
 
-def with_compliance(qs, day: date):
+def with_compliance(qs: QuerySet[Link], day: date) -> QuerySet[Link]:
     """Links active in the period of their kind that contains `day`, annotated with the
     period (p_start, p_end), the visits required and the visits done in it."""
     periods = periods_on(day)
-    table = services.frequencies()
+    table = frequencies()
 
-    def by_kind(values: dict, field):
+    def by_kind(values: dict[str, Any], field: Field[Any, Any]) -> Case:
         return Case(
             *[When(kind=k, then=Value(v)) for k, v in values.items()],
             default=Value(None),
@@ -284,8 +233,6 @@ def with_compliance(qs, day: date):
 
 
 def status_q(status: str, today: date) -> Q:
-    from django.db.models import F
-
     short = Q(done__lt=F("required"))
     if status == rules.DONE:
         return Q(done__gte=F("required"))
@@ -294,36 +241,17 @@ def status_q(status: str, today: date) -> Q:
     return short & Q(p_end__gte=today)
 
 
-def compliance_for(user, params):
-    """(qs of links with compliance, filters, org, day, periods) for the page and the API."""
-    today = timezone.localdate()
-    day = parse_date(params.get("on"), today)
-    qs = Link.objects.visible_to(user)
-    filters: dict = {}
-    org = requested_org(user, params, fallback=False)
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    if day != today:
-        filters["on"] = day.isoformat()
-    kind = params.get("kind", "")
-    if kind in rules.LINK_KINDS:
-        qs = qs.filter(kind=kind)
-        filters["kind"] = kind
-    qs = with_compliance(qs, day)
-    base = qs
-    status = params.get("status", "")
-    if status in rules.STATUS_LABELS:
-        qs = qs.filter(status_q(status, today))
-        filters["status"] = status
-    return with_link_relations(qs), base, filters, org, day
+def compliance(user: User, day: date) -> QuerySet[Link]:
+    """The user's links with their compliance in the period containing `day` (the page and
+    the API narrow them with outreach.filters.ComplianceFilter)."""
+    return with_link_relations(with_compliance(Link.objects.visible_to(user), day))
 
 
-def decorate(links, day: date, today: date | None = None) -> list:
+def decorate(links: list[Any], day: date, today: date | None = None) -> list[Any]:
     """Attach period, frequency and status to each link row (annotated by with_compliance)."""
     today = today or timezone.localdate()
     periods = periods_on(day)
-    table = services.frequencies()
+    table = frequencies()
     for link in links:
         link.period = periods[link.kind]
         link.frequency = table[link.kind]
@@ -332,7 +260,7 @@ def decorate(links, day: date, today: date | None = None) -> list:
     return links
 
 
-def rollup(base, today: date | None = None) -> list[dict]:
+def rollup(base: QuerySet[Any], today: date | None = None) -> list[dict[str, Any]]:
     """Per organisation: links, done, due, overdue (one query, computed from the rows)."""
     today = today or timezone.localdate()
     rows: dict[int, dict] = {}
@@ -358,10 +286,10 @@ def rollup(base, today: date | None = None) -> list[dict]:
 # --- interview summary (两访两创, seed 003 §四(二)) -----------------------------------------
 
 
-def interview_summary(user, org, year: int) -> dict:
+def interview_summary(user: User, org: Organisation, year: int) -> dict[str, Any]:
     """Visits of the org subtree in `year` by kind × focus group, by method, by child
     organisation; and follow-ups still pending (of any year)."""
-    visits = Visit.objects.visible_to(user).in_subtree(org)
+    visits = Visit.objects.visible_to(user).in_subtree(org)  # type: ignore[attr-defined]
     of_year = visits.filter(visited_on__year=year)
     cells: dict[tuple[str, str], int] = {}
     for kind, focus, n in (
@@ -372,7 +300,7 @@ def interview_summary(user, org, year: int) -> dict:
     ):
         cells[(kind, focus)] = n
     focus_columns = list(FocusGroup.choices)
-    matrix = []
+    matrix: list[dict[str, Any]] = []
     for kind, label in VisitKind.choices:
         counts = [cells.get((kind, f), 0) for f, _ in focus_columns]
         matrix.append({"kind": kind, "label": label, "counts": counts, "total": sum(counts)})
@@ -387,7 +315,7 @@ def interview_summary(user, org, year: int) -> dict:
         .active()
         .only("id", "name", "path")
     )
-    per_path = defaultdict(lambda: defaultdict(int))
+    per_path: defaultdict[int, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for path, kind, n in (
         of_year.order_by()
         .values("organisation__path", "kind")

@@ -65,12 +65,6 @@ class EndSerializer(serializers.Serializer):
     ended_on = serializers.DateField(required=False, help_text="结束日期，默认今天")
 
 
-class ContactFilterSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    member = serializers.IntegerField(required=False)
-    active = serializers.BooleanField(required=False, allow_null=True, default=None)
-
-
 # --- links --------------------------------------------------------------------------------
 
 
@@ -113,13 +107,6 @@ class LinkCreateSerializer(serializers.Serializer):
     since = serializers.DateField(required=False, help_text="开始日期，默认今天")
 
 
-class LinkFilterSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    visitor = serializers.IntegerField(required=False)
-    kind = ChoiceString(LINK_KIND_CHOICES, required=False)
-    active = serializers.BooleanField(required=False, allow_null=True, default=None)
-
-
 class ComplianceSerializer(LinkSerializer):
     period_label = serializers.SerializerMethodField()
     period_start = serializers.DateField(source="p_start", read_only=True)
@@ -152,13 +139,6 @@ class ComplianceSerializer(LinkSerializer):
 
     def get_status_display(self, obj) -> str:
         return rules.STATUS_LABELS[obj.status]
-
-
-class ComplianceFilterSerializer(serializers.Serializer):
-    on = serializers.DateField(required=False, help_text="期间所含日期，默认今天")
-    org = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    kind = ChoiceString(LINK_KIND_CHOICES, required=False)
-    status = ChoiceString(list(rules.STATUS_LABELS.items()), required=False)
 
 
 # --- visits -------------------------------------------------------------------------------
@@ -226,11 +206,3 @@ class VisitCreateSerializer(VisitUpdateSerializer):
         if not attrs.get("kind") and not attrs.get("link"):
             raise serializers.ValidationError({"kind": "请选择走访类别。"})
         return attrs
-
-
-class VisitFilterSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    visitor = serializers.IntegerField(required=False)
-    kind = ChoiceString(VisitKind.choices, required=False)
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="如 2026-03")
-    follow = ChoiceString([("needed", "需要回访"), ("pending", "待回访")], required=False)

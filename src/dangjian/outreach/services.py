@@ -1,23 +1,25 @@
 """Every write of the outreach app: atomic, validated by outreach.rules, audited.
 
-Rights: officers of a person's organisation and of the levels above manage that person's
-contacts, links and visits; a member manages their own contacts and visits; the links of
-school leaders to colleges are set by the organisation department. A refused right raises
+Rights are declared in `outreach.permissions`: officers of a person's organisation and of the
+levels above manage that person's contacts, links and visits; a member their own; the links of
+school leaders to colleges are the organisation department's. A refused right raises
 PermissionDenied naming the rule; a broken rule raises ValidationError on the field.
 """
 
+import enum
 from datetime import date
+from typing import Any, TypeVar
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
 from django.utils import timezone
 
-from dangjian.core import audit
-from dangjian.core.models import AuditEvent
-from dangjian.core.scoping import scope_for
+from dangjian.core import access, audit
+from dangjian.core.events import EventType
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Person, Unit
-from dangjian.outreach import rules
+from dangjian.outreach import events, rules, selectors
+from dangjian.outreach import permissions as perms
 from dangjian.outreach.models import Contact, Link, Visit
 
 CONTACT_FIELDS = [
@@ -44,69 +46,40 @@ VISIT_FIELDS = [
     "content",
     "needs_follow_up",
 ]
-VISIT_EDITABLE = [f for f in VISIT_FIELDS if f not in ("visitor", "organisation")]
 
-NOT_IN_SCOPE = "您不是该党员所在党组织或其上级党组织的书记、委员，不能办理。"
-NO_PERSON = "您的账号没有关联人员信息，请联系组织部干事。"
 NO_ORG = "该人员不在任何党组织中，不能登记。"
 
 
-# --- settings -----------------------------------------------------------------------------
+def _person(user: User) -> Person:
+    """The person behind the account (their own contacts and visits)."""
+    access.require(user, perms.OWN)
+    return Person.objects.select_related("primary_org").get(pk=user.person_id)
 
 
-def contact_limits() -> tuple[int, int]:
-    return (
-        settings.OUTREACH_MIN_CONTACTS,
-        settings.OUTREACH_MAX_CONTACTS,
-    )
-
-
-def frequencies() -> dict[str, rules.Frequency]:
-    return rules.frequencies(settings.OUTREACH_FREQUENCIES)
-
-
-def semester_starts() -> tuple[tuple[int, int], ...]:
-    return tuple(settings.OUTREACH_SEMESTER_STARTS)
-
-
-def follow_up_days() -> int:
-    return int(settings.OUTREACH_FOLLOW_UP_DAYS)
-
-
-def period_for(kind: str, day: date) -> rules.Period:
-    """The compliance period of a link kind that contains `day`."""
-    return rules.period_of(frequencies()[kind].per, day, semester_starts())
-
-
-# --- rights -------------------------------------------------------------------------------
-
-
-def _person(user) -> Person:
-    person = (
-        Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
-        if getattr(user, "person_id", None)
-        else None
-    )
-    if person is None:
-        raise PermissionDenied(NO_PERSON)
-    return person
-
-
-def manages(user, person: Person) -> bool:
-    """Officers of the person's organisation (or above), or the person themselves."""
-    if person.pk is not None and person.pk == getattr(user, "person_id", None):
-        return True
-    org = person.primary_org
-    return org is not None and scope_for(user).covers_path(org.path)
-
-
-def _require_manager(user, person: Person) -> None:
-    if not manages(user, person):
-        raise PermissionDenied(NOT_IN_SCOPE)
-
-
-def _full_clean(obj, exclude=None) -> None:
+def _full_clean(obj: models.Model, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+EndedRow = TypeVar("EndedRow", Contact, Link)
+
+
+def _end(
+    actor: User, row: EndedRow, ended_on: date, fields: list[str], event: EventType
+) -> EndedRow:
+    """End a contact or a link (a locked row), audited as its named event."""
+    before = audit.snapshot(row, fields)
+    row.ended_on = ended_on
+    _full_clean(row)
+    row.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.STATUS,
+        obj=row,
+        before=before,
+        after=audit.snapshot(row, fields),
+        event=event,
+    )
+    return row
 
 
 # --- contacts (seed 004 §四(二)4(2)) --------------------------------------------------------
@@ -115,22 +88,24 @@ def _full_clean(obj, exclude=None) -> None:
 @transaction.atomic
 def contact_create(
     *,
-    actor,
-    member: Person,
+    actor: User,
+    member: Person | None = None,
     name: str = "",
     relation: str,
     since: date | None = None,
     contact: Person | None = None,
     note: str = "",
 ) -> Contact:
-    """A member takes on one more non-Party contact (at most 3 at a time)."""
+    """A member (the actor's own person by default) takes on one more non-Party contact (at most
+    3 at a time)."""
+    member = member or _person(actor)
     # Lock the member: two concurrent additions cannot both pass the count.
     member = (
         Person.objects.select_for_update(of=("self",))
         .select_related("primary_org")
         .get(pk=member.pk)
     )
-    _require_manager(actor, member)
+    access.require(actor, perms.MANAGE, member)
     if not member.is_member:
         raise ValidationError({"member": rules.NOT_A_MEMBER})
     if member.primary_org_id is None:
@@ -146,7 +121,7 @@ def contact_create(
         raise ValidationError({"contact": rules.DUPLICATE_CONTACT})
     if not name.strip():
         raise ValidationError({"name": "请填写联系对象姓名。"})
-    minimum, maximum = contact_limits()
+    minimum, maximum = selectors.contact_limits()
     error = rules.contact_add_error(active.count(), maximum, minimum)
     if error:
         raise ValidationError({"name": error})
@@ -169,13 +144,13 @@ def contact_create(
 
 
 @transaction.atomic
-def contact_end(*, actor, contact: Contact, ended_on: date | None = None) -> Contact:
+def contact_end(*, actor: User, contact: Contact, ended_on: date | None = None) -> Contact:
     contact = (
         Contact.objects.select_for_update(of=("self",))
         .select_related("member__primary_org")
         .get(pk=contact.pk)
     )
-    _require_manager(actor, contact.member)
+    access.require(actor, perms.MANAGE, contact.member)
     if contact.ended_on is not None:
         raise ValidationError({"ended_on": "该联系已结束。"})
     ended_on = ended_on or timezone.localdate()
@@ -183,14 +158,7 @@ def contact_end(*, actor, contact: Contact, ended_on: date | None = None) -> Con
         raise ValidationError({"ended_on": "结束日期不能早于建立联系日期。"})
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": "结束日期不能晚于今天。"})
-    return audit.audited_update(
-        actor=actor,
-        obj=contact,
-        fields={"ended_on": ended_on},
-        audit_fields=CONTACT_FIELDS,
-        clean=_full_clean,
-        action=AuditEvent.Action.STATUS,
-    )
+    return _end(actor, contact, ended_on, CONTACT_FIELDS, events.CONTACT_ENDED)
 
 
 # --- links of 三联二访 (seed 004 §四(四)1) ---------------------------------------------------
@@ -199,7 +167,7 @@ def contact_end(*, actor, contact: Contact, ended_on: date | None = None) -> Con
 @transaction.atomic
 def link_create(
     *,
-    actor,
+    actor: User,
     visitor: Person,
     kind: str,
     since: date | None = None,
@@ -207,13 +175,11 @@ def link_create(
     target: str = "",
 ) -> Link:
     visitor = Person.objects.select_related("primary_org").get(pk=visitor.pk)
-    scope = scope_for(actor)
-    if kind == rules.LEADER_COLLEGE and not scope.everything:
-        raise PermissionDenied(rules.SCHOOL_LEADER_LINKS)
+    if kind == rules.LEADER_COLLEGE:
+        access.require(actor, perms.LEADER_LINK)
     if visitor.primary_org is None:
         raise ValidationError({"visitor": NO_ORG})
-    if not scope.covers_path(visitor.primary_org.path):
-        raise PermissionDenied(NOT_IN_SCOPE)
+    access.require(actor, perms.LINK, Link(organisation=visitor.primary_org))
     error = rules.link_target_error(kind, unit.kind if unit else None, target)
     if error:
         raise ValidationError({error[0]: error[1]})
@@ -245,28 +211,19 @@ def link_create(
 
 
 @transaction.atomic
-def link_end(*, actor, link: Link, ended_on: date | None = None) -> Link:
+def link_end(*, actor: User, link: Link, ended_on: date | None = None) -> Link:
     link = (
         Link.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=link.pk)
     )
-    scope = scope_for(actor)
-    if link.kind == rules.LEADER_COLLEGE and not scope.everything:
-        raise PermissionDenied(rules.SCHOOL_LEADER_LINKS)
-    if not scope.covers_path(link.organisation.path):
-        raise PermissionDenied(NOT_IN_SCOPE)
+    if link.kind == rules.LEADER_COLLEGE:
+        access.require(actor, perms.LEADER_LINK)
+    access.require(actor, perms.LINK, link)
     if link.ended_on is not None:
         raise ValidationError({"ended_on": "该联系点已结束。"})
     ended_on = ended_on or timezone.localdate()
     if ended_on < link.since:
         raise ValidationError({"ended_on": "结束日期不能早于开始日期。"})
-    return audit.audited_update(
-        actor=actor,
-        obj=link,
-        fields={"ended_on": ended_on},
-        audit_fields=LINK_FIELDS,
-        clean=_full_clean,
-        action=AuditEvent.Action.STATUS,
-    )
+    return _end(actor, link, ended_on, LINK_FIELDS, events.LINK_ENDED)
 
 
 # --- visits (seed 004 §四(四)1; seed 003 §四(二)) -------------------------------------------
@@ -299,7 +256,7 @@ def _check_visit(visit: Visit) -> None:
 @transaction.atomic
 def visit_create(
     *,
-    actor,
+    actor: User,
     kind: str,
     visited_on: date,
     content: str,
@@ -314,7 +271,7 @@ def visit_create(
     """One visit or interview, recorded by the visitor (or an officer of their organisation)."""
     visitor = _person(actor) if visitor is None else visitor
     visitor = Person.objects.select_related("primary_org").get(pk=visitor.pk)
-    _require_manager(actor, visitor)
+    access.require(actor, perms.MANAGE, visitor)
     if visitor.primary_org is None:
         raise ValidationError({"visitor": "走访人不在任何党组织中，不能登记走访。"})
     if link is not None and not kind:
@@ -347,31 +304,61 @@ def visit_create(
     return visit
 
 
-def _locked_visit(actor, visit: Visit) -> Visit:
+def _locked_visit(actor: User, visit: Visit) -> Visit:
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
     visitor = Person.objects.select_related("primary_org").get(pk=visit.visitor_id)
-    _require_manager(actor, visitor)
+    access.require(actor, perms.MANAGE, visitor)
     return visit
 
 
+class Keep(enum.Enum):
+    """A field visit_update leaves as it is."""
+
+    KEEP = 0
+
+
+KEEP = Keep.KEEP
+
+
 @transaction.atomic
-def visit_update(*, actor, visit: Visit, **fields) -> Visit:
+def visit_update(
+    *,
+    actor: User,
+    visit: Visit,
+    kind: str | Keep = KEEP,
+    link: Link | None | Keep = KEEP,
+    visited_on: date | Keep = KEEP,
+    unit: Unit | None | Keep = KEEP,
+    interviewee: str | None | Keep = KEEP,
+    focus_group: str | None | Keep = KEEP,
+    method: str | Keep = KEEP,
+    content: str | Keep = KEEP,
+    needs_follow_up: bool | Keep = KEEP,
+) -> Visit:
+    """Change a visit's details (the visitor and their organisation stay)."""
     visit = _locked_visit(actor, visit)
-    allowed = {k: v for k, v in fields.items() if k in VISIT_EDITABLE}
-    for text in ("interviewee", "focus_group"):
-        if text in allowed and allowed[text] is None:
-            allowed[text] = ""
-    return audit.audited_update(
+    changes: dict[str, Any] = {
+        "kind": kind,
+        "link": link,
+        "visited_on": visited_on,
+        "unit": unit,
+        "interviewee": "" if interviewee is None else interviewee,
+        "focus_group": "" if focus_group is None else focus_group,
+        "method": method,
+        "content": content,
+        "needs_follow_up": needs_follow_up,
+    }
+    return audit.audited_update(  # type: ignore[return-value]  # returns the row it was given
         actor=actor,
         obj=visit,
-        fields=allowed,
+        fields={k: v for k, v in changes.items() if v is not KEEP},
         audit_fields=VISIT_FIELDS,
         clean=_check_visit,
     )
 
 
 @transaction.atomic
-def visit_delete(*, actor, visit: Visit) -> None:
+def visit_delete(*, actor: User, visit: Visit) -> None:
     visit = _locked_visit(actor, visit)
     audit.record(
         actor=actor,

@@ -1,53 +1,31 @@
 """Screens of contacts with the masses, 三联二访 links, visits, compliance and the 两访两创 summary.
 Thin: scope, validate, call a service, render."""
 
+from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
+from dangjian.core.params import parse_date, parse_int, parse_year
 from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import officer_required, submit
-from dangjian.org.models import Person
-from dangjian.outreach import forms, rules, selectors, services
+from dangjian.core.web import ActionView, ServiceFormView, officer_required, submit
+from dangjian.org.models import Organisation, Person
+from dangjian.outreach import exports, forms, rules, selectors, services
+from dangjian.outreach import permissions as perms
+from dangjian.outreach.filters import ComplianceFilter, LinkFilter, VisitFilter
 from dangjian.outreach.models import Contact, FocusGroup, Link, Visit, VisitKind
 
 PAGE_SIZE = 50
-
-CONTACT_HEADERS = [
-    "序号",
-    "姓名",
-    "所在党支部",
-    "政治面貌",
-    "联系群众人数",
-    "联系对象（关系）",
-    "情况",
-]
-VISIT_HEADERS = [
-    "日期",
-    "走访人",
-    "所在党组织",
-    "走访类别",
-    "联系点",
-    "走访单位",
-    "访谈对象",
-    "重点群体",
-    "方式",
-    "走访内容及成效",
-    "需要回访",
-]
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
 
 
 def _person(user) -> Person | None:
@@ -70,8 +48,20 @@ def _visitor(user) -> Person:
     return person
 
 
+def _requested_org(request: HttpRequest, *, fallback: bool = True) -> Organisation | None:
+    """The `org` of the query string: 404 when given and out of scope; else the top of the
+    user's scope (or None without `fallback`)."""
+    raw = request.GET.get("org")
+    if raw:
+        org = selectors.visible_organisation(request.user, parse_int(raw))
+        if org is None:
+            raise Http404
+        return org
+    return selectors.default_org(request.user) if fallback else None
+
+
 def _contact_state(count: int) -> str:
-    minimum, maximum = services.contact_limits()
+    minimum, maximum = selectors.contact_limits()
     return rules.contact_status(count, maximum, minimum)
 
 
@@ -82,7 +72,7 @@ def _contact_state(count: int) -> str:
 @require_GET
 def contact_list(request):
     """联系群众: the members of an organisation and how many non-Party people each keeps."""
-    org = selectors.requested_org(request.user, request.GET)
+    org = _requested_org(request)
     if org is None:
         raise PermissionDenied("您的管理范围内没有党组织。")
     status = request.GET.get("status", "")
@@ -93,7 +83,7 @@ def contact_list(request):
     params = {"org": org.pk}
     if status in (rules.CONTACT_NONE, rules.CONTACT_OK):
         params["status"] = status
-    minimum, maximum = services.contact_limits()
+    minimum, maximum = selectors.contact_limits()
     return render(
         request,
         "outreach/contact_list.html",
@@ -113,35 +103,18 @@ def contact_list(request):
 @officer_required
 @require_GET
 def contact_export(request):
-    org = selectors.requested_org(request.user, request.GET)
+    org = _requested_org(request)
     if org is None:
         raise PermissionDenied("您的管理范围内没有党组织。")
     qs = selectors.members_with_contacts(request.user, org, request.GET.get("status", ""))
-    state_labels = {
-        rules.CONTACT_NONE: "未联系群众",
-        rules.CONTACT_OK: "符合要求",
-        "over": "超过3名",
-    }
-
-    def rows():
-        for index, p in enumerate(qs.order_by("primary_org__path", "name", "id"), start=1):
-            yield [
-                index,
-                p.name,
-                p.primary_org.name if p.primary_org_id else "",
-                p.get_party_status_display(),
-                p.active_contacts,
-                "；".join(f"{c.name}（{c.relation}）" for c in p.active_list),
-                state_labels[_contact_state(p.active_contacts)],
-            ]
-
+    members = qs.order_by("primary_org__path", "name", "id")
     audit = PersonalDataAudit(request, f"党员联系党外群众情况（{org.name}）")
     content = xlsx_table(
         sheet="党员联系群众",
-        headers=CONTACT_HEADERS,
-        rows=audit.count(rows()),
+        headers=exports.CONTACT_HEADERS,
+        rows=audit.count(exports.contact_rows(members, _contact_state)),
         title=f"党员联系党外群众情况（{org.name}）",
-        widths=[6, 10, 20, 10, 12, 40, 12],
+        widths=exports.CONTACT_WIDTHS,
     )
     return xlsx_response(content, "党员联系群众.xlsx", audit=audit)
 
@@ -160,7 +133,7 @@ def my_contacts(request):
         return redirect("outreach:my_contacts")
     contacts = list(selectors.contacts_of(person))
     active = [c for c in contacts if c.ended_on is None]
-    minimum, maximum = services.contact_limits()
+    minimum, maximum = selectors.contact_limits()
     return render(
         request,
         "outreach/my_contacts.html",
@@ -176,29 +149,35 @@ def my_contacts(request):
     )
 
 
-@officer_required
-def contact_add(request, member_pk):
+class ContactAdd(ServiceFormView):
     """An officer registers a contact for a member of their organisation."""
-    member = get_for_user(Person.objects.select_related("primary_org"), request.user, pk=member_pk)
-    if not services.manages(request.user, member):
-        raise PermissionDenied(services.NOT_IN_SCOPE)
-    form = forms.ContactForm(request.POST or None)
-    if submit(
-        request,
-        form,
-        lambda d: services.contact_create(actor=request.user, member=member, **d),
-        f"已为{member.name}登记联系对象。",
-    ):
-        return redirect(
-            f"{reverse('outreach:contact_list')}?org={member.primary_org_id}"
-            if member.primary_org_id
-            else reverse("outreach:contact_list")
+
+    form_class = forms.ContactForm
+    form_user_kwarg = False
+    template_name = "outreach/contact_form.html"
+    access_action = perms.MANAGE
+
+    def get_object(self) -> Person:
+        return get_for_user(
+            Person.objects.select_related("primary_org"),
+            self.request.user,
+            pk=self.kwargs["member_pk"],
         )
-    return render(
-        request,
-        "outreach/contact_form.html",
-        {"form": form, "member": member, "contacts": list(selectors.contacts_of(member))},
-    )
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"data": self.request.POST or None}
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        contacts = list(selectors.contacts_of(self.object))
+        return super().get_context_data(member=self.object, contacts=contacts, **context)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        self.success_message = f"已为{self.object.name}登记联系对象。"
+        return services.contact_create(actor=self.request.user, member=self.object, **data)
+
+    def get_success_url(self, result: Any) -> str:
+        url = reverse("outreach:contact_list")
+        return f"{url}?org={self.object.primary_org_id}" if self.object.primary_org_id else url
 
 
 @login_required
@@ -212,7 +191,8 @@ def contact_detail(request, pk):
         "outreach/contact_detail.html",
         {
             "contact": contact,
-            "can_end": contact.ended_on is None and services.manages(request.user, contact.member),
+            "can_end": contact.ended_on is None
+            and access.can(request.user, perms.MANAGE, contact.member),
             "end_form": forms.EndForm(),
             "events": events_for(contact),
             "is_officer": scope_for(request.user).is_officer,
@@ -220,23 +200,24 @@ def contact_detail(request, pk):
     )
 
 
-@login_required
-@require_POST
-def contact_end(request, pk):
-    contact = get_for_user(Contact.objects.select_related("member"), request.user, pk=pk)
-    form = forms.EndForm(request.POST)
-    back = request.POST.get("next") or reverse("outreach:contact_detail", args=[pk])
-    if not back.startswith("/"):
-        back = reverse("outreach:contact_detail", args=[pk])
-    if not form.is_valid():
-        messages.error(request, "请填写正确的结束日期。")
-        return redirect(back)
-    try:
-        services.contact_end(actor=request.user, contact=contact, **form.cleaned_data)
-        messages.success(request, f"已结束与{contact.name}的联系。")
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect(back)
+class ContactEnd(ActionView):
+    """结束联系, back to where the button was (`next`) or the contact."""
+
+    form_class = forms.EndForm
+    officers_only = False  # members end their own
+
+    def get_object(self) -> Contact:
+        return get_for_user(
+            Contact.objects.select_related("member"), self.request.user, pk=self.kwargs["pk"]
+        )
+
+    def perform(self, obj: Contact, data: dict[str, Any]) -> Any:
+        self.success_message = f"已结束与{obj.name}的联系。"
+        return services.contact_end(actor=self.request.user, contact=obj, **data)
+
+    def get_success_url(self, obj: Contact) -> str:
+        back = self.request.POST.get("next", "")
+        return back if back.startswith("/") else reverse("outreach:contact_detail", args=[obj.pk])
 
 
 # --- links of 三联二访 (seed 004 §四(四)1) ---------------------------------------------------
@@ -245,9 +226,13 @@ def contact_end(request, pk):
 @officer_required
 @require_GET
 def link_list(request):
-    qs, filters, org, state = selectors.links_for_list(request.user, request.GET)
+    filters = LinkFilter.for_page(request, selectors.visible_links(request.user))
+    qs = filters.qs  # 404 for an organisation out of scope
+    active = filters.active
+    state = LinkFilter.state_of(active.get("state", ""))
+    shown = {k: v for k, v in active.items() if k != "state" or state != "active"}
     page = request_page(request, qs, order=("visitor__name", "id"), size=PAGE_SIZE)
-    table = services.frequencies()
+    table = selectors.frequencies()
     for link in page.rows:
         link.frequency = table.get(link.kind)
     return render(
@@ -255,10 +240,10 @@ def link_list(request):
         "outreach/link_list.html",
         {
             "page": page,
-            "filters": filters,
-            "org": org,
+            "filters": shown,
+            "org": filters.organisation(),
             "state": state,
-            "base_query": urlencode(filters),
+            "base_query": urlencode(shown),
             "org_choices": selectors.org_choices(request.user),
             "kinds": selectors.LINK_KIND_CHOICES,
             "frequencies": [(label, table[k].label) for k, label in selectors.LINK_KIND_CHOICES],
@@ -266,19 +251,23 @@ def link_list(request):
     )
 
 
-@officer_required
-def link_create(request):
-    org = selectors.requested_org(request.user, request.GET)
-    form = forms.LinkForm(request.POST or None, user=request.user, org=org)
-    link = submit(
-        request,
-        form,
-        lambda d: services.link_create(actor=request.user, **d),
-        "已设置联系点。",
-    )
-    if link:
-        return redirect("outreach:link_detail", pk=link.pk)
-    return render(request, "outreach/link_form.html", {"form": form, "org": org})
+class LinkCreate(ServiceFormView):
+    form_class = forms.LinkForm
+    template_name = "outreach/link_form.html"
+    success_message = "已设置联系点。"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        self.org = _requested_org(self.request)
+        return {**super().get_form_kwargs(), "org": self.org}
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(org=self.org, **context)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.link_create(actor=self.request.user, **data)
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("outreach:link_detail", args=[result.pk])
 
 
 @login_required
@@ -286,17 +275,16 @@ def link_create(request):
 def link_detail(request, pk):
     link = get_for_user(selectors.with_link_relations(Link.objects), request.user, pk=pk)
     today = timezone.localdate()
-    period = services.period_for(link.kind, today) if link.kind in rules.LINK_KINDS else None
+    period = selectors.period_for(link.kind, today) if link.kind in rules.LINK_KINDS else None
     current = None
     if period is not None:
         current = selectors.with_compliance(Link.objects.filter(pk=link.pk), today).first()
         if current is not None:
             selectors.decorate([current], today, today)
-    scope = scope_for(request.user)
     can_end = (
         link.ended_on is None
-        and scope.covers_path(link.organisation.path)
-        and (link.kind != rules.LEADER_COLLEGE or scope.everything)
+        and access.can(request.user, perms.LINK, link)
+        and (link.kind != rules.LEADER_COLLEGE or access.can(request.user, perms.LEADER_LINK))
     )
     return render(
         request,
@@ -311,43 +299,47 @@ def link_detail(request, pk):
             "can_end": can_end,
             "end_form": forms.EndForm(),
             "events": events_for(link),
-            "is_officer": scope.is_officer,
+            "is_officer": scope_for(request.user).is_officer,
         },
     )
 
 
-@officer_required
-@require_POST
-def link_end(request, pk):
-    link = get_for_user(Link.objects, request.user, pk=pk)
-    form = forms.EndForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "请填写正确的结束日期。")
-        return redirect("outreach:link_detail", pk=pk)
-    try:
-        services.link_end(actor=request.user, link=link, **form.cleaned_data)
-        messages.success(request, "已结束该联系点。")
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect("outreach:link_detail", pk=pk)
+class LinkEnd(ActionView):
+    form_class = forms.EndForm
+    success_message = "已结束该联系点。"
+
+    def get_object(self) -> Link:
+        return get_for_user(Link.objects, self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, obj: Link, data: dict[str, Any]) -> Any:
+        return services.link_end(actor=self.request.user, link=obj, **data)
+
+    def get_success_url(self, obj: Link) -> str:
+        return reverse("outreach:link_detail", args=[obj.pk])
 
 
 # --- visits -------------------------------------------------------------------------------
 
 
+def _visit_filters(request: HttpRequest) -> tuple[VisitFilter, Organisation | None]:
+    filters = VisitFilter.for_page(request, selectors.visible_visits(request.user))
+    _rows = filters.qs  # 404 for an organisation out of scope
+    return filters, filters.organisation()
+
+
 @officer_required
 @require_GET
 def visit_list(request):
-    qs, filters, org = selectors.visits_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-visited_on", "-id"), size=PAGE_SIZE)
+    filters, org = _visit_filters(request)
+    page = request_page(request, filters.qs, order=("-visited_on", "-id"), size=PAGE_SIZE)
     return render(
         request,
         "outreach/visit_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": filters.active,
             "org": org,
-            "base_query": urlencode(filters),
+            "base_query": filters.querystring(),
             "org_choices": selectors.org_choices(request.user),
             "kinds": VisitKind.choices,
             "focus_groups": FocusGroup.choices[1:],
@@ -359,33 +351,16 @@ def visit_list(request):
 @officer_required
 @require_GET
 def visit_export(request):
-    qs, _filters, org = selectors.visits_for_list(request.user, request.GET)
-
-    def rows():
-        for v in qs.order_by("-visited_on", "-id").iterator(chunk_size=2000):
-            yield [
-                v.visited_on,
-                v.visitor.name,
-                v.organisation.name,
-                v.get_kind_display(),
-                str(v.link.target or v.link.get_kind_display()) if v.link_id else "",
-                v.unit.full_name if v.unit_id else "",
-                v.interviewee,
-                v.get_focus_group_display() if v.focus_group else "",
-                v.get_method_display(),
-                v.content,
-                "是" if v.needs_follow_up else "否",
-            ]
-
-    audit = PersonalDataAudit(
-        request, "三联二访、两访两创走访记录" + (f"（{org.name}）" if org else "")
-    )
+    filters, org = _visit_filters(request)
+    visits = filters.qs.order_by("-visited_on", "-id").iterator(chunk_size=2000)
+    title = "三联二访、两访两创走访记录" + (f"（{org.name}）" if org else "")
+    audit = PersonalDataAudit(request, title)
     content = xlsx_table(
         sheet="走访记录",
-        headers=VISIT_HEADERS,
-        rows=audit.count(rows()),
-        title="三联二访、两访两创走访记录" + (f"（{org.name}）" if org else ""),
-        widths=[12, 10, 18, 16, 16, 18, 12, 12, 8, 40, 8],
+        headers=exports.VISIT_HEADERS,
+        rows=audit.count(exports.visit_rows(visits)),
+        title=title,
+        widths=exports.VISIT_WIDTHS,
     )
     return xlsx_response(content, "走访记录.xlsx", audit=audit)
 
@@ -427,12 +402,12 @@ def my_visits(request):
 
 def _initial_visit(request, person: Person) -> dict:
     initial = {"visited_on": timezone.localdate()}
-    link_pk = selectors.parse_int(request.GET.get("link"))
+    link_pk = parse_int(request.GET.get("link"))
     if link_pk:
         link = Link.objects.filter(pk=link_pk, visitor=person).first()
         if link is not None:
             initial.update(link=link.pk, kind=link.kind, unit=link.unit_id)
-    follow_pk = selectors.parse_int(request.GET.get("follow_up"))
+    follow_pk = parse_int(request.GET.get("follow_up"))
     if follow_pk:
         earlier = Visit.objects.filter(pk=follow_pk, visitor=person).first()
         if earlier is not None:
@@ -446,30 +421,34 @@ def _initial_visit(request, person: Person) -> dict:
     return initial
 
 
-@login_required
-def visit_create(request):
+class VisitCreate(ServiceFormView):
     """登记走访 from a phone or a desk (single column, big inputs)."""
-    person = _visitor(request.user)
-    form = forms.VisitForm(
-        request.POST or None, person=person, initial=_initial_visit(request, person)
-    )
-    if submit(
-        request,
-        form,
-        lambda d: services.visit_create(actor=request.user, visitor=person, **d),
-        "已登记走访。",
-    ):
-        if request.POST.get("again"):
-            return redirect("outreach:visit_create")
-        return redirect("outreach:my_visits")
-    return render(request, "outreach/visit_form.html", {"form": form, "title": "登记走访"})
+
+    form_class = forms.VisitForm
+    form_user_kwarg = False
+    officers_only = False
+    template_name = "outreach/visit_form.html"
+    title = "登记走访"
+    success_message = "已登记走访。"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        self.person = _visitor(self.request.user)
+        initial = _initial_visit(self.request, self.person)
+        return {**super().get_form_kwargs(), "person": self.person, "initial": initial}
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.visit_create(actor=self.request.user, visitor=self.person, **data)
+
+    def get_success_url(self, result: Any) -> str:
+        again = self.request.POST.get("again")
+        return reverse("outreach:visit_create" if again else "outreach:my_visits")
 
 
 @login_required
 @require_GET
 def visit_detail(request, pk):
     visit = get_for_user(selectors.with_visit_relations(Visit.objects), request.user, pk=pk)
-    can_edit = services.manages(request.user, visit.visitor)
+    can_edit = access.can(request.user, perms.MANAGE, visit.visitor)
     pending = (
         visit.needs_follow_up
         and selectors.pending_follow_ups(Visit.objects.filter(pk=visit.pk)).exists()
@@ -490,39 +469,48 @@ def visit_detail(request, pk):
 
 def _editable_visit(user, pk) -> Visit:
     visit = get_for_user(Visit.objects.select_related("visitor__primary_org"), user, pk=pk)
-    if not services.manages(user, visit.visitor):
+    if not access.can(user, perms.MANAGE, visit.visitor):
         raise PermissionDenied("只能修改本人的走访记录，或由其所在党组织的书记、委员修改。")
     return visit
 
 
-@login_required
-def visit_edit(request, pk):
-    visit = _editable_visit(request.user, pk)
-    form = forms.VisitForm(request.POST or None, instance=visit, person=visit.visitor)
-    if submit(
-        request,
-        form,
-        lambda d: services.visit_update(actor=request.user, visit=visit, **d),
-        "已保存。",
-    ):
-        return redirect("outreach:visit_detail", pk=pk)
-    return render(
-        request, "outreach/visit_form.html", {"form": form, "title": "修改走访记录", "visit": visit}
-    )
+class VisitEdit(ServiceFormView):
+    form_class = forms.VisitForm
+    form_user_kwarg = False
+    officers_only = False
+    template_name = "outreach/visit_form.html"
+    title = "修改走访记录"
+    success_message = "已保存。"
+
+    def get_object(self) -> Visit:
+        return _editable_visit(self.request.user, self.kwargs["pk"])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "person": self.object.visitor}
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(visit=self.object, **context)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.visit_update(actor=self.request.user, visit=self.object, **data)
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("outreach:visit_detail", args=[self.object.pk])
 
 
-@login_required
-@require_POST
-def visit_delete(request, pk):
-    visit = _editable_visit(request.user, pk)
-    try:
-        services.visit_delete(actor=request.user, visit=visit)
-        messages.success(request, "已删除走访记录。")
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    if visit.visitor_id == request.user.person_id:
-        return redirect("outreach:my_visits")
-    return redirect("outreach:visit_list")
+class VisitDelete(ActionView):
+    success_message = "已删除走访记录。"
+    officers_only = False  # visitors delete their own
+
+    def get_object(self) -> Visit:
+        return _editable_visit(self.request.user, self.kwargs["pk"])
+
+    def perform(self, obj: Visit, data: dict[str, Any]) -> Any:
+        services.visit_delete(actor=self.request.user, visit=obj)
+
+    def get_success_url(self, obj: Visit) -> str:
+        mine = obj.visitor_id == self.request.user.person_id
+        return reverse("outreach:my_visits" if mine else "outreach:visit_list")
 
 
 # --- compliance and the interview summary ---------------------------------------------------
@@ -532,24 +520,31 @@ def visit_delete(request, pk):
 @require_GET
 def compliance(request):
     """三联二访落实情况: each link in scope for the period containing the chosen day."""
-    qs, base, filters, org, day = selectors.compliance_for(request.user, request.GET)
     today = timezone.localdate()
+    day = parse_date(request.GET.get("on"), today) or today
+    filters = ComplianceFilter.for_page(request, selectors.compliance(request.user, day))
+    qs = filters.qs  # 404 for an organisation out of scope
+    base = filters.without("status")
+    active = {k: v for k, v in filters.active.items() if k != "on"}
+    if day != today:
+        active["on"] = day.isoformat()
+    org = filters.organisation()
     page = request_page(
         request, qs, order=("organisation__path", "visitor__name", "id"), size=PAGE_SIZE
     )
     selectors.decorate(page.rows, day, today)
     periods = selectors.periods_on(day)
-    table = services.frequencies()
+    table = selectors.frequencies()
     return render(
         request,
         "outreach/compliance.html",
         {
             "page": page,
             "rollup": selectors.rollup(base, today),
-            "filters": filters,
+            "filters": active,
             "org": org,
             "day": day,
-            "base_query": urlencode(filters),
+            "base_query": urlencode(active),
             "org_choices": selectors.org_choices(request.user),
             "kinds": selectors.LINK_KIND_CHOICES,
             "statuses": list(rules.STATUS_LABELS.items()),
@@ -565,12 +560,10 @@ def compliance(request):
 @require_GET
 def interview_summary(request):
     """两访两创访谈情况: visits of an organisation and year by kind and focus group."""
-    org = selectors.requested_org(request.user, request.GET)
+    org = _requested_org(request)
     if org is None:
         raise PermissionDenied("您的管理范围内没有党组织。")
-    year = selectors.parse_int(
-        request.GET.get("year"), default=timezone.localdate().year, low=2000, high=2100
-    )
+    year = parse_year(request.GET.get("year"), timezone.localdate().year)
     return render(
         request,
         "outreach/interview_summary.html",
