@@ -2,8 +2,8 @@
 
 The public submits without a login (`suggestion_submit`); officers of the organisation's
 subtree classify, assign, reply, close and feed step 1 of the six-step method
-(`suggestion_to_opinion`). Views and the API check that the suggestion is editable by the
-actor; the services check everything else.
+(`suggestion_to_opinion`): public.permissions.HANDLE, checked here (PermissionDenied naming
+the rule), as are the rules (ValidationError on the field).
 """
 
 import secrets
@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dangjian.core import audit, rate_limits
-from dangjian.core.models import AuditEvent
+from dangjian.core import access, audit, rate_limits
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, Person
-from dangjian.public import rules
+from dangjian.public import permissions, rules
 from dangjian.public.models import Suggestion, SuggestionCategory
 from dangjian.targets.models import Opinion, OpinionSource, WorkItem
 
@@ -122,8 +122,14 @@ def find_by_code(raw: str) -> Suggestion | None:
     return Suggestion.objects.select_related("organisation").filter(tracking_code=code).first()
 
 
-def _locked(suggestion: Suggestion) -> Suggestion:
-    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+def _locked(actor: User, suggestion: Suggestion) -> Suggestion:
+    suggestion = (
+        Suggestion.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=suggestion.pk)
+    )
+    access.require(actor, permissions.HANDLE, suggestion)
+    return suggestion
 
 
 def _check_move(action: str, suggestion: Suggestion) -> None:
@@ -133,7 +139,7 @@ def _check_move(action: str, suggestion: Suggestion) -> None:
 
 
 def _handle(*, actor, suggestion: Suggestion, action: str, fields: dict) -> Suggestion:
-    suggestion = _locked(suggestion)
+    suggestion = _locked(actor, suggestion)
     _check_move(action, suggestion)
     fields = {**fields, "status": rules.move_target(action, suggestion.status)}
 
@@ -178,6 +184,7 @@ def assignable_people(actor, suggestion: Suggestion):
 @transaction.atomic
 def suggestion_assign(*, actor, suggestion: Suggestion, assigned_to: Person) -> Suggestion:
     """Hand the suggestion to a person in scope (承办人): status → 办理中."""
+    access.require(actor, permissions.HANDLE, suggestion)
     if not assignable_people(actor, suggestion).filter(pk=assigned_to.pk).exists():
         raise ValidationError({"assigned_to": "所选承办人不在您的管理范围内或已不在册。"})
     return _handle(
@@ -240,11 +247,7 @@ def opinion_work_items(actor, suggestion: Suggestion):
 def suggestion_to_opinion(*, actor, suggestion: Suggestion, work_item: WorkItem) -> Opinion:
     """转入征求意见: the suggestion becomes an opinion of a work item at step 1 (seed 000
     §四(一)1: opinions are collected through meetings, forms and the suggestion box)."""
-    suggestion = (
-        Suggestion.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .get(pk=suggestion.pk)
-    )
+    suggestion = _locked(actor, suggestion)
     _check_move("to_opinion", suggestion)
     if Opinion.objects.filter(suggestion=suggestion).exists():
         raise ValidationError({NON_FIELD_ERRORS: "该意见建议已转入征求意见，不能重复转入。"})

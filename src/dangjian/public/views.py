@@ -10,13 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import client_address, editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation
-from dangjian.public import forms, rules, selectors, services
+from dangjian.public import forms, permissions, rules, selectors, services
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
 
 PAGE_SIZE = 50
@@ -32,6 +33,7 @@ def _year(raw: str | None) -> int | None:
 
 @require_GET
 def board_index(request):
+    access.require(request.user, permissions.READ_BOARD)
     q = request.GET.get("q", "").strip()[:50]
     return render(
         request,
@@ -42,6 +44,7 @@ def board_index(request):
 
 @require_GET
 def board(request, code):
+    access.require(request.user, permissions.READ_BOARD)
     org = selectors.board_organisation(code)
     year, years = selectors.board_years(org, _year(request.GET.get("year")))
     context = selectors.board(org, year)
@@ -51,6 +54,7 @@ def board(request, code):
 
 @require_GET
 def nameplate(request, pk):
+    access.require(request.user, permissions.READ_BOARD)
     card = selectors.nameplate_post(pk)
     layout = rules.nameplate_layout(request.GET.get("n"))
     return render(
@@ -66,6 +70,7 @@ def nameplate(request, pk):
 
 
 def suggest(request, code):
+    access.require(request.user, permissions.SUGGEST)
     org = selectors.board_organisation(code)
     form = forms.SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -104,6 +109,7 @@ def suggest_done(request, code):
 
 @require_GET
 def track(request):
+    access.require(request.user, permissions.TRACK)
     raw = request.GET.get("code", "").strip()[:30]
     result, not_found = None, False
     if raw:
