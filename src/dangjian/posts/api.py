@@ -9,13 +9,13 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from dangjian.core import access
 from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
-from dangjian.posts import rules, selectors, services
+from dangjian.posts import permissions, rules, selectors, services
 from dangjian.posts.models import (
     Commitment,
     CommitmentProgress,
@@ -215,10 +215,11 @@ class PostViewSet(ScopedViewSet):
 
 
 class OwnWritesViewSet(core_api.OwnWritesViewSet):
+    own_action = ""  # the posts.permissions action on the member's own row
+
     def get_own_object(self):
         obj = self.get_object()
-        if obj.person_id != self.request.user.person_id:
-            raise PermissionDenied("只能修改本人的记录")
+        access.require(self.request.user, self.own_action, obj)
         return obj
 
 
@@ -227,6 +228,7 @@ class CommitmentViewSet(OwnWritesViewSet):
 
     model = Commitment
     serializer_class = CommitmentSerializer
+    own_action = permissions.EDIT_COMMITMENT
     member_actions = {"create", "partial_update", "progress"}
 
     def get_queryset(self):
@@ -302,6 +304,7 @@ class DutyRecordViewSet(OwnWritesViewSet):
 
     model = DutyRecord
     serializer_class = DutyRecordSerializer
+    own_action = permissions.EDIT_DUTY_RECORD
     member_actions = {"create", "partial_update", "destroy"}
 
     def get_queryset(self):
@@ -387,8 +390,7 @@ class DutyCheckViewSet(ScopedViewSet):
     )
     @action(detail=False, methods=["post"])
     def quarterly(self, request):
-        if not services.can_check_quarterly(request.user):
-            raise PermissionDenied(rules.QUARTERLY_REFUSED)
+        access.require(request.user, permissions.CHECK_QUARTERLY)
         data = self.validated(QuarterlyCheckSerializer)
         check = services.duty_check_quarterly(actor=request.user, **data)
         return self.respond(check, status.HTTP_201_CREATED)

@@ -1,9 +1,9 @@
 """Every write of the posts app: atomic, validated by posts.rules, audited.
 
-Rights: an officer acts on the posts, records and checks of their subtree; 定岗 is done by the
-level above the post's organisation (`Organisation.objects.restructurable_by`); a member acts
-on their own claims, commitments, duty records and summaries. A refused right raises
-PermissionDenied naming the rule; a broken rule raises ValidationError on the field.
+Rights are the actions of posts.permissions (core.access): an officer acts on the posts,
+records and checks of their subtree; 定岗 is done by the level above the post's organisation; a
+member acts on their own claims, commitments, duty records and summaries. A refused right
+raises PermissionDenied naming the rule; a broken rule raises ValidationError on the field.
 """
 
 from datetime import date
@@ -14,11 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from dangjian.core import audit
-from dangjian.core.models import AuditEvent
+from dangjian.core import access, audit
+from dangjian.core.models import AuditEvent, User
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, OrgKind, Person
-from dangjian.posts import rules
+from dangjian.posts import permissions, rules
 from dangjian.posts.models import (
     Commitment,
     CommitmentProgress,
@@ -66,7 +66,6 @@ DUTY_CHECK_FIELDS = [
 ]
 SUMMARY_FIELDS = ["kind", "organisation", "person", "year", "semester", "content", "submitted_on"]
 
-NOT_IN_SCOPE = "您不是该党组织或其上级党组织的书记、委员，不能办理。"
 NO_PERSON = "您的账号没有关联人员信息，请联系组织部干事。"
 POST_ORG_KINDS = (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)
 
@@ -92,56 +91,38 @@ STEP_LABELS = {
 # --- rights ------------------------------------------------------------------------------
 
 
-def covers(user, org: Organisation) -> bool:
-    """The user is an officer of `org` or of a level above it (or of the department)."""
-    return scope_for(user).covers_path(org.path)
-
-
-def _require_officer(user, org: Organisation) -> None:
-    if not covers(user, org):
-        raise PermissionDenied(NOT_IN_SCOPE)
-
-
-def can_confirm(user, post: Post) -> bool:
-    """定岗由党总支确定 (seed 000 §五(二)2): only the level above the post's organisation."""
-    return Organisation.objects.restructurable_by(user).filter(pk=post.organisation_id).exists()
-
-
-def can_check_quarterly(user) -> bool:
+def can_check_quarterly(user: User) -> bool:
     """The department's quarterly check: department officers or officers of the committee."""
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    return Organisation.objects.filter(path__in=scope.org_paths, kind=OrgKind.COMMITTEE).exists()
+    return access.can(user, permissions.CHECK_QUARTERLY)
 
 
-def _person(user) -> Person:
+def _person(user: User) -> Person:
     person = Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
     if person is None:
         raise ValidationError(NO_PERSON)
     return person
 
 
-def allowed_actions(user, post: Post) -> list[str]:
+def allowed_actions(user: User, post: Post) -> list[str]:
     """The transitions this user may start on this post now (buttons on the post page)."""
-    officer = covers(user, post.organisation)
-    is_holder = post.holder_id is not None and post.holder_id == user.person_id
     actions = []
     if post.state == PostState.SET:
         if user.person_id and post.holder_id is None:
             actions.append("claim")
-        if officer:
+        if access.can(user, permissions.ASSIGN, post):
             actions.append("assign")
     if post.state == PostState.CLAIMED:
-        if officer or is_holder:
+        if access.can(user, permissions.RELEASE, post):
             actions.append("release")
-        if can_confirm(user, post):
+        if access.can(user, permissions.CONFIRM, post):
             actions.append("confirm")
-    if post.state == PostState.CONFIRMED and officer:
+    if post.state == PostState.CONFIRMED and access.can(user, permissions.PUBLISH, post):
         actions.append("publish")
-    if post.state == PostState.PUBLISHED and (officer or is_holder):
+    if post.state == PostState.PUBLISHED and access.can(user, permissions.PERFORM, post):
         actions.append("perform")
-    if post.state in (PostState.PUBLISHED, PostState.PERFORMING) and officer:
+    if post.state in (PostState.PUBLISHED, PostState.PERFORMING) and access.can(
+        user, permissions.EVALUATE, post
+    ):
         actions.append("evaluate")
     return actions
 
@@ -149,16 +130,20 @@ def allowed_actions(user, post: Post) -> list[str]:
 # --- catalogue ---------------------------------------------------------------------------
 
 
-def _check_post_type(post_type: PostType, actor) -> None:
-    scope = scope_for(actor)
+DEPARTMENT_CATALOGUE = "岗位目录中的示范岗位由党委组织部设置，党总支可另设本单位岗位。"
+
+
+def _check_post_type(post_type: PostType, actor: User) -> None:
     org = post_type.organisation
     if org is None:
-        if not scope.everything:
-            raise PermissionDenied("岗位目录中的示范岗位由党委组织部设置，党总支可另设本单位岗位。")
+        # The department's own posts: the department itself (scope "everything"), not the
+        # committee's officers (core.access's DEPARTMENT would let them in).
+        if not scope_for(actor).everything:
+            raise PermissionDenied(DEPARTMENT_CATALOGUE)
     else:
         if org.kind != OrgKind.GENERAL_BRANCH:
             raise ValidationError({"organisation": "本单位岗位由党总支设置，请选择党总支。"})
-        _require_officer(actor, org)
+        access.require(actor, permissions.EDIT_CATALOGUE, post_type)
     clash = PostType.objects.filter(organisation=org, name=post_type.name).exclude(pk=post_type.pk)
     if clash.exists():
         raise ValidationError({"name": "岗位目录中已有同名岗位。"})
@@ -259,7 +244,7 @@ def post_create(
 ) -> Post:
     """设岗: a post of the catalogue set in an organisation for one year (name and duties copied,
     editable; one post may carry several duties)."""
-    _require_officer(actor, organisation)
+    access.require(actor, permissions.SET_POST, Post(organisation=organisation))
     _check_year(year)
     _check_post_org(organisation, post_type)
     post = Post(
@@ -280,7 +265,7 @@ def post_create(
 def post_update(*, actor, post: Post, **fields) -> Post:
     """Name, duties, targets and progress (工作进展) of a post, until it is evaluated."""
     post = _lock(post)
-    _require_officer(actor, post.organisation)
+    access.require(actor, permissions.SET_POST, post)
     if post.state == PostState.EVALUATED:
         raise ValidationError({"state": "岗位已评岗，不能再修改。"})
     allowed = {k: v for k, v in fields.items() if k in ("name", "duties", "targets", "progress")}
@@ -296,7 +281,7 @@ def post_update(*, actor, post: Post, **fields) -> Post:
 @transaction.atomic
 def post_delete(*, actor, post: Post) -> None:
     post = _lock(post)
-    _require_officer(actor, post.organisation)
+    access.require(actor, permissions.SET_POST, post)
     if post.state != PostState.SET:
         raise ValidationError({"state": "只有尚未认岗的岗位可以删除。"})
     audit.record(
@@ -312,7 +297,7 @@ def post_delete(*, actor, post: Post) -> None:
 def post_rollover(*, actor, organisation: Organisation, year: int) -> list[Post]:
     """按上年设岗: copy last year's posts of an organisation into `year`, in state 设岗 without
     holders (no post for life, seed 002 §2). Posts already copied are not copied again."""
-    _require_officer(actor, organisation)
+    access.require(actor, permissions.SET_POST, Post(organisation=organisation))
     _check_year(year)
     previous = list(
         Post.objects.filter(organisation=organisation, year=year - 1)
@@ -426,7 +411,7 @@ def post_claim(*, actor, post: Post) -> Post:
 def post_assign(*, actor, post: Post, holder: Person) -> Post:
     """认岗 by assignment: an officer names the holder (因人择岗)."""
     post = _lock(post)
-    _require_officer(actor, post.organisation)
+    access.require(actor, permissions.ASSIGN, post)
     before = audit.snapshot(post, POST_FIELDS)
     if post.state != PostState.SET:
         _step(post, "claim")
@@ -442,10 +427,7 @@ def post_assign(*, actor, post: Post, holder: Person) -> Post:
 def post_release(*, actor, post: Post) -> Post:
     """退岗 (认岗 → 设岗) by the holder or an officer in scope."""
     post = _lock(post)
-    if not (
-        covers(actor, post.organisation) or (post.holder_id and post.holder_id == actor.person_id)
-    ):
-        raise PermissionDenied("只有认岗本人或该党组织的书记、委员可以退岗。")
+    access.require(actor, permissions.RELEASE, post)
     before = audit.snapshot(post, POST_FIELDS)
     _step(post, "release")
     post.holder = None
@@ -457,8 +439,7 @@ def post_release(*, actor, post: Post) -> Post:
 def post_confirm(*, actor, post: Post, confirmed_on: date | None = None) -> Post:
     """定岗: confirmed by the level above the post's organisation (the general branch)."""
     post = _lock(post)
-    if not can_confirm(actor, post):
-        raise PermissionDenied(rules.CONFIRM_REFUSED)
+    access.require(actor, permissions.CONFIRM, post)
     before = audit.snapshot(post, POST_FIELDS)
     _step(post, "confirm")
     post.confirmed_on = confirmed_on or timezone.localdate()
@@ -469,7 +450,7 @@ def post_confirm(*, actor, post: Post, confirmed_on: date | None = None) -> Post
 def post_publish(*, actor, post: Post, published_on: date | None = None) -> Post:
     """明岗: the post, its holder and duties are published (公示)."""
     post = _lock(post)
-    _require_officer(actor, post.organisation)
+    access.require(actor, permissions.PUBLISH, post)
     before = audit.snapshot(post, POST_FIELDS)
     _step(post, "publish")
     post.published_on = published_on or timezone.localdate()
@@ -480,10 +461,7 @@ def post_publish(*, actor, post: Post, published_on: date | None = None) -> Post
 def post_perform(*, actor, post: Post, note: str = "") -> Post:
     """履岗: started by the holder or an officer (also automatically by the first duty record)."""
     post = _lock(post)
-    if not (
-        covers(actor, post.organisation) or (post.holder_id and post.holder_id == actor.person_id)
-    ):
-        raise PermissionDenied("只有履岗党员本人或该党组织的书记、委员可以开始履岗。")
+    access.require(actor, permissions.PERFORM, post)
     before = audit.snapshot(post, POST_FIELDS)
     _step(post, "perform")
     return _transition(actor, post, before, note=note)
@@ -502,7 +480,7 @@ def post_evaluate(
 ) -> Post:
     """评岗: grade (or a score mapped to a grade by the bands of seed 000), evaluation, reward."""
     post = _lock(post)
-    _require_officer(actor, post.organisation)
+    access.require(actor, permissions.EVALUATE, post)
     before = audit.snapshot(post, POST_FIELDS)
     _step(post, "evaluate")
     if score is not None:
@@ -529,11 +507,6 @@ def post_evaluate(
 # --- commitments -------------------------------------------------------------------------
 
 
-def _own(actor, person_id: int | None, what: str) -> None:
-    if person_id is None or person_id != actor.person_id:
-        raise PermissionDenied(f"只能修改本人的{what}。")
-
-
 @transaction.atomic
 def commitment_create(*, actor, year: int, **areas) -> Commitment:
     """承诺书 (seed 002 §二3): one per member per year, on the six areas."""
@@ -553,7 +526,7 @@ def commitment_create(*, actor, year: int, **areas) -> Commitment:
 @transaction.atomic
 def commitment_update(*, actor, commitment: Commitment, **areas) -> Commitment:
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    _own(actor, commitment.person_id, "承诺书")
+    access.require(actor, permissions.EDIT_COMMITMENT, commitment)
     if commitment.published_on:
         raise ValidationError({"published_on": "承诺书已公开，不能再修改；践诺情况请填写进展。"})
     fields = {k: v for k, v in areas.items() if k in COMMITMENT_AREAS}
@@ -574,7 +547,7 @@ def commitment_publish(*, actor, commitment: Commitment, published_on: date | No
         .select_related("organisation")
         .get(pk=commitment.pk)
     )
-    _require_officer(actor, commitment.organisation)
+    access.require(actor, permissions.PUBLISH_COMMITMENT, commitment)
     if commitment.published_on:
         raise ValidationError({"published_on": "该承诺书已公开。"})
     return audit.audited_update(
@@ -593,7 +566,7 @@ def commitment_progress_add(
 ) -> CommitmentProgress:
     """践诺情况: the member reports how the commitment is kept."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
-    _own(actor, commitment.person_id, "承诺书")
+    access.require(actor, permissions.EDIT_COMMITMENT, commitment)
     reported_on = reported_on or timezone.localdate()
     if reported_on > timezone.localdate():
         raise ValidationError({"reported_on": "日期不能晚于今天。"})
@@ -663,7 +636,7 @@ def duty_record_create(
 
 def _own_unchecked(actor, record: DutyRecord) -> DutyRecord:
     record = DutyRecord.objects.select_for_update().get(pk=record.pk)
-    _own(actor, record.person_id, "履职记实")
+    access.require(actor, permissions.EDIT_DUTY_RECORD, record)
     if record.duty_check_id is not None:
         raise ValidationError({"content": "该记录已经党支部检查，不能再修改或删除。"})
     return record
@@ -717,7 +690,7 @@ def duty_check_monthly(
     """党支部书记按月检查 (seed 000 §五(二)4): marks the branch's unchecked records of the month."""
     if organisation.kind != OrgKind.BRANCH:
         raise ValidationError({"organisation": "月检查以党支部为单位，请选择党支部。"})
-    _require_officer(actor, organisation)
+    access.require(actor, permissions.CHECK, DutyCheck(organisation=organisation))
     error = rules.month_error(year, month, timezone.localdate())
     if error:
         raise ValidationError({"month": error})
@@ -754,11 +727,10 @@ def duty_check_quarterly(
     checked_on: date | None = None,
 ) -> DutyCheck:
     """党委组织部按季度检查各党总支 (seed 000 §五(二)4)."""
-    if not can_check_quarterly(actor):
-        raise PermissionDenied(rules.QUARTERLY_REFUSED)
+    access.require(actor, permissions.CHECK_QUARTERLY)
     if organisation.kind != OrgKind.GENERAL_BRANCH:
         raise ValidationError({"organisation": "季度检查以党总支为单位，请选择党总支。"})
-    _require_officer(actor, organisation)
+    access.require(actor, permissions.CHECK, DutyCheck(organisation=organisation))
     error = rules.quarter_error(year, quarter, timezone.localdate())
     if error:
         raise ValidationError({"quarter": error})
@@ -790,9 +762,9 @@ def duty_check_circulate(*, actor, check: DutyCheck, circulated_on: date | None 
         .select_related("organisation")
         .get(pk=check.pk)
     )
-    _require_officer(actor, check.organisation)
-    if check.kind == DutyCheckKind.QUARTERLY and not can_check_quarterly(actor):
-        raise PermissionDenied(rules.QUARTERLY_REFUSED)
+    access.require(actor, permissions.CIRCULATE_CHECK, check)
+    if check.kind == DutyCheckKind.QUARTERLY:
+        access.require(actor, permissions.CHECK_QUARTERLY)
     if check.circulated_on:
         raise ValidationError({"circulated_on": "该检查情况已通报。"})
     return audit.audited_update(
@@ -857,7 +829,7 @@ def summary_org_create(
     kind = ORG_SUMMARY_KIND.get(organisation.kind)
     if kind is None:
         raise ValidationError({"organisation": "年度亮岗履职工作总结由党支部或党总支提交。"})
-    _require_officer(actor, organisation)
+    access.require(actor, permissions.EDIT_ORG_SUMMARY, DutySummary(organisation=organisation))
     _check_year(year)
     if DutySummary.objects.filter(kind=kind, organisation=organisation, year=year).exists():
         raise ValidationError({"year": f"{organisation.name}已提交{year}年度总结，请修改原总结。"})
@@ -881,9 +853,9 @@ def summary_update(*, actor, summary: DutySummary, content: str) -> DutySummary:
         .get(pk=summary.pk)
     )
     if summary.kind == SummaryKind.MEMBER_SEMESTER:
-        _own(actor, summary.person_id, "履职小结")
+        access.require(actor, permissions.EDIT_OWN_SUMMARY, summary)
     else:
-        _require_officer(actor, summary.organisation)
+        access.require(actor, permissions.EDIT_ORG_SUMMARY, summary)
     return audit.audited_update(
         actor=actor,
         obj=summary,
