@@ -6,6 +6,7 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from dangjian.core.params import parse_int
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.org.rules import MEMBER_STATUSES
@@ -20,7 +21,6 @@ from dangjian.posts.models import (
     PostType,
     SummaryKind,
 )
-from dangjian.posts.rules import month_bounds
 
 # States from 定岗 on: the registration form (党员定岗情况登记表) and annex 2 list these.
 CONFIRMED_STATES = [
@@ -34,16 +34,6 @@ ORG_CHOICE_LIMIT = 300
 
 def this_year() -> int:
     return timezone.localdate().year
-
-
-def parse_int(value, default=None, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
 
 
 def org_choices(user, kinds=(OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)):
@@ -83,35 +73,13 @@ def with_post_relations(qs):
     return qs.select_related("organisation", "post_type", "holder")
 
 
-def posts_for_list(user, params):
-    """Posts of the user's subtree with the filters of the list page; returns (qs, filters)."""
-    qs = Post.objects.visible_to(user)
-    filters = {}
-    year = parse_int(params.get("year"), low=2000, high=2100)
-    if year:
-        qs = qs.filter(year=year)
-        filters["year"] = year
-    org = visible_org(user, params.get("org"))
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    state = params.get("state", "")
-    if state in PostState.values:
-        filters["state"] = state
-    type_id = parse_int(params.get("post_type"))
-    if type_id:
-        qs = qs.filter(post_type_id=type_id)
-        filters["post_type"] = type_id
-    q = params.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(name__contains=q) | Q(holder__name__contains=q))
-        filters["q"] = q
-    counts = Counter(
-        dict(qs.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+def state_counts(posts):
+    """How many of `posts` are in each state (one grouped query)."""
+    return Counter(
+        dict(
+            posts.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
+        )
     )
-    if state in PostState.values:
-        qs = qs.filter(state=state)
-    return with_post_relations(qs), filters, org, counts
 
 
 def confirmed_posts(user, org: Organisation, year: int):
@@ -213,72 +181,21 @@ def post_types_for(organisation: Organisation | None):
     return qs.filter(Q(organisation__isnull=True) | Q(organisation__path__in=ancestors))
 
 
-def duty_records_for_list(user, params):
-    qs = DutyRecord.objects.visible_to(user)
-    filters = {}
-    org = visible_org(user, params.get("org"))
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    person_id = parse_int(params.get("person"))
-    if person_id:
-        qs = qs.filter(person_id=person_id)
-        filters["person"] = person_id
-    month = params.get("month", "")
-    if len(month) == 7 and month[4] == "-":
-        y, m = parse_int(month[:4]), parse_int(month[5:], low=1, high=12)
-        if y and m:
-            qs = qs.filter(occurred_on__range=month_bounds(y, m))
-            filters["month"] = month
-    checked = params.get("checked", "")
-    if checked == "1":
-        qs = qs.filter(duty_check__isnull=False)
-        filters["checked"] = "1"
-    elif checked == "0":
-        qs = qs.filter(duty_check__isnull=True)
-        filters["checked"] = "0"
-    q = params.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(person__name__contains=q) | Q(content__contains=q))
-        filters["q"] = q
-    return qs.select_related("person", "organisation", "post"), filters, org
+def duty_records(user):
+    """Duty records of the user's subtree, for the list, its export and the API."""
+    return DutyRecord.objects.visible_to(user).select_related("person", "organisation", "post")
 
 
-def checks_for_list(user, params):
-    qs = DutyCheck.objects.visible_to(user).select_related("organisation", "checker")
-    filters = {}
-    org = visible_org(user, params.get("org"))
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    kind = params.get("kind", "")
-    if kind in ("monthly", "quarterly"):
-        qs = qs.filter(kind=kind)
-        filters["kind"] = kind
-    return qs, filters, org
+def duty_checks(user):
+    return DutyCheck.objects.visible_to(user).select_related("organisation", "checker")
 
 
-def commitments_for_list(user, params):
-    qs = Commitment.objects.visible_to(user)
-    filters = {}
-    year = parse_int(params.get("year"), default=this_year(), low=2000, high=2100)
-    qs = qs.filter(year=year)
-    filters["year"] = year
-    org = visible_org(user, params.get("org"))
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    published = params.get("published", "")
-    if published == "1":
-        qs = qs.filter(published_on__isnull=False)
-        filters["published"] = "1"
-    elif published == "0":
-        qs = qs.filter(published_on__isnull=True)
-        filters["published"] = "0"
+def commitments(user):
+    """Commitment letters of the user's subtree with how many progress notes each has."""
     return (
-        qs.select_related("person", "organisation").annotate(update_count=Count("updates")),
-        filters,
-        org,
+        Commitment.objects.visible_to(user)
+        .select_related("person", "organisation")
+        .annotate(update_count=Count("updates"))
     )
 
 

@@ -27,6 +27,7 @@ from dangjian.core.web import (
 )
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.posts import forms, permissions, rules, selectors, services
+from dangjian.posts.filters import CommitmentFilter, DutyCheckFilter, DutyRecordFilter, PostFilter
 from dangjian.posts.models import (
     Commitment,
     DutyCheck,
@@ -246,25 +247,34 @@ CRUMBS = {
 @officer_required
 @require_GET
 def post_list(request):
-    qs, filters, org, counts = selectors.posts_for_list(request.user, request.GET)
+    filters = PostFilter.for_page(request, Post.objects.visible_to(request.user))
+    counts = selectors.state_counts(filters.qs_without("state"))
+    qs = selectors.with_post_relations(filters.qs)
     page = request_page(request, qs, order=("organisation__path", "id"), size=PAGE_SIZE)
-    base = {k: v for k, v in filters.items() if k != "state"}
     return render(
         request,
         "posts/post_list.html",
         {
+            **_list_context(request, filters),
             "page": page,
-            "filters": filters,
-            "org": org,
-            "base_query": urlencode(filters),
-            "state_query": urlencode(base),
+            "state_query": filters.querystring(state=None),
             "states": [(value, label, counts.get(value, 0)) for value, label in STEPS],
             "total": sum(counts.values()),
-            "org_choices": selectors.org_choices(request.user),
             "post_types": PostType.objects.visible_to(request.user).only("id", "name"),
             "year": selectors.this_year(),
         },
     )
+
+
+def _list_context(request, filters) -> dict:
+    """What every filtered list page shows: the filter bar, its organisation, its query."""
+    values = filters.values
+    return {
+        "filters": values,
+        "org": selectors.visible_org(request.user, values.get("org")),
+        "base_query": filters.querystring(),
+        "org_choices": selectors.org_choices(request.user),
+    }
 
 
 class PostCreate(FormView):
@@ -544,18 +554,12 @@ def annex2_xlsx(request):
 @officer_required
 @require_GET
 def commitment_list(request):
-    qs, filters, org = selectors.commitments_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("id",), size=PAGE_SIZE)
+    filters = CommitmentFilter.for_page(request, selectors.commitments(request.user))
+    page = request_page(request, filters.qs, order=("id",), size=PAGE_SIZE)
     return render(
         request,
         "posts/commitment_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "org": org,
-            "base_query": urlencode(filters),
-            "org_choices": selectors.org_choices(request.user),
-        },
+        {**_list_context(request, filters), "page": page},
     )
 
 
@@ -789,17 +793,14 @@ class DutyRecordDelete(ActionView):
 @officer_required
 @require_GET
 def duty_record_list(request):
-    qs, filters, org = selectors.duty_records_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-occurred_on", "-id"), size=PAGE_SIZE)
+    filters = DutyRecordFilter.for_page(request, selectors.duty_records(request.user))
+    page = request_page(request, filters.qs, order=("-occurred_on", "-id"), size=PAGE_SIZE)
     return render(
         request,
         "posts/duty_record_list.html",
         {
+            **_list_context(request, filters),
             "page": page,
-            "filters": filters,
-            "org": org,
-            "base_query": urlencode(filters),
-            "org_choices": selectors.org_choices(request.user),
             "this_month": selectors.month_value(timezone.localdate()),
         },
     )
@@ -808,7 +809,9 @@ def duty_record_list(request):
 @officer_required
 @require_GET
 def duty_record_export(request):
-    qs, filters, org = selectors.duty_records_for_list(request.user, request.GET)
+    filters = DutyRecordFilter.for_page(request, selectors.duty_records(request.user))
+    qs = filters.qs
+    org = selectors.visible_org(request.user, filters.values.get("org"))
     rows = (
         [
             r.occurred_on,
@@ -840,29 +843,22 @@ def duty_record_export(request):
 @officer_required
 @require_GET
 def duty_check_list(request):
-    qs, filters, org = selectors.checks_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-period_end", "-id"), size=PAGE_SIZE)
-    editable = set(
-        Organisation.objects.editable_by(request.user)
-        .filter(pk__in={c.organisation_id for c in page.rows})
+    filters = DutyCheckFilter.for_page(request, selectors.duty_checks(request.user))
+    page = request_page(request, filters.qs, order=("-period_end", "-id"), size=PAGE_SIZE)
+    in_scope = set(
+        DutyCheck.objects.restrict(request.user, permissions.CIRCULATE_CHECK)
+        .filter(pk__in=[c.pk for c in page.rows])
         .values_list("pk", flat=True)
     )
     quarterly = access.can(request.user, permissions.CHECK_QUARTERLY)
     for check in page.rows:
         check.can_circulate = not check.circulated_on and (
-            check.organisation_id in editable and (check.kind == DutyCheckKind.MONTHLY or quarterly)
+            check.pk in in_scope and (check.kind == DutyCheckKind.MONTHLY or quarterly)
         )
     return render(
         request,
         "posts/duty_check_list.html",
-        {
-            "page": page,
-            "filters": filters,
-            "org": org,
-            "base_query": urlencode(filters),
-            "org_choices": selectors.org_choices(request.user),
-            "can_quarterly": quarterly,
-        },
+        {**_list_context(request, filters), "page": page, "can_quarterly": quarterly},
     )
 
 

@@ -18,9 +18,11 @@ from rest_framework.views import APIView
 from dangjian.core import api_views as core_api
 from dangjian.core.api import CursorPagination
 from dangjian.core.api_views import ScopedViewSet
+from dangjian.core.params import parse_year
 from dangjian.core.web import client_address
 from dangjian.org.models import Organisation
 from dangjian.public import selectors, services
+from dangjian.public.filters import SuggestionFilter
 from dangjian.public.models import Suggestion
 from dangjian.public.serializers import (
     PublicBoardSerializer,
@@ -29,7 +31,6 @@ from dangjian.public.serializers import (
     PublicTrackSerializer,
     SuggestionAssignSerializer,
     SuggestionClassifySerializer,
-    SuggestionFilterSerializer,
     SuggestionReplySerializer,
     SuggestionSerializer,
     SuggestionToOpinionSerializer,
@@ -60,10 +61,8 @@ class PublicBoardView(PublicAPIView):
             org = selectors.board_organisation(code)
         except Http404:
             raise NotFound(BOARD_NOT_FOUND) from None
-        raw = request.query_params.get("year", "")
-        year, years = selectors.board_years(
-            org, int(raw) if raw.isdigit() and len(raw) == 4 else None
-        )
+        requested = parse_year(request.query_params.get("year"))
+        year, years = selectors.board_years(org, requested)
         data = selectors.board(org, year)
         data["years"] = years
         return Response(PublicBoardSerializer(data).data)
@@ -133,6 +132,7 @@ class SuggestionViewSet(ScopedViewSet):
     serializer_class = SuggestionSerializer
     permission_classes = [IsAuthenticated, OfficersOnly]
     pagination_class = NewestFirstPagination
+    filterset_class = SuggestionFilter
 
     def get_queryset(self):
         return (
@@ -142,12 +142,9 @@ class SuggestionViewSet(ScopedViewSet):
             .defer("client_hash")
         )
 
-    @extend_schema(parameters=[SuggestionFilterSerializer], summary="意见建议列表")
+    @extend_schema(summary="意见建议列表")
     def list(self, request):
-        self.query_filters(SuggestionFilterSerializer)  # 400 on bad filters
-        params = {k: str(v) for k, v in request.query_params.items()}
-        qs, _org, _unfiltered = selectors.suggestions_for_list(request.user, params)
-        return self.paginated(qs.select_related("opinion").defer("client_hash"))
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="意见建议详情")
     def retrieve(self, request, *args, **kwargs):

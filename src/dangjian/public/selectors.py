@@ -5,7 +5,7 @@ database (`.values(*WHITELIST)`): never an ID number, phone, birth date or unit,
 before 明岗 (set/claimed/confirmed) nor an unpublished commitment or task.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from dangjian.appraisal.models import (
     Honour,
     HonourKind,
 )
+from dangjian.core.models import User
 from dangjian.org.models import Organisation, orgs_under
 from dangjian.posts.models import Commitment, Post, PostGrade
 from dangjian.public import rules
@@ -335,33 +336,10 @@ def tracking_view(suggestion: Suggestion) -> dict:
 
 # --- Officers: the suggestion list ----------------------------------------------------------
 
-SUGGESTION_FILTERS = ("status", "category", "org", "q")
 
-
-def suggestions_for_list(user, params) -> tuple:
-    """Suggestions visible to the officer, filtered; returns (queryset, organisation filter,
-    queryset before the status filter — for the counts by status)."""
-    qs = Suggestion.objects.visible_to(user).select_related("organisation", "assigned_to")
-    org = None
-    org_id = params.get("org", "")
-    if org_id.isdigit():
-        org = Organisation.objects.visible_to(user).filter(pk=int(org_id)).first()
-        qs = qs.in_subtree(org) if org else qs.none()
-    if params.get("category") in CATEGORY_LABELS:
-        qs = qs.filter(category=params["category"])
-    text = params.get("q", "").strip()
-    if text:
-        code = rules.normalise_code(text)
-        qs = qs.filter(
-            Q(content__icontains=text)
-            | Q(reply__icontains=text)
-            | Q(name__icontains=text)
-            | Q(tracking_code=code)
-        )
-    before_status = qs
-    if params.get("status") in STATUS_LABELS:
-        qs = qs.filter(status=params["status"])
-    return qs, org, before_status
+def suggestions(user: User) -> QuerySet[Suggestion]:
+    """Suggestions of the officer's subtree, for the list, its export and the API."""
+    return Suggestion.objects.visible_to(user).select_related("organisation", "assigned_to")
 
 
 def status_counts(qs) -> list[tuple[str, str, int]]:

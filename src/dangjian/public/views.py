@@ -2,8 +2,6 @@
 of suggestions (login, scoped to the organisation's subtree). Thin: read, validate, call a
 service, render."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -14,18 +12,16 @@ from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
+from dangjian.core.params import parse_year
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import client_address, editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation
 from dangjian.public import forms, permissions, rules, selectors, services
+from dangjian.public.filters import SuggestionFilter
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
 
 PAGE_SIZE = 50
 LAST_CODE_SESSION_KEY = "public_last_tracking_code"
-
-
-def _year(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) == 4 else None
 
 
 # --- Public: no login ---------------------------------------------------------------------
@@ -46,7 +42,7 @@ def board_index(request):
 def board(request, code):
     access.require(request.user, permissions.READ_BOARD)
     org = selectors.board_organisation(code)
-    year, years = selectors.board_years(org, _year(request.GET.get("year")))
+    year, years = selectors.board_years(org, parse_year(request.GET.get("year")))
     context = selectors.board(org, year)
     context["years"] = years
     return render(request, "public/board.html", context)
@@ -130,9 +126,12 @@ def track(request):
 @officer_required
 @require_GET
 def suggestion_list(request):
-    qs, org, unfiltered = selectors.suggestions_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-created_at", "-id"), size=PAGE_SIZE)
-    params = {k: request.GET[k] for k in selectors.SUGGESTION_FILTERS if request.GET.get(k)}
+    filters = SuggestionFilter.for_page(request, selectors.suggestions(request.user))
+    page = request_page(request, filters.qs, order=("-created_at", "-id"), size=PAGE_SIZE)
+    params = filters.active
+    org = None
+    if "org" in params:
+        org = Organisation.objects.visible_to(request.user).filter(pk=params["org"]).first()
     return render(
         request,
         "public/suggestion_list.html",
@@ -140,8 +139,8 @@ def suggestion_list(request):
             "page": page,
             "org": org,
             "params": params,
-            "base_query": urlencode(params),
-            "counts": selectors.status_counts(unfiltered),
+            "base_query": filters.querystring(),
+            "counts": selectors.status_counts(filters.qs_without_status()),
             "statuses": SuggestionStatus.choices,
             "categories": SuggestionCategory.choices,
             "org_choices": Organisation.objects.visible_to(request.user)
@@ -171,7 +170,7 @@ EXPORT_HEADERS = [
 @officer_required
 @require_GET
 def suggestion_export(request):
-    qs, _org, _unfiltered = selectors.suggestions_for_list(request.user, request.GET)
+    qs = SuggestionFilter.for_page(request, selectors.suggestions(request.user)).qs
     rows = (
         [
             s.tracking_code,
