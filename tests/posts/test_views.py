@@ -11,8 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dangjian.posts import services
+from dangjian.posts.exports import ANNEX2_HEADERS, DUTY_RECORD_HEADERS, REGISTRATION_HEADERS
 from dangjian.posts.models import DutyCheck, DutyRecord, Post, PostState
-from dangjian.posts.views import ANNEX2_HEADERS, DUTY_RECORD_HEADERS, REGISTRATION_HEADERS
 from tests.factories import make_person, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,13 @@ from datetime import date
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from dangjian.core import access
+from dangjian.core.models import User
 from dangjian.core.params import parse_int
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.posts import permissions
 from dangjian.posts.models import (
     Commitment,
     CommitmentProgress,
@@ -67,6 +70,30 @@ def reachable_posts(user):
     return Post.objects.filter(
         Q(pk__in=visible.values("pk")) | Q(pk__in=Post.objects.open_for(person).values("pk"))
     )
+
+
+def allowed_actions(user: User, post: Post) -> list[str]:
+    """The steps this user may start on this post now (the buttons of the post page)."""
+    actions = []
+    if post.state == PostState.SET:
+        if user.person_id and post.holder_id is None:
+            actions.append("claim")
+        if access.can(user, permissions.ASSIGN, post):
+            actions.append("assign")
+    if post.state == PostState.CLAIMED:
+        if access.can(user, permissions.RELEASE, post):
+            actions.append("release")
+        if access.can(user, permissions.CONFIRM, post):
+            actions.append("confirm")
+    if post.state == PostState.CONFIRMED and access.can(user, permissions.PUBLISH, post):
+        actions.append("publish")
+    if post.state == PostState.PUBLISHED and access.can(user, permissions.PERFORM, post):
+        actions.append("perform")
+    if post.state in (PostState.PUBLISHED, PostState.PERFORMING) and access.can(
+        user, permissions.EVALUATE, post
+    ):
+        actions.append("evaluate")
+    return actions
 
 
 def with_post_relations(qs):

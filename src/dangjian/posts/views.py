@@ -26,7 +26,7 @@ from dangjian.core.web import (
     submit,
 )
 from dangjian.org.models import Organisation, OrgKind, Person
-from dangjian.posts import forms, permissions, rules, selectors, services
+from dangjian.posts import exports, forms, permissions, rules, selectors, services
 from dangjian.posts.filters import CommitmentFilter, DutyCheckFilter, DutyRecordFilter, PostFilter
 from dangjian.posts.models import (
     Commitment,
@@ -42,41 +42,6 @@ from dangjian.posts.models import (
 
 PAGE_SIZE = 50
 STEPS = list(PostState.choices)
-
-REGISTRATION_HEADERS = [
-    "序号",
-    "党支部",
-    "姓名",
-    "性别",
-    "党员类别（正式/预备）",
-    "岗位名称",
-    "岗位职责",
-    "目标任务",
-    "定岗日期",
-    "备注",
-]
-ANNEX2_HEADERS = [
-    "序号",
-    "姓名",
-    "所在党支部",
-    "岗位名称",
-    "岗位职责",
-    "目标任务（承诺事项）",
-    "工作进展",
-    "考核评议",
-    "奖惩结果",
-]
-DUTY_RECORD_HEADERS = [
-    "活动日期",
-    "姓名",
-    "所在党支部",
-    "岗位",
-    "地点",
-    "履职内容",
-    "成效",
-    "检查情况",
-    "记录时间",
-]
 
 
 def _person_or_none(user):
@@ -323,7 +288,7 @@ def post_detail(request, pk):
         {
             "post": post,
             "steps": [(label, i <= reached) for i, (_, label) in enumerate(STEPS)],
-            "actions": services.allowed_actions(request.user, post),
+            "actions": selectors.allowed_actions(request.user, post),
             "can_edit": officer and post.state != PostState.EVALUATED,
             "can_delete": officer and post.state == PostState.SET,
             "officer": officer,
@@ -483,30 +448,11 @@ def registration(request):
 @require_GET
 def registration_xlsx(request):
     org, year = _org_year(request)
-    rows = (
-        [
-            r["index"],
-            r["branch"],
-            r["name"],
-            r["gender"],
-            r["status"],
-            r["post"],
-            r["duties"],
-            r["targets"],
-            r["confirmed_on"],
-            r["note"],
-        ]
-        for r in selectors.registration_rows(request.user, org, year)
-    )
-    audit = PersonalDataAudit(request, f"{org.name}{year}年度党员定岗情况登记表")
-    content = xlsx_table(
-        sheet="党员定岗情况登记表",
-        headers=REGISTRATION_HEADERS,
-        rows=audit.count(rows),
-        title=f"{org.name}{year}年度党员定岗情况登记表",
-        widths=[6, 18, 10, 6, 12, 14, 40, 40, 12, 12],
-    )
-    return xlsx_response(content, f"{org.name}{year}年度党员定岗情况登记表.xlsx", audit=audit)
+    title = f"{org.name}{year}年度党员定岗情况登记表"
+    audit = PersonalDataAudit(request, title)
+    rows = exports.registration_rows(selectors.registration_rows(request.user, org, year))
+    content = xlsx_table(**exports.REGISTRATION, rows=audit.count(rows), title=title)
+    return xlsx_response(content, f"{title}.xlsx", audit=audit)
 
 
 @officer_required
@@ -533,18 +479,10 @@ def annex2(request):
 @require_GET
 def annex2_xlsx(request):
     org, year = _org_year(request)
-    keys = ["index", "name", "branch", "post", "duties", "targets", "progress", "review", "reward"]
-    rows = ([r[k] for k in keys] for r in selectors.annex2_rows(request.user, org, year))
-    audit = PersonalDataAudit(
-        request, f"学校实行“168”机制{year}年度党员亮岗履职一览表（{org.name}）"
-    )
-    content = xlsx_table(
-        sheet="亮岗履职一览表",
-        headers=ANNEX2_HEADERS,
-        rows=audit.count(rows),
-        title=f"学校实行“168”机制{year}年度党员亮岗履职一览表（{org.name}）",
-        widths=[6, 10, 18, 14, 36, 36, 30, 24, 16],
-    )
+    title = f"学校实行“168”机制{year}年度党员亮岗履职一览表（{org.name}）"
+    audit = PersonalDataAudit(request, title)
+    rows = exports.annex2_rows(selectors.annex2_rows(request.user, org, year))
+    content = xlsx_table(**exports.ANNEX2, rows=audit.count(rows), title=title)
     return xlsx_response(content, f"{org.name}{year}年度党员亮岗履职一览表.xlsx", audit=audit)
 
 
@@ -810,30 +748,11 @@ def duty_record_list(request):
 @require_GET
 def duty_record_export(request):
     filters = DutyRecordFilter.for_page(request, selectors.duty_records(request.user))
-    qs = filters.qs
     org = selectors.visible_org(request.user, filters.values.get("org"))
-    rows = (
-        [
-            r.occurred_on,
-            r.person.name,
-            r.organisation.name,
-            r.post.name if r.post_id else "",
-            r.place,
-            r.content,
-            r.effect,
-            "已检查" if r.duty_check_id else "未检查",
-            timezone.localtime(r.created_at).strftime("%Y-%m-%d %H:%M"),
-        ]
-        for r in qs.order_by("-occurred_on", "-id").iterator(chunk_size=2000)
-    )
-    audit = PersonalDataAudit(request, "党员履行岗位职责记实" + (f"（{org.name}）" if org else ""))
-    content = xlsx_table(
-        sheet="履职记实",
-        headers=DUTY_RECORD_HEADERS,
-        rows=audit.count(rows),
-        title="党员履行岗位职责记实" + (f"（{org.name}）" if org else ""),
-        widths=[12, 10, 18, 14, 16, 40, 30, 10, 16],
-    )
+    title = "党员履行岗位职责记实" + (f"（{org.name}）" if org else "")
+    audit = PersonalDataAudit(request, title)
+    rows = exports.duty_record_rows(filters.qs.order_by("-occurred_on", "-id"))
+    content = xlsx_table(**exports.DUTY_RECORDS, rows=audit.count(rows), title=title)
     return xlsx_response(content, "党员履职记实.xlsx", audit=audit)
 
 
