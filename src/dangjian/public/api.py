@@ -6,7 +6,6 @@ CSRF and no difference between visitors) and answer only from the whitelists of
 out of scope is 404, members are refused (403).
 """
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -37,7 +36,6 @@ from dangjian.public.serializers import (
 )
 
 TRACK_NOT_FOUND = "没有找到该查询码对应的意见建议，请核对后重新输入。"
-BOARD_NOT_FOUND = "没有找到该党组织的公开栏。"
 
 
 class PublicAPIView(APIView):
@@ -57,10 +55,9 @@ class PublicBoardView(PublicAPIView):
         tags=["public"],
     )
     def get(self, request, code):
-        try:
-            org = selectors.board_organisation(code)
-        except Http404:
-            raise NotFound(BOARD_NOT_FOUND) from None
+        org = selectors.board_organisation(code)
+        if org is None:
+            raise NotFound(selectors.BOARD_NOT_FOUND)
         requested = parse_year(request.query_params.get("year"))
         year, years = selectors.board_years(org, requested)
         data = selectors.board(org, year)
@@ -111,7 +108,7 @@ class PublicTrackView(PublicAPIView):
         tags=["public"],
     )
     def get(self, request, code):
-        suggestion = services.find_by_code(code)
+        suggestion = selectors.find_by_code(code)
         if suggestion is None:
             raise NotFound(TRACK_NOT_FOUND)
         return Response(PublicTrackSerializer(selectors.tracking_view(suggestion)).data)

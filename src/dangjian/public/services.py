@@ -12,13 +12,12 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.core import access, audit, rate_limits
 from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, Person
-from dangjian.public import permissions, rules
+from dangjian.public import permissions, rules, selectors
 from dangjian.public.models import Suggestion, SuggestionCategory
 from dangjian.targets.models import Opinion, OpinionSource, WorkItem
 
@@ -33,18 +32,6 @@ HANDLING_AUDIT_FIELDS = [
 ]
 OUT_OF_SCOPE = "所选对象不存在或不在您的管理范围内。"
 SUGGESTION_RATE_SCOPE = "suggestion"
-
-
-def rate_limit() -> int:
-    return int(settings.SUGGESTION_RATE_LIMIT)
-
-
-def rate_window_seconds() -> int:
-    return int(settings.SUGGESTION_RATE_WINDOW_SECONDS)
-
-
-def hash_address(address: str) -> str:
-    return rules.client_hash(settings.SECRET_KEY, address or "")
 
 
 def _new_tracking_code() -> str:
@@ -80,8 +67,8 @@ def suggestion_submit(
     if error:
         raise ValidationError({"organisation": error})
     now = now or timezone.now()
-    digest = hash_address(client_address)
-    limit, window = rate_limit(), rate_window_seconds()
+    digest = rules.client_hash(settings.SECRET_KEY, client_address or "")
+    limit, window = settings.SUGGESTION_RATE_LIMIT, settings.SUGGESTION_RATE_WINDOW_SECONDS
     # Counted in the shared cache (Redis in production), so every worker sees one count.
     attempt = rate_limits.hit(SUGGESTION_RATE_SCOPE, digest, limit=limit, window=window, now=now)
     error = rules.rate_limit_error(attempt.count - 1, limit=limit, window_seconds=window)
@@ -112,14 +99,6 @@ def suggestion_submit(
             actor=None, obj=suggestion, fields=SUGGESTION_AUDIT_FIELDS, note="公众通过意见箱提交"
         )
     return suggestion
-
-
-def find_by_code(raw: str) -> Suggestion | None:
-    """The suggestion with this tracking code, or None (also for malformed codes)."""
-    code = rules.normalise_code(raw)
-    if not rules.tracking_code_valid(code):
-        return None
-    return Suggestion.objects.select_related("organisation").filter(tracking_code=code).first()
 
 
 def _locked(actor: User, suggestion: Suggestion) -> Suggestion:
@@ -167,25 +146,11 @@ def suggestion_classify(*, actor, suggestion: Suggestion, category: str) -> Sugg
     )
 
 
-def _around(org: Organisation) -> Q:
-    """The organisation, the ones above it and the ones below it."""
-    steplen = Organisation.steplen
-    ancestors = [org.path[:i] for i in range(steplen, len(org.path) + 1, steplen)]
-    return Q(path__in=ancestors) | Q(path__startswith=org.path)
-
-
-def assignable_people(actor, suggestion: Suggestion):
-    """People an officer may hand the suggestion to: active people in the officer's scope
-    whose organisation is the suggestion's organisation, one above it or one below it."""
-    orgs = Organisation.objects.filter(_around(suggestion.organisation)).order_by().values("pk")
-    return Person.objects.editable_by(actor).filter(is_active=True, primary_org__in=orgs)
-
-
 @transaction.atomic
 def suggestion_assign(*, actor, suggestion: Suggestion, assigned_to: Person) -> Suggestion:
     """Hand the suggestion to a person in scope (承办人): status → 办理中."""
     access.require(actor, permissions.HANDLE, suggestion)
-    if not assignable_people(actor, suggestion).filter(pk=assigned_to.pk).exists():
+    if not selectors.assignable_people(actor, suggestion).filter(pk=assigned_to.pk).exists():
         raise ValidationError({"assigned_to": "所选承办人不在您的管理范围内或已不在册。"})
     return _handle(
         actor=actor, suggestion=suggestion, action="assign", fields={"assigned_to": assigned_to}
@@ -227,20 +192,6 @@ def suggestion_reply(
 def suggestion_close(*, actor, suggestion: Suggestion) -> Suggestion:
     """Close a suggestion that has been answered (已办结)."""
     return _handle(actor=actor, suggestion=suggestion, action="close", fields={})
-
-
-def opinion_work_items(actor, suggestion: Suggestion):
-    """Work items a suggestion may feed: still at step 1, of the suggestion's organisation or
-    one above it, and visible to the officer."""
-    org = suggestion.organisation
-    steplen = Organisation.steplen
-    ancestor_paths = [org.path[:i] for i in range(steplen, len(org.path) + 1, steplen)]
-    return (
-        WorkItem.objects.visible_to(actor)
-        .filter(step=rules.OPINIONS_STEP, organisation__path__in=ancestor_paths)
-        .select_related("organisation")
-        .order_by("-year", "organisation__path", "id")
-    )
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ service, render."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -16,7 +17,7 @@ from dangjian.core.params import parse_year
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import client_address, editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation
-from dangjian.public import forms, permissions, rules, selectors, services
+from dangjian.public import exports, forms, permissions, rules, selectors, services
 from dangjian.public.filters import SuggestionFilter
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
 
@@ -25,6 +26,13 @@ LAST_CODE_SESSION_KEY = "public_last_tracking_code"
 
 
 # --- Public: no login ---------------------------------------------------------------------
+
+
+def _board_organisation(code: str) -> Organisation:
+    org = selectors.board_organisation(code)
+    if org is None:
+        raise Http404(selectors.BOARD_NOT_FOUND)
+    return org
 
 
 @require_GET
@@ -41,7 +49,7 @@ def board_index(request):
 @require_GET
 def board(request, code):
     access.require(request.user, permissions.READ_BOARD)
-    org = selectors.board_organisation(code)
+    org = _board_organisation(code)
     year, years = selectors.board_years(org, parse_year(request.GET.get("year")))
     context = selectors.board(org, year)
     context["years"] = years
@@ -52,6 +60,8 @@ def board(request, code):
 def nameplate(request, pk):
     access.require(request.user, permissions.READ_BOARD)
     card = selectors.nameplate_post(pk)
+    if card is None:
+        raise Http404("该岗位尚未公示。")
     layout = rules.nameplate_layout(request.GET.get("n"))
     return render(
         request,
@@ -67,7 +77,7 @@ def nameplate(request, pk):
 
 def suggest(request, code):
     access.require(request.user, permissions.SUGGEST)
-    org = selectors.board_organisation(code)
+    org = _board_organisation(code)
     form = forms.SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -92,7 +102,7 @@ def suggest(request, code):
 
 @require_GET
 def suggest_done(request, code):
-    org = selectors.board_organisation(code)
+    org = _board_organisation(code)
     tracking_code = request.session.get(LAST_CODE_SESSION_KEY)
     if not tracking_code:
         return redirect("public:suggest", code=org.code)
@@ -109,7 +119,7 @@ def track(request):
     raw = request.GET.get("code", "").strip()[:30]
     result, not_found = None, False
     if raw:
-        suggestion = services.find_by_code(raw)
+        suggestion = selectors.find_by_code(raw)
         if suggestion is None:
             not_found = True
         else:
@@ -151,51 +161,13 @@ def suggestion_list(request):
     )
 
 
-EXPORT_HEADERS = [
-    "查询码",
-    "提交时间",
-    "党组织",
-    "类别",
-    "意见建议",
-    "姓名",
-    "联系方式",
-    "办理状态",
-    "承办人",
-    "答复",
-    "答复日期",
-    "公开答复",
-]
-
-
 @officer_required
 @require_GET
 def suggestion_export(request):
     qs = SuggestionFilter.for_page(request, selectors.suggestions(request.user)).qs
-    rows = (
-        [
-            s.tracking_code,
-            timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
-            s.organisation.name,
-            s.get_category_display(),
-            s.content,
-            s.name or "匿名",
-            s.contact,
-            s.get_status_display(),
-            s.assigned_to.name if s.assigned_to else "",
-            s.reply,
-            s.replied_on,
-            "是" if s.reply_public else "否",
-        ]
-        for s in qs.order_by("-created_at", "-id").iterator(chunk_size=500)
-    )
-    audit = PersonalDataAudit(request, "意见箱意见建议办理台账")
-    content = xlsx_table(
-        sheet="意见建议",
-        headers=EXPORT_HEADERS,
-        rows=audit.count(rows),
-        title="意见箱意见建议办理台账",
-        widths=[14, 17, 24, 10, 50, 10, 16, 10, 10, 40, 12, 8],
-    )
+    audit = PersonalDataAudit(request, exports.TITLE)
+    rows = exports.suggestion_rows(qs.order_by("-created_at", "-id"))
+    content = xlsx_table(**exports.SUGGESTIONS, rows=audit.count(rows), title=exports.TITLE)
     return xlsx_response(
         content, f"意见建议办理台账_{timezone.localdate():%Y%m%d}.xlsx", audit=audit
     )
