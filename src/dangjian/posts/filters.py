@@ -1,8 +1,9 @@
 """The filters of each posts list, shared by its page, its export and its API list.
 
 Pages name the organisation `org` (their links and bookmarks), the API `organisation`: both
-are the same subtree filter. A bad value leaves the page unfiltered by it and is a 400 in
-the API.
+are the same subtree filter. A page ignores an organisation out of the user's scope, as it
+always did; the API lists no rows for it. A bad value leaves the page unfiltered by it and is
+a 400 in the API.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class PageFilterSet(ListFilterSet):
 
 class PostFilter(PageFilterSet):
     year = YearFilter()
-    org = SubtreeFilter("organisation")
+    org = SubtreeFilter("organisation", page_out_of_scope="ignore")
     organisation = SubtreeFilter("organisation", help_text="党组织编号（含下级）")
     state = django_filters.ChoiceFilter(choices=PostState.choices, label="状态")
     post_type = IdFilter(field_name="post_type_id", label="岗位")
@@ -64,7 +65,7 @@ class PostFilter(PageFilterSet):
 
 
 class DutyRecordFilter(PageFilterSet):
-    org = SubtreeFilter("organisation")
+    org = SubtreeFilter("organisation", page_out_of_scope="ignore")
     organisation = SubtreeFilter("organisation", help_text="党组织编号（含下级）")
     person = IdFilter(field_name="person_id", label="党员")
     month = django_filters.CharFilter(
@@ -92,7 +93,7 @@ class DutyRecordFilter(PageFilterSet):
 
 
 class DutyCheckFilter(PageFilterSet):
-    org = SubtreeFilter("organisation")
+    org = SubtreeFilter("organisation", page_out_of_scope="ignore")
     organisation = SubtreeFilter("organisation", help_text="党组织编号（含下级）")
     kind = django_filters.ChoiceFilter(choices=DutyCheckKind.choices, label="检查类型")
 
@@ -106,7 +107,7 @@ class CommitmentFilter(PageFilterSet):
     page_defaults = {"year": this_year}
 
     year = YearFilter()
-    org = SubtreeFilter("organisation")
+    org = SubtreeFilter("organisation", page_out_of_scope="ignore")
     organisation = SubtreeFilter("organisation", help_text="党组织编号（含下级）")
     published = django_filters.BooleanFilter(
         method="filter_published", widget=BooleanWidget, label="已公开"
