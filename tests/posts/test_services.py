@@ -10,7 +10,7 @@ from django.utils import timezone
 from dangjian.core import access
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Position
-from dangjian.posts import permissions, rules, selectors, services
+from dangjian.posts import events, permissions, rules, selectors, services
 from dangjian.posts.models import (
     DutyCheckKind,
     DutyRecord,
@@ -681,3 +681,19 @@ def test_ended_position_loses_rights(world, make_post):
     user = type(world.gb_secretary_a).objects.get(pk=world.gb_secretary_a.pk)
     with pytest.raises(PermissionDenied):
         services.post_confirm(actor=user, post=post)
+
+
+# --- named events ---------------------------------------------------------------------------
+
+
+def test_each_step_records_its_named_event(world, make_post):
+    post = services.post_claim(actor=world.member_user, post=make_post())
+    post = services.post_confirm(actor=world.gb_secretary_a, post=post)
+    steps = list(
+        AuditEvent.objects.filter(object_id=post.pk, action="status")
+        .order_by("id")
+        .values_list("event", flat=True)
+    )
+    assert steps == [events.POST_CLAIMED.name, events.POST_CONFIRMED.name]
+    confirmed = AuditEvent.objects.get(object_id=post.pk, event=events.POST_CONFIRMED.name)
+    assert confirmed.label == "定岗"

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from dangjian.core.models import AuditEvent
-from dangjian.public import services
+from dangjian.public import events, services
 from dangjian.public.models import Suggestion
 from dangjian.targets.models import Opinion
 from tests.factories import make_person
@@ -410,3 +410,18 @@ def test_api_list_query_count_is_constant(world):
         make_suggestion(world.branch_a, assigned_to=make_person(world.branch_a))
     assert count() == few
     assert Suggestion.objects.count() == 6
+
+
+# --- Named events ---------------------------------------------------------------------------
+
+
+def test_handling_steps_record_their_named_events(world, s):
+    services.suggestion_reply(actor=world.secretary_a, suggestion=s, reply="已研究")
+    services.suggestion_close(actor=world.secretary_a, suggestion=s)
+    steps = list(
+        AuditEvent.objects.filter(object_id=s.pk, event__startswith="public.")
+        .order_by("id")
+        .values_list("event", flat=True)
+    )
+    assert steps == [events.SUGGESTION_REPLIED.name, events.SUGGESTION_CLOSED.name]
+    assert AuditEvent.objects.get(event=events.SUGGESTION_CLOSED.name).label == "办结意见建议"

@@ -8,6 +8,7 @@ the rule), as are the rules (ValidationError on the field).
 
 import secrets
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -17,7 +18,7 @@ from django.utils import timezone
 from dangjian.core import access, audit, rate_limits
 from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, Person
-from dangjian.public import permissions, rules, selectors
+from dangjian.public import events, permissions, rules, selectors
 from dangjian.public.models import Suggestion, SuggestionCategory
 from dangjian.targets.models import Opinion, OpinionSource, WorkItem
 
@@ -117,37 +118,51 @@ def _check_move(action: str, suggestion: Suggestion) -> None:
         raise ValidationError({NON_FIELD_ERRORS: error})
 
 
-def _handle(*, actor, suggestion: Suggestion, action: str, fields: dict) -> Suggestion:
+HANDLING_EVENTS = {
+    "classify": events.SUGGESTION_CLASSIFIED,
+    "assign": events.SUGGESTION_ASSIGNED,
+    "reply": events.SUGGESTION_REPLIED,
+    "close": events.SUGGESTION_CLOSED,
+}
+
+
+def _handle(
+    *, actor: User, suggestion: Suggestion, action: str, fields: dict[str, Any]
+) -> Suggestion:
+    """One handling step: checked, moved to its next status, recorded as its named event."""
     suggestion = _locked(actor, suggestion)
     _check_move(action, suggestion)
-    fields = {**fields, "status": rules.move_target(action, suggestion.status)}
-
-    def clean(obj):
-        obj.full_clean(exclude=["tracking_code", "client_hash"])
-
-    return audit.audited_update(
+    before = audit.snapshot(suggestion, HANDLING_AUDIT_FIELDS)
+    status = rules.move_target(action, suggestion.status)
+    for name, value in {**fields, "status": status}.items():
+        setattr(suggestion, name, value)
+    suggestion.full_clean(exclude=["tracking_code", "client_hash"])
+    suggestion.save()
+    after = audit.snapshot(suggestion, HANDLING_AUDIT_FIELDS)
+    audit.record(
         actor=actor,
-        obj=suggestion,
-        fields=fields,
-        audit_fields=HANDLING_AUDIT_FIELDS,
-        clean=clean,
-        action=lambda before, after: (
+        action=(
             AuditEvent.Action.STATUS
             if after["办理状态"] != before["办理状态"]
             else AuditEvent.Action.UPDATE
         ),
+        obj=suggestion,
+        before=before,
+        after=after,
+        event=HANDLING_EVENTS[action],
     )
+    return suggestion
 
 
 @transaction.atomic
-def suggestion_classify(*, actor, suggestion: Suggestion, category: str) -> Suggestion:
+def suggestion_classify(*, actor: User, suggestion: Suggestion, category: str) -> Suggestion:
     return _handle(
         actor=actor, suggestion=suggestion, action="classify", fields={"category": category}
     )
 
 
 @transaction.atomic
-def suggestion_assign(*, actor, suggestion: Suggestion, assigned_to: Person) -> Suggestion:
+def suggestion_assign(*, actor: User, suggestion: Suggestion, assigned_to: Person) -> Suggestion:
     """Hand the suggestion to a person in scope (承办人): status → 办理中."""
     access.require(actor, permissions.HANDLE, suggestion)
     if not selectors.assignable_people(actor, suggestion).filter(pk=assigned_to.pk).exists():
@@ -160,7 +175,7 @@ def suggestion_assign(*, actor, suggestion: Suggestion, assigned_to: Person) -> 
 @transaction.atomic
 def suggestion_reply(
     *,
-    actor,
+    actor: User,
     suggestion: Suggestion,
     reply: str,
     reply_public: bool = False,
@@ -189,13 +204,13 @@ def suggestion_reply(
 
 
 @transaction.atomic
-def suggestion_close(*, actor, suggestion: Suggestion) -> Suggestion:
+def suggestion_close(*, actor: User, suggestion: Suggestion) -> Suggestion:
     """Close a suggestion that has been answered (已办结)."""
     return _handle(actor=actor, suggestion=suggestion, action="close", fields={})
 
 
 @transaction.atomic
-def suggestion_to_opinion(*, actor, suggestion: Suggestion, work_item: WorkItem) -> Opinion:
+def suggestion_to_opinion(*, actor: User, suggestion: Suggestion, work_item: WorkItem) -> Opinion:
     """转入征求意见: the suggestion becomes an opinion of a work item at step 1 (seed 000
     §四(一)1: opinions are collected through meetings, forms and the suggestion box)."""
     suggestion = _locked(actor, suggestion)
@@ -234,5 +249,6 @@ def suggestion_to_opinion(*, actor, suggestion: Suggestion, work_item: WorkItem)
         obj=suggestion,
         after={"转入征求意见": str(work_item)},
         note=f"转入工作事项“{work_item}”的征求意见",
+        event=events.SUGGESTION_TO_OPINION,
     )
     return opinion

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dangjian.core import access, audit
 from dangjian.core.models import AuditEvent, User
-from dangjian.posts import permissions
+from dangjian.posts import events, permissions
 from dangjian.posts.models import Commitment, CommitmentProgress
 from dangjian.posts.services._common import check_year, given, person_of
 
@@ -88,7 +88,9 @@ def commitment_update(
 
 
 @transaction.atomic
-def commitment_publish(*, actor: User, commitment: Commitment, published_on: date | None = None):
+def commitment_publish(
+    *, actor: User, commitment: Commitment, published_on: date | None = None
+) -> Commitment:
     """公开承诺 by an officer of the member's branch (or above)."""
     commitment = (
         Commitment.objects.select_for_update(of=("self",))
@@ -98,19 +100,23 @@ def commitment_publish(*, actor: User, commitment: Commitment, published_on: dat
     access.require(actor, permissions.PUBLISH_COMMITMENT, commitment)
     if commitment.published_on:
         raise ValidationError({"published_on": "该承诺书已公开。"})
-    return audit.audited_update(
+    before = audit.snapshot(commitment, COMMITMENT_FIELDS)
+    commitment.published_on = published_on or timezone.localdate()
+    commitment.save()
+    audit.record(
         actor=actor,
-        obj=commitment,
-        fields={"published_on": published_on or timezone.localdate()},
-        audit_fields=COMMITMENT_FIELDS,
-        clean=lambda c: None,
         action=AuditEvent.Action.STATUS,
+        obj=commitment,
+        before=before,
+        after=audit.snapshot(commitment, COMMITMENT_FIELDS),
+        event=events.COMMITMENT_PUBLISHED,
     )
+    return commitment
 
 
 @transaction.atomic
 def commitment_progress_add(
-    *, actor, commitment: Commitment, note: str, reported_on: date | None = None
+    *, actor: User, commitment: Commitment, note: str, reported_on: date | None = None
 ) -> CommitmentProgress:
     """践诺情况: the member reports how the commitment is kept."""
     commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from dangjian.core import access, audit
 from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, OrgKind, Person
-from dangjian.posts import permissions, rules
+from dangjian.posts import events, permissions, rules
 from dangjian.posts.models import DutyCheck, DutyCheckKind, DutyRecord, Post, PostState
 from dangjian.posts.services._common import UNCHANGED, Unchanged, given, person_of
 from dangjian.posts.services.posts import post_perform
@@ -214,7 +214,9 @@ def duty_check_quarterly(
 
 
 @transaction.atomic
-def duty_check_circulate(*, actor: User, check: DutyCheck, circulated_on: date | None = None):
+def duty_check_circulate(
+    *, actor: User, check: DutyCheck, circulated_on: date | None = None
+) -> DutyCheck:
     """通报 the findings of a check."""
     check = (
         DutyCheck.objects.select_for_update(of=("self",))
@@ -226,11 +228,15 @@ def duty_check_circulate(*, actor: User, check: DutyCheck, circulated_on: date |
         access.require(actor, permissions.CHECK_QUARTERLY)
     if check.circulated_on:
         raise ValidationError({"circulated_on": "该检查情况已通报。"})
-    return audit.audited_update(
+    before = audit.snapshot(check, DUTY_CHECK_FIELDS)
+    check.circulated_on = circulated_on or timezone.localdate()
+    check.save()
+    audit.record(
         actor=actor,
-        obj=check,
-        fields={"circulated_on": circulated_on or timezone.localdate()},
-        audit_fields=DUTY_CHECK_FIELDS,
-        clean=lambda c: None,
         action=AuditEvent.Action.STATUS,
+        obj=check,
+        before=before,
+        after=audit.snapshot(check, DUTY_CHECK_FIELDS),
+        event=events.CHECK_CIRCULATED,
     )
+    return check

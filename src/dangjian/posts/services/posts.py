@@ -9,9 +9,10 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from dangjian.core import access, audit
+from dangjian.core.events import EventType
 from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, OrgKind, Person
-from dangjian.posts import permissions, rules
+from dangjian.posts import events, permissions, rules
 from dangjian.posts.models import Post, PostState, PostType
 from dangjian.posts.services._common import check_year, given, person_of
 
@@ -233,7 +234,9 @@ def _check_holder(post: Post, person: Person) -> None:
         raise ValidationError({"holder": error})
 
 
-def _transition(actor: User, post: Post, before: dict, note: str = "") -> Post:
+def _transition(
+    actor: User, post: Post, before: dict[str, str], event: EventType, note: str = ""
+) -> Post:
     post.full_clean()
     post.save()
     audit.record(
@@ -243,6 +246,7 @@ def _transition(actor: User, post: Post, before: dict, note: str = "") -> Post:
         before=before,
         after=audit.snapshot(post, POST_FIELDS),
         note=note,
+        event=event,
     )
     return post
 
@@ -259,7 +263,7 @@ def post_claim(*, actor: User, post: Post) -> Post:
     _step(post, "claim")
     post.holder = person
     post.claimed_by_self = True
-    return _transition(actor, post, before, note="本人认岗")
+    return _transition(actor, post, before, events.POST_CLAIMED)
 
 
 @transaction.atomic
@@ -275,7 +279,7 @@ def post_assign(*, actor: User, post: Post, holder: Person) -> Post:
     _step(post, "claim")
     post.holder = holder
     post.claimed_by_self = False
-    return _transition(actor, post, before, note="党组织安排上岗")
+    return _transition(actor, post, before, events.POST_ASSIGNED)
 
 
 @transaction.atomic
@@ -287,7 +291,7 @@ def post_release(*, actor: User, post: Post) -> Post:
     _step(post, "release")
     post.holder = None
     post.claimed_by_self = False
-    return _transition(actor, post, before)
+    return _transition(actor, post, before, events.POST_RELEASED)
 
 
 @transaction.atomic
@@ -298,7 +302,7 @@ def post_confirm(*, actor: User, post: Post, confirmed_on: date | None = None) -
     before = audit.snapshot(post, POST_FIELDS)
     _step(post, "confirm")
     post.confirmed_on = confirmed_on or timezone.localdate()
-    return _transition(actor, post, before)
+    return _transition(actor, post, before, events.POST_CONFIRMED)
 
 
 @transaction.atomic
@@ -309,7 +313,7 @@ def post_publish(*, actor: User, post: Post, published_on: date | None = None) -
     before = audit.snapshot(post, POST_FIELDS)
     _step(post, "publish")
     post.published_on = published_on or timezone.localdate()
-    return _transition(actor, post, before)
+    return _transition(actor, post, before, events.POST_PUBLISHED)
 
 
 @transaction.atomic
@@ -319,7 +323,7 @@ def post_perform(*, actor: User, post: Post, note: str = "") -> Post:
     access.require(actor, permissions.PERFORM, post)
     before = audit.snapshot(post, POST_FIELDS)
     _step(post, "perform")
-    return _transition(actor, post, before, note=note)
+    return _transition(actor, post, before, events.POST_PERFORMING, note=note)
 
 
 @transaction.atomic
@@ -356,4 +360,4 @@ def post_evaluate(
     post.evaluation = evaluation.strip()
     post.reward = reward.strip()
     post.evaluated_on = evaluated_on or timezone.localdate()
-    return _transition(actor, post, before)
+    return _transition(actor, post, before, events.POST_EVALUATED)
