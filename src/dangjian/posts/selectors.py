@@ -2,8 +2,9 @@
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from dangjian.core import access
@@ -39,7 +40,9 @@ def this_year() -> int:
     return timezone.localdate().year
 
 
-def org_choices(user, kinds=(OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)):
+def org_choices(
+    user: User, kinds: tuple[str, ...] = (OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+) -> list[Organisation]:
     """Organisations of the user's scope for filter bars and forms."""
     return list(
         Organisation.objects.visible_to(user)
@@ -49,7 +52,7 @@ def org_choices(user, kinds=(OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)):
     )
 
 
-def visible_org(user, pk):
+def visible_org(user: User, pk: object) -> Organisation | None:
     """An organisation of the user's scope by id (None when absent or out of scope)."""
     pk = parse_int(pk)
     if pk is None:
@@ -57,7 +60,7 @@ def visible_org(user, pk):
     return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
-def reachable_posts(user):
+def reachable_posts(user: User) -> QuerySet[Post]:
     """Posts the user reads: their scope and their own posts, plus the open posts they may claim."""
     visible = Post.objects.visible_to(user)
     person = (
@@ -96,11 +99,11 @@ def allowed_actions(user: User, post: Post) -> list[str]:
     return actions
 
 
-def with_post_relations(qs):
+def with_post_relations(qs: QuerySet[Post]) -> QuerySet[Post]:
     return qs.select_related("organisation", "post_type", "holder")
 
 
-def state_counts(posts):
+def state_counts(posts: QuerySet[Post]) -> Counter[str]:
     """How many of `posts` are in each state (one grouped query)."""
     return Counter(
         dict(
@@ -109,18 +112,18 @@ def state_counts(posts):
     )
 
 
-def confirmed_posts(user, org: Organisation, year: int):
+def confirmed_posts(user: User, org: Organisation, year: int) -> QuerySet[Post]:
     """Posts from 定岗 on in an organisation subtree and year, ordered for the forms."""
     return (
         Post.objects.visible_to(user)
-        .in_subtree(org)
+        .in_subtree(org)  # type: ignore[attr-defined]  # core types visible_to as ScopedQuerySet
         .filter(year=year, state__in=CONFIRMED_STATES, holder__isnull=False)
         .select_related("organisation", "holder", "post_type")
         .order_by("organisation__path", "holder__name", "id")
     )
 
 
-def annex2_rows(user, org: Organisation, year: int):
+def annex2_rows(user: User, org: Organisation, year: int) -> list[dict[str, Any]]:
     """Rows of seed 001 annex 2 (年度党员亮岗履职一览表): posts with the holder's commitment."""
     posts = list(confirmed_posts(user, org, year))
     commitments = {
@@ -133,6 +136,7 @@ def annex2_rows(user, org: Organisation, year: int):
     }
     rows = []
     for index, post in enumerate(posts, start=1):
+        assert post.holder is not None  # confirmed_posts: held posts only
         commitment = commitments.get(post.holder_id)
         targets = post.targets
         if commitment is not None:
@@ -164,11 +168,12 @@ def annex2_rows(user, org: Organisation, year: int):
     return rows
 
 
-def registration_rows(user, org: Organisation, year: int):
+def registration_rows(user: User, org: Organisation, year: int) -> list[dict[str, Any]]:
     """Rows of the 党员定岗情况登记表 (seed 000 §五(二)2)."""
     rows = []
     for index, post in enumerate(confirmed_posts(user, org, year), start=1):
         holder = post.holder
+        assert holder is not None  # confirmed_posts: held posts only
         rows.append(
             {
                 "index": index,
@@ -186,7 +191,7 @@ def registration_rows(user, org: Organisation, year: int):
     return rows
 
 
-def catalogue(user):
+def catalogue(user: User) -> QuerySet[PostType]:
     """Catalogue posts the user reads, with how many posts use each (one query)."""
     return (
         PostType.objects.visible_to(user)
@@ -196,7 +201,7 @@ def catalogue(user):
     )
 
 
-def post_types_for(organisation: Organisation | None):
+def post_types_for(organisation: Organisation | None) -> QuerySet[PostType]:
     """Active catalogue posts an organisation may set: the department's and its general branch's."""
     qs = PostType.objects.active()
     if organisation is None:
@@ -208,16 +213,16 @@ def post_types_for(organisation: Organisation | None):
     return qs.filter(Q(organisation__isnull=True) | Q(organisation__path__in=ancestors))
 
 
-def duty_records(user):
+def duty_records(user: User) -> QuerySet[DutyRecord]:
     """Duty records of the user's subtree, for the list, its export and the API."""
     return DutyRecord.objects.visible_to(user).select_related("person", "organisation", "post")
 
 
-def duty_checks(user):
+def duty_checks(user: User) -> QuerySet[DutyCheck]:
     return DutyCheck.objects.visible_to(user).select_related("organisation", "checker")
 
 
-def commitments(user):
+def commitments(user: User) -> QuerySet[Commitment]:
     """Commitment letters of the user's subtree with how many progress notes each has."""
     return (
         Commitment.objects.visible_to(user)
@@ -226,14 +231,14 @@ def commitments(user):
     )
 
 
-def semester_status(user, org: Organisation, year: int, semester: int):
+def semester_status(user: User, org: Organisation, year: int, semester: int) -> QuerySet[Person]:
     """Members of an organisation subtree and whether each has handed in the semester summary."""
     submitted = DutySummary.objects.filter(
         kind=SummaryKind.MEMBER_SEMESTER, person=OuterRef("pk"), year=year, semester=semester
     )
     return (
         Person.objects.visible_to(user)
-        .in_subtree(org)
+        .in_subtree(org)  # type: ignore[attr-defined]  # core types visible_to as ScopedQuerySet
         .filter(is_active=True, party_status__in=MEMBER_STATUSES)
         .select_related("primary_org")
         .annotate(submitted=Exists(submitted))
@@ -241,10 +246,10 @@ def semester_status(user, org: Organisation, year: int, semester: int):
     )
 
 
-def org_summaries(user, org: Organisation, year: int):
+def org_summaries(user: User, org: Organisation, year: int) -> QuerySet[DutySummary]:
     return (
         DutySummary.objects.visible_to(user)
-        .in_subtree(org)
+        .in_subtree(org)  # type: ignore[attr-defined]  # core types visible_to as ScopedQuerySet
         .filter(year=year)
         .exclude(kind=SummaryKind.MEMBER_SEMESTER)
         .select_related("organisation")
@@ -252,7 +257,7 @@ def org_summaries(user, org: Organisation, year: int):
     )
 
 
-def member_home(person: Person, year: int) -> dict:
+def member_home(person: Person, year: int) -> dict[str, Any]:
     """The member's page: own posts, open posts, commitment, summaries, recent records."""
     return {
         "my_posts": list(
@@ -285,5 +290,5 @@ def month_value(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def is_officer(user) -> bool:
+def is_officer(user: User) -> bool:
     return scope_for(user).is_officer

@@ -120,7 +120,7 @@ def board_organisations(q: str = "") -> list[dict]:
             groups[row["path"]] = {**row, "branches": [], "matched": False}
     q = q.strip().lower()
 
-    def hit(row):
+    def hit(row: dict[str, Any]) -> bool:
         return not q or q in row["name"].lower() or q in row["code"].lower()
 
     for group in groups.values():
@@ -377,7 +377,7 @@ def suggestions(user: User) -> QuerySet[Suggestion]:
     return Suggestion.objects.visible_to(user).select_related("organisation", "assigned_to")
 
 
-def status_counts(qs) -> list[tuple[str, str, int]]:
+def status_counts(qs: QuerySet[Suggestion]) -> list[tuple[str, str, int]]:
     """(status, label, count) for every status, in one grouped query."""
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
     return [(value, label, counts.get(value, 0)) for value, label in SuggestionStatus.choices]

@@ -70,7 +70,7 @@ def post_type_update(
 ) -> PostType:
     """Change a catalogue post (given fields only); it stays with its organisation."""
     post_type = PostType.objects.select_for_update().get(pk=post_type.pk)
-    return audit.audited_update(
+    audit.audited_update(
         actor=actor,
         obj=post_type,
         fields=given(
@@ -83,6 +83,7 @@ def post_type_update(
         audit_fields=POST_TYPE_FIELDS,
         clean=lambda obj: _check_post_type(obj, actor),
     )
+    return post_type
 
 
 @transaction.atomic
@@ -91,7 +92,7 @@ def post_type_set_active(*, actor: User, post_type: PostType, is_active: bool) -
 
     Seed 002 §2: 去除不实用、不适应、难作为的岗位."""
     post_type = PostType.objects.select_for_update().get(pk=post_type.pk)
-    return audit.audited_update(
+    audit.audited_update(
         actor=actor,
         obj=post_type,
         fields={"is_active": is_active},
@@ -99,6 +100,7 @@ def post_type_set_active(*, actor: User, post_type: PostType, is_active: bool) -
         clean=lambda obj: _check_post_type(obj, actor),
         action=AuditEvent.Action.STATUS,
     )
+    return post_type
 
 
 @transaction.atomic

@@ -34,7 +34,7 @@ def _check_record(record: DutyRecord, person: Person) -> None:
     error = rules.occurred_on_error(record.occurred_on, timezone.localdate())
     if error:
         raise ValidationError({"occurred_on": error})
-    if record.post_id is not None and record.post.holder_id != person.pk:
+    if record.post is not None and record.post.holder_id != person.pk:
         raise ValidationError({"post": "只能选择本人担任的岗位。"})
     record.full_clean(exclude=["person", "organisation", "duty_check"])
 
@@ -54,7 +54,7 @@ def duty_record_create(
     content: str,
     effect: str = "",
     post: Post | None = None,
-    attachment=None,
+    attachment: File | None = None,
 ) -> DutyRecord:
     """履职记实 (seed 000 §五(二)4): time, place, content, effect — by the member."""
     person = person_of(actor)

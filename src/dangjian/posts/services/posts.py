@@ -13,7 +13,7 @@ from dangjian.core.events import EventType
 from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.posts import events, permissions, rules
-from dangjian.posts.models import Post, PostState, PostType
+from dangjian.posts.models import Post, PostGrade, PostState, PostType
 from dangjian.posts.services._common import check_year, given, person_of
 
 POST_FIELDS = [
@@ -214,7 +214,7 @@ def _check_holder(post: Post, person: Person) -> None:
     if error is None and not person.is_active:
         error = "该党员已不在册。"
     if error is None and not rules.in_subtree(
-        person.primary_org.path if person.primary_org_id else None, post.organisation.path
+        person.primary_org.path if person.primary_org else None, post.organisation.path
     ):
         error = rules.OUTSIDE_SUBTREE
     if error is None:
@@ -348,7 +348,7 @@ def post_evaluate(
             raise ValidationError({"score": error})
         mapped = rules.grade_for_score(score)
         if grade and grade != mapped:
-            label = dict(post._meta.get_field("grade").choices)[mapped]
+            label = PostGrade(mapped).label
             raise ValidationError({"grade": f"考评等次与分数不符：{score}分应为“{label}”。"})
         grade = mapped
     if not grade:

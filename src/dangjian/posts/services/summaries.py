@@ -57,7 +57,7 @@ ORG_SUMMARY_KIND = {
 
 @transaction.atomic
 def summary_org_create(
-    *, actor, organisation: Organisation, year: int, content: str
+    *, actor: User, organisation: Organisation, year: int, content: str
 ) -> DutySummary:
     """党支部、党总支年度“亮岗履职”工作总结 (seed 000 §五(二)4)."""
     kind = ORG_SUMMARY_KIND.get(organisation.kind)
@@ -90,10 +90,11 @@ def summary_update(*, actor: User, summary: DutySummary, content: str) -> DutySu
         access.require(actor, permissions.EDIT_OWN_SUMMARY, summary)
     else:
         access.require(actor, permissions.EDIT_ORG_SUMMARY, summary)
-    return audit.audited_update(
+    audit.audited_update(
         actor=actor,
         obj=summary,
         fields={"content": content},
         audit_fields=SUMMARY_FIELDS,
         clean=lambda s: s.full_clean(),
     )
+    return summary
