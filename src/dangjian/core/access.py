@@ -245,10 +245,13 @@ def _holds(relation: Relation, scope: Scope, act: Action, obj: Any) -> bool:
     if relation is SELF:
         person_id = _person_id(obj, act.person)
         return person_id is not None and person_id == scope.person_id
+    if obj is None or act.org is None:
+        # No organisation to act on (a create form before one is chosen): any officer.
+        return scope.is_officer
     org = obj if act.org == "" else _follow(obj, act.org)
     if org is None:
-        # No organisation to act on (e.g. a create form before one is chosen): any officer.
-        return scope.is_officer
+        # A row that belongs to no organisation: only those who act on everything.
+        return scope.everything
     if relation is SCOPE:
         return scope.covers_path(org.path)
     if relation is ABOVE:

@@ -45,6 +45,7 @@ class SubtreeFilter(django_filters.NumberFilter):
     `page_out_of_scope` is what a page does when it differs from the API."""
 
     MODES = ("empty", "404", "ignore")
+    field_class = forms.IntegerField
 
     def __init__(
         self,
@@ -79,6 +80,12 @@ class SubtreeFilter(django_filters.NumberFilter):
             return qs if mode == "ignore" else qs.none()
         field = f"{self.field_name}__path" if self.field_name else "path"
         return qs.filter(**{f"{field}__startswith": org.path})
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id (a whole number)."""
+
+    field_class = forms.IntegerField
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -162,18 +169,23 @@ class ListFilterSet(django_filters.FilterSet):
 
     @property
     def active(self) -> dict[str, Any]:
-        """The filters in force, as the query string writes them (for links and exports)."""
-        if not self.is_bound:
+        """The valid filters in force, cleaned (ids as numbers), for the page's bar, its links
+        and its export."""
+        if not self.is_bound or not self.is_valid() and not hasattr(self.form, "cleaned_data"):
             return {}
-        self.is_valid()
         cleaned = getattr(self.form, "cleaned_data", {})
-        result = {}
-        for name in self.filters:
-            if name in self.form.errors or cleaned.get(name) in (None, "", [], ()):
-                continue
-            raw = self.data.get(name)
-            result[name] = raw
-        return result
+        return {
+            name: cleaned[name]
+            for name in self.filters
+            if name not in self.form.errors and cleaned.get(name) not in (None, "", [], ())
+        }
+
+    def organisation(self, name: str = "org") -> Any:
+        """The organisation a SubtreeFilter named `name` chose, if the user sees it."""
+        value = self.active.get(name)
+        if value is None:
+            return None
+        return self.filters[name].organisation(self.queryset, value)
 
     def querystring(self, **changes: Any) -> str:
         """The active filters with `changes` (None removes one), url-encoded."""

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 
 from dangjian.core import access
+from dangjian.core.audit import events_for
 from dangjian.core.scoping import get_for_user, scope_for
 
 
@@ -113,6 +114,9 @@ class ServiceFormView(LoginRequiredMixin, View):
     access_action: str | None = None
     # Extra keyword arguments the form takes: "user" passes request.user.
     form_user_kwarg = True
+    # Show the edited row's audit trail under the form.
+    show_events = True
+    object: Any = None
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if (
@@ -128,8 +132,13 @@ class ServiceFormView(LoginRequiredMixin, View):
     def get_object(self) -> Any:
         return None
 
+    def get_initial(self) -> dict[str, Any]:
+        return {}
+
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"data": self.request.POST or None}
+        if self.object is None and (initial := self.get_initial()):
+            kwargs["initial"] = initial
         if self.multipart:
             kwargs["files"] = self.request.FILES or None
         if self.object is not None:
@@ -164,6 +173,9 @@ class ServiceFormView(LoginRequiredMixin, View):
             "multipart": self.multipart,
             "submit_label": self.submit_label,
             "object": self.object,
+            "events": events_for(self.object)
+            if self.show_events and self.object is not None and self.object.pk
+            else None,
             **context,
         }
 
@@ -182,7 +194,10 @@ class ServiceFormView(LoginRequiredMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.setup_object()
         form = self.form_class(**self.get_form_kwargs())
-        result = submit(request, form, self.perform, self.success_message)
+        try:
+            result = submit(request, form, self.perform, self.success_message)
+        except PermissionDenied as exc:
+            return refused(request, exc, self.get_cancel_url())
         if result:
             return redirect(self.get_success_url(result))
         return render(request, self.template_name, self.get_context_data(form=form))
@@ -201,6 +216,16 @@ class ActionView(LoginRequiredMixin, View):
     success_message = "已办理。"
     access_action: str | None = None
     form_class: ClassVar[Any] = None
+    officers_only = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if (
+            request.user.is_authenticated
+            and self.officers_only
+            and not scope_for(request.user).is_officer
+        ):
+            raise PermissionDenied("仅党组织书记、委员和组织部干事可以访问。")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self) -> Any:
         raise NotImplementedError
@@ -226,7 +251,8 @@ class ActionView(LoginRequiredMixin, View):
         try:
             self.perform(obj, data)
         except ValidationError as exc:
-            messages.error(request, form_errors(exc))
+            for text in exc.messages:
+                messages.error(request, text)
         except PermissionDenied as exc:
             return refused(request, exc, self.get_success_url(obj))
         else:
