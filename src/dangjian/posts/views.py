@@ -102,19 +102,8 @@ def catalogue(request):
 class FormView(ServiceFormView):
     """A posts form page: breadcrumbs from `crumb`, and the post itself when editing one."""
 
-    template_name = "posts/form.html"
     crumb = "posts"
     form_user_kwarg = False
-
-    def get_initial(self) -> dict:
-        return {}
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        initial = self.get_initial()
-        if initial:
-            kwargs["initial"] = initial
-        return kwargs
 
     def get_crumbs(self):
         label, url_name = CRUMBS[self.crumb]
@@ -166,9 +155,6 @@ class PostTypeEdit(PostTypeCreate):
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"everything": False}
-
-    def get_context_data(self, **context):
-        return super().get_context_data(events=events_for(self.object), **context)
 
     def perform(self, data):
         return services.post_type_update(actor=self.request.user, post_type=self.object, **data)
@@ -339,6 +325,7 @@ ACTIONS = {
 class PostAction(ActionView):
     """One step of the six (认岗, 退岗, 定岗, 明岗, 履岗) or deleting a 设岗 post."""
 
+    officers_only = False  # members claim, release and perform
     done = False
 
     def get_object(self):
@@ -695,7 +682,7 @@ class DutyRecordEdit(DutyRecordCreate):
         return {}
 
     def setup_object(self):
-        if not hasattr(self, "object"):  # once, from dispatch
+        if not getattr(self, "person", None):  # once, from dispatch
             ServiceFormView.setup_object(self)  # 404 out of scope, 403 not one's own
             self.person = _member_person(self.request.user)
 
@@ -715,6 +702,7 @@ class DutyRecordEdit(DutyRecordCreate):
 
 
 class DutyRecordDelete(ActionView):
+    officers_only = False  # the member's own record
     success_message = "已删除。"
     access_action = permissions.EDIT_DUTY_RECORD
 
