@@ -411,23 +411,29 @@ class PostRollover(FormView):
 # --- 党员定岗情况登记表 and annex 2 ------------------------------------------------------
 
 
+def _seed_form(request, template: str, rows_of, label: str):
+    """A seed form to print for an organisation subtree and a year."""
+    org, year = _org_year(request)
+    rows = list(rows_of(request.user, org, year))
+    context = {
+        "org": org,
+        "year": year,
+        "rows": rows,
+        "query": urlencode({"org": org.pk, "year": year}),
+        "org_choices": selectors.org_choices(request.user),
+    }
+    label = label.format(org=org.name, year=year)
+    return render_print(request, template, context, label=label, rows=len(rows))
+
+
 @officer_required
 @require_GET
 def registration(request):
-    org, year = _org_year(request)
-    rows = list(selectors.registration_rows(request.user, org, year))
-    return render_print(
+    return _seed_form(
         request,
         "posts/registration_print.html",
-        {
-            "org": org,
-            "year": year,
-            "rows": rows,
-            "query": urlencode({"org": org.pk, "year": year}),
-            "org_choices": selectors.org_choices(request.user),
-        },
-        label=f"{org.name}{year}年度党员定岗情况登记表",
-        rows=len(rows),
+        selectors.registration_rows,
+        "{org}{year}年度党员定岗情况登记表",
     )
 
 
@@ -445,20 +451,11 @@ def registration_xlsx(request):
 @officer_required
 @require_GET
 def annex2(request):
-    org, year = _org_year(request)
-    rows = list(selectors.annex2_rows(request.user, org, year))
-    return render_print(
+    return _seed_form(
         request,
         "posts/annex2_print.html",
-        {
-            "org": org,
-            "year": year,
-            "rows": rows,
-            "query": urlencode({"org": org.pk, "year": year}),
-            "org_choices": selectors.org_choices(request.user),
-        },
-        label=f"{org.name}{year}年度党员亮岗履职一览表",
-        rows=len(rows),
+        selectors.annex2_rows,
+        "{org}{year}年度党员亮岗履职一览表",
     )
 
 

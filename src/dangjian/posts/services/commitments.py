@@ -10,7 +10,7 @@ from dangjian.core import access, audit
 from dangjian.core.models import AuditEvent, User
 from dangjian.posts import events, permissions
 from dangjian.posts.models import Commitment, CommitmentProgress
-from dangjian.posts.services._common import check_year, given, person_of
+from dangjian.posts.services._common import check_year, given, person_of, save_step
 
 COMMITMENT_AREAS = ["political", "duties", "development", "pairing", "integrity", "org_life"]
 COMMITMENT_FIELDS = ["year", *COMMITMENT_AREAS, "published_on"]
@@ -100,15 +100,11 @@ def commitment_publish(
     access.require(actor, permissions.PUBLISH_COMMITMENT, commitment)
     if commitment.published_on:
         raise ValidationError({"published_on": "该承诺书已公开。"})
-    before = audit.snapshot(commitment, COMMITMENT_FIELDS)
-    commitment.published_on = published_on or timezone.localdate()
-    commitment.save()
-    audit.record(
+    save_step(
         actor=actor,
-        action=AuditEvent.Action.STATUS,
         obj=commitment,
-        before=before,
-        after=audit.snapshot(commitment, COMMITMENT_FIELDS),
+        fields={"published_on": published_on or timezone.localdate()},
+        audit_fields=COMMITMENT_FIELDS,
         event=events.COMMITMENT_PUBLISHED,
     )
     return commitment

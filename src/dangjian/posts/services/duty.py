@@ -14,7 +14,7 @@ from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.posts import events, permissions, rules
 from dangjian.posts.models import DutyCheck, DutyCheckKind, DutyRecord, Post, PostState
-from dangjian.posts.services._common import UNCHANGED, Unchanged, given, person_of
+from dangjian.posts.services._common import UNCHANGED, Unchanged, given, person_of, save_step
 from dangjian.posts.services.posts import post_perform
 
 DUTY_RECORD_FIELDS = ["occurred_on", "place", "content", "effect", "post", "attachment"]
@@ -228,15 +228,11 @@ def duty_check_circulate(
         access.require(actor, permissions.CHECK_QUARTERLY)
     if check.circulated_on:
         raise ValidationError({"circulated_on": "该检查情况已通报。"})
-    before = audit.snapshot(check, DUTY_CHECK_FIELDS)
-    check.circulated_on = circulated_on or timezone.localdate()
-    check.save()
-    audit.record(
+    save_step(
         actor=actor,
-        action=AuditEvent.Action.STATUS,
         obj=check,
-        before=before,
-        after=audit.snapshot(check, DUTY_CHECK_FIELDS),
+        fields={"circulated_on": circulated_on or timezone.localdate()},
+        audit_fields=DUTY_CHECK_FIELDS,
         event=events.CHECK_CIRCULATED,
     )
     return check
