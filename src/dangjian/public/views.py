@@ -221,49 +221,40 @@ def suggestion_detail(request, pk):
     return _detail(request, _suggestion(request, pk))
 
 
+def _handling_step(request, pk, step: str, form_class, call, message: str, scoped=False):
+    """A handling form posted from the detail page: on success back to it, else the page again
+    with the form bound (what was typed and its errors). `scoped` forms offer rows of the
+    officer's scope (people, work items) and take the user and the suggestion."""
+    s = _suggestion(request, pk, editable=True)
+    kwargs = {"user": request.user, "suggestion": s} if scoped else {}
+    form = form_class(request.POST, **kwargs)
+    if submit(request, form, lambda d: call(actor=request.user, suggestion=s, **d), message):
+        return redirect("public:suggestion_detail", s.pk)
+    return _detail(request, s, **{step: form})
+
+
 @officer_required
 @require_POST
 def suggestion_classify(request, pk):
-    s = _suggestion(request, pk, editable=True)
-    form = forms.ClassifyForm(request.POST)
-    if submit(
-        request,
-        form,
-        lambda d: services.suggestion_classify(actor=request.user, suggestion=s, **d),
-        "已调整类别。",
-    ):
-        return redirect("public:suggestion_detail", s.pk)
-    return _detail(request, s, classify=form)
+    return _handling_step(
+        request, pk, "classify", forms.ClassifyForm, services.suggestion_classify, "已调整类别。"
+    )
 
 
 @officer_required
 @require_POST
 def suggestion_assign(request, pk):
-    s = _suggestion(request, pk, editable=True)
-    form = forms.AssignForm(request.POST, user=request.user, suggestion=s)
-    if submit(
-        request,
-        form,
-        lambda d: services.suggestion_assign(actor=request.user, suggestion=s, **d),
-        "已交办，状态为“办理中”。",
-    ):
-        return redirect("public:suggestion_detail", s.pk)
-    return _detail(request, s, assign=form)
+    message = "已交办，状态为“办理中”。"
+    call = services.suggestion_assign
+    return _handling_step(request, pk, "assign", forms.AssignForm, call, message, scoped=True)
 
 
 @officer_required
 @require_POST
 def suggestion_reply(request, pk):
-    s = _suggestion(request, pk, editable=True)
-    form = forms.ReplyForm(request.POST)
-    if submit(
-        request,
-        form,
-        lambda d: services.suggestion_reply(actor=request.user, suggestion=s, **d),
-        "已答复，提交人可凭查询码查看答复。",
-    ):
-        return redirect("public:suggestion_detail", s.pk)
-    return _detail(request, s, reply=form)
+    message = "已答复，提交人可凭查询码查看答复。"
+    call = services.suggestion_reply
+    return _handling_step(request, pk, "reply", forms.ReplyForm, call, message)
 
 
 @officer_required
@@ -281,13 +272,6 @@ def suggestion_close(request, pk):
 @officer_required
 @require_POST
 def suggestion_to_opinion(request, pk):
-    s = _suggestion(request, pk, editable=True)
-    form = forms.ToOpinionForm(request.POST, user=request.user, suggestion=s)
-    if submit(
-        request,
-        form,
-        lambda d: services.suggestion_to_opinion(actor=request.user, suggestion=s, **d),
-        "已转入征求意见，作为该工作事项“征求意见”步骤的意见。",
-    ):
-        return redirect("public:suggestion_detail", s.pk)
-    return _detail(request, s, opinion=form)
+    message = "已转入征求意见，作为该工作事项“征求意见”步骤的意见。"
+    call = services.suggestion_to_opinion
+    return _handling_step(request, pk, "opinion", forms.ToOpinionForm, call, message, scoped=True)
