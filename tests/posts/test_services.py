@@ -7,9 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from dangjian.core import access
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Position
-from dangjian.posts import rules, services
+from dangjian.posts import events, permissions, rules, selectors, services
 from dangjian.posts.models import (
     DutyCheckKind,
     DutyRecord,
@@ -405,11 +406,11 @@ def test_every_transition_is_audited(world, published_post):
 
 def test_allowed_actions(world, make_post):
     post = make_post()
-    assert services.allowed_actions(world.member_user, post) == ["claim"]
-    assert "assign" in services.allowed_actions(world.secretary_a, post)
+    assert selectors.allowed_actions(world.member_user, post) == ["claim"]
+    assert "assign" in selectors.allowed_actions(world.secretary_a, post)
     post = services.post_claim(actor=world.member_user, post=post)
-    assert "confirm" not in services.allowed_actions(world.secretary_a, post)
-    assert "confirm" in services.allowed_actions(world.gb_secretary_a, post)
+    assert "confirm" not in selectors.allowed_actions(world.secretary_a, post)
+    assert "confirm" in selectors.allowed_actions(world.gb_secretary_a, post)
 
 
 # --- 按上年设岗 ------------------------------------------------------------------------------
@@ -624,9 +625,9 @@ def test_quarterly_check_by_department_only(world):
 
 def test_committee_officer_may_check_quarterly(world):
     committee_secretary = make_officer(world.committee, name="党委书记")
-    assert services.can_check_quarterly(committee_secretary)
-    assert not services.can_check_quarterly(world.gb_secretary_a)
-    assert not services.can_check_quarterly(world.member_user)
+    assert access.can(committee_secretary, permissions.CHECK_QUARTERLY)
+    assert not access.can(world.gb_secretary_a, permissions.CHECK_QUARTERLY)
+    assert not access.can(world.member_user, permissions.CHECK_QUARTERLY)
 
 
 def test_branch_secretary_circulates_monthly_check(world):
@@ -680,3 +681,19 @@ def test_ended_position_loses_rights(world, make_post):
     user = type(world.gb_secretary_a).objects.get(pk=world.gb_secretary_a.pk)
     with pytest.raises(PermissionDenied):
         services.post_confirm(actor=user, post=post)
+
+
+# --- named events ---------------------------------------------------------------------------
+
+
+def test_each_step_records_its_named_event(world, make_post):
+    post = services.post_claim(actor=world.member_user, post=make_post())
+    post = services.post_confirm(actor=world.gb_secretary_a, post=post)
+    steps = list(
+        AuditEvent.objects.filter(object_id=post.pk, action="status")
+        .order_by("id")
+        .values_list("event", flat=True)
+    )
+    assert steps == [events.POST_CLAIMED.name, events.POST_CONFIRMED.name]
+    confirmed = AuditEvent.objects.get(object_id=post.pk, event=events.POST_CONFIRMED.name)
+    assert confirmed.label == "定岗"

@@ -9,10 +9,10 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dangjian.posts import services
+from dangjian.posts.exports import ANNEX2_HEADERS, DUTY_RECORD_HEADERS, REGISTRATION_HEADERS
 from dangjian.posts.models import DutyCheck, DutyRecord, Post, PostState
-from dangjian.posts.views import ANNEX2_HEADERS, DUTY_RECORD_HEADERS, REGISTRATION_HEADERS
 from tests.factories import make_person, make_user
-from tests.harness import assert_num_queries
+from tests.harness import assert_num_queries, assert_role_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -52,19 +52,13 @@ MEMBER_PAGES = [
 
 
 @pytest.mark.parametrize("name", OFFICER_LISTS)
-def test_officer_pages_by_role(world, as_user, name):
-    url = reverse(name)
-    assert as_user(world.secretary_a).get(url).status_code == 200
-    assert as_user(world.member_user).get(url).status_code == 403
-    response = as_user(None).get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+def test_officer_pages_by_role(as_role, name):
+    assert_role_matrix(as_role, reverse(name), {"officer": 200, "member": 403, "anonymous": 302})
 
 
 @pytest.mark.parametrize("name", MEMBER_PAGES)
-def test_member_pages(world, as_user, name):
-    url = reverse(name)
-    assert as_user(world.member_user).get(url).status_code == 200
-    assert as_user(None).get(url).status_code == 302
+def test_member_pages(as_role, name):
+    assert_role_matrix(as_role, reverse(name), {"member": 200, "anonymous": 302})
 
 
 # (url name, kwargs builder) of the officer views on a branch_a post.
@@ -76,14 +70,13 @@ POST_VIEWS = [
 
 
 @pytest.mark.parametrize("name,kwargs", POST_VIEWS)
-def test_post_views_scoped(world, as_user, make_post, name, kwargs):
+def test_post_views_scoped(world, as_role, make_post, name, kwargs):
     post = services.post_claim(actor=world.member_user, post=make_post())
-    url = reverse(name, kwargs=kwargs(post))
-    assert as_user(world.secretary_a).get(url).status_code == 200
-    assert as_user(world.gb_secretary_a).get(url).status_code == 200
-    assert as_user(world.secretary_b).get(url).status_code == 404
-    assert as_user(world.member_user).get(url).status_code == 403
-    assert as_user(None).get(url).status_code == 302
+    assert_role_matrix(
+        as_role,
+        reverse(name, kwargs=kwargs(post)),
+        {"officer": 200, "gb_officer": 200, "other_officer": 404, "member": 403, "anonymous": 302},
+    )
 
 
 def test_post_detail_scoping(world, as_user, make_post):

@@ -10,11 +10,11 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from dangjian.core.models import AuditEvent
-from dangjian.public import services
+from dangjian.public import events, services
 from dangjian.public.models import Suggestion
 from dangjian.targets.models import Opinion
 from tests.factories import make_person
-from tests.harness import assert_num_queries
+from tests.harness import assert_num_queries, assert_role_matrix
 from tests.public.conftest import make_suggestion, make_work_item
 
 pytestmark = pytest.mark.django_db
@@ -173,31 +173,34 @@ def test_detail_in_scope_shows_submitter(world, as_user, s):
         assert "提交人甲" in html and "13700000000" in html
 
 
-def test_detail_other_branch_404_member_403_anonymous_302(world, as_user, s):
-    url = reverse("public:suggestion_detail", args=[s.pk])
-    assert as_user(world.secretary_b).get(url).status_code == 404
-    assert as_user(world.member_user).get(url).status_code == 403
-    response = as_user(None).get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+def test_detail_other_branch_404_member_403_anonymous_302(as_role, s):
+    assert_role_matrix(
+        as_role,
+        reverse("public:suggestion_detail", args=[s.pk]),
+        {"other_officer": 404, "member": 403, "anonymous": 302},
+    )
 
 
 @pytest.mark.parametrize("name,data", WRITE)
-def test_actions_scoping(world, as_user, s, name, data):
-    url = reverse(name, args=[s.pk])
-    assert as_user(world.secretary_b).post(url, data).status_code == 404
-    assert as_user(world.member_user).post(url, data).status_code == 403
-    assert as_user(None).post(url, data).status_code == 302
+def test_actions_scoping(as_role, s, name, data):
+    assert_role_matrix(
+        as_role,
+        reverse(name, args=[s.pk]),
+        {"other_officer": 404, "member": 403, "anonymous": 302},
+        method="post",
+        data=data,
+        isolate=False,  # nothing may have been written by any of them
+    )
     assert refresh(s).status == "received" and s.category == "conduct"
 
 
-def test_list_scoping(world, as_user, s):
+def test_list_scoping(world, as_user, as_role, s):
     url = reverse("public:suggestion_list")
     html = as_user(world.secretary_a).get(url).content.decode()
     assert s.content in html
     response = as_user(world.secretary_b).get(url)
     assert response.status_code == 200 and s.content not in response.content.decode()
-    assert as_user(world.member_user).get(url).status_code == 403
-    assert as_user(None).get(url).status_code == 302
+    assert_role_matrix(as_role, url, {"member": 403, "anonymous": 302})
     assert as_user(world.member_user).get(reverse("public:suggestion_export")).status_code == 403
 
 
@@ -409,3 +412,18 @@ def test_api_list_query_count_is_constant(world):
         make_suggestion(world.branch_a, assigned_to=make_person(world.branch_a))
     count(few)
     assert Suggestion.objects.count() == 6
+
+
+# --- Named events ---------------------------------------------------------------------------
+
+
+def test_handling_steps_record_their_named_events(world, s):
+    services.suggestion_reply(actor=world.secretary_a, suggestion=s, reply="已研究")
+    services.suggestion_close(actor=world.secretary_a, suggestion=s)
+    steps = list(
+        AuditEvent.objects.filter(object_id=s.pk, event__startswith="public.")
+        .order_by("id")
+        .values_list("event", flat=True)
+    )
+    assert steps == [events.SUGGESTION_REPLIED.name, events.SUGGESTION_CLOSED.name]
+    assert AuditEvent.objects.get(event=events.SUGGESTION_CLOSED.name).label == "办结意见建议"

@@ -9,13 +9,14 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from dangjian.core import access
 from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
-from dangjian.posts import rules, selectors, services
+from dangjian.posts import permissions, selectors, services
+from dangjian.posts.filters import CommitmentFilter, DutyCheckFilter, DutyRecordFilter, PostFilter
 from dangjian.posts.models import (
     Commitment,
     CommitmentProgress,
@@ -26,13 +27,11 @@ from dangjian.posts.models import (
 )
 from dangjian.posts.serializers import (
     CommitmentCreateSerializer,
-    CommitmentFilterSerializer,
     CommitmentProgressInputSerializer,
     CommitmentSerializer,
     CommitmentUpdateSerializer,
     DutyCheckSerializer,
     DutyRecordCreateSerializer,
-    DutyRecordFilterSerializer,
     DutyRecordSerializer,
     DutyRecordUpdateSerializer,
     MonthlyCheckSerializer,
@@ -40,7 +39,6 @@ from dangjian.posts.serializers import (
     PostCreateSerializer,
     PostDateSerializer,
     PostEvaluateSerializer,
-    PostFilterSerializer,
     PostRolloverSerializer,
     PostSerializer,
     PostTypeCreateSerializer,
@@ -111,6 +109,7 @@ class PostViewSet(ScopedViewSet):
 
     model = Post
     serializer_class = PostSerializer
+    filterset_class = PostFilter
 
     def get_permissions(self):
         if self.action in MEMBER_ACTIONS:
@@ -120,18 +119,9 @@ class PostViewSet(ScopedViewSet):
     def get_queryset(self):
         return selectors.with_post_relations(selectors.reachable_posts(self.request.user))
 
-    @extend_schema(parameters=[PostFilterSerializer], summary="岗位列表")
+    @extend_schema(summary="岗位列表")
     def list(self, request):
-        filters = self.query_filters(PostFilterSerializer)
-        queryset = self.get_queryset()
-        for key in ("year", "state", "post_type", "holder"):
-            if filters.get(key):
-                queryset = queryset.filter(
-                    **{key if key != "post_type" else "post_type_id": filters[key]}
-                )
-        if "organisation" in filters:
-            queryset = self.in_subtree(queryset, filters["organisation"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="岗位详情")
     def retrieve(self, request, *args, **kwargs):
@@ -215,10 +205,11 @@ class PostViewSet(ScopedViewSet):
 
 
 class OwnWritesViewSet(core_api.OwnWritesViewSet):
+    own_action = ""  # the posts.permissions action on the member's own row
+
     def get_own_object(self):
         obj = self.get_object()
-        if obj.person_id != self.request.user.person_id:
-            raise PermissionDenied("只能修改本人的记录")
+        access.require(self.request.user, self.own_action, obj)
         return obj
 
 
@@ -227,6 +218,8 @@ class CommitmentViewSet(OwnWritesViewSet):
 
     model = Commitment
     serializer_class = CommitmentSerializer
+    own_action = permissions.EDIT_COMMITMENT
+    filterset_class = CommitmentFilter
     member_actions = {"create", "partial_update", "progress"}
 
     def get_queryset(self):
@@ -239,15 +232,9 @@ class CommitmentViewSet(OwnWritesViewSet):
             )
         )
 
-    @extend_schema(parameters=[CommitmentFilterSerializer], summary="承诺书列表")
+    @extend_schema(summary="承诺书列表")
     def list(self, request):
-        filters = self.query_filters(CommitmentFilterSerializer)
-        queryset = self.get_queryset()
-        if filters.get("year"):
-            queryset = queryset.filter(year=filters["year"])
-        if "organisation" in filters:
-            queryset = self.in_subtree(queryset, filters["organisation"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="承诺书详情")
     def retrieve(self, request, *args, **kwargs):
@@ -302,26 +289,16 @@ class DutyRecordViewSet(OwnWritesViewSet):
 
     model = DutyRecord
     serializer_class = DutyRecordSerializer
+    own_action = permissions.EDIT_DUTY_RECORD
+    filterset_class = DutyRecordFilter
     member_actions = {"create", "partial_update", "destroy"}
 
     def get_queryset(self):
         return super().get_queryset().select_related("person", "organisation", "post")
 
-    @extend_schema(parameters=[DutyRecordFilterSerializer], summary="履职记实列表")
+    @extend_schema(summary="履职记实列表")
     def list(self, request):
-        filters = self.query_filters(DutyRecordFilterSerializer)
-        queryset = self.get_queryset()
-        if "organisation" in filters:
-            queryset = self.in_subtree(queryset, filters["organisation"])
-        if filters.get("person"):
-            queryset = queryset.filter(person_id=filters["person"])
-        if filters.get("month"):
-            year, month = int(filters["month"][:4]), int(filters["month"][5:])
-            if 1 <= month <= 12:
-                queryset = queryset.filter(occurred_on__range=rules.month_bounds(year, month))
-        if filters.get("checked") is not None:
-            queryset = queryset.filter(duty_check__isnull=not filters["checked"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="履职记实详情")
     def retrieve(self, request, *args, **kwargs):
@@ -360,13 +337,14 @@ class DutyCheckViewSet(ScopedViewSet):
 
     model = DutyCheck
     serializer_class = DutyCheckSerializer
+    filterset_class = DutyCheckFilter
 
     def get_queryset(self):
         return super().get_queryset().select_related("organisation")
 
     @extend_schema(summary="履职检查列表")
     def list(self, request):
-        return self.paginated(self.get_queryset())
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="履职检查详情")
     def retrieve(self, request, *args, **kwargs):
@@ -387,8 +365,7 @@ class DutyCheckViewSet(ScopedViewSet):
     )
     @action(detail=False, methods=["post"])
     def quarterly(self, request):
-        if not services.can_check_quarterly(request.user):
-            raise PermissionDenied(rules.QUARTERLY_REFUSED)
+        access.require(request.user, permissions.CHECK_QUARTERLY)
         data = self.validated(QuarterlyCheckSerializer)
         check = services.duty_check_quarterly(actor=request.user, **data)
         return self.respond(check, status.HTTP_201_CREATED)

@@ -2,13 +2,18 @@
 
 from collections import Counter
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from dangjian.core import access
+from dangjian.core.models import User
+from dangjian.core.params import parse_int
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.posts import permissions
 from dangjian.posts.models import (
     Commitment,
     CommitmentProgress,
@@ -20,7 +25,6 @@ from dangjian.posts.models import (
     PostType,
     SummaryKind,
 )
-from dangjian.posts.rules import month_bounds
 
 # States from 定岗 on: the registration form (党员定岗情况登记表) and annex 2 list these.
 CONFIRMED_STATES = [
@@ -36,17 +40,9 @@ def this_year() -> int:
     return timezone.localdate().year
 
 
-def parse_int(value, default=None, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
-
-
-def org_choices(user, kinds=(OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)):
+def org_choices(
+    user: User, kinds: tuple[str, ...] = (OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+) -> list[Organisation]:
     """Organisations of the user's scope for filter bars and forms."""
     return list(
         Organisation.objects.visible_to(user)
@@ -56,7 +52,7 @@ def org_choices(user, kinds=(OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)):
     )
 
 
-def visible_org(user, pk):
+def visible_org(user: User, pk: object) -> Organisation | None:
     """An organisation of the user's scope by id (None when absent or out of scope)."""
     pk = parse_int(pk)
     if pk is None:
@@ -64,7 +60,7 @@ def visible_org(user, pk):
     return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
-def reachable_posts(user):
+def reachable_posts(user: User) -> QuerySet[Post]:
     """Posts the user reads: their scope and their own posts, plus the open posts they may claim."""
     visible = Post.objects.visible_to(user)
     person = (
@@ -79,53 +75,55 @@ def reachable_posts(user):
     )
 
 
-def with_post_relations(qs):
+def allowed_actions(user: User, post: Post) -> list[str]:
+    """The steps this user may start on this post now (the buttons of the post page)."""
+    actions = []
+    if post.state == PostState.SET:
+        if user.person_id and post.holder_id is None:
+            actions.append("claim")
+        if access.can(user, permissions.ASSIGN, post):
+            actions.append("assign")
+    if post.state == PostState.CLAIMED:
+        if access.can(user, permissions.RELEASE, post):
+            actions.append("release")
+        if access.can(user, permissions.CONFIRM, post):
+            actions.append("confirm")
+    if post.state == PostState.CONFIRMED and access.can(user, permissions.PUBLISH, post):
+        actions.append("publish")
+    if post.state == PostState.PUBLISHED and access.can(user, permissions.PERFORM, post):
+        actions.append("perform")
+    if post.state in (PostState.PUBLISHED, PostState.PERFORMING) and access.can(
+        user, permissions.EVALUATE, post
+    ):
+        actions.append("evaluate")
+    return actions
+
+
+def with_post_relations(qs: QuerySet[Post]) -> QuerySet[Post]:
     return qs.select_related("organisation", "post_type", "holder")
 
 
-def posts_for_list(user, params):
-    """Posts of the user's subtree with the filters of the list page; returns (qs, filters)."""
-    qs = Post.objects.visible_to(user)
-    filters = {}
-    year = parse_int(params.get("year"), low=2000, high=2100)
-    if year:
-        qs = qs.filter(year=year)
-        filters["year"] = year
-    org = visible_org(user, params.get("org"))
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    state = params.get("state", "")
-    if state in PostState.values:
-        filters["state"] = state
-    type_id = parse_int(params.get("post_type"))
-    if type_id:
-        qs = qs.filter(post_type_id=type_id)
-        filters["post_type"] = type_id
-    q = params.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(name__contains=q) | Q(holder__name__contains=q))
-        filters["q"] = q
-    counts = Counter(
-        dict(qs.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+def state_counts(posts: QuerySet[Post]) -> Counter[str]:
+    """How many of `posts` are in each state (one grouped query)."""
+    return Counter(
+        dict(
+            posts.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
+        )
     )
-    if state in PostState.values:
-        qs = qs.filter(state=state)
-    return with_post_relations(qs), filters, org, counts
 
 
-def confirmed_posts(user, org: Organisation, year: int):
+def confirmed_posts(user: User, org: Organisation, year: int) -> QuerySet[Post]:
     """Posts from 定岗 on in an organisation subtree and year, ordered for the forms."""
     return (
         Post.objects.visible_to(user)
-        .in_subtree(org)
+        .in_subtree(org)  # type: ignore[attr-defined]  # core types visible_to as ScopedQuerySet
         .filter(year=year, state__in=CONFIRMED_STATES, holder__isnull=False)
         .select_related("organisation", "holder", "post_type")
         .order_by("organisation__path", "holder__name", "id")
     )
 
 
-def annex2_rows(user, org: Organisation, year: int):
+def annex2_rows(user: User, org: Organisation, year: int) -> list[dict[str, Any]]:
     """Rows of seed 001 annex 2 (年度党员亮岗履职一览表): posts with the holder's commitment."""
     posts = list(confirmed_posts(user, org, year))
     commitments = {
@@ -138,6 +136,7 @@ def annex2_rows(user, org: Organisation, year: int):
     }
     rows = []
     for index, post in enumerate(posts, start=1):
+        assert post.holder is not None  # confirmed_posts: held posts only
         commitment = commitments.get(post.holder_id)
         targets = post.targets
         if commitment is not None:
@@ -169,11 +168,12 @@ def annex2_rows(user, org: Organisation, year: int):
     return rows
 
 
-def registration_rows(user, org: Organisation, year: int):
+def registration_rows(user: User, org: Organisation, year: int) -> list[dict[str, Any]]:
     """Rows of the 党员定岗情况登记表 (seed 000 §五(二)2)."""
     rows = []
     for index, post in enumerate(confirmed_posts(user, org, year), start=1):
         holder = post.holder
+        assert holder is not None  # confirmed_posts: held posts only
         rows.append(
             {
                 "index": index,
@@ -191,7 +191,7 @@ def registration_rows(user, org: Organisation, year: int):
     return rows
 
 
-def catalogue(user):
+def catalogue(user: User) -> QuerySet[PostType]:
     """Catalogue posts the user reads, with how many posts use each (one query)."""
     return (
         PostType.objects.visible_to(user)
@@ -201,7 +201,7 @@ def catalogue(user):
     )
 
 
-def post_types_for(organisation: Organisation | None):
+def post_types_for(organisation: Organisation | None) -> QuerySet[PostType]:
     """Active catalogue posts an organisation may set: the department's and its general branch's."""
     qs = PostType.objects.active()
     if organisation is None:
@@ -213,83 +213,32 @@ def post_types_for(organisation: Organisation | None):
     return qs.filter(Q(organisation__isnull=True) | Q(organisation__path__in=ancestors))
 
 
-def duty_records_for_list(user, params):
-    qs = DutyRecord.objects.visible_to(user)
-    filters = {}
-    org = visible_org(user, params.get("org"))
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    person_id = parse_int(params.get("person"))
-    if person_id:
-        qs = qs.filter(person_id=person_id)
-        filters["person"] = person_id
-    month = params.get("month", "")
-    if len(month) == 7 and month[4] == "-":
-        y, m = parse_int(month[:4]), parse_int(month[5:], low=1, high=12)
-        if y and m:
-            qs = qs.filter(occurred_on__range=month_bounds(y, m))
-            filters["month"] = month
-    checked = params.get("checked", "")
-    if checked == "1":
-        qs = qs.filter(duty_check__isnull=False)
-        filters["checked"] = "1"
-    elif checked == "0":
-        qs = qs.filter(duty_check__isnull=True)
-        filters["checked"] = "0"
-    q = params.get("q", "").strip()
-    if q:
-        qs = qs.filter(Q(person__name__contains=q) | Q(content__contains=q))
-        filters["q"] = q
-    return qs.select_related("person", "organisation", "post"), filters, org
+def duty_records(user: User) -> QuerySet[DutyRecord]:
+    """Duty records of the user's subtree, for the list, its export and the API."""
+    return DutyRecord.objects.visible_to(user).select_related("person", "organisation", "post")
 
 
-def checks_for_list(user, params):
-    qs = DutyCheck.objects.visible_to(user).select_related("organisation", "checker")
-    filters = {}
-    org = visible_org(user, params.get("org"))
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    kind = params.get("kind", "")
-    if kind in ("monthly", "quarterly"):
-        qs = qs.filter(kind=kind)
-        filters["kind"] = kind
-    return qs, filters, org
+def duty_checks(user: User) -> QuerySet[DutyCheck]:
+    return DutyCheck.objects.visible_to(user).select_related("organisation", "checker")
 
 
-def commitments_for_list(user, params):
-    qs = Commitment.objects.visible_to(user)
-    filters = {}
-    year = parse_int(params.get("year"), default=this_year(), low=2000, high=2100)
-    qs = qs.filter(year=year)
-    filters["year"] = year
-    org = visible_org(user, params.get("org"))
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    published = params.get("published", "")
-    if published == "1":
-        qs = qs.filter(published_on__isnull=False)
-        filters["published"] = "1"
-    elif published == "0":
-        qs = qs.filter(published_on__isnull=True)
-        filters["published"] = "0"
+def commitments(user: User) -> QuerySet[Commitment]:
+    """Commitment letters of the user's subtree with how many progress notes each has."""
     return (
-        qs.select_related("person", "organisation").annotate(update_count=Count("updates")),
-        filters,
-        org,
+        Commitment.objects.visible_to(user)
+        .select_related("person", "organisation")
+        .annotate(update_count=Count("updates"))
     )
 
 
-def semester_status(user, org: Organisation, year: int, semester: int):
+def semester_status(user: User, org: Organisation, year: int, semester: int) -> QuerySet[Person]:
     """Members of an organisation subtree and whether each has handed in the semester summary."""
     submitted = DutySummary.objects.filter(
         kind=SummaryKind.MEMBER_SEMESTER, person=OuterRef("pk"), year=year, semester=semester
     )
     return (
         Person.objects.visible_to(user)
-        .in_subtree(org)
+        .in_subtree(org)  # type: ignore[attr-defined]  # core types visible_to as ScopedQuerySet
         .filter(is_active=True, party_status__in=MEMBER_STATUSES)
         .select_related("primary_org")
         .annotate(submitted=Exists(submitted))
@@ -297,10 +246,10 @@ def semester_status(user, org: Organisation, year: int, semester: int):
     )
 
 
-def org_summaries(user, org: Organisation, year: int):
+def org_summaries(user: User, org: Organisation, year: int) -> QuerySet[DutySummary]:
     return (
         DutySummary.objects.visible_to(user)
-        .in_subtree(org)
+        .in_subtree(org)  # type: ignore[attr-defined]  # core types visible_to as ScopedQuerySet
         .filter(year=year)
         .exclude(kind=SummaryKind.MEMBER_SEMESTER)
         .select_related("organisation")
@@ -308,7 +257,7 @@ def org_summaries(user, org: Organisation, year: int):
     )
 
 
-def member_home(person: Person, year: int) -> dict:
+def member_home(person: Person, year: int) -> dict[str, Any]:
     """The member's page: own posts, open posts, commitment, summaries, recent records."""
     return {
         "my_posts": list(
@@ -341,5 +290,5 @@ def month_value(day: date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def is_officer(user) -> bool:
+def is_officer(user: User) -> bool:
     return scope_for(user).is_officer

@@ -166,14 +166,6 @@ class PostRolloverSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2001, max_value=2100, help_text="新年度")
 
 
-class PostFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    state = ChoiceString(PostState.choices, required=False)
-    post_type = serializers.IntegerField(required=False)
-    holder = serializers.IntegerField(required=False)
-
-
 # --- commitments ---------------------------------------------------------------------------
 
 
@@ -234,11 +226,6 @@ class CommitmentProgressInputSerializer(serializers.Serializer):
     note = serializers.CharField(help_text="践诺情况")
 
 
-class CommitmentFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-
-
 # --- duty records and checks ---------------------------------------------------------------
 
 
@@ -297,13 +284,6 @@ class DutyRecordCreateSerializer(DutyRecordUpdateSerializer):
     occurred_on = serializers.DateField(help_text="活动日期，不能晚于今天")
     place = serializers.CharField(max_length=100)
     content = serializers.CharField()
-
-
-class DutyRecordFilterSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    person = serializers.IntegerField(required=False)
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="如 2026-03")
-    checked = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class DutyCheckSerializer(serializers.ModelSerializer):

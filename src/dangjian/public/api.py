@@ -6,7 +6,6 @@ CSRF and no difference between visitors) and answer only from the whitelists of
 out of scope is 404, members are refused (403).
 """
 
-from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -18,9 +17,11 @@ from rest_framework.views import APIView
 from dangjian.core import api_views as core_api
 from dangjian.core.api import CursorPagination
 from dangjian.core.api_views import ScopedViewSet
+from dangjian.core.params import parse_year
 from dangjian.core.web import client_address
 from dangjian.org.models import Organisation
 from dangjian.public import selectors, services
+from dangjian.public.filters import SuggestionFilter
 from dangjian.public.models import Suggestion
 from dangjian.public.serializers import (
     PublicBoardSerializer,
@@ -29,14 +30,12 @@ from dangjian.public.serializers import (
     PublicTrackSerializer,
     SuggestionAssignSerializer,
     SuggestionClassifySerializer,
-    SuggestionFilterSerializer,
     SuggestionReplySerializer,
     SuggestionSerializer,
     SuggestionToOpinionSerializer,
 )
 
 TRACK_NOT_FOUND = "没有找到该查询码对应的意见建议，请核对后重新输入。"
-BOARD_NOT_FOUND = "没有找到该党组织的公开栏。"
 
 
 class PublicAPIView(APIView):
@@ -56,14 +55,11 @@ class PublicBoardView(PublicAPIView):
         tags=["public"],
     )
     def get(self, request, code):
-        try:
-            org = selectors.board_organisation(code)
-        except Http404:
-            raise NotFound(BOARD_NOT_FOUND) from None
-        raw = request.query_params.get("year", "")
-        year, years = selectors.board_years(
-            org, int(raw) if raw.isdigit() and len(raw) == 4 else None
-        )
+        org = selectors.board_organisation(code)
+        if org is None:
+            raise NotFound(selectors.BOARD_NOT_FOUND)
+        requested = parse_year(request.query_params.get("year"))
+        year, years = selectors.board_years(org, requested)
         data = selectors.board(org, year)
         data["years"] = years
         return Response(PublicBoardSerializer(data).data)
@@ -112,7 +108,7 @@ class PublicTrackView(PublicAPIView):
         tags=["public"],
     )
     def get(self, request, code):
-        suggestion = services.find_by_code(code)
+        suggestion = selectors.find_by_code(code)
         if suggestion is None:
             raise NotFound(TRACK_NOT_FOUND)
         return Response(PublicTrackSerializer(selectors.tracking_view(suggestion)).data)
@@ -133,6 +129,7 @@ class SuggestionViewSet(ScopedViewSet):
     serializer_class = SuggestionSerializer
     permission_classes = [IsAuthenticated, OfficersOnly]
     pagination_class = NewestFirstPagination
+    filterset_class = SuggestionFilter
 
     def get_queryset(self):
         return (
@@ -142,12 +139,9 @@ class SuggestionViewSet(ScopedViewSet):
             .defer("client_hash")
         )
 
-    @extend_schema(parameters=[SuggestionFilterSerializer], summary="意见建议列表")
+    @extend_schema(summary="意见建议列表")
     def list(self, request):
-        self.query_filters(SuggestionFilterSerializer)  # 400 on bad filters
-        params = {k: str(v) for k, v in request.query_params.items()}
-        qs, _org, _unfiltered = selectors.suggestions_for_list(request.user, params)
-        return self.paginated(qs.select_related("opinion").defer("client_hash"))
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="意见建议详情")
     def retrieve(self, request, *args, **kwargs):

@@ -3,7 +3,7 @@
 from django import forms
 
 from dangjian.org.forms import DATE, BootstrapMixin
-from dangjian.public import rules, services
+from dangjian.public import rules, selectors
 from dangjian.public.models import SuggestionCategory
 
 HONEYPOT_FIELD = "website"
@@ -63,7 +63,7 @@ class AssignForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, user, suggestion, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assigned_to"].queryset = (
-            services.assignable_people(user, suggestion)
+            selectors.assignable_people(user, suggestion)
             .select_related("primary_org")
             .order_by("primary_org__path", "name", "id")
         )
@@ -94,7 +94,7 @@ class ToOpinionForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args, user, suggestion, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["work_item"].queryset = services.opinion_work_items(user, suggestion)
+        self.fields["work_item"].queryset = selectors.opinion_work_items(user, suggestion)
         self.fields["work_item"].label_from_instance = lambda w: (
             f"{w.year}年 {w.organisation.name}：{w.title}"
         )

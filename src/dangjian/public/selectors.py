@@ -5,8 +5,9 @@ database (`.values(*WHITELIST)`): never an ID number, phone, birth date or unit,
 before 明岗 (set/claimed/confirmed) nor an unpublished commitment or task.
 """
 
-from django.db.models import Count, Q
-from django.http import Http404
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from dangjian.appraisal.models import (
@@ -16,11 +17,12 @@ from dangjian.appraisal.models import (
     Honour,
     HonourKind,
 )
-from dangjian.org.models import Organisation, orgs_under
+from dangjian.core.models import User
+from dangjian.org.models import Organisation, Person, orgs_under
 from dangjian.posts.models import Commitment, Post, PostGrade
 from dangjian.public import rules
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
-from dangjian.targets.models import Task
+from dangjian.targets.models import Task, WorkItem
 
 # --- Field whitelists: what the public may see ---------------------------------------------
 
@@ -118,7 +120,7 @@ def board_organisations(q: str = "") -> list[dict]:
             groups[row["path"]] = {**row, "branches": [], "matched": False}
     q = q.strip().lower()
 
-    def hit(row):
+    def hit(row: dict[str, Any]) -> bool:
         return not q or q in row["name"].lower() or q in row["code"].lower()
 
     for group in groups.values():
@@ -135,16 +137,17 @@ def board_organisations(q: str = "") -> list[dict]:
     return result
 
 
-def board_organisation(code: str) -> Organisation:
-    """An organisation with a public board (active general branch or branch), else 404."""
+BOARD_NOT_FOUND = "没有找到该党组织的公开栏。"
+
+
+def board_organisation(code: str) -> Organisation | None:
+    """An organisation with a public board (active general branch or branch), else None."""
     org = (
         Organisation.objects.active()
         .filter(code=code, kind__in=rules.BOARD_ORG_KINDS)
         .only(*PUBLIC_ORG_FIELDS)
         .first()
     )
-    if org is None:
-        raise Http404("没有找到该党组织的公开栏。")
     return org
 
 
@@ -297,8 +300,8 @@ def _appraisals(org: Organisation, year: int) -> tuple[list[dict], list[dict]]:
     return appraisals, honours
 
 
-def nameplate_post(pk: int) -> dict:
-    """A published post's nameplate fields, else 404 (unpublished posts have none)."""
+def nameplate_post(pk: int) -> dict[str, Any] | None:
+    """A published post's nameplate fields, else None (unpublished posts have none)."""
     row = (
         Post.objects.public()
         .filter(pk=pk, organisation__dissolved_on__isnull=True, holder__isnull=False)
@@ -306,7 +309,7 @@ def nameplate_post(pk: int) -> dict:
         .first()
     )
     if row is None:
-        raise Http404("该岗位尚未公示。")
+        return None
     return {
         "id": row["id"],
         "year": row["year"],
@@ -317,7 +320,40 @@ def nameplate_post(pk: int) -> dict:
     }
 
 
-def tracking_view(suggestion: Suggestion) -> dict:
+def find_by_code(raw: str) -> Suggestion | None:
+    """The suggestion with this tracking code, or None (also for malformed codes)."""
+    code = rules.normalise_code(raw)
+    if not rules.tracking_code_valid(code):
+        return None
+    return Suggestion.objects.select_related("organisation").filter(tracking_code=code).first()
+
+
+def assignable_people(actor: User, suggestion: Suggestion) -> QuerySet[Person]:
+    """People an officer may hand the suggestion to: active people in the officer's scope
+    whose organisation is the suggestion's organisation, one above it or one below it."""
+    org = suggestion.organisation
+    steplen = Organisation.steplen
+    ancestors = [org.path[:i] for i in range(steplen, len(org.path) + 1, steplen)]
+    around = Q(path__in=ancestors) | Q(path__startswith=org.path)
+    orgs = Organisation.objects.filter(around).order_by().values("pk")
+    return Person.objects.editable_by(actor).filter(is_active=True, primary_org__in=orgs)
+
+
+def opinion_work_items(actor: User, suggestion: Suggestion) -> QuerySet[WorkItem]:
+    """Work items a suggestion may feed: still at step 1, of the suggestion's organisation or
+    one above it, and visible to the officer."""
+    org = suggestion.organisation
+    steplen = Organisation.steplen
+    ancestor_paths = [org.path[:i] for i in range(steplen, len(org.path) + 1, steplen)]
+    return (
+        WorkItem.objects.visible_to(actor)
+        .filter(step=rules.OPINIONS_STEP, organisation__path__in=ancestor_paths)
+        .select_related("organisation")
+        .order_by("-year", "organisation__path", "id")
+    )
+
+
+def tracking_view(suggestion: Suggestion) -> dict[str, Any]:
     """What the submitter sees with their code: never the officers' notes or the assignee."""
     answered = suggestion.status in ANSWERED_STATUSES
     return {
@@ -335,36 +371,13 @@ def tracking_view(suggestion: Suggestion) -> dict:
 
 # --- Officers: the suggestion list ----------------------------------------------------------
 
-SUGGESTION_FILTERS = ("status", "category", "org", "q")
+
+def suggestions(user: User) -> QuerySet[Suggestion]:
+    """Suggestions of the officer's subtree, for the list, its export and the API."""
+    return Suggestion.objects.visible_to(user).select_related("organisation", "assigned_to")
 
 
-def suggestions_for_list(user, params) -> tuple:
-    """Suggestions visible to the officer, filtered; returns (queryset, organisation filter,
-    queryset before the status filter — for the counts by status)."""
-    qs = Suggestion.objects.visible_to(user).select_related("organisation", "assigned_to")
-    org = None
-    org_id = params.get("org", "")
-    if org_id.isdigit():
-        org = Organisation.objects.visible_to(user).filter(pk=int(org_id)).first()
-        qs = qs.in_subtree(org) if org else qs.none()
-    if params.get("category") in CATEGORY_LABELS:
-        qs = qs.filter(category=params["category"])
-    text = params.get("q", "").strip()
-    if text:
-        code = rules.normalise_code(text)
-        qs = qs.filter(
-            Q(content__icontains=text)
-            | Q(reply__icontains=text)
-            | Q(name__icontains=text)
-            | Q(tracking_code=code)
-        )
-    before_status = qs
-    if params.get("status") in STATUS_LABELS:
-        qs = qs.filter(status=params["status"])
-    return qs, org, before_status
-
-
-def status_counts(qs) -> list[tuple[str, str, int]]:
+def status_counts(qs: QuerySet[Suggestion]) -> list[tuple[str, str, int]]:
     """(status, label, count) for every status, in one grouped query."""
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
     return [(value, label, counts.get(value, 0)) for value, label in SuggestionStatus.choices]

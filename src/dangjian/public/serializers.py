@@ -10,7 +10,7 @@ from rest_framework import serializers
 from dangjian.core.serializer_fields import EditablePrimaryKeyField
 from dangjian.org.models import Person
 from dangjian.public import rules
-from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
+from dangjian.public.models import Suggestion, SuggestionCategory
 from dangjian.targets.models import WorkItem
 
 # --- Public board (no login) ---------------------------------------------------------------
@@ -217,13 +217,6 @@ class SuggestionSerializer(serializers.ModelSerializer):
         """The id of the opinion (step 1 of a work item) made from this suggestion."""
         opinion = getattr(obj, "opinion", None)
         return opinion.pk if opinion is not None else None
-
-
-class SuggestionFilterSerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=SuggestionStatus.choices, required=False)
-    category = serializers.ChoiceField(choices=SuggestionCategory.choices, required=False)
-    org = serializers.IntegerField(required=False, help_text="党组织（含下级）")
-    q = serializers.CharField(required=False, help_text="内容、姓名或查询码")
 
 
 class SuggestionClassifySerializer(serializers.Serializer):

@@ -2,23 +2,23 @@
 
 The public submits without a login (`suggestion_submit`); officers of the organisation's
 subtree classify, assign, reply, close and feed step 1 of the six-step method
-(`suggestion_to_opinion`). Views and the API check that the suggestion is editable by the
-actor; the services check everything else.
+(`suggestion_to_opinion`): public.permissions.HANDLE, checked here (PermissionDenied naming
+the rule), as are the rules (ValidationError on the field).
 """
 
 import secrets
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from dangjian.core import audit, rate_limits
-from dangjian.core.models import AuditEvent
+from dangjian.core import access, audit, rate_limits
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, Person
-from dangjian.public import rules
+from dangjian.public import events, permissions, rules, selectors
 from dangjian.public.models import Suggestion, SuggestionCategory
 from dangjian.targets.models import Opinion, OpinionSource, WorkItem
 
@@ -33,18 +33,6 @@ HANDLING_AUDIT_FIELDS = [
 ]
 OUT_OF_SCOPE = "所选对象不存在或不在您的管理范围内。"
 SUGGESTION_RATE_SCOPE = "suggestion"
-
-
-def rate_limit() -> int:
-    return int(settings.SUGGESTION_RATE_LIMIT)
-
-
-def rate_window_seconds() -> int:
-    return int(settings.SUGGESTION_RATE_WINDOW_SECONDS)
-
-
-def hash_address(address: str) -> str:
-    return rules.client_hash(settings.SECRET_KEY, address or "")
 
 
 def _new_tracking_code() -> str:
@@ -80,8 +68,8 @@ def suggestion_submit(
     if error:
         raise ValidationError({"organisation": error})
     now = now or timezone.now()
-    digest = hash_address(client_address)
-    limit, window = rate_limit(), rate_window_seconds()
+    digest = rules.client_hash(settings.SECRET_KEY, client_address or "")
+    limit, window = settings.SUGGESTION_RATE_LIMIT, settings.SUGGESTION_RATE_WINDOW_SECONDS
     # Counted in the shared cache (Redis in production), so every worker sees one count.
     attempt = rate_limits.hit(SUGGESTION_RATE_SCOPE, digest, limit=limit, window=window, now=now)
     error = rules.rate_limit_error(attempt.count - 1, limit=limit, window_seconds=window)
@@ -114,16 +102,14 @@ def suggestion_submit(
     return suggestion
 
 
-def find_by_code(raw: str) -> Suggestion | None:
-    """The suggestion with this tracking code, or None (also for malformed codes)."""
-    code = rules.normalise_code(raw)
-    if not rules.tracking_code_valid(code):
-        return None
-    return Suggestion.objects.select_related("organisation").filter(tracking_code=code).first()
-
-
-def _locked(suggestion: Suggestion) -> Suggestion:
-    return Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+def _locked(actor: User, suggestion: Suggestion) -> Suggestion:
+    suggestion = (
+        Suggestion.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=suggestion.pk)
+    )
+    access.require(actor, permissions.HANDLE, suggestion)
+    return suggestion
 
 
 def _check_move(action: str, suggestion: Suggestion) -> None:
@@ -132,53 +118,54 @@ def _check_move(action: str, suggestion: Suggestion) -> None:
         raise ValidationError({NON_FIELD_ERRORS: error})
 
 
-def _handle(*, actor, suggestion: Suggestion, action: str, fields: dict) -> Suggestion:
-    suggestion = _locked(suggestion)
+HANDLING_EVENTS = {
+    "classify": events.SUGGESTION_CLASSIFIED,
+    "assign": events.SUGGESTION_ASSIGNED,
+    "reply": events.SUGGESTION_REPLIED,
+    "close": events.SUGGESTION_CLOSED,
+}
+
+
+def _handle(
+    *, actor: User, suggestion: Suggestion, action: str, fields: dict[str, Any]
+) -> Suggestion:
+    """One handling step: checked, moved to its next status, recorded as its named event."""
+    suggestion = _locked(actor, suggestion)
     _check_move(action, suggestion)
-    fields = {**fields, "status": rules.move_target(action, suggestion.status)}
-
-    def clean(obj):
-        obj.full_clean(exclude=["tracking_code", "client_hash"])
-
-    return audit.audited_update(
+    before = audit.snapshot(suggestion, HANDLING_AUDIT_FIELDS)
+    status = rules.move_target(action, suggestion.status)
+    for name, value in {**fields, "status": status}.items():
+        setattr(suggestion, name, value)
+    suggestion.full_clean(exclude=["tracking_code", "client_hash"])
+    suggestion.save()
+    after = audit.snapshot(suggestion, HANDLING_AUDIT_FIELDS)
+    audit.record(
         actor=actor,
-        obj=suggestion,
-        fields=fields,
-        audit_fields=HANDLING_AUDIT_FIELDS,
-        clean=clean,
-        action=lambda before, after: (
+        action=(
             AuditEvent.Action.STATUS
             if after["办理状态"] != before["办理状态"]
             else AuditEvent.Action.UPDATE
         ),
+        obj=suggestion,
+        before=before,
+        after=after,
+        event=HANDLING_EVENTS[action],
     )
+    return suggestion
 
 
 @transaction.atomic
-def suggestion_classify(*, actor, suggestion: Suggestion, category: str) -> Suggestion:
+def suggestion_classify(*, actor: User, suggestion: Suggestion, category: str) -> Suggestion:
     return _handle(
         actor=actor, suggestion=suggestion, action="classify", fields={"category": category}
     )
 
 
-def _around(org: Organisation) -> Q:
-    """The organisation, the ones above it and the ones below it."""
-    steplen = Organisation.steplen
-    ancestors = [org.path[:i] for i in range(steplen, len(org.path) + 1, steplen)]
-    return Q(path__in=ancestors) | Q(path__startswith=org.path)
-
-
-def assignable_people(actor, suggestion: Suggestion):
-    """People an officer may hand the suggestion to: active people in the officer's scope
-    whose organisation is the suggestion's organisation, one above it or one below it."""
-    orgs = Organisation.objects.filter(_around(suggestion.organisation)).order_by().values("pk")
-    return Person.objects.editable_by(actor).filter(is_active=True, primary_org__in=orgs)
-
-
 @transaction.atomic
-def suggestion_assign(*, actor, suggestion: Suggestion, assigned_to: Person) -> Suggestion:
+def suggestion_assign(*, actor: User, suggestion: Suggestion, assigned_to: Person) -> Suggestion:
     """Hand the suggestion to a person in scope (承办人): status → 办理中."""
-    if not assignable_people(actor, suggestion).filter(pk=assigned_to.pk).exists():
+    access.require(actor, permissions.HANDLE, suggestion)
+    if not selectors.assignable_people(actor, suggestion).filter(pk=assigned_to.pk).exists():
         raise ValidationError({"assigned_to": "所选承办人不在您的管理范围内或已不在册。"})
     return _handle(
         actor=actor, suggestion=suggestion, action="assign", fields={"assigned_to": assigned_to}
@@ -188,7 +175,7 @@ def suggestion_assign(*, actor, suggestion: Suggestion, assigned_to: Person) -> 
 @transaction.atomic
 def suggestion_reply(
     *,
-    actor,
+    actor: User,
     suggestion: Suggestion,
     reply: str,
     reply_public: bool = False,
@@ -217,34 +204,16 @@ def suggestion_reply(
 
 
 @transaction.atomic
-def suggestion_close(*, actor, suggestion: Suggestion) -> Suggestion:
+def suggestion_close(*, actor: User, suggestion: Suggestion) -> Suggestion:
     """Close a suggestion that has been answered (已办结)."""
     return _handle(actor=actor, suggestion=suggestion, action="close", fields={})
 
 
-def opinion_work_items(actor, suggestion: Suggestion):
-    """Work items a suggestion may feed: still at step 1, of the suggestion's organisation or
-    one above it, and visible to the officer."""
-    org = suggestion.organisation
-    steplen = Organisation.steplen
-    ancestor_paths = [org.path[:i] for i in range(steplen, len(org.path) + 1, steplen)]
-    return (
-        WorkItem.objects.visible_to(actor)
-        .filter(step=rules.OPINIONS_STEP, organisation__path__in=ancestor_paths)
-        .select_related("organisation")
-        .order_by("-year", "organisation__path", "id")
-    )
-
-
 @transaction.atomic
-def suggestion_to_opinion(*, actor, suggestion: Suggestion, work_item: WorkItem) -> Opinion:
+def suggestion_to_opinion(*, actor: User, suggestion: Suggestion, work_item: WorkItem) -> Opinion:
     """转入征求意见: the suggestion becomes an opinion of a work item at step 1 (seed 000
     §四(一)1: opinions are collected through meetings, forms and the suggestion box)."""
-    suggestion = (
-        Suggestion.objects.select_for_update(of=("self",))
-        .select_related("organisation")
-        .get(pk=suggestion.pk)
-    )
+    suggestion = _locked(actor, suggestion)
     _check_move("to_opinion", suggestion)
     if Opinion.objects.filter(suggestion=suggestion).exists():
         raise ValidationError({NON_FIELD_ERRORS: "该意见建议已转入征求意见，不能重复转入。"})
@@ -280,5 +249,6 @@ def suggestion_to_opinion(*, actor, suggestion: Suggestion, work_item: WorkItem)
         obj=suggestion,
         after={"转入征求意见": str(work_item)},
         note=f"转入工作事项“{work_item}”的征求意见",
+        event=events.SUGGESTION_TO_OPINION,
     )
     return opinion

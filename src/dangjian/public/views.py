@@ -2,36 +2,42 @@
 of suggestions (login, scoped to the organisation's subtree). Thin: read, validate, call a
 service, render."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
+from dangjian.core.params import parse_year
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import client_address, editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation
-from dangjian.public import forms, rules, selectors, services
+from dangjian.public import exports, forms, permissions, rules, selectors, services
+from dangjian.public.filters import SuggestionFilter
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
 
 PAGE_SIZE = 50
 LAST_CODE_SESSION_KEY = "public_last_tracking_code"
 
 
-def _year(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() and len(raw) == 4 else None
-
-
 # --- Public: no login ---------------------------------------------------------------------
+
+
+def _board_organisation(code: str) -> Organisation:
+    org = selectors.board_organisation(code)
+    if org is None:
+        raise Http404(selectors.BOARD_NOT_FOUND)
+    return org
 
 
 @require_GET
 def board_index(request):
+    access.require(request.user, permissions.READ_BOARD)
     q = request.GET.get("q", "").strip()[:50]
     return render(
         request,
@@ -42,8 +48,9 @@ def board_index(request):
 
 @require_GET
 def board(request, code):
-    org = selectors.board_organisation(code)
-    year, years = selectors.board_years(org, _year(request.GET.get("year")))
+    access.require(request.user, permissions.READ_BOARD)
+    org = _board_organisation(code)
+    year, years = selectors.board_years(org, parse_year(request.GET.get("year")))
     context = selectors.board(org, year)
     context["years"] = years
     return render(request, "public/board.html", context)
@@ -51,7 +58,10 @@ def board(request, code):
 
 @require_GET
 def nameplate(request, pk):
+    access.require(request.user, permissions.READ_BOARD)
     card = selectors.nameplate_post(pk)
+    if card is None:
+        raise Http404("该岗位尚未公示。")
     layout = rules.nameplate_layout(request.GET.get("n"))
     return render(
         request,
@@ -66,7 +76,8 @@ def nameplate(request, pk):
 
 
 def suggest(request, code):
-    org = selectors.board_organisation(code)
+    access.require(request.user, permissions.SUGGEST)
+    org = _board_organisation(code)
     form = forms.SuggestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -91,7 +102,7 @@ def suggest(request, code):
 
 @require_GET
 def suggest_done(request, code):
-    org = selectors.board_organisation(code)
+    org = _board_organisation(code)
     tracking_code = request.session.get(LAST_CODE_SESSION_KEY)
     if not tracking_code:
         return redirect("public:suggest", code=org.code)
@@ -104,10 +115,11 @@ def suggest_done(request, code):
 
 @require_GET
 def track(request):
+    access.require(request.user, permissions.TRACK)
     raw = request.GET.get("code", "").strip()[:30]
     result, not_found = None, False
     if raw:
-        suggestion = services.find_by_code(raw)
+        suggestion = selectors.find_by_code(raw)
         if suggestion is None:
             not_found = True
         else:
@@ -124,9 +136,12 @@ def track(request):
 @officer_required
 @require_GET
 def suggestion_list(request):
-    qs, org, unfiltered = selectors.suggestions_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-created_at", "-id"), size=PAGE_SIZE)
-    params = {k: request.GET[k] for k in selectors.SUGGESTION_FILTERS if request.GET.get(k)}
+    filters = SuggestionFilter.for_page(request, selectors.suggestions(request.user))
+    page = request_page(request, filters.qs, order=("-created_at", "-id"), size=PAGE_SIZE)
+    params = filters.active
+    org = None
+    if "org" in params:
+        org = Organisation.objects.visible_to(request.user).filter(pk=params["org"]).first()
     return render(
         request,
         "public/suggestion_list.html",
@@ -134,8 +149,8 @@ def suggestion_list(request):
             "page": page,
             "org": org,
             "params": params,
-            "base_query": urlencode(params),
-            "counts": selectors.status_counts(unfiltered),
+            "base_query": filters.querystring(),
+            "counts": selectors.status_counts(filters.qs_without_status()),
             "statuses": SuggestionStatus.choices,
             "categories": SuggestionCategory.choices,
             "org_choices": Organisation.objects.visible_to(request.user)
@@ -146,51 +161,13 @@ def suggestion_list(request):
     )
 
 
-EXPORT_HEADERS = [
-    "查询码",
-    "提交时间",
-    "党组织",
-    "类别",
-    "意见建议",
-    "姓名",
-    "联系方式",
-    "办理状态",
-    "承办人",
-    "答复",
-    "答复日期",
-    "公开答复",
-]
-
-
 @officer_required
 @require_GET
 def suggestion_export(request):
-    qs, _org, _unfiltered = selectors.suggestions_for_list(request.user, request.GET)
-    rows = (
-        [
-            s.tracking_code,
-            timezone.localtime(s.created_at).strftime("%Y-%m-%d %H:%M"),
-            s.organisation.name,
-            s.get_category_display(),
-            s.content,
-            s.name or "匿名",
-            s.contact,
-            s.get_status_display(),
-            s.assigned_to.name if s.assigned_to else "",
-            s.reply,
-            s.replied_on,
-            "是" if s.reply_public else "否",
-        ]
-        for s in qs.order_by("-created_at", "-id").iterator(chunk_size=500)
-    )
-    audit = PersonalDataAudit(request, "意见箱意见建议办理台账")
-    content = xlsx_table(
-        sheet="意见建议",
-        headers=EXPORT_HEADERS,
-        rows=audit.count(rows),
-        title="意见箱意见建议办理台账",
-        widths=[14, 17, 24, 10, 50, 10, 16, 10, 10, 40, 12, 8],
-    )
+    qs = SuggestionFilter.for_page(request, selectors.suggestions(request.user)).qs
+    audit = PersonalDataAudit(request, exports.TITLE)
+    rows = exports.suggestion_rows(qs.order_by("-created_at", "-id"))
+    content = xlsx_table(**exports.SUGGESTIONS, rows=audit.count(rows), title=exports.TITLE)
     return xlsx_response(
         content, f"意见建议办理台账_{timezone.localdate():%Y%m%d}.xlsx", audit=audit
     )
@@ -244,49 +221,40 @@ def suggestion_detail(request, pk):
     return _detail(request, _suggestion(request, pk))
 
 
+def _handling_step(request, pk, step: str, form_class, call, message: str, scoped=False):
+    """A handling form posted from the detail page: on success back to it, else the page again
+    with the form bound (what was typed and its errors). `scoped` forms offer rows of the
+    officer's scope (people, work items) and take the user and the suggestion."""
+    s = _suggestion(request, pk, editable=True)
+    kwargs = {"user": request.user, "suggestion": s} if scoped else {}
+    form = form_class(request.POST, **kwargs)
+    if submit(request, form, lambda d: call(actor=request.user, suggestion=s, **d), message):
+        return redirect("public:suggestion_detail", s.pk)
+    return _detail(request, s, **{step: form})
+
+
 @officer_required
 @require_POST
 def suggestion_classify(request, pk):
-    s = _suggestion(request, pk, editable=True)
-    form = forms.ClassifyForm(request.POST)
-    if submit(
-        request,
-        form,
-        lambda d: services.suggestion_classify(actor=request.user, suggestion=s, **d),
-        "已调整类别。",
-    ):
-        return redirect("public:suggestion_detail", s.pk)
-    return _detail(request, s, classify=form)
+    return _handling_step(
+        request, pk, "classify", forms.ClassifyForm, services.suggestion_classify, "已调整类别。"
+    )
 
 
 @officer_required
 @require_POST
 def suggestion_assign(request, pk):
-    s = _suggestion(request, pk, editable=True)
-    form = forms.AssignForm(request.POST, user=request.user, suggestion=s)
-    if submit(
-        request,
-        form,
-        lambda d: services.suggestion_assign(actor=request.user, suggestion=s, **d),
-        "已交办，状态为“办理中”。",
-    ):
-        return redirect("public:suggestion_detail", s.pk)
-    return _detail(request, s, assign=form)
+    message = "已交办，状态为“办理中”。"
+    call = services.suggestion_assign
+    return _handling_step(request, pk, "assign", forms.AssignForm, call, message, scoped=True)
 
 
 @officer_required
 @require_POST
 def suggestion_reply(request, pk):
-    s = _suggestion(request, pk, editable=True)
-    form = forms.ReplyForm(request.POST)
-    if submit(
-        request,
-        form,
-        lambda d: services.suggestion_reply(actor=request.user, suggestion=s, **d),
-        "已答复，提交人可凭查询码查看答复。",
-    ):
-        return redirect("public:suggestion_detail", s.pk)
-    return _detail(request, s, reply=form)
+    message = "已答复，提交人可凭查询码查看答复。"
+    call = services.suggestion_reply
+    return _handling_step(request, pk, "reply", forms.ReplyForm, call, message)
 
 
 @officer_required
@@ -304,13 +272,6 @@ def suggestion_close(request, pk):
 @officer_required
 @require_POST
 def suggestion_to_opinion(request, pk):
-    s = _suggestion(request, pk, editable=True)
-    form = forms.ToOpinionForm(request.POST, user=request.user, suggestion=s)
-    if submit(
-        request,
-        form,
-        lambda d: services.suggestion_to_opinion(actor=request.user, suggestion=s, **d),
-        "已转入征求意见，作为该工作事项“征求意见”步骤的意见。",
-    ):
-        return redirect("public:suggestion_detail", s.pk)
-    return _detail(request, s, opinion=form)
+    message = "已转入征求意见，作为该工作事项“征求意见”步骤的意见。"
+    call = services.suggestion_to_opinion
+    return _handling_step(request, pk, "opinion", forms.ToOpinionForm, call, message, scoped=True)
