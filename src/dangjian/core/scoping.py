@@ -9,7 +9,7 @@ Who the user is (their Scope) and what each action needs are the access policy's
 (core.access); this module applies it to querysets.
 """
 
-from typing import Any
+from typing import Any, Self
 
 from django.core.exceptions import FieldError
 from django.db import models
@@ -36,7 +36,7 @@ class ScopedQuerySet(models.QuerySet[Any]):
     def editable_q(self, scope: Scope) -> models.Q:
         return self.scope_q(scope)
 
-    def visible_to(self, user: Actor) -> "ScopedQuerySet":
+    def visible_to(self, user: Actor) -> Self:
         scope = scope_for(user)
         if scope.everything:
             return self.all()
@@ -48,7 +48,7 @@ class ScopedQuerySet(models.QuerySet[Any]):
         """Rows on which `user` may do `action` ("view", "change" or a declared action)."""
         return access.restrict(self, user, action)
 
-    def editable_by(self, user: Actor) -> "ScopedQuerySet":
+    def editable_by(self, user: Actor) -> Self:
         scope = scope_for(user)
         if scope.everything:
             return self.all()

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Case, Count, QuerySet, Value, When
 
 from dangjian.core import access
+from dangjian.core.access import Actor
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.models import User
 from dangjian.core.scoping import scope_for
@@ -87,7 +88,7 @@ def subtree_member_counts(
     return counts
 
 
-def officer_roots(user: User | AnonymousUser) -> QuerySet[Organisation]:
+def officer_roots(user: Actor) -> QuerySet[Organisation]:
     """The organisations the user's scope starts from (the tree browser's first level)."""
     scope = scope_for(user)
     qs = Organisation.objects.all()

@@ -109,7 +109,7 @@ def members_with_contacts(user: User, org: Organisation, status: str = "") -> Qu
     qs = (
         Person.objects.visible_to(user)
         .filter(party_status__in=MEMBER_STATUSES, is_active=True)
-        .under_path(org.path)  # type: ignore[attr-defined]  # core types visible_to as the base
+        .under_path(org.path)
         .annotate(active_contacts=Coalesce(Subquery(count, output_field=IntegerField()), 0))
     )
     if status == rules.CONTACT_NONE:
@@ -289,7 +289,7 @@ def rollup(base: QuerySet[Any], today: date | None = None) -> list[dict[str, Any
 def interview_summary(user: User, org: Organisation, year: int) -> dict[str, Any]:
     """Visits of the org subtree in `year` by kind × focus group, by method, by child
     organisation; and follow-ups still pending (of any year)."""
-    visits = Visit.objects.visible_to(user).in_subtree(org)  # type: ignore[attr-defined]
+    visits = Visit.objects.visible_to(user).in_subtree(org)
     of_year = visits.filter(visited_on__year=year)
     cells: dict[tuple[str, str], int] = {}
     for kind, focus, n in (

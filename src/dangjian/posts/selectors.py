@@ -116,7 +116,7 @@ def confirmed_posts(user: User, org: Organisation, year: int) -> QuerySet[Post]:
     """Posts from 定岗 on in an organisation subtree and year, ordered for the forms."""
     return (
         Post.objects.visible_to(user)
-        .in_subtree(org)  # type: ignore[attr-defined]  # core types visible_to as ScopedQuerySet
+        .in_subtree(org)
         .filter(year=year, state__in=CONFIRMED_STATES, holder__isnull=False)
         .select_related("organisation", "holder", "post_type")
         .order_by("organisation__path", "holder__name", "id")
@@ -238,7 +238,7 @@ def semester_status(user: User, org: Organisation, year: int, semester: int) -> 
     )
     return (
         Person.objects.visible_to(user)
-        .in_subtree(org)  # type: ignore[attr-defined]  # core types visible_to as ScopedQuerySet
+        .in_subtree(org)
         .filter(is_active=True, party_status__in=MEMBER_STATUSES)
         .select_related("primary_org")
         .annotate(submitted=Exists(submitted))
@@ -249,7 +249,7 @@ def semester_status(user: User, org: Organisation, year: int, semester: int) -> 
 def org_summaries(user: User, org: Organisation, year: int) -> QuerySet[DutySummary]:
     return (
         DutySummary.objects.visible_to(user)
-        .in_subtree(org)  # type: ignore[attr-defined]  # core types visible_to as ScopedQuerySet
+        .in_subtree(org)
         .filter(year=year)
         .exclude(kind=SummaryKind.MEMBER_SEMESTER)
         .select_related("organisation")
