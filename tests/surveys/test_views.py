@@ -14,8 +14,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.surveys import services
+from dangjian.surveys.exports import LINK_HEADERS, LIST_HEADERS, MEMBER_RESULT_HEADERS
 from dangjian.surveys.models import Survey, SurveyBallot, SurveyKind, SurveyToken
-from dangjian.surveys.views import LINK_HEADERS, LIST_HEADERS, MEMBER_RESULT_HEADERS
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db

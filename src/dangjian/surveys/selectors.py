@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from dangjian.core.models import User
 from dangjian.org.models import Organisation, OrgKind, Person
@@ -136,12 +136,12 @@ def result(survey: Survey) -> SurveyResult:
 # --- what officers read --------------------------------------------------------------------
 
 
-def surveys_for(user):
+def surveys_for(user: User) -> QuerySet[Survey]:
     """The surveys the user may read (officers: their subtree), with their organisation."""
     return Survey.objects.visible_to(user).select_related("organisation")
 
 
-def org_choices(user):
+def org_choices(user: User) -> list[Organisation]:
     """Organisations of the user's scope for filter bars and the create form (no groups)."""
     return list(
         Organisation.objects.visible_to(user)
@@ -158,7 +158,7 @@ def organisation(user: User, pk: int | None) -> Organisation | None:
     return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
-def subject_candidates(org: Organisation, limit: int = 300):
+def subject_candidates(org: Organisation, limit: int = 300) -> QuerySet[Person]:
     """Members (正式/预备, 在册) of the organisation's subtree: whom a member rating may cover."""
     return (
         Person.objects.under_path(org.path)
@@ -250,40 +250,6 @@ def result_rows(survey: Survey, res: SurveyResult) -> list[ResultRow]:
             )
         )
     return rows
-
-
-def chart_option(survey: Survey, rows: list[ResultRow]) -> dict:
-    """An ECharts stacked bar of the distribution (one bar per subject)."""
-    palette = {
-        "excellent": "#b4141b",
-        "competent": "#e0673c",
-        "basic": "#f2b84b",
-        "incompetent": "#8c8c8c",
-        "satisfied": "#b4141b",
-        "fairly_satisfied": "#f2b84b",
-        "dissatisfied": "#8c8c8c",
-    }
-    names = [r.name for r in rows]
-    series = [
-        {
-            "name": label,
-            "type": "bar",
-            "stack": "total",
-            # an empty segment is left out rather than labelled 0
-            "data": [r.counts[i][2] or None for r in rows],
-            "itemStyle": {"color": palette.get(value, "#999")},
-            "label": {"show": True, "formatter": "{c}"},
-        }
-        for i, (value, label) in enumerate(rating_choices(survey.kind))
-    ]
-    return {
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"top": 0},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
-        "xAxis": {"type": "value", "minInterval": 1, "name": "票数"},
-        "yAxis": {"type": "category", "data": names, "inverse": True},
-        "series": series,
-    }
 
 
 # --- what the public answer page reads -----------------------------------------------------

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import access, audit
-from dangjian.core.models import AuditEvent
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.org.rules import MEMBER_STATUSES
 from dangjian.surveys import rules
@@ -48,7 +48,7 @@ def new_token() -> str:
 @transaction.atomic
 def survey_create(
     *,
-    actor,
+    actor: User,
     organisation: Organisation,
     kind: str,
     title: str,
@@ -119,7 +119,7 @@ def survey_create(
 
 
 @transaction.atomic
-def tokens_issue(*, actor, survey: Survey, count: int) -> list[SurveyToken]:
+def tokens_issue(*, actor: User, survey: Survey, count: int) -> list[SurveyToken]:
     """Hand out `count` more one-time links (a new batch)."""
     access.require(actor, "surveys.run", survey)
     # The survey row is the lock: two officers issuing at once get batches n and n+1.
@@ -205,12 +205,12 @@ def _spend(survey: Survey, row: SurveyToken) -> None:
 
 
 @transaction.atomic
-def survey_close(*, actor, survey: Survey) -> Survey:
+def survey_close(*, actor: User, survey: Survey) -> Survey:
     access.require(actor, "surveys.run", survey)
     survey = Survey.objects.select_for_update(of=("self",)).get(pk=survey.pk)
     if survey.state == SurveyState.CLOSED:
         raise ValidationError({"state": "测评已经结束。"})
-    return audit.audited_update(
+    audit.audited_update(
         actor=actor,
         obj=survey,
         fields={"state": SurveyState.CLOSED},
@@ -218,3 +218,4 @@ def survey_close(*, actor, survey: Survey) -> Survey:
         clean=lambda obj: None,
         action=AuditEvent.Action.STATUS,
     )
+    return survey

@@ -20,61 +20,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangjian.core import access
 from dangjian.core.audit import events_for
-from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.export import xlsx_response
 from dangjian.core.pagination import request_page
 from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import ActionView, editable_or_403, form_errors, officer_required, submit
 from dangjian.org.models import Organisation, OrgKind
-from dangjian.surveys import forms, rules, selectors, services, throttles
+from dangjian.surveys import charts, exports, forms, rules, selectors, services, throttles
 from dangjian.surveys.filters import SurveyPageFilter
 from dangjian.surveys.models import Survey, SurveyKind, SurveyState
 
 PAGE_SIZE = 50
 QR_PER_PAGE = 12  # 3 × 4 on an A4 sheet
-
-LIST_HEADERS = [
-    "序号",
-    "标题",
-    "党组织",
-    "测评类型",
-    "开始日期",
-    "截止日期",
-    "状态",
-    "已发放",
-    "已回收",
-    "最少有效票数",
-    "结果",
-]
-MEMBER_RESULT_HEADERS = [
-    "序号",
-    "测评对象",
-    "优秀",
-    "称职",
-    "基本称职",
-    "不称职",
-    "合计",
-    "平均分",
-    "等次",
-]
-SATISFACTION_RESULT_HEADERS = [
-    "党组织",
-    "满意",
-    "基本满意",
-    "不满意",
-    "合计",
-    "平均分",
-    "满意度（%）",
-]
-LINK_HEADERS = ["序号", "链接"]
-
-
-def _result_label(survey: Survey, res: selectors.SurveyResult) -> str:
-    if not res.visible:
-        return "未达最少有效票数"
-    if survey.kind == SurveyKind.BRANCH_SATISFACTION and res.satisfaction_rate is not None:
-        return f"满意度 {res.satisfaction_rate}%"
-    return "可查看汇总结果"
 
 
 # --- officers: list, create -----------------------------------------------------------------
@@ -89,7 +46,7 @@ def survey_list(request):
     res = selectors.list_results(page.rows)
     for survey in page.rows:
         survey.res = res[survey.pk]
-        survey.result_label = _result_label(survey, survey.res)
+        survey.result_label = exports.result_label(survey, survey.res)
     return render(
         request,
         "surveys/survey_list.html",
@@ -111,31 +68,7 @@ def survey_export(request):
     filters, org = _filtered(request)
     surveys = list(filters.qs.order_by("-opens_on", "-id"))
     res = selectors.list_results(surveys)
-
-    def rows():
-        for index, s in enumerate(surveys, start=1):
-            r = res[s.pk]
-            yield [
-                index,
-                s.title,
-                s.organisation.name,
-                s.get_kind_display(),
-                s.opens_on,
-                s.closes_on,
-                s.get_state_display(),
-                r.issued,
-                r.responses,
-                s.min_responses,
-                _result_label(s, r),
-            ]
-
-    content = xlsx_table(
-        sheet="民意测评",
-        headers=LIST_HEADERS,
-        rows=rows(),
-        title="民意测评一览" + (f"（{org.name}）" if org else ""),
-        widths=[6, 36, 22, 20, 12, 12, 8, 8, 8, 12, 26],
-    )
+    content = exports.survey_list(surveys, res, org)
     return xlsx_response(content, "民意测评.xlsx")
 
 
@@ -273,7 +206,7 @@ def survey_detail(request, pk):
         "today": timezone.localdate(),
     }
     if res.visible:
-        context["chart"] = selectors.chart_option(survey, rows)
+        context["chart"] = charts.result_option(survey, rows)
         context["chart_height"] = max(200, 48 * len(rows) + 80)
         context["comments"] = selectors.comments(survey)
     return render(request, "surveys/survey_detail.html", context)
@@ -356,13 +289,7 @@ def batch_print(request, pk, batch):
 def batch_export(request, pk, batch):
     """A batch's links as XLSX (序号, 链接), to send one by one in a chat."""
     survey, links = _batch(request, pk, batch)
-    content = xlsx_table(
-        sheet="测评链接",
-        headers=LINK_HEADERS,
-        rows=([index, link] for index, link in enumerate(links, start=1)),
-        title=f"{survey.title}（第{batch}批测评链接）",
-        widths=[6, 70],
-    )
+    content = exports.links(survey, batch, links)
     response = xlsx_response(content, f"{survey.title}_第{batch}批链接.xlsx")
     response["Cache-Control"] = "no-store"
     return response
@@ -379,24 +306,7 @@ def result_export(request, pk):
             f"已回收{res.responses}份，达到{res.minimum}份后才显示和导出汇总结果。"
         )
     rows = selectors.result_rows(survey, res)
-    if survey.kind == SurveyKind.MEMBER_RATING:
-        headers = MEMBER_RESULT_HEADERS
-        table = (
-            [i, r.name, *(c[2] for c in r.counts), r.count, r.score, r.grade]
-            for i, r in enumerate(rows, start=1)
-        )
-        widths = [6, 14, 8, 8, 10, 8, 8, 10, 10]
-    else:
-        headers = SATISFACTION_RESULT_HEADERS
-        table = ([r.name, *(c[2] for c in r.counts), r.count, r.score, r.rate] for r in rows)
-        widths = [24, 8, 10, 8, 8, 10, 12]
-    content = xlsx_table(
-        sheet="测评结果",
-        headers=headers,
-        rows=table,
-        title=f"{survey.title}汇总结果（回收{res.responses}份）",
-        widths=widths,
-    )
+    content = exports.result(survey, res, rows)
     return xlsx_response(content, f"{survey.title}_汇总结果.xlsx")
 
 
