@@ -5,7 +5,7 @@ querysets (out of scope = 404); every write is a service call that checks the ri
 the rule) and the rules (400 with Chinese field errors).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from dangjian.assessment import selectors, services
+from dangjian.assessment import permissions, selectors, services
 from dangjian.assessment.models import (
     AssessmentRound,
     BonusClaim,
@@ -42,6 +42,7 @@ from dangjian.assessment.serializers import (
     TemplateSerializer,
     VetoSerializer,
 )
+from dangjian.core import access
 from dangjian.core.api_views import OfficersOnly, ScopedViewSet
 
 
@@ -96,8 +97,7 @@ class RoundViewSet(OfficersViewSet):
         summary="新建考核（为范围内每个党支部生成考核评分表；仅党委组织部）",
     )
     def create(self, request):
-        if not services.is_department(request.user):
-            raise PermissionDenied(services.NOT_DEPARTMENT)
+        access.require(request.user, permissions.CREATE_ROUND)
         data = self.validated(RoundCreateSerializer)
         round_ = services.round_create(actor=request.user, **data)
         return self.respond(round_, status.HTTP_201_CREATED)
