@@ -18,6 +18,7 @@ from dangjian.assessment.selectors import (
     funding_for,
 )
 from dangjian.core import audit
+from dangjian.core.events import EventType
 from dangjian.core.models import AuditEvent, User
 
 TEMPLATE_FIELDS = ["name", "note", "bands", "bonus_cap", "veto_rules", "is_active"]
@@ -168,6 +169,7 @@ def _save(
     before: dict[str, Any],
     note: str = "",
     action: str | None = None,
+    event: EventType | None = None,
 ) -> BranchAssessment:
     _full_clean(assessment)
     assessment.save()
@@ -178,5 +180,6 @@ def _save(
         before=before,
         after=audit.snapshot(assessment, ASSESSMENT_FIELDS),
         note=note,
+        event=event,
     )
     return assessment

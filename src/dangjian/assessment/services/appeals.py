@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.assessment import rules
+from dangjian.assessment import events, rules
 from dangjian.assessment.models import (
     Appeal,
     AppealState,
@@ -74,7 +74,7 @@ def appeal_file(
     )
     _full_clean(appeal, exclude=["assessment"])
     appeal.save()
-    _save(actor, assessment, before, note="支部申请复核")
+    _save(actor, assessment, before, note="支部申请复核", event=events.APPEALED)
     audit.created(actor=actor, obj=appeal, fields=APPEAL_FIELDS)
     return appeal
 
@@ -136,6 +136,6 @@ def appeal_answer(
     if revised_total is not None:
         assessment.total = revised_total
         _grade(assessment)
-    _save(actor, assessment, before, note="复核完成")
+    _save(actor, assessment, before, note="复核完成", event=events.APPEAL_ANSWERED)
     _rectify_if_failed(actor, assessment)
     return appeal

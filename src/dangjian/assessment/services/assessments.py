@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.assessment import rules
+from dangjian.assessment import events, rules
 from dangjian.assessment.models import (
     AssessmentState,
     BranchAssessment,
@@ -57,7 +57,7 @@ def assessment_submit(*, actor: User, assessment: BranchAssessment) -> BranchAss
     _step(assessment, "to_submitted")
     assessment.submitted_on = timezone.localdate()
     assessment.self_total = _self_total(assessment)
-    return _save(actor, assessment, before, note="支部提交自评")
+    return _save(actor, assessment, before, note="支部提交自评", event=events.SELF_SUBMITTED)
 
 
 @transaction.atomic
@@ -70,7 +70,8 @@ def assessment_reopen(
     before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
     _step(assessment, "to_self_scoring")
     assessment.submitted_on = None
-    return _save(actor, assessment, before, note=f"退回支部修改：{reason.strip()}"[:500])
+    note = f"退回支部修改：{reason.strip()}"[:500]
+    return _save(actor, assessment, before, note=note, event=events.REOPENED)
 
 
 @transaction.atomic
@@ -97,7 +98,7 @@ def assessment_score(*, actor: User, assessment: BranchAssessment) -> BranchAsse
     assessment.scored_on = timezone.localdate()
     assessment.scored_by = actor
     _compute(assessment)
-    return _save(actor, assessment, before, note="考核组完成评分")
+    return _save(actor, assessment, before, note="考核组完成评分", event=events.SCORED)
 
 
 @transaction.atomic
@@ -128,6 +129,7 @@ def assessment_veto(
         before,
         note="一票否决" if vetoed else "撤销一票否决",
         action=AuditEvent.Action.UPDATE,
+        event=events.VETO_DECIDED,
     )
 
 
@@ -154,7 +156,7 @@ def assessment_notify(
     assessment.appeal_due = rules.appeal_deadline(notice_on, appeal_days())
     assessment.notice_text = notice_text.strip() or default_notice(assessment, notice_on)
     assessment.notified_by = actor
-    _save(actor, assessment, before, note="书面通知考核结果")
+    _save(actor, assessment, before, note="书面通知考核结果", event=events.NOTIFIED)
     _rectify_if_failed(actor, assessment)
     return assessment
 
