@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from dangjian.assessment import permissions, selectors, services
+from dangjian.assessment.filters import RoundFilter
 from dangjian.assessment.models import (
     AssessmentRound,
     BonusClaim,
@@ -35,7 +36,6 @@ from dangjian.assessment.serializers import (
     NotifySerializer,
     ReasonSerializer,
     RoundCreateSerializer,
-    RoundFilterSerializer,
     RoundSerializer,
     ScoresSerializer,
     SecretaryGradeSerializer,
@@ -75,17 +75,14 @@ class RoundViewSet(OfficersViewSet):
 
     model = AssessmentRound
     serializer_class = RoundSerializer
+    filterset_class = RoundFilter
 
     def get_queryset(self):
         return super().get_queryset().select_related("template", "organisation").order_by("-id")
 
-    @extend_schema(parameters=[RoundFilterSerializer], summary="考核列表")
+    @extend_schema(summary="考核列表")
     def list(self, request):
-        filters = self.query_filters(RoundFilterSerializer)
-        queryset = self.get_queryset()
-        if filters.get("year"):
-            queryset = queryset.filter(year=filters["year"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="考核详情")
     def retrieve(self, request, *args, **kwargs):

@@ -2,7 +2,6 @@
 
 import re
 from collections import OrderedDict
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,7 +27,6 @@ from dangjian.assessment.models import (
 )
 from dangjian.core.audit import events_for
 from dangjian.core.models import AuditEvent, User
-from dangjian.core.params import parse_int
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, OrgKind, Person, Position, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
@@ -36,11 +34,7 @@ from dangjian.surveys import selectors as surveys
 
 AnyUser = User | AnonymousUser | None
 
-FIXED = "fixed"  # the computed state 结果已确定 in filters
 NO_GENERAL_BRANCH = "（直属党支部）"
-
-
-MAX_ID = 2**63 - 1  # ids are bigints
 
 
 # --- the institution's settings, the sheet's facts, the members counted ---------------------
@@ -269,13 +263,11 @@ def _visible_assessments(user: AnyUser) -> QuerySet[BranchAssessment]:
     return BranchAssessment.objects.visible_to(user)
 
 
-def rounds_for_list(user: AnyUser, year: int | None) -> QuerySet[AssessmentRound]:
+def rounds_for_list(user: AnyUser) -> QuerySet[AssessmentRound]:
     """Rounds the user sees, with the numbers of their branches in scope by progress."""
     scope = scope_for(user)
     within = Q() if scope.everything else Q(assessments__branch__in=orgs_under(scope.org_paths))
     qs = AssessmentRound.objects.visible_to(user).select_related("organisation", "template")
-    if year:
-        qs = qs.filter(year=year)
     return qs.annotate(
         branch_count=Count("assessments", filter=within),
         submitted_count=Count(
@@ -338,67 +330,14 @@ def parent_of(branch_path: str, parents: dict[str, Organisation]) -> Organisatio
     return None
 
 
-@dataclass
-class RoundFilters:
-    general_branch: int | None = None
-    state: str = ""
-    grade: str = ""
-    q: str = ""
-
-    def as_query(self) -> dict[str, str]:
-        return {
-            k: str(v)
-            for k, v in (
-                ("gb", self.general_branch),
-                ("state", self.state),
-                ("grade", self.grade),
-                ("q", self.q),
-            )
-            if v
-        }
-
-
-def round_filters(params: Mapping[str, str]) -> RoundFilters:
-    state = params.get("state", "")
-    if state not in {*AssessmentState.values, FIXED}:
-        state = ""
-    return RoundFilters(
-        general_branch=parse_int(params.get("gb"), low=1, high=MAX_ID),
-        state=state,
-        grade=params.get("grade", "") if params.get("grade", "") in rules.GRADES else "",
-        q=params.get("q", "").strip()[:50],
-    )
-
-
 def with_relations(qs: QuerySet[BranchAssessment]) -> QuerySet[BranchAssessment]:
     return qs.select_related("branch", "round__template", "appeal")
 
 
-def assessments_for_round(
-    user: AnyUser, round_: AssessmentRound, filters: RoundFilters, today: date
-) -> QuerySet[BranchAssessment]:
-    qs = with_relations(_visible_assessments(user).filter(round=round_))
-    if filters.general_branch:
-        path = (
-            Organisation.objects.filter(pk=filters.general_branch)
-            .values_list("path", flat=True)
-            .first()
-        )
-        qs = qs.filter(branch__path__startswith=path) if path else qs.none()
-    if filters.state == FIXED:
-        qs = qs.filter(
-            Q(state=AssessmentState.REVIEWED)
-            | Q(state=AssessmentState.NOTIFIED, appeal_due__lt=today)
-        )
-    elif filters.state == AssessmentState.NOTIFIED:
-        qs = qs.filter(state=AssessmentState.NOTIFIED, appeal_due__gte=today)
-    elif filters.state:
-        qs = qs.filter(state=filters.state)
-    if filters.grade:
-        qs = qs.filter(grade=filters.grade, state__in=RESULT_STATES)
-    if filters.q:
-        qs = qs.filter(branch__name__contains=filters.q)
-    return qs
+def round_assessments(user: AnyUser, round_: AssessmentRound) -> QuerySet[BranchAssessment]:
+    """The round's assessments the user sees, with what a row shows (filtered by
+    filters.RoundAssessmentFilter)."""
+    return with_relations(_visible_assessments(user).filter(round=round_))
 
 
 def decorate(

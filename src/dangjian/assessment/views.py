@@ -1,8 +1,6 @@
 """Screens of the branch target-management assessment (seed 004 附件). Thin: scope, validate,
 call a service, render."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.assessment import charts, forms, permissions, rules, selectors, services
+from dangjian.assessment.filters import FIXED, RoundAssessmentFilter, RoundFilter
 from dangjian.assessment.models import (
     AssessmentRound,
     AssessmentState,
@@ -23,7 +22,7 @@ from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
-from dangjian.core.params import parse_year
+from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import form_errors, officer_required, submit
 
@@ -111,8 +110,9 @@ def _unnotified(a: BranchAssessment) -> str:
 @require_GET
 def round_list(request):
     """考核 list (filter by year); branch officers find their own branch's assessment here."""
-    year = parse_year(request.GET.get("year"))
-    qs = selectors.rounds_for_list(request.user, year)
+    filters = RoundFilter.for_page(request, selectors.rounds_for_list(request.user))
+    qs = filters.qs
+    year = parse_int(filters.active.get("year"))
     page = request_page(request, qs, order=("-year", "-id"), size=PAGE_SIZE)
     own = selectors.own_assessments(request.user, [r.pk for r in page.rows])
     today = timezone.localdate()
@@ -127,7 +127,7 @@ def round_list(request):
             "page": page,
             "year": year,
             "years": selectors.round_years(request.user),
-            "base_query": urlencode({"year": year} if year else {}),
+            "base_query": filters.querystring(),
             "is_department": access.can(request.user, permissions.CREATE_ROUND),
         },
     )
@@ -149,9 +149,10 @@ def round_create(request):
 
 
 def _round_rows(request, round_):
-    filters = selectors.round_filters(request.GET)
-    today = timezone.localdate()
-    return filters, selectors.assessments_for_round(request.user, round_, filters, today), today
+    filters = RoundAssessmentFilter.for_page(
+        request, selectors.round_assessments(request.user, round_)
+    )
+    return filters, filters.qs, timezone.localdate()
 
 
 @officer_required
@@ -170,13 +171,13 @@ def round_detail(request, pk):
         {
             "round": round_,
             "page": page,
-            "filters": filters,
-            "base_query": urlencode(filters.as_query()),
+            "filters": filters.active,
+            "base_query": filters.querystring(),
             # the filter offers the general branches the user has branches under, no others
             "general_branches": [
                 o for o in parents.values() if o.pk in distribution.general_branch_ids
             ],
-            "states": [*AssessmentState.choices, (selectors.FIXED, "结果已确定")],
+            "states": [*AssessmentState.choices, (FIXED, "结果已确定")],
             "grades": round_.template.grade_labels,
             "distribution": distribution,
             "chart": charts.grades_option(distribution),
