@@ -13,7 +13,7 @@ from dangjian.assessment.models import (
     AssessmentState,
     BranchAssessment,
 )
-from dangjian.core.filters import ListFilterSet, SearchFilter, YearFilter
+from dangjian.core.filters import IdFilter, ListFilterSet, SearchFilter, YearFilter
 from dangjian.org.models import Organisation
 
 FIXED = "fixed"  # the computed state 结果已确定
@@ -34,9 +34,7 @@ class RoundAssessmentFilter(ListFilterSet):
     """The branches of one round (its page and its export): general branch, state (with the
     computed 结果已确定), grade (notified results only) and the branch's name."""
 
-    gb = django_filters.NumberFilter(
-        label="党总支", min_value=1, max_value=MAX_ID, method="filter_general_branch"
-    )
+    gb = IdFilter(label="党总支", min_value=1, max_value=MAX_ID, method="filter_general_branch")
     state = django_filters.ChoiceFilter(
         label="状态",
         choices=[*AssessmentState.choices, (FIXED, "结果已确定")],

@@ -22,7 +22,6 @@ from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
-from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import form_errors, officer_required, submit
 
@@ -112,7 +111,7 @@ def round_list(request):
     """考核 list (filter by year); branch officers find their own branch's assessment here."""
     filters = RoundFilter.for_page(request, selectors.rounds_for_list(request.user))
     qs = filters.qs
-    year = parse_int(filters.active.get("year"))
+    year = filters.active.get("year")
     page = request_page(request, qs, order=("-year", "-id"), size=PAGE_SIZE)
     own = selectors.own_assessments(request.user, [r.pk for r in page.rows])
     today = timezone.localdate()

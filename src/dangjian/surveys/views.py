@@ -77,7 +77,7 @@ def _filtered(request: HttpRequest) -> tuple[SurveyPageFilter, Organisation | No
     organisation asked for, for the title."""
     filters = SurveyPageFilter.for_page(request, selectors.surveys_for(request.user))
     filters.qs  # noqa: B018 -- applies the filters now: an out-of-scope organisation is a 404
-    org = selectors.organisation(request.user, parse_int(filters.active.get("org")))
+    org = filters.organisation("org")
     return filters, org
 
 
