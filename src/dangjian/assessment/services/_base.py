@@ -131,6 +131,16 @@ def _full_clean(obj: Model, exclude: list[str] | None = None) -> None:
     obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
+def _unscored(assessment: BranchAssessment, score: str) -> str:
+    """The numbers of the items without a `score` ("self_score", "group_score"), as 1、2、3."""
+    missing = (
+        assessment.scores.filter(**{f"{score}__isnull": True})
+        .order_by("item__number")
+        .values_list("item__number", flat=True)
+    )
+    return "、".join(str(n) for n in missing)
+
+
 def _compute(assessment: BranchAssessment) -> None:
     """Set the group's results on a locked assessment from its scores and accepted claims."""
     template = assessment.round.template

@@ -31,6 +31,7 @@ from dangjian.assessment.services._base import (
     _self_total,
     _state_in,
     _step,
+    _unscored,
 )
 from dangjian.branches import services as branches
 from dangjian.branches.models import PlanSource
@@ -45,15 +46,13 @@ def assessment_submit(*, actor: User, assessment: BranchAssessment) -> BranchAss
     assessment = _lock(assessment)
     require_branch_side(actor, assessment)
     before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
-    if assessment.state == AssessmentState.SELF_SCORING:
-        missing = list(
-            assessment.scores.filter(self_score__isnull=True)
-            .order_by("item__number")
-            .values_list("item__number", flat=True)
-        )
-        if missing:
-            numbers = "、".join(str(n) for n in missing)
-            raise ValidationError({"state": f"第{numbers}项尚未自评，请全部填报后再提交。"})
+    numbers = (
+        _unscored(assessment, "self_score")
+        if assessment.state == AssessmentState.SELF_SCORING
+        else ""
+    )
+    if numbers:
+        raise ValidationError({"state": f"第{numbers}项尚未自评，请全部填报后再提交。"})
     _step(assessment, "to_submitted")
     assessment.submitted_on = timezone.localdate()
     assessment.self_total = _self_total(assessment)
@@ -82,13 +81,7 @@ def assessment_score(*, actor: User, assessment: BranchAssessment) -> BranchAsse
     require_group(actor, assessment)
     before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
     if assessment.state == AssessmentState.SUBMITTED:
-        missing = list(
-            assessment.scores.filter(group_score__isnull=True)
-            .order_by("item__number")
-            .values_list("item__number", flat=True)
-        )
-        if missing:
-            numbers = "、".join(str(n) for n in missing)
+        if numbers := _unscored(assessment, "group_score"):
             raise ValidationError({"state": f"第{numbers}项尚未评分。"})
         if assessment.claims.filter(accepted__isnull=True).exists():
             raise ValidationError({"state": "还有附加分申报尚未认定。"})
