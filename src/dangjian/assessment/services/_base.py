@@ -11,12 +11,8 @@ from django.db.models import Model
 from django_fsm import can_proceed
 
 from dangjian.assessment import rules
-from dangjian.assessment.models import (
-    BranchAssessment,
-)
-from dangjian.assessment.selectors import (
-    funding_for,
-)
+from dangjian.assessment.models import BranchAssessment
+from dangjian.assessment.selectors import funding_for
 from dangjian.core import audit
 from dangjian.core.events import EventType
 from dangjian.core.models import AuditEvent, User

@@ -8,20 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.assessment import events, rules
-from dangjian.assessment.models import (
-    Appeal,
-    AppealState,
-    BranchAssessment,
-)
-from dangjian.assessment.permissions import (
-    require_branch_side,
-    require_group,
-)
-from dangjian.assessment.selectors import (
-    answer_days,
-    appeal_days,
-    base_full_marks,
-)
+from dangjian.assessment.models import Appeal, AppealState, BranchAssessment
+from dangjian.assessment.permissions import require_branch_side, require_group
+from dangjian.assessment.selectors import answer_days, appeal_days, base_full_marks
 from dangjian.assessment.services._base import (
     APPEAL_FIELDS,
     ASSESSMENT_FIELDS,

@@ -8,19 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from dangjian.assessment import events, rules
-from dangjian.assessment.models import (
-    AssessmentState,
-    BranchAssessment,
-)
-from dangjian.assessment.permissions import (
-    require_branch_side,
-    require_group,
-)
-from dangjian.assessment.selectors import (
-    appeal_days,
-    default_notice,
-    member_counts,
-)
+from dangjian.assessment.models import AssessmentState, BranchAssessment
+from dangjian.assessment.permissions import require_branch_side, require_group
+from dangjian.assessment.selectors import appeal_days, default_notice, member_counts
 from dangjian.assessment.services._base import (
     ASSESSMENT_FIELDS,
     VETO_RULE_TEXT,

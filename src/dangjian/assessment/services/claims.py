@@ -6,16 +6,8 @@ from django.db import transaction
 from django.db.models import Sum
 
 from dangjian.assessment import rules
-from dangjian.assessment.models import (
-    AssessmentState,
-    BonusClaim,
-    BranchAssessment,
-    Item,
-)
-from dangjian.assessment.permissions import (
-    require_branch_side,
-    require_group,
-)
+from dangjian.assessment.models import AssessmentState, BonusClaim, BranchAssessment, Item
+from dangjian.assessment.permissions import require_branch_side, require_group
 from dangjian.assessment.services._base import (
     ASSESSMENT_FIELDS,
     CLAIM_FIELDS,
@@ -137,10 +129,7 @@ def bonus_claim_review(
     assessment = _lock(claim.assessment)
     require_group(actor, assessment)
     _state_in(
-        assessment,
-        (AssessmentState.SUBMITTED, AssessmentState.SCORED),
-        "认定附加分",
-        GROUP_RULE,
+        assessment, (AssessmentState.SUBMITTED, AssessmentState.SCORED), "认定附加分", GROUP_RULE
     )
     claim = (
         BonusClaim.objects.select_for_update(of=("self",))

@@ -14,18 +14,9 @@ from dangjian.assessment.models import (
     RoundKind,
     ScoreSheetTemplate,
 )
-from dangjian.assessment.permissions import (
-    CREATE_ROUND,
-    ROUND_UNDER,
-    require_department,
-)
-from dangjian.assessment.selectors import (
-    base_items,
-)
-from dangjian.assessment.services._base import (
-    ROUND_FIELDS,
-    _full_clean,
-)
+from dangjian.assessment.permissions import CREATE_ROUND, ROUND_UNDER, require_department
+from dangjian.assessment.selectors import base_items
+from dangjian.assessment.services._base import ROUND_FIELDS, _full_clean
 from dangjian.core import access, audit
 from dangjian.core.models import User
 from dangjian.org.models import Organisation, OrgKind

@@ -7,16 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dangjian.assessment import rules
-from dangjian.assessment.models import (
-    AssessmentState,
-    BranchAssessment,
-    Item,
-    ItemScore,
-)
-from dangjian.assessment.permissions import (
-    require_branch_side,
-    require_group,
-)
+from dangjian.assessment.models import AssessmentState, BranchAssessment, Item, ItemScore
+from dangjian.assessment.permissions import require_branch_side, require_group
 from dangjian.assessment.services._base import (
     ASSESSMENT_FIELDS,
     GROUP_RULE,

@@ -7,18 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dangjian.assessment import rules
-from dangjian.assessment.models import (
-    Indicator,
-    Item,
-    ScoreSheetTemplate,
-)
-from dangjian.assessment.permissions import (
-    require_department,
-)
-from dangjian.assessment.selectors import (
-    base_full_marks,
-    template_in_use,
-)
+from dangjian.assessment.models import Indicator, Item, ScoreSheetTemplate
+from dangjian.assessment.permissions import require_department
+from dangjian.assessment.selectors import base_full_marks, template_in_use
 from dangjian.assessment.services._base import (
     ITEM_FIELDS,
     KEEP,
