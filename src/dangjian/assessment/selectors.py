@@ -30,7 +30,9 @@ from dangjian.core.models import AuditEvent, User
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, OrgKind, Person, Position, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
+from dangjian.orglife import selectors as orglife
 from dangjian.surveys import selectors as surveys
+from dangjian.surveys.models import Survey, SurveyKind
 
 AnyUser = User | AnonymousUser | None
 
@@ -509,8 +511,6 @@ class Reference:
 def references(assessment: BranchAssessment, today: date | None = None) -> dict[str, Reference]:
     """What the records say for items 6 (education hours) and 7 (organisational life), from the
     orglife app's own selectors."""
-    from dangjian.orglife import selectors as orglife
-
     today = today or timezone.localdate()
     year = assessment.round.year
     branch = assessment.branch
@@ -542,8 +542,6 @@ def references(assessment: BranchAssessment, today: date | None = None) -> dict[
 def satisfaction_reference(branch: Organisation, year: int) -> Reference:
     """Item 16 (群众满意度): the year's latest satisfaction survey of the branch, once it has
     reached its minimum of ballots (the surveys app shows nothing before)."""
-    from dangjian.surveys.models import Survey, SurveyKind
-
     survey = (
         Survey.objects.filter(
             organisation=branch, kind=SurveyKind.BRANCH_SATISFACTION, opens_on__year=year
