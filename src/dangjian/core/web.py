@@ -216,6 +216,16 @@ class ActionView(LoginRequiredMixin, View):
     success_message = "已办理。"
     access_action: str | None = None
     form_class: ClassVar[Any] = None
+    officers_only = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if (
+            request.user.is_authenticated
+            and self.officers_only
+            and not scope_for(request.user).is_officer
+        ):
+            raise PermissionDenied("仅党组织书记、委员和组织部干事可以访问。")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self) -> Any:
         raise NotImplementedError
@@ -241,7 +251,8 @@ class ActionView(LoginRequiredMixin, View):
         try:
             self.perform(obj, data)
         except ValidationError as exc:
-            messages.error(request, form_errors(exc))
+            for text in exc.messages:
+                messages.error(request, text)
         except PermissionDenied as exc:
             return refused(request, exc, self.get_success_url(obj))
         else:
