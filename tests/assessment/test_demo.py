@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from dangjian.assessment import rules, services
+from dangjian.assessment import rules
 from dangjian.assessment.models import (
     Appeal,
     AssessmentRound,
@@ -13,6 +13,7 @@ from dangjian.assessment.models import (
     ItemScore,
     ScoreSheetTemplate,
 )
+from dangjian.assessment.services._base import _self_total
 from dangjian.demo.assessment import AssessmentLoader, reset_assessment
 from tests.factories import make_org
 
@@ -120,4 +121,4 @@ def test_self_totals_follow_a_configured_cap_as_the_service_does(bigger, templat
     claimed = BranchAssessment.objects.filter(claims__isnull=False).distinct()
     assert claimed.exists()
     for a in claimed:
-        assert a.self_total == services._self_total(a)
+        assert a.self_total == _self_total(a)

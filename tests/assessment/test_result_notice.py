@@ -18,7 +18,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
-from dangjian.assessment import rules, selectors, services
+from dangjian.assessment import permissions, rules, selectors, services
 from dangjian.assessment.models import AssessmentState, BranchAssessment
 from dangjian.org.models import Position
 from tests.assessment.conftest import bonus_item, entries
@@ -127,8 +127,8 @@ def test_result_access_by_party_and_state(world, template, ass_a):
     assert seen() == hidden  # 支部自评
     scored_unnotified(world, template, ass_a)
     assert seen() == hidden  # 考核组已评分
-    for name, user in users.items():  # the branch side is exactly services.Rights' branch party
-        rights = services.Rights(user, ass_a)
+    for name, user in users.items():  # the branch side is exactly permissions.Rights' branch party
+        rights = permissions.Rights(user, ass_a)
         assert selectors.result_visible(user, ass_a) is (not rights.branch), name
     notify(world, ass_a)
     assert seen() == dict.fromkeys(hidden, True)
@@ -533,10 +533,10 @@ def test_branch_side_detail_page_asks_one_query_more(world, as_user, template, a
 
 def test_the_department_holding_a_branch_office_still_sees_everything(world, template, ass_a):
     """The organisation department sees every result, even of a branch where one of its
-    officers also sits (they cannot score it: services.in_group)."""
+    officers also sits (they cannot score it: permissions.in_group)."""
     officer = make_officer(world.branch_a, title="committee", name="组织部干事兼支部委员")
     officer.is_org_officer = True
     officer.save(update_fields=["is_org_officer"])
     scored_unnotified(world, template, ass_a)
-    assert services.Rights(officer, ass_a).branch is True
+    assert permissions.Rights(officer, ass_a).branch is True
     assert selectors.result_visible(officer, ass_a) is True

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from dangjian.assessment import rules, services
+from dangjian.assessment import permissions, rules, services
 from dangjian.assessment.models import (
     AssessmentRound,
     AssessmentState,
@@ -624,7 +624,7 @@ def test_officer_of_branch_and_round_visibility(world, round_):
     assert BranchAssessment.objects.visible_to(world.gb_secretary_a).count() == 1
     assert BranchAssessment.objects.visible_to(world.org_officer).count() == 2
     new_officer = make_officer(world.branch_b, title="organisation")
-    assert services.holds_office_in(new_officer, world.branch_b)
+    assert permissions.holds_office_in(new_officer, world.branch_b)
 
 
 # 考核办法 七(四): 考核不合格的基层党组织，及时整顿，限期整改

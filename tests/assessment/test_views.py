@@ -19,7 +19,7 @@ from dangjian.assessment.views import (
 )
 from tests.assessment.conftest import base_items, bonus_item, notified, scored, submitted
 from tests.factories import make_org
-from tests.harness import assert_max_queries, assert_num_queries
+from tests.harness import assert_max_queries, assert_num_queries, assert_role_matrix
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -42,16 +42,17 @@ def round_pages(r):
     ]
 
 
-def test_round_list_by_role(world, as_user, round_):
+def test_round_list_by_role(world, as_role, round_):
     url = reverse("assessment:round_list")
-    html = as_user(world.secretary_a).get(url).content.decode()
+    pages = assert_role_matrix(
+        as_role,
+        url,
+        {"officer": 200, "org_officer": 200, "gb_officer": 200, "member": 403, "anonymous": 302},
+    )
+    html = pages["officer"].content.decode()
     assert round_.title in html and "机关一支部" in html  # 我的支部
     assert "新建考核" not in html
-    assert "新建考核" in as_user(world.org_officer).get(url).content.decode()
-    assert as_user(world.gb_secretary_a).get(url).status_code == 200
-    assert as_user(world.member_user).get(url).status_code == 403
-    response = as_user(None).get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert "新建考核" in pages["org_officer"].content.decode()
 
 
 def test_round_list_filters_by_year(world, as_user, round_, template):

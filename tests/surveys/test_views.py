@@ -12,10 +12,15 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dangjian.surveys import services
+from dangjian.surveys.exports import LINK_HEADERS, LIST_HEADERS, MEMBER_RESULT_HEADERS
 from dangjian.surveys.models import Survey, SurveyBallot, SurveyKind, SurveyToken
-from dangjian.surveys.views import LINK_HEADERS, LIST_HEADERS, MEMBER_RESULT_HEADERS
 from tests.factories import make_person
-from tests.harness import assert_max_queries, assert_num_queries, capture_queries
+from tests.harness import (
+    assert_max_queries,
+    assert_num_queries,
+    assert_role_matrix,
+    capture_queries,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,16 +33,15 @@ def _sheet(response):
 
 
 @pytest.mark.parametrize("name", OFFICER_PAGES)
-def test_officer_pages_by_role(world, as_user, rating, name):
+def test_officer_pages_by_role(world, as_role, rating, name):
     url = reverse(name)
-    assert as_user(world.secretary_a).get(url).status_code == 200
-    assert as_user(world.org_officer).get(url).status_code == 200
-    assert as_user(world.secretary_a).get(url, {"org": world.branch_a.pk}).status_code == 200
+    assert_role_matrix(
+        as_role, url, {"officer": 200, "org_officer": 200, "member": 403, "anonymous": 302}
+    )
     # another branch's officer asking for branch_a: it does not exist for them
-    assert as_user(world.secretary_b).get(url, {"org": world.branch_a.pk}).status_code == 404
-    assert as_user(world.member_user).get(url).status_code == 403
-    response = as_user(None).get(url)
-    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert_role_matrix(
+        as_role, f"{url}?org={world.branch_a.pk}", {"officer": 200, "other_officer": 404}
+    )
 
 
 def test_subject_choices_by_role(world, as_user):

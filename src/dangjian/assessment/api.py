@@ -5,7 +5,7 @@ querysets (out of scope = 404); every write is a service call that checks the ri
 the rule) and the rules (400 with Chinese field errors).
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
@@ -13,7 +13,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from dangjian.assessment import selectors, services
+from dangjian.assessment import permissions, selectors, services
+from dangjian.assessment.filters import RoundFilter
 from dangjian.assessment.models import (
     AssessmentRound,
     BonusClaim,
@@ -35,13 +36,13 @@ from dangjian.assessment.serializers import (
     NotifySerializer,
     ReasonSerializer,
     RoundCreateSerializer,
-    RoundFilterSerializer,
     RoundSerializer,
     ScoresSerializer,
     SecretaryGradeSerializer,
     TemplateSerializer,
     VetoSerializer,
 )
+from dangjian.core import access
 from dangjian.core.api_views import OfficersOnly, ScopedViewSet
 
 
@@ -74,17 +75,14 @@ class RoundViewSet(OfficersViewSet):
 
     model = AssessmentRound
     serializer_class = RoundSerializer
+    filterset_class = RoundFilter
 
     def get_queryset(self):
         return super().get_queryset().select_related("template", "organisation").order_by("-id")
 
-    @extend_schema(parameters=[RoundFilterSerializer], summary="考核列表")
+    @extend_schema(summary="考核列表")
     def list(self, request):
-        filters = self.query_filters(RoundFilterSerializer)
-        queryset = self.get_queryset()
-        if filters.get("year"):
-            queryset = queryset.filter(year=filters["year"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="考核详情")
     def retrieve(self, request, *args, **kwargs):
@@ -96,8 +94,7 @@ class RoundViewSet(OfficersViewSet):
         summary="新建考核（为范围内每个党支部生成考核评分表；仅党委组织部）",
     )
     def create(self, request):
-        if not services.is_department(request.user):
-            raise PermissionDenied(services.NOT_DEPARTMENT)
+        access.require(request.user, permissions.CREATE_ROUND)
         data = self.validated(RoundCreateSerializer)
         round_ = services.round_create(actor=request.user, **data)
         return self.respond(round_, status.HTTP_201_CREATED)

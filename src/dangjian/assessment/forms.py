@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from dangjian.assessment import rules
 from dangjian.assessment.models import Item, RoundKind, ScoreSheetTemplate
+from dangjian.assessment.services import ScoreEntry
 from dangjian.core import uploads
 from dangjian.core.text_limits import TEXT_LONG
 from dangjian.org.forms import DATE, BootstrapMixin
@@ -113,9 +114,7 @@ class ScoreSheetForm(forms.Form):
                     area="assessment",
                 )
 
-    def entries(self, data: dict) -> list:
-        from dangjian.assessment.services import ScoreEntry
-
+    def entries(self, data: dict) -> list[ScoreEntry]:
         result = []
         for item in self.items:
             evidence = data.get(f"evidence_{item.pk}")

@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from dangjian.assessment import rules, services
+from dangjian.assessment import rules
 from dangjian.assessment.models import (
     RESULT_STATES,
+    Appeal,
     AssessmentRound,
     AssessmentState,
     BonusClaim,
@@ -23,26 +26,127 @@ from dangjian.assessment.models import (
     ScoreSheetTemplate,
 )
 from dangjian.core.audit import events_for
+from dangjian.core.models import AuditEvent, User
 from dangjian.core.scoping import scope_for
-from dangjian.org.models import Organisation, OrgKind, Position, orgs_under
-from dangjian.org.rules import OFFICER_TITLES
+from dangjian.org.models import Organisation, OrgKind, Person, Position, orgs_under
+from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
+from dangjian.orglife import selectors as orglife
+from dangjian.surveys import selectors as surveys
+from dangjian.surveys.models import Survey, SurveyKind
 
-FIXED = "fixed"  # the computed state 结果已确定 in filters
+AnyUser = User | AnonymousUser | None
+
 NO_GENERAL_BRANCH = "（直属党支部）"
 
 
-MAX_ID = 2**63 - 1  # ids are bigints
+# --- the institution's settings, the sheet's facts, the members counted ---------------------
 
 
-def parse_int(value, default=None, low=None, high=None):
-    """An integer query parameter; `default` when missing, malformed or out of [low, high]."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
+def appeal_days() -> int:
+    return int(settings.ASSESSMENT_APPEAL_DAYS)
+
+
+def answer_days() -> int:
+    return int(settings.ASSESSMENT_ANSWER_DAYS)
+
+
+@dataclass(frozen=True)
+class FundSettings:
+    per_staff: Decimal
+    per_student: Decimal
+    factors: dict[str, Decimal]
+
+
+def fund_settings() -> FundSettings:
+    factors = settings.ASSESSMENT_FUND_FACTORS or rules.FUND_FACTORS
+    return FundSettings(
+        per_staff=rules.dec(settings.ASSESSMENT_FUND_PER_STAFF),
+        per_student=rules.dec(settings.ASSESSMENT_FUND_PER_STUDENT),
+        factors={k: rules.dec(v) for k, v in factors.items()},
+    )
+
+
+def funding_for(staff: int, students: int, grade: str | None) -> rules.Funding:
+    fs = fund_settings()
+    return rules.funding(staff, students, grade, fs.per_staff, fs.per_student, fs.factors)
+
+
+def base_items(template_id: int) -> list[Item]:
+    return list(
+        Item.objects.filter(indicator__template_id=template_id, indicator__is_bonus=False).order_by(
+            "indicator__order", "number"
+        )
+    )
+
+
+def base_full_marks(template_id: int) -> Decimal:
+    """The full marks of a sheet's base items (100 on the seed's sheet)."""
+    total = Item.objects.filter(
+        indicator__template_id=template_id, indicator__is_bonus=False
+    ).aggregate(total=Sum("points"))["total"]
+    return total or Decimal(0)
+
+
+def member_counts(
+    branches: list[Organisation], within: str | None = None
+) -> dict[int, tuple[int, int]]:
+    """(教职工党员, 学生党员) of each branch, its groups included, in one query (`within`: the
+    path of an organisation above them all, one index-friendly prefix instead of one per
+    branch). Retired members count as 教职工 (离退休教职工党员, seed 004 §四(五)1:
+    教职工党员每年不少于100元)."""
+    by_path = {b.path: b.pk for b in branches}
+    result = {b.pk: (0, 0) for b in branches}
+    if not branches:
+        return result
+    step = Organisation.steplen
+    depth = min(len(p) for p in by_path)
+    if within is not None:
+        prefix = Q(primary_org__path__startswith=within)
+    else:
+        prefix = Q()
+        for path in by_path:
+            prefix |= Q(primary_org__path__startswith=path)
+    rows = (
+        Person.objects.filter(prefix, is_active=True, party_status__in=MEMBER_STATUSES)
+        .order_by()
+        .values("primary_org__path")
+        .annotate(
+            staff=Count("id", filter=Q(category__in=("staff", "retiree"))),
+            students=Count("id", filter=Q(category="student")),
+        )
+    )
+    for row in rows:
+        path = row["primary_org__path"]
+        for end in range(depth, len(path) + 1, step):
+            branch_id = by_path.get(path[:end])
+            if branch_id is not None:
+                staff, students = result[branch_id]
+                result[branch_id] = (staff + row["staff"], students + row["students"])
+                break
+    return result
+
+
+def template_in_use(template: ScoreSheetTemplate) -> bool:
+    return AssessmentRound.objects.filter(template=template).exists()
+
+
+def default_notice(assessment: BranchAssessment, notice_on: date) -> str:
+    deadline = rules.appeal_deadline(notice_on, appeal_days())
+    bonus = rules.fmt(assessment.bonus_total or 0)
+    text = (
+        f"{assessment.branch.name}：\n"
+        f"经考核领导小组考核，你支部{assessment.round.title}得分{rules.fmt(assessment.total)}分"
+        f"（其中附加分{bonus}分），考核等次为“{assessment.grade}”。"
+    )
+    if assessment.vetoed:
+        reason = assessment.veto_reason.rstrip("。")
+        text += f"一票否决事由：{reason}（{rules.VETO_RULE.rstrip('。')}）。"
+    text += (
+        f"\n如对考核结果有异议，可在接到本通知之日起一周内（{rules.cn_date(deadline)}前）"
+        "向考核领导小组申请复核。\n考核领导小组\n"
+        f"{rules.cn_date(notice_on)}"
+    )
+    return text
 
 
 # --- who sees the group's result -----------------------------------------------------------
@@ -53,15 +157,15 @@ class ResultAccess:
     a branch's assessment: its item scores and notes, the acceptance of bonus claims, the totals,
     the grade, the veto and the funding (rules.group_result_visible, seed 004 附件 四(一)(二)).
 
-    The branch side is the branch's own officers (as services.holds_office_in; they are never
-    the group for it, services.in_group): until the written notice they see their self-scores,
+    The branch side is the branch's own officers (as permissions.holds_office_in; they are never
+    the group for it, permissions.in_group): until the written notice they see their self-scores,
     claims and the state only. The group and the organisation department see everything; after
     the notice everyone who sees the assessment does.
 
     Build one per request (`result_access(user)`): the user's offices are read at most once, so
     a list asks no more per row. Without a signed-in user nothing unnotified is shown."""
 
-    def __init__(self, user):
+    def __init__(self, user: AnyUser) -> None:
         self._user = user
         self._signed_in = bool(user is not None and getattr(user, "is_authenticated", False))
         self._department = self._signed_in and scope_for(user).everything
@@ -106,11 +210,11 @@ class ResultAccess:
         return (notified | ~Q(branch_id__in=own)) if own else Q()
 
 
-def result_access(user) -> ResultAccess:
+def result_access(user: AnyUser) -> ResultAccess:
     return ResultAccess(user)
 
 
-def result_visible(user, assessment: BranchAssessment) -> bool:
+def result_visible(user: AnyUser, assessment: BranchAssessment) -> bool:
     """May this user see the group's result of this one assessment?"""
     return result_access(user).sees(assessment)
 
@@ -127,7 +231,7 @@ def template_sheet(template: ScoreSheetTemplate) -> list[Indicator]:
     )
 
 
-def templates_for_list(user):
+def templates_for_list(user: AnyUser) -> QuerySet[ScoreSheetTemplate]:
     return (
         ScoreSheetTemplate.objects.visible_to(user)
         .annotate(
@@ -141,14 +245,15 @@ def templates_for_list(user):
 # --- rounds -------------------------------------------------------------------------------
 
 
-def own_branch_ids(user) -> list[int]:
+def own_branch_ids(user: AnyUser) -> list[int]:
     """Branches where the user holds an office (their own branch's assessment)."""
-    if not getattr(user, "person_id", None):
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
         return []
     return list(
         Position.objects.current()
         .filter(
-            person_id=user.person_id,
+            person_id=person_id,
             title__in=OFFICER_TITLES,
             organisation__kind=OrgKind.BRANCH,
         )
@@ -156,17 +261,15 @@ def own_branch_ids(user) -> list[int]:
     )
 
 
-def _visible_assessments(user):
+def _visible_assessments(user: AnyUser) -> QuerySet[BranchAssessment]:
     return BranchAssessment.objects.visible_to(user)
 
 
-def rounds_for_list(user, year: int | None):
+def rounds_for_list(user: AnyUser) -> QuerySet[AssessmentRound]:
     """Rounds the user sees, with the numbers of their branches in scope by progress."""
     scope = scope_for(user)
     within = Q() if scope.everything else Q(assessments__branch__in=orgs_under(scope.org_paths))
     qs = AssessmentRound.objects.visible_to(user).select_related("organisation", "template")
-    if year:
-        qs = qs.filter(year=year)
     return qs.annotate(
         branch_count=Count("assessments", filter=within),
         submitted_count=Count(
@@ -187,13 +290,13 @@ def rounds_for_list(user, year: int | None):
     )
 
 
-def round_years(user) -> list[int]:
+def round_years(user: AnyUser) -> list[int]:
     return sorted(
         set(AssessmentRound.objects.visible_to(user).values_list("year", flat=True)), reverse=True
     )
 
 
-def own_assessments(user, round_ids: list[int]) -> dict[int, list[BranchAssessment]]:
+def own_assessments(user: AnyUser, round_ids: list[int]) -> dict[int, list[BranchAssessment]]:
     """The user's own branches' assessments in these rounds (我的支部考核), by round."""
     branch_ids = own_branch_ids(user)
     result: dict[int, list[BranchAssessment]] = {}
@@ -229,65 +332,14 @@ def parent_of(branch_path: str, parents: dict[str, Organisation]) -> Organisatio
     return None
 
 
-@dataclass
-class RoundFilters:
-    general_branch: int | None = None
-    state: str = ""
-    grade: str = ""
-    q: str = ""
-
-    def as_query(self) -> dict[str, str]:
-        return {
-            k: str(v)
-            for k, v in (
-                ("gb", self.general_branch),
-                ("state", self.state),
-                ("grade", self.grade),
-                ("q", self.q),
-            )
-            if v
-        }
-
-
-def round_filters(params) -> RoundFilters:
-    state = params.get("state", "")
-    if state not in {*AssessmentState.values, FIXED}:
-        state = ""
-    return RoundFilters(
-        general_branch=parse_int(params.get("gb"), low=1, high=MAX_ID),
-        state=state,
-        grade=params.get("grade", "") if params.get("grade", "") in rules.GRADES else "",
-        q=params.get("q", "").strip()[:50],
-    )
-
-
-def with_relations(qs):
+def with_relations(qs: QuerySet[BranchAssessment]) -> QuerySet[BranchAssessment]:
     return qs.select_related("branch", "round__template", "appeal")
 
 
-def assessments_for_round(user, round_: AssessmentRound, filters: RoundFilters, today: date):
-    qs = with_relations(_visible_assessments(user).filter(round=round_))
-    if filters.general_branch:
-        path = (
-            Organisation.objects.filter(pk=filters.general_branch)
-            .values_list("path", flat=True)
-            .first()
-        )
-        qs = qs.filter(branch__path__startswith=path) if path else qs.none()
-    if filters.state == FIXED:
-        qs = qs.filter(
-            Q(state=AssessmentState.REVIEWED)
-            | Q(state=AssessmentState.NOTIFIED, appeal_due__lt=today)
-        )
-    elif filters.state == AssessmentState.NOTIFIED:
-        qs = qs.filter(state=AssessmentState.NOTIFIED, appeal_due__gte=today)
-    elif filters.state:
-        qs = qs.filter(state=filters.state)
-    if filters.grade:
-        qs = qs.filter(grade=filters.grade, state__in=RESULT_STATES)
-    if filters.q:
-        qs = qs.filter(branch__name__contains=filters.q)
-    return qs
+def round_assessments(user: AnyUser, round_: AssessmentRound) -> QuerySet[BranchAssessment]:
+    """The round's assessments the user sees, with what a row shows (filtered by
+    filters.RoundAssessmentFilter)."""
+    return with_relations(_visible_assessments(user).filter(round=round_))
 
 
 def decorate(
@@ -295,20 +347,23 @@ def decorate(
     parents: dict[str, Organisation],
     today: date,
     access: ResultAccess,
-):
+) -> list[BranchAssessment]:
     """Labels of a round's rows; `result_shown` is False where the user is on the branch side
     and the branch has not been notified (the row shows 未通知 without figures)."""
     for a in rows:
         gb = parent_of(a.branch.path, parents)
-        a.general_branch_name = gb.name if gb else NO_GENERAL_BRANCH
-        a.state_text = a.state_label(today)
-        a.fixed = a.is_fixed(today)
-        a.appeal_row = appeal_of(a)
-        a.result_shown = access.sees(a)
+        # labels the page and the export read, set on the row itself
+        vars(a).update(
+            general_branch_name=gb.name if gb else NO_GENERAL_BRANCH,
+            state_text=a.state_label(today),
+            fixed=a.is_fixed(today),
+            appeal_row=appeal_of(a),
+            result_shown=access.sees(a),
+        )
     return rows
 
 
-def appeal_of(a: BranchAssessment):
+def appeal_of(a: BranchAssessment) -> Appeal | None:
     """The assessment's appeal, or None (a reverse one-to-one raises when missing)."""
     try:
         return a.appeal
@@ -328,35 +383,10 @@ class Distribution:
     def count(self) -> int:
         return sum(r[3] for r in self.rows)
 
-    @property
-    def option(self) -> dict:
-        """ECharts: a stacked bar per general branch (grades + 未出结果)."""
-        colours = ["#b4141b", "#e8833a", "#3a7bd5", "#6c757d", "#cfd4da"]
-        names = [r[0] for r in self.rows]
-        series = []
-        for i, label in enumerate([*self.labels, "未出结果"]):
-            values = [r[1][i] if i < len(self.labels) else r[2] for r in self.rows]
-            series.append(
-                {
-                    "name": label,
-                    "type": "bar",
-                    "stack": "grades",
-                    "data": values,
-                    "itemStyle": {"color": colours[min(i, len(colours) - 1)]},
-                    "emphasis": {"focus": "series"},
-                }
-            )
-        return {
-            "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-            "legend": {"top": 0},
-            "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
-            "xAxis": {"type": "value", "minInterval": 1},
-            "yAxis": {"type": "category", "data": names, "inverse": True},
-            "series": series,
-        }
 
-
-def grade_distribution(user, round_: AssessmentRound, parents: dict[str, Organisation]):
+def grade_distribution(
+    user: AnyUser, round_: AssessmentRound, parents: dict[str, Organisation]
+) -> Distribution:
     """Grades per general branch over the branches the user sees (one query)."""
     labels = round_.template.grade_labels
     rows: OrderedDict[str, list] = OrderedDict()
@@ -443,13 +473,15 @@ def all_claims(assessment: BranchAssessment) -> list[BonusClaim]:
 # What the branch side may read of the audit trail before the notice: the state, its own
 # dates and self-scores (labels as audit.snapshot writes them, from the fields' verbose names).
 _BRANCH_EVENT_LABELS = frozenset(
-    str(BranchAssessment._meta.get_field(name).verbose_name)
+    str(getattr(BranchAssessment._meta.get_field(name), "verbose_name", name))
     for name in ("state", "submitted_on", "self_total", "notice_on", "appeal_due")
 )
 _SELF_SCORE_LABEL = re.compile(r"^第\d+项自评$")
 
 
-def assessment_events(assessment: BranchAssessment, shown: bool, limit: int = 50):
+def assessment_events(
+    assessment: BranchAssessment, shown: bool, limit: int = 50
+) -> list[AuditEvent]:
     """The assessment's audit trail. When the group's result is not `shown` to the viewer,
     only the changes the branch may see are kept, and an event left with none (the group's
     scores, claim reviews, veto — even one that changed nothing) is left out."""
@@ -479,8 +511,6 @@ class Reference:
 def references(assessment: BranchAssessment, today: date | None = None) -> dict[str, Reference]:
     """What the records say for items 6 (education hours) and 7 (organisational life), from the
     orglife app's own selectors."""
-    from dangjian.orglife import selectors as orglife
-
     today = today or timezone.localdate()
     year = assessment.round.year
     branch = assessment.branch
@@ -509,12 +539,9 @@ def references(assessment: BranchAssessment, today: date | None = None) -> dict[
     return result
 
 
-def satisfaction_reference(branch, year: int) -> Reference:
+def satisfaction_reference(branch: Organisation, year: int) -> Reference:
     """Item 16 (群众满意度): the year's latest satisfaction survey of the branch, once it has
     reached its minimum of ballots (the surveys app shows nothing before)."""
-    from dangjian.surveys import selectors as surveys
-    from dangjian.surveys.models import Survey, SurveyKind
-
     survey = (
         Survey.objects.filter(
             organisation=branch, kind=SurveyKind.BRANCH_SATISFACTION, opens_on__year=year
@@ -552,7 +579,9 @@ class FundingRow:
     estimated: bool  # no result yet: the members counted now, factor 1
 
 
-def funding_rows(user, round_: AssessmentRound, parents=None) -> list[FundingRow]:
+def funding_rows(
+    user: AnyUser, round_: AssessmentRound, parents: dict[str, Organisation] | None = None
+) -> list[FundingRow]:
     """活动经费: per branch, from the snapshot at scoring once the result is notified (before,
     an estimate from today's members at factor 1 — for everyone, so the branch learns nothing
     of the group's result before the written notice)."""
@@ -564,7 +593,7 @@ def funding_rows(user, round_: AssessmentRound, parents=None) -> list[FundingRow
         .select_related("branch")
         .order_by("branch__path")
     )
-    live = services.member_counts(
+    live = member_counts(
         [a.branch for a in rows if a.staff_members is None or not a.has_result],
         within=round_.organisation.path,
     )
@@ -584,7 +613,7 @@ def funding_rows(user, round_: AssessmentRound, parents=None) -> list[FundingRow
                 staff=staff,
                 students=students,
                 grade=grade,
-                funding=services.funding_for(staff, students, grade or None),
+                funding=funding_for(staff, students, grade or None),
                 estimated=estimated,
             )
         )
@@ -606,7 +635,7 @@ class SecretaryRow:
         return self.branches == self.with_result
 
 
-def secretary_grades(user, round_: AssessmentRound) -> list[SecretaryRow]:
+def secretary_grades(user: AnyUser, round_: AssessmentRound) -> list[SecretaryRow]:
     """党总支书记年度工作考核参考等级 (考核办法 七(三)): from the final totals of the branches
     below each general branch the user sees (three queries)."""
     parents = general_branches(round_)

@@ -152,10 +152,6 @@ class RoundCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
-class RoundFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-
-
 class FundingRowSerializer(serializers.Serializer):
     assessment = serializers.IntegerField(source="assessment.pk")
     branch = serializers.IntegerField(source="assessment.branch_id")

@@ -1,8 +1,6 @@
 """Screens of the branch target-management assessment (seed 004 附件). Thin: scope, validate,
 call a service, render."""
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.assessment import forms, rules, selectors, services
+from dangjian.assessment import charts, forms, permissions, rules, selectors, services
+from dangjian.assessment.filters import FIXED, RoundAssessmentFilter, RoundFilter
 from dangjian.assessment.models import (
     AssessmentRound,
     AssessmentState,
@@ -19,11 +18,12 @@ from dangjian.assessment.models import (
     Item,
     ScoreSheetTemplate,
 )
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user
-from dangjian.core.web import officer_required, submit
+from dangjian.core.web import form_errors, officer_required, submit
 
 PAGE_SIZE = 50
 
@@ -75,10 +75,6 @@ SECRETARY_HEADERS = [
 GROUP_STATES = (AssessmentState.SUBMITTED, AssessmentState.SCORED)
 
 
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
 def _round(user, pk) -> AssessmentRound:
     return get_for_user(
         AssessmentRound.objects.select_related("template", "organisation"), user, pk=pk
@@ -113,8 +109,9 @@ def _unnotified(a: BranchAssessment) -> str:
 @require_GET
 def round_list(request):
     """考核 list (filter by year); branch officers find their own branch's assessment here."""
-    year = selectors.parse_int(request.GET.get("year"), low=2000, high=2100)
-    qs = selectors.rounds_for_list(request.user, year)
+    filters = RoundFilter.for_page(request, selectors.rounds_for_list(request.user))
+    qs = filters.qs
+    year = filters.active.get("year")
     page = request_page(request, qs, order=("-year", "-id"), size=PAGE_SIZE)
     own = selectors.own_assessments(request.user, [r.pk for r in page.rows])
     today = timezone.localdate()
@@ -129,16 +126,15 @@ def round_list(request):
             "page": page,
             "year": year,
             "years": selectors.round_years(request.user),
-            "base_query": urlencode({"year": year} if year else {}),
-            "is_department": services.is_department(request.user),
+            "base_query": filters.querystring(),
+            "is_department": access.can(request.user, permissions.CREATE_ROUND),
         },
     )
 
 
 @officer_required
 def round_create(request):
-    if not services.is_department(request.user):
-        raise PermissionDenied(services.NOT_DEPARTMENT)
+    access.require(request.user, permissions.CREATE_ROUND)
     form = forms.RoundForm(request.POST or None, user=request.user)
     round_ = submit(
         request,
@@ -152,9 +148,10 @@ def round_create(request):
 
 
 def _round_rows(request, round_):
-    filters = selectors.round_filters(request.GET)
-    today = timezone.localdate()
-    return filters, selectors.assessments_for_round(request.user, round_, filters, today), today
+    filters = RoundAssessmentFilter.for_page(
+        request, selectors.round_assessments(request.user, round_)
+    )
+    return filters, filters.qs, timezone.localdate()
 
 
 @officer_required
@@ -173,16 +170,16 @@ def round_detail(request, pk):
         {
             "round": round_,
             "page": page,
-            "filters": filters,
-            "base_query": urlencode(filters.as_query()),
+            "filters": filters.active,
+            "base_query": filters.querystring(),
             # the filter offers the general branches the user has branches under, no others
             "general_branches": [
                 o for o in parents.values() if o.pk in distribution.general_branch_ids
             ],
-            "states": [*AssessmentState.choices, (selectors.FIXED, "结果已确定")],
+            "states": [*AssessmentState.choices, (FIXED, "结果已确定")],
             "grades": round_.template.grade_labels,
             "distribution": distribution,
-            "chart": distribution.option,
+            "chart": charts.grades_option(distribution),
             "chart_height": max(200, 40 * len(distribution.rows) + 80),
             "today": today,
             "notice_rule": rules.NOTICE_RULE,
@@ -196,10 +193,12 @@ def round_export(request, pk):
     round_ = _round(request.user, pk)
     _filters, qs, today = _round_rows(request, round_)
     parents = selectors.general_branches(round_)
-    access = selectors.result_access(request.user)
+    result_access = selectors.result_access(request.user)
 
     def rows():
-        batch = selectors.decorate(list(qs.order_by("branch__path", "id")), parents, today, access)
+        batch = selectors.decorate(
+            list(qs.order_by("branch__path", "id")), parents, today, result_access
+        )
         for index, a in enumerate(batch, start=1):
             appeal = a.appeal_row
             shown = a.result_shown
@@ -234,7 +233,7 @@ def funding(request, pk):
     """活动经费划拨 (seed 004 §四(五)1, 附件 七(二))."""
     round_ = _round(request.user, pk)
     rows = selectors.funding_rows(request.user, round_)
-    fs = services.fund_settings()
+    fs = selectors.fund_settings()
     return render(
         request,
         "assessment/funding.html",
@@ -329,7 +328,7 @@ def _score_form(request, a, rights, data=None, files=None):
         party = "group"
     else:
         return None
-    items = services.base_items(a.round.template_id)
+    items = selectors.base_items(a.round.template_id)
     scores = {s.item_id: s for s in a.scores.all()}
     return forms.ScoreSheetForm(data, files, items=items, party=party, scores=scores)
 
@@ -368,7 +367,7 @@ def _sheet_with_forms(a, form, references, shown: bool):
 
 def _page(request, a: BranchAssessment, status=200, **bound):
     """The assessment page; `bound` replaces a form by the one just posted (with its errors)."""
-    rights = services.Rights(request.user, a)
+    rights = permissions.Rights(request.user, a)
     today = timezone.localdate()
     template = a.round.template
     appeal = selectors.appeal_of(a)
@@ -415,7 +414,7 @@ def _page(request, a: BranchAssessment, status=200, **bound):
         context["notice_form"] = bound.get(
             "notice_form",
             forms.NoticeForm(
-                initial={"notice_on": today, "notice_text": services.default_notice(a, today)}
+                initial={"notice_on": today, "notice_text": selectors.default_notice(a, today)}
             ),
         )
     if (
@@ -447,7 +446,7 @@ def _run(request, a, call, message):
         call()
         messages.success(request, message)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
     return redirect("assessment:assessment_detail", pk=a.pk)
 
 
@@ -456,11 +455,11 @@ def _run(request, a, call, message):
 def scores_save(request, pk):
     """The branch's self scores (with evidence) or the group's scores, by who may edit now."""
     a = _assessment(request.user, pk)
-    rights = services.Rights(request.user, a)
+    rights = permissions.Rights(request.user, a)
     form = _score_form(request, a, rights, request.POST, request.FILES)
     if form is None:
         if not (rights.branch or rights.group):
-            raise PermissionDenied(services.NOT_BRANCH_OFFICER)
+            raise PermissionDenied(permissions.NOT_BRANCH_OFFICER)
         rule = services.SELF_RULE if rights.branch else services.GROUP_RULE
         messages.error(request, f"该考核当前为“{a.get_state_display()}”，不能修改评分：{rule}。")
         return redirect("assessment:assessment_detail", pk=pk)
@@ -733,7 +732,7 @@ def template_list(request):
         "assessment/template_list.html",
         {
             "templates": list(selectors.templates_for_list(request.user)),
-            "is_department": services.is_department(request.user),
+            "is_department": access.can(request.user, permissions.EDIT_TEMPLATES),
         },
     )
 
@@ -746,7 +745,8 @@ def _template(user, pk) -> ScoreSheetTemplate:
 @require_GET
 def template_detail(request, pk):
     template = _template(request.user, pk)
-    in_use = services.template_in_use(template)
+    in_use = selectors.template_in_use(template)
+    department = access.can(request.user, permissions.EDIT_TEMPLATES)
     return render(
         request,
         "assessment/template_detail.html",
@@ -754,8 +754,8 @@ def template_detail(request, pk):
             "template": template,
             "sheet": selectors.sheet(None, template),
             "in_use": in_use,
-            "is_department": services.is_department(request.user),
-            "editable": services.is_department(request.user) and not in_use,
+            "is_department": department,
+            "editable": department and not in_use,
             "events": events_for(template),
         },
     )
@@ -764,14 +764,13 @@ def template_detail(request, pk):
 @officer_required
 def template_edit(request, pk):
     template = _template(request.user, pk)
-    if not services.is_department(request.user):
-        raise PermissionDenied(services.NOT_DEPARTMENT)
-    in_use = services.template_in_use(template)
+    access.require(request.user, permissions.EDIT_TEMPLATES)
+    in_use = selectors.template_in_use(template)
     form = forms.TemplateForm(
         request.POST or None,
         template=template,
         in_use=in_use,
-        full_marks=services.base_full_marks(template.pk),
+        full_marks=selectors.base_full_marks(template.pk),
     )
     if submit(
         request,
@@ -791,9 +790,8 @@ def template_edit(request, pk):
 def item_edit(request, pk):
     item = get_object_or_404(Item.objects.select_related("indicator"), pk=pk)
     template = _template(request.user, item.indicator.template_id)
-    if not services.is_department(request.user):
-        raise PermissionDenied(services.NOT_DEPARTMENT)
-    if services.template_in_use(template):
+    access.require(request.user, permissions.EDIT_TEMPLATES)
+    if selectors.template_in_use(template):
         raise PermissionDenied(services.TEMPLATE_IN_USE)
     form = forms.ItemForm(request.POST or None, item=item)
     if submit(
@@ -820,7 +818,7 @@ def template_copy(request, pk):
     try:
         copy = services.template_copy(actor=request.user, template=template, name=name)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return redirect("assessment:template_detail", pk=pk)
     messages.success(request, "已复制为新版本，可以修改后用于新的考核。")
     return redirect("assessment:template_detail", pk=copy.pk)

@@ -12,7 +12,6 @@ response anywhere carries a ballot id, a ballot's link or the time a ballot was 
 from types import SimpleNamespace
 
 from django.db.models import Prefetch
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -27,12 +26,12 @@ from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
 from dangjian.org.models import Person
 from dangjian.surveys import rules, selectors, services
+from dangjian.surveys.filters import SurveyFilter
 from dangjian.surveys.models import Survey
 from dangjian.surveys.serializers import (
     SurveyBallotSerializer,
     SurveyCreateSerializer,
     SurveyDetailSerializer,
-    SurveyFilterSerializer,
     SurveyIssuedSerializer,
     SurveyIssueSerializer,
     SurveyPublicFormSerializer,
@@ -63,6 +62,7 @@ class SurveyViewSet(ScopedViewSet):
     serializer_class = SurveySerializer
     permission_classes = [IsAuthenticated, OfficersOnly]
     lookup_value_regex = r"\d+"
+    filterset_class = SurveyFilter
 
     def get_queryset(self):
         return with_subjects(super().get_queryset().select_related("organisation"))
@@ -72,15 +72,10 @@ class SurveyViewSet(ScopedViewSet):
             return SurveyDetailSerializer
         return SurveySerializer
 
-    @extend_schema(parameters=[SurveyFilterSerializer], summary="民意测评列表")
+    @extend_schema(summary="民意测评列表")
     def list(self, request):
-        self.query_filters(SurveyFilterSerializer)  # 400 on bad filters
-        params = {k: str(v) for k, v in request.query_params.items()}
-        try:
-            queryset, _filters, _org = selectors.surveys_for_list(request.user, params)
-        except Http404:  # an organisation out of scope: nothing to list
-            queryset = Survey.objects.none()
-        page = self.paginate_queryset(with_subjects(queryset))
+        # A bad filter is a 400; an organisation out of scope lists nothing.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         context = self.get_serializer_context()
         context["results"] = selectors.results(page, counts_only=True)
         return self.get_paginated_response(SurveySerializer(page, many=True, context=context).data)

@@ -61,7 +61,7 @@ class SurveyForm(BootstrapMixin, forms.Form):
         kwargs["initial"] = {
             "opens_on": today,
             "closes_on": today + timedelta(days=14),
-            "min_responses": services.default_min_responses(),
+            "min_responses": selectors.default_min_responses(),
             "kind": SurveyKind.MEMBER_RATING,
             **({"organisation": org.pk} if org else {}),
             **kwargs["initial"],
@@ -75,7 +75,7 @@ class SurveyForm(BootstrapMixin, forms.Form):
             shown.append(org)
         field.widget.choices = [("", "请选择党组织"), *((o.pk, _org_label(o)) for o in shown)]
         self.fields["subjects"].queryset = Person.objects.editable_by(user).members()
-        self.fields["min_responses"].widget.attrs["min"] = services.min_responses_floor()
+        self.fields["min_responses"].widget.attrs["min"] = selectors.min_responses_floor()
         self.fields["subjects"].widget.attrs.pop("class", None)
 
 

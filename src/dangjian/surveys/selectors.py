@@ -7,23 +7,30 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.http import Http404
+from django.db.models import Count, Q, QuerySet
 
+from dangjian.core.models import User
 from dangjian.org.models import Organisation, OrgKind, Person
-from dangjian.surveys import rules, services
+from dangjian.surveys import rules
 from dangjian.surveys.models import (
     Rating,
     Survey,
     SurveyAnswer,
     SurveyBallot,
     SurveyKind,
-    SurveyState,
     SurveyToken,
 )
 
 ORG_CHOICE_LIMIT = 300
 RATING_LABELS = dict(Rating.choices)
+
+
+def default_min_responses() -> int:
+    return int(settings.SURVEY_MIN_RESPONSES)
+
+
+def min_responses_floor() -> int:
+    return int(settings.SURVEY_MIN_RESPONSES_FLOOR)
 
 
 @dataclass
@@ -129,22 +136,12 @@ def result(survey: Survey) -> SurveyResult:
 # --- what officers read --------------------------------------------------------------------
 
 
-def parse_int(value, default=None, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
-
-
-def surveys_for(user):
+def surveys_for(user: User) -> QuerySet[Survey]:
     """The surveys the user may read (officers: their subtree), with their organisation."""
     return Survey.objects.visible_to(user).select_related("organisation")
 
 
-def org_choices(user):
+def org_choices(user: User) -> list[Organisation]:
     """Organisations of the user's scope for filter bars and the create form (no groups)."""
     return list(
         Organisation.objects.visible_to(user)
@@ -154,43 +151,14 @@ def org_choices(user):
     )
 
 
-def requested_org(user, params):
-    """The `org` of the query string, None when absent; 404 when out of scope."""
-    raw = params.get("org")
-    if not raw:
+def organisation(user: User, pk: int | None) -> Organisation | None:
+    """The organisation `pk` if the user sees it (None when absent, unknown or out of scope)."""
+    if pk is None:
         return None
-    pk = parse_int(raw)
-    org = Organisation.objects.visible_to(user).filter(pk=pk).first() if pk is not None else None
-    if org is None:
-        raise Http404
-    return org
+    return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
-def surveys_for_list(user, params):
-    """Surveys in scope filtered by organisation (with its subtree), kind, state and year.
-    Returns (queryset, the filters applied, the organisation or None)."""
-    org = requested_org(user, params)
-    qs = surveys_for(user)
-    filters: dict[str, str] = {}
-    if org is not None:
-        qs = qs.filter(organisation__path__startswith=org.path)
-        filters["org"] = str(org.pk)
-    kind = params.get("kind", "")
-    if kind in SurveyKind.values:
-        qs = qs.filter(kind=kind)
-        filters["kind"] = kind
-    state = params.get("state", "")
-    if state in SurveyState.values:
-        qs = qs.filter(state=state)
-        filters["state"] = state
-    year = parse_int(params.get("year"), low=2000, high=2100)
-    if year:
-        qs = qs.filter(opens_on__year=year)
-        filters["year"] = str(year)
-    return qs, filters, org
-
-
-def subject_candidates(org: Organisation, limit: int = 300):
+def subject_candidates(org: Organisation, limit: int = 300) -> QuerySet[Person]:
     """Members (正式/预备, 在册) of the organisation's subtree: whom a member rating may cover."""
     return (
         Person.objects.under_path(org.path)
@@ -218,9 +186,7 @@ def batches(survey: Survey) -> list[Batch]:
         .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used=True)))
         .order_by("batch")
     )
-    shown = rules.batch_counts_shown(
-        [r["issued"] for r in rows], floor=services.min_responses_floor()
-    )
+    shown = rules.batch_counts_shown([r["issued"] for r in rows], floor=min_responses_floor())
     return [Batch(r["batch"], r["issued"], r["used"] if shown else None) for r in rows]
 
 
@@ -284,40 +250,6 @@ def result_rows(survey: Survey, res: SurveyResult) -> list[ResultRow]:
             )
         )
     return rows
-
-
-def chart_option(survey: Survey, rows: list[ResultRow]) -> dict:
-    """An ECharts stacked bar of the distribution (one bar per subject)."""
-    palette = {
-        "excellent": "#b4141b",
-        "competent": "#e0673c",
-        "basic": "#f2b84b",
-        "incompetent": "#8c8c8c",
-        "satisfied": "#b4141b",
-        "fairly_satisfied": "#f2b84b",
-        "dissatisfied": "#8c8c8c",
-    }
-    names = [r.name for r in rows]
-    series = [
-        {
-            "name": label,
-            "type": "bar",
-            "stack": "total",
-            # an empty segment is left out rather than labelled 0
-            "data": [r.counts[i][2] or None for r in rows],
-            "itemStyle": {"color": palette.get(value, "#999")},
-            "label": {"show": True, "formatter": "{c}"},
-        }
-        for i, (value, label) in enumerate(rating_choices(survey.kind))
-    ]
-    return {
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"top": 0},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
-        "xAxis": {"type": "value", "minInterval": 1, "name": "票数"},
-        "yAxis": {"type": "category", "data": names, "inverse": True},
-        "series": series,
-    }
 
 
 # --- what the public answer page reads -----------------------------------------------------

@@ -110,15 +110,6 @@ class SurveyCreateSerializer(serializers.Serializer):
     )
 
 
-class SurveyFilterSerializer(serializers.Serializer):
-    org = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    kind = ChoiceString(SurveyKind.choices, required=False)
-    state = ChoiceString(SurveyState.choices, required=False)
-    year = serializers.IntegerField(
-        required=False, min_value=2000, max_value=2100, help_text="开始日期所在年度"
-    )
-
-
 class SurveyIssueSerializer(serializers.Serializer):
     count = serializers.IntegerField(min_value=1, help_text="本批发放的链接数（1～500）")
 

@@ -10,14 +10,12 @@ import secrets
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.core import audit
-from dangjian.core.models import AuditEvent
-from dangjian.core.scoping import scope_for
+from dangjian.core import access, audit
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.org.rules import MEMBER_STATUSES
 from dangjian.surveys import rules
@@ -30,27 +28,16 @@ from dangjian.surveys.models import (
     SurveyToken,
 )
 
+# The settings' readers are reads; other apps (appraisal, demo) use them from here too.
+from dangjian.surveys.selectors import default_min_responses, min_responses_floor
+
 SURVEY_FIELDS = ["organisation", "kind", "title", "opens_on", "closes_on", "min_responses", "state"]
-NOT_IN_SCOPE = "您不是该党组织或其上级党组织的书记、委员，不能组织该测评。"
 TOKEN_INVALID = "测评链接无效，请核对链接或二维码。"
 TOKEN_USED = "该测评链接已经提交过答卷，每个链接只能提交一次。"
 NOT_OPEN = "该测评尚未开始，请在开始日期后再打开此链接。"
 CLOSED = "该测评已经结束，不再接收答卷。"
 MAX_TOKENS_PER_BATCH = 500
 MAX_SUBJECTS = 300
-
-
-def default_min_responses() -> int:
-    return int(settings.SURVEY_MIN_RESPONSES)
-
-
-def min_responses_floor() -> int:
-    return int(settings.SURVEY_MIN_RESPONSES_FLOOR)
-
-
-def _require_scope(actor, organisation: Organisation) -> None:
-    if not scope_for(actor).covers_path(organisation.path):
-        raise PermissionDenied(NOT_IN_SCOPE)
 
 
 def new_token() -> str:
@@ -61,7 +48,7 @@ def new_token() -> str:
 @transaction.atomic
 def survey_create(
     *,
-    actor,
+    actor: User,
     organisation: Organisation,
     kind: str,
     title: str,
@@ -71,7 +58,7 @@ def survey_create(
     subjects: Iterable[Person] = (),
     instructions: str = "",
 ) -> Survey:
-    _require_scope(actor, organisation)
+    access.require(actor, "surveys.create", organisation)
     minimum = default_min_responses() if min_responses is None else min_responses
     errors = {}
     if organisation.kind == OrgKind.GROUP:
@@ -132,9 +119,9 @@ def survey_create(
 
 
 @transaction.atomic
-def tokens_issue(*, actor, survey: Survey, count: int) -> list[SurveyToken]:
+def tokens_issue(*, actor: User, survey: Survey, count: int) -> list[SurveyToken]:
     """Hand out `count` more one-time links (a new batch)."""
-    _require_scope(actor, survey.organisation)
+    access.require(actor, "surveys.run", survey)
     # The survey row is the lock: two officers issuing at once get batches n and n+1.
     survey = Survey.objects.select_for_update(of=("self",)).get(pk=survey.pk)
     if survey.state != SurveyState.OPEN:
@@ -218,12 +205,12 @@ def _spend(survey: Survey, row: SurveyToken) -> None:
 
 
 @transaction.atomic
-def survey_close(*, actor, survey: Survey) -> Survey:
-    _require_scope(actor, survey.organisation)
+def survey_close(*, actor: User, survey: Survey) -> Survey:
+    access.require(actor, "surveys.run", survey)
     survey = Survey.objects.select_for_update(of=("self",)).get(pk=survey.pk)
     if survey.state == SurveyState.CLOSED:
         raise ValidationError({"state": "测评已经结束。"})
-    return audit.audited_update(
+    audit.audited_update(
         actor=actor,
         obj=survey,
         fields={"state": SurveyState.CLOSED},
@@ -231,3 +218,4 @@ def survey_close(*, actor, survey: Survey) -> Survey:
         clean=lambda obj: None,
         action=AuditEvent.Action.STATUS,
     )
+    return survey

@@ -9,75 +9,29 @@ address as Referer (the link's secret is in it) and shows nothing about anyone b
 subjects' names.
 """
 
-from urllib.parse import urlencode
-
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
-from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.export import xlsx_response
 from dangjian.core.pagination import request_page
-from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import editable_or_403, officer_required, submit
+from dangjian.core.params import parse_int
+from dangjian.core.scoping import get_for_user
+from dangjian.core.web import ActionView, editable_or_403, form_errors, officer_required, submit
 from dangjian.org.models import Organisation, OrgKind
-from dangjian.surveys import forms, rules, selectors, services, throttles
+from dangjian.surveys import charts, exports, forms, rules, selectors, services, throttles
+from dangjian.surveys.filters import SurveyPageFilter
 from dangjian.surveys.models import Survey, SurveyKind, SurveyState
 
 PAGE_SIZE = 50
 QR_PER_PAGE = 12  # 3 × 4 on an A4 sheet
-
-LIST_HEADERS = [
-    "序号",
-    "标题",
-    "党组织",
-    "测评类型",
-    "开始日期",
-    "截止日期",
-    "状态",
-    "已发放",
-    "已回收",
-    "最少有效票数",
-    "结果",
-]
-MEMBER_RESULT_HEADERS = [
-    "序号",
-    "测评对象",
-    "优秀",
-    "称职",
-    "基本称职",
-    "不称职",
-    "合计",
-    "平均分",
-    "等次",
-]
-SATISFACTION_RESULT_HEADERS = [
-    "党组织",
-    "满意",
-    "基本满意",
-    "不满意",
-    "合计",
-    "平均分",
-    "满意度（%）",
-]
-LINK_HEADERS = ["序号", "链接"]
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
-def _result_label(survey: Survey, res: selectors.SurveyResult) -> str:
-    if not res.visible:
-        return "未达最少有效票数"
-    if survey.kind == SurveyKind.BRANCH_SATISFACTION and res.satisfaction_rate is not None:
-        return f"满意度 {res.satisfaction_rate}%"
-    return "可查看汇总结果"
 
 
 # --- officers: list, create -----------------------------------------------------------------
@@ -87,20 +41,20 @@ def _result_label(survey: Survey, res: selectors.SurveyResult) -> str:
 @require_GET
 def survey_list(request):
     """民意测评: surveys of the officer's subtree with their counts."""
-    qs, filters, org = selectors.surveys_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-opens_on", "-id"), size=PAGE_SIZE)
+    filters, org = _filtered(request)
+    page = request_page(request, filters.qs, order=("-opens_on", "-id"), size=PAGE_SIZE)
     res = selectors.list_results(page.rows)
     for survey in page.rows:
         survey.res = res[survey.pk]
-        survey.result_label = _result_label(survey, survey.res)
+        survey.result_label = exports.result_label(survey, survey.res)
     return render(
         request,
         "surveys/survey_list.html",
         {
             "page": page,
-            "filters": filters,
+            "filters": filters.active,
             "org": org,
-            "base_query": urlencode(filters),
+            "base_query": filters.querystring(),
             "org_choices": selectors.org_choices(request.user),
             "kinds": SurveyKind.choices,
             "states": SurveyState.choices,
@@ -111,35 +65,31 @@ def survey_list(request):
 @officer_required
 @require_GET
 def survey_export(request):
-    qs, _filters, org = selectors.surveys_for_list(request.user, request.GET)
-    surveys = list(qs.order_by("-opens_on", "-id"))
+    filters, org = _filtered(request)
+    surveys = list(filters.qs.order_by("-opens_on", "-id"))
     res = selectors.list_results(surveys)
-
-    def rows():
-        for index, s in enumerate(surveys, start=1):
-            r = res[s.pk]
-            yield [
-                index,
-                s.title,
-                s.organisation.name,
-                s.get_kind_display(),
-                s.opens_on,
-                s.closes_on,
-                s.get_state_display(),
-                r.issued,
-                r.responses,
-                s.min_responses,
-                _result_label(s, r),
-            ]
-
-    content = xlsx_table(
-        sheet="民意测评",
-        headers=LIST_HEADERS,
-        rows=rows(),
-        title="民意测评一览" + (f"（{org.name}）" if org else ""),
-        widths=[6, 36, 22, 20, 12, 12, 8, 8, 8, 12, 26],
-    )
+    content = exports.survey_list(surveys, res, org)
     return xlsx_response(content, "民意测评.xlsx")
+
+
+def _filtered(request: HttpRequest) -> tuple[SurveyPageFilter, Organisation | None]:
+    """The list's filters from the query string (an organisation out of scope: 404) and the
+    organisation asked for, for the title."""
+    filters = SurveyPageFilter.for_page(request, selectors.surveys_for(request.user))
+    filters.qs  # noqa: B018 -- applies the filters now: an out-of-scope organisation is a 404
+    org = filters.organisation("org")
+    return filters, org
+
+
+def _requested_org(request: HttpRequest) -> Organisation | None:
+    """The `org` of the query string, None when absent; 404 when unknown or out of scope."""
+    raw = request.GET.get("org")
+    if not raw:
+        return None
+    org = selectors.organisation(request.user, parse_int(raw))
+    if org is None:
+        raise Http404
+    return org
 
 
 def _subjects_context(org, kind: str, checked: set[int] | None):
@@ -159,7 +109,7 @@ def _subjects_context(org, kind: str, checked: set[int] | None):
 def survey_create(request):
     """新建测评: organisation, kind, title, dates, minimum; for a member rating the members of
     the organisation's subtree, pre-selected."""
-    org = selectors.requested_org(request.user, request.GET) or _default_org(request.user)
+    org = _requested_org(request) or _default_org(request.user)
     kind = _kind(request.GET)
     form = forms.SurveyForm(
         request.POST or None, user=request.user, org=org, initial={"kind": kind}
@@ -216,7 +166,7 @@ def subject_choices(request):
     raw = request.GET.get("organisation")
     org = None
     if raw:  # an organisation out of scope does not exist for the user
-        org = get_for_user(Organisation.objects, request.user, pk=selectors.parse_int(raw))
+        org = get_for_user(Organisation.objects, request.user, pk=parse_int(raw))
     kind = _kind(request.GET)
     return render(
         request,
@@ -234,7 +184,7 @@ def survey_detail(request, pk):
     survey = get_for_user(selectors.surveys_for(request.user), request.user, pk=pk)
     res = selectors.result(survey)
     rows = selectors.result_rows(survey, res)
-    can_edit = scope_for(request.user).covers_path(survey.organisation.path)
+    can_edit = access.can(request.user, "surveys.run", survey)
     batches = selectors.batches(survey)
     context = {
         "survey": survey,
@@ -247,8 +197,8 @@ def survey_detail(request, pk):
         ],
         "batches": batches,
         "batches_hidden": any(b.used is None for b in batches),
-        "floor": services.min_responses_floor(),
-        "new_batch": selectors.parse_int(request.GET.get("batch")),
+        "floor": selectors.min_responses_floor(),
+        "new_batch": parse_int(request.GET.get("batch")),
         "subject_count": survey.subjects.count() if survey.kind == SurveyKind.MEMBER_RATING else 0,
         "can_edit": can_edit,
         "issue_form": forms.IssueForm(),
@@ -256,7 +206,7 @@ def survey_detail(request, pk):
         "today": timezone.localdate(),
     }
     if res.visible:
-        context["chart"] = selectors.chart_option(survey, rows)
+        context["chart"] = charts.result_option(survey, rows)
         context["chart_height"] = max(200, 48 * len(rows) + 80)
         context["comments"] = selectors.comments(survey)
     return render(request, "surveys/survey_detail.html", context)
@@ -275,7 +225,7 @@ def survey_issue(request, pk):
             actor=request.user, survey=survey, count=form.cleaned_data["count"]
         )
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return redirect("surveys:survey_detail", pk=pk)
     batch = tokens[0].batch
     messages.success(
@@ -284,16 +234,24 @@ def survey_issue(request, pk):
     return redirect(f"{reverse('surveys:survey_detail', args=[pk])}?batch={batch}#batches")
 
 
-@officer_required
-@require_POST
-def survey_close(request, pk):
-    survey = editable_or_403(selectors.surveys_for(request.user), request.user, pk)
-    try:
-        services.survey_close(actor=request.user, survey=survey)
-        messages.success(request, "测评已结束，不再接收答卷。")
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
-    return redirect("surveys:survey_detail", pk=pk)
+class SurveyCloseView(ActionView):
+    """结束测评."""
+
+    success_message = "测评已结束，不再接收答卷。"
+
+    def get_object(self) -> Survey:
+        return editable_or_403(
+            selectors.surveys_for(self.request.user), self.request.user, self.kwargs["pk"]
+        )
+
+    def perform(self, obj: Survey, data: dict) -> Survey:
+        return services.survey_close(actor=self.request.user, survey=obj)
+
+    def get_success_url(self, obj: Survey) -> str:
+        return reverse("surveys:survey_detail", args=[obj.pk])
+
+
+survey_close = officer_required(SurveyCloseView.as_view())
 
 
 def _batch(request, pk, batch):
@@ -331,13 +289,7 @@ def batch_print(request, pk, batch):
 def batch_export(request, pk, batch):
     """A batch's links as XLSX (序号, 链接), to send one by one in a chat."""
     survey, links = _batch(request, pk, batch)
-    content = xlsx_table(
-        sheet="测评链接",
-        headers=LINK_HEADERS,
-        rows=([index, link] for index, link in enumerate(links, start=1)),
-        title=f"{survey.title}（第{batch}批测评链接）",
-        widths=[6, 70],
-    )
+    content = exports.links(survey, batch, links)
     response = xlsx_response(content, f"{survey.title}_第{batch}批链接.xlsx")
     response["Cache-Control"] = "no-store"
     return response
@@ -354,24 +306,7 @@ def result_export(request, pk):
             f"已回收{res.responses}份，达到{res.minimum}份后才显示和导出汇总结果。"
         )
     rows = selectors.result_rows(survey, res)
-    if survey.kind == SurveyKind.MEMBER_RATING:
-        headers = MEMBER_RESULT_HEADERS
-        table = (
-            [i, r.name, *(c[2] for c in r.counts), r.count, r.score, r.grade]
-            for i, r in enumerate(rows, start=1)
-        )
-        widths = [6, 14, 8, 8, 10, 8, 8, 10, 10]
-    else:
-        headers = SATISFACTION_RESULT_HEADERS
-        table = ([r.name, *(c[2] for c in r.counts), r.count, r.score, r.rate] for r in rows)
-        widths = [24, 8, 10, 8, 8, 10, 12]
-    content = xlsx_table(
-        sheet="测评结果",
-        headers=headers,
-        rows=table,
-        title=f"{survey.title}汇总结果（回收{res.responses}份）",
-        widths=widths,
-    )
+    content = exports.result(survey, res, rows)
     return xlsx_response(content, f"{survey.title}_汇总结果.xlsx")
 
 
