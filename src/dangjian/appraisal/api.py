@@ -46,6 +46,7 @@ from dangjian.appraisal.serializers import (
     SelfReportUpdateSerializer,
     VerifySerializer,
 )
+from dangjian.core import access
 from dangjian.core.api_views import OwnWritesViewSet, ScopedViewSet
 
 
@@ -117,7 +118,7 @@ class CycleViewSet(OwnWritesViewSet):
     def progress(self, request, pk=None):
         cycle = self.get_object()
         data = selectors.progress(request.user, cycle)
-        editable = services.covers(request.user, cycle.organisation)
+        editable = access.can(request.user, "appraisal.manage_cycle", cycle)
         data["blockers"] = (
             services.blockers(cycle) if editable and cycle.state != CycleState.PUBLISHED else []
         )

@@ -30,9 +30,8 @@ from dangjian.appraisal.models import (
     RectificationState,
     SelfReport,
 )
-from dangjian.core import audit
+from dangjian.core import access, audit
 from dangjian.core.models import AuditEvent
-from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, OrgKind, Person, orgs_under
 from dangjian.orglife.models import Meeting, MeetingKind
 from dangjian.posts.models import DutyRecord, Post
@@ -85,12 +84,8 @@ RECTIFICATION_FIELDS = [
     "verified_on",
 ]
 
-NOT_IN_SCOPE = "您不是该党组织或其上级党组织的书记、委员，不能办理。"
-NOT_RATER = "您不是该党员所在党支部或其上级党组织的书记、委员，不能作综合评定。"
-NO_PERSON = "您的账号没有关联人员信息，请联系组织部干事。"
 RATE_SELF = "不能为本人作综合评定。"
 HONOUR_SELF = "不能为本人授予荣誉，请由上级党组织授予。"
-NOT_OWN_REPORT = "只能提交本人的述岗自评。"
 NOT_EVALUATED = "您不在本次考评的考评对象中。"
 CYCLE_ORG_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
 
@@ -125,24 +120,12 @@ def masses_poor_below() -> Decimal:
 # --- rights --------------------------------------------------------------------------------
 
 
-def covers(user, org: Organisation) -> bool:
-    return scope_for(user).covers_path(org.path)
-
-
-def _require(user, org: Organisation, message: str = NOT_IN_SCOPE) -> None:
-    if not covers(user, org):
-        raise PermissionDenied(message)
-
-
 def actor_person(user) -> Person:
     """The acting user's person (a self-report, a rating, 我的考评), or 403 naming why."""
-    person = (
-        Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
-        if getattr(user, "person_id", None)
-        else None
-    )
+    access.require(user, "appraisal.take_part")
+    person = Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
     if person is None:
-        raise PermissionDenied(NO_PERSON)
+        raise PermissionDenied(access.refusal("appraisal.take_part"))
     return person
 
 
@@ -222,7 +205,7 @@ def cycle_create(
 ) -> EvaluationCycle:
     """A cycle over the organisation's subtree: one result per member of the population and,
     when the masses' opinion counts, one member-rating survey per branch."""
-    _require(actor, organisation)
+    access.require(actor, "appraisal.create_cycle", organisation)
     errors: dict[str, str] = {}
     if organisation.kind not in CYCLE_ORG_KINDS or organisation.dissolved_on is not None:
         errors["organisation"] = "考评由党委、党总支或党支部组织（不能是党小组或已撤销的组织）。"
@@ -342,7 +325,7 @@ def cycle_compute(*, actor, cycle: EvaluationCycle, today: date | None = None) -
     poorly rated by the masses get a rectification item (seed 000 §五(二)5)."""
     today = _today(today)
     cycle = _lock_cycle(cycle)
-    _require(actor, cycle.organisation)
+    access.require(actor, "appraisal.manage_cycle", cycle)
     if cycle.state == CycleState.PUBLISHED:
         raise ValidationError({"state": "考评结果已公布，不能重新计算。"})
     gathered = selectors.gather(cycle)
@@ -470,7 +453,7 @@ def cycle_publish(*, actor, cycle: EvaluationCycle, today: date | None = None) -
     cycles computed before that rule)."""
     today = _today(today)
     cycle = _lock_cycle(cycle)
-    _require(actor, cycle.organisation)
+    access.require(actor, "appraisal.manage_cycle", cycle)
     if cycle.state == CycleState.OPEN:
         raise ValidationError({"state": "考评尚未计算，不能公布结果。请先计算考评结果。"})
     if cycle.state == CycleState.PUBLISHED:
@@ -518,7 +501,7 @@ def cycle_evaluate_posts(
     from dangjian.posts.models import PostGrade, PostState
 
     today = _today(today)
-    _require(actor, cycle.organisation)
+    access.require(actor, "appraisal.manage_cycle", cycle)
     if not rules.evaluates_posts(cycle.kind):
         raise ValidationError(
             {"kind": "一季一评、半年初评是过程考评；年度评岗依据年终总评或民主评议党员的结果。"}
@@ -595,8 +578,8 @@ def self_report_submit(
     not computed; posts of the year and the duty records of the period are taken with it."""
     today = _today(today)
     me = actor_person(actor)
-    if person is not None and person.pk != me.pk:
-        raise PermissionDenied(NOT_OWN_REPORT)
+    if person is not None:
+        access.require(actor, "appraisal.write_self_report", person)
     cycle = _lock_cycle(cycle)
     result = EvaluationResult.objects.filter(cycle=cycle, person=me).first()
     if result is None:
@@ -640,7 +623,7 @@ def self_report_submit(
 def _rate(actor, rater: Person, cycle, result, score, comment: str) -> BranchRating:
     if result.person_id == rater.pk:
         raise PermissionDenied(RATE_SELF)
-    _require(actor, result.organisation, NOT_RATER)
+    access.require(actor, "appraisal.rate", result)
     if score is None or (error := rules.score_error(score)):
         raise ValidationError({"score": f"{result.person.name}：{error or '请填写评定分。'}"})
     score = Decimal(str(score))
@@ -712,7 +695,7 @@ def ratings_save(
         result = results.get(ratee.pk)
         if result is None:
             raise ValidationError({"ratee": f"{ratee.name}不是本次考评的考评对象。"})
-        _require(actor, result.organisation, NOT_RATER)
+        access.require(actor, "appraisal.rate", result)
     if error := _window_error(cycle, today, "综合评定"):
         raise ValidationError({"cycle": error})
     return [
@@ -740,7 +723,7 @@ def honour_award(
         .filter(pk=result.pk)
         .get()
     )
-    _require(actor, result.organisation)
+    access.require(actor, "appraisal.award_honour", result)
     if result.person_id == getattr(actor, "person_id", None):
         raise PermissionDenied(HONOUR_SELF)
     cycle = result.cycle
@@ -790,7 +773,7 @@ def honour_revoke(*, actor, honour: Honour, note: str = "") -> None:
         .select_related("organisation")
         .get(pk=honour.pk)
     )
-    _require(actor, honour.organisation)
+    access.require(actor, "appraisal.revoke_honour", honour)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,
@@ -843,7 +826,7 @@ def rectification_explain(
     """The member explained at the branch general meeting (要在支部大会上作出解释和说明)."""
     today = _today(today)
     item = _lock_rectification(rectification)
-    _require(actor, item.organisation)
+    access.require(actor, "appraisal.handle_rectification", item)
     computed_on = _local_date(item.result.cycle.computed_at)
     if item.state != RectificationState.OPEN:
         raise ValidationError({"state": "已作出解释和说明。"})
@@ -883,8 +866,7 @@ def rectification_complete(
     """整改完成: reported by the member or an officer of the branch, after the explanation."""
     today = _today(today)
     item = _lock_rectification(rectification)
-    if item.person_id != getattr(actor, "person_id", None):
-        _require(actor, item.organisation)
+    access.require(actor, "appraisal.report_rectification", item)
     if item.state == RectificationState.OPEN:
         raise ValidationError(
             {"state": "须先在党员大会上作出解释和说明，才能登记整改完成（种子文件000 §五(二)5）。"}
@@ -912,7 +894,7 @@ def rectification_verify(
     """The branch (or above) checks the rectification (支部要责令其限期整改)."""
     today = _today(today)
     item = _lock_rectification(rectification)
-    _require(actor, item.organisation)
+    access.require(actor, "appraisal.handle_rectification", item)
     if item.person_id == getattr(actor, "person_id", None):
         raise PermissionDenied("不能验收本人的整改。")
     if item.state != RectificationState.DONE:

@@ -25,6 +25,7 @@ from dangjian.appraisal.models import (
     RectificationState,
     SelfReport,
 )
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -120,7 +121,7 @@ def cycle_create(request):
 
 
 def _cycle_context(request, cycle, tab: str = "") -> dict:
-    can_edit = services.covers(request.user, cycle.organisation)
+    can_edit = access.can(request.user, "appraisal.manage_cycle", cycle)
     return {
         "cycle": cycle,
         "tab": tab,
@@ -236,7 +237,7 @@ def _all_rows(request, cycle):
     qs, _filters, org, _order = selectors.results_for_table(request.user, cycle, request.GET)
     results = list(qs.order_by("organisation__path", "person__name", "id"))
     selectors.decorate(results, cycle)
-    if org is None and not services.covers(request.user, cycle.organisation):
+    if org is None and not access.can(request.user, "appraisal.manage_cycle", cycle):
         org = next(iter(selectors.org_choices(request.user, under=cycle.organisation)), None)
     return selectors.table_rows(results, cycle), org
 
@@ -291,7 +292,7 @@ def result_detail(request, pk):
         pk=pk,
     )
     cycle = result.cycle
-    officer = services.covers(request.user, result.organisation)
+    officer = access.can(request.user, "appraisal.award_honour", result)
     # an officer looking at their own result: the raters stay unnamed, no honour to oneself
     own = result.person_id == request.user.person_id
     report = SelfReport.objects.filter(cycle=cycle, person_id=result.person_id).first()
@@ -495,15 +496,16 @@ def _rectification(request, pk) -> MemberRectification:
 
 def _rectification_context(request, item, **bound) -> dict:
     """The page of a rectification; `bound` holds a form posted with errors (kept as typed)."""
-    officer = services.covers(request.user, item.organisation)
+    officer = access.can(request.user, "appraisal.handle_rectification", item)
     own = item.person_id == request.user.person_id
+    reports = access.can(request.user, "appraisal.report_rectification", item)
     context = {
         "item": item,
         "officer": officer,
         "own": own,
         "overdue": rules.rectification_overdue(item.state, item.deadline, timezone.localdate()),
         "explain_form": forms.ExplainForm(rectification=item) if officer else None,
-        "complete_form": forms.CompleteForm() if (officer or own) else None,
+        "complete_form": forms.CompleteForm() if reports else None,
         "verify_form": forms.VerifyForm() if officer and not own else None,
         "events": events_for(item) if officer else [],
     }

@@ -8,7 +8,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from dangjian.core import audit
+from dangjian.core import access, audit
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Organisation, Person, Unit
 from dangjian.targets import rules, selectors
@@ -358,7 +358,13 @@ def progress_report(
 ) -> TaskProgress:
     """A progress update; the task's progress follows the latest update, and 100% completes it
     (seed 000 §四(一)4: 及时公开承诺事项落实进度)."""
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("work_item__organisation")
+        .get(pk=task.pk)
+    )
+    if actor is not None:
+        access.require(actor, "targets.report_progress", task)
     errors = {}
     error = rules.percent_error(percent)
     if error:

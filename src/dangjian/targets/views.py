@@ -5,13 +5,14 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -574,8 +575,7 @@ def _task_for_report(user, pk):
     """A task whose progress the user may report: officers in scope and the responsible
     person (a member reports on their own tasks)."""
     task = get_for_user(Task.objects.select_related(*selectors.TASK_RELATIONS), user, pk=pk)
-    if not _can_edit(Task, user, pk) and task.responsible_id != scope_for(user).person_id:
-        raise PermissionDenied("只有责任人或党组织书记、委员可以报告进展。")
+    access.require(user, "targets.report_progress", task)
     return task
 
 
@@ -628,7 +628,7 @@ def task_detail(request, pk):
             "assignee": selectors.assignee_name(task),
             "updates": task.updates.select_related("reported_by__person"),
             "can_edit": can_edit,
-            "can_report": can_edit or task.responsible_id == scope_for(request.user).person_id,
+            "can_report": access.can(request.user, "targets.report_progress", task),
             "is_officer_view": can_edit,
         },
     )
