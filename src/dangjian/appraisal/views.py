@@ -2,6 +2,7 @@
 XLSX), honours, rectification, and the member's own 我的考评 on a phone. Thin: scope, validate,
 call a service, render."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -29,8 +30,9 @@ from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
+from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user
-from dangjian.core.web import officer_required, submit
+from dangjian.core.web import ActionView, ServiceFormView, form_errors, officer_required, submit
 from dangjian.org.models import Organisation
 
 PAGE_SIZE = 50
@@ -63,10 +65,6 @@ RESULT_KEYS = [
 HONOUR_HEADERS = ["年度", "姓名", "所在支部", "荣誉", "依据的考评", "授予日期", "备注"]
 
 
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
-
 # --- cycles --------------------------------------------------------------------------------
 
 
@@ -96,28 +94,26 @@ def cycle_list(request):
     )
 
 
-@officer_required
-def cycle_create(request):
-    form = forms.CycleForm(request.POST or None, user=request.user)
-    cycle = submit(
-        request,
-        form,
-        lambda d: services.cycle_create(actor=request.user, **d),
-        "已创建考评，已生成考评对象名单和各党支部的党员民意测评。",
-    )
-    if cycle:
-        return redirect("appraisal:cycle_detail", pk=cycle.pk)
-    ws, wm, wb = services.default_weights()
-    return render(
-        request,
-        "appraisal/cycle_form.html",
-        {
-            "form": form,
-            "bands_text": rules.bands_text(services.grade_bands()),
-            "default_weights": (ws, wm, wb),
-            "poor_below": services.masses_poor_below(),
-        },
-    )
+class CycleCreate(ServiceFormView):
+    """新建考评 beside the rules it will apply (weights, bands, the masses' threshold)."""
+
+    form_class = forms.CycleForm
+    template_name = "appraisal/cycle_form.html"
+    success_message = "已创建考评，已生成考评对象名单和各党支部的党员民意测评。"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            bands_text=rules.bands_text(services.grade_bands()),
+            default_weights=services.default_weights(),
+            poor_below=services.masses_poor_below(),
+            **context,
+        )
+
+    def perform(self, data: dict[str, Any]) -> EvaluationCycle:
+        return services.cycle_create(actor=self.request.user, **data)
+
+    def get_success_url(self, result: EvaluationCycle) -> str:
+        return reverse("appraisal:cycle_detail", args=[result.pk])
 
 
 def _cycle_context(request, cycle, tab: str = "") -> dict:
@@ -175,7 +171,7 @@ def cycle_publish(request, pk):
     try:
         services.cycle_publish(actor=request.user, cycle=cycle)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return redirect("appraisal:cycle_detail", pk=pk)
     messages.success(request, "考评结果已公布：党员可在“我的考评”查看，党务公开栏同步公开等次。")
     return redirect("appraisal:cycle_results", pk=pk)
@@ -189,7 +185,7 @@ def cycle_evaluate_posts(request, pk):
     try:
         outcome = services.cycle_evaluate_posts(actor=request.user, cycle=cycle)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return redirect("appraisal:cycle_detail", pk=pk)
     notes = [f"已为{outcome.evaluated}个岗位评岗"]
     if outcome.already:
@@ -328,7 +324,7 @@ def rating(request, pk):
     orgs = selectors.rating_orgs(request.user, cycle)
     if not orgs:
         raise PermissionDenied("您的管理范围内没有本次考评的考评对象。")
-    wanted = selectors.parse_int(request.GET.get("org"))
+    wanted = parse_int(request.GET.get("org"))
     current = next((o for o in orgs if o["organisation_id"] == wanted), None)
     if request.GET.get("org") and current is None:
         raise Http404
@@ -360,7 +356,7 @@ def rating(request, pk):
             try:
                 saved = services.ratings_save(actor=request.user, cycle=cycle, ratings=items)
             except ValidationError as exc:
-                messages.error(request, _errors(exc))
+                messages.error(request, form_errors(exc))
             else:
                 messages.success(request, f"已保存{len(saved)}名党员的综合评定。")
                 return redirect(f"{reverse('appraisal:rating', args=[pk])}?org={org.pk}")
@@ -383,22 +379,27 @@ def rating(request, pk):
 # --- honours -------------------------------------------------------------------------------
 
 
-@officer_required
-def honour_award(request, pk):
-    result = get_for_user(
-        EvaluationResult.objects.select_related("cycle", "person", "organisation"),
-        request.user,
-        pk=pk,
-    )
-    form = forms.HonourForm(request.POST or None)
-    if submit(
-        request,
-        form,
-        lambda d: services.honour_award(actor=request.user, result=result, **d),
-        f"已授予{result.person.name}荣誉称号。",
-    ):
-        return redirect("appraisal:result_detail", pk=pk)
-    return render(request, "appraisal/honour_form.html", {"form": form, "result": result})
+class HonourAward(ServiceFormView):
+    form_class = forms.HonourForm
+    template_name = "appraisal/honour_form.html"
+    form_user_kwarg = False
+
+    def get_object(self) -> EvaluationResult:
+        results = EvaluationResult.objects.select_related("cycle", "person", "organisation")
+        return get_for_user(results, self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"data": self.request.POST or None}
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(result=self.object, **context)
+
+    def perform(self, data: dict[str, Any]) -> Honour:
+        self.success_message = f"已授予{self.object.person.name}荣誉称号。"
+        return services.honour_award(actor=self.request.user, result=self.object, **data)
+
+    def get_success_url(self, result: Honour) -> str:
+        return reverse("appraisal:result_detail", args=[self.object.pk])
 
 
 @officer_required
@@ -452,13 +453,17 @@ def honour_export(request):
     return xlsx_response(content, "党员荣誉.xlsx", audit=audit)
 
 
-@officer_required
-@require_POST
-def honour_revoke(request, pk):
-    honour = get_for_user(Honour.objects.all(), request.user, pk=pk)
-    services.honour_revoke(actor=request.user, honour=honour)
-    messages.success(request, "已撤销该荣誉。")
-    return redirect("appraisal:honour_list")
+class HonourRevoke(ActionView):
+    success_message = "已撤销该荣誉。"
+
+    def get_object(self) -> Honour:
+        return get_for_user(Honour.objects.all(), self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, obj: Honour, data: dict[str, Any]) -> None:
+        services.honour_revoke(actor=self.request.user, honour=obj)
+
+    def get_success_url(self, obj: Honour) -> str:
+        return reverse("appraisal:honour_list")
 
 
 # --- rectification ---------------------------------------------------------------------------
