@@ -7,24 +7,22 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Round
-from django.http import Http404
 from django.urls import reverse
 
 from dangjian.appraisal import rules
 from dangjian.appraisal.models import (
     BranchRating,
-    CycleKind,
     CycleState,
     EvaluationCycle,
     EvaluationResult,
     Honour,
     HonourKind,
     MemberRectification,
-    RectificationState,
     SelfReport,
 )
+from dangjian.core.models import User
 from dangjian.org.models import Organisation, OrgKind
 from dangjian.posts.models import DutyRecord, Post
 from dangjian.surveys import selectors as survey_selectors
@@ -32,16 +30,6 @@ from dangjian.surveys import selectors as survey_selectors
 ORG_CHOICE_LIMIT = 500
 NAMES_SHOWN = 10
 GRADE_COLOURS = ["#c0392b", "#e67e22", "#2e86c1", "#7f8c8d", "#8e44ad", "#16a085"]
-
-
-def parse_int(raw, default=None, low=None, high=None):
-    try:
-        value = int(str(raw))
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and value < low) or (high is not None and value > high):
-        return default
-    return value
 
 
 def survey_url(survey_id: int) -> str:
@@ -58,50 +46,16 @@ def org_choices(user, under: Organisation | None = None):
     return list(qs.only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT])
 
 
-def requested_org(user, raw) -> Organisation | None:
-    """An `org` filter: None when absent, 404 when out of scope."""
-    if not raw:
-        return None
-    pk = parse_int(raw)
-    org = Organisation.objects.visible_to(user).filter(pk=pk).first() if pk else None
-    if org is None:
-        raise Http404
-    return org
-
-
 # --- cycles ------------------------------------------------------------------------------
 
 
-def cycles_for_list(user, params):
-    qs = (
+def cycles(user: User) -> QuerySet[EvaluationCycle]:
+    """The cycles the user sees, with how many members each evaluates."""
+    return (
         EvaluationCycle.objects.visible_to(user)
         .select_related("organisation")
         .annotate(n_results=Count("results", distinct=True))
     )
-    filters = {}
-    year = parse_int(params.get("year"), low=2000, high=2100)
-    if year:
-        qs = qs.filter(year=year)
-        filters["year"] = year
-    if params.get("kind") in CycleKind.values:
-        qs = qs.filter(kind=params["kind"])
-        filters["kind"] = params["kind"]
-    if params.get("state") in CycleState.values:
-        qs = qs.filter(state=params["state"])
-        filters["state"] = params["state"]
-    return qs, filters
-
-
-def cycle_for(user, pk) -> EvaluationCycle:
-    cycle = (
-        EvaluationCycle.objects.visible_to(user)
-        .select_related("organisation", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if cycle is None:
-        raise Http404
-    return cycle
 
 
 def results_in_scope(user, cycle):
@@ -266,29 +220,27 @@ def progress(user, cycle) -> dict:
 # --- results table -----------------------------------------------------------------------
 
 
-def results_for_table(user, cycle, params):
-    """The results an officer sees, filtered by branch (subtree) and grade."""
+def results_table(
+    user: User,
+    cycle: EvaluationCycle,
+    *,
+    org: Organisation | None = None,
+    grade: str = "",
+    by_score: bool = False,
+) -> tuple[QuerySet[EvaluationResult], tuple[str, ...]]:
+    """The results an officer sees, in a branch's subtree and of a grade, and their order."""
     qs = results_in_scope(user, cycle).select_related("person", "organisation", "rectification")
-    filters = {}
-    org = requested_org(user, params.get("org"))
     if org is not None:
         qs = qs.filter(organisation__path__startswith=org.path)
-        filters["org"] = org.pk
-    grade = params.get("grade", "")
-    if grade and grade in [b[1] for b in cycle.bands]:
+    if grade:
         qs = qs.filter(grade=grade)
-        filters["grade"] = grade
-    sort = params.get("sort") if cycle.state != CycleState.OPEN else ""
-    if sort == "score":
-        filters["sort"] = "score"
+    if by_score:
         # The keyset cursor is JSON: order by the total in tenths (an integer), not a Decimal.
         qs = qs.annotate(
             score_tenths=Coalesce(Cast(Round(F("final_score") * 10), IntegerField()), Value(-1))
         )
-        order = ("-score_tenths", "id")
-    else:
-        order = ("organisation__path", "person__name", "id")
-    return qs, filters, org, order
+        return qs, ("-score_tenths", "id")
+    return qs, ("organisation__path", "person__name", "id")
 
 
 def decorate(results: list, cycle) -> None:
@@ -561,33 +513,11 @@ def duty_records_in(person, cycle, limit: int = 20) -> tuple[int, list]:
 # --- honours and rectifications -----------------------------------------------------------
 
 
-def honours_for_list(user, params):
-    qs = Honour.objects.visible_to(user).select_related("person", "organisation", "cycle")
-    filters = {}
-    year = parse_int(params.get("year"), low=2000, high=2100)
-    if year:
-        qs = qs.filter(year=year)
-        filters["year"] = year
-    if params.get("kind") in HonourKind.values:
-        qs = qs.filter(kind=params["kind"])
-        filters["kind"] = params["kind"]
-    return qs, filters
+def honours(user: User) -> QuerySet[Honour]:
+    return Honour.objects.visible_to(user).select_related("person", "organisation", "cycle")
 
 
-def rectifications_for_list(user, params, today):
-    qs = MemberRectification.objects.visible_to(user).select_related(
+def rectifications(user: User) -> QuerySet[MemberRectification]:
+    return MemberRectification.objects.visible_to(user).select_related(
         "person", "organisation", "result__cycle", "explain_meeting"
     )
-    filters = {}
-    status = params.get("status", "")
-    if status == "open":
-        qs = qs.unfinished()
-    elif status == "overdue":
-        qs = qs.unfinished().filter(deadline__lt=today)
-    elif status in RectificationState.values:
-        qs = qs.filter(state=status)
-    else:
-        status = ""
-    if status:
-        filters["status"] = status
-    return qs, filters

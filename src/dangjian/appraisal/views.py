@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.appraisal import forms, rules, selectors, services
+from dangjian.appraisal.filters import ID_MAX, CycleFilter, HonourFilter, RectificationFilter
 from dangjian.appraisal.models import (
     CycleKind,
     CycleState,
@@ -71,8 +72,9 @@ HONOUR_HEADERS = ["年度", "姓名", "所在支部", "荣誉", "依据的考评
 @officer_required
 @require_GET
 def cycle_list(request):
-    qs, filters = selectors.cycles_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-year", "-starts_on", "-id"), size=PAGE_SIZE)
+    filterset = CycleFilter.for_page(request, selectors.cycles(request.user))
+    filters = filterset.active
+    page = request_page(request, filterset.qs, order=("-year", "-starts_on", "-id"), size=PAGE_SIZE)
     editable = set(
         EvaluationCycle.objects.editable_by(request.user)
         .filter(pk__in=[c.pk for c in page.rows])
@@ -86,7 +88,7 @@ def cycle_list(request):
         {
             "page": page,
             "filters": filters,
-            "base_query": urlencode(filters),
+            "base_query": filterset.querystring(),
             "kinds": CycleKind.choices,
             "states": CycleState.choices,
             "this_year": timezone.localdate().year,
@@ -116,6 +118,11 @@ class CycleCreate(ServiceFormView):
         return reverse("appraisal:cycle_detail", args=[result.pk])
 
 
+def _cycle(request, pk: int) -> EvaluationCycle:
+    cycles = EvaluationCycle.objects.select_related("organisation", "created_by")
+    return get_for_user(cycles, request.user, pk=pk)
+
+
 def _cycle_context(request, cycle, tab: str = "") -> dict:
     can_edit = access.can(request.user, "appraisal.manage_cycle", cycle)
     return {
@@ -136,7 +143,7 @@ def _cycle_context(request, cycle, tab: str = "") -> dict:
 @require_GET
 def cycle_detail(request, pk):
     """考评 page: progress of the three sources per branch, what is missing, compute, publish."""
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     context = _cycle_context(request, cycle, "progress")
     context["progress"] = selectors.progress(request.user, cycle)
     if context["can_edit"] and cycle.state != CycleState.PUBLISHED:
@@ -153,7 +160,7 @@ def cycle_detail(request, pk):
 @officer_required
 @require_POST
 def cycle_compute(request, pk):
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     try:
         services.cycle_compute(actor=request.user, cycle=cycle)
     except ValidationError as exc:
@@ -167,7 +174,7 @@ def cycle_compute(request, pk):
 @officer_required
 @require_POST
 def cycle_publish(request, pk):
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     try:
         services.cycle_publish(actor=request.user, cycle=cycle)
     except ValidationError as exc:
@@ -181,7 +188,7 @@ def cycle_publish(request, pk):
 @require_POST
 def cycle_evaluate_posts(request, pk):
     """用于年度评岗: the published year result goes onto the member's posts in 履岗."""
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     try:
         outcome = services.cycle_evaluate_posts(actor=request.user, cycle=cycle)
     except ValidationError as exc:
@@ -205,8 +212,8 @@ def cycle_evaluate_posts(request, pk):
 @require_GET
 def cycle_results(request, pk):
     """考评结果: the table (branch and grade filters, by score), the grade chart per branch."""
-    cycle = selectors.cycle_for(request.user, pk)
-    qs, filters, org, order = selectors.results_for_table(request.user, cycle, request.GET)
+    cycle = _cycle(request, pk)
+    qs, filters, org, order = _results_query(request, cycle)
     page = request_page(request, qs, order=order, size=PAGE_SIZE)
     selectors.decorate(page.rows, cycle)
     context = _cycle_context(request, cycle, "results")
@@ -226,11 +233,36 @@ def cycle_results(request, pk):
     return render(request, "appraisal/cycle_results.html", context)
 
 
+def _results_query(request, cycle: EvaluationCycle):
+    """The results table's filters: a branch (its subtree; out of scope → 404), a grade of the
+    cycle's bands, and — once computed — the order by total score."""
+    filters: dict[str, Any] = {}
+    org = None
+    if raw := request.GET.get("org"):
+        pk = parse_int(raw, low=1, high=ID_MAX)
+        if pk is None:
+            raise Http404
+        org = get_for_user(Organisation.objects, request.user, pk=pk)
+        filters["org"] = org.pk
+    grade = request.GET.get("grade", "")
+    if grade not in [b[1] for b in cycle.bands]:
+        grade = ""
+    elif grade:
+        filters["grade"] = grade
+    by_score = cycle.state != CycleState.OPEN and request.GET.get("sort") == "score"
+    if by_score:
+        filters["sort"] = "score"
+    qs, order = selectors.results_table(
+        request.user, cycle, org=org, grade=grade, by_score=by_score
+    )
+    return qs, filters, org, order
+
+
 def _all_rows(request, cycle):
     """Every row the officer may read (no pagination), and the organisation the table is
     for: the filter's, the cycle's, or — for an officer below the cycle's organisation — the
     top of their own scope within it."""
-    qs, _filters, org, _order = selectors.results_for_table(request.user, cycle, request.GET)
+    qs, _filters, org, _order = _results_query(request, cycle)
     results = list(qs.order_by("organisation__path", "person__name", "id"))
     selectors.decorate(results, cycle)
     if org is None and not access.can(request.user, "appraisal.manage_cycle", cycle):
@@ -242,7 +274,7 @@ def _all_rows(request, cycle):
 @require_GET
 def cycle_print(request, pk):
     """党员履岗考评结果表 (A4 landscape)."""
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     rows, org = _all_rows(request, cycle)
     return render_print(
         request,
@@ -264,7 +296,7 @@ def cycle_print(request, pk):
 @officer_required
 @require_GET
 def cycle_xlsx(request, pk):
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     rows, org = _all_rows(request, cycle)
     name = f"{(org or cycle.organisation).name}党员履岗考评结果表"
     audit = PersonalDataAudit(request, f"{name}（{cycle.title}）")
@@ -320,7 +352,7 @@ def result_detail(request, pk):
 @officer_required
 def rating(request, pk):
     """综合评定 of one branch: one row per member, saved all at once."""
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     orgs = selectors.rating_orgs(request.user, cycle)
     if not orgs:
         raise PermissionDenied("您的管理范围内没有本次考评的考评对象。")
@@ -405,8 +437,9 @@ class HonourAward(ServiceFormView):
 @officer_required
 @require_GET
 def honour_list(request):
-    qs, filters = selectors.honours_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-year", "kind", "id"), size=PAGE_SIZE)
+    filterset = HonourFilter.for_page(request, selectors.honours(request.user))
+    filters = filterset.active
+    page = request_page(request, filterset.qs, order=("-year", "kind", "id"), size=PAGE_SIZE)
     editable = set(
         Honour.objects.editable_by(request.user)
         .filter(pk__in=[h.pk for h in page.rows])
@@ -420,7 +453,7 @@ def honour_list(request):
         {
             "page": page,
             "filters": filters,
-            "base_query": urlencode(filters),
+            "base_query": filterset.querystring(),
             "kinds": HonourKind.choices,
         },
     )
@@ -429,7 +462,7 @@ def honour_list(request):
 @officer_required
 @require_GET
 def honour_export(request):
-    qs, _filters = selectors.honours_for_list(request.user, request.GET)
+    qs = HonourFilter.for_page(request, selectors.honours(request.user)).qs
     rows = (
         [
             h.year,
@@ -473,8 +506,9 @@ class HonourRevoke(ActionView):
 @require_GET
 def rectification_list(request):
     today = timezone.localdate()
-    qs, filters = selectors.rectifications_for_list(request.user, request.GET, today)
-    page = request_page(request, qs, order=("deadline", "id"), size=PAGE_SIZE)
+    filterset = RectificationFilter.for_page(request, selectors.rectifications(request.user))
+    filters = filterset.active
+    page = request_page(request, filterset.qs, order=("deadline", "id"), size=PAGE_SIZE)
     for item in page.rows:
         item.overdue = rules.rectification_overdue(item.state, item.deadline, today)
     return render(
@@ -483,7 +517,7 @@ def rectification_list(request):
         {
             "page": page,
             "filters": filters,
-            "base_query": urlencode(filters),
+            "base_query": filterset.querystring(),
             "states": RectificationState.choices,
         },
     )

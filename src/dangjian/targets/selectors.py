@@ -1,26 +1,22 @@
 """Scoped reads of target management: lists, filters, step facts, the audit trail, annexes."""
 
-from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from dangjian.core.models import AuditEvent
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation
 from dangjian.targets import rules
 from dangjian.targets.models import (
-    AssigneeKind,
     Decision,
     Evaluation,
     Opinion,
     OpinionHandling,
-    Role,
-    Step,
     Task,
     TaskProgress,
     WorkItem,
-    WorkItemKind,
 )
 
 TASK_RELATIONS = (
@@ -112,84 +108,23 @@ def filter_by_status(qs, status: str, today=None):
     return qs
 
 
-def _int(value) -> int | None:
-    value = (value or "").strip() if isinstance(value, str) else value
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+def organisation_of(user: User, pk: Any) -> Organisation | None:
+    """The organisation a list is filtered by (its name heads the page), if the user sees it."""
+    if not pk:
         return None
+    return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
-@dataclass
-class TaskFilters:
-    year: int | None = None
-    org: Organisation | None = None
-    role: int | None = None
-    assignee_kind: str = ""
-    status: str = ""
-    params: dict = field(default_factory=dict)
+def tasks(user: User) -> QuerySet[Task]:
+    return Task.objects.visible_to(user).select_related(*TASK_RELATIONS)
 
 
-def task_filters(user, data) -> TaskFilters:
-    """Read the task-list filters from a query dict; unknown values are ignored."""
-    filters = TaskFilters()
-    year = _int(data.get("year"))
-    if year:
-        filters.year = year
-        filters.params["year"] = str(year)
-    org_pk = _int(data.get("org"))
-    if org_pk:
-        filters.org = Organisation.objects.visible_to(user).filter(pk=org_pk).first()
-        if filters.org:
-            filters.params["org"] = str(org_pk)
-    role = _int(data.get("role"))
-    if role in Role.values:
-        filters.role = role
-        filters.params["role"] = str(role)
-    if data.get("assignee_kind") in AssigneeKind.values:
-        filters.assignee_kind = data["assignee_kind"]
-        filters.params["assignee_kind"] = filters.assignee_kind
-    if data.get("status") in dict(TASK_STATUSES) and data.get("status"):
-        filters.status = data["status"]
-        filters.params["status"] = filters.status
-    return filters
-
-
-def tasks_for_list(user, filters: TaskFilters):
-    qs = Task.objects.visible_to(user).select_related(*TASK_RELATIONS)
-    if filters.year:
-        qs = qs.filter(work_item__year=filters.year)
-    if filters.org:
-        qs = qs.in_subtree(filters.org)
-    if filters.role:
-        qs = qs.filter(role=filters.role)
-    if filters.assignee_kind:
-        qs = qs.filter(assignee_kind=filters.assignee_kind)
-    return filter_by_status(qs, filters.status)
-
-
-def workitems_for_list(user, data):
-    """Work items in scope with the filters year, org (subtree), kind and step."""
-    params = {}
-    qs = WorkItem.objects.visible_to(user).select_related("organisation", "plan")
-    year = _int(data.get("year"))
-    if year:
-        qs = qs.filter(year=year)
-        params["year"] = str(year)
-    org_pk = _int(data.get("org"))
-    org = Organisation.objects.visible_to(user).filter(pk=org_pk).first() if org_pk else None
-    if org:
-        qs = qs.in_subtree(org)
-        params["org"] = str(org.pk)
-    if data.get("kind") in WorkItemKind.values:
-        qs = qs.filter(kind=data["kind"])
-        params["kind"] = data["kind"]
-    step = _int(data.get("step"))
-    if step in Step.values:
-        qs = qs.filter(step=step)
-        params["step"] = str(step)
-    qs = qs.annotate(task_count=Count("tasks"))
-    return qs, params, org
+def workitems(user: User) -> QuerySet[WorkItem]:
+    return (
+        WorkItem.objects.visible_to(user)
+        .select_related("organisation", "plan")
+        .annotate(task_count=Count("tasks"))
+    )
 
 
 def annex_tasks(organisation: Organisation, year: int):

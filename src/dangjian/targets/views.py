@@ -25,6 +25,7 @@ from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ServiceFormView, editable_or_403, officer_required
 from dangjian.org.models import Organisation
 from dangjian.targets import forms, rules, selectors, services
+from dangjian.targets.filters import TaskFilter, WorkItemFilter
 from dangjian.targets.models import (
     AnnualPlan,
     AssigneeKind,
@@ -321,20 +322,20 @@ class GoalDelete(_GoalFormView):
 @officer_required
 @require_GET
 def workitem_list(request):
-    qs, params, org = selectors.workitems_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("id",), size=PAGE_SIZE)
+    filters = WorkItemFilter.for_page(request, selectors.workitems(request.user))
+    page = request_page(request, filters.qs, order=("id",), size=PAGE_SIZE)
     return render(
         request,
         "targets/workitem_list.html",
         {
             "page": page,
-            "params": params,
-            "org": org,
-            "base_query": urlencode(params),
+            "params": filters.active,
+            "org": selectors.organisation_of(request.user, filters.active.get("org")),
+            "base_query": filters.querystring(),
             "kinds": WorkItemKind.choices,
             "steps": Step.choices,
             "org_choices": _org_choices(request.user),
-            "total": qs.count(),
+            "total": filters.qs.count(),
         },
     )
 
@@ -748,9 +749,8 @@ STATUS_LABELS = {
 @officer_required
 @require_GET
 def task_list(request):
-    filters = selectors.task_filters(request.user, request.GET)
-    qs = selectors.tasks_for_list(request.user, filters)
-    page = request_page(request, qs, order=("deadline", "id"), size=PAGE_SIZE)
+    filters = TaskFilter.for_page(request, selectors.tasks(request.user))
+    page = request_page(request, filters.qs, order=("deadline", "id"), size=PAGE_SIZE)
     selectors.with_status(page.rows)
     for task in page.rows:
         task.assignee_name = selectors.assignee_name(task)
@@ -759,14 +759,14 @@ def task_list(request):
         "targets/task_list.html",
         {
             "page": page,
-            "filters": filters,
-            "params": filters.params,
-            "base_query": urlencode(filters.params),
+            "params": filters.active,
+            "org": selectors.organisation_of(request.user, filters.active.get("org")),
+            "base_query": filters.querystring(),
             "roles": Role.choices,
             "assignee_kinds": AssigneeKind.choices,
             "statuses": selectors.TASK_STATUSES,
             "org_choices": _org_choices(request.user),
-            "total": qs.count(),
+            "total": filters.qs.count(),
         },
     )
 
@@ -774,8 +774,7 @@ def task_list(request):
 @officer_required
 @require_GET
 def task_export(request):
-    filters = selectors.task_filters(request.user, request.GET)
-    qs = selectors.tasks_for_list(request.user, filters).order_by("deadline", "id")
+    qs = TaskFilter.for_page(request, selectors.tasks(request.user)).qs.order_by("deadline", "id")
     today = timezone.localdate()
 
     def rows():
