@@ -147,57 +147,6 @@ def assignee_name(task: Task) -> str:
     return ""
 
 
-def completion_text(task: Task) -> str:
-    if task.completed_on:
-        return f"已完成（{task.completed_on:%Y-%m-%d}）"
-    if getattr(task, "overdue", False):
-        return "逾期未完成"
-    return "进行中"
-
-
-def commitment_text(task: Task) -> str:
-    if task.published_on and task.commitment:
-        return f"{task.commitment}（{task.published_on:%Y-%m-%d}公开）"
-    return "未公开"
-
-
-ANNEX1_HEADERS = [
-    "序号",
-    "工作事项",
-    "任务（项目）",
-    "量化目标",
-    "具体措施",
-    "承担单位（个人）",
-    "责任人",
-    "完成时限",
-    "发挥作用",
-    "公开承诺",
-    "完成进度",
-    "完成情况",
-]
-
-
-def annex1_rows(tasks) -> list[list]:
-    """Annex 1 of seed 001 (学校实行“168”机制年度工作目标分解表), in its column order."""
-    return [
-        [
-            number,
-            task.work_item.title,
-            task.title,
-            task.target,
-            task.measures,
-            assignee_name(task),
-            task.responsible.name,
-            task.deadline,
-            task.get_role_display(),
-            commitment_text(task),
-            f"{task.progress}%",
-            completion_text(task),
-        ]
-        for number, task in enumerate(tasks, start=1)
-    ]
-
-
 def letters_by_assignee(tasks) -> list[dict]:
     """One responsibility letter per assignee: its name and its tasks, in first-seen order."""
     letters: dict[tuple, dict] = {}

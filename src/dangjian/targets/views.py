@@ -24,7 +24,7 @@ from dangjian.core.params import parse_int, parse_year
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ServiceFormView, editable_or_403, officer_required
 from dangjian.org.models import Organisation
-from dangjian.targets import forms, rules, selectors, services
+from dangjian.targets import exports, forms, rules, selectors, services
 from dangjian.targets.filters import TaskFilter, WorkItemFilter
 from dangjian.targets.models import (
     AnnualPlan,
@@ -724,27 +724,6 @@ class EvaluationPublish(_EvaluationFormView):
 
 # --- task lists ------------------------------------------------------------------------------
 
-TASK_EXPORT_HEADERS = [
-    "年度",
-    "党组织",
-    "工作事项",
-    "任务（项目）",
-    "量化目标",
-    "承担方类别",
-    "承担单位（个人）",
-    "责任人",
-    "完成时限",
-    "发挥作用",
-    "完成进度",
-    "完成日期",
-    "状态",
-]
-STATUS_LABELS = {
-    rules.STATUS_OPEN: "进行中",
-    rules.STATUS_OVERDUE: "已逾期",
-    rules.STATUS_DONE: "已完成",
-}
-
 
 @officer_required
 @require_GET
@@ -777,31 +756,13 @@ def task_export(request):
     qs = TaskFilter.for_page(request, selectors.tasks(request.user)).qs.order_by("deadline", "id")
     today = timezone.localdate()
 
-    def rows():
-        for task in qs.iterator(chunk_size=500):
-            status = rules.task_status(task.deadline, task.completed_on, today)
-            yield [
-                task.work_item.year,
-                task.work_item.organisation.name,
-                task.work_item.title,
-                task.title,
-                task.target,
-                task.get_assignee_kind_display(),
-                selectors.assignee_name(task),
-                task.responsible.name,
-                task.deadline,
-                task.get_role_display(),
-                f"{task.progress}%",
-                task.completed_on,
-                STATUS_LABELS[status],
-            ]
-
+    rows = (exports.task_row(task, today) for task in qs.iterator(chunk_size=500))
     content = xlsx_table(
         sheet="分解任务",
-        headers=TASK_EXPORT_HEADERS,
-        rows=rows(),
+        headers=exports.TASK_HEADERS,
+        rows=rows,
         title="分解任务一览表",
-        widths=[8, 20, 24, 24, 28, 12, 20, 10, 12, 24, 10, 12, 10],
+        widths=exports.TASK_WIDTHS,
     )
     return xlsx_response(content, f"分解任务_{today:%Y%m%d}.xlsx")
 
@@ -885,7 +846,7 @@ def _annex1_title(org, year) -> str:
 def annex1(request):
     org, year = _org_year(request)
     tasks = selectors.annex_tasks(org, year)
-    rows = selectors.annex1_rows(tasks)
+    rows = exports.annex1_rows(tasks)
     # Rows of one work item share its cell (rowspan), as on the paper form.
     groups: list[dict] = []
     for task, row in zip(tasks, rows, strict=True):
@@ -901,7 +862,7 @@ def annex1(request):
             "year": year,
             "title": _annex1_title(org, year),
             "groups": groups,
-            "headers": selectors.ANNEX1_HEADERS,
+            "headers": exports.ANNEX1_HEADERS,
             "query": urlencode({"org": org.pk, "year": year}),
         },
     )
@@ -914,9 +875,9 @@ def annex1_export(request):
     tasks = selectors.annex_tasks(org, year)
     content = xlsx_table(
         sheet="年度工作目标分解表",
-        headers=selectors.ANNEX1_HEADERS,
-        rows=selectors.annex1_rows(tasks),
+        headers=exports.ANNEX1_HEADERS,
+        rows=exports.annex1_rows(tasks),
         title=_annex1_title(org, year),
-        widths=[6, 20, 22, 24, 30, 18, 10, 12, 24, 28, 10, 16],
+        widths=exports.ANNEX1_WIDTHS,
     )
     return xlsx_response(content, f"{org.name}{year}年度工作目标分解表.xlsx")
