@@ -109,7 +109,7 @@ class CycleViewSet(OwnWritesViewSet):
         data = selectors.progress(request.user, cycle)
         editable = access.can(request.user, "appraisal.manage_cycle", cycle)
         data["blockers"] = (
-            services.blockers(cycle) if editable and cycle.state != CycleState.PUBLISHED else []
+            selectors.blockers(cycle) if editable and cycle.state != CycleState.PUBLISHED else []
         )
         return Response(ProgressSerializer(data).data)
 

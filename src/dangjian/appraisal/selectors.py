@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
@@ -23,13 +24,12 @@ from dangjian.appraisal.models import (
     SelfReport,
 )
 from dangjian.core.models import User
-from dangjian.org.models import Organisation, OrgKind
+from dangjian.org.models import Organisation, OrgKind, Person, orgs_under
 from dangjian.posts.models import DutyRecord, Post
 from dangjian.surveys import selectors as survey_selectors
 
 ORG_CHOICE_LIMIT = 500
 NAMES_SHOWN = 10
-GRADE_COLOURS = ["#c0392b", "#e67e22", "#2e86c1", "#7f8c8d", "#8e44ad", "#16a085"]
 
 
 def survey_url(survey_id: int) -> str:
@@ -312,7 +312,7 @@ def fmt(value) -> str:
 
 def distribution(user, cycle) -> dict:
     """Grades per organisation one level below the cycle's (general branches for a committee):
-    one grouped query, one query of names. Returns the table and an ECharts stacked bar."""
+    one grouped query, one query of names. The table; appraisal.charts draws it."""
     bands = [str(b[1]) for b in cycle.bands]
     steplen = Organisation.steplen
     cut = len(cycle.organisation.path) + steplen
@@ -338,38 +338,11 @@ def distribution(user, cycle) -> dict:
         for path in sorted(counts)
     ]
     totals = [sum(g["counts"][i] for g in groups) for i in range(len(bands))]
-    option = {
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"data": bands, "top": 0},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
-        "xAxis": {"type": "value", "minInterval": 1},
-        "yAxis": {
-            "type": "category",
-            "inverse": True,
-            "data": [g["name"] for g in groups],
-            "axisLabel": {"width": 140, "overflow": "truncate"},
-        },
-        "color": GRADE_COLOURS[: len(bands)],
-        "series": [
-            {
-                "name": grade,
-                "type": "bar",
-                "stack": "grades",
-                "label": {"show": True, "formatter": "{c}", "fontSize": 11},
-                "labelLayout": {"hideOverlap": True},
-                "emphasis": {"focus": "series"},
-                "data": [g["counts"][i] or None for g in groups],
-            }
-            for i, grade in enumerate(bands)
-        ],
-    }
     return {
         "bands": bands,
         "groups": groups,
         "totals": totals,
         "total": sum(totals),
-        "option": option,
-        "height": max(200, 60 + 36 * len(groups)),
     }
 
 
@@ -521,3 +494,69 @@ def rectifications(user: User) -> QuerySet[MemberRectification]:
     return MemberRectification.objects.visible_to(user).select_related(
         "person", "organisation", "result__cycle", "explain_meeting"
     )
+
+
+# --- the institution's rules (settings) --------------------------------------------------------
+
+
+def grade_bands() -> list[list[object]]:
+    """APPRAISAL_GRADE_BANDS: [[90, "优秀"], [80, "称职"], [60, "基本称职"]] (seed 000 §五(二)5),
+    below the last band → 不称职."""
+    raw = settings.APPRAISAL_GRADE_BANDS
+    return rules.normalise_bands(raw)
+
+
+def default_weights() -> tuple[Decimal, Decimal, Decimal]:
+    """APPRAISAL_DEFAULT_WEIGHTS (self, masses, branch): 20/30/50 — the seeds give none."""
+    raw = settings.APPRAISAL_DEFAULT_WEIGHTS
+    if isinstance(raw, dict):
+        raw = (raw.get("self", 0), raw.get("masses", 0), raw.get("branch", 0))
+    ws, wm, wb = (Decimal(str(w)) for w in raw)
+    return ws, wm, wb
+
+
+def rectify_days() -> int:
+    return int(settings.APPRAISAL_RECTIFY_DAYS)
+
+
+def masses_poor_below() -> Decimal:
+    return Decimal(str(settings.APPRAISAL_MASSES_POOR_BELOW))
+
+
+# --- who a cycle evaluates -------------------------------------------------------------------
+
+
+def population_of(organisation: Organisation, population: str, year: int):
+    """The members a cycle evaluates: in the organisation's subtree, active, of the
+    population (本年度在岗党员: holders of a post of that year fixed by 定岗 or later)."""
+    qs = Person.objects.filter(
+        is_active=True,
+        primary_org__in=orgs_under((organisation.path,)),
+        party_status__in=rules.population_statuses(population),
+    )
+    category = rules.population_category(population)
+    if category:
+        qs = qs.filter(category=category)
+    if population == rules.POST_HOLDERS:
+        qs = qs.filter(
+            Exists(
+                Post.objects.filter(
+                    holder=OuterRef("pk"), year=year, state__in=rules.HELD_POST_STATES
+                )
+            )
+        )
+    return qs.select_related("primary_org").order_by("primary_org__path", "name", "id")
+
+
+def blockers(cycle: EvaluationCycle) -> list[str]:
+    """What still prevents computing the cycle (shown beside the compute button)."""
+    return gather(cycle).blockers
+
+
+def posts_snapshot(person: Person, year: int) -> list[dict]:
+    return [
+        {"name": p.name, "organisation": p.organisation.name, "state": p.get_state_display()}
+        for p in Post.objects.filter(holder=person, year=year)
+        .select_related("organisation")
+        .order_by("id")
+    ]

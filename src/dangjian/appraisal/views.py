@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.appraisal import forms, rules, selectors, services
+from dangjian.appraisal import charts, exports, forms, rules, selectors, services
 from dangjian.appraisal.filters import ID_MAX, CycleFilter, HonourFilter, RectificationFilter
 from dangjian.appraisal.models import (
     CycleKind,
@@ -37,34 +37,6 @@ from dangjian.core.web import ActionView, ServiceFormView, form_errors, officer_
 from dangjian.org.models import Organisation
 
 PAGE_SIZE = 50
-RESULT_HEADERS = [
-    "序号",
-    "姓名",
-    "所在支部",
-    "岗位",
-    "述岗自评",
-    "民意测评（票数）",
-    "综合评定",
-    "总分",
-    "等次",
-    "荣誉",
-    "整改",
-]
-RESULT_KEYS = [
-    "index",
-    "name",
-    "branch",
-    "posts",
-    "self",
-    "masses",
-    "branch_score",
-    "final",
-    "grade",
-    "honours",
-    "rectification",
-]
-HONOUR_HEADERS = ["年度", "姓名", "所在支部", "荣誉", "依据的考评", "授予日期", "备注"]
-
 
 # --- cycles --------------------------------------------------------------------------------
 
@@ -105,9 +77,9 @@ class CycleCreate(ServiceFormView):
 
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(
-            bands_text=rules.bands_text(services.grade_bands()),
-            default_weights=services.default_weights(),
-            poor_below=services.masses_poor_below(),
+            bands_text=rules.bands_text(selectors.grade_bands()),
+            default_weights=selectors.default_weights(),
+            poor_below=selectors.masses_poor_below(),
             **context,
         )
 
@@ -134,7 +106,7 @@ def _cycle_context(request, cycle, tab: str = "") -> dict:
         "top": rules.top_grade(cycle.bands),
         "bottom": rules.lowest_grade(cycle.bands),
         "kind_label": rules.KIND_LABELS[cycle.kind],
-        "poor_below": services.masses_poor_below(),
+        "poor_below": selectors.masses_poor_below(),
         "evaluates_posts": rules.evaluates_posts(cycle.kind),
     }
 
@@ -147,7 +119,7 @@ def cycle_detail(request, pk):
     context = _cycle_context(request, cycle, "progress")
     context["progress"] = selectors.progress(request.user, cycle)
     if context["can_edit"] and cycle.state != CycleState.PUBLISHED:
-        context["blockers"] = services.blockers(cycle)
+        context["blockers"] = selectors.blockers(cycle)
     context["rating_orgs"] = selectors.rating_orgs(request.user, cycle)
     context["events"] = events_for(cycle, limit=10)
     context["today"] = timezone.localdate()
@@ -227,7 +199,7 @@ def cycle_results(request, pk):
             "export_query": urlencode({k: v for k, v in filters.items() if k != "sort"}),
             "org_choices": selectors.org_choices(request.user, under=cycle.organisation),
             "grades": [b[1] for b in cycle.bands],
-            "dist": selectors.distribution(request.user, cycle),
+            "dist": _distribution(request.user, cycle),
         }
     )
     return render(request, "appraisal/cycle_results.html", context)
@@ -258,6 +230,11 @@ def _results_query(request, cycle: EvaluationCycle):
     return qs, filters, org, order
 
 
+def _distribution(user, cycle: EvaluationCycle) -> dict[str, Any]:
+    dist = selectors.distribution(user, cycle)
+    return {**dist, **charts.grade_distribution(dist)}
+
+
 def _all_rows(request, cycle):
     """Every row the officer may read (no pagination), and the organisation the table is
     for: the filter's, the cycle's, or — for an officer below the cycle's organisation — the
@@ -283,7 +260,7 @@ def cycle_print(request, pk):
             "cycle": cycle,
             "rows": rows,
             "org": org or cycle.organisation,
-            "headers": RESULT_HEADERS,
+            "headers": exports.RESULT_HEADERS,
             "query": request.GET.urlencode(),
             "weights": cycle.weights,
             "counts": rules.grade_counts([r["grade"] for r in rows], cycle.bands),
@@ -302,10 +279,10 @@ def cycle_xlsx(request, pk):
     audit = PersonalDataAudit(request, f"{name}（{cycle.title}）")
     content = xlsx_table(
         sheet="党员履岗考评结果表",
-        headers=RESULT_HEADERS,
-        rows=audit.count([r[k] for k in RESULT_KEYS] for r in rows),
+        headers=exports.RESULT_HEADERS,
+        rows=audit.count([r[k] for k in exports.RESULT_KEYS] for r in rows),
         title=f"{name}（{cycle.title}）",
-        widths=[6, 10, 20, 24, 10, 14, 10, 8, 10, 20, 10],
+        widths=exports.RESULT_WIDTHS,
     )
     return xlsx_response(content, f"{name}.xlsx", audit=audit)
 
@@ -335,7 +312,7 @@ def result_detail(request, pk):
         and not own
         and cycle.state != CycleState.OPEN
         and rules.may_receive_honour(
-            result.grade, cycle.bands, result.masses_score, services.masses_poor_below()
+            result.grade, cycle.bands, result.masses_score, selectors.masses_poor_below()
         ),
         "honour_form": forms.HonourForm(),
     }
@@ -463,25 +440,15 @@ def honour_list(request):
 @require_GET
 def honour_export(request):
     qs = HonourFilter.for_page(request, selectors.honours(request.user)).qs
-    rows = (
-        [
-            h.year,
-            h.person.name,
-            h.organisation.name,
-            h.get_kind_display(),
-            h.cycle.title if h.cycle_id else "",
-            h.awarded_on,
-            h.note,
-        ]
-        for h in qs.order_by("-year", "kind", "organisation__path", "person__name", "id")
-    )
+    ordered = qs.order_by("-year", "kind", "organisation__path", "person__name", "id")
+    rows = (exports.honour_row(h) for h in ordered)
     audit = PersonalDataAudit(request, "党员荣誉（党员示范（先锋）岗、优秀共产党员、后备干部）")
     content = xlsx_table(
         sheet="党员荣誉",
-        headers=HONOUR_HEADERS,
+        headers=exports.HONOUR_HEADERS,
         rows=audit.count(rows),
         title="党员荣誉（党员示范（先锋）岗、优秀共产党员、后备干部）",
-        widths=[8, 10, 20, 20, 36, 12, 20],
+        widths=exports.HONOUR_WIDTHS,
     )
     return xlsx_response(content, "党员荣誉.xlsx", audit=audit)
 
