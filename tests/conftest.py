@@ -5,6 +5,7 @@ committee
 └── gb_b ── branch_b (secretary_b, member_b)
 """
 
+import os
 from types import SimpleNamespace
 
 import pytest
@@ -12,11 +13,35 @@ from django.core.cache import cache
 from hypothesis import HealthCheck, settings
 
 from tests.factories import make_officer, make_org, make_person, make_user
+from tests.harness import role_user
 
 # Rule properties are checked by the number of examples, never by time: a busy 2-core CI
 # machine must not fail a property test for being slow.
 settings.register_profile("dangjian", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("dangjian")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--slow",
+        action="store_true",
+        help="also run the tests marked slow (CI runs them: the environment variable CI is set)",
+    )
+
+
+def run_slow(config) -> bool:
+    """Slow tests run in CI (.ci/run exports CI=true) or when asked with --slow."""
+    ci = os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+    return ci or config.getoption("--slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    if run_slow(config):
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI, or locally with --slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -57,3 +82,24 @@ def as_user(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def as_role(world, as_user):
+    """Log the test client in as a role of the cast (tests/harness.py ROLES) and return it."""
+    return lambda role: as_user(role_user(world, role))
+
+
+@pytest.fixture
+def api_as_role(world):
+    """A fresh DRF APIClient signed in as a role of the cast (None role: anonymous)."""
+    from rest_framework.test import APIClient
+
+    def client(role):
+        api = APIClient()
+        user = role_user(world, role)
+        if user is not None:
+            api.force_login(user)
+        return api
+
+    return client

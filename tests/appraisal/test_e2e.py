@@ -14,7 +14,11 @@ from dangjian.org.models import Person
 from tests.e2e.conftest import browser, shot  # noqa: F401  (fixtures)
 from tests.factories import make_id_number
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "Secret-2026"
 PHONE = {"width": 390, "height": 844}

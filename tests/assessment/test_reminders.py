@@ -4,14 +4,13 @@ finish by mid-December; a fixed number of queries."""
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.assessment import reminders, services
 from dangjian.assessment.models import AssessmentRound
 from tests.assessment.conftest import notified
 from tests.factories import make_person
+from tests.harness import assert_num_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -60,10 +59,10 @@ def test_round_finish_reminds_the_department(world, round_, ass_a):
 
 
 def test_reminders_in_a_fixed_number_of_queries(world, template):
-    def run():
-        with CaptureQueriesContext(connection) as ctx:
+    def run(expected=None):
+        with assert_num_queries(expected) as log:
             due(date(2025, 12, 1), date(2025, 12, 31))
-        return len(ctx)
+        return log
 
     services.round_create(
         actor=world.org_officer,
@@ -82,5 +81,5 @@ def test_reminders_in_a_fixed_number_of_queries(world, template):
         kind="special",
         title="专项",
     )
-    assert run() == first
+    run(first)
     assert AssessmentRound.objects.count() == 2

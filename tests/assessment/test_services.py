@@ -22,6 +22,7 @@ from dangjian.assessment.models import (
 from dangjian.core.models import AuditEvent
 from tests.assessment.conftest import bonus_item, entries, notified, scored, submitted
 from tests.factories import make_officer, make_org, make_person
+from tests.harness import assert_num_queries
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -601,11 +602,11 @@ def test_template_copy(world, template):
         services.item_update(actor=world.org_officer, item=bonus, bonus_rule=[["论文", 0]])
 
 
-def test_member_counts_in_one_query(world, django_assert_num_queries):
+def test_member_counts_in_one_query(world):
     other = make_org(world.gb_b, name="学生二支部", code="BB2", category="student")
     make_person(other, category="student")
     make_person(world.branch_b, category="student")
-    with django_assert_num_queries(1):
+    with assert_num_queries(1):
         counts = services.member_counts([world.branch_a, world.branch_b, other])
     # world: secretary_a, member_a in branch_a; secretary_b, member_b (staff) in branch_b
     assert counts == {world.branch_a.pk: (2, 0), world.branch_b.pk: (2, 1), other.pk: (0, 1)}

@@ -3,14 +3,13 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from dangjian.branches import services
 from dangjian.branches.models import BranchGrading, GradingScore, GradingStandard
 from tests.branches.conftest import YEAR
 from tests.branches.test_views import _more_branches
+from tests.harness import assert_num_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -257,14 +256,14 @@ def test_api_list_query_count_does_not_grow(world, year, path):
     client = api(world.org_officer)
     _more_branches(world, year, 2)
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
+    def count(expected=None):
+        with assert_num_queries(expected) as ctx:
             assert client.get(f"{BASE}/{path}/").status_code == 200
-        return len(ctx.captured_queries)
+        return ctx
 
     few = count()
     _more_branches(world, year, 8)
-    assert count() == few
+    count(few)
     assert BranchGrading.objects.count() == 10
 
 

@@ -15,6 +15,7 @@ from dangjian.core.access import (
     PUBLIC,
     SCOPE,
     SELF,
+    STAFF,
     Action,
     can,
     declare,
@@ -27,6 +28,7 @@ declare(
     Action("testing.edit", SCOPE, org="", label="修改"),
     Action("testing.decide", ABOVE, org="", label="决定等次"),
     Action("testing.template", DEPARTMENT, label="设置模板"),
+    Action("testing.catalogue", STAFF, label="设置目录"),
     Action("testing.manage", OFFICER, label="管理"),
     Action("testing.own", SELF, person="", label="修改"),
     Action("testing.own_or_officer", (SELF, SCOPE), person="", org="primary_org", label="报告"),
@@ -72,6 +74,9 @@ def test_department_is_the_department_and_committee_officers(cast):
     assert can(w.committee_officer, "testing.template")
     assert not can(w.gb_secretary_a, "testing.template")
     assert not can(w.member_user, "testing.template")
+    assert can(w.org_officer, "testing.catalogue") and can(w.admin, "testing.catalogue")
+    assert not can(w.committee_officer, "testing.catalogue")
+    assert Organisation.objects.restrict(w.committee_officer, "testing.catalogue").count() == 0
 
 
 def test_officer_member_and_public(cast):

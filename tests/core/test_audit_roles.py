@@ -14,6 +14,7 @@ from dangjian.core import admin_roles, security_log, tokens
 from dangjian.core.models import AdminRole, AuditEvent, SecurityEvent
 from dangjian.org.models import Person
 from tests.factories import make_user
+from tests.harness import assert_max_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -171,13 +172,11 @@ def test_keyset_pages(auditor, as_user, world):
     assert {e.pk for e in page.rows}.isdisjoint(e.pk for e in second.context["page"].rows)
 
 
-def test_the_list_query_count_does_not_grow_with_rows(
-    auditor, as_user, world, django_assert_max_num_queries
-):
+def test_the_list_query_count_does_not_grow_with_rows(auditor, as_user, world):
     for i in range(40):
         _audit_event(world, f"对象{i}")
     client = as_user(auditor)
-    with django_assert_max_num_queries(12):
+    with assert_max_queries(12):
         client.get(reverse("audit:events"))
 
 

@@ -151,6 +151,7 @@ def sqlite_backup(tmp_path_factory):
     return env, base, before, archive_in(base / "backups"), result.stdout
 
 
+@pytest.mark.slow
 def test_sqlite_backup_writes_one_archive_with_manifest_and_checksum(sqlite_backup):
     env, base, before, archive, output = sqlite_backup
     assert str(archive) in output and "上传文件 3 个" in output
@@ -170,6 +171,7 @@ def test_sqlite_backup_writes_one_archive_with_manifest_and_checksum(sqlite_back
     assert names == {"manifest.json", *(f["path"] for f in manifest["files"])}
 
 
+@pytest.mark.slow
 def test_sqlite_round_trip_loses_nothing(sqlite_backup, tmp_path):
     env, base, before, archive, _ = sqlite_backup
     target = child_env(tmp_path / "restored")  # empty database, empty MEDIA_ROOT
@@ -190,6 +192,7 @@ def copy_site(base: Path, site: Path) -> None:
     shutil.copytree(base / "site", site)
 
 
+@pytest.mark.slow
 def test_sqlite_restore_after_emptying_the_site(sqlite_backup, tmp_path):
     env, base, before, archive, _ = sqlite_backup
     site = tmp_path / "site"
@@ -205,6 +208,7 @@ def test_sqlite_restore_after_emptying_the_site(sqlite_backup, tmp_path):
     assert snapshot(target) == before
 
 
+@pytest.mark.slow
 def test_force_replaces_a_non_empty_site_and_keeps_old_files_aside(sqlite_backup, tmp_path):
     env, base, before, archive, _ = sqlite_backup
     site = tmp_path / "site"
@@ -218,6 +222,7 @@ def test_force_replaces_a_non_empty_site_and_keeps_old_files_aside(sqlite_backup
     assert (aside / "old.txt").read_text() == "旧文件"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "tamper",
     ["flipped byte", "file changed, checksums recomputed", "file added", "checksum file missing"],
@@ -293,6 +298,7 @@ def pg_server():
     return url
 
 
+@pytest.mark.slow
 def test_postgresql_round_trip_loses_nothing(pg_server, tmp_path):
     suffix = f"{os.getpid()}"
     source_db, target_db = f"dj_backupapi_src_{suffix}", f"dj_backupapi_restore_{suffix}"

@@ -250,6 +250,7 @@ def test_serialised_rows_carry_ciphertext(db):
 # --- the migration ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_encrypts_existing_clear_values():
     executor = MigrationExecutor(connection)

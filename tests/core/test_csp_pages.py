@@ -113,6 +113,7 @@ def crawl(client, start=("/",), limit=PAGES_PER_USER):
     return problems, visited
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("username", "at_least"), [("zuzhibu", 150), ("zhibu", 80), ("dangyuan", 15)]
 )
@@ -123,6 +124,7 @@ def test_every_reachable_page_is_csp_clean(demo_loaded, db, client, username, at
     assert visited >= at_least  # the walk really went through the app
 
 
+@pytest.mark.slow
 def test_anonymous_public_pages_are_csp_clean(demo_loaded, db, client):
     problems, visited = crawl(client, start=("/login/", "/public/"), limit=80)
     assert not problems, problems

@@ -214,6 +214,7 @@ def wsgi_app():
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 def test_the_run_catches_a_schema_mismatch(world, openapi, wsgi_app):
     """The harness is not blind: with the old (wrong) schema of /hours-summary/ — an array —
     the bounded run of that one operation reports the mismatch."""

@@ -4,7 +4,10 @@ import os
 import subprocess
 import sys
 
+import pytest
 
+
+@pytest.mark.slow
 def test_migrate_in_a_fresh_process(tmp_path):
     # A scratch SQLite database: this checks start-up, not the database under test.
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}

@@ -28,6 +28,10 @@ SEED_GENERAL_BRANCHES = [
     "信息工程学院党总支",
 ]
 
+# Every test here reads the demo institution, loaded once per module (about 30 s, much more on
+# a busy machine): CI runs them, the everyday run does not.
+pytestmark = pytest.mark.slow
+
 
 def load(**options) -> str:
     out = io.StringIO()

@@ -3,6 +3,7 @@
 import io
 from datetime import date
 
+import pytest
 from django.core.management import call_command
 
 from dangjian.core.models import User
@@ -40,6 +41,7 @@ def test_scaled_mode_builds_many_committees(db):
     assert len(set(Person.objects.values_list("id_number", flat=True))) == 2000
 
 
+@pytest.mark.slow
 def test_demo_command_loads_once_and_does_not_serve(db):
     out = io.StringIO()
     call_command("demo", no_serve=True, stdout=out)

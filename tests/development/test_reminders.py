@@ -3,8 +3,6 @@
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.models import Reminder
 from dangjian.core.reminders import apply
@@ -13,6 +11,7 @@ from dangjian.development.models import NoticePurpose
 from dangjian.development.reminders import collect
 from dangjian.development.rules import add_months
 from tests.factories import make_person
+from tests.harness import assert_num_queries, capture_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -76,13 +75,12 @@ def test_apply_twice_no_duplicates_and_fixed_queries(world, advance):
     count = Reminder.objects.count()
     second = apply(list(collect(today, horizon)))
     assert second.created == 0 and Reminder.objects.count() == count
-    with CaptureQueriesContext(connection) as few:
+    with capture_queries() as few:
         list(collect(today, horizon))
     for _ in range(3):
         advance(
             "approved",
             person=make_person(world.branch_a, status="masses", birth_date=date(2000, 1, 1)),
         )
-    with CaptureQueriesContext(connection) as many:
+    with assert_num_queries(few):
         list(collect(today, horizon))
-    assert len(many) == len(few)

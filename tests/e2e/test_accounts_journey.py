@@ -7,7 +7,11 @@ import pytest
 
 from tests.factories import make_person
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "Secret-2026"
 NEW_PASSWORD = "Red-Flag-2026!"

@@ -11,7 +11,11 @@ from django.utils import timezone
 from dangjian.surveys import services
 from dangjian.surveys.models import SurveyKind
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _survey_with_results(world):

@@ -11,7 +11,11 @@ from dangjian.posts import services
 from dangjian.posts.models import DutyRecord, Post, PostType
 from tests.factories import make_id_number
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "Secret-2026"
 PHONE = {"width": 390, "height": 844}

@@ -4,7 +4,11 @@ open a member of another branch."""
 import pytest
 from django.urls import reverse
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_branch_secretary_journey(world, live_server, browser, shot):

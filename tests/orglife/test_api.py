@@ -7,6 +7,7 @@ import pytest
 
 from dangjian.orglife import services
 from dangjian.orglife.models import FrequencyRule, Meeting, StudyRecord
+from tests.harness import assert_role_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -77,20 +78,18 @@ def test_meeting_api_errors_are_400_in_chinese(world, as_user):
     assert response.status_code == 400 and "无效的取值" in response.json()["kind"][0]
 
 
-def test_meeting_api_scoping(world, as_user, make_meeting):
+def test_meeting_api_scoping(world, as_user, as_role, make_meeting):
     meeting = make_meeting()
     url = f"{API}/meetings/{meeting.pk}/"
-    assert as_user(world.secretary_a).get(url).status_code == 200
-    assert as_user(world.secretary_b).get(url).status_code == 404
-    assert (
-        as_user(world.secretary_b)
-        .patch(url, {"topic": "x"}, content_type="application/json")
-        .status_code
-        == 404
+    assert_role_matrix(
+        as_role,
+        url,
+        {"officer": 200, "other_officer": 404, "member": 403, "anonymous": (401, 403)},
     )
-    assert as_user(world.member_user).get(url).status_code == 403
-    assert as_user(world.member_user).get(f"{API}/meetings/").status_code == 403
-    assert as_user(None).get(url).status_code in (401, 403)
+    patch = {"topic": "x"}
+    json = "application/json"
+    assert_role_matrix(as_role, url, {"other_officer": 404}, "patch", patch, content_type=json)
+    assert_role_matrix(as_role, f"{API}/meetings/", {"member": 403})
     assert as_user(world.secretary_b).get(f"{API}/meetings/").json()["results"] == []
     assert as_user(world.secretary_a).delete(url).status_code == 204
     assert not Meeting.objects.exists()

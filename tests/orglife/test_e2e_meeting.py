@@ -11,7 +11,11 @@ from django.utils import timezone
 from dangjian.orglife.models import Meeting
 from tests.e2e.conftest import browser, shot  # noqa: F401  (the Chromium fixtures)
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "Secret-2026"
 DESK = {"width": 1280, "height": 900}

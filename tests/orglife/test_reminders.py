@@ -4,14 +4,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dangjian.core.models import Reminder
 from dangjian.core.reminders import apply
 from dangjian.orglife import services
 from dangjian.orglife.reminders import collect
 from tests.factories import make_officer, make_org
+from tests.harness import assert_num_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -93,13 +92,13 @@ def test_secretary_half_year_training(world):
 
 
 def test_fixed_number_of_queries(world):
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
+    def count(expected=None):
+        with assert_num_queries(expected) as ctx:
             list(collect(date(2025, 12, 20), date(2026, 1, 3)))
-        return len(ctx.captured_queries)
+        return ctx
 
     few = count()
     for i in range(4):
         branch = make_org(world.gb_b, name=f"支部{i}", category="staff")
         make_officer(branch, name=f"书记{i}")
-    assert count() == few
+    count(few)

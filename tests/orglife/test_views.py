@@ -6,8 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -16,6 +14,7 @@ from dangjian.orglife import services
 from dangjian.orglife.models import Meeting, StudyRecord
 from dangjian.orglife.views import HOURS_HEADERS, RECORD_BOOK_HEADERS
 from tests.factories import make_officer, make_org, make_person
+from tests.harness import assert_num_queries, assert_role_matrix, capture_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -37,44 +36,42 @@ MEMBER_PAGES = ["orglife:my_meetings", "orglife:my_hours"]
 
 
 @pytest.mark.parametrize("name", OFFICER_PAGES)
-def test_officer_pages_scoping(world, as_user, name):
-    url = reverse(name)
-    assert as_user(world.secretary_a).get(url).status_code == 200
-    assert as_user(world.member_user).get(url).status_code == 403
-    response = as_user(None).get(url)
-    assert response.status_code == 302 and "/login/" in response["Location"]
+def test_officer_pages_scoping(world, as_role, name):
+    assert_role_matrix(as_role, reverse(name), {"officer": 200, "member": 403, "anonymous": 302})
 
 
 @pytest.mark.parametrize("name", MEMBER_PAGES)
-def test_member_pages(world, as_user, name):
-    assert as_user(world.member_user).get(reverse(name)).status_code == 200
-    assert as_user(world.secretary_a).get(reverse(name)).status_code == 200
-    assert as_user(None).get(reverse(name)).status_code == 302
+def test_member_pages(world, as_role, name):
+    assert_role_matrix(as_role, reverse(name), {"member": 200, "officer": 200, "anonymous": 302})
 
 
 @pytest.mark.parametrize(
     "name", ["orglife:compliance", "orglife:record_book", "orglife:hours", "orglife:meeting_list"]
 )
-def test_other_branch_organisation_is_404(world, as_user, name):
+def test_other_branch_organisation_is_404(world, as_role, name):
     param = "organisation" if name == "orglife:compliance" else "org"
     url = f"{reverse(name)}?{param}={world.branch_a.pk}"
-    assert as_user(world.secretary_a).get(url).status_code == 200
     expected = 200 if name == "orglife:meeting_list" else 404  # the list ignores the filter
-    assert as_user(world.secretary_b).get(url).status_code == expected
+    assert_role_matrix(as_role, url, {"officer": 200, "other_officer": expected})
 
 
-def test_meeting_pages_scoping(world, as_user, make_meeting):
+def test_meeting_pages_scoping(world, as_role, make_meeting):
     meeting = make_meeting()
     for name in ("orglife:meeting_detail", "orglife:meeting_edit"):
-        url = reverse(name, args=[meeting.pk])
-        assert as_user(world.secretary_a).get(url).status_code == 200
-        assert as_user(world.gb_secretary_a).get(url).status_code == 200
-        assert as_user(world.secretary_b).get(url).status_code == 404
-        assert as_user(world.member_user).get(url).status_code == 403
-        assert as_user(None).get(url).status_code == 302
+        assert_role_matrix(
+            as_role,
+            reverse(name, args=[meeting.pk]),
+            {
+                "officer": 200,
+                "gb_officer": 200,
+                "other_officer": 404,
+                "member": 403,
+                "anonymous": 302,
+            },
+        )
     delete = reverse("orglife:meeting_delete", args=[meeting.pk])
-    assert as_user(world.secretary_b).post(delete).status_code == 404
-    assert as_user(world.secretary_a).post(delete).status_code == 302
+    matrix = {"other_officer": 404, "officer": 302}
+    assert_role_matrix(as_role, delete, matrix, "post", isolate=False)
     assert not Meeting.objects.exists()
 
 
@@ -168,14 +165,13 @@ def test_meeting_list_filters_and_constant_queries(world, as_user, make_meeting)
     url = reverse("orglife:meeting_list")
     for _ in range(2):
         make_meeting()
-    with CaptureQueriesContext(connection) as few:
+    with capture_queries() as few:
         assert client.get(url).status_code == 200
     for _ in range(4):
         make_meeting(org=world.branch_b, kind="lecture", held_on=date(2025, 4, 2))
-    with CaptureQueriesContext(connection) as many:
+    with assert_num_queries(few):
         response = client.get(url)
     assert len(response.context["page"].rows) == 6
-    assert len(few.captured_queries) == len(many.captured_queries)
     rows = client.get(url + "?kind=lecture&month=2025-04").context["page"].rows
     assert len(rows) == 4
     rows = client.get(url + f"?org={world.gb_a.pk}").context["page"].rows
@@ -223,17 +219,16 @@ def test_compliance_roll_up_constant_queries(world, as_user, make_meeting):
     client = as_user(world.org_officer)
     url = reverse("orglife:compliance") + f"?organisation={world.committee.pk}&date=2025-03-15"
     make_meeting()
-    with CaptureQueriesContext(connection) as few:
+    with capture_queries() as few:
         response = client.get(url)
     assert len(response.context["below"]) == 4  # 2 general branches, 2 branches
     for i in range(4):
         branch = make_org(world.gb_b, name=f"教工支部{i}", category="staff")
         make_meeting(org=branch, held_on=date(2025, 3, 5))
-    with CaptureQueriesContext(connection) as many:
+    with assert_num_queries(few):
         response = client.get(url)
     below = {s.org.name: s for s in response.context["below"]}
     assert len(below) == 8
-    assert len(few.captured_queries) == len(many.captured_queries)
     assert below["机关一支部"].overdue > 0 and below["机关一支部"].done >= 1
     gb = below["信息工程学院党总支"]
     assert gb.overdue == 7 and gb.done == 0  # all seven general-branch rules, periods ended
@@ -314,17 +309,16 @@ def test_hours_page_and_xlsx(world, as_user):
 def test_hours_constant_queries(world, as_user):
     client = as_user(world.org_officer)
     url = reverse("orglife:hours") + f"?org={world.committee.pk}&year=2025"
-    with CaptureQueriesContext(connection) as few:
+    with capture_queries() as few:
         client.get(url)
     for i in range(4):
         make_person(world.branch_b, name=f"学生{i}", category="student")
-    with CaptureQueriesContext(connection) as many:
+    with assert_num_queries(few):
         response = client.get(url)
     assert len(response.context["rows"]) >= 8
-    assert len(few.captured_queries) == len(many.captured_queries)
 
 
-def test_training_pages(world, as_user):
+def test_training_pages(world, as_user, as_role):
     client = as_user(world.secretary_a)
     response = client.post(
         reverse("orglife:training_create"),
@@ -342,9 +336,8 @@ def test_training_pages(world, as_user):
     assert response.status_code == 302
     training_url = response["Location"]
     assert StudyRecord.objects.get().integrity
-    assert client.get(training_url).status_code == 200
-    assert as_user(world.secretary_b).get(training_url).status_code == 404
-    assert as_user(world.member_user).get(training_url).status_code == 403
+    matrix = {"officer": 200, "other_officer": 404, "member": 403}
+    assert_role_matrix(as_role, training_url, matrix)
     html = as_user(world.member_user).get(reverse("orglife:my_hours") + "?year=2025")
     assert "廉政警示教育" in html.content.decode()
 

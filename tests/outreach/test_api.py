@@ -3,14 +3,13 @@
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dangjian.outreach import services
 from dangjian.outreach.models import Contact, Visit
 from tests.factories import make_person, make_user
+from tests.harness import assert_num_queries, capture_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -145,10 +144,9 @@ def test_visit_list_constant_queries(world, links):
             )
 
     grow(2)
-    with CaptureQueriesContext(connection) as small:
+    with capture_queries() as small:
         client.get(f"{BASE}/visits/")
     grow(4)
-    with CaptureQueriesContext(connection) as large:
+    with assert_num_queries(small):
         response = client.get(f"{BASE}/visits/")
     assert len(response.json()["results"]) == 6
-    assert len(large) == len(small)

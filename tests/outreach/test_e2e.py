@@ -10,7 +10,11 @@ from dangjian.outreach import services
 from dangjian.outreach.models import Contact, Visit
 from tests.e2e.conftest import browser, shot  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PASSWORD = "Secret-2026"
 PHONE = {"width": 390, "height": 844}

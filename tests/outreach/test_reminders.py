@@ -3,13 +3,12 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dangjian.core import reminders as core_reminders
 from dangjian.core.models import Reminder
 from dangjian.outreach import reminders, services
 from tests.factories import make_person
+from tests.harness import assert_num_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -80,13 +79,12 @@ def test_apply_twice_no_duplicates_and_fixed_queries(world, links, visit):
     second = core_reminders.apply(list(reminders.collect(TODAY, HORIZON)))
     assert second.created == 0 and second.unchanged == count
     assert Reminder.objects.count() == count
-    with CaptureQueriesContext(connection) as small:
+    with assert_num_queries(3):
         list(reminders.collect(TODAY, HORIZON))
     for i in range(5):
         p = make_person(world.branch_a)
         services.link_create(
             actor=world.secretary_a, visitor=p, kind="teacher_dorm", target=f"{i}号楼"
         )
-    with CaptureQueriesContext(connection) as large:
+    with assert_num_queries(3):
         list(reminders.collect(TODAY, HORIZON))
-    assert len(large) == len(small) == 3

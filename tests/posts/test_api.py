@@ -3,14 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from dangjian.posts import services
 from dangjian.posts.models import DutyRecord, Post, PostState
 from tests.factories import make_person, make_user
+from tests.harness import assert_num_queries, capture_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -58,14 +57,13 @@ def test_post_list_scoped_and_constant_queries(world, make_post):
     make_post(world.branch_b, name="外支部")
     client = api(world.secretary_a)
     client.get("/api/v1/posts/")  # the scope is computed once per user object
-    with CaptureQueriesContext(connection) as few:
+    with capture_queries() as few:
         data = client.get("/api/v1/posts/").json()
     assert {p["name"] for p in data["results"]} == {"岗0", "岗1"}
     for i in range(4):
         make_post(name=f"岗x{i}")
-    with CaptureQueriesContext(connection) as many:
+    with assert_num_queries(few):
         assert len(client.get("/api/v1/posts/").json()["results"]) == 6
-    assert len(many.captured_queries) == len(few.captured_queries)
     assert (
         api(world.secretary_a)
         .get(f"/api/v1/posts/?state=set&organisation={world.branch_a.pk}")

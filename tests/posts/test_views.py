@@ -4,8 +4,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -14,6 +12,7 @@ from dangjian.posts import services
 from dangjian.posts.models import DutyCheck, DutyRecord, Post, PostState
 from dangjian.posts.views import ANNEX2_HEADERS, DUTY_RECORD_HEADERS, REGISTRATION_HEADERS
 from tests.factories import make_person, make_user
+from tests.harness import assert_num_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -203,10 +202,10 @@ def _posts(make_post, n, **kw):
         make_post(name=f"岗位{i}", **kw)
 
 
-def _count(client, url):
-    with CaptureQueriesContext(connection) as ctx:
+def _count(client, url, expected=None):
+    with assert_num_queries(expected, url) as ctx:
         assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
+    return ctx
 
 
 def test_post_list_constant_queries(world, as_user, make_post):
@@ -217,7 +216,7 @@ def test_post_list_constant_queries(world, as_user, make_post):
     for post in Post.objects.all():
         services.post_assign(actor=world.secretary_a, post=post, holder=make_person(world.branch_a))
     _posts(make_post, 4)
-    assert _count(client, url) == few
+    _count(client, url, few)
 
 
 def _records(user, n):
@@ -233,7 +232,7 @@ def test_duty_record_list_constant_queries_and_filters(world, as_user, published
     _records(world.member_user, 2)
     few = _count(client, url)
     _records(world.member_user, 4)
-    assert _count(client, url) == few
+    _count(client, url, few)
     assert "内容3" in client.get(url + "?checked=0").content.decode()
     assert "内容3" not in client.get(url + "?checked=1").content.decode()
     month = timezone.localdate().strftime("%Y-%m")
@@ -264,8 +263,8 @@ def test_commitment_and_summary_lists_constant_queries(world, as_user, year):
     for user in people[2:]:
         services.commitment_create(actor=user, year=year, **AREAS)
         services.summary_member_create(actor=user, year=year, semester=1, content="x")
-    assert _count(client, url_c) == few_c
-    assert _count(client, url_s) == few_s
+    _count(client, url_c, few_c)
+    _count(client, url_s, few_s)
 
 
 def test_summary_list_shows_who_has_not_submitted(world, as_user, year):
@@ -293,7 +292,7 @@ def test_my_posts_constant_queries(world, as_user, make_post):
     _posts(make_post, 2)
     few = _count(client, url)
     _posts(make_post, 4, type_name="文明建设岗")
-    assert _count(client, url) == few
+    _count(client, url, few)
 
 
 def test_duty_record_create_mobile_form(world, as_user):

@@ -3,14 +3,13 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.posts import services as posts
 from dangjian.posts.models import DutyRecord, PostType
 from dangjian.reports import dashboard
+from tests.harness import assert_num_queries, capture_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +64,7 @@ def test_home_shows_todos_to_officers_and_own_overview_to_members(world, as_user
 def test_home_query_count_does_not_grow_with_records(world, as_user):
     client = as_user(world.org_officer)
     client.get(reverse("home"))
-    with CaptureQueriesContext(connection) as few:
+    with capture_queries() as few:
         client.get(reverse("home"))
     claimed_post(world, world.branch_a)
     for n in range(5):
@@ -77,6 +76,5 @@ def test_home_query_count_does_not_grow_with_records(world, as_user):
                 place=str(n),
                 content="记实",
             )
-    with CaptureQueriesContext(connection) as many:
+    with assert_num_queries(few):
         client.get(reverse("home"))
-    assert len(many) == len(few)

@@ -3,11 +3,10 @@
 from datetime import date
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dangjian.reports import selectors
 from tests.factories import make_org, make_person
+from tests.harness import assert_num_queries
 from tests.reports.helpers import (
     make_commitment,
     make_duty_check,
@@ -112,10 +111,10 @@ def test_dissolved_branch_is_not_counted(records):
     assert f["branches"] == 2
 
 
-def _queries(org):
-    with CaptureQueriesContext(connection) as ctx:
+def _queries(org, expected=None):
+    with assert_num_queries(expected) as ctx:
         selectors.compute_figures(org, 2025, 2, today=TODAY)
-    return len(ctx.captured_queries)
+    return ctx
 
 
 def test_query_count_does_not_grow_with_branches(records):
@@ -124,6 +123,6 @@ def test_query_count_does_not_grow_with_branches(records):
         branch = make_org(records.gb_b, name=f"新支部{n}", code=f"NB{n}")
         make_post(branch, "published", holder=make_person(branch))
         make_duty_record(records.member_b, branch, date(2025, 5, 1))
-    assert _queries(records.committee) == few
+    _queries(records.committee, few)
     f = selectors.compute_figures(records.committee, 2025, 2, today=TODAY)
     assert (f["branches"], f["covered_branches"]) == (6, 5)

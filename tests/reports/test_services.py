@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dangjian.core.models import AuditEvent
+from dangjian.reports import events as report_events
 from dangjian.reports import services
 from dangjian.reports.models import QuarterlyReport
 from tests.factories import make_officer
@@ -180,3 +181,19 @@ def test_submitted_date_is_recorded_for_the_deadline(world, submitted):
     from dangjian.reports import selectors
 
     assert selectors.submitted_on(submitted) > date(2025, 6, 20)  # submitted now: late
+
+
+def test_submit_and_review_record_named_events(world):
+    """报送、审核通过 are named steps on the audit trail (reports.events)."""
+    report = services.report_generate(
+        actor=world.secretary_a, organisation=world.branch_a, year=2025, quarter=1
+    )
+    services.report_update(actor=world.secretary_a, report=report, progress="按计划推进。")
+    services.report_submit(actor=world.secretary_a, report=report)
+    services.report_accept(actor=world.gb_secretary_a, report=report)
+    names = list(
+        AuditEvent.objects.filter(object_id=report.pk, event__startswith="reports.")
+        .order_by("id")
+        .values_list("event", flat=True)
+    )
+    assert names == [report_events.SUBMITTED.name, report_events.ACCEPTED.name]

@@ -6,7 +6,11 @@ from django.urls import reverse
 
 from tests.e2e.conftest import browser, shot  # noqa: F401  (fixtures)
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _login(browser, live_server, user, viewport):  # noqa: F811

@@ -28,6 +28,7 @@ The relations are defined once, here:
     SCOPE       an officer of the object's organisation or of a level above it, or the department
     ABOVE       the level above the object's organisation (its own officers are not)
     DEPARTMENT  the organisation department (and administrators, and committee officers)
+    STAFF       the organisation department's own staff and administrators only
     OFFICER     any officer at all (secretary, deputy, committee member) or the department
     SELF        the person the object is about (`person=` names the field)
     MEMBER      anyone signed in with a person record
@@ -40,10 +41,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from dangjian.core.models import User
+
+# Whoever asks: a signed-in user, the anonymous visitor, or nobody (a command, the sweep).
+Actor: TypeAlias = "User | AnonymousUser | None"
 
 # --- who the user is: their scope ---------------------------------------------------------
 
@@ -75,15 +84,15 @@ ANONYMOUS = Scope()
 
 # Who holds which organisations is the org app's knowledge (positions); it registers the
 # function that reads it when it is ready, so core depends on nothing above it.
-_resolver: Callable[..., Scope] | None = None
+_resolver: Callable[[Any], Scope] | None = None
 
 
-def set_scope_resolver(resolver: Callable[..., Scope]) -> None:
+def set_scope_resolver(resolver: Callable[[Any], Scope]) -> None:
     global _resolver
     _resolver = resolver
 
 
-def scope_for(user) -> Scope:
+def scope_for(user: Actor) -> Scope:
     """The user's scope, computed once per request object."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ANONYMOUS
@@ -103,7 +112,7 @@ def scope_for(user) -> Scope:
     return scope
 
 
-def is_department(user) -> bool:
+def is_department(user: Actor) -> bool:
     """Acts for the whole institution (see Scope.department)."""
     return scope_for(user).department
 
@@ -134,6 +143,7 @@ ABOVE = Relation(
     "above", "{label}须由上级党组织（党总支、党委）或党委组织部办理，本组织不能为自己办理。"
 )
 DEPARTMENT = Relation("department", "{label}由党委组织部（“168”领导小组办公室）办理。")
+STAFF = Relation("staff", "{label}由党委组织部干事办理。")
 OFFICER = Relation("officer", "仅党组织书记、委员和组织部干事可以{label}。")
 SELF = Relation("self", "只能{label}本人的记录。")
 MEMBER = Relation("member", "您的账号没有关联党员信息，不能{label}，请联系组织部干事。")
@@ -230,13 +240,18 @@ def _holds(relation: Relation, scope: Scope, act: Action, obj: Any) -> bool:
         return scope.is_officer
     if relation is DEPARTMENT:
         return scope.department
+    if relation is STAFF:
+        return scope.everything
     if relation is SELF:
         person_id = _person_id(obj, act.person)
         return person_id is not None and person_id == scope.person_id
+    if obj is None or act.org is None:
+        # No organisation to act on (a create form before one is chosen): any officer.
+        return scope.is_officer
     org = obj if act.org == "" else _follow(obj, act.org)
     if org is None:
-        # No organisation to act on (e.g. a create form before one is chosen): any officer.
-        return scope.is_officer
+        # A row that belongs to no organisation: only those who act on everything.
+        return scope.everything
     if relation is SCOPE:
         return scope.covers_path(org.path)
     if relation is ABOVE:
@@ -244,7 +259,7 @@ def _holds(relation: Relation, scope: Scope, act: Action, obj: Any) -> bool:
     raise ValueError(f"unknown relation {relation}")
 
 
-def can(user, name: str, obj: Any = None) -> bool:
+def can(user: Actor, name: str, obj: Any = None) -> bool:
     """May `user` do action `name` (to `obj`)?"""
     act = action(name)
     scope = scope_for(user)
@@ -253,7 +268,7 @@ def can(user, name: str, obj: Any = None) -> bool:
     return any(_holds(relation, scope, act, obj) for relation in act._relations)
 
 
-def require(user, name: str, obj: Any = None) -> None:
+def require(user: Actor, name: str, obj: Any = None) -> None:
     """Refuse with the rule's own words (PermissionDenied → 403, recorded as a refusal)."""
     if not can(user, name, obj):
         raise PermissionDenied(action(name).refusal)
@@ -281,6 +296,8 @@ def _relation_q(relation: Relation, scope: Scope, act: Action) -> models.Q | Non
         return None if scope.is_officer else nothing
     if relation is DEPARTMENT:
         return None if scope.department else nothing
+    if relation is STAFF:
+        return None if scope.everything else nothing
     if relation is SELF:
         if act.person is None or scope.person_id is None:
             return nothing
@@ -296,7 +313,7 @@ def _relation_q(relation: Relation, scope: Scope, act: Action) -> models.Q | Non
     return q
 
 
-def restrict(queryset: models.QuerySet, user, name: str) -> models.QuerySet:
+def restrict(queryset: models.QuerySet[Any], user: Actor, name: str) -> models.QuerySet[Any]:
     """`queryset` narrowed to the rows on which `user` may do action `name`; "view" and
     "change" are the scoping idiom's `visible_to` and `editable_by`."""
     if name == "view":
@@ -316,7 +333,7 @@ def restrict(queryset: models.QuerySet, user, name: str) -> models.QuerySet:
     return queryset.filter(combined)
 
 
-def actions_of(user, names: Iterable[str], obj: Any = None) -> dict[str, bool]:
+def actions_of(user: Actor, names: Iterable[str], obj: Any = None) -> dict[str, bool]:
     """Several answers at once for a template: {"decide_grading": True, ...} keyed by the
     part of each name after the app's dot."""
     return {name.split(".", 1)[-1]: can(user, name, obj) for name in names}

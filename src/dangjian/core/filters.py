@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 YEAR_LOW, YEAR_HIGH = 2000, 2100
 
@@ -40,31 +40,52 @@ def related_model(model: Any, lookup: str) -> Any:
 
 
 class SubtreeFilter(django_filters.NumberFilter):
-    """Rows under an organisation (by id) the user sees. An organisation out of their scope is
-    a 404 on a page (`out_of_scope="404"`) or no rows (the API's lists, by default)."""
+    """Rows under an organisation (by id) the user sees. An organisation out of their scope
+    gives, by `out_of_scope`: "empty" (no rows), "404", or "ignore" (the filter is dropped).
+    `page_out_of_scope` is what a page does when it differs from the API."""
 
-    def __init__(self, field_name: str = "organisation", *, out_of_scope: str = "empty", **kw):
+    MODES = ("empty", "404", "ignore")
+    field_class = forms.IntegerField
+
+    def __init__(
+        self,
+        field_name: str = "organisation",
+        *,
+        out_of_scope: str = "empty",
+        page_out_of_scope: str | None = None,
+        **kw: Any,
+    ) -> None:
         kw.setdefault("label", "党组织")
         super().__init__(field_name=field_name, **kw)
+        assert out_of_scope in self.MODES and page_out_of_scope in (None, *self.MODES)
         self.out_of_scope = out_of_scope
+        self.page_out_of_scope = page_out_of_scope
 
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
-        if value in (None, ""):
-            return qs
+    def organisation(self, qs: QuerySet[Any], value: Any) -> Any:
+        """The organisation asked for, if the user sees it."""
         organisations = related_model(qs.model, self.field_name) if self.field_name else qs.model
         user = getattr(self.parent, "user", None)
-        path = (
-            organisations.objects.visible_to(user)
-            .filter(pk=value)
-            .values_list("path", flat=True)
-            .first()
-        )
-        if path is None:
-            if self.out_of_scope == "404":
+        return organisations.objects.visible_to(user).filter(pk=value).first()
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value in (None, ""):
+            return qs
+        org = self.organisation(qs, value)
+        if org is None:
+            mode = self.out_of_scope
+            if self.page_out_of_scope and getattr(self.parent, "for_a_page", False):
+                mode = self.page_out_of_scope
+            if mode == "404":
                 raise Http404
-            return qs.none()
+            return qs if mode == "ignore" else qs.none()
         field = f"{self.field_name}__path" if self.field_name else "path"
-        return qs.filter(**{f"{field}__startswith": path})
+        return qs.filter(**{f"{field}__startswith": org.path})
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A row's id (a whole number)."""
+
+    field_class = forms.IntegerField
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -103,19 +124,32 @@ class ListFilterSet(django_filters.FilterSet):
 
     # What a page assumes when the query string does not say (the API assumes nothing).
     page_defaults: dict[str, Any] = {}
+    for_a_page = False
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: QuerySet[Any] | None = None,
+        *,
+        request: HttpRequest | None = None,
+        prefix: str | None = None,
+        user: Any = None,
+    ) -> None:
         self.user = user if user is not None else getattr(request, "user", None)
         super().__init__(data, queryset, request=request, prefix=prefix)
 
     @classmethod
-    def for_page(cls, request, queryset: QuerySet, **defaults: Any) -> ListFilterSet:
+    def for_page(
+        cls, request: HttpRequest, queryset: QuerySet[Any], **defaults: Any
+    ) -> ListFilterSet:
         """The filters of a page or its export, from the query string."""
         data = request.GET.copy()
         for name, value in {**cls.page_defaults, **defaults}.items():
             if name not in data:
                 data[name] = value() if callable(value) else value
-        return cls(data, queryset, request=request)
+        filters = cls(data, queryset, request=request)
+        filters.for_a_page = True
+        return filters
 
     @property
     def qs(self) -> QuerySet:
@@ -135,18 +169,23 @@ class ListFilterSet(django_filters.FilterSet):
 
     @property
     def active(self) -> dict[str, Any]:
-        """The filters in force, as the query string writes them (for links and exports)."""
-        if not self.is_bound:
+        """The valid filters in force, cleaned (ids as numbers), for the page's bar, its links
+        and its export."""
+        if not self.is_bound or not self.is_valid() and not hasattr(self.form, "cleaned_data"):
             return {}
-        self.is_valid()
         cleaned = getattr(self.form, "cleaned_data", {})
-        result = {}
-        for name in self.filters:
-            if name in self.form.errors or cleaned.get(name) in (None, "", [], ()):
-                continue
-            raw = self.data.get(name)
-            result[name] = raw
-        return result
+        return {
+            name: cleaned[name]
+            for name in self.filters
+            if name not in self.form.errors and cleaned.get(name) not in (None, "", [], ())
+        }
+
+    def organisation(self, name: str = "org") -> Any:
+        """The organisation a SubtreeFilter named `name` chose, if the user sees it."""
+        value = self.active.get(name)
+        if value is None:
+            return None
+        return self.filters[name].organisation(self.queryset, value)
 
     def querystring(self, **changes: Any) -> str:
         """The active filters with `changes` (None removes one), url-encoded."""

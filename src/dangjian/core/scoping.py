@@ -9,6 +9,8 @@ Who the user is (their Scope) and what each action needs are the access policy's
 (core.access); this module applies it to querysets.
 """
 
+from typing import Any
+
 from django.core.exceptions import FieldError
 from django.db import models
 from django.http import Http404
@@ -16,6 +18,7 @@ from django.http import Http404
 from dangjian.core import access
 from dangjian.core.access import (  # noqa: F401 (the names every app imports from here)
     ANONYMOUS,
+    Actor,
     Scope,
     is_department,
     paths_q,
@@ -24,7 +27,7 @@ from dangjian.core.access import (  # noqa: F401 (the names every app imports fr
 )
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet(models.QuerySet[Any]):
     """Subclasses say who sees a row (`scope_q`) and who may change it (`editable_q`)."""
 
     def scope_q(self, scope: Scope) -> models.Q:
@@ -33,7 +36,7 @@ class ScopedQuerySet(models.QuerySet):
     def editable_q(self, scope: Scope) -> models.Q:
         return self.scope_q(scope)
 
-    def visible_to(self, user):
+    def visible_to(self, user: Actor) -> "ScopedQuerySet":
         scope = scope_for(user)
         if scope.everything:
             return self.all()
@@ -41,11 +44,11 @@ class ScopedQuerySet(models.QuerySet):
             return self.none()
         return self.filter(self.scope_q(scope))
 
-    def restrict(self, user, action: str = "view"):
+    def restrict(self, user: Actor, action: str = "view") -> models.QuerySet[Any]:
         """Rows on which `user` may do `action` ("view", "change" or a declared action)."""
         return access.restrict(self, user, action)
 
-    def editable_by(self, user):
+    def editable_by(self, user: Actor) -> "ScopedQuerySet":
         scope = scope_for(user)
         if scope.everything:
             return self.all()
@@ -59,7 +62,7 @@ class OutOfScope(Http404):
     recorded as a refusal (core.security_audit)."""
 
 
-def get_for_user(queryset, user, **lookup):
+def get_for_user(queryset: Any, user: Actor, **lookup: Any) -> Any:
     """One row the user may see, or 404 — out-of-scope rows do not exist for them."""
     try:
         return queryset.visible_to(user).get(**lookup)
@@ -73,12 +76,12 @@ def get_for_user(queryset, user, **lookup):
         raise Http404 from exc
 
 
-def _exists(model, lookup: dict) -> bool:
+def _exists(model: Any, lookup: dict[str, Any]) -> bool:
     try:
         return model._base_manager.filter(**lookup).exists()
     except (FieldError, ValueError, TypeError):  # a lookup only the caller's queryset knows
         return False
 
 
-def _lookup_text(lookup: dict) -> str:
+def _lookup_text(lookup: dict[str, Any]) -> str:
     return "，".join(f"{key}={value}" for key, value in lookup.items())[:100]

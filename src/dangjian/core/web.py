@@ -5,6 +5,7 @@ service and says where to go next. Rules the service enforces come back as Valid
 the form's fields, or as a message) and PermissionDenied (the refusal page, naming the rule).
 """
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -13,18 +14,20 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views import View
 
 from dangjian.core import access
+from dangjian.core.audit import events_for
 from dangjian.core.scoping import get_for_user, scope_for
 
 
-def officer_required(view):
+def officer_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Management screens are for officers; members have only their own records."""
 
     @login_required
-    def wrapped(request, *args, **kwargs):
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not scope_for(request.user).is_officer:
             raise PermissionDenied("仅党组织书记、委员和组织部干事可以访问。")
         return view(request, *args, **kwargs)
@@ -34,7 +37,7 @@ def officer_required(view):
     return wrapped
 
 
-def editable_or_403(queryset, user, pk):
+def editable_or_403(queryset: Any, user: Any, pk: Any) -> Any:
     """A row the user may change: 404 when invisible, 403 when visible but read-only."""
     obj = get_for_user(queryset, user, pk=pk)
     if not queryset.editable_by(user).filter(pk=pk).exists():
@@ -42,7 +45,9 @@ def editable_or_403(queryset, user, pk):
     return obj
 
 
-def submit(request, form, call, message):
+def submit(
+    request: HttpRequest, form: Any, call: Callable[[dict[str, Any]], Any], message: str
+) -> Any:
     """On a valid POST run `call(cleaned_data)`; rule violations land on the form's fields.
 
     Returns the service's result (truthy) on success, None otherwise.
@@ -59,7 +64,7 @@ def submit(request, form, call, message):
     return result if result is not None else True
 
 
-def client_address(request) -> str:
+def client_address(request: HttpRequest) -> str:
     """The visitor's address. Behind a reverse proxy (DANGJIAN_BEHIND_PROXY=1) every request
     comes from the proxy, so the address the proxy appended to X-Forwarded-For is used: the
     last entry, the only one a visitor cannot forge."""
@@ -109,8 +114,11 @@ class ServiceFormView(LoginRequiredMixin, View):
     access_action: str | None = None
     # Extra keyword arguments the form takes: "user" passes request.user.
     form_user_kwarg = True
+    # Show the edited row's audit trail under the form.
+    show_events = True
+    object: Any = None
 
-    def dispatch(self, request, *args, **kwargs):
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if (
             request.user.is_authenticated
             and self.officers_only
@@ -124,8 +132,13 @@ class ServiceFormView(LoginRequiredMixin, View):
     def get_object(self) -> Any:
         return None
 
+    def get_initial(self) -> dict[str, Any]:
+        return {}
+
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"data": self.request.POST or None}
+        if self.object is None and (initial := self.get_initial()):
+            kwargs["initial"] = initial
         if self.multipart:
             kwargs["files"] = self.request.FILES or None
         if self.object is not None:
@@ -160,6 +173,9 @@ class ServiceFormView(LoginRequiredMixin, View):
             "multipart": self.multipart,
             "submit_label": self.submit_label,
             "object": self.object,
+            "events": events_for(self.object)
+            if self.show_events and self.object is not None and self.object.pk
+            else None,
             **context,
         }
 
@@ -170,15 +186,18 @@ class ServiceFormView(LoginRequiredMixin, View):
         if self.access_action:
             access.require(self.request.user, self.access_action, self.object)
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.setup_object()
         form = self.form_class(**self.get_form_kwargs())
         return render(request, self.template_name, self.get_context_data(form=form))
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.setup_object()
         form = self.form_class(**self.get_form_kwargs())
-        result = submit(request, form, self.perform, self.success_message)
+        try:
+            result = submit(request, form, self.perform, self.success_message)
+        except PermissionDenied as exc:
+            return refused(request, exc, self.get_cancel_url())
         if result:
             return redirect(self.get_success_url(result))
         return render(request, self.template_name, self.get_context_data(form=form))
@@ -197,6 +216,16 @@ class ActionView(LoginRequiredMixin, View):
     success_message = "已办理。"
     access_action: str | None = None
     form_class: ClassVar[Any] = None
+    officers_only = True
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if (
+            request.user.is_authenticated
+            and self.officers_only
+            and not scope_for(request.user).is_officer
+        ):
+            raise PermissionDenied("仅党组织书记、委员和组织部干事可以访问。")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_object(self) -> Any:
         raise NotImplementedError
@@ -207,7 +236,7 @@ class ActionView(LoginRequiredMixin, View):
     def get_success_url(self, obj: Any) -> str:
         raise NotImplementedError
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         obj = self.get_object()
         if self.access_action:
             access.require(request.user, self.access_action, obj)
@@ -222,7 +251,8 @@ class ActionView(LoginRequiredMixin, View):
         try:
             self.perform(obj, data)
         except ValidationError as exc:
-            messages.error(request, form_errors(exc))
+            for text in exc.messages:
+                messages.error(request, text)
         except PermissionDenied as exc:
             return refused(request, exc, self.get_success_url(obj))
         else:

@@ -6,8 +6,6 @@ need the row in `editable_by` (else 403); the services check the rules (400, Chi
 errors). The frequency rules are read by everyone signed in and changed by the department.
 """
 
-from datetime import date
-
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -19,7 +17,8 @@ from rest_framework.response import Response
 from dangjian.core import api_views as core_api
 from dangjian.core.api_views import ScopedViewSet
 from dangjian.org.models import Organisation
-from dangjian.orglife import rules, selectors, services
+from dangjian.orglife import selectors, services
+from dangjian.orglife.filters import MeetingFilter, StudyRecordFilter
 from dangjian.orglife.models import Attendance, FrequencyRule, Meeting, StudyRecord, Training
 from dangjian.orglife.serializers import (
     ComplianceQuerySerializer,
@@ -29,11 +28,9 @@ from dangjian.orglife.serializers import (
     HoursQuerySerializer,
     HoursSummarySerializer,
     MeetingCreateSerializer,
-    MeetingFilterSerializer,
     MeetingSerializer,
     MeetingUpdateSerializer,
     StudyRecordCreateSerializer,
-    StudyRecordFilterSerializer,
     StudyRecordSerializer,
     TrainingCreateSerializer,
     TrainingSerializer,
@@ -63,6 +60,7 @@ class MeetingViewSet(ScopedViewSet):
 
     model = Meeting
     serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
     permission_classes = [IsAuthenticated, OfficersOnly]
 
     def get_queryset(self):
@@ -75,20 +73,9 @@ class MeetingViewSet(ScopedViewSet):
             )
         )
 
-    @extend_schema(parameters=[MeetingFilterSerializer], summary="组织生活列表")
+    @extend_schema(summary="组织生活列表")
     def list(self, request):
-        filters = self.query_filters(MeetingFilterSerializer)
-        qs = self.get_queryset()
-        if "organisation" in filters:
-            qs = qs.in_subtree(_visible_org(request.user, filters["organisation"]))
-        if filters.get("kind"):
-            qs = qs.filter(kind=filters["kind"])
-        if filters.get("month"):
-            year, month = (int(x) for x in filters["month"].split("-"))
-            if not 1 <= month <= 12:
-                return Response({"month": ["月份无效"]}, status=status.HTTP_400_BAD_REQUEST)
-            qs = qs.filter(held_on__range=rules.period_bounds(rules.MONTH, date(year, month, 1)))
-        return self.paginated(qs)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="组织生活详情（含出席情况）")
     def retrieve(self, request, *args, **kwargs):
@@ -227,20 +214,14 @@ class StudyRecordViewSet(ScopedViewSet):
 
     model = StudyRecord
     serializer_class = StudyRecordSerializer
+    filterset_class = StudyRecordFilter
 
     def get_queryset(self):
         return super().get_queryset().select_related("person")
 
-    @extend_schema(parameters=[StudyRecordFilterSerializer], summary="学时记录列表")
+    @extend_schema(summary="学时记录列表")
     def list(self, request):
-        filters = self.query_filters(StudyRecordFilterSerializer)
-        qs = self.get_queryset()
-        if "person" in filters:
-            qs = qs.filter(person_id=filters["person"])
-        if "year" in filters:
-            year = filters["year"]
-            qs = qs.filter(studied_on__range=(date(year, 1, 1), date(year, 12, 31)))
-        return self.paginated(qs)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="学时记录详情")
     def retrieve(self, request, *args, **kwargs):

@@ -3,15 +3,18 @@ rules (aggregated in a fixed number of queries), hours tables, secretaries' trai
 the activity record book. Settings are read here and passed into the pure rules."""
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from dangjian.core.access import Actor
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import (
     Organisation,
@@ -24,6 +27,7 @@ from dangjian.org.models import (
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
 from dangjian.orglife import rules
 from dangjian.orglife.models import (
+    Attendance,
     AttendanceRole,
     AttendanceStatus,
     FrequencyRule,
@@ -63,27 +67,12 @@ def bounds(period: str, on: date) -> tuple[date, date]:
     return rules.period_bounds(period, on, semester_starts())
 
 
-def parse_int(value, default=None, low=None, high=None):
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and number < low) or (high is not None and number > high):
-        return default
-    return number
-
-
-def parse_date(value, default: date) -> date:
-    try:
-        return date.fromisoformat(str(value))
-    except (TypeError, ValueError):
-        return default
-
-
 # --- organisations and members -------------------------------------------------------------
 
 
-def org_choices(user, kinds=(OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)):
+def org_choices(
+    user: Actor, kinds: Iterable[str] = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
+) -> list[Organisation]:
     return list(
         Organisation.objects.visible_to(user)
         .active()
@@ -92,25 +81,24 @@ def org_choices(user, kinds=(OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.
     )
 
 
-def editable_orgs(user):
+def editable_orgs(user: Actor) -> QuerySet[Organisation]:
     """Organisations whose meetings the user records: their own and those below (not groups'
     committees: every level may hold meetings)."""
     return Organisation.objects.editable_by(user).active()
 
 
-def default_org(user):
+def default_org(user: Actor) -> Organisation | None:
     """The top organisation of the user's scope."""
     return Organisation.objects.visible_to(user).active().order_by("depth", "path").first()
 
 
-def visible_org(user, pk):
-    pk = parse_int(pk)
+def visible_org(user: Actor, pk: int | None) -> Organisation | None:
     if pk is None:
         return None
     return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
-def members_of(org: Organisation):
+def members_of(org: Organisation) -> QuerySet[Person]:
     """The Party members who attend an organisation's meetings. A branch's (or group's)
     members are those of its subtree, its groups' members included; a general branch's or
     committee's are the members registered directly with it and its current officers."""
@@ -130,7 +118,7 @@ def members_of(org: Organisation):
     return members.select_related("primary_org").order_by("name", "id")
 
 
-def committee_of(org: Organisation):
+def committee_of(org: Organisation) -> QuerySet[Person]:
     """The current committee of an organisation: its secretary, deputies and committee members."""
     officers = (
         Position.objects.current()
@@ -151,37 +139,9 @@ def roster_ids(org: Organisation, kind: str) -> set[int]:
 # --- meetings ------------------------------------------------------------------------------
 
 
-def meetings_for_list(user, params):
-    """Meetings of the user's scope with the filters of the list page (org subtree, kind,
-    month) and the attendance counts."""
-    qs = Meeting.objects.visible_to(user).select_related("organisation", "host")
-    filters: dict = {}
-    org = visible_org(user, params.get("org"))
-    if org is not None:
-        qs = qs.in_subtree(org)
-        filters["org"] = org.pk
-    kind = params.get("kind", "")
-    if kind in dict(Meeting._meta.get_field("kind").choices):
-        qs = qs.filter(kind=kind)
-        filters["kind"] = kind
-    month = params.get("month", "")
-    try:
-        year_s, month_s = month.split("-")
-        first = date(int(year_s), int(month_s), 1)
-    except (ValueError, AttributeError):
-        first = None
-    if first is not None:
-        start, end = rules.period_bounds(rules.MONTH, first)
-        qs = qs.filter(held_on__range=(start, end))
-        filters["month"] = month
-    return qs, filters, org
-
-
 def attach_counts(meetings: list) -> list:
     """Set present_count / should_count on loaded meetings with one grouped query (counting
     after pagination keeps a page's cost independent of the meetings in scope)."""
-    from dangjian.orglife.models import Attendance
-
     counts = {
         row["meeting_id"]: row
         for row in Attendance.objects.filter(meeting__in=[m.pk for m in meetings])
@@ -202,7 +162,7 @@ def attach_counts(meetings: list) -> list:
     return meetings
 
 
-def meeting_detail(meeting: Meeting):
+def meeting_detail(meeting: Meeting) -> list[Attendance]:
     return list(
         meeting.attendance.select_related("person__primary_org").order_by("person__name", "id")
     )
@@ -213,10 +173,8 @@ def attending(status: str, makeup_on: date | None) -> bool:
     return status == AttendanceStatus.PRESENT or makeup_on is not None
 
 
-def my_meetings(person_id: int):
+def my_meetings(person_id: int) -> QuerySet[Attendance]:
     """The member's own attendance rows with their meetings (我的组织生活)."""
-    from dangjian.orglife.models import Attendance
-
     return (
         Attendance.objects.filter(person_id=person_id)
         .select_related("meeting__organisation")
@@ -224,7 +182,7 @@ def my_meetings(person_id: int):
     )
 
 
-def record_book(org: Organisation, start: date, end: date):
+def record_book(org: Organisation, start: date, end: date) -> list[Meeting]:
     """The meetings of a branch (its groups included) in a semester, oldest first."""
     return attach_counts(
         list(
@@ -356,7 +314,9 @@ def compliance_for(
     return result
 
 
-def compliance_tree(root: Organisation, on: date, today: date | None = None, period: str = ""):
+def compliance_tree(
+    root: Organisation, on: date, today: date | None = None, period: str = ""
+) -> tuple[Any, list[Any]]:
     """The root's own rule states and a summary for each organisation below it (general
     branches and branches). Queries: organisations, rules, meeting counts — whatever the size."""
     today = today or timezone.localdate()
@@ -383,7 +343,7 @@ class HoursRow:
     shortfall: rules.HoursShortfall
 
 
-def members_with_hours(org: Organisation | None, year: int):
+def members_with_hours(org: Organisation | None, year: int) -> QuerySet[Person]:
     """Active members (of `org`'s subtree, or everyone) with their hours of `year` annotated
     (`hours_total`, `hours_integrity`) — computed in the database, so a page or an export of
     any size costs the same per row."""
@@ -396,7 +356,7 @@ def members_with_hours(org: Organisation | None, year: int):
     )
     zero = Value(Decimal("0"), output_field=DecimalField(max_digits=7, decimal_places=1))
 
-    def summed(qs):
+    def summed(qs: QuerySet[Any, Any]) -> Any:
         total = qs.annotate(s=Sum("hours")).values("s")[:1]
         return Coalesce(Subquery(total, output_field=DecimalField()), zero)
 
@@ -419,8 +379,9 @@ def short_of_hours_q() -> Q:
     ) | Q(category="student", hours_total__lt=student)
 
 
-def hours_row(person) -> HoursRow:
-    """A member of members_with_hours against the requirement of their category."""
+def hours_row(person: Any) -> HoursRow:
+    """A member of members_with_hours (annotated with hours_total and hours_integrity)
+    against the requirement of their category."""
     total = Decimal(str(person.hours_total))
     integrity = Decimal(str(person.hours_integrity))
     requirement = requirement_for(person.category)
@@ -466,7 +427,7 @@ class SecretaryCheck:
         )
 
 
-def secretary_positions(paths: tuple[str, ...] | None, today: date):
+def secretary_positions(paths: tuple[str, ...] | None, today: date) -> list[Position]:
     qs = (
         Position.objects.current(today)
         .filter(
@@ -516,6 +477,6 @@ def secretary_checks(positions: list[Position], today: date) -> list[SecretaryCh
     return checks
 
 
-def scope_paths(user) -> tuple[str, ...] | None:
+def scope_paths(user: Actor) -> tuple[str, ...] | None:
     scope = scope_for(user)
     return None if scope.everything else scope.org_paths

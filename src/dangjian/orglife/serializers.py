@@ -142,12 +142,6 @@ class MeetingCreateSerializer(MeetingUpdateSerializer):
     place = serializers.CharField(max_length=100)
 
 
-class MeetingFilterSerializer(serializers.Serializer):
-    organisation = serializers.IntegerField(required=False, help_text="党组织编号（含下级）")
-    kind = ChoiceString(MeetingKind.choices, required=False)
-    month = serializers.RegexField(r"^\d{4}-\d{2}$", required=False, help_text="月份，如 2026-03")
-
-
 def attendance_rows(data: dict) -> list[dict] | None:
     rows = data.pop("attendance", None)
     if rows is None:
@@ -331,11 +325,6 @@ class StudyRecordCreateSerializer(serializers.Serializer):
     category = ChoiceString(StudyCategory.choices)
     hours = serializers.DecimalField(max_digits=5, decimal_places=1)
     integrity = serializers.BooleanField(required=False, default=False)
-
-
-class StudyRecordFilterSerializer(serializers.Serializer):
-    person = serializers.IntegerField(required=False)
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
 
 
 class HoursQuerySerializer(serializers.Serializer):

@@ -8,16 +8,18 @@ meeting carries study hours) and trainings (their participants): they are rebuil
 either changes, so they never drift.
 """
 
+from collections.abc import Iterable
 from datetime import date, time
 from decimal import Decimal
+from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core.access import Actor, require
 from dangjian.core.models import AuditEvent
-from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, Person
 from dangjian.orglife import rules, selectors
 from dangjian.orglife.models import (
@@ -68,24 +70,56 @@ TRAINING_FIELDS = [
 ]
 RECORD_FIELDS = ["person", "studied_on", "title", "category", "hours", "integrity"]
 
-NOT_IN_SCOPE = "您不是该党组织或其上级党组织的书记、委员，不能办理。"
-RULES_BY_DEPARTMENT = "组织生活频次要求由党委组织部设置。"
 STATUS_LABELS = dict(AttendanceStatus.choices)
 
 
-def _require_officer(actor, org: Organisation) -> None:
-    if not scope_for(actor).covers_path(org.path):
-        raise PermissionDenied(NOT_IN_SCOPE)
+class MeetingFields(TypedDict, total=False):
+    """What a form or the API may set on a meeting (an update sets only those given)."""
+
+    kind: str
+    topic: str
+    held_on: date
+    starts_at: time
+    ends_at: time
+    place: str
+    host: Person | None
+    recorder: Person | None
+    minutes: str
+    attachment: Any
+    study_hours: Decimal | None
+    integrity: bool
 
 
-def _recorded_by(actor):
+class RuleFields(TypedDict, total=False):
+    min_count: int
+    min_minutes: int
+    include_subtree: bool
+    is_active: bool
+
+
+class TrainingFields(TypedDict, total=False):
+    kind: str
+    title: str
+    category: str
+    starts_on: date
+    ends_on: date
+    hours: Decimal
+    integrity: bool
+    organiser: str
+
+
+# One attendance row as forms and the API give it: person or person_id, status, makeup_on, note.
+AttendanceRow = dict[str, Any]
+
+
+def _recorded_by(actor: Actor) -> Any:
     return actor if actor is not None and actor.is_authenticated else None
 
 
 # --- meetings ------------------------------------------------------------------------------
 
 
-def _meeting_snapshot(meeting: Meeting, rows) -> dict:
+def _meeting_snapshot(meeting: Meeting, rows: Iterable[Attendance]) -> dict[str, Any]:
     plain = {
         k: v.strftime("%H:%M") if isinstance(v, time) else v
         for k, v in audit.snapshot(meeting, MEETING_FIELDS).items()
@@ -113,7 +147,7 @@ def _clean_meeting(meeting: Meeting) -> None:
 
 
 def _attendance_rows(
-    meeting: Meeting, rows: list[dict], allowed: set[int], roster: set[int]
+    meeting: Meeting, rows: list[AttendanceRow], allowed: set[int], roster: set[int]
 ) -> list[Attendance]:
     """Validated Attendance objects (unsaved) for `rows` of {person|person_id, status,
     makeup_on, note}. `roster` is who is expected (应到); at a committee meeting anyone else
@@ -122,11 +156,11 @@ def _attendance_rows(
     names = dict(Person.objects.filter(pk__in=allowed).values_list("pk", "name"))
     for row in rows:
         person = row.get("person")
-        person_id = row.get("person_id") or (person.pk if isinstance(person, Person) else person)
+        raw_id = row.get("person_id") or (person.pk if isinstance(person, Person) else person)
         status = row.get("status") or ""
         makeup_on = row.get("makeup_on") or None
         try:
-            person_id = int(person_id)
+            person_id = int(str(raw_id))
         except (TypeError, ValueError):
             errors.append("出席名单中有无效的人员编号。")
             continue
@@ -170,7 +204,7 @@ def _attendance_rows(
     return result
 
 
-def attendance_summary(rows) -> str:
+def attendance_summary(rows: Iterable[Attendance]) -> str:
     counts = {value: 0 for value in STATUS_LABELS}
     made_up = observers = 0
     for row in rows:
@@ -195,7 +229,7 @@ def _study_category(meeting: Meeting) -> str:
     return StudyCategory.THEORY
 
 
-def sync_meeting_records(meeting: Meeting, actor=None) -> int:
+def sync_meeting_records(meeting: Meeting, actor: Actor = None) -> int:
     """Study records of a meeting = one per attending member (present, or made up) when the
     meeting carries study hours. Rebuilt from the attendance; returns how many there are."""
     StudyRecord.objects.filter(meeting=meeting).delete()
@@ -232,11 +266,15 @@ def _replace_attendance(meeting: Meeting, rows: list[Attendance]) -> None:
 
 @transaction.atomic
 def meeting_create(
-    *, actor, organisation: Organisation, attendance: list[dict] | None = None, **fields
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    attendance: list[AttendanceRow] | None = None,
+    **fields: Unpack[MeetingFields],
 ) -> Meeting:
     """Record a meeting with its attendance (everyone present when no list is given)."""
-    _require_officer(actor, organisation)
     meeting = Meeting(organisation=organisation, **fields)
+    require(actor, "orglife.record", meeting)
     _clean_meeting(meeting)
     allowed = _may_attend(organisation)
     roster = selectors.roster_ids(organisation, meeting.kind)
@@ -257,7 +295,12 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(
-    *, actor, meeting: Meeting, attendance: list[dict] | None = None, **fields
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    attendance: list[AttendanceRow] | None = None,
+    organisation: Organisation | None = None,  # ignored: a meeting stays with its organisation
+    **fields: Unpack[MeetingFields],
 ) -> Meeting:
     """Change a meeting and (when given) its whole attendance list; study records follow."""
     meeting = (
@@ -265,8 +308,7 @@ def meeting_update(
         .select_related("organisation")
         .get(pk=meeting.pk)
     )
-    _require_officer(actor, meeting.organisation)
-    fields.pop("organisation", None)  # a meeting stays with its organisation
+    require(actor, "orglife.record", meeting)
     old_rows = list(meeting.attendance.all())
     before = _meeting_snapshot(meeting, old_rows)
     for name, value in fields.items():
@@ -298,13 +340,13 @@ def meeting_update(
 
 
 @transaction.atomic
-def meeting_delete(*, actor, meeting: Meeting) -> None:
+def meeting_delete(*, actor: Actor, meeting: Meeting) -> None:
     meeting = (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("organisation")
         .get(pk=meeting.pk)
     )
-    _require_officer(actor, meeting.organisation)
+    require(actor, "orglife.record", meeting)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,
@@ -318,23 +360,26 @@ def meeting_delete(*, actor, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def rule_update(*, actor, rule: FrequencyRule, **fields) -> FrequencyRule:
+def rule_update(
+    *, actor: Actor, rule: FrequencyRule, **fields: Unpack[RuleFields]
+) -> FrequencyRule:
     """The department adjusts a rule: minimum count and length, whether it is active."""
-    if not scope_for(actor).everything:
-        raise PermissionDenied(RULES_BY_DEPARTMENT)
+    require(actor, "orglife.edit_rules")
     rule = FrequencyRule.objects.select_for_update().get(pk=rule.pk)
     unknown = set(fields) - RULE_EDITABLE
     if unknown:
         raise ValidationError({name: "该项不能修改。" for name in unknown})
 
-    def clean(obj):
+    def clean(obj: FrequencyRule) -> None:
         if obj.min_count < 1:
             raise ValidationError({"min_count": "每周期至少次数应不少于1次；不需要的要求请停用。"})
         obj.full_clean()
 
-    return audit.audited_update(
-        actor=actor, obj=rule, fields=fields, audit_fields=RULE_FIELDS, clean=clean
+    updated = audit.audited_update(
+        actor=actor, obj=rule, fields=dict(fields), audit_fields=RULE_FIELDS, clean=clean
     )
+    assert isinstance(updated, FrequencyRule)
+    return updated
 
 
 # --- trainings and study records -----------------------------------------------------------
@@ -351,7 +396,7 @@ def _clean_training(training: Training) -> None:
     training.full_clean(exclude=["organisation"])
 
 
-def _participant_ids(training: Training, participants) -> list[int]:
+def _participant_ids(training: Training, participants: Iterable[Person | int]) -> list[int]:
     ids = {p.pk if isinstance(p, Person) else int(p) for p in participants}
     allowed = set(
         Person.objects.in_subtree(training.organisation)
@@ -363,7 +408,7 @@ def _participant_ids(training: Training, participants) -> list[int]:
     return sorted(ids)
 
 
-def sync_training_records(training: Training, actor=None) -> int:
+def sync_training_records(training: Training, actor: Actor = None) -> int:
     """One study record per participant, dated the training's last day."""
     StudyRecord.objects.filter(training=training).delete()
     integrity = training.integrity or training.category == StudyCategory.INTEGRITY
@@ -385,9 +430,15 @@ def sync_training_records(training: Training, actor=None) -> int:
 
 
 @transaction.atomic
-def training_create(*, actor, organisation: Organisation, participants=(), **fields) -> Training:
-    _require_officer(actor, organisation)
+def training_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    participants: Iterable[Person | int] = (),
+    **fields: Unpack[TrainingFields],
+) -> Training:
     training = Training(organisation=organisation, **fields)
+    require(actor, "orglife.record", training)
     _clean_training(training)
     ids = _participant_ids(training, participants)
     training.save()
@@ -398,14 +449,20 @@ def training_create(*, actor, organisation: Organisation, participants=(), **fie
 
 
 @transaction.atomic
-def training_update(*, actor, training: Training, participants=None, **fields) -> Training:
+def training_update(
+    *,
+    actor: Actor,
+    training: Training,
+    participants: Iterable[Person | int] | None = None,
+    organisation: Organisation | None = None,  # ignored: a training stays with its organisation
+    **fields: Unpack[TrainingFields],
+) -> Training:
     training = (
         Training.objects.select_for_update(of=("self",))
         .select_related("organisation")
         .get(pk=training.pk)
     )
-    _require_officer(actor, training.organisation)
-    fields.pop("organisation", None)
+    require(actor, "orglife.record", training)
     old_count = training.participants.count()
     before = audit.snapshot(training, TRAINING_FIELDS) | {"参训人数": old_count}
     for name, value in fields.items():
@@ -426,9 +483,9 @@ def training_update(*, actor, training: Training, participants=None, **fields) -
 
 
 @transaction.atomic
-def training_delete(*, actor, training: Training) -> None:
+def training_delete(*, actor: Actor, training: Training) -> None:
     training = Training.objects.select_related("organisation").get(pk=training.pk)
-    _require_officer(actor, training.organisation)
+    require(actor, "orglife.record", training)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,
@@ -441,7 +498,7 @@ def training_delete(*, actor, training: Training) -> None:
 @transaction.atomic
 def study_record_create(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     studied_on: date,
     title: str,
@@ -450,8 +507,7 @@ def study_record_create(
     integrity: bool = False,
 ) -> StudyRecord:
     """An individual record (网络学院 course, approved self-study) for a member in scope."""
-    if not Person.objects.editable_by(actor).filter(pk=person.pk).exists():
-        raise PermissionDenied("该人员不在您管理的党组织内，不能登记学时。")
+    require(actor, "orglife.add_hours", person)
     record = StudyRecord(
         person=person,
         studied_on=studied_on,
@@ -475,11 +531,10 @@ def study_record_create(
 
 
 @transaction.atomic
-def study_record_delete(*, actor, record: StudyRecord) -> None:
+def study_record_delete(*, actor: Actor, record: StudyRecord) -> None:
     if record.training_id or record.meeting_id:
         raise ValidationError("该学时由培训或会议自动生成，请修改对应的培训或会议。")
-    if not StudyRecord.objects.editable_by(actor).filter(pk=record.pk).exists():
-        raise PermissionDenied("该人员不在您管理的党组织内，不能删除学时。")
+    require(actor, "orglife.delete_hours", record)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,

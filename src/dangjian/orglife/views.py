@@ -5,23 +5,31 @@ secretaries' training, and the member's own pages. Thin: scope, validate, call a
 from datetime import date
 from urllib.parse import urlencode
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
-from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import editable_or_403, officer_required, submit
+from dangjian.core.params import parse_date, parse_int
+from dangjian.core.scoping import get_for_user
+from dangjian.core.web import (
+    ActionView,
+    ServiceFormView,
+    editable_or_403,
+    officer_required,
+    submit,
+)
 from dangjian.org.models import OrgKind, Person
 from dangjian.orglife import forms, rules, selectors, services
+from dangjian.orglife.filters import MeetingFilter, TrainingFilter
 from dangjian.orglife.models import (
     FrequencyRule,
     Meeting,
@@ -58,17 +66,10 @@ HOURS_HEADERS = [
 STATE_CLASSES = selectors.STATE_CLASSES
 
 
-def _refused(request, exc, back_url):
-    message = exc.args[0] if exc.args else "您没有办理该事项的权限。"
-    return render(
-        request, "core/refused.html", {"message": message, "back_url": back_url}, status=403
-    )
-
-
 def _org_from_request(request, name="org"):
     """The organisation asked for (404 when out of scope), else the top of the user's scope."""
     if request.GET.get(name):
-        org = selectors.visible_org(request.user, request.GET.get(name))
+        org = selectors.visible_org(request.user, parse_int(request.GET.get(name)))
         if org is None:
             raise Http404
         return org
@@ -88,17 +89,19 @@ def _today():
 @officer_required
 @require_GET
 def meeting_list(request):
-    qs, filters, org = selectors.meetings_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-held_on", "-id"), size=PAGE_SIZE)
+    filters = MeetingFilter.for_page(
+        request, Meeting.objects.visible_to(request.user).select_related("organisation", "host")
+    )
+    page = request_page(request, filters.qs, order=("-held_on", "-id"), size=PAGE_SIZE)
     selectors.attach_counts(page.rows)
     return render(
         request,
         "orglife/meeting_list.html",
         {
             "page": page,
-            "filters": filters,
-            "org": org,
-            "base_query": urlencode(filters),
+            "filters": filters.active,
+            "org": filters.organisation("org"),
+            "base_query": filters.querystring(),
             "org_choices": selectors.org_choices(request.user),
             "kinds": MeetingKind.choices,
             "this_month": _today().strftime("%Y-%m"),
@@ -173,11 +176,11 @@ def meeting_create(request):
     org_id = request.GET.get("org")
     orgs = selectors.editable_orgs(request.user)
     if org_id:
-        organisation = orgs.filter(pk=selectors.parse_int(org_id, 0)).first()
+        organisation = orgs.filter(pk=parse_int(org_id, 0)).first()
         if organisation is None:
-            if selectors.visible_org(request.user, org_id) is None:
+            if selectors.visible_org(request.user, parse_int(org_id)) is None:
                 raise Http404
-            raise PermissionDenied(services.NOT_IN_SCOPE)
+            raise PermissionDenied(access.refusal("orglife.record"))
     else:
         # Default: the first branch of the scope, else the top organisation.
         organisation = (
@@ -185,7 +188,7 @@ def meeting_create(request):
             or orgs.order_by("depth", "path").first()
         )
         if organisation is None:
-            raise PermissionDenied(services.NOT_IN_SCOPE)
+            raise PermissionDenied(access.refusal("orglife.record"))
     return _meeting_form_page(request, organisation=organisation)
 
 
@@ -220,13 +223,18 @@ def meeting_edit(request, pk):
     return _meeting_form_page(request, organisation=meeting.organisation, meeting=meeting)
 
 
-@officer_required
-@require_POST
-def meeting_delete(request, pk):
-    meeting = editable_or_403(Meeting.objects.select_related("organisation"), request.user, pk)
-    services.meeting_delete(actor=request.user, meeting=meeting)
-    messages.success(request, f"已删除“{meeting}”。")
-    return redirect("orglife:meeting_list")
+class MeetingDelete(ActionView):
+    def get_object(self) -> Meeting:
+        return editable_or_403(
+            Meeting.objects.select_related("organisation"), self.request.user, self.kwargs["pk"]
+        )
+
+    def perform(self, obj: Meeting, data: dict) -> None:
+        services.meeting_delete(actor=self.request.user, meeting=obj)
+        self.success_message = f"已删除“{obj}”。"
+
+    def get_success_url(self, obj: Meeting) -> str:
+        return reverse("orglife:meeting_list")
 
 
 # --- compliance ----------------------------------------------------------------------------
@@ -239,7 +247,7 @@ PERIOD_FILTERS = [("", "全部要求"), *Period.choices]
 @require_GET
 def compliance(request):
     root = _org_from_request(request, "organisation")
-    on = selectors.parse_date(request.GET.get("date"), _today())
+    on = parse_date(request.GET.get("date"), _today())
     period = request.GET.get("period", "")
     if period not in dict(Period.choices):
         period = ""
@@ -270,7 +278,7 @@ def compliance(request):
 
 def _record_book(request):
     org = _org_from_request(request)
-    on = selectors.parse_date(request.GET.get("date"), _today())
+    on = parse_date(request.GET.get("date"), _today())
     start, end = selectors.bounds(rules.SEMESTER, on)
     return org, start, end, selectors.record_book(org, start, end)
 
@@ -340,36 +348,30 @@ def rule_list(request):
     return render(
         request,
         "orglife/rule_list.html",
-        {"rules": rule_rows, "can_edit": scope_for(request.user).everything},
+        {"rules": rule_rows, "can_edit": access.can(request.user, "orglife.edit_rules")},
     )
 
 
-@officer_required
-def rule_edit(request, pk):
-    if not scope_for(request.user).everything:
-        raise PermissionDenied(services.RULES_BY_DEPARTMENT)
-    rule = FrequencyRule.objects.filter(pk=pk).first()
-    if rule is None:
-        raise Http404
-    form = forms.RuleForm(request.POST or None, instance=rule)
-    if submit(
-        request,
-        form,
-        lambda d: services.rule_update(actor=request.user, rule=rule, **d),
-        "已保存频次要求。",
-    ):
-        return redirect("orglife:rule_list")
-    return render(
-        request,
-        "orglife/form.html",
-        {
-            "form": form,
-            "title": f"修改频次要求：{rule.name}",
-            "crumb_label": "频次要求",
-            "crumb_url": reverse("orglife:rule_list"),
-            "events": events_for(rule),
-        },
-    )
+class RuleEdit(ServiceFormView):
+    form_class = forms.RuleForm
+    form_user_kwarg = False
+    access_action = "orglife.edit_rules"
+    success_message = "已保存频次要求。"
+
+    def get_object(self) -> FrequencyRule:
+        return get_object_or_404(FrequencyRule, pk=self.kwargs["pk"])
+
+    def get_title(self) -> str:
+        return f"修改频次要求：{self.object.name}"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("orglife:rule_list"), "频次要求")]
+
+    def perform(self, data: dict) -> FrequencyRule:
+        return services.rule_update(actor=self.request.user, rule=self.object, **data)
+
+    def get_success_url(self, result: FrequencyRule) -> str:
+        return reverse("orglife:rule_list")
 
 
 # --- trainings and study records -----------------------------------------------------------
@@ -378,51 +380,56 @@ def rule_edit(request, pk):
 @officer_required
 @require_GET
 def training_list(request):
-    qs = Training.objects.visible_to(request.user).select_related("organisation")
-    kind = request.GET.get("kind", "")
-    filters = {}
-    if kind in dict(Training._meta.get_field("kind").choices):
-        qs = qs.filter(kind=kind)
-        filters["kind"] = kind
-    qs = qs.annotate(participant_count=Count("participants"))
+    filters = TrainingFilter.for_page(
+        request, Training.objects.visible_to(request.user).select_related("organisation")
+    )
+    qs = filters.qs.annotate(participant_count=Count("participants"))
     page = request_page(request, qs, order=("-starts_on", "-id"), size=PAGE_SIZE)
     return render(
         request,
         "orglife/training_list.html",
         {
             "page": page,
-            "filters": filters,
-            "base_query": urlencode(filters),
+            "filters": filters.active,
+            "base_query": filters.querystring(),
             "kinds": Training._meta.get_field("kind").choices,
         },
     )
 
 
-def _form_page(request, form, title, crumb_label, crumb_url, **extra):
-    return render(
-        request,
-        "orglife/form.html",
-        {"form": form, "title": title, "crumb_label": crumb_label, "crumb_url": crumb_url} | extra,
-    )
+class TrainingForm(ServiceFormView):
+    """登记培训/学习 and its edit page; participants' hours follow (services)."""
 
+    form_class = forms.TrainingForm
 
-@officer_required
-def training_create(request):
-    initial = {"starts_on": _today(), "ends_on": _today()}
-    if request.GET.get("kind"):
-        initial["kind"] = request.GET["kind"]
-    form = forms.TrainingForm(request.POST or None, user=request.user, initial=initial)
-    training = submit(
-        request,
-        form,
-        lambda d: services.training_create(actor=request.user, **d),
-        "已登记培训，参训人员的学时已计入。",
-    )
-    if training:
-        return redirect("orglife:training_detail", training.pk)
-    return _form_page(
-        request, form, "登记培训/学习", "培训与学习", reverse("orglife:training_list")
-    )
+    def get_object(self) -> Training | None:
+        if "pk" not in self.kwargs:
+            return None
+        return editable_or_403(
+            Training.objects.select_related("organisation"), self.request.user, self.kwargs["pk"]
+        )
+
+    def get_initial(self) -> dict:
+        initial = {"starts_on": _today(), "ends_on": _today()}
+        if self.request.GET.get("kind"):
+            initial["kind"] = self.request.GET["kind"]
+        return initial
+
+    def get_title(self) -> str:
+        return f"编辑培训：{self.object.title}" if self.object else "登记培训/学习"
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("orglife:training_list"), "培训与学习")]
+
+    def perform(self, data: dict) -> Training:
+        if self.object is None:
+            self.success_message = "已登记培训，参训人员的学时已计入。"
+            return services.training_create(actor=self.request.user, **data)
+        self.success_message = "已保存，参训人员的学时已同步。"
+        return services.training_update(actor=self.request.user, training=self.object, **data)
+
+    def get_success_url(self, result: Training) -> str:
+        return reverse("orglife:training_detail", args=[result.pk])
 
 
 @officer_required
@@ -443,71 +450,59 @@ def training_detail(request, pk):
     )
 
 
-@officer_required
-def training_edit(request, pk):
-    training = editable_or_403(Training.objects.select_related("organisation"), request.user, pk)
-    form = forms.TrainingForm(request.POST or None, instance=training, user=request.user)
-    if submit(
-        request,
-        form,
-        lambda d: services.training_update(actor=request.user, training=training, **d),
-        "已保存，参训人员的学时已同步。",
-    ):
-        return redirect("orglife:training_detail", training.pk)
-    return _form_page(
-        request,
-        form,
-        f"编辑培训：{training.title}",
-        "培训与学习",
-        reverse("orglife:training_list"),
-        events=events_for(training),
-    )
-
-
-@officer_required
-@require_POST
-def training_delete(request, pk):
-    training = editable_or_403(Training.objects.select_related("organisation"), request.user, pk)
-    services.training_delete(actor=request.user, training=training)
-    messages.success(request, f"已删除培训“{training.title}”及其学时。")
-    return redirect("orglife:training_list")
-
-
-@officer_required
-def study_record_create(request):
-    initial = {"studied_on": _today()}
-    if request.GET.get("person"):
-        initial["person"] = request.GET["person"]
-    form = forms.StudyRecordForm(request.POST or None, user=request.user, initial=initial)
-    try:
-        record = submit(
-            request,
-            form,
-            lambda d: services.study_record_create(actor=request.user, **d),
-            "已登记学时。",
+class TrainingDelete(ActionView):
+    def get_object(self) -> Training:
+        return editable_or_403(
+            Training.objects.select_related("organisation"), self.request.user, self.kwargs["pk"]
         )
-    except PermissionDenied as exc:
-        return _refused(request, exc, reverse("orglife:hours"))
-    if record:
-        return redirect(reverse("orglife:hours") + f"?org={record.person.primary_org_id}")
-    return _form_page(request, form, "登记个人学时", "学时统计", reverse("orglife:hours"))
+
+    def perform(self, obj: Training, data: dict) -> None:
+        services.training_delete(actor=self.request.user, training=obj)
+        self.success_message = f"已删除培训“{obj.title}”及其学时。"
+
+    def get_success_url(self, obj: Training) -> str:
+        return reverse("orglife:training_list")
 
 
-@officer_required
-@require_POST
-def study_record_delete(request, pk):
-    record = editable_or_403(StudyRecord.objects.select_related("person"), request.user, pk)
-    try:
-        services.study_record_delete(actor=request.user, record=record)
-        messages.success(request, "已删除学时记录。")
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    return redirect(reverse("orglife:hours") + f"?org={record.person.primary_org_id}")
+class StudyRecordCreate(ServiceFormView):
+    form_class = forms.StudyRecordForm
+    title = "登记个人学时"
+    success_message = "已登记学时。"
+
+    def get_initial(self) -> dict:
+        initial = {"studied_on": _today()}
+        if self.request.GET.get("person"):
+            initial["person"] = self.request.GET["person"]
+        return initial
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("orglife:hours"), "学时统计")]
+
+    def perform(self, data: dict) -> StudyRecord:
+        return services.study_record_create(actor=self.request.user, **data)
+
+    def get_success_url(self, result: StudyRecord) -> str:
+        return reverse("orglife:hours") + f"?org={result.person.primary_org_id}"
+
+
+class StudyRecordDelete(ActionView):
+    success_message = "已删除学时记录。"
+
+    def get_object(self) -> StudyRecord:
+        return editable_or_403(
+            StudyRecord.objects.select_related("person"), self.request.user, self.kwargs["pk"]
+        )
+
+    def perform(self, obj: StudyRecord, data: dict) -> None:
+        services.study_record_delete(actor=self.request.user, record=obj)
+
+    def get_success_url(self, obj: StudyRecord) -> str:
+        return reverse("orglife:hours") + f"?org={obj.person.primary_org_id}"
 
 
 def _hours(request):
     org = _org_from_request(request)
-    year = selectors.parse_int(request.GET.get("year"), _today().year, 2000, 2100)
+    year = parse_int(request.GET.get("year"), _today().year, 2000, 2100)
     return org, year, selectors.members_with_hours(org, year)
 
 
@@ -612,7 +607,7 @@ def my_meetings(request):
 @require_GET
 def my_hours(request):
     person = _me(request)
-    year = selectors.parse_int(request.GET.get("year"), _today().year, 2000, 2100)
+    year = parse_int(request.GET.get("year"), _today().year, 2000, 2100)
     context = {"person": person, "year": year}
     if person is not None:
         context["summary"] = selectors.person_hours(person, year)

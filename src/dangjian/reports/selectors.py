@@ -6,13 +6,16 @@ the list of reports of an organisation and the level below.
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from dangjian.core.access import Actor
 from dangjian.core.scoping import paths_q
 from dangjian.org.models import Organisation, OrgKind, Person, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.org.selectors import officer_roots
 from dangjian.posts.models import Commitment, DutyCheck, DutyRecord, Post, PostState
 from dangjian.public.models import Suggestion, SuggestionStatus
 from dangjian.reports import rules
@@ -48,7 +51,7 @@ FIGURE_ROWS: list[tuple[str, str, str]] = [
 FIGURE_LABELS = {key: label for key, label, _ in FIGURE_ROWS}
 
 
-def _under(org: Organisation):
+def _under(org: Organisation) -> QuerySet[Organisation]:
     return orgs_under((org.path,))
 
 
@@ -86,7 +89,7 @@ class Coverage:
     percent: float = field(init=False)
     verdict: str = field(init=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.percent = rules.coverage_percent(self.covered, self.total)
         self.verdict = rules.coverage_verdict(self.percent, self.year, self.on)
 
@@ -217,7 +220,7 @@ def figure_rows(figures: dict) -> list[tuple[str, str, object]]:
 # --- reports ---------------------------------------------------------------------------------
 
 
-def reports_visible(user):
+def reports_visible(user: Actor) -> QuerySet[QuarterlyReport]:
     return QuarterlyReport.objects.visible_to(user).select_related(
         "organisation", "submitted_by__person", "reviewed_by__person"
     )
@@ -230,11 +233,9 @@ def submitted_on(report: QuarterlyReport) -> date | None:
     return None
 
 
-def reporting_roots(user, org_id: str | int | None = None) -> list[Organisation]:
+def reporting_roots(user: Actor, org_id: str | int | None = None) -> list[Organisation]:
     """The organisations the list starts from: the user's scope roots, or one chosen
     organisation in scope (a report-writing kind)."""
-    from dangjian.org.selectors import officer_roots
-
     if org_id:
         try:
             return list(
@@ -283,7 +284,9 @@ class Section:
         return [r.org for r in [self.root, *self.children] if r.report is None]
 
 
-def report_sections(roots: list[Organisation], year: int, quarter: int, today: date | None = None):
+def report_sections(
+    roots: list[Organisation], year: int, quarter: int, today: date | None = None
+) -> list[Any]:
     """For each root: its own report and those of the reporting organisations one level below,
     with deadline state and subtree coverage (a constant number of queries)."""
     today = today or timezone.localdate()

@@ -7,15 +7,19 @@ report to 市委教育工委: once submitted it leaves the system and nobody ins
 The figures are recomputed while the report is a draft or returned and frozen on submission.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from typing import TypedDict, Unpack
+
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from dangjian.core import audit
-from dangjian.core.models import AuditEvent
+from dangjian.core.access import Actor, can, require
+from dangjian.core.events import EventType
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation
-from dangjian.reports import rules, selectors
+from dangjian.reports import events, rules, selectors
 from dangjian.reports.models import QuarterlyReport, ReportStatus
 
 NARRATIVE_FIELDS = ["progress", "highlights", "problems", "next_steps"]
@@ -25,12 +29,9 @@ EDITABLE_STATES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 WRONG_KIND = "只有党委、党总支和党支部填报季报表，党小组不单独填报。"
 DISSOLVED = "该党组织已撤销，不能生成季报表。"
 NOT_STARTED = "该季度尚未开始，不能生成季报表。"
-OUT_OF_SCOPE = "只能为本组织或下级党组织生成季报表。"
 LOCKED = "季报表已报送，不能再修改；如需修改，须由上级党组织退回。"
-WRITE_REFUSED = "季报表由本组织书记、委员或上级党组织填写和报送。"
 SUBMIT_STATE = "只有草稿或已退回的季报表可以报送。"
 SUBMIT_EMPTY = "报送前须填写“工作进展情况”。"
-REVIEW_REFUSED = "季报表由上级党组织审核，不能审核本组织的季报表。"
 REVIEW_TOP = "党委季报表报送市委教育工委，系统内无需审核。"
 REVIEW_STATE = "只有已报送、待审核的季报表可以审核通过或退回。"
 RETURN_NOTE = "退回时须填写审核意见，说明需要修改的内容。"
@@ -40,18 +41,15 @@ def duplicate_message(org: Organisation, year: int, quarter: int) -> str:
     return f"{org.name}{year}年第{quarter}季度季报表已生成，每个季度只填报一份，不能重复生成。"
 
 
-def can_write(user, org: Organisation) -> bool:
+def can_write(user: Actor, org: Organisation) -> bool:
     """Officers of the organisation and of the levels above write and submit its report."""
-    return Organisation.objects.editable_by(user).filter(pk=org.pk).exists()
+    return can(user, "reports.write", org)
 
 
-def can_review(user, org: Organisation) -> bool:
+def can_review(user: Actor, org: Organisation) -> bool:
     """Only an officer strictly above the organisation reviews its report (the organisation
     department reviews everything); the committee's report has no reviewer in the system."""
-    return (
-        rules.needs_review(org.kind)
-        and Organisation.objects.restructurable_by(user).filter(pk=org.pk).exists()
-    )
+    return rules.needs_review(org.kind) and can(user, "reports.review", org)
 
 
 def _locked(report: QuarterlyReport) -> QuarterlyReport:
@@ -68,7 +66,7 @@ def _refresh(report: QuarterlyReport) -> None:
 
 @transaction.atomic
 def report_generate(
-    *, actor, organisation: Organisation, year: int, quarter: int
+    *, actor: Actor, organisation: Organisation, year: int, quarter: int
 ) -> QuarterlyReport:
     """A draft for `organisation` and the quarter, with the figures computed from the records."""
     if quarter not in rules.QUARTERS:
@@ -79,8 +77,7 @@ def report_generate(
         raise ValidationError({"organisation": WRONG_KIND})
     if organisation.is_dissolved:
         raise ValidationError({"organisation": DISSOLVED})
-    if not can_write(actor, organisation):
-        raise PermissionDenied(OUT_OF_SCOPE)
+    require(actor, "reports.generate", organisation)
     if rules.quarter_bounds(year, quarter)[0] > timezone.localdate():
         raise ValidationError({"quarter": NOT_STARTED})
     if QuarterlyReport.objects.filter(
@@ -98,15 +95,23 @@ def report_generate(
     return report
 
 
-def _check_writable(actor, report: QuarterlyReport) -> None:
-    if not can_write(actor, report.organisation):
-        raise PermissionDenied(WRITE_REFUSED)
+def _check_writable(actor: Actor, report: QuarterlyReport) -> None:
+    require(actor, "reports.write", report.organisation)
     if report.status not in EDITABLE_STATES:
         raise ValidationError({"status": LOCKED})
 
 
 @transaction.atomic
-def report_update(*, actor, report: QuarterlyReport, **narrative) -> QuarterlyReport:
+class Narrative(TypedDict, total=False):
+    progress: str
+    highlights: str
+    problems: str
+    next_steps: str
+
+
+def report_update(
+    *, actor: Actor, report: QuarterlyReport, **narrative: Unpack[Narrative]
+) -> QuarterlyReport:
     """Edit the narrative of a draft or returned report; the figures are refreshed too."""
     report = _locked(report)
     _check_writable(actor, report)
@@ -114,17 +119,19 @@ def report_update(*, actor, report: QuarterlyReport, **narrative) -> QuarterlyRe
     if unknown:
         raise ValidationError({"__all__": f"不能修改：{'、'.join(sorted(unknown))}"})
 
-    def clean(obj):
+    def clean(obj: QuarterlyReport) -> None:
         _refresh(obj)
         obj.full_clean()
 
-    return audit.audited_update(
-        actor=actor, obj=report, fields=narrative, audit_fields=AUDIT_FIELDS, clean=clean
+    updated = audit.audited_update(
+        actor=actor, obj=report, fields=dict(narrative), audit_fields=AUDIT_FIELDS, clean=clean
     )
+    assert isinstance(updated, QuarterlyReport)
+    return updated
 
 
 @transaction.atomic
-def report_refresh(*, actor, report: QuarterlyReport) -> QuarterlyReport:
+def report_refresh(*, actor: Actor, report: QuarterlyReport) -> QuarterlyReport:
     """Recompute the figures of a draft or returned report (frozen once submitted)."""
     report = _locked(report)
     _check_writable(actor, report)
@@ -135,12 +142,11 @@ def report_refresh(*, actor, report: QuarterlyReport) -> QuarterlyReport:
 
 
 @transaction.atomic
-def report_submit(*, actor, report: QuarterlyReport) -> QuarterlyReport:
+def report_submit(*, actor: User, report: QuarterlyReport) -> QuarterlyReport:
     """Submit to the level above (the committee's report goes to 市委教育工委); the figures are
     computed one last time and frozen."""
     report = _locked(report)
-    if not can_write(actor, report.organisation):
-        raise PermissionDenied(WRITE_REFUSED)
+    require(actor, "reports.write", report.organisation)
     if not can_proceed(report.submit):
         raise ValidationError({"status": SUBMIT_STATE})
     if not report.progress.strip():
@@ -154,28 +160,31 @@ def report_submit(*, actor, report: QuarterlyReport) -> QuarterlyReport:
     report.reviewed_at = None
     report.reviewed_by = None
     report.save()
-    note = (
-        "报送上级党组织审核" if rules.needs_review(report.organisation.kind) else "报送市委教育工委"
-    )
+    reviewed = rules.needs_review(report.organisation.kind)
     audit.record(
         actor=actor,
         action=AuditEvent.Action.STATUS,
         obj=report,
         before=before,
         after=audit.snapshot(report, AUDIT_FIELDS),
-        note=note,
+        event=events.SUBMITTED if reviewed else events.SUBMITTED_UPWARD,
     )
     return report
 
 
 def _review(
-    actor, report: QuarterlyReport, transition: str, note: str, *, note_required: bool = False
+    actor: User,
+    report: QuarterlyReport,
+    transition: str,
+    note: str,
+    event: EventType,
+    *,
+    note_required: bool = False,
 ) -> QuarterlyReport:
     report = _locked(report)
     if not rules.needs_review(report.organisation.kind):
         raise ValidationError({"status": REVIEW_TOP})
-    if not can_review(actor, report.organisation):
-        raise PermissionDenied(REVIEW_REFUSED)
+    require(actor, "reports.review", report.organisation)
     method = getattr(report, transition)
     if not can_proceed(method):
         raise ValidationError({"status": REVIEW_STATE})
@@ -193,16 +202,19 @@ def _review(
         obj=report,
         before=before,
         after=audit.snapshot(report, AUDIT_FIELDS),
+        event=event,
     )
     return report
 
 
 @transaction.atomic
-def report_accept(*, actor, report: QuarterlyReport, note: str = "") -> QuarterlyReport:
-    return _review(actor, report, "accept", note.strip())
+def report_accept(*, actor: User, report: QuarterlyReport, note: str = "") -> QuarterlyReport:
+    return _review(actor, report, "accept", note.strip(), events.ACCEPTED)
 
 
 @transaction.atomic
-def report_return(*, actor, report: QuarterlyReport, note: str) -> QuarterlyReport:
+def report_return(*, actor: User, report: QuarterlyReport, note: str) -> QuarterlyReport:
     """Send the report back with a note saying what to correct; it becomes editable again."""
-    return _review(actor, report, "send_back", (note or "").strip(), note_required=True)
+    return _review(
+        actor, report, "send_back", (note or "").strip(), events.RETURNED, note_required=True
+    )

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import reminders
+from dangjian.core import access, reminders
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import officer_required, submit
+from dangjian.core.web import ActionView, officer_required, refused, submit
 from dangjian.org import selectors as org_selectors
 from dangjian.org.models import Organisation
 from dangjian.reports import dashboard, forms, rules, selectors, services
@@ -37,9 +37,7 @@ def _refused(request, message, report=None):
         if report
         else reverse("reports:report_list")
     )
-    return render(
-        request, "core/refused.html", {"message": message, "back_url": back_url}, status=403
-    )
+    return refused(request, message, back_url)
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -167,7 +165,7 @@ def report_detail(request, pk):
 def report_edit(request, pk):
     report = _report(request, pk)
     if not services.can_write(request.user, report.organisation):
-        return _refused(request, services.WRITE_REFUSED, report)
+        return _refused(request, access.refusal("reports.write"), report)
     if report.status not in services.EDITABLE_STATES:
         messages.error(request, services.LOCKED)
         return redirect("reports:report_detail", report.pk)
@@ -186,66 +184,44 @@ def report_edit(request, pk):
     )
 
 
-def _transition(request, pk, call, message):
-    report = _report(request, pk)
-    try:
-        call(report)
-    except PermissionDenied as exc:
-        return _refused(request, str(exc), report)
-    except ValidationError as exc:
-        for text in _messages_of(exc):
-            messages.error(request, text)
-    else:
-        messages.success(request, message)
-    return redirect("reports:report_detail", report.pk)
+class ReportStep(ActionView):
+    """A button on a report's page: one workflow step, then back to the report."""
+
+    def get_object(self) -> QuarterlyReport:
+        return _report(self.request, self.kwargs["pk"])
+
+    def get_success_url(self, obj: QuarterlyReport) -> str:
+        return reverse("reports:report_detail", args=[obj.pk])
 
 
-@officer_required
-@require_POST
-def report_refresh(request, pk):
-    return _transition(
-        request,
-        pk,
-        lambda r: services.report_refresh(actor=request.user, report=r),
-        "统计数据已更新。",
-    )
+class ReportRefresh(ReportStep):
+    success_message = "统计数据已更新。"
+
+    def perform(self, obj: QuarterlyReport, data: dict) -> None:
+        services.report_refresh(actor=self.request.user, report=obj)
 
 
-@officer_required
-@require_POST
-def report_submit(request, pk):
-    return _transition(
-        request,
-        pk,
-        lambda r: services.report_submit(actor=request.user, report=r),
-        "季报表已报送，统计数据已按报送时锁定。",
-    )
+class ReportSubmit(ReportStep):
+    success_message = "季报表已报送，统计数据已按报送时锁定。"
+
+    def perform(self, obj: QuarterlyReport, data: dict) -> None:
+        services.report_submit(actor=self.request.user, report=obj)
 
 
-@officer_required
-@require_POST
-def report_accept(request, pk):
-    form = forms.ReviewForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _transition(
-        request,
-        pk,
-        lambda r: services.report_accept(actor=request.user, report=r, note=note),
-        "已审核通过。",
-    )
+class ReportAccept(ReportStep):
+    form_class = forms.ReviewForm
+    success_message = "已审核通过。"
+
+    def perform(self, obj: QuarterlyReport, data: dict) -> None:
+        services.report_accept(actor=self.request.user, report=obj, note=data["note"])
 
 
-@officer_required
-@require_POST
-def report_return(request, pk):
-    form = forms.ReviewForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _transition(
-        request,
-        pk,
-        lambda r: services.report_return(actor=request.user, report=r, note=note),
-        "已退回，请填报单位修改后重新报送。",
-    )
+class ReportReturn(ReportStep):
+    form_class = forms.ReviewForm
+    success_message = "已退回，请填报单位修改后重新报送。"
+
+    def perform(self, obj: QuarterlyReport, data: dict) -> None:
+        services.report_return(actor=self.request.user, report=obj, note=data["note"])
 
 
 @officer_required
