@@ -66,7 +66,9 @@ class GoalFilter(ListFilterSet):
 
 
 class WorkItemFilter(ListFilterSet):
-    org = SubtreeFilter("organisation", label="只列出该组织及其下级组织的记录")
+    org = SubtreeFilter(
+        "organisation", page_out_of_scope="ignore", label="只列出该组织及其下级组织的记录"
+    )
     year = YearFilter(field_name="year")
     kind = django_filters.ChoiceFilter(choices=WorkItemKind.choices, label="类别")
     step = django_filters.ChoiceFilter(choices=Step.choices, label="当前步骤")
@@ -83,7 +85,11 @@ class RecordFilter(ListFilterSet):
 
 
 class TaskFilter(ListFilterSet):
-    org = SubtreeFilter("work_item__organisation", label="只列出该组织及其下级组织的记录")
+    org = SubtreeFilter(
+        "work_item__organisation",
+        page_out_of_scope="ignore",
+        label="只列出该组织及其下级组织的记录",
+    )
     year = YearFilter(field_name="work_item__year")
     work_item = work_item_filter("work_item_id")
     role = django_filters.ChoiceFilter(choices=Role.choices, label="发挥作用")

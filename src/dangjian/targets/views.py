@@ -330,7 +330,7 @@ def workitem_list(request):
         {
             "page": page,
             "params": filters.active,
-            "org": selectors.organisation_of(request.user, filters.active.get("org")),
+            "org": filters.organisation(),
             "base_query": filters.querystring(),
             "kinds": WorkItemKind.choices,
             "steps": Step.choices,
@@ -739,7 +739,7 @@ def task_list(request):
         {
             "page": page,
             "params": filters.active,
-            "org": selectors.organisation_of(request.user, filters.active.get("org")),
+            "org": filters.organisation(),
             "base_query": filters.querystring(),
             "roles": Role.choices,
             "assignee_kinds": AssigneeKind.choices,
