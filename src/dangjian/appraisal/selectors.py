@@ -6,6 +6,7 @@ seven queries; the cycle page, the compute service and the blockers preview shar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
@@ -27,6 +28,7 @@ from dangjian.core.models import User
 from dangjian.org.models import Organisation, OrgKind, Person, orgs_under
 from dangjian.posts.models import DutyRecord, Post
 from dangjian.surveys import selectors as survey_selectors
+from dangjian.surveys.models import Survey
 
 ORG_CHOICE_LIMIT = 500
 NAMES_SHOWN = 10
@@ -37,7 +39,7 @@ def survey_url(survey_id: int) -> str:
     return reverse("surveys:survey_detail", args=[survey_id])
 
 
-def org_choices(user, under: Organisation | None = None):
+def org_choices(user: User, under: Organisation | None = None) -> list[Organisation]:
     """Organisations of the user's scope for filter bars (no groups), optionally only those
     under the organisation of a cycle."""
     qs = Organisation.objects.visible_to(user).active().exclude(kind=OrgKind.GROUP)
@@ -58,7 +60,7 @@ def cycles(user: User) -> QuerySet[EvaluationCycle]:
     )
 
 
-def results_in_scope(user, cycle):
+def results_in_scope(user: User, cycle: EvaluationCycle) -> QuerySet[EvaluationResult]:
     """The results of a cycle an officer may read (a branch secretary: their branch's)."""
     return EvaluationResult.objects.editable_by(user).filter(cycle=cycle)
 
@@ -103,7 +105,7 @@ GATHER_FIELDS = (
 )
 
 
-def surveys_of(cycle) -> list:
+def surveys_of(cycle: EvaluationCycle) -> list[Survey]:
     return list(cycle.surveys.select_related("organisation").order_by("organisation__path"))
 
 
@@ -146,8 +148,8 @@ def gather(cycle: EvaluationCycle) -> Gathered:
         if not given and cycle.weight_branch > 0:
             unrated[result.organisation.name].append(result.person.name)
         if cycle.has_survey and result.organisation_id not in short_orgs:
-            survey = by_org.get(result.organisation_id)
-            subject = outcome[survey.pk].subjects.get(result.person_id) if survey else None
+            own = by_org.get(result.organisation_id)
+            subject = outcome[own.pk].subjects.get(result.person_id) if own else None
             if subject is None or subject.score is None:
                 unsurveyed.append(result.person.name)
             else:
@@ -166,7 +168,7 @@ def gather(cycle: EvaluationCycle) -> Gathered:
 # --- progress ------------------------------------------------------------------------------
 
 
-def progress(user, cycle) -> dict:
+def progress(user: User, cycle: EvaluationCycle) -> dict[str, Any]:
     """Per branch in the user's scope: members, self-reports, members rated, the survey —
     grouped counts, six queries."""
     visible = results_in_scope(user, cycle)
@@ -243,7 +245,7 @@ def results_table(
     return qs, ("organisation__path", "person__name", "id")
 
 
-def decorate(results: list, cycle) -> None:
+def decorate(results: list[EvaluationResult], cycle: EvaluationCycle) -> None:
     """Posts of the year, honours of the cycle: two queries for the whole page."""
     ids = [r.person_id for r in results]
     posts: dict[int, list[str]] = defaultdict(list)
@@ -262,19 +264,24 @@ def decorate(results: list, cycle) -> None:
     ):
         honours[person_id].append(labels[kind])
     for r in results:
-        r.post_names = posts.get(r.person_id, [])
-        r.honour_names = honours.get(r.person_id, [])
         try:
-            r.rect = r.rectification
+            rect: MemberRectification | None = r.rectification
         except MemberRectification.DoesNotExist:
-            r.rect = None
+            rect = None
+        # display attributes of the loaded rows (the table, the print, the export)
+        vars(r).update(
+            post_names=posts.get(r.person_id, []),
+            honour_names=honours.get(r.person_id, []),
+            rect=rect,
+        )
 
 
-def table_rows(results: list, cycle) -> list[dict]:
+def table_rows(results: list[EvaluationResult], cycle: EvaluationCycle) -> list[dict[str, Any]]:
     """The printed and exported table: 序号, 姓名, 所在支部, 岗位, 述岗自评, 民意测评（票数）,
     综合评定, 总分, 等次, 荣誉, 整改."""
     rows = []
     for index, r in enumerate(results, start=1):
+        shown = vars(r)  # decorate()'s attributes
         if r.self_missing and r.computed_at:
             self_text = rules.SELF_MISSING_LABEL
         else:
@@ -287,20 +294,20 @@ def table_rows(results: list, cycle) -> list[dict]:
                 "index": index,
                 "name": r.person.name,
                 "branch": r.organisation.name,
-                "posts": "、".join(r.post_names),
+                "posts": "、".join(shown["post_names"]),
                 "self": self_text,
                 "masses": masses if cycle.has_survey else "—",
                 "branch_score": fmt(r.branch_score),
                 "final": f"{r.final_score:.1f}" if r.final_score is not None else "",
                 "grade": r.grade,
-                "honours": "、".join(r.honour_names),
-                "rectification": r.rect.get_state_display() if r.rect else "",
+                "honours": "、".join(shown["honour_names"]),
+                "rectification": shown["rect"].get_state_display() if shown["rect"] else "",
             }
         )
     return rows
 
 
-def fmt(value) -> str:
+def fmt(value: Decimal | None) -> str:
     """A sub-score with two decimals, so that a column of them lines up."""
     if value is None:
         return ""
@@ -310,7 +317,7 @@ def fmt(value) -> str:
 # --- grade distribution --------------------------------------------------------------------
 
 
-def distribution(user, cycle) -> dict:
+def distribution(user: User, cycle: EvaluationCycle) -> dict[str, Any]:
     """Grades per organisation one level below the cycle's (general branches for a committee):
     one grouped query, one query of names. The table; appraisal.charts draws it."""
     bands = [str(b[1]) for b in cycle.bands]
@@ -349,7 +356,7 @@ def distribution(user, cycle) -> dict:
 # --- rating page ---------------------------------------------------------------------------
 
 
-def rating_rows(user, cycle, org: Organisation) -> list[dict]:
+def rating_rows(user: User, cycle: EvaluationCycle, org: Organisation) -> list[dict[str, Any]]:
     """One row per evaluated member of `org` (and its groups): self-report summary, posts,
     duty records in the period, how many have rated them, and the user's own rating — six
     queries."""
@@ -410,7 +417,7 @@ def rating_rows(user, cycle, org: Organisation) -> list[dict]:
     return rows
 
 
-def rating_orgs(user, cycle) -> list[dict]:
+def rating_orgs(user: User, cycle: EvaluationCycle) -> list[dict[str, Any]]:
     """The branches of the cycle the user may rate, with how many members and how many
     the user has rated."""
     person_id = getattr(user, "person_id", None)
@@ -437,7 +444,7 @@ def rating_orgs(user, cycle) -> list[dict]:
 # --- the member's own pages ----------------------------------------------------------------
 
 
-def member_overview(person) -> dict:
+def member_overview(person: Person) -> dict[str, Any]:
     """我的考评: open cycles (self-report), published results, honours, rectifications."""
     results = list(
         EvaluationResult.objects.filter(person=person)
@@ -470,13 +477,15 @@ def member_overview(person) -> dict:
     }
 
 
-def posts_of_year(person, year: int) -> list:
+def posts_of_year(person: Person, year: int) -> list[Post]:
     return list(
         Post.objects.filter(holder=person, year=year).select_related("organisation").order_by("id")
     )
 
 
-def duty_records_in(person, cycle, limit: int = 20) -> tuple[int, list]:
+def duty_records_in(
+    person: Person, cycle: EvaluationCycle, limit: int = 20
+) -> tuple[int, list[DutyRecord]]:
     qs = DutyRecord.objects.filter(
         person=person, occurred_on__range=(cycle.period_start, cycle.period_end)
     )
@@ -526,7 +535,7 @@ def masses_poor_below() -> Decimal:
 # --- who a cycle evaluates -------------------------------------------------------------------
 
 
-def population_of(organisation: Organisation, population: str, year: int):
+def population_of(organisation: Organisation, population: str, year: int) -> QuerySet[Person]:
     """The members a cycle evaluates: in the organisation's subtree, active, of the
     population (本年度在岗党员: holders of a post of that year fixed by 定岗 or later)."""
     qs = Person.objects.filter(

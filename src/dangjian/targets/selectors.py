@@ -1,5 +1,6 @@
 """Scoped reads of target management: lists, filters, step facts, the audit trail, annexes."""
 
+from datetime import date
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -62,7 +63,7 @@ def step_facts(item: WorkItem) -> rules.StepFacts:
     )
 
 
-def workitem_events(item: WorkItem, limit: int = 100):
+def workitem_events(item: WorkItem, limit: int = 100) -> QuerySet[AuditEvent]:
     """The audit trail of a work item and of every record of its six steps."""
     types = ContentType.objects.get_for_models(
         WorkItem, Opinion, Decision, Task, TaskProgress, Evaluation
@@ -88,16 +89,17 @@ def workitem_events(item: WorkItem, limit: int = 100):
     return AuditEvent.objects.filter(q).select_related("actor")[:limit]
 
 
-def with_status(tasks, today=None):
+def with_status(tasks: list[Task], today: date | None = None) -> list[Task]:
     """Attach `status` and `overdue` to each task (rows already loaded)."""
     today = today or timezone.localdate()
     for task in tasks:
-        task.status = rules.task_status(task.deadline, task.completed_on, today)
-        task.overdue = task.status == rules.STATUS_OVERDUE
+        status = rules.task_status(task.deadline, task.completed_on, today)
+        setattr(task, "status", status)  # noqa: B010 (a loaded row's display attribute)
+        setattr(task, "overdue", status == rules.STATUS_OVERDUE)  # noqa: B010
     return tasks
 
 
-def filter_by_status(qs, status: str, today=None):
+def filter_by_status(qs: QuerySet[Task], status: str, today: date | None = None) -> QuerySet[Task]:
     today = today or timezone.localdate()
     if status == rules.STATUS_DONE:
         return qs.filter(completed_on__isnull=False)
@@ -106,13 +108,6 @@ def filter_by_status(qs, status: str, today=None):
     if status == rules.STATUS_OPEN:
         return qs.filter(completed_on__isnull=True, deadline__gte=today)
     return qs
-
-
-def organisation_of(user: User, pk: Any) -> Organisation | None:
-    """The organisation a list is filtered by (its name heads the page), if the user sees it."""
-    if not pk:
-        return None
-    return Organisation.objects.visible_to(user).filter(pk=pk).first()
 
 
 def tasks(user: User) -> QuerySet[Task]:
@@ -127,7 +122,7 @@ def workitems(user: User) -> QuerySet[WorkItem]:
     )
 
 
-def annex_tasks(organisation: Organisation, year: int):
+def annex_tasks(organisation: Organisation, year: int) -> list[Task]:
     """Tasks of an organisation's own work items of a year, for annex 1 and the letters."""
     tasks = list(
         Task.objects.filter(work_item__organisation=organisation, work_item__year=year)
@@ -138,16 +133,16 @@ def annex_tasks(organisation: Organisation, year: int):
 
 
 def assignee_name(task: Task) -> str:
-    if task.assignee_org_id:
+    if task.assignee_org is not None:
         return task.assignee_org.name
-    if task.assignee_unit_id:
+    if task.assignee_unit is not None:
         return task.assignee_unit.full_name
-    if task.assignee_person_id:
+    if task.assignee_person is not None:
         return task.assignee_person.name
     return ""
 
 
-def letters_by_assignee(tasks) -> list[dict]:
+def letters_by_assignee(tasks: list[Task]) -> list[dict[str, Any]]:
     """One responsibility letter per assignee: its name and its tasks, in first-seen order."""
     letters: dict[tuple, dict] = {}
     for task in tasks:

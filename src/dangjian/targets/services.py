@@ -5,7 +5,7 @@ scope (an actor of None is the system and may name anyone)."""
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -113,13 +113,17 @@ def _update(
             clean(obj)
         obj.full_clean()
 
-    return audit.audited_update(
-        actor=actor,
-        obj=obj,
-        fields=fields,
-        audit_fields=audit_fields,
-        clean=full_clean,
-        action=action,
+    # core.audit.audited_update is typed on Model: the row comes back as it went in.
+    return cast(
+        M,
+        audit.audited_update(
+            actor=actor,
+            obj=obj,
+            fields=fields,
+            audit_fields=audit_fields,
+            clean=full_clean,
+            action=action,
+        ),
     )
 
 
@@ -148,9 +152,9 @@ def goal_create(
     kind: str = "",
     honour: str = "",
     current_level: int = HonourLevel.NONE,
-    target_level: int | None = None,
-    start_year: int | None = None,
-    end_year: int | None = None,
+    target_level: int,
+    start_year: int,
+    end_year: int,
     measures: str = "",
 ) -> LongTermGoal:
     goal = LongTermGoal(
@@ -243,7 +247,7 @@ def plan_create(
     *,
     actor: Actor,
     organisation: Organisation,
-    year: int | None = None,
+    year: int,
     theme: str = "",
     featured_work: str = "",
     theoretical_study: str = "",
@@ -286,19 +290,21 @@ def plan_update(
         note=note,
     )
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
-    return audit.audited_update(
+    updated = audit.audited_update(
         actor=actor, obj=plan, fields=fields, audit_fields=PLAN_FIELDS, clean=_plan_full_clean
     )
+    return cast(AnnualPlan, updated)
 
 
 # --- work items and the six steps (seed 000 §四(一)) ----------------------------------------
 
 
 def _clean_workitem(item: WorkItem) -> None:
-    if item.plan_id is not None:
-        plan = item.plan
-        if plan.organisation_id != item.organisation_id or plan.year != item.year:
-            raise ValidationError({"plan": "所属年度计划须为本组织同一年度的计划"})
+    plan = item.plan
+    if plan is not None and (
+        plan.organisation_id != item.organisation_id or plan.year != item.year
+    ):
+        raise ValidationError({"plan": "所属年度计划须为本组织同一年度的计划"})
 
 
 @transaction.atomic
@@ -306,8 +312,8 @@ def workitem_create(
     *,
     actor: Actor,
     organisation: Organisation,
-    title: str = "",
-    year: int | None = None,
+    title: str,
+    year: int,
     kind: str = "",
     plan: AnnualPlan | None = None,
     description: str = "",
@@ -378,7 +384,7 @@ def opinion_create(
     category: str = "",
     content: str = "",
     raised_by: str = "",
-    received_on: date | None = None,
+    received_on: date,
     handling: str = OpinionHandling.PENDING,
     response: str = "",
 ) -> Opinion:
@@ -437,7 +443,7 @@ def decision_create(
     actor: Actor,
     work_item: WorkItem,
     meeting_kind: str = "",
-    held_on: date | None = None,
+    held_on: date,
     place: str = "",
     attendees: str = "",
     representatives: str = "",
@@ -532,8 +538,8 @@ def task_create(
     assignee_unit: Unit | None = None,
     assignee_person: Person | None = None,
     responsible: Person | None = None,
-    deadline: date | None = None,
-    role: int | None = None,
+    deadline: date,
+    role: int,
 ) -> Task:
     """A task of the decomposition; new tasks may arise at any time of the year
     (seed 000 §四(一)3: 对平时工作中新增加的重要任务也要进行及时分解)."""
@@ -659,6 +665,7 @@ def progress_report(
     update.save()
     audit.created(actor=actor, obj=update, fields=PROGRESS_FIELDS, note=f"任务：{task.title}"[:500])
     latest = task.updates.order_by("-reported_on", "-id").first()
+    assert latest is not None  # the update just saved
     _update(
         actor=actor,
         obj=task,

@@ -10,6 +10,7 @@ from django.utils import timezone
 from dangjian.appraisal import rules
 from dangjian.appraisal.models import CycleState, EvaluationCycle
 from dangjian.core import access
+from dangjian.core.access import Actor
 from dangjian.core.models import User
 from dangjian.org.models import OrgKind, Person
 
@@ -64,13 +65,19 @@ NOT_EVALUATED = "您不在本次考评的考评对象中。"
 CYCLE_ORG_KINDS = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
 
 
-def actor_person(user: User) -> Person:
+def actor_person(user: Actor) -> Person:
     """The acting user's person (a self-report, a rating, 我的考评), or 403 naming why."""
     access.require(user, "appraisal.take_part")
-    person = Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
+    person_id = access.scope_for(user).person_id
+    person = Person.objects.select_related("primary_org").filter(pk=person_id).first()
     if person is None:
         raise PermissionDenied(access.refusal("appraisal.take_part"))
     return person
+
+
+def _user(actor: Actor) -> User | None:
+    """The signed-in user who acts (recorded as creator), or None for the system."""
+    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def _lock_cycle(cycle: EvaluationCycle) -> EvaluationCycle:

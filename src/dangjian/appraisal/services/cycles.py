@@ -4,6 +4,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -27,8 +28,10 @@ from dangjian.appraisal.services.common import (
     _full_clean,
     _lock_cycle,
     _today,
+    _user,
 )
 from dangjian.core import access, audit
+from dangjian.core.access import Actor
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Organisation, Person, orgs_under
 from dangjian.posts import rules as post_rules
@@ -42,7 +45,7 @@ from dangjian.surveys.models import SurveyKind, SurveyState
 @transaction.atomic
 def cycle_create(
     *,
-    actor,
+    actor: Actor,
     organisation: Organisation,
     kind: str,
     year: int,
@@ -127,20 +130,22 @@ def cycle_create(
         weight_branch=weights[2],
         bands=bands,
         min_responses=min_responses,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=_user(actor),
     )
     _full_clean(cycle)
     cycle.save()
+    # The population is placed: every member has a primary organisation.
+    homes = {p.pk: cast(Organisation, p.primary_org) for p in people}
     EvaluationResult.objects.bulk_create(
-        EvaluationResult(cycle=cycle, person=p, organisation_id=p.primary_org_id) for p in people
+        EvaluationResult(cycle=cycle, person=p, organisation=homes[p.pk]) for p in people
     )
     surveys = 0
     if cycle.has_survey:
         by_org: dict[int, list[Person]] = {}
         for p in people:
-            by_org.setdefault(p.primary_org_id, []).append(p)
+            by_org.setdefault(homes[p.pk].pk, []).append(p)
         for members in by_org.values():
-            org = members[0].primary_org
+            org = homes[members[0].pk]
             survey = survey_services.survey_create(
                 actor=actor,
                 organisation=org,
@@ -167,7 +172,9 @@ def cycle_create(
 
 
 @transaction.atomic
-def cycle_compute(*, actor, cycle: EvaluationCycle, today: date | None = None) -> EvaluationCycle:
+def cycle_compute(
+    *, actor: Actor, cycle: EvaluationCycle, today: date | None = None
+) -> EvaluationCycle:
     """Compute every result from the three sources and store the figures; refuse, naming every
     missing piece, when a rating or a survey's minimum is missing. Results graded 不称职 or
     poorly rated by the masses get a rectification item (seed 000 §五(二)5)."""
@@ -250,7 +257,13 @@ def cycle_compute(*, actor, cycle: EvaluationCycle, today: date | None = None) -
     return cycle
 
 
-def _rectifications(actor, cycle, rows, today: date, poor_below: Decimal) -> tuple[int, int]:
+def _rectifications(
+    actor: Actor,
+    cycle: EvaluationCycle,
+    rows: list[selectors.Inputs],
+    today: date,
+    poor_below: Decimal,
+) -> tuple[int, int]:
     existing = {
         r.result_id: r
         for r in MemberRectification.objects.filter(result__cycle=cycle).select_for_update(
@@ -296,7 +309,9 @@ def _rectifications(actor, cycle, rows, today: date, poor_below: Decimal) -> tup
 
 
 @transaction.atomic
-def cycle_publish(*, actor, cycle: EvaluationCycle, today: date | None = None) -> EvaluationCycle:
+def cycle_publish(
+    *, actor: Actor, cycle: EvaluationCycle, today: date | None = None
+) -> EvaluationCycle:
     """已公布: results visible to the members and on the public board (seed 000 §五(二)5:
     考核结果要进行公布). The surveys were closed by the computation (closed again here for
     cycles computed before that rule)."""
@@ -323,7 +338,7 @@ def cycle_publish(*, actor, cycle: EvaluationCycle, today: date | None = None) -
     return cycle
 
 
-def _close_surveys(actor, cycle: EvaluationCycle) -> None:
+def _close_surveys(actor: Actor, cycle: EvaluationCycle) -> None:
     for survey in cycle.surveys.filter(state=SurveyState.OPEN).select_related("organisation"):
         survey_services.survey_close(actor=actor, survey=survey)
 
@@ -341,7 +356,7 @@ class PostsEvaluated:
 
 @transaction.atomic
 def cycle_evaluate_posts(
-    *, actor, cycle: EvaluationCycle, today: date | None = None
+    *, actor: Actor, cycle: EvaluationCycle, today: date | None = None
 ) -> PostsEvaluated:
     """评岗 with the year's published result (seed 000 §五(二)5: 年终结合党员目标管理责任制的考核和
     民主评议党员工作进行考评): each post a member holds in 履岗 that year takes the member's grade,

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,10 +29,12 @@ from dangjian.appraisal.services.common import (
     _local_date,
     _lock_cycle,
     _today,
+    _user,
     _window_error,
     actor_person,
 )
 from dangjian.core import access, audit
+from dangjian.core.access import Actor
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Person
 from dangjian.posts.models import DutyRecord
@@ -40,7 +43,7 @@ from dangjian.posts.models import DutyRecord
 @transaction.atomic
 def self_report_submit(
     *,
-    actor,
+    actor: Actor,
     cycle: EvaluationCycle,
     report: str,
     self_score: Decimal,
@@ -76,13 +79,14 @@ def self_report_submit(
     }
     existing = SelfReport.objects.select_for_update().filter(cycle=cycle, person=me).first()
     if existing is not None:
-        return audit.audited_update(
+        updated = audit.audited_update(
             actor=actor,
             obj=existing,
             fields=fields,
             audit_fields=SELF_REPORT_FIELDS,
             clean=_full_clean,
         )
+        return cast(SelfReport, updated)
     row = SelfReport(cycle=cycle, person=me, organisation_id=result.organisation_id, **fields)
     _full_clean(row)
     row.save()
@@ -93,7 +97,14 @@ def self_report_submit(
 # --- ratings (综合评定) ----------------------------------------------------------------------
 
 
-def _rate(actor, rater: Person, cycle, result, score, comment: str) -> BranchRating:
+def _rate(
+    actor: Actor,
+    rater: Person,
+    cycle: EvaluationCycle,
+    result: EvaluationResult,
+    score: Decimal,
+    comment: str,
+) -> BranchRating:
     if result.person_id == rater.pk:
         raise PermissionDenied(RATE_SELF)
     access.require(actor, "appraisal.rate", result)
@@ -107,13 +118,14 @@ def _rate(actor, rater: Person, cycle, result, score, comment: str) -> BranchRat
     if existing is not None:
         if existing.score == score and existing.comment == comment:
             return existing
-        return audit.audited_update(
+        updated = audit.audited_update(
             actor=actor,
             obj=existing,
             fields={"score": score, "comment": comment},
             audit_fields=RATING_FIELDS,
             clean=_full_clean,
         )
+        return cast(BranchRating, updated)
     row = BranchRating(
         cycle=cycle,
         ratee_id=result.person_id,
@@ -131,7 +143,7 @@ def _rate(actor, rater: Person, cycle, result, score, comment: str) -> BranchRat
 @transaction.atomic
 def branch_rate(
     *,
-    actor,
+    actor: Actor,
     cycle: EvaluationCycle,
     ratee: Person,
     score: Decimal,
@@ -145,7 +157,7 @@ def branch_rate(
 @transaction.atomic
 def ratings_save(
     *,
-    actor,
+    actor: Actor,
     cycle: EvaluationCycle,
     ratings: Iterable[tuple[Person, Decimal | None, str]],
     today: date | None = None,
@@ -183,7 +195,7 @@ def ratings_save(
 @transaction.atomic
 def honour_award(
     *,
-    actor,
+    actor: Actor,
     result: EvaluationResult,
     kind: str,
     awarded_on: date | None = None,
@@ -231,7 +243,7 @@ def honour_award(
         organisation_id=result.organisation_id,
         awarded_on=awarded_on,
         note=(note or "").strip(),
-        awarded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        awarded_by=_user(actor),
     )
     _full_clean(honour)
     honour.save()
@@ -240,7 +252,7 @@ def honour_award(
 
 
 @transaction.atomic
-def honour_revoke(*, actor, honour: Honour, note: str = "") -> None:
+def honour_revoke(*, actor: Actor, honour: Honour, note: str = "") -> None:
     honour = (
         Honour.objects.select_for_update(of=("self",))
         .select_related("organisation")

@@ -2,7 +2,7 @@
 branch (seed 000 §五(二)5)."""
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,8 +19,9 @@ from dangjian.appraisal.services.common import (
     _today,
 )
 from dangjian.core import access, audit
+from dangjian.core.access import Actor
 from dangjian.core.events import EventType
-from dangjian.core.models import AuditEvent, User
+from dangjian.core.models import AuditEvent
 from dangjian.orglife.models import Meeting, MeetingKind
 
 
@@ -33,7 +34,7 @@ def _lock_rectification(item: MemberRectification) -> MemberRectification:
 
 
 def _step(
-    actor: User | None,
+    actor: Actor,
     item: MemberRectification,
     name: str,
     fields: dict[str, Any],
@@ -60,7 +61,7 @@ def _step(
 @transaction.atomic
 def rectification_explain(
     *,
-    actor,
+    actor: Actor,
     rectification: MemberRectification,
     meeting: Meeting | None = None,
     explained_on: date | None = None,
@@ -102,7 +103,7 @@ def rectification_explain(
 @transaction.atomic
 def rectification_complete(
     *,
-    actor,
+    actor: Actor,
     rectification: MemberRectification,
     measures: str,
     done_on: date | None = None,
@@ -132,7 +133,7 @@ def rectification_complete(
 @transaction.atomic
 def rectification_verify(
     *,
-    actor,
+    actor: Actor,
     rectification: MemberRectification,
     verified_on: date | None = None,
     today: date | None = None,
@@ -150,7 +151,7 @@ def rectification_verify(
     verified_on = verified_on or today
     if verified_on > today or (item.done_on and verified_on < item.done_on):
         raise ValidationError({"verified_on": "验收日期须在完成日期之后、今天之前。"})
-    return audit.audited_update(
+    updated = audit.audited_update(
         actor=actor,
         obj=item,
         fields={"verified_by": actor, "verified_on": verified_on},
@@ -158,3 +159,4 @@ def rectification_verify(
         clean=_full_clean,
         action=AuditEvent.Action.STATUS,
     )
+    return cast(MemberRectification, updated)
