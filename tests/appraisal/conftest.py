@@ -15,6 +15,7 @@ import pytest
 
 from dangjian.appraisal import services
 from dangjian.appraisal.models import EvaluationResult
+from dangjian.core import access
 from dangjian.org.models import Position
 from dangjian.surveys import services as survey_services
 from tests.factories import make_person, make_user
@@ -86,7 +87,7 @@ def rate_all(world, chief):
             for user in users:
                 if user.person_id == result.person_id:
                     continue
-                if services.covers(user, result.organisation):
+                if access.can(user, "appraisal.rate", result):
                     services.branch_rate(
                         actor=user,
                         cycle=cycle,

@@ -580,3 +580,15 @@ def test_explain_with_a_date(world, rectification):
             explained_on=date(2026, 10, 12),
             today=date(2026, 10, 20),
         )
+
+
+def test_computing_and_publishing_record_their_named_events(world, ready):
+    from dangjian.appraisal import events
+
+    cycle = ready()
+    services.cycle_compute(actor=world.org_officer, cycle=cycle, today=IN_WINDOW)
+    services.cycle_publish(actor=world.org_officer, cycle=cycle, today=ENDS)
+    computed = AuditEvent.objects.get(event=events.CYCLE_COMPUTED.name)
+    assert computed.object_id == cycle.pk and "计算" in computed.note  # the counts stay
+    published = AuditEvent.objects.get(event=events.CYCLE_PUBLISHED.name)
+    assert published.object_id == cycle.pk and published.label == "考评结果已公布"

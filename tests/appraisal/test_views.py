@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dangjian.appraisal import services
+from dangjian.appraisal.exports import RESULT_HEADERS
 from dangjian.appraisal.models import (
     BranchRating,
     CycleState,
@@ -21,7 +22,6 @@ from dangjian.appraisal.models import (
     MemberRectification,
     SelfReport,
 )
-from dangjian.appraisal.views import RESULT_HEADERS
 from tests.appraisal.conftest import window_today
 from tests.factories import make_person, make_user
 from tests.harness import assert_num_queries

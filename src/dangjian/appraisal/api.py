@@ -6,13 +6,12 @@ rectifications, and their own results once published. Writes go through the serv
 check the rules (400 with Chinese field errors) and the rights (403 naming the rule).
 """
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from dangjian.appraisal import selectors, services
+from dangjian.appraisal import filters, selectors, services
 from dangjian.appraisal.models import (
     BranchRating,
     CycleState,
@@ -25,27 +24,22 @@ from dangjian.appraisal.models import (
 from dangjian.appraisal.serializers import (
     CompleteSerializer,
     CycleCreateSerializer,
-    CycleFilterSerializer,
     CycleSerializer,
     ExplainSerializer,
     HonourCreateSerializer,
-    HonourFilterSerializer,
     HonourSerializer,
     PostsEvaluatedSerializer,
     ProgressSerializer,
     RatingBulkSerializer,
-    RatingFilterSerializer,
     RatingSerializer,
-    RectificationFilterSerializer,
     RectificationSerializer,
-    ResultFilterSerializer,
     ResultSerializer,
     SelfReportCreateSerializer,
-    SelfReportFilterSerializer,
     SelfReportSerializer,
     SelfReportUpdateSerializer,
     VerifySerializer,
 )
+from dangjian.core import access
 from dangjian.core.api_views import OwnWritesViewSet, ScopedViewSet
 
 
@@ -54,6 +48,7 @@ class CycleViewSet(OwnWritesViewSet):
 
     model = EvaluationCycle
     serializer_class = CycleSerializer
+    filterset_class = filters.CycleFilter
     officer_reads = {"progress"}
 
     def get_queryset(self):
@@ -65,14 +60,9 @@ class CycleViewSet(OwnWritesViewSet):
             .order_by("-id")
         )
 
-    @extend_schema(parameters=[CycleFilterSerializer], summary="考评列表")
+    @extend_schema(summary="考评列表")
     def list(self, request):
-        filters = self.query_filters(CycleFilterSerializer)
-        queryset = self.get_queryset()
-        for key in ("year", "kind", "state"):
-            if filters.get(key):
-                queryset = queryset.filter(**{key: filters[key]})
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="考评详情")
     def retrieve(self, request, *args, **kwargs):
@@ -117,9 +107,9 @@ class CycleViewSet(OwnWritesViewSet):
     def progress(self, request, pk=None):
         cycle = self.get_object()
         data = selectors.progress(request.user, cycle)
-        editable = services.covers(request.user, cycle.organisation)
+        editable = access.can(request.user, "appraisal.manage_cycle", cycle)
         data["blockers"] = (
-            services.blockers(cycle) if editable and cycle.state != CycleState.PUBLISHED else []
+            selectors.blockers(cycle) if editable and cycle.state != CycleState.PUBLISHED else []
         )
         return Response(ProgressSerializer(data).data)
 
@@ -129,23 +119,16 @@ class ResultViewSet(ScopedViewSet):
 
     model = EvaluationResult
     serializer_class = ResultSerializer
+    filterset_class = filters.ResultFilter
 
     def get_queryset(self):
         return (
             super().get_queryset().select_related("cycle", "person", "organisation").order_by("-id")
         )
 
-    @extend_schema(parameters=[ResultFilterSerializer], summary="考评结果列表")
+    @extend_schema(summary="考评结果列表")
     def list(self, request):
-        filters = self.query_filters(ResultFilterSerializer)
-        queryset = self.get_queryset()
-        if filters.get("cycle"):
-            queryset = queryset.filter(cycle_id=filters["cycle"])
-        if "organisation" in filters:
-            queryset = self.in_subtree(queryset, filters["organisation"])
-        if filters.get("grade"):
-            queryset = queryset.filter(grade=filters["grade"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="考评结果详情")
     def retrieve(self, request, *args, **kwargs):
@@ -157,18 +140,15 @@ class SelfReportViewSet(OwnWritesViewSet):
 
     model = SelfReport
     serializer_class = SelfReportSerializer
+    filterset_class = filters.SelfReportFilter
     member_actions = {"create", "partial_update"}
 
     def get_queryset(self):
         return super().get_queryset().select_related("person").order_by("-id")
 
-    @extend_schema(parameters=[SelfReportFilterSerializer], summary="述岗自评列表")
+    @extend_schema(summary="述岗自评列表")
     def list(self, request):
-        filters = self.query_filters(SelfReportFilterSerializer)
-        queryset = self.get_queryset()
-        if filters.get("cycle"):
-            queryset = queryset.filter(cycle_id=filters["cycle"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="述岗自评详情")
     def retrieve(self, request, *args, **kwargs):
@@ -210,19 +190,15 @@ class RatingViewSet(OwnWritesViewSet):
 
     model = BranchRating
     serializer_class = RatingSerializer
+    filterset_class = filters.RatingFilter
     officer_reads = {"list", "retrieve"}
 
     def get_queryset(self):
         return super().get_queryset().select_related("ratee", "rater").order_by("-id")
 
-    @extend_schema(parameters=[RatingFilterSerializer], summary="综合评定列表")
+    @extend_schema(summary="综合评定列表")
     def list(self, request):
-        filters = self.query_filters(RatingFilterSerializer)
-        queryset = self.get_queryset()
-        for key in ("cycle", "ratee"):
-            if filters.get(key):
-                queryset = queryset.filter(**{f"{key}_id": filters[key]})
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="综合评定详情")
     def retrieve(self, request, *args, **kwargs):
@@ -250,20 +226,14 @@ class HonourViewSet(ScopedViewSet):
 
     model = Honour
     serializer_class = HonourSerializer
+    filterset_class = filters.HonourFilter
 
     def get_queryset(self):
         return super().get_queryset().select_related("person", "organisation").order_by("-id")
 
-    @extend_schema(parameters=[HonourFilterSerializer], summary="党员荣誉列表")
+    @extend_schema(summary="党员荣誉列表")
     def list(self, request):
-        filters = self.query_filters(HonourFilterSerializer)
-        queryset = self.get_queryset()
-        for key in ("year", "kind"):
-            if filters.get(key):
-                queryset = queryset.filter(**{key: filters[key]})
-        if filters.get("person"):
-            queryset = queryset.filter(person_id=filters["person"])
-        return self.paginated(queryset)
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="党员荣誉详情")
     def retrieve(self, request, *args, **kwargs):
@@ -288,6 +258,7 @@ class RectificationViewSet(OwnWritesViewSet):
 
     model = MemberRectification
     serializer_class = RectificationSerializer
+    filterset_class = filters.RectificationFilter
     member_actions = {"complete"}
 
     def get_queryset(self):
@@ -298,15 +269,9 @@ class RectificationViewSet(OwnWritesViewSet):
             .order_by("deadline", "id")
         )
 
-    @extend_schema(parameters=[RectificationFilterSerializer], summary="限期整改列表")
+    @extend_schema(summary="限期整改列表")
     def list(self, request):
-        filters = self.query_filters(RectificationFilterSerializer)
-        queryset = self.get_queryset()
-        if filters.get("state"):
-            queryset = queryset.filter(state=filters["state"])
-        if filters.get("overdue"):
-            queryset = queryset.unfinished().filter(deadline__lt=timezone.localdate())
-        return self.paginated(queryset.order_by("-id"))
+        return self.paginated(self.filter_queryset(self.get_queryset()).order_by("-id"))
 
     @extend_schema(summary="限期整改详情")
     def retrieve(self, request, *args, **kwargs):

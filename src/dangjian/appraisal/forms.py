@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from dangjian.appraisal import rules, services
+from dangjian.appraisal import rules, selectors
 from dangjian.appraisal.models import CycleKind, HonourKind, Population
 from dangjian.core.text_limits import TEXT_LONG
 from dangjian.org.forms import DATE, BootstrapMixin
@@ -90,7 +90,7 @@ class CycleForm(BootstrapMixin, forms.Form):
             today = timezone.localdate()
             quarter = (today.month - 1) // 3 + 1
             start, end = rules.default_window(rules.QUARTER, today.year, quarter)
-            ws, wm, wb = services.default_weights()
+            ws, wm, wb = selectors.default_weights()
             first = self.fields["organisation"].queryset.first()
             self.initial.update(
                 {

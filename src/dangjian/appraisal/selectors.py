@@ -6,42 +6,32 @@ seven queries; the cycle page, the compute service and the blockers preview shar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Value
+from django.conf import settings
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce, Round
-from django.http import Http404
 from django.urls import reverse
 
 from dangjian.appraisal import rules
 from dangjian.appraisal.models import (
     BranchRating,
-    CycleKind,
     CycleState,
     EvaluationCycle,
     EvaluationResult,
     Honour,
     HonourKind,
     MemberRectification,
-    RectificationState,
     SelfReport,
 )
-from dangjian.org.models import Organisation, OrgKind
+from dangjian.core.models import User
+from dangjian.org.models import Organisation, OrgKind, Person, orgs_under
 from dangjian.posts.models import DutyRecord, Post
 from dangjian.surveys import selectors as survey_selectors
+from dangjian.surveys.models import Survey
 
 ORG_CHOICE_LIMIT = 500
 NAMES_SHOWN = 10
-GRADE_COLOURS = ["#c0392b", "#e67e22", "#2e86c1", "#7f8c8d", "#8e44ad", "#16a085"]
-
-
-def parse_int(raw, default=None, low=None, high=None):
-    try:
-        value = int(str(raw))
-    except (TypeError, ValueError):
-        return default
-    if (low is not None and value < low) or (high is not None and value > high):
-        return default
-    return value
 
 
 def survey_url(survey_id: int) -> str:
@@ -49,7 +39,7 @@ def survey_url(survey_id: int) -> str:
     return reverse("surveys:survey_detail", args=[survey_id])
 
 
-def org_choices(user, under: Organisation | None = None):
+def org_choices(user: User, under: Organisation | None = None) -> list[Organisation]:
     """Organisations of the user's scope for filter bars (no groups), optionally only those
     under the organisation of a cycle."""
     qs = Organisation.objects.visible_to(user).active().exclude(kind=OrgKind.GROUP)
@@ -58,53 +48,19 @@ def org_choices(user, under: Organisation | None = None):
     return list(qs.only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT])
 
 
-def requested_org(user, raw) -> Organisation | None:
-    """An `org` filter: None when absent, 404 when out of scope."""
-    if not raw:
-        return None
-    pk = parse_int(raw)
-    org = Organisation.objects.visible_to(user).filter(pk=pk).first() if pk else None
-    if org is None:
-        raise Http404
-    return org
-
-
 # --- cycles ------------------------------------------------------------------------------
 
 
-def cycles_for_list(user, params):
-    qs = (
+def cycles(user: User) -> QuerySet[EvaluationCycle]:
+    """The cycles the user sees, with how many members each evaluates."""
+    return (
         EvaluationCycle.objects.visible_to(user)
         .select_related("organisation")
         .annotate(n_results=Count("results", distinct=True))
     )
-    filters = {}
-    year = parse_int(params.get("year"), low=2000, high=2100)
-    if year:
-        qs = qs.filter(year=year)
-        filters["year"] = year
-    if params.get("kind") in CycleKind.values:
-        qs = qs.filter(kind=params["kind"])
-        filters["kind"] = params["kind"]
-    if params.get("state") in CycleState.values:
-        qs = qs.filter(state=params["state"])
-        filters["state"] = params["state"]
-    return qs, filters
 
 
-def cycle_for(user, pk) -> EvaluationCycle:
-    cycle = (
-        EvaluationCycle.objects.visible_to(user)
-        .select_related("organisation", "created_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if cycle is None:
-        raise Http404
-    return cycle
-
-
-def results_in_scope(user, cycle):
+def results_in_scope(user: User, cycle: EvaluationCycle) -> QuerySet[EvaluationResult]:
     """The results of a cycle an officer may read (a branch secretary: their branch's)."""
     return EvaluationResult.objects.editable_by(user).filter(cycle=cycle)
 
@@ -149,7 +105,7 @@ GATHER_FIELDS = (
 )
 
 
-def surveys_of(cycle) -> list:
+def surveys_of(cycle: EvaluationCycle) -> list[Survey]:
     return list(cycle.surveys.select_related("organisation").order_by("organisation__path"))
 
 
@@ -192,8 +148,8 @@ def gather(cycle: EvaluationCycle) -> Gathered:
         if not given and cycle.weight_branch > 0:
             unrated[result.organisation.name].append(result.person.name)
         if cycle.has_survey and result.organisation_id not in short_orgs:
-            survey = by_org.get(result.organisation_id)
-            subject = outcome[survey.pk].subjects.get(result.person_id) if survey else None
+            own = by_org.get(result.organisation_id)
+            subject = outcome[own.pk].subjects.get(result.person_id) if own else None
             if subject is None or subject.score is None:
                 unsurveyed.append(result.person.name)
             else:
@@ -212,7 +168,7 @@ def gather(cycle: EvaluationCycle) -> Gathered:
 # --- progress ------------------------------------------------------------------------------
 
 
-def progress(user, cycle) -> dict:
+def progress(user: User, cycle: EvaluationCycle) -> dict[str, Any]:
     """Per branch in the user's scope: members, self-reports, members rated, the survey —
     grouped counts, six queries."""
     visible = results_in_scope(user, cycle)
@@ -266,32 +222,30 @@ def progress(user, cycle) -> dict:
 # --- results table -----------------------------------------------------------------------
 
 
-def results_for_table(user, cycle, params):
-    """The results an officer sees, filtered by branch (subtree) and grade."""
+def results_table(
+    user: User,
+    cycle: EvaluationCycle,
+    *,
+    org: Organisation | None = None,
+    grade: str = "",
+    by_score: bool = False,
+) -> tuple[QuerySet[EvaluationResult], tuple[str, ...]]:
+    """The results an officer sees, in a branch's subtree and of a grade, and their order."""
     qs = results_in_scope(user, cycle).select_related("person", "organisation", "rectification")
-    filters = {}
-    org = requested_org(user, params.get("org"))
     if org is not None:
         qs = qs.filter(organisation__path__startswith=org.path)
-        filters["org"] = org.pk
-    grade = params.get("grade", "")
-    if grade and grade in [b[1] for b in cycle.bands]:
+    if grade:
         qs = qs.filter(grade=grade)
-        filters["grade"] = grade
-    sort = params.get("sort") if cycle.state != CycleState.OPEN else ""
-    if sort == "score":
-        filters["sort"] = "score"
+    if by_score:
         # The keyset cursor is JSON: order by the total in tenths (an integer), not a Decimal.
         qs = qs.annotate(
             score_tenths=Coalesce(Cast(Round(F("final_score") * 10), IntegerField()), Value(-1))
         )
-        order = ("-score_tenths", "id")
-    else:
-        order = ("organisation__path", "person__name", "id")
-    return qs, filters, org, order
+        return qs, ("-score_tenths", "id")
+    return qs, ("organisation__path", "person__name", "id")
 
 
-def decorate(results: list, cycle) -> None:
+def decorate(results: list[EvaluationResult], cycle: EvaluationCycle) -> None:
     """Posts of the year, honours of the cycle: two queries for the whole page."""
     ids = [r.person_id for r in results]
     posts: dict[int, list[str]] = defaultdict(list)
@@ -310,19 +264,24 @@ def decorate(results: list, cycle) -> None:
     ):
         honours[person_id].append(labels[kind])
     for r in results:
-        r.post_names = posts.get(r.person_id, [])
-        r.honour_names = honours.get(r.person_id, [])
         try:
-            r.rect = r.rectification
+            rect: MemberRectification | None = r.rectification
         except MemberRectification.DoesNotExist:
-            r.rect = None
+            rect = None
+        # display attributes of the loaded rows (the table, the print, the export)
+        vars(r).update(
+            post_names=posts.get(r.person_id, []),
+            honour_names=honours.get(r.person_id, []),
+            rect=rect,
+        )
 
 
-def table_rows(results: list, cycle) -> list[dict]:
+def table_rows(results: list[EvaluationResult], cycle: EvaluationCycle) -> list[dict[str, Any]]:
     """The printed and exported table: 序号, 姓名, 所在支部, 岗位, 述岗自评, 民意测评（票数）,
     综合评定, 总分, 等次, 荣誉, 整改."""
     rows = []
     for index, r in enumerate(results, start=1):
+        shown = vars(r)  # decorate()'s attributes
         if r.self_missing and r.computed_at:
             self_text = rules.SELF_MISSING_LABEL
         else:
@@ -335,20 +294,20 @@ def table_rows(results: list, cycle) -> list[dict]:
                 "index": index,
                 "name": r.person.name,
                 "branch": r.organisation.name,
-                "posts": "、".join(r.post_names),
+                "posts": "、".join(shown["post_names"]),
                 "self": self_text,
                 "masses": masses if cycle.has_survey else "—",
                 "branch_score": fmt(r.branch_score),
                 "final": f"{r.final_score:.1f}" if r.final_score is not None else "",
                 "grade": r.grade,
-                "honours": "、".join(r.honour_names),
-                "rectification": r.rect.get_state_display() if r.rect else "",
+                "honours": "、".join(shown["honour_names"]),
+                "rectification": shown["rect"].get_state_display() if shown["rect"] else "",
             }
         )
     return rows
 
 
-def fmt(value) -> str:
+def fmt(value: Decimal | None) -> str:
     """A sub-score with two decimals, so that a column of them lines up."""
     if value is None:
         return ""
@@ -358,9 +317,9 @@ def fmt(value) -> str:
 # --- grade distribution --------------------------------------------------------------------
 
 
-def distribution(user, cycle) -> dict:
+def distribution(user: User, cycle: EvaluationCycle) -> dict[str, Any]:
     """Grades per organisation one level below the cycle's (general branches for a committee):
-    one grouped query, one query of names. Returns the table and an ECharts stacked bar."""
+    one grouped query, one query of names. The table; appraisal.charts draws it."""
     bands = [str(b[1]) for b in cycle.bands]
     steplen = Organisation.steplen
     cut = len(cycle.organisation.path) + steplen
@@ -386,45 +345,18 @@ def distribution(user, cycle) -> dict:
         for path in sorted(counts)
     ]
     totals = [sum(g["counts"][i] for g in groups) for i in range(len(bands))]
-    option = {
-        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
-        "legend": {"data": bands, "top": 0},
-        "grid": {"left": 8, "right": 16, "bottom": 8, "top": 36, "containLabel": True},
-        "xAxis": {"type": "value", "minInterval": 1},
-        "yAxis": {
-            "type": "category",
-            "inverse": True,
-            "data": [g["name"] for g in groups],
-            "axisLabel": {"width": 140, "overflow": "truncate"},
-        },
-        "color": GRADE_COLOURS[: len(bands)],
-        "series": [
-            {
-                "name": grade,
-                "type": "bar",
-                "stack": "grades",
-                "label": {"show": True, "formatter": "{c}", "fontSize": 11},
-                "labelLayout": {"hideOverlap": True},
-                "emphasis": {"focus": "series"},
-                "data": [g["counts"][i] or None for g in groups],
-            }
-            for i, grade in enumerate(bands)
-        ],
-    }
     return {
         "bands": bands,
         "groups": groups,
         "totals": totals,
         "total": sum(totals),
-        "option": option,
-        "height": max(200, 60 + 36 * len(groups)),
     }
 
 
 # --- rating page ---------------------------------------------------------------------------
 
 
-def rating_rows(user, cycle, org: Organisation) -> list[dict]:
+def rating_rows(user: User, cycle: EvaluationCycle, org: Organisation) -> list[dict[str, Any]]:
     """One row per evaluated member of `org` (and its groups): self-report summary, posts,
     duty records in the period, how many have rated them, and the user's own rating — six
     queries."""
@@ -485,7 +417,7 @@ def rating_rows(user, cycle, org: Organisation) -> list[dict]:
     return rows
 
 
-def rating_orgs(user, cycle) -> list[dict]:
+def rating_orgs(user: User, cycle: EvaluationCycle) -> list[dict[str, Any]]:
     """The branches of the cycle the user may rate, with how many members and how many
     the user has rated."""
     person_id = getattr(user, "person_id", None)
@@ -512,7 +444,7 @@ def rating_orgs(user, cycle) -> list[dict]:
 # --- the member's own pages ----------------------------------------------------------------
 
 
-def member_overview(person) -> dict:
+def member_overview(person: Person) -> dict[str, Any]:
     """我的考评: open cycles (self-report), published results, honours, rectifications."""
     results = list(
         EvaluationResult.objects.filter(person=person)
@@ -545,13 +477,15 @@ def member_overview(person) -> dict:
     }
 
 
-def posts_of_year(person, year: int) -> list:
+def posts_of_year(person: Person, year: int) -> list[Post]:
     return list(
         Post.objects.filter(holder=person, year=year).select_related("organisation").order_by("id")
     )
 
 
-def duty_records_in(person, cycle, limit: int = 20) -> tuple[int, list]:
+def duty_records_in(
+    person: Person, cycle: EvaluationCycle, limit: int = 20
+) -> tuple[int, list[DutyRecord]]:
     qs = DutyRecord.objects.filter(
         person=person, occurred_on__range=(cycle.period_start, cycle.period_end)
     )
@@ -561,33 +495,77 @@ def duty_records_in(person, cycle, limit: int = 20) -> tuple[int, list]:
 # --- honours and rectifications -----------------------------------------------------------
 
 
-def honours_for_list(user, params):
-    qs = Honour.objects.visible_to(user).select_related("person", "organisation", "cycle")
-    filters = {}
-    year = parse_int(params.get("year"), low=2000, high=2100)
-    if year:
-        qs = qs.filter(year=year)
-        filters["year"] = year
-    if params.get("kind") in HonourKind.values:
-        qs = qs.filter(kind=params["kind"])
-        filters["kind"] = params["kind"]
-    return qs, filters
+def honours(user: User) -> QuerySet[Honour]:
+    return Honour.objects.visible_to(user).select_related("person", "organisation", "cycle")
 
 
-def rectifications_for_list(user, params, today):
-    qs = MemberRectification.objects.visible_to(user).select_related(
+def rectifications(user: User) -> QuerySet[MemberRectification]:
+    return MemberRectification.objects.visible_to(user).select_related(
         "person", "organisation", "result__cycle", "explain_meeting"
     )
-    filters = {}
-    status = params.get("status", "")
-    if status == "open":
-        qs = qs.unfinished()
-    elif status == "overdue":
-        qs = qs.unfinished().filter(deadline__lt=today)
-    elif status in RectificationState.values:
-        qs = qs.filter(state=status)
-    else:
-        status = ""
-    if status:
-        filters["status"] = status
-    return qs, filters
+
+
+# --- the institution's rules (settings) --------------------------------------------------------
+
+
+def grade_bands() -> list[list[object]]:
+    """APPRAISAL_GRADE_BANDS: [[90, "优秀"], [80, "称职"], [60, "基本称职"]] (seed 000 §五(二)5),
+    below the last band → 不称职."""
+    raw = settings.APPRAISAL_GRADE_BANDS
+    return rules.normalise_bands(raw)
+
+
+def default_weights() -> tuple[Decimal, Decimal, Decimal]:
+    """APPRAISAL_DEFAULT_WEIGHTS (self, masses, branch): 20/30/50 — the seeds give none."""
+    raw = settings.APPRAISAL_DEFAULT_WEIGHTS
+    if isinstance(raw, dict):
+        raw = (raw.get("self", 0), raw.get("masses", 0), raw.get("branch", 0))
+    ws, wm, wb = (Decimal(str(w)) for w in raw)
+    return ws, wm, wb
+
+
+def rectify_days() -> int:
+    return int(settings.APPRAISAL_RECTIFY_DAYS)
+
+
+def masses_poor_below() -> Decimal:
+    return Decimal(str(settings.APPRAISAL_MASSES_POOR_BELOW))
+
+
+# --- who a cycle evaluates -------------------------------------------------------------------
+
+
+def population_of(organisation: Organisation, population: str, year: int) -> QuerySet[Person]:
+    """The members a cycle evaluates: in the organisation's subtree, active, of the
+    population (本年度在岗党员: holders of a post of that year fixed by 定岗 or later)."""
+    qs = Person.objects.filter(
+        is_active=True,
+        primary_org__in=orgs_under((organisation.path,)),
+        party_status__in=rules.population_statuses(population),
+    )
+    category = rules.population_category(population)
+    if category:
+        qs = qs.filter(category=category)
+    if population == rules.POST_HOLDERS:
+        qs = qs.filter(
+            Exists(
+                Post.objects.filter(
+                    holder=OuterRef("pk"), year=year, state__in=rules.HELD_POST_STATES
+                )
+            )
+        )
+    return qs.select_related("primary_org").order_by("primary_org__path", "name", "id")
+
+
+def blockers(cycle: EvaluationCycle) -> list[str]:
+    """What still prevents computing the cycle (shown beside the compute button)."""
+    return gather(cycle).blockers
+
+
+def posts_snapshot(person: Person, year: int) -> list[dict]:
+    return [
+        {"name": p.name, "organisation": p.organisation.name, "state": p.get_state_display()}
+        for p in Post.objects.filter(holder=person, year=year)
+        .select_related("organisation")
+        .order_by("id")
+    ]

@@ -29,10 +29,6 @@ from dangjian.orglife.models import Meeting
 
 SCORE = {"max_digits": 4, "decimal_places": 1, "min_value": 0, "max_value": 100}
 WEIGHT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100}
-# Filter ids and years within the database's integer range (SQLite overflows on larger ones).
-ID = {"required": False, "min_value": 1, "max_value": 2_147_483_647}
-YEAR = {"required": False, "min_value": 2000, "max_value": 2100}
-
 # --- cycles --------------------------------------------------------------------------------
 
 
@@ -107,12 +103,6 @@ class CycleCreateSerializer(serializers.Serializer):
     )
 
 
-class CycleFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(**YEAR)
-    kind = ChoiceString(CycleKind.choices, required=False)
-    state = ChoiceString(CycleState.choices, required=False)
-
-
 class SurveyProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -179,12 +169,6 @@ class ResultSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResultFilterSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(**ID, help_text="考评编号")
-    organisation = serializers.IntegerField(**ID, help_text="党组织编号（含下级）")
-    grade = serializers.CharField(required=False, help_text="等次，如 优秀")
-
-
 # --- self-reports ------------------------------------------------------------------------
 
 
@@ -223,10 +207,6 @@ class SelfReportCreateSerializer(serializers.Serializer):
 class SelfReportUpdateSerializer(serializers.Serializer):
     report = serializers.CharField(max_length=TEXT_LONG, required=False)
     self_score = serializers.DecimalField(**SCORE, required=False)
-
-
-class SelfReportFilterSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(**ID, help_text="考评编号")
 
 
 # --- ratings -------------------------------------------------------------------------------
@@ -272,11 +252,6 @@ class RatingBulkSerializer(serializers.Serializer):
         return value
 
 
-class RatingFilterSerializer(serializers.Serializer):
-    cycle = serializers.IntegerField(**ID, help_text="考评编号")
-    ratee = serializers.IntegerField(**ID, help_text="被评定党员编号")
-
-
 # --- honours ------------------------------------------------------------------------------
 
 
@@ -309,12 +284,6 @@ class HonourCreateSerializer(serializers.Serializer):
     kind = ChoiceString(HonourKind.choices)
     awarded_on = serializers.DateField(required=False, help_text="授予日期，默认今天")
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-
-
-class HonourFilterSerializer(serializers.Serializer):
-    year = serializers.IntegerField(**YEAR)
-    kind = ChoiceString(HonourKind.choices, required=False)
-    person = serializers.IntegerField(**ID, help_text="党员编号")
 
 
 # --- rectification -----------------------------------------------------------------------
@@ -368,11 +337,6 @@ class CompleteSerializer(serializers.Serializer):
 
 class VerifySerializer(serializers.Serializer):
     verified_on = serializers.DateField(required=False, help_text="验收日期，默认今天")
-
-
-class RectificationFilterSerializer(serializers.Serializer):
-    state = ChoiceString(RectificationState.choices, required=False)
-    overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
 class PostsEvaluatedSerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ urlpatterns = [
     path("mine/<int:pk>/report/", views.self_report, name="self_report"),
     # cycles
     path("", views.cycle_list, name="cycle_list"),
-    path("new/", views.cycle_create, name="cycle_create"),
+    path("new/", views.CycleCreate.as_view(), name="cycle_create"),
     path("<int:pk>/", views.cycle_detail, name="cycle_detail"),
     path("<int:pk>/compute/", views.cycle_compute, name="cycle_compute"),
     path("<int:pk>/publish/", views.cycle_publish, name="cycle_publish"),
@@ -21,10 +21,10 @@ urlpatterns = [
     path("<int:pk>/results/xlsx/", views.cycle_xlsx, name="cycle_xlsx"),
     # results and honours
     path("results/<int:pk>/", views.result_detail, name="result_detail"),
-    path("results/<int:pk>/honour/", views.honour_award, name="honour_award"),
+    path("results/<int:pk>/honour/", views.HonourAward.as_view(), name="honour_award"),
     path("honours/", views.honour_list, name="honour_list"),
     path("honours/export/", views.honour_export, name="honour_export"),
-    path("honours/<int:pk>/revoke/", views.honour_revoke, name="honour_revoke"),
+    path("honours/<int:pk>/revoke/", views.HonourRevoke.as_view(), name="honour_revoke"),
     # rectification
     path("rectifications/", views.rectification_list, name="rectification_list"),
     path("rectifications/<int:pk>/", views.rectification_detail, name="rectification_detail"),

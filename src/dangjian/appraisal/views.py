@@ -2,6 +2,7 @@
 XLSX), honours, rectification, and the member's own 我的考评 on a phone. Thin: scope, validate,
 call a service, render."""
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.appraisal import forms, rules, selectors, services
+from dangjian.appraisal import charts, exports, forms, rules, selectors, services
+from dangjian.appraisal.filters import ID_MAX, CycleFilter, HonourFilter, RectificationFilter
 from dangjian.appraisal.models import (
     CycleKind,
     CycleState,
@@ -25,46 +27,16 @@ from dangjian.appraisal.models import (
     RectificationState,
     SelfReport,
 )
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
+from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user
-from dangjian.core.web import officer_required, submit
+from dangjian.core.web import ActionView, ServiceFormView, form_errors, officer_required, submit
 from dangjian.org.models import Organisation
 
 PAGE_SIZE = 50
-RESULT_HEADERS = [
-    "序号",
-    "姓名",
-    "所在支部",
-    "岗位",
-    "述岗自评",
-    "民意测评（票数）",
-    "综合评定",
-    "总分",
-    "等次",
-    "荣誉",
-    "整改",
-]
-RESULT_KEYS = [
-    "index",
-    "name",
-    "branch",
-    "posts",
-    "self",
-    "masses",
-    "branch_score",
-    "final",
-    "grade",
-    "honours",
-    "rectification",
-]
-HONOUR_HEADERS = ["年度", "姓名", "所在支部", "荣誉", "依据的考评", "授予日期", "备注"]
-
-
-def _errors(exc: ValidationError) -> str:
-    return "；".join(exc.messages)
-
 
 # --- cycles --------------------------------------------------------------------------------
 
@@ -72,8 +44,9 @@ def _errors(exc: ValidationError) -> str:
 @officer_required
 @require_GET
 def cycle_list(request):
-    qs, filters = selectors.cycles_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-year", "-starts_on", "-id"), size=PAGE_SIZE)
+    filterset = CycleFilter.for_page(request, selectors.cycles(request.user))
+    filters = filterset.active
+    page = request_page(request, filterset.qs, order=("-year", "-starts_on", "-id"), size=PAGE_SIZE)
     editable = set(
         EvaluationCycle.objects.editable_by(request.user)
         .filter(pk__in=[c.pk for c in page.rows])
@@ -87,7 +60,7 @@ def cycle_list(request):
         {
             "page": page,
             "filters": filters,
-            "base_query": urlencode(filters),
+            "base_query": filterset.querystring(),
             "kinds": CycleKind.choices,
             "states": CycleState.choices,
             "this_year": timezone.localdate().year,
@@ -95,32 +68,35 @@ def cycle_list(request):
     )
 
 
-@officer_required
-def cycle_create(request):
-    form = forms.CycleForm(request.POST or None, user=request.user)
-    cycle = submit(
-        request,
-        form,
-        lambda d: services.cycle_create(actor=request.user, **d),
-        "已创建考评，已生成考评对象名单和各党支部的党员民意测评。",
-    )
-    if cycle:
-        return redirect("appraisal:cycle_detail", pk=cycle.pk)
-    ws, wm, wb = services.default_weights()
-    return render(
-        request,
-        "appraisal/cycle_form.html",
-        {
-            "form": form,
-            "bands_text": rules.bands_text(services.grade_bands()),
-            "default_weights": (ws, wm, wb),
-            "poor_below": services.masses_poor_below(),
-        },
-    )
+class CycleCreate(ServiceFormView):
+    """新建考评 beside the rules it will apply (weights, bands, the masses' threshold)."""
+
+    form_class = forms.CycleForm
+    template_name = "appraisal/cycle_form.html"
+    success_message = "已创建考评，已生成考评对象名单和各党支部的党员民意测评。"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            bands_text=rules.bands_text(selectors.grade_bands()),
+            default_weights=selectors.default_weights(),
+            poor_below=selectors.masses_poor_below(),
+            **context,
+        )
+
+    def perform(self, data: dict[str, Any]) -> EvaluationCycle:
+        return services.cycle_create(actor=self.request.user, **data)
+
+    def get_success_url(self, result: EvaluationCycle) -> str:
+        return reverse("appraisal:cycle_detail", args=[result.pk])
+
+
+def _cycle(request, pk: int) -> EvaluationCycle:
+    cycles = EvaluationCycle.objects.select_related("organisation", "created_by")
+    return get_for_user(cycles, request.user, pk=pk)
 
 
 def _cycle_context(request, cycle, tab: str = "") -> dict:
-    can_edit = services.covers(request.user, cycle.organisation)
+    can_edit = access.can(request.user, "appraisal.manage_cycle", cycle)
     return {
         "cycle": cycle,
         "tab": tab,
@@ -130,7 +106,7 @@ def _cycle_context(request, cycle, tab: str = "") -> dict:
         "top": rules.top_grade(cycle.bands),
         "bottom": rules.lowest_grade(cycle.bands),
         "kind_label": rules.KIND_LABELS[cycle.kind],
-        "poor_below": services.masses_poor_below(),
+        "poor_below": selectors.masses_poor_below(),
         "evaluates_posts": rules.evaluates_posts(cycle.kind),
     }
 
@@ -139,11 +115,11 @@ def _cycle_context(request, cycle, tab: str = "") -> dict:
 @require_GET
 def cycle_detail(request, pk):
     """考评 page: progress of the three sources per branch, what is missing, compute, publish."""
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     context = _cycle_context(request, cycle, "progress")
     context["progress"] = selectors.progress(request.user, cycle)
     if context["can_edit"] and cycle.state != CycleState.PUBLISHED:
-        context["blockers"] = services.blockers(cycle)
+        context["blockers"] = selectors.blockers(cycle)
     context["rating_orgs"] = selectors.rating_orgs(request.user, cycle)
     context["events"] = events_for(cycle, limit=10)
     context["today"] = timezone.localdate()
@@ -156,7 +132,7 @@ def cycle_detail(request, pk):
 @officer_required
 @require_POST
 def cycle_compute(request, pk):
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     try:
         services.cycle_compute(actor=request.user, cycle=cycle)
     except ValidationError as exc:
@@ -170,11 +146,11 @@ def cycle_compute(request, pk):
 @officer_required
 @require_POST
 def cycle_publish(request, pk):
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     try:
         services.cycle_publish(actor=request.user, cycle=cycle)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return redirect("appraisal:cycle_detail", pk=pk)
     messages.success(request, "考评结果已公布：党员可在“我的考评”查看，党务公开栏同步公开等次。")
     return redirect("appraisal:cycle_results", pk=pk)
@@ -184,11 +160,11 @@ def cycle_publish(request, pk):
 @require_POST
 def cycle_evaluate_posts(request, pk):
     """用于年度评岗: the published year result goes onto the member's posts in 履岗."""
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     try:
         outcome = services.cycle_evaluate_posts(actor=request.user, cycle=cycle)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        messages.error(request, form_errors(exc))
         return redirect("appraisal:cycle_detail", pk=pk)
     notes = [f"已为{outcome.evaluated}个岗位评岗"]
     if outcome.already:
@@ -208,8 +184,8 @@ def cycle_evaluate_posts(request, pk):
 @require_GET
 def cycle_results(request, pk):
     """考评结果: the table (branch and grade filters, by score), the grade chart per branch."""
-    cycle = selectors.cycle_for(request.user, pk)
-    qs, filters, org, order = selectors.results_for_table(request.user, cycle, request.GET)
+    cycle = _cycle(request, pk)
+    qs, filters, org, order = _results_query(request, cycle)
     page = request_page(request, qs, order=order, size=PAGE_SIZE)
     selectors.decorate(page.rows, cycle)
     context = _cycle_context(request, cycle, "results")
@@ -223,20 +199,50 @@ def cycle_results(request, pk):
             "export_query": urlencode({k: v for k, v in filters.items() if k != "sort"}),
             "org_choices": selectors.org_choices(request.user, under=cycle.organisation),
             "grades": [b[1] for b in cycle.bands],
-            "dist": selectors.distribution(request.user, cycle),
+            "dist": _distribution(request.user, cycle),
         }
     )
     return render(request, "appraisal/cycle_results.html", context)
+
+
+def _results_query(request, cycle: EvaluationCycle):
+    """The results table's filters: a branch (its subtree; out of scope → 404), a grade of the
+    cycle's bands, and — once computed — the order by total score."""
+    filters: dict[str, Any] = {}
+    org = None
+    if raw := request.GET.get("org"):
+        pk = parse_int(raw, low=1, high=ID_MAX)
+        if pk is None:
+            raise Http404
+        org = get_for_user(Organisation.objects, request.user, pk=pk)
+        filters["org"] = org.pk
+    grade = request.GET.get("grade", "")
+    if grade not in [b[1] for b in cycle.bands]:
+        grade = ""
+    elif grade:
+        filters["grade"] = grade
+    by_score = cycle.state != CycleState.OPEN and request.GET.get("sort") == "score"
+    if by_score:
+        filters["sort"] = "score"
+    qs, order = selectors.results_table(
+        request.user, cycle, org=org, grade=grade, by_score=by_score
+    )
+    return qs, filters, org, order
+
+
+def _distribution(user, cycle: EvaluationCycle) -> dict[str, Any]:
+    dist = selectors.distribution(user, cycle)
+    return {**dist, **charts.grade_distribution(dist)}
 
 
 def _all_rows(request, cycle):
     """Every row the officer may read (no pagination), and the organisation the table is
     for: the filter's, the cycle's, or — for an officer below the cycle's organisation — the
     top of their own scope within it."""
-    qs, _filters, org, _order = selectors.results_for_table(request.user, cycle, request.GET)
+    qs, _filters, org, _order = _results_query(request, cycle)
     results = list(qs.order_by("organisation__path", "person__name", "id"))
     selectors.decorate(results, cycle)
-    if org is None and not services.covers(request.user, cycle.organisation):
+    if org is None and not access.can(request.user, "appraisal.manage_cycle", cycle):
         org = next(iter(selectors.org_choices(request.user, under=cycle.organisation)), None)
     return selectors.table_rows(results, cycle), org
 
@@ -245,7 +251,7 @@ def _all_rows(request, cycle):
 @require_GET
 def cycle_print(request, pk):
     """党员履岗考评结果表 (A4 landscape)."""
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     rows, org = _all_rows(request, cycle)
     return render_print(
         request,
@@ -254,7 +260,7 @@ def cycle_print(request, pk):
             "cycle": cycle,
             "rows": rows,
             "org": org or cycle.organisation,
-            "headers": RESULT_HEADERS,
+            "headers": exports.RESULT_HEADERS,
             "query": request.GET.urlencode(),
             "weights": cycle.weights,
             "counts": rules.grade_counts([r["grade"] for r in rows], cycle.bands),
@@ -267,16 +273,16 @@ def cycle_print(request, pk):
 @officer_required
 @require_GET
 def cycle_xlsx(request, pk):
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     rows, org = _all_rows(request, cycle)
     name = f"{(org or cycle.organisation).name}党员履岗考评结果表"
     audit = PersonalDataAudit(request, f"{name}（{cycle.title}）")
     content = xlsx_table(
         sheet="党员履岗考评结果表",
-        headers=RESULT_HEADERS,
-        rows=audit.count([r[k] for k in RESULT_KEYS] for r in rows),
+        headers=exports.RESULT_HEADERS,
+        rows=audit.count([r[k] for k in exports.RESULT_KEYS] for r in rows),
         title=f"{name}（{cycle.title}）",
-        widths=[6, 10, 20, 24, 10, 14, 10, 8, 10, 20, 10],
+        widths=exports.RESULT_WIDTHS,
     )
     return xlsx_response(content, f"{name}.xlsx", audit=audit)
 
@@ -291,7 +297,7 @@ def result_detail(request, pk):
         pk=pk,
     )
     cycle = result.cycle
-    officer = services.covers(request.user, result.organisation)
+    officer = access.can(request.user, "appraisal.award_honour", result)
     # an officer looking at their own result: the raters stay unnamed, no honour to oneself
     own = result.person_id == request.user.person_id
     report = SelfReport.objects.filter(cycle=cycle, person_id=result.person_id).first()
@@ -306,7 +312,7 @@ def result_detail(request, pk):
         and not own
         and cycle.state != CycleState.OPEN
         and rules.may_receive_honour(
-            result.grade, cycle.bands, result.masses_score, services.masses_poor_below()
+            result.grade, cycle.bands, result.masses_score, selectors.masses_poor_below()
         ),
         "honour_form": forms.HonourForm(),
     }
@@ -323,11 +329,11 @@ def result_detail(request, pk):
 @officer_required
 def rating(request, pk):
     """综合评定 of one branch: one row per member, saved all at once."""
-    cycle = selectors.cycle_for(request.user, pk)
+    cycle = _cycle(request, pk)
     orgs = selectors.rating_orgs(request.user, cycle)
     if not orgs:
         raise PermissionDenied("您的管理范围内没有本次考评的考评对象。")
-    wanted = selectors.parse_int(request.GET.get("org"))
+    wanted = parse_int(request.GET.get("org"))
     current = next((o for o in orgs if o["organisation_id"] == wanted), None)
     if request.GET.get("org") and current is None:
         raise Http404
@@ -359,7 +365,7 @@ def rating(request, pk):
             try:
                 saved = services.ratings_save(actor=request.user, cycle=cycle, ratings=items)
             except ValidationError as exc:
-                messages.error(request, _errors(exc))
+                messages.error(request, form_errors(exc))
             else:
                 messages.success(request, f"已保存{len(saved)}名党员的综合评定。")
                 return redirect(f"{reverse('appraisal:rating', args=[pk])}?org={org.pk}")
@@ -382,29 +388,35 @@ def rating(request, pk):
 # --- honours -------------------------------------------------------------------------------
 
 
-@officer_required
-def honour_award(request, pk):
-    result = get_for_user(
-        EvaluationResult.objects.select_related("cycle", "person", "organisation"),
-        request.user,
-        pk=pk,
-    )
-    form = forms.HonourForm(request.POST or None)
-    if submit(
-        request,
-        form,
-        lambda d: services.honour_award(actor=request.user, result=result, **d),
-        f"已授予{result.person.name}荣誉称号。",
-    ):
-        return redirect("appraisal:result_detail", pk=pk)
-    return render(request, "appraisal/honour_form.html", {"form": form, "result": result})
+class HonourAward(ServiceFormView):
+    form_class = forms.HonourForm
+    template_name = "appraisal/honour_form.html"
+    form_user_kwarg = False
+
+    def get_object(self) -> EvaluationResult:
+        results = EvaluationResult.objects.select_related("cycle", "person", "organisation")
+        return get_for_user(results, self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {"data": self.request.POST or None}
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(result=self.object, **context)
+
+    def perform(self, data: dict[str, Any]) -> Honour:
+        self.success_message = f"已授予{self.object.person.name}荣誉称号。"
+        return services.honour_award(actor=self.request.user, result=self.object, **data)
+
+    def get_success_url(self, result: Honour) -> str:
+        return reverse("appraisal:result_detail", args=[self.object.pk])
 
 
 @officer_required
 @require_GET
 def honour_list(request):
-    qs, filters = selectors.honours_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("-year", "kind", "id"), size=PAGE_SIZE)
+    filterset = HonourFilter.for_page(request, selectors.honours(request.user))
+    filters = filterset.active
+    page = request_page(request, filterset.qs, order=("-year", "kind", "id"), size=PAGE_SIZE)
     editable = set(
         Honour.objects.editable_by(request.user)
         .filter(pk__in=[h.pk for h in page.rows])
@@ -418,7 +430,7 @@ def honour_list(request):
         {
             "page": page,
             "filters": filters,
-            "base_query": urlencode(filters),
+            "base_query": filterset.querystring(),
             "kinds": HonourKind.choices,
         },
     )
@@ -427,37 +439,31 @@ def honour_list(request):
 @officer_required
 @require_GET
 def honour_export(request):
-    qs, _filters = selectors.honours_for_list(request.user, request.GET)
-    rows = (
-        [
-            h.year,
-            h.person.name,
-            h.organisation.name,
-            h.get_kind_display(),
-            h.cycle.title if h.cycle_id else "",
-            h.awarded_on,
-            h.note,
-        ]
-        for h in qs.order_by("-year", "kind", "organisation__path", "person__name", "id")
-    )
+    qs = HonourFilter.for_page(request, selectors.honours(request.user)).qs
+    ordered = qs.order_by("-year", "kind", "organisation__path", "person__name", "id")
+    rows = (exports.honour_row(h) for h in ordered)
     audit = PersonalDataAudit(request, "党员荣誉（党员示范（先锋）岗、优秀共产党员、后备干部）")
     content = xlsx_table(
         sheet="党员荣誉",
-        headers=HONOUR_HEADERS,
+        headers=exports.HONOUR_HEADERS,
         rows=audit.count(rows),
         title="党员荣誉（党员示范（先锋）岗、优秀共产党员、后备干部）",
-        widths=[8, 10, 20, 20, 36, 12, 20],
+        widths=exports.HONOUR_WIDTHS,
     )
     return xlsx_response(content, "党员荣誉.xlsx", audit=audit)
 
 
-@officer_required
-@require_POST
-def honour_revoke(request, pk):
-    honour = get_for_user(Honour.objects.all(), request.user, pk=pk)
-    services.honour_revoke(actor=request.user, honour=honour)
-    messages.success(request, "已撤销该荣誉。")
-    return redirect("appraisal:honour_list")
+class HonourRevoke(ActionView):
+    success_message = "已撤销该荣誉。"
+
+    def get_object(self) -> Honour:
+        return get_for_user(Honour.objects.all(), self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, obj: Honour, data: dict[str, Any]) -> None:
+        services.honour_revoke(actor=self.request.user, honour=obj)
+
+    def get_success_url(self, obj: Honour) -> str:
+        return reverse("appraisal:honour_list")
 
 
 # --- rectification ---------------------------------------------------------------------------
@@ -467,8 +473,9 @@ def honour_revoke(request, pk):
 @require_GET
 def rectification_list(request):
     today = timezone.localdate()
-    qs, filters = selectors.rectifications_for_list(request.user, request.GET, today)
-    page = request_page(request, qs, order=("deadline", "id"), size=PAGE_SIZE)
+    filterset = RectificationFilter.for_page(request, selectors.rectifications(request.user))
+    filters = filterset.active
+    page = request_page(request, filterset.qs, order=("deadline", "id"), size=PAGE_SIZE)
     for item in page.rows:
         item.overdue = rules.rectification_overdue(item.state, item.deadline, today)
     return render(
@@ -477,7 +484,7 @@ def rectification_list(request):
         {
             "page": page,
             "filters": filters,
-            "base_query": urlencode(filters),
+            "base_query": filterset.querystring(),
             "states": RectificationState.choices,
         },
     )
@@ -495,15 +502,16 @@ def _rectification(request, pk) -> MemberRectification:
 
 def _rectification_context(request, item, **bound) -> dict:
     """The page of a rectification; `bound` holds a form posted with errors (kept as typed)."""
-    officer = services.covers(request.user, item.organisation)
+    officer = access.can(request.user, "appraisal.handle_rectification", item)
     own = item.person_id == request.user.person_id
+    reports = access.can(request.user, "appraisal.report_rectification", item)
     context = {
         "item": item,
         "officer": officer,
         "own": own,
         "overdue": rules.rectification_overdue(item.state, item.deadline, timezone.localdate()),
         "explain_form": forms.ExplainForm(rectification=item) if officer else None,
-        "complete_form": forms.CompleteForm() if (officer or own) else None,
+        "complete_form": forms.CompleteForm() if reports else None,
         "verify_form": forms.VerifyForm() if officer and not own else None,
         "events": events_for(item) if officer else [],
     }

@@ -9,15 +9,13 @@ from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from dangjian.core.api_views import OfficersOnly, OfficersWrite, ScopedViewSet, in_subtree
+from dangjian.core.api_views import OfficersOnly, OfficersWrite, ScopedViewSet
 from dangjian.core.parsers import JSONParser
-from dangjian.core.scoping import scope_for
-from dangjian.targets import rules, selectors, services
+from dangjian.targets import filters, rules, selectors, services
 from dangjian.targets import serializers as s
 from dangjian.targets.models import (
     AnnualPlan,
@@ -37,7 +35,6 @@ class RecordViewSet(ScopedViewSet):
     related: tuple[str, ...] = ()
     create_serializer: type
     update_serializer: type
-    filter_serializer: type | None = None
     create_service = None
     update_service = None
     update_kw = ""
@@ -45,12 +42,8 @@ class RecordViewSet(ScopedViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related(*self.related)
 
-    def filter_list(self, queryset, filters):
-        return queryset
-
     def list(self, request):
-        filters = self.query_filters(self.filter_serializer) if self.filter_serializer else {}
-        return self.paginated(self.filter_list(self.get_queryset(), filters))
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     def create(self, request):
         data = self.validated(self.create_serializer)
@@ -64,21 +57,13 @@ class RecordViewSet(ScopedViewSet):
         return self.respond(obj)
 
 
-def _schema(label, output, create, update, filters=None):
+def _schema(label, output, create, update):
     return extend_schema_view(
-        list=extend_schema(parameters=[filters] if filters else None, summary=f"{label}列表"),
+        list=extend_schema(summary=f"{label}列表"),
         retrieve=extend_schema(summary=f"{label}详情"),
         create=extend_schema(request=create, responses={201: output}, summary=f"新建{label}"),
         partial_update=extend_schema(request=update, responses=output, summary=f"修改{label}"),
     )
-
-
-def _in_org_year(queryset, user, filters, org_field="organisation", year_field="year"):
-    if "year" in filters:
-        queryset = queryset.filter(**{year_field: filters["year"]})
-    if "org" in filters:
-        queryset = in_subtree(queryset, user, filters["org"], org_field)
-    return queryset
 
 
 @_schema(
@@ -86,7 +71,6 @@ def _in_org_year(queryset, user, filters, org_field="organisation", year_field="
     s.GoalSerializer,
     s.GoalCreateSerializer,
     s.GoalUpdateSerializer,
-    s.GoalFilterSerializer,
 )
 class GoalViewSet(RecordViewSet):
     model = LongTermGoal
@@ -94,16 +78,10 @@ class GoalViewSet(RecordViewSet):
     related = ("organisation",)
     create_serializer = s.GoalCreateSerializer
     update_serializer = s.GoalUpdateSerializer
-    filter_serializer = s.GoalFilterSerializer
+    filterset_class = filters.GoalFilter
     create_service = staticmethod(services.goal_create)
     update_service = staticmethod(services.goal_update)
     update_kw = "goal"
-
-    def filter_list(self, queryset, filters):
-        queryset = _in_org_year(queryset, self.request.user, filters)
-        if filters.get("achieved") is not None:
-            queryset = queryset.filter(achieved_on__isnull=not filters["achieved"])
-        return queryset
 
     @extend_schema(
         request=s.GoalAchieveSerializer, responses=s.GoalSerializer, summary="标记长期目标已实现"
@@ -120,7 +98,6 @@ class GoalViewSet(RecordViewSet):
     s.PlanSerializer,
     s.PlanCreateSerializer,
     s.PlanUpdateSerializer,
-    s.OrgYearFilterSerializer,
 )
 class PlanViewSet(RecordViewSet):
     model = AnnualPlan
@@ -128,13 +105,10 @@ class PlanViewSet(RecordViewSet):
     related = ("organisation",)
     create_serializer = s.PlanCreateSerializer
     update_serializer = s.PlanUpdateSerializer
-    filter_serializer = s.OrgYearFilterSerializer
+    filterset_class = filters.PlanFilter
     create_service = staticmethod(services.plan_create)
     update_service = staticmethod(services.plan_update)
     update_kw = "plan"
-
-    def filter_list(self, queryset, filters):
-        return _in_org_year(queryset, self.request.user, filters)
 
 
 @_schema(
@@ -142,7 +116,6 @@ class PlanViewSet(RecordViewSet):
     s.WorkItemSerializer,
     s.WorkItemCreateSerializer,
     s.WorkItemUpdateSerializer,
-    s.WorkItemFilterSerializer,
 )
 class WorkItemViewSet(RecordViewSet):
     model = WorkItem
@@ -150,18 +123,10 @@ class WorkItemViewSet(RecordViewSet):
     related = ("organisation",)
     create_serializer = s.WorkItemCreateSerializer
     update_serializer = s.WorkItemUpdateSerializer
-    filter_serializer = s.WorkItemFilterSerializer
+    filterset_class = filters.WorkItemFilter
     create_service = staticmethod(services.workitem_create)
     update_service = staticmethod(services.workitem_update)
     update_kw = "item"
-
-    def filter_list(self, queryset, filters):
-        queryset = _in_org_year(queryset, self.request.user, filters)
-        if "kind" in filters:
-            queryset = queryset.filter(kind=filters["kind"])
-        if "step" in filters:
-            queryset = queryset.filter(step=filters["step"])
-        return queryset
 
     @extend_schema(
         request=None,
@@ -188,7 +153,6 @@ class WorkItemViewSet(RecordViewSet):
     s.OpinionSerializer,
     s.OpinionCreateSerializer,
     s.OpinionUpdateSerializer,
-    s.RecordFilterSerializer,
 )
 class OpinionViewSet(RecordViewSet):
     model = Opinion
@@ -196,15 +160,10 @@ class OpinionViewSet(RecordViewSet):
     related = ("suggestion",)
     create_serializer = s.OpinionCreateSerializer
     update_serializer = s.OpinionUpdateSerializer
-    filter_serializer = s.RecordFilterSerializer
+    filterset_class = filters.RecordFilter
     create_service = staticmethod(services.opinion_create)
     update_service = staticmethod(services.opinion_update)
     update_kw = "opinion"
-
-    def filter_list(self, queryset, filters):
-        if "work_item" in filters:
-            queryset = queryset.filter(work_item_id=filters["work_item"])
-        return queryset
 
 
 @_schema(
@@ -212,7 +171,6 @@ class OpinionViewSet(RecordViewSet):
     s.DecisionSerializer,
     s.DecisionCreateSerializer,
     s.DecisionUpdateSerializer,
-    s.RecordFilterSerializer,
 )
 class DecisionViewSet(OpinionViewSet):
     model = Decision
@@ -234,7 +192,6 @@ def _evaluation_update(*, actor, evaluation, **data):
     s.EvaluationSerializer,
     s.EvaluationCreateSerializer,
     s.EvaluationUpdateSerializer,
-    s.RecordFilterSerializer,
 )
 class EvaluationViewSet(OpinionViewSet):
     model = Evaluation
@@ -265,7 +222,6 @@ class EvaluationViewSet(OpinionViewSet):
     s.TaskSerializer,
     s.TaskCreateSerializer,
     s.TaskUpdateSerializer,
-    s.TaskFilterSerializer,
 )
 class TaskViewSet(RecordViewSet):
     """Tasks in scope; a member reads the tasks where they are the responsible person and
@@ -277,7 +233,7 @@ class TaskViewSet(RecordViewSet):
     related = selectors.TASK_RELATIONS
     create_serializer = s.TaskCreateSerializer
     update_serializer = s.TaskUpdateSerializer
-    filter_serializer = s.TaskFilterSerializer
+    filterset_class = filters.TaskFilter
     create_service = staticmethod(services.task_create)
     update_service = staticmethod(services.task_update)
     update_kw = "task"
@@ -286,24 +242,6 @@ class TaskViewSet(RecordViewSet):
         if self.action == "progress":
             return [IsAuthenticated()]
         return super().get_permissions()
-
-    def filter_list(self, queryset, filters):
-        queryset = _in_org_year(
-            queryset,
-            self.request.user,
-            filters,
-            org_field="work_item__organisation",
-            year_field="work_item__year",
-        )
-        if "work_item" in filters:
-            queryset = queryset.filter(work_item_id=filters["work_item"])
-        if "role" in filters:
-            queryset = queryset.filter(role=filters["role"])
-        if "assignee_kind" in filters:
-            queryset = queryset.filter(assignee_kind=filters["assignee_kind"])
-        if filters.get("mine"):
-            queryset = queryset.filter(responsible_id=scope_for(self.request.user).person_id)
-        return selectors.filter_by_status(queryset, filters.get("status", ""))
 
     @extend_schema(request=s.TaskPublishSerializer, responses=s.TaskSerializer, summary="公开承诺")
     @action(detail=True, methods=["post"])
@@ -327,9 +265,6 @@ class TaskViewSet(RecordViewSet):
     )
     def progress(self, request, pk=None):
         task = self.get_object()  # visible: in scope, or the user is responsible
-        editable = Task.objects.editable_by(request.user).filter(pk=task.pk).exists()
-        if not editable and task.responsible_id != scope_for(request.user).person_id:
-            raise PermissionDenied("只有责任人或党组织书记、委员可以报告进展")
         data = self.validated(s.TaskProgressInputSerializer)
         update = services.progress_report(actor=request.user, task=task, **data)
         return Response(

@@ -17,7 +17,6 @@ from dangjian.org.models import Organisation, Person, Unit
 from dangjian.targets import rules, selectors, services
 from dangjian.targets.models import (
     AnnualPlan,
-    AssigneeKind,
     Decision,
     Evaluation,
     GoalKind,
@@ -25,8 +24,6 @@ from dangjian.targets.models import (
     LongTermGoal,
     Opinion,
     OpinionCategory,
-    Role,
-    Step,
     Task,
     TaskProgress,
     WorkItem,
@@ -359,42 +356,3 @@ class EvaluationPublishSerializer(serializers.Serializer):
 
 
 # --- filters ---------------------------------------------------------------------------------
-
-
-class OrgYearFilterSerializer(serializers.Serializer):
-    org = serializers.IntegerField(
-        required=False, min_value=1, help_text="只列出该组织及其下级组织的记录"
-    )
-    year = serializers.IntegerField(required=False, min_value=2000, max_value=2100)
-
-
-class GoalFilterSerializer(serializers.Serializer):
-    org = serializers.IntegerField(
-        required=False, min_value=1, help_text="只列出该组织及其下级组织的记录"
-    )
-    achieved = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="1 已实现，0 争创中"
-    )
-
-
-class WorkItemFilterSerializer(OrgYearFilterSerializer):
-    kind = serializers.ChoiceField(choices=WorkItemKind.choices, required=False, help_text="类别")
-    step = serializers.ChoiceField(choices=Step.choices, required=False, help_text="当前步骤")
-
-
-class RecordFilterSerializer(serializers.Serializer):
-    work_item = serializers.IntegerField(required=False, min_value=1, help_text="工作事项编号")
-
-
-class TaskFilterSerializer(OrgYearFilterSerializer):
-    work_item = serializers.IntegerField(required=False, min_value=1, help_text="工作事项编号")
-    role = serializers.ChoiceField(choices=Role.choices, required=False, help_text="发挥作用")
-    assignee_kind = serializers.ChoiceField(choices=AssigneeKind.choices, required=False)
-    status = serializers.ChoiceField(
-        choices=[rules.STATUS_OPEN, rules.STATUS_OVERDUE, rules.STATUS_DONE],
-        required=False,
-        help_text="open 进行中，overdue 已逾期，done 已完成",
-    )
-    mine = serializers.BooleanField(
-        required=False, default=False, help_text="为 1 时只列出本人为责任人的任务"
-    )

@@ -3,21 +3,26 @@ targets.rules, audited. Scope checks of the rows a user may act on stay in the v
 API; the services check that the people and organisations a task names lie in the actor's
 scope (an actor of None is the system and may name anyone)."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
 
-from dangjian.core import audit
-from dangjian.core.models import AuditEvent
+from dangjian.core import access, audit
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, Person, Unit
 from dangjian.targets import rules, selectors
 from dangjian.targets.models import (
     AnnualPlan,
     Decision,
     Evaluation,
+    HonourLevel,
     LongTermGoal,
     Opinion,
+    OpinionHandling,
     Step,
     Task,
     TaskProgress,
@@ -62,10 +67,30 @@ PROGRESS_FIELDS = ["reported_on", "percent", "note"]
 TASK_PROGRESS_FIELDS = ["progress", "completed_on"]
 EVALUATION_FIELDS = ["evaluated_on", "method", "result", "rewards"]
 
+# The acting user; None is the system (the demo, imports), which may name anyone.
+Actor = User | None
+M = TypeVar("M", bound=models.Model)
+
 DONE_REFUSED = "该工作事项六个步骤均已完成"
 
 
-def _create(*, actor, obj, fields: list[str], clean=None):
+class _Keep:
+    """An update's argument not given: the field keeps its value."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP: Any = _Keep()
+
+
+def _given(**values: Any) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if value is not KEEP}
+
+
+def _create(
+    *, actor: Actor, obj: M, fields: list[str], clean: Callable[[M], None] | None = None
+) -> M:
     if clean is not None:
         clean(obj)
     obj.full_clean()
@@ -74,14 +99,31 @@ def _create(*, actor, obj, fields: list[str], clean=None):
     return obj
 
 
-def _update(*, actor, obj, fields: dict, audit_fields: list[str], clean=None, **kwargs):
-    def full_clean(obj):
+def _update(
+    *,
+    actor: Actor,
+    obj: M,
+    fields: dict[str, Any],
+    audit_fields: list[str],
+    clean: Callable[[M], None] | None = None,
+    action: str = AuditEvent.Action.UPDATE,
+) -> M:
+    def full_clean(obj: M) -> None:
         if clean is not None:
             clean(obj)
         obj.full_clean()
 
-    return audit.audited_update(
-        actor=actor, obj=obj, fields=fields, audit_fields=audit_fields, clean=full_clean, **kwargs
+    # core.audit.audited_update is typed on Model: the row comes back as it went in.
+    return cast(
+        M,
+        audit.audited_update(
+            actor=actor,
+            obj=obj,
+            fields=fields,
+            audit_fields=audit_fields,
+            clean=full_clean,
+            action=action,
+        ),
     )
 
 
@@ -103,13 +145,53 @@ def _clean_goal(goal: LongTermGoal) -> None:
 
 
 @transaction.atomic
-def goal_create(*, actor, organisation: Organisation, **fields) -> LongTermGoal:
-    goal = LongTermGoal(organisation=organisation, **fields)
+def goal_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    kind: str = "",
+    honour: str = "",
+    current_level: int = HonourLevel.NONE,
+    target_level: int,
+    start_year: int,
+    end_year: int,
+    measures: str = "",
+) -> LongTermGoal:
+    goal = LongTermGoal(
+        organisation=organisation,
+        kind=kind,
+        honour=honour,
+        current_level=current_level,
+        target_level=target_level,
+        start_year=start_year,
+        end_year=end_year,
+        measures=measures,
+    )
     return _create(actor=actor, obj=goal, fields=GOAL_FIELDS, clean=_clean_goal)
 
 
 @transaction.atomic
-def goal_update(*, actor, goal: LongTermGoal, **fields) -> LongTermGoal:
+def goal_update(
+    *,
+    actor: Actor,
+    goal: LongTermGoal,
+    kind: str = KEEP,
+    honour: str = KEEP,
+    current_level: int = KEEP,
+    target_level: int = KEEP,
+    start_year: int = KEEP,
+    end_year: int = KEEP,
+    measures: str = KEEP,
+) -> LongTermGoal:
+    fields = _given(
+        kind=kind,
+        honour=honour,
+        current_level=current_level,
+        target_level=target_level,
+        start_year=start_year,
+        end_year=end_year,
+        measures=measures,
+    )
     goal = LongTermGoal.objects.select_for_update().get(pk=goal.pk)
     return _update(
         actor=actor, obj=goal, fields=fields, audit_fields=GOAL_FIELDS, clean=_clean_goal
@@ -117,7 +199,7 @@ def goal_update(*, actor, goal: LongTermGoal, **fields) -> LongTermGoal:
 
 
 @transaction.atomic
-def goal_mark_achieved(*, actor, goal: LongTermGoal, achieved_on: date) -> LongTermGoal:
+def goal_mark_achieved(*, actor: Actor, goal: LongTermGoal, achieved_on: date) -> LongTermGoal:
     goal = LongTermGoal.objects.select_for_update().get(pk=goal.pk)
     if goal.achieved_on is not None:
         raise ValidationError({"achieved_on": "该目标已标记为实现"})
@@ -133,7 +215,7 @@ def goal_mark_achieved(*, actor, goal: LongTermGoal, achieved_on: date) -> LongT
 
 
 @transaction.atomic
-def goal_delete(*, actor, goal: LongTermGoal) -> None:
+def goal_delete(*, actor: Actor, goal: LongTermGoal) -> None:
     audit.record(
         actor=actor,
         action=AuditEvent.Action.DELETE,
@@ -161,8 +243,26 @@ def _plan_full_clean(plan: AnnualPlan) -> None:
 
 
 @transaction.atomic
-def plan_create(*, actor, organisation: Organisation, **fields) -> AnnualPlan:
-    plan = AnnualPlan(organisation=organisation, **fields)
+def plan_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    year: int,
+    theme: str = "",
+    featured_work: str = "",
+    theoretical_study: str = "",
+    development_goals: str = "",
+    note: str = "",
+) -> AnnualPlan:
+    plan = AnnualPlan(
+        organisation=organisation,
+        year=year,
+        theme=theme,
+        featured_work=featured_work,
+        theoretical_study=theoretical_study,
+        development_goals=development_goals,
+        note=note,
+    )
     _plan_full_clean(plan)
     plan.save()
     audit.created(actor=actor, obj=plan, fields=PLAN_FIELDS)
@@ -170,31 +270,78 @@ def plan_create(*, actor, organisation: Organisation, **fields) -> AnnualPlan:
 
 
 @transaction.atomic
-def plan_update(*, actor, plan: AnnualPlan, **fields) -> AnnualPlan:
+def plan_update(
+    *,
+    actor: Actor,
+    plan: AnnualPlan,
+    year: int = KEEP,
+    theme: str = KEEP,
+    featured_work: str = KEEP,
+    theoretical_study: str = KEEP,
+    development_goals: str = KEEP,
+    note: str = KEEP,
+) -> AnnualPlan:
+    fields = _given(
+        year=year,
+        theme=theme,
+        featured_work=featured_work,
+        theoretical_study=theoretical_study,
+        development_goals=development_goals,
+        note=note,
+    )
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
-    return audit.audited_update(
+    updated = audit.audited_update(
         actor=actor, obj=plan, fields=fields, audit_fields=PLAN_FIELDS, clean=_plan_full_clean
     )
+    return cast(AnnualPlan, updated)
 
 
 # --- work items and the six steps (seed 000 §四(一)) ----------------------------------------
 
 
 def _clean_workitem(item: WorkItem) -> None:
-    if item.plan_id is not None:
-        plan = item.plan
-        if plan.organisation_id != item.organisation_id or plan.year != item.year:
-            raise ValidationError({"plan": "所属年度计划须为本组织同一年度的计划"})
+    plan = item.plan
+    if plan is not None and (
+        plan.organisation_id != item.organisation_id or plan.year != item.year
+    ):
+        raise ValidationError({"plan": "所属年度计划须为本组织同一年度的计划"})
 
 
 @transaction.atomic
-def workitem_create(*, actor, organisation: Organisation, **fields) -> WorkItem:
-    item = WorkItem(organisation=organisation, step=Step.OPINIONS, **fields)
+def workitem_create(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    title: str,
+    year: int,
+    kind: str = "",
+    plan: AnnualPlan | None = None,
+    description: str = "",
+) -> WorkItem:
+    item = WorkItem(
+        organisation=organisation,
+        step=Step.OPINIONS,
+        plan=plan,
+        year=year,
+        kind=kind,
+        title=title,
+        description=description,
+    )
     return _create(actor=actor, obj=item, fields=WORKITEM_FIELDS, clean=_clean_workitem)
 
 
 @transaction.atomic
-def workitem_update(*, actor, item: WorkItem, **fields) -> WorkItem:
+def workitem_update(
+    *,
+    actor: Actor,
+    item: WorkItem,
+    plan: AnnualPlan | None = KEEP,
+    year: int = KEEP,
+    kind: str = KEEP,
+    title: str = KEEP,
+    description: str = KEEP,
+) -> WorkItem:
+    fields = _given(plan=plan, year=year, kind=kind, title=title, description=description)
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
     return _update(
         actor=actor, obj=item, fields=fields, audit_fields=WORKITEM_FIELDS, clean=_clean_workitem
@@ -202,7 +349,7 @@ def workitem_update(*, actor, item: WorkItem, **fields) -> WorkItem:
 
 
 @transaction.atomic
-def workitem_close_step(*, actor, item: WorkItem) -> WorkItem:
+def workitem_close_step(*, actor: Actor, item: WorkItem) -> WorkItem:
     """Close the current step and move to the next; refused with what is missing."""
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
     if item.step >= Step.DONE:
@@ -229,14 +376,54 @@ def _clean_opinion(opinion: Opinion) -> None:
 
 
 @transaction.atomic
-def opinion_create(*, actor, work_item: WorkItem, **fields) -> Opinion:
-    opinion = Opinion(work_item=work_item, **fields)
+def opinion_create(
+    *,
+    actor: Actor,
+    work_item: WorkItem,
+    source: str = "",
+    category: str = "",
+    content: str = "",
+    raised_by: str = "",
+    received_on: date,
+    handling: str = OpinionHandling.PENDING,
+    response: str = "",
+) -> Opinion:
+    opinion = Opinion(
+        work_item=work_item,
+        source=source,
+        category=category,
+        content=content,
+        raised_by=raised_by,
+        received_on=received_on,
+        handling=handling,
+        response=response,
+    )
     return _create(actor=actor, obj=opinion, fields=OPINION_FIELDS, clean=_clean_opinion)
 
 
 @transaction.atomic
-def opinion_update(*, actor, opinion: Opinion, **fields) -> Opinion:
+def opinion_update(
+    *,
+    actor: Actor,
+    opinion: Opinion,
+    source: str = KEEP,
+    category: str = KEEP,
+    content: str = KEEP,
+    raised_by: str = KEEP,
+    received_on: date = KEEP,
+    handling: str = KEEP,
+    response: str = KEEP,
+) -> Opinion:
     """Edit an opinion, including answering or adopting it (handling + response)."""
+    fields = _given(
+        source=source,
+        category=category,
+        content=content,
+        raised_by=raised_by,
+        received_on=received_on,
+        handling=handling,
+        response=response,
+    )
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     return _update(
         actor=actor,
@@ -251,13 +438,49 @@ def opinion_update(*, actor, opinion: Opinion, **fields) -> Opinion:
 
 
 @transaction.atomic
-def decision_create(*, actor, work_item: WorkItem, **fields) -> Decision:
-    decision = Decision(work_item=work_item, **fields)
+def decision_create(
+    *,
+    actor: Actor,
+    work_item: WorkItem,
+    meeting_kind: str = "",
+    held_on: date,
+    place: str = "",
+    attendees: str = "",
+    representatives: str = "",
+    decisions: str = "",
+) -> Decision:
+    decision = Decision(
+        work_item=work_item,
+        meeting_kind=meeting_kind,
+        held_on=held_on,
+        place=place,
+        attendees=attendees,
+        representatives=representatives,
+        decisions=decisions,
+    )
     return _create(actor=actor, obj=decision, fields=DECISION_FIELDS)
 
 
 @transaction.atomic
-def decision_update(*, actor, decision: Decision, **fields) -> Decision:
+def decision_update(
+    *,
+    actor: Actor,
+    decision: Decision,
+    meeting_kind: str = KEEP,
+    held_on: date = KEEP,
+    place: str = KEEP,
+    attendees: str = KEEP,
+    representatives: str = KEEP,
+    decisions: str = KEEP,
+) -> Decision:
+    fields = _given(
+        meeting_kind=meeting_kind,
+        held_on=held_on,
+        place=place,
+        attendees=attendees,
+        representatives=representatives,
+        decisions=decisions,
+    )
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
     return _update(actor=actor, obj=decision, fields=fields, audit_fields=DECISION_FIELDS)
 
@@ -265,7 +488,7 @@ def decision_update(*, actor, decision: Decision, **fields) -> Decision:
 # --- step 3: tasks -------------------------------------------------------------------------
 
 
-def _clean_task(actor):
+def _clean_task(actor: Actor) -> Callable[[Task], None]:
     def clean(task: Task) -> None:
         error = rules.assignee_error(
             task.assignee_kind or "",
@@ -303,15 +526,67 @@ def _clean_task(actor):
 
 
 @transaction.atomic
-def task_create(*, actor, work_item: WorkItem, **fields) -> Task:
+def task_create(
+    *,
+    actor: Actor,
+    work_item: WorkItem,
+    title: str = "",
+    target: str = "",
+    measures: str = "",
+    assignee_kind: str = "",
+    assignee_org: Organisation | None = None,
+    assignee_unit: Unit | None = None,
+    assignee_person: Person | None = None,
+    responsible: Person | None = None,
+    deadline: date,
+    role: int,
+) -> Task:
     """A task of the decomposition; new tasks may arise at any time of the year
     (seed 000 §四(一)3: 对平时工作中新增加的重要任务也要进行及时分解)."""
-    task = Task(work_item=work_item, **fields)
+    task = Task(
+        work_item=work_item,
+        title=title,
+        target=target,
+        measures=measures,
+        assignee_kind=assignee_kind,
+        assignee_org=assignee_org,
+        assignee_unit=assignee_unit,
+        assignee_person=assignee_person,
+        responsible=responsible,
+        deadline=deadline,
+        role=role,
+    )
     return _create(actor=actor, obj=task, fields=TASK_FIELDS, clean=_clean_task(actor))
 
 
 @transaction.atomic
-def task_update(*, actor, task: Task, **fields) -> Task:
+def task_update(
+    *,
+    actor: Actor,
+    task: Task,
+    title: str = KEEP,
+    target: str = KEEP,
+    measures: str = KEEP,
+    assignee_kind: str = KEEP,
+    assignee_org: Organisation | None = KEEP,
+    assignee_unit: Unit | None = KEEP,
+    assignee_person: Person | None = KEEP,
+    responsible: Person = KEEP,
+    deadline: date = KEEP,
+    role: int = KEEP,
+) -> Task:
+    fields = _given(
+        title=title,
+        target=target,
+        measures=measures,
+        assignee_kind=assignee_kind,
+        assignee_org=assignee_org,
+        assignee_unit=assignee_unit,
+        assignee_person=assignee_person,
+        responsible=responsible,
+        deadline=deadline,
+        role=role,
+    )
     task = Task.objects.select_for_update().get(pk=task.pk)
     # Only the assignee of the chosen kind is kept.
     kind = fields.get("assignee_kind", task.assignee_kind)
@@ -331,7 +606,7 @@ def task_update(*, actor, task: Task, **fields) -> Task:
 
 
 @transaction.atomic
-def task_publish(*, actor, task: Task, commitment: str, published_on: date) -> Task:
+def task_publish(*, actor: Actor, task: Task, commitment: str, published_on: date) -> Task:
     """Publish the task's commitment (seed 000 §四(一)4: 做出公开承诺，自觉接受监督)."""
     task = Task.objects.select_for_update().get(pk=task.pk)
 
@@ -354,11 +629,23 @@ def task_publish(*, actor, task: Task, commitment: str, published_on: date) -> T
 
 @transaction.atomic
 def progress_report(
-    *, actor, task: Task, reported_on: date, percent: int, note: str, evidence=None
+    *,
+    actor: Actor,
+    task: Task,
+    reported_on: date,
+    percent: int,
+    note: str,
+    evidence: UploadedFile | None = None,
 ) -> TaskProgress:
     """A progress update; the task's progress follows the latest update, and 100% completes it
     (seed 000 §四(一)4: 及时公开承诺事项落实进度)."""
-    task = Task.objects.select_for_update().get(pk=task.pk)
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("work_item__organisation")
+        .get(pk=task.pk)
+    )
+    if actor is not None:
+        access.require(actor, "targets.report_progress", task)
     errors = {}
     error = rules.percent_error(percent)
     if error:
@@ -378,6 +665,7 @@ def progress_report(
     update.save()
     audit.created(actor=actor, obj=update, fields=PROGRESS_FIELDS, note=f"任务：{task.title}"[:500])
     latest = task.updates.order_by("-reported_on", "-id").first()
+    assert latest is not None  # the update just saved
     _update(
         actor=actor,
         obj=task,
@@ -394,8 +682,18 @@ def progress_report(
 
 
 @transaction.atomic
-def evaluation_save(*, actor, work_item: WorkItem, **fields) -> Evaluation:
-    """Record (or correct) the evaluation of a work item (seed 000 §四(一)6)."""
+def evaluation_save(
+    *,
+    actor: Actor,
+    work_item: WorkItem,
+    evaluated_on: date = KEEP,
+    method: str = KEEP,
+    result: str = KEEP,
+    rewards: str = KEEP,
+) -> Evaluation:
+    """Record (or correct) the evaluation of a work item (seed 000 §四(一)6); a new one takes
+    the model's defaults for what is not given."""
+    fields = _given(evaluated_on=evaluated_on, method=method, result=result, rewards=rewards)
     existing = Evaluation.objects.select_for_update().filter(work_item=work_item).first()
     if existing is None:
         return _create(
@@ -405,7 +703,7 @@ def evaluation_save(*, actor, work_item: WorkItem, **fields) -> Evaluation:
 
 
 @transaction.atomic
-def evaluation_publish(*, actor, evaluation: Evaluation, published_on: date) -> Evaluation:
+def evaluation_publish(*, actor: Actor, evaluation: Evaluation, published_on: date) -> Evaluation:
     """Publish the results (seed 000 §四(一)6: 将考评结果……公开栏公布)."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if published_on < evaluation.evaluated_on:

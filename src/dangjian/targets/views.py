@@ -1,24 +1,31 @@
 """Screens of target management and the six-step work method. Thin: scope, validate, call a
 service, render."""
 
+from functools import cached_property
+from typing import Any
 from urllib.parse import urlencode
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from dangjian.core import access
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
+from dangjian.core.params import parse_int, parse_year
 from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import editable_or_403, officer_required, submit
+from dangjian.core.web import ServiceFormView, editable_or_403, officer_required
 from dangjian.org.models import Organisation
-from dangjian.targets import forms, rules, selectors, services
+from dangjian.targets import exports, forms, rules, selectors, services
+from dangjian.targets.filters import TaskFilter, WorkItemFilter
 from dangjian.targets.models import (
     AnnualPlan,
     AssigneeKind,
@@ -38,11 +45,7 @@ ORG_FILTER_LIMIT = 300
 
 
 def _year(value) -> int:
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        return timezone.localdate().year
-    return year if forms.YEAR_MIN <= year <= forms.YEAR_MAX else timezone.localdate().year
+    return parse_year(value, timezone.localdate().year)
 
 
 def _org_choices(user):
@@ -56,24 +59,6 @@ def _org_choices(user):
 
 def _can_edit(model, user, pk) -> bool:
     return model.objects.editable_by(user).filter(pk=pk).exists()
-
-
-def _form_page(
-    request, form, *, title, crumbs, cancel, help_text="", danger=False, multipart=False
-):
-    return render(
-        request,
-        "targets/form.html",
-        {
-            "form": form,
-            "title": title,
-            "crumbs": crumbs,
-            "cancel": cancel,
-            "help": help_text,
-            "danger": danger,
-            "multipart": multipart,
-        },
-    )
 
 
 def _item_crumbs(item):
@@ -130,29 +115,70 @@ def plan_list(request):
     )
 
 
-@officer_required
-def plan_create(request):
-    initial = {"year": timezone.localdate().year}
-    if request.GET.get("org", "").isdigit():
-        initial["organisation"] = int(request.GET["org"])
-    form = forms.PlanForm(request.POST or None, user=request.user, initial=initial)
-    plan = submit(
-        request,
-        form,
-        lambda d: services.plan_create(actor=request.user, **d),
-        "已新建年度计划。",
+class _FormView(ServiceFormView):
+    """A form page of target management: the row (`model`, editable: 404 out of scope, 403
+    read-only) is loaded from the URL's pk; the page sits under 目标管理."""
+
+    model: Any = None
+    related: tuple[str, ...] = ()
+    form_user_kwarg = False
+    # The form is a ModelForm of the row itself (an edit page).
+    edits_object = False
+
+    def get_object(self) -> Any:
+        if self.model is None:
+            return None
+        if not hasattr(self, "_row"):
+            queryset = self.model.objects.select_related(*self.related)
+            self._row = editable_or_403(queryset, self.request.user, self.kwargs["pk"])
+        return self._row
+
+    def get_initial(self) -> dict[str, Any]:
+        return {}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"data": self.request.POST or None}
+        if self.multipart:
+            kwargs["files"] = self.request.FILES or None
+        if self.edits_object:
+            kwargs["instance"] = self.object
+        else:
+            kwargs["initial"] = self.get_initial()
+        if self.form_user_kwarg:
+            kwargs["user"] = self.request.user
+        return kwargs
+
+    def page_crumbs(self) -> list[tuple[str, str]]:
+        return []
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("targets:plan_list"), "目标管理"), *self.page_crumbs()]
+
+
+def _org_initial(request, initial: dict[str, Any]) -> dict[str, Any]:
+    """The organisation chosen on the page the user came from (?org=)."""
+    org = parse_int(request.GET.get("org"), low=1)
+    return {**initial, "organisation": org} if org else initial
+
+
+class PlanCreate(_FormView):
+    form_class = forms.PlanForm
+    form_user_kwarg = True
+    title = "新建年度计划"
+    success_message = "已新建年度计划。"
+    help_text = (
+        "每个党组织每年确定一个争创主题，做好一项特色工作，开展一次理论调研，"
+        "做到年年有主题、年年有特色、年年有推动。"
     )
-    if plan:
-        return redirect("targets:plan_detail", plan.pk)
-    return _form_page(
-        request,
-        form,
-        title="新建年度计划",
-        crumbs=[],
-        cancel=reverse("targets:plan_list"),
-        help_text="每个党组织每年确定一个争创主题，做好一项特色工作，开展一次理论调研，"
-        "做到年年有主题、年年有特色、年年有推动。",
-    )
+
+    def get_initial(self) -> dict[str, Any]:
+        return _org_initial(self.request, {"year": timezone.localdate().year})
+
+    def perform(self, data: dict[str, Any]) -> AnnualPlan:
+        return services.plan_create(actor=self.request.user, **data)
+
+    def get_success_url(self, result: AnnualPlan) -> str:
+        return reverse("targets:plan_detail", args=[result.pk])
 
 
 @officer_required
@@ -176,29 +202,26 @@ def plan_detail(request, pk):
     )
 
 
-@officer_required
-def plan_edit(request, pk):
-    plan = editable_or_403(AnnualPlan.objects.select_related("organisation"), request.user, pk)
-    form = forms.PlanForm(request.POST or None, instance=plan, user=request.user)
-    if submit(
-        request,
-        form,
-        lambda d: services.plan_update(actor=request.user, plan=plan, **d),
-        "已保存。",
-    ):
-        return redirect("targets:plan_detail", plan.pk)
-    return _form_page(
-        request,
-        form,
-        title=f"编辑年度计划：{plan.organisation.name} {plan.year}年度",
-        crumbs=[
-            (
-                reverse("targets:plan_detail", args=[plan.pk]),
-                f"{plan.organisation.name} {plan.year}年度计划",
-            )
-        ],
-        cancel=reverse("targets:plan_detail", args=[plan.pk]),
-    )
+class PlanEdit(_FormView):
+    model = AnnualPlan
+    related = ("organisation",)
+    form_class = forms.PlanForm
+    form_user_kwarg = True
+    edits_object = True
+
+    def get_title(self) -> str:
+        return f"编辑年度计划：{self.object.organisation.name} {self.object.year}年度"
+
+    def page_crumbs(self) -> list[tuple[str, str]]:
+        plan = self.object
+        label = f"{plan.organisation.name} {plan.year}年度计划"
+        return [(reverse("targets:plan_detail", args=[plan.pk]), label)]
+
+    def perform(self, data: dict[str, Any]) -> AnnualPlan:
+        return services.plan_update(actor=self.request.user, plan=self.object, **data)
+
+    def get_success_url(self, result: AnnualPlan) -> str:
+        return reverse("targets:plan_detail", args=[result.pk])
 
 
 # --- long-term goals -------------------------------------------------------------------------
@@ -216,79 +239,81 @@ def goal_list(request):
     )
 
 
-@officer_required
-def goal_create(request):
-    initial = {"start_year": timezone.localdate().year, "end_year": timezone.localdate().year + 3}
-    if request.GET.get("org", "").isdigit():
-        initial["organisation"] = int(request.GET["org"])
-    form = forms.GoalForm(request.POST or None, user=request.user, initial=initial)
-    if submit(
-        request,
-        form,
-        lambda d: services.goal_create(actor=request.user, **d),
-        "已新建长期目标。",
-    ):
-        return redirect("targets:goal_list")
-    return _form_page(
-        request,
-        form,
-        title="新建长期目标",
-        crumbs=[(reverse("targets:goal_list"), "长期目标")],
-        cancel=reverse("targets:goal_list"),
-        help_text="长期目标：在3—5年内争创上一级荣誉（县（区）级→市级→省级→中央级）。"
-        "党组织争创“先进基层党组织”；学校争创文明学校、示范性学校、绿色学校、平安校园等。",
+class _GoalFormView(_FormView):
+    model = LongTermGoal
+    related = ("organisation",)
+
+    def page_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("targets:goal_list"), "长期目标")]
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("targets:goal_list")
+
+
+class GoalCreate(_GoalFormView):
+    model = None
+    form_class = forms.GoalForm
+    form_user_kwarg = True
+    title = "新建长期目标"
+    success_message = "已新建长期目标。"
+    help_text = (
+        "长期目标：在3—5年内争创上一级荣誉（县（区）级→市级→省级→中央级）。"
+        "党组织争创“先进基层党组织”；学校争创文明学校、示范性学校、绿色学校、平安校园等。"
     )
 
+    def get_initial(self) -> dict[str, Any]:
+        year = timezone.localdate().year
+        return _org_initial(self.request, {"start_year": year, "end_year": year + 3})
 
-@officer_required
-def goal_edit(request, pk):
-    goal = editable_or_403(LongTermGoal.objects.select_related("organisation"), request.user, pk)
-    form = forms.GoalForm(request.POST or None, instance=goal, user=request.user)
-    if submit(
-        request,
-        form,
-        lambda d: services.goal_update(actor=request.user, goal=goal, **d),
-        "已保存。",
-    ):
-        return redirect("targets:goal_list")
-    return _form_page(
-        request,
-        form,
-        title=f"编辑长期目标：{goal.organisation.name}",
-        crumbs=[(reverse("targets:goal_list"), "长期目标")],
-        cancel=reverse("targets:goal_list"),
-    )
+    def perform(self, data: dict[str, Any]) -> LongTermGoal:
+        return services.goal_create(actor=self.request.user, **data)
 
 
-@officer_required
-def goal_achieve(request, pk):
-    goal = editable_or_403(LongTermGoal.objects.select_related("organisation"), request.user, pk)
-    form = forms.AchieveForm(request.POST or None, initial={"achieved_on": timezone.localdate()})
-    if submit(
-        request,
-        form,
-        lambda d: services.goal_mark_achieved(actor=request.user, goal=goal, **d),
-        "已标记为实现。",
-    ):
-        return redirect("targets:goal_list")
-    return _form_page(
-        request,
-        form,
-        title=f"标记实现：{goal}",
-        crumbs=[(reverse("targets:goal_list"), "长期目标")],
-        cancel=reverse("targets:goal_list"),
-        help_text=f"{goal.organisation.name}：{goal}。",
-    )
+class GoalEdit(_GoalFormView):
+    form_class = forms.GoalForm
+    form_user_kwarg = True
+    edits_object = True
+
+    def get_title(self) -> str:
+        return f"编辑长期目标：{self.object.organisation.name}"
+
+    def perform(self, data: dict[str, Any]) -> LongTermGoal:
+        return services.goal_update(actor=self.request.user, goal=self.object, **data)
 
 
-@officer_required
-def goal_delete(request, pk):
-    goal = editable_or_403(LongTermGoal.objects.select_related("organisation"), request.user, pk)
-    if request.method == "POST":
-        services.goal_delete(actor=request.user, goal=goal)
-        messages.success(request, "已删除长期目标。")
-        return redirect("targets:goal_list")
-    return render(request, "targets/goal_delete.html", {"goal": goal})
+class GoalAchieve(_GoalFormView):
+    form_class = forms.AchieveForm
+    success_message = "已标记为实现。"
+
+    def get_title(self) -> str:
+        return f"标记实现：{self.object}"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            help=f"{self.object.organisation.name}：{self.object}。", **context
+        )
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"achieved_on": timezone.localdate()}
+
+    def perform(self, data: dict[str, Any]) -> LongTermGoal:
+        return services.goal_mark_achieved(actor=self.request.user, goal=self.object, **data)
+
+
+class GoalDelete(_GoalFormView):
+    form_class = django_forms.Form
+    title = "删除长期目标"
+    success_message = "已删除长期目标。"
+    submit_label = "确认删除"
+    danger = True
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        goal = self.object
+        help_text = f"确定删除 {goal.organisation.name} 的长期目标“{goal}”吗？删除记入操作记录。"
+        return super().get_context_data(help=help_text, **context)
+
+    def perform(self, data: dict[str, Any]) -> None:
+        services.goal_delete(actor=self.request.user, goal=self.object)
 
 
 # --- work items ------------------------------------------------------------------------------
@@ -297,72 +322,73 @@ def goal_delete(request, pk):
 @officer_required
 @require_GET
 def workitem_list(request):
-    qs, params, org = selectors.workitems_for_list(request.user, request.GET)
-    page = request_page(request, qs, order=("id",), size=PAGE_SIZE)
+    filters = WorkItemFilter.for_page(request, selectors.workitems(request.user))
+    page = request_page(request, filters.qs, order=("id",), size=PAGE_SIZE)
     return render(
         request,
         "targets/workitem_list.html",
         {
             "page": page,
-            "params": params,
-            "org": org,
-            "base_query": urlencode(params),
+            "params": filters.active,
+            "org": filters.organisation(),
+            "base_query": filters.querystring(),
             "kinds": WorkItemKind.choices,
             "steps": Step.choices,
             "org_choices": _org_choices(request.user),
-            "total": qs.count(),
+            "total": filters.qs.count(),
         },
     )
 
 
-@officer_required
-def workitem_create(request):
-    initial = {"year": timezone.localdate().year}
-    plan_pk = request.GET.get("plan", "")
-    if plan_pk.isdigit():
-        plan = AnnualPlan.objects.editable_by(request.user).filter(pk=plan_pk).first()
+class WorkItemCreate(_FormView):
+    form_class = forms.WorkItemForm
+    form_user_kwarg = True
+    title = "新建工作事项"
+    success_message = "已新建工作事项，请从第一步“征求意见”开始。"
+    help_text = (
+        "每年的工作计划和重大项目、重大活动，按“六步工作法”推进：征求意见、议事决策、"
+        "任务分解、公开承诺、组织实施、考评奖惩。"
+    )
+
+    def get_initial(self) -> dict[str, Any]:
+        initial: dict[str, Any] = {"year": timezone.localdate().year}
+        plan_pk = parse_int(self.request.GET.get("plan"), low=1)
+        plans = AnnualPlan.objects.editable_by(self.request.user)
+        plan = plans.filter(pk=plan_pk).first() if plan_pk else None
         if plan:
             initial.update(
                 {"plan": plan.pk, "organisation": plan.organisation_id, "year": plan.year}
             )
-    form = forms.WorkItemForm(request.POST or None, user=request.user, initial=initial)
-    item = submit(
-        request,
-        form,
-        lambda d: services.workitem_create(actor=request.user, **d),
-        "已新建工作事项，请从第一步“征求意见”开始。",
-    )
-    if item:
-        return redirect("targets:workitem_detail", item.pk)
-    return _form_page(
-        request,
-        form,
-        title="新建工作事项",
-        crumbs=[(reverse("targets:workitem_list"), "工作事项")],
-        cancel=reverse("targets:workitem_list"),
-        help_text="每年的工作计划和重大项目、重大活动，按“六步工作法”推进：征求意见、议事决策、"
-        "任务分解、公开承诺、组织实施、考评奖惩。",
-    )
+        return initial
+
+    def page_crumbs(self) -> list[tuple[str, str]]:
+        return [(reverse("targets:workitem_list"), "工作事项")]
+
+    def perform(self, data: dict[str, Any]) -> WorkItem:
+        return services.workitem_create(actor=self.request.user, **data)
+
+    def get_success_url(self, result: WorkItem) -> str:
+        return reverse("targets:workitem_detail", args=[result.pk])
 
 
-@officer_required
-def workitem_edit(request, pk):
-    item = editable_or_403(WorkItem.objects.select_related("organisation"), request.user, pk)
-    form = forms.WorkItemForm(request.POST or None, instance=item, user=request.user)
-    if submit(
-        request,
-        form,
-        lambda d: services.workitem_update(actor=request.user, item=item, **d),
-        "已保存。",
-    ):
-        return redirect("targets:workitem_detail", item.pk)
-    return _form_page(
-        request,
-        form,
-        title=f"编辑工作事项：{item.title}",
-        crumbs=_item_crumbs(item),
-        cancel=reverse("targets:workitem_detail", args=[item.pk]),
-    )
+class WorkItemEdit(_FormView):
+    model = WorkItem
+    related = ("organisation",)
+    form_class = forms.WorkItemForm
+    form_user_kwarg = True
+    edits_object = True
+
+    def get_title(self) -> str:
+        return f"编辑工作事项：{self.object.title}"
+
+    def page_crumbs(self) -> list[tuple[str, str]]:
+        return _item_crumbs(self.object)
+
+    def perform(self, data: dict[str, Any]) -> WorkItem:
+        return services.workitem_update(actor=self.request.user, item=self.object, **data)
+
+    def get_success_url(self, result: WorkItem) -> str:
+        return reverse("targets:workitem_detail", args=[result.pk])
 
 
 @officer_required
@@ -422,196 +448,192 @@ def workitem_close_step(request, pk):
 # --- records of the six steps ----------------------------------------------------------------
 
 
-def _record_page(request, item, form, title, anchor, multipart=False, help_text=""):
-    return _form_page(
-        request,
-        form,
-        title=title,
-        crumbs=_item_crumbs(item),
-        cancel=reverse("targets:workitem_detail", args=[item.pk]) + f"#{anchor}",
-        multipart=multipart,
-        help_text=help_text,
+class _StepFormView(_FormView):
+    """A record of one of the six steps: under its work item, back to the step's place on the
+    work item's page (`anchor`)."""
+
+    anchor = ""
+
+    def work_item(self) -> WorkItem:
+        return self.object if isinstance(self.object, WorkItem) else self.object.work_item
+
+    def page_crumbs(self) -> list[tuple[str, str]]:
+        return _item_crumbs(self.work_item())
+
+    def step_url(self) -> str:
+        return reverse("targets:workitem_detail", args=[self.work_item().pk]) + f"#{self.anchor}"
+
+    def get_cancel_url(self) -> str:
+        return self.step_url()
+
+    def get_success_url(self, result: Any) -> str:
+        return self.step_url()
+
+
+class OpinionCreate(_StepFormView):
+    model = WorkItem
+    form_class = forms.OpinionForm
+    anchor = "step-1"
+    success_message = "已登记意见。"
+
+    def get_title(self) -> str:
+        return f"登记意见：{self.object.title}"
+
+    def get_initial(self) -> dict[str, Any]:
+        return {"received_on": timezone.localdate()}
+
+    def perform(self, data: dict[str, Any]) -> Opinion:
+        return services.opinion_create(actor=self.request.user, work_item=self.object, **data)
+
+
+class OpinionEdit(_StepFormView):
+    model = Opinion
+    related = ("work_item",)
+    form_class = forms.OpinionForm
+    edits_object = True
+    anchor = "step-1"
+    title = "处理意见（答复、采纳或修改）"
+    success_message = "已保存意见的处理情况。"
+
+    def perform(self, data: dict[str, Any]) -> Opinion:
+        return services.opinion_update(actor=self.request.user, opinion=self.object, **data)
+
+
+class DecisionCreate(_StepFormView):
+    model = WorkItem
+    form_class = forms.DecisionForm
+    anchor = "step-2"
+    success_message = "已登记议事决策。"
+    help_text = (
+        "重要事项和涉及群众切身利益的问题，贯彻民主集中制原则；"
+        "重要的决策要召开党政联席会议讨论，并视情吸收有关方面的代表参加。"
     )
 
+    def get_title(self) -> str:
+        return f"登记议事决策：{self.object.title}"
 
-def _back(item, anchor):
-    return redirect(reverse("targets:workitem_detail", args=[item.pk]) + f"#{anchor}")
+    def get_initial(self) -> dict[str, Any]:
+        return {"held_on": timezone.localdate()}
 
-
-@officer_required
-def opinion_create(request, pk):
-    item = editable_or_403(WorkItem.objects, request.user, pk)
-    form = forms.OpinionForm(request.POST or None, initial={"received_on": timezone.localdate()})
-    if submit(
-        request,
-        form,
-        lambda d: services.opinion_create(actor=request.user, work_item=item, **d),
-        "已登记意见。",
-    ):
-        return _back(item, "step-1")
-    return _record_page(request, item, form, f"登记意见：{item.title}", "step-1")
+    def perform(self, data: dict[str, Any]) -> Decision:
+        return services.decision_create(actor=self.request.user, work_item=self.object, **data)
 
 
-@officer_required
-def opinion_edit(request, pk):
-    opinion = editable_or_403(Opinion.objects.select_related("work_item"), request.user, pk)
-    form = forms.OpinionForm(request.POST or None, instance=opinion)
-    if submit(
-        request,
-        form,
-        lambda d: services.opinion_update(actor=request.user, opinion=opinion, **d),
-        "已保存意见的处理情况。",
-    ):
-        return _back(opinion.work_item, "step-1")
-    return _record_page(request, opinion.work_item, form, "处理意见（答复、采纳或修改）", "step-1")
+class DecisionEdit(_StepFormView):
+    model = Decision
+    related = ("work_item",)
+    form_class = forms.DecisionForm
+    edits_object = True
+    anchor = "step-2"
+    title = "编辑议事决策"
+
+    def perform(self, data: dict[str, Any]) -> Decision:
+        return services.decision_update(actor=self.request.user, decision=self.object, **data)
 
 
-@officer_required
-def decision_create(request, pk):
-    item = editable_or_403(WorkItem.objects, request.user, pk)
-    form = forms.DecisionForm(request.POST or None, initial={"held_on": timezone.localdate()})
-    if submit(
-        request,
-        form,
-        lambda d: services.decision_create(actor=request.user, work_item=item, **d),
-        "已登记议事决策。",
-    ):
-        return _back(item, "step-2")
-    return _record_page(
-        request,
-        item,
-        form,
-        f"登记议事决策：{item.title}",
-        "step-2",
-        help_text="重要事项和涉及群众切身利益的问题，贯彻民主集中制原则；"
-        "重要的决策要召开党政联席会议讨论，并视情吸收有关方面的代表参加。",
+class TaskCreate(_StepFormView):
+    model = WorkItem
+    related = ("organisation",)
+    form_class = forms.TaskForm
+    form_user_kwarg = True
+    anchor = "step-3"
+    success_message = "已分解任务。"
+    help_text = (
+        "将任务分解到党组织、处室、学院、年段、班级、工会、团委或个人，"
+        "责任到人，明确量化目标、具体措施、责任人和完成时限。"
     )
 
+    def get_title(self) -> str:
+        return f"分解任务：{self.object.title}"
 
-@officer_required
-def decision_edit(request, pk):
-    decision = editable_or_403(Decision.objects.select_related("work_item"), request.user, pk)
-    form = forms.DecisionForm(request.POST or None, instance=decision)
-    if submit(
-        request,
-        form,
-        lambda d: services.decision_update(actor=request.user, decision=decision, **d),
-        "已保存。",
-    ):
-        return _back(decision.work_item, "step-2")
-    return _record_page(request, decision.work_item, form, "编辑议事决策", "step-2")
+    def get_initial(self) -> dict[str, Any]:
+        return {"assignee_kind": AssigneeKind.ORGANISATION}
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "work_item": self.object}
+
+    def perform(self, data: dict[str, Any]) -> Task:
+        return services.task_create(actor=self.request.user, work_item=self.object, **data)
 
 
-@officer_required
-def task_create(request, pk):
-    item = editable_or_403(WorkItem.objects.select_related("organisation"), request.user, pk)
-    form = forms.TaskForm(
-        request.POST or None,
-        user=request.user,
-        work_item=item,
-        initial={"assignee_kind": AssigneeKind.ORGANISATION},
-    )
-    if submit(
-        request,
-        form,
-        lambda d: services.task_create(actor=request.user, work_item=item, **d),
-        "已分解任务。",
-    ):
-        return _back(item, "step-3")
-    return _record_page(
-        request,
-        item,
-        form,
-        f"分解任务：{item.title}",
-        "step-3",
-        help_text="将任务分解到党组织、处室、学院、年段、班级、工会、团委或个人，"
-        "责任到人，明确量化目标、具体措施、责任人和完成时限。",
-    )
+class TaskEdit(_StepFormView):
+    model = Task
+    related = ("work_item__organisation",)
+    form_class = forms.TaskForm
+    form_user_kwarg = True
+    edits_object = True
+    anchor = "step-3"
+
+    def get_title(self) -> str:
+        return f"编辑任务：{self.object.title}"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "work_item": self.object.work_item}
+
+    def perform(self, data: dict[str, Any]) -> Task:
+        return services.task_update(actor=self.request.user, task=self.object, **data)
+
+    def get_success_url(self, result: Task) -> str:
+        return reverse("targets:task_detail", args=[result.pk])
 
 
-@officer_required
-def task_edit(request, pk):
-    task = editable_or_403(Task.objects.select_related("work_item__organisation"), request.user, pk)
-    form = forms.TaskForm(
-        request.POST or None, instance=task, user=request.user, work_item=task.work_item
-    )
-    if submit(
-        request,
-        form,
-        lambda d: services.task_update(actor=request.user, task=task, **d),
-        "已保存。",
-    ):
-        return redirect("targets:task_detail", task.pk)
-    return _record_page(request, task.work_item, form, f"编辑任务：{task.title}", "step-3")
-
-
-@officer_required
-def task_publish(request, pk):
-    task = editable_or_403(Task.objects.select_related("work_item"), request.user, pk)
-    form = forms.PublishForm(
-        request.POST or None,
-        initial={"commitment": task.commitment, "published_on": task.published_on},
-    )
-    if submit(
-        request,
-        form,
-        lambda d: services.task_publish(actor=request.user, task=task, **d),
-        "已公开承诺。",
-    ):
-        return _back(task.work_item, "step-4")
-    return _record_page(
-        request,
-        task.work_item,
-        form,
-        f"公开承诺：{task.title}",
-        "step-4",
-        help_text="将任务分解的有关内容通过会议、校园网、宣传栏等方式公开，做出公开承诺，"
-        "自觉接受广大师生员工的监督。",
+class TaskPublish(_StepFormView):
+    model = Task
+    related = ("work_item",)
+    form_class = forms.PublishForm
+    anchor = "step-4"
+    success_message = "已公开承诺。"
+    help_text = (
+        "将任务分解的有关内容通过会议、校园网、宣传栏等方式公开，做出公开承诺，"
+        "自觉接受广大师生员工的监督。"
     )
 
+    def get_title(self) -> str:
+        return f"公开承诺：{self.object.title}"
 
-def _task_for_report(user, pk):
-    """A task whose progress the user may report: officers in scope and the responsible
-    person (a member reports on their own tasks)."""
-    task = get_for_user(Task.objects.select_related(*selectors.TASK_RELATIONS), user, pk=pk)
-    if not _can_edit(Task, user, pk) and task.responsible_id != scope_for(user).person_id:
-        raise PermissionDenied("只有责任人或党组织书记、委员可以报告进展。")
-    return task
+    def get_initial(self) -> dict[str, Any]:
+        return {"commitment": self.object.commitment, "published_on": self.object.published_on}
 
-
-@login_required
-def task_progress(request, pk):
-    task = _task_for_report(request.user, pk)
-    form = forms.ProgressForm(request.POST or None, request.FILES or None)
-    if submit(
-        request,
-        form,
-        lambda d: services.progress_report(actor=request.user, task=task, **d),
-        "已报告进展。",
-    ):
-        return redirect("targets:task_detail", task.pk)
-    return _form_page(
-        request,
-        form,
-        title=f"报告进展：{task.title}",
-        crumbs=_task_crumbs(request.user, task),
-        cancel=reverse("targets:task_detail", args=[task.pk]),
-        multipart=True,
-        help_text=f"当前进度 {task.progress}%，完成时限 {task.deadline:%Y-%m-%d}。"
-        "完成进度以最近一次报告为准，报告100%即为完成。",
-    )
+    def perform(self, data: dict[str, Any]) -> Task:
+        return services.task_publish(actor=self.request.user, task=self.object, **data)
 
 
-def _task_crumbs(user, task):
-    if scope_for(user).is_officer and _can_edit(Task, user, task.pk):
-        return [
-            *_item_crumbs(task.work_item),
-            (reverse("targets:task_detail", args=[task.pk]), task.title),
-        ]
-    return [
-        (reverse("targets:my_tasks"), "我的任务"),
-        (reverse("targets:task_detail", args=[task.pk]), task.title),
-    ]
+class ProgressReport(_FormView):
+    """进展: reported by the task's responsible person or an officer in scope."""
+
+    form_class = forms.ProgressForm
+    officers_only = False
+    access_action = "targets.report_progress"
+    multipart = True
+    success_message = "已报告进展。"
+
+    def get_object(self) -> Task:
+        tasks = Task.objects.select_related(*selectors.TASK_RELATIONS)
+        return get_for_user(tasks, self.request.user, pk=self.kwargs["pk"])
+
+    def get_title(self) -> str:
+        return f"报告进展：{self.object.title}"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        task = self.object
+        help_text = (
+            f"当前进度 {task.progress}%，完成时限 {task.deadline:%Y-%m-%d}。"
+            "完成进度以最近一次报告为准，报告100%即为完成。"
+        )
+        return super().get_context_data(help=help_text, **context)
+
+    def page_crumbs(self) -> list[tuple[str, str]]:
+        task, user = self.object, self.request.user
+        detail = (reverse("targets:task_detail", args=[task.pk]), task.title)
+        if scope_for(user).is_officer and _can_edit(Task, user, task.pk):
+            return [*_item_crumbs(task.work_item), detail]
+        return [(reverse("targets:my_tasks"), "我的任务"), detail]
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.progress_report(actor=self.request.user, task=self.object, **data)
+
+    def get_success_url(self, result: Any) -> str:
+        return reverse("targets:task_detail", args=[self.object.pk])
 
 
 @login_required
@@ -628,95 +650,86 @@ def task_detail(request, pk):
             "assignee": selectors.assignee_name(task),
             "updates": task.updates.select_related("reported_by__person"),
             "can_edit": can_edit,
-            "can_report": can_edit or task.responsible_id == scope_for(request.user).person_id,
+            "can_report": access.can(request.user, "targets.report_progress", task),
             "is_officer_view": can_edit,
         },
     )
 
 
-@officer_required
-def evaluation_edit(request, pk):
-    item = editable_or_403(WorkItem.objects, request.user, pk)
-    evaluation = Evaluation.objects.filter(work_item=item).first()
-    initial = {} if evaluation else {"evaluated_on": timezone.localdate()}
-    form = forms.EvaluationForm(request.POST or None, instance=evaluation, initial=initial)
-    if submit(
-        request,
-        form,
-        lambda d: services.evaluation_save(actor=request.user, work_item=item, **d),
-        "已登记考评结果。",
-    ):
-        return _back(item, "step-6")
-    return _record_page(
-        request,
-        item,
-        form,
-        f"考评奖惩：{item.title}",
-        "step-6",
-        help_text="制定具体考评细则，做到量化、可考可评；采取个人述岗自评、教职工民意测评、"
-        "党组织综合评定相结合的方式。",
-    )
+class _EvaluationFormView(_StepFormView):
+    model = WorkItem
+    anchor = "step-6"
+
+    @cached_property
+    def evaluation(self) -> Evaluation | None:
+        return Evaluation.objects.filter(work_item=self.object).first()
 
 
-@officer_required
-def evaluation_publish(request, pk):
-    item = editable_or_403(WorkItem.objects, request.user, pk)
-    evaluation = Evaluation.objects.filter(work_item=item).first()
-    if evaluation is None:
-        messages.error(request, "请先登记考评结果，再公布。")
-        return _back(item, "step-6")
-    form = forms.EvaluationPublishForm(
-        request.POST or None,
-        initial={"published_on": evaluation.published_on or timezone.localdate()},
+class EvaluationEdit(_EvaluationFormView):
+    form_class = forms.EvaluationForm
+    success_message = "已登记考评结果。"
+    help_text = (
+        "制定具体考评细则，做到量化、可考可评；采取个人述岗自评、教职工民意测评、"
+        "党组织综合评定相结合的方式。"
     )
-    if submit(
-        request,
-        form,
-        lambda d: services.evaluation_publish(actor=request.user, evaluation=evaluation, **d),
-        "已公布考评结果。",
-    ):
-        return _back(item, "step-6")
-    return _record_page(
-        request,
-        item,
-        form,
-        f"公布考评结果：{item.title}",
-        "step-6",
-        help_text="将考评结果通过党员大会、教职工大会、校园网页、公开栏公布，"
-        "作为评先评优、年终考核、绩效考评奖惩的依据。",
+
+    def get_title(self) -> str:
+        return f"考评奖惩：{self.object.title}"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.evaluation
+        if self.evaluation is None:
+            kwargs["initial"] = {"evaluated_on": timezone.localdate()}
+        return kwargs
+
+    def perform(self, data: dict[str, Any]) -> Evaluation:
+        return services.evaluation_save(actor=self.request.user, work_item=self.object, **data)
+
+
+class EvaluationPublish(_EvaluationFormView):
+    form_class = forms.EvaluationPublishForm
+    success_message = "已公布考评结果。"
+    help_text = (
+        "将考评结果通过党员大会、教职工大会、校园网页、公开栏公布，"
+        "作为评先评优、年终考核、绩效考评奖惩的依据。"
     )
+
+    def get(self, request, *args, **kwargs):
+        return self.without_evaluation() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self.without_evaluation() or super().post(request, *args, **kwargs)
+
+    def without_evaluation(self) -> HttpResponse | None:
+        self.object = self.get_object()
+        if self.evaluation is not None:
+            return None
+        messages.error(self.request, "请先登记考评结果，再公布。")
+        return redirect(self.step_url())
+
+    def get_title(self) -> str:
+        return f"公布考评结果：{self.object.title}"
+
+    def get_initial(self) -> dict[str, Any]:
+        assert self.evaluation is not None
+        return {"published_on": self.evaluation.published_on or timezone.localdate()}
+
+    def perform(self, data: dict[str, Any]) -> Evaluation:
+        assert self.evaluation is not None
+        return services.evaluation_publish(
+            actor=self.request.user, evaluation=self.evaluation, **data
+        )
 
 
 # --- task lists ------------------------------------------------------------------------------
-
-TASK_EXPORT_HEADERS = [
-    "年度",
-    "党组织",
-    "工作事项",
-    "任务（项目）",
-    "量化目标",
-    "承担方类别",
-    "承担单位（个人）",
-    "责任人",
-    "完成时限",
-    "发挥作用",
-    "完成进度",
-    "完成日期",
-    "状态",
-]
-STATUS_LABELS = {
-    rules.STATUS_OPEN: "进行中",
-    rules.STATUS_OVERDUE: "已逾期",
-    rules.STATUS_DONE: "已完成",
-}
 
 
 @officer_required
 @require_GET
 def task_list(request):
-    filters = selectors.task_filters(request.user, request.GET)
-    qs = selectors.tasks_for_list(request.user, filters)
-    page = request_page(request, qs, order=("deadline", "id"), size=PAGE_SIZE)
+    filters = TaskFilter.for_page(request, selectors.tasks(request.user))
+    page = request_page(request, filters.qs, order=("deadline", "id"), size=PAGE_SIZE)
     selectors.with_status(page.rows)
     for task in page.rows:
         task.assignee_name = selectors.assignee_name(task)
@@ -725,14 +738,14 @@ def task_list(request):
         "targets/task_list.html",
         {
             "page": page,
-            "filters": filters,
-            "params": filters.params,
-            "base_query": urlencode(filters.params),
+            "params": filters.active,
+            "org": filters.organisation(),
+            "base_query": filters.querystring(),
             "roles": Role.choices,
             "assignee_kinds": AssigneeKind.choices,
             "statuses": selectors.TASK_STATUSES,
             "org_choices": _org_choices(request.user),
-            "total": qs.count(),
+            "total": filters.qs.count(),
         },
     )
 
@@ -740,35 +753,16 @@ def task_list(request):
 @officer_required
 @require_GET
 def task_export(request):
-    filters = selectors.task_filters(request.user, request.GET)
-    qs = selectors.tasks_for_list(request.user, filters).order_by("deadline", "id")
+    qs = TaskFilter.for_page(request, selectors.tasks(request.user)).qs.order_by("deadline", "id")
     today = timezone.localdate()
 
-    def rows():
-        for task in qs.iterator(chunk_size=500):
-            status = rules.task_status(task.deadline, task.completed_on, today)
-            yield [
-                task.work_item.year,
-                task.work_item.organisation.name,
-                task.work_item.title,
-                task.title,
-                task.target,
-                task.get_assignee_kind_display(),
-                selectors.assignee_name(task),
-                task.responsible.name,
-                task.deadline,
-                task.get_role_display(),
-                f"{task.progress}%",
-                task.completed_on,
-                STATUS_LABELS[status],
-            ]
-
+    rows = (exports.task_row(task, today) for task in qs.iterator(chunk_size=500))
     content = xlsx_table(
         sheet="分解任务",
-        headers=TASK_EXPORT_HEADERS,
-        rows=rows(),
+        headers=exports.TASK_HEADERS,
+        rows=rows,
         title="分解任务一览表",
-        widths=[8, 20, 24, 24, 28, 12, 20, 10, 12, 24, 10, 12, 10],
+        widths=exports.TASK_WIDTHS,
     )
     return xlsx_response(content, f"分解任务_{today:%Y%m%d}.xlsx")
 
@@ -852,7 +846,7 @@ def _annex1_title(org, year) -> str:
 def annex1(request):
     org, year = _org_year(request)
     tasks = selectors.annex_tasks(org, year)
-    rows = selectors.annex1_rows(tasks)
+    rows = exports.annex1_rows(tasks)
     # Rows of one work item share its cell (rowspan), as on the paper form.
     groups: list[dict] = []
     for task, row in zip(tasks, rows, strict=True):
@@ -868,7 +862,7 @@ def annex1(request):
             "year": year,
             "title": _annex1_title(org, year),
             "groups": groups,
-            "headers": selectors.ANNEX1_HEADERS,
+            "headers": exports.ANNEX1_HEADERS,
             "query": urlencode({"org": org.pk, "year": year}),
         },
     )
@@ -881,9 +875,9 @@ def annex1_export(request):
     tasks = selectors.annex_tasks(org, year)
     content = xlsx_table(
         sheet="年度工作目标分解表",
-        headers=selectors.ANNEX1_HEADERS,
-        rows=selectors.annex1_rows(tasks),
+        headers=exports.ANNEX1_HEADERS,
+        rows=exports.annex1_rows(tasks),
         title=_annex1_title(org, year),
-        widths=[6, 20, 22, 24, 30, 18, 10, 12, 24, 28, 10, 16],
+        widths=exports.ANNEX1_WIDTHS,
     )
     return xlsx_response(content, f"{org.name}{year}年度工作目标分解表.xlsx")
