@@ -32,7 +32,7 @@ from dangjian.appraisal.services.common import (
 )
 from dangjian.core import access, audit
 from dangjian.core.access import Actor
-from dangjian.core.models import AuditEvent
+from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, Person, orgs_under
 from dangjian.posts import rules as post_rules
 from dangjian.posts import services as post_services
@@ -45,7 +45,7 @@ from dangjian.surveys.models import SurveyKind, SurveyState
 @transaction.atomic
 def cycle_create(
     *,
-    actor: Actor,
+    actor: User,
     organisation: Organisation,
     kind: str,
     year: int,
@@ -173,7 +173,7 @@ def cycle_create(
 
 @transaction.atomic
 def cycle_compute(
-    *, actor: Actor, cycle: EvaluationCycle, today: date | None = None
+    *, actor: User, cycle: EvaluationCycle, today: date | None = None
 ) -> EvaluationCycle:
     """Compute every result from the three sources and store the figures; refuse, naming every
     missing piece, when a rating or a survey's minimum is missing. Results graded 不称职 or
@@ -310,7 +310,7 @@ def _rectifications(
 
 @transaction.atomic
 def cycle_publish(
-    *, actor: Actor, cycle: EvaluationCycle, today: date | None = None
+    *, actor: User, cycle: EvaluationCycle, today: date | None = None
 ) -> EvaluationCycle:
     """已公布: results visible to the members and on the public board (seed 000 §五(二)5:
     考核结果要进行公布). The surveys were closed by the computation (closed again here for
@@ -338,7 +338,7 @@ def cycle_publish(
     return cycle
 
 
-def _close_surveys(actor: Actor, cycle: EvaluationCycle) -> None:
+def _close_surveys(actor: User, cycle: EvaluationCycle) -> None:
     for survey in cycle.surveys.filter(state=SurveyState.OPEN).select_related("organisation"):
         survey_services.survey_close(actor=actor, survey=survey)
 
@@ -356,7 +356,7 @@ class PostsEvaluated:
 
 @transaction.atomic
 def cycle_evaluate_posts(
-    *, actor: Actor, cycle: EvaluationCycle, today: date | None = None
+    *, actor: User, cycle: EvaluationCycle, today: date | None = None
 ) -> PostsEvaluated:
     """评岗 with the year's published result (seed 000 §五(二)5: 年终结合党员目标管理责任制的考核和
     民主评议党员工作进行考评): each post a member holds in 履岗 that year takes the member's grade,
