@@ -1,5 +1,5 @@
-"""评岗 from the year's evaluation (seed 000 §五(二)5: 年终结合……民主评议党员工作进行考评):
-the published result of a 年终总评 goes onto the member's posts in 履岗 — one fact,
+"""评岗 from the year's evaluation (《168模式实施意见》§五(二)5: 年终结合……民主评议党员工作进行考
+评): the published result of a 年终总评 goes onto the member's posts in 履岗 — one fact,
 recorded once, shown on the post and its public board."""
 
 from decimal import Decimal

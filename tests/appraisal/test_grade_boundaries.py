@@ -1,6 +1,6 @@
 """A total a hair under a band boundary stays in the band below it (issue: domain corrections 1).
 
-Seed 000 §五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职.
+《168模式实施意见》§五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职.
 The total used to be rounded to one decimal before the grade was decided, so two raters' 89.9
 and 90 (a mean of 89.95) came out 90.0 优秀."""
 

@@ -407,8 +407,8 @@ def test_rectification_forms_keep_what_was_typed(world, computed, as_user):
 def test_no_honour_for_an_excellent_member_the_masses_rated_poorly(
     world, make_cycle, rate_all, vote
 ):
-    """Seed 001 §三: honours go to members 群众公认; with a small masses weight a member can be
-    graded 优秀 while the masses rate them below 60 (and a rectification is due)."""
+    """《延伸提升168机制意见》§三: honours go to members 群众公认; with a small masses weight a
+    member can be graded 优秀 while the masses rate them below 60 (and a rectification is due)."""
     cycle = make_cycle(weights=(10, 10, 80))
     rate_all(cycle, scores={world.member_a.pk: 100})
     vote(cycle, rating=lambda pid: "incompetent" if pid == world.member_a.pk else "competent")

@@ -1,5 +1,5 @@
-"""The pure rules of member duty evaluation at their boundaries (seed 000 §五(二)5; seed 001 §三;
-seed 002 notice §5)."""
+"""The pure rules of member duty evaluation at their boundaries (《168模式实施意见》§五(二)5;
+《延伸提升168机制意见》§三; 《设岗定责通知》§5)."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -11,7 +11,7 @@ from dangjian.appraisal import rules
 W = (D(20), D(30), D(50))
 
 
-# seed 000 §五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职
+# 《168模式实施意见》§五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职
 @pytest.mark.parametrize(
     ("score", "expected"),
     [
@@ -47,7 +47,8 @@ def test_bands_errors():
     assert rules.normalise_bands([[89.5, "优秀"]])[0] == [89.5, "优秀"]
 
 
-# Weights are data and must total exactly 100 (seed 000 §五(二)5: the three sources combined)
+# Weights are data and must total exactly 100 (《168模式实施意见》§五(二)5: the three sources
+# combined)
 @pytest.mark.parametrize(
     ("weights", "ok"),
     [
@@ -80,7 +81,7 @@ def test_final_score_weighted_and_cut_to_one_decimal():
     assert rules.final_score(D("89.94"), D("89.94"), D("89.94"), W) == D("89.9")
 
 
-# seed 000 §五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职.
+# 《168模式实施意见》§五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职.
 # A total a hair under a boundary stays in the band below it (it used to be rounded up first).
 @pytest.mark.parametrize(
     ("boundary", "below", "at"),
@@ -127,7 +128,7 @@ def test_missing_ratings_message_names_people():
     assert "张三、李四" in message and "机关一支部" in message and "综合评定" in message
 
 
-# seed 000 §五(二)5 and seed 002 notice §5: 对群众评议不好、履行职责较差的党员……限期整改
+# 《168模式实施意见》§五(二)5 and 《设岗定责通知》§5: 对群众评议不好、履行职责较差的党员……限期整改
 @pytest.mark.parametrize(
     ("grade", "masses", "expected"),
     [
@@ -153,7 +154,7 @@ def test_rectification_reason_and_deadline():
     assert not rules.rectification_overdue("done", date(2026, 1, 1), date(2026, 3, 1))
 
 
-# seed 001 §三: 对作用发挥好、群众公认的党员可授予“党员示范（先锋）岗”“优秀共产党员”
+# 《延伸提升168机制意见》§三: 对作用发挥好、群众公认的党员可授予“党员示范（先锋）岗”“优秀共产党员”
 def test_only_excellent_may_receive_honour():
     assert rules.may_receive_honour("优秀")
     for grade in ("称职", "基本称职", "不称职", ""):
@@ -165,7 +166,7 @@ def test_only_excellent_may_receive_honour():
     assert "群众公认" in rules.honour_refused_message("优秀", masses_score=D("59.99"))
 
 
-# seed 001 §三: 一季一评、半年初评、年终总评
+# 《延伸提升168机制意见》§三: 一季一评、半年初评、年终总评
 def test_period_dates_and_labels():
     assert rules.period_dates("quarter", 2026, 1) == (date(2026, 1, 1), date(2026, 3, 31))
     assert rules.period_dates("quarter", 2026, 4) == (date(2026, 10, 1), date(2026, 12, 31))
@@ -256,7 +257,7 @@ def test_grade_counts_in_band_order():
     assert list(counts.items()) == [("优秀", 1), ("称职", 2), ("基本称职", 0), ("不称职", 0)]
 
 
-# seed 000 §五(二)5: 年终结合……民主评议党员工作进行考评 — the year's 评岗
+# 《168模式实施意见》§五(二)5: 年终结合……民主评议党员工作进行考评 — the year's 评岗
 @pytest.mark.parametrize(
     "kind, evaluates",
     [("year", True), ("democratic", True), ("quarter", False), ("half_year", False)],

@@ -1,4 +1,4 @@
-"""The group's result stays with the group until the written notice (seed 004 附件 四(一)(二):
+"""The group's result stays with the group until the written notice (《支部考核办法》四(一)(二):
 考核结果报学院党委审定; 考核领导小组以书面的形式将考核结果通知被考核支部).
 
 Before the notice the branch's own officers see their self-scores, their claims and the state,
@@ -102,7 +102,7 @@ def notify(world, a) -> BranchAssessment:
     ],
 )
 def test_rule_group_result_visible(notified, branch_side, department, visible):
-    # seed 004 附件 四(一)(二)
+    # 《支部考核办法》四(一)(二)
     assert (
         rules.group_result_visible(
             notified=notified, branch_side=branch_side, department=department

@@ -1,4 +1,4 @@
-"""Rules of the branch target-management assessment (seed 004 附件), at their boundaries."""
+"""Rules of the branch target-management assessment (《支部考核办法》), at their boundaries."""
 
 from datetime import date
 from decimal import Decimal
@@ -237,7 +237,7 @@ def test_finish_by_mid_december_seed_004_annex_5():
     assert rules.finish_by(2026) == date(2026, 12, 15)
 
 
-# --- funding: seed 004 §四(五)1 and 附件 七(二) ---------------------------------------------------
+# --- funding: 《基层组织建设实施意见》§四(五)1 and 附件 七(二) ------------------------------------
 
 
 def test_funding_minimum_is_100_per_staff_and_50_per_student():
@@ -285,7 +285,7 @@ def test_secretary_reference_grade_no_better_than_pass_with_a_failed_branch():
     assert rules.secretary_reference_grade([(50, "不合格"), (60, "合格")]) == "不合格"
 
 
-# seed 004 附件 评分表 16: 对党支部工作进行满意度测评，根据测评结果给分 (10 points)
+# 《支部考核办法》评分表第16项: 对党支部工作进行满意度测评，根据测评结果给分 (10 points)
 @pytest.mark.parametrize(
     "rate, expected",
     [(100, "10"), (0, "0"), (87.5, "9"), (87.49, "8.5"), (82.5, "8.5"), (82.49, "8")],

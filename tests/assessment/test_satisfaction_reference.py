@@ -1,4 +1,4 @@
-"""Score item 16 (seed 004 附件: 对党支部工作进行满意度测评，根据测评结果给分) shows the year's
+"""Score item 16 (《支部考核办法》: 对党支部工作进行满意度测评，根据测评结果给分) shows the year's
 satisfaction survey of the branch, and nothing of it before the survey's minimum is reached."""
 
 from datetime import date

@@ -1,6 +1,6 @@
-"""调查摸底 starts from what the system already knows (seed 003 附件1 二(二): 结合调查摸底、
-年度考核、群众评议、支部自评情况): the branch's last assessment result sent in writing, and its
-last satisfaction survey that reached its minimum."""
+"""调查摸底 starts from what the system already knows (《组织建设年实施方案》附件1 二(二):
+结合调查摸底、年度考核、群众评议、支部自评情况): the branch's last assessment result sent in
+writing, and its last satisfaction survey that reached its minimum."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,5 @@
-"""The rules of seed 003 附件1 二 (分类定级、对标整改、晋位升级) at their boundaries."""
+"""The rules of 《组织建设年实施方案》附件1 二 (分类定级、对标整改、晋位升级) at their
+boundaries."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,5 @@
-"""Services of the branches app: each write's happy path and each refusal (seed 003 附件1 二)."""
+"""Services of the branches app: each write's happy path and each refusal
+(《组织建设年实施方案》附件1 二)."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,4 +1,4 @@
-"""The demo institution (seed 004 §四(一)) and the synthetic data generator."""
+"""The demo institution (《基层组织建设实施意见》§四(一)) and the synthetic data generator."""
 
 import io
 
@@ -237,7 +237,7 @@ def test_a_year_of_the_mechanism_has_something_on_every_page(demo):
     assert DutyRecord.objects.filter(duty_check__isnull=False).exists()
     assert DutyCheck.objects.filter(kind="quarterly").exists() or timezone.localdate().month < 4
     assert Suggestion.objects.filter(status="received").exists()
-    # Holders of student posts are students (seed 004 §四(四)5).
+    # Holders of student posts are students (《基层组织建设实施意见》§四(四)5).
     assert (
         not Post.objects.filter(post_type__audience="student")
         .exclude(holder__category="student")

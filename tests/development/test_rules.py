@@ -1,4 +1,4 @@
-"""The pure rules of the pipeline at their boundaries (seed 004 §四(三)1)."""
+"""The pure rules of the pipeline at their boundaries (《基层组织建设实施意见》§四(三)1)."""
 
 from datetime import date
 
@@ -6,7 +6,7 @@ from dangjian.development import rules
 from dangjian.development.rules import NoticeFacts
 
 
-# seed 004 §四(三)1(1): 年龄必须在18岁以上 — the 18th birthday itself is allowed
+# 《基层组织建设实施意见》§四(三)1(1): 年龄必须在18岁以上 — the 18th birthday itself is allowed
 def test_age_on_the_18th_birthday_is_allowed_the_day_before_refused():
     birth = date(2006, 5, 10)
     assert rules.age_error(birth, date(2024, 5, 10)) is None
@@ -26,7 +26,7 @@ def test_age_unknown_birth_date_is_refused_and_min_age_is_a_parameter():
     assert rules.age_error(date(2007, 1, 1), date(2024, 1, 1), min_age=17) is None
 
 
-# seed 004 §四(三)1(3): 通过党校考试且合格
+# 《基层组织建设实施意见》§四(三)1(3): 通过党校考试且合格
 def test_exam_must_be_passed_before_becoming_a_candidate():
     assert "党校考试" in rules.exam_error(None, date(2024, 1, 1), date(2024, 3, 1))
     assert rules.exam_error(date(2024, 3, 2), date(2024, 1, 1), date(2024, 3, 1)) is not None
@@ -43,7 +43,7 @@ def test_notice_length():
     assert rules.notice_length_error(start, date(2024, 2, 29), 5) is not None
 
 
-# seed 004 §四(三)1(4): 公示结束后无异议的，指定培养人
+# 《基层组织建设实施意见》§四(三)1(4): 公示结束后无异议的，指定培养人
 def test_notice_must_have_ended_and_every_objection_resolved_and_none_upheld():
     notice = NoticeFacts(date(2024, 3, 1), date(2024, 3, 5))
     assert rules.notice_errors(None, date(2024, 3, 6), "公示", 4)
@@ -64,7 +64,7 @@ def test_cultivators():
     assert rules.cultivators_error(1, [(2, "full")]) is None
 
 
-# seed 004 §四(三)1(5): 经过一年以上培养考察
+# 《基层组织建设实施意见》§四(三)1(5): 经过一年以上培养考察
 def test_one_full_year_of_cultivation_the_day_before_is_refused():
     start = date(2023, 3, 10)
     assert "培养考察须满1年" in rules.cultivation_error(start, date(2024, 3, 9))
@@ -75,7 +75,7 @@ def test_one_full_year_of_cultivation_the_day_before_is_refused():
     assert rules.cultivation_error(None, date(2025, 1, 1)) is not None
 
 
-# seed 004 §四(三)1(5): 确定两名正式党员担任入党介绍人
+# 《基层组织建设实施意见》§四(三)1(5): 确定两名正式党员担任入党介绍人
 def test_two_full_members_as_sponsors():
     assert rules.sponsors_error(1, [(2, "full"), (3, "full")]) is None
     assert "预备党员不能担任" in rules.sponsors_error(1, [(2, "full"), (3, "probationary")])
@@ -84,7 +84,8 @@ def test_two_full_members_as_sponsors():
     assert "2名" in rules.sponsors_error(1, [(2, "full"), (3, "full"), (4, "full")])
 
 
-# seed 004 §四(三)1(6), 注: more than half present; in favour > half of those who SHOULD attend
+# 《基层组织建设实施意见》§四(三)1(6), 注: more than half present; in favour > half of those who
+# SHOULD attend
 def test_vote_presence_more_than_half_of_should_attend():
     assert "到会" in rules.vote_failure(20, 10, 10)
     assert rules.vote_failure(20, 11, 11) is None
@@ -112,7 +113,7 @@ def test_talker():
     assert rules.talker_error(1, (2, "full")) is None
 
 
-# seed 004 §四(三)1(9): 预备期为一年，从支部大会通过之日算起
+# 《基层组织建设实施意见》§四(三)1(9): 预备期为一年，从支部大会通过之日算起
 def test_probation_ends_one_year_after_the_branch_meeting():
     assert rules.probation_ends(date(2024, 6, 1)) == date(2025, 6, 1)
     assert rules.probation_ends(date(2024, 2, 29)) == date(2025, 2, 28)
@@ -124,7 +125,7 @@ def test_add_months_clamps_to_the_month_end():
     assert rules.add_months(date(2024, 11, 15), 3) == date(2025, 2, 15)
 
 
-# seed 004 §四(三)1(9): 每两个月向入党介绍人汇报，每季度向党支部书面汇报
+# 《基层组织建设实施意见》§四(三)1(9): 每两个月向入党介绍人汇报，每季度向党支部书面汇报
 def test_report_schedule_and_missing_reports():
     start, end = date(2024, 1, 10), date(2025, 1, 10)
     schedule = rules.report_schedule(start, end, [("sponsor", date(2024, 2, 20))])
@@ -141,7 +142,7 @@ def test_report_schedule_and_missing_reports():
     assert schedule[0].submitted_on == date(2024, 2, 20)
 
 
-# seed 004 §四(三)1(10): 在预备期满前一个月提出书面转正申请
+# 《基层组织建设实施意见》§四(三)1(10): 在预备期满前一个月提出书面转正申请
 def test_conversion_application_one_month_before_is_in_time_the_day_after_is_late():
     end = date(2025, 6, 15)
     assert rules.conversion_deadline(end) == date(2025, 5, 15)

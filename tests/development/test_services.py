@@ -1,5 +1,5 @@
 """Every transition allowed and refused, and the person's Party status in step
-(seed 004 §四(三)1)."""
+(《基层组织建设实施意见》§四(三)1)."""
 
 from datetime import date, timedelta
 
@@ -37,7 +37,7 @@ def statuses(person):
 
 
 def test_create_on_the_18th_birthday_allowed_the_day_before_refused(world):
-    # seed 004 §四(三)1(1)
+    # 《基层组织建设实施意见》§四(三)1(1)
     birth = timezone.localdate() - timedelta(days=365 * 20)
     eighteenth = birth.replace(year=birth.year + 18)
     person = make_person(world.branch_a, status="masses", birth_date=birth)

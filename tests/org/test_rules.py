@@ -65,14 +65,15 @@ def test_masks_keep_only_the_ends():
 
 
 def test_age_counts_an_18th_birthday_on_the_day():
-    # seed 004 §四(三)1(1): an applicant must be at least 18 years old.
+    # 《基层组织建设实施意见》§四(三)1(1): an applicant must be at least 18 years old.
     birth = date(2008, 6, 15)
     assert rules.age_on(birth, date(2026, 6, 14)) == 17
     assert rules.age_on(birth, date(2026, 6, 15)) == 18
 
 
 def test_probation_is_one_year_from_the_branch_meeting():
-    # seed 004 §四(三)1(9): one year of probation from the day the branch meeting passed it.
+    # 《基层组织建设实施意见》§四(三)1(9): one year of probation from the day the branch meeting
+    # passed it.
     assert rules.probation_end(date(2026, 3, 20)) == date(2027, 3, 20)
     assert rules.probation_end(date(2024, 2, 29)) == date(2025, 2, 28)
 
@@ -91,7 +92,8 @@ def test_status_change_dates():
 
 
 def test_activity_room_at_least_20_square_metres():
-    # DOMAIN §10 / seed 004 §四(五): each organisation has an activity room of at least 20 m².
+    # DOMAIN §10 / 《基层组织建设实施意见》§四(五): each organisation has an activity room of at
+    # least 20 m².
     assert rules.activity_room_meets_standard(20.0)
     assert not rules.activity_room_meets_standard(19.9)
 

@@ -1,6 +1,6 @@
 """Committee meetings and what each frequency rule counts (issue: domain corrections 3 and 4).
 
-Seed 004《关于加强和改进党的基层组织建设的实施意见》四(二)3: the monthly organisational life of
+《基层组织建设实施意见》§四(二)3: the monthly organisational life of
 branches (2), the committee's monthly meeting (3), the yearly 支部民主生活会 (4); score sheet
 item 7 lists them side by side as different meetings."""
 

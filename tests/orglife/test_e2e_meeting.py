@@ -1,7 +1,8 @@
 """A branch secretary, in Chromium: the compliance view shows this month's organisational
 life as still due and last month's as overdue; the secretary records last month's meeting with
 its attendance through the form, and last month turns from overdue to done. Robust to today's
-date: an organ branch needs one meeting of ≥120 minutes a month (seed 004 §四(二)3)."""
+date: an organ branch needs one meeting of ≥120 minutes a month
+(《基层组织建设实施意见》§四(二)3)."""
 
 from datetime import timedelta
 

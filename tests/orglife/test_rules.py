@@ -72,7 +72,7 @@ def test_duration_and_times():
 
 
 def test_119_minutes_do_not_count_toward_a_two_hour_rule():
-    # seed 004 §四(二)3(2): 每次组织生活不少于2个小时
+    # 《基层组织建设实施意见》§四(二)3(2): 每次组织生活不少于2个小时
     kinds = ["general", "group", "lecture", "party_day", "org_life"]
     assert rules.meeting_counts("general", 120, kinds, 120)
     assert not rules.meeting_counts("general", 119, kinds, 120)
@@ -93,7 +93,7 @@ MARCH = (date(2025, 3, 1), date(2025, 3, 31))
 
 
 def test_student_branch_one_meeting_is_short_two_is_done():
-    # seed 004 §四(二)3(2): 学生党支部每月不少于二次组织生活
+    # 《基层组织建设实施意见》§四(二)3(2): 学生党支部每月不少于二次组织生活
     running = rules.compliance(1, 2, *MARCH, today=date(2025, 3, 15))
     assert running.state == rules.DUE and running.missing == 1
     assert rules.due_message("month", running) == "本月还需开展1次（3月31日前）"
@@ -121,7 +121,7 @@ def test_future_period_not_started():
 
 
 def test_staff_hours_boundaries():
-    # seed 004 §四(二)1: 教职工党员每年不少于24学时（其中廉政教育学时不少于4学时）
+    # 《基层组织建设实施意见》§四(二)1: 教职工党员每年不少于24学时（其中廉政教育学时不少于4学时）
     req = rules.hours_requirement("staff")
     assert req == rules.HoursRequirement(D("24"), D("4"))
     short = rules.hours_shortfall(D("23.5"), D("4"), req)
@@ -132,7 +132,8 @@ def test_staff_hours_boundaries():
 
 
 def test_student_and_retiree_hours():
-    # seed 004 §四(二)1: 学生党员每年参加教育活动不少于16学时; retirees: no requirement
+    # 《基层组织建设实施意见》§四(二)1: 学生党员每年参加教育活动不少于16学时; retirees: no
+    # requirement
     req = rules.hours_requirement("student")
     assert req is not None and req.total == 16 and req.integrity == 0
     assert rules.hours_shortfall(D("15.9"), D("0"), req).total == D("0.1")
@@ -147,7 +148,7 @@ def test_hours_requirement_configurable():
     assert req.label == "32学时（廉政6）"
 
 
-# --- branch secretaries (seed 003) ---------------------------------------------------------
+# --- branch secretaries (《组织建设年实施方案》) -------------------------------------------
 
 
 def test_add_months_clamps():
@@ -156,7 +157,7 @@ def test_add_months_clamps():
 
 
 def test_appointment_training_six_months_exactly_is_in_time():
-    # seed 003 §三(一): 新任党支部书记在半年内完成任职培训
+    # 《组织建设年实施方案》§三(一): 新任党支部书记在半年内完成任职培训
     start = date(2025, 3, 15)
     assert rules.appointment_deadline(start) == date(2025, 9, 15)
     in_time = rules.appointment_training_state(start, [date(2025, 9, 15)], date(2025, 10, 1))

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_default_rules_seeded_by_migration():
-    # seed 004 §四(二)3(2)
+    # 《基层组织建设实施意见》§四(二)3(2)
     student = FrequencyRule.objects.get(name="学生党支部组织生活")
     assert (student.period, student.min_count, student.min_minutes) == ("month", 2, 120)
     assert "general" in student.kinds and "committee" not in student.kinds

@@ -183,7 +183,7 @@ def _own(response):
 
 
 def test_compliance_month_done_overdue_and_119_minutes(world, as_user, make_meeting):
-    # seed 004 §四(二)3(2): 在职教职工党支部每月至少一次，每次不少于2个小时
+    # 《基层组织建设实施意见》§四(二)3(2): 在职教职工党支部每月至少一次，每次不少于2个小时
     client = as_user(world.secretary_a)
     url = reverse("orglife:compliance") + f"?organisation={world.branch_a.pk}&date=2025-03-15"
     make_meeting(minutes=119)
@@ -239,7 +239,7 @@ def test_compliance_roll_up_constant_queries(world, as_user, make_meeting):
 
 
 def test_general_branch_forum_counts_branch_meetings(world, as_user, make_meeting):
-    # seed 004 §四(二)3(1): 组织各支部每半年召开1次师生员工座谈会
+    # 《基层组织建设实施意见》§四(二)3(1): 组织各支部每半年召开1次师生员工座谈会
     make_meeting(kind="forum", minutes=60)
     client = as_user(world.gb_secretary_a)
     url = reverse("orglife:compliance") + "?date=2025-03-15"

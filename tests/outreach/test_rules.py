@@ -7,7 +7,7 @@ import pytest
 from dangjian.outreach import rules
 
 
-# seed 004 §四(二)4(2): 每个党员都要联系1～3名党外群众
+# 《基层组织建设实施意见》§四(二)4(2): 每个党员都要联系1～3名党外群众
 def test_contacts_three_ok_fourth_refused():
     assert rules.contact_add_error(0) is None
     assert rules.contact_add_error(2) is None  # the 3rd is fine
@@ -28,7 +28,7 @@ def test_masses_are_non_members():
     assert not rules.is_masses("full") and not rules.is_masses("probationary")
 
 
-# seed 004 §四(四)1: 党员教师每月至少1次 — the last day of the month is in the month
+# 《基层组织建设实施意见》§四(四)1: 党员教师每月至少1次 — the last day of the month is in the month
 def test_month_period_boundaries():
     p = rules.period_of(rules.MONTH, date(2025, 2, 10))
     assert (p.start, p.end, p.label) == (date(2025, 2, 1), date(2025, 2, 28), "2025年2月")
@@ -36,7 +36,8 @@ def test_month_period_boundaries():
     assert rules.period_of(rules.MONTH, date(2024, 2, 29)).end == date(2024, 2, 29)
 
 
-# seed 004 §四(四)1: 二级学院领导每季度至少1次 — the quarter's last day vs the next day
+# 《基层组织建设实施意见》§四(四)1: 二级学院领导每季度至少1次 — the quarter's last day vs the next
+# day
 def test_quarter_period_boundaries():
     q1 = rules.period_of(rules.QUARTER, date(2025, 3, 31))
     q2 = rules.period_of(rules.QUARTER, date(2025, 4, 1))
@@ -45,7 +46,7 @@ def test_quarter_period_boundaries():
     assert rules.period_of(rules.QUARTER, date(2025, 12, 31)).start == date(2025, 10, 1)
 
 
-# seed 004 §四(四)1: 校领导每学期至少1次 — semesters 1 Sep–31 Jan and 1 Feb–31 Aug
+# 《基层组织建设实施意见》§四(四)1: 校领导每学期至少1次 — semesters 1 Sep–31 Jan and 1 Feb–31 Aug
 @pytest.mark.parametrize(
     "day,start,end,label",
     [
@@ -112,7 +113,7 @@ def test_visit_dates():
     assert rules.follow_up_due(date(2025, 3, 1)) == date(2025, 3, 31)
 
 
-# seed 004 §四(二)4(2): every member keeps 1–3 contacts among the masses
+# 《基层组织建设实施意见》§四(二)4(2): every member keeps 1–3 contacts among the masses
 @pytest.mark.parametrize(
     "known, expected",
     [

@@ -26,7 +26,7 @@ def add(world, n, actor=None, member=None):
     ]
 
 
-# seed 004 §四(二)4(2): 每个党员都要联系1～3名党外群众
+# 《基层组织建设实施意见》§四(二)4(2): 每个党员都要联系1～3名党外群众
 def test_three_contacts_ok_fourth_refused_with_rule(world):
     add(world, 3)
     with pytest.raises(ValidationError) as exc:
@@ -133,7 +133,8 @@ def compliance(world, day, link):
     return row
 
 
-# seed 004 §四(四)1: 党员教师每月至少1次深入所联系学生的宿舍 — the last day of the month counts
+# 《基层组织建设实施意见》§四(四)1: 党员教师每月至少1次深入所联系学生的宿舍 — the last day of the
+# month counts
 def test_dorm_visit_on_last_day_of_month_counts(world, links, visit):
     visit(kind="teacher_dorm", link=links.dorm, visited_on=date(2025, 3, 31))
     assert compliance(world, date(2025, 3, 1), links.dorm).done == 1
@@ -142,7 +143,8 @@ def test_dorm_visit_on_last_day_of_month_counts(world, links, visit):
     assert april.done == 0 and april.status == "overdue"
 
 
-# seed 004 §四(四)1: 二级学院领导每季度至少1次 — the quarter's last day vs the next day
+# 《基层组织建设实施意见》§四(四)1: 二级学院领导每季度至少1次 — the quarter's last day vs the next
+# day
 def test_class_visit_quarter_boundary(world, links, visit):
     actor = world.org_officer
     visit(
@@ -184,7 +186,7 @@ def test_links_ended_before_period_are_left_out(world, links):
         services.link_end(actor=world.secretary_a, link=links.college)
 
 
-# seed 003 §四(二): 需要强化访谈效果的，要进行回访
+# 《组织建设年实施方案》§四(二): 需要强化访谈效果的，要进行回访
 def test_follow_up_pending_until_a_later_follow_up(world, visit):
     first = visit(needs_follow_up=True, visited_on=date(2025, 3, 1))
     pending = selectors.pending_follow_ups(Visit.objects.all())

@@ -8,7 +8,7 @@ import pytest
 from dangjian.posts import rules
 
 
-# seed 000 §五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职
+# 《168模式实施意见》§五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职
 @pytest.mark.parametrize(
     "score,grade",
     [
@@ -33,7 +33,8 @@ def test_score_range(score, ok):
     assert (rules.score_error(score) is None) is ok
 
 
-# Only Party members (正式 or 预备) hold posts; student posts (seed 004 §四(四)5) only for students.
+# Only Party members (正式 or 预备) hold posts; student posts (《基层组织建设实施意见》§四(四)5)
+# only for students.
 @pytest.mark.parametrize(
     "status,category,audience,error",
     [
@@ -60,7 +61,7 @@ def test_in_subtree():
     assert not rules.in_subtree(None, "0001")
 
 
-# seed 000 §五(二)4: a duty record tells what was done — not in the future.
+# 《168模式实施意见》§五(二)4: a duty record tells what was done — not in the future.
 def test_duty_date_not_in_future():
     today = date(2026, 3, 15)
     assert rules.occurred_on_error(today, today) is None
@@ -72,7 +73,7 @@ def test_month_bounds_whole_calendar_month():
     assert rules.month_bounds(2026, 12) == (date(2026, 12, 1), date(2026, 12, 31))
 
 
-# seed 000 §五(二)4: 党支部书记要按月定期检查 — a whole past or current month.
+# 《168模式实施意见》§五(二)4: 党支部书记要按月定期检查 — a whole past or current month.
 def test_month_error_current_and_past_only():
     today = date(2026, 3, 15)
     assert rules.month_error(2026, 3, today) is None
@@ -84,7 +85,7 @@ def test_month_error_current_and_past_only():
     assert rules.month_error(2026, 0, today) is not None
 
 
-# seed 000 §五(二)4: 党委组织部将按季度检查.
+# 《168模式实施意见》§五(二)4: 党委组织部将按季度检查.
 def test_quarters():
     assert rules.quarter_bounds(2026, 1) == (date(2026, 1, 1), date(2026, 3, 31))
     assert rules.quarter_bounds(2026, 4) == (date(2026, 10, 1), date(2026, 12, 31))

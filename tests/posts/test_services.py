@@ -1,4 +1,4 @@
-"""The six steps (seed 002 notice §2), commitments, duty records, checks and summaries."""
+"""The six steps (《设岗定责通知》§2), commitments, duty records, checks and summaries."""
 
 from datetime import date, timedelta
 
@@ -100,7 +100,7 @@ def test_duplicate_catalogue_name_refused(world):
     assert "同名" in message(exc)
 
 
-# seed 002 §2: 去除不实用、不适应、难作为的岗位 — deactivate when used, never delete.
+# 《设岗定责通知》§2: 去除不实用、不适应、难作为的岗位 — deactivate when used, never delete.
 def test_used_post_type_is_deactivated_not_deleted(world, make_post, post_type):
     make_post()
     kind = post_type()
@@ -193,7 +193,7 @@ def test_double_claim_refused(world, make_post):
 
 
 def test_student_post_refused_for_staff(world, make_post):
-    # seed 004 §四(四)5: 政策宣传岗 etc. are for student members
+    # 《基层组织建设实施意见》§四(四)5: 政策宣传岗 etc. are for student members
     post = make_post(type_name="政策宣传岗")
     with pytest.raises(ValidationError) as exc:
         services.post_claim(actor=world.member_user, post=post)
@@ -279,7 +279,7 @@ def test_general_branch_confirms(world, make_post):
 
 
 def test_branch_secretary_cannot_confirm_own_branch_post(world, make_post):
-    # seed 000 §五(二)2: 党总支综合考虑各方面条件后确定上岗人选
+    # 《168模式实施意见》§五(二)2: 党总支综合考虑各方面条件后确定上岗人选
     post = services.post_claim(actor=world.member_user, post=make_post())
     with pytest.raises(PermissionDenied) as exc:
         services.post_confirm(actor=world.secretary_a, post=post)

@@ -7,7 +7,7 @@ import pytest
 from dangjian.public import rules
 
 
-# seed 000 §五(二): a suggestion box open to the masses — abuse limits for an open form.
+# 《168模式实施意见》§五(二): a suggestion box open to the masses — abuse limits for an open form.
 def test_content_of_2000_characters_is_accepted_and_2001_refused():
     assert rules.content_error("意" * 2000) is None
     error = rules.content_error("意" * 2001)
@@ -127,7 +127,7 @@ def test_allowed_moves_list():
     assert rules.allowed_moves("closed") == ["to_opinion"]
 
 
-# --- Step 1 of the six-step method (seed 000 §四(一)1) --------------------------------------
+# --- Step 1 of the six-step method (《168模式实施意见》§四(一)1) ----------------------------
 
 
 def test_opinion_category_maps_conduct_to_party_building():

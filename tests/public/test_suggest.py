@@ -72,7 +72,7 @@ def test_named_submission_keeps_name_and_contact(world, as_user):
     assert (s.name, s.contact) == ("王五", "wang@example.com")
 
 
-# seed 000 §五(二): the box is open to everyone — limits keep it usable.
+# 《168模式实施意见》§五(二): the box is open to everyone — limits keep it usable.
 def test_content_2000_accepted_2001_refused_keeping_input(world, as_user):
     client = as_user(None)
     assert post(client, content="意" * 2000).status_code == 302

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from dangjian.reports import rules
 
 
-# seed 001 §五: “每季度第三个月20日前…报送市委教育工委”.
+# 《延伸提升168机制意见》§五: “每季度第三个月20日前…报送市委教育工委”.
 @pytest.mark.parametrize(
     "quarter,due",
     [
@@ -28,7 +28,7 @@ def test_due_date_rejects_a_fifth_quarter():
         rules.due_date(2026, 5)
 
 
-# seed 001 §五: submitted on the 20th is on time, on the 21st late.
+# 《延伸提升168机制意见》§五: submitted on the 20th is on time, on the 21st late.
 def test_submitted_on_the_due_date_is_on_time():
     due = date(2026, 3, 20)
     assert not rules.is_overdue(due, date(2026, 3, 20), today=date(2026, 4, 30))
@@ -108,7 +108,7 @@ def test_coverage_rejects_impossible_counts():
         rules.coverage_percent(4, 3)
 
 
-# seed 001 §五: “今年12月底前，学校党组织“168”机制推广面要达到100%”.
+# 《延伸提升168机制意见》§五: “今年12月底前，学校党组织“168”机制推广面要达到100%”.
 def test_target_before_year_end_is_progress():
     assert rules.coverage_target_met(99.9, 2026, date(2026, 12, 31)) is None
     assert rules.coverage_verdict(99.9, 2026, date(2026, 12, 31)) == "in_progress"

@@ -36,7 +36,7 @@ def test_progress_percent():
     assert rules.progress_percent(1, 3) == 33
 
 
-# seed 000 §五(二)5: the four grades; each rating scores the middle of its band.
+# 《168模式实施意见》§五(二)5: the four grades; each rating scores the middle of its band.
 def test_member_rating_scores_sit_in_their_grade():
     for rating, score in rules.MEMBER_RATING_SCORES.items():
         label = {"excellent": "优秀", "competent": "称职", "basic": "基本称职"}.get(
@@ -58,7 +58,8 @@ def test_member_rating_scores_sit_in_their_grade():
     ],
 )
 def test_grade_bands_seed_000(score, grade):
-    # seed 000 §五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职
+    # 《168模式实施意见》§五(二)5: 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称
+    # 职
     assert rules.grade_for(Decimal(score)) == grade
 
 
@@ -77,7 +78,7 @@ def test_mean_score_two_decimals_cut():
     assert rules.mean_score({"satisfied": 5, "incompetent": 1}, scores) == Decimal("50.00")
 
 
-# seed 004 附件 item 16: 对党支部工作进行满意度测评，根据测评结果给分
+# 《支部考核办法》评分表第16项: 对党支部工作进行满意度测评，根据测评结果给分
 def test_satisfaction_rate():
     assert rules.satisfaction_rate({}) is None
     dist = {"satisfied": 2, "fairly_satisfied": 1, "dissatisfied": 1}

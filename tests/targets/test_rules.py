@@ -17,7 +17,7 @@ def test_rule_constants_match_model_choices():
     assert rules.OPINION_PENDING == OpinionHandling.PENDING
 
 
-# seed 001 §二: county → city → province → central, always the next level up.
+# 《延伸提升168机制意见》§二: county → city → province → central, always the next level up.
 @pytest.mark.parametrize(
     "current,target,ok",
     [
@@ -41,12 +41,12 @@ def test_goal_level_refused_names_the_rule():
 
 
 def test_no_level_above_central():
-    # seed 001 §二: 已被中央表彰 has nothing higher to strive for.
+    # 《延伸提升168机制意见》§二: 已被中央表彰 has nothing higher to strive for.
     assert rules.next_level(4) is None
     assert "中央" in rules.goal_level_error(4, 4)
 
 
-# seed 001 §二: 力争在3-5年内.
+# 《延伸提升168机制意见》§二: 力争在3-5年内.
 @pytest.mark.parametrize("span,ok", [(2, False), (3, True), (4, True), (5, True), (6, False)])
 def test_goal_span_three_to_five_years(span, ok):
     assert (rules.goal_span_error(2026, 2026 + span) is None) is ok
@@ -56,7 +56,8 @@ def test_goal_span_message():
     assert "3—5年" in rules.goal_span_error(2026, 2028)
 
 
-# Overdue the day after the deadline, never on the deadline day (seed 000 §四(一)3: 完成时限).
+# Overdue the day after the deadline, never on the deadline day (《168模式实施意见》§四(一)3:
+# 完成时限).
 def test_not_overdue_on_the_deadline_day():
     assert rules.is_overdue(date(2026, 6, 30), None, date(2026, 6, 30)) is False
 
@@ -86,7 +87,7 @@ def test_percent_bounds(percent, ok):
     assert (rules.percent_error(percent) is None) is ok
 
 
-# seed 000 §四(一)3: each task goes to one assignee, 责任到人.
+# 《168模式实施意见》§四(一)3: each task goes to one assignee, 责任到人.
 @pytest.mark.parametrize(
     "kind,org,unit,person,ok",
     [
@@ -109,7 +110,7 @@ def test_opinion_handled_needs_a_response():
     assert "答复" in rules.opinion_response_error("answered", "  ")
 
 
-# --- the six steps (seed 000 §四(一)) --------------------------------------------------------
+# --- the six steps (《168模式实施意见》§四(一)) ----------------------------------------------
 
 F = rules.StepFacts
 

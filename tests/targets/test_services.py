@@ -24,7 +24,7 @@ def refused(item) -> list[str]:
     return exc.value.message_dict["step"]
 
 
-# --- the six steps (seed 000 §四(一)) --------------------------------------------------------
+# --- the six steps (《168模式实施意见》§四(一)) ----------------------------------------------
 
 
 def test_step1_refused_without_opinions(world):
@@ -121,7 +121,7 @@ def test_evaluation_publish_not_before_evaluation(t):
 
 
 def test_records_can_be_added_after_the_step(t):
-    # seed 000 §四(一)3: new tasks during the year are decomposed too.
+    # 《168模式实施意见》§四(一)3: new tasks during the year are decomposed too.
     item = _at(t.item, Step.DONE)
     make_task(item, t.world.member_a, title="新增任务")
     assert item.tasks.count() == 2
@@ -134,7 +134,7 @@ def test_step_facts_counts(t):
     assert facts.has_evaluation and not facts.evaluation_published
 
 
-# --- goals and plans (seed 001 §二) ----------------------------------------------------------
+# --- goals and plans (《延伸提升168机制意见》§二) --------------------------------------------
 
 
 def _goal(world, **fields):

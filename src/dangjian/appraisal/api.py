@@ -222,7 +222,7 @@ class RatingViewSet(OwnWritesViewSet):
 
 
 class HonourViewSet(ScopedViewSet):
-    """党员荣誉: awarded from a result graded 优秀 (seed 001 §三)."""
+    """党员荣誉: awarded from a result graded 优秀 (《延伸提升168机制意见》§三)."""
 
     model = Honour
     serializer_class = HonourSerializer

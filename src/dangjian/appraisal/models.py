@@ -1,6 +1,7 @@
 """Member duty evaluation (党员履岗考评, 民主评议党员): cycles, one result per evaluated member,
 the three sources (述岗自评, 民意测评 through surveys, 综合评定), honours and rectification
-(seed 000 §五(二)5; seed 001 §三; seed 002 §二3 and notice §5).
+(《168模式实施意见》§五(二)5; 《延伸提升168机制意见》§三; 《机关168模式通知》§二3 and
+《设岗定责通知》§5).
 
 A result stores its sub-scores, and its cycle the weights and grade bands used, so a published
 result can always be recomputed to the same figure.
@@ -323,7 +324,7 @@ class HonourQuerySet(OrgScopedQuerySet):
 
 
 class Honour(models.Model):
-    """An honour earned through the evaluation (seed 001 §三; seed 002 notice §5)."""
+    """An honour earned through the evaluation (《延伸提升168机制意见》§三; 《设岗定责通知》§5)."""
 
     person = models.ForeignKey(
         Person, verbose_name="党员", on_delete=models.CASCADE, related_name="honours"
@@ -384,7 +385,7 @@ class RectificationQuerySet(OrgScopedQuerySet):
 
 class MemberRectification(models.Model):
     """限期整改: explanation at the branch general meeting, then rectification by a deadline
-    (seed 000 §五(二)5; seed 002 notice §5)."""
+    (《168模式实施意见》§五(二)5; 《设岗定责通知》§5)."""
 
     result = models.OneToOneField(
         EvaluationResult,

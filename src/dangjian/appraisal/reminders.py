@@ -5,7 +5,7 @@
 - members of an open cycle without any branch rating → the officers of their branch (one item
   per branch and cycle), due the window's last day (综合评定);
 - a rectification not yet done → the officers of the member's branch and, once the result is
-  published, the member, due its deadline (seed 000 §五(二)5: 支部要责令其限期整改).
+  published, the member, due its deadline (《168模式实施意见》§五(二)5: 支部要责令其限期整改).
 """
 
 from collections import defaultdict

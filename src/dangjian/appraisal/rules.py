@@ -1,14 +1,14 @@
 """Rules of member duty evaluation (党员履岗考评 / 民主评议党员), as pure functions.
 
-Seed 000 §五(二)5 (考核评岗): 每学期末采取个人述岗自评、群众民意测评、党支部综合评定相结合等方式，
-对党员履岗情况进行检查和考核评议；年终结合……民主评议党员工作进行考评。考核等次分为优秀、称职、
-基本称职、不称职四个等次，90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职。
-考核结果要进行公布……对群众评议不好、履行职责较差的党员，要在支部大会上作出解释和说明，支部要责令其
-限期整改。
-Seed 001 §三 and seed 002 notice §5: 把党员履岗考评与党员年终民主评议相结合，
-采取“一季一评、半年初评、年终总评”的办法……对作用发挥好、群众公认的党员可授予“党员示范（先锋）岗”、“优秀共产党员”等荣誉称号；
-对年轻、有培养潜质的优秀党员优先列为后备干部进行重点培养；对履行职责较差的党员，要在党员大会上做出
-解释和说明，党支部要责令其限期整改。
+《168模式实施意见》§五(二)5 (考核评岗): 每学期末采取个人述岗自评、群众民意测评、
+党支部综合评定相结合等方式，对党员履岗情况进行检查和考核评议；年终结合……民主评议党员工作进行考评。
+考核等次分为优秀、称职、基本称职、不称职四个等次，90分以上为优秀，80分以上为称职，60-79分为基本称
+职，60分以下为不称职。考核结果要进行公布……对群众评议不好、履行职责较差的党员，
+要在支部大会上作出解释和说明，支部要责令其限期整改。
+《延伸提升168机制意见》§三 and 《设岗定责通知》§5: 把党员履岗考评与党员年终民主评议相结合，
+采取“一季一评、半年初评、年终总评”的办法……对作用发挥好、群众公认的党员可授予“党员示范（先锋）
+岗”、“优秀共产党员”等荣誉称号；对年轻、有培养潜质的优秀党员优先列为后备干部进行重点培养；
+对履行职责较差的党员，要在党员大会上做出解释和说明，党支部要责令其限期整改。
 
 The seeds give no weights for the three sources and no deadline for rectification: the defaults
 below are ours, and the services read Django settings that override them.
@@ -23,7 +23,7 @@ ONE_PLACE = Decimal("0.1")
 TWO_PLACES = Decimal("0.01")
 HUNDRED = Decimal(100)
 
-# --- cycles (seed 001 §三, seed 002 notice §5: 一季一评、半年初评、年终总评) ---------------------
+# --- cycles (《延伸提升168机制意见》§三, 《设岗定责通知》§5: 一季一评、半年初评、年终总评) -------
 
 QUARTER = "quarter"
 HALF_YEAR = "half_year"
@@ -126,7 +126,7 @@ STUDENT_MEMBERS = "student"
 POST_HOLDERS = "post_holders"
 POPULATIONS = (ALL_MEMBERS, FULL_MEMBERS, STAFF_MEMBERS, STUDENT_MEMBERS, POST_HOLDERS)
 MEMBER_STATUSES = ("probationary", "full")
-# A post is held (在岗) once its holder is fixed: 定岗 and the steps after it (seed 002 §2).
+# A post is held (在岗) once its holder is fixed: 定岗 and the steps after it (《设岗定责通知》§2).
 HELD_POST_STATES = ("confirmed", "published", "performing", "evaluated")
 
 
@@ -148,7 +148,7 @@ def in_population(population: str, party_status: str, category: str, holds_post:
     return holds_post if population == POST_HOLDERS else True
 
 
-# --- weights (seed 000 §五(二)5: 个人述岗自评、群众民意测评、党支部综合评定相结合) ----------------
+# --- weights (《168模式实施意见》§五(二)5: 个人述岗自评、群众民意测评、党支部综合评定相结合) ------
 
 # The seeds name the three sources but give no weights: ours, configurable.
 DEFAULT_WEIGHTS: tuple[int, int, int] = (20, 30, 50)  # self, masses, branch
@@ -209,7 +209,8 @@ def weighted_total(
 
 def shown_total(total: Decimal) -> Decimal:
     """The total as stored and shown: cut to one decimal, never rounded up — 89.96 reads 89.9,
-    so the figure shown always lies in the band of the grade (seed 000 §五(二)5: 90分以上为优秀)."""
+    so the figure shown always lies in the band of the grade (《168模式实施意见》§五(二)5:
+    90分以上为优秀)."""
     return Decimal(total).quantize(ONE_PLACE, rounding=ROUND_DOWN)
 
 
@@ -250,7 +251,7 @@ def masses_short_message(org_name: str, responses: int, minimum: int) -> str:
     )
 
 
-# --- grades (seed 000 §五(二)5) ---------------------------------------------------------
+# --- grades (《168模式实施意见》§五(二)5) ---------------------------------------------------------
 # 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职
 
 EXCELLENT = "优秀"
@@ -295,7 +296,7 @@ def bands_error(bands: Sequence[Sequence[object]]) -> str | None:
 
 def grade(score: Decimal, bands: Sequence[Sequence[object]] = DEFAULT_BANDS) -> str:
     """The band whose lowest score the total reaches: 90 → 优秀, 89.9 → 称职, 80 → 称职,
-    79.9 → 基本称职, 60 → 基本称职, 59.9 → 不称职 (seed 000 §五(二)5)."""
+    79.9 → 基本称职, 60 → 基本称职, 59.9 → 不称职 (《168模式实施意见》§五(二)5)."""
     value = Decimal(score)
     for threshold, label in bands:
         if value >= Decimal(str(threshold)):
@@ -313,7 +314,7 @@ def lowest_grade(bands: Sequence[Sequence[object]] = DEFAULT_BANDS) -> str:
 
 # --- consequences ------------------------------------------------------------------------
 
-# Seed 000 §五(二)5: 对群众评议不好……的党员 — “not good” read as a masses score below 60,
+# 《168模式实施意见》§五(二)5: 对群众评议不好……的党员 — “not good” read as a masses score below 60,
 # the lower bound of 基本称职.
 MASSES_POOR_BELOW = Decimal(60)
 RECTIFY_DAYS = 90  # the seeds say 限期整改 without a period: ours, configurable
@@ -326,7 +327,7 @@ def needs_rectification(
     masses_below: Decimal = MASSES_POOR_BELOW,
 ) -> bool:
     """对群众评议不好、履行职责较差的党员，要在支部大会上作出解释和说明，支部要责令其限期整改
-    (seed 000 §五(二)5; seed 002 notice §5): graded 不称职, or a masses score below 60."""
+    (《168模式实施意见》§五(二)5; 《设岗定责通知》§5): graded 不称职, or a masses score below 60."""
     if grade_label == lowest_grade(bands):
         return True
     return masses_score is not None and Decimal(masses_score) < masses_below
@@ -352,7 +353,8 @@ def after_computation_error(
     value: date, computed_on: date | None, today: date, what: str
 ) -> str | None:
     """An explanation at the general meeting or an honour follows the computed result and is
-    not in the future (seed 000 §五(二)5: 考核结果要进行公布……要在支部大会上作出解释和说明)."""
+    not in the future (《168模式实施意见》§五(二)5: 考核结果要进行公布……要在支部大会上作出解释和说
+    明)."""
     if value > today:
         return f"{what}不能晚于今天。"
     if computed_on is not None and value < computed_on:
@@ -373,7 +375,7 @@ EXCELLENT_MEMBER = "excellent_member"
 RESERVE_CADRE = "reserve_cadre"
 
 
-# 年终结合党员目标管理责任制的考核和民主评议党员工作进行考评 (seed 000 §五(二)5): the
+# 年终结合党员目标管理责任制的考核和民主评议党员工作进行考评 (《168模式实施意见》§五(二)5): the
 # year's 评岗 takes the year-end or democratic appraisal; the others are steps on the way.
 POST_EVALUATING_KINDS = (YEAR, DEMOCRATIC)
 
@@ -388,10 +390,10 @@ def may_receive_honour(
     masses_score: Decimal | None = None,
     masses_below: Decimal = MASSES_POOR_BELOW,
 ) -> bool:
-    """对作用发挥好、群众公认的党员可授予“党员示范（先锋）岗”“优秀共产党员”等荣誉称号 (seed 001
-    §三): only a member graded in the top band (优秀) — and recognised by the masses: not one
-    whose masses score is poor enough to call for rectification (possible with a small masses
-    weight)."""
+    """对作用发挥好、群众公认的党员可授予“党员示范（先锋）岗”“优秀共产党员”等荣誉称号
+    (《延伸提升168机制意见》§三): only a member graded in the top band (优秀) — and recognised by
+    the masses: not one whose masses score is poor enough to call for rectification (possible with a
+    small masses weight)."""
     if grade_label != top_grade(bands):
         return False
     return masses_score is None or Decimal(masses_score) >= masses_below

@@ -509,8 +509,8 @@ def rectifications(user: User) -> QuerySet[MemberRectification]:
 
 
 def grade_bands() -> list[list[object]]:
-    """APPRAISAL_GRADE_BANDS: [[90, "优秀"], [80, "称职"], [60, "基本称职"]] (seed 000 §五(二)5),
-    below the last band → 不称职."""
+    """APPRAISAL_GRADE_BANDS: [[90, "优秀"], [80, "称职"], [60, "基本称职"]]
+    (《168模式实施意见》§五(二)5), below the last band → 不称职."""
     raw = settings.APPRAISAL_GRADE_BANDS
     return rules.normalise_bands(raw)
 

@@ -1,4 +1,5 @@
-"""Branch target-management assessment (党支部工作目标管理考核, seed 004 附件 and its 考核评分表).
+"""Branch target-management assessment (党支部工作目标管理考核, 《支部考核办法》 and its
+考核评分表).
 
 A score-sheet template (一级指标 → 二级指标 with points, 测评要素, 评分方法, bonus rules, grade
 bands, veto rules); a round (考核) assesses every branch below an organisation: the branch

@@ -1,4 +1,4 @@
-"""Rights of the assessment app beyond read/change (core.access; seed 004 附件 三、四).
+"""Rights of the assessment app beyond read/change (core.access; 《支部考核办法》三、四).
 
 - the organisation department (党委组织部负责组织协调工作) creates rounds and edits the
   score-sheet templates;

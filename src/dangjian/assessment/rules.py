@@ -1,13 +1,14 @@
 """Rules of the branch target-management assessment, as pure functions (no database, no Django).
 
-Source: seed 004 附件《党支部工作目标管理考核办法（试行）》 and its 考核评分表.
+Source: 《基层组织建设实施意见》附件《党支部工作目标管理考核办法（试行）》 and its 考核评分表.
 - 二、考核等级: 90分及以上为优秀，75—89分的为良好，60—74分的为合格，60分以下的为不合格.
 - 四(二) 考核结果的反馈: 支部对考核结果如有异议，可在接到通知之日起一周内向考核领导小组申请复核；
   考核领导小组接到复核申请后10日之内提出复核意见.
 - 五、考核时间: 考核年度的12月中旬前完成.
 - 六(二): 支部党员因违纪违法而受到处分的，不论得分高低，均为不合格支部.
 - 七(二)(三): 考核结果作为划拨经费的主要依据、党总支书记年度工作考核等级的重要依据.
-- seed 004 §四(五)1: 教职工党员每年不少于100元、学生党员每人每年不少于50元的标准配备支部活动经费.
+- 《基层组织建设实施意见》§四(五)1: 教职工党员每年不少于100元、学生党员每人每年不少于50元的标准配备
+  支部活动经费.
 - 评分表 17–20 (附加分): 国家级3分/项，省部级2分/项，区级1分/项，校级0.5分/项; 推广价值每项1分;
   论文1分、获奖另加1分、校级及以上党建课题立项2分.
 
@@ -23,7 +24,7 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 Number = Decimal | int | float
 
-# --- grades (seed 004 附件 二) ---------------------------------------------------------------
+# --- grades (《支部考核办法》二) ---------------------------------------------------------------
 
 EXCELLENT = "优秀"
 GOOD = "良好"
@@ -34,7 +35,7 @@ GRADES = (EXCELLENT, GOOD, PASS, FAIL)
 DEFAULT_BANDS: tuple[tuple[int, str], ...] = ((90, EXCELLENT), (75, GOOD), (60, PASS))
 BELOW_BANDS = FAIL
 
-# seed 004 附件 六(二)
+# 《支部考核办法》六(二)
 VETO_RULE = "支部党员因违纪违法而受到处分的，不论得分高低，均为不合格支部。"
 VETO_SOURCE = "（党支部工作目标管理考核办法 六(二)）"
 
@@ -96,8 +97,8 @@ def grade(
     vetoed: bool = False,
     below: str = BELOW_BANDS,
 ) -> str:
-    """The grade of a total (seed 004 附件 二): 89.9 → 良好, 90 → 优秀, 74.5 → 合格, 59.9 → 不合格.
-    A vetoed branch is 不合格 whatever its score (附件 六(二))."""
+    """The grade of a total (《支部考核办法》二): 89.9 → 良好, 90 → 优秀, 74.5 → 合格, 59.9 →
+    不合格. A vetoed branch is 不合格 whatever its score (附件 六(二))."""
     if vetoed:
         return FAIL
     value = dec(total)
@@ -270,7 +271,7 @@ def total(base_scores: Iterable[Number | None], bonus: Number) -> Decimal:
     return sum((dec(s) for s in base_scores if s is not None), Decimal(0)) + dec(bonus)
 
 
-# --- appeal (seed 004 附件 四(二)) --------------------------------------------------------------
+# --- appeal (《支部考核办法》四(二)) --------------------------------------------------------------
 
 APPEAL_DAYS = 7
 ANSWER_DAYS = 10
@@ -284,7 +285,7 @@ ANSWER_RULE = (
 )
 
 
-# seed 004 附件 四(一)(二): the group's result goes to the college committee for approval, then
+# 《支部考核办法》四(一)(二): the group's result goes to the college committee for approval, then
 # the group tells the branch in writing. Before that the branch sees only its own self-scores.
 NOTICE_RULE = (
     "考核结果报学院党委审定后，由考核领导小组以书面的形式通知被考核支部"
@@ -296,7 +297,7 @@ def group_result_visible(*, notified: bool, branch_side: bool, department: bool)
     """May a viewer see what the assessment group decided (its item scores and notes, bonus
     acceptance, totals, grade, veto, funding)? Always once the branch is notified in writing;
     before that, the group and the organisation department do, the branch's own officers do not
-    (seed 004 附件 四(一)(二))."""
+    (《支部考核办法》四(一)(二))."""
     return notified or department or not branch_side
 
 
@@ -332,7 +333,7 @@ def result_fixed(appeal_due: date | None, today: date) -> bool:
     return appeal_due is not None and today > appeal_due
 
 
-# --- schedule (seed 004 附件 五) --------------------------------------------------------------
+# --- schedule (《支部考核办法》五) --------------------------------------------------------------
 
 
 def finish_by(year: int) -> date:
@@ -340,7 +341,7 @@ def finish_by(year: int) -> date:
     return date(year, 12, 15)
 
 
-# --- funding (seed 004 §四(五)1, 附件 七(二)) ---------------------------------------------------
+# --- funding (《基层组织建设实施意见》§四(五)1, 附件 七(二)) ------------------------------------
 
 FUND_PER_STAFF = Decimal(100)
 FUND_PER_STUDENT = Decimal(50)

@@ -92,7 +92,7 @@ def member_counts(
 ) -> dict[int, tuple[int, int]]:
     """(教职工党员, 学生党员) of each branch, its groups included, in one query (`within`: the
     path of an organisation above them all, one index-friendly prefix instead of one per
-    branch). Retired members count as 教职工 (离退休教职工党员, seed 004 §四(五)1:
+    branch). Retired members count as 教职工 (离退休教职工党员, 《基层组织建设实施意见》§四(五)1:
     教职工党员每年不少于100元)."""
     by_path = {b.path: b.pk for b in branches}
     result = {b.pk: (0, 0) for b in branches}
@@ -155,7 +155,7 @@ def default_notice(assessment: BranchAssessment, notice_on: date) -> str:
 class ResultAccess:
     """The one place that decides whether a user may see what the assessment group decided on
     a branch's assessment: its item scores and notes, the acceptance of bonus claims, the totals,
-    the grade, the veto and the funding (rules.group_result_visible, seed 004 附件 四(一)(二)).
+    the grade, the veto and the funding (rules.group_result_visible, 《支部考核办法》四(一)(二)).
 
     The branch side is the branch's own officers (as permissions.holds_office_in; they are never
     the group for it, permissions.in_group): until the written notice they see their self-scores,

@@ -224,7 +224,7 @@ def result_access(serializer) -> ResultAccess:
 
 
 # What the group decided: null (or empty) while the viewer is on the branch side and the branch
-# has not been notified in writing (seed 004 附件 四(一)(二)).
+# has not been notified in writing (《支部考核办法》四(一)(二)).
 GROUP_RESULT_FIELDS = {
     "base_total": None,
     "bonus_raw": None,

@@ -1,4 +1,4 @@
-"""Screens of the branch target-management assessment (seed 004 附件). Thin: scope, validate,
+"""Screens of the branch target-management assessment (《支部考核办法》). Thin: scope, validate,
 call a service, render."""
 
 from django.contrib import messages
@@ -41,7 +41,7 @@ ROUND_HEADERS = [
     "申请复核",
     "活动经费（元）",
 ]
-# The seed's score sheet, in its column order (seed 004 附件 考核评分表, plus 支部自评).
+# The seed's score sheet, in its column order (《支部考核办法》考核评分表, plus 支部自评).
 SHEET_HEADERS = [
     "一级指标及分值",
     "二级指标及内容",
@@ -230,7 +230,7 @@ def round_export(request, pk):
 @officer_required
 @require_GET
 def funding(request, pk):
-    """活动经费划拨 (seed 004 §四(五)1, 附件 七(二))."""
+    """活动经费划拨 (《基层组织建设实施意见》§四(五)1, 附件 七(二))."""
     round_ = _round(request.user, pk)
     rows = selectors.funding_rows(request.user, round_)
     fs = selectors.fund_settings()

@@ -50,7 +50,8 @@ from dangjian.core.api_views import OfficersOnly, ScopedViewSet
 
 
 class StandardViewSet(ScopedViewSet):
-    """分类定级评分参考标准 (seed 003 附件2、3): officers read; the department changes them."""
+    """分类定级评分参考标准 (《组织建设年实施方案》附件2、3): officers read; the department changes
+    them."""
 
     model = GradingStandard
     serializer_class = BranchesStandardSerializer
@@ -80,7 +81,7 @@ class StandardViewSet(ScopedViewSet):
 
 
 class GradingYearViewSet(ScopedViewSet):
-    """年度分类定级 (基层组织建设年) with the dates of seed 003 附件1 二."""
+    """年度分类定级 (基层组织建设年) with the dates of 《组织建设年实施方案》附件1 二."""
 
     model = GradingYear
     serializer_class = BranchesGradingYearSerializer
@@ -205,7 +206,8 @@ class GradingViewSet(ScopedViewSet):
 
 
 class RectificationPlanViewSet(ScopedViewSet):
-    """整改提高方案 (seed 003 附件1 二(四)): discussed at a general meeting, then submitted."""
+    """整改提高方案 (《组织建设年实施方案》附件1 二(四)): discussed at a general meeting, then
+    submitted."""
 
     model = RectificationPlan
     serializer_class = BranchesPlanSerializer

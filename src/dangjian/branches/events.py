@@ -1,4 +1,5 @@
-"""The named steps of branch grading and rectification (seed 003 附件1 二), on the audit trail."""
+"""The named steps of branch grading and rectification (《组织建设年实施方案》附件1 二), on the
+audit trail."""
 
 from dangjian.core.events import EventType
 

@@ -1,5 +1,5 @@
 """Branch classification grading (分类定级) and rectification (整改) — the yearly loop of the
-基层组织建设年 (seed 003 附件1 二; annexes 2–6)."""
+基层组织建设年 (《组织建设年实施方案》附件1 二; annexes 2–6)."""
 
 from datetime import date
 
@@ -50,8 +50,9 @@ class StandardQuerySet(ScopedQuerySet):
 
 
 class GradingStandard(models.Model):
-    """分类定级评分参考标准 (seed 003 附件2 教师、附件3 学生 — their text is not in the seed: built
-    from the seven survey points and the 五个一 and editable by the organisation department)."""
+    """分类定级评分参考标准 (《组织建设年实施方案》附件2 教师、附件3 学生 — their text is not in the
+    seed: built from the seven survey points and the 五个一 and editable by the organisation
+    department)."""
 
     name = models.CharField("名称", max_length=60)
     applies_to = models.CharField(
@@ -137,7 +138,7 @@ class GradingYearQuerySet(ScopedQuerySet):
 
 class GradingYear(models.Model):
     """基层组织建设年: one organisation's (usually the committee's) yearly grading loop with the
-    dates of seed 003 附件1 二."""
+    dates of 《组织建设年实施方案》附件1 二."""
 
     organisation = models.ForeignKey(
         Organisation,
@@ -212,8 +213,9 @@ class BranchGradingQuerySet(OrgScopedQuerySet):
 
 
 class BranchGrading(models.Model):
-    """党支部调查摸底与分类定级表 (seed 003 附件4): the survey of one branch, its scores, the
-    branch's self-grade, the masses' opinion, and the grade decided by the level above."""
+    """党支部调查摸底与分类定级表 (《组织建设年实施方案》附件4): the survey of one branch, its
+    scores, the branch's self-grade, the masses' opinion, and the grade decided by the level
+    above."""
 
     grading_year = models.ForeignKey(
         GradingYear, verbose_name="年度", on_delete=models.CASCADE, related_name="gradings"
@@ -418,8 +420,8 @@ class RectificationPlanQuerySet(OrgScopedQuerySet):
 
 
 class RectificationPlan(models.Model):
-    """整改提高方案 (seed 003 附件1 二(四)): goals and items, discussed at a general meeting,
-    finished by the end of May, carried out by the end of December."""
+    """整改提高方案 (《组织建设年实施方案》附件1 二(四)): goals and items, discussed at a general
+    meeting, finished by the end of May, carried out by the end of December."""
 
     branch = models.ForeignKey(
         Organisation,

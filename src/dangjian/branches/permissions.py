@@ -1,4 +1,4 @@
-"""Who may do what in branch grading and rectification (seed 003 附件1 二(二)、(四)).
+"""Who may do what in branch grading and rectification (《组织建设年实施方案》附件1 二(二)、(四)).
 
 - The organisation department (or an officer of the committee) sets up grading years and edits
   the grading standards (`set_up`), for the organisations in its scope (`edit_year`, `act_for`).

@@ -1,5 +1,5 @@
-"""Reminders (待办) of branch grading and rectification (seed 003 附件1 二), a fixed number of
-queries whatever the number of branches:
+"""Reminders (待办) of branch grading and rectification (《组织建设年实施方案》附件1 二), a fixed
+number of queries whatever the number of branches:
 
 - a branch without a decided initial grading when grading_due (3月30日) falls within the
   horizon → the officers of the level above (its general branch; the year's organisation when

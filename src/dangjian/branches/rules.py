@@ -1,7 +1,8 @@
 """Rules of branch classification grading (分类定级) and rectification (整改), as pure functions
 (no database, no Django).
 
-Seed 003, 附件1《关于在创先争优活动中深入开展基层组织建设年活动实施方案》, 二 工作方法步骤:
+《组织建设年实施方案》, 附件1《关于在创先争优活动中深入开展基层组织建设年活动实施方案》, 二
+工作方法步骤:
 (一) 3月29日前各党总支研究制定本单位实施方案，各党支部研究制定本支部活动开展计划;
 (二) 调查摸底、分类定级: 重点检查七个方面; 按照分类定级评分参考标准(附件2、3); 结合调查摸底、
      年度考核、群众评议、支部自评情况，党总支对党支部按先进、较好、一般和后进进行分类定级;
@@ -25,7 +26,7 @@ from decimal import Decimal, InvalidOperation
 
 SEED = "种子文件003 附件1"
 
-# --- grades (seed 003 附件1 二(二)) -------------------------------------------------------------
+# --- grades (《组织建设年实施方案》附件1 二(二)) ------------------------------------------------
 
 ADVANCED = "advanced"
 GOOD = "good"
@@ -153,7 +154,7 @@ def unscored_error(unscored: int) -> str | None:
     return None
 
 
-# --- the decision of the level above (seed 003 附件1 二(二)) -----------------------------------
+# --- the decision of the level above (《组织建设年实施方案》附件1 二(二)) ----------------------
 
 GRADE_BY_LEVEL_ABOVE = (
     "党总支对党支部按先进、较好、一般和后进进行分类定级（种子文件003 附件1 二(二)）："
@@ -171,7 +172,7 @@ def decision_error(grade: str, suggested: str, reason: str) -> str | None:
     return None
 
 
-# --- movement between two grades: 晋位升级 (seed 003 附件1 二(四)、(五)) -------------------------
+# --- movement between two grades: 晋位升级 (《组织建设年实施方案》附件1 二(四)、(五)) ------------
 
 UP = "up"
 SAME = "same"
@@ -194,7 +195,7 @@ def movement(before: str | None, after: str | None) -> str | None:
 # --- survey facts: 支部班子是否健全 -----------------------------------------------------------
 
 # 《中国共产党支部工作条例（试行）》第八条: 正式党员7人以上的党支部设立党支部委员会，由3至5人组成;
-# 不足7人的不设委员会，设书记1名. (Seed 003 checks 支部班子是否健全 without numbers.)
+# 不足7人的不设委员会，设书记1名. (《组织建设年实施方案》 checks 支部班子是否健全 without numbers.)
 COMMITTEE_THRESHOLD = 7
 COMMITTEE_MIN_SIZE = 3
 
@@ -211,7 +212,7 @@ def committee_complete(
     return True
 
 
-# --- the year's timeline (seed 003 附件1 二) ---------------------------------------------------
+# --- the year's timeline (《组织建设年实施方案》附件1 二) --------------------------------------
 
 TIMELINE_KEYS = (
     "plans_due",
@@ -353,7 +354,7 @@ PHASE_STATUS_LABELS = {"done": "已结束", "current": "进行中", "upcoming": 
 
 
 def phases(dates: Mapping[str, date]) -> list[Phase]:
-    """The six steps of seed 003 附件1 二, each with its start and end in the year."""
+    """The six steps of 《组织建设年实施方案》附件1 二, each with its start and end in the year."""
     jan1 = date(dates["grading_due"].year, 1, 1)
     return [
         Phase("mobilise", "制定方案、动员部署", f"{SEED} 二(一)", jan1, dates["plans_due"]),
@@ -490,7 +491,7 @@ def plan_complete(items: Iterable[tuple[bool, bool]]) -> bool:
     return bool(rows) and all(done or long_term for done, long_term in rows)
 
 
-# --- plans: discussion at a general meeting (seed 003 附件1 二(四)) -------------------------------
+# --- plans: discussion at a general meeting (《组织建设年实施方案》附件1 二(四)) ------------------
 
 DRAFT = "draft"
 DISCUSSED = "discussed"
@@ -530,7 +531,7 @@ def plan_submit_error(state: str) -> str | None:
     return None
 
 
-# --- the regrade round (seed 003 附件1 二(五)) --------------------------------------------------
+# --- the regrade round (《组织建设年实施方案》附件1 二(五)) -------------------------------------
 
 INITIAL = "initial"
 REGRADE = "regrade"

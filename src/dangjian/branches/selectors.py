@@ -744,7 +744,8 @@ def timeline_overrides() -> dict:
 
 
 def default_dates(year: int) -> dict[str, date]:
-    """The year's dates of seed 003 附件1 二, with the institution's BRANCHES_TIMELINE."""
+    """The year's dates of 《组织建设年实施方案》附件1 二, with the institution's
+    BRANCHES_TIMELINE."""
     return rules.timeline_dates(year, timeline_overrides())
 
 

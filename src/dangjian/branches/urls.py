@@ -5,7 +5,7 @@ from dangjian.branches import views
 app_name = "branches"
 
 urlpatterns = [
-    # grading years (基层组织建设年, seed 003 附件1 二)
+    # grading years (基层组织建设年, 《组织建设年实施方案》附件1 二)
     path("", views.year_list, name="year_list"),
     path("years/new/", views.YearCreate.as_view(), name="year_create"),
     path("years/<int:pk>/", views.year_detail, name="year_detail"),
@@ -43,7 +43,7 @@ urlpatterns = [
     path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),
     path("items/<int:pk>/done/", views.item_done, name="item_done"),
     path("items/<int:pk>/verify/", views.item_verify, name="item_verify"),
-    # grading standards (seed 003 附件2、3)
+    # grading standards (《组织建设年实施方案》附件2、3)
     path("standards/", views.standard_list, name="standard_list"),
     path("standards/<int:pk>/edit/", views.standard_edit, name="standard_edit"),
 ]

@@ -1,5 +1,5 @@
-"""Screens of branch classification grading (分类定级) and rectification (整改), seed 003.
-Thin: scope, validate, call a service, render."""
+"""Screens of branch classification grading (分类定级) and rectification (整改),
+《组织建设年实施方案》. Thin: scope, validate, call a service, render."""
 
 from typing import Any
 from urllib.parse import urlencode
@@ -854,7 +854,7 @@ def my_items(request):
     )
 
 
-# --- standards (seed 003 附件2、3) -----------------------------------------------------------
+# --- standards (《组织建设年实施方案》附件2、3) ----------------------------------------------
 
 
 @officer_required

@@ -1,4 +1,4 @@
-"""Branch target-management assessments for the demo (seed 004 附件): last year's annual round
+"""Branch target-management assessments for the demo (《支部考核办法》): last year's annual round
 finished (every branch notified and its result fixed, a spread of grades, one branch vetoed at
 a total of 90 or more, one appeal answered within 10 days with a revised total) and this year's
 round in progress (branches self-scoring, submitted, scored, notified with the appeal window

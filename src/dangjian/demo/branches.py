@@ -1,5 +1,5 @@
 """Two years of branch classification grading (分类定级) and rectification (整改) for the demo, on
-any tree (seed 003 附件1 二).
+any tree (《组织建设年实施方案》附件1 二).
 
 Last year is complete: every branch graded in March with a spread of 先进/较好/一般/后进, plans
 discussed at a general meeting and submitted by the end of May, items mostly done and verified

@@ -106,8 +106,8 @@ PERSON_CATEGORY = {"organ": "staff", "staff": "staff", "student": "student", "re
 # How many people a branch of each category has, relative to an organ branch.
 BRANCH_WEIGHT = {"organ": 1.0, "staff": 1.2, "student": 5.0, "retiree": 1.5}
 
-# Days from the previous development step to this one, (student, others) — seed 004 §四(三)1:
-# a development target needs at least one year of cultivation.
+# Days from the previous development step to this one, (student, others) —
+# 《基层组织建设实施意见》§四(三)1: a development target needs at least one year of cultivation.
 STEP_GAPS = {
     "activist": ((60, 240), (90, 720)),
     "candidate": ((30, 180), (30, 180)),
@@ -846,7 +846,8 @@ class Loader:
             yield draft
 
     def _group_for(self, branch: BranchInfo, kind: str, status: str, oldest: bool) -> int | None:
-        """Final-year interns, a few seconded teachers, every retiree (seed 004 §四(一)3)."""
+        """Final-year interns, a few seconded teachers, every retiree
+        (《基层组织建设实施意见》§四(一)3)."""
         if status not in ("probationary", "full") or not branch.groups:
             return None
         rng = self.rng

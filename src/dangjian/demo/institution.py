@@ -1,4 +1,4 @@
-"""The institution of seed 004 §四(一) as plain data, and the demo logins.
+"""The institution of 《基层组织建设实施意见》§四(一) as plain data, and the demo logins.
 
 重庆工业职业技术学院: one committee, 12 general branches, 39 branches, with the offices each
 organ and teaching branch covers, and Party groups for interns, seconded teachers and retirees.
@@ -16,7 +16,7 @@ INSTITUTION_NAME = "重庆工业职业技术学院"
 COMMITTEE_NAME = "中共重庆工业职业技术学院委员会"
 
 # The 12 general branches in the seed's order. Organ and teaching branches list the offices
-# they cover (seed 004 §四(一)2).
+# they cover (《基层组织建设实施意见》§四(一)2).
 ORGAN_BRANCHES = (
     ("机关一支部", ("组织部", "宣传部", "纪委办", "人事处")),
     ("机关二支部", ("党政办", "工会（离退休工作处）")),
@@ -50,8 +50,8 @@ COLLEGES = (
     ("信息工程学院", ("教工支部", "学生支部"), ("软件技术", "计算机网络技术")),
 )
 
-# Where Party groups are formed (seed 004 §四(一)3): interns by internship site, seconded
-# teachers by where they work, retirees by where they live.
+# Where Party groups are formed (《基层组织建设实施意见》§四(一)3): interns by internship site,
+# seconded teachers by where they work, retirees by where they live.
 INTERNSHIP_SITES = (
     "两江新区",
     "西永微电园",

@@ -164,7 +164,8 @@ class OrganisationalLoader:
                     meetings.append(
                         self._meeting(branch, "lecture", days[0], 120, Decimal(2), first.month == 4)
                     )
-                # the yearly 支部民主生活会 (seed 004 §四(二)3(4)), in January; lax branches skip it
+                # the yearly 支部民主生活会 (《基层组织建设实施意见》§四(二)3(4)), in January; lax
+                # branches skip it
                 if first.month == 1 and not lax:
                     meetings.append(self._meeting(branch, "democratic_life", days[-1], 150))
         for gb in self.general_branches:
@@ -185,7 +186,8 @@ class OrganisationalLoader:
             people = self.members(meeting.organisation_id)
             observers: list[int] = []
             if meeting.kind == "committee":
-                # the committee's meeting (seed 004 §四(二)3(3)); now and then a member 列席
+                # the committee's meeting (《基层组织建设实施意见》§四(二)3(3)); now and then a
+                # member 列席
                 committee = self.committees.get(meeting.organisation_id, [])
                 others = [p for p in people if p not in committee]
                 if others and self.rng.random() < 0.15:

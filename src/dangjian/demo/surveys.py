@@ -1,4 +1,4 @@
-"""This year's branch-satisfaction surveys (seed 004 附件 item 16 对党支部工作进行满意度测评)
+"""This year's branch-satisfaction surveys (《支部考核办法》评分表第16项 对党支部工作进行满意度测评)
 for the demo institution, or any tree: one survey per branch, most with enough ballots to show
 their result, a few below their minimum, one still open with unused links. Ballots are
 bulk-inserted and, like real ones, carry no link to the link that admitted them.

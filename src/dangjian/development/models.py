@@ -1,5 +1,5 @@
-"""The member development pipeline: the ten steps of seed 004 §四(三)1 with their notices
-(公示), objections, votes, probation reports and conversion."""
+"""The member development pipeline: the ten steps of 《基层组织建设实施意见》§四(三)1 with their
+notices (公示), objections, votes, probation reports and conversion."""
 
 from django.conf import settings
 from django.db import models
@@ -10,8 +10,8 @@ from dangjian.org.models import Organisation, OrgScopedQuerySet, Person
 
 
 class Stage(models.IntegerChoices):
-    """The ten steps (seed 004 §四(三)1); names and documents are configurable per institution
-    in StageDefinition, the order and the checks are the seed's."""
+    """The ten steps (《基层组织建设实施意见》§四(三)1); names and documents are configurable per
+    institution in StageDefinition, the order and the checks are the seed's."""
 
     APPLICATION = 1, "递交入党申请"
     ACTIVIST = 2, "确定入党积极分子"
@@ -26,7 +26,8 @@ class Stage(models.IntegerChoices):
 
 
 class StageDefinition(models.Model):
-    """An institution's wording of a step and the documents it keeps (seeded from seed 004)."""
+    """An institution's wording of a step and the documents it keeps (seeded from
+    《基层组织建设实施意见》)."""
 
     stage = models.PositiveSmallIntegerField("步骤", choices=Stage.choices, unique=True)
     name = models.CharField("名称", max_length=40)
@@ -236,7 +237,7 @@ class VoteQuerySet(OrgScopedQuerySet):
 
 
 class Vote(models.Model):
-    """A branch general meeting's vote (seed 004 §四(三)1(6))."""
+    """A branch general meeting's vote (《基层组织建设实施意见》§四(三)1(6))."""
 
     case = models.ForeignKey(
         Case, verbose_name="档案", on_delete=models.CASCADE, related_name="votes"
@@ -275,7 +276,7 @@ class ProbationReportQuerySet(OrgScopedQuerySet):
 
 class ProbationReport(models.Model):
     """A probationary member's report: to the sponsors every two months, in writing to the
-    branch every quarter (seed 004 §四(三)1(9))."""
+    branch every quarter (《基层组织建设实施意见》§四(三)1(9))."""
 
     case = models.ForeignKey(
         Case, verbose_name="档案", on_delete=models.CASCADE, related_name="probation_reports"

@@ -2,8 +2,8 @@
 
 The branch's officers and those above act on a case; the general branch's own steps — the
 talk, the approval, the conversion review and approval, an extension or a cancellation of the
-probation — need an officer strictly above the branch (seed 004 §四(三)1(7)(8)); the wording of
-the ten steps is the organisation department's.
+probation — need an officer strictly above the branch (《基层组织建设实施意见》§四(三)1(7)(8)); the
+wording of the ten steps is the organisation department's.
 """
 
 from dangjian.core.access import ABOVE, SCOPE, STAFF, Action, declare

@@ -2,12 +2,12 @@
 
 - a notice ends (公示期满) → the branch's officers: check the objections and take the next step;
 - a probation report falls due → the probationary member (to the sponsors every two months, in
-  writing to the branch every quarter, seed 004 §四(三)1(9));
+  writing to the branch every quarter, 《基层组织建设实施意见》§四(三)1(9));
 - the conversion application falls due (one month before the probation ends) → the member and
-  the branch's officers (seed 004 §四(三)1(10));
+  the branch's officers (《基层组织建设实施意见》§四(三)1(10));
 - the probation ends without a conversion vote → the branch's officers;
 - one year of cultivation is reached → the branch's officers: may now be proposed as 发展对象
-  (seed 004 §四(三)1(5)).
+  (《基层组织建设实施意见》§四(三)1(5)).
 
 Keys are stable per item, so running the sweep twice changes nothing. Fixed number of queries:
 cases, notices, reports, votes, officers.

@@ -1,8 +1,8 @@
 """Rules of the member development pipeline (发展党员), as pure functions (no Django).
 
-Every rule cites seed 004 §四(三)1 — the ten steps of 严格执行大学生党员发展程序 — and every
-refusal is a Chinese sentence naming the rule. Where institutions differ (the notice length,
-which the seed leaves open, the report intervals…) the value is a parameter whose default is
+Every rule cites 《基层组织建设实施意见》§四(三)1 — the ten steps of 严格执行大学生党员发展程序 —
+and every refusal is a Chinese sentence naming the rule. Where institutions differ (the notice
+length, which the seed leaves open, the report intervals…) the value is a parameter whose default is
 the seed's; services read the institution's value from Django settings and pass it in.
 """
 
@@ -20,23 +20,23 @@ from dangjian.org.rules import add_years, age_on
 class Params:
     """The institution's parameters of the pipeline."""
 
-    # seed 004 §四(三)1(1): 要求入党的学生年龄必须在18岁以上
+    # 《基层组织建设实施意见》§四(三)1(1): 要求入党的学生年龄必须在18岁以上
     min_age: int = 18
-    # seed 004 §四(三)1(5): 经过一年以上培养考察
+    # 《基层组织建设实施意见》§四(三)1(5): 经过一年以上培养考察
     cultivation_years: int = 1
-    # seed 004 §四(三)1(3)(5)(10) say 公示 without a length: five days by default
+    # 《基层组织建设实施意见》§四(三)1(3)(5)(10) say 公示 without a length: five days by default
     notice_days: int = 5
-    # seed 004 §四(三)1(9): 预备期为一年
+    # 《基层组织建设实施意见》§四(三)1(9): 预备期为一年
     probation_years: int = 1
-    # seed 004 §四(三)1(10): 在预备期满前一个月提出书面转正申请
+    # 《基层组织建设实施意见》§四(三)1(10): 在预备期满前一个月提出书面转正申请
     conversion_lead_months: int = 1
-    # seed 004 §四(三)1(9): 每两个月主动找入党介绍人汇报
+    # 《基层组织建设实施意见》§四(三)1(9): 每两个月主动找入党介绍人汇报
     sponsor_report_months: int = 2
-    # seed 004 §四(三)1(9): 每季度要向党支部书面汇报思想一次
+    # 《基层组织建设实施意见》§四(三)1(9): 每季度要向党支部书面汇报思想一次
     branch_report_months: int = 3
 
 
-# seed 004 §四(三)1(5): 确定两名正式党员担任入党介绍人
+# 《基层组织建设实施意见》§四(三)1(5): 确定两名正式党员担任入党介绍人
 REQUIRED_SPONSORS = 2
 # An extension of the probation is at most one year (党章第七条: 延长预备期不能超过一年).
 MAX_EXTENSION_YEARS = 1
@@ -84,7 +84,8 @@ def order_error(
 
 def age_error(birth: date | None, applied_on: date, min_age: int = 18) -> str | None:
     """The applicant is at least `min_age` on the application date; the birthday itself counts
-    (seed 004 §四(三)1(1)). A 29 February birthday falls on 1 March in a common year."""
+    (《基层组织建设实施意见》§四(三)1(1)). A 29 February birthday falls on 1 March in a common
+    year."""
     if birth is None:
         return "未登记出生日期，无法核对是否年满18周岁" + cite(1)
     if age_on(birth, applied_on) < min_age:
@@ -99,7 +100,7 @@ def exam_error(
     exam_passed_on: date | None, activist_on: date | None, candidate_on: date
 ) -> str | None:
     """Only an activist who passed the Party-school exam becomes a candidate
-    (seed 004 §四(三)1(3))."""
+    (《基层组织建设实施意见》§四(三)1(3))."""
     if exam_passed_on is None:
         return "须通过党校考试且合格，方可确定为培养考察对象" + cite(3)
     if exam_passed_on > candidate_on:
@@ -138,8 +139,8 @@ class NoticeFacts:
 
 def notice_errors(notice: NoticeFacts | None, on: date, label: str, step: int) -> list[str]:
     """Why the step after a notice may not be taken on `on`: the notice was posted, its period
-    has ended, every objection was checked and none was upheld (seed 004 §四(三)1(4): 公示结束后
-    无异议的…)."""
+    has ended, every objection was checked and none was upheld (《基层组织建设实施意见》§四(三)1(4):
+    公示结束后无异议的…)."""
     if notice is None:
         return [f"尚未进行{label}{cite(step)}"]
     errors = []
@@ -157,7 +158,8 @@ def notice_errors(notice: NoticeFacts | None, on: date, label: str, step: int) -
 
 
 def cultivators_error(person_id: int, cultivators: Iterable[tuple[int, str]]) -> str | None:
-    """At least one cultivator (培养人), a full member, not the candidate (seed 004 §四(三)1(4))."""
+    """At least one cultivator (培养人), a full member, not the candidate
+    (《基层组织建设实施意见》§四(三)1(4))."""
     cultivators = list(cultivators)
     if not cultivators:
         return "须指定至少一名培养人" + cite(4)
@@ -173,7 +175,7 @@ def cultivators_error(person_id: int, cultivators: Iterable[tuple[int, str]]) ->
 
 def cultivation_error(starts_on: date | None, on: date, years: int = 1) -> str | None:
     """At least `years` full years of cultivation: the anniversary itself is allowed, the day
-    before is refused (seed 004 §四(三)1(5): 经过一年以上培养考察)."""
+    before is refused (《基层组织建设实施意见》§四(三)1(5): 经过一年以上培养考察)."""
     if starts_on is None:
         return "尚未开始培养考察" + cite(5)
     ready = add_years(starts_on, years)
@@ -190,7 +192,7 @@ def sponsors_error(
     person_id: int, sponsors: Iterable[tuple[int, str]], required: int = REQUIRED_SPONSORS
 ) -> str | None:
     """Two full members (正式党员) as sponsors; a probationary member or the person themselves
-    is refused (seed 004 §四(三)1(5))."""
+    is refused (《基层组织建设实施意见》§四(三)1(5))."""
     sponsors = list(sponsors)
     if any(pid == person_id for pid, _ in sponsors):
         return "入党介绍人不能是发展对象本人" + cite(5)
@@ -219,9 +221,9 @@ def vote_count_errors(
 
 
 def vote_failure(should_attend: int, present: int, in_favour: int) -> str | None:
-    """Why a vote failed, None when it passed (seed 004 §四(三)1(6), 注): full members with
-    voting rights present must be more than half of those who should attend, and votes in
-    favour more than half of those who SHOULD attend (not of those present)."""
+    """Why a vote failed, None when it passed (《基层组织建设实施意见》§四(三)1(6), 注): full
+    members with voting rights present must be more than half of those who should attend, and votes
+    in favour more than half of those who SHOULD attend (not of those present)."""
     if present * 2 <= should_attend:
         return (
             f"到会有表决权的正式党员{present}人，未超过应到会的{should_attend}人的半数，"
@@ -239,8 +241,8 @@ def vote_failure(should_attend: int, present: int, in_favour: int) -> str | None
 
 
 def talker_error(person_id: int, talker: tuple[int, str] | None) -> str | None:
-    """The general branch appoints someone, not the applicant, to talk with them (seed 004
-    §四(三)1(7))."""
+    """The general branch appoints someone, not the applicant, to talk with them
+    (《基层组织建设实施意见》§四(三)1(7))."""
     if talker is None:
         return "须由党总支指派专人谈话" + cite(7)
     if talker[0] == person_id:
@@ -251,8 +253,8 @@ def talker_error(person_id: int, talker: tuple[int, str] | None) -> str | None:
 
 
 def probation_ends(admitted_on: date, years: int = 1) -> date:
-    """Probation runs from the branch meeting's date (seed 004 §四(三)1(9)); 29 February
-    becomes 28 February in a common year."""
+    """Probation runs from the branch meeting's date (《基层组织建设实施意见》§四(三)1(9)); 29
+    February becomes 28 February in a common year."""
     return add_years(admitted_on, years)
 
 
@@ -289,8 +291,9 @@ def report_schedule(
     branch_months: int = 3,
 ) -> list[ReportDue]:
     """Each reporting period of the probation and the report made in it, if any: to the
-    sponsors every two months, in writing to the branch every quarter (seed 004 §四(三)1(9)).
-    A period runs from the day after the previous due date to its own due date."""
+    sponsors every two months, in writing to the branch every quarter
+    (《基层组织建设实施意见》§四(三)1(9)). A period runs from the day after the previous due date to
+    its own due date."""
     reports = list(reports)
     result = []
     for kind, months in (("sponsor", sponsor_months), ("branch", branch_months)):
@@ -313,7 +316,7 @@ def missing_reports(schedule: Iterable[ReportDue], as_of: date) -> list[ReportDu
 
 def conversion_deadline(probation_ends_on: date, lead_months: int = 1) -> date:
     """The last day for the written conversion application: one month before probation ends
-    (seed 004 §四(三)1(10): 在预备期满前一个月提出书面转正申请)."""
+    (《基层组织建设实施意见》§四(三)1(10): 在预备期满前一个月提出书面转正申请)."""
     return add_months(probation_ends_on, -lead_months)
 
 

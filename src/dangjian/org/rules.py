@@ -24,7 +24,8 @@ POSITION_ORDER = (*OFFICER_TITLES, "group_leader")
 # people in the development pipeline.
 MEMBER_STATUSES = ("probationary", "full")
 
-# The development order of seed 004 §四(三)1: each status in the pipeline and its rank.
+# The development order of 《基层组织建设实施意见》§四(三)1: each status in the pipeline and its
+# rank.
 STATUS_ORDER = (
     "masses",
     "applicant",
@@ -40,7 +41,8 @@ ID_CHECK_CODES = "10X98765432"
 ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 PHONE_PATTERN = re.compile(r"^1\d{10}$")
 
-# Each grassroots organisation has an activity room of ≥ 20 m² (DOMAIN §10, seed 004 §四(五)).
+# Each grassroots organisation has an activity room of ≥ 20 m² (DOMAIN §10,
+# 《基层组织建设实施意见》§四(五)).
 MIN_ACTIVITY_ROOM_M2 = 20.0
 
 
@@ -115,7 +117,8 @@ def add_years(start: date, years: int) -> date:
 
 
 def probation_end(start: date) -> date:
-    """Probation lasts one year from the branch meeting's date (seed 004 §四(三)1(9))."""
+    """Probation lasts one year from the branch meeting's date
+    (《基层组织建设实施意见》§四(三)1(9))."""
     return add_years(start, 1)
 
 
@@ -204,7 +207,7 @@ LEADING_GROUP_ROLE_LABELS = {
 }
 
 # Roles held concurrently with a place in the group: the office head is usually one of the
-# members serving as well (办公室主任：陈亚兵（兼）, seed 000 §三).
+# members serving as well (办公室主任：陈亚兵（兼）, 《168模式实施意见》§三).
 CONCURRENT_ROLES = ("office_head",)
 
 

@@ -1,5 +1,5 @@
 """Organisational life (三会一课 and the rest), its frequency rules, and education hours
-(seed 004 §四(二)1 and 3; seed 003 §一, §三(一))."""
+(《基层组织建设实施意见》§四(二)1 and 3; 《组织建设年实施方案》§一, §三(一))."""
 
 from django.conf import settings
 from django.db import models
@@ -32,7 +32,7 @@ class Period(models.TextChoices):
 
 class FrequencyRule(models.Model):
     """How often an organisation of a kind (and branch category) must hold meetings of some
-    kinds, and for how long at least — data, defaulting to seed 004 §四(二)3."""
+    kinds, and for how long at least — data, defaulting to 《基层组织建设实施意见》§四(二)3."""
 
     name = models.CharField("要求", max_length=60)
     org_kind = models.CharField("党组织类型", max_length=20, choices=OrgKind.choices)

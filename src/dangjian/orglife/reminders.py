@@ -3,9 +3,9 @@
 - an organisation whose rule is still short in the current period, when that period ends on
   or before the horizon → its officers ("机关一支部：本月机关党支部组织生活尚需开展1次");
 - in the last two months of the year, a member short of the yearly education hours
-  (seed 004 §四(二)1) → the member;
+  (《基层组织建设实施意见》§四(二)1) → the member;
 - near the end of a half-year, a branch secretary without that half-year's centralised
-  training (seed 003 §一) → the secretary.
+  training (《组织建设年实施方案》§一) → the secretary.
 Keys are stable per item and period, so the sweep is idempotent. A fixed number of queries.
 """
 

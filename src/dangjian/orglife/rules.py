@@ -1,13 +1,13 @@
 """Rules of organisational life and education hours, as pure functions (no Django).
 
 Sources (the seeds are the authority):
-- seed 004 §四(二)3: how often each organisation holds which meetings and for how long
-  (学生党支部每月不少于二次组织生活；在职教职工党支部每月至少一次；离退休党支部每月一次；
+- 《基层组织建设实施意见》§四(二)3: how often each organisation holds which meetings and for how
+  long (学生党支部每月不少于二次组织生活；在职教职工党支部每月至少一次；离退休党支部每月一次；
   每次组织生活不少于2个小时; the general branch's activities 不得少于1个小时);
-- seed 004 §四(二)1 and score item 6: education hours (教职工党员每年不少于24学时，其中廉政教育
-  不少于4学时；学生党员每年不少于16学时);
-- seed 003 §一 and §三(一): branch secretaries (每半年接受一次集中培训，每年参加一次实践活动；
-  新任党支部书记在半年内完成任职培训).
+- 《基层组织建设实施意见》§四(二)1 and score item 6: education hours (教职工党员每年不少于24学时，
+  其中廉政教育不少于4学时；学生党员每年不少于16学时);
+- 《组织建设年实施方案》§一 and §三(一): branch secretaries (每半年接受一次集中培训，
+  每年参加一次实践活动；新任党支部书记在半年内完成任职培训).
 Values that institutions set differently arrive as arguments (read from settings by callers).
 """
 
@@ -29,9 +29,10 @@ PERIODS = (MONTH, QUARTER, SEMESTER, HALF_YEAR, YEAR)
 # First semester starts in September (1 Sep – 31 Jan), the second in February (1 Feb – 31 Aug).
 DEFAULT_SEMESTER_START_MONTHS: tuple[int, ...] = (9, 2)
 
-# --- which meeting kinds satisfy each frequency rule (seed 004 §四(二)3 and score item 7) -------
-# Seed 004 is《关于加强和改进党的基层组织建设的实施意见》; its score sheet item 7 reads:
-# 每月召开1次组织生活会、每期上1次党课、每年召开1次民主生活会、每月召开1次党支部委员会、
+# --- which meeting kinds satisfy each frequency rule (《基层组织建设实施意见》§四(二)3 and score
+# item 7) -------
+# 《基层组织建设实施意见》 is《关于加强和改进党的基层组织建设的实施意见》; its score sheet item 7
+# reads: 每月召开1次组织生活会、每期上1次党课、每年召开1次民主生活会、每月召开1次党支部委员会、
 # 每学期开展1次党日活动、每半年召开1次师生员工座谈会、每半年认真分析1次师生员工的思想状况、
 # 每半年对入党积极分子进行1次全面考察分析.
 SEED_004 = "《关于加强和改进党的基层组织建设的实施意见》"
@@ -44,8 +45,9 @@ SCORE_SHEET = "《党支部工作目标管理考核评分表》"
 ORG_LIFE_KINDS: tuple[str, ...] = ("general", "group", "lecture", "party_day", "org_life")
 
 
-# A committee meeting (支部委员会 / 总支委员会) is a meeting of the committee (seed 004 §四(二)3(3):
-# 党支部委员会一般每月开一次): its roster is the committee; anyone else who comes is 列席.
+# A committee meeting (支部委员会 / 总支委员会) is a meeting of the committee
+# (《基层组织建设实施意见》§四(二)3(3): 党支部委员会一般每月开一次): its roster is the committee;
+# anyone else who comes is 列席.
 COMMITTEE_KINDS: tuple[str, ...] = ("committee",)
 MEMBER_ROLE = "member"
 OBSERVER_ROLE = "observer"
@@ -163,12 +165,12 @@ OVERDUE = "overdue"
 NOT_STARTED = "not_started"
 STATE_LABELS = {DONE: "已完成", DUE: "进行中", OVERDUE: "未完成", NOT_STARTED: "未开始"}
 
-# seed 004 §四(二)1: education hours per year.
+# 《基层组织建设实施意见》§四(二)1: education hours per year.
 DEFAULT_STAFF_HOURS = Decimal("24")
 DEFAULT_STAFF_INTEGRITY_HOURS = Decimal("4")
 DEFAULT_STUDENT_HOURS = Decimal("16")
 
-# seed 003 §三(一): 新任党支部书记在半年内完成任职培训.
+# 《组织建设年实施方案》§三(一): 新任党支部书记在半年内完成任职培训.
 APPOINTMENT_TRAINING_MONTHS = 6
 # A secretary counts as newly appointed (the appointment-training check applies) for a year.
 NEW_SECRETARY_MONTHS = 12
@@ -256,8 +258,8 @@ def times_error(starts_at: time, ends_at: time) -> str | None:
 
 def meeting_counts(kind: str, minutes: int, rule_kinds: Iterable[str], min_minutes: int) -> bool:
     """A meeting counts toward a rule when its kind is one the rule counts and it lasted at
-    least the rule's minimum (seed 004 §四(二)3: 每次组织生活不少于2个小时 — 119 minutes do
-    not count toward a 120-minute rule)."""
+    least the rule's minimum (《基层组织建设实施意见》§四(二)3: 每次组织生活不少于2个小时 — 119
+    minutes do not count toward a 120-minute rule)."""
     return kind in set(rule_kinds) and minutes >= min_minutes
 
 
@@ -337,8 +339,8 @@ def hours_requirement(
     staff_integrity_hours: Decimal = DEFAULT_STAFF_INTEGRITY_HOURS,
     student_hours: Decimal = DEFAULT_STUDENT_HOURS,
 ) -> HoursRequirement | None:
-    """Yearly education hours a member must reach (seed 004 §四(二)1). Staff: 24 of which 4
-    integrity; students: 16. The seed names 教职工党员 and 学生党员 only: retirees have no
+    """Yearly education hours a member must reach (《基层组织建设实施意见》§四(二)1). Staff: 24 of
+    which 4 integrity; students: 16. The seed names 教职工党员 and 学生党员 only: retirees have no
     requirement (None)."""
     if category == "staff":
         return HoursRequirement(total=staff_hours, integrity=staff_integrity_hours)
@@ -370,7 +372,7 @@ def hours_shortfall(
     )
 
 
-# --- branch secretaries (seed 003) ---------------------------------------------------------
+# --- branch secretaries (《组织建设年实施方案》) -------------------------------------------
 
 
 def any_within(days: Iterable[date], start: date, end: date) -> bool:
@@ -378,8 +380,8 @@ def any_within(days: Iterable[date], start: date, end: date) -> bool:
 
 
 def appointment_deadline(position_start: date) -> date:
-    """新任党支部书记在半年内完成任职培训 (seed 003 §三(一)): the day six months after the start
-    is still in time."""
+    """新任党支部书记在半年内完成任职培训 (《组织建设年实施方案》§三(一)): the day six months after
+    the start is still in time."""
     return add_months(position_start, APPOINTMENT_TRAINING_MONTHS)
 
 

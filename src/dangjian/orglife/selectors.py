@@ -371,7 +371,7 @@ def members_with_hours(org: Organisation | None, year: int) -> QuerySet[Person]:
 
 
 def short_of_hours_q() -> Q:
-    """Members below the yearly requirement (seed 004 §四(二)1), as a filter on the
+    """Members below the yearly requirement (《基层组织建设实施意见》§四(二)1), as a filter on the
     annotations of members_with_hours."""
     staff, integrity, student = hours_settings()
     return (
@@ -405,7 +405,7 @@ def person_hours(person: Person, year: int) -> HoursRow:
     return hours_row(members_with_hours(None, year).get(pk=person.pk))
 
 
-# --- branch secretaries (seed 003) ---------------------------------------------------------
+# --- branch secretaries (《组织建设年实施方案》) -------------------------------------------
 
 
 @dataclass
@@ -444,8 +444,9 @@ def secretary_positions(paths: tuple[str, ...] | None, today: date) -> list[Posi
 
 
 def secretary_checks(positions: list[Position], today: date) -> list[SecretaryCheck]:
-    """Seed 003: centralised training every half-year, one practice activity a year, and for a
-    new secretary an appointment training within six months (one query for the trainings)."""
+    """《组织建设年实施方案》: centralised training every half-year, one practice activity a year,
+    and for a new secretary an appointment training within six months (one query for the
+    trainings)."""
     dates: dict[tuple[int, str], list[date]] = defaultdict(list)
     through = Training.participants.through
     for person_id, kind, ends_on in through.objects.filter(

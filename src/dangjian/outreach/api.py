@@ -34,7 +34,7 @@ from dangjian.outreach.serializers import (
 
 
 class ContactViewSet(OwnWritesViewSet):
-    """党员联系党外群众 (1–3 each, seed 004 §四(二)4(2))."""
+    """党员联系党外群众 (1–3 each, 《基层组织建设实施意见》§四(二)4(2))."""
 
     model = Contact
     serializer_class = ContactSerializer

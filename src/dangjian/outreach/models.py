@@ -1,5 +1,5 @@
 """Members' contacts among the masses and the visits of 三联二访 and 两访两创
-(seed 004 §四(二)4(2), §四(四)1; seed 003 §四(二))."""
+(《基层组织建设实施意见》§四(二)4(2), §四(四)1; 《组织建设年实施方案》§四(二))."""
 
 from django.db import models
 
@@ -12,7 +12,8 @@ class ContactQuerySet(OrgScopedQuerySet):
 
 
 class Contact(models.Model):
-    """One of the 1–3 non-Party people a member keeps in touch with (seed 004 §四(二)4(2))."""
+    """One of the 1–3 non-Party people a member keeps in touch with
+    (《基层组织建设实施意见》§四(二)4(2))."""
 
     member = models.ForeignKey(
         Person, verbose_name="党员", on_delete=models.CASCADE, related_name="mass_contacts"
@@ -126,7 +127,8 @@ class VisitQuerySet(OrgScopedQuerySet):
 
 
 class Visit(models.Model):
-    """One visit or interview (seed 003 §四(二) 两访两创; seed 004 §四(四)1 三联二访)."""
+    """One visit or interview (《组织建设年实施方案》§四(二) 两访两创;
+    《基层组织建设实施意见》§四(四)1 三联二访)."""
 
     visitor = models.ForeignKey(
         Person, verbose_name="走访人", on_delete=models.CASCADE, related_name="visits"

@@ -2,7 +2,7 @@
 
 Officers of a person's organisation and of the levels above manage that person's contacts,
 links and visits; a member manages their own contacts and visits; the links of school leaders
-to colleges are set by the organisation department (seed 004 §四(四)1).
+to colleges are set by the organisation department (《基层组织建设实施意见》§四(四)1).
 """
 
 from dangjian.core.access import MEMBER, SCOPE, SELF, STAFF, Action, declare

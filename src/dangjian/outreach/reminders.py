@@ -1,12 +1,13 @@
 """Reminders (待办) of contacts and visits, three queries whatever the number of rows:
 
 - a link of 三联二访 whose current period ends on or before the horizon without the required
-  visits → its visitor (seed 004 §四(四)1), one item per link and period;
-- a member with no active contact among the masses → the member (seed 004 §四(二)4(2)), due at
-  the end of the month in which they became a member or ended their last contact (so that a
-  long-standing gap stays overdue instead of moving with the calendar);
+  visits → its visitor (《基层组织建设实施意见》§四(四)1), one item per link and period;
+- a member with no active contact among the masses → the member
+  (《基层组织建设实施意见》§四(二)4(2)), due at the end of the month in which they became a member
+  or ended their last contact (so that a long-standing gap stays overdue instead of moving with the
+  calendar);
 - a visit marked 需要回访 without a later 回访 → its visitor, due OUTREACH_FOLLOW_UP_DAYS (30)
-  days after the visit (seed 003 §四(二): 需要强化访谈效果的，要进行回访).
+  days after the visit (《组织建设年实施方案》§四(二): 需要强化访谈效果的，要进行回访).
 """
 
 from collections.abc import Iterator

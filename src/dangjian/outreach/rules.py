@@ -1,9 +1,10 @@
 """Rules of contacts with the masses and of visits, as pure functions (no database, no Django).
 
-Seed 004 §四(二)4(2): 每个党员都要联系1～3名党外群众.
-Seed 004 §四(四)1 (三联二访): 校领导每学期至少1次深入所联系的二级学院、二级学院领导每季度至少1次
-深入所联系的班级、党员教师每月至少1次深入所联系学生的宿舍.
-Seed 003 §四(二) (两访两创): 干部访谈教师、教师访谈所有学生; 重点访谈群体; 延伸访谈; 回访.
+《基层组织建设实施意见》§四(二)4(2): 每个党员都要联系1～3名党外群众.
+《基层组织建设实施意见》§四(四)1 (三联二访): 校领导每学期至少1次深入所联系的二级学院、
+二级学院领导每季度至少1次深入所联系的班级、党员教师每月至少1次深入所联系学生的宿舍.
+《组织建设年实施方案》§四(二) (两访两创): 干部访谈教师、教师访谈所有学生; 重点访谈群体; 延伸访谈;
+回访.
 
 Institutions differ in their calendars and frequencies: the services read Django settings and
 pass them in here as arguments; the seed's values are the defaults below.
@@ -14,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-# --- contacts (seed 004 §四(二)4(2)) ---------------------------------------------------------
+# --- contacts (《基层组织建设实施意见》§四(二)4(2)) ------------------------------------------
 
 MIN_CONTACTS = 1
 MAX_CONTACTS = 3
@@ -98,10 +99,10 @@ def month_end(day: date) -> date:
 
 
 def contacts_due_on(known: Sequence[date], today: date) -> date:
-    """When a member without contacts among the masses is due (seed 004 §四(二)4(2)): the end of
-    the month they became a member or ended their last contact — a date that stands still, so a
-    long gap stays overdue — but never before the end of last year ("已逾期 1997-12-31" says
-    nothing a member can use)."""
+    """When a member without contacts among the masses is due (《基层组织建设实施意见》§四(二)4(2)):
+    the end of the month they became a member or ended their last contact — a date that stands
+    still, so a long gap stays overdue — but never before the end of last year ("已逾期 1997-12-31"
+    says nothing a member can use)."""
     start = month_end(max(known) if known else today)
     return max(start, date(today.year - 1, 12, 31))
 
@@ -144,7 +145,7 @@ def period_of(
     raise ValueError(f"unknown period unit {unit!r}")
 
 
-# --- links of 三联二访 (seed 004 §四(四)1) ---------------------------------------------------
+# --- links of 三联二访 (《基层组织建设实施意见》§四(四)1) ------------------------------------
 
 LEADER_COLLEGE = "leader_college"
 LEADER_CLASS = "leader_class"

@@ -283,7 +283,7 @@ def rollup(base: QuerySet[Any], today: date | None = None) -> list[dict[str, Any
     return sorted(rows.values(), key=lambda r: r["path"])
 
 
-# --- interview summary (两访两创, seed 003 §四(二)) -----------------------------------------
+# --- interview summary (两访两创, 《组织建设年实施方案》§四(二)) ----------------------------
 
 
 def interview_summary(user: User, org: Organisation, year: int) -> dict[str, Any]:

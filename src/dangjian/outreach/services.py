@@ -82,7 +82,7 @@ def _end(
     return row
 
 
-# --- contacts (seed 004 §四(二)4(2)) --------------------------------------------------------
+# --- contacts (《基层组织建设实施意见》§四(二)4(2)) -----------------------------------------
 
 
 @transaction.atomic
@@ -161,7 +161,7 @@ def contact_end(*, actor: User, contact: Contact, ended_on: date | None = None) 
     return _end(actor, contact, ended_on, CONTACT_FIELDS, events.CONTACT_ENDED)
 
 
-# --- links of 三联二访 (seed 004 §四(四)1) ---------------------------------------------------
+# --- links of 三联二访 (《基层组织建设实施意见》§四(四)1) ------------------------------------
 
 
 @transaction.atomic
@@ -226,7 +226,7 @@ def link_end(*, actor: User, link: Link, ended_on: date | None = None) -> Link:
     return _end(actor, link, ended_on, LINK_FIELDS, events.LINK_ENDED)
 
 
-# --- visits (seed 004 §四(四)1; seed 003 §四(二)) -------------------------------------------
+# --- visits (《基层组织建设实施意见》§四(四)1; 《组织建设年实施方案》§四(二)) ---------------
 
 
 def _check_visit(visit: Visit) -> None:

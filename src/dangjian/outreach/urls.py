@@ -5,14 +5,14 @@ from dangjian.outreach import views
 app_name = "outreach"
 
 urlpatterns = [
-    # contacts with the masses (seed 004 §四(二)4(2))
+    # contacts with the masses (《基层组织建设实施意见》§四(二)4(2))
     path("", views.contact_list, name="contact_list"),
     path("contacts/export/", views.contact_export, name="contact_export"),
     path("contacts/mine/", views.my_contacts, name="my_contacts"),
     path("contacts/add/<int:member_pk>/", views.ContactAdd.as_view(), name="contact_add"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/end/", views.ContactEnd.as_view(), name="contact_end"),
-    # links of 三联二访 (seed 004 §四(四)1)
+    # links of 三联二访 (《基层组织建设实施意见》§四(四)1)
     path("links/", views.link_list, name="link_list"),
     path("links/new/", views.LinkCreate.as_view(), name="link_create"),
     path("links/<int:pk>/", views.link_detail, name="link_detail"),

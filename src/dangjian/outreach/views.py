@@ -65,7 +65,7 @@ def _contact_state(count: int) -> str:
     return rules.contact_status(count, maximum, minimum)
 
 
-# --- contacts (seed 004 §四(二)4(2)) --------------------------------------------------------
+# --- contacts (《基层组织建设实施意见》§四(二)4(2)) -----------------------------------------
 
 
 @officer_required
@@ -220,7 +220,7 @@ class ContactEnd(ActionView):
         return back if back.startswith("/") else reverse("outreach:contact_detail", args=[obj.pk])
 
 
-# --- links of 三联二访 (seed 004 §四(四)1) ---------------------------------------------------
+# --- links of 三联二访 (《基层组织建设实施意见》§四(四)1) ------------------------------------
 
 
 @officer_required

@@ -1,4 +1,5 @@
-"""Posts (设岗定责 / 亮岗履职), commitments and duty records (seeds 000 §五(二), 001 §三, 002)."""
+"""Posts (设岗定责 / 亮岗履职), commitments and duty records (《168模式实施意见》§五(二),
+《延伸提升168机制意见》§三, 《机关168模式通知》)."""
 
 from django.conf import settings
 from django.db import models
@@ -47,7 +48,8 @@ class PostTypeQuerySet(ScopedQuerySet):
 
 
 class PostType(models.Model):
-    """A catalogue post with its duties and annual tasks (seed 000 §五(二)1; seed 004 §四(四)5)."""
+    """A catalogue post with its duties and annual tasks (《168模式实施意见》§五(二)1;
+    《基层组织建设实施意见》§四(四)5)."""
 
     name = models.CharField("岗位名称", max_length=40)
     audience = models.CharField(
@@ -84,7 +86,7 @@ class PostType(models.Model):
 
 
 class PostState(models.TextChoices):
-    """The six steps of post setting (seed 002 notice §2)."""
+    """The six steps of post setting (《设岗定责通知》§2)."""
 
     SET = "set", "设岗"
     CLAIMED = "claimed", "认岗"
@@ -95,7 +97,7 @@ class PostState(models.TextChoices):
 
 
 class PostGrade(models.TextChoices):
-    """Post evaluation grades (seed 000 §五(二)5)."""
+    """Post evaluation grades (《168模式实施意见》§五(二)5)."""
 
     EXCELLENT = "excellent", "优秀"
     COMPETENT = "competent", "称职"
@@ -210,7 +212,7 @@ class CommitmentQuerySet(OrgScopedQuerySet):
 
 
 class Commitment(models.Model):
-    """A member's yearly commitment letter on the six areas of seed 002 §二3."""
+    """A member's yearly commitment letter on the six areas of 《机关168模式通知》§二3."""
 
     person = models.ForeignKey(
         Person, verbose_name="党员", on_delete=models.CASCADE, related_name="commitments"
@@ -264,7 +266,7 @@ class DutyCheckKind(models.TextChoices):
 
 class DutyCheck(models.Model):
     """The branch secretary's monthly or the department's quarterly check of duty records,
-    with its findings, circulated (seed 000 §五(二)4)."""
+    with its findings, circulated (《168模式实施意见》§五(二)4)."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name="检查对象", on_delete=models.CASCADE, related_name="duty_checks"

@@ -4,7 +4,7 @@ idiom; these are the steps and writes that need a relation of their own."""
 from dangjian.core.access import ABOVE, DEPARTMENT, SCOPE, SELF, Action, declare
 from dangjian.posts import rules
 
-# The six steps (seed 002 §2) and the writes on a post: officers of the post's organisation
+# The six steps (《设岗定责通知》§2) and the writes on a post: officers of the post's organisation
 # or of a level above it, except 定岗 (the level above) and what the holder does himself.
 SET_POST = "posts.set_post"
 ASSIGN = "posts.assign"
@@ -36,7 +36,7 @@ declare(
         label="退岗",
         message="只有认岗本人或该党组织的书记、委员可以退岗。",
     ),
-    # 定岗由党总支确定 (seed 000 §五(二)2): the level above the post's organisation.
+    # 定岗由党总支确定 (《168模式实施意见》§五(二)2): the level above the post's organisation.
     Action(CONFIRM, ABOVE, org="organisation", label="定岗", message=rules.CONFIRM_REFUSED),
     Action(PUBLISH, SCOPE, org="organisation", label="明岗公示"),
     Action(
@@ -65,7 +65,8 @@ declare(
         message="只能修改本人的履职记实。",
     ),
     Action(CHECK, SCOPE, org="organisation", label="登记履职检查"),
-    # 党委组织部按季度检查 (seed 000 §五(二)4): the department or the committee's officers.
+    # 党委组织部按季度检查 (《168模式实施意见》§五(二)4): the department or the committee's
+    # officers.
     Action(CHECK_QUARTERLY, DEPARTMENT, label="登记季度检查", message=rules.QUARTERLY_REFUSED),
     Action(CIRCULATE_CHECK, SCOPE, org="organisation", label="通报检查情况"),
     Action(

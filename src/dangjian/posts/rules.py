@@ -1,4 +1,5 @@
-"""Rules of post setting and duty records (seeds 000 §五(二), 001 §三, 002), as pure functions.
+"""Rules of post setting and duty records (《168模式实施意见》§五(二), 《延伸提升168机制意见》§三,
+《机关168模式通知》), as pure functions.
 
 No database and no Django: the services call these and turn a returned message into a
 ValidationError on the right field.
@@ -11,7 +12,7 @@ from decimal import Decimal
 # Party members proper: 正式党员 and 预备党员 (only they hold posts).
 MEMBER_STATUSES = ("probationary", "full")
 
-# Grade bands of seed 000 §五(二)5:
+# Grade bands of 《168模式实施意见》§五(二)5:
 # 90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职.
 GRADE_BANDS: tuple[tuple[float, str], ...] = (
     (90.0, "excellent"),
@@ -37,7 +38,7 @@ FUTURE_QUARTER = "只能检查本季度或以前的季度。"
 
 
 def grade_for_score(score: float | Decimal) -> str:
-    """The grade of a 0–100 score (seed 000 §五(二)5).
+    """The grade of a 0–100 score (《168模式实施意见》§五(二)5).
 
     ≥90 优秀, ≥80 称职, 60–79 基本称职, <60 不称职."""
     value = float(score)
@@ -56,8 +57,8 @@ def score_error(score: float | Decimal) -> str | None:
 def holder_error(*, party_status: str, category: str, audience: str) -> str | None:
     """Why this person may not hold a post for `audience` (student / staff / all); None when fine.
 
-    Only Party members hold posts; student posts (seed 004 §四(四)5) only for students;
-    staff posts not for students."""
+    Only Party members hold posts; student posts (《基层组织建设实施意见》§四(四)5) only for
+    students; staff posts not for students."""
     if party_status not in MEMBER_STATUSES:
         return NOT_A_MEMBER
     if audience == "student" and category != "student":
@@ -83,7 +84,8 @@ def month_bounds(year: int, month: int) -> tuple[date, date]:
 
 
 def month_error(year: int, month: int, today: date) -> str | None:
-    """The branch secretary checks a whole past or current month (seed 000 §五(二)4: 按月检查)."""
+    """The branch secretary checks a whole past or current month (《168模式实施意见》§五(二)4:
+    按月检查)."""
     if not 1 <= month <= 12:
         return "月份应为1到12。"
     if (year, month) > (today.year, today.month):
@@ -101,7 +103,8 @@ def quarter_of(day: date) -> int:
 
 
 def quarter_error(year: int, quarter: int, today: date) -> str | None:
-    """The department checks a whole past or current quarter (seed 000 §五(二)4: 按季度检查)."""
+    """The department checks a whole past or current quarter (《168模式实施意见》§五(二)4:
+    按季度检查)."""
     if not 1 <= quarter <= 4:
         return "季度应为1到4。"
     if (year, quarter) > (today.year, quarter_of(today)):

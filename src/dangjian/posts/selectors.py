@@ -124,7 +124,8 @@ def confirmed_posts(user: User, org: Organisation, year: int) -> QuerySet[Post]:
 
 
 def annex2_rows(user: User, org: Organisation, year: int) -> list[dict[str, Any]]:
-    """Rows of seed 001 annex 2 (年度党员亮岗履职一览表): posts with the holder's commitment."""
+    """Rows of 《延伸提升168机制意见》附件2 (年度党员亮岗履职一览表): posts with the holder's
+    commitment."""
     posts = list(confirmed_posts(user, org, year))
     commitments = {
         c.person_id: c
@@ -169,7 +170,7 @@ def annex2_rows(user: User, org: Organisation, year: int) -> list[dict[str, Any]
 
 
 def registration_rows(user: User, org: Organisation, year: int) -> list[dict[str, Any]]:
-    """Rows of the 党员定岗情况登记表 (seed 000 §五(二)2)."""
+    """Rows of the 党员定岗情况登记表 (《168模式实施意见》§五(二)2)."""
     rows = []
     for index, post in enumerate(confirmed_posts(user, org, year), start=1):
         holder = post.holder

@@ -767,7 +767,7 @@ def duty_check_list(request):
 
 
 class DutyCheckCreate(FormView):
-    """党支部书记按月检查本支部党员履职情况记录 (seed 000 §五(二)4)."""
+    """党支部书记按月检查本支部党员履职情况记录 (《168模式实施意见》§五(二)4)."""
 
     form_class = forms.MonthlyCheckForm
     form_user_kwarg = True

@@ -1,5 +1,5 @@
 """The suggestion box (意见箱): the public's suggestions to an organisation, no login needed
-(seed 000 §五(二): “设立征求意见箱，接受群众监督”)."""
+(《168模式实施意见》§五(二): “设立征求意见箱，接受群众监督”)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,9 +1,10 @@
 """Rules of the public board (六公开) and the suggestion box (意见箱), as pure functions.
 
-Seed 000 §五(二) and seed 002 notice §2: the posts of Party members are published on a board with
-six disclosures (姓名、职责、目标任务、工作进展情况、考核评议、奖惩结果), desk nameplates are set
-out, and a suggestion box is set up “接受群众监督”. The box takes anonymous suggestions without
-a login, so it needs abuse limits (length, per-address rate, a honeypot) and a tracking code.
+《168模式实施意见》§五(二) and 《设岗定责通知》§2: the posts of Party members are published on a
+board with six disclosures (姓名、职责、目标任务、工作进展情况、考核评议、奖惩结果), desk nameplates
+are set out, and a suggestion box is set up “接受群众监督”. The box takes anonymous suggestions
+without a login, so it needs abuse limits (length, per-address rate, a honeypot) and a tracking
+code.
 """
 
 import hashlib
@@ -157,7 +158,7 @@ def allowed_moves(status: str) -> list[str]:
     return [action for action, move in MOVES.items() if status in move.sources]
 
 
-# --- Feeding step 1 of the six-step method (seed 000 §四(一)1: 征求意见 … 意见箱) ------------
+# --- Feeding step 1 of the six-step method (《168模式实施意见》§四(一)1: 征求意见 … 意见箱)
 
 # Suggestion categories are the opinion categories, except that conduct of members (党员作风)
 # is a matter of Party building.
@@ -184,7 +185,7 @@ def org_covers(ancestor_path: str, path: str) -> bool:
 # --- The public board ----------------------------------------------------------------------
 
 # Post states shown on the board: 明岗 and after
-# (seed 002 notice §2: 设岗、认岗、定岗、明岗、履岗、评岗).
+# (《设岗定责通知》§2: 设岗、认岗、定岗、明岗、履岗、评岗).
 PUBLIC_POST_STATES = ("published", "performing", "evaluated")
 BOARD_ORG_KINDS = ("general_branch", "branch")
 NAMEPLATE_LAYOUTS = (1, 2, 4)

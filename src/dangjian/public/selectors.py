@@ -243,8 +243,8 @@ def board(org: Organisation, year: int) -> dict:
 
 
 def _appraisals(org: Organisation, year: int) -> tuple[list[dict], list[dict]]:
-    """考核评议公开 and 奖惩结果公开 (seed 000 §五(二)5: 考核结果要进行公布): the published
-    evaluations of the year over the organisation's subtree, each grade with its members'
+    """考核评议公开 and 奖惩结果公开 (《168模式实施意见》§五(二)5: 考核结果要进行公布): the
+    published evaluations of the year over the organisation's subtree, each grade with its members'
     names; and the honours of the year. Three queries."""
     under = orgs_under((org.path,))
     results = list(

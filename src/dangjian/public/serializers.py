@@ -26,7 +26,7 @@ class PublicBoardOrganisationSerializer(PublicOrganisationSerializer):
 
 
 class PublicPostSerializer(serializers.Serializer):
-    """The six disclosures of a post (seed 000 §五(二)): 姓名、岗位（职责）、目标任务、
+    """The six disclosures of a post (《168模式实施意见》§五(二)): 姓名、岗位（职责）、目标任务、
     工作进展、考核评议、奖惩结果."""
 
     id = serializers.IntegerField()

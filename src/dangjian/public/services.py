@@ -211,7 +211,7 @@ def suggestion_close(*, actor: User, suggestion: Suggestion) -> Suggestion:
 
 @transaction.atomic
 def suggestion_to_opinion(*, actor: User, suggestion: Suggestion, work_item: WorkItem) -> Opinion:
-    """转入征求意见: the suggestion becomes an opinion of a work item at step 1 (seed 000
+    """转入征求意见: the suggestion becomes an opinion of a work item at step 1 (《168模式实施意见》
     §四(一)1: opinions are collected through meetings, forms and the suggestion box)."""
     suggestion = _locked(actor, suggestion)
     _check_move("to_opinion", suggestion)

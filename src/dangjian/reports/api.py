@@ -32,7 +32,7 @@ class OfficersOnly(core_api.OfficersOnly):
 
 
 class QuarterlyReportViewSet(ScopedViewSet):
-    """Quarterly progress reports (季报表, annex 5 of seed 001) in the user's scope."""
+    """Quarterly progress reports (季报表, 《延伸提升168机制意见》附件5) in the user's scope."""
 
     model = QuarterlyReport
     serializer_class = QuarterlyReportSerializer

@@ -10,7 +10,7 @@ QUARTER_CHOICES = [(1, "第一季度"), (2, "第二季度"), (3, "第三季度")
 
 
 class ReportForm(BootstrapMixin, forms.ModelForm):
-    """The narrative the data cannot say (annex 5 of seed 001)."""
+    """The narrative the data cannot say (《延伸提升168机制意见》附件5)."""
 
     class Meta:
         model = QuarterlyReport

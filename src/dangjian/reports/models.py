@@ -1,4 +1,4 @@
-"""The quarterly progress report on the “168” mechanism (季报表, annex 5 of seed 001)."""
+"""The quarterly progress report on the “168” mechanism (季报表, 《延伸提升168机制意见》附件5)."""
 
 from django.conf import settings
 from django.db import models

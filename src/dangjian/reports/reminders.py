@@ -1,6 +1,6 @@
 """Reminders of the quarterly report: the officers of each reporting organisation whose report
 for the current quarter is not yet submitted, from `horizon` days before the 20th of the
-quarter's third month (seed 001 §五) until it is in."""
+quarter's third month (《延伸提升168机制意见》§五) until it is in."""
 
 from collections.abc import Iterator
 from datetime import date

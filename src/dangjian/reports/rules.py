@@ -1,7 +1,8 @@
-"""Rules of the quarterly progress report (季报表, annex 5 of seed 001) as pure functions.
+"""Rules of the quarterly progress report (季报表, 《延伸提升168机制意见》附件5) as pure functions.
 
-Seed 001 §五: “各市属高校党委（总支）、市教育局机关党委请于每季度第三个月20日前将推广“168”机制
-进展情况季报表（见附件5）报送市委教育工委” and “今年12月底前，学校党组织“168”机制推广面要达到100%”.
+《延伸提升168机制意见》§五: “各市属高校党委（总支）、市教育局机关党委请于每季度第三个月20日前将推
+广“168”机制进展情况季报表（见附件5）报送市委教育工委” and “今年12月底前，
+学校党组织“168”机制推广面要达到100%”.
 
 No database and no Django here: the selectors feed these functions with counts and dates.
 """
@@ -14,17 +15,17 @@ from typing import Final, Literal
 QUARTERS: Final = (1, 2, 3, 4)
 
 # The day of the quarter's third month by which the report is due
-# (seed 001 §五: “每季度第三个月20日前”).
+# (《延伸提升168机制意见》§五: “每季度第三个月20日前”).
 DUE_DAY: Final = 20
 
 # Coverage target: 100% of the school's Party organisations by the end of December
-# (seed 001 §五: “今年12月底前，学校党组织“168”机制推广面要达到100%”).
+# (《延伸提升168机制意见》§五: “今年12月底前，学校党组织“168”机制推广面要达到100%”).
 COVERAGE_TARGET_PERCENT: Final = 100.0
 
 # A branch “runs the mechanism” (已实行“168”机制) in a year when at least this many of its posts
 # of that year have been published (明岗) — state published, performing or evaluated. Publishing
-# the posts is the first visible result of 设岗定责/亮岗履职 (seed 001 §三 “承诺亮岗”, seed 002
-# notice §2: 设岗→认岗→定岗→明岗→履岗→评岗).
+# the posts is the first visible result of 设岗定责/亮岗履职 (《延伸提升168机制意见》§三 “承诺亮岗”,
+# 《设岗定责通知》§2: 设岗→认岗→定岗→明岗→履岗→评岗).
 MIN_PUBLISHED_POSTS: Final = 1
 
 # Organisation kinds that write a quarterly report; groups (党小组) do not.
@@ -57,7 +58,8 @@ def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
 
 
 def due_date(year: int, quarter: int) -> date:
-    """The 20th of the quarter's third month: Mar 20, Jun 20, Sep 20, Dec 20 (seed 001 §五)."""
+    """The 20th of the quarter's third month: Mar 20, Jun 20, Sep 20, Dec 20
+    (《延伸提升168机制意见》§五)."""
     _check_quarter(quarter)
     return date(year, 3 * quarter, DUE_DAY)
 
@@ -125,7 +127,7 @@ def coverage_percent(covered: int, total: int) -> float:
 
 
 def coverage_target_met(percent: float, year: int, on: date) -> bool | None:
-    """The 100%-by-December target of seed 001 §五 for `year`, judged on `on`:
+    """The 100%-by-December target of 《延伸提升168机制意见》§五 for `year`, judged on `on`:
     True when reached; None while December 31 of the year has not passed (still progressing);
     False after it when coverage is below 100% (a shortfall)."""
     if percent >= COVERAGE_TARGET_PERCENT:

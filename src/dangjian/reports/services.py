@@ -1,7 +1,7 @@
 """Every write to quarterly reports: atomic, row-locked, checked against reports.rules, audited.
 
-Workflow (seed 001 §五; DOMAIN §10): an organisation generates a draft for a quarter, writes the
-narrative, submits it to the level above, which accepts it or returns it with a note; a
+Workflow (《延伸提升168机制意见》§五; DOMAIN §10): an organisation generates a draft for a quarter,
+writes the narrative, submits it to the level above, which accepts it or returns it with a note; a
 returned report is corrected and submitted again. The committee's report is the school's
 report to 市委教育工委: once submitted it leaves the system and nobody inside reviews it.
 The figures are recomputed while the report is a draft or returned and frozen on submission.

@@ -23,12 +23,12 @@ class SurveyState(models.TextChoices):
 
 
 class Rating(models.TextChoices):
-    # member rating (seed 000 §五(二)5 grades)
+    # member rating (《168模式实施意见》§五(二)5 grades)
     EXCELLENT = "excellent", "优秀"
     COMPETENT = "competent", "称职"
     BASIC = "basic", "基本称职"
     INCOMPETENT = "incompetent", "不称职"
-    # branch satisfaction (seed 004 score item 16)
+    # branch satisfaction (《支部考核办法》评分表第16项)
     SATISFIED = "satisfied", "满意"
     FAIRLY_SATISFIED = "fairly_satisfied", "基本满意"
     DISSATISFIED = "dissatisfied", "不满意"

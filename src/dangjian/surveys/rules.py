@@ -1,8 +1,9 @@
 """Rules of the surveys of the masses (民意测评, 满意度测评). Pure functions, no database.
 
-The seeds prescribe the survey (seed 000 §五(二)5 个人述岗自评、群众民意测评、党支部综合评定;
-seed 004 附件 item 16 对党支部工作进行满意度测评 根据测评结果给分) but not how a rating becomes a
-score or how many answers make a result; the defaults below are ours and configurable.
+The seeds prescribe the survey (《168模式实施意见》§五(二)5 个人述岗自评、群众民意测评、
+党支部综合评定; 《支部考核办法》评分表第16项 对党支部工作进行满意度测评 根据测评结果给分) but not
+how a rating becomes a score or how many answers make a result; the defaults below are ours and
+configurable.
 """
 
 import re
@@ -11,7 +12,7 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 # A rating's score: the middle of its band (≥90 优秀, ≥80 称职, 60–79 基本称职, <60 不称职)
-# (seed 000 §五(二)5).
+# (《168模式实施意见》§五(二)5).
 MEMBER_RATING_SCORES: dict[str, int] = {
     "excellent": 95,
     "competent": 85,
@@ -46,7 +47,7 @@ TWO_PLACES = Decimal("0.01")
 NOT_OPEN = "not_open"
 CLOSED = "closed"
 
-# Grades of a member's score (seed 000 §五(二)5): 90分以上为优秀，80分以上为称职，
+# Grades of a member's score (《168模式实施意见》§五(二)5): 90分以上为优秀，80分以上为称职，
 # 60-79分为基本称职，60分以下为不称职.
 GRADE_BANDS: tuple[tuple[int, str], ...] = (
     (90, "优秀"),
@@ -112,7 +113,7 @@ def satisfaction_rate(distribution: Mapping[str, int]) -> Decimal | None:
 
 
 def grade_for(score: Decimal | None, bands: tuple[tuple[int, str], ...] = GRADE_BANDS) -> str:
-    """The grade of a mean score (seed 000 §五(二)5): 90 优秀, 89.99 称职, 60 基本称职,
+    """The grade of a mean score (《168模式实施意见》§五(二)5): 90 优秀, 89.99 称职, 60 基本称职,
     59.99 不称职."""
     if score is None:
         return ""

@@ -82,7 +82,7 @@ ANNEX1_HEADERS = [
 
 
 def annex1_rows(tasks: list[Task]) -> list[list[Any]]:
-    """Annex 1 of seed 001 (学校实行“168”机制年度工作目标分解表), in its column order."""
+    """《延伸提升168机制意见》附件1 (学校实行“168”机制年度工作目标分解表), in its column order."""
     return [
         [
             number,

@@ -1,4 +1,5 @@
-"""Organisational target management and the six-step work method (seeds 000, 001, 002)."""
+"""Organisational target management and the six-step work method (《168模式实施意见》,
+《延伸提升168机制意见》, 《机关168模式通知》)."""
 
 from django.conf import settings
 from django.db import models
@@ -9,7 +10,8 @@ from dangjian.org.models import Organisation, OrgScopedQuerySet, Person, Unit
 
 
 class Role(models.IntegerChoices):
-    """The eight roles every organisation and team plays (seed 000 §二; seed 001 §一)."""
+    """The eight roles every organisation and team plays (《168模式实施意见》§二;
+    《延伸提升168机制意见》§一)."""
 
     LEADERSHIP = 1, "党组织领导核心和政治核心作用"
     ADMINISTRATION = 2, "行政班子推进科学发展作用"
@@ -22,7 +24,8 @@ class Role(models.IntegerChoices):
 
 
 class HonourLevel(models.IntegerChoices):
-    """Levels of an honour, lowest first (seed 001 §二: county → city → province → central)."""
+    """Levels of an honour, lowest first (《延伸提升168机制意见》§二: county → city → province →
+    central)."""
 
     NONE = 0, "尚未获得"
     COUNTY = 1, "县（区）级"
@@ -37,7 +40,7 @@ class GoalKind(models.TextChoices):
 
 
 class LongTermGoal(models.Model):
-    """A 3–5 year goal: the next level of an honour (seed 001 §二)."""
+    """A 3–5 year goal: the next level of an honour (《延伸提升168机制意见》§二)."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="goals"
@@ -70,7 +73,7 @@ class LongTermGoal(models.Model):
 
 class AnnualPlan(models.Model):
     """The year's plan of an organisation: a theme, a featured work item and a theoretical
-    study — “年年有主题、年年有特色、年年有推动” (seed 001 §二)."""
+    study — “年年有主题、年年有特色、年年有推动” (《延伸提升168机制意见》§二)."""
 
     organisation = models.ForeignKey(
         Organisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="plans"
@@ -110,7 +113,7 @@ class WorkItemKind(models.TextChoices):
 
 
 class Step(models.IntegerChoices):
-    """The six-step work method (seed 000 §四(一)); DONE once the sixth step is closed."""
+    """The six-step work method (《168模式实施意见》§四(一)); DONE once the sixth step is closed."""
 
     OPINIONS = 1, "征求意见"
     DECISION = 2, "议事决策"
@@ -267,8 +270,9 @@ class TaskQuerySet(OrgScopedQuerySet):
 
 class Task(models.Model):
     """Step 3: a quantified target decomposed to an organisation, unit or person, with its
-    measures, responsible person, deadline and role (seed 001 §二, seed 000 §四(一)3);
-    step 4 publishes its commitment and step 5 records its progress."""
+    measures, responsible person, deadline and role (《延伸提升168机制意见》§二,
+    《168模式实施意见》§四(一)3); step 4 publishes its commitment and step 5 records its
+    progress."""
 
     work_item = models.ForeignKey(
         WorkItem, verbose_name="工作事项", on_delete=models.CASCADE, related_name="tasks"

@@ -1,5 +1,5 @@
 """Reminders of decomposed tasks: the responsible person is reminded before the deadline and
-while the task is overdue (seed 000 §四(一)3: 明确…完成时限、责任人)."""
+while the task is overdue (《168模式实施意见》§四(一)3: 明确…完成时限、责任人)."""
 
 from collections.abc import Iterator
 from datetime import date

@@ -6,7 +6,7 @@ No database and no Django: the services gather the facts, these functions decide
 from dataclasses import dataclass
 from datetime import date
 
-# Honour levels, lowest first (seed 001 §二: county → city → province → central).
+# Honour levels, lowest first (《延伸提升168机制意见》§二: county → city → province → central).
 # The numbers match targets.models.HonourLevel.
 LEVEL_NONE = 0
 LEVEL_COUNTY = 1
@@ -21,11 +21,11 @@ LEVEL_NAMES = {
     LEVEL_CENTRAL: "中央（国家）级",
 }
 
-# A long-term goal is reached "within 3–5 years" (seed 001 §二: 力争在3-5年内).
+# A long-term goal is reached "within 3–5 years" (《延伸提升168机制意见》§二: 力争在3-5年内).
 MIN_GOAL_YEARS = 3
 MAX_GOAL_YEARS = 5
 
-# The six steps (seed 000 §四(一)); 7 once the sixth is closed. Match targets.models.Step.
+# The six steps (《168模式实施意见》§四(一)); 7 once the sixth is closed. Match targets.models.Step.
 STEP_OPINIONS = 1
 STEP_DECISION = 2
 STEP_DECOMPOSITION = 3
@@ -43,8 +43,9 @@ STEP_NAMES = {
     STEP_DONE: "已完成",
 }
 
-# Assignee kinds of a task (seed 001 §二: 各类组织（队伍）、处室、年段（班级）; seed 000 §四(一)3:
-# down to members, counsellors, class teachers, staff). Match targets.models.AssigneeKind.
+# Assignee kinds of a task (《延伸提升168机制意见》§二: 各类组织（队伍）、处室、年段（班级）;
+# 《168模式实施意见》§四(一)3: down to members, counsellors, class teachers, staff). Match
+# targets.models.AssigneeKind.
 ASSIGNEE_ORGANISATION = "organisation"
 ASSIGNEE_UNIT = "unit"
 ASSIGNEE_PERSON = "person"
@@ -55,7 +56,7 @@ STATUS_OVERDUE = "overdue"
 STATUS_DONE = "done"
 
 
-# --- long-term goals (seed 001 §二) ---------------------------------------------------------
+# --- long-term goals (《延伸提升168机制意见》§二) -------------------------------------------
 
 
 def next_level(current: int) -> int | None:
@@ -66,8 +67,9 @@ def next_level(current: int) -> int | None:
 
 
 def goal_level_error(current: int, target: int) -> str | None:
-    """The target must be exactly the next level above the one already held (seed 001 §二:
-    已被省委表彰的……力争被中央表彰；已被市委表彰的……被省委表彰；县级……被市委表彰)."""
+    """The target must be exactly the next level above the one already held
+    (《延伸提升168机制意见》§二: 已被省委表彰的……力争被中央表彰；已被市委表彰的……被省委表彰；
+    县级……被市委表彰)."""
     wanted = next_level(current)
     if wanted is None:
         return "已获中央（国家）级表彰，没有更高的争创层级"
@@ -80,7 +82,7 @@ def goal_level_error(current: int, target: int) -> str | None:
 
 
 def goal_span_error(start_year: int, end_year: int) -> str | None:
-    """A long-term goal spans 3 to 5 years (seed 001 §二: 力争在3-5年内)."""
+    """A long-term goal spans 3 to 5 years (《延伸提升168机制意见》§二: 力争在3-5年内)."""
     span = end_year - start_year
     if span < MIN_GOAL_YEARS or span > MAX_GOAL_YEARS:
         return (
@@ -100,7 +102,8 @@ _KIND_NAMES = {
 
 
 def assignee_error(kind: str, has_org: bool, has_unit: bool, has_person: bool) -> str | None:
-    """A task goes to exactly one assignee, of the kind chosen (seed 000 §四(一)3: 责任到人)."""
+    """A task goes to exactly one assignee, of the kind chosen (《168模式实施意见》§四(一)3:
+    责任到人)."""
     given = {
         ASSIGNEE_ORGANISATION: has_org,
         ASSIGNEE_UNIT: has_unit,
@@ -147,7 +150,7 @@ def completed_on_after(percent: int, reported_on: date) -> date | None:
     return reported_on if percent >= 100 else None
 
 
-# --- the six steps (seed 000 §四(一); seed 001 §四) -----------------------------------------
+# --- the six steps (《168模式实施意见》§四(一); 《延伸提升168机制意见》§四) -----------------
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,7 @@ def step_missing(step: int, facts: StepFacts) -> list[str]:
     """What the current step still lacks before it may close (empty: it may close)."""
     missing: list[str] = []
     if step == STEP_OPINIONS:
-        # seed 000 §四(一)1: 广泛征求意见，并对征求到的意见进行梳理分类
+        # 《168模式实施意见》§四(一)1: 广泛征求意见，并对征求到的意见进行梳理分类
         if facts.opinions == 0:
             missing.append("尚未登记征求到的意见（征求意见：须至少登记1条意见）")
         if facts.pending_opinions:
@@ -177,17 +180,17 @@ def step_missing(step: int, facts: StepFacts) -> list[str]:
                 "（征求意见：每条意见须梳理分类，并予以采纳或答复）"
             )
     elif step == STEP_DECISION:
-        # seed 000 §四(一)2: 重要的决策要召开党政联席会议进行讨论
+        # 《168模式实施意见》§四(一)2: 重要的决策要召开党政联席会议进行讨论
         if facts.decisions == 0:
             missing.append("尚未登记议事决策记录（议事决策：须记录会议讨论决定的事项）")
     elif step == STEP_DECOMPOSITION:
-        # seed 000 §四(一)3: 将年度工作任务进行分解……责任到人
+        # 《168模式实施意见》§四(一)3: 将年度工作任务进行分解……责任到人
         if facts.tasks == 0:
             missing.append(
                 "尚未分解任务（任务分解：须至少分解1项任务，明确承担方、责任人和完成时限）"
             )
     elif step == STEP_COMMITMENT:
-        # seed 000 §四(一)4: 将任务分解的有关内容……进行公开，同时做出公开承诺
+        # 《168模式实施意见》§四(一)4: 将任务分解的有关内容……进行公开，同时做出公开承诺
         if facts.tasks == 0:
             missing.append("尚无分解任务（公开承诺：须先分解任务）")
         elif facts.unpublished_tasks:
@@ -196,7 +199,7 @@ def step_missing(step: int, facts: StepFacts) -> list[str]:
                 "（公开承诺：每项任务须填写承诺内容并公开）"
             )
     elif step == STEP_IMPLEMENTATION:
-        # seed 000 §四(一)4–5: 及时公开承诺事项落实进度；及时掌握任务落实情况
+        # 《168模式实施意见》§四(一)4–5: 及时公开承诺事项落实进度；及时掌握任务落实情况
         if facts.tasks == 0:
             missing.append("尚无分解任务（组织实施：须先分解任务）")
         elif facts.tasks_without_progress:
@@ -205,7 +208,7 @@ def step_missing(step: int, facts: StepFacts) -> list[str]:
                 "（组织实施：每项任务须至少报告1次落实进度）"
             )
     elif step == STEP_EVALUATION:
-        # seed 000 §四(一)6: 考评……将考评结果……公布
+        # 《168模式实施意见》§四(一)6: 考评……将考评结果……公布
         if not facts.has_evaluation:
             missing.append("尚未登记考评结果（考评奖惩：须登记考评方式、考评结果和奖惩情况）")
         elif not facts.evaluation_published:
@@ -233,7 +236,7 @@ OPINION_PENDING = "pending"
 
 
 def opinion_response_error(handling: str, response: str) -> str | None:
-    """An opinion marked adopted, answered or not adopted says how (seed 000 §四(一)1:
+    """An opinion marked adopted, answered or not adopted says how (《168模式实施意见》§四(一)1:
     对征求到的意见进行梳理分类; DOMAIN §3: opinions are answered or adopted)."""
     if handling != OPINION_PENDING and not response.strip():
         return "意见已处理的，须填写答复或采纳情况"

@@ -127,7 +127,7 @@ def _update(
     )
 
 
-# --- long-term goals (seed 001 §二) ---------------------------------------------------------
+# --- long-term goals (《延伸提升168机制意见》§二) -------------------------------------------
 
 
 def _clean_goal(goal: LongTermGoal) -> None:
@@ -225,7 +225,7 @@ def goal_delete(*, actor: Actor, goal: LongTermGoal) -> None:
     goal.delete()
 
 
-# --- annual plans (seed 001 §二: 年年有主题、年年有特色、年年有推动) -------------------------
+# --- annual plans (《延伸提升168机制意见》§二: 年年有主题、年年有特色、年年有推动) -----------
 
 
 def _clean_plan(plan: AnnualPlan) -> None:
@@ -296,7 +296,7 @@ def plan_update(
     return cast(AnnualPlan, updated)
 
 
-# --- work items and the six steps (seed 000 §四(一)) ----------------------------------------
+# --- work items and the six steps (《168模式实施意见》§四(一)) ------------------------------
 
 
 def _clean_workitem(item: WorkItem) -> None:
@@ -542,7 +542,7 @@ def task_create(
     role: int,
 ) -> Task:
     """A task of the decomposition; new tasks may arise at any time of the year
-    (seed 000 §四(一)3: 对平时工作中新增加的重要任务也要进行及时分解)."""
+    (《168模式实施意见》§四(一)3: 对平时工作中新增加的重要任务也要进行及时分解)."""
     task = Task(
         work_item=work_item,
         title=title,
@@ -607,7 +607,7 @@ def task_update(
 
 @transaction.atomic
 def task_publish(*, actor: Actor, task: Task, commitment: str, published_on: date) -> Task:
-    """Publish the task's commitment (seed 000 §四(一)4: 做出公开承诺，自觉接受监督)."""
+    """Publish the task's commitment (《168模式实施意见》§四(一)4: 做出公开承诺，自觉接受监督)."""
     task = Task.objects.select_for_update().get(pk=task.pk)
 
     def clean(task: Task) -> None:
@@ -638,7 +638,7 @@ def progress_report(
     evidence: UploadedFile | None = None,
 ) -> TaskProgress:
     """A progress update; the task's progress follows the latest update, and 100% completes it
-    (seed 000 §四(一)4: 及时公开承诺事项落实进度)."""
+    (《168模式实施意见》§四(一)4: 及时公开承诺事项落实进度)."""
     task = (
         Task.objects.select_for_update(of=("self",))
         .select_related("work_item__organisation")
@@ -691,8 +691,8 @@ def evaluation_save(
     result: str = KEEP,
     rewards: str = KEEP,
 ) -> Evaluation:
-    """Record (or correct) the evaluation of a work item (seed 000 §四(一)6); a new one takes
-    the model's defaults for what is not given."""
+    """Record (or correct) the evaluation of a work item (《168模式实施意见》§四(一)6); a new one
+    takes the model's defaults for what is not given."""
     fields = _given(evaluated_on=evaluated_on, method=method, result=result, rewards=rewards)
     existing = Evaluation.objects.select_for_update().filter(work_item=work_item).first()
     if existing is None:
@@ -704,7 +704,7 @@ def evaluation_save(
 
 @transaction.atomic
 def evaluation_publish(*, actor: Actor, evaluation: Evaluation, published_on: date) -> Evaluation:
-    """Publish the results (seed 000 §四(一)6: 将考评结果……公开栏公布)."""
+    """Publish the results (《168模式实施意见》§四(一)6: 将考评结果……公开栏公布)."""
     evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
     if published_on < evaluation.evaluated_on:
         raise ValidationError({"published_on": "公布日期不能早于考评日期"})

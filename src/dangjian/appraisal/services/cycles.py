@@ -177,7 +177,7 @@ def cycle_compute(
 ) -> EvaluationCycle:
     """Compute every result from the three sources and store the figures; refuse, naming every
     missing piece, when a rating or a survey's minimum is missing. Results graded 不称职 or
-    poorly rated by the masses get a rectification item (seed 000 §五(二)5)."""
+    poorly rated by the masses get a rectification item (《168模式实施意见》§五(二)5)."""
     today = _today(today)
     cycle = _lock_cycle(cycle)
     access.require(actor, "appraisal.manage_cycle", cycle)
@@ -312,7 +312,7 @@ def _rectifications(
 def cycle_publish(
     *, actor: User, cycle: EvaluationCycle, today: date | None = None
 ) -> EvaluationCycle:
-    """已公布: results visible to the members and on the public board (seed 000 §五(二)5:
+    """已公布: results visible to the members and on the public board (《168模式实施意见》§五(二)5:
     考核结果要进行公布). The surveys were closed by the computation (closed again here for
     cycles computed before that rule)."""
     today = _today(today)
@@ -358,9 +358,10 @@ class PostsEvaluated:
 def cycle_evaluate_posts(
     *, actor: User, cycle: EvaluationCycle, today: date | None = None
 ) -> PostsEvaluated:
-    """评岗 with the year's published result (seed 000 §五(二)5: 年终结合党员目标管理责任制的考核和
-    民主评议党员工作进行考评): each post a member holds in 履岗 that year takes the member's grade,
-    total and honours, so the evaluation is recorded once and shown on the post and its board."""
+    """评岗 with the year's published result (《168模式实施意见》§五(二)5:
+    年终结合党员目标管理责任制的考核和民主评议党员工作进行考评): each post a member holds in 履岗
+    that year takes the member's grade, total and honours, so the evaluation is recorded once and
+    shown on the post and its board."""
     today = _today(today)
     access.require(actor, "appraisal.manage_cycle", cycle)
     if not rules.evaluates_posts(cycle.kind):

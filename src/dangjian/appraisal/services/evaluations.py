@@ -202,7 +202,7 @@ def honour_award(
     note: str = "",
 ) -> Honour:
     """党员示范（先锋）岗 / 优秀共产党员 / 列为后备干部重点培养 — only for a member graded 优秀 in
-    the cycle (seed 001 §三: 对作用发挥好、群众公认的党员可授予……荣誉称号)."""
+    the cycle (《延伸提升168机制意见》§三: 对作用发挥好、群众公认的党员可授予……荣誉称号)."""
     result = (
         EvaluationResult.objects.select_related("cycle", "organisation", "person")
         .filter(pk=result.pk)

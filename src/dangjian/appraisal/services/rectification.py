@@ -1,5 +1,5 @@
 """限期整改: explained at the branch general meeting, done by the member, verified by the
-branch (seed 000 §五(二)5)."""
+branch (《168模式实施意见》§五(二)5)."""
 
 from datetime import date
 from typing import Any, cast

@@ -1,7 +1,8 @@
-"""The default score sheet: seed 004 附件《重庆工业职业技术学院基层党支部工作目标管理考核评分表》,
-exactly as the seed prints it (texts, points, scoring elements, methods): six first-level
-indicators, twenty items, 25 + 35 + 15 + 15 + 10 = 100 base points, items 17–20 bonus points.
-Grades from 考核办法 二, the veto from 考核办法 六(二); the seed sets no cap on bonus points."""
+"""The default score sheet: 《基层组织建设实施意见》附件
+《重庆工业职业技术学院基层党支部工作目标管理考核评分表》, exactly as the seed prints it (texts,
+points, scoring elements, methods): six first-level indicators, twenty items, 25 + 35 + 15 + 15 + 10
+= 100 base points, items 17–20 bonus points. Grades from 考核办法 二, the veto from 考核办法 六(二);
+the seed sets no cap on bonus points."""
 
 from django.db import migrations
 

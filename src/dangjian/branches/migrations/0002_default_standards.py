@@ -1,13 +1,14 @@
-"""The default grading standards (分类定级评分参考标准) of seed 003 附件2 (教师党支部) and 附件3
-(学生党支部).
+"""The default grading standards (分类定级评分参考标准) of 《组织建设年实施方案》附件2 (教师党支部)
+and 附件3 (学生党支部).
 
 The seed lists the annexes but not their text. These standards are built from what the seed does
 say: the seven points the survey checks (附件1 二(二): 组织设置是否合理、支部班子是否健全、组织制度
 是否完善、发展思路是否清晰、活动开展是否正常、作用发挥是否充分、经费场所保障是否落实) — 60 points —
-and the “五个一” (附件1 一, 三: 一个好的带头人、一个好的发展思路、一个好的工作制度、一个好的活动阵地、
-一个好的保障机制) — 40 points. The guidance quotes the seeds where they give a measure (seed 003 and
-seed 004 §四). The score bands (90/75/60) are this system's proposal: the seed gives none. The
-organisation department edits everything on the standards page.
+and the “五个一” (附件1 一, 三: 一个好的带头人、一个好的发展思路、一个好的工作制度、
+一个好的活动阵地、一个好的保障机制) — 40 points. The guidance quotes the seeds where they give a
+measure (《组织建设年实施方案》 and 《基层组织建设实施意见》§四). The score bands (90/75/60) are
+this system's proposal: the seed gives none. The organisation department edits everything on the
+standards page.
 """
 
 from django.db import migrations

@@ -1,6 +1,6 @@
 """What every write of the branches app shares: the audited fields of each record, the
-refusals that name a rule of seed 003, today, and validation without the uniqueness checks
-(the services check those themselves, with their own words)."""
+refusals that name a rule of 《组织建设年实施方案》, today, and validation without the uniqueness
+checks (the services check those themselves, with their own words)."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,5 +1,6 @@
-"""Writes of grading years and gradings (seed 003 附件1 二(二)、(五); 附件4): the department opens
-a year, branches fill in their surveys, the level above decides the grade or sends it back."""
+"""Writes of grading years and gradings (《组织建设年实施方案》附件1 二(二)、(五); 附件4): the
+department opens a year, branches fill in their surveys, the level above decides the grade or sends
+it back."""
 
 from datetime import date
 from decimal import Decimal

@@ -1,5 +1,6 @@
-"""Writes of rectification items (seed 003 附件1 二(四)): listed by the branch, reported done by
-its officers or the responsible person, verified (销号) or sent back by the level above."""
+"""Writes of rectification items (《组织建设年实施方案》附件1 二(四)): listed by the branch,
+reported done by its officers or the responsible person, verified (销号) or sent back by the level
+above."""
 
 from datetime import date
 

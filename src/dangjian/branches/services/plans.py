@@ -1,5 +1,5 @@
-"""Writes of rectification plans (seed 003 附件1 二(四)): drafted by the branch, discussed at its
-general meeting, submitted to the level above, done when every item is."""
+"""Writes of rectification plans (《组织建设年实施方案》附件1 二(四)): drafted by the branch,
+discussed at its general meeting, submitted to the level above, done when every item is."""
 
 from datetime import date
 
@@ -103,8 +103,9 @@ def rectification_plan_open(
     reason: str,
     grading: BranchGrading | None = None,
 ) -> RectificationPlan:
-    """For other apps (the assessment of seed 004: 考核不合格的基层党组织，及时整顿，限期整改):
-    open — or return the existing — plan of a branch for the year and source."""
+    """For other apps (the assessment of 《基层组织建设实施意见》: 考核不合格的基层党组织，
+    及时整顿，限期整改): open — or return the existing — plan of a branch for the year and
+    source."""
     existing = (
         RectificationPlan.objects.filter(branch=branch, year=year, source=source)
         .exclude(source=PlanSource.OTHER)

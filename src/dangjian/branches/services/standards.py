@@ -1,5 +1,5 @@
-"""Writes of the grading standards (seed 003 附件2、3): the department edits a standard's bands
-and criteria; the surveys in progress under it follow."""
+"""Writes of the grading standards (《组织建设年实施方案》附件2、3): the department edits a
+standard's bands and criteria; the surveys in progress under it follow."""
 
 from decimal import Decimal
 from typing import Any

@@ -1,6 +1,6 @@
 """The ten steps of member development with their requirements and the documents kept at each
-(seed 004 §四(三)1). The organisation department may reword them; the order and the checks
-are the seed's."""
+(《基层组织建设实施意见》§四(三)1). The organisation department may reword them; the order and the
+checks are the seed's."""
 
 from django.db import migrations
 

@@ -5,8 +5,8 @@ case's timeline (CaseEvent). The person's Party status follows the case through
 `org.services.person_change_status` (the history is kept there, once).
 
 A refused right is a PermissionDenied naming the rule; a broken rule is a ValidationError
-naming it (seed 004 §四(三)1). By entity: `cases` (the steps), `notices` (notices, objections
-and votes), `probation` (reports and the conversion).
+naming it (《基层组织建设实施意见》§四(三)1). By entity: `cases` (the steps), `notices` (notices,
+objections and votes), `probation` (reports and the conversion).
 """
 
 from dangjian.development.models import OPEN_STATUSES, PROBATION_STATUSES

@@ -1,6 +1,6 @@
-"""The steps of a dossier (seed 004 §四(三)1): open it, activist, candidate, cultivation,
-development target, the general branch's talk and approval, its closing; the documents of a
-step and the institution's wording of the steps. Each service locks the case, checks the right
+"""The steps of a dossier (《基层组织建设实施意见》§四(三)1): open it, activist, candidate,
+cultivation, development target, the general branch's talk and approval, its closing; the documents
+of a step and the institution's wording of the steps. Each service locks the case, checks the right
 (development.permissions) and the rules (development.rules), saves it as a named event
 (development.events) and writes the timeline."""
 
@@ -47,7 +47,7 @@ from dangjian.org.models import PartyStatus, Person
 def case_create(
     *, actor: User, person: Person, applied_on: date, note: str = "", document: Document = None
 ) -> Case:
-    """Open a dossier from the written application (seed 004 §四(三)1(1))."""
+    """Open a dossier from the written application (《基层组织建设实施意见》§四(三)1(1))."""
     person = (
         Person.objects.select_for_update(of=("self",))
         .select_related("primary_org")
@@ -86,7 +86,7 @@ def case_make_activist(
     *, actor: User, case: Case, on: date, note: str = "", document: Document = None
 ) -> Case:
     """推优 and the branch's appraisal → activist, sent to the Party school
-    (seed 004 §四(三)1(2))."""
+    (《基层组织建设实施意见》§四(三)1(2))."""
     case = lock(case)
     access.require(actor, perms.ACT, case)
     expect(case, Stage.APPLICATION, "确定为入党积极分子")
@@ -120,7 +120,8 @@ def case_make_candidate(
     note: str = "",
     document: Document = None,
 ) -> Case:
-    """Passed the Party-school exam, recommended → 培养考察对象 (seed 004 §四(三)1(3))."""
+    """Passed the Party-school exam, recommended → 培养考察对象
+    (《基层组织建设实施意见》§四(三)1(3))."""
     case = lock(case)
     access.require(actor, perms.ACT, case)
     expect(case, Stage.ACTIVIST, "确定为培养考察对象")
@@ -156,7 +157,8 @@ def case_make_candidate(
 def case_start_cultivation(
     *, actor: User, case: Case, on: date, cultivators: list[Person] | list[int], note: str = ""
 ) -> Case:
-    """No objection after the notice → a cultivator is assigned (seed 004 §四(三)1(4))."""
+    """No objection after the notice → a cultivator is assigned
+    (《基层组织建设实施意见》§四(三)1(4))."""
     case = lock(case)
     access.require(actor, perms.ACT, case)
     expect(case, Stage.CANDIDATE, "开始培养考察")
@@ -201,7 +203,7 @@ def case_make_target(
     document: Document = None,
 ) -> Case:
     """One year of cultivation, the branch committee's discussion, the notice and two full
-    members as sponsors → 发展对象 (seed 004 §四(三)1(5))."""
+    members as sponsors → 发展对象 (《基层组织建设实施意见》§四(三)1(5))."""
     case = lock(case)
     access.require(actor, perms.ACT, case)
     expect(case, Stage.CULTIVATION, "确定为发展对象")
@@ -260,7 +262,7 @@ def case_record_talk(
     document: Document = None,
 ) -> Case:
     """The general branch appoints someone who reviews the form and talks with the applicant
-    (seed 004 §四(三)1(7)). Only an officer above the branch."""
+    (《基层组织建设实施意见》§四(三)1(7)). Only an officer above the branch."""
     case = lock(case)
     access.require(actor, perms.TALK, case)
     expect(case, Stage.ADMISSION, "登记党总支谈话")
@@ -296,7 +298,7 @@ def case_approve(
     *, actor: User, case: Case, on: date, note: str = "", document: Document = None
 ) -> Case:
     """The general-branch committee approves: the person becomes 预备党员 from the branch
-    meeting's date, probation one year (seed 004 §四(三)1(8)(9))."""
+    meeting's date, probation one year (《基层组织建设实施意见》§四(三)1(8)(9))."""
     case = lock(case)
     access.require(actor, perms.APPROVE, case)
     expect(case, Stage.TALK, "审批预备党员")

@@ -1,5 +1,5 @@
-"""Notices (公示) with their objections, and the branch general meeting's votes (seed 004
-§四(三)1(3)(5)(6)(10))."""
+"""Notices (公示) with their objections, and the branch general meeting's votes
+(《基层组织建设实施意见》§四(三)1(3)(5)(6)(10))."""
 
 from datetime import date
 
@@ -157,7 +157,7 @@ def vote_record(
     note: str = "",
 ) -> Vote:
     """Record a branch general meeting's vote. A failed vote is recorded with the rule it broke
-    and the case does not advance (seed 004 §四(三)1(6), (10))."""
+    and the case does not advance (《基层组织建设实施意见》§四(三)1(6), (10))."""
     case = lock(case)
     access.require(actor, perms.ACT, case)
     errors: dict[str, str | None] = {

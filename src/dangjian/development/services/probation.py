@@ -1,6 +1,6 @@
-"""The probation and the conversion (seed 004 §四(三)1(9)(10)): the probationary member's
-reports, the written application, the steps before the notice, the general branch's approval
-and an extension of the probation."""
+"""The probation and the conversion (《基层组织建设实施意见》§四(三)1(9)(10)): the probationary
+member's reports, the written application, the steps before the notice, the general branch's
+approval and an extension of the probation."""
 
 from datetime import date
 
@@ -78,7 +78,7 @@ def case_apply_conversion(
     *, actor: User, case: Case, on: date, note: str = "", document: Document = None
 ) -> Case:
     """The written conversion application, due one month before the probation ends; a late one
-    is recorded and flagged (seed 004 §四(三)1(10))."""
+    is recorded and flagged (《基层组织建设实施意见》§四(三)1(10))."""
     case = lock(case)
     access.require(actor, perms.ACT, case)
     expect(case, Stage.PROBATION, "提出转正申请", PROBATION_STATUSES)
@@ -136,7 +136,7 @@ def case_conversion_step(
     *, actor: User, case: Case, step: str, on: date, note: str = "", document: Document = None
 ) -> Case:
     """One of the steps between the application and the notice, in the seed's order:
-    opinions → branch committee → general-branch review (seed 004 §四(三)1(10))."""
+    opinions → branch committee → general-branch review (《基层组织建设实施意见》§四(三)1(10))."""
     if step not in CONVERSION_STEPS:
         raise ValidationError({"step": "无效的转正程序步骤"})
     field, previous, label, previous_label, right, event = CONVERSION_STEPS[step]
@@ -177,7 +177,7 @@ def case_approve_conversion(
     *, actor: User, case: Case, on: date, note: str = "", document: Document = None
 ) -> Case:
     """The general branch approves the conversion: full member from the probation's end
-    (seed 004 §四(三)1(10))."""
+    (《基层组织建设实施意见》§四(三)1(10))."""
     case = lock(case)
     access.require(actor, perms.APPROVE_CONVERSION, case)
     expect(case, Stage.PROBATION, "审批转正", PROBATION_STATUSES)

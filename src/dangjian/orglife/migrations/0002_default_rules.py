@@ -1,12 +1,13 @@
-"""The default frequency rules of organisational life (seed 004 §四(二)3 and score item 7).
+"""The default frequency rules of organisational life (《基层组织建设实施意见》§四(二)3 and score
+item 7).
 
-Which meeting kinds count as a branch's “组织生活” (seed 004 §四(二)3(2): 学生党支部每月不少于二次
-组织生活 ... 每次组织生活不少于2个小时): the seed names “三会一课”、组织生活会 as the basic forms of
-organisational life (§四(二)3 preamble: 严格遵守“三会一课”、组织生活会 ... 等基本制度), and score
-item 7 adds the Party day. So 党员大会, 党小组会, 党课, 主题党日 and 组织生活会 count. The branch
-committee meeting (支部委员会) is a meeting of the committee, not of the members, and has its own
-monthly rule (§四(二)3(3)); it does not count as organisational life. The department can change
-every rule on the rules page.
+Which meeting kinds count as a branch's “组织生活” (《基层组织建设实施意见》§四(二)3(2):
+学生党支部每月不少于二次组织生活 ... 每次组织生活不少于2个小时): the seed names “三会一课”、
+组织生活会 as the basic forms of organisational life (§四(二)3 preamble: 严格遵守“三会一课”、
+组织生活会 ... 等基本制度), and score item 7 adds the Party day. So 党员大会, 党小组会, 党课,
+主题党日 and 组织生活会 count. The branch committee meeting (支部委员会) is a meeting of the
+committee, not of the members, and has its own monthly rule (§四(二)3(3)); it does not count as
+organisational life. The department can change every rule on the rules page.
 """
 
 from django.db import migrations

@@ -1,7 +1,7 @@
 """The branch's yearly 民主生活会 rule counted the monthly 组织生活会 too, so a branch with its
-monthly meetings read “20/1”. Seed 004 §四(二)3(4) (一般每年至少召开一次党支部民主生活会) and
-score item 7 (每月召开1次组织生活会 … 每年召开1次民主生活会) name two different meetings: the
-yearly rule now counts 民主生活会 only. Sources are cited by the document's title and article.
+monthly meetings read “20/1”. 《基层组织建设实施意见》§四(二)3(4) (一般每年至少召开一次党支部民主生
+活会) and score item 7 (每月召开1次组织生活会 … 每年召开1次民主生活会) name two different meetings:
+the yearly rule now counts 民主生活会 only. Sources are cited by the document's title and article.
 A rule the department has already changed is left as it is."""
 
 from django.db import migrations

@@ -1,4 +1,5 @@
-"""The department's post catalogue (seed 000 §五(二); student posts of seed 004 §四(四)5)."""
+"""The department's post catalogue (《168模式实施意见》§五(二); student posts of
+《基层组织建设实施意见》§四(四)5)."""
 
 from django.db import migrations
 

@@ -1,4 +1,5 @@
-"""岗位目录: the department's posts and the general branches' own posts (seed 000 §五(二)1)."""
+"""岗位目录: the department's posts and the general branches' own posts
+(《168模式实施意见》§五(二)1)."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -90,7 +91,7 @@ def post_type_update(
 def post_type_set_active(*, actor: User, post_type: PostType, is_active: bool) -> PostType:
     """Deactivate a useless post; past posts keep it.
 
-    Seed 002 §2: 去除不实用、不适应、难作为的岗位."""
+    《设岗定责通知》§2: 去除不实用、不适应、难作为的岗位."""
     post_type = PostType.objects.select_for_update().get(pk=post_type.pk)
     audit.audited_update(
         actor=actor,

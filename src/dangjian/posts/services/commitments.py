@@ -1,4 +1,4 @@
-"""党员岗位责任承诺书 (seed 002 §二3): written by the member, published by the branch."""
+"""党员岗位责任承诺书 (《机关168模式通知》§二3): written by the member, published by the branch."""
 
 from datetime import date
 
@@ -28,7 +28,7 @@ def commitment_create(
     integrity: str = "",
     org_life: str = "",
 ) -> Commitment:
-    """承诺书 (seed 002 §二3): one per member per year, on the six areas."""
+    """承诺书 (《机关168模式通知》§二3): one per member per year, on the six areas."""
     person = person_of(actor)
     if not person.is_member or person.primary_org_id is None:
         raise ValidationError({"year": "只有党员（正式或预备）填写党员岗位责任承诺书。"})

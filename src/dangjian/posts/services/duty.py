@@ -1,4 +1,4 @@
-"""履职记实 and their checks (seed 000 §五(二)4): the member records, the branch secretary
+"""履职记实 and their checks (《168模式实施意见》§五(二)4): the member records, the branch secretary
 checks each month, the department each quarter, and the findings are circulated."""
 
 from datetime import date
@@ -40,7 +40,7 @@ def _check_record(record: DutyRecord, person: Person) -> None:
 
 
 def _start_performing(actor: User, post: Post | None) -> None:
-    """The first duty record against a published post starts 履岗 (seed 002 §2)."""
+    """The first duty record against a published post starts 履岗 (《设岗定责通知》§2)."""
     if post is not None and Post.objects.filter(pk=post.pk, state=PostState.PUBLISHED).exists():
         post_perform(actor=actor, post=post, note="首次记录履职情况，自动进入履岗")
 
@@ -56,7 +56,7 @@ def duty_record_create(
     post: Post | None = None,
     attachment: File | None = None,
 ) -> DutyRecord:
-    """履职记实 (seed 000 §五(二)4): time, place, content, effect — by the member."""
+    """履职记实 (《168模式实施意见》§五(二)4): time, place, content, effect — by the member."""
     person = person_of(actor)
     if not person.is_member or person.primary_org_id is None:
         raise ValidationError({"content": "只有党员（正式或预备）记录履职情况。"})
@@ -146,7 +146,8 @@ def duty_check_monthly(
     findings: str,
     checked_on: date | None = None,
 ) -> DutyCheck:
-    """党支部书记按月检查 (seed 000 §五(二)4): marks the branch's unchecked records of the month."""
+    """党支部书记按月检查 (《168模式实施意见》§五(二)4): marks the branch's unchecked records of the
+    month."""
     if organisation.kind != OrgKind.BRANCH:
         raise ValidationError({"organisation": "月检查以党支部为单位，请选择党支部。"})
     access.require(actor, permissions.CHECK, DutyCheck(organisation=organisation))
@@ -185,7 +186,7 @@ def duty_check_quarterly(
     findings: str,
     checked_on: date | None = None,
 ) -> DutyCheck:
-    """党委组织部按季度检查各党总支 (seed 000 §五(二)4)."""
+    """党委组织部按季度检查各党总支 (《168模式实施意见》§五(二)4)."""
     access.require(actor, permissions.CHECK_QUARTERLY)
     if organisation.kind != OrgKind.GENERAL_BRANCH:
         raise ValidationError({"organisation": "季度检查以党总支为单位，请选择党总支。"})

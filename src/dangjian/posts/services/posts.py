@@ -1,4 +1,4 @@
-"""Posts and their six steps (seed 002 §2): 设岗, 认岗, 定岗, 明岗, 履岗, 评岗."""
+"""Posts and their six steps (《设岗定责通知》§2): 设岗, 认岗, 定岗, 明岗, 履岗, 评岗."""
 
 from datetime import date
 from decimal import Decimal
@@ -36,7 +36,7 @@ POST_FIELDS = [
 ]
 POST_ORG_KINDS = (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH)
 
-# Why a transition is refused when the post is in another state (the six steps, seed 002 §2).
+# Why a transition is refused when the post is in another state (the six steps, 《设岗定责通知》§2).
 STATE_RULES = {
     "claim": "只有“设岗”状态、尚无人认领的岗位可以认岗。",
     "release": "只有“认岗”状态的岗位可以退岗，定岗后不能退岗。",
@@ -152,7 +152,7 @@ def post_delete(*, actor: User, post: Post) -> None:
 @transaction.atomic
 def post_rollover(*, actor: User, organisation: Organisation, year: int) -> list[Post]:
     """按上年设岗: copy last year's posts of an organisation into `year`, in state 设岗 without
-    holders (no post for life, seed 002 §2). Posts already copied are not copied again."""
+    holders (no post for life, 《设岗定责通知》§2). Posts already copied are not copied again."""
     access.require(actor, permissions.SET_POST, Post(organisation=organisation))
     check_year(year)
     previous = list(
@@ -337,7 +337,8 @@ def post_evaluate(
     reward: str = "",
     evaluated_on: date | None = None,
 ) -> Post:
-    """评岗: grade (or a score mapped to a grade by the bands of seed 000), evaluation, reward."""
+    """评岗: grade (or a score mapped to a grade by the bands of 《168模式实施意见》), evaluation,
+    reward."""
     post = _lock(post)
     access.require(actor, permissions.EVALUATE, post)
     before = audit.snapshot(post, POST_FIELDS)

@@ -1,4 +1,4 @@
-"""Semester summaries of members and annual summaries of branches (seed 000 §五(二)4)."""
+"""Semester summaries of members and annual summaries of branches (《168模式实施意见》§五(二)4)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,7 +23,7 @@ def _save_summary(actor: User, summary: DutySummary) -> DutySummary:
 
 @transaction.atomic
 def summary_member_create(*, actor: User, year: int, semester: int, content: str) -> DutySummary:
-    """每个党员在学期末写一篇“履职”情况个人小结 (seed 000 §五(二)4)."""
+    """每个党员在学期末写一篇“履职”情况个人小结 (《168模式实施意见》§五(二)4)."""
     person = person_of(actor)
     if not person.is_member or person.primary_org_id is None:
         raise ValidationError({"content": "只有党员（正式或预备）提交履职小结。"})
@@ -59,7 +59,7 @@ ORG_SUMMARY_KIND = {
 def summary_org_create(
     *, actor: User, organisation: Organisation, year: int, content: str
 ) -> DutySummary:
-    """党支部、党总支年度“亮岗履职”工作总结 (seed 000 §五(二)4)."""
+    """党支部、党总支年度“亮岗履职”工作总结 (《168模式实施意见》§五(二)4)."""
     kind = ORG_SUMMARY_KIND.get(organisation.kind)
     if kind is None:
         raise ValidationError({"organisation": "年度亮岗履职工作总结由党支部或党总支提交。"})

@@ -1,4 +1,5 @@
-"""Load the demo institution (seed 004) with synthetic people, or a scaled synthetic tree."""
+"""Load the demo institution (《基层组织建设实施意见》) with synthetic people, or a scaled synthetic
+tree."""
 
 import time
 
