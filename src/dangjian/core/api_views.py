@@ -61,15 +61,16 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return self.model.objects.visible_to(self.request.user)
 
     def filter_queryset(self, queryset):
-        # A list's filters narrow the list; one row is found by its id alone (a filter's
-        # default, such as "active only", must not hide it).
-        if (self.lookup_url_kwarg or self.lookup_field) in self.kwargs:
+        # A list's filters narrow the list; the row a URL names is found by its id alone (a
+        # filter's default, such as "active only", must not hide it).
+        if getattr(self, "_finding_one", False):
             return queryset
         return super().filter_queryset(queryset)
 
     def get_object(self):
         # Out-of-scope rows do not exist for the user: the same 404 as an unknown id,
         # with DRF's translated message instead of Django's English one.
+        self._finding_one = True
         try:
             return super().get_object()
         except Http404:
@@ -84,6 +85,8 @@ class ScopedViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
                 label = model._meta.verbose_name
                 raise OutOfScope(f"超出管辖范围的{label}（{self.lookup_field}={value}）") from None
             raise NotFound() from None
+        finally:
+            self._finding_one = False
 
     def get_editable_object(self):
         obj = self.get_object()  # 404 when not visible

@@ -41,15 +41,6 @@ class PathCursorPagination(CursorPagination):
 
 
 class ScopedViewSet(BaseScopedViewSet):
-    def filter_queryset(self, queryset):
-        # The list's filters (filterset_class) narrow lists only, never the one row a detail
-        # URL names: core's base would apply them in get_object too.
-        return queryset
-
-    def filtered(self, queryset):
-        """`queryset` narrowed by the query string's filters (a bad value is a 400)."""
-        return super().filter_queryset(queryset)
-
     def get_restructurable_object(self):
         org = self.get_editable_object()
         access.require(self.request.user, "org.restructure", org)
@@ -80,7 +71,7 @@ class OrganisationViewSet(ScopedViewSet):
 
     @extend_schema(summary="党组织列表")
     def list(self, request):
-        return self.paginated(self.filtered(self.get_queryset()))
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="党组织详情")
     def retrieve(self, request, *args, **kwargs):
@@ -132,7 +123,7 @@ class OrganisationViewSet(ScopedViewSet):
     def subtree(self, request, pk=None):
         org = self.get_object()
         descendants = self.get_queryset().filter(path__startswith=org.path, depth__gt=org.depth)
-        return self.paginated(self.filtered(descendants))
+        return self.paginated(self.filter_queryset(descendants))
 
     @extend_schema(
         responses=OrganisationBriefSerializer(many=True), summary="上级组织（从顶层到直接上级）"
@@ -159,7 +150,7 @@ class PersonViewSet(ScopedViewSet):
 
     @extend_schema(summary="人员列表")
     def list(self, request):
-        return self.paginated(self.filtered(self.get_queryset()))
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="人员详情")
     def retrieve(self, request, *args, **kwargs):
@@ -203,7 +194,7 @@ class PositionViewSet(ScopedViewSet):
 
     @extend_schema(summary="职务列表")
     def list(self, request):
-        return self.paginated(self.filtered(self.get_queryset()))
+        return self.paginated(self.filter_queryset(self.get_queryset()))
 
     @extend_schema(summary="职务详情")
     def retrieve(self, request, *args, **kwargs):
