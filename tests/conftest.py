@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from hypothesis import HealthCheck, settings
 
+from tests import template_db
 from tests.factories import make_officer, make_org, make_person, make_user
 from tests.harness import role_user
 
@@ -42,6 +43,28 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def _test_db_from_template(request, django_db_modify_db_settings, django_db_blocker):
+    """Fill this worker's test database from a migrated template (tests/template_db.py)."""
+    from django.db import connection
+
+    made = None
+    if template_db.enabled(request.config):
+        with django_db_blocker.unblock():
+            made = template_db.clone(connection)
+    yield made
+    if made is not None:
+        with django_db_blocker.unblock():
+            made.drop()
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, _test_db_from_template):
+    """pytest-django's --reuse-db, or a database already filled from the template: Django keeps
+    it (its migrate finds nothing to do) and _test_db_from_template drops it at the end."""
+    return _test_db_from_template is not None or request.config.getvalue("reuse_db")
 
 
 @pytest.fixture(autouse=True)
