@@ -7,6 +7,17 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.appraisal.models import (
+    BranchRating,
+    CycleState,
+    EvaluationResult,
+    MemberRectification,
+    RectificationState,
+)
+from dangjian.assessment.models import Appeal, AppealState, AssessmentState, BranchAssessment
+from dangjian.branches import rules as branch_rules
+from dangjian.branches.models import BranchGrading, GradingState, RectificationItem
+from dangjian.branches.selectors import status_q
 from dangjian.org.models import Organisation
 from dangjian.posts.models import Commitment, DutyRecord, Post, PostState
 from dangjian.public.models import Suggestion, SuggestionStatus
@@ -83,18 +94,6 @@ def evaluation_todos(user) -> list[Todo]:
     """What waits in the evaluation modules: ratings of open member evaluations, branch
     assessments for the level above to score, appeals to answer, branches to grade, rectification
     items overdue or waiting to be checked off — one count query each."""
-    from dangjian.appraisal.models import (
-        BranchRating,
-        CycleState,
-        EvaluationResult,
-        MemberRectification,
-        RectificationState,
-    )
-    from dangjian.assessment.models import Appeal, AppealState, AssessmentState, BranchAssessment
-    from dangjian.branches import rules as branch_rules
-    from dangjian.branches.models import BranchGrading, GradingState, RectificationItem
-    from dangjian.branches.selectors import status_q
-
     today = timezone.localdate()
     lower = Organisation.objects.restructurable_by(user).order_by().values("pk")
     unrated = (
