@@ -3,10 +3,18 @@
 from datetime import date
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404, QueryDict
 from django.test import RequestFactory
 
-from dangjian.core.filters import ListFilterSet, SearchFilter, SubtreeFilter, YearFilter
+from dangjian.core.filters import (
+    FlagField,
+    FlagWidget,
+    ListFilterSet,
+    SearchFilter,
+    SubtreeFilter,
+    YearFilter,
+)
 from dangjian.core.params import parse_date, parse_int, parse_year
 from dangjian.org.models import Person
 
@@ -82,3 +90,17 @@ def test_page_defaults_apply_only_when_absent(world):
     assert filters.data["since"] == "2000"
     api = PersonFilter(QueryDict(""), Person.objects.all(), user=world.org_officer)
     assert "since" not in api.data
+
+
+@pytest.mark.parametrize(
+    "raw, expected", [("1", True), ("true", True), ("No", False), ("0", False), ("", None)]
+)
+def test_flag_field_reads_yes_and_no(raw, expected):
+    assert FlagField(required=False).clean(raw) is expected
+
+
+def test_flag_field_refuses_anything_else_and_the_lenient_widget_ignores_it():
+    with pytest.raises(ValidationError):
+        FlagField(required=False).clean("maybe")
+    assert FlagWidget().value_from_datadict({"f": "maybe"}, {}, "f") is None
+    assert FlagWidget().value_from_datadict({"f": "yes"}, {}, "f") is True

@@ -3,10 +3,7 @@ API (core.filters). Ids and years out of range are a 400 in the API in DRF's wor
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -22,7 +19,7 @@ from dangjian.appraisal.models import (
     RectificationState,
     SelfReport,
 )
-from dangjian.core.filters import ListFilterSet, SubtreeFilter
+from dangjian.core.filters import FlagWidget, ListFilterSet, SubtreeFilter
 
 ID_MAX = 2_147_483_647
 # The API's wording for a number out of range (as DRF words it), on pages unseen.
@@ -52,15 +49,6 @@ def year_filter(field_name: str = "year") -> django_filters.NumberFilter:
         max_value=2100,
         error_messages=RANGE_MESSAGES,
     )
-
-
-class FlagWidget(forms.TextInput):
-    """1/0, true/false, yes/no as the API writes flags; anything else is no filter."""
-
-    VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool | None:
-        return self.VALUES.get(str(data.get(name, "")).strip().lower())
 
 
 class CycleFilter(ListFilterSet):

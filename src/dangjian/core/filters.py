@@ -119,6 +119,37 @@ class SearchFilter(django_filters.CharFilter):
         return qs.filter(q)
 
 
+class FlagField(forms.Field):
+    """A yes/no query parameter: 1/0, true/false, yes/no, on/off; anything else is invalid (a
+    400 from the API), absent is None."""
+
+    TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+    def to_python(self, value: Any) -> bool | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE or text in self.FALSE:
+            return text in self.TRUE
+        raise forms.ValidationError("请填写 true 或 false。", code="invalid")
+
+
+class FlagFilter(django_filters.BooleanFilter):
+    """A yes/no filter that refuses anything but 1/0, true/false, yes/no, on/off."""
+
+    field_class = FlagField
+
+
+class FlagWidget(forms.TextInput):
+    """1/0, true/false, yes/no as the API writes flags; anything else is no filter (for
+    filters whose lists have always ignored a value they do not know)."""
+
+    VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool | None:
+        return self.VALUES.get(str(data.get(name, "")).strip().lower())
+
+
 class ListFilterSet(django_filters.FilterSet):
     """Base of every list's filters: knows the user (organisation choices, subtree filters)."""
 

@@ -3,11 +3,9 @@
 from typing import Any
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from dangjian.core.filters import ListFilterSet, SubtreeFilter
+from dangjian.core.filters import FlagFilter, ListFilterSet, SubtreeFilter
 from dangjian.org import selectors
 from dangjian.org.models import (
     BranchCategory,
@@ -19,25 +17,6 @@ from dangjian.org.models import (
     Position,
 )
 from dangjian.org.rules import MEMBER_STATUSES
-
-
-class FlagField(forms.Field):
-    """A yes/no query parameter: 1/0, true/false, yes/no, on/off; anything else is invalid (a
-    400 from the API), absent is None."""
-
-    TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
-
-    def to_python(self, value: Any) -> bool | None:
-        if value in (None, ""):
-            return None
-        text = str(value).strip().lower()
-        if text in self.TRUE or text in self.FALSE:
-            return text in self.TRUE
-        raise ValidationError("请填写 true 或 false。", code="invalid")
-
-
-class FlagFilter(django_filters.BooleanFilter):
-    field_class = FlagField
 
 
 class PersonFilter(ListFilterSet):

@@ -3,13 +3,10 @@ API (core.filters)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 
-from dangjian.core.filters import ListFilterSet, SubtreeFilter, YearFilter
+from dangjian.core.filters import FlagWidget, ListFilterSet, SubtreeFilter, YearFilter
 from dangjian.core.scoping import scope_for
 from dangjian.targets import selectors
 from dangjian.targets.models import (
@@ -25,15 +22,6 @@ from dangjian.targets.models import (
 
 ID_MAX = 2_147_483_647
 STATUS_CHOICES = [(value, label) for value, label in selectors.TASK_STATUSES if value]
-
-
-class FlagWidget(forms.TextInput):
-    """1/0, true/false, yes/no as the API writes flags; anything else is no filter."""
-
-    VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
-
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool | None:
-        return self.VALUES.get(str(data.get(name, "")).strip().lower())
 
 
 def work_item_filter(field_name: str) -> django_filters.NumberFilter:
