@@ -67,18 +67,10 @@ def _end(
     actor: User, row: EndedRow, ended_on: date, fields: list[str], event: EventType
 ) -> EndedRow:
     """End a contact or a link (a locked row), audited as its named event."""
-    before = audit.snapshot(row, fields)
-    row.ended_on = ended_on
-    _full_clean(row)
-    row.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=row,
-        before=before,
-        after=audit.snapshot(row, fields),
-        event=event,
-    )
+    with audit.recording(actor=actor, obj=row, fields=fields, event=event):
+        row.ended_on = ended_on
+        _full_clean(row)
+        row.save()
     return row
 
 

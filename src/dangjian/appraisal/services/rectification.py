@@ -41,20 +41,12 @@ def _step(
     event: EventType,
 ) -> MemberRectification:
     """Run the FSM transition `name` and set `fields`, recording before → after."""
-    before = audit.snapshot(item, RECTIFICATION_FIELDS)
-    getattr(item, name)()
-    for key, value in fields.items():
-        setattr(item, key, value)
-    _full_clean(item)
-    item.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=item,
-        before=before,
-        after=audit.snapshot(item, RECTIFICATION_FIELDS),
-        event=event,
-    )
+    with audit.recording(actor=actor, obj=item, fields=RECTIFICATION_FIELDS, event=event):
+        getattr(item, name)()
+        for key, value in fields.items():
+            setattr(item, key, value)
+        _full_clean(item)
+        item.save()
     return item
 
 

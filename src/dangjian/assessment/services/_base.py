@@ -179,13 +179,13 @@ def _save(
 ) -> BranchAssessment:
     _full_clean(assessment)
     assessment.save()
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=action or AuditEvent.Action.STATUS,
         obj=assessment,
+        fields=ASSESSMENT_FIELDS,
         before=before,
-        after=audit.snapshot(assessment, ASSESSMENT_FIELDS),
-        note=note,
         event=event,
+        note=note,
+        action=action or AuditEvent.Action.STATUS,
     )
     return assessment

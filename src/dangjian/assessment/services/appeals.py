@@ -23,7 +23,7 @@ from dangjian.assessment.services._base import (
 from dangjian.assessment.services.assessments import _rectify_if_failed
 from dangjian.core import audit
 from dangjian.core import rules as core_rules
-from dangjian.core.models import AuditEvent, User
+from dangjian.core.models import User
 
 
 @transaction.atomic
@@ -114,12 +114,11 @@ def appeal_answer(
     _full_clean(appeal, exclude=["assessment"])
     appeal.save()
     late = rules.answer_late(appeal.filed_on, today, answer_days())
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=AuditEvent.Action.STATUS,
         obj=appeal,
+        fields=APPEAL_FIELDS,
         before=appeal_before,
-        after=audit.snapshot(appeal, APPEAL_FIELDS),
         note="超过10日提出复核意见" if late else "",
     )
     if revised_total is not None:
