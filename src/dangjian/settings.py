@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dangjian.appraisal",
     "dangjian.assessment",
     "dangjian.branches",
+    "dangjian.membership",
     "dangjian.demo",
 ]
 
@@ -220,6 +221,7 @@ SPECTACULAR_SETTINGS = {
         "OrgKindEnum": "dangjian.org.models.OrgKind",
         "SuggestionCategoryEnum": "dangjian.public.models.SuggestionCategory",
         "SuggestionStatusEnum": "dangjian.public.models.SuggestionStatus",
+        "AwayKindEnum": "dangjian.membership.models.AwayKind",
     },
 }
 
@@ -548,6 +550,7 @@ from dangjian.appraisal import rules as _appraisal  # noqa: E402 (pure rules, no
 from dangjian.assessment import rules as _assessment  # noqa: E402
 from dangjian.branches import rules as _branches  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
+from dangjian.membership import rules as _membership  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
 from dangjian.outreach import rules as _outreach  # noqa: E402
 from dangjian.surveys import rules as _surveys  # noqa: E402
@@ -570,6 +573,7 @@ DEVELOPMENT_PROBATION_YEARS = _development.Params().probation_years
 DEVELOPMENT_CONVERSION_LEAD_MONTHS = _development.Params().conversion_lead_months
 DEVELOPMENT_SPONSOR_REPORT_MONTHS = _development.Params().sponsor_report_months
 DEVELOPMENT_BRANCH_REPORT_MONTHS = _development.Params().branch_report_months
+AWAY_CONTACT_DAYS = _membership.CONTACT_DAYS
 ORGLIFE_SEMESTER_START_MONTHS = _orglife.DEFAULT_SEMESTER_START_MONTHS
 ORGLIFE_STAFF_HOURS = _orglife.DEFAULT_STAFF_HOURS
 ORGLIFE_STAFF_INTEGRITY_HOURS = _orglife.DEFAULT_STAFF_INTEGRITY_HOURS
