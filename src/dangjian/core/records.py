@@ -99,7 +99,7 @@ class RecordType:
     namespace: str  # the app's URL namespace
     name: str  # URL prefix and name stem: "<namespace>:<name>_list"
     label: str  # 流动党员
-    form: Any  # a form class (ModelForm or Form) taking `user=`: the input of the pages and the API; takes `user=`
+    form: Any  # a form class taking `user=`: the input of the pages and the API
     filterset: type[ListFilterSet]
     columns: Sequence[Column]
     create: Callable[..., Any]
