@@ -1,10 +1,9 @@
 """What the assessment services share: audited fields, the state-machine steps, the lock,
 the computed results."""
 
-import enum
 from collections.abc import Collection
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -77,20 +76,6 @@ STEP_RULES = {
     ),
     "to_reviewed": ("提出复核意见", "只有已申请复核的考核需要提出复核意见（考核办法 四(二)）"),
 }
-
-
-class _Keep(enum.Enum):
-    KEEP = "keep"
-
-
-# A keyword argument not given to a partial update: the field keeps its value (None is a value).
-KEEP: Final = _Keep.KEEP
-Keep = Literal[_Keep.KEEP]
-
-
-def given(**values: Any) -> dict[str, Any]:
-    """The keyword arguments of a partial update that were given."""
-    return {name: value for name, value in values.items() if value is not KEEP}
 
 
 def _step(assessment: BranchAssessment, name: str) -> None:
