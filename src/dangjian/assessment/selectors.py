@@ -636,7 +636,8 @@ class SecretaryRow:
 
 
 def secretary_grades(user: AnyUser, round_: AssessmentRound) -> list[SecretaryRow]:
-    """党总支书记年度工作考核参考等级 (考核办法 七(三)): from the final totals of the branches
+    """党总支书记年度工作考核参考等级 (《支部考核办法》§七(三)): from the final totals of the
+    branches
     below each general branch the user sees (three queries)."""
     parents = general_branches(round_)
     bands = round_.template.bands

@@ -196,7 +196,10 @@ def case_export(request):
 class CaseCreate(ServiceFormView):
     form_class = forms.CaseCreateForm
     title = "建立发展党员档案"
-    help_text = "从递交书面入党申请书之日起建档；申请人须年满18周岁（种子文件004 §四(三)1(1)）。"
+    help_text = (
+        "从递交书面入党申请书之日起建档；申请人须年满18周岁"
+        "（《基层组织建设实施意见》§四(三)1(1)）。"
+    )
     success_message = "已建立发展党员档案。"
     multipart = True
 
@@ -415,7 +418,8 @@ class StageEdit(ServiceFormView):
     form_user_kwarg = False
     access_action = perms.EDIT_STAGES
     help_text = (
-        "名称、要求和应存材料可按本校实际修改；步骤顺序和各步骤的条件以种子文件004 §四(三)1为准。"
+        "名称、要求和应存材料可按本校实际修改；"
+        "步骤顺序和各步骤的条件以《基层组织建设实施意见》§四(三)1为准。"
     )
 
     def get_object(self) -> StageDefinition:

@@ -48,7 +48,9 @@ class PostTypeForm(BootstrapMixin, forms.ModelForm):
         field.queryset = queryset
         field.required = not everything
         field.empty_label = "组织部示范岗位（全校通用）" if everything else None
-        field.help_text = "党总支可依照学校拟定的岗位，另外创设本单位岗位（种子文件000 §五(二)1）。"
+        field.help_text = (
+            "党总支可依照学校拟定的岗位，另外创设本单位岗位（《168模式实施意见》§五(二)1）。"
+        )
 
 
 class PostForm(BootstrapMixin, forms.Form):

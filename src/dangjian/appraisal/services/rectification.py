@@ -107,7 +107,10 @@ def rectification_complete(
     access.require(actor, "appraisal.report_rectification", item)
     if item.state == RectificationState.OPEN:
         raise ValidationError(
-            {"state": "须先在党员大会上作出解释和说明，才能登记整改完成（种子文件000 §五(二)5）。"}
+            {
+                "state": "须先在党员大会上作出解释和说明，才能登记整改完成"
+                "（《168模式实施意见》§五(二)5）。"
+            }
         )
     if item.state == RectificationState.DONE:
         raise ValidationError({"state": "已登记整改完成。"})
