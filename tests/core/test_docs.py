@@ -95,3 +95,17 @@ def test_pages_and_messages_cite_documents_by_title_not_by_file_number():
         for match in old.finditer(path.read_text(encoding="utf-8"))
     ]
     assert not found, "cite by the short names of docs/SOURCES.md:\n" + "\n".join(found)
+
+
+def test_seeded_rule_rows_cite_documents_by_title(db):
+    from dangjian.assessment.models import ScoreSheetTemplate
+    from dangjian.branches.models import GradingStandard
+    from dangjian.orglife.models import FrequencyRule
+
+    texts = [
+        *ScoreSheetTemplate.objects.values_list("note", flat=True),
+        *GradingStandard.objects.values_list("note", flat=True),
+        *FrequencyRule.objects.values_list("source", flat=True),
+    ]
+    assert texts and not [t for t in texts if "种子" in t]
+    assert any("《支部考核办法》" in t or "《基层组织建设实施意见》" in t for t in texts)
