@@ -192,6 +192,9 @@ def test_leading_group_of_the_168_mechanism(demo):
 
 
 def test_demo_logins_have_the_intended_scope(demo):
+    from dangjian.membership.models import MemberAway
+    from dangjian.posts.models import Commitment, Post
+
     users = {u.username: u for u in User.objects.select_related("person__primary_org")}
     assert set(users) == {login.username for login in institution.DEMO_LOGINS}
     assert all(u.check_password("demo-2026") for u in users.values())
@@ -205,6 +208,13 @@ def test_demo_logins_have_the_intended_scope(demo):
     assert not member.is_officer and member.person_id == users["dangyuan"].person_id
     assert users["dangyuan"].person.party_status == "full"
     assert users["dangyuan"].person.primary_org.name == "信息工程学院学生支部"
+    # The member's own 亮岗履职 pages show a post at work, its commitment and duty records.
+    year = timezone.localdate().year
+    person = users["dangyuan"].person
+    post = Post.objects.get(holder=person, year=year, state="performing")
+    assert post.duty_records.exists() or timezone.localdate().month < 3
+    assert Commitment.objects.filter(person=person, year=year).exists()
+    assert MemberAway.objects.exists()  # and some members are away
     for user in users.values():
         assert user.is_staff == (user.username == "admin")
 

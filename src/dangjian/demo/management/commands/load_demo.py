@@ -8,12 +8,13 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from dangjian.core import reminders
+from dangjian.core.models import User
 from dangjian.demo import generator
 from dangjian.demo.appraisal import AppraisalLoader
 from dangjian.demo.assessment import AssessmentLoader
 from dangjian.demo.branches import BranchesLoader
 from dangjian.demo.institution import login_table
-from dangjian.demo.mechanism import MechanismLoader
+from dangjian.demo.mechanism import MechanismLoader, give_member_a_post
 from dangjian.demo.organisational import OrganisationalLoader
 from dangjian.demo.surveys import SurveysLoader
 
@@ -79,6 +80,9 @@ class Command(BaseCommand):
             reminders.sweep()
             result.seconds += time.monotonic() - started
         scopes = generator.create_demo_logins()
+        if not orgs:
+            member = User.objects.filter(username="dangyuan").select_related("person").first()
+            give_member_a_post(member.person if member else None, timezone.localdate())
 
         for label, count in result.counts.items():
             self.stdout.write(f"  {label}：{count:,} 行")
