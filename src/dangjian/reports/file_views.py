@@ -1,5 +1,5 @@
-"""一人一档: the file of one person, on screen and as an A4 print (recorded as a print of
-personal data)."""
+"""一人一档 and 一支部一档: the file of one person or one organisation, on screen and as an A4
+print (a person's print is recorded as a print of personal data)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from dangjian.core.export import render_print
 from dangjian.core.scoping import get_for_user
-from dangjian.org.models import Person
-from dangjian.reports.files import person_file
+from dangjian.org.models import Organisation, Person
+from dangjian.reports.files import branch_file, person_file
 
 
 @login_required
@@ -24,3 +24,13 @@ def person_file_page(request, pk):
             rows=1,
         )
     return render(request, "reports/person_file.html", context)
+
+
+@login_required
+def branch_file_page(request, pk):
+    org = get_for_user(Organisation.objects.all(), request.user, pk=pk)
+    context = {"file": branch_file(request.user, org, timezone.localdate())}
+    template = (
+        "reports/branch_file_print.html" if request.GET.get("print") else "reports/branch_file.html"
+    )
+    return render(request, template, context)

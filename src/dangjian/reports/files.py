@@ -1,4 +1,5 @@
-"""一人一档: what has been recorded about one person, gathered in one place.
+"""一人一档 and 一支部一档: what has been recorded about one person, or one organisation,
+gathered in one place.
 
 Each section is read through its own model's scoping (`visible_to`), so a member reading their
 own file sees what they may see elsewhere (their published evaluation results, not drafts),
@@ -10,16 +11,19 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from dangjian.appraisal.models import EvaluationResult, Honour, MemberRectification
+from dangjian.assessment.models import BranchAssessment
+from dangjian.branches.models import BranchGrading, ItemState, RectificationItem, RectificationPlan
 from dangjian.core.access import Actor
-from dangjian.development.models import Case
+from dangjian.development.models import Case, Stage
 from dangjian.membership.models import MemberAway
-from dangjian.org.models import Person, Position
-from dangjian.orglife.models import Attendance, MeetingKind, StudyRecord
+from dangjian.org.models import Organisation, PartyStatus, Person, Position
+from dangjian.orglife.models import Attendance, Meeting, MeetingKind, StudyRecord
 from dangjian.outreach.models import Contact, Visit
-from dangjian.posts.models import Commitment, DutyRecord, Post
+from dangjian.posts.models import Commitment, DutyRecord, Post, PostState
+from dangjian.reports.models import QuarterlyReport
 
 RECENT = 10  # the latest rows shown of a long section (the lists behind them have the rest)
 
@@ -97,4 +101,63 @@ def person_file(user: Actor, person: Person, today: date) -> PersonFile:
         _of(Visit, user, person, "visitor").filter(visited_on__year=year).count()
     )
     file.away = list(_of(MemberAway, user, person).order_by("-left_on"))
+    return file
+
+
+@dataclass
+class BranchFile:
+    """一支部一档: what has been recorded about one organisation (its own rows, not those of
+    the organisations below it)."""
+
+    org: Organisation
+    year: int
+    members: list[tuple[str, int]] = field(default_factory=list)  # status label, count
+    officers: list[Position] = field(default_factory=list)
+    posts: list[tuple[str, int]] = field(default_factory=list)  # state label, count
+    meetings: list[tuple[str, int]] = field(default_factory=list)  # kind label, count
+    reports: list[QuarterlyReport] = field(default_factory=list)
+    gradings: list[BranchGrading] = field(default_factory=list)
+    assessments: list[BranchAssessment] = field(default_factory=list)
+    plans: list[RectificationPlan] = field(default_factory=list)
+    items: list[tuple[str, int]] = field(default_factory=list)  # state label, count
+    cases: list[tuple[str, int]] = field(default_factory=list)  # stage label, count
+
+
+def _counted(rows: Any, labels: dict[Any, str]) -> list[tuple[str, int]]:
+    counted = dict(rows)
+    return [(label, counted[key]) for key, label in labels.items() if counted.get(key)]
+
+
+def branch_file(user: Actor, org: Organisation, today: date) -> BranchFile:
+    year = today.year
+    file = BranchFile(org=org, year=year)
+
+    def own(model: Any, field_name: str = "organisation") -> QuerySet[Any]:
+        return model.objects.visible_to(user).filter(**{field_name: org}).order_by()
+
+    people = own(Person, "primary_org").filter(is_active=True)
+    file.members = _counted(
+        people.values_list("party_status").annotate(n=Count("id")), dict(PartyStatus.choices)
+    )
+    file.officers = list(
+        Position.objects.current(today).filter(organisation=org).select_related("person")
+    )
+    posts = own(Post).filter(year=year).values_list("state").annotate(n=Count("id"))
+    file.posts = _counted(posts, dict(PostState.choices))
+    meetings = own(Meeting).filter(held_on__year=year).values_list("kind").annotate(n=Count("id"))
+    file.meetings = _counted(meetings, dict(MeetingKind.choices))
+    file.reports = list(own(QuarterlyReport).filter(year=year).order_by("quarter"))
+    file.gradings = list(
+        own(BranchGrading, "branch").select_related("grading_year").order_by("-grading_year__year")
+    )
+    file.assessments = list(
+        own(BranchAssessment, "branch").select_related("round").order_by("-round__year", "-id")
+    )
+    file.plans = list(own(RectificationPlan, "branch").order_by("-year"))
+    items = own(RectificationItem, "plan__branch").filter(plan__year=year)
+    file.items = _counted(
+        items.values_list("state").annotate(n=Count("id")), dict(ItemState.choices)
+    )
+    cases = own(Case).values_list("stage").annotate(n=Count("id"))
+    file.cases = _counted(cases, dict(Stage.choices))
     return file

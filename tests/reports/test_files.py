@@ -1,4 +1,4 @@
-"""一人一档: one person's records gathered, scoped like each record, printable, no N+1."""
+"""一人一档 and 一支部一档: records gathered, scoped like each record, printable, no N+1."""
 
 from datetime import date, timedelta
 
@@ -90,3 +90,40 @@ def test_the_file_costs_the_same_queries_with_more_records(as_role, world, recor
         )
     with assert_max_queries(len(few)):
         assert client.get(_url(world.member_a)).status_code == 200
+
+
+# --- 一支部一档 ---------------------------------------------------------------------------------
+
+
+def test_the_branch_file_by_role(as_role, world, records):
+    url = reverse("reports:branch_file", args=[world.branch_a.pk])
+    assert_role_matrix(
+        as_role,
+        url,
+        {
+            "officer": 200,
+            "gb_officer": 200,
+            "org_officer": 200,
+            "other_officer": 404,
+            "anonymous": 302,
+        },
+    )
+    page = as_role("officer").get(url).content.decode()
+    assert "履岗 1个" in page and "张书记" in page
+    assert as_role("officer").get(url + "?print=1").status_code == 200
+
+
+def test_the_branch_file_costs_the_same_queries_with_more_records(as_role, world, records):
+    client = as_role("gb_officer")
+    url = reverse("reports:branch_file", args=[world.branch_a.pk])
+    with capture_queries() as few:
+        client.get(url)
+    Post.objects.create(
+        organisation=world.branch_a,
+        post_type=records.post_type,
+        year=records.year,
+        name="另一个岗位",
+        state="set",
+    )
+    with assert_max_queries(len(few)):
+        assert client.get(url).status_code == 200
