@@ -132,6 +132,7 @@ class ItemReference(models.TextChoices):
     EDUCATION_HOURS = "education_hours", "党员教育学时"
     ORG_LIFE = "org_life", "组织生活落实"
     SATISFACTION = "satisfaction", "群众满意度测评"
+    MEMBERS_AWAY = "members_away", "流动党员管理"
 
 
 class Item(models.Model):
