@@ -18,7 +18,7 @@ from dangjian.core.pagination import request_page
 from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ActionView, ServiceFormView, editable_or_403, officer_required
-from dangjian.org import forms, selectors, services
+from dangjian.org import counts, forms, selectors, services
 from dangjian.org.filters import PersonFilter
 from dangjian.org.models import (
     LeadingGroup,
@@ -131,7 +131,7 @@ def org_detail(request, pk):
         "leading_groups": org.leading_groups.order_by("pk").prefetch_related("members__person"),
         "members": members[:PAGE_SIZE],
         "more_members": len(members) > PAGE_SIZE,
-        "member_total": Person.objects.in_subtree(org).filter(is_active=True).count(),
+        "member_total": counts.subtree_total(org),
         "can_edit": can_edit,
         "can_edit_groups": can_edit and not org.is_dissolved,
         "can_restructure": access.can(request.user, "org.restructure", org),
@@ -300,7 +300,7 @@ class TermCreate(OrgPageForm):
 def person_list(request):
     filters = PersonFilter.for_page(request, selectors.people_for_list(request.user))
     qs = filters.qs
-    page = request_page(request, qs, order=("name", "id"), size=PAGE_SIZE)
+    page = request_page(request, qs, order=("name", "id"), size=PAGE_SIZE, narrow=True)
     params = filters.shown
     org = filters.organisation()
     return render(
@@ -317,7 +317,7 @@ def person_list(request):
             .active()
             .exclude(kind="group")
             .only("id", "name", "depth")[:ORG_FILTER_LIMIT],
-            "total": qs.count(),
+            "total": selectors.people_total(request.user, filters, org),
         },
     )
 
