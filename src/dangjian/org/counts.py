@@ -244,20 +244,27 @@ def status_counts(scope: Scope, people: models.QuerySet[Person]) -> Counter[str]
     return result
 
 
-def member_counts(parent_path: str, nodes: list[Organisation]) -> dict[str, int]:
+def member_counts(
+    parent_path: str, nodes: list[Organisation], before: str | None = None
+) -> dict[str, int]:
     """Party members on the register under each node (nodes of one parent, or roots), by
     path: the count rows summed by the node's path prefix, one grouped query per depth of
     the nodes (one for a level of the tree). A Party group counts its own members (people's
-    primary organisation is never a group): one more query when groups are shown."""
+    primary organisation is never a group): one more query when groups are shown. `before`
+    bounds the organisations read when the nodes are a run of roots in path order (their
+    subtrees lie from the first node's path to the next root's)."""
     counts = {node.path: 0 for node in nodes}
     groups = [node for node in nodes if node.kind == "group"]
     lengths = {len(node.path) for node in nodes if node.kind != "group"}
     for length in sorted(lengths):
         wanted = [n.path for n in nodes if n.kind != "group" and len(n.path) == length]
+        rows = PeopleCount.objects.order_by().filter(organisation__path__gte=min(wanted))
+        if before is not None:
+            rows = rows.filter(organisation__path__lt=before)
+        if parent_path:
+            rows = rows.filter(organisation__path__startswith=parent_path)
         rows = (
-            PeopleCount.objects.order_by()
-            .filter(is_active=True, party_status__in=MEMBER_STATUSES)
-            .filter(organisation__path__startswith=parent_path)
+            rows.filter(is_active=True, party_status__in=MEMBER_STATUSES)
             .annotate(prefix=Substr("organisation__path", 1, length))
             .filter(prefix__in=wanted)
             .values_list("prefix")

@@ -357,6 +357,28 @@ class PersonQuerySet(EncryptedQuerySetMixin, ScopedQuerySet):
     def with_list_relations(self):
         return self.select_related("primary_org", "group", "unit__parent")
 
+    _narrow = False
+
+    def narrow_pages(self):
+        """A slice of this queryset (a page) finds its ids first, without the joins, and joins
+        only those rows: joined, a page of a small scope makes the planner walk a whole index
+        of the people (core.pagination's `narrow`, for paginators that slice themselves)."""
+        qs = self._chain()
+        qs._narrow = True
+        return qs
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._narrow = self._narrow
+        return clone
+
+    def __getitem__(self, k):
+        if isinstance(k, slice) and self._narrow and self._result_cache is None:
+            ids = self._chain()
+            ids._narrow = False
+            return ids.filter(pk__in=ids.values("pk")[k])
+        return super().__getitem__(k)
+
 
 COUNT_KEY_FIELDS = ("primary_org_id", "party_status", "category", "is_active")
 

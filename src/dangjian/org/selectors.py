@@ -57,12 +57,15 @@ def members_first() -> Case:
 
 
 def subtree_member_counts(
-    parent_path: str, nodes: list[Organisation], user: User | AnonymousUser | None = None
+    parent_path: str,
+    nodes: list[Organisation],
+    user: User | AnonymousUser | None = None,
+    before: str | None = None,
 ) -> dict[str, int]:
     """Active Party members under each node (a Party group counts its own members), by path,
     from the count table (org.counts): one grouped query per level, two when groups are among
     the nodes. Everyone under a node the user sees is in their scope: `user` changes nothing."""
-    return counts.member_counts(parent_path, nodes)
+    return counts.member_counts(parent_path, nodes, before=before)
 
 
 def officer_roots(user: Actor) -> QuerySet[Organisation]:
@@ -94,15 +97,20 @@ def people_for_list(user: User | AnonymousUser) -> QuerySet[Person]:
     return Person.objects.with_list_relations().visible_to(user)
 
 
+# A search counts its matches up to this many ("more than" beyond): a common surname has tens
+# of thousands of matches in a province, and nobody pages through them.
+SEARCH_COUNT_LIMIT = 1000
+
+
 def people_total(user: User | AnonymousUser, filters: Any, org: Organisation | None) -> int:
     """The people list's total: from the count table (org.counts) for the filters it keeps
     (status, category, organisation, register), else a count of the filtered people (a name
-    or number search, which an index answers)."""
+    or number search, which an index answers), up to SEARCH_COUNT_LIMIT + 1."""
     cleaned = getattr(filters.form, "cleaned_data", {})
     active = filters.active
     scope = scope_for(user)
     if scope is ANONYMOUS or filters.form.errors or active.get("q"):
-        return filters.qs.count()
+        return filters.qs.order_by()[: SEARCH_COUNT_LIMIT + 1].count()
     if active.get("org") is not None and org is None:
         return 0  # an organisation out of scope lists no one
     statuses: set[str] | None = None
@@ -135,9 +143,12 @@ def person_search_q(q: str) -> models.Q:
         return models.Q(id_number_hash=keyed_hash(q))
     if kind == "phone":
         return models.Q(phone_hash=keyed_hash(q))
+    # `name >= q` gives the index scan in (name, id) order its starting point (a prefix sorts
+    # before its extensions in any collation; LIKE alone gives one only under the C locale).
+    name = models.Q(name__startswith=q, name__gte=q)
     if q.isascii() and q.isalnum():
-        return models.Q(staff_number=q) | models.Q(name__startswith=q)
-    return models.Q(name__startswith=q)
+        return models.Q(staff_number=q) | name
+    return name
 
 
 def sees_full_identity(user: User | AnonymousUser) -> bool:

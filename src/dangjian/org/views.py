@@ -54,32 +54,53 @@ def org_tree(request):
         for match in matches:
             match.trail = trails[match.pk]
         return render(request, "org/org_tree.html", {"q": q, "matches": matches})
-    roots = list(selectors.officer_roots(request.user))
-    return render(
-        request, "org/org_tree.html", {"nodes": _with_counts(request.user, roots), "q": q}
-    )
+    page = _tree_page(request, selectors.officer_roots(request.user), reverse("org:org_roots"))
+    return render(request, "org/org_tree.html", {**page, "q": q})
+
+
+@officer_required
+@require_GET
+def org_roots(request):
+    """The next organisations of the tree's first level ("显示更多")."""
+    page = _tree_page(request, selectors.officer_roots(request.user), reverse("org:org_roots"))
+    return render(request, "org/_tree_nodes.html", page)
 
 
 @officer_required
 @require_GET
 def org_children(request, pk):
     org = get_for_user(Organisation.objects, request.user, pk=pk)
-    children = list(
-        Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by(
-            "display_order", "path"
-        )
+    children = Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by(
+        "display_order", "path"
     )
-    return render(
-        request, "org/_tree_nodes.html", {"nodes": _with_counts(request.user, children, parent=org)}
-    )
+    url = reverse("org:org_children", args=[org.pk])
+    return render(request, "org/_tree_nodes.html", _tree_page(request, children, url, parent=org))
 
 
-def _with_counts(user, nodes, parent=None):
-    """Attach the number of Party members under each node (one grouped query)."""
+# Nodes of one level shown at a time; the rest come with "显示更多" (a page of the department's
+# tree stays small whatever the number of organisations).
+TREE_PAGE = 100
+
+
+def _tree_page(request, qs, url, parent=None):
+    """One page of a level of the tree (from `?start=`), with member counts and the link to
+    the next page."""
+    start = parse_int(request.GET.get("start"), 0, low=0)
+    rows = list(qs[start : start + TREE_PAGE + 1])
+    nodes, following = rows[:TREE_PAGE], rows[TREE_PAGE:]
+    # The roots are in path order: their subtrees end where the next page's first one starts.
+    before = following[0].path if following and parent is None else None
+    _with_counts(request.user, nodes, parent=parent, before=before)
+    more = f"{url}?{urlencode({'start': start + TREE_PAGE})}" if following else ""
+    return {"nodes": nodes, "more_url": more}
+
+
+def _with_counts(user, nodes, parent=None, before=None):
+    """Attach the number of Party members under each node (from the count table)."""
     if not nodes:
         return nodes
     prefix = parent.path if parent else ""
-    counts = selectors.subtree_member_counts(prefix, nodes, user=user)
+    counts = selectors.subtree_member_counts(prefix, nodes, user=user, before=before)
     for node in nodes:
         node.member_count = counts[node.path]
     return nodes
@@ -318,6 +339,7 @@ def person_list(request):
             .exclude(kind="group")
             .only("id", "name", "depth")[:ORG_FILTER_LIMIT],
             "total": selectors.people_total(request.user, filters, org),
+            "total_limit": selectors.SEARCH_COUNT_LIMIT,
         },
     )
 
