@@ -22,8 +22,9 @@ from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from dangjian.core.scoping import Scope
+from dangjian.core.scoping import Scope, paths_q
 from dangjian.org.models import (
+    InSubquery,
     Organisation,
     PeopleCount,
     Person,
@@ -245,24 +246,32 @@ def status_counts(scope: Scope, people: models.QuerySet[Person]) -> Counter[str]
 
 
 def member_counts(
-    parent_path: str, nodes: list[Organisation], before: str | None = None
+    parent_path: str, nodes: list[Organisation], span: tuple[str, str | None] | None = None
 ) -> dict[str, int]:
     """Party members on the register under each node (nodes of one parent, or roots), by
-    path: the count rows summed by the node's path prefix, one grouped query per depth of
-    the nodes (one for a level of the tree). A Party group counts its own members (people's
-    primary organisation is never a group): one more query when groups are shown. `before`
-    bounds the organisations read when the nodes are a run of roots in path order (their
-    subtrees lie from the first node's path to the next root's)."""
+    path: the count rows of the organisations under the nodes, summed by the node's path
+    prefix, one grouped query per depth of the nodes (one for a level of the tree). A Party
+    group counts its own members (people's primary organisation is never a group): one more
+    query when groups are shown. `span` (first path, next page's first path or None) says the
+    nodes are a run of roots in path order: their subtrees lie in that range of paths."""
     counts = {node.path: 0 for node in nodes}
     groups = [node for node in nodes if node.kind == "group"]
     lengths = {len(node.path) for node in nodes if node.kind != "group"}
     for length in sorted(lengths):
         wanted = [n.path for n in nodes if n.kind != "group" and len(n.path) == length]
-        rows = PeopleCount.objects.order_by().filter(organisation__path__gte=min(wanted))
-        if before is not None:
-            rows = rows.filter(organisation__path__lt=before)
-        if parent_path:
-            rows = rows.filter(organisation__path__startswith=parent_path)
+        rows = PeopleCount.objects.order_by()
+        if span is not None and not parent_path:
+            # Many organisations: joined by the range of their paths (a hash join).
+            rows = rows.filter(organisation__path__gte=span[0])
+            if span[1] is not None:
+                rows = rows.filter(organisation__path__lt=span[1])
+        else:  # a parent's subtree or a scope's few roots: their ids, probed in the index
+            orgs = Organisation.objects.order_by()
+            if parent_path:
+                orgs = orgs.filter(path__startswith=parent_path)
+            else:
+                orgs = orgs.filter(paths_q("path", tuple(wanted)))
+            rows = rows.filter(InSubquery("organisation", orgs.values("pk")))
         rows = (
             rows.filter(is_active=True, party_status__in=MEMBER_STATUSES)
             .annotate(prefix=Substr("organisation__path", 1, length))

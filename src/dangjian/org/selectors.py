@@ -60,12 +60,12 @@ def subtree_member_counts(
     parent_path: str,
     nodes: list[Organisation],
     user: User | AnonymousUser | None = None,
-    before: str | None = None,
+    span: tuple[str, str | None] | None = None,
 ) -> dict[str, int]:
     """Active Party members under each node (a Party group counts its own members), by path,
     from the count table (org.counts): one grouped query per level, two when groups are among
     the nodes. Everyone under a node the user sees is in their scope: `user` changes nothing."""
-    return counts.member_counts(parent_path, nodes, before=before)
+    return counts.member_counts(parent_path, nodes, span=span)
 
 
 def officer_roots(user: Actor) -> QuerySet[Organisation]:

@@ -88,19 +88,22 @@ def _tree_page(request, qs, url, parent=None):
     start = parse_int(request.GET.get("start"), 0, low=0)
     rows = list(qs[start : start + TREE_PAGE + 1])
     nodes, following = rows[:TREE_PAGE], rows[TREE_PAGE:]
-    # The roots are in path order: their subtrees end where the next page's first one starts.
-    before = following[0].path if following and parent is None else None
-    _with_counts(request.user, nodes, parent=parent, before=before)
+    span = None
+    if parent is None and nodes and scope_for(request.user).everything:
+        # The department's roots are in path order: their subtrees lie from the first one's
+        # path to the next page's first one.
+        span = (nodes[0].path, following[0].path if following else None)
+    _with_counts(request.user, nodes, parent=parent, span=span)
     more = f"{url}?{urlencode({'start': start + TREE_PAGE})}" if following else ""
     return {"nodes": nodes, "more_url": more}
 
 
-def _with_counts(user, nodes, parent=None, before=None):
+def _with_counts(user, nodes, parent=None, span=None):
     """Attach the number of Party members under each node (from the count table)."""
     if not nodes:
         return nodes
     prefix = parent.path if parent else ""
-    counts = selectors.subtree_member_counts(prefix, nodes, user=user, before=before)
+    counts = selectors.subtree_member_counts(prefix, nodes, user=user, span=span)
     for node in nodes:
         node.member_count = counts[node.path]
     return nodes
