@@ -98,7 +98,26 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections: seconds a worker keeps its connection (0: one per request).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+        )
+    }
+    # Bounded work on PostgreSQL. JIT compiles long generated expressions for minutes and
+    # cannot be cancelled meanwhile: off unless asked for. Web requests (the WSGI entry point
+    # sets DANGJIAN_WEB) stop any statement after DATABASE_STATEMENT_TIMEOUT ms (default
+    # 30 s, 0: none), so no query runs on after its request is gone; management commands and
+    # background jobs (exports, imports, load_demo) are not cut. Behind PgBouncer in
+    # transaction mode, add `options` to its ignore_startup_parameters or set these on the
+    # database role (ALTER ROLE … SET jit = off).
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        pg_options = [] if env_bool("DATABASE_JIT", False) else ["-c jit=off"]
+        statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30000"))
+        if env_bool("DANGJIAN_WEB", False) and statement_timeout > 0:
+            pg_options.append(f"-c statement_timeout={statement_timeout}")
+        if pg_options:
+            DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(pg_options)
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -264,8 +283,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS (usually port 4
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds; never hang a worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")  # sender
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # sender of error mail
-# PostgreSQL connections are kept for 60 s; check one before reusing it, so a restarted database
-# server costs no failed request.
+# PostgreSQL connections are kept (DATABASE_CONN_MAX_AGE, 60 s); check one before reusing it,
+# so a restarted database server costs no failed request.
 if DATABASE_URL:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_CONN_HEALTH_CHECKS", True)
 

@@ -29,6 +29,7 @@ from dangjian.demo.institution import (
     OrgSpec,
     UnitSpec,
 )
+from dangjian.org import counts
 from dangjian.org.models import (
     LeadingGroup,
     LeadingGroupMember,
@@ -663,6 +664,7 @@ class Loader:
                 self._load_orgs(orgs)
                 self._load_people(people)
                 self._load_leading_groups()
+                counts.rebuild()  # the people were written in bulk: count them once
         finally:
             _reset_sequences(written)
         self.result.seconds = time.monotonic() - started
@@ -988,6 +990,12 @@ def reset_data(batch_size: int = BATCH_SIZE) -> None:
     still refer to people, organisations or units, those go through Django's collector in
     batches, so their own on_delete rules (cascade, protect) apply.
     """
+    with counts.paused():
+        _reset_data(batch_size)
+    counts.rebuild()
+
+
+def _reset_data(batch_size: int) -> None:
     from dangjian.core.models import Reminder, User
     from dangjian.demo.appraisal import reset_appraisal
     from dangjian.demo.assessment import reset_assessment

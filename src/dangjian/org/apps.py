@@ -7,7 +7,8 @@ class OrgConfig(AppConfig):
 
     def ready(self):
         from dangjian.core.scoping import set_scope_resolver
-        from dangjian.org import audit, scoping
+        from dangjian.org import audit, counts, scoping
 
         set_scope_resolver(scoping.scope_of_positions)
         audit.connect()
+        counts.connect()

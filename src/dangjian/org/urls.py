@@ -6,6 +6,7 @@ app_name = "org"
 
 urlpatterns = [
     path("tree/", views.org_tree, name="org_tree"),
+    path("tree/more/", views.org_roots, name="org_roots"),
     path("tree/<int:pk>/children/", views.org_children, name="org_children"),
     path("new/", views.OrgCreate.as_view(), name="org_create_root"),
     path("<int:pk>/", views.org_detail, name="org_detail"),
