@@ -270,6 +270,7 @@ REMINDER_PROVIDERS = [
     "dangjian.branches.reminders.collect",
     "dangjian.assessment.reminders.collect",
     "dangjian.appraisal.reminders.collect",
+    "dangjian.membership.reminders.collect",
 ]
 
 # --- deploy ---
