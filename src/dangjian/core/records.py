@@ -42,6 +42,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.response import Response
@@ -177,7 +178,7 @@ class RecordType:
             rows = audit.count(rows)
         content = xlsx_table(
             sheet=self.label,
-            title=f"{self.label}（导出于{date.today().isoformat()}）",
+            title=f"{self.label}（导出于{timezone.localdate().isoformat()}）",
             headers=[c.header for c in self.columns],
             rows=rows,
             widths=[c.width for c in self.columns],
