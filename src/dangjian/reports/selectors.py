@@ -134,6 +134,16 @@ def coverage_for(orgs: list[Organisation], year: int, on: date | None = None) ->
     return result
 
 
+def coverage_querysets(
+    org: Organisation, year: int
+) -> tuple[QuerySet[Organisation], QuerySet[Organisation]]:
+    """The active branches of `org`'s subtree and those of them that run the mechanism in
+    `year`, as querysets to count (the home page counts them with its other counters)."""
+    branches = Organisation.objects.filter(kind=OrgKind.BRANCH, path__startswith=org.path)
+    branches = branches.active()
+    return branches, branches.filter(path__in=covered_branch_paths(year, (org.path,)))
+
+
 def compute_figures(org: Organisation, year: int, quarter: int, today: date | None = None) -> dict:
     """The annex-5 figures of `org`'s subtree for a quarter, in a fixed number of queries.
 

@@ -329,23 +329,17 @@ def summary_export(request):
 @login_required
 def home(request):
     """The home page: the officer's counters and to-dos, the member's own overview."""
-    context = {"counts": None, "roots": []}
+    person = dashboard.own_person(request.user)
+    context = {"counts": None, "roots": [], **dashboard.home(request.user, person)}
     if scope_for(request.user).is_officer:
         counts = org_selectors.scope_counts(request.user)
         context["counts"] = counts
-        context["roots"] = list(org_selectors.officer_roots(request.user))
-        context["todos"] = dashboard.officer_todos(request.user)
-        context["evaluation_todos"] = dashboard.evaluation_todos(request.user)
-        context["quarter_reports"] = dashboard.officer_reports(request.user)
         context["stat_cards"] = [
             ("党总支", counts["general_branches"], "bi-diagram-2"),
             ("党支部", counts["branches"], "bi-diagram-3"),
             ("党员（含预备党员）", counts["members"], "bi-person-badge"),
             ("入党申请人至发展对象", counts["pipeline"], "bi-person-up"),
         ]
-    person = request.user.person
-    if person is not None and person.is_member:
-        context["mine"] = dashboard.member_overview(person)
     context["reminders"] = list(reminders.open_for(request.user.person_id))
     context["today"] = timezone.localdate()
     return render(request, "reports/home.html", context)
