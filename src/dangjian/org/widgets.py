@@ -97,3 +97,22 @@ def org_picker(
         "attrs": {"id": element_id, "class": "form-control form-control-sm"},
         "required": False,
     }
+
+
+def typeahead(field: forms.ModelChoiceField, source: str, params: str = "") -> None:
+    """Turn a model choice field (its queryset already set) into a type-ahead: `source` is the
+    picker's URL name, `params` its extra query string. The field still validates against its
+    queryset."""
+    kind = TypeaheadMultiple if isinstance(field, forms.ModelMultipleChoiceField) else Typeahead
+    widget = kind(source, params, attrs=dict(field.widget.attrs))
+    widget.is_required = field.required
+    widget.choices = field.choices
+    field.widget = widget
+
+
+def organisations(field: forms.ModelChoiceField, kinds: tuple[str, ...] = ()) -> None:
+    typeahead(field, "org:pick_organisations", "&".join(f"kind={k}" for k in kinds))
+
+
+def people(field: forms.ModelChoiceField, members_only: bool = False) -> None:
+    typeahead(field, "org:pick_people", "members=1" if members_only else "")
