@@ -82,9 +82,8 @@
     if (!(input instanceof HTMLInputElement) || !input.classList.contains("dj-typeahead-input")) return;
     var root = box(input);
     if (!root) return;
-    if (!root.hasAttribute("data-multiple") && !input.value.trim()) {
-      root.querySelector(".dj-typeahead-value").value = "";
-    }
+    // Typing replaces the choice: until a match is picked, nothing is chosen.
+    if (!root.hasAttribute("data-multiple")) root.querySelector(".dj-typeahead-value").value = "";
     window.clearTimeout(timers.get(input));
     timers.set(input, window.setTimeout(function () { search(root, input); }, 250));
   });
