@@ -126,3 +126,15 @@ def test_development_board_has_no_select_of_every_organisation(world, as_user):
         reverse("development:case_list"), {"org": world.branch_a.pk}
     )
     assert 'value="机关一支部"' in chosen.content.decode()
+
+
+def test_people_are_found_the_same_without_the_byte_order_bound(world, as_user, monkeypatch):
+    """Under a language's collation the name range is not added; the prefix match alone finds
+    the same people."""
+    for name in ("王一", "王二", "汪三"):
+        make_person(world.branch_a, name=name)
+    client = as_user(world.org_officer)
+    bounded = results(client, "people", q="王")
+    monkeypatch.setattr(pickers, "names_in_byte_order", lambda alias: False)
+    assert results(client, "people", q="王") == bounded
+    assert [label.split("（")[0] for _, label in bounded] == ["王一", "王二", "王总支书记"]

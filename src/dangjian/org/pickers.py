@@ -5,6 +5,9 @@ province (3.6 MB of HTML); a picker asks for the first matches of what was typed
 candidates are scoped with `visible_to`; the form that receives the chosen id still validates it
 against its own scoped queryset, so a picker never widens what may be chosen."""
 
+import functools
+
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from dangjian.core.access import Actor
@@ -45,6 +48,22 @@ def pick_organisations(user: Actor, q: str, kinds: tuple[str, ...] = ()) -> list
     return [(o.pk, organisation_label(o, committees)) for o in orgs]
 
 
+@functools.cache
+def names_in_byte_order(alias: str) -> bool:
+    """Whether the database sorts text by code point (SQLite; PostgreSQL with the C collation),
+    asked once per process."""
+    connection = connections[alias]
+    if connection.vendor == "sqlite":
+        return True
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT datcollate FROM pg_database WHERE datname = current_database()")
+        row = cursor.fetchone()
+    collation = str(row[0]) if row else ""
+    return collation in ("C", "POSIX") or collation.startswith("C.")
+
+
 def person_label(person: Person) -> str:
     return f"{person.name}（{person.primary_org.name}）" if person.primary_org_id else person.name
 
@@ -59,9 +78,13 @@ def pick_people(user: Actor, q: str, members_only: bool = False) -> list[tuple[i
     qs = Person.objects.visible_to(user).filter(is_active=True)
     if members_only:
         qs = qs.filter(party_status__in=MEMBER_STATUSES)
-    # The prefix as a range too: with a bound on both sides the database walks only the names
-    # that start with `q` on the name index (a bare LIKE walked 162,000 names for “王”).
-    match = Q(name__startswith=q, name__gte=q, name__lt=q + NAME_BOUND)
+    match = Q(name__startswith=q)
+    if names_in_byte_order(qs.db):
+        # The prefix as a range too: with a bound on both sides the database walks only the
+        # names that start with `q` on the name index (a bare LIKE walked 162,000 names for
+        # “王”). Only where names sort by code point: under a language's collation the bound
+        # may sort anywhere.
+        match &= Q(name__gte=q, name__lt=q + NAME_BOUND)
     if q.isascii() and q.isalnum():
         match |= Q(staff_number=q)
     people = (
