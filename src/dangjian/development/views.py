@@ -33,6 +33,7 @@ from dangjian.development.models import (
     Stage,
     StageDefinition,
 )
+from dangjian.org.widgets import org_picker
 
 PAGE_SIZE = 50
 
@@ -165,7 +166,7 @@ def case_list(request):
             "stages": [(s.value, names[s.value], counts.get(s.value, 0)) for s in Stage],
             "total": sum(counts.values()),
             "names": names,
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "statuses": CaseStatus.choices,
             "notices": list(selectors.running_notices(request.user, today)[:20]),
             "ending": list(selectors.probations_ending(request.user, today)[:20]),

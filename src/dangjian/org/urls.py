@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangjian.org import excel_views, views
+from dangjian.org import excel_views, picker_views, views
 
 app_name = "org"
 
@@ -35,6 +35,8 @@ urlpatterns = [
         views.LeadingGroupMemberRemove.as_view(),
         name="leading_group_member_remove",
     ),
+    path("pick/organisations/", picker_views.pick_organisations, name="pick_organisations"),
+    path("pick/people/", picker_views.pick_people, name="pick_people"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.UnitCreate.as_view(), name="unit_create"),
     path("units/<int:pk>/edit/", views.UnitEdit.as_view(), name="unit_edit"),
