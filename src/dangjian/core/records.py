@@ -55,9 +55,19 @@ from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ActionView, ServiceFormView, editable_or_403
 
-# A filter bar offers at most this many organisations; a larger scope filters by the
-# organisation's page instead.
+# A filter bar offers at most this many organisations when no type-ahead is registered.
 ORG_CHOICES_LIMIT = 500
+
+# The type-ahead of an organisation filter: (name, chosen organisation) -> the context of
+# `ORG_PICKER_TEMPLATE`. Registered by the org app (org.widgets.org_picker), which core
+# cannot import.
+_org_picker: Callable[[str, Any], dict[str, Any]] | None = None
+ORG_PICKER_TEMPLATE = "org/widgets/typeahead.html"
+
+
+def set_org_picker(picker: Callable[[str, Any], dict[str, Any]]) -> None:
+    global _org_picker
+    _org_picker = picker
 
 
 @dataclass(frozen=True)
@@ -139,7 +149,10 @@ class RecordType:
                 "value": filters.data.get(name, ""),
             }
             flt = filters.filters[name]
-            if isinstance(flt, SubtreeFilter):
+            if isinstance(flt, SubtreeFilter) and _org_picker is not None:
+                control["picker"] = _org_picker(name, filters.organisation(name))
+                control["picker_template"] = ORG_PICKER_TEMPLATE
+            elif isinstance(flt, SubtreeFilter):
                 orgs = related_model(self.model, flt.field_name)._default_manager.visible_to(user)
                 control["choices"] = [
                     (str(o.pk), o.name) for o in orgs.order_by("path")[:ORG_CHOICES_LIMIT]

@@ -4,6 +4,7 @@ from dangjian.membership.models import MemberAway
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.org.widgets import Typeahead
 
 
 def _label(person: Person) -> str:
@@ -31,6 +32,9 @@ class MemberAwayForm(BootstrapMixin, forms.ModelForm):
             "returned_on": DATE,
             "last_contact_on": DATE,
             "note": forms.Textarea(attrs={"rows": 3}),
+            "person": Typeahead("org:pick_people", "members=1"),
+            "keeps_contact": Typeahead("org:pick_people"),
+            "group": Typeahead("org:pick_organisations", "kind=group"),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -46,6 +50,6 @@ class MemberAwayForm(BootstrapMixin, forms.ModelForm):
             field.label_from_instance = _label
         self.fields["keeps_contact"].queryset = people.order_by("name", "id")
         self.fields["keeps_contact"].label_from_instance = _label
-        self.fields["group"].queryset = Organisation.objects.editable_by(user).filter(
-            kind=OrgKind.GROUP
-        )
+        group = self.fields["group"]
+        group.queryset = Organisation.objects.editable_by(user).filter(kind=OrgKind.GROUP)
+        group.label_from_instance = lambda o: o.name
