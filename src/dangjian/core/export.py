@@ -1,17 +1,28 @@
 """XLSX exports shared by every app: a titled table in its original column order, written in
-openpyxl's write-only mode and streamed to the browser in pieces (memory stays bounded)."""
+openpyxl's write-only mode with the sheet compressed straight into the file (memory and
+temporary disk stay bounded however many rows), as a background job (core.jobs)."""
 
+import contextlib
+import datetime
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
+from typing import IO
 from urllib.parse import quote
 
-from django.http import HttpRequest, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.writer.excel import ExcelWriter
+
+from dangjian.core import jobs
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STREAM_CHUNK = 64 * 1024
@@ -54,6 +65,65 @@ def neutralise_sheet(ws) -> None:
             as_text(cell)
 
 
+# --- a workbook whose one sheet is compressed as it is written --------------------------------
+#
+# openpyxl's write-only mode writes a sheet's XML to a temporary file, then copies it into the zip
+# on save: about ten times the file's size on disk for a large export. Here the sheet's XML goes
+# straight into its zip entry (deflated as written); the rest of the workbook (styles, workbook,
+# content types) is written by openpyxl on save, as usual. One sheet per workbook.
+
+SHEET_PART = "xl/worksheets/sheet1.xml"
+
+
+class _StreamedSheet(WriteOnlyWorksheet):
+    def __init__(self, parent: Workbook, title: str, archive: zipfile.ZipFile):
+        super().__init__(parent, title)
+        self._archive = archive
+        self._entry: IO[bytes] | None = None
+
+    def _get_writer(self):
+        if self._writer is None:
+            self._entry = self._archive.open(SHEET_PART, "w", force_zip64=True)
+            self._writer = WorksheetWriter(self, out=self._entry)
+            self._writer.write_top()
+
+    def close(self):
+        super().close()
+        if self._entry is not None:
+            self._entry.close()
+
+
+class _StreamedSheetWriter(ExcelWriter):
+    def write_worksheet(self, ws):
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts = ws._charts
+        ws._drawing.images = ws._images
+        if not ws.closed:
+            ws.close()  # its XML is in the archive already
+        ws._rels = ws._writer._rels
+        self.manifest.append(ws)
+
+
+@contextlib.contextmanager
+def streamed_sheet(out: IO[bytes], title: str) -> Iterator[WriteOnlyWorksheet]:
+    """A write-only sheet (set column widths and frozen panes before the first `append`) of a
+    new workbook written to `out`, complete when the block ends."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        wb = Workbook(write_only=True)
+        ws = _StreamedSheet(wb, title[:31], archive)
+        wb._sheets.append(ws)
+        yield ws
+        ws.close()  # the sheet's entry first: a zip takes one entry at a time
+        wb.properties.modified = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+        _StreamedSheetWriter(wb, archive).write_data()
+
+
+def file_pieces(tmp: IO[bytes]) -> Iterator[bytes]:
+    tmp.seek(0)
+    while piece := tmp.read(STREAM_CHUNK):
+        yield piece
+
+
 def xlsx_table(
     *,
     sheet: str,
@@ -65,36 +135,32 @@ def xlsx_table(
     """One sheet: an optional title row, a bold header row, then `rows` (dates formatted,
     long text wrapped). Yields the file in pieces."""
     with tempfile.TemporaryFile() as tmp:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(sheet[:31])
-        for index, width in enumerate(widths or [16] * len(headers), start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        if title:
-            cell = safe_cell(ws, title)
-            cell.font = Font(bold=True, size=14)
-            ws.append([cell])
-        header_cells = []
-        for header in headers:
-            cell = safe_cell(ws, header)
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            header_cells.append(cell)
-        ws.append(header_cells)
-        wrap = Alignment(vertical="top", wrap_text=True)
-        for row in rows:
-            cells = []
-            for value in row:
-                cell = safe_cell(ws, value)
-                if isinstance(value, date):
-                    cell.number_format = "yyyy-mm-dd"
-                elif isinstance(value, str) and len(value) > 20:
-                    cell.alignment = wrap
-                cells.append(cell)
-            ws.append(cells)
-        wb.save(tmp)
-        tmp.seek(0)
-        while piece := tmp.read(STREAM_CHUNK):
-            yield piece
+        with streamed_sheet(tmp, sheet) as ws:
+            for index, width in enumerate(widths or [16] * len(headers), start=1):
+                ws.column_dimensions[get_column_letter(index)].width = width
+            if title:
+                cell = safe_cell(ws, title)
+                cell.font = Font(bold=True, size=14)
+                ws.append([cell])
+            header_cells = []
+            for header in headers:
+                cell = safe_cell(ws, header)
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+                header_cells.append(cell)
+            ws.append(header_cells)
+            wrap = Alignment(vertical="top", wrap_text=True)
+            for row in jobs.counted(rows):
+                cells = []
+                for value in row:
+                    cell = safe_cell(ws, value)
+                    if isinstance(value, date):
+                        cell.number_format = "yyyy-mm-dd"
+                    elif isinstance(value, str) and len(value) > 20:
+                        cell.alignment = wrap
+                    cells.append(cell)
+                ws.append(cells)
+        yield from file_pieces(tmp)
 
 
 class PersonalDataAudit:
@@ -145,10 +211,22 @@ def _recorded(content: Iterator[bytes], audit: PersonalDataAudit) -> Iterator[by
 
 
 def xlsx_response(
-    content: Iterator[bytes], filename: str, *, audit: PersonalDataAudit | None = None
-) -> StreamingHttpResponse:
-    """A streamed download; `filename` may be Chinese (RFC 5987 encoding). An export of personal
-    data passes its `audit` (rows counted through `audit.count`): it is recorded once streamed."""
+    request: HttpRequest,
+    content: Iterator[bytes],
+    filename: str,
+    *,
+    audit: PersonalDataAudit | None = None,
+    job: bool = True,
+) -> HttpResponse:
+    """The answer of an export view; `filename` may be Chinese (RFC 5987 encoding). An export of
+    personal data passes its `audit` (rows counted through `audit.count`): it is recorded once
+    the file is written.
+
+    Every export runs as a background job (core.jobs: the page of its progress, or the file
+    itself when jobs run in the request). `job=False` only for files holding one-time secrets
+    (initial passwords, survey links), which are never stored: streamed to the browser."""
+    if job:
+        return jobs.export_response(request, content, filename, audit)
     if audit is not None:
         content = _recorded(content, audit)
     response = StreamingHttpResponse(content, content_type=XLSX_CONTENT_TYPE)

@@ -1,19 +1,19 @@
 """Export layouts: the people list (人员名册) as XLSX, in the import template's columns.
 
-A write-only workbook written to a temporary file, then streamed out in pieces (memory stays
-bounded however many rows)."""
+A write-only workbook whose sheet is compressed as it is written (core.export.streamed_sheet),
+to a temporary file, then read out in pieces: memory stays bounded however many rows."""
 
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from dangjian.core.export import safe_row
+from dangjian.core import jobs
+from dangjian.core.export import file_pieces, safe_row, streamed_sheet
 from dangjian.org import rules
 from dangjian.org.excel import COLUMNS, FIELDS
 from dangjian.org.models import Person, Unit, UnitKind
@@ -24,7 +24,6 @@ EXPORT_HEADERS = [
     "所在党支部",
     *(c.label for c in COLUMNS[FIELDS.index("primary_org") + 1 :]),
 ]
-STREAM_CHUNK = 64 * 1024
 
 
 def _export_row(person: Person, full_identity: bool, date_cell: Callable[[Any], Any]) -> list:
@@ -72,29 +71,25 @@ def export_people(
     """
     queryset = queryset.select_related("primary_org", "group", "unit__parent")
     with tempfile.TemporaryFile() as tmp:
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("人员名册")
-        for index, header in enumerate(EXPORT_HEADERS, start=1):
-            width = 21 if header == "身份证号" else 14 if header == "所在党支部" else 12
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "A2"
-        header_cells = []
-        for header in EXPORT_HEADERS:
-            cell = WriteOnlyCell(ws, value=header)
-            cell.font = Font(bold=True)
-            header_cells.append(cell)
-        ws.append(header_cells)
+        with streamed_sheet(tmp, "人员名册") as ws:
+            for index, header in enumerate(EXPORT_HEADERS, start=1):
+                width = 21 if header == "身份证号" else 14 if header == "所在党支部" else 12
+                ws.column_dimensions[get_column_letter(index)].width = width
+            ws.freeze_panes = "A2"
+            header_cells = []
+            for header in EXPORT_HEADERS:
+                cell = WriteOnlyCell(ws, value=header)
+                cell.font = Font(bold=True)
+                header_cells.append(cell)
+            ws.append(header_cells)
 
-        def date_cell(value):
-            if value is None:
-                return None
-            cell = WriteOnlyCell(ws, value=value)
-            cell.number_format = "yyyy-mm-dd"
-            return cell
+            def date_cell(value):
+                if value is None:
+                    return None
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "yyyy-mm-dd"
+                return cell
 
-        for person in count(queryset.iterator(chunk_size=2000)):
-            ws.append(safe_row(ws, _export_row(person, full_identity, date_cell)))
-        wb.save(tmp)
-        tmp.seek(0)
-        while piece := tmp.read(STREAM_CHUNK):
-            yield piece
+            for person in jobs.counted(count(queryset.iterator(chunk_size=2000))):
+                ws.append(safe_row(ws, _export_row(person, full_identity, date_cell)))
+        yield from file_pieces(tmp)
