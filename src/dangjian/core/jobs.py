@@ -91,6 +91,8 @@ def export_response(
     new job, queued — and, run in the request (no broker), its file."""
     if getattr(request, "job", None) is not None:
         return ExportResult(content, filename, audit)
+    if not request.user.is_authenticated:  # every export page signs in first; a job has an owner
+        raise PermissionDenied(REFUSED)
     close = getattr(content, "close", None)
     if close is not None:
         close()  # an unstarted generator: nothing was read
