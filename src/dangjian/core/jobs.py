@@ -5,17 +5,19 @@ How an export becomes a job, with one code path for every export page:
 1. The export view runs as it always did (scope, rights, filters) and ends with
    `core.export.xlsx_response(request, content, filename, audit=...)`; `content` is a
    generator that has not read a row yet.
-2. `xlsx_response` calls `export_response`: in a web request this records a Job (the owner, the
-   page's path and query string, the client's address) and queues it (`start`). The generator
-   is dropped unread.
+2. `xlsx_response` calls `export_response`, which records a Job (the owner, the page's path and
+   query string, the client's address and host) and queues it for a Celery worker (`start`);
+   the generator is dropped unread and the browser goes to the job's page, which polls its
+   progress (htmx) and offers the file when it is done.
 3. The worker (`run`) asks the same view again, as the job's owner, with a request rebuilt from
    the job (`_request_for`): the view's scope and rights are checked again at run time, and its
    `xlsx_response` now returns the unread content (`ExportResult`), which the worker writes to
-   the job's file (counting rows for the progress bar, recording the personal-data audit).
+   the job's file (`_write`: counting rows for the progress bar, recording the personal-data
+   audit).
 
-Without a broker (the demo, the tests) the job runs inside the request that starts it, which
-then answers with the file itself, as before jobs. With one (production) the request redirects
-to the job's page, which polls its progress (htmx) and offers the file when it is done.
+Without a broker (the demo, the tests: CELERY_TASK_ALWAYS_EAGER) step 2 writes the content the
+view has just prepared (`_write`, the same as the worker) and answers with the file, as before
+jobs; the job is in 我的导出 all the same.
 
 On PostgreSQL the export runs inside a transaction, so `QuerySet.iterator()` streams through a
 server-side cursor declared without `WITH HOLD` (outside a transaction Django declares it
@@ -28,7 +30,7 @@ import io
 import logging
 import sys
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from importlib import import_module
@@ -88,20 +90,29 @@ def export_response(
     request: HttpRequest, content: Iterable[bytes], filename: str, audit: Any = None
 ) -> HttpResponse:
     """The answer of an export view: inside its job the content to write; in a web request a
-    new job, queued — and, run in the request (no broker), its file."""
+    new job — queued for a worker, or (no broker) run here on the content the view has just
+    prepared, answering with its file."""
     if getattr(request, "job", None) is not None:
         return ExportResult(content, filename, audit)
     if not request.user.is_authenticated:  # every export page signs in first; a job has an owner
         raise PermissionDenied(REFUSED)
-    close = getattr(content, "close", None)
-    if close is not None:
-        close()  # an unstarted generator: nothing was read
-    job = Job.objects.create(owner=request.user, title=filename[:200], params=_params(request))
-    start(job)
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        job.refresh_from_db()
+        job = Job.objects.create(
+            owner=request.user,
+            title=filename[:200],
+            params=_params(request),
+            state=Job.State.RUNNING,
+            started_at=timezone.now(),
+        )
+        _complete(job, lambda: ExportResult(content, filename, audit), worker=False)
         if job.downloadable:
             return file_response(job)
+        return redirect("job_detail", job.pk)
+    close = getattr(content, "close", None)
+    if close is not None:
+        close()  # an unstarted generator: nothing was read; the worker asks the view again
+    job = Job.objects.create(owner=request.user, title=filename[:200], params=_params(request))
+    start(job)
     return redirect("job_detail", job.pk)
 
 
@@ -164,14 +175,11 @@ def rows_so_far(job: Job) -> int:
 
 
 def start(job: Job) -> None:
-    """Queue the job: to the broker once the transaction that made it commits, or (no broker)
-    run it now."""
+    """Queue the job for a worker once the transaction that made it commits (with no broker,
+    Celery runs the task here and now)."""
     from dangjian.core.tasks import run_job
 
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        run_job.delay(job.pk)
-    else:
-        transaction.on_commit(lambda: run_job.delay(job.pk))
+    transaction.on_commit(lambda: run_job.delay(job.pk))
 
 
 def run(job_id: int) -> None:
@@ -183,76 +191,96 @@ def run(job_id: int) -> None:
     if not claimed:
         return
     job = Job.objects.select_related("owner").get(pk=job_id)
+    _complete(job, lambda: _export_of(job), worker=True)
+
+
+def _complete(job: Job, produce: Callable[[], ExportResult], *, worker: bool) -> None:
+    """Write the export `produce` gives and record the job done, or failed with the reason."""
     try:
-        name, rows = _run_export(job)
+        name, rows, personal = _write(job, produce, worker=worker)
     except JobFailed as exc:
         _finish(job, Job.State.FAILED, error=str(exc))
     except Exception:
-        logger.exception("export job %s failed", job_id)
+        logger.exception("export job %s failed", job.pk)
         _finish(job, Job.State.FAILED, error=INTERNAL)
     else:
-        _finish(job, Job.State.DONE, name=name, rows=rows)
+        _finish(job, Job.State.DONE, name=name, rows=rows, personal=personal)
 
 
-def _finish(job: Job, state: str, *, name: str = "", rows: int = 0, error: str = "") -> None:
+def _finish(
+    job: Job, state: str, *, name: str = "", rows: int = 0, error: str = "", personal=False
+) -> None:
+    """One UPDATE, mirrored on `job`."""
     now = timezone.now()
-    size = job.file.storage.size(name) if name else 0
-    Job.objects.filter(pk=job.pk).update(
-        state=state,
-        file=name,
-        file_size=size,
-        rows=rows,
-        error=error[:500],
-        finished_at=now,
-        expires_at=now + timedelta(days=settings.EXPORT_KEEP_DAYS),
-    )
+    fields = {
+        "state": state,
+        "file": name,
+        "file_size": job.file.storage.size(name) if name else 0,
+        "rows": rows,
+        "error": error[:500],
+        "finished_at": now,
+        "expires_at": now + timedelta(days=settings.EXPORT_KEEP_DAYS),
+    }
+    if personal:
+        fields["params"] = {**job.params, "personal_data": True}
+    Job.objects.filter(pk=job.pk).update(**fields)
+    for field, value in fields.items():
+        setattr(job, field, value)
     cache.delete(_progress_key(job.pk))
 
 
 @contextlib.contextmanager
-def _streaming() -> Iterator[None]:
-    """On PostgreSQL: a transaction (server-side cursors without WITH HOLD), exempt from the
-    statement timeout of web requests. Elsewhere nothing: SQLite's transactions here take the
-    write lock (`transaction_mode: IMMEDIATE`) and its cursors stream anyway."""
-    if connection.vendor != "postgresql":
+def _streaming(*, worker: bool) -> Iterator[None]:
+    """On PostgreSQL, a transaction: server-side cursors without WITH HOLD (already so inside
+    one). A worker's is exempt from the statement timeout of web requests. Elsewhere nothing:
+    SQLite's transactions here take the write lock (`transaction_mode: IMMEDIATE`), and its
+    cursors stream anyway."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         yield
         return
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL statement_timeout = 0")
+        if worker:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL statement_timeout = 0")
         yield
 
 
-def _run_export(job: Job) -> tuple[str, int]:
-    request = _request_for(job)
+def _write(job: Job, produce: Callable[[], ExportResult], *, worker: bool) -> tuple[str, int, bool]:
+    """(file name, rows, whether personal data) of the export, written to the job's storage."""
     storage = job.file.storage
     # A fresh name (uuid): removed below if anything fails, even halfway through writing it.
     name = job.file.field.generate_filename(job, f"{uuid.uuid4().hex}.xlsx")
     try:
-        with _streaming():
-            match = resolve(request.path_info)
-            request.resolver_match = match
-            try:
-                response = match.func(request, *match.args, **match.kwargs)
-            except Http404 as exc:
-                raise JobFailed(NOT_FOUND) from exc
-            except PermissionDenied as exc:
-                raise JobFailed(str(exc.args[0]) if exc.args else REFUSED) from exc
-            if not isinstance(response, ExportResult):
-                raise JobFailed(_why_no_file(request, response))
+        with _streaming(worker=worker):
+            result = produce()
             progress = _Progress(job.pk)
             token = _progress.set(progress)
             try:
-                name = storage.save(name, File(_Reader(response.export_content), "export.xlsx"))
+                name = storage.save(name, File(_Reader(result.export_content), "export.xlsx"))
             finally:
                 _progress.reset(token)
-            if response.audit is not None:
-                response.audit.record()
-                Job.objects.filter(pk=job.pk).update(params={**job.params, "personal_data": True})
-            return name, progress.rows
+            if result.audit is not None:
+                result.audit.record()
+            return name, progress.rows, result.audit is not None
     except BaseException:
         storage.delete(name)  # no error when it was never written
         raise
+
+
+def _export_of(job: Job) -> ExportResult:
+    """The export the job's page makes for its owner now (scope and rights checked again)."""
+    request = _request_for(job)
+    match = resolve(request.path_info)
+    request.resolver_match = match
+    try:
+        response = match.func(request, *match.args, **match.kwargs)
+    except Http404 as exc:
+        raise JobFailed(NOT_FOUND) from exc
+    except PermissionDenied as exc:
+        raise JobFailed(str(exc.args[0]) if exc.args else REFUSED) from exc
+    if not isinstance(response, ExportResult):
+        raise JobFailed(_why_no_file(request, response))
+    return response
 
 
 def _why_no_file(request: HttpRequest, response: HttpResponse) -> str:
