@@ -60,7 +60,7 @@ def test_progress_page_polls_until_the_file_is_ready(
     for name, viewport in (("desk", DESK), ("phone", PHONE)):
         page, violations = login(browser, live_server, user, viewport)
         page.goto(live_server.url + reverse("job_detail", args=[running.pk]))
-        page.wait_for_selector("text=已写入35,000行")
+        page.wait_for_selector("text=已写入35000行")
         shot(page, f"export-job-running-{name}")
         page.goto(live_server.url + reverse("job_list"))
         page.wait_for_selector(f"text={failed.title}")
@@ -72,7 +72,7 @@ def test_progress_page_polls_until_the_file_is_ready(
     # The worker finishes: the polling panel turns into the download without a reload.
     page, violations = login(browser, live_server, user, DESK)
     page.goto(live_server.url + reverse("job_detail", args=[running.pk]))
-    page.wait_for_selector("text=已写入35,000行")
+    page.wait_for_selector("text=已写入35000行")
     Job.objects.filter(pk=running.pk).update(state=Job.State.QUEUED)
     jobs.run(running.pk)
     page.wait_for_selector("text=下载文件", timeout=10_000)
