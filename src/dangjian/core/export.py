@@ -77,6 +77,7 @@ def neutralise_sheet(ws) -> None:
 
 SHEET_PART = "xl/worksheets/sheet1.xml"
 WRAP = Alignment(vertical="top", wrap_text=True)
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)  # each prefix is one character
 _ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13;"}
 
 
@@ -157,23 +158,25 @@ class _StreamedSheet(WriteOnlyWorksheet):
         return self._styles[key]
 
     def _text(self, ref: str, value: str, style: int | None = None) -> str:
-        value = value[:32767]
-        if next(ILLEGAL_CHARACTERS_RE.finditer(value), None):
-            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        if len(value) > 32767:
+            value = value[:32767]
         if not value:
             return f'<c r="{ref}" t="inlineStr"/>'
-        if value in ERROR_CODES:
+        if ILLEGAL_CHARACTERS_RE.search(value):
+            raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
+        first = value[0]
+        if first == "#" and value in ERROR_CODES:
             return f'<c r="{ref}" t="e"><v>{value}</v></c>'
         if style is None:
             wrap = self.wrap_longer_than is not None and len(value) > self.wrap_longer_than
-            quote = is_formula_like(value)
+            quote = first in _FORMULA_FIRST  # is_formula_like: every prefix is one character
             if wrap or quote:
                 attributes: dict = {"quotePrefix": True} if quote else {}
                 if wrap:
                     attributes["alignment"] = WRAP
                 style = self._style(**attributes)
         s = "" if style is None else f' s="{style}"'
-        space = ' xml:space="preserve"' if value != value.strip() else ""
+        space = ' xml:space="preserve"' if first.isspace() or value[-1].isspace() else ""
         text = value.translate(_ESCAPES)
         return f'<c r="{ref}" t="inlineStr"{s}><is><t{space}>{text}</t></is></c>'
 
