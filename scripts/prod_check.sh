@@ -54,11 +54,13 @@ redis_up || die "Redis does not answer at $REDIS"
 TMP="$(mktemp -d /tmp/dangjian-prod-check.XXXXXX)"
 chmod 0755 "$TMP"
 GUNICORN_PID=""
+WORKER_PID=""
 NGINX_PID=""
 cleanup() {
   local code=$?
   # INT: quick shutdown (TERM waits for the graceful timeout).
   [ -n "$GUNICORN_PID" ] && kill -INT "$GUNICORN_PID" 2>/dev/null && wait "$GUNICORN_PID" 2>/dev/null
+  [ -n "$WORKER_PID" ] && kill -TERM "$WORKER_PID" 2>/dev/null && wait "$WORKER_PID" 2>/dev/null
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null
   # This run's cache keys (throttles, lockouts) in Redis.
   "$PY" -c "import redis, sys; r = redis.Redis.from_url(sys.argv[1]); [r.delete(k) for k in r.scan_iter(sys.argv[2] + ':*')]" \
@@ -87,6 +89,8 @@ export CSRF_TRUSTED_ORIGINS="https://$HOST"
 export DATABASE_URL="$PG/$DB"
 export REDIS_URL="$REDIS"
 export CACHE_KEY_PREFIX="prodcheck$$"
+# The jobs' queue (Redis is the broker): two checks sharing one Redis never run each other's jobs.
+export CELERY_TASK_DEFAULT_QUEUE="prodcheck$$"
 export DANGJIAN_BEHIND_PROXY=1
 export DANGJIAN_DATA_DIR="$TMP/data"
 mkdir -p "$DANGJIAN_DATA_DIR"
@@ -130,6 +134,18 @@ for _ in $(seq 1 60); do
 done
 [ "$code" = 200 ] && ok "gunicorn answers on 127.0.0.1:$APP_PORT" \
   || { tail -30 "$TMP/gunicorn.log"; die "gunicorn does not answer (last status $code)"; }
+
+say "Start the job worker (celery, as deploy/dangjian-worker.service) with Redis as broker"
+"$VENV/bin/celery" -A dangjian worker --loglevel=INFO --concurrency=1 --max-tasks-per-child=100 \
+  >"$TMP/worker.log" 2>&1 &
+WORKER_PID=$!
+for _ in $(seq 1 60); do
+  grep -q "ready\." "$TMP/worker.log" && break
+  kill -0 "$WORKER_PID" 2>/dev/null || { tail -30 "$TMP/worker.log"; die "celery worker exited"; }
+  sleep 1
+done
+grep -q "ready\." "$TMP/worker.log" && ok "celery worker ready (queue $CELERY_TASK_DEFAULT_QUEUE)" \
+  || { tail -30 "$TMP/worker.log"; die "celery worker not ready"; }
 
 # Requests go through nginx (TLS, deploy/nginx.conf) when it is installed, else to gunicorn
 # with the headers nginx would set.
@@ -299,6 +315,25 @@ if signin prodcheck_officer; then
   cmp -s "$TMP/body" "$TMP/evidence.pdf" && [ "$CODE" = 200 ] \
     && ok "download by the officer in scope: 200, same bytes, $(header Content-Type)$( [ -n "$(header Content-Disposition)" ] && echo ", $(header Content-Disposition)")" \
     || bad "download by the officer: $CODE"
+  # An export is a job: queued by the page, run by the worker, downloaded from 我的导出.
+  req GET /org/people/export.xlsx -H "Cookie: sessionid=$SESSION"
+  JOB_URL="$(header Location | sed -E 's#^https?://[^/]+##')"
+  if [ "$CODE" = 302 ] && [[ "$JOB_URL" =~ ^/jobs/[0-9]+/$ ]]; then
+    ok "export started as a job: 302 to $JOB_URL"
+    for _ in $(seq 1 60); do
+      req GET "${JOB_URL}progress/" -H "Cookie: sessionid=$SESSION"
+      grep -q "hx-trigger" "$TMP/body" || break
+      sleep 1
+    done
+    grep -q "已生成" "$TMP/body" && ok "the worker finished the export: $(grep -o '已生成[^。]*' "$TMP/body" | head -1)" \
+      || bad "export job not done: $(grep -o 'alert[^<]*<[^<]*' "$TMP/body" | head -1)"
+    req GET "${JOB_URL}file/" -H "Cookie: sessionid=$SESSION"
+    [ "$CODE" = 200 ] && [ "$(head -c 2 "$TMP/body")" = PK ] \
+      && ok "export file downloaded: 200, $(wc -c <"$TMP/body") bytes, $(header Content-Type)" \
+      || bad "export file: $CODE"
+  else
+    bad "export: $CODE → '$JOB_URL'"
+  fi
 else
   bad "web sign-in as the officer: $CODE"
 fi
@@ -311,6 +346,10 @@ if signin prodcheck_other; then
   req GET "$MEDIA" -H "Cookie: sessionid=$SESSION"
   [ "$CODE" = 404 ] && ok "download by an officer of another branch: 404" \
     || bad "download by an officer of another branch: $CODE"
+  if [ -n "${JOB_URL:-}" ]; then
+    req GET "${JOB_URL}file/" -H "Cookie: sessionid=$SESSION"
+    [ "$CODE" = 404 ] && ok "another officer's export file: 404" || bad "another officer's export file: $CODE"
+  fi
 else
   bad "web sign-in as the other officer: $CODE"
 fi
@@ -332,6 +371,12 @@ if grep -n "Traceback" "$TMP/gunicorn.log"; then
   grep -n -A25 -m1 "Traceback" "$TMP/gunicorn.log"
 else
   ok "no Traceback in gunicorn's log ($(wc -l <"$TMP/gunicorn.log") lines)"
+fi
+if grep -n "Traceback" "$TMP/worker.log"; then
+  bad "the worker's log holds a Traceback"
+  grep -n -A25 -m1 "Traceback" "$TMP/worker.log"
+else
+  ok "no Traceback in the worker's log ($(wc -l <"$TMP/worker.log") lines)"
 fi
 
 printf '\nProduction check: %d passed, %d failed, %d s\n' "$passed" "$failed" "$((SECONDS - started))"

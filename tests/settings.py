@@ -19,3 +19,6 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # The second factor is enforced by tests of it (tests/core/test_otp.py), not by every test that
 # signs in an administrator or the organisation department with force_login.
 OTP_ENFORCE = False
+
+# Background jobs run in the request that starts them (core.jobs), whatever the environment says.
+CELERY_TASK_ALWAYS_EAGER = True

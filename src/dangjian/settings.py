@@ -204,6 +204,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+# Sessions: with Redis (production) read from the cache and written through to the database
+# (a restarted Redis signs no one out); without it (the demo) from the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -606,3 +613,21 @@ OUTREACH_SEMESTER_STARTS = _outreach.SEMESTER_STARTS
 SURVEY_MIN_RESPONSES = _surveys.MIN_RESPONSES
 SURVEY_MIN_RESPONSES_FLOOR = _surveys.MIN_RESPONSES_FLOOR
 SURVEY_RATING_SCORES = None
+
+
+# --- background jobs ---
+# Exports (and other long work) run as jobs (core.jobs) on Celery. Production: a broker (Redis;
+# defaults to REDIS_URL) and `celery -A dangjian worker` (deploy/dangjian-worker.service), on
+# this machine or others. Without a broker (the demo, the tests) a job runs in the request that
+# starts it, so the demo needs no server.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_TASK_IGNORE_RESULT = True  # a job's state and result are in its row (core.Job)
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-job leaves it for another
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # long jobs: take one at a time
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "dangjian")
+# Days a finished export's file is kept for download (then `sweep_reminders` removes it).
+EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+# Hours after which a job still queued or running is recorded as failed (its worker is gone).
+JOB_STALE_HOURS = int(os.environ.get("JOB_STALE_HOURS", "6"))

@@ -146,7 +146,9 @@ def unit(name: str) -> str:
     return (DEPLOY / name).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("name", ["dangjian.service", "dangjian-sweep.service"])
+@pytest.mark.parametrize(
+    "name", ["dangjian.service", "dangjian-sweep.service", "dangjian-worker.service"]
+)
 def test_systemd_services_are_sandboxed(name):
     text = unit(name)
     for line in [
@@ -171,6 +173,9 @@ def test_systemd_units_run_gunicorn_and_the_daily_sweep():
     assert re.search(
         r"^ExecStart=\S+/dangjian sweep_reminders$", unit("dangjian-sweep.service"), re.M
     )
+    assert re.search(
+        r"^ExecStart=\S+/celery -A dangjian worker ", unit("dangjian-worker.service"), re.M
+    )
     timer = unit("dangjian-sweep.timer")
     assert re.search(r"^OnCalendar=\*-\*-\* \d\d:\d\d:\d\d$", timer, re.M)
     assert "Persistent=true" in timer
@@ -181,7 +186,9 @@ def test_systemd_units_verify(tmp_path):
     # The units as shipped, with the programs they start pointed at this virtualenv.
     venv_bin = Path(sys.executable).parent
     assert (venv_bin / "gunicorn").exists() and (venv_bin / "dangjian").exists()
-    for name in ("dangjian.service", "dangjian-sweep.service", "dangjian-sweep.timer"):
+    assert (venv_bin / "celery").exists()
+    names = ("dangjian.service", "dangjian-sweep.service", "dangjian-sweep.timer")
+    for name in (*names, "dangjian-worker.service"):
         text = unit(name).replace("/srv/dangjian/venv/bin", str(venv_bin))
         (tmp_path / name).write_text(text, encoding="utf-8")
     result = subprocess.run(

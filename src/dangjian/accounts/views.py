@@ -225,7 +225,10 @@ def batch_xlsx(request, pk):
         title=f"{batch.organisation.name} 账号发放单",
         widths=[10, 24, 16, 60 if activation else 16, 18],
     )
-    response = xlsx_response(content, f"账号发放单-{batch.organisation.name}.xlsx")
+    # Initial passwords and activation links: streamed, never stored as a job's file.
+    response = xlsx_response(
+        request, content, f"账号发放单-{batch.organisation.name}.xlsx", job=False
+    )
     response["Cache-Control"] = "no-store"
     return response
 

@@ -284,7 +284,7 @@ def cycle_xlsx(request, pk):
         title=f"{name}（{cycle.title}）",
         widths=exports.RESULT_WIDTHS,
     )
-    return xlsx_response(content, f"{name}.xlsx", audit=audit)
+    return xlsx_response(request, content, f"{name}.xlsx", audit=audit)
 
 
 @login_required
@@ -450,7 +450,7 @@ def honour_export(request):
         title="党员荣誉（党员示范（先锋）岗、优秀共产党员、后备干部）",
         widths=exports.HONOUR_WIDTHS,
     )
-    return xlsx_response(content, "党员荣誉.xlsx", audit=audit)
+    return xlsx_response(request, content, "党员荣誉.xlsx", audit=audit)
 
 
 class HonourRevoke(ActionView):

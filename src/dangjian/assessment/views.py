@@ -224,7 +224,7 @@ def round_export(request, pk):
         title=f"{round_.title}结果汇总",
         widths=[6, 22, 26, 12, 10, 10, 8, 8, 8, 20, 10, 12],
     )
-    return xlsx_response(content, f"{round_.title}.xlsx")
+    return xlsx_response(request, content, f"{round_.title}.xlsx")
 
 
 @officer_required
@@ -275,7 +275,7 @@ def funding_export(request, pk):
         title=f"{round_.title}党支部活动经费划拨表",
         widths=[6, 22, 26, 12, 12, 10, 8, 6, 12, 30],
     )
-    return xlsx_response(content, f"{round_.title}活动经费.xlsx")
+    return xlsx_response(request, content, f"{round_.title}活动经费.xlsx")
 
 
 @officer_required
@@ -315,7 +315,7 @@ def secretary_export(request, pk):
         title=f"{round_.title}党总支书记年度工作考核参考等级",
         widths=[24, 14, 10, 10, 10, 12, 10],
     )
-    return xlsx_response(content, f"{round_.title}党总支书记参考等级.xlsx")
+    return xlsx_response(request, content, f"{round_.title}党总支书记参考等级.xlsx")
 
 
 # --- one branch's assessment --------------------------------------------------------------
@@ -718,7 +718,7 @@ def sheet_export(request, pk):
         title=f"{a.branch.name}考核评分表（{a.round.title}）",
         widths=[16, 50, 8, 14, 12, 10, 10],
     )
-    return xlsx_response(content, f"{a.branch.name}考核评分表.xlsx")
+    return xlsx_response(request, content, f"{a.branch.name}考核评分表.xlsx")
 
 
 # --- templates ----------------------------------------------------------------------------

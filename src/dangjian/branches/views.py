@@ -173,7 +173,7 @@ def year_export(request, pk):
         title=f"{grading_year.organisation.name}{grading_year}党支部分类定级与整改情况",
         widths=exports.YEAR_WIDTHS,
     )
-    return xlsx_response(content, f"{grading_year.year}年党支部分类定级与整改情况.xlsx")
+    return xlsx_response(request, content, f"{grading_year.year}年党支部分类定级与整改情况.xlsx")
 
 
 @officer_required
@@ -254,7 +254,7 @@ def summary_xlsx(request, pk):
         widths=[6, 20, 26, 8, 8, 8, 10, 10, 24],
     )
     return xlsx_response(
-        content, f"{context['unit']}{grading_year.year}年党支部分类定级汇总表.xlsx"
+        request, content, f"{context['unit']}{grading_year.year}年党支部分类定级汇总表.xlsx"
     )
 
 
@@ -293,7 +293,9 @@ def rectification_xlsx(request, pk):
         title=f"{context['unit']}{grading_year.year}年党支部整改汇总表",
         widths=[6, 18, 22, 10, 36, 36, 10, 12, 30],
     )
-    return xlsx_response(content, f"{context['unit']}{grading_year.year}年党支部整改汇总表.xlsx")
+    return xlsx_response(
+        request, content, f"{context['unit']}{grading_year.year}年党支部整改汇总表.xlsx"
+    )
 
 
 # --- gradings ----------------------------------------------------------------------------------
@@ -495,6 +497,7 @@ def grading_xlsx(request, pk):
     context = _grading_form_context(_grading(request, pk))
     grading = context["grading"]
     return xlsx_response(
+        request,
         exports.grading_workbook(context),
         f"{grading.branch.name}{grading.grading_year.year}年党支部调查摸底与分类定级表.xlsx",
     )
@@ -825,7 +828,7 @@ def item_export(request):
         title="党支部整改事项" + (f"（{org.name}）" if org else ""),
         widths=exports.ITEM_WIDTHS,
     )
-    return xlsx_response(content, "党支部整改事项.xlsx")
+    return xlsx_response(request, content, "党支部整改事项.xlsx")
 
 
 @login_required

@@ -200,7 +200,7 @@ def _export(request, log: Log):
         widths=log.widths,
     )
     filename = f"{log.title}_{timezone.localdate():%Y%m%d}.xlsx"
-    return xlsx_response(content, filename, audit=audit)
+    return xlsx_response(request, content, filename, audit=audit)
 
 
 @require_GET

@@ -253,3 +253,63 @@ class SecurityEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.username}"
+
+
+class JobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "JobQuerySet":
+        """A job is its owner's alone (others: 404)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class Job(models.Model):
+    """A piece of long work run in the background (core.jobs): an export, its progress and the
+    file it made. Seen, polled and downloaded only by its owner (`for_owner`); the file is
+    removed when the job expires (EXPORT_KEEP_DAYS, by the sweep)."""
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "导出"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "进行中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    owner = models.ForeignKey(User, verbose_name="发起人", on_delete=models.CASCADE)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.EXPORT)
+    title = models.CharField("名称", max_length=200)
+    # What to run: for an export the page's path and query string, and the address and host of
+    # the request that started it (the security audit records them as for any export).
+    params = models.JSONField("参数", default=dict, blank=True)
+    state = models.CharField(
+        "状态", max_length=20, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    rows = models.PositiveIntegerField("已处理行数", default=0)
+    file = models.FileField("文件", upload_to="exports/%Y/%m/", blank=True, max_length=200)
+    file_size = models.PositiveBigIntegerField("文件大小", default=0)
+    error = models.CharField("错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("发起时间", auto_now_add=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True, db_index=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def downloadable(self) -> bool:
+        return self.state == self.State.DONE and bool(self.file)

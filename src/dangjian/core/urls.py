@@ -2,10 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from dangjian.core import auth_views as account_views
-from dangjian.core import views
+from dangjian.core import job_views, views
 
 urlpatterns = [
     path("media/<path:path>", views.media_file, name="media_file"),
+    path("jobs/", job_views.job_list, name="job_list"),
+    path("jobs/<int:pk>/", job_views.job_detail, name="job_detail"),
+    path("jobs/<int:pk>/progress/", job_views.job_progress, name="job_progress"),
+    path("jobs/<int:pk>/file/", job_views.job_file, name="job_file"),
     path("reminders/<int:pk>/dismiss/", views.reminder_dismiss, name="reminder_dismiss"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("login/verify/", account_views.login_verify, name="login_verify"),

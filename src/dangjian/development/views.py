@@ -191,7 +191,7 @@ def case_export(request):
         title=title,
         widths=exports.WIDTHS,
     )
-    return xlsx_response(content, f"{title}.xlsx", audit=audit)
+    return xlsx_response(request, content, f"{title}.xlsx", audit=audit)
 
 
 class CaseCreate(ServiceFormView):

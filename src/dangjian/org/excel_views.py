@@ -97,4 +97,4 @@ def person_export(request):
         people.order_by("name", "id"), full_identity=full_identity, count=audit.count
     )
     filename = f"人员名册-{timezone.localdate():%Y%m%d}.xlsx"
-    return _xlsx_response(xlsx_response(content, filename, audit=audit), filename)
+    return xlsx_response(request, content, filename, audit=audit)

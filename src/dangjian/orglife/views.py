@@ -332,7 +332,7 @@ def record_book_xlsx(request):
         title=title,
         widths=[6, 12, 12, 16, 12, 30, 10, 10, 10, 60],
     )
-    return xlsx_response(content, f"{org.name}活动记录册{start:%Y%m}.xlsx", audit=audit)
+    return xlsx_response(request, content, f"{org.name}活动记录册{start:%Y%m}.xlsx", audit=audit)
 
 
 # --- frequency rules -----------------------------------------------------------------------
@@ -566,7 +566,7 @@ def hours_xlsx(request):
         title=f"{org.name} {year}年党员教育学时统计",
         widths=[6, 10, 24, 10, 10, 12, 20, 10, 12],
     )
-    return xlsx_response(content, f"{org.name}{year}年学时统计.xlsx", audit=audit)
+    return xlsx_response(request, content, f"{org.name}{year}年学时统计.xlsx", audit=audit)
 
 
 @officer_required

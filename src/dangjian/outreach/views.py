@@ -116,7 +116,7 @@ def contact_export(request):
         title=f"党员联系党外群众情况（{org.name}）",
         widths=exports.CONTACT_WIDTHS,
     )
-    return xlsx_response(content, "党员联系群众.xlsx", audit=audit)
+    return xlsx_response(request, content, "党员联系群众.xlsx", audit=audit)
 
 
 @login_required
@@ -362,7 +362,7 @@ def visit_export(request):
         title=title,
         widths=exports.VISIT_WIDTHS,
     )
-    return xlsx_response(content, "走访记录.xlsx", audit=audit)
+    return xlsx_response(request, content, "走访记录.xlsx", audit=audit)
 
 
 @login_required

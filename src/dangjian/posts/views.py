@@ -446,7 +446,7 @@ def registration_xlsx(request):
     audit = PersonalDataAudit(request, title)
     rows = exports.registration_rows(selectors.registration_rows(request.user, org, year))
     content = xlsx_table(**exports.REGISTRATION, rows=audit.count(rows), title=title)
-    return xlsx_response(content, f"{title}.xlsx", audit=audit)
+    return xlsx_response(request, content, f"{title}.xlsx", audit=audit)
 
 
 @officer_required
@@ -468,7 +468,9 @@ def annex2_xlsx(request):
     audit = PersonalDataAudit(request, title)
     rows = exports.annex2_rows(selectors.annex2_rows(request.user, org, year))
     content = xlsx_table(**exports.ANNEX2, rows=audit.count(rows), title=title)
-    return xlsx_response(content, f"{org.name}{year}年度党员亮岗履职一览表.xlsx", audit=audit)
+    return xlsx_response(
+        request, content, f"{org.name}{year}年度党员亮岗履职一览表.xlsx", audit=audit
+    )
 
 
 # --- commitments -------------------------------------------------------------------------
@@ -739,7 +741,7 @@ def duty_record_export(request):
     audit = PersonalDataAudit(request, title)
     rows = exports.duty_record_rows(filters.qs.order_by("-occurred_on", "-id"))
     content = xlsx_table(**exports.DUTY_RECORDS, rows=audit.count(rows), title=title)
-    return xlsx_response(content, "党员履职记实.xlsx", audit=audit)
+    return xlsx_response(request, content, "党员履职记实.xlsx", audit=audit)
 
 
 # --- duty checks -------------------------------------------------------------------------

@@ -169,7 +169,7 @@ def suggestion_export(request):
     rows = exports.suggestion_rows(qs.order_by("-created_at", "-id"))
     content = xlsx_table(**exports.SUGGESTIONS, rows=audit.count(rows), title=exports.TITLE)
     return xlsx_response(
-        content, f"意见建议办理台账_{timezone.localdate():%Y%m%d}.xlsx", audit=audit
+        request, content, f"意见建议办理台账_{timezone.localdate():%Y%m%d}.xlsx", audit=audit
     )
 
 

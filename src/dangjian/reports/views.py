@@ -273,7 +273,9 @@ def report_export(request, pk):
         sheet="季报表", headers=REPORT_HEADERS, rows=rows, title=title, widths=[8, 36, 60, 8]
     )
     return xlsx_response(
-        content, f"{report.organisation.name}{report.year}年第{report.quarter}季度季报表.xlsx"
+        request,
+        content,
+        f"{report.organisation.name}{report.year}年第{report.quarter}季度季报表.xlsx",
     )
 
 
@@ -323,7 +325,7 @@ def summary_export(request):
         title=f"{TITLE}汇总（{year}年第{quarter}季度）",
         widths=[28, 8, 8, 12, 12, 10] + [10] * len(selectors.FIGURE_ROWS),
     )
-    return xlsx_response(content, f"{year}年第{quarter}季度季报表汇总.xlsx")
+    return xlsx_response(request, content, f"{year}年第{quarter}季度季报表汇总.xlsx")
 
 
 @login_required

@@ -69,7 +69,7 @@ def survey_export(request):
     surveys = list(filters.qs.order_by("-opens_on", "-id"))
     res = selectors.list_results(surveys)
     content = exports.survey_list(surveys, res, org)
-    return xlsx_response(content, "民意测评.xlsx")
+    return xlsx_response(request, content, "民意测评.xlsx")
 
 
 def _filtered(request: HttpRequest) -> tuple[SurveyPageFilter, Organisation | None]:
@@ -290,7 +290,8 @@ def batch_export(request, pk, batch):
     """A batch's links as XLSX (序号, 链接), to send one by one in a chat."""
     survey, links = _batch(request, pk, batch)
     content = exports.links(survey, batch, links)
-    response = xlsx_response(content, f"{survey.title}_第{batch}批链接.xlsx")
+    # Answer links are the respondents' credentials: streamed, never stored as a job's file.
+    response = xlsx_response(request, content, f"{survey.title}_第{batch}批链接.xlsx", job=False)
     response["Cache-Control"] = "no-store"
     return response
 
@@ -307,7 +308,7 @@ def result_export(request, pk):
         )
     rows = selectors.result_rows(survey, res)
     content = exports.result(survey, res, rows)
-    return xlsx_response(content, f"{survey.title}_汇总结果.xlsx")
+    return xlsx_response(request, content, f"{survey.title}_汇总结果.xlsx")
 
 
 # --- the public answer page (no login) ------------------------------------------------------

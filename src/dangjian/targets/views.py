@@ -764,7 +764,7 @@ def task_export(request):
         title="分解任务一览表",
         widths=exports.TASK_WIDTHS,
     )
-    return xlsx_response(content, f"分解任务_{today:%Y%m%d}.xlsx")
+    return xlsx_response(request, content, f"分解任务_{today:%Y%m%d}.xlsx")
 
 
 @login_required
@@ -880,4 +880,4 @@ def annex1_export(request):
         title=_annex1_title(org, year),
         widths=exports.ANNEX1_WIDTHS,
     )
-    return xlsx_response(content, f"{org.name}{year}年度工作目标分解表.xlsx")
+    return xlsx_response(request, content, f"{org.name}{year}年度工作目标分解表.xlsx")

@@ -1,8 +1,9 @@
-"""Create, update and resolve in-app reminders (待办) for what falls due. Safe to run often."""
+"""Create, update and resolve in-app reminders (待办) for what falls due, and remove expired
+exports (core.jobs). Safe to run often."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dangjian.core import reminders
+from dangjian.core import jobs, reminders
 
 
 class Command(BaseCommand):
@@ -24,3 +25,5 @@ class Command(BaseCommand):
             f"新增 {result.created}，更新 {result.updated}，重新打开 {result.reopened}，"
             f"已完成 {result.resolved}，未变 {result.unchanged}。"
         )
+        swept = jobs.sweep()
+        self.stdout.write(f"删除过期导出 {swept.expired}，记为超时失败 {swept.stale}。")

@@ -1,0 +1,10 @@
+"""Celery tasks (the worker's side of core.jobs)."""
+
+from celery import shared_task
+
+from dangjian.core import jobs
+
+
+@shared_task(name="dangjian.core.run_job")
+def run_job(job_id: int) -> None:
+    jobs.run(job_id)
