@@ -196,7 +196,7 @@ class RecordType:
             rows=rows,
             widths=[c.width for c in self.columns],
         )
-        return xlsx_response(content, f"{self.label}.xlsx", audit=audit)
+        return xlsx_response(request, content, f"{self.label}.xlsx", audit=audit)
 
     def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = get_for_user(self.queryset(request.user), request.user, pk=pk)
