@@ -521,6 +521,14 @@ class BranchInfo:
     classes: list[int]  # class unit ids, oldest grade first
     groups: list[tuple[int, str]]  # (group id, group kind)
     slots: list[Slot]
+    path: str = ""
+    general_branch: int = 0
+    committee: int = 0
+    # Filled while the people are inserted (scaled mode makes the modules from them):
+    # members (full and probationary), and the development pipeline
+    # (id, status, applied on, status since, probation starts, probation ends).
+    members: list[int] = field(default_factory=list)
+    pipeline: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -640,6 +648,11 @@ class Loader:
         self.result = LoadResult()
         self.branches: list[BranchInfo] = []
         self.roots = 0
+        self.record_people = False  # scaled mode: remember members and offices for the modules
+        self.officers: dict[
+            int, list[int]
+        ] = {}  # organisation id → office holders, secretary first
+        self.paths: dict[int, str] = {}
 
     def run(self, *, orgs: int | None, people: int) -> LoadResult:
         started = time.monotonic()
@@ -656,6 +669,13 @@ class Loader:
         self.positions = RowWriter(Position, ("person", "organisation", "title", "starts_on"))
         written = [Unit, Organisation, Organisation.covered_units.through, Term, Person]
         written += [StatusChange, Position]
+        self.record_people = orgs is not None
+        modules = None
+        if orgs is not None:
+            from dangjian.demo.scaled import ScaledModules
+
+            modules = ScaledModules(self)
+            written += modules.models
         _large_cache()
         try:
             # A small load is all or nothing; a large one commits batch by batch.
@@ -663,8 +683,12 @@ class Loader:
                 self._load_orgs(orgs)
                 self._load_people(people)
                 self._load_leading_groups()
+                if modules is not None:
+                    modules.run()
         finally:
             _reset_sequences(written)
+        if modules is not None:
+            analyze()
         self.result.seconds = time.monotonic() - started
         return self.result
 
@@ -726,6 +750,7 @@ class Loader:
                 college = key.rsplit(":", 1)[0]
                 classes.setdefault((n, college), []).append(pk)
         starts = {org: term[1] for org, term in terms.items()}
+        self.paths = {org_ids[id(spec)]: path for _, spec, path in nodes}
         for n, institution in enumerate(chunk):
             self._collect_branches(n, institution, org_ids, unit_ids, classes, starts)
         _reset_queries()  # DEBUG keeps every query otherwise
@@ -782,6 +807,9 @@ class Loader:
                         classes=classes.get((n, college), []) if college else [],
                         groups=[(org_ids[id(g)], g.group_kind) for g in b_spec.children],
                         slots=sorted(own + upper, key=lambda s: s.title != "secretary"),
+                        path=self.paths[branch],
+                        general_branch=gb,
+                        committee=committee,
                     )
                 )
             # A general branch without branches passes the committee's offices on.
@@ -794,16 +822,18 @@ class Loader:
         counts = allocate(total, [b.weight for b in self.branches], minimums)
         progress = Progress(self.out, "人员", total)
         drafts: list[Draft] = []
+        owners: list[BranchInfo] = []
         done = 0
         for branch, count in zip(self.branches, counts, strict=True):
             for draft in self.branch_people(branch, count):
                 drafts.append(draft)
+                owners.append(branch)
                 if len(drafts) >= self.batch_size:
-                    done += self._insert_people(drafts)
-                    drafts = []
+                    done += self._insert_people(drafts, owners)
+                    drafts, owners = [], []
                     progress.update(done)
         if drafts:
-            done += self._insert_people(drafts)
+            done += self._insert_people(drafts, owners)
         progress.update(done)
         progress.finish()
 
@@ -860,9 +890,12 @@ class Loader:
         return rng.choice(choices) if choices else None
 
     @transaction.atomic
-    def _insert_people(self, drafts: list[Draft]) -> int:
+    def _insert_people(self, drafts: list[Draft], owners: list[BranchInfo] | None = None) -> int:
         ids = self.people.write([_person_row(d.fields) for d in drafts])
         pairs = list(zip(ids, drafts, strict=True))
+        if self.record_people and owners is not None:
+            for pk, draft, branch in zip(ids, drafts, owners, strict=True):
+                _remember(branch, pk, draft, self.officers)
         changes = [(pk, a, b, on, STEP_NOTES[b]) for pk, d in pairs for a, b, on in d.history]
         self.changes.write(changes)
         positions = [(pk, *office) for pk, d in pairs for office in d.positions]
@@ -918,6 +951,44 @@ class Loader:
         ]
         LeadingGroupMember.objects.bulk_create(rows, batch_size=self.batch_size)
         self.result.add("领导小组", len(groups) + len(rows))
+
+
+MEMBER_STATUSES = ("probationary", "full")
+PIPELINE_STATUSES = ("applicant", "activist", "candidate", "target", "probationary")
+
+
+def _remember(branch: BranchInfo, pk: int, draft: Draft, officers: dict[int, list[int]]) -> None:
+    """Keep what the scaled modules need about a person just inserted."""
+    f = draft.fields
+    status = f["party_status"]
+    if status in MEMBER_STATUSES:
+        branch.members.append(pk)
+    if status in PIPELINE_STATUSES and f["applied_on"] is not None:
+        branch.pipeline.append(
+            (
+                pk,
+                status,
+                f["applied_on"],
+                f["status_since"],
+                f["probation_starts_on"],
+                f["probation_ends_on"],
+            )
+        )
+    for org_id, title, _start in draft.positions:
+        if title == "group_leader":
+            continue
+        holders = officers.setdefault(org_id, [])
+        if title == "secretary":
+            holders.insert(0, pk)
+        else:
+            holders.append(pk)
+
+
+def analyze() -> None:
+    """Refresh the planner's statistics after a bulk load (autovacuum may be off, and a fresh
+    table has none: PostgreSQL would plan every page as if the tables were empty)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _large_cache() -> None:
