@@ -565,11 +565,19 @@ class RowWriter:
         self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({places})"
         self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
         self.next_id = (model._base_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+        # sqlite3 takes no Decimal, time or dict, COPY no dict: those columns go through their
+        # field (COPY on PostgreSQL takes the other Python values as they are).
+        adapted = ADAPTED_FIELDS if connection.vendor == "sqlite" else (models.JSONField,)
+        self.adapt = [f if isinstance(f, adapted) else None for f in given]
+        if not any(self.adapt):
+            self.adapt = []
 
     def write(self, rows: list[tuple]) -> range:
         first = self.next_id
         if rows:
             defaults = tuple(_db_default(f) for f in self.others)
+            if self.adapt:
+                rows = [self._adapted(row) for row in rows]
             params = [(first + i, *row, *defaults) for i, row in enumerate(rows)]
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
@@ -580,6 +588,15 @@ class RowWriter:
                     cursor.executemany(self.insert_sql, params)
             self.next_id += len(rows)
         return range(first, self.next_id)
+
+    def _adapted(self, row: tuple) -> tuple:
+        return tuple(
+            v if f is None or v is None else f.get_db_prep_save(v, connection)
+            for f, v in zip(self.adapt, row, strict=True)
+        )
+
+
+ADAPTED_FIELDS = (models.DecimalField, models.TimeField, models.JSONField)
 
 
 def _db_default(f: models.Field):

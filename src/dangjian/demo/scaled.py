@@ -27,8 +27,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
 from django.db import reset_queries as _reset_queries
+from django.db import transaction
 
 from dangjian.appraisal import rules as appraisal_rules
 from dangjian.appraisal.models import EvaluationCycle, EvaluationResult
@@ -543,7 +543,6 @@ class ScaledModules:
             for org in (b.id, b.general_branch, b.committee):
                 for key, value in fig.items():
                     totals[org][key] += value
-        figures_field = QuarterlyReport._meta.get_field("figures")
         rows = []
         for quarter in (1, 2, 3, 4):
             due = report_rules.due_date(self.year, quarter)
@@ -563,7 +562,7 @@ class ScaledModules:
                         org,
                         self.year,
                         quarter,
-                        figures_field.get_db_prep_save(figures, connection),
+                        figures,
                         "按季度推进设岗定责、亮岗履职和任务分解，各项工作有序开展。",
                         "开展党员示范岗亮牌和“一支部一品牌”创建。",
                         "个别支部履职记实检查不够及时。",
