@@ -68,6 +68,8 @@ def test_skip_leaves_a_page_out(scaled):
     output = run_bench("--user", "zuzhibu", "--repeat", "1", "--skip", "季报表", "--no-ratio")
     assert "季报表" in output and "跳过" in output
     assert "人员名册 / 管理后台" not in output
+    output = run_bench("--user", "zhibu", "--repeat", "1", "--skip", "zuzhibu:季报表", "--no-ratio")
+    assert "跳过" not in output
 
 
 def test_percentile_is_nearest_rank():

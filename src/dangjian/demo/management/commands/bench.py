@@ -255,7 +255,9 @@ class Command(BaseCommand):
             help="压测的角色（用户名，逗号分隔；public 为匿名访客）",
         )
         parser.add_argument(
-            "--skip", default="", help="跳过名称含这些文字的页面（逗号分隔），如 季报表"
+            "--skip",
+            default="",
+            help="跳过名称含这些文字的页面（逗号分隔），如 季报表；只对某角色：zuzhibu:季报表",
         )
         parser.add_argument("--timeout", type=float, default=60, help="压测单个请求的超时秒数")
         parser.add_argument(
@@ -286,7 +288,14 @@ class Command(BaseCommand):
 
     def _mix(self, role: str) -> tuple[User | None, dict[str, str], list[str]]:
         account, pages = role_mix(role)
-        skipped = [label for label in pages if any(s in label for s in self.skip)]
+        # "季报表" skips the page for every role, "zuzhibu:季报表" for that role only.
+        wanted = [s.partition(":")[2] if ":" in s else s for s in self.skip]
+        wanted = [
+            w
+            for s, w in zip(self.skip, wanted, strict=True)
+            if ":" not in s or s.startswith(role + ":")
+        ]
+        skipped = [label for label in pages if any(w in label for w in wanted)]
         return account, {k: v for k, v in pages.items() if k not in skipped}, skipped
 
     # --- in-process, single request -------------------------------------------------------
