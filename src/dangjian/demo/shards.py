@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from dangjian.demo import generator
 
 # Rows of the reference data set (100,000 organisations, 3,000,000 people, with the modules):
-# rows that follow a person (the person, status changes, positions, attendance, evaluation
-# results, development dossiers, posts, duty records) and rows that follow an organisation
-# (the organisation, units, terms, meetings, reports, assessments and their item scores).
-ROWS_PER_PERSON = 3.7
-ROWS_PER_ORG = 11.0
+# 15,493,874 follow a person (the person, status changes, positions, attendance, evaluation
+# results, development dossiers, posts, duty records, leading-group members), 1,584,712 an
+# organisation (the organisation, units, terms, meetings, reports, assessments, item scores).
+ROWS_PER_PERSON = 5.16
+ROWS_PER_ORG = 15.85
 
 
 @dataclass

@@ -8,8 +8,9 @@ Two modes:
   `--connections` Python threads (default 16), each with its own keep-alive HTTP connection,
   signed in as each role in turn (department, general branch, branch, member, anonymous board)
   and cycling over that role's page mix for `--duration` seconds (or `--passes` times over the
-  mix). Per page: requests, median / p95 / p99 ms, errors; per role: req/s. Query counts come from
-  one in-process pass of the same mix (the test client, the same database).
+  mix). Per page: requests, median / p95 / p99 ms, errors; per role: req/s. Query counts, sizes
+  and a single request's time come from one in-process pass of the same mix before the load
+  (the test client, the same database, one request at a time).
 
 Both end with the people list's ratios (in-process, sequential, median of `--repeat`): to the
 Django admin changelist of the same scope, and to its own main query's SQL run bare.
@@ -350,10 +351,10 @@ class Command(BaseCommand):
         for name in names:
             account, pages, skipped = self._mix(name)
             client = _client(account)
-            queries: dict[str, tuple[int, int]] = {}
+            queries: dict[str, tuple[int, int, float]] = {}
             for label, path in list(pages.items()):
-                _timings, count, size, status = self._timed(client, path, 1)
-                queries[label] = (count, size)
+                timings, count, size, status = self._timed(client, path, 1)
+                queries[label] = (count, size, timings[0])
                 if status != 200:  # not part of this role's mix
                     del pages[label]
                     skipped.append(f"{label}（返回 {status}）")
@@ -439,12 +440,12 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{'页面':<28}{'请求':>6}{'中位数':>9}{'p95':>9}{'p99':>9}{'查询数':>7}"
-            f"{'大小(KB)':>9}{'错误':>5}"
+            f"{'大小(KB)':>9}{'错误':>5}{'单次(ms)':>10}"
         )
         for label in pages:
             mine = [s for s in run.samples if s.label == label]
             ok = [s.ms for s in mine if s.status == 200]
-            count, size = queries[label]
+            count, size, single = queries[label]
             bad = len(mine) - len(ok)
             if ok:
                 figures = (
@@ -455,6 +456,7 @@ class Command(BaseCommand):
                 figures = f"{'—':>9}{'—':>9}{'—':>9}"
             self.stdout.write(
                 f"{label:<28}{len(mine):>6}{figures}{count:>7}{size / 1024:>9.0f}{bad:>5}"
+                f"{single:>10.0f}"
             )
         for label in skipped:
             self.stdout.write(f"{label:<28}  跳过")
