@@ -521,7 +521,6 @@ class BranchInfo:
     classes: list[int]  # class unit ids, oldest grade first
     groups: list[tuple[int, str]]  # (group id, group kind)
     slots: list[Slot]
-    path: str = ""
     general_branch: int = 0
     committee: int = 0
     # Filled while the people are inserted (scaled mode makes the modules from them):
@@ -665,11 +664,10 @@ class Loader:
         self.result = LoadResult()
         self.branches: list[BranchInfo] = []
         self.roots = 0
-        self.record_people = False  # scaled mode: remember members and offices for the modules
-        self.officers: dict[
-            int, list[int]
-        ] = {}  # organisation id → office holders, secretary first
-        self.paths: dict[int, str] = {}
+        # Scaled mode remembers members and offices for the modules:
+        # organisation id → office holders, secretary first.
+        self.record_people = False
+        self.officers: dict[int, list[int]] = {}
 
     def run(self, *, orgs: int | None, people: int) -> LoadResult:
         started = time.monotonic()
@@ -767,7 +765,6 @@ class Loader:
                 college = key.rsplit(":", 1)[0]
                 classes.setdefault((n, college), []).append(pk)
         starts = {org: term[1] for org, term in terms.items()}
-        self.paths = {org_ids[id(spec)]: path for _, spec, path in nodes}
         for n, institution in enumerate(chunk):
             self._collect_branches(n, institution, org_ids, unit_ids, classes, starts)
         _reset_queries()  # DEBUG keeps every query otherwise
@@ -824,7 +821,6 @@ class Loader:
                         classes=classes.get((n, college), []) if college else [],
                         groups=[(org_ids[id(g)], g.group_kind) for g in b_spec.children],
                         slots=sorted(own + upper, key=lambda s: s.title != "secretary"),
-                        path=self.paths[branch],
                         general_branch=gb,
                         committee=committee,
                     )
