@@ -7,7 +7,9 @@ from tests.demo.test_bench import run_bench
 from tests.demo.test_demo import load
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback like the suite's other transactional tests: a plain flush would re-create the
+# content types that the next serialized rollback restores.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_load_mode_drives_a_running_server(live_server):
     load(orgs=60, people=600)
     output = run_bench(
