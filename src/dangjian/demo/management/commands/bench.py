@@ -25,6 +25,7 @@ from __future__ import annotations
 import http.client
 import logging
 import math
+import random
 import statistics
 import threading
 import time
@@ -376,7 +377,7 @@ class Command(BaseCommand):
             )
 
     def _drive(self, role, target, cookie, pages, connections, duration, passes, options):
-        """`connections` threads cycle over the mix, each from a different page."""
+        """`connections` threads cycle over the mix, each in its own order."""
         # http.client sends the request line as ASCII: percent-encode the Chinese of ?q=王.
         paths = [(label, quote(path, safe="/?=&%:+,")) for label, path in pages.items()]
         headers = {
@@ -391,14 +392,18 @@ class Command(BaseCommand):
         start_gate = threading.Barrier(connections + 1)
         timeout = options["timeout"]
 
-        def worker(offset: int) -> None:
+        def worker(number: int) -> None:
+            # Each connection walks the mix in its own (seeded) order, so that a slow page
+            # holding some connections does not leave the pages after it unmeasured.
+            order = list(paths)
+            random.Random(number).shuffle(order)
             conn = http.client.HTTPConnection(*target, timeout=timeout)
             mine: list[Sample] = []
             start_gate.wait()
             deadline = time.monotonic() + duration
             n = 0
             while (n < passes * len(paths)) if passes else (time.monotonic() < deadline):
-                label, path = paths[(offset + n) % len(paths)]
+                label, path = order[n % len(order)]
                 n += 1
                 began = time.perf_counter()
                 try:
@@ -418,8 +423,7 @@ class Command(BaseCommand):
                 run.samples.extend(mine)
 
         threads = [
-            threading.Thread(target=worker, args=(i * len(paths) // connections,), daemon=True)
-            for i in range(connections)
+            threading.Thread(target=worker, args=(i,), daemon=True) for i in range(connections)
         ]
         for t in threads:
             t.start()
