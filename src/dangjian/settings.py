@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "dangjian.appraisal",
     "dangjian.assessment",
     "dangjian.branches",
+    "dangjian.membership",
     "dangjian.demo",
 ]
 
@@ -97,7 +98,26 @@ TEMPLATES = [
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Persistent connections: seconds a worker keeps its connection (0: one per request).
+    DATABASES = {
+        "default": dj_database_url.parse(
+            DATABASE_URL, conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
+        )
+    }
+    # Bounded work on PostgreSQL. JIT compiles long generated expressions for minutes and
+    # cannot be cancelled meanwhile: off unless asked for. Web requests (the WSGI entry point
+    # sets DANGJIAN_WEB) stop any statement after DATABASE_STATEMENT_TIMEOUT ms (default
+    # 30 s, 0: none), so no query runs on after its request is gone; management commands and
+    # background jobs (exports, imports, load_demo) are not cut. Behind PgBouncer in
+    # transaction mode, add `options` to its ignore_startup_parameters or set these on the
+    # database role (ALTER ROLE … SET jit = off).
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        pg_options = [] if env_bool("DATABASE_JIT", False) else ["-c jit=off"]
+        statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30000"))
+        if env_bool("DANGJIAN_WEB", False) and statement_timeout > 0:
+            pg_options.append(f"-c statement_timeout={statement_timeout}")
+        if pg_options:
+            DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(pg_options)
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -220,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "OrgKindEnum": "dangjian.org.models.OrgKind",
         "SuggestionCategoryEnum": "dangjian.public.models.SuggestionCategory",
         "SuggestionStatusEnum": "dangjian.public.models.SuggestionStatus",
+        "AwayKindEnum": "dangjian.membership.models.AwayKind",
     },
 }
 
@@ -249,6 +270,7 @@ REMINDER_PROVIDERS = [
     "dangjian.branches.reminders.collect",
     "dangjian.assessment.reminders.collect",
     "dangjian.appraisal.reminders.collect",
+    "dangjian.membership.reminders.collect",
 ]
 
 # --- deploy ---
@@ -262,8 +284,8 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # implicit TLS (usually port 4
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))  # seconds; never hang a worker
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")  # sender
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)  # sender of error mail
-# PostgreSQL connections are kept for 60 s; check one before reusing it, so a restarted database
-# server costs no failed request.
+# PostgreSQL connections are kept (DATABASE_CONN_MAX_AGE, 60 s); check one before reusing it,
+# so a restarted database server costs no failed request.
 if DATABASE_URL:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DATABASE_CONN_HEALTH_CHECKS", True)
 
@@ -548,6 +570,7 @@ from dangjian.appraisal import rules as _appraisal  # noqa: E402 (pure rules, no
 from dangjian.assessment import rules as _assessment  # noqa: E402
 from dangjian.branches import rules as _branches  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
+from dangjian.membership import rules as _membership  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
 from dangjian.outreach import rules as _outreach  # noqa: E402
 from dangjian.surveys import rules as _surveys  # noqa: E402
@@ -570,6 +593,7 @@ DEVELOPMENT_PROBATION_YEARS = _development.Params().probation_years
 DEVELOPMENT_CONVERSION_LEAD_MONTHS = _development.Params().conversion_lead_months
 DEVELOPMENT_SPONSOR_REPORT_MONTHS = _development.Params().sponsor_report_months
 DEVELOPMENT_BRANCH_REPORT_MONTHS = _development.Params().branch_report_months
+AWAY_CONTACT_DAYS = _membership.CONTACT_DAYS
 ORGLIFE_SEMESTER_START_MONTHS = _orglife.DEFAULT_SEMESTER_START_MONTHS
 ORGLIFE_STAFF_HOURS = _orglife.DEFAULT_STAFF_HOURS
 ORGLIFE_STAFF_INTEGRITY_HOURS = _orglife.DEFAULT_STAFF_INTEGRITY_HOURS

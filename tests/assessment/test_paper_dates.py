@@ -1,6 +1,6 @@
 """Dates of paper records (issue: domain corrections 5): an appeal written on paper and a review
 answer given on paper are entered later with their own dates — not in the future, not before the
-step they answer — and the deadlines count from those dates (考核办法 四(二))."""
+step they answer — and the deadlines count from those dates (《支部考核办法》§四(二))."""
 
 from datetime import timedelta
 

@@ -10,7 +10,7 @@ from dangjian.assessment import rules
 D = Decimal
 
 
-# --- grades: 考核办法 二 (90分及以上优秀, 75—89良好, 60—74合格, 60分以下不合格) ---------------
+# --- grades: 《支部考核办法》§二 (90分及以上优秀, 75—89良好, 60—74合格, 60分以下不合格) -----------
 
 
 @pytest.mark.parametrize(
@@ -198,7 +198,7 @@ def test_revised_total():
     assert rules.revised_total_error(D("88.55"), 100) == "复核后总分最多保留一位小数。"
 
 
-# --- appeal: 考核办法 四(二) ---------------------------------------------------------------------
+# --- appeal: 《支部考核办法》§四(二) --------------------------------------------------------------
 
 
 def test_appeal_deadline_is_one_week_after_the_notice():
@@ -237,7 +237,7 @@ def test_finish_by_mid_december_seed_004_annex_5():
     assert rules.finish_by(2026) == date(2026, 12, 15)
 
 
-# --- funding: 《基层组织建设实施意见》§四(五)1 and 附件 七(二) ------------------------------------
+# --- funding: 《基层组织建设实施意见》§四(五)1 and 《支部考核办法》§七(二) ------------------------
 
 
 def test_funding_minimum_is_100_per_staff_and_50_per_student():

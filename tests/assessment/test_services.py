@@ -627,7 +627,7 @@ def test_officer_of_branch_and_round_visibility(world, round_):
     assert permissions.holds_office_in(new_officer, world.branch_b)
 
 
-# 考核办法 七(四): 考核不合格的基层党组织，及时整顿，限期整改
+# 《支部考核办法》§七(四): 考核不合格的基层党组织，及时整顿，限期整改
 
 
 def test_a_failed_branch_gets_a_rectification_plan_when_notified(world, template, ass_a, ass_b):

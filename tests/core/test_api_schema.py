@@ -26,6 +26,7 @@ def test_schema_endpoint_returns_openapi(db):
 APP_ROUTES = [
     "/api/v1/organisations/{id}/subtree/",
     "/api/v1/goals/",
+    "/api/v1/membership/away/{id}/",
     "/api/v1/work-items/{id}/close-step/",
     "/api/v1/tasks/{id}/progress/",
     "/api/v1/tasks/{id}/publish/",

@@ -81,3 +81,31 @@ def test_titles_cited_in_domain_are_listed_in_sources():
     listed = set(TITLE.findall(SOURCES.read_text(encoding="utf-8")))
     cited = set(TITLE.findall(DOMAIN.read_text(encoding="utf-8")))
     assert cited <= listed, sorted(cited - listed)
+
+
+def test_pages_and_messages_cite_documents_by_title_not_by_file_number():
+    # Officers know the documents by their titles and articles, not by the numbered files they
+    # were once kept in (种子文件000…004, "seed 002").
+    old = re.compile(r"种子文件|种子评分表|seed 00[0-4]|(?<!《支部)考核办法 [一二三四五六七]")
+    found = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for pattern in ("*.py", "*.html")
+        for path in sorted((ROOT / "src").rglob(pattern))
+        if "migrations" not in path.parts
+        for match in old.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert not found, "cite by the short names of docs/SOURCES.md:\n" + "\n".join(found)
+
+
+def test_seeded_rule_rows_cite_documents_by_title(db):
+    from dangjian.assessment.models import ScoreSheetTemplate
+    from dangjian.branches.models import GradingStandard
+    from dangjian.orglife.models import FrequencyRule
+
+    texts = [
+        *ScoreSheetTemplate.objects.values_list("note", flat=True),
+        *GradingStandard.objects.values_list("note", flat=True),
+        *FrequencyRule.objects.values_list("source", flat=True),
+    ]
+    assert texts and not [t for t in texts if "种子" in t]
+    assert any("《支部考核办法》" in t or "《基层组织建设实施意见》" in t for t in texts)

@@ -192,6 +192,9 @@ def test_leading_group_of_the_168_mechanism(demo):
 
 
 def test_demo_logins_have_the_intended_scope(demo):
+    from dangjian.membership.models import MemberAway
+    from dangjian.posts.models import Commitment, Post
+
     users = {u.username: u for u in User.objects.select_related("person__primary_org")}
     assert set(users) == {login.username for login in institution.DEMO_LOGINS}
     assert all(u.check_password("demo-2026") for u in users.values())
@@ -205,6 +208,13 @@ def test_demo_logins_have_the_intended_scope(demo):
     assert not member.is_officer and member.person_id == users["dangyuan"].person_id
     assert users["dangyuan"].person.party_status == "full"
     assert users["dangyuan"].person.primary_org.name == "信息工程学院学生支部"
+    # The member's own 亮岗履职 pages show a post at work, its commitment and duty records.
+    year = timezone.localdate().year
+    person = users["dangyuan"].person
+    post = Post.objects.get(holder=person, year=year, state="performing")
+    assert post.duty_records.exists() or timezone.localdate().month < 3
+    assert Commitment.objects.filter(person=person, year=year).exists()
+    assert MemberAway.objects.exists()  # and some members are away
     for user in users.values():
         assert user.is_staff == (user.username == "admin")
 
@@ -266,3 +276,45 @@ def test_a_year_of_organisational_life_development_and_visits(demo):
     # Every case's person has the Party status its step implies.
     assert not Case.objects.filter(stage=9).exclude(person__party_status="probationary").exists()
     assert Reminder.objects.exists()  # the demo runs the reminder sweep once
+
+
+# Issue 13: no page over 200 KB of HTML — pickers are type-aheads, long lists are paged.
+PAGE_BUDGET = 200 * 1024
+OFFICER_PAGES = (
+    "/",
+    "/org/people/",
+    "/reports/",
+    "/development/",
+    "/development/new/",
+    "/posts/",
+    "/posts/new/",
+    "/posts/annex2/",
+    "/targets/items/",
+    "/targets/items/new/",
+    "/orglife/",
+    "/orglife/new/",
+    "/orglife/trainings/new/",
+    "/orglife/hours/new/",
+    "/orglife/compliance/",
+    "/orglife/hours/",
+    "/outreach/compliance/",
+    "/public/suggestions/",
+)
+
+
+@pytest.mark.parametrize("username", ["zuzhibu", "zongzhi", "zhibu", "dangyuan"])
+def test_key_pages_stay_under_200_kb(demo, client, username):
+    from dangjian.public.models import Suggestion
+
+    client.force_login(User.objects.get(username=username))
+    pages = list(OFFICER_PAGES) if username != "dangyuan" else ["/", "/posts/my/"]
+    if username != "dangyuan":
+        suggestion = Suggestion.objects.filter(status="received").order_by("id").first()
+        if username == "zuzhibu" and suggestion is not None:
+            pages.append(f"/public/suggestions/{suggestion.pk}/")
+    sizes = {}
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        sizes[url] = len(response.content)
+    assert {u: n for u, n in sizes.items() if n > PAGE_BUDGET} == {}

@@ -346,3 +346,28 @@ def test_home_counts_for_scope(world, as_user):
     assert response.context["counts"]["general_branches"] == 2
     response = as_user(world.member_user).get(reverse("home"))
     assert response.context["counts"] is None and "查看我的档案" in response.content.decode()
+
+
+def test_tree_levels_come_a_page_at_a_time(world, as_user, monkeypatch):
+    """A level shows views.TREE_PAGE nodes and a button for the next ones; each page counts
+    the members under its own nodes."""
+    from dangjian.org import views
+    from tests.factories import make_org
+
+    monkeypatch.setattr(views, "TREE_PAGE", 2)
+    roots = [world.committee] + [make_org(None, name=f"党委{i}") for i in range(3)]
+    make_person(make_org(make_org(roots[3], kind="general_branch"), kind="branch"))
+    client = as_user(world.org_officer)
+    html = client.get(reverse("org:org_tree")).content.decode()
+    assert "中共示范学院委员会" in html and "党委0" in html and "党委1" not in html
+    assert f"{reverse('org:org_roots')}?start=2" in html and "5 人" in html
+    html = client.get(reverse("org:org_roots"), {"start": 2}).content.decode()
+    assert "党委1" in html and "党委2" in html and "显示更多" not in html
+    assert "1 人" in html and "0 人" in html
+    children = reverse("org:org_children", args=[world.committee.pk])
+    html = client.get(children).content.decode()
+    assert "机关党总支" in html and "显示更多" not in html
+    make_org(world.committee, kind="general_branch", name="第三党总支", display_order=999)
+    html = client.get(children).content.decode()
+    assert "第三党总支" not in html and f"{children}?start=2" in html
+    assert "第三党总支" in client.get(children, {"start": 2}).content.decode()

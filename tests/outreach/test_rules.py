@@ -12,7 +12,7 @@ def test_contacts_three_ok_fourth_refused():
     assert rules.contact_add_error(0) is None
     assert rules.contact_add_error(2) is None  # the 3rd is fine
     error = rules.contact_add_error(3)  # the 4th is refused, naming the rule
-    assert error is not None and "1～3名党外群众" in error and "004" in error
+    assert error is not None and "1～3名党外群众" in error and "《基层组织建设实施意见》" in error
 
 
 def test_contact_status_bands():

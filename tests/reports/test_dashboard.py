@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from dangjian.org.models import Organisation
 from dangjian.posts import services as posts
-from dangjian.posts.models import DutyRecord, PostType
+from dangjian.posts.models import DutyRecord, Post, PostType
 from dangjian.reports import dashboard
-from tests.harness import assert_num_queries, capture_queries
+from tests.harness import assert_max_queries, assert_num_queries, capture_queries, role_user
 
 pytestmark = pytest.mark.django_db
 
@@ -78,3 +79,32 @@ def test_home_query_count_does_not_grow_with_records(world, as_user):
             )
     with assert_num_queries(few):
         client.get(reverse("home"))
+
+
+@pytest.mark.parametrize("role", ["org_officer", "gb_officer", "officer", "member", "admin"])
+def test_home_runs_at_most_ten_queries_for_every_role(world, as_user, role):
+    """Issue 13: the home page in ≤ 10 queries — its counters are one batched query."""
+    claimed_post(world, world.branch_a)
+    client = as_user(role_user(world, role))
+    client.get(reverse("home"))
+    with assert_max_queries(10, f"home as {role}"):
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_batched_counts_equal_the_counts_one_by_one(world):
+    """The batch answers exactly what each queryset's count() answers, empty ones included."""
+    claimed_post(world, world.branch_a)
+    querysets = [
+        Post.objects.all(),
+        Post.objects.none(),
+        Organisation.objects.filter(kind="branch"),
+        Organisation.objects.filter(pk__in=[]),
+        Organisation.objects.restructurable_by(world.secretary_a),
+        Post.objects.visible_to(world.gb_secretary_a).filter(state="claimed"),
+    ]
+    counts = dashboard.Counts()
+    keys = [counts.add(qs) for qs in querysets]
+    with assert_num_queries(1):
+        batched = [counts[k] for k in keys]
+    assert batched == [qs.count() for qs in querysets]
+    assert batched[0] == 1 and batched[2] >= 2

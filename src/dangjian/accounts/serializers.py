@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from dangjian.accounts.models import AccountBatch
-from dangjian.core.serializer_fields import EditablePrimaryKeyField
+from dangjian.core.serializer_fields import EditablePrimaryKeyField, RecordSerializer
 from dangjian.org.models import Organisation
 
 
@@ -29,8 +29,7 @@ class CredentialSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(allow_null=True)
 
 
-class BatchSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class BatchSerializer(RecordSerializer):
     created_by_name = serializers.SerializerMethodField()
 
     class Meta:

@@ -30,7 +30,7 @@ class CycleForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         label="考评类型",
         choices=CycleKind.choices,
-        help_text="一季一评、半年初评、年终总评，年终总评与民主评议党员相结合（种子文件001 §三）。",
+        help_text="一季一评、半年初评、年终总评，年终总评与民主评议党员相结合（《延伸提升168机制意见》§五）。",
     )
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     period = forms.IntegerField(
@@ -65,7 +65,7 @@ class CycleForm(BootstrapMixin, forms.Form):
         min_value=0,
         max_value=100,
         decimal_places=2,
-        help_text="三项权重合计须为100。种子文件只规定三种方式相结合，未规定权重，默认值可在设置中调整。",
+        help_text="三项权重合计须为100。《168模式实施意见》§五(二)5只规定三种方式相结合，未规定权重，默认值可在设置中调整。",
     )
     min_responses = forms.IntegerField(
         label="民意测评最少有效票数",

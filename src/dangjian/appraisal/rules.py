@@ -167,7 +167,7 @@ def weights_error(
     if total != WEIGHTS_TOTAL:
         return (
             f"述岗自评、民意测评、综合评定三项权重合计须为100，现为{total.normalize():f}"
-            "（考评规则：个人述岗自评、群众民意测评、党支部综合评定相结合，种子文件000 §五(二)5）。"
+            "（考评规则：个人述岗自评、群众民意测评、党支部综合评定相结合，《168模式实施意见》§五(二)5）。"
         )
     return None
 
@@ -408,13 +408,13 @@ def honour_refused_message(
     if grade_label == top_grade(bands) and masses_score is not None:
         return (
             f"该党员民意测评得分{Decimal(masses_score).normalize():f}分，低于{masses_below}分，"
-            "不是群众公认的党员，不能授予荣誉称号（种子文件001 §三：对作用发挥好、群众公认的党员"
+            "不是群众公认的党员，不能授予荣誉称号（《延伸提升168机制意见》§三：对作用发挥好、群众公认的党员"
             "可授予……荣誉称号）。"
         )
     shown = grade_label or "未评定"
     return (
         f"只有考评等次为{top_grade(bands)}的党员才能授予荣誉称号，该党员为{shown}"
-        "（种子文件001 §三：对作用发挥好、群众公认的党员可授予……荣誉称号）。"
+        "（《延伸提升168机制意见》§三：对作用发挥好、群众公认的党员可授予……荣誉称号）。"
     )
 
 

@@ -7,7 +7,6 @@ from rest_framework import serializers
 from dangjian.appraisal.models import (
     BranchRating,
     CycleKind,
-    CycleState,
     EvaluationCycle,
     EvaluationResult,
     Honour,
@@ -20,6 +19,7 @@ from dangjian.appraisal.models import (
 from dangjian.core.serializer_fields import (
     ChoiceString,
     EditablePrimaryKeyField,
+    RecordSerializer,
     VisiblePrimaryKeyField,
     choices_help,
 )
@@ -32,17 +32,10 @@ WEIGHT = {"max_digits": 5, "decimal_places": 2, "min_value": 0, "max_value": 100
 # --- cycles --------------------------------------------------------------------------------
 
 
-class CycleSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    kind = serializers.CharField(read_only=True, help_text=choices_help(CycleKind.choices))
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+class CycleSerializer(RecordSerializer):
     period_label = serializers.CharField(read_only=True, help_text="考评期间，如 2026年第三季度")
     period_start = serializers.DateField(read_only=True)
     period_end = serializers.DateField(read_only=True)
-    population = serializers.CharField(read_only=True, help_text=choices_help(Population.choices))
-    population_display = serializers.CharField(source="get_population_display", read_only=True)
-    state = serializers.CharField(read_only=True, help_text=choices_help(CycleState.choices))
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
     bands = serializers.JSONField(
         read_only=True, help_text="等次分数线 [[分数线, 等次], …]，从高到低，最后一档从0分起"
     )
@@ -140,10 +133,8 @@ class ProgressSerializer(serializers.Serializer):
 # --- results -------------------------------------------------------------------------------
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class ResultSerializer(RecordSerializer):
     cycle_title = serializers.CharField(source="cycle.title", read_only=True)
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
         model = EvaluationResult
@@ -172,8 +163,7 @@ class ResultSerializer(serializers.ModelSerializer):
 # --- self-reports ------------------------------------------------------------------------
 
 
-class SelfReportSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
+class SelfReportSerializer(RecordSerializer):
     posts = serializers.JSONField(
         read_only=True, help_text="提交时本年度的岗位 [{name, organisation, state}]"
     )
@@ -212,10 +202,7 @@ class SelfReportUpdateSerializer(serializers.Serializer):
 # --- ratings -------------------------------------------------------------------------------
 
 
-class RatingSerializer(serializers.ModelSerializer):
-    ratee_name = serializers.CharField(source="ratee.name", read_only=True)
-    rater_name = serializers.CharField(source="rater.name", read_only=True)
-
+class RatingSerializer(RecordSerializer):
     class Meta:
         model = BranchRating
         fields = [
@@ -255,12 +242,7 @@ class RatingBulkSerializer(serializers.Serializer):
 # --- honours ------------------------------------------------------------------------------
 
 
-class HonourSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    kind = serializers.CharField(read_only=True, help_text=choices_help(HonourKind.choices))
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-
+class HonourSerializer(RecordSerializer):
     class Meta:
         model = Honour
         fields = [
@@ -289,14 +271,11 @@ class HonourCreateSerializer(serializers.Serializer):
 # --- rectification -----------------------------------------------------------------------
 
 
-class RectificationSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class RectificationSerializer(RecordSerializer):
     cycle = serializers.IntegerField(source="result.cycle_id", read_only=True)
     state = serializers.CharField(
         read_only=True, help_text=choices_help(RectificationState.choices)
     )
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
 
     class Meta:
         model = MemberRectification

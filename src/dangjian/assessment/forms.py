@@ -20,7 +20,7 @@ class RoundForm(BootstrapMixin, forms.Form):
     kind = forms.ChoiceField(
         label="类别",
         choices=RoundKind.choices,
-        help_text="原则上考核两年进行1次，根据工作需要不定期进行专项考核（考核办法 三）。",
+        help_text="原则上考核两年进行1次，根据工作需要不定期进行专项考核（《支部考核办法》§三）。",
     )
     title = forms.CharField(
         label="名称",
@@ -39,7 +39,7 @@ class RoundForm(BootstrapMixin, forms.Form):
         label="考核完成日期",
         widget=DATE,
         required=False,
-        help_text="不填为考核年度的12月15日（考核办法 五：考核年度的12月中旬前完成）。",
+        help_text="不填为考核年度的12月15日（《支部考核办法》§五：考核年度的12月中旬前完成）。",
     )
     note = forms.CharField(
         label="考核安排", required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -204,7 +204,7 @@ class VetoForm(BootstrapMixin, forms.Form):
         label="否决事由",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="如：支部党员某某因违纪受到党内警告处分（考核办法 六(二)）。",
+        help_text="如：支部党员某某因违纪受到党内警告处分（《支部考核办法》§六(二)）。",
     )
 
 
@@ -214,7 +214,7 @@ class NoticeForm(BootstrapMixin, forms.Form):
         label="书面通知",
         max_length=TEXT_LONG,
         widget=forms.Textarea(attrs={"rows": 7}),
-        help_text="以书面形式将考核结果通知被考核支部（考核办法 四(二)）。",
+        help_text="以书面形式将考核结果通知被考核支部（《支部考核办法》§四(二)）。",
     )
 
 
@@ -270,13 +270,13 @@ class TemplateForm(BootstrapMixin, forms.Form):
         min_value=Decimal(0),
         decimal_places=1,
         max_digits=5,
-        help_text="不填为不设上限（种子评分表未设上限）。",
+        help_text="不填为不设上限（《支部考核办法》评分表未设上限）。",
     )
     veto_rules = forms.CharField(
         label="一票否决情形",
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="每行一条（考核办法 六(二)）。",
+        help_text="每行一条（《支部考核办法》§六(二)）。",
     )
     is_active = forms.BooleanField(label="启用（可用于新建考核）", required=False)
 

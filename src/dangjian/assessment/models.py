@@ -47,7 +47,7 @@ class ScoreSheetTemplate(models.Model):
     bands = models.JSONField(
         "等次分数线",
         default=default_bands,
-        help_text="从高到低的“分数线, 等次”，低于最后一条为不合格（考核办法 二）。",
+        help_text="从高到低的“分数线, 等次”，低于最后一条为不合格（《支部考核办法》§二）。",
     )
     bonus_cap = models.DecimalField(
         "附加分上限",
@@ -55,10 +55,13 @@ class ScoreSheetTemplate(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        help_text="不填为不设上限（种子评分表未设上限）。",
+        help_text="不填为不设上限（《支部考核办法》评分表未设上限）。",
     )
     veto_rules = models.JSONField(
-        "一票否决情形", default=default_veto_rules, blank=True, help_text="考核办法 六(二)。"
+        "一票否决情形",
+        default=default_veto_rules,
+        blank=True,
+        help_text="《支部考核办法》§六(二)。",
     )
     is_active = models.BooleanField("启用", default=True)
     copied_from = models.ForeignKey(
@@ -129,6 +132,7 @@ class ItemReference(models.TextChoices):
     EDUCATION_HOURS = "education_hours", "党员教育学时"
     ORG_LIFE = "org_life", "组织生活落实"
     SATISFACTION = "satisfaction", "群众满意度测评"
+    MEMBERS_AWAY = "members_away", "流动党员管理"
 
 
 class Item(models.Model):
@@ -233,7 +237,7 @@ class AssessmentRound(models.Model):
     )
     self_due = models.DateField("自评截止日期")
     finish_by = models.DateField(
-        "考核完成日期", help_text="考核年度的12月中旬前完成（考核办法 五）。"
+        "考核完成日期", help_text="考核年度的12月中旬前完成（《支部考核办法》§五）。"
     )
     note = models.TextField("考核安排", blank=True, max_length=TEXT_DEFAULT)
     created_by = models.ForeignKey(

@@ -4,8 +4,9 @@
   officers, due self_due;
 - an appeal waiting for its answer → the officers of the level above the branch (the general
   branch; the organisation department when that level has none), due answer_due (考核组接到复核
-  申请后10日之内提出复核意见, 考核办法 四(二));
-- a round whose finish_by (考核年度的12月中旬前完成, 考核办法 五) falls due with branches not yet
+  申请后10日之内提出复核意见, 《支部考核办法》§四(二));
+- a round whose finish_by (考核年度的12月中旬前完成, 《支部考核办法》§五) falls due with
+  branches not yet
   notified → the organisation department (its users linked to a person, and the officers of the
   round's organisation), due finish_by.
 """

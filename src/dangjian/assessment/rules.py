@@ -37,7 +37,7 @@ BELOW_BANDS = FAIL
 
 # 《支部考核办法》六(二)
 VETO_RULE = "支部党员因违纪违法而受到处分的，不论得分高低，均为不合格支部。"
-VETO_SOURCE = "（党支部工作目标管理考核办法 六(二)）"
+VETO_SOURCE = "（党支部工作目标管理《支部考核办法》§六(二)）"
 
 BASE_POINTS = Decimal(100)
 SCORE_STEP = Decimal("0.5")
@@ -277,11 +277,11 @@ APPEAL_DAYS = 7
 ANSWER_DAYS = 10
 APPEAL_RULE = (
     "支部对考核结果如有异议，可在接到通知之日起一周内向考核领导小组申请复核"
-    "（党支部工作目标管理考核办法 四(二)）"
+    "（党支部工作目标管理《支部考核办法》§四(二)）"
 )
 ANSWER_RULE = (
     "考核领导小组接到复核申请后10日之内提出复核意见，以书面形式通知申请复核单位"
-    "（党支部工作目标管理考核办法 四(二)）"
+    "（党支部工作目标管理《支部考核办法》§四(二)）"
 )
 
 
@@ -289,7 +289,7 @@ ANSWER_RULE = (
 # the group tells the branch in writing. Before that the branch sees only its own self-scores.
 NOTICE_RULE = (
     "考核结果报学院党委审定后，由考核领导小组以书面的形式通知被考核支部"
-    "（党支部工作目标管理考核办法 四(一)(二)）"
+    "（党支部工作目标管理《支部考核办法》§四(一)(二)）"
 )
 
 
@@ -341,7 +341,7 @@ def finish_by(year: int) -> date:
     return date(year, 12, 15)
 
 
-# --- funding (《基层组织建设实施意见》§四(五)1, 附件 七(二)) ------------------------------------
+# --- funding (《基层组织建设实施意见》§四(五)1, 《支部考核办法》§七(二)) --------------------------
 
 FUND_PER_STAFF = Decimal(100)
 FUND_PER_STUDENT = Decimal(50)

@@ -28,6 +28,8 @@ from dangjian.assessment.models import (
 from dangjian.core.audit import events_for
 from dangjian.core.models import AuditEvent, User
 from dangjian.core.scoping import scope_for
+from dangjian.membership import selectors as membership
+from dangjian.membership.models import MemberAway
 from dangjian.org.models import Organisation, OrgKind, Person, Position, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
 from dangjian.orglife import selectors as orglife
@@ -536,7 +538,24 @@ def references(assessment: BranchAssessment, today: date | None = None) -> dict[
             f"进行中{s.due}项，逾期未落实{s.overdue}项。",
         )
     result[ItemReference.SATISFACTION] = satisfaction_reference(branch, year)
+    result[ItemReference.MEMBERS_AWAY] = members_away_reference(branch, year, on)
     return result
+
+
+def members_away_reference(branch: Organisation, year: int, on: date) -> Reference:
+    """Item 8 (流动党员: 建档、联系): the members of the branch away during the year, each with
+    their record, and those out of touch on `on` (membership's lapsed-contact rule)."""
+    away = MemberAway.objects.filter(
+        person__primary_org=branch, left_on__lte=date(year, 12, 31)
+    ).exclude(returned_on__lt=date(year, 1, 1))
+    total = away.count()
+    if not total:
+        return Reference("系统记录", f"{year}年度该支部没有登记外出的流动党员。")
+    lapsed = away.filter(membership.contact_lapsed_q(on)).count()
+    return Reference(
+        "系统记录",
+        f"{year}年度登记流动党员{total}名（均已建档）；截至{on:%Y-%m-%d}联系超期{lapsed}名。",
+    )
 
 
 def satisfaction_reference(branch: Organisation, year: int) -> Reference:
@@ -636,7 +655,8 @@ class SecretaryRow:
 
 
 def secretary_grades(user: AnyUser, round_: AssessmentRound) -> list[SecretaryRow]:
-    """党总支书记年度工作考核参考等级 (考核办法 七(三)): from the final totals of the branches
+    """党总支书记年度工作考核参考等级 (《支部考核办法》§七(三)): from the final totals of the
+    branches
     below each general branch the user sees (three queries)."""
     parents = general_branches(round_)
     bands = round_.template.bands

@@ -9,7 +9,6 @@ from rest_framework import serializers
 from dangjian.assessment import rules
 from dangjian.assessment.models import (
     Appeal,
-    AppealState,
     AssessmentRound,
     AssessmentState,
     BonusClaim,
@@ -23,7 +22,12 @@ from dangjian.assessment.models import (
 )
 from dangjian.assessment.selectors import ResultAccess
 from dangjian.core import uploads
-from dangjian.core.serializer_fields import ChoiceString, VisiblePrimaryKeyField, choices_help
+from dangjian.core.serializer_fields import (
+    ChoiceString,
+    RecordSerializer,
+    VisiblePrimaryKeyField,
+    choices_help,
+)
 from dangjian.core.text_limits import TEXT_LONG
 from dangjian.org.models import Organisation
 
@@ -111,12 +115,7 @@ class TemplateSerializer(serializers.ModelSerializer):
 # --- rounds -------------------------------------------------------------------------------
 
 
-class RoundSerializer(serializers.ModelSerializer):
-    template_name = serializers.CharField(source="template.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    kind = serializers.CharField(read_only=True, help_text=choices_help(RoundKind.choices))
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-
+class RoundSerializer(RecordSerializer):
     class Meta:
         model = AssessmentRound
         fields = [
@@ -192,9 +191,7 @@ class SecretaryGradeSerializer(serializers.Serializer):
 # --- branch assessments -------------------------------------------------------------------
 
 
-class AppealSerializer(serializers.ModelSerializer):
-    state = serializers.CharField(read_only=True, help_text=choices_help(AppealState.choices))
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+class AppealSerializer(RecordSerializer):
     original_total = serializers.DecimalField(**TOTAL, allow_null=True, read_only=True)
     revised_total = serializers.DecimalField(**TOTAL, allow_null=True, read_only=True)
 
@@ -240,11 +237,8 @@ GROUP_RESULT_FIELDS = {
 HIDDEN_HELP = "；本支部未收到书面通知前不显示（为空）"
 
 
-class BranchAssessmentSerializer(serializers.ModelSerializer):
+class BranchAssessmentSerializer(RecordSerializer):
     round_title = serializers.CharField(source="round.title", read_only=True)
-    branch_name = serializers.CharField(source="branch.name", read_only=True)
-    state = serializers.CharField(read_only=True, help_text=choices_help(AssessmentState.choices))
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
     result_fixed = serializers.SerializerMethodField(
         help_text="结果已确定：已复核，或已书面通知且复核申请期限已过"
     )

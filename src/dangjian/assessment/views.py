@@ -230,7 +230,7 @@ def round_export(request, pk):
 @officer_required
 @require_GET
 def funding(request, pk):
-    """活动经费划拨 (《基层组织建设实施意见》§四(五)1, 附件 七(二))."""
+    """活动经费划拨 (《基层组织建设实施意见》§四(五)1, 《支部考核办法》§七(二))."""
     round_ = _round(request.user, pk)
     rows = selectors.funding_rows(request.user, round_)
     fs = selectors.fund_settings()
@@ -281,7 +281,7 @@ def funding_export(request, pk):
 @officer_required
 @require_GET
 def secretary_grades(request, pk):
-    """党总支书记年度工作考核参考等级 (考核办法 七(三))."""
+    """党总支书记年度工作考核参考等级 (《支部考核办法》§七(三))."""
     round_ = _round(request.user, pk)
     return render(
         request,

@@ -101,7 +101,7 @@ class GradingYearViewSet(ScopedViewSet):
     @extend_schema(
         request=BranchesGradingYearCreateSerializer,
         responses={201: BranchesGradingYearSerializer},
-        summary="建立年度分类定级（党委组织部；日期不填按种子文件）",
+        summary="建立年度分类定级（党委组织部；日期不填按《组织建设年实施方案》附件1）",
     )
     def create(self, request):
         data = self.validated(BranchesGradingYearCreateSerializer)

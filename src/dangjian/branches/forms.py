@@ -49,12 +49,12 @@ class GradingYearForm(BootstrapMixin, forms.ModelForm):
             self.fields["year"].disabled = True
         else:
             self.fields["plans_due"].help_text = (
-                "日期留空的，按种子文件的时间安排（3月29日、3月30日、4—5月、5月底、6—10月、"
+                "日期留空的，按《组织建设年实施方案》附件1的时间安排（3月29日、3月30日、4—5月、5月底、6—10月、"
                 "11—12月、12月底）填入。 " + self.fields["plans_due"].help_text
             )
 
 
-BAND_HELP = "种子文件未给出分数线，由党委组织部确定。"
+BAND_HELP = "《组织建设年实施方案》未给出分数线，由党委组织部确定。"
 
 
 class StandardForm(BootstrapMixin, forms.Form):

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-SEED = "种子文件003 附件1"
+SEED = "《组织建设年实施方案》附件1"
 
 # --- grades (《组织建设年实施方案》附件1 二(二)) ------------------------------------------------
 
@@ -157,7 +157,7 @@ def unscored_error(unscored: int) -> str | None:
 # --- the decision of the level above (《组织建设年实施方案》附件1 二(二)) ----------------------
 
 GRADE_BY_LEVEL_ABOVE = (
-    "党总支对党支部按先进、较好、一般和后进进行分类定级（种子文件003 附件1 二(二)）："
+    "党总支对党支部按先进、较好、一般和后进进行分类定级（《组织建设年实施方案》附件1 二(二)）："
     "党支部不能为本支部定级，由上级党组织（党总支或党委组织部）决定等次。"
 )
 REASON_REQUIRED = "定级等次与按评分参考标准建议的等次不同，须填写理由（如年度考核、群众评议情况）。"
@@ -437,7 +437,7 @@ def plan_late(submitted_on: date | None, plans_due: date, today: date) -> bool:
 
 
 ITEM_AFTER_YEAR_END = (
-    "除长期性项目外，整改事项必须在12月底前全部完成（种子文件003 附件1 二(四)）："
+    "除长期性项目外，整改事项必须在12月底前全部完成（《组织建设年实施方案》附件1 二(四)）："
     "完成时限晚于{due}的，请勾选“长期性项目”。"
 )
 
@@ -505,12 +505,15 @@ PLAN_STATE_LABELS = {
 }
 
 SUBMIT_NEEDS_DISCUSSION = (
-    "整改提高方案须先召开党员大会进行讨论，再提交（种子文件003 附件1 二(四)：制定整改提高方案，"
+    "整改提高方案须先召开党员大会进行讨论，再提交"
+    "（《组织建设年实施方案》附件1 二(四)：制定整改提高方案，"
     "召开党员大会进行讨论）。"
 )
-MEETING_NOT_GENERAL = "讨论整改提高方案的应为本支部的党员大会（种子文件003 附件1 二(四)）。"
+MEETING_NOT_GENERAL = (
+    "讨论整改提高方案的应为本支部的党员大会（《组织建设年实施方案》附件1 二(四)）。"
+)
 PLAN_NEEDS_GOALS = (
-    "请先写明整改提高的目标（种子文件003 附件1 二(四)：明确目标、任务、措施和完成时限）。"
+    "请先写明整改提高的目标（《组织建设年实施方案》附件1 二(四)：明确目标、任务、措施和完成时限）。"
 )
 PLAN_NEEDS_ITEMS = "请先列出整改事项（存在问题、整改措施、责任人、完成时限），再提交党员大会讨论。"
 
@@ -543,7 +546,8 @@ def regrade_error(today: date, regrading_from: date, initial_graded: bool) -> st
     if today < regrading_from:
         return (
             f"再次评定等级从{regrading_from.month}月{regrading_from.day}日开始"
-            "（种子文件003 附件1 二(五)：6月—10月，以党支部为单位再次开展自查自评，再次评定等级）。"
+            "（《组织建设年实施方案》附件1 二(五)："
+            "6月—10月，以党支部为单位再次开展自查自评，再次评定等级）。"
         )
     if not initial_graded:
         return "该支部尚未完成初次定级，不能复评定级。"

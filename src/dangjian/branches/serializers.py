@@ -12,7 +12,6 @@ from rest_framework import serializers
 from dangjian.branches import rules
 from dangjian.branches.models import (
     MAX_MEMBERS,
-    Audience,
     BranchGrading,
     Criterion,
     CriterionGroup,
@@ -21,14 +20,18 @@ from dangjian.branches.models import (
     GradingStandard,
     GradingState,
     GradingYear,
-    ItemState,
     PlanSource,
     PlanState,
     RectificationItem,
     RectificationPlan,
     Round,
 )
-from dangjian.core.serializer_fields import ChoiceString, VisiblePrimaryKeyField, choices_help
+from dangjian.core.serializer_fields import (
+    ChoiceString,
+    RecordSerializer,
+    VisiblePrimaryKeyField,
+    choices_help,
+)
 from dangjian.org.models import Organisation, Person
 from dangjian.orglife.models import Meeting
 
@@ -55,19 +58,14 @@ class IdFilter(serializers.IntegerField):
 # --- standards ------------------------------------------------------------------------------
 
 
-class BranchesCriterionSerializer(serializers.ModelSerializer):
-    group = serializers.CharField(read_only=True, help_text=choices_help(CriterionGroup.choices))
-    group_display = serializers.CharField(source="get_group_display", read_only=True)
-
+class BranchesCriterionSerializer(RecordSerializer):
     class Meta:
         model = Criterion
         fields = ["id", "order", "group", "group_display", "name", "guidance", "points"]
         read_only_fields = fields
 
 
-class BranchesStandardSerializer(serializers.ModelSerializer):
-    applies_to = serializers.CharField(read_only=True, help_text=choices_help(Audience.choices))
-    applies_to_display = serializers.CharField(source="get_applies_to_display", read_only=True)
+class BranchesStandardSerializer(RecordSerializer):
     bands = serializers.JSONField(
         read_only=True,
         help_text="等次分数线：[[分数, 等次], …]，依次为先进、较好、一般；更低为后进",
@@ -119,9 +117,7 @@ class BranchesStandardUpdateSerializer(serializers.Serializer):
 # --- grading years --------------------------------------------------------------------------
 
 
-class BranchesGradingYearSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-
+class BranchesGradingYearSerializer(RecordSerializer):
     class Meta:
         model = GradingYear
         fields = [
@@ -161,13 +157,11 @@ class BranchesGradingYearCreateSerializer(BranchesGradingYearUpdateSerializer):
 # --- gradings -------------------------------------------------------------------------------
 
 
-class BranchesScoreSerializer(serializers.ModelSerializer):
+class BranchesScoreSerializer(RecordSerializer):
     """A score with the criterion as it was scored against: a decided grading keeps the name,
     group, guidance and points of the day it was graded; a draft's follow the standard."""
 
     criterion_name = serializers.CharField(source="name", read_only=True)
-    group = serializers.CharField(read_only=True, help_text=choices_help(CriterionGroup.choices))
-    group_display = serializers.CharField(source="get_group_display", read_only=True)
 
     class Meta:
         model = GradingScore
@@ -185,20 +179,14 @@ class BranchesScoreSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class BranchesGradingSerializer(serializers.ModelSerializer):
+class BranchesGradingSerializer(RecordSerializer):
     year = serializers.IntegerField(source="grading_year.year", read_only=True)
-    branch_name = serializers.CharField(source="branch.name", read_only=True)
-    round = serializers.CharField(read_only=True, help_text=choices_help(Round.choices))
-    round_display = serializers.CharField(source="get_round_display", read_only=True)
     self_grade = serializers.CharField(read_only=True, help_text=GRADE_HELP)
     suggested_grade = serializers.CharField(read_only=True, help_text=GRADE_HELP)
     suggested_grade_display = serializers.CharField(
         source="get_suggested_grade_display", read_only=True
     )
     grade = serializers.CharField(read_only=True, help_text=GRADE_HELP)
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
-    state = serializers.CharField(read_only=True, help_text=choices_help(GradingState.choices))
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
     graded_by_name = serializers.SerializerMethodField()
     standard_name = serializers.CharField(
         read_only=True, help_text="评分参考标准名称（已定级的为定级时的名称）"
@@ -304,12 +292,10 @@ class BranchesReasonSerializer(serializers.Serializer):
 # --- rectification plans --------------------------------------------------------------------
 
 
-class BranchesItemSerializer(serializers.ModelSerializer):
+class BranchesItemSerializer(RecordSerializer):
     branch = serializers.IntegerField(source="plan.branch_id", read_only=True)
     branch_name = serializers.CharField(source="plan.branch.name", read_only=True)
     year = serializers.IntegerField(source="plan.year", read_only=True)
-    responsible_name = serializers.CharField(source="responsible.name", read_only=True)
-    state = serializers.CharField(read_only=True, help_text=choices_help(ItemState.choices))
     status = serializers.SerializerMethodField(
         help_text=choices_help(list(rules.ITEM_STATUS_LABELS.items()))
     )
@@ -347,12 +333,7 @@ class BranchesItemSerializer(serializers.ModelSerializer):
         return rules.ITEM_STATUS_LABELS[obj.status(timezone.localdate())]
 
 
-class BranchesPlanSerializer(serializers.ModelSerializer):
-    branch_name = serializers.CharField(source="branch.name", read_only=True)
-    source = serializers.CharField(read_only=True, help_text=choices_help(PlanSource.choices))
-    source_display = serializers.CharField(source="get_source_display", read_only=True)
-    state = serializers.CharField(read_only=True, help_text=choices_help(PlanState.choices))
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+class BranchesPlanSerializer(RecordSerializer):
     items = BranchesItemSerializer(many=True, read_only=True)
 
     class Meta:

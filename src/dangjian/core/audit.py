@@ -1,5 +1,8 @@
 """Audit trail: every service writes one event per change (who, when, what, before → after)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -79,6 +82,56 @@ def record(
         changes=field_changes(before or {}, after or {}),
         note=note,
         event=event.name if event else "",
+    )
+
+
+@dataclass
+class Change:
+    """The change being recorded: its fields before, and a note the block may set."""
+
+    before: dict
+    note: str = ""
+
+
+@contextmanager
+def recording(
+    *,
+    actor,
+    obj: models.Model,
+    fields: list[str],
+    event: EventType | None = None,
+    action: str = AuditEvent.Action.STATUS,
+    note: str = "",
+) -> Iterator[Change]:
+    """Record what the block changes on `obj` (the block saves it): `fields` before → after,
+    as one event. Nothing is recorded when the block raises."""
+    change = Change(before=snapshot(obj, fields), note=note)
+    yield change
+    changed(
+        actor=actor,
+        obj=obj,
+        fields=fields,
+        before=change.before,
+        event=event,
+        action=action,
+        note=change.note,
+    )
+
+
+def changed(
+    *,
+    actor,
+    obj: models.Model,
+    fields: list[str],
+    before: dict,
+    event: EventType | None = None,
+    action: str = AuditEvent.Action.STATUS,
+    note: str = "",
+) -> AuditEvent:
+    """The event of a change already saved: `fields` from `before` to what they are now."""
+    after = snapshot(obj, fields)
+    return record(
+        actor=actor, action=action, obj=obj, before=before, after=after, note=note, event=event
     )
 
 

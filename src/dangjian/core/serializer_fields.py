@@ -54,3 +54,37 @@ class ChoiceString(serializers.CharField):
         if value and value not in self.valid:
             raise serializers.ValidationError(f"无效的取值“{value}”，可选：{'、'.join(self.valid)}")
         return value
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    """A model serializer whose `Meta.fields` may also name
+
+    - `<field>_display`: the label of a choice field (`get_<field>_display`);
+    - `<relation>_name`: the related row's name (None when there is none);
+
+    and whose read-only text choice fields are plain strings listing their choices in the help text
+    (no shared enum components in the schema)."""
+
+    def build_field(self, field_name, info, model_class, nested_depth):
+        base, _, suffix = field_name.rpartition("_")
+        if suffix == "display" and hasattr(model_class, f"get_{base}_display"):
+            return serializers.CharField, {"source": f"get_{base}_display", "read_only": True}
+        relation = info.relations.get(base) if suffix == "name" else None
+        if relation is not None and relation.model_field is not None:
+            kwargs = {"source": f"{base}.name", "read_only": True}
+            if relation.model_field.null:
+                kwargs.update(default=None, allow_null=True)
+            return serializers.CharField, kwargs
+        return super().build_field(field_name, info, model_class, nested_depth)
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        read_only = getattr(self.Meta, "read_only_fields", ())
+        # Text choices only: numbered choices stay integers (an enum in the schema).
+        if (
+            model_field.choices
+            and field_name in read_only
+            and model_field.get_internal_type() == "CharField"
+        ):
+            return serializers.CharField, {"help_text": choices_help(model_field.choices)}
+        return field_class, kwargs

@@ -105,7 +105,8 @@ class AssessmentLoader:
         return self.counts
 
     def _rectification_plans(self) -> None:
-        """Failed branches that were notified get their plan (考核办法 七(四)), as the notice
+        """Failed branches that were notified get their plan (《支部考核办法》§七(四)), as the
+        notice
         service opens it."""
         from dangjian.branches.models import PlanSource, RectificationPlan
 

@@ -29,6 +29,7 @@ from dangjian.demo.institution import (
     OrgSpec,
     UnitSpec,
 )
+from dangjian.org import counts
 from dangjian.org.models import (
     LeadingGroup,
     LeadingGroupMember,
@@ -700,10 +701,9 @@ class Loader:
                 self._load_leading_groups()
                 if modules is not None:
                     modules.run()
+                counts.rebuild()  # the people were written in bulk: count them once
         finally:
             _reset_sequences(written)
-        if modules is not None:
-            analyze()
         self.result.seconds = time.monotonic() - started
         return self.result
 
@@ -997,13 +997,6 @@ def _remember(branch: BranchInfo, pk: int, draft: Draft, officers: dict[int, lis
             holders.append(pk)
 
 
-def analyze() -> None:
-    """Refresh the planner's statistics after a bulk load (autovacuum may be off, and a fresh
-    table has none: PostgreSQL would plan every page as if the tables were empty)."""
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def _large_cache() -> None:
     """SQLite's default 2 MB page cache thrashes on the random-order indexes (names, ID
     numbers) of large tables; a fixed 256 MB keeps memory bounded and bulk writes fast."""
@@ -1072,6 +1065,12 @@ def reset_data(batch_size: int = BATCH_SIZE) -> None:
     still refer to people, organisations or units, those go through Django's collector in
     batches, so their own on_delete rules (cascade, protect) apply.
     """
+    with counts.paused():
+        _reset_data(batch_size)
+    counts.rebuild()
+
+
+def _reset_data(batch_size: int) -> None:
     from dangjian.core.models import Reminder, User
     from dangjian.demo.appraisal import reset_appraisal
     from dangjian.demo.assessment import reset_assessment

@@ -633,3 +633,69 @@ class MechanismLoader:
                 )
         QuarterlyReport.objects.bulk_create(rows)
         self._add("季报表", len(rows))
+
+
+@transaction.atomic
+def give_member_a_post(person: Person | None, today: date) -> None:
+    """The demo member holds a post this year with a commitment and monthly duty records, so
+    a first visitor signed in as a member sees 亮岗履职 at work, not zeros."""
+    if person is None or person.primary_org_id is None:
+        return
+    year = today.year
+    if Post.objects.filter(holder=person, year=year, state=PostState.PERFORMING).exists():
+        return
+    post_type = (
+        PostType.objects.filter(organisation__isnull=True, is_active=True)
+        .exclude(audience="staff")
+        .order_by("display_order", "id")
+        .first()
+    )
+    if post_type is None:
+        return
+    branch = person.primary_org
+    post = Post.objects.create(
+        organisation=branch,
+        post_type=post_type,
+        year=year,
+        name=post_type.name,
+        duties=post_type.duties,
+        targets=post_type.annual_tasks or "按岗位职责完成年度任务。",
+        holder=person,
+        state=PostState.PERFORMING,
+        claimed_by_self=True,
+        confirmed_on=date(year, 3, 10),
+        published_on=date(year, 3, 20),
+        progress="按月开展履职活动，记实完整。",
+    )
+    Commitment.objects.get_or_create(
+        person=person,
+        year=year,
+        defaults={
+            "organisation": branch,
+            "political": "坚定理想信念，每月参加集中学习，撰写学习心得。",
+            "duties": "立足本职岗位，认真履行岗位职责，按时完成学习任务。",
+            "development": "积极参加专业实践和志愿服务。",
+            "pairing": "结对帮扶1名同学，每学期谈心不少于2次。",
+            "integrity": "严守纪律，自觉接受群众监督。",
+            "org_life": "按时参加“三会一课”和主题党日，按时交纳党费。",
+            "published_on": date(year, 3, 25),
+        },
+    )
+    records = []
+    for month in range(3, 13):
+        day = date(year, month, 12)
+        if day > today:
+            break
+        place, content, effect = DUTY_CONTENT[month % len(DUTY_CONTENT)]
+        records.append(
+            DutyRecord(
+                person=person,
+                organisation=branch,
+                post=post,
+                occurred_on=day,
+                place=place,
+                content=content,
+                effect=effect,
+            )
+        )
+    DutyRecord.objects.bulk_create(records)

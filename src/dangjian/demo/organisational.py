@@ -17,12 +17,14 @@ from dangjian.development.models import (
     ProbationReport,
     Vote,
 )
+from dangjian.membership.models import AwayKind, MemberAway
 from dangjian.org.models import Organisation, OrgKind, Person, Position, Unit
 from dangjian.org.rules import OFFICER_TITLES, add_years, probation_end
 from dangjian.orglife.models import Attendance, Meeting, StudyRecord, Training
 from dangjian.outreach.models import Contact, Link, Visit
 
 MODELS = (  # deletion order
+    MemberAway,
     Visit,
     Link,
     Contact,
@@ -109,6 +111,7 @@ class OrganisationalLoader:
         self._trainings()
         self._development()
         self._outreach()
+        self._members_away()
         return self.counts
 
     def members(self, branch_id: int) -> list[int]:
@@ -499,6 +502,39 @@ class OrganisationalLoader:
         self._add("预备期汇报", len(reports))
 
     # contacts and visits
+
+    def _members_away(self) -> None:
+        """A few members away: students on internships, staff seconded or studying elsewhere;
+        most in touch within the quarter, some not (the lapsed filter has rows)."""
+        kinds = {
+            "student": [(AwayKind.INTERN, "实习单位（{}）"), (AwayKind.STUDY, "交换学习（{}）")],
+            "other": [(AwayKind.SECONDED, "挂职单位（{}）"), (AwayKind.STUDY, "访学（{}）")],
+        }
+        cities = ("深圳", "杭州", "上海", "成都", "西安", "新加坡")
+        rows = []
+        for branch in self.branches:
+            if branch.category == "retiree":
+                continue
+            secretary = self.secretaries.get(branch.pk)
+            for member in self.members(branch.pk):
+                if self.rng.random() >= 0.03:
+                    continue
+                kind, place = self.rng.choice(kinds.get(branch.category, kinds["other"]))
+                left_on = self.today - timedelta(days=self.rng.randint(20, 200))
+                last = left_on + timedelta(days=self.rng.randint(5, 60))
+                rows.append(
+                    MemberAway(
+                        person_id=member,
+                        kind=kind,
+                        place=place.format(self.rng.choice(cities)),
+                        left_on=left_on,
+                        until=left_on + timedelta(days=self.rng.choice((90, 180, 365))),
+                        keeps_contact_id=secretary,
+                        last_contact_on=min(last, self.today),
+                    )
+                )
+        MemberAway.objects.bulk_create(rows, batch_size=5000)
+        self._add("流动党员", len(rows))
 
     def _outreach(self) -> None:
         masses_by_branch = {

@@ -6,6 +6,7 @@ from django.utils import timezone
 from dangjian.core import uploads
 from dangjian.core.text_limits import TEXT_LONG
 from dangjian.development.models import CaseStatus, ReportKind, Stage, StageDefinition
+from dangjian.org import widgets
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import PartyStatus, Person
 
@@ -79,6 +80,7 @@ class CultivateForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cultivators"].queryset = _full_members(self.user)
+        widgets.people(self.fields["cultivators"], members_only=True)
 
 
 class TargetForm(StepForm):
@@ -92,6 +94,7 @@ class TargetForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["sponsors"].queryset = _full_members(self.user)
+        widgets.people(self.fields["sponsors"], members_only=True)
 
 
 class TalkForm(StepForm):
@@ -102,6 +105,7 @@ class TalkForm(StepForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["talker"].queryset = _full_members(self.user)
+        widgets.people(self.fields["talker"], members_only=True)
 
 
 class ApproveForm(StepForm):
@@ -224,6 +228,7 @@ class CaseCreateForm(BootstrapMixin, forms.Form):
             .select_related("primary_org")
             .order_by("primary_org__path", "name", "id")
         )
+        widgets.people(self.fields["person"])
 
 
 class StageDefinitionForm(BootstrapMixin, forms.ModelForm):

@@ -11,7 +11,7 @@ from dangjian.core.access import ABOVE, SCOPE, STAFF, Action, declare
 NOT_OFFICER = "只有本支部及上级党组织的书记、委员和组织部干事可以办理发展党员工作。"
 ABOVE_ONLY = (
     "{step}由党总支办理：须由党支部的上级党组织（党总支）的书记或委员办理，"
-    "党支部不能为本支部办理（种子文件004 §四(三)1(7)(8)）。"
+    "党支部不能为本支部办理（《基层组织建设实施意见》§四(三)1(7)(8)）。"
 )
 STAGE_EDIT_REFUSED = "发展步骤的名称、要求和应存材料由党委组织部设置。"
 

@@ -43,7 +43,7 @@ MAX_EXTENSION_YEARS = 1
 FULL_MEMBER = "full"
 MEMBER_STATUSES = ("probationary", "full")
 
-SEED = "种子文件004 §四(三)1"
+SEED = "《基层组织建设实施意见》§四(三)1"
 
 
 def cite(step: int) -> str:

@@ -23,7 +23,6 @@ from dangjian.development.models import (
     Vote,
     VotePurpose,
 )
-from dangjian.org.models import Organisation, OrgKind
 
 OPEN = OPEN_STATUSES
 PROBATION_WINDOW_DAYS = 60
@@ -72,15 +71,6 @@ def stage_names() -> dict[int, str]:
     names = dict(Stage.choices)
     names.update(dict(StageDefinition.objects.values_list("stage", "name")))
     return names
-
-
-def org_choices(user: User) -> QuerySet[Organisation]:
-    return (
-        Organisation.objects.visible_to(user)
-        .active()
-        .filter(kind__in=[OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH])
-        .only("id", "name", "depth", "path")
-    )
 
 
 def with_list_relations(qs: QuerySet[Case]) -> QuerySet[Case]:

@@ -6,6 +6,7 @@ from rest_framework import serializers
 from dangjian.core.serializer_fields import (
     ChoiceString,
     EditablePrimaryKeyField,
+    RecordSerializer,
     VisiblePrimaryKeyField,
 )
 from dangjian.core.text_limits import TEXT_LONG
@@ -51,13 +52,9 @@ class CaseEventSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class CaseSerializer(RecordSerializer):
     stage = serializers.IntegerField(read_only=True, help_text=STAGE_HELP)
-    stage_display = serializers.CharField(source="get_stage_display", read_only=True)
     status = serializers.CharField(read_only=True, help_text=_help(CaseStatus.choices))
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
     cultivators = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     sponsors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -152,9 +149,8 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(RecordSerializer):
     purpose = serializers.CharField(read_only=True, help_text=_help(NoticePurpose.choices))
-    purpose_display = serializers.CharField(source="get_purpose_display", read_only=True)
     objections = serializers.SerializerMethodField()
 
     class Meta:
@@ -202,9 +198,8 @@ class ObjectionResolveSerializer(serializers.Serializer):
     upheld = serializers.BooleanField(default=False)
 
 
-class VoteSerializer(serializers.ModelSerializer):
+class VoteSerializer(RecordSerializer):
     purpose = serializers.CharField(read_only=True, help_text=_help(VotePurpose.choices))
-    purpose_display = serializers.CharField(source="get_purpose_display", read_only=True)
 
     class Meta:
         model = Vote
@@ -238,9 +233,8 @@ class VoteCreateSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProbationReportSerializer(serializers.ModelSerializer):
+class ProbationReportSerializer(RecordSerializer):
     kind = serializers.CharField(read_only=True, help_text=_help(ReportKind.choices))
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = ProbationReport

@@ -33,6 +33,7 @@ from dangjian.development.models import (
     Stage,
     StageDefinition,
 )
+from dangjian.org.widgets import org_picker
 
 PAGE_SIZE = 50
 
@@ -165,7 +166,7 @@ def case_list(request):
             "stages": [(s.value, names[s.value], counts.get(s.value, 0)) for s in Stage],
             "total": sum(counts.values()),
             "names": names,
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "statuses": CaseStatus.choices,
             "notices": list(selectors.running_notices(request.user, today)[:20]),
             "ending": list(selectors.probations_ending(request.user, today)[:20]),
@@ -196,7 +197,10 @@ def case_export(request):
 class CaseCreate(ServiceFormView):
     form_class = forms.CaseCreateForm
     title = "建立发展党员档案"
-    help_text = "从递交书面入党申请书之日起建档；申请人须年满18周岁（种子文件004 §四(三)1(1)）。"
+    help_text = (
+        "从递交书面入党申请书之日起建档；申请人须年满18周岁"
+        "（《基层组织建设实施意见》§四(三)1(1)）。"
+    )
     success_message = "已建立发展党员档案。"
     multipart = True
 
@@ -415,7 +419,8 @@ class StageEdit(ServiceFormView):
     form_user_kwarg = False
     access_action = perms.EDIT_STAGES
     help_text = (
-        "名称、要求和应存材料可按本校实际修改；步骤顺序和各步骤的条件以种子文件004 §四(三)1为准。"
+        "名称、要求和应存材料可按本校实际修改；"
+        "步骤顺序和各步骤的条件以《基层组织建设实施意见》§四(三)1为准。"
     )
 
     def get_object(self) -> StageDefinition:

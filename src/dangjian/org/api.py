@@ -150,7 +150,7 @@ class PersonViewSet(ScopedViewSet):
 
     @extend_schema(summary="人员列表")
     def list(self, request):
-        return self.paginated(self.filter_queryset(self.get_queryset()))
+        return self.paginated(self.filter_queryset(self.get_queryset()).narrow_pages())
 
     @extend_schema(summary="人员详情")
     def retrieve(self, request, *args, **kwargs):

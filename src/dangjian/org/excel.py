@@ -36,7 +36,7 @@ from dangjian.core.crypto import keyed_hash
 from dangjian.core.export import neutralise_sheet
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
-from dangjian.org import rules
+from dangjian.org import counts, rules
 from dangjian.org.models import (
     Gender,
     ImportJob,
@@ -708,6 +708,7 @@ def _write_people(job: ImportJob) -> int:
                 raise _RowsChanged(errors)
             people.append(Person(**fields))
         Person.objects.bulk_create(people)
+        counts.add_people(people)  # bulk_create saves no row one by one: counted here
         AuditEvent.objects.bulk_create(
             _audit_event(p, actor=job.created_by, content_type=content_type, note=note)
             for p in people

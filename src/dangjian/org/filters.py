@@ -29,7 +29,11 @@ class PersonFilter(ListFilterSet):
         method="filter_q",
         max_length=50,
         label="姓名或完整号码",
-        help_text="按姓名（可部分）或完整的身份证号、手机号搜索；号码加密存储，不支持部分匹配",
+        help_text=(
+            "按完整姓名或姓名开头（如姓氏“王”“欧阳”）、完整的工号/学号、身份证号或手机号搜索；"
+            "不支持按姓名中间的字（如只输入名字）查找，以保证百万级名册的查询速度；"
+            "号码加密存储，只能完整匹配"
+        ),
     )
     status = django_filters.CharFilter(
         method="filter_status",

@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -107,6 +108,37 @@ def orgs_under(paths: tuple[str, ...]):
     return Organisation.objects.filter(paths_q("path", paths)).order_by().values("pk")
 
 
+class InSubquery(models.Expression):
+    """`field IN (subquery)` as a condition, written on PostgreSQL as
+    `field = ANY(ARRAY(subquery))`: the subquery runs once, first (an InitPlan), and the
+    outer query probes the field's index with its ids, even inside an OR (`… OR id = 7`),
+    where `IN (subquery)` makes PostgreSQL test every row of the table against the subquery."""
+
+    conditional = True
+
+    def __init__(self, field: str, queryset) -> None:
+        super().__init__(output_field=models.BooleanField())
+        self.lhs: Any = models.F(field)
+        self.rhs: Any = models.Subquery(queryset)
+
+    def get_source_expressions(self):
+        return [self.lhs, self.rhs]
+
+    def set_source_expressions(self, exprs):
+        self.lhs, self.rhs = exprs
+
+    def as_sql(self, compiler, connection):
+        lhs_sql, lhs_params = compiler.compile(self.lhs)
+        rhs_sql, rhs_params = compiler.compile(self.rhs)
+        template = "%s = ANY(ARRAY%s)" if connection.vendor == "postgresql" else "%s IN %s"
+        return template % (lhs_sql, rhs_sql), (*lhs_params, *rhs_params)
+
+
+def in_orgs(field: str, paths: tuple[str, ...]) -> models.Q:
+    """Rows whose organisation (`field`) lies in the subtrees at `paths` (see InSubquery)."""
+    return models.Q(InSubquery(field, orgs_under(paths)))
+
+
 class OrgScopedQuerySet(ScopedQuerySet):
     """Rows that belong to a Party organisation: seen and changed by the officers of that
     organisation and of the levels above. When `person_field` is set, the person a row is
@@ -122,10 +154,10 @@ class OrgScopedQuerySet(ScopedQuerySet):
         return q
 
     def editable_q(self, scope):
-        return models.Q(**{f"{self.org_field}__in": orgs_under(scope.org_paths)})
+        return in_orgs(self.org_field, scope.org_paths)
 
     def in_subtree(self, org):
-        return self.filter(**{f"{self.org_field}__in": orgs_under((org.path,))})
+        return self.filter(in_orgs(self.org_field, (org.path,)))
 
 
 class UnitKind(models.TextChoices):
@@ -227,7 +259,7 @@ class LeadingGroupQuerySet(ScopedQuerySet):
     """Seen and changed by the officers of the group's organisation (and those above)."""
 
     def scope_q(self, scope):
-        return models.Q(organisation__in=orgs_under(scope.org_paths))
+        return in_orgs("organisation", scope.org_paths)
 
 
 class LeadingGroup(models.Model):
@@ -255,7 +287,7 @@ class LeadingGroup(models.Model):
 
 class LeadingGroupMemberQuerySet(ScopedQuerySet):
     def scope_q(self, scope):
-        return models.Q(group__organisation__in=orgs_under(scope.org_paths))
+        return in_orgs("group__organisation", scope.org_paths)
 
 
 class LeadingGroupMember(models.Model):
@@ -304,13 +336,13 @@ class Gender(models.TextChoices):
 
 class PersonQuerySet(EncryptedQuerySetMixin, ScopedQuerySet):
     def scope_q(self, scope):
-        q = models.Q(primary_org__in=orgs_under(scope.org_paths))
+        q = in_orgs("primary_org", scope.org_paths)
         if scope.person_id:
             q |= models.Q(pk=scope.person_id)
         return q
 
     def editable_q(self, scope):
-        return models.Q(primary_org__in=orgs_under(scope.org_paths))
+        return in_orgs("primary_org", scope.org_paths)
 
     def members(self):
         return self.filter(party_status__in=rules.MEMBER_STATUSES)
@@ -320,14 +352,55 @@ class PersonQuerySet(EncryptedQuerySetMixin, ScopedQuerySet):
 
     def under_path(self, path: str):
         """People whose organisation lies in the subtree at `path` ("" for everyone)."""
-        return self.filter(primary_org__in=orgs_under((path,))) if path else self.all()
+        return self.filter(in_orgs("primary_org", (path,))) if path else self.all()
 
     def with_list_relations(self):
         return self.select_related("primary_org", "group", "unit__parent")
 
+    _narrow = False
+
+    def narrow_pages(self):
+        """A slice of this queryset (a page) finds its ids first, without the joins, and joins
+        only those rows: joined, a page of a small scope makes the planner walk a whole index
+        of the people (core.pagination's `narrow`, for paginators that slice themselves)."""
+        qs = self._chain()
+        qs._narrow = True
+        return qs
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._narrow = self._narrow
+        return clone
+
+    def __getitem__(self, k):
+        if isinstance(k, slice) and self._narrow and self._result_cache is None:
+            ids = self._chain()
+            ids._narrow = False
+            return ids.filter(pk__in=ids.values("pk")[k])
+        return super().__getitem__(k)
+
+
+COUNT_KEY_FIELDS = ("primary_org_id", "party_status", "category", "is_active")
+
+
+def count_key(person: "Person") -> tuple[int, str, str, bool] | None:
+    """Where a person is counted in PeopleCount (None when those fields are not loaded)."""
+    values = person.__dict__
+    if any(name not in values for name in COUNT_KEY_FIELDS):
+        return None
+    return (
+        person.primary_org_id or 0,
+        person.party_status,
+        person.category,
+        bool(person.is_active),
+    )
+
 
 class Person(EncryptedModelMixin, models.Model):
     """Everyone the system knows: Party members and the masses."""
+
+    # Where the row is counted as stored (org.counts keeps PeopleCount in step on save).
+    _count_key: tuple[int, str, str, bool] | None
 
     name = models.CharField("姓名", max_length=50, db_index=True)
     staff_number = models.CharField(
@@ -402,7 +475,11 @@ class Person(EncryptedModelMixin, models.Model):
         verbose_name = "人员"
         verbose_name_plural = "人员"
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["primary_org", "party_status"])]
+        indexes = [
+            models.Index(fields=["primary_org", "party_status"]),
+            # The people lists' order: keyset pages start at (name, id) > cursor.
+            models.Index(fields=["name", "id"], name="person_name_id"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["staff_number"],
@@ -414,6 +491,12 @@ class Person(EncryptedModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._count_key = count_key(instance)
+        return instance
 
     @property
     def masked_id_number(self) -> str:
@@ -429,6 +512,41 @@ class Person(EncryptedModelMixin, models.Model):
 
     def age_on(self, on: date) -> int | None:
         return rules.age_on(self.birth_date, on) if self.birth_date else None
+
+
+class PeopleCount(models.Model):
+    """How many people each organisation has as its primary organisation, by Party status,
+    category and whether they are on the register: the people list's totals, the tree's
+    member counts and the home page's cards read these rows instead of counting people.
+
+    Kept in the same transaction as every change of a person (org.counts, connected to the
+    person's save and delete; bulk writers adjust or rebuild); `dangjian recount` rebuilds
+    it. People without an organisation are counted under organisation id 0 (no row joins it:
+    they belong to no subtree), hence no database foreign key."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="people_counts",
+    )
+    party_status = models.CharField(max_length=20, choices=PartyStatus.choices)
+    category = models.CharField(max_length=10, choices=PersonCategory.choices)
+    is_active = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "人数统计"
+        verbose_name_plural = "人数统计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "party_status", "category", "is_active"],
+                name="people_count_unique_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.party_status} {self.category} {self.n}"
 
 
 class StatusChange(models.Model):
@@ -467,13 +585,13 @@ class PositionTitle(models.TextChoices):
 
 class PositionQuerySet(ScopedQuerySet):
     def scope_q(self, scope):
-        q = models.Q(organisation__in=orgs_under(scope.org_paths))
+        q = in_orgs("organisation", scope.org_paths)
         if scope.person_id:
             q |= models.Q(person_id=scope.person_id)
         return q
 
     def editable_q(self, scope):
-        return models.Q(organisation__in=orgs_under(scope.org_paths))
+        return in_orgs("organisation", scope.org_paths)
 
     def current(self, on: date | None = None):
         on = on or timezone.localdate()

@@ -2,6 +2,7 @@
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
@@ -11,8 +12,8 @@ from dangjian.core import access
 from dangjian.core.access import Actor
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.models import User
-from dangjian.core.scoping import scope_for
-from dangjian.org import rules
+from dangjian.core.scoping import ANONYMOUS, scope_for
+from dangjian.org import counts, rules
 from dangjian.org.models import Organisation, Person, Position, Unit
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES, POSITION_ORDER, STATUS_ORDER
 
@@ -29,15 +30,10 @@ def scope_counts(user: User | AnonymousUser) -> dict[str, int]:
             .values_list("kind", "n")
         )
     )
-    statuses = Counter(
-        dict(
-            Person.objects.visible_to(user)
-            .filter(is_active=True)
-            .order_by()
-            .values_list("party_status")
-            .annotate(n=Count("id"))
-            .values_list("party_status", "n")
-        )
+    # From the count table (org.counts), never a count of the people.
+    scope = scope_for(user)
+    statuses = (
+        counts.status_counts(scope, Person.objects.all()) if scope is not ANONYMOUS else Counter()
     )
     return {
         "general_branches": orgs["general_branch"],
@@ -61,31 +57,15 @@ def members_first() -> Case:
 
 
 def subtree_member_counts(
-    parent_path: str, nodes: list[Organisation], user: User | AnonymousUser | None = None
+    parent_path: str,
+    nodes: list[Organisation],
+    user: User | AnonymousUser | None = None,
+    span: tuple[str, str | None] | None = None,
 ) -> dict[str, int]:
     """Active Party members under each node (a Party group counts its own members), by path,
-    in one grouped query (two when groups are among the nodes)."""
-    qs = (
-        Person.objects.under_path(parent_path)
-        .filter(is_active=True, party_status__in=MEMBER_STATUSES)
-        .order_by()
-    )
-    if user is not None:
-        qs = qs.visible_to(user)
-    counts = {node.path: 0 for node in nodes}
-    rows = list(qs.values_list("primary_org__path").annotate(n=Count("id")))
-    groups = {node.path for node in nodes if node.kind == "group"}
-    if groups:
-        rows += qs.filter(group__path__in=groups).values_list("group__path").annotate(n=Count("id"))
-    for path, n in rows:
-        if path in groups:  # a group's own members (people's primary org is never a group)
-            counts[path] += n
-            continue
-        for node_path in counts:
-            if node_path not in groups and path.startswith(node_path):
-                counts[node_path] += n
-                break
-    return counts
+    from the count table (org.counts): one grouped query per level, two when groups are among
+    the nodes. Everyone under a node the user sees is in their scope: `user` changes nothing."""
+    return counts.member_counts(parent_path, nodes, span=span)
 
 
 def officer_roots(user: Actor) -> QuerySet[Organisation]:
@@ -117,15 +97,58 @@ def people_for_list(user: User | AnonymousUser) -> QuerySet[Person]:
     return Person.objects.with_list_relations().visible_to(user)
 
 
+# A search counts its matches up to this many ("more than" beyond): a common surname has tens
+# of thousands of matches in a province, and nobody pages through them.
+SEARCH_COUNT_LIMIT = 1000
+
+
+def people_total(user: User | AnonymousUser, filters: Any, org: Organisation | None) -> int:
+    """The people list's total: from the count table (org.counts) for the filters it keeps
+    (status, category, organisation, register), else a count of the filtered people (a name
+    or number search, which an index answers), up to SEARCH_COUNT_LIMIT + 1."""
+    cleaned = getattr(filters.form, "cleaned_data", {})
+    active = filters.active
+    scope = scope_for(user)
+    if scope is ANONYMOUS or filters.form.errors or active.get("q"):
+        return filters.qs.order_by()[: SEARCH_COUNT_LIMIT + 1].count()
+    if active.get("org") is not None and org is None:
+        return 0  # an organisation out of scope lists no one
+    statuses: set[str] | None = None
+    if active.get("status"):
+        statuses = set(active["status"].split(","))
+        if "member" in statuses:
+            statuses |= set(MEMBER_STATUSES)
+    if active.get("party_status"):
+        chosen = {active["party_status"]}
+        statuses = chosen if statuses is None else statuses & chosen
+    return counts.total(
+        scope,
+        filters.qs,
+        statuses=statuses,
+        category=active.get("category", ""),
+        under=org,
+        active_only=cleaned.get("inactive") is False,
+    )
+
+
 def person_search_q(q: str) -> models.Q:
-    """A name (or part of one), or a full ID number or phone number. The numbers are encrypted:
-    they are found by their keyed hash, so only a complete number matches."""
+    """A full name or its beginning (the surname: 王, 欧阳), a full 工号/学号, or a full ID
+    number or phone number. Every form is answered from an index: the name by a prefix range
+    on its index, the staff number exactly, the encrypted numbers by their keyed hash (so only
+    a complete number matches). A part from the middle of a name (the given name alone) is not
+    searched: no index answers it, and trigram indexes need three characters where most
+    Chinese names have two or three."""
     kind = rules.search_kind(q)
     if kind == "id_number":
         return models.Q(id_number_hash=keyed_hash(q))
     if kind == "phone":
         return models.Q(phone_hash=keyed_hash(q))
-    return models.Q(name__contains=q)
+    # `name >= q` gives the index scan in (name, id) order its starting point (a prefix sorts
+    # before its extensions in any collation; LIKE alone gives one only under the C locale).
+    name = models.Q(name__startswith=q, name__gte=q)
+    if q.isascii() and q.isalnum():
+        return models.Q(staff_number=q) | name
+    return name
 
 
 def sees_full_identity(user: User | AnonymousUser) -> bool:

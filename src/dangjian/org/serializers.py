@@ -8,7 +8,7 @@ requesting user may edit (`Model.objects.editable_by(user)`).
 from rest_framework import serializers
 
 from dangjian.core import access
-from dangjian.core.serializer_fields import EditablePrimaryKeyField
+from dangjian.core.serializer_fields import EditablePrimaryKeyField, RecordSerializer
 from dangjian.org import rules
 from dangjian.org.models import (
     BranchCategory,
@@ -99,7 +99,7 @@ class OrganisationDissolveSerializer(serializers.Serializer):
 # --- people ------------------------------------------------------------------------------
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(RecordSerializer):
     """A person; ID number and phone in full only for viewers whose role needs them."""
 
     id_number_masked = serializers.CharField(source="masked_id_number", read_only=True)
@@ -109,15 +109,6 @@ class PersonSerializer(serializers.ModelSerializer):
     )
     phone = serializers.CharField(
         read_only=True, allow_null=True, help_text="完整手机号，仅组织部干事和管理员可见"
-    )
-    primary_org_name = serializers.CharField(
-        source="primary_org.name", read_only=True, allow_null=True, default=None
-    )
-    group_name = serializers.CharField(
-        source="group.name", read_only=True, allow_null=True, default=None
-    )
-    unit_name = serializers.CharField(
-        source="unit.name", read_only=True, allow_null=True, default=None
     )
 
     class Meta:
@@ -224,9 +215,7 @@ class PersonStatusSerializer(serializers.Serializer):
 # --- positions ---------------------------------------------------------------------------
 
 
-class PositionSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class PositionSerializer(RecordSerializer):
     is_current = serializers.BooleanField(read_only=True)
 
     class Meta:

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from dangjian.org import excel_views, views
+from dangjian.org import excel_views, picker_views, views
 
 app_name = "org"
 
 urlpatterns = [
     path("tree/", views.org_tree, name="org_tree"),
+    path("tree/more/", views.org_roots, name="org_roots"),
     path("tree/<int:pk>/children/", views.org_children, name="org_children"),
     path("new/", views.OrgCreate.as_view(), name="org_create_root"),
     path("<int:pk>/", views.org_detail, name="org_detail"),
@@ -34,6 +35,8 @@ urlpatterns = [
         views.LeadingGroupMemberRemove.as_view(),
         name="leading_group_member_remove",
     ),
+    path("pick/organisations/", picker_views.pick_organisations, name="pick_organisations"),
+    path("pick/people/", picker_views.pick_people, name="pick_people"),
     path("units/", views.unit_list, name="unit_list"),
     path("units/new/", views.UnitCreate.as_view(), name="unit_create"),
     path("units/<int:pk>/edit/", views.UnitEdit.as_view(), name="unit_edit"),

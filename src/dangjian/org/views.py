@@ -18,7 +18,7 @@ from dangjian.core.pagination import request_page
 from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ActionView, ServiceFormView, editable_or_403, officer_required
-from dangjian.org import forms, selectors, services
+from dangjian.org import counts, forms, selectors, services
 from dangjian.org.filters import PersonFilter
 from dangjian.org.models import (
     LeadingGroup,
@@ -54,32 +54,56 @@ def org_tree(request):
         for match in matches:
             match.trail = trails[match.pk]
         return render(request, "org/org_tree.html", {"q": q, "matches": matches})
-    roots = list(selectors.officer_roots(request.user))
-    return render(
-        request, "org/org_tree.html", {"nodes": _with_counts(request.user, roots), "q": q}
-    )
+    page = _tree_page(request, selectors.officer_roots(request.user), reverse("org:org_roots"))
+    return render(request, "org/org_tree.html", {**page, "q": q})
+
+
+@officer_required
+@require_GET
+def org_roots(request):
+    """The next organisations of the tree's first level ("显示更多")."""
+    page = _tree_page(request, selectors.officer_roots(request.user), reverse("org:org_roots"))
+    return render(request, "org/_tree_nodes.html", page)
 
 
 @officer_required
 @require_GET
 def org_children(request, pk):
     org = get_for_user(Organisation.objects, request.user, pk=pk)
-    children = list(
-        Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by(
-            "display_order", "path"
-        )
+    children = Organisation.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by(
+        "display_order", "path"
     )
-    return render(
-        request, "org/_tree_nodes.html", {"nodes": _with_counts(request.user, children, parent=org)}
-    )
+    url = reverse("org:org_children", args=[org.pk])
+    return render(request, "org/_tree_nodes.html", _tree_page(request, children, url, parent=org))
 
 
-def _with_counts(user, nodes, parent=None):
-    """Attach the number of Party members under each node (one grouped query)."""
+# Nodes of one level shown at a time; the rest come with "显示更多" (a page of the department's
+# tree stays small whatever the number of organisations).
+TREE_PAGE = 100
+
+
+def _tree_page(request, qs, url, parent=None):
+    """One page of a level of the tree (from `?start=`), with member counts and the link to
+    the next page."""
+    start = parse_int(request.GET.get("start"), 0, low=0)
+    rows = list(qs[start : start + TREE_PAGE + 1])
+    nodes, following = rows[:TREE_PAGE], rows[TREE_PAGE:]
+    span = None
+    if parent is None and nodes and scope_for(request.user).everything:
+        # The department's roots are in path order: their subtrees lie from the first one's
+        # path to the next page's first one.
+        span = (nodes[0].path, following[0].path if following else None)
+    _with_counts(request.user, nodes, parent=parent, span=span)
+    more = f"{url}?{urlencode({'start': start + TREE_PAGE})}" if following else ""
+    return {"nodes": nodes, "more_url": more}
+
+
+def _with_counts(user, nodes, parent=None, span=None):
+    """Attach the number of Party members under each node (from the count table)."""
     if not nodes:
         return nodes
     prefix = parent.path if parent else ""
-    counts = selectors.subtree_member_counts(prefix, nodes, user=user)
+    counts = selectors.subtree_member_counts(prefix, nodes, user=user, span=span)
     for node in nodes:
         node.member_count = counts[node.path]
     return nodes
@@ -131,7 +155,7 @@ def org_detail(request, pk):
         "leading_groups": org.leading_groups.order_by("pk").prefetch_related("members__person"),
         "members": members[:PAGE_SIZE],
         "more_members": len(members) > PAGE_SIZE,
-        "member_total": Person.objects.in_subtree(org).filter(is_active=True).count(),
+        "member_total": counts.subtree_total(org),
         "can_edit": can_edit,
         "can_edit_groups": can_edit and not org.is_dissolved,
         "can_restructure": access.can(request.user, "org.restructure", org),
@@ -300,7 +324,7 @@ class TermCreate(OrgPageForm):
 def person_list(request):
     filters = PersonFilter.for_page(request, selectors.people_for_list(request.user))
     qs = filters.qs
-    page = request_page(request, qs, order=("name", "id"), size=PAGE_SIZE)
+    page = request_page(request, qs, order=("name", "id"), size=PAGE_SIZE, narrow=True)
     params = filters.shown
     org = filters.organisation()
     return render(
@@ -317,7 +341,8 @@ def person_list(request):
             .active()
             .exclude(kind="group")
             .only("id", "name", "depth")[:ORG_FILTER_LIMIT],
-            "total": qs.count(),
+            "total": selectors.people_total(request.user, filters, org),
+            "total_limit": selectors.SEARCH_COUNT_LIMIT,
         },
     )
 

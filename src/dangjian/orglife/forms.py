@@ -5,6 +5,7 @@ from django import forms
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, Person
 from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.org.widgets import Typeahead, TypeaheadMultiple
 from dangjian.orglife import rules, selectors
 from dangjian.orglife.models import (
     AttendanceStatus,
@@ -181,7 +182,8 @@ class TrainingForm(BootstrapMixin, forms.ModelForm):
         widgets = {
             "starts_on": DATE,
             "ends_on": DATE,
-            "participants": forms.SelectMultiple(attrs={"size": 12}),
+            "participants": TypeaheadMultiple("org:pick_people", "members=1"),
+            "organisation": Typeahead("org:pick_organisations"),
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -191,12 +193,12 @@ class TrainingForm(BootstrapMixin, forms.ModelForm):
         else:
             field = self.fields["organisation"]
             field.queryset = selectors.editable_orgs(user)
-            field.label_from_instance = lambda o: ("　" * max(o.depth - 1, 0)) + o.name
+            field.label_from_instance = lambda o: o.name
         participants = self.fields["participants"]
         participants.queryset = _members_in_scope(user)
         participants.label_from_instance = _person_label
         participants.help_text = (
-            "按住Ctrl（手机上直接点选）可选择多人；应为组织单位（含下级）的党员。"
+            "输入姓名查找后点选添加，取消勾选即移除；应为组织单位（含下级）的党员。"
         )
 
 
@@ -204,7 +206,7 @@ class StudyRecordForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = StudyRecord
         fields = ["person", "studied_on", "title", "category", "hours", "integrity"]
-        widgets = {"studied_on": DATE}
+        widgets = {"studied_on": DATE, "person": Typeahead("org:pick_people", "members=1")}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

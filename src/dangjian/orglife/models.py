@@ -114,7 +114,11 @@ class Meeting(models.Model):
         verbose_name = "组织生活"
         verbose_name_plural = "组织生活"
         ordering = ["-held_on", "-starts_at", "-id"]
-        indexes = [models.Index(fields=["organisation", "held_on"])]
+        indexes = [
+            models.Index(fields=["organisation", "held_on"]),
+            # The list's keyset order (core.pagination compares (held_on, id) rows).
+            models.Index(fields=["held_on", "id"], name="meeting_held_on_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.get_kind_display()} {self.topic}"

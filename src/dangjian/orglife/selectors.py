@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dangjian.core.access import Actor
 from dangjian.core.scoping import scope_for
+from dangjian.org import rollup
 from dangjian.org.models import (
     Organisation,
     OrgKind,
@@ -289,6 +290,9 @@ def compliance_for(
             path = row.pop("organisation__path")
             counts[org_id] = row
             path_counts.append((path, row))
+    # Subtree totals by path: each organisation's counts added to its ancestors' once (linear),
+    # not every organisation's path compared with every other's.
+    subtree = rollup.roll_up(path_counts) if any(r.include_subtree for r in rule_list) else {}
     result = []
     for org in orgs:
         status = OrgStatus(org=org)
@@ -297,7 +301,7 @@ def compliance_for(
                 continue
             key = f"r{rule.pk}"
             if rule.include_subtree:
-                count = sum(c.get(key, 0) for p, c in path_counts if p.startswith(org.path))
+                count = subtree.get(org.path, {}).get(key, 0)
             else:
                 count = counts.get(org.pk, {}).get(key, 0)
             start, end = rule_bounds[rule.pk]

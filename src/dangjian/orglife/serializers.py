@@ -8,8 +8,8 @@ from rest_framework import serializers
 from dangjian.core.serializer_fields import (
     ChoiceString,
     EditablePrimaryKeyField,
+    RecordSerializer,
     VisiblePrimaryKeyField,
-    choices_help,
 )
 from dangjian.core.text_limits import TEXT_MINUTES
 from dangjian.org.models import Organisation, Person
@@ -29,15 +29,11 @@ from dangjian.orglife.models import (
 # --- meetings ------------------------------------------------------------------------------
 
 
-class AttendanceSerializer(serializers.ModelSerializer):
-    status = serializers.CharField(read_only=True, help_text=choices_help(AttendanceStatus.choices))
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+class AttendanceSerializer(RecordSerializer):
     role = serializers.CharField(
         read_only=True,
         help_text="member 应到 / observer 列席（支部委员会上非委员到会的人员，由系统判定）",
     )
-    role_display = serializers.CharField(source="get_role_display", read_only=True)
 
     class Meta:
         model = Attendance
@@ -54,16 +50,7 @@ class AttendanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeetingSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text=choices_help(MeetingKind.choices))
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    host_name = serializers.CharField(
-        source="host.name", read_only=True, default=None, allow_null=True
-    )
-    recorder_name = serializers.CharField(
-        source="recorder.name", read_only=True, default=None, allow_null=True
-    )
+class MeetingSerializer(RecordSerializer):
     attendance = AttendanceSerializer(many=True, read_only=True)
 
     class Meta:
@@ -160,11 +147,8 @@ def attendance_rows(data: dict) -> list[dict] | None:
 # --- frequency rules and compliance --------------------------------------------------------
 
 
-class FrequencyRuleSerializer(serializers.ModelSerializer):
+class FrequencyRuleSerializer(RecordSerializer):
     org_kind = serializers.CharField(read_only=True)
-    period = serializers.CharField(read_only=True, help_text=choices_help(Period.choices))
-    org_kind_display = serializers.CharField(source="get_org_kind_display", read_only=True)
-    period_display = serializers.CharField(source="get_period_display", read_only=True)
     kinds = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
@@ -243,12 +227,7 @@ class FrequencyComplianceSerializer(serializers.Serializer):
 # --- trainings, study records, hours -------------------------------------------------------
 
 
-class TrainingSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text=choices_help(TrainingKind.choices))
-    category = serializers.CharField(read_only=True, help_text=choices_help(StudyCategory.choices))
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
+class TrainingSerializer(RecordSerializer):
     participants = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
@@ -295,11 +274,7 @@ class TrainingCreateSerializer(TrainingUpdateSerializer):
     hours = serializers.DecimalField(max_digits=5, decimal_places=1)
 
 
-class StudyRecordSerializer(serializers.ModelSerializer):
-    category = serializers.CharField(read_only=True, help_text=choices_help(StudyCategory.choices))
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    category_display = serializers.CharField(source="get_category_display", read_only=True)
-
+class StudyRecordSerializer(RecordSerializer):
     class Meta:
         model = StudyRecord
         fields = [

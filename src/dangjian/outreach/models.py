@@ -170,7 +170,11 @@ class Visit(models.Model):
         verbose_name = "走访记录"
         verbose_name_plural = "走访记录"
         ordering = ["-visited_on", "-id"]
-        indexes = [models.Index(fields=["visitor", "visited_on"])]
+        indexes = [
+            models.Index(fields=["visitor", "visited_on"]),
+            # The list's keyset order (core.pagination compares (visited_on, id) rows).
+            models.Index(fields=["visited_on", "id"], name="visit_visited_on_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.get_kind_display()}"

@@ -29,13 +29,13 @@ CONTACT_OVER = "over"
 def too_many_contacts(active: int, maximum: int = MAX_CONTACTS, minimum: int = MIN_CONTACTS) -> str:
     return (
         f"每个党员都要联系{minimum}～{maximum}名党外群众：该党员已联系{active}名，"
-        f"不能再增加（种子文件004 §四(二)4(2)）。请先结束一名联系对象。"
+        f"不能再增加（《基层组织建设实施意见》§四(二)4(2)）。请先结束一名联系对象。"
     )
 
 
 NOT_MASSES = (
     "联系对象须为党外群众：该人员是党员"
-    "（种子文件004 §四(二)4(2)：每个党员都要联系1～3名党外群众）。"
+    "（《基层组织建设实施意见》§四(二)4(2)：每个党员都要联系1～3名党外群众）。"
 )
 NOT_A_MEMBER = "只有党员（正式党员或预备党员）联系党外群众。"
 SELF_CONTACT = "不能把本人登记为联系对象。"
@@ -201,8 +201,8 @@ LINK_UNIT_KIND: dict[str, str | None] = {
 LINK_KIND_REQUIRED = (
     "联系点只能是：校领导联系二级学院、二级学院领导联系班级、党员教师联系学生宿舍。"
 )
-UNIT_MUST_BE_COLLEGE = "校领导联系的应为二级学院（种子文件004 §四(四)1）。"
-UNIT_MUST_BE_CLASS = "二级学院领导联系的应为班级（种子文件004 §四(四)1）。"
+UNIT_MUST_BE_COLLEGE = "校领导联系的应为二级学院（《基层组织建设实施意见》§四(四)1）。"
+UNIT_MUST_BE_CLASS = "二级学院领导联系的应为班级（《基层组织建设实施意见》§四(四)1）。"
 TARGET_REQUIRED = "请填写所联系学生的宿舍，如：3号楼学生宿舍。"
 SCHOOL_LEADER_LINKS = "校领导联系二级学院由党委组织部设置。"
 TEACHER_MUST_BE_MEMBER = "党员教师联系学生宿舍：联系人须为党员（正式或预备）教职工。"

@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from dangjian.core.models import User
 from dangjian.org.models import Organisation, OrgKind, Person
+from dangjian.org.rollup import prefix as path_prefix
 from dangjian.org.rules import MEMBER_STATUSES
 from dangjian.outreach import rules
 from dangjian.outreach.models import Contact, FocusGroup, Link, Visit, VisitKind, VisitMethod
@@ -315,16 +316,19 @@ def interview_summary(user: User, org: Organisation, year: int) -> dict[str, Any
         .active()
         .only("id", "name", "path")
     )
+    # Visits counted by the child subtree they fall in: grouped by the path prefix at the
+    # children's depth in SQL, not each visit's path compared with each child's in Python.
+    child_of = {child.path: child.pk for child in children}
     per_path: defaultdict[int, defaultdict[str, int]] = defaultdict(lambda: defaultdict(int))
     for path, kind, n in (
         of_year.order_by()
-        .values("organisation__path", "kind")
+        .annotate(child_path=path_prefix("organisation__path", org.depth + 1))
+        .values("child_path", "kind")
         .annotate(n=Count("pk"))
-        .values_list("organisation__path", "kind", "n")
+        .values_list("child_path", "kind", "n")
     ):
-        for child in children:
-            if path.startswith(child.path):
-                per_path[child.pk][kind] += n
+        if path in child_of:
+            per_path[child_of[path]][kind] += n
     child_rows = [
         {
             "org": child,

@@ -4,7 +4,12 @@ Chinese label beside them (`*_display`), listed in the help text."""
 
 from rest_framework import serializers
 
-from dangjian.core.serializer_fields import ChoiceString, VisiblePrimaryKeyField, choices_help
+from dangjian.core.serializer_fields import (
+    ChoiceString,
+    RecordSerializer,
+    VisiblePrimaryKeyField,
+    choices_help,
+)
 from dangjian.org.models import Person, Unit
 from dangjian.outreach import rules
 from dangjian.outreach.models import Contact, FocusGroup, Link, Visit, VisitKind, VisitMethod
@@ -21,9 +26,7 @@ class UnitField(VisiblePrimaryKeyField):
 # --- contacts -----------------------------------------------------------------------------
 
 
-class ContactSerializer(serializers.ModelSerializer):
-    member_name = serializers.CharField(source="member.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class ContactSerializer(RecordSerializer):
     active = serializers.SerializerMethodField(help_text="联系中（未结束）")
 
     class Meta:
@@ -68,11 +71,8 @@ class EndSerializer(serializers.Serializer):
 # --- links --------------------------------------------------------------------------------
 
 
-class LinkSerializer(serializers.ModelSerializer):
-    visitor_name = serializers.CharField(source="visitor.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class LinkSerializer(RecordSerializer):
     kind = serializers.CharField(read_only=True, help_text=choices_help(LINK_KIND_CHOICES))
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     unit_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -144,16 +144,7 @@ class ComplianceSerializer(LinkSerializer):
 # --- visits -------------------------------------------------------------------------------
 
 
-class VisitSerializer(serializers.ModelSerializer):
-    visitor_name = serializers.CharField(source="visitor.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    kind = serializers.CharField(read_only=True, help_text=choices_help(VisitKind.choices))
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    focus_group = serializers.CharField(read_only=True, help_text=choices_help(FocusGroup.choices))
-    focus_group_display = serializers.CharField(source="get_focus_group_display", read_only=True)
-    method = serializers.CharField(read_only=True, help_text=choices_help(VisitMethod.choices))
-    method_display = serializers.CharField(source="get_method_display", read_only=True)
-
+class VisitSerializer(RecordSerializer):
     class Meta:
         model = Visit
         fields = [

@@ -6,9 +6,8 @@ school leaders to colleges are the organisation department's. A refused right ra
 PermissionDenied naming the rule; a broken rule raises ValidationError on the field.
 """
 
-import enum
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -67,18 +66,10 @@ def _end(
     actor: User, row: EndedRow, ended_on: date, fields: list[str], event: EventType
 ) -> EndedRow:
     """End a contact or a link (a locked row), audited as its named event."""
-    before = audit.snapshot(row, fields)
-    row.ended_on = ended_on
-    _full_clean(row)
-    row.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=row,
-        before=before,
-        after=audit.snapshot(row, fields),
-        event=event,
-    )
+    with audit.recording(actor=actor, obj=row, fields=fields, event=event):
+        row.ended_on = ended_on
+        _full_clean(row)
+        row.save()
     return row
 
 
@@ -311,49 +302,30 @@ def _locked_visit(actor: User, visit: Visit) -> Visit:
     return visit
 
 
-class Keep(enum.Enum):
-    """A field visit_update leaves as it is."""
+class VisitFields(TypedDict, total=False):
+    """What a visit's edit may change (the visitor and their organisation stay)."""
 
-    KEEP = 0
-
-
-KEEP = Keep.KEEP
+    kind: str
+    link: Link | None
+    visited_on: date
+    unit: Unit | None
+    interviewee: str | None
+    focus_group: str | None
+    method: str
+    content: str
+    needs_follow_up: bool
 
 
 @transaction.atomic
-def visit_update(
-    *,
-    actor: User,
-    visit: Visit,
-    kind: str | Keep = KEEP,
-    link: Link | None | Keep = KEEP,
-    visited_on: date | Keep = KEEP,
-    unit: Unit | None | Keep = KEEP,
-    interviewee: str | None | Keep = KEEP,
-    focus_group: str | None | Keep = KEEP,
-    method: str | Keep = KEEP,
-    content: str | Keep = KEEP,
-    needs_follow_up: bool | Keep = KEEP,
-) -> Visit:
-    """Change a visit's details (the visitor and their organisation stay)."""
+def visit_update(*, actor: User, visit: Visit, **fields: Unpack[VisitFields]) -> Visit:
+    """Change a visit's details; a field not given keeps its value."""
     visit = _locked_visit(actor, visit)
-    changes: dict[str, Any] = {
-        "kind": kind,
-        "link": link,
-        "visited_on": visited_on,
-        "unit": unit,
-        "interviewee": "" if interviewee is None else interviewee,
-        "focus_group": "" if focus_group is None else focus_group,
-        "method": method,
-        "content": content,
-        "needs_follow_up": needs_follow_up,
-    }
+    changes: dict[str, Any] = dict(fields)
+    for name in ("interviewee", "focus_group"):
+        if name in changes and changes[name] is None:
+            changes[name] = ""
     return audit.audited_update(  # type: ignore[return-value]  # returns the row it was given
-        actor=actor,
-        obj=visit,
-        fields={k: v for k, v in changes.items() if v is not KEEP},
-        audit_fields=VISIT_FIELDS,
-        clean=_check_visit,
+        actor=actor, obj=visit, fields=changes, audit_fields=VISIT_FIELDS, clean=_check_visit
     )
 
 

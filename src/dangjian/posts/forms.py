@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from dangjian.core.text_limits import TEXT_LONG
+from dangjian.org import widgets
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.org.rules import MEMBER_STATUSES
@@ -48,7 +49,9 @@ class PostTypeForm(BootstrapMixin, forms.ModelForm):
         field.queryset = queryset
         field.required = not everything
         field.empty_label = "组织部示范岗位（全校通用）" if everything else None
-        field.help_text = "党总支可依照学校拟定的岗位，另外创设本单位岗位（种子文件000 §五(二)1）。"
+        field.help_text = (
+            "党总支可依照学校拟定的岗位，另外创设本单位岗位（《168模式实施意见》§五(二)1）。"
+        )
 
 
 class PostForm(BootstrapMixin, forms.Form):
@@ -75,6 +78,7 @@ class PostForm(BootstrapMixin, forms.Form):
             .active()
             .filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH])
         )
+        widgets.organisations(self.fields["organisation"], (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH))
         self.fields["organisation"].label_from_instance = lambda o: o.name
         self.fields["post_type"].queryset = PostType.objects.visible_to(user).active()
 
@@ -133,6 +137,7 @@ class RolloverForm(BootstrapMixin, forms.Form):
             .active()
             .filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH])
         )
+        widgets.organisations(self.fields["organisation"], (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH))
         self.fields["organisation"].label_from_instance = lambda o: o.name
 
 
@@ -212,6 +217,7 @@ class MonthlyCheckForm(BootstrapMixin, forms.Form):
         self.fields["organisation"].queryset = (
             Organisation.objects.editable_by(user).active().filter(kind=OrgKind.BRANCH)
         )
+        widgets.organisations(self.fields["organisation"], (OrgKind.BRANCH,))
 
     def clean_month(self):
         value = self.cleaned_data["month"].strip()
@@ -237,6 +243,7 @@ class QuarterlyCheckForm(BootstrapMixin, forms.Form):
         self.fields["organisation"].queryset = (
             Organisation.objects.editable_by(user).active().filter(kind=OrgKind.GENERAL_BRANCH)
         )
+        widgets.organisations(self.fields["organisation"], (OrgKind.GENERAL_BRANCH,))
 
 
 class MemberSummaryForm(BootstrapMixin, forms.Form):
@@ -265,6 +272,7 @@ class OrgSummaryForm(BootstrapMixin, forms.Form):
             .active()
             .filter(kind__in=[OrgKind.BRANCH, OrgKind.GENERAL_BRANCH])
         )
+        widgets.organisations(self.fields["organisation"], (OrgKind.BRANCH, OrgKind.GENERAL_BRANCH))
 
 
 class SummaryEditForm(BootstrapMixin, forms.Form):

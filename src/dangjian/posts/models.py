@@ -343,6 +343,8 @@ class DutyRecord(models.Model):
         indexes = [
             models.Index(fields=["organisation", "occurred_on"]),
             models.Index(fields=["person", "occurred_on"]),
+            # The list's keyset order (core.pagination compares (occurred_on, id) rows).
+            models.Index(fields=["occurred_on", "id"], name="dutyrecord_occurred_on_id"),
         ]
 
     def __str__(self) -> str:

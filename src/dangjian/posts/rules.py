@@ -24,7 +24,7 @@ LOWEST_GRADE = "incompetent"
 # Messages naming the rule a refused action breaks.
 CONFIRM_REFUSED = (
     "定岗由党总支确定：须由上级党组织（党总支）的书记或委员确定上岗人选，"
-    "本组织不能为自己的岗位定岗（种子文件000 §五(二)2）。"
+    "本组织不能为自己的岗位定岗（《168模式实施意见》§五(二)2）。"
 )
 QUARTERLY_REFUSED = "季度检查由党委组织部进行：只有组织部干事或党委的书记、委员可以登记季度检查。"
 NOT_A_MEMBER = "只有党员（正式党员或预备党员）才能认岗、履岗。"

@@ -8,6 +8,7 @@ from dangjian.core import uploads
 from dangjian.core.serializer_fields import (
     ChoiceString,
     EditablePrimaryKeyField,
+    RecordSerializer,
     VisiblePrimaryKeyField,
     choices_help,
 )
@@ -20,20 +21,13 @@ from dangjian.posts.models import (
     Post,
     PostAudience,
     PostGrade,
-    PostState,
     PostType,
 )
 
 # --- catalogue -----------------------------------------------------------------------------
 
 
-class PostTypeSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(
-        source="organisation.name", read_only=True, default=None, allow_null=True
-    )
-    audience = serializers.CharField(read_only=True, help_text=choices_help(PostAudience.choices))
-    audience_display = serializers.CharField(source="get_audience_display", read_only=True)
-
+class PostTypeSerializer(RecordSerializer):
     class Meta:
         model = PostType
         fields = [
@@ -75,19 +69,10 @@ class PostTypeCreateSerializer(PostTypeUpdateSerializer):
 # --- posts ---------------------------------------------------------------------------------
 
 
-class PostSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    post_type_name = serializers.CharField(source="post_type.name", read_only=True)
+class PostSerializer(RecordSerializer):
     audience = serializers.CharField(
         source="post_type.audience", read_only=True, help_text=choices_help(PostAudience.choices)
     )
-    holder_name = serializers.CharField(
-        source="holder.name", read_only=True, default=None, allow_null=True
-    )
-    state = serializers.CharField(read_only=True, help_text=choices_help(PostState.choices))
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
-    grade = serializers.CharField(read_only=True, help_text=choices_help(PostGrade.choices))
-    grade_display = serializers.CharField(source="get_grade_display", read_only=True)
 
     class Meta:
         model = Post
@@ -176,9 +161,7 @@ class CommitmentProgressSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CommitmentSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class CommitmentSerializer(RecordSerializer):
     updates = CommitmentProgressSerializer(many=True, read_only=True)
 
     class Meta:
@@ -229,12 +212,7 @@ class CommitmentProgressInputSerializer(serializers.Serializer):
 # --- duty records and checks ---------------------------------------------------------------
 
 
-class DutyRecordSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.name", read_only=True)
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    post_name = serializers.CharField(
-        source="post.name", read_only=True, default=None, allow_null=True
-    )
+class DutyRecordSerializer(RecordSerializer):
     checked = serializers.BooleanField(source="is_checked", read_only=True, help_text="已检查")
 
     class Meta:
@@ -286,10 +264,8 @@ class DutyRecordCreateSerializer(DutyRecordUpdateSerializer):
     content = serializers.CharField()
 
 
-class DutyCheckSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class DutyCheckSerializer(RecordSerializer):
     kind = serializers.CharField(read_only=True, help_text="monthly=月检查；quarterly=季度检查")
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
         model = DutyCheck

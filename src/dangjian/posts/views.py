@@ -234,7 +234,8 @@ class PostCreate(FormView):
     title = "设岗"
     success_message = "已设岗。"
     help_text = (
-        "按需设岗：从岗位目录选择岗位，名称、职责和目标任务可按本单位实际修改（种子文件002 §2）。"
+        "按需设岗：从岗位目录选择岗位，名称、职责和目标任务可按本单位实际修改"
+        "（《设岗定责通知》§2）。"
     )
 
     def get_initial(self):
@@ -372,7 +373,7 @@ class PostEvaluate(PostFormView):
     help_text = (
         "个人述岗自评、群众民意测评、党支部综合评定相结合；"
         "90分以上为优秀，80分以上为称职，60-79分为基本称职，60分以下为不称职"
-        "（种子文件000 §五(二)5）。"
+        "（《168模式实施意见》§五(二)5）。"
     )
 
     def get_title(self):
@@ -394,7 +395,7 @@ class PostRollover(FormView):
     success_message = "已按上年设岗，请检查后由党员认岗。"
     help_text = (
         "复制上一年度本组织的岗位到新年度，状态为“设岗”，不带履岗人"
-        "（避免一岗定终身，种子文件002 §2）。"
+        "（避免一岗定终身，《设岗定责通知》§2）。"
     )
 
     def get_initial(self):
@@ -495,7 +496,7 @@ class CommitmentMine(FormView):
     success_message = "已提交承诺书。"
     help_text = (
         "在思想政治、履行岗位职责、服务发展、结对帮带帮扶、廉政建设、参加组织生活等方面"
-        "向所在支部作出承诺（种子文件002 §二3）。每人每年一份。"
+        "向所在支部作出承诺（《机关168模式通知》§二3）。每人每年一份。"
     )
 
     def setup_object(self):
@@ -868,7 +869,9 @@ class SummaryMine(FormView):
     crumb = "mine"
     title = "提交学期履职小结"
     success_message = "已提交履职小结。"
-    help_text = "每个党员在学期末写一篇“履职”情况个人小结交到党支部（种子文件000 §五(二)4）。"
+    help_text = (
+        "每个党员在学期末写一篇“履职”情况个人小结交到党支部（《168模式实施意见》§五(二)4）。"
+    )
 
     def setup_object(self):
         _member_person(self.request.user)

@@ -3,6 +3,7 @@
 from django import forms
 
 from dangjian.org.forms import DATE, BootstrapMixin
+from dangjian.org.widgets import Typeahead
 from dangjian.public import rules, selectors
 from dangjian.public.models import SuggestionCategory
 
@@ -58,7 +59,10 @@ class ClassifyForm(BootstrapMixin, forms.Form):
 
 
 class AssignForm(BootstrapMixin, forms.Form):
-    assigned_to = forms.ModelChoiceField(label="承办人", queryset=None)
+    # A type-ahead: the officers of a province's department see millions of people.
+    assigned_to = forms.ModelChoiceField(
+        label="承办人", queryset=None, widget=Typeahead("org:pick_people")
+    )
 
     def __init__(self, *args, user, suggestion, **kwargs):
         super().__init__(*args, **kwargs)

@@ -71,6 +71,8 @@ class Suggestion(models.Model):
         verbose_name = "意见建议"
         verbose_name_plural = "意见建议"
         ordering = ["-created_at", "-id"]
+        # The list's keyset order (core.pagination compares (created_at, id) rows).
+        indexes = [models.Index(fields=["created_at", "id"], name="suggestion_created_at_id")]
 
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.content[:20]}"

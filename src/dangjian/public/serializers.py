@@ -7,7 +7,7 @@ validate; the view hands the data to a service in `public.services`.
 
 from rest_framework import serializers
 
-from dangjian.core.serializer_fields import EditablePrimaryKeyField
+from dangjian.core.serializer_fields import EditablePrimaryKeyField, RecordSerializer
 from dangjian.org.models import Person
 from dangjian.public import rules
 from dangjian.public.models import Suggestion, SuggestionCategory
@@ -175,17 +175,13 @@ class PublicTrackSerializer(serializers.Serializer):
 # --- Officers ------------------------------------------------------------------------------
 
 
-class SuggestionSerializer(serializers.ModelSerializer):
+class SuggestionSerializer(RecordSerializer):
     """A suggestion as officers see it (submitter's name and contact included; the address
     hash never)."""
 
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     category_label = serializers.CharField(source="get_category_display", read_only=True)
     status = serializers.CharField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
-    assigned_to_name = serializers.CharField(
-        source="assigned_to.name", read_only=True, allow_null=True, default=None
-    )
     opinion = serializers.SerializerMethodField()
 
     class Meta:

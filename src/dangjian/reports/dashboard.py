@@ -2,8 +2,11 @@
 own posts, records and tasks. A fixed number of count queries whatever the scope's size."""
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Exists, OuterRef
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,13 +21,68 @@ from dangjian.assessment.models import Appeal, AppealState, AssessmentState, Bra
 from dangjian.branches import rules as branch_rules
 from dangjian.branches.models import BranchGrading, GradingState, RectificationItem
 from dangjian.branches.selectors import status_q
-from dangjian.org.models import Organisation
+from dangjian.core.scoping import scope_for
+from dangjian.org.models import Organisation, Person
+from dangjian.org.selectors import officer_roots
 from dangjian.posts.models import Commitment, DutyRecord, Post, PostState
 from dangjian.public.models import Suggestion, SuggestionStatus
 from dangjian.reports import rules
 from dangjian.reports.models import QuarterlyReport, ReportStatus
-from dangjian.reports.selectors import coverage_for, reporting_roots
+from dangjian.reports.selectors import Coverage, coverage_querysets
 from dangjian.targets.models import Task
+
+
+class Counts:
+    """Count queries gathered while a page is planned and run together as one SELECT of scalar
+    subqueries (`SELECT (SELECT COUNT(*) FROM …), (…)`): the home page's two dozen counters in
+    one round trip instead of one query each."""
+
+    def __init__(self) -> None:
+        self._querysets: list[QuerySet[Any]] = []
+        self._values: list[int] | None = None
+
+    def add(self, queryset: QuerySet[Any]) -> int:
+        self._querysets.append(queryset)
+        self._values = None
+        return len(self._querysets) - 1
+
+    def __getitem__(self, index: int) -> int:
+        if self._values is None:
+            self._values = self._run()
+        return self._values[index]
+
+    def _run(self) -> list[int]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for i, queryset in enumerate(self._querysets):
+            query = queryset.order_by().values("pk").query
+            try:
+                sql, qparams = query.get_compiler(using=queryset.db).as_sql()
+            except EmptyResultSet:
+                parts.append("0")
+                continue
+            parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS count_{i})")
+            params.extend(qparams)
+        if not parts:
+            return []
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            row = cursor.fetchone()
+        return [int(n) for n in row]
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A to-do whose count is still in the batch: the sum of the counts at `keys`."""
+
+    label: str
+    keys: tuple[int, ...]
+    url: str
+    icon: str
+    hint: str = ""
+
+    def todo(self, counts: Counts) -> "Todo":
+        return Todo(self.label, sum(counts[k] for k in self.keys), self.url, self.icon, self.hint)
 
 
 @dataclass(frozen=True)
@@ -36,13 +94,13 @@ class Todo:
     hint: str = ""
 
 
-def officer_todos(user) -> list[Todo]:
+def plan_officer_todos(user, counts: Counts) -> list[Planned]:
     today = timezone.localdate()
     year = today.year
     posts = Post.objects.visible_to(user).filter(year=year)
     lower = Organisation.objects.restructurable_by(user).order_by().values("pk")
-    to_confirm = posts.filter(state=PostState.CLAIMED, organisation__in=lower).count()
-    to_publish = posts.filter(state=PostState.CONFIRMED).count()
+    to_confirm = posts.filter(state=PostState.CLAIMED, organisation__in=lower)
+    to_publish = posts.filter(state=PostState.CONFIRMED)
     unchecked = DutyRecord.objects.visible_to(user).filter(
         duty_check__isnull=True, occurred_on__lt=today.replace(day=1)
     )
@@ -52,37 +110,37 @@ def officer_todos(user) -> list[Todo]:
     )
     posts_url = reverse("posts:post_list")
     return [
-        Todo(
+        Planned(
             "待定岗",
-            to_confirm,
+            (counts.add(to_confirm),),
             f"{posts_url}?state=claimed",
             "bi-person-check",
             "党员已认岗，待党总支定岗",
         ),
-        Todo(
+        Planned(
             "待明岗公示",
-            to_publish,
+            (counts.add(to_publish),),
             f"{posts_url}?state=confirmed",
             "bi-megaphone",
             "已定岗，待公示",
         ),
-        Todo(
+        Planned(
             "往月未检查的履职记实",
-            unchecked.count(),
+            (counts.add(unchecked),),
             reverse("posts:duty_record_list") + "?checked=0",
             "bi-clipboard-check",
             "党支部书记按月检查",
         ),
-        Todo(
+        Planned(
             "逾期未完成任务",
-            overdue.count(),
+            (counts.add(overdue),),
             reverse("targets:task_list") + "?status=overdue",
             "bi-alarm",
             "超过完成时限",
         ),
-        Todo(
+        Planned(
             "待办理意见建议",
-            waiting.count(),
+            (counts.add(waiting),),
             reverse("public:suggestion_list") + "?status=received",
             "bi-mailbox",
             "意见箱",
@@ -90,7 +148,12 @@ def officer_todos(user) -> list[Todo]:
     ]
 
 
-def evaluation_todos(user) -> list[Todo]:
+def officer_todos(user) -> list[Todo]:
+    counts = Counts()
+    return [p.todo(counts) for p in plan_officer_todos(user, counts)]
+
+
+def plan_evaluation_todos(user, counts: Counts) -> list[Planned]:
     """What waits in the evaluation modules: ratings of open member evaluations, branch
     assessments for the level above to score, appeals to answer, branches to grade, rectification
     items overdue or waiting to be checked off — one count query each."""
@@ -112,50 +175,61 @@ def evaluation_todos(user) -> list[Todo]:
     )
     items = RectificationItem.objects.visible_to(user)
     return [
-        Todo(
+        Planned(
             "待综合评定的党员",
-            unrated.count(),
+            (counts.add(unrated),),
             reverse("appraisal:cycle_list") + "?state=open",
             "bi-person-check",
             "党员考评进行中",
         ),
-        Todo(
+        Planned(
             "待考核组评分的党支部",
-            BranchAssessment.objects.filter(
-                state=AssessmentState.SUBMITTED, branch__in=lower
-            ).count(),
+            (
+                counts.add(
+                    BranchAssessment.objects.filter(
+                        state=AssessmentState.SUBMITTED, branch__in=lower
+                    )
+                ),
+            ),
             reverse("assessment:round_list"),
             "bi-clipboard2-check",
             "支部已提交自评",
         ),
-        Todo(
+        Planned(
             "待答复的复核申请",
-            Appeal.objects.filter(state=AppealState.PENDING, assessment__branch__in=lower).count(),
+            (
+                counts.add(
+                    Appeal.objects.filter(state=AppealState.PENDING, assessment__branch__in=lower)
+                ),
+            ),
             reverse("assessment:round_list"),
             "bi-chat-square-text",
             "10日内提出复核意见",
         ),
-        Todo(
+        Planned(
             "待定级的党支部",
-            BranchGrading.objects.filter(state=GradingState.DRAFT, branch__in=lower).count(),
+            (counts.add(BranchGrading.objects.filter(state=GradingState.DRAFT, branch__in=lower)),),
             reverse("branches:year_list"),
             "bi-bar-chart-steps",
             "党总支分类定级",
         ),
-        Todo(
+        Planned(
             "逾期未完成的整改事项",
-            items.filter(status_q(branch_rules.OVERDUE, today)).count()
-            + MemberRectification.objects.visible_to(user)
-            .filter(deadline__lt=today)
-            .exclude(state=RectificationState.DONE)
-            .count(),
+            (
+                counts.add(items.filter(status_q(branch_rules.OVERDUE, today))),
+                counts.add(
+                    MemberRectification.objects.visible_to(user)
+                    .filter(deadline__lt=today)
+                    .exclude(state=RectificationState.DONE)
+                ),
+            ),
             reverse("branches:item_list") + f"?status={branch_rules.OVERDUE}",
             "bi-alarm",
             "支部整改和党员限期整改",
         ),
-        Todo(
+        Planned(
             "待销号的整改事项",
-            items.filter(status_q(branch_rules.DONE, today), plan__branch__in=lower).count(),
+            (counts.add(items.filter(status_q(branch_rules.DONE, today), plan__branch__in=lower)),),
             reverse("branches:item_list") + f"?status={branch_rules.DONE}",
             "bi-check2-square",
             "支部已完成，待上级确认",
@@ -163,24 +237,56 @@ def evaluation_todos(user) -> list[Todo]:
     ]
 
 
-def officer_reports(user) -> list[dict]:
-    """The current quarter's report of each scope root, with its due date and coverage."""
+def evaluation_todos(user) -> list[Todo]:
+    counts = Counts()
+    return [p.todo(counts) for p in plan_evaluation_todos(user, counts)]
+
+
+# The organisations a home page names: the department's scope starts from every committee.
+ROOTS_SHOWN = 10
+# The quarterly reports (and coverage) a home page shows.
+REPORTS_SHOWN = 5
+
+
+def scope_roots(user) -> list[Organisation]:
+    """The first organisations the user's scope starts from (one more than are shown, to say
+    that there are more), each with its report of the current quarter (`quarter_report_id`,
+    `quarter_report_status`) — one query."""
+    today = timezone.localdate()
+    reports = QuarterlyReport.objects.filter(
+        organisation=OuterRef("pk"), year=today.year, quarter=rules.quarter_of(today)
+    )
+    return list(
+        officer_roots(user).annotate(
+            quarter_report_id=Subquery(reports.values("pk")[:1]),
+            quarter_report_status=Subquery(reports.values("status")[:1]),
+        )[: ROOTS_SHOWN + 1]
+    )
+
+
+def plan_officer_reports(roots: list[Organisation], counts: Counts) -> list[dict]:
+    """The current quarter's report of the first reporting scope roots, with due date and
+    coverage (counted in the batch)."""
     today = timezone.localdate()
     year, quarter = today.year, rules.quarter_of(today)
-    roots = reporting_roots(user)[:5]
-    reports = {
-        r.organisation_id: r
-        for r in QuarterlyReport.objects.filter(organisation__in=roots, year=year, quarter=quarter)
-    }
-    coverage = coverage_for(roots, year, today)
     due = rules.due_date(year, quarter)
     rows = []
-    for org in roots:
-        report = reports.get(org.pk)
+    reporting = [r for r in roots if r.kind in rules.REPORTING_KINDS][:REPORTS_SHOWN]
+    for org in reporting:
+        report = None
+        if org.quarter_report_id is not None:
+            report = QuarterlyReport(
+                pk=org.quarter_report_id,
+                organisation=org,
+                year=year,
+                quarter=quarter,
+                status=org.quarter_report_status,
+            )
         submitted = report is not None and report.status in (
             ReportStatus.SUBMITTED,
             ReportStatus.ACCEPTED,
         )
+        total, covered = coverage_querysets(org, year)
         rows.append(
             {
                 "org": org,
@@ -188,26 +294,86 @@ def officer_reports(user) -> list[dict]:
                 "quarter": quarter,
                 "due": due,
                 "overdue": not submitted and today > due,
-                "coverage": coverage[org.pk],
+                "coverage_keys": (counts.add(covered), counts.add(total)),
             }
         )
     return rows
 
 
-def member_overview(person) -> dict:
+def finish_officer_reports(rows: list[dict], counts: Counts) -> list[dict]:
+    today = timezone.localdate()
+    for row in rows:
+        covered, total = (counts[k] for k in row.pop("coverage_keys"))
+        row["coverage"] = Coverage(covered=covered, total=total, year=today.year, on=today)
+    return rows
+
+
+def officer_reports(user) -> list[dict]:
+    """The current quarter's report of each scope root, with its due date and coverage."""
+    counts = Counts()
+    return finish_officer_reports(plan_officer_reports(scope_roots(user), counts), counts)
+
+
+def plan_member_overview(person, counts: Counts) -> dict:
+    """A member's own posts, records and tasks; the counts go into the batch."""
     today = timezone.localdate()
     posts = list(Post.objects.filter(holder=person, year=today.year).only("name", "state", "year"))
-    open_posts = Post.objects.open_for(person).filter(year=today.year).count()
     records = DutyRecord.objects.filter(person=person, occurred_on__year=today.year)
-    month_records = records.filter(occurred_on__month=today.month).count()
-    commitment = Commitment.objects.filter(person=person, year=today.year).first()
+    commitments = Commitment.objects.filter(person=person, year=today.year)
     open_tasks = Task.objects.filter(responsible=person, completed_on__isnull=True)
     return {
         "posts": posts,
-        "open_posts": open_posts,
-        "month_records": month_records,
-        "year_records": records.count(),
-        "commitment": commitment,
-        "open_tasks": open_tasks.count(),
-        "overdue_tasks": open_tasks.filter(deadline__lt=today).count(),
+        "open_posts": counts.add(Post.objects.open_for(person).filter(year=today.year)),
+        "month_records": counts.add(records.filter(occurred_on__month=today.month)),
+        "year_records": counts.add(records),
+        "commitment": counts.add(commitments),
+        "commitment_published": counts.add(commitments.filter(published_on__isnull=False)),
+        "open_tasks": counts.add(open_tasks),
+        "overdue_tasks": counts.add(open_tasks.filter(deadline__lt=today)),
     }
+
+
+def finish_member_overview(planned: dict, counts: Counts) -> dict:
+    return {key: value if key == "posts" else counts[value] for key, value in planned.items()}
+
+
+def member_overview(person) -> dict:
+    counts = Counts()
+    return finish_member_overview(plan_member_overview(person, counts), counts)
+
+
+def own_person(user) -> Person | None:
+    """The user's person record with their organisation (whose path the posts open to them
+    are found by), in one query; kept on the user for the rest of the request."""
+    if not user.person_id:
+        return None
+    person = Person.objects.select_related("primary_org").filter(pk=user.person_id).first()
+    if person is not None:
+        user.person = person
+    return person
+
+
+def home(user, person) -> dict:
+    """Everything the home page shows but the people counts, with every counter in one query:
+    the officer's scope roots and their reports (one query), the to-dos, coverage and the
+    member's own counts (one query), the member's posts (one query)."""
+    counts = Counts()
+    context: dict[str, Any] = {}
+    officer = scope_for(user).is_officer
+    if officer:
+        roots = scope_roots(user)
+        context["roots"] = roots[:ROOTS_SHOWN]
+        context["more_roots"] = len(roots) > ROOTS_SHOWN
+        todos = plan_officer_todos(user, counts)
+        evaluation = plan_evaluation_todos(user, counts)
+        reports = plan_officer_reports(roots, counts)
+    mine = None
+    if person is not None and person.is_member:
+        mine = plan_member_overview(person, counts)
+    if officer:
+        context["todos"] = [p.todo(counts) for p in todos]
+        context["evaluation_todos"] = [p.todo(counts) for p in evaluation]
+        context["quarter_reports"] = finish_officer_reports(reports, counts)
+    if mine is not None:
+        context["mine"] = finish_member_overview(mine, counts)
+    return context

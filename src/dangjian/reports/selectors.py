@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, When
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 
 from dangjian.core.access import Actor
-from dangjian.core.scoping import paths_q
+from dangjian.org import rollup
 from dangjian.org.models import Organisation, OrgKind, Person, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES
 from dangjian.org.selectors import officer_roots
@@ -55,28 +56,34 @@ def _under(org: Organisation) -> QuerySet[Organisation]:
     return orgs_under((org.path,))
 
 
-def published_posts_by_path(root_paths: tuple[str, ...], year: int) -> dict[str, int]:
-    """Published (明岗 and after) posts of `year` per organisation path under the roots
-    (one grouped query)."""
-    rows = (
-        Post.objects.filter(
-            organisation__in=orgs_under(root_paths), year=year, state__in=PUBLISHED_STATES
+def covered_branch_paths(year: int, paths: tuple[str, ...] | None = None) -> QuerySet[Post]:
+    """The paths of the branches that run the mechanism in `year`, as a subquery: a post belongs
+    to its branch or to one of the branch's groups (DOMAIN §2: a branch's only children are
+    groups), so its branch is its organisation or that organisation's parent. `paths` narrows
+    the posts to a few subtrees (None: everywhere)."""
+    posts = Post.objects.filter(year=year, state__in=PUBLISHED_STATES)
+    few = rollup.few_paths_q("organisation__path", paths) if paths is not None else None
+    if few is not None:
+        posts = posts.filter(few)
+    return (
+        posts.order_by()
+        .annotate(
+            branch_path=Case(
+                When(
+                    organisation__kind=OrgKind.GROUP,
+                    then=Substr(
+                        "organisation__path",
+                        1,
+                        Length("organisation__path") - Organisation.steplen,
+                    ),
+                ),
+                default=F("organisation__path"),
+            )
         )
-        .order_by()
-        .values_list("organisation__path")
+        .values("branch_path")
         .annotate(n=Count("id"))
-    )
-    return dict(rows)
-
-
-def active_branch_paths(root_paths: tuple[str, ...]) -> list[str]:
-    if not root_paths:
-        return []
-    return list(
-        Organisation.objects.filter(paths_q("path", root_paths), kind=OrgKind.BRANCH)
-        .active()
-        .order_by()
-        .values_list("path", flat=True)
+        .filter(n__gte=rules.MIN_PUBLISHED_POSTS)
+        .values("branch_path")
     )
 
 
@@ -107,19 +114,34 @@ class Coverage:
 
 
 def coverage_for(orgs: list[Organisation], year: int, on: date | None = None) -> dict:
-    """Coverage of each organisation's subtree in `year`, by organisation id (two queries for
-    any number of organisations)."""
+    """Coverage of each organisation's subtree in `year`, by organisation id: the active branches
+    counted by the path prefix of each organisation's depth, in SQL (one query per depth among
+    `orgs`, whatever their number; no condition per organisation)."""
     on = on or timezone.localdate()
-    roots = tuple(o.path for o in orgs)
-    branches = active_branch_paths(roots)
-    published = published_posts_by_path(roots, year) if branches else {}
+    covered = covered_branch_paths(year, tuple(o.path for o in orgs))
+    counts = rollup.grouped_by_prefix(
+        Organisation.objects.filter(kind=OrgKind.BRANCH).active(),
+        "path",
+        orgs,
+        {"total": Count("id"), "covered": Count("id", filter=Q(path__in=covered))},
+    )
     result = {}
     for org in orgs:
-        mine = [p for p in branches if p.startswith(org.path)]
-        posts = {p: n for p, n in published.items() if p.startswith(org.path)}
-        covered, total = rules.coverage_counts(mine, posts)
-        result[org.pk] = Coverage(covered=covered, total=total, year=year, on=on)
+        row = counts.get(org.pk, {})
+        result[org.pk] = Coverage(
+            covered=row.get("covered", 0), total=row.get("total", 0), year=year, on=on
+        )
     return result
+
+
+def coverage_querysets(
+    org: Organisation, year: int
+) -> tuple[QuerySet[Organisation], QuerySet[Organisation]]:
+    """The active branches of `org`'s subtree and those of them that run the mechanism in
+    `year`, as querysets to count (the home page counts them with its other counters)."""
+    branches = Organisation.objects.filter(kind=OrgKind.BRANCH, path__startswith=org.path)
+    branches = branches.active()
+    return branches, branches.filter(path__in=covered_branch_paths(year, (org.path,)))
 
 
 def compute_figures(org: Organisation, year: int, quarter: int, today: date | None = None) -> dict:
@@ -245,7 +267,13 @@ def reporting_roots(user: Actor, org_id: str | int | None = None) -> list[Organi
             )
         except (TypeError, ValueError):
             return []
-    return list(officer_roots(user).filter(kind__in=rules.REPORTING_KINDS))
+    return list(scope_reporting_roots(user))
+
+
+def scope_reporting_roots(user: Actor) -> QuerySet[Organisation]:
+    """The report-writing organisations the user's scope starts from (the department: every
+    committee), for paging through."""
+    return officer_roots(user).filter(kind__in=rules.REPORTING_KINDS)
 
 
 @dataclass
@@ -293,14 +321,7 @@ def report_sections(
     if not roots:
         return []
     due = rules.due_date(year, quarter)
-    below_q = Q(pk__in=[])
-    for root in roots:
-        below_q |= Q(path__startswith=root.path, depth=root.depth + 1)
-    children = list(
-        Organisation.objects.filter(below_q, kind__in=rules.REPORTING_KINDS)
-        .active()
-        .order_by("display_order", "path")
-    )
+    children = children_of(roots)
     orgs = [*roots, *children]
     reports = {
         r.organisation_id: r
@@ -309,13 +330,37 @@ def report_sections(
         )
     }
     coverage = coverage_for(orgs, year, on=today)
-    sections = []
-    for root in roots:
-        row = Row(root, reports.get(root.pk), due, today, coverage[root.pk], is_root=True)
-        below = [
-            Row(c, reports.get(c.pk), due, today, coverage[c.pk])
-            for c in children
-            if c.path.startswith(root.path) and c.depth == root.depth + 1
-        ]
-        sections.append(Section(row, below))
-    return sections
+    below: dict[str, list[Row]] = {root.path: [] for root in roots}
+    for c in children:
+        row = Row(c, reports.get(c.pk), due, today, coverage[c.pk])
+        below[c.path[: root_length(c)]].append(row)
+    return [
+        Section(
+            Row(root, reports.get(root.pk), due, today, coverage[root.pk], is_root=True),
+            below[root.path],
+        )
+        for root in roots
+    ]
+
+
+def root_length(child: Organisation) -> int:
+    """The length of the path of `child`'s parent."""
+    return (child.depth - 1) * Organisation.steplen
+
+
+def children_of(roots: list[Organisation]) -> list[Organisation]:
+    """The active reporting organisations one level below any of `roots`, in display order:
+    one query per depth among the roots, matching the parent's path as a prefix (indexed for a
+    few roots, a scan of the organisation table for many — never an OR per root)."""
+    children: list[Organisation] = []
+    for depth, group in rollup.by_depth(roots).items():
+        paths = [r.path for r in group]
+        qs = Organisation.objects.filter(depth=depth + 1, kind__in=rules.REPORTING_KINDS).active()
+        few = rollup.few_paths_q("path", paths)
+        if few is not None:
+            qs = qs.filter(few)
+        else:
+            qs = qs.annotate(parent_path=rollup.prefix("path", depth)).filter(parent_path__in=paths)
+        children.extend(qs)
+    children.sort(key=lambda o: (o.display_order, o.path))
+    return children

@@ -6,17 +6,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dangjian.core.serializer_fields import EditablePrimaryKeyField
+from dangjian.core.serializer_fields import EditablePrimaryKeyField, RecordSerializer
 from dangjian.org.models import Organisation
 from dangjian.reports import rules, selectors
 from dangjian.reports.models import QuarterlyReport, ReportStatus
 from dangjian.reports.services import NARRATIVE_FIELDS
 
 
-class QuarterlyReportSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class QuarterlyReportSerializer(RecordSerializer):
     organisation_kind = serializers.CharField(source="organisation.kind", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
     due_date = serializers.SerializerMethodField(help_text="报送截止日期（季度第三个月20日）")
     deadline_state = serializers.SerializerMethodField(
         help_text="pending 未到截止日期 / on_time 按时报送 / late 逾期报送 / overdue 逾期未报"

@@ -161,12 +161,11 @@ def report_submit(*, actor: User, report: QuarterlyReport) -> QuarterlyReport:
     report.reviewed_by = None
     report.save()
     reviewed = rules.needs_review(report.organisation.kind)
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=AuditEvent.Action.STATUS,
         obj=report,
+        fields=AUDIT_FIELDS,
         before=before,
-        after=audit.snapshot(report, AUDIT_FIELDS),
         event=events.SUBMITTED if reviewed else events.SUBMITTED_UPWARD,
     )
     return report
@@ -190,20 +189,12 @@ def _review(
         raise ValidationError({"status": REVIEW_STATE})
     if note_required and not note:
         raise ValidationError({"note": RETURN_NOTE})
-    before = audit.snapshot(report, AUDIT_FIELDS)
-    method()
-    report.reviewed_at = timezone.now()
-    report.reviewed_by = actor
-    report.review_note = note
-    report.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=report,
-        before=before,
-        after=audit.snapshot(report, AUDIT_FIELDS),
-        event=event,
-    )
+    with audit.recording(actor=actor, obj=report, fields=AUDIT_FIELDS, event=event):
+        method()
+        report.reviewed_at = timezone.now()
+        report.reviewed_by = actor
+        report.review_note = note
+        report.save()
     return report
 
 

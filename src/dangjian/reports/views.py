@@ -13,12 +13,16 @@ from django.views.decorators.http import require_GET, require_POST
 from dangjian.core import access, reminders
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
+from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ActionView, officer_required, refused, submit
 from dangjian.org import selectors as org_selectors
 from dangjian.org.models import Organisation
 from dangjian.reports import dashboard, forms, rules, selectors, services
 from dangjian.reports.models import QuarterlyReport, ReportStatus
+
+# Sections (an organisation and the level below it) on one page of the list.
+ROOTS_PER_PAGE = 10
 
 TITLE = "市直教育系统推广提升“168”机制进展情况季报表"
 
@@ -59,7 +63,18 @@ def report_list(request):
     """The user's own organisation's report and those of the level below, for one quarter."""
     year, quarter, org_id = forms.PeriodForm(request.GET).period()
     today = timezone.localdate()
-    roots = selectors.reporting_roots(request.user, org_id)
+    page = None
+    if org_id:
+        roots = selectors.reporting_roots(request.user, org_id)
+    else:
+        # The department starts from every committee: a page of them at a time.
+        page = request_page(
+            request,
+            selectors.scope_reporting_roots(request.user),
+            order=("path",),
+            size=ROOTS_PER_PAGE,
+        )
+        roots = page.rows
     sections = selectors.report_sections(roots, year, quarter, today=today)
     scope = scope_for(request.user)
     started = rules.quarter_bounds(year, quarter)[0] <= today
@@ -79,6 +94,8 @@ def report_list(request):
             "years": list(range(today.year + 1, today.year - 5, -1)),
             "quarters": forms.QUARTER_CHOICES,
             "started": started,
+            "page": page,
+            "base_query": urlencode({"year": year, "quarter": quarter}),
             "query": urlencode(
                 {"year": year, "quarter": quarter, **({"org": org_id} if org_id else {})}
             ),
@@ -312,23 +329,17 @@ def summary_export(request):
 @login_required
 def home(request):
     """The home page: the officer's counters and to-dos, the member's own overview."""
-    context = {"counts": None, "roots": []}
+    person = dashboard.own_person(request.user)
+    context = {"counts": None, "roots": [], **dashboard.home(request.user, person)}
     if scope_for(request.user).is_officer:
         counts = org_selectors.scope_counts(request.user)
         context["counts"] = counts
-        context["roots"] = list(org_selectors.officer_roots(request.user))
-        context["todos"] = dashboard.officer_todos(request.user)
-        context["evaluation_todos"] = dashboard.evaluation_todos(request.user)
-        context["quarter_reports"] = dashboard.officer_reports(request.user)
         context["stat_cards"] = [
             ("党总支", counts["general_branches"], "bi-diagram-2"),
             ("党支部", counts["branches"], "bi-diagram-3"),
             ("党员（含预备党员）", counts["members"], "bi-person-badge"),
             ("入党申请人至发展对象", counts["pipeline"], "bi-person-up"),
         ]
-    person = request.user.person
-    if person is not None and person.is_member:
-        context["mine"] = dashboard.member_overview(person)
     context["reminders"] = list(reminders.open_for(request.user.person_id))
     context["today"] = timezone.localdate()
     return render(request, "reports/home.html", context)

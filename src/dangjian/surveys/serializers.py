@@ -4,10 +4,15 @@ ballot's link, no time a ballot was cast — only surveys, links handed out and 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from dangjian.core.serializer_fields import ChoiceString, EditablePrimaryKeyField, choices_help
+from dangjian.core.serializer_fields import (
+    ChoiceString,
+    EditablePrimaryKeyField,
+    RecordSerializer,
+    choices_help,
+)
 from dangjian.org.models import Organisation, Person
 from dangjian.surveys import rules, selectors
-from dangjian.surveys.models import Rating, Survey, SurveyKind, SurveyState
+from dangjian.surveys.models import Rating, Survey, SurveyKind
 
 
 class SurveySubjectSerializer(serializers.Serializer):
@@ -25,12 +30,7 @@ class SurveyBatchSerializer(serializers.Serializer):
     )
 
 
-class SurveySerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    kind = serializers.CharField(read_only=True, help_text=choices_help(SurveyKind.choices))
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    state = serializers.CharField(read_only=True, help_text=choices_help(SurveyState.choices))
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+class SurveySerializer(RecordSerializer):
     subjects = serializers.SerializerMethodField(help_text="测评对象（党员民意测评），仅姓名")
     issued = serializers.SerializerMethodField(help_text="已发放链接数")
     responses = serializers.SerializerMethodField(help_text="已回收份数")

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from dangjian.core import uploads
+from dangjian.org import widgets
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, Person, Unit
 from dangjian.targets import services
@@ -20,6 +21,9 @@ YEAR_MAX = 2100
 # More people than this in a choice list make the page slow: the work item's own
 # organisation (and below) is offered; anyone in scope is still accepted.
 PERSON_CHOICE_LIMIT = 500
+
+
+PLANNING_KINDS = ("committee", "general_branch", "branch")
 
 
 def planning_orgs(user):
@@ -74,6 +78,7 @@ class GoalForm(_YearMixin, BootstrapMixin, forms.ModelForm):
             del self.fields["organisation"]
         else:
             self.fields["organisation"].queryset = planning_orgs(user)
+            widgets.organisations(self.fields["organisation"], PLANNING_KINDS)
 
     def _post_clean(self):
         # The level and span rules run in the service, with their messages on the fields.
@@ -101,6 +106,7 @@ class PlanForm(_NoUniqueCheck, _YearMixin, BootstrapMixin, forms.ModelForm):
             del self.fields["organisation"]
         else:
             self.fields["organisation"].queryset = planning_orgs(user)
+            widgets.organisations(self.fields["organisation"], PLANNING_KINDS)
 
 
 class WorkItemForm(_YearMixin, BootstrapMixin, forms.ModelForm):
@@ -119,6 +125,7 @@ class WorkItemForm(_YearMixin, BootstrapMixin, forms.ModelForm):
             plans = plans.filter(organisation_id=self.instance.organisation_id)
         else:
             self.fields["organisation"].queryset = planning_orgs(user)
+            widgets.organisations(self.fields["organisation"], PLANNING_KINDS)
         self.fields["plan"].queryset = plans
         self.fields["plan"].label_from_instance = lambda p: (
             f"{p.organisation.name} {p.year}年度（{p.theme}）"

@@ -12,7 +12,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dangjian.core import uploads
-from dangjian.core.serializer_fields import EditablePrimaryKeyField, VisiblePrimaryKeyField
+from dangjian.core.serializer_fields import (
+    EditablePrimaryKeyField,
+    RecordSerializer,
+    VisiblePrimaryKeyField,
+)
 from dangjian.org.models import Organisation, Person, Unit
 from dangjian.targets import rules, selectors, services
 from dangjian.targets.models import (
@@ -86,8 +90,7 @@ def _editable(model, label):
 # --- output ----------------------------------------------------------------------------------
 
 
-class GoalSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class GoalSerializer(RecordSerializer):
     kind = goal_kind(read_only=True)
     current_level = honour_level("已获层级", read_only=True)
     target_level = honour_level("争创层级", read_only=True)
@@ -104,17 +107,14 @@ class GoalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PlanSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-
+class PlanSerializer(RecordSerializer):
     class Meta:
         model = AnnualPlan
         fields = ["id", "organisation", "organisation_name", *services.PLAN_FIELDS]
         read_only_fields = fields
 
 
-class WorkItemSerializer(serializers.ModelSerializer):
-    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+class WorkItemSerializer(RecordSerializer):
     kind = workitem_kind(read_only=True)
     step_name = serializers.CharField(source="get_step_display", read_only=True)
 
@@ -155,9 +155,8 @@ class DecisionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TaskSerializer(serializers.ModelSerializer):
+class TaskSerializer(RecordSerializer):
     assignee_name = serializers.SerializerMethodField(help_text="承担单位（个人）的名称")
-    responsible_name = serializers.CharField(source="responsible.name", read_only=True)
     status = serializers.SerializerMethodField(help_text="open 进行中，overdue 已逾期，done 已完成")
 
     class Meta:

@@ -5,7 +5,7 @@ scope (an actor of None is the system and may name anyone)."""
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, TypedDict, TypeVar, Unpack, cast
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -19,73 +19,100 @@ from dangjian.targets.models import (
     AnnualPlan,
     Decision,
     Evaluation,
-    HonourLevel,
     LongTermGoal,
     Opinion,
-    OpinionHandling,
     Step,
     Task,
     TaskProgress,
     WorkItem,
 )
 
-GOAL_FIELDS = [
-    "kind",
-    "honour",
-    "current_level",
-    "target_level",
-    "start_year",
-    "end_year",
-    "measures",
-]
-PLAN_FIELDS = ["year", "theme", "featured_work", "theoretical_study", "development_goals", "note"]
-WORKITEM_FIELDS = ["plan", "year", "kind", "title", "description"]
-OPINION_FIELDS = [
-    "source",
-    "category",
-    "content",
-    "raised_by",
-    "received_on",
-    "handling",
-    "response",
-]
-DECISION_FIELDS = ["meeting_kind", "held_on", "place", "attendees", "representatives", "decisions"]
-TASK_FIELDS = [
-    "title",
-    "target",
-    "measures",
-    "assignee_kind",
-    "assignee_org",
-    "assignee_unit",
-    "assignee_person",
-    "responsible",
-    "deadline",
-    "role",
-]
+
+class GoalFields(TypedDict, total=False):
+    """What a form or the API may set on a long-term goal (an update sets only those given)."""
+
+    kind: str
+    honour: str
+    current_level: int
+    target_level: int
+    start_year: int
+    end_year: int
+    measures: str
+
+
+class PlanFields(TypedDict, total=False):
+    year: int
+    theme: str
+    featured_work: str
+    theoretical_study: str
+    development_goals: str
+    note: str
+
+
+class WorkItemFields(TypedDict, total=False):
+    plan: AnnualPlan | None
+    year: int
+    kind: str
+    title: str
+    description: str
+
+
+class OpinionFields(TypedDict, total=False):
+    source: str
+    category: str
+    content: str
+    raised_by: str
+    received_on: date
+    handling: str
+    response: str
+
+
+class DecisionFields(TypedDict, total=False):
+    meeting_kind: str
+    held_on: date
+    place: str
+    attendees: str
+    representatives: str
+    decisions: str
+
+
+class TaskFields(TypedDict, total=False):
+    title: str
+    target: str
+    measures: str
+    assignee_kind: str
+    assignee_org: Organisation | None
+    assignee_unit: Unit | None
+    assignee_person: Person | None
+    responsible: Person | None
+    deadline: date
+    role: int
+
+
+class EvaluationFields(TypedDict, total=False):
+    evaluated_on: date
+    method: str
+    result: str
+    rewards: str
+
+
+# The audited fields of each record are those a form may set.
+GOAL_FIELDS = list(GoalFields.__annotations__)
+PLAN_FIELDS = list(PlanFields.__annotations__)
+WORKITEM_FIELDS = list(WorkItemFields.__annotations__)
+OPINION_FIELDS = list(OpinionFields.__annotations__)
+DECISION_FIELDS = list(DecisionFields.__annotations__)
+TASK_FIELDS = list(TaskFields.__annotations__)
+EVALUATION_FIELDS = list(EvaluationFields.__annotations__)
 COMMITMENT_FIELDS = ["commitment", "published_on"]
 PROGRESS_FIELDS = ["reported_on", "percent", "note"]
 TASK_PROGRESS_FIELDS = ["progress", "completed_on"]
-EVALUATION_FIELDS = ["evaluated_on", "method", "result", "rewards"]
 
 # The acting user; None is the system (the demo, imports), which may name anyone.
 Actor = User | None
 M = TypeVar("M", bound=models.Model)
 
 DONE_REFUSED = "该工作事项六个步骤均已完成"
-
-
-class _Keep:
-    """An update's argument not given: the field keeps its value."""
-
-    def __repr__(self) -> str:
-        return "KEEP"
-
-
-KEEP: Any = _Keep()
-
-
-def _given(**values: Any) -> dict[str, Any]:
-    return {name: value for name, value in values.items() if value is not KEEP}
 
 
 def _create(
@@ -146,55 +173,17 @@ def _clean_goal(goal: LongTermGoal) -> None:
 
 @transaction.atomic
 def goal_create(
-    *,
-    actor: Actor,
-    organisation: Organisation,
-    kind: str = "",
-    honour: str = "",
-    current_level: int = HonourLevel.NONE,
-    target_level: int,
-    start_year: int,
-    end_year: int,
-    measures: str = "",
+    *, actor: Actor, organisation: Organisation, **fields: Unpack[GoalFields]
 ) -> LongTermGoal:
-    goal = LongTermGoal(
-        organisation=organisation,
-        kind=kind,
-        honour=honour,
-        current_level=current_level,
-        target_level=target_level,
-        start_year=start_year,
-        end_year=end_year,
-        measures=measures,
-    )
+    goal = LongTermGoal(organisation=organisation, **fields)
     return _create(actor=actor, obj=goal, fields=GOAL_FIELDS, clean=_clean_goal)
 
 
 @transaction.atomic
-def goal_update(
-    *,
-    actor: Actor,
-    goal: LongTermGoal,
-    kind: str = KEEP,
-    honour: str = KEEP,
-    current_level: int = KEEP,
-    target_level: int = KEEP,
-    start_year: int = KEEP,
-    end_year: int = KEEP,
-    measures: str = KEEP,
-) -> LongTermGoal:
-    fields = _given(
-        kind=kind,
-        honour=honour,
-        current_level=current_level,
-        target_level=target_level,
-        start_year=start_year,
-        end_year=end_year,
-        measures=measures,
-    )
+def goal_update(*, actor: Actor, goal: LongTermGoal, **fields: Unpack[GoalFields]) -> LongTermGoal:
     goal = LongTermGoal.objects.select_for_update().get(pk=goal.pk)
     return _update(
-        actor=actor, obj=goal, fields=fields, audit_fields=GOAL_FIELDS, clean=_clean_goal
+        actor=actor, obj=goal, fields=dict(fields), audit_fields=GOAL_FIELDS, clean=_clean_goal
     )
 
 
@@ -244,25 +233,9 @@ def _plan_full_clean(plan: AnnualPlan) -> None:
 
 @transaction.atomic
 def plan_create(
-    *,
-    actor: Actor,
-    organisation: Organisation,
-    year: int,
-    theme: str = "",
-    featured_work: str = "",
-    theoretical_study: str = "",
-    development_goals: str = "",
-    note: str = "",
+    *, actor: Actor, organisation: Organisation, **fields: Unpack[PlanFields]
 ) -> AnnualPlan:
-    plan = AnnualPlan(
-        organisation=organisation,
-        year=year,
-        theme=theme,
-        featured_work=featured_work,
-        theoretical_study=theoretical_study,
-        development_goals=development_goals,
-        note=note,
-    )
+    plan = AnnualPlan(organisation=organisation, **fields)
     _plan_full_clean(plan)
     plan.save()
     audit.created(actor=actor, obj=plan, fields=PLAN_FIELDS)
@@ -270,28 +243,10 @@ def plan_create(
 
 
 @transaction.atomic
-def plan_update(
-    *,
-    actor: Actor,
-    plan: AnnualPlan,
-    year: int = KEEP,
-    theme: str = KEEP,
-    featured_work: str = KEEP,
-    theoretical_study: str = KEEP,
-    development_goals: str = KEEP,
-    note: str = KEEP,
-) -> AnnualPlan:
-    fields = _given(
-        year=year,
-        theme=theme,
-        featured_work=featured_work,
-        theoretical_study=theoretical_study,
-        development_goals=development_goals,
-        note=note,
-    )
+def plan_update(*, actor: Actor, plan: AnnualPlan, **fields: Unpack[PlanFields]) -> AnnualPlan:
     plan = AnnualPlan.objects.select_for_update().get(pk=plan.pk)
     updated = audit.audited_update(
-        actor=actor, obj=plan, fields=fields, audit_fields=PLAN_FIELDS, clean=_plan_full_clean
+        actor=actor, obj=plan, fields=dict(fields), audit_fields=PLAN_FIELDS, clean=_plan_full_clean
     )
     return cast(AnnualPlan, updated)
 
@@ -309,42 +264,21 @@ def _clean_workitem(item: WorkItem) -> None:
 
 @transaction.atomic
 def workitem_create(
-    *,
-    actor: Actor,
-    organisation: Organisation,
-    title: str,
-    year: int,
-    kind: str = "",
-    plan: AnnualPlan | None = None,
-    description: str = "",
+    *, actor: Actor, organisation: Organisation, **fields: Unpack[WorkItemFields]
 ) -> WorkItem:
-    item = WorkItem(
-        organisation=organisation,
-        step=Step.OPINIONS,
-        plan=plan,
-        year=year,
-        kind=kind,
-        title=title,
-        description=description,
-    )
+    item = WorkItem(organisation=organisation, step=Step.OPINIONS, **fields)
     return _create(actor=actor, obj=item, fields=WORKITEM_FIELDS, clean=_clean_workitem)
 
 
 @transaction.atomic
-def workitem_update(
-    *,
-    actor: Actor,
-    item: WorkItem,
-    plan: AnnualPlan | None = KEEP,
-    year: int = KEEP,
-    kind: str = KEEP,
-    title: str = KEEP,
-    description: str = KEEP,
-) -> WorkItem:
-    fields = _given(plan=plan, year=year, kind=kind, title=title, description=description)
+def workitem_update(*, actor: Actor, item: WorkItem, **fields: Unpack[WorkItemFields]) -> WorkItem:
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
     return _update(
-        actor=actor, obj=item, fields=fields, audit_fields=WORKITEM_FIELDS, clean=_clean_workitem
+        actor=actor,
+        obj=item,
+        fields=dict(fields),
+        audit_fields=WORKITEM_FIELDS,
+        clean=_clean_workitem,
     )
 
 
@@ -377,58 +311,20 @@ def _clean_opinion(opinion: Opinion) -> None:
 
 @transaction.atomic
 def opinion_create(
-    *,
-    actor: Actor,
-    work_item: WorkItem,
-    source: str = "",
-    category: str = "",
-    content: str = "",
-    raised_by: str = "",
-    received_on: date,
-    handling: str = OpinionHandling.PENDING,
-    response: str = "",
+    *, actor: Actor, work_item: WorkItem, **fields: Unpack[OpinionFields]
 ) -> Opinion:
-    opinion = Opinion(
-        work_item=work_item,
-        source=source,
-        category=category,
-        content=content,
-        raised_by=raised_by,
-        received_on=received_on,
-        handling=handling,
-        response=response,
-    )
+    opinion = Opinion(work_item=work_item, **fields)
     return _create(actor=actor, obj=opinion, fields=OPINION_FIELDS, clean=_clean_opinion)
 
 
 @transaction.atomic
-def opinion_update(
-    *,
-    actor: Actor,
-    opinion: Opinion,
-    source: str = KEEP,
-    category: str = KEEP,
-    content: str = KEEP,
-    raised_by: str = KEEP,
-    received_on: date = KEEP,
-    handling: str = KEEP,
-    response: str = KEEP,
-) -> Opinion:
+def opinion_update(*, actor: Actor, opinion: Opinion, **fields: Unpack[OpinionFields]) -> Opinion:
     """Edit an opinion, including answering or adopting it (handling + response)."""
-    fields = _given(
-        source=source,
-        category=category,
-        content=content,
-        raised_by=raised_by,
-        received_on=received_on,
-        handling=handling,
-        response=response,
-    )
     opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
     return _update(
         actor=actor,
         obj=opinion,
-        fields=fields,
+        fields=dict(fields),
         audit_fields=OPINION_FIELDS,
         clean=_clean_opinion,
     )
@@ -439,50 +335,18 @@ def opinion_update(
 
 @transaction.atomic
 def decision_create(
-    *,
-    actor: Actor,
-    work_item: WorkItem,
-    meeting_kind: str = "",
-    held_on: date,
-    place: str = "",
-    attendees: str = "",
-    representatives: str = "",
-    decisions: str = "",
+    *, actor: Actor, work_item: WorkItem, **fields: Unpack[DecisionFields]
 ) -> Decision:
-    decision = Decision(
-        work_item=work_item,
-        meeting_kind=meeting_kind,
-        held_on=held_on,
-        place=place,
-        attendees=attendees,
-        representatives=representatives,
-        decisions=decisions,
-    )
+    decision = Decision(work_item=work_item, **fields)
     return _create(actor=actor, obj=decision, fields=DECISION_FIELDS)
 
 
 @transaction.atomic
 def decision_update(
-    *,
-    actor: Actor,
-    decision: Decision,
-    meeting_kind: str = KEEP,
-    held_on: date = KEEP,
-    place: str = KEEP,
-    attendees: str = KEEP,
-    representatives: str = KEEP,
-    decisions: str = KEEP,
+    *, actor: Actor, decision: Decision, **fields: Unpack[DecisionFields]
 ) -> Decision:
-    fields = _given(
-        meeting_kind=meeting_kind,
-        held_on=held_on,
-        place=place,
-        attendees=attendees,
-        representatives=representatives,
-        decisions=decisions,
-    )
     decision = Decision.objects.select_for_update().get(pk=decision.pk)
-    return _update(actor=actor, obj=decision, fields=fields, audit_fields=DECISION_FIELDS)
+    return _update(actor=actor, obj=decision, fields=dict(fields), audit_fields=DECISION_FIELDS)
 
 
 # --- step 3: tasks -------------------------------------------------------------------------
@@ -526,67 +390,16 @@ def _clean_task(actor: Actor) -> Callable[[Task], None]:
 
 
 @transaction.atomic
-def task_create(
-    *,
-    actor: Actor,
-    work_item: WorkItem,
-    title: str = "",
-    target: str = "",
-    measures: str = "",
-    assignee_kind: str = "",
-    assignee_org: Organisation | None = None,
-    assignee_unit: Unit | None = None,
-    assignee_person: Person | None = None,
-    responsible: Person | None = None,
-    deadline: date,
-    role: int,
-) -> Task:
+def task_create(*, actor: Actor, work_item: WorkItem, **fields: Unpack[TaskFields]) -> Task:
     """A task of the decomposition; new tasks may arise at any time of the year
     (《168模式实施意见》§四(一)3: 对平时工作中新增加的重要任务也要进行及时分解)."""
-    task = Task(
-        work_item=work_item,
-        title=title,
-        target=target,
-        measures=measures,
-        assignee_kind=assignee_kind,
-        assignee_org=assignee_org,
-        assignee_unit=assignee_unit,
-        assignee_person=assignee_person,
-        responsible=responsible,
-        deadline=deadline,
-        role=role,
-    )
+    task = Task(work_item=work_item, **fields)
     return _create(actor=actor, obj=task, fields=TASK_FIELDS, clean=_clean_task(actor))
 
 
 @transaction.atomic
-def task_update(
-    *,
-    actor: Actor,
-    task: Task,
-    title: str = KEEP,
-    target: str = KEEP,
-    measures: str = KEEP,
-    assignee_kind: str = KEEP,
-    assignee_org: Organisation | None = KEEP,
-    assignee_unit: Unit | None = KEEP,
-    assignee_person: Person | None = KEEP,
-    responsible: Person = KEEP,
-    deadline: date = KEEP,
-    role: int = KEEP,
-) -> Task:
-    fields = _given(
-        title=title,
-        target=target,
-        measures=measures,
-        assignee_kind=assignee_kind,
-        assignee_org=assignee_org,
-        assignee_unit=assignee_unit,
-        assignee_person=assignee_person,
-        responsible=responsible,
-        deadline=deadline,
-        role=role,
-    )
+def task_update(*, actor: Actor, task: Task, **given: Unpack[TaskFields]) -> Task:
+    fields: dict[str, Any] = dict(given)
     task = Task.objects.select_for_update().get(pk=task.pk)
     # Only the assignee of the chosen kind is kept.
     kind = fields.get("assignee_kind", task.assignee_kind)
@@ -683,23 +496,16 @@ def progress_report(
 
 @transaction.atomic
 def evaluation_save(
-    *,
-    actor: Actor,
-    work_item: WorkItem,
-    evaluated_on: date = KEEP,
-    method: str = KEEP,
-    result: str = KEEP,
-    rewards: str = KEEP,
+    *, actor: Actor, work_item: WorkItem, **fields: Unpack[EvaluationFields]
 ) -> Evaluation:
     """Record (or correct) the evaluation of a work item (《168模式实施意见》§四(一)6); a new one
     takes the model's defaults for what is not given."""
-    fields = _given(evaluated_on=evaluated_on, method=method, result=result, rewards=rewards)
     existing = Evaluation.objects.select_for_update().filter(work_item=work_item).first()
     if existing is None:
         return _create(
             actor=actor, obj=Evaluation(work_item=work_item, **fields), fields=EVALUATION_FIELDS
         )
-    return _update(actor=actor, obj=existing, fields=fields, audit_fields=EVALUATION_FIELDS)
+    return _update(actor=actor, obj=existing, fields=dict(fields), audit_fields=EVALUATION_FIELDS)
 
 
 @transaction.atomic

@@ -242,12 +242,11 @@ def cycle_compute(
     cycle.save(update_fields=["state", "computed_at"])
     counts = rules.grade_counts([row.result.grade for row in gathered.rows], bands)
     summary = "，".join(f"{g}{n}名" for g, n in counts.items())
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=AuditEvent.Action.STATUS,
         obj=cycle,
+        fields=CYCLE_FIELDS,
         before=before,
-        after=audit.snapshot(cycle, CYCLE_FIELDS),
         event=events.CYCLE_COMPUTED,
         note=(
             f"{'重新' if recompute else ''}计算{len(gathered.rows)}名党员的考评结果：{summary}；"
@@ -326,12 +325,11 @@ def cycle_publish(
     cycle.publish()
     cycle.published_on = today
     cycle.save(update_fields=["state", "published_on"])
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=AuditEvent.Action.STATUS,
         obj=cycle,
+        fields=CYCLE_FIELDS,
         before=before,
-        after=audit.snapshot(cycle, CYCLE_FIELDS),
         event=events.CYCLE_PUBLISHED,
     )
     _close_surveys(actor, cycle)

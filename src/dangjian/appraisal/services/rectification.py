@@ -41,20 +41,12 @@ def _step(
     event: EventType,
 ) -> MemberRectification:
     """Run the FSM transition `name` and set `fields`, recording before → after."""
-    before = audit.snapshot(item, RECTIFICATION_FIELDS)
-    getattr(item, name)()
-    for key, value in fields.items():
-        setattr(item, key, value)
-    _full_clean(item)
-    item.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=item,
-        before=before,
-        after=audit.snapshot(item, RECTIFICATION_FIELDS),
-        event=event,
-    )
+    with audit.recording(actor=actor, obj=item, fields=RECTIFICATION_FIELDS, event=event):
+        getattr(item, name)()
+        for key, value in fields.items():
+            setattr(item, key, value)
+        _full_clean(item)
+        item.save()
     return item
 
 
@@ -115,7 +107,10 @@ def rectification_complete(
     access.require(actor, "appraisal.report_rectification", item)
     if item.state == RectificationState.OPEN:
         raise ValidationError(
-            {"state": "须先在党员大会上作出解释和说明，才能登记整改完成（种子文件000 §五(二)5）。"}
+            {
+                "state": "须先在党员大会上作出解释和说明，才能登记整改完成"
+                "（《168模式实施意见》§五(二)5）。"
+            }
         )
     if item.state == RectificationState.DONE:
         raise ValidationError({"state": "已登记整改完成。"})

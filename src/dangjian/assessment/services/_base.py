@@ -1,10 +1,9 @@
 """What the assessment services share: audited fields, the state-machine steps, the lock,
 the computed results."""
 
-import enum
 from collections.abc import Collection
 from decimal import Decimal
-from typing import Any, Final, Literal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -69,28 +68,17 @@ STEP_RULES = {
     "to_scored": ("完成评分", "支部提交自评后，考核组才能完成评分"),
     "to_notified": (
         "书面通知",
-        "考核组完成评分后，才能以书面形式通知被考核支部（考核办法 四(二)）",
+        "考核组完成评分后，才能以书面形式通知被考核支部（《支部考核办法》§四(二)）",
     ),
     "to_appealed": (
         "申请复核",
-        "支部接到书面通知后才能申请复核，且只能申请一次（考核办法 四(二)）",
+        "支部接到书面通知后才能申请复核，且只能申请一次（《支部考核办法》§四(二)）",
     ),
-    "to_reviewed": ("提出复核意见", "只有已申请复核的考核需要提出复核意见（考核办法 四(二)）"),
+    "to_reviewed": (
+        "提出复核意见",
+        "只有已申请复核的考核需要提出复核意见（《支部考核办法》§四(二)）",
+    ),
 }
-
-
-class _Keep(enum.Enum):
-    KEEP = "keep"
-
-
-# A keyword argument not given to a partial update: the field keeps its value (None is a value).
-KEEP: Final = _Keep.KEEP
-Keep = Literal[_Keep.KEEP]
-
-
-def given(**values: Any) -> dict[str, Any]:
-    """The keyword arguments of a partial update that were given."""
-    return {name: value for name, value in values.items() if value is not KEEP}
 
 
 def _step(assessment: BranchAssessment, name: str) -> None:
@@ -179,13 +167,13 @@ def _save(
 ) -> BranchAssessment:
     _full_clean(assessment)
     assessment.save()
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=action or AuditEvent.Action.STATUS,
         obj=assessment,
+        fields=ASSESSMENT_FIELDS,
         before=before,
-        after=audit.snapshot(assessment, ASSESSMENT_FIELDS),
-        note=note,
         event=event,
+        note=note,
+        action=action or AuditEvent.Action.STATUS,
     )
     return assessment

@@ -1,4 +1,4 @@
-"""Appeals (申请复核) and the group's answer (复核意见), 考核办法 四(二)."""
+"""Appeals (申请复核) and the group's answer (复核意见), 《支部考核办法》§四(二)."""
 
 from datetime import date
 from decimal import Decimal
@@ -23,14 +23,15 @@ from dangjian.assessment.services._base import (
 from dangjian.assessment.services.assessments import _rectify_if_failed
 from dangjian.core import audit
 from dangjian.core import rules as core_rules
-from dangjian.core.models import AuditEvent, User
+from dangjian.core.models import User
 
 
 @transaction.atomic
 def appeal_file(
     *, actor: User, assessment: BranchAssessment, reason: str, filed_on: date | None = None
 ) -> Appeal:
-    """申请复核: within a week of the written notice (考核办法 四(二)). A paper appeal entered
+    """申请复核: within a week of the written notice (《支部考核办法》§四(二)). A paper appeal
+    entered
     later carries its own date (`filed_on`), from which the week and the answer's 10 days count."""
     assessment = _lock(assessment)
     require_branch_side(actor, assessment)
@@ -77,7 +78,8 @@ def appeal_answer(
     revised_total: Decimal | None = None,
     answered_on: date | None = None,
 ) -> Appeal:
-    """复核意见 (考核办法 四(二)): in writing, within 10 days of the appeal (a later answer is
+    """复核意见 (《支部考核办法》§四(二)): in writing, within 10 days of the appeal (a later
+    answer is
     recorded and flagged). A revised total re-computes the grade; a veto still applies. An
     answer given on paper and entered later carries its own date (`answered_on`)."""
     assessment = _lock(assessment)
@@ -114,12 +116,11 @@ def appeal_answer(
     _full_clean(appeal, exclude=["assessment"])
     appeal.save()
     late = rules.answer_late(appeal.filed_on, today, answer_days())
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=AuditEvent.Action.STATUS,
         obj=appeal,
+        fields=APPEAL_FIELDS,
         before=appeal_before,
-        after=audit.snapshot(appeal, APPEAL_FIELDS),
         note="超过10日提出复核意见" if late else "",
     )
     if revised_total is not None:

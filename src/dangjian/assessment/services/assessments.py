@@ -88,7 +88,8 @@ def assessment_score(*, actor: User, assessment: BranchAssessment) -> BranchAsse
 def assessment_veto(
     *, actor: User, assessment: BranchAssessment, vetoed: bool, reason: str = ""
 ) -> BranchAssessment:
-    """一票否决 (考核办法 六(二)): a branch with a member disciplined for violating discipline or
+    """一票否决 (《支部考核办法》§六(二)): a branch with a member disciplined for violating
+    discipline or
     law is 不合格 whatever its score. Recorded (or lifted) before the written notice."""
     assessment = _lock(assessment)
     require_group(actor, assessment)
@@ -124,7 +125,7 @@ def assessment_notify(
     notice_on: date | None = None,
     notice_text: str = "",
 ) -> BranchAssessment:
-    """书面通知 (考核办法 四(二)): the result in writing; the appeal window opens."""
+    """书面通知 (《支部考核办法》§四(二)): the result in writing; the appeal window opens."""
     assessment = _lock(assessment)
     require_group(actor, assessment)
     before = audit.snapshot(assessment, ASSESSMENT_FIELDS)
@@ -150,7 +151,7 @@ class _Where(TypedDict):
 
 
 def _rectify_if_failed(actor: User, assessment: BranchAssessment) -> None:
-    """考核不合格的基层党组织，及时整顿，限期整改 (考核办法 七(四)): a failed branch gets a
+    """考核不合格的基层党组织，及时整顿，限期整改 (《支部考核办法》§七(四)): a failed branch gets a
     rectification plan in the branches app, where its items are tracked to year end; when an
     appeal lifts the result, a plan not yet started is withdrawn."""
     where: _Where = {"branch": assessment.branch, "year": assessment.round.year}

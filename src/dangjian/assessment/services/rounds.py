@@ -45,7 +45,10 @@ def round_create(
     finish_by = finish_by or rules.finish_by(year)
     if finish_by.year != year:
         raise ValidationError(
-            {"finish_by": "考核应在考核年度内完成（考核办法 五：考核年度的12月中旬前完成）。"}
+            {
+                "finish_by": "考核应在考核年度内完成"
+                "（《支部考核办法》§五：考核年度的12月中旬前完成）。"
+            }
         )
     if self_due > finish_by:
         raise ValidationError({"self_due": "自评截止日期不能晚于考核完成日期。"})

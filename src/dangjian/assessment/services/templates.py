@@ -1,7 +1,7 @@
 """Score-sheet templates and their items (the organisation department)."""
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,12 +12,9 @@ from dangjian.assessment.permissions import require_department
 from dangjian.assessment.selectors import base_full_marks, template_in_use
 from dangjian.assessment.services._base import (
     ITEM_FIELDS,
-    KEEP,
     TEMPLATE_FIELDS,
     TEMPLATE_IN_USE,
-    Keep,
     _full_clean,
-    given,
 )
 from dangjian.core import audit
 from dangjian.core.models import User
@@ -37,30 +34,32 @@ def _check_template(template: ScoreSheetTemplate) -> None:
     _full_clean(template)
 
 
+class TemplateFields(TypedDict, total=False):
+    name: str
+    note: str
+    bands: list[Any]
+    bonus_cap: Decimal | None
+    veto_rules: list[str]
+    is_active: bool
+
+
+class ItemFields(TypedDict, total=False):
+    content: str
+    points: Decimal | None
+    elements: list[Any]
+    methods: str
+    bonus_rule: list[Any]
+
+
 @transaction.atomic
 def template_update(
-    *,
-    actor: User,
-    template: ScoreSheetTemplate,
-    name: str | Keep = KEEP,
-    note: str | Keep = KEEP,
-    bands: list[Any] | Keep = KEEP,
-    bonus_cap: Decimal | None | Keep = KEEP,
-    veto_rules: list[str] | Keep = KEEP,
-    is_active: bool | Keep = KEEP,
+    *, actor: User, template: ScoreSheetTemplate, **fields: Unpack[TemplateFields]
 ) -> ScoreSheetTemplate:
     """Name, note and is_active always; bands, bonus cap and veto rules while no round uses it.
     A field not given keeps its value."""
     require_department(actor)
     template = ScoreSheetTemplate.objects.select_for_update().get(pk=template.pk)
-    allowed = given(
-        name=name,
-        note=note,
-        bands=bands,
-        bonus_cap=bonus_cap,
-        veto_rules=veto_rules,
-        is_active=is_active,
-    )
+    allowed: dict[str, Any] = dict(fields)
     scoring = {k for k in ("bands", "bonus_cap", "veto_rules") if k in allowed}
     changed = {k for k in scoring if allowed[k] != getattr(template, k)}
     if changed and template_in_use(template):
@@ -97,16 +96,7 @@ def _check_item(item: Item) -> None:
 
 
 @transaction.atomic
-def item_update(
-    *,
-    actor: User,
-    item: Item,
-    content: str | Keep = KEEP,
-    points: Decimal | None | Keep = KEEP,
-    elements: list[Any] | Keep = KEEP,
-    methods: str | Keep = KEEP,
-    bonus_rule: list[Any] | Keep = KEEP,
-) -> Item:
+def item_update(*, actor: User, item: Item, **fields: Unpack[ItemFields]) -> Item:
     """Change an item's text, points, elements, method or bonus rule while the template is
     unused (a field not given keeps its value); the indicator's points follow the sum of its
     items. The item's number is fixed."""
@@ -114,11 +104,8 @@ def item_update(
     item = Item.objects.select_for_update(of=("self",)).select_related("indicator").get(pk=item.pk)
     if template_in_use(item.indicator.template):
         raise ValidationError({"points": TEMPLATE_IN_USE})
-    allowed = given(
-        content=content, points=points, elements=elements, methods=methods, bonus_rule=bonus_rule
-    )
     audit.audited_update(
-        actor=actor, obj=item, fields=allowed, audit_fields=ITEM_FIELDS, clean=_check_item
+        actor=actor, obj=item, fields=dict(fields), audit_fields=ITEM_FIELDS, clean=_check_item
     )
     indicator = item.indicator
     if not indicator.is_bonus:

@@ -83,7 +83,7 @@ ITEM_FIELDS = [
 ITEM_EDITABLE = ["order", "problem", "measures", "responsible", "deadline", "long_term"]
 
 
-NOT_A_BRANCH = "分类定级和整改以党支部为单位（种子文件003 附件1 二(二)）。"
+NOT_A_BRANCH = "分类定级和整改以党支部为单位（《组织建设年实施方案》附件1 二(二)）。"
 
 
 NO_STANDARD = "没有适用于该支部类别的启用中的评分参考标准，请联系党委组织部。"

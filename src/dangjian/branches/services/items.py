@@ -143,20 +143,12 @@ def rectification_item_done(
     error = rules.day_in_plan_error(done_on, item.plan.year, _today())
     if error:
         raise ValidationError({"done_on": error})
-    before = audit.snapshot(item, ITEM_FIELDS)
-    item.finish()
-    item.done_on = done_on
-    item.result = result.strip()
-    item.verify_note = ""
-    item.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=item,
-        event=events.ITEM_DONE,
-        before=before,
-        after=audit.snapshot(item, ITEM_FIELDS),
-    )
+    with audit.recording(actor=actor, obj=item, fields=ITEM_FIELDS, event=events.ITEM_DONE):
+        item.finish()
+        item.done_on = done_on
+        item.result = result.strip()
+        item.verify_note = ""
+        item.save()
     _sync_plan(_lock_plan(item.plan), actor)
     return item
 
@@ -179,7 +171,6 @@ def rectification_item_verify(
         raise ValidationError({"state": "只有已报告完成的整改事项可以销号或退回。"})
     if item.verified_on is not None and approve:
         raise ValidationError({"state": "该整改事项已经销号。"})
-    before = audit.snapshot(item, ITEM_FIELDS)
     if approve:
         verified_on = verified_on or _today()
         error = core_rules.recorded_on_error(
@@ -191,25 +182,19 @@ def rectification_item_verify(
         )
         if error:
             raise ValidationError({"verified_on": error})
-        item.verified_by = actor if getattr(actor, "is_authenticated", False) else None
-        item.verified_on = verified_on
+    elif not (note or "").strip():
+        raise ValidationError({"note": "退回时请写明理由。"})
+    event = events.ITEM_VERIFIED if approve else events.ITEM_RETURNED
+    with audit.recording(actor=actor, obj=item, fields=ITEM_FIELDS, event=event):
+        if approve:
+            item.verified_by = actor if getattr(actor, "is_authenticated", False) else None
+            item.verified_on = verified_on
+        else:
+            item.reopen()
+            item.done_on = None
+            item.verified_by = None
+            item.verified_on = None
         item.verify_note = (note or "").strip()[:200]
-    else:
-        if not (note or "").strip():
-            raise ValidationError({"note": "退回时请写明理由。"})
-        item.reopen()
-        item.done_on = None
-        item.verified_by = None
-        item.verified_on = None
-        item.verify_note = note.strip()[:200]
-    item.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=item,
-        event=events.ITEM_VERIFIED if approve else events.ITEM_RETURNED,
-        before=before,
-        after=audit.snapshot(item, ITEM_FIELDS),
-    )
+        item.save()
     _sync_plan(_lock_plan(item.plan), actor)
     return item

@@ -115,19 +115,16 @@ def rectification_plan_open(
         access.require(actor, "branches.act_for", branch)
         if existing.state == PlanState.DONE:
             existing = _lock_plan(existing)
-            before = audit.snapshot(existing, PLAN_FIELDS)
-            existing.resume()
-            existing.completed_on = None
-            existing.save()
-            audit.record(
+            with audit.recording(
                 actor=actor,
-                action=AuditEvent.Action.STATUS,
                 obj=existing,
+                fields=PLAN_FIELDS,
                 event=events.PLAN_REOPENED,
-                before=before,
-                after=audit.snapshot(existing, PLAN_FIELDS),
                 note=reason[:300],
-            )
+            ):
+                existing.resume()
+                existing.completed_on = None
+                existing.save()
         return existing
     return rectification_plan_create(
         actor=actor, branch=branch, year=year, source=source, grading=grading, reason=reason
@@ -213,21 +210,13 @@ def rectification_plan_discuss(
     day_error = rules.day_in_plan_error(discussed_on, plan.year, _today())
     if day_error:
         raise ValidationError({"meeting" if meeting is not None else "discussed_on": day_error})
-    before = audit.snapshot(plan, PLAN_FIELDS)
-    plan.discuss()
-    plan.meeting = meeting
-    plan.discussed_on = discussed_on
-    plan.discussion_note = note or ""
-    _full_clean(plan)
-    plan.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=plan,
-        event=events.PLAN_DISCUSSED,
-        before=before,
-        after=audit.snapshot(plan, PLAN_FIELDS),
-    )
+    with audit.recording(actor=actor, obj=plan, fields=PLAN_FIELDS, event=events.PLAN_DISCUSSED):
+        plan.discuss()
+        plan.meeting = meeting
+        plan.discussed_on = discussed_on
+        plan.discussion_note = note or ""
+        _full_clean(plan)
+        plan.save()
     return plan
 
 
@@ -239,22 +228,16 @@ def rectification_plan_submit(*, actor: User, plan: RectificationPlan) -> Rectif
     error = rules.plan_submit_error(plan.state)
     if error:
         raise ValidationError({"state": error})
-    before = audit.snapshot(plan, PLAN_FIELDS)
-    plan.submit()
-    plan.submitted_on = _today()
-    plan.save()
-    due = dates_for(plan.branch, plan.year)["rectification_plans_due"]
-    late = rules.plan_late(plan.submitted_on, due, plan.submitted_on)
-    _sync_plan(plan, actor)
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=plan,
-        event=events.PLAN_SUBMITTED,
-        before=before,
-        after=audit.snapshot(plan, PLAN_FIELDS),
-        note=f"逾期提交（应于{due.isoformat()}前完成）" if late else "",
-    )
+    with audit.recording(
+        actor=actor, obj=plan, fields=PLAN_FIELDS, event=events.PLAN_SUBMITTED
+    ) as change:
+        plan.submit()
+        plan.submitted_on = _today()
+        plan.save()
+        due = dates_for(plan.branch, plan.year)["rectification_plans_due"]
+        if rules.plan_late(plan.submitted_on, due, plan.submitted_on):
+            change.note = f"逾期提交（应于{due.isoformat()}前完成）"
+        _sync_plan(plan, actor)
     return plan
 
 
@@ -263,28 +246,14 @@ def _sync_plan(plan: RectificationPlan, actor: User) -> None:
     items = list(plan.items.values_list("state", "long_term"))
     complete = rules.plan_complete((s == ItemState.DONE, lt) for s, lt in items)
     if plan.state == PlanState.SUBMITTED and complete:
-        before = audit.snapshot(plan, PLAN_FIELDS)
-        plan.complete()
-        plan.completed_on = _today()
-        plan.save()
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.STATUS,
-            obj=plan,
-            event=events.PLAN_COMPLETED,
-            before=before,
-            after=audit.snapshot(plan, PLAN_FIELDS),
-        )
+        with audit.recording(
+            actor=actor, obj=plan, fields=PLAN_FIELDS, event=events.PLAN_COMPLETED
+        ):
+            plan.complete()
+            plan.completed_on = _today()
+            plan.save()
     elif plan.state == PlanState.DONE and not complete:
-        before = audit.snapshot(plan, PLAN_FIELDS)
-        plan.resume()
-        plan.completed_on = None
-        plan.save()
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.STATUS,
-            obj=plan,
-            event=events.PLAN_RESUMED,
-            before=before,
-            after=audit.snapshot(plan, PLAN_FIELDS),
-        )
+        with audit.recording(actor=actor, obj=plan, fields=PLAN_FIELDS, event=events.PLAN_RESUMED):
+            plan.resume()
+            plan.completed_on = None
+            plan.save()

@@ -130,13 +130,13 @@ def standard_update(
         _follow_standard(
             standard, create if criteria is not None else [], criteria_changed=criteria is not None
         )
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=AuditEvent.Action.UPDATE,
         obj=standard,
+        fields=STANDARD_FIELDS,
         before=before,
-        after=audit.snapshot(standard, STANDARD_FIELDS),
         note=note_text[:1000],
+        action=AuditEvent.Action.UPDATE,
     )
     return standard
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.events import EventType
-from dangjian.core.models import AuditEvent, User
+from dangjian.core.models import User
 from dangjian.development import rules
 from dangjian.development.models import Case, CaseEvent, CaseStatus, Notice, Stage
 from dangjian.org.models import Person
@@ -106,12 +106,11 @@ def save(actor: User, case: Case, before: dict[str, Any], event: EventType, note
     """Save a step of the case, audited as its named event."""
     case.full_clean()
     case.save()
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=AuditEvent.Action.STATUS,
         obj=case,
+        fields=CASE_FIELDS,
         before=before,
-        after=audit.snapshot(case, CASE_FIELDS),
         event=event,
         note=note,
     )

@@ -123,19 +123,17 @@ def objection_resolve(
     }
     fail(errors)
     fields = ["resolved_on", "resolution", "upheld"]
-    before = audit.snapshot(objection, fields)
-    objection.resolved_on = resolved_on
-    objection.resolution = resolution
-    objection.upheld = upheld
-    objection.save()
-    audit.record(
+    with audit.recording(
         actor=actor,
-        action=AuditEvent.Action.UPDATE,
         obj=objection,
-        before=before,
-        after=audit.snapshot(objection, fields),
+        fields=fields,
         event=events.OBJECTION_RESOLVED,
-    )
+        action=AuditEvent.Action.UPDATE,
+    ):
+        objection.resolved_on = resolved_on
+        objection.resolution = resolution
+        objection.upheld = upheld
+        objection.save()
     return objection
 
 

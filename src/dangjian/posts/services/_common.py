@@ -7,7 +7,7 @@ from django.db import models
 
 from dangjian.core import audit
 from dangjian.core.events import EventType
-from dangjian.core.models import AuditEvent, User
+from dangjian.core.models import User
 from dangjian.org.models import Person
 
 NO_PERSON = "您的账号没有关联人员信息，请联系组织部干事。"
@@ -36,20 +36,11 @@ def save_step(
     audit_fields: list[str],
     event: EventType,
 ) -> None:
-    """Set `fields` on a locked row, save it and record the change as the named step
-    (core.audit.audited_update records no event)."""
-    before = audit.snapshot(obj, audit_fields)
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    obj.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.STATUS,
-        obj=obj,
-        before=before,
-        after=audit.snapshot(obj, audit_fields),
-        event=event,
-    )
+    """Set `fields` on a locked row, save it and record the change as the named step."""
+    with audit.recording(actor=actor, obj=obj, fields=audit_fields, event=event):
+        for name, value in fields.items():
+            setattr(obj, name, value)
+        obj.save()
 
 
 def person_of(user: User) -> Person:

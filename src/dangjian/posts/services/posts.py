@@ -239,14 +239,13 @@ def _transition(
 ) -> Post:
     post.full_clean()
     post.save()
-    audit.record(
+    audit.changed(
         actor=actor,
-        action=AuditEvent.Action.STATUS,
         obj=post,
+        fields=POST_FIELDS,
         before=before,
-        after=audit.snapshot(post, POST_FIELDS),
-        note=note,
         event=event,
+        note=note,
     )
     return post
 

@@ -4,18 +4,21 @@ tree."""
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.db.models import ProtectedError
 from django.utils import timezone
 
 from dangjian.core import reminders
+from dangjian.core.models import User
 from dangjian.demo import generator
 from dangjian.demo.appraisal import AppraisalLoader
 from dangjian.demo.assessment import AssessmentLoader
 from dangjian.demo.branches import BranchesLoader
 from dangjian.demo.institution import login_table
-from dangjian.demo.mechanism import MechanismLoader
+from dangjian.demo.mechanism import MechanismLoader, give_member_a_post
 from dangjian.demo.organisational import OrganisationalLoader
 from dangjian.demo.surveys import SurveysLoader
+from dangjian.org import counts
 
 
 class Command(BaseCommand):
@@ -77,8 +80,18 @@ class Command(BaseCommand):
             for loader in (SurveysLoader, AppraisalLoader, BranchesLoader, AssessmentLoader):
                 result.counts.update(loader(seed=seed, today=timezone.localdate()).run())
             reminders.sweep()
+            counts.rebuild()
             result.seconds += time.monotonic() - started
         scopes = generator.create_demo_logins()
+        if not orgs:
+            member = User.objects.filter(username="dangyuan").select_related("person").first()
+            give_member_a_post(member.person if member else None, timezone.localdate())
+        if orgs and connection.vendor == "postgresql":
+            # Fresh statistics for the planner: without them PostgreSQL guesses the size of
+            # every table it was never told about (and autovacuum may be off or behind).
+            self.stdout.write("更新数据库统计信息（ANALYZE）……")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
 
         for label, count in result.counts.items():
             self.stdout.write(f"  {label}：{count:,} 行")

@@ -1,0 +1,47 @@
+"""Reminders (待办) of members away, two queries whatever the number of rows: a member still
+away whose last contact (or, with none, departure) is AWAY_CONTACT_DAYS old is due to be
+contacted — by the person who keeps in touch, or else the secretary of the member's branch
+(《支部考核办法》 item 8: 保持联系)."""
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.urls import reverse
+
+from dangjian.core.reminders import Due
+from dangjian.membership.models import MemberAway
+from dangjian.org.models import Position
+
+
+def collect(today: date, horizon: date) -> Iterator[Due]:
+    days = settings.AWAY_CONTACT_DAYS
+    rows = list(
+        MemberAway.objects.filter(returned_on__isnull=True).values_list(
+            "pk",
+            "person__name",
+            "person__primary_org_id",
+            "keeps_contact_id",
+            "left_on",
+            "last_contact_on",
+        )
+    )
+    orgs = {row[2] for row in rows if row[3] is None}
+    secretaries = dict(
+        Position.objects.current(today)
+        .filter(title="secretary", organisation_id__in=orgs)
+        .values_list("organisation_id", "person_id")
+    )
+    for pk, name, org_id, keeper, left_on, last in rows:
+        due_on = (last or left_on) + timedelta(days=days)
+        recipient = keeper or secretaries.get(org_id)
+        if due_on > horizon or recipient is None:
+            continue
+        yield Due(
+            person_id=recipient,
+            key=f"membership:away:{pk}:{(last or left_on).isoformat()}",
+            category="流动党员",
+            title=f"与外出党员{name}保持联系（上次联系：{(last or left_on).isoformat()}）",
+            due_on=due_on,
+            url=reverse("membership:away_edit", args=[pk]),
+        )
