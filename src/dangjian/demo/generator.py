@@ -522,6 +522,13 @@ class BranchInfo:
     classes: list[int]  # class unit ids, oldest grade first
     groups: list[tuple[int, str]]  # (group id, group kind)
     slots: list[Slot]
+    general_branch: int = 0
+    committee: int = 0
+    # Filled while the people are inserted (scaled mode makes the modules from them):
+    # members (full and probationary), and the development pipeline
+    # (id, status, applied on, status since, probation starts, probation ends).
+    members: list[int] = field(default_factory=list)
+    pipeline: list[tuple] = field(default_factory=list)
 
 
 @dataclass
@@ -558,11 +565,19 @@ class RowWriter:
         self.insert_sql = f"INSERT INTO {table} ({columns}) VALUES ({places})"
         self.copy_sql = f"COPY {table} ({columns}) FROM STDIN"
         self.next_id = (model._base_manager.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+        # sqlite3 takes no Decimal, time or dict, COPY no dict: those columns go through their
+        # field (COPY on PostgreSQL takes the other Python values as they are).
+        adapted = ADAPTED_FIELDS if connection.vendor == "sqlite" else (models.JSONField,)
+        self.adapt = [f if isinstance(f, adapted) else None for f in given]
+        if not any(self.adapt):
+            self.adapt = []
 
     def write(self, rows: list[tuple]) -> range:
         first = self.next_id
         if rows:
             defaults = tuple(_db_default(f) for f in self.others)
+            if self.adapt:
+                rows = [self._adapted(row) for row in rows]
             params = [(first + i, *row, *defaults) for i, row in enumerate(rows)]
             with connection.cursor() as cursor:
                 if connection.vendor == "postgresql":
@@ -573,6 +588,15 @@ class RowWriter:
                     cursor.executemany(self.insert_sql, params)
             self.next_id += len(rows)
         return range(first, self.next_id)
+
+    def _adapted(self, row: tuple) -> tuple:
+        return tuple(
+            v if f is None or v is None else f.get_db_prep_save(v, connection)
+            for f, v in zip(self.adapt, row, strict=True)
+        )
+
+
+ADAPTED_FIELDS = (models.DecimalField, models.TimeField, models.JSONField)
 
 
 def _db_default(f: models.Field):
@@ -641,6 +665,10 @@ class Loader:
         self.result = LoadResult()
         self.branches: list[BranchInfo] = []
         self.roots = 0
+        # Scaled mode remembers members and offices for the modules:
+        # organisation id → office holders, secretary first.
+        self.record_people = False
+        self.officers: dict[int, list[int]] = {}
 
     def run(self, *, orgs: int | None, people: int) -> LoadResult:
         started = time.monotonic()
@@ -657,6 +685,13 @@ class Loader:
         self.positions = RowWriter(Position, ("person", "organisation", "title", "starts_on"))
         written = [Unit, Organisation, Organisation.covered_units.through, Term, Person]
         written += [StatusChange, Position]
+        self.record_people = orgs is not None
+        modules = None
+        if orgs is not None:
+            from dangjian.demo.scaled import ScaledModules
+
+            modules = ScaledModules(self)
+            written += modules.models
         _large_cache()
         try:
             # A small load is all or nothing; a large one commits batch by batch.
@@ -664,6 +699,8 @@ class Loader:
                 self._load_orgs(orgs)
                 self._load_people(people)
                 self._load_leading_groups()
+                if modules is not None:
+                    modules.run()
                 counts.rebuild()  # the people were written in bulk: count them once
         finally:
             _reset_sequences(written)
@@ -784,6 +821,8 @@ class Loader:
                         classes=classes.get((n, college), []) if college else [],
                         groups=[(org_ids[id(g)], g.group_kind) for g in b_spec.children],
                         slots=sorted(own + upper, key=lambda s: s.title != "secretary"),
+                        general_branch=gb,
+                        committee=committee,
                     )
                 )
             # A general branch without branches passes the committee's offices on.
@@ -796,16 +835,18 @@ class Loader:
         counts = allocate(total, [b.weight for b in self.branches], minimums)
         progress = Progress(self.out, "人员", total)
         drafts: list[Draft] = []
+        owners: list[BranchInfo] = []
         done = 0
         for branch, count in zip(self.branches, counts, strict=True):
             for draft in self.branch_people(branch, count):
                 drafts.append(draft)
+                owners.append(branch)
                 if len(drafts) >= self.batch_size:
-                    done += self._insert_people(drafts)
-                    drafts = []
+                    done += self._insert_people(drafts, owners)
+                    drafts, owners = [], []
                     progress.update(done)
         if drafts:
-            done += self._insert_people(drafts)
+            done += self._insert_people(drafts, owners)
         progress.update(done)
         progress.finish()
 
@@ -862,9 +903,12 @@ class Loader:
         return rng.choice(choices) if choices else None
 
     @transaction.atomic
-    def _insert_people(self, drafts: list[Draft]) -> int:
+    def _insert_people(self, drafts: list[Draft], owners: list[BranchInfo] | None = None) -> int:
         ids = self.people.write([_person_row(d.fields) for d in drafts])
         pairs = list(zip(ids, drafts, strict=True))
+        if self.record_people and owners is not None:
+            for pk, draft, branch in zip(ids, drafts, owners, strict=True):
+                _remember(branch, pk, draft, self.officers)
         changes = [(pk, a, b, on, STEP_NOTES[b]) for pk, d in pairs for a, b, on in d.history]
         self.changes.write(changes)
         positions = [(pk, *office) for pk, d in pairs for office in d.positions]
@@ -920,6 +964,37 @@ class Loader:
         ]
         LeadingGroupMember.objects.bulk_create(rows, batch_size=self.batch_size)
         self.result.add("领导小组", len(groups) + len(rows))
+
+
+MEMBER_STATUSES = ("probationary", "full")
+PIPELINE_STATUSES = ("applicant", "activist", "candidate", "target", "probationary")
+
+
+def _remember(branch: BranchInfo, pk: int, draft: Draft, officers: dict[int, list[int]]) -> None:
+    """Keep what the scaled modules need about a person just inserted."""
+    f = draft.fields
+    status = f["party_status"]
+    if status in MEMBER_STATUSES:
+        branch.members.append(pk)
+    if status in PIPELINE_STATUSES and f["applied_on"] is not None:
+        branch.pipeline.append(
+            (
+                pk,
+                status,
+                f["applied_on"],
+                f["status_since"],
+                f["probation_starts_on"],
+                f["probation_ends_on"],
+            )
+        )
+    for org_id, title, _start in draft.positions:
+        if title == "group_leader":
+            continue
+        holders = officers.setdefault(org_id, [])
+        if title == "secretary":
+            holders.insert(0, pk)
+        else:
+            holders.append(pk)
 
 
 def _large_cache() -> None:
