@@ -81,7 +81,8 @@ def test_claim_record_check_and_publish_a_post(world, live_server, browser, shot
 
     # The branch secretary checks this month's records.
     desk.goto(live_server.url + "/posts/checks/monthly/new/")
-    desk.select_option("#id_organisation", str(world.branch_a.pk))
+    desk.fill("#id_organisation", "机关一")  # a type-ahead: type, then pick
+    desk.click(".dj-typeahead-menu.show >> text=机关一支部")
     desk.fill("#id_findings", "记实及时完整，内容具体。")
     shot(desk, "journey-4-monthly-check")
     desk.click("button:has-text('保存')")
