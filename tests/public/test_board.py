@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from dangjian.org import services as org_services
 from tests.factories import make_org, make_person
-from tests.harness import assert_num_queries
+from tests.harness import assert_max_queries, assert_num_queries
 from tests.public.conftest import (
     SECRET_BIRTH,
     SECRET_ID,
@@ -62,6 +62,28 @@ def test_index_search_and_dissolved_orgs(world, as_user):
     assert "信息工程学院学生支部" in html
     assert "机关一支部" not in html
     assert "已撤销支部" not in as_user(None).get(reverse("public:board_index")).content.decode()
+
+
+def test_index_pages_through_general_branches_with_a_fixed_number_of_queries(world, as_user):
+    from dangjian.public import selectors
+
+    direct = make_org(world.committee, "branch", name="直属一支部", code="DIR1", category="staff")
+    for n in range(selectors.BOARD_INDEX_PAGE + 2):
+        make_org(make_org(world.committee, name=f"第{n:02d}党总支", code=f"G{n:02d}"),
+                 name=f"第{n:02d}支部", code=f"B{n:02d}")  # fmt: skip
+    client = as_user(None)
+    with assert_max_queries(8):
+        first = client.get(reverse("public:board_index"))
+    html = first.content.decode()
+    assert "第00支部" in html and "下一页" in html and "第25支部" not in html
+    next_after = first.context["next_after"]
+    rest = client.get(reverse("public:board_index"), {"after": next_after}).content.decode()
+    assert "第25支部" in rest and "第00支部" not in rest and "第一页" in rest
+    seen = html + rest
+    assert "直属党支部" in seen and direct.name in seen
+    # a search finds a branch under its general branch
+    found = client.get(reverse("public:board_index"), {"q": "第07支"}).content.decode()
+    assert "第07党总支" in found and "第07支部" in found and "第08支部" not in found
 
 
 # --- Board page ----------------------------------------------------------------------------

@@ -103,38 +103,74 @@ ANSWERED_STATUSES = (SuggestionStatus.ANSWERED, SuggestionStatus.CLOSED)
 # --- The board ----------------------------------------------------------------------------
 
 
-def board_organisations(q: str = "") -> list[dict]:
-    """Active general branches and branches, each branch under its general branch; branches
-    directly under the committee come last under “直属党支部”. `q` matches names and codes."""
+BOARD_INDEX_PAGE = 24  # headings (general branches, committees with direct branches) a page
+BOARD_SEARCH_LIMIT = 200  # organisations a search shows at the most
+
+
+def board_organisations(q: str = "", after: str = "") -> tuple[list[dict], str]:
+    """A page of the index: general branches in tree order, each with its branches, and the
+    branches directly under a committee under “<committee>直属党支部”; the path to continue
+    after ("" on the last page). `q` (a name or code) shows the matching boards instead, each
+    general branch that matches with all its branches. Reads at most a page of the tree."""
+    active = Organisation.objects.active()
+    boards = active.filter(kind__in=rules.BOARD_ORG_KINDS)
+    q = q.strip()
+    if q:
+        hits = list(
+            boards.filter(Q(name__contains=q) | Q(code__icontains=q))
+            .order_by("path")
+            .values(*PUBLIC_ORG_FIELDS)[:BOARD_SEARCH_LIMIT]
+        )
+        heads = [h for h in hits if h["kind"] == "general_branch"]
+        steplen = Organisation.steplen
+        parents = {h["path"][:-steplen] for h in hits if h["kind"] == "branch"}
+        heads += list(
+            active.filter(path__in=parents - {h["path"] for h in heads}).values(*PUBLIC_ORG_FIELDS)
+        )
+        matched = {h["path"] for h in hits}
+        groups = _board_groups(boards, sorted(heads, key=lambda h: h["path"]), matched)
+        return [g for g in groups if g["matched"] or g["branches"]], ""
     rows = list(
-        Organisation.objects.active()
-        .filter(kind__in=rules.BOARD_ORG_KINDS)
+        active.filter(kind__in=("committee", "general_branch"), path__gt=after)
         .order_by("path")
-        .values(*PUBLIC_ORG_FIELDS)
+        .values(*PUBLIC_ORG_FIELDS)[: BOARD_INDEX_PAGE + 1]
     )
+    more = len(rows) > BOARD_INDEX_PAGE
+    heads = rows[:BOARD_INDEX_PAGE]
+    groups = _board_groups(boards, heads, None)
+    groups = [g for g in groups if g["kind"] == "general_branch" or g["branches"]]
+    return groups, heads[-1]["path"] if more else ""
+
+
+def _board_groups(boards: Any, heads: list[dict], matched: set[str] | None) -> list[dict]:
+    """Each heading with its branches (all of them, or those `matched` unless the heading
+    itself matched), in one query over the headings' children."""
+    if not heads:
+        return []
+    children = Q()
+    for head in heads:
+        children |= Q(path__startswith=head["path"], depth=head["depth"] + 1)
     steplen = Organisation.steplen
-    groups: dict[str, dict] = {}
-    direct = {"name": "直属党支部", "code": "", "branches": [], "matched": False}
-    for row in rows:
-        if row["kind"] == "general_branch":
-            groups[row["path"]] = {**row, "branches": [], "matched": False}
-    q = q.strip().lower()
-
-    def hit(row: dict[str, Any]) -> bool:
-        return not q or q in row["name"].lower() or q in row["code"].lower()
-
-    for group in groups.values():
-        group["matched"] = hit(group)
-    for row in rows:
-        if row["kind"] != "branch":
-            continue
-        group = groups.get(row["path"][:-steplen], direct)
-        if hit(row) or group["matched"]:
-            group["branches"].append(row)
-    result = [g for g in groups.values() if g["matched"] or g["branches"]]
-    if direct["branches"]:
-        result.append(direct)
-    return result
+    branches: dict[str, list[dict]] = {}
+    for row in boards.filter(children, kind="branch").order_by("path").values(*PUBLIC_ORG_FIELDS):
+        branches.setdefault(row["path"][:-steplen], []).append(row)
+    groups = []
+    for head in heads:
+        own = head["kind"] == "general_branch"
+        hit = matched is None or head["path"] in matched
+        rows = branches.get(head["path"], [])
+        if matched is not None and not hit:
+            rows = [r for r in rows if r["path"] in matched]
+        groups.append(
+            {
+                **head,
+                "name": head["name"] if own else f"{head['name']}直属党支部",
+                "code": head["code"] if own else "",
+                "branches": rows,
+                "matched": hit and own,
+            }
+        )
+    return groups
 
 
 BOARD_NOT_FOUND = "没有找到该党组织的公开栏。"

@@ -39,10 +39,12 @@ def _board_organisation(code: str) -> Organisation:
 def board_index(request):
     access.require(request.user, permissions.READ_BOARD)
     q = request.GET.get("q", "").strip()[:50]
+    after = request.GET.get("after", "")[:255]
+    groups, next_after = selectors.board_organisations(q, after)
     return render(
         request,
         "public/board_index.html",
-        {"groups": selectors.board_organisations(q), "q": q},
+        {"groups": groups, "q": q, "after": after, "next_after": next_after},
     )
 
 
