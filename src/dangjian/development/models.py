@@ -131,7 +131,22 @@ class Case(models.Model):
         verbose_name = "发展党员档案"
         verbose_name_plural = "发展党员档案"
         ordering = ["organisation__path", "stage", "applied_on", "id"]
-        indexes = [models.Index(fields=["organisation", "status", "stage"])]
+        indexes = [
+            models.Index(fields=["organisation", "status", "stage"]),
+            # The board's keyset order over the open cases, and the probations ending soon.
+            models.Index(
+                fields=["stage", "applied_on", "id"],
+                condition=models.Q(status__in=["active", "probation", "extended"]),
+                name="case_board_order",
+            ),
+            models.Index(
+                fields=["probation_ends_on", "id"],
+                condition=models.Q(
+                    status__in=["probation", "extended"], conversion_applied_on__isnull=True
+                ),
+                name="case_probation_ending",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],

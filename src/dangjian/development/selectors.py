@@ -120,9 +120,12 @@ def probations_ending(user: User, today: date, days: int = PROBATION_WINDOW_DAYS
     ).order_by("probation_ends_on", "id")
 
 
-def conversions_due(user: User, today: date, days: int = CONVERSION_WINDOW_DAYS) -> list[Case]:
+def conversions_due(
+    user: User, today: date, days: int = CONVERSION_WINDOW_DAYS, limit: int | None = None
+) -> list[Case]:
     """Probationary members whose written application is due within `days` (or overdue) and
-    not yet made: the deadline is one month before the probation ends."""
+    not yet made: the deadline is one month before the probation ends. The deadline grows with
+    the probation's end, so the first `limit` rows by end hold the first `limit` due."""
     p = params()
     # deadline ≤ today + days  ⇔  probation end ≤ today + days + lead months (approximately;
     # filtered exactly below on the handful of rows).
@@ -134,6 +137,8 @@ def conversions_due(user: User, today: date, days: int = CONVERSION_WINDOW_DAYS)
             probation_ends_on__lte=bound,
         )
     ).order_by("probation_ends_on", "id")
+    if limit is not None:
+        rows = rows[:limit]
     result = []
     for case in rows:
         assert case.probation_ends_on is not None  # filtered on it above

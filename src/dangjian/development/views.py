@@ -170,7 +170,7 @@ def case_list(request):
             "statuses": CaseStatus.choices,
             "notices": list(selectors.running_notices(request.user, today)[:20]),
             "ending": list(selectors.probations_ending(request.user, today)[:20]),
-            "conversions": selectors.conversions_due(request.user, today)[:20],
+            "conversions": selectors.conversions_due(request.user, today, limit=20),
             "today": today,
         },
     )
