@@ -9,7 +9,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 
@@ -52,11 +62,19 @@ def org_choices(user: User, under: Organisation | None = None) -> list[Organisat
 
 
 def cycles(user: User) -> QuerySet[EvaluationCycle]:
-    """The cycles the user sees, with how many members each evaluates."""
+    """The cycles the user sees, with how many members each evaluates (counted per row shown:
+    a join would count every result of every cycle before the page is cut)."""
+    results_per_cycle = (
+        EvaluationResult.objects.filter(cycle=OuterRef("pk"))
+        .order_by()
+        .values("cycle")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         EvaluationCycle.objects.visible_to(user)
         .select_related("organisation")
-        .annotate(n_results=Count("results", distinct=True))
+        .annotate(n_results=Coalesce(Subquery(results_per_cycle), 0))
     )
 
 
