@@ -134,7 +134,7 @@ VERBS = {
 
 def _board(request) -> tuple[CaseFilter, dict[str, Any], Any]:
     """The board's filters, the values of its filter bar and the organisation chosen."""
-    filters = CaseFilter.for_page(request, selectors.visible_cases(request.user))
+    filters = CaseFilter.for_page(request, selectors.board_cases(request.user))
     org = filters.organisation()
     selected = {"status": ALL, **filters.active}
     if org is None:
