@@ -384,40 +384,15 @@ class MechanismLoader:
                 post_type = types[n % len(types)]
                 state = PostState.CONFIRMED if lagging else states[n % len(states)]
                 holder = None if state == PostState.SET else person_id
-                posts.append(self._post(branch, post_type, self.year, state, holder, n))
+                posts.append(post_row(branch, post_type, self.year, state, holder, n))
                 if n < 3:  # last year's posts, evaluated
                     posts.append(
-                        self._post(
+                        post_row(
                             branch, post_type, self.year - 1, PostState.EVALUATED, person_id, n
                         )
                     )
         self.posts = Post.objects.bulk_create(posts)
         self._add("岗位", len(posts))
-
-    def _post(self, branch, post_type, year, state, holder, n) -> Post:
-        published = state in (PostState.PUBLISHED, PostState.PERFORMING, PostState.EVALUATED)
-        evaluated = state == PostState.EVALUATED
-        grade = ["excellent", "competent", "competent", "basic"][n % 4] if evaluated else ""
-        return Post(
-            organisation=branch,
-            post_type=post_type,
-            year=year,
-            name=post_type.name,
-            duties=post_type.duties,
-            targets=post_type.annual_tasks or "按岗位职责完成年度任务。",
-            holder_id=holder,
-            state=state,
-            claimed_by_self=bool(holder) and n % 2 == 0,
-            confirmed_on=date(year, 3, 10)
-            if state not in (PostState.SET, PostState.CLAIMED)
-            else None,
-            published_on=date(year, 3, 20) if published else None,
-            progress="按月开展履职活动，记实完整。" if published else "",
-            grade=grade,
-            evaluation="履职尽责，群众评价较好。" if evaluated else "",
-            reward="评为党员示范岗" if grade == "excellent" else "",
-            evaluated_on=date(year, 12, 20) if evaluated else None,
-        )
 
     def _commitments_and_records(self) -> None:
         commitments, records, checks, summaries = [], [], [], []
@@ -635,6 +610,31 @@ class MechanismLoader:
         self._add("季报表", len(rows))
 
 
+def post_row(branch, post_type, year, state, holder, n) -> Post:
+    """A post of the demo in `state` (unsaved), its dates and evaluation following the state."""
+    published = state in (PostState.PUBLISHED, PostState.PERFORMING, PostState.EVALUATED)
+    evaluated = state == PostState.EVALUATED
+    grade = ["excellent", "competent", "competent", "basic"][n % 4] if evaluated else ""
+    return Post(
+        organisation=branch,
+        post_type=post_type,
+        year=year,
+        name=post_type.name,
+        duties=post_type.duties,
+        targets=post_type.annual_tasks or "按岗位职责完成年度任务。",
+        holder_id=holder,
+        state=state,
+        claimed_by_self=bool(holder) and n % 2 == 0,
+        confirmed_on=date(year, 3, 10) if state not in (PostState.SET, PostState.CLAIMED) else None,
+        published_on=date(year, 3, 20) if published else None,
+        progress="按月开展履职活动，记实完整。" if published else "",
+        grade=grade,
+        evaluation="履职尽责，群众评价较好。" if evaluated else "",
+        reward="评为党员示范岗" if grade == "excellent" else "",
+        evaluated_on=date(year, 12, 20) if evaluated else None,
+    )
+
+
 @transaction.atomic
 def give_member_a_post(person: Person | None, today: date) -> None:
     """The demo member holds a post this year with a commitment and monthly duty records, so
@@ -653,20 +653,8 @@ def give_member_a_post(person: Person | None, today: date) -> None:
     if post_type is None:
         return
     branch = person.primary_org
-    post = Post.objects.create(
-        organisation=branch,
-        post_type=post_type,
-        year=year,
-        name=post_type.name,
-        duties=post_type.duties,
-        targets=post_type.annual_tasks or "按岗位职责完成年度任务。",
-        holder=person,
-        state=PostState.PERFORMING,
-        claimed_by_self=True,
-        confirmed_on=date(year, 3, 10),
-        published_on=date(year, 3, 20),
-        progress="按月开展履职活动，记实完整。",
-    )
+    post = post_row(branch, post_type, year, PostState.PERFORMING, person.pk, 0)
+    post.save()
     Commitment.objects.get_or_create(
         person=person,
         year=year,

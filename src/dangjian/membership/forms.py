@@ -3,12 +3,9 @@ from django import forms
 from dangjian.membership.models import MemberAway
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, OrgKind, Person
+from dangjian.org.pickers import person_label
 from dangjian.org.rules import MEMBER_STATUSES
 from dangjian.org.widgets import Typeahead
-
-
-def _label(person: Person) -> str:
-    return f"{person.name}（{person.primary_org.name}）" if person.primary_org_id else person.name
 
 
 class MemberAwayForm(BootstrapMixin, forms.ModelForm):
@@ -47,9 +44,9 @@ class MemberAwayForm(BootstrapMixin, forms.ModelForm):
         else:
             field = self.fields["person"]
             field.queryset = people.filter(party_status__in=MEMBER_STATUSES).order_by("name", "id")
-            field.label_from_instance = _label
+            field.label_from_instance = person_label
         self.fields["keeps_contact"].queryset = people.order_by("name", "id")
-        self.fields["keeps_contact"].label_from_instance = _label
+        self.fields["keeps_contact"].label_from_instance = person_label
         group = self.fields["group"]
         group.queryset = Organisation.objects.editable_by(user).filter(kind=OrgKind.GROUP)
         group.label_from_instance = lambda o: o.name
