@@ -26,3 +26,8 @@ def test_without_any_contact_the_departure_counts_and_a_return_ends_it():
     assert not rules.contact_lapsed(LEFT, None, None, date(2026, 5, 30), 90)
     assert rules.contact_lapsed(LEFT, None, None, date(2026, 5, 31), 90)
     assert not rules.contact_lapsed(LEFT, None, date(2026, 4, 1), date(2027, 1, 1), 90)
+
+
+def test_contact_is_due_the_period_after_the_last_contact_or_the_departure():
+    assert rules.contact_due_on(LEFT, None, 90) == date(2026, 5, 30)
+    assert rules.contact_due_on(LEFT, date(2026, 4, 1), 90) == date(2026, 6, 30)

@@ -109,7 +109,7 @@ def test_the_branch_file_by_role(as_role, world, records):
         },
     )
     page = as_role("officer").get(url).content.decode()
-    assert "履岗 1个" in page and "张书记" in page
+    assert "履岗 1个" in page and "张书记" in page and "正式党员 2人" in page
     assert as_role("officer").get(url + "?print=1").status_code == 200
 
 

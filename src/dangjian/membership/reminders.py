@@ -4,12 +4,13 @@ contacted — by the person who keeps in touch, or else the secretary of the mem
 (《支部考核办法》 item 8: 保持联系)."""
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 
 from django.conf import settings
 from django.urls import reverse
 
 from dangjian.core.reminders import Due
+from dangjian.membership import rules
 from dangjian.membership.models import MemberAway
 from dangjian.org.models import Position
 
@@ -33,7 +34,7 @@ def collect(today: date, horizon: date) -> Iterator[Due]:
         .values_list("organisation_id", "person_id")
     )
     for pk, name, org_id, keeper, left_on, last in rows:
-        due_on = (last or left_on) + timedelta(days=days)
+        due_on = rules.contact_due_on(left_on, last, days)
         recipient = keeper or secretaries.get(org_id)
         if due_on > horizon or recipient is None:
             continue

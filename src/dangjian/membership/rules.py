@@ -23,6 +23,12 @@ def away_dates_error(left_on: date, until: date | None, returned_on: date | None
     return errors
 
 
+def contact_due_on(left_on: date, last_contact_on: date | None, days: int) -> date:
+    """The day by which the branch should next be in touch: `days` after the last contact, or
+    after the departure when there has been none."""
+    return (last_contact_on or left_on) + timedelta(days=days)
+
+
 def contact_cutoff(today: date, days: int) -> date:
     """A member still away last contacted before this day is out of touch."""
     return today - timedelta(days=days)
@@ -33,4 +39,4 @@ def contact_lapsed(
 ) -> bool:
     """Contact has lapsed when the member is still away and neither the last contact nor (with
     none yet) the departure lies within `days` of today."""
-    return returned_on is None and (last_contact_on or left_on) < contact_cutoff(today, days)
+    return returned_on is None and today > contact_due_on(left_on, last_contact_on, days)

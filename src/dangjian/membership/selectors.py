@@ -3,10 +3,9 @@
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
 from dangjian.membership import rules
-from dangjian.membership.models import MemberAway
 
 
 def contact_lapsed_q(today: date) -> Q:
@@ -15,7 +14,3 @@ def contact_lapsed_q(today: date) -> Q:
     return Q(returned_on__isnull=True) & (
         Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, left_on__lt=cutoff)
     )
-
-
-def lapsed(queryset: QuerySet[MemberAway], today: date) -> QuerySet[MemberAway]:
-    return queryset.filter(contact_lapsed_q(today))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from dangjian.appraisal.models import EvaluationResult, Honour, MemberRectification
 from dangjian.assessment.models import BranchAssessment
@@ -19,7 +19,7 @@ from dangjian.branches.models import BranchGrading, ItemState, RectificationItem
 from dangjian.core.access import Actor
 from dangjian.development.models import Case, Stage
 from dangjian.membership.models import MemberAway
-from dangjian.org.models import Organisation, PartyStatus, Person, Position
+from dangjian.org.models import Organisation, PartyStatus, PeopleCount, Person, Position
 from dangjian.orglife.models import Attendance, Meeting, MeetingKind, StudyRecord
 from dangjian.outreach.models import Contact, Visit
 from dangjian.posts.models import Commitment, DutyRecord, Post, PostState
@@ -135,9 +135,10 @@ def branch_file(user: Actor, org: Organisation, today: date) -> BranchFile:
     def own(model: Any, field_name: str = "organisation") -> QuerySet[Any]:
         return model.objects.visible_to(user).filter(**{field_name: org}).order_by()
 
-    people = own(Person, "primary_org").filter(is_active=True)
+    # From the count table kept with every change of a person, not by counting people.
+    counted = PeopleCount.objects.filter(organisation=org, is_active=True).order_by()
     file.members = _counted(
-        people.values_list("party_status").annotate(n=Count("id")), dict(PartyStatus.choices)
+        counted.values_list("party_status").annotate(n=Sum("n")), dict(PartyStatus.choices)
     )
     file.officers = list(
         Position.objects.current(today).filter(organisation=org).select_related("person")
