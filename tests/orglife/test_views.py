@@ -12,7 +12,12 @@ from openpyxl import load_workbook
 
 from dangjian.orglife import services
 from dangjian.orglife.models import Meeting, StudyRecord
-from dangjian.orglife.views import HOURS_HEADERS, RECORD_BOOK_HEADERS
+from dangjian.orglife.views import (
+    COMPLIANCE_HEADERS,
+    HOURS_HEADERS,
+    MEETING_HEADERS,
+    RECORD_BOOK_HEADERS,
+)
 from tests.factories import make_officer, make_org, make_person
 from tests.harness import assert_num_queries, assert_role_matrix, capture_queries
 
@@ -20,8 +25,10 @@ pytestmark = pytest.mark.django_db
 
 OFFICER_PAGES = [
     "orglife:meeting_list",
+    "orglife:meeting_export",
     "orglife:meeting_create",
     "orglife:compliance",
+    "orglife:compliance_xlsx",
     "orglife:record_book",
     "orglife:record_book_xlsx",
     "orglife:rule_list",
@@ -176,6 +183,12 @@ def test_meeting_list_filters_and_constant_queries(world, as_user, make_meeting)
     assert len(rows) == 4
     rows = client.get(url + f"?org={world.gb_a.pk}").context["page"].rows
     assert len(rows) == 2 and rows[0].present_count == 2
+    # The export carries the list's filters and counts.
+    response = client.get(reverse("orglife:meeting_export") + f"?org={world.gb_a.pk}")
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = list(ws.iter_rows(values_only=True))
+    assert list(values[1]) == MEETING_HEADERS and len(values) == 4
+    assert values[2][8] == 2 and values[2][3] == rows[0].organisation.name
 
 
 def _own(response):
@@ -236,6 +249,33 @@ def test_compliance_roll_up_constant_queries(world, as_user, make_meeting):
     gb_client = as_user(world.gb_secretary_a)
     response = gb_client.get(reverse("orglife:compliance"))
     assert [s.org.name for s in response.context["below"]] == ["机关一支部"]
+
+
+def test_compliance_attention_filter_and_export(world, as_user, make_meeting):
+    """The department finds the branches behind and exports exactly those rows."""
+    client = as_user(world.org_officer)
+    query = f"?organisation={world.committee.pk}&date=2025-03-15"
+    url = reverse("orglife:compliance") + query
+    everything = client.get(url).context["below"]
+    behind = client.get(url + "&attention=1").context["below"]
+    assert behind and all(s.worst in ("overdue", "due") for s in behind)
+    assert {s.org.pk for s in behind} == {s.org.pk for s in everything if s.overdue or s.due}
+    response = client.get(reverse("orglife:compliance_xlsx") + query + "&attention=1")
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = list(ws.iter_rows(values_only=True))
+    assert "需关注" in values[0][0] and list(values[1]) == COMPLIANCE_HEADERS
+    assert [v[1] for v in values[2:]] == [s.org.name for s in behind]
+    gb_row = next(v for v in values[2:] if v[1] == "信息工程学院党总支")
+    assert gb_row[2] == world.committee.name and gb_row[4] == 7 and "党课" in gb_row[7]
+
+
+def test_compliance_attention_empty_state(world, as_user):
+    client = as_user(world.secretary_a)
+    url = reverse("orglife:compliance") + f"?organisation={world.branch_a.pk}&attention=1"
+    response = client.get(url)
+    assert response.status_code == 200 and not response.context["below"]
+    assert "没有适用的频次要求" not in response.content.decode()
 
 
 def test_general_branch_forum_counts_branch_meetings(world, as_user, make_meeting):
@@ -304,6 +344,22 @@ def test_hours_page_and_xlsx(world, as_user):
     assert list(values[1]) == HOURS_HEADERS
     member_row = next(v for v in values[2:] if v[1] == world.member_a.name)
     assert member_row[4] == 23.5 and member_row[7] == 0.5 and member_row[8] == 4
+    # The export keeps the page's 只看未达标: the same rows as the filtered page.
+    services.study_record_create(
+        actor=world.secretary_a,
+        person=world.member_a,
+        studied_on=date(2025, 7, 1),
+        title="廉政教育",
+        category="integrity",
+        hours=Decimal("8"),
+        integrity=True,
+    )
+    short = client.get(reverse("orglife:hours") + query + "&short=1").context["rows"]
+    response = client.get(reverse("orglife:hours_xlsx") + query + "&short=1")
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    names = [v[1] for v in list(ws.iter_rows(values_only=True))[2:]]
+    assert "未达标" in ws["A1"].value and world.member_a.name not in names
+    assert names == [r.person.name for r in short]
 
 
 def test_hours_constant_queries(world, as_user):

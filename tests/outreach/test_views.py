@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dangjian.outreach import services
+from dangjian.core.models import SecurityEvent
+from dangjian.outreach import exports, services
 from dangjian.outreach.exports import CONTACT_HEADERS, VISIT_HEADERS
 from dangjian.outreach.models import Contact, Visit
 from tests.factories import make_person, make_user
@@ -23,6 +24,7 @@ OFFICER_PAGES = [
     "outreach:visit_list",
     "outreach:visit_export",
     "outreach:compliance",
+    "outreach:compliance_export",
     "outreach:interview_summary",
 ]
 MEMBER_PAGES = ["outreach:my_contacts", "outreach:my_visits", "outreach:visit_create"]
@@ -238,6 +240,21 @@ def test_compliance_page_statuses_and_rollup(world, as_user, links, visit):
     assert "2025年3月" in html and "2024—2025学年第二学期" in html
     mine = as_user(world.secretary_a).get(reverse("outreach:compliance")).content.decode()
     assert "院领导乙" not in mine and "赵党员" in mine
+
+
+def test_compliance_export_keeps_the_filters(world, as_user, links, visit):
+    visit(kind="teacher_dorm", link=links.dorm, visited_on=date(2025, 3, 31))
+    client = as_user(world.org_officer)
+    params = {"on": "2025-03-10", "status": "overdue"}
+    page = client.get(reverse("outreach:compliance"), params).context["page"]
+    response = client.get(reverse("outreach:compliance_export"), params)
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    values = list(ws.iter_rows(values_only=True))
+    assert list(values[1]) == exports.LINK_HEADERS
+    rows = values[2:]
+    assert rows and all(r[8] == "逾期未完成" for r in rows)
+    assert [r[1] for r in rows] == [link.visitor.name for link in page.rows]
+    assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
 
 
 def test_interview_summary_counts(world, as_user, visit):

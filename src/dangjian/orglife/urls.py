@@ -7,12 +7,14 @@ app_name = "orglife"
 urlpatterns = [
     # meetings
     path("", views.meeting_list, name="meeting_list"),
+    path("export/", views.meeting_export, name="meeting_export"),
     path("new/", views.meeting_create, name="meeting_create"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/delete/", views.MeetingDelete.as_view(), name="meeting_delete"),
     # frequency rules and compliance
     path("compliance/", views.compliance, name="compliance"),
+    path("compliance/xlsx/", views.compliance_xlsx, name="compliance_xlsx"),
     path("rules/", views.rule_list, name="rule_list"),
     path("rules/<int:pk>/edit/", views.RuleEdit.as_view(), name="rule_edit"),
     # activity record book

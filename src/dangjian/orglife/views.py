@@ -27,7 +27,7 @@ from dangjian.core.web import (
     officer_required,
     submit,
 )
-from dangjian.org.models import OrgKind, Person
+from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.orglife import forms, rules, selectors, services
 from dangjian.orglife.filters import MeetingFilter, TrainingFilter
 from dangjian.orglife.models import (
@@ -107,6 +107,69 @@ def meeting_list(request):
             "this_month": _today().strftime("%Y-%m"),
         },
     )
+
+
+MEETING_HEADERS = [
+    "日期",
+    "时间",
+    "时长（分钟）",
+    "党组织",
+    "类型",
+    "主题",
+    "地点",
+    "主持人",
+    "出席",
+    "应到",
+    "列席",
+]
+
+
+def _meeting_rows(meetings):
+    """Rows of the export, counted per chunk so memory stays flat whatever the scope."""
+    chunk: list = []
+
+    def flush():
+        for m in selectors.attach_counts(chunk):
+            yield [
+                m.held_on,
+                f"{m.starts_at:%H:%M}-{m.ends_at:%H:%M}",
+                m.duration_minutes,
+                m.organisation.name,
+                m.get_kind_display(),
+                m.topic,
+                m.place,
+                m.host.name if m.host_id else "",
+                m.present_count,
+                m.should_count,
+                m.observer_count,
+            ]
+        chunk.clear()
+
+    for meeting in meetings.iterator(chunk_size=2000):
+        chunk.append(meeting)
+        if len(chunk) == 2000:
+            yield from flush()
+    yield from flush()
+
+
+@officer_required
+@require_GET
+def meeting_export(request):
+    """三会一课 with the list's filters, as a workbook."""
+    filters = MeetingFilter.for_page(
+        request, Meeting.objects.visible_to(request.user).select_related("organisation", "host")
+    )
+    org = filters.organisation("org")
+    title = f"组织生活记录（{org.name if org else '管理范围内全部'}）"
+    audit = PersonalDataAudit(request, title)
+    content = xlsx_table(
+        sheet="三会一课",
+        headers=MEETING_HEADERS,
+        rows=audit.count(_meeting_rows(filters.qs.order_by("-held_on", "-id"))),
+        title=title,
+        widths=[12, 12, 8, 24, 12, 30, 16, 10, 6, 6, 6],
+    )
+    return xlsx_response(request, content, "三会一课记录.xlsx", audit=audit)
 
 
 def _meeting_form_page(request, *, organisation, meeting=None):
@@ -243,15 +306,26 @@ class MeetingDelete(ActionView):
 PERIOD_FILTERS = [("", "全部要求"), *Period.choices]
 
 
-@officer_required
-@require_GET
-def compliance(request):
+def _compliance(request):
+    """The compliance roll-up the page and its export show: the root's own rules and, below, each
+    organisation's states — only those needing attention (未完成 or 进行中) with `attention=1`."""
     root = _org_from_request(request, "organisation")
     on = parse_date(request.GET.get("date"), _today())
     period = request.GET.get("period", "")
     if period not in dict(Period.choices):
         period = ""
     own, below = selectors.compliance_tree(root, on, _today(), period)
+    attention = request.GET.get("attention") == "1"
+    if attention:
+        below = [s for s in below if s.worst in (rules.OVERDUE, rules.DUE)]
+    return root, on, period, attention, own, below
+
+
+@officer_required
+@require_GET
+def compliance(request):
+    root, on, period, attention, own, below = _compliance(request)
+    query = {"organisation": root.pk, "period": period, "date": on.isoformat()}
     return render(
         request,
         "orglife/compliance.html",
@@ -262,6 +336,8 @@ def compliance(request):
             "on": on,
             "period": period,
             "periods": PERIOD_FILTERS,
+            "attention": attention,
+            "export_query": urlencode({**query, **({"attention": 1} if attention else {})}),
             "classes": STATE_CLASSES,
             "org_choices": selectors.org_choices(request.user),
             "totals": {
@@ -271,6 +347,48 @@ def compliance(request):
             },
         },
     )
+
+
+COMPLIANCE_HEADERS = [
+    "序号",
+    "党组织",
+    "上级党组织",
+    "类别",
+    "未完成",
+    "进行中",
+    "已完成",
+    "需关注",
+]
+
+
+def _compliance_row(index: int, status, parents: dict[str, str]) -> list:
+    org = status.org
+    kind = org.get_kind_display() + (f"·{org.get_category_display()}" if org.category else "")
+    attention = "；".join(
+        f"{row.rule.name}：{row.message}"
+        for row in status.rows
+        if row.result.state in (rules.OVERDUE, rules.DUE)
+    )
+    parent = parents.get(org.path[: -Organisation.steplen], "")
+    return [index, org.name, parent, kind, status.overdue, status.due, status.done, attention]
+
+
+@officer_required
+@require_GET
+def compliance_xlsx(request):
+    """The roll-up as a workbook for the upward report; no personal data, so no audit row."""
+    root, on, period, attention, own, below = _compliance(request)
+    parents = {s.org.path: s.org.name for s in below} | {root.path: root.name}
+    label = "（需关注）" if attention else ""
+    title = f"{root.name} 组织生活频次落实情况{label}（{on:%Y-%m-%d}所在周期）"
+    content = xlsx_table(
+        sheet="组织生活落实",
+        headers=COMPLIANCE_HEADERS,
+        rows=(_compliance_row(i, s, parents) for i, s in enumerate(below, start=1)),
+        title=title,
+        widths=[6, 30, 24, 14, 8, 8, 8, 60],
+    )
+    return xlsx_response(request, content, f"{root.name}组织生活落实{label}{on:%Y%m%d}.xlsx")
 
 
 # --- record book ---------------------------------------------------------------------------
@@ -503,7 +621,7 @@ class StudyRecordDelete(ActionView):
 def _hours(request):
     org = _org_from_request(request)
     year = parse_int(request.GET.get("year"), _today().year, 2000, 2100)
-    return org, year, selectors.members_with_hours(org, year)
+    return org, year, selectors.members_with_hours(org, year), request.GET.get("short") == "1"
 
 
 def _hours_row(index, row):
@@ -526,8 +644,7 @@ def _hours_row(index, row):
 @officer_required
 @require_GET
 def hours(request):
-    org, year, members = _hours(request)
-    only_short = request.GET.get("short") == "1"
+    org, year, members, only_short = _hours(request)
     short = members.filter(selectors.short_of_hours_q())
     page = request_page(
         request, short if only_short else members, order=selectors.HOURS_ORDER, size=100
@@ -545,7 +662,6 @@ def hours(request):
             "short": short.count(),
             "base_query": urlencode(query),
             "org_choices": selectors.org_choices(request.user),
-            "query": urlencode({"org": org.pk, "year": year}),
             "settings": selectors.hours_settings(),
         },
     )
@@ -554,19 +670,22 @@ def hours(request):
 @officer_required
 @require_GET
 def hours_xlsx(request):
-    org, year, members = _hours(request)
+    org, year, members, only_short = _hours(request)
+    if only_short:
+        members = members.filter(selectors.short_of_hours_q())
     rows = members.order_by(*selectors.HOURS_ORDER).iterator(chunk_size=2000)
-    audit = PersonalDataAudit(request, f"{org.name} {year}年党员教育学时统计")
+    label = "（未达标）" if only_short else ""
+    audit = PersonalDataAudit(request, f"{org.name} {year}年党员教育学时统计{label}")
     content = xlsx_table(
         sheet="学时统计",
         headers=HOURS_HEADERS,
         rows=audit.count(
             (_hours_row(i, selectors.hours_row(p)) for i, p in enumerate(rows, start=1))
         ),
-        title=f"{org.name} {year}年党员教育学时统计",
+        title=f"{org.name} {year}年党员教育学时统计{label}",
         widths=[6, 10, 24, 10, 10, 12, 20, 10, 12],
     )
-    return xlsx_response(request, content, f"{org.name}{year}年学时统计.xlsx", audit=audit)
+    return xlsx_response(request, content, f"{org.name}{year}年学时统计{label}.xlsx", audit=audit)
 
 
 @officer_required

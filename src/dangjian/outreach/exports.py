@@ -66,3 +66,34 @@ def visit_rows(visits: Iterable[Visit]) -> Iterator[list[Any]]:
             v.content,
             "是" if v.needs_follow_up else "否",
         ]
+
+
+LINK_HEADERS = [
+    "序号",
+    "联系人",
+    "所在党组织",
+    "联系类别",
+    "联系对象",
+    "期间",
+    "要求",
+    "已走访",
+    "情况",
+]
+LINK_WIDTHS = [6, 10, 24, 14, 24, 22, 16, 8, 12]
+
+
+def link_rows(links: Iterable[Any]) -> Iterator[list[Any]]:
+    """三联二访落实情况 rows: links decorated with period, frequency and status."""
+    for index, link in enumerate(links, start=1):
+        target = link.unit.full_name if link.unit_id else link.target
+        yield [
+            index,
+            link.visitor.name,
+            link.organisation.name,
+            link.get_kind_display(),
+            target,
+            link.period.label,
+            link.frequency.label,
+            link.done,
+            link.status_label,
+        ]

@@ -18,6 +18,7 @@ urlpatterns = [
     path("links/<int:pk>/", views.link_detail, name="link_detail"),
     path("links/<int:pk>/end/", views.LinkEnd.as_view(), name="link_end"),
     path("compliance/", views.compliance, name="compliance"),
+    path("compliance/export/", views.compliance_export, name="compliance_export"),
     # visits (三联二访, 两访两创)
     path("visits/", views.visit_list, name="visit_list"),
     path("visits/export/", views.visit_export, name="visit_export"),

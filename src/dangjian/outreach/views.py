@@ -558,6 +558,29 @@ def compliance(request):
 
 @officer_required
 @require_GET
+def compliance_export(request):
+    """The page's rows with its filters (e.g. 情况=逾期未完成 for the problems only)."""
+    today = timezone.localdate()
+    day = parse_date(request.GET.get("on"), today) or today
+    filters = ComplianceFilter.for_page(request, selectors.compliance(request.user, day))
+    org = filters.organisation()
+    links = filters.qs.select_related("visitor", "organisation", "unit__parent").order_by(
+        "organisation__path", "visitor__name", "id"
+    )
+    title = f"三联二访落实情况（{org.name if org else '全部'}，{day:%Y-%m-%d}所在期间）"
+    audit = PersonalDataAudit(request, title)
+    content = xlsx_table(
+        sheet="三联二访落实",
+        headers=exports.LINK_HEADERS,
+        rows=audit.count(exports.link_rows(selectors.decorate(list(links), day, today))),
+        title=title,
+        widths=exports.LINK_WIDTHS,
+    )
+    return xlsx_response(request, content, "三联二访落实情况.xlsx", audit=audit)
+
+
+@officer_required
+@require_GET
 def interview_summary(request):
     """两访两创访谈情况: visits of an organisation and year by kind and focus group."""
     org = _requested_org(request)
