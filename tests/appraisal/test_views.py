@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dangjian.appraisal import services
-from dangjian.appraisal.exports import RESULT_HEADERS
+from dangjian.appraisal.exports import PROGRESS_HEADERS, RESULT_HEADERS
 from dangjian.appraisal.models import (
     BranchRating,
     CycleState,
@@ -40,6 +40,7 @@ CYCLE_PAGES = [
     "appraisal:cycle_results",
     "appraisal:cycle_print",
     "appraisal:cycle_xlsx",
+    "appraisal:cycle_progress_xlsx",
     "appraisal:rating",
 ]
 
@@ -87,6 +88,40 @@ def test_branch_secretary_sees_a_committee_cycle_for_their_branch_only(world, as
     printed = as_user(world.secretary_b).get(reverse("appraisal:cycle_print", args=[computed.pk]))
     text = printed.content.decode()
     assert "填报单位：信息工程学院学生支部" in text and "赵党员" not in text
+
+
+def test_progress_only_behind_and_export(world, as_user, computed):
+    client = as_user(world.org_officer)
+    url = reverse("appraisal:cycle_detail", args=[computed.pk])
+    rows = client.get(url).context["progress"]["rows"]
+    behind = client.get(url + "?attention=1").context["progress"]["rows"]
+    assert [r["organisation_id"] for r in behind] == [
+        r["organisation_id"]
+        for r in rows
+        if r["reported"] < r["members"]
+        or r["rated"] < r["members"]
+        or (r.get("survey") and not r["survey"]["enough"])
+    ]
+    assert 0 < len(behind) <= len(rows)
+    export = client.get(
+        reverse("appraisal:cycle_progress_xlsx", args=[computed.pk]) + "?attention=1"
+    )
+    ws = load_workbook(io.BytesIO(b"".join(export.streaming_content))).active
+    values = list(ws.iter_rows(values_only=True))
+    assert list(values[1]) == PROGRESS_HEADERS
+    assert [v[1] for v in values[2:]] == [r["organisation__name"] for r in behind]
+    assert all(v[8] == "是" for v in values[2:])
+
+
+def test_progress_behind_rule():
+    from dangjian.appraisal.selectors import progress_behind
+
+    done = {"members": 3, "reported": 3, "rated": 3}
+    assert not progress_behind(done)
+    assert progress_behind({**done, "reported": 2})
+    assert progress_behind({**done, "rated": 2})
+    assert progress_behind({**done, "survey": {"enough": False}})
+    assert not progress_behind({**done, "survey": {"enough": True}})
 
 
 def test_detail_pages_scoped(world, as_user, computed):

@@ -48,3 +48,17 @@ def honour_row(h: Honour) -> list[Any]:
         h.awarded_on,
         h.note,
     ]
+
+
+# 考评进度 per branch (the cycle page's table).
+PROGRESS_HEADERS = [
+    "序号",
+    "党支部",
+    "考评对象",
+    "述岗自评",
+    "综合评定",
+    "民意测评已回收",
+    "最少有效票数",
+    "已发放链接",
+    "未完成",
+]

@@ -227,6 +227,8 @@ def progress(user: User, cycle: EvaluationCycle) -> dict[str, Any]:
             "url": survey_url(survey.pk),
         }
     rows = sorted(per_org.values(), key=lambda r: r["organisation__path"])
+    for row in rows:
+        row["behind"] = progress_behind(row)
     totals = {
         "members": sum(r["members"] for r in rows),
         "reported": sum(r["reported"] for r in rows),
@@ -235,6 +237,17 @@ def progress(user: User, cycle: EvaluationCycle) -> dict[str, Any]:
         "surveys_enough": sum(1 for r in rows if r.get("survey", {}).get("enough")),
     }
     return {"rows": rows, "totals": totals}
+
+
+def progress_behind(row: dict[str, Any]) -> bool:
+    """A branch still owes something: a self-report, a rating, or survey answers below the
+    minimum (a survey not yet issued counts as owed when the cycle has one)."""
+    survey = row.get("survey")
+    return (
+        row["reported"] < row["members"]
+        or row["rated"] < row["members"]
+        or (survey is not None and not survey["enough"])
+    )
 
 
 # --- results table -----------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.cycle_list, name="cycle_list"),
     path("new/", views.CycleCreate.as_view(), name="cycle_create"),
     path("<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("<int:pk>/progress.xlsx", views.cycle_progress_xlsx, name="cycle_progress_xlsx"),
     path("<int:pk>/compute/", views.cycle_compute, name="cycle_compute"),
     path("<int:pk>/publish/", views.cycle_publish, name="cycle_publish"),
     path("<int:pk>/evaluate-posts/", views.cycle_evaluate_posts, name="cycle_evaluate_posts"),

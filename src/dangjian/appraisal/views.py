@@ -117,7 +117,8 @@ def cycle_detail(request, pk):
     """考评 page: progress of the three sources per branch, what is missing, compute, publish."""
     cycle = _cycle(request, pk)
     context = _cycle_context(request, cycle, "progress")
-    context["progress"] = selectors.progress(request.user, cycle)
+    context["progress"] = _progress(request, cycle)
+    context["attention"] = request.GET.get("attention") == "1"
     if context["can_edit"] and cycle.state != CycleState.PUBLISHED:
         context["blockers"] = selectors.blockers(cycle)
     context["rating_orgs"] = selectors.rating_orgs(request.user, cycle)
@@ -127,6 +128,47 @@ def cycle_detail(request, pk):
         cycle.starts_on, cycle.ends_on, context["today"]
     )
     return render(request, "appraisal/cycle_detail.html", context)
+
+
+def _progress(request, cycle):
+    progress = selectors.progress(request.user, cycle)
+    if request.GET.get("attention") == "1":
+        progress["rows"] = [r for r in progress["rows"] if r["behind"]]
+    return progress
+
+
+@officer_required
+@require_GET
+def cycle_progress_xlsx(request, pk):
+    """考评进度 per branch (no personal data) — with 只看未完成 for the branches behind."""
+    cycle = _cycle(request, pk)
+    progress = _progress(request, cycle)
+
+    def rows():
+        for i, r in enumerate(progress["rows"], start=1):
+            survey = r.get("survey") or {}
+            yield [
+                i,
+                r["organisation__name"],
+                r["members"],
+                r["reported"],
+                r["rated"],
+                survey.get("responses", ""),
+                survey.get("minimum", ""),
+                survey.get("issued", ""),
+                "是" if r["behind"] else "",
+            ]
+
+    label = "（未完成）" if request.GET.get("attention") == "1" else ""
+    title = f"{cycle.title} 考评进度{label}"
+    content = xlsx_table(
+        sheet="考评进度",
+        headers=exports.PROGRESS_HEADERS,
+        rows=rows(),
+        title=title,
+        widths=[6, 30, 10, 10, 10, 14, 14, 12, 8],
+    )
+    return xlsx_response(request, content, f"{title}.xlsx")
 
 
 @officer_required
