@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dangjian.reports import services, views
+from dangjian.reports import rules, services, views
 from dangjian.reports.models import QuarterlyReport
 from tests.factories import make_org
 from tests.harness import assert_num_queries
@@ -219,3 +219,27 @@ def test_summary_xlsx_has_header_row(world, as_user, draft):
     names = [r[0] for r in rows[2:]]
     assert names == ["机关党总支", "机关一支部"]
     assert rows[3][5] == "逾期未报"
+
+
+def test_only_overdue_on_the_page_and_in_the_export(world, as_user, draft):
+    client = as_user(world.gb_secretary_a)
+    page = client.get(reverse("reports:report_list"), {**PERIOD, "attention": 1})
+    [section] = page.context["sections"]
+    assert [r.org.name for r in section.children] == ["机关一支部"]  # 逾期未报
+    assert all(r.deadline_state in ("overdue", "late") for r in section.children)
+    response = client.get(reverse("reports:summary_export"), {**PERIOD, "attention": 1})
+    rows = list(_workbook(response).active.iter_rows(values_only=True))
+    assert "逾期" in rows[0][0]
+    # the general branch itself has not reported either
+    assert [(r[0], r[5]) for r in rows[2:]] == [
+        ("机关党总支", "逾期未报"),
+        ("机关一支部", "逾期未报"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "state,chased",
+    [("pending", False), ("on_time", False), ("late", True), ("overdue", True)],
+)
+def test_needs_attention(state, chased):
+    assert rules.needs_attention(state) is chased

@@ -86,6 +86,12 @@ DEADLINE_LABELS: Final[dict[str, str]] = {
 }
 
 
+def needs_attention(state: str) -> bool:
+    """What the department chases: reports not submitted past the due date, and those
+    submitted late (the quarter's record keeps them late)."""
+    return state in ("overdue", "late")
+
+
 def figures_as_of(year: int, quarter: int, today: date) -> date:
     """The day the figures describe: the quarter's last day, or today when that is earlier."""
     return min(quarter_bounds(year, quarter)[1], today)

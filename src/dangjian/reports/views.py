@@ -76,6 +76,9 @@ def report_list(request):
         )
         roots = page.rows
     sections = selectors.report_sections(roots, year, quarter, today=today)
+    attention = request.GET.get("attention") == "1"
+    if attention:
+        _keep_attention(sections)
     scope = scope_for(request.user)
     started = rules.quarter_bounds(year, quarter)[0] <= today
     for section in sections:
@@ -95,9 +98,17 @@ def report_list(request):
             "quarters": forms.QUARTER_CHOICES,
             "started": started,
             "page": page,
-            "base_query": urlencode({"year": year, "quarter": quarter}),
+            "attention": attention,
+            "base_query": urlencode(
+                {"year": year, "quarter": quarter, **({"attention": 1} if attention else {})}
+            ),
             "query": urlencode(
-                {"year": year, "quarter": quarter, **({"org": org_id} if org_id else {})}
+                {
+                    "year": year,
+                    "quarter": quarter,
+                    **({"org": org_id} if org_id else {}),
+                    **({"attention": 1} if attention else {}),
+                }
             ),
         },
     )
@@ -290,9 +301,18 @@ SUMMARY_HEADERS = [
 ]
 
 
-def summary_rows(sections):
+def _keep_attention(sections) -> None:
+    """只看逾期: keep the rows below each root whose report is overdue or late."""
     for section in sections:
-        for row in [section.root, *section.children]:
+        section.children = [r for r in section.children if rules.needs_attention(r.deadline_state)]
+
+
+def summary_rows(sections, attention=False):
+    for section in sections:
+        rows = [section.root, *section.children]
+        if attention:
+            rows = [r for r in rows if rules.needs_attention(r.deadline_state)]
+        for row in rows:
             figures = dict(row.report.figures) if row.report else {}
             if row.coverage is not None and not row.report:
                 figures.update(
@@ -318,14 +338,16 @@ def summary_export(request):
     year, quarter, org_id = forms.PeriodForm(request.GET).period()
     roots = selectors.reporting_roots(request.user, org_id)
     sections = selectors.report_sections(roots, year, quarter)
+    attention = request.GET.get("attention") == "1"
+    label = "（逾期）" if attention else ""
     content = xlsx_table(
         sheet="季报表汇总",
         headers=SUMMARY_HEADERS,
-        rows=list(summary_rows(sections)),
-        title=f"{TITLE}汇总（{year}年第{quarter}季度）",
+        rows=list(summary_rows(sections, attention)),
+        title=f"{TITLE}汇总{label}（{year}年第{quarter}季度）",
         widths=[28, 8, 8, 12, 12, 10] + [10] * len(selectors.FIGURE_ROWS),
     )
-    return xlsx_response(request, content, f"{year}年第{quarter}季度季报表汇总.xlsx")
+    return xlsx_response(request, content, f"{year}年第{quarter}季度季报表汇总{label}.xlsx")
 
 
 @login_required
