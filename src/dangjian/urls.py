@@ -53,6 +53,7 @@ api_v1 = [
 
 urlpatterns = [
     path("", reports_views.home, name="home"),
+    path("search/", reports_views.global_search, name="search"),
     path("", include("dangjian.core.urls")),
     path("org/", include("dangjian.org.urls")),
     path("targets/", include("dangjian.targets.urls")),

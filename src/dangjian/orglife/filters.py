@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from dangjian.core.filters import IdFilter, ListFilterSet, SubtreeFilter, YearFilter
+from dangjian.core.filters import IdFilter, ListFilterSet, SearchFilter, SubtreeFilter, YearFilter
 from dangjian.orglife import rules
 from dangjian.orglife.models import Meeting, MeetingKind, StudyRecord, Training
 
@@ -48,6 +48,7 @@ class MeetingFilter(ListFilterSet):
     organisation = SubtreeFilter(out_of_scope="404", help_text="党组织编号（含下级）")
     kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label="类型")
     month = MonthFilter(label="月份", help_text="月份，如 2026-03")
+    q = SearchFilter(fields=["topic"], label="主题")
 
     class Meta:
         model = Meeting

@@ -18,7 +18,7 @@ from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ActionView, officer_required, refused, submit
 from dangjian.org import selectors as org_selectors
 from dangjian.org.models import Organisation
-from dangjian.reports import dashboard, forms, rules, selectors, services
+from dangjian.reports import dashboard, forms, rules, search, selectors, services
 from dangjian.reports.models import QuarterlyReport, ReportStatus
 
 # Sections (an organisation and the level below it) on one page of the list.
@@ -367,3 +367,13 @@ def home(request):
     context["reminders"] = list(reminders.open_for(request.user.person_id))
     context["today"] = timezone.localdate()
     return render(request, "reports/home.html", context)
+
+
+@officer_required
+@require_GET
+def global_search(request):
+    """全局搜索: the top bar's box; each group links to its list page with the same words."""
+    q = request.GET.get("q", "").strip()[: search.MAX_LENGTH]
+    return render(
+        request, "reports/search.html", {"q": q, "groups": search.search(request.user, q)}
+    )

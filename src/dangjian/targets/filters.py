@@ -6,7 +6,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
-from dangjian.core.filters import FlagWidget, ListFilterSet, SubtreeFilter, YearFilter
+from dangjian.core.filters import FlagWidget, ListFilterSet, SearchFilter, SubtreeFilter, YearFilter
 from dangjian.core.scoping import scope_for
 from dangjian.targets import selectors
 from dangjian.targets.models import (
@@ -60,6 +60,7 @@ class WorkItemFilter(ListFilterSet):
     year = YearFilter(field_name="year")
     kind = django_filters.ChoiceFilter(choices=WorkItemKind.choices, label="类别")
     step = django_filters.ChoiceFilter(choices=Step.choices, label="当前步骤")
+    q = SearchFilter(fields=["title"], label="名称")
 
     class Meta:
         model = WorkItem
