@@ -20,5 +20,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # signs in an administrator or the organisation department with force_login.
 OTP_ENFORCE = False
 
+# Counters are live in tests (a test changes data between two pages); tests of the cache set it.
+AGGREGATE_CACHE_SECONDS = 0
+
 # Background jobs run in the request that starts them (core.jobs), whatever the environment says.
 CELERY_TASK_ALWAYS_EAGER = True

@@ -139,6 +139,13 @@ class Case(models.Model):
                 condition=models.Q(status__in=["active", "probation", "extended"]),
                 name="case_board_order",
             ),
+            # 预备期将满: every probation by its end (the board's list).
+            models.Index(
+                fields=["probation_ends_on", "id"],
+                condition=models.Q(status__in=["probation", "extended"]),
+                name="case_probations_by_end",
+            ),
+            # 转正申请将到期: those not yet applied.
             models.Index(
                 fields=["probation_ends_on", "id"],
                 condition=models.Q(

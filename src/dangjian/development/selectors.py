@@ -3,10 +3,12 @@ needs (the same rules the services apply, evaluated for today)."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from dangjian.core import aggregates
 from dangjian.core.models import User
 from dangjian.core.scoping import scope_for
 from dangjian.development import rules
@@ -103,9 +105,10 @@ def board_cases(user: User) -> QuerySet[Case]:
     return cases.filter(organisation_id__in=ids)
 
 
-def stage_counts(qs: QuerySet[Case]) -> dict[int, int]:
-    """Cases per step."""
-    return dict(qs.order_by().values_list("stage").annotate(n=Count("id")))
+def stage_counts(qs: QuerySet[Case], user: Any = None) -> dict[int, int]:
+    """Cases per step (a scope over everything keeps them a while: core.aggregates)."""
+    grouped = qs.order_by().values_list("stage").annotate(n=Count("id"))
+    return aggregates.kept(user, aggregates.sql_of(grouped), lambda: dict(grouped))
 
 
 def running_notices(user: User, today: date) -> QuerySet[Notice]:

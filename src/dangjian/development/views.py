@@ -149,7 +149,7 @@ def case_list(request):
     ending, conversion applications due."""
     today = timezone.localdate()
     filters, selected, org = _board(request)
-    counts = selectors.stage_counts(filters.without("stage"))
+    counts = selectors.stage_counts(filters.without("stage"), request.user)
     qs = selectors.with_list_relations(filters.qs)
     page = request_page(request, qs, order=("stage", "applied_on", "id"), size=PAGE_SIZE)
     names = selectors.stage_names()

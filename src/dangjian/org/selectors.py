@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import models
 from django.db.models import Case, Count, QuerySet, Value, When
 
-from dangjian.core import access
+from dangjian.core import access, aggregates
 from dangjian.core.access import Actor
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.models import User
@@ -19,7 +19,14 @@ from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES, POSITION_ORDER, 
 
 
 def scope_counts(user: User | AnonymousUser) -> dict[str, int]:
-    """Key counts for the home page, over what the user may see (two queries)."""
+    """Key counts for the home page, over what the user may see (two queries; a scope over
+    everything keeps them a while: core.aggregates)."""
+    return aggregates.kept(
+        user, ("org.scope_counts", scope_for(user).org_paths), lambda: _scope_counts(user)
+    )
+
+
+def _scope_counts(user: User | AnonymousUser) -> dict[str, int]:
     orgs = Counter(
         dict(
             Organisation.objects.visible_to(user)

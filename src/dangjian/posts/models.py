@@ -174,6 +174,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["organisation", "year", "state"]),
             models.Index(fields=["holder", "year"]),
+            # The department's counters and state counts over a whole year (no organisation).
+            models.Index(fields=["year", "state"], name="post_year_state"),
         ]
 
     def __str__(self) -> str:
@@ -345,6 +347,12 @@ class DutyRecord(models.Model):
             models.Index(fields=["person", "occurred_on"]),
             # The list's keyset order (core.pagination compares (occurred_on, id) rows).
             models.Index(fields=["occurred_on", "id"], name="dutyrecord_occurred_on_id"),
+            # 往月未检查: the records still waiting for the monthly check, a fraction of all.
+            models.Index(
+                fields=["occurred_on"],
+                condition=models.Q(duty_check__isnull=True),
+                name="dutyrecord_unchecked",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -21,6 +21,7 @@ from dangjian.assessment.models import Appeal, AppealState, AssessmentState, Bra
 from dangjian.branches import rules as branch_rules
 from dangjian.branches.models import BranchGrading, GradingState, RectificationItem
 from dangjian.branches.selectors import status_q
+from dangjian.core import aggregates
 from dangjian.core.scoping import scope_for
 from dangjian.org.models import Organisation, Person
 from dangjian.org.selectors import officer_roots
@@ -37,9 +38,10 @@ class Counts:
     subqueries (`SELECT (SELECT COUNT(*) FROM …), (…)`): the home page's two dozen counters in
     one round trip instead of one query each."""
 
-    def __init__(self) -> None:
+    def __init__(self, user: Any = None) -> None:
         self._querysets: list[QuerySet[Any]] = []
         self._values: list[int] | None = None
+        self._user = user  # a scope over everything keeps its counts a while (core.aggregates)
 
     def add(self, queryset: QuerySet[Any]) -> int:
         self._querysets.append(queryset)
@@ -65,10 +67,14 @@ class Counts:
             params.extend(qparams)
         if not parts:
             return []
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute("SELECT " + ", ".join(parts), params)
-            row = cursor.fetchone()
-        return [int(n) for n in row]
+        sql = "SELECT " + ", ".join(parts)
+
+        def run() -> list[int]:
+            with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+                cursor.execute(sql, params)
+                return [int(n) for n in cursor.fetchone()]
+
+        return aggregates.kept(self._user, (sql, params), run)
 
 
 @dataclass(frozen=True)
@@ -94,12 +100,22 @@ class Todo:
     hint: str = ""
 
 
+def acted_on_by_level_above(queryset: QuerySet[Any], field: str, user) -> QuerySet[Any]:
+    """Rows of organisations the user acts on as the level above (org.restructure). For a scope
+    over everything that is every row: no `IN (every organisation)` for PostgreSQL to hash."""
+    if scope_for(user).everything:
+        return queryset
+    lower = Organisation.objects.restructurable_by(user).order_by().values("pk")
+    return queryset.filter(**{f"{field}__in": lower})
+
+
 def plan_officer_todos(user, counts: Counts) -> list[Planned]:
     today = timezone.localdate()
     year = today.year
     posts = Post.objects.visible_to(user).filter(year=year)
-    lower = Organisation.objects.restructurable_by(user).order_by().values("pk")
-    to_confirm = posts.filter(state=PostState.CLAIMED, organisation__in=lower)
+    to_confirm = acted_on_by_level_above(
+        posts.filter(state=PostState.CLAIMED), "organisation", user
+    )
     to_publish = posts.filter(state=PostState.CONFIRMED)
     unchecked = DutyRecord.objects.visible_to(user).filter(
         duty_check__isnull=True, occurred_on__lt=today.replace(day=1)
@@ -158,7 +174,6 @@ def plan_evaluation_todos(user, counts: Counts) -> list[Planned]:
     assessments for the level above to score, appeals to answer, branches to grade, rectification
     items overdue or waiting to be checked off — one count query each."""
     today = timezone.localdate()
-    lower = Organisation.objects.restructurable_by(user).order_by().values("pk")
     unrated = (
         EvaluationResult.objects.visible_to(user)
         .filter(
@@ -186,8 +201,10 @@ def plan_evaluation_todos(user, counts: Counts) -> list[Planned]:
             "待考核组评分的党支部",
             (
                 counts.add(
-                    BranchAssessment.objects.filter(
-                        state=AssessmentState.SUBMITTED, branch__in=lower
+                    acted_on_by_level_above(
+                        BranchAssessment.objects.filter(state=AssessmentState.SUBMITTED),
+                        "branch",
+                        user,
                     )
                 ),
             ),
@@ -199,7 +216,9 @@ def plan_evaluation_todos(user, counts: Counts) -> list[Planned]:
             "待答复的复核申请",
             (
                 counts.add(
-                    Appeal.objects.filter(state=AppealState.PENDING, assessment__branch__in=lower)
+                    acted_on_by_level_above(
+                        Appeal.objects.filter(state=AppealState.PENDING), "assessment__branch", user
+                    )
                 ),
             ),
             reverse("assessment:round_list"),
@@ -208,7 +227,13 @@ def plan_evaluation_todos(user, counts: Counts) -> list[Planned]:
         ),
         Planned(
             "待定级的党支部",
-            (counts.add(BranchGrading.objects.filter(state=GradingState.DRAFT, branch__in=lower)),),
+            (
+                counts.add(
+                    acted_on_by_level_above(
+                        BranchGrading.objects.filter(state=GradingState.DRAFT), "branch", user
+                    )
+                ),
+            ),
             reverse("branches:year_list"),
             "bi-bar-chart-steps",
             "党总支分类定级",
@@ -229,7 +254,13 @@ def plan_evaluation_todos(user, counts: Counts) -> list[Planned]:
         ),
         Planned(
             "待销号的整改事项",
-            (counts.add(items.filter(status_q(branch_rules.DONE, today), plan__branch__in=lower)),),
+            (
+                counts.add(
+                    acted_on_by_level_above(
+                        items.filter(status_q(branch_rules.DONE, today)), "plan__branch", user
+                    )
+                ),
+            ),
             reverse("branches:item_list") + f"?status={branch_rules.DONE}",
             "bi-check2-square",
             "支部已完成，待上级确认",
@@ -357,7 +388,7 @@ def home(user, person) -> dict:
     """Everything the home page shows but the people counts, with every counter in one query:
     the officer's scope roots and their reports (one query), the to-dos, coverage and the
     member's own counts (one query), the member's posts (one query)."""
-    counts = Counts()
+    counts = Counts(user)
     context: dict[str, Any] = {}
     officer = scope_for(user).is_officer
     if officer:
