@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from dangjian.core import access
+from dangjian.core import access, aggregates
 from dangjian.core.models import User
 from dangjian.core.params import parse_int
 from dangjian.core.scoping import scope_for
@@ -105,13 +105,13 @@ def with_post_relations(qs: QuerySet[Post]) -> QuerySet[Post]:
     return qs.select_related("organisation", "post_type", "holder")
 
 
-def state_counts(posts: QuerySet[Post]) -> Counter[str]:
-    """How many of `posts` are in each state (one grouped query)."""
-    return Counter(
-        dict(
-            posts.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
-        )
+def state_counts(posts: QuerySet[Post], user: Any = None) -> Counter[str]:
+    """How many of `posts` are in each state (one grouped query; a scope over everything
+    keeps them a while: core.aggregates)."""
+    grouped = (
+        posts.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n")
     )
+    return Counter(aggregates.kept(user, aggregates.sql_of(grouped), lambda: dict(grouped)))
 
 
 def confirmed_posts(user: User, org: Organisation, year: int) -> QuerySet[Post]:

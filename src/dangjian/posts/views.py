@@ -199,7 +199,7 @@ CRUMBS = {
 @require_GET
 def post_list(request):
     filters = PostFilter.for_page(request, Post.objects.visible_to(request.user))
-    counts = selectors.state_counts(filters.qs_without("state"))
+    counts = selectors.state_counts(filters.qs_without("state"), request.user)
     qs = selectors.with_post_relations(filters.qs)
     page = request_page(request, qs, order=("organisation__path", "id"), size=PAGE_SIZE)
     return render(
