@@ -19,6 +19,7 @@ urlpatterns = [
     # posts and their six steps
     path("", views.post_list, name="post_list"),
     path("new/", views.PostCreate.as_view(), name="post_create"),
+    path("batch/", views.post_batch, name="post_batch"),
     path("rollover/", views.PostRollover.as_view(), name="post_rollover"),
     path("<int:pk>/", views.post_detail, name="post_detail"),
     path("<int:pk>/edit/", views.PostEdit.as_view(), name="post_edit"),

@@ -10,9 +10,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import access
+from dangjian.core import access, batch
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -213,6 +213,7 @@ def post_list(request):
             "total": sum(counts.values()),
             "post_types": PostType.objects.visible_to(request.user).only("id", "name"),
             "year": selectors.this_year(),
+            "batch": BATCH_ACTIONS.get(filters.values.get("state")),
         },
     )
 
@@ -348,6 +349,54 @@ class PostAction(ActionView):
         if self.done and (action == "claim" or (action == "release" and not self.officer)):
             return reverse("posts:my_posts")
         return reverse("posts:post_detail", args=[post.pk])
+
+
+# The steps an officer takes for many posts at once, by the state the list is filtered to.
+BATCH_ACTIONS = {
+    PostState.CLAIMED: ("confirm", "批量定岗"),
+    PostState.CONFIRMED: ("publish", "批量明岗公示"),
+}
+
+
+@officer_required
+@require_POST
+def post_batch(request):
+    """批量定岗 / 批量明岗公示: the ticked posts through the single step's service."""
+    action = request.POST.get("action", "")
+    titles = {a: t for a, t in BATCH_ACTIONS.values()}
+    if action not in titles:
+        raise Http404
+    call, done = ACTIONS[action]
+    posts = (
+        selectors.with_post_relations(selectors.reachable_posts(request.user))
+        .filter(pk__in=batch.selected_ids(request))
+        .order_by("organisation__path", "id")
+    )
+    results = batch.run(
+        request,
+        posts,
+        lambda post: call(actor=request.user, post=post),
+        label=lambda post: (
+            f"{post.organisation.name} · {post.name}"
+            + (f"（{post.holder.name}）" if post.holder_id else "")
+        ),
+        url=lambda post: reverse("posts:post_detail", args=[post.pk]),
+        done=done,
+    )
+    back = request.POST.get("back", "")
+    back_url = reverse("posts:post_list") + (f"?{back}" if back else "")
+    return render(
+        request,
+        "core/batch_result.html",
+        {
+            "title": titles[action],
+            "results": results,
+            "ok": sum(r.ok for r in results),
+            "failed": sum(not r.ok for r in results),
+            "crumbs": [("设岗定责", back_url)],
+            "back_url": back_url,
+        },
+    )
 
 
 class PostAssign(PostFormView):
