@@ -38,6 +38,7 @@ urlpatterns = [
     path("plans/<int:plan_pk>/items/new/", views.item_create, name="item_create"),
     path("items/", views.item_list, name="item_list"),
     path("items/export/", views.item_export, name="item_export"),
+    path("items/verify/", views.item_batch_verify, name="item_batch_verify"),
     path("items/mine/", views.my_items, name="my_items"),
     path("items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("items/<int:pk>/delete/", views.item_delete, name="item_delete"),

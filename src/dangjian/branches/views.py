@@ -26,7 +26,7 @@ from dangjian.branches.models import (
     RectificationPlan,
     Round,
 )
-from dangjian.core import access
+from dangjian.core import access, batch
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -813,6 +813,40 @@ def item_list(request):
             "org_choices": selectors.org_choices(request.user),
             "statuses": list(selectors.ITEM_FILTERS.items()),
             "years": selectors.item_years(request.user),
+            "batch": values.get("status") == rules.DONE,
+        },
+    )
+
+
+@officer_required
+@require_POST
+def item_batch_verify(request):
+    """批量销号: the ticked items reported done, verified today by the level above."""
+    items = (
+        selectors.with_item_relations(RectificationItem.objects.visible_to(request.user))
+        .filter(pk__in=batch.selected_ids(request))
+        .order_by("deadline", "id")
+    )
+    results = batch.run(
+        request,
+        items,
+        lambda item: services.rectification_item_verify(actor=request.user, item=item),
+        label=lambda item: f"{item.plan.branch.name} · {item.problem[:30]}",
+        url=lambda item: reverse("branches:plan_detail", args=[item.plan_id]),
+        done="已核实销号。",
+    )
+    back = request.POST.get("back", "")
+    back_url = reverse("branches:item_list") + (f"?{back}" if back else "")
+    return render(
+        request,
+        "core/batch_result.html",
+        {
+            "title": "批量销号",
+            "results": results,
+            "ok": sum(r.ok for r in results),
+            "failed": sum(not r.ok for r in results),
+            "crumbs": [("整改落实", back_url)],
+            "back_url": back_url,
         },
     )
 
