@@ -9,6 +9,8 @@
 //   <button data-print>                                   print the page
 //   <a data-back href="#">                                go back (a real href is simply followed)
 //   <span data-expand-icon="bi bi-caret-down-fill">       on click: its <i> icon gets these classes
+//   <details data-menu-group="key">                       a menu section: open when it holds the
+//                                                         current page or the user left it open
 (function () {
   "use strict";
 
@@ -81,4 +83,21 @@
     var el = closest(event, "select[data-autosubmit]");
     if (el && el.form) el.form.submit();
   });
+
+  // The menu's sections: the one holding the current page is open, the others as the user left
+  // them (closed at first, so every section's title fits on a laptop screen). Without script
+  // every section is open.
+  function menuGroups() {
+    document.querySelectorAll("details[data-menu-group]").forEach(function (group) {
+      var key = "dj-menu:" + group.dataset.menuGroup;
+      var stored = null;
+      try { stored = window.localStorage.getItem(key); } catch (e) { /* storage off */ }
+      group.open = Boolean(group.querySelector(".nav-link.active")) || stored === "open";
+      group.addEventListener("toggle", function () {
+        try { window.localStorage.setItem(key, group.open ? "open" : "closed"); } catch (e) { /* storage off */ }
+      });
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", menuGroups);
+  else menuGroups();
 })();

@@ -1,0 +1,92 @@
+"""Every page fits a 390 px phone: as the organisation department, a branch secretary and a
+member, Chromium follows the same-site links from the home page (breadth first, bounded) and
+measures each page — no page wider than the screen, no 5xx, no link to a refusal. Pages added
+later are walked without being listed."""
+
+import io
+from collections import deque
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+from django.core.management import call_command
+
+from dangjian.demo import generator, institution
+from tests.core.test_csp_pages import SKIP
+
+pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+
+PHONE = {"width": 390, "height": 844}
+PAGES_PER_USER = 90
+PASSWORD = "demo-2026"
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    from dangjian.core.models import User
+
+    with django_db_blocker.unblock():
+        call_command("load_demo", people=300, stdout=io.StringIO())
+        for user in User.objects.filter(username__in=["zuzhibu", "zhibu", "dangyuan"]):
+            user.set_password(PASSWORD)
+            user.save()
+        yield
+        generator.reset_data()
+        User.objects.filter(username__in=[x.username for x in institution.DEMO_LOGINS]).delete()
+
+
+def _links(page) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    out = []
+    for href in hrefs:
+        href = urldefrag(href)[0]
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+            continue
+        if SKIP.search(parts.path):
+            continue
+        out.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return out
+
+
+def test_every_page_fits_a_phone(demo, live_server, browser):  # noqa: F811
+    # One test for the three roles: the live server's database is emptied after each test.
+    for username, at_least in (("zuzhibu", 60), ("zhibu", 40), ("dangyuan", 10)):
+        _crawl(browser, live_server, username, at_least)
+
+
+def _crawl(browser, live_server, username, at_least):
+    page = browser.new_page(viewport=PHONE, locale="zh-CN", is_mobile=True)
+    page.goto(live_server.url + "/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert page.url == live_server.url + "/", page.inner_text("main")[:300]
+    seen, queue, visited = set(), deque([("/", "")]), 0
+    wide, errors, refusals = [], [], []
+    while queue and visited < PAGES_PER_USER:
+        url, came_from = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = page.goto(live_server.url + url)
+        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        if response.status >= 500:
+            errors.append(f"{response.status} {url} (from {came_from})")
+            continue
+        if response.status == 403:
+            refusals.append(f"{url} (linked from {came_from})")
+            continue
+        if response.status != 200:
+            continue
+        visited += 1
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > PHONE["width"]:
+            wide.append(f"{url}: {width} px")
+        queue.extend((link, url) for link in _links(page) if link not in seen)
+    page.close()
+    assert not errors, (username, errors)
+    assert not refusals, (username, refusals)
+    assert not wide, (username, wide)
+    assert visited >= at_least, (username, visited)
