@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dangjian.core.models import AuditEvent
-from dangjian.membership import services
+from dangjian.membership import selectors, services
 from dangjian.membership.models import StepKind, Transfer, TransferState
 from dangjian.org import counts
 from dangjian.org.models import PeopleCount, Person, Position
@@ -53,7 +53,7 @@ def test_within_send_receive_approve_moves_the_person(world):
     transfer.refresh_from_db()
     assert transfer.state == TransferState.RECEIVED
     # The two sides share no general branch: both approve; the destination's officers cannot.
-    assert [o.pk for o in services.approvers(transfer)] == [world.gb_a.pk, world.gb_b.pk]
+    assert [o.pk for o in selectors.approvers(transfer)] == [world.gb_a.pk, world.gb_b.pk]
     with pytest.raises(PermissionDenied):
         services.transfer_approve(actor=world.secretary_b, transfer=transfer)
     services.transfer_approve(actor=world.gb_secretary_a, transfer=transfer)
@@ -88,7 +88,7 @@ def test_a_shared_general_branch_approves_once(world):
         actor=world.secretary_a, person=other, destination_org=branch_a2, reason="部门调整"
     )
     services.transfer_receive(actor=secretary, transfer=transfer)
-    assert [o.pk for o in services.approvers(transfer)] == [world.gb_a.pk]
+    assert [o.pk for o in selectors.approvers(transfer)] == [world.gb_a.pk]
     services.transfer_approve(actor=world.gb_secretary_a, transfer=transfer)
     other.refresh_from_db()
     assert other.primary_org == branch_a2

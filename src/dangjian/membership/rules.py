@@ -44,10 +44,11 @@ def contact_lapsed(
 
 # --- 组织关系转接 (transfers of the organisational relationship) ------------------------------
 #
-# Seed 004 §四(三)2(3) asks branches to "认真执行……组织关系接转等方面的党员管理制度" and to
-# care for graduates whose relationship moves. The steps below follow the customary practice of
-# 《中国共产党党员组织关系接转》 as peer systems and organisation departments run it (介绍信 with
-# its 存根 and 回执, valid a set number of days); where a number is ours, the docstring says so.
+# 《基层组织建设实施意见》§四(三)2(3) asks branches to "认真执行……组织关系接转等方面的党员
+# 管理制度" and to care for graduates whose relationship moves. The steps below follow the
+# customary practice of 《中国共产党党员组织关系接转》 as peer systems and organisation
+# departments run it (介绍信 with its 存根 and 回执, valid a set number of days); where a number
+# is ours, the docstring says so.
 
 # Days an introduction letter is valid (介绍信“有效期”): the customary printed form leaves the
 # number to the issuer; 30 is the usual figure for a move between institutions.
@@ -119,7 +120,7 @@ def send_error(
     has_open_transfer: bool, same_branch: bool, is_member: bool, active: bool
 ) -> str | None:
     """Why a person may not be sent, or None: one open transfer at a time, a real move, a Party
-    member on the roll (seed 004 §四(三)2(3): 组织关系接转 is for Party members)."""
+    member on the roll (《基层组织建设实施意见》§四(三)2(3): 组织关系接转 of Party members)."""
     if not active:
         return "该人员已不在册，不能办理组织关系转接。"
     if not is_member:

@@ -14,7 +14,7 @@ from dangjian.core.access import Actor, require
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.events import EventType
 from dangjian.core.models import AuditEvent
-from dangjian.membership import events, rules
+from dangjian.membership import events, rules, selectors
 from dangjian.membership.models import (
     MemberAway,
     StepKind,
@@ -175,37 +175,6 @@ def _check_sendable(
         raise ValidationError({"person": error})
 
 
-def approval_chain(branch: Organisation) -> list[int]:
-    """The organisations that approve for `branch`, nearest first: its general branches, or
-    (directly under the committee) its parent."""
-    steplen = Organisation.steplen
-    paths = [branch.path[:end] for end in range(steplen, len(branch.path), steplen)]
-    above = list(
-        Organisation.objects.filter(path__in=paths).order_by("-depth").values_list("pk", "kind")
-    )
-    general = [pk for pk, kind in above if kind == OrgKind.GENERAL_BRANCH]
-    return general or [pk for pk, _ in above[:1]]
-
-
-def approvers(transfer: Transfer) -> list[Organisation]:
-    """The general branch(es) whose approval a move within the institution needs
-    (rules.approving_orgs), none when TRANSFER_APPROVAL_REQUIRED is off."""
-    if not settings.TRANSFER_APPROVAL_REQUIRED or transfer.kind != TransferKind.WITHIN:
-        return []
-    assert transfer.origin_org is not None and transfer.destination_org is not None
-    ids = rules.approving_orgs(
-        approval_chain(transfer.origin_org), approval_chain(transfer.destination_org)
-    )
-    orgs = Organisation.objects.in_bulk(ids)
-    return [orgs[pk] for pk in ids]
-
-
-def approved_ids(transfer: Transfer) -> set[int]:
-    return set(
-        transfer.steps.filter(kind=StepKind.APPROVE).values_list("organisation_id", flat=True)
-    )
-
-
 @transaction.atomic
 def transfer_send(
     *,
@@ -267,7 +236,7 @@ def transfer_receive(*, actor: Actor, transfer: Transfer, note: str = "") -> Tra
         organisation=transfer.destination_org,
         note=note,
     )
-    if not approvers(transfer):
+    if not selectors.approvers(transfer):
         _complete_within(actor, transfer)
     return transfer
 
@@ -280,8 +249,8 @@ def transfer_approve(
     pending one when none is named). The last approval completes the move."""
     transfer = _lock(transfer)
     _refuse_state(transfer, (TransferState.RECEIVED,), "审批")
-    needed = approvers(transfer)
-    done = approved_ids(transfer)
+    needed = selectors.approvers(transfer)
+    done = selectors.approved_ids(transfer)
     pending = [org for org in needed if org.pk not in done]
     if organisation is None:
         mine = [org for org in pending if access.can(actor, TRANSFER_APPROVE, org)]
@@ -350,8 +319,8 @@ def transfer_reject(*, actor: Actor, transfer: Transfer, note: str) -> Transfer:
         require(actor, TRANSFER_RECEIVE, transfer)
         organisation = transfer.destination_org
     else:
-        done = approved_ids(transfer)
-        pending = [org for org in approvers(transfer) if org.pk not in done]
+        done = selectors.approved_ids(transfer)
+        pending = [org for org in selectors.approvers(transfer) if org.pk not in done]
         mine = [org for org in pending if access.can(actor, TRANSFER_APPROVE, org)]
         if not mine:
             require(actor, TRANSFER_APPROVE, pending[0] if pending else None)
