@@ -278,6 +278,7 @@ REMINDER_PROVIDERS = [
     "dangjian.assessment.reminders.collect",
     "dangjian.appraisal.reminders.collect",
     "dangjian.membership.reminders.collect",
+    "dangjian.membership.reminders.collect_transfers",
 ]
 
 # --- deploy ---

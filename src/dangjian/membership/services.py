@@ -13,7 +13,7 @@ from dangjian.core import access, audit
 from dangjian.core.access import Actor, require
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.events import EventType
-from dangjian.core.models import AuditEvent
+from dangjian.core.models import AuditEvent, User
 from dangjian.membership import events, rules, selectors
 from dangjian.membership.models import (
     MemberAway,
@@ -97,7 +97,7 @@ def away_delete(*, actor: Actor, away: MemberAway) -> None:
 def _step(
     transfer: Transfer,
     kind: str,
-    actor: Actor,
+    actor: User | None,
     event: EventType,
     *,
     before: dict,
@@ -178,7 +178,7 @@ def _check_sendable(
 @transaction.atomic
 def transfer_send(
     *,
-    actor: Actor,
+    actor: User | None,
     person: Person,
     destination_org: Organisation,
     reason: str,
@@ -218,7 +218,7 @@ def transfer_send(
 
 
 @transaction.atomic
-def transfer_receive(*, actor: Actor, transfer: Transfer, note: str = "") -> Transfer:
+def transfer_receive(*, actor: User | None, transfer: Transfer, note: str = "") -> Transfer:
     """校内转接, step 2: the destination's officer receives; with no approval needed the
     person moves at once."""
     transfer = _lock(transfer)
@@ -243,7 +243,11 @@ def transfer_receive(*, actor: Actor, transfer: Transfer, note: str = "") -> Tra
 
 @transaction.atomic
 def transfer_approve(
-    *, actor: Actor, transfer: Transfer, organisation: Organisation | None = None, note: str = ""
+    *,
+    actor: User | None,
+    transfer: Transfer,
+    organisation: Organisation | None = None,
+    note: str = "",
 ) -> Transfer:
     """校内转接, step 3: a general branch above approves (in its own name; the actor's first
     pending one when none is named). The last approval completes the move."""
@@ -275,7 +279,7 @@ def transfer_approve(
     return transfer
 
 
-def _complete_within(actor: Actor, transfer: Transfer) -> None:
+def _complete_within(actor: User | None, transfer: Transfer) -> None:
     """The move: the person's branch changes, their group is cleared and their positions in
     the origin organisation end (org services keep PeopleCount and the person's trail)."""
     on = timezone.localdate()
@@ -307,7 +311,7 @@ def _complete_within(actor: Actor, transfer: Transfer) -> None:
 
 
 @transaction.atomic
-def transfer_reject(*, actor: Actor, transfer: Transfer, note: str) -> Transfer:
+def transfer_reject(*, actor: User | None, transfer: Transfer, note: str) -> Transfer:
     """退回: the destination before receiving, or an approving general branch before approving;
     the reason is required."""
     transfer = _lock(transfer)
@@ -342,7 +346,7 @@ def transfer_reject(*, actor: Actor, transfer: Transfer, note: str) -> Transfer:
 
 
 @transaction.atomic
-def transfer_cancel(*, actor: Actor, transfer: Transfer, note: str = "") -> Transfer:
+def transfer_cancel(*, actor: User | None, transfer: Transfer, note: str = "") -> Transfer:
     """撤回: the origin withdraws a transfer not yet received, or a letter whose slip has not
     come back (the letter is void)."""
     transfer = _lock(transfer)
@@ -373,7 +377,7 @@ def _next_letter_number(year: int) -> str:
 @transaction.atomic
 def transfer_issue_letter(
     *,
-    actor: Actor,
+    actor: User | None,
     person: Person,
     destination_text: str,
     reason: str,
@@ -424,7 +428,9 @@ def transfer_issue_letter(
     return transfer
 
 
-def _person_leaves_by_transfer(*, actor: Actor, person: Person, on: date, reason: str) -> None:
+def _person_leaves_by_transfer(
+    *, actor: User | None, person: Person, on: date, reason: str
+) -> None:
     """The person leaves the roll because their relationship moved out of the institution.
     For now: off the register through the org service (PeopleCount stays right, the login is
     closed); to become org.services.person_leave(cause=转出) when Party standings exist."""
@@ -433,7 +439,7 @@ def _person_leaves_by_transfer(*, actor: Actor, person: Person, on: date, reason
 
 @transaction.atomic
 def transfer_record_slip(
-    *, actor: Actor, transfer: Transfer, returned_on: date, note: str = ""
+    *, actor: User | None, transfer: Transfer, returned_on: date, note: str = ""
 ) -> Transfer:
     """The 回执 came back: the case is complete and the person leaves the roll."""
     transfer = _lock(transfer)
@@ -479,7 +485,7 @@ class ArrivalFields(TypedDict, total=False):
 @transaction.atomic
 def transfer_arrive(
     *,
-    actor: Actor,
+    actor: User | None,
     destination_org: Organisation,
     letter_number: str,
     origin_text: str,
@@ -564,7 +570,7 @@ class BatchRow:
 @transaction.atomic
 def transfer_batch_out(
     *,
-    actor: Actor,
+    actor: User | None,
     organisation: Organisation,
     rows: list[BatchRow],
     reason: str,
