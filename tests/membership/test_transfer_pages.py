@@ -266,6 +266,9 @@ def test_graduates_in_one_batch_with_a_refused_row(as_user, world):
     assert "软件2201班" in page and "教工党员" in page
     assert f'value="{students[0].pk}" id="p{students[0].pk}" checked' in page
     assert f'value="{teacher.pk}" id="p{teacher.pk}" >' in page
+    # One already under way is listed, marked and not ticked; ticked anyway, it is refused.
+    assert f'value="{students[2].pk}" id="p{students[2].pk}" >' in page
+    assert "已有未办结转接" in page
     query += f"&unit={grade.pk}"
     page = client.get(_url("batch_create") + query).content.decode()
     assert "学生0" in page and "教工党员" not in page

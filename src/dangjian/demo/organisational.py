@@ -4,10 +4,11 @@ of the pipeline (one branch vote fails the majority rule); members keep contacts
 Deterministic for a seed; bulk inserts."""
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from dangjian.development.models import (
     Case,
@@ -618,7 +619,7 @@ class OrganisationalLoader:
                 destination_text=destination,
                 reason="毕业离校" if person.category == "student" else "工作调动",
                 issued_on=today - timedelta(days=days_ago),
-                dues_paid_until=date(today.year, max(today.month - 1, 1), 1),
+                dues_paid_until=(today - timedelta(days=days_ago + 28)).replace(day=1),
             )
 
         made.append(letter(leaving[1], 45, "中共重庆市渝北区委组织部"))  # slip overdue
@@ -644,6 +645,12 @@ class OrganisationalLoader:
                 party_status="probationary",
             )
         )
+        # Steps dated as they would have been taken, a day apart from the first.
+        for t in made:
+            for n, step in enumerate(t.steps.order_by("id")):
+                step.at = timezone.make_aware(datetime.combine(t.issued_on, time(9)))
+                step.at += timedelta(days=n, hours=n)
+                step.save(update_fields=["at"])
         self._add("组织关系转接", len(made))
         self._graduates(home, blocked=leaving[2])
 

@@ -73,6 +73,14 @@ def batch_candidates(user: Actor, organisation: Organisation, unit: Unit | None)
     return list(people.order_by("name", "id")[:BATCH_LIMIT])
 
 
+def with_open_transfer(people: list[Person]) -> set[int]:
+    """Which of `people` already have a transfer under way (one query)."""
+    ids = [p.pk for p in people]
+    return set(
+        Transfer.objects.open().filter(person_id__in=ids).values_list("person_id", flat=True)
+    )
+
+
 def batch_units(organisation: Organisation) -> list[Unit]:
     """The classes and grades whose members belong under `organisation`."""
     classes = (

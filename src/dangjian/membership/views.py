@@ -399,7 +399,10 @@ def batch_create(request: HttpRequest) -> HttpResponse:
             done = sum(1 for r in batch.results if r["ok"])
             messages.success(request, f"已开具{done}份介绍信，共{len(batch.results)}人。")
             return redirect("membership:batch_detail", pk=batch.pk)
-    students = {p.pk for p in candidates if p.category == PersonCategory.STUDENT}
+    busy = selectors.with_open_transfer(candidates)
+    # Graduating students are ticked; a member with a transfer under way is not (the batch
+    # would refuse the row).
+    students = {p.pk for p in candidates if p.category == PersonCategory.STUDENT} - busy
     return render(
         request,
         "membership/batch_create.html",
@@ -411,6 +414,7 @@ def batch_create(request: HttpRequest) -> HttpResponse:
                     p,
                     (p.pk in picked) if request.method == "POST" else (p.pk in students),
                     request.POST.get(f"dest_{p.pk}", ""),
+                    p.pk in busy,
                 )
                 for p in candidates
             ],
