@@ -1,5 +1,5 @@
 """The rules of 组织关系转接 at their boundaries (《基层组织建设实施意见》§四(三)2(3);
-《中国共产党党员组织关系接转》 customary practice; numbers the source does not set are ours)."""
+the customary practice of 党员组织关系接转; numbers the source does not set are ours)."""
 
 from datetime import date, timedelta
 

@@ -46,7 +46,7 @@ def contact_lapsed(
 #
 # 《基层组织建设实施意见》§四(三)2(3) asks branches to "认真执行……组织关系接转等方面的党员
 # 管理制度" and to care for graduates whose relationship moves. The steps below follow the
-# customary practice of 《中国共产党党员组织关系接转》 as peer systems and organisation
+# customary practice of 党员组织关系接转 as peer systems and organisation
 # departments run it (介绍信 with its 存根 and 回执, valid a set number of days); where a number
 # is ours, the docstring says so.
 
@@ -91,8 +91,8 @@ def slip_due_on(issued_on: date, days: int) -> date:
 
 
 def slip_overdue(issued_on: date, slip_returned_on: date | None, today: date, days: int) -> bool:
-    """The 回执 is overdue from `days` after issue until its return is recorded (《中国共产党党员
-    组织关系接转》 customary practice: the origin follows the letter until the slip comes back)."""
+    """The 回执 is overdue from `days` after issue until its return is recorded (customary
+    practice of 党员组织关系接转: the origin follows the letter until the slip comes back)."""
     return slip_returned_on is None and today >= slip_due_on(issued_on, days)
 
 
