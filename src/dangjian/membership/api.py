@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from dangjian.membership import forms, services
 from dangjian.membership.views import TRANSFERS
 
-Output = TRANSFERS.serializer()
+# The record kit's own output serializer (one class: the schema names it once).
+Output = TRANSFERS.viewset().serializer_class
 
 
 class NoteSerializer(serializers.Serializer):
