@@ -154,7 +154,7 @@ TRANSFER_FIELDS = [
 
 def _lock(transfer: Transfer) -> Transfer:
     return (
-        Transfer.objects.select_for_update()
+        Transfer.objects.select_for_update(of=("self",))
         .select_related("person", "origin_org", "destination_org")
         .get(pk=transfer.pk)
     )
@@ -197,7 +197,11 @@ def transfer_send(
     note: str = "",
 ) -> Transfer:
     """校内转接, step 1: the origin branch's officer sends the member to another branch."""
-    person = Person.objects.select_for_update().select_related("primary_org").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("primary_org")
+        .get(pk=person.pk)
+    )
     transfer = Transfer(
         kind=TransferKind.WITHIN,
         state=TransferState.SENT,
@@ -399,7 +403,11 @@ def transfer_issue_letter(
     batch: TransferBatch | None = None,
 ) -> Transfer:
     """转出本单位: the origin issues the 介绍信; the case stays open until the 回执 returns."""
-    person = Person.objects.select_for_update().select_related("primary_org").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("primary_org")
+        .get(pk=person.pk)
+    )
     issued_on = issued_on or timezone.localdate()
     valid_days = valid_days if valid_days is not None else settings.TRANSFER_LETTER_VALID_DAYS
     transfer = Transfer(
