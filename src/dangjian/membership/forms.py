@@ -100,7 +100,9 @@ class TransferSendForm(BootstrapMixin, forms.Form):
         help_text="本单位内接收该党员的党支部。",
     )
     reason = forms.CharField(label="转接原因", max_length=200)
-    issued_on = forms.DateField(label="办理日期", required=False, widget=DATE)
+    issued_on = forms.DateField(
+        label="办理日期", required=False, widget=DATE, help_text="不填为今天。"
+    )
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, user, **kwargs):
@@ -118,7 +120,9 @@ class TransferOutForm(BootstrapMixin, forms.Form):
         label="转往党组织", max_length=120, help_text="介绍信抬头：接收组织关系的党组织全称。"
     )
     reason = forms.CharField(label="转接原因", max_length=200, initial="毕业离校")
-    issued_on = forms.DateField(label="开具日期", required=False, widget=DATE)
+    issued_on = forms.DateField(
+        label="开具日期", required=False, widget=DATE, help_text="不填为今天。"
+    )
     valid_days = forms.IntegerField(
         label="有效期（天）", min_value=1, max_value=365, required=False
     )
@@ -147,7 +151,9 @@ class TransferInForm(BootstrapMixin, forms.Form):
     letter_number = forms.CharField(label="介绍信编号", max_length=40)
     origin_text = forms.CharField(label="原党组织", max_length=120)
     reason = forms.CharField(label="转接原因", max_length=200, initial="工作调动")
-    issued_on = forms.DateField(label="接收日期", required=False, widget=DATE)
+    issued_on = forms.DateField(
+        label="接收日期", required=False, widget=DATE, help_text="不填为今天。"
+    )
     dues_paid_until = forms.DateField(label="党费交到", required=False, widget=DATE)
     name = forms.CharField(label="姓名", max_length=50)
     gender = forms.ChoiceField(label="性别", choices=Gender.choices)
@@ -218,7 +224,9 @@ class BatchForm(BootstrapMixin, forms.Form):
         required=False,
         help_text="各行未单独填写去向的，使用此处填写的党组织。",
     )
-    issued_on = forms.DateField(label="开具日期", required=False, widget=DATE)
+    issued_on = forms.DateField(
+        label="开具日期", required=False, widget=DATE, help_text="不填为今天。"
+    )
     valid_days = forms.IntegerField(
         label="有效期（天）", min_value=1, max_value=365, required=False
     )
