@@ -176,6 +176,14 @@ def test_the_list_shows_each_scope_its_own_and_filters(as_role, world, sent, let
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
 
 
+def test_destinations_are_any_branch_of_the_institution(as_role, world, letter):
+    # A branch out of the sender's scope is offered by name (no personal data).
+    answer = as_role("officer").get(_url("pick_branches"), {"q": "信息工程"}).json()
+    assert [r["id"] for r in answer["results"]] == [world.gb_b.pk, world.branch_b.pk]
+    page = as_role("officer").get(_url("transfer_detail", letter.pk)).content.decode()
+    assert "介绍信开具已满30天，回执尚未返回" in page
+
+
 def test_the_letter_prints_stub_letter_and_slip(as_user, world, letter):
     world.secretary_a.person.id_number = None
     person = letter.person

@@ -196,6 +196,7 @@ def transfer_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 settings.TRANSFER_SLIP_REMINDER_DAYS,
             )
             and transfer.state == TransferState.AWAITING_SLIP,
+            "slip_days": settings.TRANSFER_SLIP_REMINDER_DAYS,
             "today": today,
             "events": events_for(transfer),
         },
