@@ -281,6 +281,7 @@ REMINDER_PROVIDERS = [
     "dangjian.assessment.reminders.collect",
     "dangjian.appraisal.reminders.collect",
     "dangjian.membership.reminders.collect",
+    "dangjian.membership.reminders.collect_transfers",
 ]
 
 # --- deploy ---
@@ -604,6 +605,9 @@ DEVELOPMENT_CONVERSION_LEAD_MONTHS = _development.Params().conversion_lead_month
 DEVELOPMENT_SPONSOR_REPORT_MONTHS = _development.Params().sponsor_report_months
 DEVELOPMENT_BRANCH_REPORT_MONTHS = _development.Params().branch_report_months
 AWAY_CONTACT_DAYS = _membership.CONTACT_DAYS
+TRANSFER_LETTER_VALID_DAYS = _membership.LETTER_VALID_DAYS
+TRANSFER_SLIP_REMINDER_DAYS = _membership.SLIP_REMINDER_DAYS
+TRANSFER_APPROVAL_REQUIRED = _membership.APPROVAL_REQUIRED
 ORGLIFE_SEMESTER_START_MONTHS = _orglife.DEFAULT_SEMESTER_START_MONTHS
 ORGLIFE_STAFF_HOURS = _orglife.DEFAULT_STAFF_HOURS
 ORGLIFE_STAFF_INTEGRITY_HOURS = _orglife.DEFAULT_STAFF_INTEGRITY_HOURS

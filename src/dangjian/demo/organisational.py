@@ -4,10 +4,11 @@ of the pipeline (one branch vote fails the majority rule); members keep contacts
 Deterministic for a seed; bulk inserts."""
 
 import random
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from dangjian.development.models import (
     Case,
@@ -17,13 +18,23 @@ from dangjian.development.models import (
     ProbationReport,
     Vote,
 )
-from dangjian.membership.models import AwayKind, MemberAway
+from dangjian.membership import services as membership
+from dangjian.membership.models import (
+    AwayKind,
+    MemberAway,
+    Transfer,
+    TransferBatch,
+    TransferStep,
+)
 from dangjian.org.models import Organisation, OrgKind, Person, Position, Unit
 from dangjian.org.rules import OFFICER_TITLES, add_years, probation_end
 from dangjian.orglife.models import Attendance, Meeting, StudyRecord, Training
 from dangjian.outreach.models import Contact, Link, Visit
 
 MODELS = (  # deletion order
+    TransferStep,
+    Transfer,
+    TransferBatch,
     MemberAway,
     Visit,
     Link,
@@ -112,6 +123,7 @@ class OrganisationalLoader:
         self._development()
         self._outreach()
         self._members_away()
+        self._transfers()
         return self.counts
 
     def members(self, branch_id: int) -> list[int]:
@@ -535,6 +547,145 @@ class OrganisationalLoader:
                 )
         MemberAway.objects.bulk_create(rows, batch_size=5000)
         self._add("流动党员", len(rows))
+
+    # 组织关系转接
+
+    def _movable(self, branch: Organisation, n: int) -> list[Person]:
+        """Up to `n` members of `branch` who may move in the demo: no officers, not the lowest
+        ids (the demo logins pick those), not the organisation department's own."""
+        people = (
+            Person.objects.filter(
+                primary_org=branch,
+                is_active=True,
+                party_status__in=("full", "probationary"),
+                positions__isnull=True,
+            )
+            .exclude(unit__name="组织部")
+            .order_by("id")
+        )
+        return list(people[5 : 5 + n])
+
+    def _transfers(self) -> None:
+        """Transfers in every state, through the services (steps, audit, people moved): the
+        demo's branch secretary (信息工程学院学生支部) has one to receive, letters awaiting
+        their slips (one overdue) and a graduating class's batch; its general branch has one
+        to approve."""
+        today = self.today
+        branches = [b for b in self.branches if b.category != "retiree"]
+        home = next((b for b in branches if b.name == "信息工程学院学生支部"), None)
+        if home is None or len(branches) < 4:
+            return
+        home_gb = home.get_parent()
+        elsewhere = [b for b in branches if not b.path.startswith(home_gb.path)]
+        sibling = next((b for b in branches if b != home and b.path.startswith(home_gb.path)), None)
+        if len(elsewhere) < 3:
+            return
+        a, b, c = elsewhere[:3]
+        leaving = self._movable(home, 4)
+        arriving = self._movable(a, 2) + self._movable(b, 2)
+        if len(leaving) < 4 or len(arriving) < 4:
+            return
+
+        def within(person, destination, days_ago, reason):
+            return membership.transfer_send(
+                actor=None,
+                person=person,
+                destination_org=destination,
+                reason=reason,
+                issued_on=today - timedelta(days=days_ago),
+            )
+
+        made = []
+        made.append(within(arriving[0], home, 3, "工作调动至信息工程学院"))  # to receive
+        t = within(leaving[0], a, 10, "转入其他学院学习")  # received: general branches approve
+        membership.transfer_receive(actor=None, transfer=t, note="同意接收")
+        made.append(t)
+        t = within(arriving[1], b if sibling is None else sibling, 40, "部门调整")  # completed
+        membership.transfer_receive(actor=None, transfer=t, note="同意接收")
+        for _ in membership.selectors.approvers(t):
+            membership.transfer_approve(actor=None, transfer=t, note="同意")
+        made.append(t)
+        t = within(arriving[2], c, 30, "岗位变动")
+        membership.transfer_reject(actor=None, transfer=t, note="该同志岗位调整已撤销")
+        made.append(t)
+        t = within(arriving[3], c, 20, "拟调往其他部门")
+        membership.transfer_cancel(actor=None, transfer=t, note="调动暂缓")
+        made.append(t)
+
+        def letter(person, days_ago, destination):
+            return membership.transfer_issue_letter(
+                actor=None,
+                person=person,
+                destination_text=destination,
+                reason="毕业离校" if person.category == "student" else "工作调动",
+                issued_on=today - timedelta(days=days_ago),
+                dues_paid_until=(today - timedelta(days=days_ago + 28)).replace(day=1),
+            )
+
+        made.append(letter(leaving[1], 45, "中共重庆市渝北区委组织部"))  # slip overdue
+        made.append(letter(leaving[2], 6, "中共重庆两江新区某科技有限公司委员会"))
+        t = letter(leaving[3], 60, "中共重庆市沙坪坝区委组织部")
+        membership.transfer_record_slip(
+            actor=None, transfer=t, returned_on=today - timedelta(days=35)
+        )
+        made.append(t)
+        made.append(
+            membership.transfer_arrive(
+                actor=None,
+                destination_org=home,
+                letter_number="渝教工委组转字（2026）第0315号",
+                origin_text="中共重庆大学计算机学院学生第二支部委员会",
+                reason="专升本入学",
+                issued_on=today - timedelta(days=15),
+                name="欧阳晓",
+                gender="F",
+                ethnicity="土家族",
+                birth_date=date(2004, 3, 18),
+                category="student",
+                party_status="probationary",
+            )
+        )
+        # Steps dated as they would have been taken, a day apart from the first.
+        for t in made:
+            for n, step in enumerate(t.steps.order_by("id")):
+                step.at = timezone.make_aware(datetime.combine(t.issued_on, time(9)))
+                step.at += timedelta(days=n, hours=n)
+                step.save(update_fields=["at"])
+        self._add("组织关系转接", len(made))
+        self._graduates(home, blocked=leaving[2])
+
+    def _graduates(self, home: Organisation, blocked: Person) -> None:
+        """A graduating class of the home branch leaves in one batch each June; one row is
+        refused (that member already has a letter out)."""
+        skip = set(
+            Person.objects.filter(primary_org=home).order_by("id").values_list("pk", flat=True)[:5]
+        )
+        classes: dict[int, list[Person]] = {}
+        for person in Person.objects.filter(
+            primary_org=home,
+            is_active=True,
+            category="student",
+            party_status__in=("full", "probationary"),
+            positions__isnull=True,
+            unit__kind="class",
+        ).order_by("id"):
+            if person.pk not in skip and not person.transfers.exists():
+                classes.setdefault(person.unit_id, []).append(person)
+        if not classes:
+            return
+        unit_id, students = max(classes.items(), key=lambda item: len(item[1]))
+        rows = [membership.BatchRow(p, "中共重庆市人才交流服务中心委员会") for p in students[:8]]
+        rows.append(membership.BatchRow(blocked, "中共重庆市人才交流服务中心委员会"))
+        issued = date(self.year, 6, 25) if self.today >= date(self.year, 6, 25) else self.today
+        batch = membership.transfer_batch_out(
+            actor=None,
+            organisation=home,
+            unit=Unit.objects.get(pk=unit_id),
+            rows=rows,
+            reason="毕业离校",
+            issued_on=issued,
+        )
+        self._add("毕业生批量转出", len(batch.results))
 
     def _outreach(self) -> None:
         masses_by_branch = {
