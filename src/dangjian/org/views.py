@@ -362,6 +362,7 @@ def person_detail(request, pk):
             "show_full_identity": selectors.sees_full_identity(request.user),
             "can_edit": Person.objects.editable_by(request.user).filter(pk=pk).exists(),
             "history": person.status_changes.select_related("recorded_by"),
+            "standing_history": person.standing_changes.select_related("organisation"),
             "positions": person.positions.select_related("organisation").order_by("-starts_on"),
             "events": events_for(person) if scope.is_officer else [],
             "age": person.age_on(timezone.localdate()),
@@ -432,6 +433,47 @@ class PersonStatus(PersonPageForm):
 
     def perform(self, data: dict[str, Any]) -> Person:
         return services.person_change_status(actor=self.request.user, person=self.object, **data)
+
+
+class PersonLeave(PersonPageForm):
+    form_class = forms.LeaveForm
+    success_message = "已记录党籍变动。"
+    access_action = "org.change_standing"
+    danger = True
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        initial = {"on": timezone.localdate()}
+        return {"data": self.request.POST or None, "initial": initial}
+
+    def get_title(self) -> str:
+        return f"党籍变动：{self.object.name}"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        help_text = (
+            f"当前：{self.object.get_party_status_display()}，"
+            f"{self.object.get_standing_display()}。办理后该人员不再计入在册人数，"
+            "登录账号随之停用；记录进入党籍变动历史，不可删除。"
+        )
+        return super().get_context_data(help=help_text, **context)
+
+    def perform(self, data: dict[str, Any]) -> Person:
+        return services.person_leave(actor=self.request.user, person=self.object, **data)
+
+
+class PersonRestore(PersonPageForm):
+    form_class = forms.RestoreForm
+    success_message = "已恢复党籍。"
+    access_action = "org.change_standing"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        initial = {"on": timezone.localdate()}
+        return {"data": self.request.POST or None, "initial": initial}
+
+    def get_title(self) -> str:
+        return f"恢复党籍：{self.object.name}"
+
+    def perform(self, data: dict[str, Any]) -> Person:
+        return services.person_restore(actor=self.request.user, person=self.object, **data)
 
 
 # --- Administrative units -----------------------------------------------------------------
