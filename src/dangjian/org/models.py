@@ -413,6 +413,14 @@ class PersonQuerySet(EncryptedQuerySetMixin, ScopedQuerySet):
     def members(self):
         return self.filter(party_status__in=rules.MEMBER_STATUSES)
 
+    def on_roll_at(self, on: date):
+        """People on the roll at the end of day `on`, as the records stand: on it now (and
+        already joined if members), or taken off it after that day."""
+        joined = models.Q(joined_on__isnull=True) | models.Q(joined_on__lte=on)
+        now = models.Q(is_active=True, standing=Standing.ON_ROLL)
+        left_since = ~models.Q(standing=Standing.ON_ROLL) & models.Q(left_on__gt=on)
+        return self.filter(joined & (now | left_since))
+
     def in_subtree(self, org):
         return self.under_path(org.path)
 
