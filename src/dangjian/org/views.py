@@ -28,6 +28,7 @@ from dangjian.org.models import (
     Person,
     PersonCategory,
     Position,
+    StandingCause,
     Unit,
     UnitKind,
 )
@@ -343,8 +344,30 @@ def person_list(request):
             .only("id", "name", "depth")[:ORG_FILTER_LIMIT],
             "total": selectors.people_total(request.user, filters, org),
             "total_limit": selectors.SEARCH_COUNT_LIMIT,
+            "conditions": _drill_conditions(filters, params),
         },
     )
+
+
+def _drill_conditions(filters: PersonFilter, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """The statistics' drill-down filters in force, as (label, value) for the bar: the
+    page's form has no field for them, so they are said in words."""
+    conditions = []
+    for name in selectors.DRILL_FILTERS:
+        if name not in params:
+            continue
+        field = filters.form.fields[name]
+        value = params[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        shown = choices.get(value, value)
+        if name == "change_cause":
+            shown = "、".join(
+                str(StandingCause(c).label)
+                for c in str(value).split(",")
+                if c in StandingCause.values
+            )
+        conditions.append((str(field.label), str(shown)))
+    return conditions
 
 
 @login_required
