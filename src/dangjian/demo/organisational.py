@@ -580,6 +580,9 @@ class OrganisationalLoader:
         self.rng.shuffle(pool)
         start = date(self.year, 1, 1)
         span = max(1, (self.today - start).days)
+        wanted = sum(n for _c, n, _r in self.LEAVERS) + self.ARRIVALS
+        if len(pool) < wanted:
+            return  # a demo too small to spare them
         chosen = iter(pool)
         left: list[Person] = []
         for cause, n, reason in self.LEAVERS:
