@@ -95,6 +95,12 @@ def test_relation_elsewhere_names_where():
     assert "请填写组织关系所在单位" in rules.relation_error(False, "  ")
 
 
+def test_register_only_through_restoration():
+    assert rules.register_error(True, "on_roll") is None
+    assert rules.register_error(False, "deceased") is None
+    assert "恢复党籍" in rules.register_error(True, "suspended")
+
+
 def test_native_place_mask():
     assert rules.mask_native_place("福建省福州市") == "福建省***"
     assert rules.mask_native_place("上海市") == "上海市"
@@ -307,6 +313,10 @@ def test_api_leave_by_role_and_bad_input(world, api_as_role):
         format="json",
     )
     assert restore.status_code == 400 and "只有停止党籍" in str(restore.json())
+    relisted = api_as_role("officer").patch(
+        f"/api/v1/people/{world.member_a.pk}/", {"is_active": True}, format="json"
+    )
+    assert relisted.status_code == 400 and "is_active" in relisted.json()
 
 
 @pytest.mark.django_db

@@ -316,6 +316,15 @@ def restore_error(*, standing: str, on: date, left_on: date | None, today: date)
     return None
 
 
+def register_error(is_active: bool, standing: str) -> str | None:
+    """Who left the roll through a standing change comes back only by 恢复党籍 (a suspension)
+    or not at all: ticking 在册 on the record is refused (our rule: the history must say why)."""
+    if is_active and standing != ON_ROLL:
+        label = STANDING_LABELS.get(standing, standing)
+        return f"该人员已{label}，不能直接改为在册；停止党籍的请办理“恢复党籍”"
+    return None
+
+
 def relation_error(held_here: bool, held_at: str) -> str | None:
     """An organisational relationship held elsewhere names where (our rule: the record must
     say where the member's relationship is, for transfers and dues)."""

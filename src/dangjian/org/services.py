@@ -280,6 +280,9 @@ def _clean_person(person: Person) -> None:
     error = rules.relation_error(person.relation_held_here, person.relation_held_at)
     if error:
         errors["relation_held_at"] = error
+    error = rules.register_error(person.is_active, person.standing)
+    if error:
+        errors["is_active"] = error
     if errors:
         raise ValidationError(errors)
     person.full_clean()

@@ -463,6 +463,7 @@ class PersonLeave(PersonPageForm):
     success_message = "已记录党籍变动。"
     access_action = "org.change_standing"
     danger = True
+    submit_label = "确认办理"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         initial = {"on": timezone.localdate()}
@@ -487,6 +488,7 @@ class PersonRestore(PersonPageForm):
     form_class = forms.RestoreForm
     success_message = "已恢复党籍。"
     access_action = "org.change_standing"
+    submit_label = "确认恢复"
 
     def get_form_kwargs(self) -> dict[str, Any]:
         initial = {"on": timezone.localdate()}
