@@ -270,7 +270,7 @@ def test_person_form_new_fields_and_relation_elsewhere(world, as_user):
         "title_level": "associate",
         "post": "系主任",
         "native_place": "福建省福州市",
-        "relation_held_here": "0",
+        "relation_held_here": "False",
         "relation_held_at": "",
     }
     response = client.post(url, data)

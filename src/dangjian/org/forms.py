@@ -81,8 +81,8 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
     # A choice rather than a checkbox: an unticked box would read as "elsewhere".
     relation_held_here = forms.TypedChoiceField(
         label="组织关系所在",
-        choices=[("1", "本单位"), ("0", "外单位")],
-        coerce=lambda value: value != "0",
+        choices=[("True", "本单位"), ("False", "外单位")],
+        coerce=lambda value: value != "False",
         required=False,
         empty_value=True,
     )
@@ -108,7 +108,7 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
             .order_by("parent__name", "display_order", "name")
         )
         self.fields["unit"].label_from_instance = lambda unit: unit.full_name
-        self.initial["relation_held_here"] = "1" if self.instance.relation_held_here else "0"
+        self.initial["relation_held_here"] = str(bool(self.instance.relation_held_here))
         # Who does not read full numbers sees them masked here too, and may type a new one.
         self.full_identity = selectors.sees_full_identity(user)
         if not self.full_identity and self.instance.pk:

@@ -335,8 +335,8 @@ class Gender(models.TextChoices):
 
 
 class Education(models.TextChoices):
-    """学历, in the categories of the national statistics (国家统计局《学历代码》's groups, as
-    the annual 党内统计 tables use them)."""
+    """学历, in the groups of the national 学历 code (GB/T 4658) as the annual 党内统计 tables
+    use them."""
 
     POSTGRADUATE = "postgraduate", "研究生"
     UNIVERSITY = "university", "大学本科"

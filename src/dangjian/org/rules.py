@@ -349,9 +349,10 @@ def mask_native_place(value: str) -> str:
 
 # --- Annual statistics (党内统计): age bands -------------------------------------------------
 
-# The age columns of the annual 党内统计 table of members (党员队伍基本情况): 25 and under,
-# then five-year bands to 60, 61–70 and 71 and over. The 中共中央组织部《中国共产党党内统计
-# 公报》 publishes coarser groups built from these (30岁及以下, 31至35岁, …, 61岁及以上).
+# The age columns of the annual 党内统计 table of members as issue 15 gives them (the official
+# form is not public, so not checked against it): 25 and under, then five-year bands to 60,
+# 61–70 and 71 and over. 中共中央组织部's annual 中国共产党党内统计公报 publishes coarser groups
+# that these add up to (30岁及以下, five-year groups to 60, 61岁及以上).
 AGE_BANDS: tuple[tuple[str, int | None, int | None], ...] = (
     ("le25", None, 25),
     ("26_30", 26, 30),

@@ -1,7 +1,7 @@
 """The annual tables: which figures each holds, their column labels, and the people-list
 filters each figure drills down with. One sheet per table in the XLSX export.
 
-Layout: the 中共中央组织部《中国共产党党内统计公报》 reports members by gender, ethnicity,
+Layout: the annual 中国共产党党内统计公报 of 中共中央组织部 reports members by gender, ethnicity,
 education, age and occupation, admissions, and organisations by kind; the annual report forms
 themselves (党内统计年报表) are not published, so the columns below follow the 公报's
 categories, with the age bands of org.rules.AGE_BANDS and the changes of the year by cause.
