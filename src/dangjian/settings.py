@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.branches",
     "dangjian.membership",
+    "dangjian.statistics",
     "dangjian.demo",
 ]
 

@@ -189,6 +189,10 @@ def test_out_letter_then_slip_leaves_the_roll(world):
     assert not person.is_active and not user.is_active
     assert _counted(world.branch_a) == before - 1
     assert list(transfer.steps.values_list("kind", flat=True)) == ["issue", "slip"]
+    # 转出 in the standing history, as the annual statistics count it.
+    assert person.standing == "transferred_out" and person.left_on == TODAY
+    change = person.standing_changes.get()
+    assert change.cause == "transferred_out" and change.reason == "毕业离校"
 
 
 def test_out_letter_bad_input(world):

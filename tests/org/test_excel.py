@@ -92,7 +92,15 @@ def test_template_has_headers_rules_scoped_codes_and_dropdowns(world, as_user):
     assert data["A2"].value.startswith(excel.EXAMPLE_PREFIX)
     dropdowns = {dv.formula1 for dv in data.data_validations.dataValidation}
     statuses = "群众,入党申请人,入党积极分子,培养考察对象,发展对象,预备党员,正式党员"
-    assert dropdowns == {'"男,女"', '"教职工,学生,离退休"', f'"{statuses}"'}
+    assert dropdowns == {
+        '"男,女"',
+        '"教职工,学生,离退休"',
+        f'"{statuses}"',
+        '"研究生,大学本科,大学专科,中专,高中,初中及以下"',
+        '"博士,硕士,学士,无"',
+        '"正高级,副高级,中级,初级,无"',
+        '"本单位,外单位"',
+    }
     rules = {r[0].value: r[2].value for r in wb[excel.HELP_SHEET].iter_rows(min_row=2, max_row=15)}
     assert "校验位" in rules["身份证号"]
     codes = {r[0] for r in wb[excel.ORG_SHEET].iter_rows(min_row=2, values_only=True)}

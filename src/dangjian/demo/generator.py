@@ -165,6 +165,33 @@ class Draft:
     positions: list[tuple[int, str, date]] = field(default_factory=list)
 
 
+# The complete record (学历/学位, 职称, 籍贯) of demo people, by category: three choices each,
+# weighted 5:3:2.
+RECORD_EDUCATION = {
+    "staff": (("postgraduate", "doctor"), ("postgraduate", "master"), ("university", "bachelor")),
+    "student": (("college", "none"), ("university", "none"), ("postgraduate", "bachelor")),
+    "retiree": (("university", "bachelor"), ("college", "none"), ("secondary_vocational", "none")),
+}
+TITLES = (
+    ("教授", "senior"),
+    ("副教授", "associate"),
+    ("讲师", "intermediate"),
+    ("助教", "junior"),
+    ("", ""),
+)
+TITLE_WEIGHTS = (1, 3, 4, 1, 1)
+NATIVE_PLACES = (
+    "福建省福州市",
+    "福建省泉州市",
+    "福建省漳州市",
+    "福建省莆田市",
+    "福建省南平市",
+    "江西省赣州市",
+    "浙江省温州市",
+    "广东省潮州市",
+)
+
+
 class PeopleFactory:
     """Plausible people, deterministic for a seed and a reference day."""
 
@@ -175,6 +202,27 @@ class PeopleFactory:
         self._surname_cum = _cumulative(SURNAME_WEIGHTS)
         self._ethnic_names = [name for name, _ in ETHNICITIES]
         self._ethnic_cum = _cumulative([w for _, w in ETHNICITIES])
+        # The complete record's fields draw from their own stream, so that adding them left
+        # every other value of a seed as it was.
+        self.record_rng = random.Random(seed * 131 + 17)
+
+    def record(self, category: str, birth: date) -> dict:
+        """学历, 学位, 职称 and 籍贯 fitting the category: staff mostly graduates with titles,
+        students at university, retirees older degrees."""
+        rng = self.record_rng
+        education, degree = rng.choices(RECORD_EDUCATION[category], weights=(5, 3, 2))[0]
+        title, level = ("", "")
+        if category != "student":
+            title, level = rng.choices(TITLES, weights=TITLE_WEIGHTS)[0]
+        if category == "staff" and self.today.year - birth.year < 30 and level in ("senior",):
+            title, level = TITLES[2]  # no professor under thirty
+        return {
+            "education": education,
+            "degree": degree,
+            "professional_title": title,
+            "title_level": level,
+            "native_place": rng.choice(NATIVE_PLACES),
+        }
 
     def name(self, male: bool) -> str:
         rng = self.rng
@@ -213,6 +261,7 @@ class PeopleFactory:
             "unit": None,  # the branch fills in unit, class, organisation and group
             "primary_org": None,
             "group": None,
+            **self.record(category, birth),
         }
         rank = STATUS_ORDER.index(status)
         history = [
@@ -623,6 +672,11 @@ PERSON_FIELDS = (
     "probation_ends_on",
     "primary_org",
     "group",
+    "education",
+    "degree",
+    "professional_title",
+    "title_level",
+    "native_place",
 )
 ORG_FIELDS = (
     "name",

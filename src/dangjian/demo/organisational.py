@@ -26,15 +26,27 @@ from dangjian.membership.models import (
     TransferBatch,
     TransferStep,
 )
-from dangjian.org.models import Organisation, OrgKind, Person, Position, Unit
+from dangjian.org import services as org_services
+from dangjian.org.models import (
+    LeaveCause,
+    Organisation,
+    OrgKind,
+    Person,
+    Position,
+    StandingChange,
+    Unit,
+)
 from dangjian.org.rules import OFFICER_TITLES, add_years, probation_end
 from dangjian.orglife.models import Attendance, Meeting, StudyRecord, Training
 from dangjian.outreach.models import Contact, Link, Visit
+from dangjian.statistics.models import StatisticsRun
 
 MODELS = (  # deletion order
     TransferStep,
     Transfer,
     TransferBatch,
+    StatisticsRun,
+    StandingChange,
     MemberAway,
     Visit,
     Link,
@@ -124,6 +136,7 @@ class OrganisationalLoader:
         self._outreach()
         self._members_away()
         self._transfers()
+        self._standing()
         return self.counts
 
     def members(self, branch_id: int) -> list[int]:
@@ -686,6 +699,72 @@ class OrganisationalLoader:
             issued_on=issued,
         )
         self._add("毕业生批量转出", len(batch.results))
+
+    # standing on the roll
+
+    # How many members leave the roll for each cause this year, and arrive (转入).
+    LEAVERS = (
+        (LeaveCause.SUSPENDED, 2, "与党组织失去联系超过六个月，支部大会决定停止党籍"),
+        (LeaveCause.REMOVED, 1, "连续六个月不参加组织生活、不交纳党费，支部大会决定除名"),
+        (LeaveCause.EXPELLED, 1, "违反党的纪律，经党委批准开除党籍"),
+        (LeaveCause.WITHDRAWN, 1, "本人申请退党，经支部大会讨论同意"),
+        (LeaveCause.DECEASED, 2, "因病逝世"),
+        (LeaveCause.TRANSFERRED_OUT, 3, "组织关系转往外单位党组织"),
+    )
+    ARRIVALS = 3
+
+    def _standing(self) -> None:
+        """A few members of this year leave the roll for each cause (one suspension later
+        restored), and a few arrive by transfer: the person pages' history and the annual
+        statistics' changes have rows. Officers and the first members of each branch (the
+        demo logins' people) are left alone."""
+        officers = set(Position.objects.values_list("person_id", flat=True))
+        users = set(Person.objects.filter(user__isnull=False).values_list("pk", flat=True))
+        pool = [
+            member
+            for branch in self.branches
+            for member in self.members(branch.pk)[5:]
+            if member not in officers and member not in users
+        ]
+        if not pool:
+            return
+        self.rng.shuffle(pool)
+        start = date(self.year, 1, 1)
+        span = max(1, (self.today - start).days)
+        wanted = sum(n for _c, n, _r in self.LEAVERS) + self.ARRIVALS
+        if len(pool) < wanted:
+            return  # a demo too small to spare them
+        chosen = iter(pool)
+        left: list[Person] = []
+        for cause, n, reason in self.LEAVERS:
+            for _ in range(n):
+                person = Person.objects.get(pk=next(chosen))
+                on = start + timedelta(days=self.rng.randrange(span))
+                if person.joined_on and on < person.joined_on:
+                    on = person.joined_on
+                left.append(
+                    org_services.person_leave(
+                        actor=None, person=person, cause=cause, on=on, reason=reason
+                    )
+                )
+                self._add("党籍变动", 1)
+        suspended = next(p for p in left if p.standing == LeaveCause.SUSPENDED)
+        org_services.person_restore(
+            actor=None,
+            person=suspended,
+            on=min(self.today, suspended.left_on + timedelta(days=30)),
+            reason="本人恢复与党组织联系并说明情况，经党委批准恢复党籍",
+        )
+        self._add("党籍变动", 1)
+        for _ in range(self.ARRIVALS):
+            person = Person.objects.get(pk=next(chosen))
+            org_services.person_record_arrival(
+                actor=None,
+                person=person,
+                on=start + timedelta(days=self.rng.randrange(span)),
+                reason="组织关系由外单位党组织转入",
+            )
+            self._add("党籍变动", 1)
 
     def _outreach(self) -> None:
         masses_by_branch = {

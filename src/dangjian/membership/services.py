@@ -31,7 +31,7 @@ from dangjian.membership.permissions import (
     TRANSFER_SEND,
 )
 from dangjian.org import services as org_services
-from dangjian.org.models import Organisation, OrgKind, Person, Position, Unit
+from dangjian.org.models import LeaveCause, Organisation, OrgKind, Person, Position, Standing, Unit
 from dangjian.org.rules import MEMBER_STATUSES
 
 
@@ -450,10 +450,15 @@ def transfer_issue_letter(
 def _person_leaves_by_transfer(
     *, actor: User | None, person: Person, on: date, reason: str
 ) -> None:
-    """The person leaves the roll because their relationship moved out of the institution.
-    For now: off the register through the org service (PeopleCount stays right, the login is
-    closed); to become org.services.person_leave(cause=转出) when Party standings exist."""
-    org_services.person_update(actor=actor, person=person, is_active=False)
+    """The person leaves the roll because their relationship moved out of the institution:
+    转出 in their standing history (PeopleCount follows, the login is closed)."""
+    org_services.person_leave(
+        actor=actor,
+        person=person,
+        cause=LeaveCause.TRANSFERRED_OUT,
+        on=on,
+        reason=reason.strip() or "组织关系转出",
+    )
 
 
 @transaction.atomic
@@ -556,15 +561,25 @@ def transfer_arrive(
                     "请先核实其政治面貌。"
                 }
             )
-        org_services.person_update(
-            actor=actor, person=person, primary_org=destination_org, group=None, is_active=True
-        )
+        if person.standing == Standing.ON_ROLL:
+            org_services.person_update(
+                actor=actor, person=person, primary_org=destination_org, group=None, is_active=True
+            )
         matched = f"按身份证号匹配到{person.name}，恢复在册"
     else:
         person = org_services.person_create(
             actor=actor, primary_org=destination_org, **person_fields
         )
         matched = f"新建人员{person.name}"
+    # 转入 in the standing history (and back on the roll for a member who had left by 转出).
+    org_services.person_record_arrival(
+        actor=actor,
+        person=person,
+        on=transfer.completed_on or timezone.localdate(),
+        reason=f"由{transfer.origin_text}转入（{transfer.letter_number}）",
+        organisation=destination_org,
+    )
+    person.refresh_from_db()
     transfer.person = person
     transfer.full_clean()
     transfer.save()

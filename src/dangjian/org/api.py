@@ -27,6 +27,8 @@ from dangjian.org.serializers import (
     OrganisationSerializer,
     OrganisationUpdateSerializer,
     PersonCreateSerializer,
+    PersonLeaveSerializer,
+    PersonRestoreSerializer,
     PersonSerializer,
     PersonStatusSerializer,
     PersonUpdateSerializer,
@@ -179,6 +181,26 @@ class PersonViewSet(ScopedViewSet):
         person = self.get_editable_object()
         data = self.validated(PersonStatusSerializer)
         person = services.person_change_status(actor=request.user, person=person, **data)
+        return self.respond(person)
+
+    @extend_schema(
+        request=PersonLeaveSerializer,
+        responses=PersonSerializer,
+        summary="党籍变动：停止党籍、出党、死亡、转出",
+    )
+    @action(detail=True, methods=["post"])
+    def leave(self, request, pk=None):
+        person = self.get_editable_object()
+        data = self.validated(PersonLeaveSerializer)
+        person = services.person_leave(actor=request.user, person=person, **data)
+        return self.respond(person)
+
+    @extend_schema(request=PersonRestoreSerializer, responses=PersonSerializer, summary="恢复党籍")
+    @action(detail=True, methods=["post"])
+    def restore(self, request, pk=None):
+        person = self.get_editable_object()
+        data = self.validated(PersonRestoreSerializer)
+        person = services.person_restore(actor=request.user, person=person, **data)
         return self.respond(person)
 
 

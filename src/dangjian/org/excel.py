@@ -38,6 +38,8 @@ from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
 from dangjian.org import counts, rules
 from dangjian.org.models import (
+    Degree,
+    Education,
     Gender,
     ImportJob,
     Organisation,
@@ -45,6 +47,7 @@ from dangjian.org.models import (
     PartyStatus,
     Person,
     PersonCategory,
+    TitleLevel,
     Unit,
     UnitKind,
 )
@@ -158,10 +161,63 @@ COLUMNS = (
         max_length=32,
         text=True,
     ),
+    Column(
+        "学历",
+        "education",
+        False,
+        "选填，填" + "、".join(f"“{label}”" for _v, label in Education.choices) + "之一。",
+        10,
+        choices=tuple(Education.choices),
+    ),
+    Column(
+        "学位",
+        "degree",
+        False,
+        "选填，填" + "、".join(f"“{label}”" for _v, label in Degree.choices) + "之一。",
+        6,
+        choices=tuple(Degree.choices),
+    ),
+    Column("职称", "professional_title", False, "选填，如：教授、讲师。", 10, max_length=50),
+    Column(
+        "职称级别",
+        "title_level",
+        False,
+        "选填，填" + "、".join(f"“{label}”" for _v, label in TitleLevel.choices) + "之一。",
+        8,
+        choices=tuple(TitleLevel.choices),
+    ),
+    Column("行政职务", "post", False, "选填，如：院长、科长。", 10, max_length=50),
+    Column("籍贯", "native_place", False, "选填，如：福建省福州市。", 12, max_length=50),
+    Column(
+        "组织关系所在",
+        "relation_held_here",
+        False,
+        "选填，填“本单位”或“外单位”，不填时为“本单位”。",
+        10,
+        choices=(("here", "本单位"), ("elsewhere", "外单位")),
+    ),
+    Column(
+        "组织关系所在单位",
+        "relation_held_at",
+        False,
+        "组织关系在外单位时必填，填写所在单位名称。",
+        16,
+        max_length=100,
+    ),
     Column("备注", "note", False, "选填。", 20),
 )
 # Columns added after the first templates: a file without them is still read (cells blank).
-OPTIONAL_HEADERS = {"工号/学号"}
+OPTIONAL_HEADERS = {
+    "工号/学号",
+    "学历",
+    "学位",
+    "职称",
+    "职称级别",
+    "行政职务",
+    "籍贯",
+    "组织关系所在",
+    "组织关系所在单位",
+}
 COLUMN_BY_FIELD = {c.field: c for c in COLUMNS}
 FIELDS = [c.field for c in COLUMNS]
 
@@ -179,6 +235,14 @@ EXAMPLE_ROW = (
     "2015-07-01",
     "",
     "",
+    "",
+    "大学本科",
+    "学士",
+    "讲师",
+    "中级",
+    "",
+    "福建省福州市",
+    "本单位",
     "",
     "本行为示例，导入时自动跳过，可删除",
 )
@@ -446,6 +510,18 @@ def clean_row(number: int, raw: Sequence, ctx: ImportContext) -> tuple[dict, lis
     out["staff_number"] = text["staff_number"]
     out["ethnicity"] = text["ethnicity"] or "汉族"
     out["note"] = text["note"]
+    # The complete record's columns (choices are set above when valid).
+    out.setdefault("education", "")
+    out.setdefault("degree", "")
+    out.setdefault("title_level", "")
+    for name in ("professional_title", "post", "native_place", "relation_held_at"):
+        out[name] = text[name]
+    out["relation_held_here"] = out.pop("relation_held_here", "here") != "elsewhere"
+    message = rules.relation_error(out["relation_held_here"], out["relation_held_at"])
+    if message:
+        error("relation_held_at", message)
+    if out["relation_held_here"]:
+        out["relation_held_at"] = ""
 
     # ID number, then the birth date that must agree with it.
     id_number = text["id_number"].upper()

@@ -45,6 +45,14 @@ ROW_VALUES = (
     "primary_org__name",
     "group__code",
     "staff_number",
+    "education",
+    "degree",
+    "professional_title",
+    "title_level",
+    "post",
+    "native_place",
+    "relation_held_here",
+    "relation_held_at",
     "note",
 )
 
@@ -55,15 +63,18 @@ def _labels(field: str) -> dict:
 
 def _row_maker(full_identity: bool) -> Callable[[tuple], list]:
     genders, categories, statuses = _labels("gender"), _labels("category"), _labels("party_status")
+    educations, degrees, levels = _labels("education"), _labels("degree"), _labels("title_level")
 
     def row(values: tuple) -> list:
         (name, gender, ethnicity, birth_date, id_number, phone, category, unit_name, unit_kind,
          unit_parent_id, unit_parent_name, party_status, joined_on, org_code, org_name,
-         group_code, staff_number, note) = values  # fmt: skip
+         group_code, staff_number, education, degree, professional_title, title_level, post,
+         native_place, held_here, held_at, note) = values  # fmt: skip
         id_number = id_number or ""
         if not full_identity:
             id_number = rules.mask_id_number(id_number)
             phone = rules.mask_phone(phone)
+            native_place = rules.mask_native_place(native_place)
         return [
             name,
             str(genders.get(gender, gender)),
@@ -79,6 +90,14 @@ def _row_maker(full_identity: bool) -> Callable[[tuple], list]:
             org_name or "",
             group_code or "",
             staff_number,
+            educations.get(education, ""),
+            degrees.get(degree, ""),
+            professional_title,
+            levels.get(title_level, ""),
+            post,
+            native_place,
+            "本单位" if held_here else "外单位",
+            held_at,
             note,
         ]
 

@@ -5,6 +5,7 @@ from dangjian.org import rules, selectors
 from dangjian.org.models import (
     LeadingGroup,
     LeadingGroupMember,
+    LeaveCause,
     Organisation,
     PartyStatus,
     Person,
@@ -77,6 +78,15 @@ class DissolveForm(BootstrapMixin, forms.Form):
 
 
 class PersonForm(BootstrapMixin, forms.ModelForm):
+    # A choice rather than a checkbox: an unticked box would read as "elsewhere".
+    relation_held_here = forms.TypedChoiceField(
+        label="组织关系所在",
+        choices=[("True", "本单位"), ("False", "外单位")],
+        coerce=lambda value: value != "False",
+        required=False,
+        empty_value=True,
+    )
+
     class Meta:
         model = Person
         fields = PERSON_FIELDS
@@ -98,6 +108,7 @@ class PersonForm(BootstrapMixin, forms.ModelForm):
             .order_by("parent__name", "display_order", "name")
         )
         self.fields["unit"].label_from_instance = lambda unit: unit.full_name
+        self.initial["relation_held_here"] = str(bool(self.instance.relation_held_here))
         # Who does not read full numbers sees them masked here too, and may type a new one.
         self.full_identity = selectors.sees_full_identity(user)
         if not self.full_identity and self.instance.pk:
@@ -149,6 +160,23 @@ class StatusChangeForm(BootstrapMixin, forms.Form):
         required=False,
         help_text="如：支部大会表决通过、党委审批同意等。",
     )
+
+
+class LeaveForm(BootstrapMixin, forms.Form):
+    """停止党籍, 出党 (除名, 开除党籍, 退党), 死亡, 转出: org.services.person_leave."""
+
+    cause = forms.ChoiceField(label="事由", choices=LeaveCause.choices)
+    on = forms.DateField(label="日期", widget=DATE)
+    reason = forms.CharField(
+        label="原因",
+        max_length=300,
+        help_text="如：支部大会决定、党委批准文号，转出时填写转往单位。",
+    )
+
+
+class RestoreForm(BootstrapMixin, forms.Form):
+    on = forms.DateField(label="恢复日期", widget=DATE)
+    reason = forms.CharField(label="原因", max_length=300, help_text="如：党委批准恢复党籍的文号。")
 
 
 class PositionForm(BootstrapMixin, forms.ModelForm):

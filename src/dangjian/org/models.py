@@ -334,6 +334,72 @@ class Gender(models.TextChoices):
     FEMALE = "F", "女"
 
 
+class Education(models.TextChoices):
+    """学历, in the groups of the national 学历 code (GB/T 4658) as the annual 党内统计 tables
+    use them."""
+
+    POSTGRADUATE = "postgraduate", "研究生"
+    UNIVERSITY = "university", "大学本科"
+    COLLEGE = "college", "大学专科"
+    SECONDARY_VOCATIONAL = "secondary_vocational", "中专"
+    HIGH_SCHOOL = "high_school", "高中"
+    JUNIOR_OR_BELOW = "junior_or_below", "初中及以下"
+
+
+class Degree(models.TextChoices):
+    DOCTOR = "doctor", "博士"
+    MASTER = "master", "硕士"
+    BACHELOR = "bachelor", "学士"
+    NONE = "none", "无"
+
+
+class TitleLevel(models.TextChoices):
+    """The level of a professional title (职称), as the statistics group them."""
+
+    SENIOR = "senior", "正高级"
+    ASSOCIATE = "associate", "副高级"
+    INTERMEDIATE = "intermediate", "中级"
+    JUNIOR = "junior", "初级"
+    NONE = "none", "无"
+
+
+class Standing(models.TextChoices):
+    """A person's standing on the Party roll (党籍); every value but 在册 takes them off the
+    roll (is_active false), recorded with its date and reason in StandingChange."""
+
+    ON_ROLL = "on_roll", "在册"
+    SUSPENDED = "suspended", "停止党籍"
+    REMOVED = "removed", "除名"
+    EXPELLED = "expelled", "开除党籍"
+    WITHDRAWN = "withdrawn", "退党"
+    DECEASED = "deceased", "死亡"
+    TRANSFERRED_OUT = "transferred_out", "转出"
+
+
+class LeaveCause(models.TextChoices):
+    """Why a person leaves the roll: org.services.person_leave's `cause`."""
+
+    SUSPENDED = "suspended", "停止党籍"
+    REMOVED = "removed", "除名"
+    EXPELLED = "expelled", "开除党籍"
+    WITHDRAWN = "withdrawn", "退党"
+    DECEASED = "deceased", "死亡"
+    TRANSFERRED_OUT = "transferred_out", "转出"
+
+
+class StandingCause(models.TextChoices):
+    """A step in the standing history: a leaving cause, a restoration or an arrival."""
+
+    SUSPENDED = "suspended", "停止党籍"
+    REMOVED = "removed", "除名"
+    EXPELLED = "expelled", "开除党籍"
+    WITHDRAWN = "withdrawn", "退党"
+    DECEASED = "deceased", "死亡"
+    TRANSFERRED_OUT = "transferred_out", "转出"
+    RESTORED = "restored", "恢复党籍"
+    TRANSFERRED_IN = "transferred_in", "转入"
+
+
 class PersonQuerySet(EncryptedQuerySetMixin, ScopedQuerySet):
     def scope_q(self, scope):
         q = in_orgs("primary_org", scope.org_paths)
@@ -346,6 +412,14 @@ class PersonQuerySet(EncryptedQuerySetMixin, ScopedQuerySet):
 
     def members(self):
         return self.filter(party_status__in=rules.MEMBER_STATUSES)
+
+    def on_roll_at(self, on: date):
+        """People on the roll at the end of day `on`, as the records stand: on it now (and
+        already joined if members), or taken off it after that day."""
+        joined = models.Q(joined_on__isnull=True) | models.Q(joined_on__lte=on)
+        now = models.Q(is_active=True, standing=Standing.ON_ROLL)
+        left_since = ~models.Q(standing=Standing.ON_ROLL) & models.Q(left_on__gt=on)
+        return self.filter(joined & (now | left_since))
 
     def in_subtree(self, org):
         return self.under_path(org.path)
@@ -465,6 +539,35 @@ class Person(EncryptedModelMixin, models.Model):
         related_name="group_people",
     )
     is_active = models.BooleanField("在册", default=True)
+    # The complete member record (issue 15 item 1).
+    education = models.CharField("学历", max_length=24, choices=Education.choices, blank=True)
+    degree = models.CharField("学位", max_length=10, choices=Degree.choices, blank=True)
+    professional_title = models.CharField(
+        "职称", max_length=50, blank=True, help_text="如：教授、副教授、讲师、工程师。"
+    )
+    title_level = models.CharField(
+        "职称级别", max_length=16, choices=TitleLevel.choices, blank=True
+    )
+    post = models.CharField(
+        "行政职务", max_length=50, blank=True, help_text="所在单位的职务，如：院长、科长。"
+    )
+    native_place = models.CharField(
+        "籍贯", max_length=50, blank=True, help_text="如：福建省福州市。"
+    )
+    relation_held_here = models.BooleanField(
+        "组织关系在本单位",
+        default=True,
+        help_text="不勾选表示组织关系在外单位（如保留在原单位或挂靠），须填写所在单位。",
+    )
+    relation_held_at = models.CharField("组织关系所在单位", max_length=100, blank=True)
+    standing = models.CharField(
+        "党籍状态",
+        max_length=20,
+        choices=Standing.choices,
+        default=Standing.ON_ROLL,
+        editable=False,
+    )
+    left_on = models.DateField("离开党员队伍日期", null=True, blank=True, editable=False)
     note = models.TextField("备注", blank=True, max_length=TEXT_DEFAULT)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -509,6 +612,16 @@ class Person(EncryptedModelMixin, models.Model):
     @property
     def is_member(self) -> bool:
         return self.party_status in rules.MEMBER_STATUSES
+
+    @property
+    def masked_native_place(self) -> str:
+        return rules.mask_native_place(self.native_place)
+
+    @property
+    def relation_display(self) -> str:
+        if self.relation_held_here:
+            return "本单位"
+        return f"外单位：{self.relation_held_at}" if self.relation_held_at else "外单位"
 
     def age_on(self, on: date) -> int | None:
         return rules.age_on(self.birth_date, on) if self.birth_date else None
@@ -571,6 +684,60 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_from_status_display()}→{self.get_to_status_display()}"
+
+
+class StandingChangeQuerySet(ScopedQuerySet):
+    """Read by the officers of the organisation the person belonged to when it happened (and
+    of the levels above), and by the person."""
+
+    def scope_q(self, scope):
+        q = in_orgs("organisation", scope.org_paths)
+        if scope.person_id:
+            q |= models.Q(person_id=scope.person_id)
+        return q
+
+    def editable_q(self, scope):
+        return in_orgs("organisation", scope.org_paths)
+
+
+class StandingChange(models.Model):
+    """One step in a person's standing on the roll: leaving it (停止党籍, 除名, 开除党籍, 退党,
+    死亡, 转出), being restored (恢复党籍) or arriving (转入), with its date and reason. Kept
+    as history, never deleted; the annual statistics count the changes of a year from it."""
+
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.CASCADE, related_name="standing_changes"
+    )
+    cause = models.CharField("事由", max_length=20, choices=StandingCause.choices)
+    effective_on = models.DateField("日期", db_index=True)
+    reason = models.CharField("原因", max_length=300)
+    # Where the person belonged at the time: counted there even after a later move.
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="所在党组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="standing_changes",
+    )
+    party_status = models.CharField(
+        "当时政治面貌", max_length=20, choices=PartyStatus.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        "core.User", verbose_name="记录人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    recorded_at = models.DateTimeField("记录时间", default=timezone.now)
+
+    objects = StandingChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "党籍变动"
+        verbose_name_plural = "党籍变动"
+        ordering = ["-effective_on", "-id"]
+        indexes = [models.Index(fields=["organisation", "effective_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_cause_display()} {self.effective_on}"
 
 
 class PositionTitle(models.TextChoices):

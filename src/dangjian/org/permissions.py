@@ -4,7 +4,7 @@ Some rights belong to the organisation department's own staff and administrators
 a committee's officers, though they act for the institution (DEPARTMENT), do not hold them.
 """
 
-from dangjian.core.access import ABOVE, STAFF, Action, declare
+from dangjian.core.access import ABOVE, SCOPE, STAFF, Action, declare
 
 RESTRUCTURE_REFUSED = "调整隶属关系或撤销本组织，须由上级党组织办理。"
 TOP_LEVEL_REFUSED = "只有组织部干事可以新建顶层党组织。"
@@ -17,4 +17,7 @@ declare(
     Action("org.manage_units", STAFF, message=UNIT_REFUSED),
     Action("org.read_full_identity", STAFF, label="查看完整的身份证号和手机号"),
     Action("org.unassign_person", STAFF, label="登记不属于任何党组织的人员"),
+    # Standing on the roll (停止党籍, 出党, 死亡, 转出, 恢复党籍): the person's organisation's
+    # officers and those above.
+    Action("org.change_standing", SCOPE, org="primary_org", label="办理党籍变动"),
 )

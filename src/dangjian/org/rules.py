@@ -237,3 +237,163 @@ def leading_group_member_errors(
     if role == "leader" and any(r == "leader" for p, r in members if p != person_id):
         errors["role"] = "本领导小组已有组长，一个领导小组只设一名组长；如需更换，请先移除原组长"
     return errors
+
+
+# --- The complete member record: standing on the roll (党籍) -----------------------------------
+
+ON_ROLL = "on_roll"
+SUSPENDED = "suspended"
+# The causes that take a person off the roll (Person.standing's other values, in the order the
+# annual statistics list them).
+LEAVING_CAUSES = ("suspended", "removed", "expelled", "withdrawn", "deceased", "transferred_out")
+STANDING_LABELS = {
+    "on_roll": "在册",
+    "suspended": "停止党籍",
+    "removed": "除名",
+    "expelled": "开除党籍",
+    "withdrawn": "退党",
+    "deceased": "死亡",
+    "transferred_out": "转出",
+}
+# Causes that concern a Party member's membership itself: only full and probationary members
+# have one to suspend, end or transfer (a death is recorded for anyone).
+MEMBERS_ONLY_CAUSES = ("suspended", "removed", "expelled", "withdrawn", "transferred_out")
+# After a suspension the membership may still end (除名, 开除党籍, 退党) or the person die; a
+# transfer out needs the person on the roll.
+AFTER_SUSPENSION = ("removed", "expelled", "withdrawn", "deceased")
+
+
+def leave_error(
+    *,
+    party_status: str,
+    standing: str,
+    cause: str,
+    on: date,
+    today: date,
+    joined_on: date | None,
+) -> str | None:
+    """Why a person may not leave the roll for `cause` on `on`, in Chinese; None when they may.
+
+    - 除名 and 退党 follow 《中国共产党章程》第九条 (a member who asks to leave, or who without
+      good reason has not taken part in organisational life, paid dues or done assigned work
+      for six consecutive months, is removed by the branch meeting): they concern members.
+    - 停止党籍, 开除党籍 and 转出 likewise apply to full and probationary members only, and a
+      suspended member may afterwards be removed, expelled, withdraw or die, nothing else
+      (our rule, following the same logic).
+    """
+    label = STANDING_LABELS.get(cause, cause)
+    if cause not in LEAVING_CAUSES:
+        return "离开党员队伍的原因应为：" + "、".join(STANDING_LABELS[c] for c in LEAVING_CAUSES)
+    if on > today:
+        return "日期不能晚于今天"
+    if standing == SUSPENDED:
+        if cause not in AFTER_SUSPENSION:
+            return (
+                f"已停止党籍，不能再办理{label}"
+                "（本系统规则：停止党籍后只能除名、开除党籍、退党或登记死亡）"
+            )
+    elif standing != ON_ROLL:
+        return f"已{STANDING_LABELS.get(standing, standing)}，不在册，不能再办理{label}"
+    if cause in MEMBERS_ONLY_CAUSES and party_status not in MEMBER_STATUSES:
+        if cause in ("removed", "withdrawn"):
+            return f"{label}只适用于正式党员和预备党员（《中国共产党章程》第九条）"
+        return f"{label}只适用于正式党员和预备党员（本系统规则）"
+    if joined_on and cause in MEMBERS_ONLY_CAUSES and on < joined_on:
+        return f"日期不能早于入党日期（{joined_on:%Y-%m-%d}）"
+    return None
+
+
+def restore_error(*, standing: str, on: date, left_on: date | None, today: date) -> str | None:
+    """Why a person's membership may not be restored (恢复党籍); None when it may. Only a
+    suspension is undone this way (our rule): a member removed, expelled or withdrawn joins
+    again through admission, a transfer out ends with the receiving organisation."""
+    if standing != SUSPENDED:
+        return "只有停止党籍的党员可以恢复党籍（本系统规则）"
+    if on > today:
+        return "日期不能晚于今天"
+    if left_on and on < left_on:
+        return f"恢复日期不能早于停止党籍日期（{left_on:%Y-%m-%d}）"
+    return None
+
+
+def register_error(is_active: bool, standing: str) -> str | None:
+    """Who left the roll through a standing change comes back only by 恢复党籍 (a suspension)
+    or not at all: ticking 在册 on the record is refused (our rule: the history must say why)."""
+    if is_active and standing != ON_ROLL:
+        label = STANDING_LABELS.get(standing, standing)
+        return f"该人员已{label}，不能直接改为在册；停止党籍的请办理“恢复党籍”"
+    return None
+
+
+def relation_error(held_here: bool, held_at: str) -> str | None:
+    """An organisational relationship held elsewhere names where (our rule: the record must
+    say where the member's relationship is, for transfers and dues)."""
+    if not held_here and not held_at.strip():
+        return "组织关系在外单位时，请填写组织关系所在单位"
+    return None
+
+
+def mask_native_place(value: str) -> str:
+    """籍贯 for those who need no personal detail: the province only (its first 2–3 characters
+    up to 省/市/区, else the first two)."""
+    value = value.strip()
+    if not value:
+        return ""
+    for marker in ("自治区", "省", "市"):
+        index = value.find(marker)
+        if 0 < index <= 6:
+            cut = index + len(marker)
+            return value[:cut] + ("***" if len(value) > cut else "")
+    return value[:2] + ("***" if len(value) > 2 else "")
+
+
+# --- Annual statistics (党内统计): age bands -------------------------------------------------
+
+# The age columns of the annual 党内统计 table of members as issue 15 gives them (the official
+# form is not public, so not checked against it): 25 and under, then five-year bands to 60,
+# 61–70 and 71 and over. 中共中央组织部's annual 中国共产党党内统计公报 publishes coarser groups
+# that these add up to (30岁及以下, five-year groups to 60, 61岁及以上).
+AGE_BANDS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("le25", None, 25),
+    ("26_30", 26, 30),
+    ("31_35", 31, 35),
+    ("36_40", 36, 40),
+    ("41_45", 41, 45),
+    ("46_50", 46, 50),
+    ("51_55", 51, 55),
+    ("56_60", 56, 60),
+    ("61_70", 61, 70),
+    ("ge71", 71, None),
+)
+AGE_BAND_LABELS = {
+    "le25": "25岁及以下",
+    "26_30": "26至30岁",
+    "31_35": "31至35岁",
+    "36_40": "36至40岁",
+    "41_45": "41至45岁",
+    "46_50": "46至50岁",
+    "51_55": "51至55岁",
+    "56_60": "56至60岁",
+    "61_70": "61至70岁",
+    "ge71": "71岁及以上",
+}
+
+
+def age_band(age: int) -> str:
+    """The band of a completed age."""
+    for key, low, high in AGE_BANDS:
+        if (low is None or age >= low) and (high is None or age <= high):
+            return key
+    raise ValueError(age)  # pragma: no cover - the bands cover every age
+
+
+def birth_range(band: str, on: date) -> tuple[date | None, date | None]:
+    """The birth dates of people whose age on `on` lies in `band`, as (after, up_to): born
+    strictly after `after` and on or before `up_to` (None: unbounded). A range on the birth
+    date, so the filter uses an index rather than computing everyone's age."""
+    for key, low, high in AGE_BANDS:
+        if key == band:
+            up_to = add_years(on, -low) if low is not None else None
+            after = add_years(on, -(high + 1)) if high is not None else None
+            return after, up_to
+    raise ValueError(f"unknown age band {band!r}")

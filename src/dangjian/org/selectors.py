@@ -107,6 +107,26 @@ def people_for_list(user: User | AnonymousUser) -> QuerySet[Person]:
 # A search counts its matches up to this many ("more than" beyond): a common surname has tens
 # of thousands of matches in a province, and nobody pages through them.
 SEARCH_COUNT_LIMIT = 1000
+# The filters the annual statistics drill down with (dangjian.statistics): a people list total
+# with any of them counts the filtered people (org.selectors.people_total).
+DRILL_FILTERS = (
+    "gender",
+    "ethnic",
+    "education",
+    "title_level",
+    "standing",
+    "age_band",
+    "on_roll_at",
+    "joined_from",
+    "joined_to",
+    "converted_from",
+    "converted_to",
+    "change_cause",
+    "change_from",
+    "change_to",
+)
+# A list filtered by a field of the record (gender, age band…) counts up to this many.
+DRILL_COUNT_LIMIT = 100_000
 
 
 def people_total(user: User | AnonymousUser, filters: Any, org: Organisation | None) -> int:
@@ -118,6 +138,10 @@ def people_total(user: User | AnonymousUser, filters: Any, org: Organisation | N
     scope = scope_for(user)
     if scope is ANONYMOUS or filters.form.errors or active.get("q"):
         return filters.qs.order_by()[: SEARCH_COUNT_LIMIT + 1].count()
+    if any(active.get(name) for name in DRILL_FILTERS):
+        # The record's fields and the statistics' drill-downs: the count table does not
+        # keep them, so the filtered people are counted (within the scope's organisations).
+        return filters.qs.order_by()[: DRILL_COUNT_LIMIT + 1].count()
     if active.get("org") is not None and org is None:
         return 0  # an organisation out of scope lists no one
     statuses: set[str] | None = None

@@ -12,6 +12,7 @@ from dangjian.core.serializer_fields import EditablePrimaryKeyField, RecordSeria
 from dangjian.org import rules
 from dangjian.org.models import (
     BranchCategory,
+    LeaveCause,
     Organisation,
     PartyStatus,
     Person,
@@ -138,6 +139,16 @@ class PersonSerializer(RecordSerializer):
             "group",
             "group_name",
             "is_active",
+            "education",
+            "degree",
+            "professional_title",
+            "title_level",
+            "post",
+            "native_place",
+            "relation_held_here",
+            "relation_held_at",
+            "standing",
+            "left_on",
             "note",
             "created_at",
             "updated_at",
@@ -210,6 +221,19 @@ class PersonStatusSerializer(serializers.Serializer):
     new_status = serializers.ChoiceField(choices=PartyStatus.choices, help_text="新的政治面貌")
     effective_on = serializers.DateField(help_text="生效日期")
     note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class PersonLeaveSerializer(serializers.Serializer):
+    cause = serializers.ChoiceField(
+        choices=LeaveCause.choices, help_text="事由：停止党籍、除名、开除党籍、退党、死亡、转出"
+    )
+    on = serializers.DateField(help_text="日期")
+    reason = serializers.CharField(max_length=300, help_text="原因")
+
+
+class PersonRestoreSerializer(serializers.Serializer):
+    on = serializers.DateField(help_text="恢复党籍的日期")
+    reason = serializers.CharField(max_length=300, help_text="原因")
 
 
 # --- positions ---------------------------------------------------------------------------

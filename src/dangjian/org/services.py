@@ -19,6 +19,9 @@ from dangjian.org.models import (
     Organisation,
     Person,
     Position,
+    Standing,
+    StandingCause,
+    StandingChange,
     StatusChange,
     Term,
     Unit,
@@ -48,6 +51,14 @@ PERSON_FIELDS = [
     "primary_org",
     "group",
     "is_active",
+    "education",
+    "degree",
+    "professional_title",
+    "title_level",
+    "post",
+    "native_place",
+    "relation_held_here",
+    "relation_held_at",
     "note",
 ]
 POSITION_FIELDS = ["person", "organisation", "title", "starts_on", "ends_on", "note"]
@@ -82,6 +93,14 @@ class PersonFields(TypedDict, total=False):
     primary_org: Organisation | None
     group: Organisation | None
     is_active: bool
+    education: str
+    degree: str
+    professional_title: str
+    title_level: str
+    post: str
+    native_place: str
+    relation_held_here: bool
+    relation_held_at: str
     note: str
     party_status: str  # on registration only; later changes are person_change_status
 
@@ -255,6 +274,15 @@ def _clean_person(person: Person) -> None:
         or not person.group.path.startswith(person.primary_org.path)
     ):
         errors["group"] = "党小组须属于所在党支部"
+    person.relation_held_at = (person.relation_held_at or "").strip()
+    if person.relation_held_here:
+        person.relation_held_at = ""
+    error = rules.relation_error(person.relation_held_here, person.relation_held_at)
+    if error:
+        errors["relation_held_at"] = error
+    error = rules.register_error(person.is_active, person.standing)
+    if error:
+        errors["is_active"] = error
     if errors:
         raise ValidationError(errors)
     person.full_clean()
@@ -357,6 +385,138 @@ def person_change_status(
         note=note,
     )
     return person
+
+
+STANDING_FIELDS = ["standing", "left_on", "is_active"]
+
+
+def _standing_change(
+    *, actor: User | None, person: Person, cause: str, on: date, reason: str
+) -> StandingChange:
+    return StandingChange.objects.create(
+        person=person,
+        cause=cause,
+        effective_on=on,
+        reason=reason,
+        organisation=person.primary_org,
+        party_status=person.party_status,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+
+
+@transaction.atomic
+def person_leave(
+    *, actor: User | None, person: Person, cause: str, on: date, reason: str
+) -> Person:
+    """Take a person off the roll (停止党籍, 除名, 开除党籍, 退党, 死亡, 转出: LeaveCause), with
+    the date and reason kept as history. The person stays in the records, off the register
+    (is_active false: the count table moves them with the save), keeping their Party status;
+    their login is deactivated. Refused with the rule named (org.rules.leave_error)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    _require(actor, "org.change_standing", person)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写原因"})
+    error = rules.leave_error(
+        party_status=person.party_status,
+        standing=person.standing,
+        cause=cause,
+        on=on,
+        today=timezone.localdate(),
+        joined_on=person.joined_on,
+    )
+    if error:
+        raise ValidationError({"cause": error})
+    before = audit.snapshot(person, STANDING_FIELDS)
+    _standing_change(actor=actor, person=person, cause=cause, on=on, reason=reason)
+    person.standing = cause
+    person.left_on = on
+    person.is_active = False
+    person.save(update_fields=[*STANDING_FIELDS, "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.STATUS,
+        obj=person,
+        before=before,
+        after=audit.snapshot(person, STANDING_FIELDS),
+        note=f"{StandingCause(cause).label}：{reason}",
+    )
+    _deactivate_account(actor=actor, person=person)
+    return person
+
+
+@transaction.atomic
+def person_restore(*, actor: User | None, person: Person, on: date, reason: str) -> Person:
+    """Restore a suspended member's standing (恢复党籍): back on the roll, history kept."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    _require(actor, "org.change_standing", person)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写原因"})
+    error = rules.restore_error(
+        standing=person.standing, on=on, left_on=person.left_on, today=timezone.localdate()
+    )
+    if error:
+        raise ValidationError({"on": error})
+    before = audit.snapshot(person, STANDING_FIELDS)
+    _standing_change(actor=actor, person=person, cause=StandingCause.RESTORED, on=on, reason=reason)
+    person.standing = Standing.ON_ROLL
+    person.left_on = None
+    person.is_active = True
+    person.save(update_fields=[*STANDING_FIELDS, "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.STATUS,
+        obj=person,
+        before=before,
+        after=audit.snapshot(person, STANDING_FIELDS),
+        note=f"恢复党籍：{reason}",
+    )
+    return person
+
+
+@transaction.atomic
+def person_record_arrival(
+    *,
+    actor: User | None,
+    person: Person,
+    on: date,
+    reason: str,
+    organisation: Organisation | None = None,
+) -> StandingChange:
+    """Record that a member's organisational relationship arrived here (转入) on `on`, for the
+    history and the annual statistics' changes by cause (the transfers workflow calls it when a
+    transfer in is received). A former member who had left by 转出 comes back on the roll, in
+    `organisation`; anyone who left otherwise is refused (恢复党籍 is its own step)."""
+    if on > timezone.localdate():
+        raise ValidationError({"on": "日期不能晚于今天"})
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    returning = person.standing == Standing.TRANSFERRED_OUT
+    if returning and organisation is not None:
+        # Decided where they arrive: the receiving officers act on the branch assigned.
+        person.primary_org, person.group = organisation, None
+    _require(actor, "org.change_standing", person)
+    if person.standing != Standing.ON_ROLL:
+        if not returning:
+            raise ValidationError(
+                {"person": f"该人员已{person.get_standing_display()}，不能办理组织关系转入。"}
+            )
+        person.standing, person.left_on, person.is_active = Standing.ON_ROLL, None, True
+        person.save()  # the count table follows the save (org.counts)
+    change = _standing_change(
+        actor=actor,
+        person=person,
+        cause=StandingCause.TRANSFERRED_IN,
+        on=on,
+        reason=(reason or "").strip() or "组织关系转入",
+    )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.STATUS,
+        obj=person,
+        note=f"组织关系转入：{change.reason}",
+    )
+    return change
 
 
 @transaction.atomic

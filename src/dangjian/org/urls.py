@@ -51,4 +51,6 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.PersonEdit.as_view(), name="person_edit"),
     path("people/<int:pk>/status/", views.PersonStatus.as_view(), name="person_status"),
+    path("people/<int:pk>/leave/", views.PersonLeave.as_view(), name="person_leave"),
+    path("people/<int:pk>/restore/", views.PersonRestore.as_view(), name="person_restore"),
 ]

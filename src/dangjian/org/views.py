@@ -28,6 +28,7 @@ from dangjian.org.models import (
     Person,
     PersonCategory,
     Position,
+    StandingCause,
     Unit,
     UnitKind,
 )
@@ -343,8 +344,30 @@ def person_list(request):
             .only("id", "name", "depth")[:ORG_FILTER_LIMIT],
             "total": selectors.people_total(request.user, filters, org),
             "total_limit": selectors.SEARCH_COUNT_LIMIT,
+            "conditions": _drill_conditions(filters, params),
         },
     )
+
+
+def _drill_conditions(filters: PersonFilter, params: dict[str, Any]) -> list[tuple[str, str]]:
+    """The statistics' drill-down filters in force, as (label, value) for the bar: the
+    page's form has no field for them, so they are said in words."""
+    conditions = []
+    for name in selectors.DRILL_FILTERS:
+        if name not in params:
+            continue
+        field = filters.form.fields[name]
+        value = params[name]
+        choices = dict(getattr(field, "choices", []) or [])
+        shown = choices.get(value, value)
+        if name == "change_cause":
+            shown = "、".join(
+                str(StandingCause(c).label)
+                for c in str(value).split(",")
+                if c in StandingCause.values
+            )
+        conditions.append((str(field.label), str(shown)))
+    return conditions
 
 
 @login_required
@@ -362,6 +385,7 @@ def person_detail(request, pk):
             "show_full_identity": selectors.sees_full_identity(request.user),
             "can_edit": Person.objects.editable_by(request.user).filter(pk=pk).exists(),
             "history": person.status_changes.select_related("recorded_by"),
+            "standing_history": person.standing_changes.select_related("organisation"),
             "positions": person.positions.select_related("organisation").order_by("-starts_on"),
             "events": events_for(person) if scope.is_officer else [],
             "age": person.age_on(timezone.localdate()),
@@ -432,6 +456,49 @@ class PersonStatus(PersonPageForm):
 
     def perform(self, data: dict[str, Any]) -> Person:
         return services.person_change_status(actor=self.request.user, person=self.object, **data)
+
+
+class PersonLeave(PersonPageForm):
+    form_class = forms.LeaveForm
+    success_message = "已记录党籍变动。"
+    access_action = "org.change_standing"
+    danger = True
+    submit_label = "确认办理"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        initial = {"on": timezone.localdate()}
+        return {"data": self.request.POST or None, "initial": initial}
+
+    def get_title(self) -> str:
+        return f"党籍变动：{self.object.name}"
+
+    def get_context_data(self, **context: Any) -> dict[str, Any]:
+        help_text = (
+            f"当前：{self.object.get_party_status_display()}，"
+            f"{self.object.get_standing_display()}。办理后该人员不再计入在册人数，"
+            "登录账号随之停用；记录进入党籍变动历史，不可删除。"
+        )
+        return super().get_context_data(help=help_text, **context)
+
+    def perform(self, data: dict[str, Any]) -> Person:
+        return services.person_leave(actor=self.request.user, person=self.object, **data)
+
+
+class PersonRestore(PersonPageForm):
+    form_class = forms.RestoreForm
+    success_message = "已恢复党籍。"
+    access_action = "org.change_standing"
+    submit_label = "确认恢复"
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        initial = {"on": timezone.localdate()}
+        return {"data": self.request.POST or None, "initial": initial}
+
+    def get_title(self) -> str:
+        return f"恢复党籍：{self.object.name}"
+
+    def perform(self, data: dict[str, Any]) -> Person:
+        return services.person_restore(actor=self.request.user, person=self.object, **data)
 
 
 # --- Administrative units -----------------------------------------------------------------
