@@ -226,8 +226,8 @@ def statistics(root: Organisation, year: int, month: int | None = None) -> list[
         rows.append(
             StatRow(
                 organisation=org,
-                due=values.get("due") or Decimal(0),
-                paid=values.get("paid") or Decimal(0),
+                due=rules.to_fen(values.get("due") or Decimal(0)),
+                paid=rules.to_fen(values.get("paid") or Decimal(0)),
                 records=values.get("records") or 0,
                 arrears=values.get("arrears") or 0,
                 late=values.get("late") or 0,

@@ -396,9 +396,8 @@ def fund_compute(
         )
         summary = f"{year}年活动经费（教职工党员{staff}名、学生党员{students}名，按标准计算）"
     elif kind == FundKind.DUES_RETURN:
-        paid = DuesPayment.objects.filter(organisation=branch, year=year).aggregate(t=Sum("paid"))[
-            "t"
-        ] or Decimal(0)
+        payments = DuesPayment.objects.filter(organisation=branch, year=year)
+        paid = rules.to_fen(payments.aggregate(t=Sum("paid"))["t"] or Decimal(0))
         ratio = settings.FINANCE_DUES_RETURN_RATIO
         amount = rules.returned_share(paid, ratio)
         summary = f"{year}年党费返还（实缴{paid}元×{ratio}）"
