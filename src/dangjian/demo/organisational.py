@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from dangjian.demo.finance import MODELS as FINANCE_MODELS
+from dangjian.demo.finance import FinanceDemo
 from dangjian.development.models import (
     Case,
     CaseEvent,
@@ -24,6 +26,7 @@ from dangjian.orglife.models import Attendance, Meeting, StudyRecord, Training
 from dangjian.outreach.models import Contact, Link, Visit
 
 MODELS = (  # deletion order
+    *FINANCE_MODELS,
     MemberAway,
     Visit,
     Link,
@@ -112,6 +115,7 @@ class OrganisationalLoader:
         self._development()
         self._outreach()
         self._members_away()
+        self.counts.update(FinanceDemo(self).run())
         return self.counts
 
     def members(self, branch_id: int) -> list[int]:

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -127,7 +128,7 @@ def arrears_runs(payments: QuerySet[DuesPayment], through: int) -> dict[int, int
     return {pk: run for pk, run in runs.items() if run}
 
 
-def last_closed_period(today) -> int:
+def last_closed_period(today: date) -> int:
     """The last month that has ended: arrears are counted up to it."""
     return rules.period_of(today.year, today.month) - 1
 

@@ -13,6 +13,7 @@ from django.db.models import Sum
 
 from dangjian.core import audit
 from dangjian.core.access import Actor, can, require
+from dangjian.core.events import EventType
 from dangjian.core.models import AuditEvent
 from dangjian.finance import events, rules, selectors
 from dangjian.finance.models import (
@@ -120,7 +121,7 @@ def _write_standard(
     monthly: Decimal,
     standard: DuesStandard | None,
 ) -> DuesStandard:
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user: Any = actor if getattr(actor, "is_authenticated", False) else None
     if standard is None:
         standard = DuesStandard(person=person, year=year)
         before = None
@@ -202,7 +203,7 @@ def payments_save(
     year: int,
     month: int,
     rows: Sequence[PaymentRow],
-    event=events.PAYMENT_RECORDED,
+    event: EventType = events.PAYMENT_RECORDED,
 ) -> list[RowResult]:
     """登记党费收缴 for a month (第九条: 按月交纳): each member's amount and date; the due
     amount is the year's standard; the state follows (rules.payment_state). Rows with errors
@@ -213,7 +214,15 @@ def payments_save(
     return _write_payments(actor, members, branch, year, month, rows, event)
 
 
-def _write_payments(actor, members, branch, year, month, rows, event) -> list[RowResult]:
+def _write_payments(
+    actor: Actor,
+    members: dict[int, Person],
+    branch: Organisation,
+    year: int,
+    month: int,
+    rows: Sequence[PaymentRow],
+    event: EventType,
+) -> list[RowResult]:
     period = rules.period_of(year, month)
     ids = [r["person_id"] for r in rows]
     standards = dict(
