@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -225,7 +226,7 @@ def collection(request: HttpRequest) -> HttpResponse:
             "picker": _picker(branch),
             "due": due,
             "paid": paid,
-            "lapse_months": rules.LAPSE_MONTHS,
+            "lapse_months": settings.FINANCE_DUES_LAPSE_MONTHS,
             "month_end": rules.month_end(year, month),
         },
     )
@@ -315,7 +316,7 @@ def _stats_context(request: HttpRequest) -> dict[str, Any]:
         "months": range(1, 13),
         "rows": rows,
         "lapsed": lapsed,
-        "lapse_months": rules.LAPSE_MONTHS,
+        "lapse_months": settings.FINANCE_DUES_LAPSE_MONTHS,
         "picker": org_picker("org", root),
     }
 
@@ -410,7 +411,7 @@ def ledger(request: HttpRequest) -> HttpResponse:
             "staff": staff,
             "students": students,
             "kinds": FundKind,
-            "return_ratio": rules.RETURN_RATIO,
+            "return_ratio": f"{settings.FINANCE_DUES_RETURN_RATIO * 100:g}%",
         },
     )
 
