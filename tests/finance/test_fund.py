@@ -129,7 +129,10 @@ def test_the_ledger_page_computes_and_exports(as_role, world, entry):
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "200.00" in page  # two staff members × 100
-    assert client.get(reverse("finance:ledger_export") + f"?org={world.branch_a.pk}").status_code == 200
+    assert (
+        client.get(reverse("finance:ledger_export") + f"?org={world.branch_a.pk}").status_code
+        == 200
+    )
     response = as_role("other_officer").post(
         reverse("finance:ledger"),
         {"org": world.branch_a.pk, "year": YEAR, "action": FundKind.ALLOCATION},
@@ -149,7 +152,9 @@ def test_a_voucher_is_uploaded_under_the_policy_and_bad_input_is_kept(as_role, w
     }
     page = client.post(_url("create"), data).content.decode()
     assert "购买学习资料" in page and "金额应大于0" in page
-    bad = SimpleUploadedFile("凭证.pdf", b"<script>alert(1)</script>", content_type="application/pdf")
+    bad = SimpleUploadedFile(
+        "凭证.pdf", b"<script>alert(1)</script>", content_type="application/pdf"
+    )
     page = client.post(_url("create"), {**data, "amount": "80", "voucher": bad}).content.decode()
     assert FundEntry.objects.count() == 1 and "购买学习资料" in page
     good = SimpleUploadedFile("凭证.pdf", PDF, content_type="application/pdf")
