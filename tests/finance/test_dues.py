@@ -121,7 +121,7 @@ def test_standards_are_audited_and_recalculated_from_last_years_base(world, stan
         actor=world.secretary_a, branch=world.branch_a, year=YEAR + 1
     )
     assert done.saved == 3 and done.missing == ["周老师"]
-    assert DuesStandard.objects.get(person=student, year=YEAR + 1).monthly == D("0.50")
+    assert DuesStandard.objects.get(person=student, year=YEAR + 1).monthly == D("0.20")
     assert DuesStandard.objects.get(person=world.member_a, year=YEAR + 1).monthly == D("75.00")
     assert not DuesStandard.objects.filter(person=newcomer).exists()
     again = services.standards_recalculate(

@@ -1,5 +1,5 @@
 """The dues and fund rules at their boundaries (《关于中国共产党党费收缴、使用和管理的规定》
-中组发〔2008〕3号; 《中国共产党章程》第九条; 《基层组织建设实施意见》§四(五)1)."""
+《党费规定》 (中组发〔2008〕3号); 《中国共产党章程》第九条; 《基层组织建设实施意见》§四(五)1)."""
 
 from datetime import date
 from decimal import Decimal as D
@@ -24,7 +24,7 @@ from dangjian.finance import rules
     ],
 )
 def test_in_work_brackets_are_inclusive_at_their_upper_bound(base, rate, monthly):
-    """第三条: the bound belongs to the lower bracket ("3000元以下（含3000元）")."""
+    """第二条: the bound belongs to the lower bracket ("3000元以下（含3000元）")."""
     assert rules.rate_for(D(base), rules.IN_WORK_BRACKETS) == D(rate)
     assert rules.monthly_dues(rules.IN_WORK, D(base)) == D(monthly)
 
@@ -34,16 +34,16 @@ def test_in_work_brackets_are_inclusive_at_their_upper_bound(base, rate, monthly
     [("4000", "20.00"), ("5000", "25.00"), ("5000.01", "50.00"), ("8000", "80.00")],
 )
 def test_retired_brackets(pension, monthly):
-    """第五条: 离退休费5000元以下（含5000元）0.5%，5000元以上1%."""
+    """第六条: 离退休费5000元以下（含5000元）0.5%，5000元以上1%."""
     assert rules.monthly_dues(rules.RETIRED, D(pension)) == D(monthly)
 
 
 def test_students_and_members_without_income_pay_the_fixed_amount():
-    """第六条: 每月0.2元至1元; our default 0.5 元, configurable; the range is the rule."""
-    assert rules.monthly_dues(rules.STUDENT, None) == D("0.50")
-    assert rules.monthly_dues(rules.NO_INCOME, D(9000)) == D("0.50")  # a base is ignored
-    custom = rules.DuesRates(student=D("0.2"))
-    assert rules.monthly_dues(rules.STUDENT, None, custom) == D("0.20")
+    """第八条: 每月交纳党费0.2元; an institution may set another amount within 0.2–1 元."""
+    assert rules.monthly_dues(rules.STUDENT, None) == D("0.20")
+    assert rules.monthly_dues(rules.NO_INCOME, D(9000)) == D("0.20")  # a base is ignored
+    custom = rules.DuesRates(student=D("0.5"))
+    assert rules.monthly_dues(rules.STUDENT, None, custom) == D("0.50")
     assert rules.fixed_amount_error(D("0.2")) == rules.fixed_amount_error(D("1")) == ""
     assert "0.2元至1元" in rules.fixed_amount_error(D("0.19"))
     assert rules.fixed_amount_error(D("1.01"))
@@ -93,7 +93,7 @@ def test_amounts_as_typed(raw, value, error):
 
 
 def test_payment_states_by_the_month_end():
-    """第九条 按月交纳 (prepaying allowed): paid by the month's end, late after it, short is
+    """第十二条 按月交纳 (paying ahead allowed): paid by the month's end, late after it, short is
     arrears."""
     due = D("15.00")
     assert rules.payment_state(due, due, date(2026, 3, 31), 2026, 3) == rules.PAID
@@ -111,7 +111,7 @@ def test_payment_errors():
     assert "paid_on" in rules.payment_error(D(15), None, 2026, 3)
     assert "paid" in rules.payment_error(None, date(2026, 3, 1), 2026, 3)
     assert rules.payment_error(D(15), date(2025, 3, 1), 2026, 3) == {}  # 12 months ahead
-    assert "12个月" in rules.payment_error(D(15), date(2025, 2, 28), 2026, 3)["paid_on"]
+    assert "12个月以上" in rules.payment_error(D(15), date(2025, 2, 28), 2026, 3)["paid_on"]
     assert rules.payment_error(None, None, 2026, 3) == {}
 
 

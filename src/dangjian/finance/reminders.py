@@ -1,6 +1,6 @@
 """Reminders (待办) of dues, a few queries whatever the number of rows:
 
-- the member in arrears for the last month that has ended (中组发〔2008〕3号第九条: 按月交纳);
+- the member in arrears for the last month that has ended (《党费规定》第十二条: 按月交纳);
 - the secretary of the branch, for each member whose run of arrears reaches
   FINANCE_DUES_LAPSE_MONTHS (《中国共产党章程》第九条: 连续六个月不交纳党费，视为自行脱党 —
   the branch talks with the member and, without proper reason, handles it as the Constitution

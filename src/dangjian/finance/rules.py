@@ -1,12 +1,13 @@
 """Rules of Party dues (党费) and the branch activity fund (pure functions).
 
-Dues: 《关于中国共产党党费收缴、使用和管理的规定》(中组发〔2008〕3号, "the 2008 regulation")
-— 第三条 the brackets for members in work (monthly base 税后相对固定、经常性的工资收入: 3000元以下
-（含3000元）0.5%, 3000–5000元（含5000元）1%, 5000–10000元（含10000元）1.5%, 10000元以上 2%),
-第五条 retired members (离退休费 5000元以下（含5000元）0.5%, 5000元以上 1%), 第六条 students,
-the unemployed and those without income (每月0.2元至1元), 第八条 the yearly recalculation of the
-base, 第九条 monthly payment (预交 allowed); 《中国共产党章程》第九条: a member who without proper
-reason fails to pay dues for six consecutive months is deemed to have left the Party.
+Dues: 《党费规定》 (中组发〔2008〕3号) — 第一条 the monthly base (税后相对固定、经常性的工资收入),
+第二条 the brackets for members in work (3000元以下（含3000元）0.5%, 3000–5000元（含5000元）1%,
+5000–10000元（含10000元）1.5%, 10000元以上 2%), 第六条 retired members (离退休费 5000元以下
+（含5000元）0.5%, 5000元以上 1%), 第八条 students, the unemployed and those living on relief
+(每月0.2元), 第十二条 monthly payment (补交一般不超过6个月). The regulation has the base follow the
+salary; recording it once a year per member (a DuesStandard per year) is our practice, as most
+institutions recalculate each January. 《中国共产党章程》第九条: a member who without proper reason
+fails to pay dues for six consecutive months is deemed to have left the Party.
 
 Fund: 《基层组织建设实施意见》§四(五)1 — 教职工党员每年不少于100元、学生党员每人每年不少于50元,
 and 建立党费拨返制度，党员缴纳的党费按一定比例返还基层党支部 (the ratio is ours: the seed
@@ -20,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 FEN = Decimal("0.01")
 
-# How a member's dues are set (2008 regulation 第三、五、六条).
+# How a member's dues are set (《党费规定》第二、六、八条).
 IN_WORK = "in_work"
 RETIRED = "retired"
 STUDENT = "student"
@@ -28,7 +29,7 @@ NO_INCOME = "no_income"
 KINDS = (IN_WORK, RETIRED, STUDENT, NO_INCOME)
 BASED_KINDS = (IN_WORK, RETIRED)  # computed from an income base
 
-# (upper bound of the monthly base, inclusive — None: no bound; rate). 第三条: "3000元以下
+# (upper bound of the monthly base, inclusive — None: no bound; rate). 第二条: "3000元以下
 # （含3000元）者，交纳月工资收入的0.5%" and so on up the brackets.
 Brackets = Sequence[tuple[Decimal | None, Decimal]]
 IN_WORK_BRACKETS: Brackets = (
@@ -37,17 +38,18 @@ IN_WORK_BRACKETS: Brackets = (
     (Decimal(10000), Decimal("0.015")),
     (None, Decimal("0.02")),
 )
-# 第五条: 离退休费5000元以下（含5000元）的交纳0.5%，5000元以上的交纳1%.
+# 第六条: 离退休费5000元以下（含5000元）的按0.5%交纳，5000元以上的按1%交纳.
 RETIRED_BRACKETS: Brackets = (
     (Decimal(5000), Decimal("0.005")),
     (None, Decimal("0.01")),
 )
-# 第六条: 学生党员、下岗失业的党员、依靠抚恤或救济生活的党员、领取当地最低生活保障金的党员，每月交纳
-# 党费0.2元至1元. Our defaults: 0.5元 for students and for members without income.
+# 第八条: 学生党员、下岗失业的党员、依靠抚恤或救济生活的党员、领取当地最低生活保障金的党员，每月交纳
+# 党费0.2元. An institution may set another fixed amount within 0.2–1 元 (the range the
+# regulation uses for fixed amounts, 第七条 for farmers; the bounds of `fixed_amount_error`).
 FIXED_MIN = Decimal("0.2")
 FIXED_MAX = Decimal("1")
-STUDENT_MONTHLY = Decimal("0.5")
-NO_INCOME_MONTHLY = Decimal("0.5")
+STUDENT_MONTHLY = Decimal("0.2")
+NO_INCOME_MONTHLY = Decimal("0.2")
 
 # 《中国共产党章程》第九条: 连续六个月不交纳党费 → 自行脱党.
 LAPSE_MONTHS = 6
@@ -112,19 +114,18 @@ class DuesRates:
 
 
 def fixed_amount_error(amount: Decimal) -> str:
-    """第六条: the fixed amount lies between 0.2 and 1 yuan a month."""
+    """A fixed monthly amount set by an institution stays within 0.2–1 元 (《党费规定》第七、八条)."""
     if not FIXED_MIN <= amount <= FIXED_MAX:
         return (
-            f"学生党员和无收入党员每月交纳党费{FIXED_MIN}元至{FIXED_MAX}元"
-            "（中组发〔2008〕3号第六条）。"
+            f"定额交纳党费应在每月{FIXED_MIN}元至{FIXED_MAX}元之间（中组发〔2008〕3号第七、八条）。"
         )
     return ""
 
 
 def monthly_dues(kind: str, base: Decimal | None, rates: DuesRates = DuesRates()) -> Decimal:
     """The monthly dues in yuan, rounded to the fen half up. Members in work and retired
-    members pay a rate of their monthly base (第三条, 第五条); students and members without
-    income a fixed amount (第六条). A based kind needs a base (ValueError)."""
+    members pay a rate of their monthly base (第二条, 第六条); students and members without
+    income a fixed amount (第八条). A based kind needs a base (ValueError)."""
     if kind == STUDENT:
         return to_fen(rates.student)
     if kind == NO_INCOME:
@@ -141,7 +142,7 @@ def standard_error(kind: str, base: Decimal | None) -> dict[str, str]:
         return {"kind": "请选择交纳方式。"}
     if kind in BASED_KINDS and base is None:
         what = "离退休费" if kind == RETIRED else "税后月工资收入"
-        return {"base": f"请填写党费计算基数（{what}，中组发〔2008〕3号第三、五条）。"}
+        return {"base": f"请填写党费计算基数（{what}，中组发〔2008〕3号第一、二、六条）。"}
     return {}
 
 
@@ -167,8 +168,8 @@ def month_end(year: int, month: int) -> date:
 
 
 def payment_state(due: Decimal, paid: Decimal, paid_on: date | None, year: int, month: int) -> str:
-    """第九条: dues are paid monthly; paid (or prepaid) by the month's end in full → paid; in
-    full after it → paid late; less than due → arrears (欠缴)."""
+    """第十二条: dues are paid monthly; paid (or paid ahead) by the month's end in full → paid;
+    in full after it → paid late (补交); less than due → arrears (欠缴)."""
     if paid < due or (paid_on is None and due > 0):
         return ARREARS
     if paid_on is not None and paid_on > month_end(year, month):
@@ -180,14 +181,14 @@ def payment_error(
     paid: Decimal | None, paid_on: date | None, year: int, month: int
 ) -> dict[str, str]:
     """Errors by field of a payment as entered: an amount paid needs its date and the reverse;
-    a payment cannot be dated more than a year before the month (预交一般不超过12个月)."""
+    a payment dated more than a year before its month is a typing error (ours)."""
     errors = {}
     if paid and paid_on is None:
         errors["paid_on"] = "请填写缴纳日期。"
     if paid_on is not None and not paid:
         errors["paid"] = "填写了缴纳日期，请填写实缴金额。"
     if paid_on is not None and period_of(paid_on.year, paid_on.month) < period_of(year, month) - 12:
-        errors["paid_on"] = "预交党费一般不超过12个月，请核对缴纳日期。"
+        errors["paid_on"] = "缴纳日期早于该月12个月以上，请核对。"
     return errors
 
 

@@ -74,7 +74,7 @@ class StandardRow(TypedDict):
 def standards_save(
     *, actor: Actor, branch: Organisation, year: int, rows: Sequence[StandardRow]
 ) -> list[RowResult]:
-    """核定党费 (中组发〔2008〕3号第八条): each member's kind and base as entered; the monthly
+    """核定党费 (《党费规定》第一、二、六、八条): each member's kind and base as entered; the monthly
     amount computed by the brackets. Rows with errors are reported and left as they were."""
     _require_branch(actor, branch, MANAGE_DUES)
     _check_year(year)
@@ -154,7 +154,7 @@ class Recalculation:
 @transaction.atomic
 def standards_recalculate(*, actor: Actor, branch: Organisation, year: int) -> Recalculation:
     """'重新核定': every member of the branch from the base on record — this year's, else last
-    year's (第八条: 每年核定一次, the base carried over until the officer enters a new one) —
+    year's (a yearly standard is our practice: the base carried over until the officer enters a new one) —
     the kind as recorded or, with none, from the member's category."""
     _require_branch(actor, branch, MANAGE_DUES)
     _check_year(year)
@@ -205,7 +205,7 @@ def payments_save(
     rows: Sequence[PaymentRow],
     event: EventType = events.PAYMENT_RECORDED,
 ) -> list[RowResult]:
-    """登记党费收缴 for a month (第九条: 按月交纳): each member's amount and date; the due
+    """登记党费收缴 for a month (《党费规定》第十二条: 按月交纳): each member's amount and date; the due
     amount is the year's standard; the state follows (rules.payment_state). Rows with errors
     are reported and not saved; the others are saved."""
     _require_branch(actor, branch, MANAGE_DUES)

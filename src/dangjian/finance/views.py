@@ -103,7 +103,7 @@ def _money(raw: str) -> tuple[Decimal | None, str]:
 
 @officer_required
 def standards(request: HttpRequest) -> HttpResponse:
-    """核定党费标准 for a branch and year (中组发〔2008〕3号第三、五、六、八条)."""
+    """核定党费标准 for a branch and year (《党费规定》第一、二、六、八条)."""
     branch = _branch(request)
     year, _ = _year_month(request)
     rows = selectors.standards_grid(branch, year) if branch else []
