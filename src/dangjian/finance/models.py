@@ -34,7 +34,7 @@ class DuesQuerySet(OrgScopedQuerySet):
 
 
 class DuesStandard(models.Model):
-    """A member's dues for a year (《党费规定》; recorded once a year: our practice): the base as entered,
+    """A member's dues for a year (《党费规定》; once a year is our practice): the base as entered,
     the monthly amount computed, who set it and when."""
 
     person = models.ForeignKey(

@@ -114,7 +114,7 @@ class DuesRates:
 
 
 def fixed_amount_error(amount: Decimal) -> str:
-    """A fixed monthly amount set by an institution stays within 0.2–1 元 (《党费规定》第七、八条)."""
+    """A fixed monthly amount an institution sets stays within 0.2–1 元 (《党费规定》第七、八条)."""
     if not FIXED_MIN <= amount <= FIXED_MAX:
         return (
             f"定额交纳党费应在每月{FIXED_MIN}元至{FIXED_MAX}元之间（中组发〔2008〕3号第七、八条）。"

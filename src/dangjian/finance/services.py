@@ -74,8 +74,9 @@ class StandardRow(TypedDict):
 def standards_save(
     *, actor: Actor, branch: Organisation, year: int, rows: Sequence[StandardRow]
 ) -> list[RowResult]:
-    """核定党费 (《党费规定》第一、二、六、八条): each member's kind and base as entered; the monthly
-    amount computed by the brackets. Rows with errors are reported and left as they were."""
+    """核定党费 (《党费规定》第一、二、六、八条): each member's kind and base as entered; the
+    monthly amount computed by the brackets. Rows with errors are reported and left as they
+    were."""
     _require_branch(actor, branch, MANAGE_DUES)
     _check_year(year)
     members = {p.pk: p for p in selectors.branch_members(branch)}
@@ -154,8 +155,8 @@ class Recalculation:
 @transaction.atomic
 def standards_recalculate(*, actor: Actor, branch: Organisation, year: int) -> Recalculation:
     """'重新核定': every member of the branch from the base on record — this year's, else last
-    year's (a yearly standard is our practice: the base carried over until the officer enters a new one) —
-    the kind as recorded or, with none, from the member's category."""
+    year's (a yearly standard is our practice: the base is carried over until the officer
+    enters a new one) — the kind as recorded or, with none, from the member's category."""
     _require_branch(actor, branch, MANAGE_DUES)
     _check_year(year)
     members = list(selectors.branch_members(branch))
@@ -205,8 +206,8 @@ def payments_save(
     rows: Sequence[PaymentRow],
     event: EventType = events.PAYMENT_RECORDED,
 ) -> list[RowResult]:
-    """登记党费收缴 for a month (《党费规定》第十二条: 按月交纳): each member's amount and date; the due
-    amount is the year's standard; the state follows (rules.payment_state). Rows with errors
+    """登记党费收缴 for a month (《党费规定》第十二条: 按月交纳): each member's amount and date;
+    the due amount is the year's standard; the state follows (rules.payment_state). Rows with errors
     are reported and not saved; the others are saved."""
     _require_branch(actor, branch, MANAGE_DUES)
     _check_month(year, month)
