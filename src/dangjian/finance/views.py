@@ -228,6 +228,7 @@ def collection(request: HttpRequest) -> HttpResponse:
             "paid": paid,
             "lapse_months": settings.FINANCE_DUES_LAPSE_MONTHS,
             "month_end": rules.month_end(year, month),
+            "fill_date": min(_today(), rules.month_end(year, month)),
         },
     )
 
