@@ -564,9 +564,8 @@ def dues_reference(branch: Organisation, year: int, on: date) -> Reference:
     """Item 10 (按规定缴纳党费, 看清单): the branch's dues of the year up to `on` as the
     finance records say — members with a standard, months in arrears, members six months
     running (《中国共产党章程》第九条)."""
-    rows = finance.statistics(branch, year)
-    total = rows[0] if rows else None
-    if total is None or not total.records:
+    total = finance.totals(branch, year)
+    if not total.records:
         return Reference("党费清单", f"{year}年度该支部尚未登记党费收缴。")
     through = min(finance.last_closed_period(on), year * 12 + 11)
     lapsed = finance.lapsed_under(branch, through)

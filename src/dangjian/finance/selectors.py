@@ -237,6 +237,20 @@ def statistics(root: Organisation, year: int, month: int | None = None) -> list[
     return rows
 
 
+def totals(org: Organisation, year: int) -> StatRow:
+    """Due, paid and arrears of the year in `org`'s subtree: one query."""
+    payments = DuesPayment.objects.filter(in_orgs("organisation", (org.path,)), year=year)
+    values = payments.order_by().aggregate(**AGGREGATES)
+    return StatRow(
+        organisation=org,
+        due=rules.to_fen(values["due"] or Decimal(0)),
+        paid=rules.to_fen(values["paid"] or Decimal(0)),
+        records=values["records"] or 0,
+        arrears=values["arrears"] or 0,
+        late=values["late"] or 0,
+    )
+
+
 def statistics_root(user: Actor, org_id: int | None) -> Organisation | None:
     """The organisation a statistics page is about: the one asked for if the user sees it,
     else the top of their scope."""
