@@ -162,6 +162,11 @@ def test_a_voucher_is_uploaded_under_the_policy_and_bad_input_is_kept(as_role, w
     assert response.status_code == 302
     created = FundEntry.objects.latest("id")
     assert created.voucher_name == "凭证.pdf" and created.voucher_size == len(PDF)
+    ledger = client.get(reverse("finance:ledger") + f"?org={world.branch_a.pk}&year={YEAR}")
+    assert created.voucher.url in ledger.content.decode()
+    assert_role_matrix(
+        as_role, created.voucher.url, {"officer": 200, "other_officer": 404, "member": 404}
+    )
 
 
 def test_api_by_role_and_bad_input(api_as_role, world, entry):
