@@ -149,6 +149,8 @@ def check_rows(
             bad("工号/学号", "在您管理的党员中没有该工号/学号。")
         elif name != person.name:
             bad("姓名", f"与名册不符（名册为“{person.name}”）。")
+        elif person.primary_org_id is None:
+            bad("工号/学号", "该党员没有所在党支部，请先在人员名册中填写。")
         year, month = _int(cells[2]), _int(cells[3])
         if year is None or not 2000 <= year <= 2100:
             bad("年度", "应为2000至2100之间的年份。")

@@ -125,6 +125,8 @@ def standards(request: HttpRequest) -> HttpResponse:
         by_id = {row.person.pk: row for row in rows}
         for row in rows:
             pk = row.person.pk
+            if f"kind_{pk}" not in request.POST:
+                continue  # a member added since the page was shown
             kind = request.POST.get(f"kind_{pk}", "")
             raw_base = request.POST.get(f"base_{pk}", "").strip()
             row.typed = {"kind": kind, "base": raw_base}
