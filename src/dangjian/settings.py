@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "dangjian.branches",
     "dangjian.membership",
     "dangjian.statistics",
+    "dangjian.finance",
     "dangjian.demo",
 ]
 
@@ -252,6 +253,9 @@ SPECTACULAR_SETTINGS = {
         "SuggestionCategoryEnum": "dangjian.public.models.SuggestionCategory",
         "SuggestionStatusEnum": "dangjian.public.models.SuggestionStatus",
         "AwayKindEnum": "dangjian.membership.models.AwayKind",
+        "DuesKindEnum": "dangjian.finance.models.DuesKind",
+        "PaymentStateEnum": "dangjian.finance.models.PaymentState",
+        "FundKindEnum": "dangjian.finance.models.FundKind",
     },
 }
 
@@ -283,6 +287,7 @@ REMINDER_PROVIDERS = [
     "dangjian.appraisal.reminders.collect",
     "dangjian.membership.reminders.collect",
     "dangjian.membership.reminders.collect_transfers",
+    "dangjian.finance.reminders.collect",
 ]
 
 # --- deploy ---
@@ -582,6 +587,7 @@ from dangjian.appraisal import rules as _appraisal  # noqa: E402 (pure rules, no
 from dangjian.assessment import rules as _assessment  # noqa: E402
 from dangjian.branches import rules as _branches  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
+from dangjian.finance import rules as _finance  # noqa: E402
 from dangjian.membership import rules as _membership  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
 from dangjian.outreach import rules as _outreach  # noqa: E402
@@ -609,6 +615,11 @@ AWAY_CONTACT_DAYS = _membership.CONTACT_DAYS
 TRANSFER_LETTER_VALID_DAYS = _membership.LETTER_VALID_DAYS
 TRANSFER_SLIP_REMINDER_DAYS = _membership.SLIP_REMINDER_DAYS
 TRANSFER_APPROVAL_REQUIRED = _membership.APPROVAL_REQUIRED
+FINANCE_DUES_RATES = _finance.DuesRates()  # brackets, fixed amounts (中组发〔2008〕3号)
+FINANCE_DUES_LAPSE_MONTHS = _finance.LAPSE_MONTHS
+FINANCE_DUES_RETURN_RATIO = _finance.RETURN_RATIO
+FINANCE_FUND_PER_STAFF = _finance.FUND_PER_STAFF
+FINANCE_FUND_PER_STUDENT = _finance.FUND_PER_STUDENT
 ORGLIFE_SEMESTER_START_MONTHS = _orglife.DEFAULT_SEMESTER_START_MONTHS
 ORGLIFE_STAFF_HOURS = _orglife.DEFAULT_STAFF_HOURS
 ORGLIFE_STAFF_INTEGRITY_HOURS = _orglife.DEFAULT_STAFF_INTEGRITY_HOURS

@@ -35,6 +35,7 @@ api_v1 = [
     path("", include("dangjian.accounts.api_urls")),
     path("", include("dangjian.membership.api_urls")),
     path("", include("dangjian.statistics.api_urls")),
+    path("", include("dangjian.finance.api_urls")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:
@@ -70,6 +71,7 @@ urlpatterns = [
     path("branches/", include("dangjian.branches.urls")),
     path("membership/", include("dangjian.membership.urls")),
     path("statistics/", include("dangjian.statistics.urls")),
+    path("finance/", include("dangjian.finance.urls")),
     path("audit/", include("dangjian.core.audit_urls")),
     path("accounts/", include("dangjian.accounts.urls")),
     path("api/v1/", include(api_v1)),

@@ -133,6 +133,7 @@ class ItemReference(models.TextChoices):
     ORG_LIFE = "org_life", "组织生活落实"
     SATISFACTION = "satisfaction", "群众满意度测评"
     MEMBERS_AWAY = "members_away", "流动党员管理"
+    DUES = "dues", "党费收缴"
 
 
 class Item(models.Model):

@@ -28,6 +28,7 @@ from dangjian.assessment.models import (
 from dangjian.core.audit import events_for
 from dangjian.core.models import AuditEvent, User
 from dangjian.core.scoping import scope_for
+from dangjian.finance import selectors as finance
 from dangjian.membership import selectors as membership
 from dangjian.membership.models import MemberAway
 from dangjian.org.models import Organisation, OrgKind, Person, Position, orgs_under
@@ -539,6 +540,7 @@ def references(assessment: BranchAssessment, today: date | None = None) -> dict[
         )
     result[ItemReference.SATISFACTION] = satisfaction_reference(branch, year)
     result[ItemReference.MEMBERS_AWAY] = members_away_reference(branch, year, on)
+    result[ItemReference.DUES] = dues_reference(branch, year, on)
     return result
 
 
@@ -556,6 +558,24 @@ def members_away_reference(branch: Organisation, year: int, on: date) -> Referen
         "系统记录",
         f"{year}年度登记流动党员{total}名（均已建档）；截至{on:%Y-%m-%d}联系超期{lapsed}名。",
     )
+
+
+def dues_reference(branch: Organisation, year: int, on: date) -> Reference:
+    """Item 10 (按规定缴纳党费, 看清单): the branch's dues of the year up to `on` as the
+    finance records say — members with a standard, months in arrears, members six months
+    running (《中国共产党章程》第九条)."""
+    total = finance.totals(branch, year)
+    if not total.records:
+        return Reference("党费清单", f"{year}年度该支部尚未登记党费收缴。")
+    through = min(finance.last_closed_period(on), year * 12 + 11)
+    lapsed = finance.lapsed_under(branch, through)
+    text = (
+        f"{year}年度应交{total.due}元，实交{total.paid}元（收缴率{total.rate}），"
+        f"欠缴{total.arrears}人次、补缴{total.late}人次"
+    )
+    if lapsed:
+        text += f"；连续{settings.FINANCE_DUES_LAPSE_MONTHS}个月以上未交纳{len(lapsed)}名"
+    return Reference("党费清单", text + "。")
 
 
 def satisfaction_reference(branch: Organisation, year: int) -> Reference:

@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.demo.finance import MODELS as FINANCE_MODELS
+from dangjian.demo.finance import FinanceDemo
 from dangjian.development.models import (
     Case,
     CaseEvent,
@@ -47,6 +49,7 @@ MODELS = (  # deletion order
     TransferBatch,
     StatisticsRun,
     StandingChange,
+    *FINANCE_MODELS,
     MemberAway,
     Visit,
     Link,
@@ -137,6 +140,7 @@ class OrganisationalLoader:
         self._members_away()
         self._transfers()
         self._standing()
+        self.counts.update(FinanceDemo(self).run())
         return self.counts
 
     def members(self, branch_id: int) -> list[int]:
