@@ -119,12 +119,23 @@ def test_branch_secretary_defaults_to_own_branch(world, as_role):
     assert response.context["rows"] == []  # a branch has no committee/branch below it
 
 
-def test_department_sees_a_page_of_roots_and_the_total(world, as_role):
+def test_one_root_opens_that_root(world, as_role):
     records(world)
     response = as_role("org_officer").get(URL)
+    assert response.context["org"] == world.committee
+    assert [r.org for r in response.context["rows"]] == [world.gb_a, world.gb_b]
+
+
+def test_department_sees_a_page_of_roots_and_the_total(world, as_role):
+    records(world)
+    other = make_org(None, name="第二党委")
+    make_post(make_org(make_org(other), name="第二党委支部"), "published", year=today().year)
+    response = as_role("org_officer").get(URL)
     assert response.context["org"] is None
-    assert [r.org for r in response.context["rows"]] == [world.committee]
-    assert response.context["total"].figures.posts_total == 3
+    assert [r.org for r in response.context["rows"]] == [world.committee, other]
+    assert response.context["total"].figures.posts_total == 4
+    assert response.context["total"].figures.branches == 3
+    assert "管辖范围合计" in response.content.decode()
 
 
 def test_drill_down_links(world, as_role):
@@ -203,3 +214,36 @@ def test_days_shift_nothing_before_due(world):
     assert period.due == date(year, 3, 20) and total.reports_overdue == 0
     _nodes, total, _p, _l = cockpit.figures(frame, today=date(year, 3, 21) + timedelta(days=1))
     assert total.reports_overdue == total.reporting
+
+
+def test_tree_status_colours_a_page_of_nodes(world, as_role):
+    records(world)
+    client = as_role("org_officer")
+    tree = client.get(reverse("org:org_tree")).content.decode()
+    assert f'id="org-status-{world.committee.pk}"' in tree
+    assert reverse("reports:tree_status") in tree
+    ids = f"{world.committee.pk},{world.gb_a.pk},{world.group_a.pk},abc"
+    url = reverse("reports:tree_status") + f"?ids={ids}"
+    client.get(url)
+    with assert_max_queries(8, "tree status"):
+        response = client.get(url)
+    html = response.content.decode()
+    assert f'id="org-status-{world.gb_a.pk}" hx-swap-oob="true"' in html
+    assert f"org-status-{world.group_a.pk}" not in html  # groups carry no colour
+    # another branch's officer gets nothing outside their scope
+    html = as_role("other_officer").get(url).content.decode()
+    assert "org-status" not in html
+    assert as_role("member").get(url).status_code == 403
+
+
+def test_tree_status_constant_queries(world, as_role):
+    client = as_role("org_officer")
+    few = [world.committee, world.gb_a]
+    url = reverse("reports:tree_status") + "?ids=" + ",".join(str(o.pk) for o in few)
+    client.get(url)
+    with capture_queries() as baseline:
+        client.get(url)
+    many = [*few, *(make_org(world.committee) for _ in range(5))]
+    url = reverse("reports:tree_status") + "?ids=" + ",".join(str(o.pk) for o in many)
+    with assert_max_queries(baseline, "tree status of 7 nodes"):
+        client.get(url)

@@ -234,6 +234,7 @@ def grouped(
     frame: Frame,
     aggregates: Mapping[str, Any],
     by: tuple[str, ...] = (),
+    with_total: bool = True,
 ) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]]:
     """`aggregates` of the rows of `qs` (also grouped by the fields `by`) in each node's subtree,
     by node id, and over the frame's total: one query per depth among the nodes and one for
@@ -253,6 +254,8 @@ def grouped(
             pk = paths.get(row.pop("_prefix"))
             if pk is not None:
                 per_node[pk].append(row)
+    if not with_total:
+        return per_node, []
     total_qs = _in_total(qs.order_by(), org_field, frame.paths)
     if by:
         total = list(total_qs.values(*by).annotate(**aggregates))
@@ -549,6 +552,34 @@ def figures(
         items,
     )
     return nodes, total, period, latest
+
+
+# What a node's status needs (reports.rules.node_status): organisational life and reports.
+STATUS_KEYS = ("rules_applicable", "rules_done", "reporting", "reports_on_time", "reports_late")
+
+
+def statuses(nodes: list[Organisation], today: date | None = None) -> dict[int, Figures]:
+    """The figures behind each node's status colour (a page of the organisation tree): one
+    grouped query over the organisations per depth among the nodes, no total."""
+    period = Period(today or timezone.localdate())
+    aggregates = _organisation_aggregates(period)
+    per_node, _total = grouped(
+        Organisation.objects.active(),
+        "",
+        Frame(nodes=nodes, paths=None),
+        {key: aggregates[key] for key in STATUS_KEYS},
+        with_total=False,
+    )
+    result = {}
+    for node in nodes:
+        f = Figures()
+        rows = per_node.get(node.pk, [])
+        for key in STATUS_KEYS:
+            setattr(f, key, _sum(rows, key))
+        if period.today > period.due:
+            f.reports_overdue = max(f.reporting - f.reports_on_time - f.reports_late, 0)
+        result[node.pk] = f
+    return result
 
 
 STAGES = list(Stage)

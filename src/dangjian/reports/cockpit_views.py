@@ -128,9 +128,9 @@ class Node:
                 "url": self.coverage_url(),
             },
             {
-                "label": "明岗",
+                "label": "已明岗岗位",
                 "value": f"{f.posts_published}",
-                "hint": f"共设岗{f.posts_total}个",
+                "hint": f"本年设岗{f.posts_total}个（明岗、履岗、评岗计入）",
                 "url": self.posts_url(PostState.PUBLISHED),
             },
             {
@@ -224,10 +224,9 @@ def _frame(request) -> tuple[Organisation | None, Frame, Any]:
         return org, cockpit.children_frame(org), None
     roots = officer_roots(request.user).filter(kind__in=cockpit.CHILD_KINDS).active()
     scope = scope_for(request.user)
-    if not scope.everything:
-        listed = list(roots.order_by("path")[:2])
-        if len(listed) == 1:
-            return listed[0], cockpit.children_frame(listed[0]), None
+    listed = list(roots.order_by("path")[:2])
+    if len(listed) == 1:  # one root (a secretary's branch, a one-committee institution)
+        return listed[0], cockpit.children_frame(listed[0]), None
     page = request_page(request, roots, order=("path",), size=ROOTS_PER_PAGE)
     paths = None if scope.everything else tuple(scope.org_paths)
     return None, Frame(nodes=list(page.rows), paths=paths), page
@@ -310,8 +309,8 @@ def _posts_chart(total: Node) -> dict[str, Any]:
             {
                 "name": "岗位",
                 "type": "pie",
-                "radius": ["35%", "65%"],
-                "label": {"formatter": "{b} {c}"},
+                "radius": ["30%", "55%"],
+                "label": {"formatter": "{b}\n{c}"},
                 "data": [
                     {
                         "name": state.label,
@@ -335,8 +334,8 @@ def _grades_chart(total: Node) -> dict[str, Any]:
             {
                 "name": "支部定级",
                 "type": "pie",
-                "radius": ["35%", "65%"],
-                "label": {"formatter": "{b} {c}"},
+                "radius": ["30%", "55%"],
+                "label": {"formatter": "{b}\n{c}"},
                 "data": [
                     {
                         "name": grade.label,
@@ -344,6 +343,7 @@ def _grades_chart(total: Node) -> dict[str, Any]:
                         "url": total.grading_url(grade.value),
                     }
                     for grade in cockpit.GRADES
+                    if total.figures.branch_grades.get(grade.value)
                 ],
             }
         ],
@@ -480,3 +480,37 @@ def cockpit_export(request):
         widths=[28, 8, *[12] * (len(EXPORT_HEADERS) - 2)],
     )
     return xlsx_response(request, content, f"数据驾驶舱-{total.name}.xlsx")
+
+
+# Organisations of the tree whose colours one request asks for (the tree's page is 100).
+TREE_STATUS_MAX = 100
+
+
+@officer_required
+@require_GET
+def tree_status(request):
+    """The status colours of a page of the organisation tree, as out-of-band fragments that
+    htmx puts into each node's placeholder (org/_tree_nodes.html): the tree stays in the org
+    app, the figures in reports."""
+    ids = []
+    for raw in request.GET.get("ids", "").split(",")[:TREE_STATUS_MAX]:
+        pk = parse_int(raw, low=1, high=ID_MAX)
+        if pk is not None:
+            ids.append(pk)
+    nodes = list(
+        Organisation.objects.visible_to(request.user)
+        .filter(pk__in=ids, kind__in=cockpit.CHILD_KINDS)
+        .only("id", "path", "depth", "kind")
+    )
+    figures = cockpit.statuses(nodes) if nodes else {}
+    return render(
+        request,
+        "reports/_tree_status.html",
+        {
+            "nodes": [
+                (node, figures[node.pk], STATUS_CLASSES[figures[node.pk].status])
+                for node in nodes
+                if figures[node.pk].status
+            ]
+        },
+    )

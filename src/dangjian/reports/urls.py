@@ -9,6 +9,7 @@ urlpatterns = [
     path("organisations/<int:pk>/file/", file_views.branch_file_page, name="branch_file"),
     path("cockpit/", cockpit_views.cockpit_page, name="cockpit"),
     path("cockpit.xlsx", cockpit_views.cockpit_export, name="cockpit_export"),
+    path("cockpit/tree-status/", cockpit_views.tree_status, name="tree_status"),
     path("", views.report_list, name="report_list"),
     path("generate/", views.report_generate, name="report_generate"),
     path("summary.xlsx", views.summary_export, name="summary_export"),
