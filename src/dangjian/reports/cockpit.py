@@ -48,7 +48,7 @@ from dangjian.branches.models import (
 from dangjian.development.models import OPEN_STATUSES, Case, Stage
 from dangjian.org import rollup
 from dangjian.org.models import Organisation, OrgKind, PeopleCount, Person, orgs_under
-from dangjian.org.rules import MEMBER_STATUSES
+from dangjian.org.rules import MEMBER_STATUSES, top_paths
 from dangjian.orglife import selectors as orglife
 from dangjian.orglife.models import FrequencyRule, Meeting, StudyRecord
 from dangjian.posts.models import DutyRecord, Post, PostState
@@ -69,6 +69,10 @@ class Frame:
 
     nodes: list[Organisation]
     paths: tuple[str, ...] | None
+    # The nodes' depth when every row of the total lies under the total's roots at depths
+    # above it (the children of one organisation; the department's first level): one query
+    # grouped by the prefix at this depth then gives the nodes and, summed, the total.
+    level: int | None = None
 
 
 @dataclass
@@ -209,7 +213,7 @@ def children_frame(org: Organisation) -> Frame:
         .filter(path__startswith=org.path, depth=org.depth + 1, kind__in=CHILD_KINDS)
         .order_by("display_order", "path")
     )
-    return Frame(nodes=children, paths=(org.path,))
+    return Frame(nodes=children, paths=(org.path,), level=org.depth + 1)
 
 
 # --- grouped queries -------------------------------------------------------------------------
@@ -241,6 +245,8 @@ def grouped(
     the total. `org_field` is the rows' organisation ("" for organisations themselves)."""
     path_field = _path_field(org_field)
     per_node: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    if with_total and frame.level is not None:
+        return _grouped_once(qs, path_field, org_field, frame, aggregates, by)
     few = rollup.few_paths_q(path_field, (n.path for n in frame.nodes))
     for depth, group in rollup.by_depth(frame.nodes).items():
         paths = {n.path: n.pk for n in group}
@@ -264,6 +270,31 @@ def grouped(
     return per_node, total
 
 
+def _grouped_once(
+    qs: QuerySet[Any],
+    path_field: str,
+    org_field: str,
+    frame: Frame,
+    aggregates: Mapping[str, Any],
+    by: tuple[str, ...],
+) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """grouped() in one query: the total's rows grouped by their path prefix at the nodes'
+    depth; each node takes its group, the total is every group (the rows of the roots
+    themselves and of organisations not shown included)."""
+    assert frame.level is not None
+    paths = {n.path: n.pk for n in frame.nodes}
+    rows = _in_total(qs.order_by(), org_field, frame.paths)
+    rows = rows.annotate(_prefix=rollup.prefix(path_field, frame.level))
+    per_node: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    total: list[dict[str, Any]] = []
+    for row in rows.values("_prefix", *by).annotate(**aggregates):
+        pk = paths.get(row.pop("_prefix"))
+        if pk is not None:
+            per_node[pk].append(row)
+        total.append(row)
+    return per_node, total
+
+
 def _sum(rows: Iterable[Mapping[str, Any]], key: str) -> Any:
     return sum((row.get(key) or 0) for row in rows)
 
@@ -279,15 +310,28 @@ def _by(rows: Iterable[Mapping[str, Any]], key: str, value: str = "n") -> dict[A
 # --- the figures -----------------------------------------------------------------------------
 
 
-def _done_orgs(rule: FrequencyRule, start: date, end: date) -> Q:
+def _narrow(qs: QuerySet[Any], org_field: str, paths: tuple[str, ...] | None) -> QuerySet[Any]:
+    """`qs` within the subtrees at `paths` when they are few (their organisation ids, an
+    indexed probe), else everything: a subquery of the organisation query reads only the
+    subtree it is asked about."""
+    if paths is None or len(top_paths(paths)) > rollup.FEW_PATHS:
+        return qs
+    return qs.filter(**{f"{org_field}__in": orgs_under(tuple(top_paths(paths)))})
+
+
+def _done_orgs(rule: FrequencyRule, start: date, end: date, paths: tuple[str, ...] | None) -> Q:
     """Organisations that held enough meetings for `rule` in its period (orglife.selectors.
     compliance_for counts the same): their own meetings, or — for a rule counting the
     subtree — those of their subtree, grouped by the organisation's path prefix in SQL."""
-    meetings = Meeting.objects.filter(
-        held_on__range=(start, end),
-        kind__in=list(rule.kinds),
-        duration_minutes__gte=rule.min_minutes,
-    ).order_by()
+    meetings = _narrow(
+        Meeting.objects.filter(
+            held_on__range=(start, end),
+            kind__in=list(rule.kinds),
+            duration_minutes__gte=rule.min_minutes,
+        ).order_by(),
+        "organisation",
+        paths,
+    )
     if not rule.include_subtree:
         done = (
             meetings.values("organisation_id")
@@ -309,9 +353,12 @@ def _done_orgs(rule: FrequencyRule, start: date, end: date) -> Q:
     return q
 
 
-def _organisation_aggregates(period: Period) -> dict[str, Any]:
-    """Coverage, organisational life and quarterly reports: counts over the organisations."""
-    covered = covered_branch_paths(period.year)
+def _organisation_aggregates(
+    period: Period, paths: tuple[str, ...] | None = None
+) -> dict[str, Any]:
+    """Coverage, organisational life and quarterly reports: counts over the organisations
+    (of the subtrees at `paths`, when given, which narrows the subqueries)."""
+    covered = covered_branch_paths(period.year, paths)
     aggregates: dict[str, Any] = {
         "branches": Count("id", filter=Q(kind=OrgKind.BRANCH)),
         "covered": Count("id", filter=Q(kind=OrgKind.BRANCH, path__in=covered)),
@@ -324,18 +371,22 @@ def _organisation_aggregates(period: Period) -> dict[str, Any]:
         if rule.branch_category:
             applies &= Q(category=rule.branch_category)
         applicable.append(applies)
-        done.append(applies & _done_orgs(rule, start, end))
+        done.append(applies & _done_orgs(rule, start, end, paths))
     for name, conditions in (("rules_applicable", applicable), ("rules_done", done)):
         expression: Any = Value(0)
         for condition in conditions:
             expression = expression + Count("id", filter=condition)
         aggregates[name] = expression
-    submitted = QuarterlyReport.objects.filter(
-        year=period.year,
-        quarter=period.quarter,
-        status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
-        submitted_at__isnull=False,
-    ).order_by()
+    submitted = (
+        _narrow(QuarterlyReport.objects, "organisation", paths)
+        .filter(
+            year=period.year,
+            quarter=period.quarter,
+            status__in=(ReportStatus.SUBMITTED, ReportStatus.ACCEPTED),
+            submitted_at__isnull=False,
+        )
+        .order_by()
+    )
     reporting = Q(kind__in=rules.REPORTING_KINDS)
     aggregates.update(
         reporting=Count("id", filter=reporting),
@@ -448,7 +499,9 @@ def figures(
             f.reports_overdue = max(f.reporting - f.reports_on_time - f.reports_late, 0)
 
     apply(
-        grouped(Organisation.objects.active(), "", frame, _organisation_aggregates(period)),
+        grouped(
+            Organisation.objects.active(), "", frame, _organisation_aggregates(period, frame.paths)
+        ),
         organisations,
     )
 
@@ -562,7 +615,7 @@ def statuses(nodes: list[Organisation], today: date | None = None) -> dict[int, 
     """The figures behind each node's status colour (a page of the organisation tree): one
     grouped query over the organisations per depth among the nodes, no total."""
     period = Period(today or timezone.localdate())
-    aggregates = _organisation_aggregates(period)
+    aggregates = _organisation_aggregates(period, tuple(n.path for n in nodes))
     per_node, _total = grouped(
         Organisation.objects.active(),
         "",

@@ -228,8 +228,9 @@ def _frame(request) -> tuple[Organisation | None, Frame, Any]:
     if len(listed) == 1:  # one root (a secretary's branch, a one-committee institution)
         return listed[0], cockpit.children_frame(listed[0]), None
     page = request_page(request, roots, order=("path",), size=ROOTS_PER_PAGE)
-    paths = None if scope.everything else tuple(scope.org_paths)
-    return None, Frame(nodes=list(page.rows), paths=paths), page
+    if scope.everything:  # the first level of the whole tree
+        return None, Frame(nodes=list(page.rows), paths=None, level=1), page
+    return None, Frame(nodes=list(page.rows), paths=tuple(scope.org_paths)), page
 
 
 def _nodes(org, frame) -> tuple[Node, list[Node]]:
@@ -469,7 +470,7 @@ def cockpit_export(request):
     org, frame, page = _frame(request)
     if page is not None:
         roots = officer_roots(request.user).filter(kind__in=cockpit.CHILD_KINDS).active()
-        frame = Frame(nodes=list(roots.order_by("path")), paths=frame.paths)
+        frame = Frame(nodes=list(roots.order_by("path")), paths=frame.paths, level=frame.level)
     total, rows = _nodes(org, frame)
     title = f"数据驾驶舱（{total.name if org else '管辖范围'}，{total.period.today:%Y-%m-%d}）"
     content = xlsx_table(
