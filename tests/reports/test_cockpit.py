@@ -245,3 +245,39 @@ def test_tree_status_constant_queries(world, as_role):
     url = reverse("reports:tree_status") + "?ids=" + ",".join(str(o.pk) for o in many)
     with assert_max_queries(baseline, "tree status of 7 nodes"):
         client.get(url)
+
+
+def test_organisational_life_matches_the_compliance_roll_up(world):
+    """The cockpit's SQL counts what orglife.selectors.compliance_for finds, rule by rule —
+    including a rule that counts the subtree's meetings (师生员工座谈会 of a general branch,
+    held by one of its branches)."""
+    from dangjian.org.models import Organisation
+    from dangjian.orglife import selectors as orglife
+
+    records(world)
+    for org, kind in (
+        (world.branch_a, "forum"),
+        (world.gb_b, "committee"),
+        (world.group_a, "general"),
+    ):
+        Meeting.objects.create(
+            organisation=org,
+            kind=kind,
+            topic="会议",
+            held_on=today(),
+            starts_at=time(9),
+            ends_at=time(11),
+            duration_minutes=120,
+            place="会议室",
+        )
+    orgs = list(Organisation.objects.active().filter(path__startswith=world.committee.path))
+    statuses = orglife.compliance_for(orgs, None, today(), today(), orglife.active_rules())
+    by_gb = {}
+    for gb in (world.gb_a, world.gb_b):
+        rows = [s for s in statuses if s.org.path.startswith(gb.path)]
+        by_gb[gb.pk] = (sum(len(s.rows) for s in rows), sum(s.done for s in rows))
+    per_node, total, _p, _l = cockpit.figures(cockpit.children_frame(world.committee))
+    for pk, (applicable, done) in by_gb.items():
+        assert (per_node[pk].rules_applicable, per_node[pk].rules_done) == (applicable, done)
+    assert by_gb[world.gb_a.pk][1] >= 2  # the branch's committee meeting and the gb's forum
+    assert total.rules_done == sum(s.done for s in statuses)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -50,7 +51,7 @@ from dangjian.org import rollup
 from dangjian.org.models import Organisation, OrgKind, PeopleCount, Person, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES, top_paths
 from dangjian.orglife import selectors as orglife
-from dangjian.orglife.models import FrequencyRule, Meeting, StudyRecord
+from dangjian.orglife.models import Meeting, StudyRecord
 from dangjian.posts.models import DutyRecord, Post, PostState
 from dangjian.reports import rules
 from dangjian.reports.models import QuarterlyReport, ReportStatus
@@ -319,64 +320,16 @@ def _narrow(qs: QuerySet[Any], org_field: str, paths: tuple[str, ...] | None) ->
     return qs.filter(**{f"{org_field}__in": orgs_under(tuple(top_paths(paths)))})
 
 
-def _done_orgs(rule: FrequencyRule, start: date, end: date, paths: tuple[str, ...] | None) -> Q:
-    """Organisations that held enough meetings for `rule` in its period (orglife.selectors.
-    compliance_for counts the same): their own meetings, or — for a rule counting the
-    subtree — those of their subtree, grouped by the organisation's path prefix in SQL."""
-    meetings = _narrow(
-        Meeting.objects.filter(
-            held_on__range=(start, end),
-            kind__in=list(rule.kinds),
-            duration_minutes__gte=rule.min_minutes,
-        ).order_by(),
-        "organisation",
-        paths,
-    )
-    if not rule.include_subtree:
-        done = (
-            meetings.values("organisation_id")
-            .annotate(n=Count("id"))
-            .filter(n__gte=rule.min_count)
-            .values("organisation_id")
-        )
-        return Q(pk__in=done)
-    q = Q(pk__in=[])
-    for depth in range(1, 5):
-        done = (
-            meetings.annotate(anc=rollup.prefix("organisation__path", depth))
-            .values("anc")
-            .annotate(n=Count("id"))
-            .filter(n__gte=rule.min_count)
-            .values("anc")
-        )
-        q |= Q(depth=depth, path__in=done)
-    return q
-
-
 def _organisation_aggregates(
     period: Period, paths: tuple[str, ...] | None = None
 ) -> dict[str, Any]:
-    """Coverage, organisational life and quarterly reports: counts over the organisations
+    """Coverage and quarterly reports: counts over the organisations
     (of the subtrees at `paths`, when given, which narrows the subqueries)."""
     covered = covered_branch_paths(period.year, paths)
     aggregates: dict[str, Any] = {
         "branches": Count("id", filter=Q(kind=OrgKind.BRANCH)),
         "covered": Count("id", filter=Q(kind=OrgKind.BRANCH, path__in=covered)),
     }
-    applicable: list[Q] = []
-    done: list[Q] = []
-    for rule in orglife.active_rules():
-        start, end = orglife.bounds(rule.period, period.today)
-        applies = Q(kind=rule.org_kind)
-        if rule.branch_category:
-            applies &= Q(category=rule.branch_category)
-        applicable.append(applies)
-        done.append(applies & _done_orgs(rule, start, end, paths))
-    for name, conditions in (("rules_applicable", applicable), ("rules_done", done)):
-        expression: Any = Value(0)
-        for condition in conditions:
-            expression = expression + Count("id", filter=condition)
-        aggregates[name] = expression
     submitted = (
         _narrow(QuarterlyReport.objects, "organisation", paths)
         .filter(
@@ -402,6 +355,146 @@ def _organisation_aggregates(
         ),
     )
     return aggregates
+
+
+class _Sql:
+    """A statement and its parameters, written in order."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, text: str, *params: Any) -> None:
+        self.parts.append(text)
+        self.params.extend(params)
+
+    def __str__(self) -> str:
+        return "".join(self.parts)
+
+
+def _paths_sql(sql: _Sql, column: str, paths: Iterable[str]) -> None:
+    """`(column LIKE 'a%' OR …)`: the few subtrees at `paths` (indexed prefix matches)."""
+    kept = top_paths(paths)
+    sql.add("(" + " OR ".join([f"{column} LIKE %s"] * len(kept)) + ")", *[p + "%" for p in kept])
+
+
+def life_counts(
+    frame: Frame, period: Period, with_total: bool = True
+) -> tuple[dict[int, tuple[int, int]], tuple[int, int]]:
+    """Organisational life (《关于加强和改进党的基层组织建设的实施意见》§四(二), the rules of
+    orglife.FrequencyRule as orglife.selectors.compliance_for applies them): (rules that apply,
+    rules done this period) summed over the organisations of each node's subtree and of the
+    total. One statement per depth among the nodes and one for the total (one in all when the
+    nodes are one level of the total): the meetings of the widest period are read once,
+    counted per organisation for every rule at the same time (and per ancestor for the rules
+    that count a subtree), then joined to the organisations."""
+    rule_list = orglife.active_rules()
+    if not rule_list:
+        return {}, (0, 0)
+    bounds = {rule.pk: orglife.bounds(rule.period, period.today) for rule in rule_list}
+    first = min(b[0] for b in bounds.values())
+    last = max(b[1] for b in bounds.values())
+    quote = connection.ops.quote_name
+    meeting = quote(Meeting._meta.db_table)
+    org = quote(Organisation._meta.db_table)
+    subtree = any(r.include_subtree for r in rule_list)
+
+    def counts(sql: _Sql) -> None:
+        for i, rule in enumerate(rule_list):
+            kinds = list(rule.kinds) or [""]
+            start, end = bounds[rule.pk]
+            sql.add(
+                f"{', ' if i else ''}SUM(CASE WHEN mt.kind IN ({', '.join(['%s'] * len(kinds))})"
+                " AND mt.duration_minutes >= %s AND mt.held_on BETWEEN %s AND %s"
+                f" THEN 1 ELSE 0 END) AS r{rule.pk}",
+                *kinds,
+                rule.min_minutes,
+                start,
+                end,
+            )
+
+    def meetings_where(sql: _Sql, paths: tuple[str, ...] | None) -> None:
+        sql.add(" WHERE mt.held_on BETWEEN %s AND %s", first, last)
+        if paths is not None and len(top_paths(paths)) <= rollup.FEW_PATHS:
+            sql.add(f" AND mt.organisation_id IN (SELECT id FROM {org} WHERE ")
+            _paths_sql(sql, "path", paths)
+            sql.add(")")
+
+    def statement(prefix: int | None, where_paths: tuple[str, ...] | None) -> _Sql:
+        sql = _Sql()
+        sql.add("WITH m AS (SELECT mt.organisation_id AS oid, ")
+        counts(sql)
+        sql.add(f" FROM {meeting} mt")
+        meetings_where(sql, where_paths)
+        sql.add(" GROUP BY mt.organisation_id)")
+        if subtree:
+            sql.add(", s AS (SELECT anc, ")
+            sql.add(", ".join(f"SUM(r{r.pk}) AS r{r.pk}" for r in rule_list))
+            sql.add(" FROM (")
+            for depth in range(1, 5):
+                length = depth * rollup.STEPLEN
+                sql.add(" UNION ALL " if depth > 1 else "")
+                sql.add(f"SELECT SUBSTR(mo.path, 1, {length}) AS anc, ")
+                counts(sql)
+                sql.add(f" FROM {meeting} mt JOIN {org} mo ON mo.id = mt.organisation_id")
+                meetings_where(sql, where_paths)
+                sql.add(f" AND LENGTH(mo.path) >= {length} GROUP BY SUBSTR(mo.path, 1, {length})")
+            sql.add(") u GROUP BY anc)")
+        select = f"SUBSTR(o.path, 1, {prefix * rollup.STEPLEN})" if prefix else "''"
+        sql.add(f" SELECT {select} AS p, ")
+        applicable, done = _Sql(), _Sql()
+        for i, rule in enumerate(rule_list):
+            plus = " + " if i else ""
+            source = "s" if rule.include_subtree else "m"
+            applies = "o.kind = %s" + (" AND o.category = %s" if rule.branch_category else "")
+            params = [rule.org_kind, *([rule.branch_category] if rule.branch_category else [])]
+            applicable.add(f"{plus}CASE WHEN {applies} THEN 1 ELSE 0 END", *params)
+            done.add(
+                f"{plus}CASE WHEN {applies} AND COALESCE({source}.r{rule.pk}, 0) >= %s"
+                " THEN 1 ELSE 0 END",
+                *params,
+                rule.min_count,
+            )
+        sql.add(f"SUM({applicable}), ", *applicable.params)
+        sql.add(f"SUM({done})", *done.params)
+        sql.add(f" FROM {org} o LEFT JOIN m ON m.oid = o.id")
+        if subtree:
+            sql.add(" LEFT JOIN s ON s.anc = o.path")
+        sql.add(" WHERE o.dissolved_on IS NULL")
+        if where_paths is not None and prefix and len(top_paths(where_paths)) > rollup.FEW_PATHS:
+            # many nodes of one depth: their prefixes (no OR of LIKEs growing with them)
+            length = prefix * rollup.STEPLEN
+            marks = ", ".join(["%s"] * len(where_paths))
+            sql.add(f" AND SUBSTR(o.path, 1, {length}) IN ({marks})", *where_paths)
+        elif where_paths is not None:
+            sql.add(" AND ")
+            _paths_sql(sql, "o.path", where_paths)
+        if prefix:
+            sql.add(f" GROUP BY SUBSTR(o.path, 1, {prefix * rollup.STEPLEN})")
+        return sql
+
+    def run(sql: _Sql) -> list[tuple[str, int, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute(str(sql), sql.params)
+            return [(p, int(a or 0), int(d or 0)) for p, a, d in cursor.fetchall()]
+
+    per_node: dict[int, tuple[int, int]] = {}
+    if frame.level is not None and with_total:
+        paths = {n.path: n.pk for n in frame.nodes}
+        rows = run(statement(frame.level, frame.paths))
+        for p, a, d in rows:
+            if p in paths:
+                per_node[paths[p]] = (a, d)
+        return per_node, (sum(r[1] for r in rows), sum(r[2] for r in rows))
+    for depth, group in rollup.by_depth(frame.nodes).items():
+        paths = {n.path: n.pk for n in group}
+        for p, a, d in run(statement(depth, tuple(paths))):
+            if p in paths:
+                per_node[paths[p]] = (a, d)
+    if not with_total:
+        return per_node, (0, 0)
+    total_rows = run(statement(None, frame.paths))
+    return per_node, (sum(r[1] for r in total_rows), sum(r[2] for r in total_rows))
 
 
 def _hours_met(year: int) -> QuerySet[Person]:
@@ -488,8 +581,6 @@ def figures(
         for key in (
             "branches",
             "covered",
-            "rules_applicable",
-            "rules_done",
             "reporting",
             "reports_on_time",
             "reports_late",
@@ -504,6 +595,10 @@ def figures(
         ),
         organisations,
     )
+    life, (applicable, done) = life_counts(frame, period)
+    for pk, f in nodes.items():
+        f.rules_applicable, f.rules_done = life.get(pk, (0, 0))
+    total.rules_applicable, total.rules_done = applicable, done
 
     def people(f: Figures, rows: list[dict[str, Any]]) -> None:
         f.members, f.required_members = _sum(rows, "members"), _sum(rows, "required")
@@ -608,27 +703,32 @@ def figures(
 
 
 # What a node's status needs (reports.rules.node_status): organisational life and reports.
-STATUS_KEYS = ("rules_applicable", "rules_done", "reporting", "reports_on_time", "reports_late")
+STATUS_KEYS = ("reporting", "reports_on_time", "reports_late")
 
 
 def statuses(nodes: list[Organisation], today: date | None = None) -> dict[int, Figures]:
-    """The figures behind each node's status colour (a page of the organisation tree): one
-    grouped query over the organisations per depth among the nodes, no total."""
+    """The figures behind each node's status colour (a page of the organisation tree): a
+    grouped statement per depth among the nodes for organisational life and one for the
+    reports, no total."""
     period = Period(today or timezone.localdate())
-    aggregates = _organisation_aggregates(period, tuple(n.path for n in nodes))
+    paths = tuple(n.path for n in nodes)
+    aggregates = _organisation_aggregates(period, paths)
+    frame = Frame(nodes=nodes, paths=paths)
     per_node, _total = grouped(
         Organisation.objects.active(),
         "",
-        Frame(nodes=nodes, paths=None),
+        frame,
         {key: aggregates[key] for key in STATUS_KEYS},
         with_total=False,
     )
+    life, _life_total = life_counts(frame, period, with_total=False)
     result = {}
     for node in nodes:
         f = Figures()
         rows = per_node.get(node.pk, [])
         for key in STATUS_KEYS:
             setattr(f, key, _sum(rows, key))
+        f.rules_applicable, f.rules_done = life.get(node.pk, (0, 0))
         if period.today > period.due:
             f.reports_overdue = max(f.reporting - f.reports_on_time - f.reports_late, 0)
         result[node.pk] = f

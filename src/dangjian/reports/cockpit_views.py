@@ -228,9 +228,10 @@ def _frame(request) -> tuple[Organisation | None, Frame, Any]:
     if len(listed) == 1:  # one root (a secretary's branch, a one-committee institution)
         return listed[0], cockpit.children_frame(listed[0]), None
     page = request_page(request, roots, order=("path",), size=ROOTS_PER_PAGE)
-    if scope.everything:  # the first level of the whole tree
-        return None, Frame(nodes=list(page.rows), paths=None, level=1), page
-    return None, Frame(nodes=list(page.rows), paths=tuple(scope.org_paths)), page
+    # The department: a page of the first level (their rows found by the path index) and the
+    # total over every row (a plain aggregate, no join to the organisations).
+    paths = None if scope.everything else tuple(scope.org_paths)
+    return None, Frame(nodes=list(page.rows), paths=paths), page
 
 
 def _nodes(org, frame) -> tuple[Node, list[Node]]:
