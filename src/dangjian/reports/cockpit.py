@@ -428,17 +428,18 @@ def life_counts(
         meetings_where(sql, where_paths)
         sql.add(" GROUP BY mt.organisation_id)")
         if subtree:
+            # per ancestor: the organisations' counts (m, a row per organisation that met)
+            # added up by path prefix at each depth — not the meetings read again
+            columns = [f"r{r.pk}" for r in rule_list if r.include_subtree]
             sql.add(", s AS (SELECT anc, ")
-            sql.add(", ".join(f"SUM(r{r.pk}) AS r{r.pk}" for r in rule_list))
+            sql.add(", ".join(f"SUM({c}) AS {c}" for c in columns))
             sql.add(" FROM (")
             for depth in range(1, 5):
                 length = depth * rollup.STEPLEN
                 sql.add(" UNION ALL " if depth > 1 else "")
                 sql.add(f"SELECT SUBSTR(mo.path, 1, {length}) AS anc, ")
-                counts(sql)
-                sql.add(f" FROM {meeting} mt JOIN {org} mo ON mo.id = mt.organisation_id")
-                meetings_where(sql, where_paths)
-                sql.add(f" AND LENGTH(mo.path) >= {length} GROUP BY SUBSTR(mo.path, 1, {length})")
+                sql.add(", ".join(f"m.{c} AS {c}" for c in columns))
+                sql.add(f" FROM m JOIN {org} mo ON mo.id = m.oid WHERE LENGTH(mo.path) >= {length}")
             sql.add(") u GROUP BY anc)")
         select = f"SUBSTR(o.path, 1, {prefix * rollup.STEPLEN})" if prefix else "''"
         sql.add(f" SELECT {select} AS p, ")
