@@ -7,7 +7,7 @@ whatever the number of rows, and never counts the people table (members come fro
 org.PeopleCount; education hours group the year's study records by person, in SQL)."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -240,10 +240,13 @@ def grouped(
     aggregates: Mapping[str, Any],
     by: tuple[str, ...] = (),
     with_total: bool = True,
+    node_aggregates: Callable[[tuple[str, ...]], Mapping[str, Any]] | None = None,
 ) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]]:
     """`aggregates` of the rows of `qs` (also grouped by the fields `by`) in each node's subtree,
     by node id, and over the frame's total: one query per depth among the nodes and one for
-    the total. `org_field` is the rows' organisation ("" for organisations themselves)."""
+    the total. `org_field` is the rows' organisation ("" for organisations themselves).
+    `node_aggregates` gives the aggregates for the nodes at some paths when their subqueries
+    can be narrowed to them."""
     path_field = _path_field(org_field)
     per_node: dict[int, list[dict[str, Any]]] = defaultdict(list)
     if with_total and frame.level is not None:
@@ -257,7 +260,8 @@ def grouped(
         rows = rows.annotate(_prefix=rollup.prefix(path_field, depth))
         if few is None:
             rows = rows.filter(_prefix__in=list(paths))
-        for row in rows.values("_prefix", *by).annotate(**aggregates):
+        wanted = aggregates if node_aggregates is None else node_aggregates(tuple(paths))
+        for row in rows.values("_prefix", *by).annotate(**wanted):
             pk = paths.get(row.pop("_prefix"))
             if pk is not None:
                 per_node[pk].append(row)
@@ -592,7 +596,11 @@ def figures(
 
     apply(
         grouped(
-            Organisation.objects.active(), "", frame, _organisation_aggregates(period, frame.paths)
+            Organisation.objects.active(),
+            "",
+            frame,
+            _organisation_aggregates(period, frame.paths),
+            node_aggregates=lambda paths: _organisation_aggregates(period, paths),
         ),
         organisations,
     )
