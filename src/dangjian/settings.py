@@ -591,6 +591,7 @@ from dangjian.finance import rules as _finance  # noqa: E402
 from dangjian.membership import rules as _membership  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
 from dangjian.outreach import rules as _outreach  # noqa: E402
+from dangjian.reports import rules as _reports  # noqa: E402
 from dangjian.surveys import rules as _surveys  # noqa: E402
 
 APPRAISAL_DEFAULT_WEIGHTS = _appraisal.DEFAULT_WEIGHTS
@@ -632,6 +633,8 @@ OUTREACH_SEMESTER_STARTS = _outreach.SEMESTER_STARTS
 SURVEY_MIN_RESPONSES = _surveys.MIN_RESPONSES
 SURVEY_MIN_RESPONSES_FLOOR = _surveys.MIN_RESPONSES_FLOOR
 SURVEY_RATING_SCORES = None
+COCKPIT_GREEN_PERCENT = _reports.DEFAULT_GREEN_PERCENT
+COCKPIT_RED_PERCENT = _reports.DEFAULT_RED_PERCENT
 
 
 # --- background jobs ---

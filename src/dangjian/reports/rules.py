@@ -169,3 +169,62 @@ def steps_reached(step: int, of_step: int) -> bool:
 def task_overdue(deadline: date, completed_on: date | None, as_of: date) -> bool:
     """A decomposed task past its deadline and not completed by `as_of` (逾期未完成)."""
     return deadline < as_of and (completed_on is None or completed_on > as_of)
+
+
+# --- 数据驾驶舱 (cockpit) -------------------------------------------------------------------------
+
+
+def share_percent(part: int, whole: int) -> float | None:
+    """`part` of `whole` as a percentage rounded half-up to one decimal, never above 100; None
+    when there is nothing to measure (no rule applies, nobody is required to study)."""
+    if part < 0 or whole < 0:
+        raise ValueError(f"invalid share {part}/{whole}")
+    if whole == 0:
+        return None
+    exact = Decimal(min(part, whole) * 100) / Decimal(whole)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def per_member(count: int, members: int) -> float | None:
+    """Records per Party member (one decimal); None for an organisation without members.
+    《延伸提升168机制意见》§三 “履职记实”: each member keeps records of their post's duties."""
+    if members <= 0:
+        return None
+    return float((Decimal(count) / Decimal(members)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+# Organisational-life completion (share of the frequency rules done this period) from which a
+# node of the tree is green, and below which it is red (amber in between): a platform choice,
+# settings COCKPIT_GREEN_PERCENT / COCKPIT_RED_PERCENT.
+DEFAULT_GREEN_PERCENT: Final = 80.0
+DEFAULT_RED_PERCENT: Final = 50.0
+
+NodeStatus = Literal["green", "amber", "red", ""]
+
+NODE_STATUS_LABELS: Final[dict[str, str]] = {
+    "green": "正常",
+    "amber": "需关注",
+    "red": "滞后",
+    "": "暂无数据",
+}
+
+
+def node_status(
+    life_percent: float | None,
+    reports_overdue: int,
+    green: float = DEFAULT_GREEN_PERCENT,
+    red: float = DEFAULT_RED_PERCENT,
+) -> NodeStatus:
+    """A node's colour in the cockpit and the tree. Red: organisational life below `red` % of
+    the rules done (《关于加强和改进党的基层组织建设的实施意见》§四(二) frequency rules), or a
+    quarterly report overdue (《延伸提升168机制意见》§五 “每季度第三个月20日前”). Amber: below
+    `green` %. Green otherwise; no colour when no rule applies and nothing is overdue."""
+    if reports_overdue > 0:
+        return "red"
+    if life_percent is None:
+        return ""
+    if life_percent < red:
+        return "red"
+    if life_percent < green:
+        return "amber"
+    return "green"

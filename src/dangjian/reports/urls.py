@@ -1,12 +1,15 @@
 from django.urls import path
 
-from dangjian.reports import file_views, views
+from dangjian.reports import cockpit_views, file_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("people/<int:pk>/file/", file_views.person_file_page, name="person_file"),
     path("organisations/<int:pk>/file/", file_views.branch_file_page, name="branch_file"),
+    path("cockpit/", cockpit_views.cockpit_page, name="cockpit"),
+    path("cockpit.xlsx", cockpit_views.cockpit_export, name="cockpit_export"),
+    path("cockpit/tree-status/", cockpit_views.tree_status, name="tree_status"),
     path("", views.report_list, name="report_list"),
     path("generate/", views.report_generate, name="report_generate"),
     path("summary.xlsx", views.summary_export, name="summary_export"),
