@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.branches",
     "dangjian.membership",
+    "dangjian.notices",
     "dangjian.demo",
 ]
 
@@ -578,6 +579,7 @@ from dangjian.assessment import rules as _assessment  # noqa: E402
 from dangjian.branches import rules as _branches  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
 from dangjian.membership import rules as _membership  # noqa: E402
+from dangjian.notices import rules as _notices  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
 from dangjian.outreach import rules as _outreach  # noqa: E402
 from dangjian.surveys import rules as _surveys  # noqa: E402
@@ -601,6 +603,10 @@ DEVELOPMENT_CONVERSION_LEAD_MONTHS = _development.Params().conversion_lead_month
 DEVELOPMENT_SPONSOR_REPORT_MONTHS = _development.Params().sponsor_report_months
 DEVELOPMENT_BRANCH_REPORT_MONTHS = _development.Params().branch_report_months
 AWAY_CONTACT_DAYS = _membership.CONTACT_DAYS
+NOTICE_MAX_ATTACHMENTS = _notices.MAX_ATTACHMENTS
+NOTICE_DIGEST_FIRST_DAYS = _notices.DIGEST_FIRST_DAYS
+# Seconds the unread count of the bell is kept per user (dropped at once when they read).
+NOTICE_BELL_CACHE_SECONDS = int(os.environ.get("NOTICE_BELL_CACHE_SECONDS", "60"))
 ORGLIFE_SEMESTER_START_MONTHS = _orglife.DEFAULT_SEMESTER_START_MONTHS
 ORGLIFE_STAFF_HOURS = _orglife.DEFAULT_STAFF_HOURS
 ORGLIFE_STAFF_INTEGRITY_HOURS = _orglife.DEFAULT_STAFF_INTEGRITY_HOURS

@@ -34,6 +34,7 @@ api_v1 = [
     path("", include("dangjian.branches.api_urls")),
     path("", include("dangjian.accounts.api_urls")),
     path("", include("dangjian.membership.api_urls")),
+    path("", include("dangjian.notices.api_urls")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:
@@ -67,6 +68,7 @@ urlpatterns = [
     path("assessment/", include("dangjian.assessment.urls")),
     path("branches/", include("dangjian.branches.urls")),
     path("membership/", include("dangjian.membership.urls")),
+    path("notices/", include("dangjian.notices.urls")),
     path("audit/", include("dangjian.core.audit_urls")),
     path("accounts/", include("dangjian.accounts.urls")),
     path("api/v1/", include(api_v1)),
