@@ -1,6 +1,6 @@
 import django_filters
 
-from dangjian.core.filters import ListFilterSet, SearchFilter, SubtreeFilter
+from dangjian.core.filters import FlagFilter, ListFilterSet, SearchFilter, SubtreeFilter
 from dangjian.notices.models import Audience, Notice, NoticeState
 
 
@@ -16,7 +16,7 @@ class NoticeFilter(ListFilterSet):
 
 
 class MyNoticeFilter(ListFilterSet):
-    unread = django_filters.BooleanFilter(method="filter_unread", label="仅未读")
+    unread = FlagFilter(method="filter_unread", label="仅未读")
     q = SearchFilter(fields=["title"], label="标题")
 
     class Meta:
@@ -24,4 +24,6 @@ class MyNoticeFilter(ListFilterSet):
         fields: list[str] = []
 
     def filter_unread(self, qs, name, value):
-        return qs.filter(is_read=False) if value else qs
+        if value is None:
+            return qs
+        return qs.filter(is_read=not value)

@@ -84,7 +84,7 @@ def replies(user: Any) -> QuerySet[Any]:
         return Appeal.objects.none()
     return (
         Appeal.objects.filter(filed_by=user, answered_on__isnull=False)
-        .select_related("assessment__organisation")
+        .select_related("assessment__branch")
         .order_by("-answered_on", "-id")
     )
 

@@ -5,8 +5,7 @@ from dangjian.notices.views import NOTICES
 
 app_name = "notices"
 urlpatterns = [
-    # The register's own detail page is the sender's page with the read figures.
-    *(p for p in NOTICES.urls() if p.name != "notice_detail"),
+    *NOTICES.urls(),
     path("notice/<int:pk>/", views.notice_detail, name="notice_detail"),
     path("notice/<int:pk>/publish/", views.PublishView.as_view(), name="notice_publish"),
     path("notice/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="notice_withdraw"),

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,7 +20,13 @@ from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.records import Column, RecordType
 from dangjian.core.scoping import get_for_user
-from dangjian.core.web import ActionView, ServiceFormView, editable_or_403, form_errors
+from dangjian.core.web import (
+    ActionView,
+    ServiceFormView,
+    editable_or_403,
+    form_errors,
+    officer_required,
+)
 from dangjian.notices import filters, forms, selectors, services
 from dangjian.notices.models import Notice, NoticeAttachment, NoticeState
 from dangjian.notices.permissions import MANAGE_NOTICE
@@ -32,6 +38,20 @@ class NoticeRecordType(RecordType):
 
     def queryset(self, user: Any) -> Any:
         return Notice.objects.editable_by(user).select_related(*self.select_related)
+
+    def urls(self) -> list[URLPattern]:
+        """The register's pages for officers only; its detail page is the sender's page with
+        the read figures (notice_detail below)."""
+        n = self.name
+        return [
+            path(f"{n}/", officer_required(self.list_view), name=f"{n}_list"),
+            path(f"{n}/export.xlsx", officer_required(self.export_view), name=f"{n}_export"),
+            *(
+                p
+                for p in super().urls()
+                if p.name not in {f"{n}_list", f"{n}_export", f"{n}_detail"}
+            ),
+        ]
 
 
 NOTICES = NoticeRecordType(
