@@ -7,6 +7,7 @@ organisation's path and their positions (`Addressee`); a `NoticeRead` row is mad
 open it."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -104,7 +105,7 @@ def addressee_for(user) -> Addressee:
     return cached
 
 
-class NoticeQuerySet(ScopedQuerySet):
+class OrgNoticeQuerySet(ScopedQuerySet):
     """Officers see and change the notices of their subtrees (drafts included); everyone reads
     the published notices addressed to them."""
 
@@ -122,7 +123,7 @@ class NoticeQuerySet(ScopedQuerySet):
             return self.none()
         return self.filter(self.editable_q(scope) | addressee_for(user).q())
 
-    def addressed_to(self, user):
+    def addressed_to(self, user: Any) -> "OrgNoticeQuerySet":
         """The published notices addressed to the user (我的通知)."""
         addressee = addressee_for(user)
         if addressee is NOBODY:
@@ -170,7 +171,7 @@ class Notice(models.Model):
     )
     withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
 
-    objects = NoticeQuerySet.as_manager()
+    objects = OrgNoticeQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "通知公告"

@@ -2,7 +2,7 @@
 count of the bell (cached per user, dropped when they read), the e-mail digest's content."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -29,14 +29,14 @@ CHILDREN_SHOWN = 200
 # --- what reaches a person -------------------------------------------------------------------
 
 
-def _read_by(person_id: int | None) -> Exists:
+def _read_by(person_id: Any) -> Exists:
     return Exists(NoticeRead.objects.filter(notice=OuterRef("pk"), person_id=person_id))
 
 
 def my_notices(user: Any) -> QuerySet[Notice]:
     """The published notices addressed to the user, each with whether they read and confirmed
     it: one query whatever the number read (the read flags are subqueries, not a join)."""
-    person_id = getattr(user, "person_id", None)
+    person_id: Any = getattr(user, "person_id", None)
     confirmed = NoticeRead.objects.filter(
         notice=OuterRef("pk"), person_id=person_id, confirmed_at__isnull=False
     )
@@ -70,7 +70,7 @@ def open_reminders(user: Any) -> QuerySet[Reminder]:
     )
 
 
-def _unread_since(queryset: QuerySet[Any], field: str, seen: datetime | None) -> QuerySet[Any]:
+def _unread_since(queryset: QuerySet[Any], field: str, seen: date | None) -> QuerySet[Any]:
     return queryset if seen is None else queryset.filter(**{f"{field}__gt": seen})
 
 

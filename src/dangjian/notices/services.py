@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -68,7 +69,7 @@ def _clean(notice: Notice) -> None:
 
 @transaction.atomic
 def notice_create(*, actor: Actor, **fields: Unpack[NoticeFields]) -> Notice:
-    notice = Notice(created_by=actor, **fields)
+    notice = Notice(created_by=actor if isinstance(actor, User) else None, **fields)
     require(actor, MANAGE_NOTICE, notice)
     _clean(notice)
     notice.save()
@@ -253,7 +254,7 @@ class DigestResult:
     errors: list[str] = field(default_factory=list)
 
 
-def _digest_users():
+def _digest_users() -> QuerySet[User]:
     return (
         User.objects.filter(is_active=True, person__isnull=False)
         .select_related("inbox")
