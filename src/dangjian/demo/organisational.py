@@ -594,14 +594,14 @@ class OrganisationalLoader:
                 state=State.WITHDRAWN,
             ),
         ]
-        for n, org in enumerate(self.general_branches[:4]):
+        for n, org in enumerate(self.general_branches):
             rows.append(
                 notice(
                     org,
                     Audience.MEMBERS,
                     f"关于参加{org.short_name or org.name}主题党日活动的通知",
                     "全体党员：\n本周五下午开展主题党日活动，请准时参加，不能参加的请向支部书记请假。",
-                    1 + n,
+                    1 + n % 5,
                 )
             )
         if self.branches:

@@ -27,6 +27,10 @@ class NoticeForm(BootstrapMixin, forms.ModelForm):
         )
         field.label_from_instance = lambda o: o.name
         field.error_messages["invalid_choice"] = "请选择您管辖范围内的党委、党总支或党支部。"
+        if not self.is_bound and self.instance.pk is None:
+            # The officer's own (topmost) organisation: most notices go to one's own subtree.
+            own = field.queryset.order_by("path").values_list("pk", flat=True).first()
+            self.initial.setdefault("organisation", own)
 
 
 class AttachmentForm(BootstrapMixin, forms.Form):

@@ -39,6 +39,15 @@ class NoticeRecordType(RecordType):
     def queryset(self, user: Any) -> Any:
         return Notice.objects.editable_by(user).select_related(*self.select_related)
 
+    def form_view(self) -> type[ServiceFormView]:
+        base = super().form_view()
+
+        class NoticeFormView(base):  # type: ignore[misc, valid-type]
+            def get_title(self) -> str:
+                return "编辑通知（草稿）" if self.object else "起草通知"
+
+        return NoticeFormView
+
     def urls(self) -> list[URLPattern]:
         """The register's pages for officers only; its detail page is the sender's page with
         the read figures (notice_detail below)."""
