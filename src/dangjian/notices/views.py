@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from rest_framework import serializers
 
 from dangjian.core import access
 from dangjian.core.audit import events_for
@@ -38,6 +39,13 @@ class NoticeRecordType(RecordType):
 
     def queryset(self, user: Any) -> Any:
         return Notice.objects.editable_by(user).select_related(*self.select_related)
+
+    # development has a Notice (公示) too: the API's schema components need their own names.
+    def serializer(self) -> type[serializers.ModelSerializer]:
+        return type("OrgNoticeSerializer", (super().serializer(),), {})
+
+    def input_serializer(self) -> type[serializers.ModelSerializer]:
+        return type("OrgNoticeInputSerializer", (super().input_serializer(),), {})
 
     def form_view(self) -> type[ServiceFormView]:
         base = super().form_view()
