@@ -159,3 +159,14 @@ def test_the_user_turns_the_digest_off_on_their_account_page(as_user, world):
     response = client.post(reverse("notices:digest"), {"digest": "1", "next": "centre"})
     assert response["Location"] == reverse("notices:centre")
     assert Inbox.objects.get(user=world.member_user).digest is True
+
+
+def test_the_celery_task_sends_the_digest(world, settings):
+    from dangjian.notices.tasks import send_digest
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    published(world)
+    world.member_user.email = "zhao@example.edu.cn"
+    world.member_user.save()
+    assert send_digest.apply().get()["sent"] == 1
+    assert send_digest.apply().get()["already_sent"] == 1

@@ -243,3 +243,29 @@ def test_a_user_without_a_person_sees_empty_pages(as_user, world):
     assert client.get(_url("mine")).status_code == 200
     assert client.get(_url("bell")).content.decode().strip() == ""
     assert make_user(None)  # nothing else to check: no person, no notices
+
+
+def test_draft_attachments_are_removed_and_drafts_deleted(as_role, world):
+    pending = draft(world, actor=world.secretary_a, org=world.branch_a)
+    attachment = services.attachment_add(actor=world.secretary_a, notice=pending, file=docx())
+    assert_role_matrix(
+        as_role,
+        _url("attachment_delete", attachment.pk),
+        {"officer": 302, "other_officer": 404, "member": 403, "anonymous": 302},
+        method="post",
+    )
+    as_role("officer").post(_url("attachment_delete", attachment.pk))
+    assert not NoticeAttachment.objects.exists()
+    response = as_role("officer").post(_url("notice_delete", pending.pk))
+    assert response["Location"] == _url("notice_list") and not Notice.objects.exists()
+
+
+def test_a_published_notice_keeps_its_attachments_and_is_not_deleted(as_role, world):
+    pending = draft(world, actor=world.secretary_a, org=world.branch_a)
+    attachment = services.attachment_add(actor=world.secretary_a, notice=pending, file=docx())
+    services.notice_publish(actor=world.secretary_a, notice=pending)
+    client = as_role("officer")
+    page = client.post(_url("attachment_delete", attachment.pk), follow=True).content.decode()
+    assert "不能再增删附件" in page and NoticeAttachment.objects.exists()
+    page = client.post(_url("notice_delete", pending.pk), follow=True).content.decode()
+    assert "不能删除" in page and Notice.objects.exists()
