@@ -223,11 +223,21 @@ class NoticeAttachment(models.Model):
 class NoticeRead(models.Model):
     """A person opened a notice (and, when a receipt is asked for, confirmed 已阅)."""
 
+    # Both foreign keys are served by the two composite indexes below (no single-column ones:
+    # the table holds a row per person and notice read).
     notice = models.ForeignKey(
-        Notice, verbose_name="通知", on_delete=models.CASCADE, related_name="reads"
+        Notice,
+        verbose_name="通知",
+        on_delete=models.CASCADE,
+        related_name="reads",
+        db_index=False,
     )
     person = models.ForeignKey(
-        Person, verbose_name="人员", on_delete=models.CASCADE, related_name="notice_reads"
+        Person,
+        verbose_name="人员",
+        on_delete=models.CASCADE,
+        related_name="notice_reads",
+        db_index=False,
     )
     read_at = models.DateTimeField("阅读时间", default=timezone.now)
     confirmed_at = models.DateTimeField("回执时间", null=True, blank=True)
