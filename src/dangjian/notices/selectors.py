@@ -58,6 +58,11 @@ def is_addressed(user: Any, notice: Notice) -> bool:
 # --- reminders and replies in the message centre ---------------------------------------------
 
 
+def inbox(user: Any) -> Inbox:
+    """The user's message centre settings; the defaults (digest on) until they change one."""
+    return Inbox.objects.filter(user=user).first() or Inbox(user=user)
+
+
 def seen_at(user: Any) -> datetime | None:
     return Inbox.objects.filter(user=user).values_list("seen_at", flat=True).first()
 

@@ -209,11 +209,6 @@ def notice_confirm(*, user: User, notice: Notice) -> NoticeRead:
     return read
 
 
-def inbox_for(user: User) -> Inbox:
-    inbox, _ = Inbox.objects.get_or_create(user=user)
-    return inbox
-
-
 @transaction.atomic
 def inbox_mark_all_read(*, user: User) -> int:
     """全部标为已读: every unread notice addressed to the user is recorded as read (a receipt,

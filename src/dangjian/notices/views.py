@@ -293,7 +293,7 @@ def centre(request: HttpRequest) -> HttpResponse:
             "reminders": [(r, seen is None or r.updated_at > seen) for r in reminders],
             "replies": [(a, seen is None or a.answered_on > seen.date()) for a in replies],
             "counts": counts,
-            "inbox": services.inbox_for(user),
+            "inbox": selectors.inbox(user),
             "has_person": bool(user.person_id),
             "today": timezone.localdate(),
         },
@@ -324,5 +324,5 @@ def digest_preference(request: HttpRequest) -> HttpResponse:
         services.inbox_set_digest(user=request.user, digest=wanted)
         messages.success(request, "已开启每日邮件摘要。" if wanted else "已关闭每日邮件摘要。")
         return redirect("notices:centre" if request.POST.get("next") == "centre" else "account")
-    inbox = services.inbox_for(request.user)
+    inbox = selectors.inbox(request.user)
     return render(request, "notices/_digest_preference.html", {"inbox": inbox})
