@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "dangjian.membership",
     "dangjian.statistics",
     "dangjian.finance",
+    "dangjian.notices",
     "dangjian.demo",
 ]
 
@@ -589,6 +590,7 @@ from dangjian.branches import rules as _branches  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
 from dangjian.finance import rules as _finance  # noqa: E402
 from dangjian.membership import rules as _membership  # noqa: E402
+from dangjian.notices import rules as _notices  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
 from dangjian.outreach import rules as _outreach  # noqa: E402
 from dangjian.reports import rules as _reports  # noqa: E402
@@ -621,6 +623,10 @@ FINANCE_DUES_LAPSE_MONTHS = _finance.LAPSE_MONTHS
 FINANCE_DUES_RETURN_RATIO = _finance.RETURN_RATIO
 FINANCE_FUND_PER_STAFF = _finance.FUND_PER_STAFF
 FINANCE_FUND_PER_STUDENT = _finance.FUND_PER_STUDENT
+NOTICE_MAX_ATTACHMENTS = _notices.MAX_ATTACHMENTS
+NOTICE_DIGEST_FIRST_DAYS = _notices.DIGEST_FIRST_DAYS
+# Seconds the unread count of the bell is kept per user (dropped at once when they read).
+NOTICE_BELL_CACHE_SECONDS = int(os.environ.get("NOTICE_BELL_CACHE_SECONDS", "60"))
 ORGLIFE_SEMESTER_START_MONTHS = _orglife.DEFAULT_SEMESTER_START_MONTHS
 ORGLIFE_STAFF_HOURS = _orglife.DEFAULT_STAFF_HOURS
 ORGLIFE_STAFF_INTEGRITY_HOURS = _orglife.DEFAULT_STAFF_INTEGRITY_HOURS

@@ -50,6 +50,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "meetings": rules.DOCUMENT_KINDS,
     "development": rules.DOCUMENT_KINDS,
     "assessment": rules.DOCUMENT_KINDS,
+    "notices": rules.DOCUMENT_KINDS,
     "imports": ("xlsx",),
 }
 

@@ -28,6 +28,7 @@ from dangjian.membership.models import (
     TransferBatch,
     TransferStep,
 )
+from dangjian.notices import models as notices
 from dangjian.org import services as org_services
 from dangjian.org.models import (
     LeaveCause,
@@ -50,6 +51,8 @@ MODELS = (  # deletion order
     StatisticsRun,
     StandingChange,
     *FINANCE_MODELS,
+    notices.NoticeRead,
+    notices.Notice,
     MemberAway,
     Visit,
     Link,
@@ -141,6 +144,7 @@ class OrganisationalLoader:
         self._transfers()
         self._standing()
         self.counts.update(FinanceDemo(self).run())
+        self._notices()
         return self.counts
 
     def members(self, branch_id: int) -> list[int]:
@@ -769,6 +773,99 @@ class OrganisationalLoader:
                 reason="组织关系由外单位党组织转入",
             )
             self._add("党籍变动", 1)
+
+    def _notices(self) -> None:
+        """A few notices (通知公告): the committee's to everyone and to officers, each general
+        branch's to its members, a draft and a withdrawn one; about half the people have read
+        the committee's notice, so the not-read list and the bell both have rows."""
+        root = Organisation.objects.filter(depth=1, dissolved_on__isnull=True).first()
+        if root is None:
+            return
+        now = timezone.now()
+        Audience, State = notices.Audience, notices.NoticeState
+
+        def notice(org, audience, title, body, days_ago, state=State.PUBLISHED, **kw):
+            published = now - timedelta(days=days_ago, hours=self.rng.randint(0, 8))
+            return notices.Notice(
+                organisation=org,
+                audience=audience,
+                title=title,
+                body=body,
+                state=state,
+                created_at=published - timedelta(hours=2),
+                published_at=published if state != State.DRAFT else None,
+                withdrawn_at=published + timedelta(hours=1) if state == State.WITHDRAWN else None,
+                **kw,
+            )
+
+        rows = [
+            notice(
+                root,
+                Audience.ALL,
+                f"关于开展{self.year}年度民主评议党员工作的通知",
+                "各党总支、党支部：\n根据《中国共产党党员权利保障条例》和学校党委工作安排，"
+                "现就开展年度民主评议党员工作通知如下。\n一、时间安排：本月内完成个人自评、"
+                "党员互评和民主测评。\n二、工作要求：各支部要认真组织，如实记录。",
+                6,
+                receipt_required=True,
+                deadline=self.today + timedelta(days=20),
+            ),
+            notice(
+                root,
+                Audience.OFFICERS,
+                "关于报送本季度季报表的通知",
+                "各党组织书记：\n请于截止日期前在平台“季报表”中填报并提交本季度工作情况。",
+                3,
+                deadline=self.today + timedelta(days=10),
+            ),
+            notice(
+                root,
+                Audience.ALL,
+                "关于调整党员活动室开放时间的通知（已更正）",
+                "党员活动室开放时间调整为工作日8:30—17:30。",
+                12,
+                state=State.WITHDRAWN,
+            ),
+        ]
+        for n, org in enumerate(self.general_branches):
+            rows.append(
+                notice(
+                    org,
+                    Audience.MEMBERS,
+                    f"关于参加{org.short_name or org.name}主题党日活动的通知",
+                    "全体党员：\n本周五下午开展主题党日活动，请准时参加，不能参加的请向支部书记请假。",
+                    1 + n % 5,
+                )
+            )
+        if self.branches:
+            rows.append(
+                notice(
+                    self.branches[0],
+                    Audience.ALL,
+                    "关于开展志愿服务活动的通知（草稿）",
+                    "拟于下月组织志愿服务活动，具体安排另行通知。",
+                    0,
+                    state=State.DRAFT,
+                )
+            )
+        notices.Notice.objects.bulk_create(rows)
+        first = rows[0]
+        reads = [
+            notices.NoticeRead(
+                notice=first,
+                person_id=person[0],
+                read_at=first.published_at + timedelta(hours=self.rng.randint(1, 100)),
+                confirmed_at=first.published_at + timedelta(hours=self.rng.randint(100, 120))
+                if self.rng.random() < 0.7
+                else None,
+            )
+            for people in self.people.values()
+            for person in people
+            if self.rng.random() < 0.5
+        ]
+        notices.NoticeRead.objects.bulk_create(reads, batch_size=5000)
+        self._add("通知公告", len(rows))
+        self._add("通知阅读记录", len(reads))
 
     def _outreach(self) -> None:
         masses_by_branch = {
