@@ -29,7 +29,7 @@ def _key(parts: Any) -> str:
 def kept(user: Any, parts: Any, compute: Callable[[], T]) -> T:
     """`compute()`, kept for AGGREGATE_CACHE_SECONDS when `user`'s scope is everything.
     `parts` must determine the result (the SQL and parameters of the queries it runs)."""
-    seconds = getattr(settings, "AGGREGATE_CACHE_SECONDS", 0)
+    seconds = settings.AGGREGATE_CACHE_SECONDS
     if seconds <= 0 or not scope_for(user).everything:
         return compute()
     key = _key(parts)
