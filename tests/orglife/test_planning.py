@@ -336,3 +336,35 @@ def test_signin_pages(world, planned, as_role, at):
     assert bad.status_code == 400 and "无效" in bad.content.decode()
     anonymous = as_role("anonymous").get(url)
     assert anonymous.status_code == 302
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+def test_api_planned_meeting_with_state(world, as_user):
+    client = as_user(world.secretary_a)
+    future = (timezone.localdate() + timedelta(days=7)).isoformat()
+    payload = {
+        "organisation": world.branch_a.pk,
+        "kind": "general",
+        "topic": "计划学习",
+        "held_on": future,
+        "starts_at": "14:00",
+        "ends_at": "16:00",
+        "place": "活动室",
+    }
+    held = client.post("/api/v1/meetings/", payload, content_type="application/json")
+    assert held.status_code == 400 and "计划召开" in str(held.json())
+    bad = client.post(
+        "/api/v1/meetings/", payload | {"state": "maybe"}, content_type="application/json"
+    )
+    assert bad.status_code == 400 and "state" in str(bad.json())
+    response = client.post(
+        "/api/v1/meetings/", payload | {"state": "planned"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["state"] == "planned" and body["state_display"] == "计划召开"
+    assert {a["status"] for a in body["attendance"]} == {"absent"}
+    listed = client.get("/api/v1/meetings/?state=planned").json()["results"]
+    assert [m["id"] for m in listed] == [body["id"]]

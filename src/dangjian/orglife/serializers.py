@@ -19,6 +19,7 @@ from dangjian.orglife.models import (
     FrequencyRule,
     Meeting,
     MeetingKind,
+    MeetingState,
     Period,
     StudyCategory,
     StudyRecord,
@@ -59,6 +60,8 @@ class MeetingSerializer(RecordSerializer):
             "id",
             "organisation",
             "organisation_name",
+            "state",
+            "state_display",
             "kind",
             "kind_display",
             "topic",
@@ -90,6 +93,11 @@ class AttendanceInputSerializer(serializers.Serializer):
 
 
 class MeetingUpdateSerializer(serializers.Serializer):
+    state = ChoiceString(
+        MeetingState.choices,
+        required=False,
+        help_text="planned=计划召开（可为将来日期，应到人员记为未签到）；held=已召开；cancelled=已取消",
+    )
     kind = ChoiceString(MeetingKind.choices, required=False)
     topic = serializers.CharField(max_length=120, required=False)
     held_on = serializers.DateField(required=False)

@@ -126,6 +126,7 @@ MEETING_HEADERS = [
     "出席",
     "应到",
     "列席",
+    "状态",
 ]
 
 
@@ -147,6 +148,7 @@ def _meeting_rows(meetings):
                 m.present_count,
                 m.should_count,
                 m.observer_count,
+                m.get_state_display(),
             ]
         chunk.clear()
 
@@ -172,7 +174,7 @@ def meeting_export(request):
         headers=MEETING_HEADERS,
         rows=audit.count(_meeting_rows(filters.qs.order_by("-held_on", "-id"))),
         title=title,
-        widths=[12, 12, 8, 24, 12, 30, 16, 10, 6, 6, 6],
+        widths=[12, 12, 8, 24, 12, 30, 16, 10, 6, 6, 6, 8],
     )
     return xlsx_response(request, content, "三会一课记录.xlsx", audit=audit)
 
