@@ -246,12 +246,9 @@ class OrganisationalLoader:
         self._add("学习学时", len(study))
 
     def _planned_meetings(self) -> None:
-        """Next week's meetings, planned ahead: the first branch of each category (where the
-        demo logins belong) and a few more; their members are told, some asked for leave."""
-        firsts: dict[str, Organisation] = {}
-        for branch in self.branches:
-            firsts.setdefault(branch.category, branch)
-        chosen = list(dict.fromkeys([*firsts.values(), *self.branches[:4]]))
+        """Next week's meeting of each branch, planned ahead (so every demo login sees one):
+        their members are told, two of each asked for leave (one approved, one pending)."""
+        chosen = self.branches
         monday = self.today + timedelta(days=7 - self.today.weekday())
         meetings = [
             Meeting(
