@@ -368,3 +368,44 @@ def test_api_planned_meeting_with_state(world, as_user):
     assert {a["status"] for a in body["attendance"]} == {"absent"}
     listed = client.get("/api/v1/meetings/?state=planned").json()["results"]
     assert [m["id"] for m in listed] == [body["id"]]
+
+
+def test_api_leave_decision_and_signin(world, planned, as_user, at):
+    member = as_user(world.member_user)
+    url = "/api/v1/my-meetings/leave/"
+    empty = member.post(url, {"meeting": planned.pk, "reason": ""}, content_type="application/json")
+    assert empty.status_code == 400 and "reason" in empty.json()
+    missing = member.post(url, {"meeting": 0, "reason": "出差"}, content_type="application/json")
+    assert missing.status_code == 404
+    asked = member.post(
+        url, {"meeting": planned.pk, "reason": "出差"}, content_type="application/json"
+    )
+    assert asked.status_code == 201, asked.json()
+    again = member.post(
+        url, {"meeting": planned.pk, "reason": "出差"}, content_type="application/json"
+    )
+    assert again.status_code == 400 and "已提交过" in str(again.json())
+    leave_id = asked.json()["id"]
+    decision = f"/api/v1/meetings/{planned.pk}/leave-decision/"
+    other = as_user(world.secretary_b)
+    assert other.post(
+        decision, {"leave": leave_id, "approve": True}, content_type="application/json"
+    ).status_code in (403, 404)
+    officer = as_user(world.secretary_a)
+    bad = officer.post(decision, {"leave": "x"}, content_type="application/json")
+    assert bad.status_code == 400
+    done = officer.post(
+        decision, {"leave": leave_id, "approve": True}, content_type="application/json"
+    )
+    assert done.status_code == 200 and done.json()["status"] == "approved"
+
+    at(datetime(2026, 3, 10, 13, 40))
+    token = services.signin_token_issue(actor=world.secretary_a, meeting=planned)
+    officer_signs = officer.post(
+        "/api/v1/my-meetings/signin/", {"token": token}, content_type="application/json"
+    )
+    assert officer_signs.status_code == 200  # the secretary is on the roster too
+    wrong = officer.post(
+        "/api/v1/my-meetings/signin/", {"token": "nope"}, content_type="application/json"
+    )
+    assert wrong.status_code == 400 and "无效" in str(wrong.json())
