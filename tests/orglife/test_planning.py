@@ -270,6 +270,8 @@ def test_calendar_lists_subtree_only(world, planned, as_role):
     client = as_role("officer")
     page = client.get(reverse("orglife:calendar") + "?month=2026-03").content.decode()
     assert "学习贯彻全会精神" in page and "计划召开" in page
+    detail = client.get(reverse("orglife:meeting_detail", args=[planned.pk])).content.decode()
+    assert "已签到0人" in detail and "未签到" in detail
     other = as_role("other_officer")
     page = other.get(reverse("orglife:calendar") + "?month=2026-03").content.decode()
     assert "学习贯彻全会精神" not in page

@@ -208,6 +208,18 @@ def my_planned(person_id: int, today: date) -> list[Attendance]:
     return rows
 
 
+def signin_summary(rows: Iterable[Attendance]) -> str:
+    """A planned meeting's roster so far: signed in, excused, not yet signed in."""
+    counts = {AttendanceStatus.PRESENT: 0, AttendanceStatus.EXCUSED: 0, AttendanceStatus.ABSENT: 0}
+    for row in rows:
+        if row.role == AttendanceRole.MEMBER:
+            counts[AttendanceStatus(row.status)] += 1
+    return (
+        f"已签到{counts[AttendanceStatus.PRESENT]}人，请假{counts[AttendanceStatus.EXCUSED]}人，"
+        f"未签到{counts[AttendanceStatus.ABSENT]}人"
+    )
+
+
 def leave_requests(meeting: Meeting) -> list[LeaveRequest]:
     return list(
         meeting.leave_requests.select_related("person__primary_org").order_by("asked_at", "id")

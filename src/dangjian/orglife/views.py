@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -301,7 +302,11 @@ def meeting_detail(request, pk):
             "planned": meeting.state == MeetingState.PLANNED,
             "leaves": selectors.leave_requests(meeting),
             "attendance": attendance,
-            "summary": services.attendance_summary(attendance),
+            "summary": (
+                selectors.signin_summary(attendance)
+                if meeting.state == MeetingState.PLANNED
+                else services.attendance_summary(attendance)
+            ),
             "records": meeting.study_records.count(),
             "can_edit": Meeting.objects.editable_by(request.user).filter(pk=pk).exists(),
             "events": events_for(meeting),
@@ -809,6 +814,7 @@ def my_meeting(request, pk):
             "leave": leave,
             "form": form,
             "may_ask": may_ask and (leave is None or leave.status == "refused"),
+            "opens_minutes": settings.ORGLIFE_SIGNIN_OPENS_MINUTES,
         },
     )
 
