@@ -411,3 +411,27 @@ def test_api_leave_decision_and_signin(world, planned, as_user, at):
         "/api/v1/my-meetings/signin/", {"token": "nope"}, content_type="application/json"
     )
     assert wrong.status_code == 400 and "无效" in str(wrong.json())
+
+
+def test_planned_pages_queries_do_not_grow_with_leave_requests(world, planned, as_role, at):
+    from tests.factories import make_person, make_user
+
+    def ask(n):
+        for i in range(n):
+            person = make_person(world.branch_a, name=f"请假人{i}")
+            Attendance.objects.create(meeting=planned, person=person, status="absent")
+            services.leave_request(actor=make_user(person), meeting=planned, reason="出差")
+
+    officer = as_role("officer")
+    detail = reverse("orglife:meeting_detail", args=[planned.pk])
+    ask(1)
+    officer.get(detail)
+    with assert_max_queries(40) as few:
+        officer.get(detail)
+    ask(5)
+    with assert_max_queries(few):
+        assert officer.get(detail).status_code == 200
+    member = as_role("member")
+    member.get(reverse("orglife:my_meetings"))
+    with assert_max_queries(25):
+        assert member.get(reverse("orglife:my_meetings")).status_code == 200
