@@ -183,6 +183,7 @@ class ExplainForm(BootstrapMixin, forms.Form):
         super().__init__(*args, **kwargs)
         # the general meetings held since the result was computed (rectification_explain)
         meetings = Meeting.objects.filter(
+            state="held",  # a planned meeting is no evidence yet
             organisation_id=rectification.organisation_id,
             kind=MeetingKind.GENERAL,
             held_on__lte=timezone.localdate(),

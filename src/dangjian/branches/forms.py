@@ -254,6 +254,7 @@ class DiscussForm(BootstrapMixin, forms.Form):
     def __init__(self, *args, branch: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = Meeting.objects.filter(
+            state="held",  # a planned meeting is no evidence yet
             organisation=branch,
             kind=MeetingKind.GENERAL,
             held_on__year__gte=timezone.localdate().year - 1,

@@ -40,7 +40,15 @@ from dangjian.org.models import (
     Unit,
 )
 from dangjian.org.rules import OFFICER_TITLES, add_years, probation_end
-from dangjian.orglife.models import Attendance, Meeting, StudyRecord, Training
+from dangjian.orglife.models import (
+    Attendance,
+    LeaveRequest,
+    LeaveStatus,
+    Meeting,
+    MeetingState,
+    StudyRecord,
+    Training,
+)
 from dangjian.outreach.models import Contact, Link, Visit
 from dangjian.statistics.models import StatisticsRun
 
@@ -65,6 +73,7 @@ MODELS = (  # deletion order
     Case,
     StudyRecord,
     Training,
+    LeaveRequest,
     Attendance,
     Meeting,
 )
@@ -137,6 +146,7 @@ class OrganisationalLoader:
         ):
             self.committees.setdefault(org_id, []).append(person_id)
         self._meetings()
+        self._planned_meetings()
         self._trainings()
         self._development()
         self._outreach()
@@ -267,6 +277,56 @@ class OrganisationalLoader:
         StudyRecord.objects.bulk_create(study, batch_size=5000)
         self._add("出席记录", len(attendance))
         self._add("学习学时", len(study))
+
+    def _planned_meetings(self) -> None:
+        """Next week's meeting of each branch, planned ahead (so every demo login sees one):
+        their members are told, two of each asked for leave (one approved, one pending)."""
+        chosen = self.branches
+        monday = self.today + timedelta(days=7 - self.today.weekday())
+        meetings = [
+            Meeting(
+                organisation=branch,
+                state=MeetingState.PLANNED,
+                kind="party_day" if n % 2 else "org_life",
+                topic="主题党日：学习贯彻党的创新理论" if n % 2 else "专题组织生活会",
+                held_on=monday + timedelta(days=n % 5),
+                starts_at=time(14, 30),
+                ends_at=time(16, 30),
+                duration_minutes=120,
+                place=self.rng.choice(PLACES),
+                host_id=self.secretaries.get(branch.pk),
+            )
+            for n, branch in enumerate(chosen)
+        ]
+        meetings = Meeting.objects.bulk_create(meetings)
+        attendance, leaves = [], []
+        for meeting in meetings:
+            people = self.members(meeting.organisation_id)
+            secretary = self.secretaries.get(meeting.organisation_id)
+            askers = [p for p in people[1:] if p != secretary][:2]
+            for person_id in people:
+                excused = person_id == (askers[0] if askers else None)
+                attendance.append(
+                    Attendance(
+                        meeting=meeting,
+                        person_id=person_id,
+                        status="excused" if excused else "absent",
+                        note="请假：外出参加学术会议" if excused else "",
+                    )
+                )
+            for n, person_id in enumerate(askers):
+                leaves.append(
+                    LeaveRequest(
+                        meeting=meeting,
+                        person_id=person_id,
+                        reason="外出参加学术会议" if n == 0 else "家中有事",
+                        status=LeaveStatus.APPROVED if n == 0 else LeaveStatus.PENDING,
+                    )
+                )
+        Attendance.objects.bulk_create(attendance)
+        LeaveRequest.objects.bulk_create(leaves)
+        self._add("计划召开的会议", len(meetings))
+        self._add("请假申请", len(leaves))
 
     def _trainings(self) -> None:
         committee = Organisation.objects.filter(depth=1).order_by("path").first()

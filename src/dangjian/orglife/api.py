@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -19,7 +20,14 @@ from dangjian.core.api_views import ScopedViewSet
 from dangjian.org.models import Organisation
 from dangjian.orglife import selectors, services
 from dangjian.orglife.filters import MeetingFilter, StudyRecordFilter
-from dangjian.orglife.models import Attendance, FrequencyRule, Meeting, StudyRecord, Training
+from dangjian.orglife.models import (
+    Attendance,
+    FrequencyRule,
+    LeaveRequest,
+    Meeting,
+    StudyRecord,
+    Training,
+)
 from dangjian.orglife.serializers import (
     ComplianceQuerySerializer,
     FrequencyComplianceSerializer,
@@ -27,9 +35,13 @@ from dangjian.orglife.serializers import (
     FrequencyRuleUpdateSerializer,
     HoursQuerySerializer,
     HoursSummarySerializer,
+    LeaveDecisionSerializer,
+    LeaveRequestInputSerializer,
+    LeaveRequestSerializer,
     MeetingCreateSerializer,
     MeetingSerializer,
     MeetingUpdateSerializer,
+    SignInSerializer,
     StudyRecordCreateSerializer,
     StudyRecordSerializer,
     TrainingCreateSerializer,
@@ -104,6 +116,21 @@ class MeetingViewSet(ScopedViewSet):
             **data,
         )
         return self.respond(meeting)
+
+    @extend_schema(
+        request=LeaveDecisionSerializer,
+        responses=LeaveRequestSerializer,
+        summary="审批请假申请（计划召开的会议）",
+    )
+    @action(detail=True, methods=["post"], url_path="leave-decision")
+    def leave_decision(self, request, pk=None):
+        meeting = self.get_editable_object()
+        data = self.validated(LeaveDecisionSerializer)
+        leave = LeaveRequest.objects.filter(meeting=meeting, pk=data["leave"]).first()
+        if leave is None:
+            raise NotFound("没有这条请假申请。")
+        leave = services.leave_decide(actor=request.user, leave=leave, approve=data["approve"])
+        return Response(LeaveRequestSerializer(leave).data)
 
     @extend_schema(request=None, responses={204: None}, summary="删除组织生活")
     def destroy(self, request, pk=None):
@@ -264,3 +291,36 @@ class HoursSummaryViewSet(viewsets.ViewSet):
         return Response(
             HoursSummarySerializer({"organisation": org.pk, "year": year, "rows": rows}).data
         )
+
+
+class MyMeetingViewSet(viewsets.ViewSet):
+    """A member's own steps on a planned meeting: ask for leave, sign in with the QR token."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=LeaveRequestInputSerializer,
+        responses={201: LeaveRequestSerializer},
+        summary="请假（本人，会议开始前）",
+    )
+    @action(detail=False, methods=["post"])
+    def leave(self, request):
+        data = LeaveRequestInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = Meeting.objects.filter(
+            pk=data.validated_data["meeting"], attendance__person_id=request.user.person_id
+        ).first()
+        if meeting is None:
+            raise NotFound("没有这次会议，或您不在参会名单中。")
+        leave = services.leave_request(
+            actor=request.user, meeting=meeting, reason=data.validated_data["reason"]
+        )
+        return Response(LeaveRequestSerializer(leave).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SignInSerializer, responses={200: None}, summary="扫码签到（本人）")
+    @action(detail=False, methods=["post"])
+    def signin(self, request):
+        data = SignInSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = services.sign_in(actor=request.user, token=data.validated_data["token"])
+        return Response({"meeting": row.meeting_id, "status": row.status})

@@ -5,12 +5,14 @@ from dangjian.orglife.api import (
     FrequencyRuleViewSet,
     HoursSummaryViewSet,
     MeetingViewSet,
+    MyMeetingViewSet,
     StudyRecordViewSet,
     TrainingViewSet,
 )
 
 router = SimpleRouter()
 router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("my-meetings", MyMeetingViewSet, basename="my-meeting")
 router.register("frequency-rules", FrequencyRuleViewSet, basename="frequency-rule")
 router.register("compliance", ComplianceViewSet, basename="compliance")
 router.register("trainings", TrainingViewSet, basename="training")

@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from dangjian.core.filters import IdFilter, ListFilterSet, SearchFilter, SubtreeFilter, YearFilter
 from dangjian.orglife import rules
-from dangjian.orglife.models import Meeting, MeetingKind, StudyRecord, Training
+from dangjian.orglife.models import Meeting, MeetingKind, MeetingState, StudyRecord, Training
 
 
 class MonthField(forms.RegexField):
@@ -47,6 +47,7 @@ class MeetingFilter(ListFilterSet):
     org = SubtreeFilter(out_of_scope="404", page_out_of_scope="ignore")
     organisation = SubtreeFilter(out_of_scope="404", help_text="党组织编号（含下级）")
     kind = django_filters.ChoiceFilter(choices=MeetingKind.choices, label="类型")
+    state = django_filters.ChoiceFilter(choices=MeetingState.choices, label="状态")
     month = MonthFilter(label="月份", help_text="月份，如 2026-03")
     q = SearchFilter(fields=["topic"], label="主题")
 

@@ -11,6 +11,7 @@ from dangjian.orglife.models import (
     AttendanceStatus,
     FrequencyRule,
     Meeting,
+    MeetingState,
     StudyRecord,
     Training,
 )
@@ -27,6 +28,7 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Meeting
         fields = [
+            "state",
             "kind",
             "topic",
             "held_on",
@@ -42,13 +44,30 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
         ]
         widgets = {"held_on": DATE, "starts_at": TIME, "ends_at": TIME, "minutes": TEXT}
 
-    def __init__(self, *args, organisation: Organisation, **kwargs):
+    def __init__(self, *args, organisation: Organisation, planning: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        state = self.fields["state"]
+        if planning:
+            # 安排会议: planned ahead; the record (minutes, hours, file) comes after it is held
+            del self.fields["state"]
+            for name in ("minutes", "attachment", "recorder", "study_hours", "integrity"):
+                del self.fields[name]
+            self.instance.state = MeetingState.PLANNED
+        elif self.instance.pk and self.instance.state == MeetingState.PLANNED:
+            state.choices = MeetingState.choices
+            state.initial = MeetingState.HELD
+            self.initial["state"] = MeetingState.HELD
+            state.help_text = "会后登记：选择“已召开”，核对由签到和请假预填的出席情况后保存。"
+        else:
+            del self.fields["state"]
         people = selectors.members_of(organisation)
         for name in ("host", "recorder"):
+            if name not in self.fields:
+                continue
             self.fields[name].queryset = people
             self.fields[name].label_from_instance = lambda p: p.name
-        self.fields["minutes"].help_text = "会议内容、议程、发言要点、决议等。"
+        if "minutes" in self.fields:
+            self.fields["minutes"].help_text = "会议内容、议程、发言要点、决议等。"
 
     def clean(self):
         data = super().clean()
@@ -213,3 +232,12 @@ class StudyRecordForm(BootstrapMixin, forms.ModelForm):
         self.fields["person"].queryset = _members_in_scope(user)
         self.fields["person"].label_from_instance = _person_label
         self.fields["title"].help_text = "如：网络学院课程名称、经支部认可的自学内容。"
+
+
+class LeaveRequestForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label="请假事由",
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "请填写请假事由。"},
+    )

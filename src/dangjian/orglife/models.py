@@ -64,8 +64,30 @@ class FrequencyRule(models.Model):
         return self.name
 
 
+class MeetingState(models.TextChoices):
+    # Planned ahead (future date allowed, attendees told, leave and sign-in), then held.
+    PLANNED = "planned", "计划召开"
+    HELD = "held", "已召开"
+    CANCELLED = "cancelled", "已取消"
+
+
+class MeetingQuerySet(OrgScopedQuerySet):
+    def held(self) -> "MeetingQuerySet":
+        """Meetings that took place: the only ones frequency roll-ups and hours count."""
+        return self.filter(state=MeetingState.HELD)
+
+
 class Meeting(models.Model):
-    """A meeting or activity with its minutes and attendance."""
+    """A meeting or activity with its minutes and attendance: planned ahead, then held."""
+
+    state = models.CharField(
+        "状态",
+        max_length=10,
+        choices=MeetingState.choices,
+        default=MeetingState.HELD,
+        db_default=MeetingState.HELD,
+        db_index=True,
+    )
 
     organisation = models.ForeignKey(
         Organisation, verbose_name="党组织", on_delete=models.CASCADE, related_name="meetings"
@@ -107,8 +129,12 @@ class Meeting(models.Model):
     )
     integrity = models.BooleanField("廉政教育", default=False)
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # sha256 of the current sign-in token (the QR code carries the token itself); blank: none.
+    signin_token_hash = models.CharField(
+        max_length=64, blank=True, default="", editable=False, db_index=True
+    )
 
-    objects = OrgScopedQuerySet.as_manager()
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = "组织生活"
@@ -172,6 +198,48 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} {self.get_status_display()}"
+
+
+class LeaveStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"
+
+
+class LeaveRequestQuerySet(OrgScopedQuerySet):
+    org_field = "meeting__organisation"
+    person_field = "person"
+
+
+class LeaveRequest(models.Model):
+    """A member's request to be excused from a planned meeting; approved → 请假."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="leave_requests"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name="人员", on_delete=models.CASCADE, related_name="leave_requests"
+    )
+    reason = models.CharField("请假事由", max_length=200)
+    status = models.CharField(
+        "审批", max_length=10, choices=LeaveStatus.choices, default=LeaveStatus.PENDING
+    )
+    asked_at = models.DateTimeField("申请时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = LeaveRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "请假申请"
+        verbose_name_plural = "请假申请"
+        ordering = ["-asked_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="leave_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} 请假（{self.get_status_display()}）"
 
 
 class TrainingKind(models.TextChoices):

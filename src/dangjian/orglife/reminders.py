@@ -6,6 +6,8 @@
   (《基层组织建设实施意见》§四(二)1) → the member;
 - near the end of a half-year, a branch secretary without that half-year's centralised
   training (《组织建设年实施方案》§一) → the secretary.
+- a planned meeting between today and the horizon → each attendee still expected (not excused,
+  not signed in), due on the meeting day, linking to the member's page of the meeting.
 Keys are stable per item and period, so the sweep is idempotent. A fixed number of queries.
 """
 
@@ -18,6 +20,7 @@ from dangjian.core.reminders import Due
 from dangjian.org.models import Organisation
 from dangjian.org.selectors import officers_of
 from dangjian.orglife import rules, selectors
+from dangjian.orglife.models import Attendance, AttendanceRole, AttendanceStatus, MeetingState
 
 CATEGORY_ORGLIFE = "组织生活"
 CATEGORY_HOURS = "学习教育"
@@ -93,7 +96,32 @@ def _secretaries(today: date, horizon: date) -> Iterator[Due]:
         )
 
 
+def _planned(today: date, horizon: date) -> Iterator[Due]:
+    rows = (
+        Attendance.objects.filter(
+            meeting__state=MeetingState.PLANNED,
+            meeting__held_on__range=(today, horizon),
+            role=AttendanceRole.MEMBER,
+            status=AttendanceStatus.ABSENT,
+        )
+        .select_related("meeting")
+        .order_by("meeting__held_on", "id")
+    )
+    for row in rows.iterator(chunk_size=2000):
+        m = row.meeting
+        when = f"{m.held_on:%m月%d日} {m.starts_at:%H:%M}"
+        yield Due(
+            person_id=row.person_id,
+            key=f"orglife:meeting:{m.pk}:person:{row.person_id}",
+            category=CATEGORY_ORGLIFE,
+            title=f"{when} {m.get_kind_display()}：{m.topic}（{m.place}）",
+            due_on=m.held_on,
+            url=reverse("orglife:my_meeting", args=[m.pk]),
+        )
+
+
 def collect(today: date, horizon: date) -> Iterator[Due]:
+    yield from _planned(today, horizon)
     yield from _frequency(today, horizon)
     yield from _hours(today)
     yield from _secretaries(today, horizon)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 MONTH = "month"
@@ -396,3 +396,67 @@ def appointment_training_state(
     deadline = appointment_deadline(position_start)
     done = any_within(completed_on, position_start, deadline)
     return compliance(1 if done else 0, 1, position_start, deadline, today)
+
+
+# --- planned meetings, leave and sign-in ---------------------------------------------------
+# The seeds require the meetings (《基层组织建设实施意见》§四(二)3) but say nothing of notice,
+# leave or sign-in: these are the working rules of the tool, with the windows as settings
+# (ORGLIFE_SIGNIN_OPENS_MINUTES) so an institution may widen them.
+
+PLANNED = "planned"
+HELD = "held"
+CANCELLED = "cancelled"
+DEFAULT_SIGNIN_OPENS_MINUTES = 30
+
+
+def meeting_date_error(state: str, held_on: date, today: date) -> str | None:
+    """Only a planned meeting may lie in the future; a held one is recorded after the fact."""
+    if state != PLANNED and held_on > today:
+        return "会议日期晚于今天：尚未召开的会议请选择“计划召开”，会后再登记会议情况。"
+    return None
+
+
+def state_change_error(old: str, new: str) -> str | None:
+    """planned → held or cancelled; a held meeting stays held, a cancelled one stays cancelled."""
+    if old in (new, PLANNED):
+        return None
+    if old == HELD:
+        return "会议已登记为已召开，不能改回计划召开或取消。"
+    return "会议已取消，不能再改变状态；如需召开请重新安排。"
+
+
+def starts_at(held_on: date, start: time) -> datetime:
+    return datetime.combine(held_on, start)
+
+
+def leave_error(*, state: str, on_roster: bool, now: datetime, starts: datetime) -> str | None:
+    """A member on the meeting's roster may ask for leave from a planned meeting until it starts."""
+    if state != PLANNED:
+        return "只能对计划召开的会议请假。"
+    if not on_roster:
+        return "您不在这次会议的应到名单中，无需请假。"
+    if now >= starts:
+        return "会议已经开始，不能再请假；如有特殊情况请直接联系党支部书记。"
+    return None
+
+
+def signin_window(
+    held_on: date, start: time, end: time, opens_minutes: int = DEFAULT_SIGNIN_OPENS_MINUTES
+) -> tuple[datetime, datetime]:
+    """Sign-in is open from `opens_minutes` before the start until the meeting ends."""
+    return starts_at(held_on, start) - timedelta(minutes=opens_minutes), datetime.combine(
+        held_on, end
+    )
+
+
+def signin_error(*, state: str, now: datetime, opens: datetime, closes: datetime) -> str | None:
+    """Why a sign-in (or showing the code) is refused now, or None when it is open."""
+    if state == CANCELLED:
+        return "会议已取消，无需签到。"
+    if state != PLANNED:
+        return "会议已登记完成，签到已关闭。"
+    if now < opens:
+        return f"签到尚未开始，{opens:%m月%d日 %H:%M}起可以签到。"
+    if now > closes:
+        return "会议已结束，签到已关闭。"
+    return None

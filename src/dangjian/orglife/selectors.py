@@ -32,7 +32,9 @@ from dangjian.orglife.models import (
     AttendanceRole,
     AttendanceStatus,
     FrequencyRule,
+    LeaveRequest,
     Meeting,
+    MeetingState,
     StudyRecord,
     Training,
     TrainingKind,
@@ -175,19 +177,69 @@ def attending(status: str, makeup_on: date | None) -> bool:
 
 
 def my_meetings(person_id: int) -> QuerySet[Attendance]:
-    """The member's own attendance rows with their meetings (我的组织生活)."""
+    """The member's own attendance rows of held meetings (我的组织生活)."""
     return (
-        Attendance.objects.filter(person_id=person_id)
+        Attendance.objects.filter(person_id=person_id, meeting__state=MeetingState.HELD)
         .select_related("meeting__organisation")
         .order_by("-meeting__held_on", "-id")
     )
+
+
+def my_planned(person_id: int, today: date) -> list[Attendance]:
+    """The member's planned meetings from today on, soonest first, with their leave requests."""
+    rows = list(
+        Attendance.objects.filter(
+            person_id=person_id,
+            role=AttendanceRole.MEMBER,
+            meeting__state=MeetingState.PLANNED,
+            meeting__held_on__gte=today,
+        )
+        .select_related("meeting__organisation")
+        .order_by("meeting__held_on", "meeting__starts_at", "id")[:50]
+    )
+    leaves = {
+        leave.meeting_id: leave
+        for leave in LeaveRequest.objects.filter(
+            person_id=person_id, meeting__in=[r.meeting_id for r in rows]
+        )
+    }
+    for row in rows:
+        row.leave = leaves.get(row.meeting_id)
+    return rows
+
+
+def signin_summary(rows: Iterable[Attendance]) -> str:
+    """A planned meeting's roster so far: signed in, excused, not yet signed in."""
+    counts = {AttendanceStatus.PRESENT: 0, AttendanceStatus.EXCUSED: 0, AttendanceStatus.ABSENT: 0}
+    for row in rows:
+        if row.role == AttendanceRole.MEMBER:
+            counts[AttendanceStatus(row.status)] += 1
+    return (
+        f"已签到{counts[AttendanceStatus.PRESENT]}人，请假{counts[AttendanceStatus.EXCUSED]}人，"
+        f"未签到{counts[AttendanceStatus.ABSENT]}人"
+    )
+
+
+def leave_requests(meeting: Meeting) -> list[LeaveRequest]:
+    return list(
+        meeting.leave_requests.select_related("person__primary_org").order_by("asked_at", "id")
+    )
+
+
+def calendar_month(user: Any, first: date, last: date, org: Organisation | None) -> list[Meeting]:
+    """The subtree's meetings of a month (planned, held and cancelled), oldest first."""
+    qs = Meeting.objects.visible_to(user).filter(held_on__range=(first, last))
+    if org is not None:
+        qs = qs.in_subtree(org)
+    return list(qs.select_related("organisation").order_by("held_on", "starts_at", "id")[:1000])
 
 
 def record_book(org: Organisation, start: date, end: date) -> list[Meeting]:
     """The meetings of a branch (its groups included) in a semester, oldest first."""
     return attach_counts(
         list(
-            Meeting.objects.in_subtree(org)
+            Meeting.objects.held()
+            .in_subtree(org)
             .filter(held_on__range=(start, end))
             .select_related("host", "recorder", "organisation")
             .order_by("held_on", "starts_at", "id")
@@ -270,7 +322,7 @@ def compliance_for(
     if rule_list and orgs:
         starts = [b[0] for b in rule_bounds.values()]
         ends = [b[1] for b in rule_bounds.values()]
-        qs = Meeting.objects.filter(held_on__range=(min(starts), max(ends)))
+        qs = Meeting.objects.held().filter(held_on__range=(min(starts), max(ends)))
         if meeting_paths is not None:
             qs = qs.filter(organisation__in=orgs_under(meeting_paths))
         annotations = {

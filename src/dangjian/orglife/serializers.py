@@ -17,8 +17,10 @@ from dangjian.orglife.models import (
     Attendance,
     AttendanceStatus,
     FrequencyRule,
+    LeaveRequest,
     Meeting,
     MeetingKind,
+    MeetingState,
     Period,
     StudyCategory,
     StudyRecord,
@@ -59,6 +61,8 @@ class MeetingSerializer(RecordSerializer):
             "id",
             "organisation",
             "organisation_name",
+            "state",
+            "state_display",
             "kind",
             "kind_display",
             "topic",
@@ -90,6 +94,11 @@ class AttendanceInputSerializer(serializers.Serializer):
 
 
 class MeetingUpdateSerializer(serializers.Serializer):
+    state = ChoiceString(
+        MeetingState.choices,
+        required=False,
+        help_text="planned=计划召开（可为将来日期，应到人员记为未签到）；held=已召开；cancelled=已取消",
+    )
     kind = ChoiceString(MeetingKind.choices, required=False)
     topic = serializers.CharField(max_length=120, required=False)
     held_on = serializers.DateField(required=False)
@@ -340,3 +349,26 @@ class HoursSummarySerializer(serializers.Serializer):
     organisation = serializers.IntegerField()
     year = serializers.IntegerField()
     rows = HoursRowSerializer(many=True)
+
+
+class SignInSerializer(serializers.Serializer):
+    token = serializers.CharField(max_length=64, help_text="签到二维码中的令牌")
+
+
+class LeaveRequestInputSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(help_text="计划召开的会议编号（本人在应到名单中）")
+    reason = serializers.CharField(max_length=200, help_text="请假事由")
+
+
+class LeaveDecisionSerializer(serializers.Serializer):
+    leave = serializers.IntegerField(help_text="请假申请编号")
+    approve = serializers.BooleanField(help_text="true=批准（记为请假）；false=不批准")
+
+
+class LeaveRequestSerializer(serializers.ModelSerializer):
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = LeaveRequest
+        fields = ["id", "meeting", "person", "reason", "status", "status_display", "asked_at"]
+        read_only_fields = fields

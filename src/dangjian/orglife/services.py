@@ -8,12 +8,15 @@ meeting carries study hours) and trainings (their participants): they are rebuil
 either changes, so they never drift.
 """
 
+import hashlib
+import secrets
 from collections.abc import Iterable
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,8 +29,11 @@ from dangjian.orglife.models import (
     Attendance,
     AttendanceStatus,
     FrequencyRule,
+    LeaveRequest,
+    LeaveStatus,
     Meeting,
     MeetingKind,
+    MeetingState,
     StudyCategory,
     StudyRecord,
     Training,
@@ -35,6 +41,7 @@ from dangjian.orglife.models import (
 
 MEETING_FIELDS = [
     "organisation",
+    "state",
     "kind",
     "topic",
     "held_on",
@@ -76,6 +83,7 @@ STATUS_LABELS = dict(AttendanceStatus.choices)
 class MeetingFields(TypedDict, total=False):
     """What a form or the API may set on a meeting (an update sets only those given)."""
 
+    state: str
     kind: str
     topic: str
     held_on: date
@@ -136,8 +144,10 @@ def _clean_meeting(meeting: Meeting) -> None:
         message = rules.times_error(meeting.starts_at, meeting.ends_at)
         if message:
             errors["ends_at"] = message
-    if meeting.held_on and meeting.held_on > timezone.localdate():
-        errors["held_on"] = "会议日期不能晚于今天，请在会后登记。"
+    if meeting.held_on and (
+        message := rules.meeting_date_error(meeting.state, meeting.held_on, timezone.localdate())
+    ):
+        errors["held_on"] = message
     if meeting.study_hours is not None and meeting.study_hours < 0:
         errors["study_hours"] = "学时不能为负数。"
     if errors:
@@ -233,6 +243,8 @@ def sync_meeting_records(meeting: Meeting, actor: Actor = None) -> int:
     """Study records of a meeting = one per attending member (present, or made up) when the
     meeting carries study hours. Rebuilt from the attendance; returns how many there are."""
     StudyRecord.objects.filter(meeting=meeting).delete()
+    if meeting.state != MeetingState.HELD:
+        return 0  # hours are credited once the meeting took place
     if not meeting.study_hours or meeting.study_hours <= 0:
         return 0
     records = [
@@ -272,13 +284,16 @@ def meeting_create(
     attendance: list[AttendanceRow] | None = None,
     **fields: Unpack[MeetingFields],
 ) -> Meeting:
-    """Record a meeting with its attendance (everyone present when no list is given)."""
+    """Record a meeting with its attendance (everyone present when no list is given). A planned
+    meeting lists its roster as not yet signed in (缺席 until sign-in, leave or the record)."""
     meeting = Meeting(organisation=organisation, **fields)
     require(actor, "orglife.record", meeting)
     _clean_meeting(meeting)
     allowed = _may_attend(organisation)
     roster = selectors.roster_ids(organisation, meeting.kind)
-    if attendance is None:
+    if meeting.state == MeetingState.PLANNED:
+        attendance = [{"person_id": pk, "status": AttendanceStatus.ABSENT} for pk in roster]
+    elif attendance is None:
         attendance = [{"person_id": pk, "status": AttendanceStatus.PRESENT} for pk in roster]
     rows = _attendance_rows(meeting, attendance, allowed, roster)
     meeting.save()
@@ -311,8 +326,11 @@ def meeting_update(
     require(actor, "orglife.record", meeting)
     old_rows = list(meeting.attendance.all())
     before = _meeting_snapshot(meeting, old_rows)
+    old_state = meeting.state
     for name, value in fields.items():
         setattr(meeting, name, value)
+    if message := rules.state_change_error(old_state, meeting.state):
+        raise ValidationError({"state": message})
     _clean_meeting(meeting)
     roster = selectors.roster_ids(meeting.organisation, meeting.kind)
     if attendance is None and any(
@@ -354,6 +372,158 @@ def meeting_delete(*, actor: Actor, meeting: Meeting) -> None:
         before=_meeting_snapshot(meeting, list(meeting.attendance.all())),
     )
     meeting.delete()  # attendance and study records go with it
+
+
+# --- planned meetings: leave and sign-in ---------------------------------------------------
+
+
+def _now() -> datetime:
+    return timezone.localtime().replace(tzinfo=None)
+
+
+def _locked_meeting(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=meeting.pk)
+    )
+
+
+def _roster_row(meeting: Meeting, person_id: int | None) -> Attendance | None:
+    if person_id is None:
+        return None
+    return (
+        meeting.attendance.select_for_update()
+        .filter(person_id=person_id, role=rules.MEMBER_ROLE)
+        .first()
+    )
+
+
+@transaction.atomic
+def leave_request(*, actor: Actor, meeting: Meeting, reason: str) -> LeaveRequest:
+    """A member on the roster asks to be excused from a planned meeting before it starts."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写请假事由。"})
+    if len(reason) > 200:
+        raise ValidationError({"reason": "请假事由不超过200字。"})
+    meeting = _locked_meeting(meeting)
+    person_id = getattr(actor, "person_id", None)
+    if person_id is None:
+        raise ValidationError({"reason": "您的账号没有关联人员信息，不能请假。"})
+    row = _roster_row(meeting, person_id)
+    message = rules.leave_error(
+        state=meeting.state,
+        on_roster=row is not None,
+        now=_now(),
+        starts=rules.starts_at(meeting.held_on, meeting.starts_at),
+    )
+    if message:
+        raise ValidationError({"reason": message})
+    existing = LeaveRequest.objects.filter(meeting=meeting, person_id=person_id).first()
+    if existing is not None and existing.status != LeaveStatus.REFUSED:
+        raise ValidationError({"reason": "您已提交过这次会议的请假申请。"})
+    if existing is not None:  # refused before: ask again with a new reason
+        existing.delete()
+    leave = LeaveRequest.objects.create(meeting=meeting, person_id=person_id, reason=reason)
+    audit.created(actor=actor, obj=leave, fields=["meeting", "person", "reason", "status"])
+    return leave
+
+
+@transaction.atomic
+def leave_decide(*, actor: Actor, leave: LeaveRequest, approve: bool) -> LeaveRequest:
+    """The secretary approves (the member becomes 请假) or refuses a pending request."""
+    leave = LeaveRequest.objects.select_for_update().select_related("person").get(pk=leave.pk)
+    meeting = _locked_meeting(leave.meeting)
+    require(actor, "orglife.record", meeting)
+    if leave.status != LeaveStatus.PENDING:
+        raise ValidationError({"status": "该请假申请已审批。"})
+    if meeting.state != MeetingState.PLANNED:
+        raise ValidationError({"status": "会议已登记完成或已取消，请在会议记录中修改出席情况。"})
+    before = {"审批": leave.get_status_display()}
+    leave.status = LeaveStatus.APPROVED if approve else LeaveStatus.REFUSED
+    leave.decided_at = timezone.now()
+    leave.decided_by = _recorded_by(actor)
+    leave.save(update_fields=["status", "decided_at", "decided_by"])
+    if approve:
+        meeting.attendance.filter(person_id=leave.person_id, role=rules.MEMBER_ROLE).update(
+            status=AttendanceStatus.EXCUSED, note=f"请假：{leave.reason}"[:200]
+        )
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=leave,
+        before=before,
+        after={"审批": leave.get_status_display(), "人员": leave.person.name},
+    )
+    return leave
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def signin_window(meeting: Meeting) -> tuple[datetime, datetime]:
+    return rules.signin_window(
+        meeting.held_on, meeting.starts_at, meeting.ends_at, settings.ORGLIFE_SIGNIN_OPENS_MINUTES
+    )
+
+
+@transaction.atomic
+def signin_token_issue(*, actor: Actor, meeting: Meeting) -> str:
+    """A fresh sign-in token for the QR code (random, only its hash is kept; a new one
+    replaces the last, so a code photographed earlier stops working)."""
+    meeting = _locked_meeting(meeting)
+    require(actor, "orglife.record", meeting)
+    opens, closes = signin_window(meeting)
+    message = rules.signin_error(state=meeting.state, now=_now(), opens=opens, closes=closes)
+    if message:
+        raise ValidationError(message)
+    token = secrets.token_urlsafe(24)
+    meeting.signin_token_hash = _token_hash(token)
+    meeting.save(update_fields=["signin_token_hash"])
+    return token
+
+
+def meeting_for_token(token: str) -> Meeting | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        Meeting.objects.select_related("organisation")
+        .filter(signin_token_hash=_token_hash(token))
+        .first()
+    )
+
+
+@transaction.atomic
+def sign_in(*, actor: Actor, token: str) -> Attendance:
+    """The member who scanned the code is marked 出席 — only a roster member, only once, only
+    while sign-in is open. A refusal raises ValidationError with the reason in Chinese."""
+    found = meeting_for_token(token)
+    if found is None:
+        raise ValidationError("签到二维码无效或已更换，请扫描会场当前显示的二维码。")
+    meeting = _locked_meeting(found)
+    opens, closes = signin_window(meeting)
+    message = rules.signin_error(state=meeting.state, now=_now(), opens=opens, closes=closes)
+    if message:
+        raise ValidationError(message)
+    row = _roster_row(meeting, getattr(actor, "person_id", None))
+    if row is None:
+        raise PermissionDenied("您不在这次会议的参会名单中，请联系党支部书记登记。")
+    if row.status == AttendanceStatus.PRESENT:
+        raise ValidationError("您已签到，无需重复签到。")
+    before = {"出席情况": row.get_status_display()}
+    row.status = AttendanceStatus.PRESENT
+    row.note = f"{_now():%H:%M}扫码签到"
+    row.save(update_fields=["status", "note"])
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=meeting,
+        before=before,
+        after={"出席情况": "出席（扫码签到）", "人员编号": row.person_id},
+    )
+    return row
 
 
 # --- frequency rules -----------------------------------------------------------------------

@@ -9,9 +9,18 @@ urlpatterns = [
     path("", views.meeting_list, name="meeting_list"),
     path("export/", views.meeting_export, name="meeting_export"),
     path("new/", views.meeting_create, name="meeting_create"),
+    path("plan/", views.meeting_plan, name="meeting_plan"),
+    path("calendar/", views.meeting_calendar, name="calendar"),
+    path("signin/<str:token>/", views.signin, name="signin"),
     path("<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/delete/", views.MeetingDelete.as_view(), name="meeting_delete"),
+    path("<int:pk>/signin-qr/", views.signin_qr, name="signin_qr"),
+    path(
+        "<int:pk>/leave/<int:leave_pk>/",
+        views.LeaveDecide.as_view(),
+        name="leave_decide",
+    ),
     # frequency rules and compliance
     path("compliance/", views.compliance, name="compliance"),
     path("compliance/xlsx/", views.compliance_xlsx, name="compliance_xlsx"),
@@ -34,4 +43,5 @@ urlpatterns = [
     # the member's own pages
     path("my/", views.my_meetings, name="my_meetings"),
     path("my/hours/", views.my_hours, name="my_hours"),
+    path("my/<int:pk>/", views.my_meeting, name="my_meeting"),
 ]

@@ -2,11 +2,14 @@
 frequency rules and compliance, the activity record book, trainings and hours, branch
 secretaries' training, and the member's own pages. Thin: scope, validate, call a service."""
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
+import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,9 +34,12 @@ from dangjian.org.models import Organisation, OrgKind, Person
 from dangjian.orglife import forms, rules, selectors, services
 from dangjian.orglife.filters import MeetingFilter, TrainingFilter
 from dangjian.orglife.models import (
+    Attendance,
     FrequencyRule,
+    LeaveRequest,
     Meeting,
     MeetingKind,
+    MeetingState,
     Period,
     StudyRecord,
     Training,
@@ -121,6 +127,7 @@ MEETING_HEADERS = [
     "出席",
     "应到",
     "列席",
+    "状态",
 ]
 
 
@@ -142,6 +149,7 @@ def _meeting_rows(meetings):
                 m.present_count,
                 m.should_count,
                 m.observer_count,
+                m.get_state_display(),
             ]
         chunk.clear()
 
@@ -167,12 +175,12 @@ def meeting_export(request):
         headers=MEETING_HEADERS,
         rows=audit.count(_meeting_rows(filters.qs.order_by("-held_on", "-id"))),
         title=title,
-        widths=[12, 12, 8, 24, 12, 30, 16, 10, 6, 6, 6],
+        widths=[12, 12, 8, 24, 12, 30, 16, 10, 6, 6, 6, 8],
     )
     return xlsx_response(request, content, "三会一课记录.xlsx", audit=audit)
 
 
-def _meeting_form_page(request, *, organisation, meeting=None):
+def _meeting_form_page(request, *, organisation, meeting=None, planning=False):
     people = list(selectors.members_of(organisation))
     committee = list(selectors.committee_of(organisation).select_related("primary_org"))
     committee_ids = {p.pk for p in committee}
@@ -193,6 +201,7 @@ def _meeting_form_page(request, *, organisation, meeting=None):
         request.FILES or None,
         instance=meeting,
         organisation=organisation,
+        planning=planning,
         initial={} if meeting else {"held_on": _today(), "place": "", "kind": kind or None},
     )
     attendance = forms.AttendanceRows(
@@ -210,14 +219,26 @@ def _meeting_form_page(request, *, organisation, meeting=None):
 
         def call(data):
             if meeting is None:
+                if planning:
+                    data["state"] = MeetingState.PLANNED
                 return services.meeting_create(
-                    actor=request.user, organisation=organisation, attendance=rows, **data
+                    actor=request.user,
+                    organisation=organisation,
+                    attendance=None if planning else rows,
+                    **data,
                 )
+            # while still planned the list is kept as sign-in and leave left it
+            keep = data.get("state", meeting.state) == MeetingState.PLANNED
             return services.meeting_update(
-                actor=request.user, meeting=meeting, attendance=rows, **data
+                actor=request.user, meeting=meeting, attendance=None if keep else rows, **data
             )
 
-        saved_meeting = submit(request, form, call, "已保存会议记录和出席情况。")
+        saved_meeting = submit(
+            request,
+            form,
+            call,
+            "已安排会议，参会党员将收到提醒。" if planning else "已保存会议记录和出席情况。",
+        )
         if saved_meeting:
             return redirect("orglife:meeting_detail", saved_meeting.pk)
     context = {
@@ -226,7 +247,8 @@ def _meeting_form_page(request, *, organisation, meeting=None):
         "organisation": organisation,
         "meeting": meeting,
         "statuses": forms.AttendanceRows.STATUSES,
-        "title": f"编辑：{meeting}" if meeting else "登记组织生活",
+        "title": f"编辑：{meeting}" if meeting else ("安排会议" if planning else "登记组织生活"),
+        "planning": planning,
         "org_choices": [] if meeting else list(selectors.editable_orgs(request.user)[:500]),
     }
     if meeting is not None:
@@ -235,7 +257,13 @@ def _meeting_form_page(request, *, organisation, meeting=None):
 
 
 @officer_required
-def meeting_create(request):
+def meeting_plan(request):
+    """安排会议: a meeting planned ahead, its members told and able to ask for leave."""
+    return meeting_create(request, planning=True)
+
+
+@officer_required
+def meeting_create(request, planning=False):
     org_id = request.GET.get("org")
     orgs = selectors.editable_orgs(request.user)
     if org_id:
@@ -252,7 +280,7 @@ def meeting_create(request):
         )
         if organisation is None:
             raise PermissionDenied(access.refusal("orglife.record"))
-    return _meeting_form_page(request, organisation=organisation)
+    return _meeting_form_page(request, organisation=organisation, planning=planning)
 
 
 def _visible_meeting(request, pk):
@@ -271,8 +299,14 @@ def meeting_detail(request, pk):
         "orglife/meeting_detail.html",
         {
             "meeting": meeting,
+            "planned": meeting.state == MeetingState.PLANNED,
+            "leaves": selectors.leave_requests(meeting),
             "attendance": attendance,
-            "summary": services.attendance_summary(attendance),
+            "summary": (
+                selectors.signin_summary(attendance)
+                if meeting.state == MeetingState.PLANNED
+                else services.attendance_summary(attendance)
+            ),
             "records": meeting.study_records.count(),
             "can_edit": Meeting.objects.editable_by(request.user).filter(pk=pk).exists(),
             "events": events_for(meeting),
@@ -715,11 +749,17 @@ def _me(request):
 @require_GET
 def my_meetings(request):
     person = _me(request)
-    page = None
+    page = planned = None
     if person is not None:
         qs = selectors.my_meetings(person.pk)
         page = request_page(request, qs, order=("-meeting__held_on", "-id"), size=PAGE_SIZE)
-    return render(request, "orglife/my_meetings.html", {"person": person, "page": page})
+        if not request.GET.get("after"):
+            planned = selectors.my_planned(person.pk, _today())
+    return render(
+        request,
+        "orglife/my_meetings.html",
+        {"person": person, "page": page, "planned": planned},
+    )
 
 
 @login_required
@@ -736,3 +776,140 @@ def my_hours(request):
             ).order_by("-studied_on", "-id")
         )
     return render(request, "orglife/my_hours.html", context)
+
+
+# --- planned meetings: the member's page, leave, sign-in, calendar -------------------------
+
+
+@login_required
+def my_meeting(request, pk):
+    """A planned (or held) meeting as one of its attendees sees it, with 请假 while planned."""
+    person = _me(request)
+    if person is None:
+        raise Http404
+    row = get_object_or_404(
+        Attendance.objects.select_related("meeting__organisation", "meeting__host"),
+        meeting_id=pk,
+        person_id=person.pk,
+    )
+    meeting = row.meeting
+    leave = LeaveRequest.objects.filter(meeting=meeting, person=person).first()
+    form = forms.LeaveRequestForm(request.POST or None)
+    if request.method == "POST":
+
+        def call(data):
+            return services.leave_request(
+                actor=request.user, meeting=meeting, reason=data["reason"]
+            )
+
+        if submit(request, form, call, "已提交请假申请，请等待党支部书记审批。"):
+            return redirect("orglife:my_meeting", pk)
+    may_ask = meeting.state == MeetingState.PLANNED and row.role == "member"
+    return render(
+        request,
+        "orglife/my_meeting.html",
+        {
+            "meeting": meeting,
+            "row": row,
+            "leave": leave,
+            "form": form,
+            "may_ask": may_ask and (leave is None or leave.status == "refused"),
+            "opens_minutes": settings.ORGLIFE_SIGNIN_OPENS_MINUTES,
+        },
+    )
+
+
+class LeaveDecide(ActionView):
+    """The secretary approves (→ 请假) or refuses a leave request on the meeting page."""
+
+    def get_object(self) -> LeaveRequest:
+        meeting = editable_or_403(
+            Meeting.objects.select_related("organisation"), self.request.user, self.kwargs["pk"]
+        )
+        return get_object_or_404(
+            LeaveRequest.objects.select_related("person"),
+            meeting=meeting,
+            pk=self.kwargs["leave_pk"],
+        )
+
+    def perform(self, obj: LeaveRequest, data: dict) -> None:
+        approve = self.request.POST.get("decision") == "approve"
+        services.leave_decide(actor=self.request.user, leave=obj, approve=approve)
+        self.success_message = f"已{'批准' if approve else '不批准'}{obj.person.name}的请假。"
+
+    def get_success_url(self, obj: LeaveRequest) -> str:
+        return reverse("orglife:meeting_detail", args=[obj.meeting_id])
+
+
+@officer_required
+@require_GET
+def signin_qr(request, pk):
+    """签到二维码 on the secretary's phone: a fresh token each time the page is opened."""
+    meeting = editable_or_403(Meeting.objects.select_related("organisation"), request.user, pk)
+    opens, closes = services.signin_window(meeting)
+    context = {"meeting": meeting, "opens": opens, "closes": closes}
+    try:
+        token = services.signin_token_issue(actor=request.user, meeting=meeting)
+    except ValidationError as exc:
+        context["refusal"] = " ".join(exc.messages)
+    else:
+        url = request.build_absolute_uri(reverse("orglife:signin", args=[token]))
+        context |= {"url": url, "qr_svg": segno.make(url, error="m").svg_inline(scale=6, border=2)}
+    response = render(request, "orglife/signin_qr.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def signin(request, token):
+    """The member who scanned the code confirms and is marked 出席 (refusals in plain Chinese)."""
+    meeting = services.meeting_for_token(token)
+    context = {"meeting": meeting}
+    if meeting is None:
+        context["refusal"] = "签到二维码无效或已更换，请扫描会场当前显示的二维码。"
+    elif request.method == "POST":
+        try:
+            services.sign_in(actor=request.user, token=token)
+        except (ValidationError, PermissionDenied) as exc:
+            context["refusal"] = " ".join(getattr(exc, "messages", None) or [str(exc)])
+        else:
+            context["signed_in"] = True
+    status = 200 if "refusal" not in context else 400
+    return render(request, "orglife/signin.html", context, status=status)
+
+
+@officer_required
+@require_GET
+def meeting_calendar(request):
+    """The subtree's meetings of a month as a day-by-day list (phone-friendly)."""
+    today = _today()
+    month = request.GET.get("month", "")
+    try:
+        first = date.fromisoformat(f"{month}-01") if month else today.replace(day=1)
+    except ValueError:
+        first = today.replace(day=1)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    org = None
+    if request.GET.get("org"):
+        org = selectors.visible_org(request.user, parse_int(request.GET.get("org")))
+        if org is None:
+            raise Http404
+    meetings = selectors.calendar_month(request.user, first, last, org)
+    days: dict[date, list] = {}
+    for m in meetings:
+        days.setdefault(m.held_on, []).append(m)
+    prev_month = (first - timedelta(days=1)).strftime("%Y-%m")
+    next_month = (last + timedelta(days=1)).strftime("%Y-%m")
+    return render(
+        request,
+        "orglife/calendar.html",
+        {
+            "first": first,
+            "days": sorted(days.items()),
+            "today": today,
+            "org": org,
+            "prev_month": prev_month,
+            "next_month": next_month,
+            "count": len(meetings),
+        },
+    )

@@ -78,7 +78,7 @@ def person_file(user: Actor, person: Person, today: date) -> PersonFile:
     file.duty_records = list(records[:RECENT])
     file.duty_records_this_year = records.filter(occurred_on__year=year).count()
     attended = Counter[tuple[str, bool]]()
-    rows = _of(Attendance, user, person).filter(meeting__held_on__year=year)
+    rows = _of(Attendance, user, person).filter(meeting__held_on__year=year, meeting__state="held")
     for kind, status in rows.values_list("meeting__kind", "status"):
         attended[(kind, status == "present")] += 1
     labels = dict(MeetingKind.choices)
@@ -145,7 +145,12 @@ def branch_file(user: Actor, org: Organisation, today: date) -> BranchFile:
     )
     posts = own(Post).filter(year=year).values_list("state").annotate(n=Count("id"))
     file.posts = _counted(posts, dict(PostState.choices))
-    meetings = own(Meeting).filter(held_on__year=year).values_list("kind").annotate(n=Count("id"))
+    meetings = (
+        own(Meeting)
+        .filter(held_on__year=year, state="held")
+        .values_list("kind")
+        .annotate(n=Count("id"))
+    )
     file.meetings = _counted(meetings, dict(MeetingKind.choices))
     file.reports = list(own(QuarterlyReport).filter(year=year).order_by("quarter"))
     file.gradings = list(
