@@ -150,6 +150,11 @@ def officer_pages(account) -> dict[str, str]:
         "联系群众": "/outreach/",
         "三联二访落实": "/outreach/compliance/",
         "API 会议列表": "/api/v1/meetings/",
+        "数据驾驶舱": "/reports/cockpit/",
+        "全局搜索 ?q=王": "/search/?q=王",
+        "组织关系转接": "/membership/transfer/",
+        "通知公告": "/notices/notice/",
+        "消息中心": "/notices/centre/",
         "API 发展档案列表": "/api/v1/development/cases/",
     }
     pages.update(_evaluation_pages(account))
