@@ -121,6 +121,7 @@ class RecordType:
     select_related: tuple[str, ...] = ()
     details: Sequence[Column] = ()  # the detail page's fields (default: the columns)
     empty_text: str = "暂无记录。"
+    add_label: str = ""  # the list's button (default: 登记<label>)
     help_text: str = ""  # above the form
     personal_data: bool = True  # exports are recorded as exports of personal data
     api_fields: Sequence[str] = ()  # the API's output fields besides id and the form's

@@ -93,6 +93,7 @@ NOTICES = NoticeRecordType(
     object_kwarg="notice",
     order=("-created_at", "-id"),
     select_related=("organisation",),
+    add_label="起草通知",
     empty_text="还没有通知公告。起草一条通知，选择发布范围和通知对象，发布后本范围内的人员在“我的通知”中收到。",
     help_text="通知发给所选党组织及其全部下级组织中的通知对象；正文为纯文本，按回车分段。"
     "保存后为草稿，可上传附件，确认无误后发布。",
