@@ -50,6 +50,8 @@ from dangjian.orglife.models import (
     Training,
 )
 from dangjian.outreach.models import Contact, Link, Visit
+from dangjian.statistics import rules as statistics_rules
+from dangjian.statistics import services as statistics
 from dangjian.statistics.models import StatisticsRun
 
 MODELS = (  # deletion order
@@ -153,6 +155,7 @@ class OrganisationalLoader:
         self._members_away()
         self._transfers()
         self._standing()
+        self._statistics()
         self.counts.update(FinanceDemo(self).run())
         self._notices()
         return self.counts
@@ -780,6 +783,15 @@ class OrganisationalLoader:
         (LeaveCause.TRANSFERRED_OUT, 3, "组织关系转往外单位党组织"),
     )
     ARRIVALS = 3
+
+    def _statistics(self) -> None:
+        """This year's 党内统计 of the institution, so its page has figures at first sight
+        (computed when the load commits, as 重新统计 would: about a second for the demo)."""
+        root = Organisation.objects.filter(depth=1, dissolved_on__isnull=True).first()
+        if root is not None:
+            statistics.run_request(
+                actor=None, organisation=root, cut_off=statistics_rules.default_cut_off(self.today)
+            )
 
     def _standing(self) -> None:
         """A few members of this year leave the roll for each cause (one suspension later
