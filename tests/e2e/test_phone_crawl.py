@@ -13,7 +13,13 @@ from django.core.management import call_command
 from dangjian.demo import generator, institution
 from tests.core.test_csp_pages import SKIP
 
-pytestmark = [pytest.mark.slow, pytest.mark.e2e]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    # As every live-server test here: the flush after it restores the migrated rows (content
+    # types) instead of re-creating them, which the next such test's restore would collide with.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PHONE = {"width": 390, "height": 844}
 PAGES_PER_USER = 90
