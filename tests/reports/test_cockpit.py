@@ -255,14 +255,19 @@ def test_organisational_life_matches_the_compliance_roll_up(world):
     from dangjian.orglife import selectors as orglife
 
     records(world)
-    for org, kind in (
-        (world.branch_a, "forum"),
-        (world.gb_b, "committee"),
-        (world.group_a, "general"),
+    for org, kind, state in (
+        (world.branch_a, "forum", "held"),
+        (world.gb_b, "committee", "held"),
+        (world.group_a, "general", "held"),
+        # two planned: a student branch's month would be done if they counted (they do not)
+        (world.branch_b, "general", "planned"),
+        (world.branch_b, "group", "planned"),
+        (world.gb_a, "lecture", "cancelled"),
     ):
         Meeting.objects.create(
             organisation=org,
             kind=kind,
+            state=state,
             topic="会议",
             held_on=today(),
             starts_at=time(9),

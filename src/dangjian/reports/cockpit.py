@@ -51,7 +51,7 @@ from dangjian.org import rollup
 from dangjian.org.models import Organisation, OrgKind, PeopleCount, Person, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES, top_paths
 from dangjian.orglife import selectors as orglife
-from dangjian.orglife.models import Meeting, StudyRecord
+from dangjian.orglife.models import Meeting, MeetingState, StudyRecord
 from dangjian.posts.models import DutyRecord, Post, PostState
 from dangjian.reports import rules
 from dangjian.reports.models import QuarterlyReport, ReportStatus
@@ -418,7 +418,10 @@ def life_counts(
             )
 
     def meetings_where(sql: _Sql, paths: tuple[str, ...] | None) -> None:
-        sql.add(" WHERE mt.held_on BETWEEN %s AND %s", first, last)
+        # held meetings only, as the frequency rules count (planned and cancelled ones do not)
+        sql.add(
+            " WHERE mt.state = %s AND mt.held_on BETWEEN %s AND %s", MeetingState.HELD, first, last
+        )
         if paths is not None and len(top_paths(paths)) <= rollup.FEW_PATHS:
             sql.add(f" AND mt.organisation_id IN (SELECT id FROM {org} WHERE ")
             _paths_sql(sql, "path", paths)
