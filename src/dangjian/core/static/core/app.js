@@ -85,14 +85,13 @@
   });
 
   // The menu's sections: the one holding the current page is open, the others as the user left
-  // them (closed at first, so every section's title fits on a laptop screen). Without script
-  // every section is open.
+  // them (open until the user closes one). Without script every section is open.
   function menuGroups() {
     document.querySelectorAll("details[data-menu-group]").forEach(function (group) {
       var key = "dj-menu:" + group.dataset.menuGroup;
       var stored = null;
       try { stored = window.localStorage.getItem(key); } catch (e) { /* storage off */ }
-      group.open = Boolean(group.querySelector(".nav-link.active")) || stored === "open";
+      group.open = Boolean(group.querySelector(".nav-link.active")) || stored !== "closed";
       group.addEventListener("toggle", function () {
         try { window.localStorage.setItem(key, group.open ? "open" : "closed"); } catch (e) { /* storage off */ }
       });
