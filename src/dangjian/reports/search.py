@@ -56,10 +56,6 @@ class Group:
     url: str
 
 
-def _org_trail(org: Organisation) -> str:
-    return org.get_kind_display()
-
-
 SOURCES = [
     Source(
         "人员",
@@ -88,7 +84,7 @@ SOURCES = [
         OrganisationFilter,
         lambda user: Organisation.objects.visible_to(user).active(),
         ("path",),
-        lambda o: Hit(o.name, _org_trail(o), reverse("org:org_detail", args=[o.pk])),
+        lambda o: Hit(o.name, o.get_kind_display(), reverse("org:org_detail", args=[o.pk])),
     ),
     Source(
         "组织生活",
