@@ -516,13 +516,18 @@ class VisitDelete(ActionView):
 # --- compliance and the interview summary ---------------------------------------------------
 
 
+def _compliance_filters(request):
+    """Today, the day whose periods are shown, and the filters of the page and its export."""
+    today = timezone.localdate()
+    day = parse_date(request.GET.get("on"), today) or today
+    return today, day, ComplianceFilter.for_page(request, selectors.compliance(request.user, day))
+
+
 @officer_required
 @require_GET
 def compliance(request):
     """三联二访落实情况: each link in scope for the period containing the chosen day."""
-    today = timezone.localdate()
-    day = parse_date(request.GET.get("on"), today) or today
-    filters = ComplianceFilter.for_page(request, selectors.compliance(request.user, day))
+    today, day, filters = _compliance_filters(request)
     qs = filters.qs  # 404 for an organisation out of scope
     base = filters.without("status")
     active = {k: v for k, v in filters.active.items() if k != "on"}
@@ -560,9 +565,7 @@ def compliance(request):
 @require_GET
 def compliance_export(request):
     """The page's rows with its filters (e.g. 情况=逾期未完成 for the problems only)."""
-    today = timezone.localdate()
-    day = parse_date(request.GET.get("on"), today) or today
-    filters = ComplianceFilter.for_page(request, selectors.compliance(request.user, day))
+    today, day, filters = _compliance_filters(request)
     org = filters.organisation()
     links = filters.qs.select_related("visitor", "organisation", "unit__parent").order_by(
         "organisation__path", "visitor__name", "id"
