@@ -143,3 +143,27 @@ def test_stages_read_only(world):
     rows = api(world.member_user).get(f"{BASE}/stages/").json()
     assert [r["stage"] for r in rows] == list(range(1, 11))
     assert api(world.secretary_a).post(f"{BASE}/stages/", {}).status_code == 405
+
+
+def test_cases_list_gives_a_small_scope_as_ids_and_keeps_own_case(world, advance, applicant):
+    """org.selectors.narrowed: a branch's scope reaches the database as literal ids (the planner
+    then knows it is small), and the same rows come back — one's own case outside it included."""
+    from datetime import date
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.org.models import Position
+
+    case = advance("activist")  # in branch A
+    Position.objects.create(
+        person=applicant,
+        organisation=world.branch_b,
+        title="organisation",
+        starts_on=date(2020, 1, 1),
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        rows = api(make_user(applicant)).get(f"{BASE}/cases/").json()["results"]
+    assert [r["id"] for r in rows] == [case.pk]
+    listed = [q["sql"] for q in ctx.captured_queries if 'FROM "development_case"' in q["sql"]]
+    assert any(f'"organisation_id" IN ({world.branch_b.pk})' in sql for sql in listed), listed

@@ -22,6 +22,7 @@ from dangjian.development.models import (
     StageDefinition,
     Vote,
 )
+from dangjian.org.selectors import narrowed
 
 
 class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
@@ -41,7 +42,8 @@ class CaseViewSet(mixins.ListModelMixin, ScopedViewSet):
 
     @extend_schema(summary="发展党员档案列表")
     def list(self, request):
-        return self.paginated(self.filter_queryset(self.get_queryset()))
+        cases = narrowed(self.get_queryset(), request.user, "organisation", "person")
+        return self.paginated(self.filter_queryset(cases))
 
     @extend_schema(summary="发展党员档案详情")
     def retrieve(self, request, *args, **kwargs):

@@ -10,7 +10,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from dangjian.core import aggregates
 from dangjian.core.models import User
-from dangjian.core.scoping import scope_for
 from dangjian.development import rules
 from dangjian.development.models import (
     OPEN_STATUSES,
@@ -26,7 +25,7 @@ from dangjian.development.models import (
     Vote,
     VotePurpose,
 )
-from dangjian.org.models import orgs_under
+from dangjian.org.selectors import narrowed
 
 OPEN = OPEN_STATUSES
 PROBATION_WINDOW_DAYS = 60
@@ -87,22 +86,11 @@ def visible_cases(user: User) -> QuerySet[Case]:
 
 
 # A scope of at most this many organisations is also named by their ids on the board.
-BOARD_LITERAL_ORGS = 5000
-
-
 def board_cases(user: User) -> QuerySet[Case]:
-    """The board's cases. A scope below the whole tree is also given as its organisations' ids:
-    told only the scope's subquery, PostgreSQL guesses a share of all cases and walks the
-    board's order index (made for the department) through 1.4 M rows to fill a branch's page;
-    with the ids it knows the scope is small, and sorts the few rows instead."""
-    cases = visible_cases(user)
-    scope = scope_for(user)
-    if scope.everything or not scope.org_paths:
-        return cases
-    ids = list(orgs_under(scope.org_paths).values_list("pk", flat=True)[: BOARD_LITERAL_ORGS + 1])
-    if len(ids) > BOARD_LITERAL_ORGS:
-        return cases
-    return cases.filter(organisation_id__in=ids)
+    """The board's cases, the scope also given as its organisations' ids (org.selectors.narrowed:
+    told only the subquery, PostgreSQL walks the board's order index through 1.4 M cases to fill
+    a branch's page; with the ids it sorts the branch's few rows)."""
+    return narrowed(visible_cases(user), user, "organisation", "person")
 
 
 def stage_counts(qs: QuerySet[Case], user: Any = None) -> dict[int, int]:
