@@ -14,6 +14,7 @@ from dangjian.demo import generator
 from dangjian.demo.appraisal import AppraisalLoader
 from dangjian.demo.assessment import AssessmentLoader
 from dangjian.demo.branches import BranchesLoader
+from dangjian.demo.contact_points import ContactPointsLoader
 from dangjian.demo.institution import login_table
 from dangjian.demo.mechanism import MechanismLoader, give_member_a_post
 from dangjian.demo.organisational import OrganisationalLoader
@@ -84,6 +85,7 @@ class Command(BaseCommand):
                 BranchesLoader,
                 AssessmentLoader,
                 PartySchoolLoader,
+                ContactPointsLoader,
             ):
                 result.counts.update(loader(seed=seed, today=timezone.localdate()).run())
             reminders.sweep()
