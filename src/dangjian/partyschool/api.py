@@ -18,7 +18,7 @@ from dangjian.partyschool import filters, forms, selectors, services
 from dangjian.partyschool.views import SESSIONS
 
 
-class AttendanceInput(serializers.Serializer):
+class SessionAttendanceInput(serializers.Serializer):
     present = serializers.ListField(
         child=serializers.IntegerField(), help_text="出勤学员的人员编号（其余记为缺勤）"
     )
@@ -27,7 +27,7 @@ class AttendanceInput(serializers.Serializer):
 class SessionViewSet(SESSIONS.viewset()):  # type: ignore[misc]
     """党校课次 and their attendance."""
 
-    @extend_schema(request=AttendanceInput, responses=SESSIONS.viewset().serializer_class)
+    @extend_schema(request=SessionAttendanceInput, responses=SESSIONS.viewset().serializer_class)
     @action(detail=True, methods=["post"])
     def attendance(self, request: Any, pk: Any = None) -> Response:
         session = self.get_editable_object()
