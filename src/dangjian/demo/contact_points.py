@@ -10,7 +10,7 @@ from django.db import transaction
 
 from dangjian.org.models import LeadingGroupMember, Organisation, OrgKind, Person
 from dangjian.outreach.models import Link, Visit
-from dangjian.outreach.rules import LEADER_POINT
+from dangjian.outreach.rules import LEADER_POINT, SEMESTER, period_of
 
 HELP = [
     "指导支部落实“三会一课”，协调解决活动场地问题。",
@@ -53,10 +53,14 @@ class ContactPointsLoader:
         )
         visits = []
         for link in links:
-            diligent = self.rng.random() < 0.75
-            day = since + timedelta(days=self.rng.randint(20, 60))
-            while day <= self.today:
-                if diligent or day < self.today - timedelta(days=120):
+            # Most visit each semester; some missed the last one (overdue) or have not been
+            # yet this semester (still due).
+            diligent = self.rng.random() < 0.7
+            period = period_of(SEMESTER, since)
+            while period.start <= self.today:
+                current = period.end >= self.today
+                day = min(period.start + timedelta(days=self.rng.randint(10, 90)), self.today)
+                if diligent or (not current and self.rng.random() < 0.6):
                     visits.append(
                         Visit(
                             visitor_id=link.visitor_id,
@@ -68,6 +72,6 @@ class ContactPointsLoader:
                             content=self.rng.choice(HELP),
                         )
                     )
-                day += timedelta(days=150)
+                period = period_of(SEMESTER, period.end + timedelta(days=1))
         Visit.objects.bulk_create(visits)
         return {"领导班子成员联系点": len(links), "联系点走访": len(visits)}
