@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dangjian.statistics",
     "dangjian.finance",
     "dangjian.notices",
+    "dangjian.partyschool",
     "dangjian.demo",
 ]
 
@@ -593,6 +594,7 @@ from dangjian.membership import rules as _membership  # noqa: E402
 from dangjian.notices import rules as _notices  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
 from dangjian.outreach import rules as _outreach  # noqa: E402
+from dangjian.partyschool import rules as _partyschool  # noqa: E402
 from dangjian.reports import rules as _reports  # noqa: E402
 from dangjian.surveys import rules as _surveys  # noqa: E402
 
@@ -638,6 +640,9 @@ OUTREACH_FREQUENCIES = None
 OUTREACH_MAX_CONTACTS = _outreach.MAX_CONTACTS
 OUTREACH_MIN_CONTACTS = _outreach.MIN_CONTACTS
 OUTREACH_SEMESTER_STARTS = _outreach.SEMESTER_STARTS
+# The Party-school exam's pass mark and full score (ours: the source says only 合格).
+PARTYSCHOOL_PASS_MARK = _partyschool.PASS_MARK
+PARTYSCHOOL_MAX_SCORE = _partyschool.MAX_SCORE
 SURVEY_MIN_RESPONSES = _surveys.MIN_RESPONSES
 SURVEY_MIN_RESPONSES_FLOOR = _surveys.MIN_RESPONSES_FLOOR
 SURVEY_RATING_SCORES = None

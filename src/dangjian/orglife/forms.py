@@ -183,6 +183,15 @@ def _members_in_scope(user):
     )
 
 
+def _people_in_scope(user):
+    return (
+        Person.objects.editable_by(user)
+        .filter(is_active=True)
+        .select_related("primary_org")
+        .order_by("primary_org__path", "name", "id")
+    )
+
+
 class TrainingForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Training
@@ -201,7 +210,7 @@ class TrainingForm(BootstrapMixin, forms.ModelForm):
         widgets = {
             "starts_on": DATE,
             "ends_on": DATE,
-            "participants": TypeaheadMultiple("org:pick_people", "members=1"),
+            "participants": TypeaheadMultiple("org:pick_people"),
             "organisation": Typeahead("org:pick_organisations"),
         }
 
@@ -214,10 +223,12 @@ class TrainingForm(BootstrapMixin, forms.ModelForm):
             field.queryset = selectors.editable_orgs(user)
             field.label_from_instance = lambda o: o.name
         participants = self.fields["participants"]
-        participants.queryset = _members_in_scope(user)
+        # Party-school classes train activists and development targets, not only members.
+        participants.queryset = _people_in_scope(user)
         participants.label_from_instance = _person_label
         participants.help_text = (
-            "输入姓名查找后点选添加，取消勾选即移除；应为组织单位（含下级）的党员。"
+            "输入姓名查找后点选添加，取消勾选即移除；应为组织单位（含下级）的在册人员"
+            "（党员，或参加党校培训的入党积极分子、发展对象）。"
         )
 
 

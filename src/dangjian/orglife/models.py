@@ -247,6 +247,10 @@ class TrainingKind(models.TextChoices):
     SECRETARY = "secretary", "党支部书记集中培训"
     PRACTICE = "practice", "党支部书记实践活动"
     APPOINTMENT = "appointment", "新任党支部书记任职培训"
+    # Party-school classes (《基层组织建设实施意见》§四(三)1(2)(3)): sessions, attendance and an
+    # exam are kept by the partyschool app on the same training.
+    ACTIVIST_CLASS = "activist", "入党积极分子培训班"
+    TARGET_CLASS = "target", "发展对象培训班"
 
 
 class StudyCategory(models.TextChoices):

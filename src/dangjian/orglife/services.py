@@ -10,7 +10,7 @@ either changes, so they never drift.
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
@@ -18,6 +18,7 @@ from typing import Any, TypedDict, Unpack
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.core import audit
@@ -578,10 +579,42 @@ def _participant_ids(training: Training, participants: Iterable[Person | int]) -
     return sorted(ids)
 
 
+# A training whose attendance is taken per session (a Party-school class) credits hours per
+# session attended instead of the whole training to every participant. The partyschool app,
+# above this one, registers the reader: training -> [(person id, day, title, hours)], or None
+# when the training keeps no sessions.
+SessionCredit = tuple[int, date, str, Decimal]
+_session_credits: Callable[[Training], list[SessionCredit] | None] | None = None
+
+
+def set_session_credit_reader(reader: Callable[[Training], list[SessionCredit] | None]) -> None:
+    global _session_credits
+    _session_credits = reader
+
+
 def sync_training_records(training: Training, actor: Actor = None) -> int:
-    """One study record per participant, dated the training's last day."""
+    """The training's study records, rebuilt: one per session attended when the training keeps
+    sessions (so a session is counted once however often attendance is corrected), otherwise
+    one per participant dated the training's last day."""
     StudyRecord.objects.filter(training=training).delete()
     integrity = training.integrity or training.category == StudyCategory.INTEGRITY
+    credits = _session_credits(training) if _session_credits is not None else None
+    if credits is not None:
+        session_records = [
+            StudyRecord(
+                person_id=pid,
+                studied_on=day,
+                title=title,
+                category=training.category,
+                hours=hours,
+                integrity=integrity,
+                training=training,
+                recorded_by=_recorded_by(actor),
+            )
+            for pid, day, title, hours in credits
+        ]
+        StudyRecord.objects.bulk_create(session_records)
+        return len(session_records)
     records = [
         StudyRecord(
             person_id=pid,
@@ -653,6 +686,29 @@ def training_update(
 
 
 @transaction.atomic
+def training_hours_sync(*, actor: Actor, training: Training) -> int:
+    """Re-credit a training's hours after its attendance changed (the partyschool app calls
+    this when a session's attendance is recorded); the caller audits its own step."""
+    training = Training.objects.select_for_update(of=("self",)).get(pk=training.pk)
+    require(actor, "orglife.record", training)
+    return sync_training_records(training, actor)
+
+
+def hand_entered_twice(person_ids: Iterable[int], studied_on: date, title: str) -> list[int]:
+    """Who among `person_ids` already has hours of `title` on `studied_on` entered by hand, so
+    crediting a session of that title would count the same study twice."""
+    return list(
+        StudyRecord.objects.filter(
+            person_id__in=list(person_ids),
+            studied_on=studied_on,
+            title=title,
+            training__isnull=True,
+            meeting__isnull=True,
+        ).values_list("person_id", flat=True)
+    )
+
+
+@transaction.atomic
 def training_delete(*, actor: Actor, training: Training) -> None:
     training = Training.objects.select_related("organisation").get(pk=training.pk)
     require(actor, "orglife.record", training)
@@ -692,12 +748,25 @@ def study_record_create(
         errors["hours"] = "学时应大于0。"
     if studied_on and studied_on > timezone.localdate():
         errors["studied_on"] = "学习日期不能晚于今天。"
+    if title and studied_on and _already_credited(person, studied_on, title):
+        errors["title"] = (
+            "该人员当天已有同一内容的学时（由培训、党校课次或会议计入），不能重复登记。"
+        )
     if errors:
         raise ValidationError(errors)
     record.full_clean()
     record.save()
     audit.created(actor=actor, obj=record, fields=RECORD_FIELDS)
     return record
+
+
+def _already_credited(person: Person, studied_on: date, title: str) -> bool:
+    """The same study on the same day is already on record: entered by hand, or credited by a
+    meeting, a training or a session of a Party-school class (whose records are titled
+    “班名：课次主题”, or carry the training's own title)."""
+    return StudyRecord.objects.filter(
+        Q(title=title) | Q(training__title=title), person=person, studied_on=studied_on
+    ).exists()
 
 
 @transaction.atomic
