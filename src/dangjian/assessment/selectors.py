@@ -30,7 +30,7 @@ from dangjian.core.models import AuditEvent, User
 from dangjian.core.scoping import scope_for
 from dangjian.finance import selectors as finance
 from dangjian.membership import selectors as membership
-from dangjian.membership.models import MemberAway
+from dangjian.membership.models import AwayContact, MemberAway
 from dangjian.org.models import Organisation, OrgKind, Person, Position, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
 from dangjian.orglife import selectors as orglife
@@ -546,7 +546,8 @@ def references(assessment: BranchAssessment, today: date | None = None) -> dict[
 
 def members_away_reference(branch: Organisation, year: int, on: date) -> Reference:
     """Item 8 (流动党员: 建档、联系): the members of the branch away during the year, each with
-    their record, and those out of touch on `on` (membership's lapsed-contact rule)."""
+    their record, the contacts of their contact log in the year, and those out of touch on `on`
+    (membership's lapsed-contact rule, on the last contact the log keeps)."""
     away = MemberAway.objects.filter(
         person__primary_org=branch, left_on__lte=date(year, 12, 31)
     ).exclude(returned_on__lt=date(year, 1, 1))
@@ -554,9 +555,13 @@ def members_away_reference(branch: Organisation, year: int, on: date) -> Referen
     if not total:
         return Reference("系统记录", f"{year}年度该支部没有登记外出的流动党员。")
     lapsed = away.filter(membership.contact_lapsed_q(on)).count()
+    contacts = AwayContact.objects.filter(
+        away__in=away, contacted_on__year=year, contacted_on__lte=on
+    ).aggregate(n=Count("id"), people=Count("away", distinct=True))
     return Reference(
         "系统记录",
-        f"{year}年度登记流动党员{total}名（均已建档）；截至{on:%Y-%m-%d}联系超期{lapsed}名。",
+        f"{year}年度登记流动党员{total}名（均已建档）；联系记录{contacts['n']}次，"
+        f"联系到{contacts['people']}名；截至{on:%Y-%m-%d}联系超期{lapsed}名。",
     )
 
 
