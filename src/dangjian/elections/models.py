@@ -2,9 +2,11 @@
 ballot, the result approved, and the new committee appointed in one step (a new `org.Term`
 and its `org.Position`s)."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from dangjian.core.text_limits import TEXT_DEFAULT
+from dangjian.elections.rules import MAX_SEATS
 from dangjian.org.models import Organisation, OrgScopedQuerySet, Person, PositionTitle, Term
 
 
@@ -54,7 +56,9 @@ class Election(models.Model):
     state = models.CharField(
         "状态", max_length=16, choices=ElectionState.choices, default=ElectionState.DRAFT
     )
-    seats = models.PositiveSmallIntegerField("应选委员人数")
+    seats = models.PositiveSmallIntegerField(
+        "应选委员人数", validators=[MinValueValidator(1), MaxValueValidator(MAX_SEATS)]
+    )
     planned_on = models.DateField("拟召开党员大会日期")
     plan = models.TextField(
         "选举方案",
