@@ -28,6 +28,7 @@ from dangjian.assessment.models import (
 from dangjian.core.audit import events_for
 from dangjian.core.models import AuditEvent, User
 from dangjian.core.scoping import scope_for
+from dangjian.elections import selectors as elections
 from dangjian.finance import selectors as finance
 from dangjian.membership import selectors as membership
 from dangjian.membership.models import AwayContact, MemberAway
@@ -512,8 +513,8 @@ class Reference:
 
 
 def references(assessment: BranchAssessment, today: date | None = None) -> dict[str, Reference]:
-    """What the records say for items 6 (education hours) and 7 (organisational life), from the
-    orglife app's own selectors."""
+    """What the records say for items 1 (定期改选), 6 (education hours), 7 (organisational
+    life), 8, 10 and 16, from each app's own selectors."""
     today = today or timezone.localdate()
     year = assessment.round.year
     branch = assessment.branch
@@ -541,7 +542,28 @@ def references(assessment: BranchAssessment, today: date | None = None) -> dict[
     result[ItemReference.SATISFACTION] = satisfaction_reference(branch, year)
     result[ItemReference.MEMBERS_AWAY] = members_away_reference(branch, year, on)
     result[ItemReference.DUES] = dues_reference(branch, year, on)
+    result[ItemReference.REELECTION] = reelection_reference(branch, year, on)
     return result
+
+
+def reelection_reference(branch: Organisation, year: int, on: date) -> Reference:
+    """Item 1 (班子健全，分工明确，定期改选): the branch's committee term on `on` as the
+    elections records say — its number and end, whether it had run out with no new committee
+    (《中国共产党基层组织选举工作条例》第三条: 按期换届), and an election completed in the year."""
+    found = elections.reelection(branch, year, on)
+    term = found.term
+    if term is None:
+        return Reference("换届记录", "该支部尚未登记委员会届次。")
+    text = f"第{term.number}届委员会，{term.starts_on:%Y-%m-%d}起"
+    if term.ends_on:
+        text += f"，{term.ends_on:%Y-%m-%d}届满"
+    if found.overdue:
+        text += f"；截至{on:%Y-%m-%d}已届满未换届"
+    elif term.ends_on:
+        text += "；按期在任"
+    if found.elected_in_year is not None:
+        text += f"；{found.elected_in_year.held_on:%Y-%m-%d}完成换届选举"
+    return Reference("换届记录", text + "。")
 
 
 def members_away_reference(branch: Organisation, year: int, on: date) -> Reference:
