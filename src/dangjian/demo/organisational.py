@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.demo.elections import MODELS as ELECTION_MODELS
+from dangjian.demo.elections import ElectionsDemo
 from dangjian.demo.finance import MODELS as FINANCE_MODELS
 from dangjian.demo.finance import FinanceDemo
 from dangjian.development.models import (
@@ -63,6 +65,7 @@ MODELS = (  # deletion order
     StatisticsRun,
     StandingChange,
     *FINANCE_MODELS,
+    *ELECTION_MODELS,
     notices.NoticeRead,
     notices.Notice,
     AwayContact,
@@ -160,6 +163,7 @@ class OrganisationalLoader:
         self._standing()
         self._statistics()
         self.counts.update(FinanceDemo(self).run())
+        self.counts.update(ElectionsDemo(self).run())
         self._notices()
         return self.counts
 
@@ -628,7 +632,11 @@ class OrganisationalLoader:
                     continue
                 kind, place = self.rng.choice(kinds.get(branch.category, kinds["other"]))
                 left_on = self.today - timedelta(days=self.rng.randint(20, 200))
-                last = min(left_on + timedelta(days=self.rng.randint(5, 60)), self.today)
+                if self.rng.random() < 0.8:  # kept in touch up to the last few weeks
+                    last = self.today - timedelta(days=self.rng.randint(0, 50))
+                else:  # contact lapsed after the first weeks
+                    last = left_on + timedelta(days=self.rng.randint(5, 60))
+                last = min(max(last, left_on), self.today)
                 # The contact log, every three to six weeks up to the last contact.
                 days, day = [], left_on + timedelta(days=self.rng.randint(3, 20))
                 while day <= last:
