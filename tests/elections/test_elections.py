@@ -331,6 +331,14 @@ def test_the_ballot_form_keeps_what_was_typed_and_names_the_rule(as_role, world,
     assert response.status_code == 302
     election.refresh_from_db()
     assert election.state == ElectionState.VOTED and election.present == 25
+    services.election_approve_result(actor=world.gb_secretary_a, election=election)
+    assert_role_matrix(
+        as_role,
+        _url("appoint", election.pk),
+        {"officer": 200, "gb_officer": 200, "other_officer": 404, "member": 403},
+    )
+    response = as_role("officer").post(_url("appoint", election.pk), {"starts_on": "x"})
+    assert response.status_code == 200 and "starts_on" in response.context["form"].errors
 
 
 API = "/api/v1/elections/"

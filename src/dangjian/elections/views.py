@@ -286,6 +286,7 @@ class Ballot(_ElectionForm):
 
 class Appoint(_ElectionForm):
     form_class = forms.AppointForm
+    form_user_kwarg = False
     title = "新一届委员会任职"
     submit_label = "一键任职"
     success_message = "换届完成：新一届委员会已任职，原委员会职务已离任。"
@@ -301,6 +302,12 @@ class Appoint(_ElectionForm):
 
     def perform(self, data: dict[str, Any]) -> Any:
         return services.election_appoint(actor=self.request.user, election=self.object, **data)
+
+    def get_success_url(self, result: Any) -> str:
+        # An officer who was not re-elected no longer sees the election: back to the terms.
+        if ELECTIONS.queryset(self.request.user).filter(pk=self.object.pk).exists():
+            return ELECTIONS.url("detail", self.object.pk)
+        return reverse("elections:term_list")
 
 
 @officer_required
