@@ -133,7 +133,8 @@ class ElectionsDemo:
         """A term ending within three months and its election under way."""
         if term is not None:
             term.ends_on = self.today + timedelta(days=self.rng.randint(30, 80))
-            term.save(update_fields=["ends_on"])
+            term.starts_on = rules.add_months(term.ends_on, -36)  # a three-year term
+            term.save(update_fields=["starts_on", "ends_on"])
         seats = 3
         approved = state == ElectionState.PLAN_APPROVED
         election = Election.objects.create(

@@ -21,7 +21,7 @@ from dangjian.core.records import Column, RecordType, cell, shown
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import ActionView, ServiceFormView, officer_required
 from dangjian.elections import filters, forms, rules, selectors, services
-from dangjian.elections.models import Candidate, Election, ElectionState
+from dangjian.elections.models import COMMITTEE_TITLES, Candidate, Election, ElectionState
 from dangjian.elections.permissions import APPROVE, MANAGE
 
 SOURCE_HELP = (
@@ -158,13 +158,13 @@ def _steps(election: Election) -> list[tuple[str, str]]:
 def _new_positions(election: Election) -> list[Any]:
     from dangjian.org.models import Position
 
-    return list(
-        Position.objects.filter(
-            organisation=election.organisation, starts_on=election.new_term.starts_on
-        )
-        .select_related("person")
-        .order_by("title", "id")
-    )
+    order = [value for value, _ in COMMITTEE_TITLES]
+    positions = Position.objects.filter(
+        organisation=election.organisation,
+        starts_on=election.new_term.starts_on,
+        title__in=order,
+    ).select_related("person")
+    return sorted(positions, key=lambda p: (order.index(p.title), p.pk))
 
 
 class _Step(ActionView):
