@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.branches",
     "dangjian.membership",
+    "dangjian.elections",
     "dangjian.statistics",
     "dangjian.finance",
     "dangjian.notices",
@@ -290,6 +291,7 @@ REMINDER_PROVIDERS = [
     "dangjian.membership.reminders.collect",
     "dangjian.membership.reminders.collect_transfers",
     "dangjian.finance.reminders.collect",
+    "dangjian.elections.reminders.collect",
 ]
 
 # --- deploy ---
@@ -589,6 +591,7 @@ from dangjian.appraisal import rules as _appraisal  # noqa: E402 (pure rules, no
 from dangjian.assessment import rules as _assessment  # noqa: E402
 from dangjian.branches import rules as _branches  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
+from dangjian.elections import rules as _elections  # noqa: E402
 from dangjian.finance import rules as _finance  # noqa: E402
 from dangjian.membership import rules as _membership  # noqa: E402
 from dangjian.notices import rules as _notices  # noqa: E402
@@ -625,6 +628,9 @@ FINANCE_DUES_LAPSE_MONTHS = _finance.LAPSE_MONTHS
 FINANCE_DUES_RETURN_RATIO = _finance.RETURN_RATIO
 FINANCE_FUND_PER_STAFF = _finance.FUND_PER_STAFF
 FINANCE_FUND_PER_STUDENT = _finance.FUND_PER_STUDENT
+ELECTION_TERM_YEARS = _elections.TERM_YEARS  # by organisation kind (基层组织选举工作条例)
+ELECTION_REMINDER_MONTHS = _elections.REMINDER_MONTHS
+ELECTION_MARGIN_PERCENT = _elections.MARGIN_PERCENT  # 差额 at least 20% of the seats
 NOTICE_MAX_ATTACHMENTS = _notices.MAX_ATTACHMENTS
 NOTICE_DIGEST_FIRST_DAYS = _notices.DIGEST_FIRST_DAYS
 # Seconds the unread count of the bell is kept per user (dropped at once when they read).

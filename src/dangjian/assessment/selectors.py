@@ -28,9 +28,10 @@ from dangjian.assessment.models import (
 from dangjian.core.audit import events_for
 from dangjian.core.models import AuditEvent, User
 from dangjian.core.scoping import scope_for
+from dangjian.elections import selectors as elections
 from dangjian.finance import selectors as finance
 from dangjian.membership import selectors as membership
-from dangjian.membership.models import MemberAway
+from dangjian.membership.models import AwayContact, MemberAway
 from dangjian.org.models import Organisation, OrgKind, Person, Position, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
 from dangjian.orglife import selectors as orglife
@@ -512,8 +513,8 @@ class Reference:
 
 
 def references(assessment: BranchAssessment, today: date | None = None) -> dict[str, Reference]:
-    """What the records say for items 6 (education hours) and 7 (organisational life), from the
-    orglife app's own selectors."""
+    """What the records say for items 1 (定期改选), 6 (education hours), 7 (organisational
+    life), 8, 10 and 16, from each app's own selectors."""
     today = today or timezone.localdate()
     year = assessment.round.year
     branch = assessment.branch
@@ -541,12 +542,34 @@ def references(assessment: BranchAssessment, today: date | None = None) -> dict[
     result[ItemReference.SATISFACTION] = satisfaction_reference(branch, year)
     result[ItemReference.MEMBERS_AWAY] = members_away_reference(branch, year, on)
     result[ItemReference.DUES] = dues_reference(branch, year, on)
+    result[ItemReference.REELECTION] = reelection_reference(branch, year, on)
     return result
+
+
+def reelection_reference(branch: Organisation, year: int, on: date) -> Reference:
+    """Item 1 (班子健全，分工明确，定期改选): the branch's committee term on `on` as the
+    elections records say — its number and end, whether it had run out with no new committee
+    (《中国共产党基层组织选举工作条例》第三条: 按期换届), and an election completed in the year."""
+    found = elections.reelection(branch, year, on)
+    term = found.term
+    if term is None:
+        return Reference("换届记录", "该支部尚未登记委员会届次。")
+    text = f"第{term.number}届委员会，{term.starts_on:%Y-%m-%d}起"
+    if term.ends_on:
+        text += f"，{term.ends_on:%Y-%m-%d}届满"
+    if found.overdue:
+        text += f"；截至{on:%Y-%m-%d}已届满未换届"
+    elif term.ends_on:
+        text += "；按期在任"
+    if found.elected_in_year is not None:
+        text += f"；{found.elected_in_year.held_on:%Y-%m-%d}完成换届选举"
+    return Reference("换届记录", text + "。")
 
 
 def members_away_reference(branch: Organisation, year: int, on: date) -> Reference:
     """Item 8 (流动党员: 建档、联系): the members of the branch away during the year, each with
-    their record, and those out of touch on `on` (membership's lapsed-contact rule)."""
+    their record, the contacts of their contact log in the year, and those out of touch on `on`
+    (membership's lapsed-contact rule, on the last contact the log keeps)."""
     away = MemberAway.objects.filter(
         person__primary_org=branch, left_on__lte=date(year, 12, 31)
     ).exclude(returned_on__lt=date(year, 1, 1))
@@ -554,9 +577,13 @@ def members_away_reference(branch: Organisation, year: int, on: date) -> Referen
     if not total:
         return Reference("系统记录", f"{year}年度该支部没有登记外出的流动党员。")
     lapsed = away.filter(membership.contact_lapsed_q(on)).count()
+    contacts = AwayContact.objects.filter(
+        away__in=away, contacted_on__year=year, contacted_on__lte=on
+    ).aggregate(n=Count("id"), people=Count("away", distinct=True))
     return Reference(
         "系统记录",
-        f"{year}年度登记流动党员{total}名（均已建档）；截至{on:%Y-%m-%d}联系超期{lapsed}名。",
+        f"{year}年度登记流动党员{total}名（均已建档）；联系记录{contacts['n']}次，"
+        f"联系到{contacts['people']}名；截至{on:%Y-%m-%d}联系超期{lapsed}名。",
     )
 
 

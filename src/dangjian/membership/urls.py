@@ -2,11 +2,12 @@ from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from dangjian.membership import views
-from dangjian.membership.views import AWAY, TRANSFERS
+from dangjian.membership.views import AWAY, CONTACTS, TRANSFERS
 
 app_name = "membership"
 urlpatterns = [
     *AWAY.urls(),
+    *CONTACTS.urls(),
     path("transfer/", views.transfer_list, name="transfer_list"),
     path("transfer/export.xlsx", login_required(TRANSFERS.export_view), name="transfer_export"),
     path("transfer/new/", views.TransferSend.as_view(), name="transfer_create"),

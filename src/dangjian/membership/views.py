@@ -28,6 +28,7 @@ from dangjian.core.web import (
 )
 from dangjian.membership import filters, forms, rules, selectors, services
 from dangjian.membership.models import (
+    AwayContact,
     MemberAway,
     Transfer,
     TransferBatch,
@@ -65,7 +66,7 @@ AWAY = RecordType(
         Column("实际返回日期", "returned_on"),
         Column("联系人", "keeps_contact.name"),
         Column("参加组织生活的党小组", "group.name"),
-        Column("最近联系日期", "last_contact_on"),
+        Column("最近联系日期（取自联系记录）", "last_contact_on"),
         Column("备注", "note"),
     ],
     create=services.away_create,
@@ -76,6 +77,37 @@ AWAY = RecordType(
     select_related=("person__primary_org", "keeps_contact", "group"),
     empty_text="没有登记外出的党员。党员外出实习、挂职、出国（境）等，请登记去向并保持联系。",
     help_text="《支部考核办法》第8项：加强对流动党员管理，建立档案，保持联系。",
+)
+
+
+CONTACTS = RecordType(
+    model=AwayContact,
+    namespace="membership",
+    name="contact",
+    label="流动党员联系记录",
+    form=forms.AwayContactForm,
+    filterset=filters.AwayContactFilter,
+    columns=[
+        Column("党员", "away.person.name", link=True, width=12),
+        Column("所在党组织", "away.person.primary_org.name", width=24),
+        Column("去向", "away.place", width=24),
+        Column("联系日期", "contacted_on", width=12),
+        Column("联系方式", "way", width=14),
+        Column("联系人", "by.name", width=12),
+        Column("联系内容", "content", width=40),
+    ],
+    create=services.contact_create,
+    update=services.contact_update,
+    delete=services.contact_delete,
+    object_kwarg="contact",
+    order=("-contacted_on", "-id"),
+    select_related=("away__person__primary_org", "by"),
+    add_label="登记联系",
+    empty_text="没有联系记录。与外出党员每次联系（走访、电话、视频、消息），请登记日期、方式和内容。",
+    help_text=(
+        "《支部考核办法》第8项：加强对流动党员管理，建立档案，保持联系。"
+        "最近一次联系的日期即该党员的“最近联系日期”，超过规定天数未联系将提醒联系人。"
+    ),
 )
 
 
