@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dangjian.statistics",
     "dangjian.finance",
     "dangjian.notices",
+    "dangjian.honours",
     "dangjian.demo",
 ]
 
@@ -257,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "DuesKindEnum": "dangjian.finance.models.DuesKind",
         "PaymentStateEnum": "dangjian.finance.models.PaymentState",
         "FundKindEnum": "dangjian.finance.models.FundKind",
+        "ModelUnitKindEnum": "dangjian.honours.models.UnitKind",
     },
 }
 
@@ -289,6 +291,7 @@ REMINDER_PROVIDERS = [
     "dangjian.membership.reminders.collect",
     "dangjian.membership.reminders.collect_transfers",
     "dangjian.finance.reminders.collect",
+    "dangjian.honours.reminders.collect",
 ]
 
 # --- deploy ---
@@ -589,6 +592,7 @@ from dangjian.assessment import rules as _assessment  # noqa: E402
 from dangjian.branches import rules as _branches  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
 from dangjian.finance import rules as _finance  # noqa: E402
+from dangjian.honours import rules as _honours  # noqa: E402
 from dangjian.membership import rules as _membership  # noqa: E402
 from dangjian.notices import rules as _notices  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
@@ -623,6 +627,10 @@ FINANCE_DUES_LAPSE_MONTHS = _finance.LAPSE_MONTHS
 FINANCE_DUES_RETURN_RATIO = _finance.RETURN_RATIO
 FINANCE_FUND_PER_STAFF = _finance.FUND_PER_STAFF
 FINANCE_FUND_PER_STUDENT = _finance.FUND_PER_STUDENT
+HONOURS_ROUND_INTERVAL_YEARS = _honours.ROUND_INTERVAL_YEARS
+HONOURS_NOTICE_DAYS = _honours.NOTICE_DAYS  # no source sets it: the development notice's 5 days
+HONOURS_REMINDER_DAYS = _honours.REMINDER_DAYS
+HONOURS_MODEL_UNIT_COUNTS = None  # kind -> (fewest, most); None: honours.rules.UNIT_COUNTS
 NOTICE_MAX_ATTACHMENTS = _notices.MAX_ATTACHMENTS
 NOTICE_DIGEST_FIRST_DAYS = _notices.DIGEST_FIRST_DAYS
 # Seconds the unread count of the bell is kept per user (dropped at once when they read).
