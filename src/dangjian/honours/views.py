@@ -40,6 +40,19 @@ def _crumb_round(round_: HonourRound) -> tuple[str, str]:
     return (reverse("honours:round_detail", args=[round_.pk]), round_.title)
 
 
+class StepView(ServiceFormView):
+    """A step on an existing row whose form is not a form of that row (no `instance`)."""
+
+    show_events = False
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("instance", None)
+        if self.object is not None and (initial := self.get_initial()):
+            kwargs["initial"] = initial
+        return kwargs
+
+
 # --- rounds -----------------------------------------------------------------------------------
 
 
@@ -115,7 +128,7 @@ def round_detail(request, pk):
     )
 
 
-class RoundStep(ServiceFormView):
+class RoundStep(StepView):
     """A step of the department on a round (quota, notice, decision, publication)."""
 
     access_action = perms.RUN_ROUND
@@ -190,7 +203,7 @@ class RoundPublish(RoundStep):
         return services.round_publish(actor=self.request.user, round=self.object, **data)
 
 
-class NominationCreate(ServiceFormView):
+class NominationCreate(StepView):
     form_class = forms.NominationForm
     title = "推荐评选对象"
     success_message = "已推荐，待上级党组织审核。"
@@ -199,16 +212,8 @@ class NominationCreate(ServiceFormView):
     def get_object(self):
         return _round(self.request, self.kwargs["pk"])
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("instance", None)
-        return kwargs
-
     def get_crumbs(self):
         return [_crumb_rounds(), _crumb_round(self.object)]
-
-    def get_context_data(self, **context):
-        return super().get_context_data(events=None, **context)
 
     def perform(self, data):
         return services.nomination_create(actor=self.request.user, round=self.object, **data)
@@ -293,7 +298,7 @@ def nomination_detail(request, pk):
     )
 
 
-class NominationStep(ServiceFormView):
+class NominationStep(StepView):
     show_events = False
     form_user_kwarg = False
 
@@ -483,7 +488,7 @@ UNITS = UnitRecordType(
 )
 
 
-class UnitStep(ServiceFormView):
+class UnitStep(StepView):
     show_events = False
     form_user_kwarg = False
     access_action = perms.MANAGE_UNIT
