@@ -17,15 +17,16 @@ from dangjian.honours.models import (
 from dangjian.org.models import Organisation, Person
 
 
-class QuotaSerializer(RecordSerializer):
+class HonourQuotaSerializer(RecordSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
         model = Quota
         fields = ["id", "organisation", "organisation_name", "category", "quota"]
+        read_only_fields = fields
 
 
-class RoundSerializer(RecordSerializer):
+class HonourRoundSerializer(RecordSerializer):
     class Meta:
         model = HonourRound
         fields = [
@@ -41,16 +42,17 @@ class RoundSerializer(RecordSerializer):
             "state",
             "note",
         ]
+        read_only_fields = fields
 
 
-class RoundCreateSerializer(serializers.Serializer):
+class HonourRoundCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     nomination_deadline = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
-class QuotaInputSerializer(serializers.Serializer):
+class HonourQuotaInputSerializer(serializers.Serializer):
     organisation = EditablePrimaryKeyField(
         Organisation, help_text="党总支（或党委直属党支部）的编号"
     )
@@ -58,27 +60,28 @@ class QuotaInputSerializer(serializers.Serializer):
     quota = serializers.IntegerField(min_value=0, max_value=999)
 
 
-class NoticeSerializer(serializers.Serializer):
+class HonourNoticeSerializer(serializers.Serializer):
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
 
 
-class DecideSerializer(serializers.Serializer):
+class HonourDecideSerializer(serializers.Serializer):
     decided_on = serializers.DateField()
     decision_number = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
 
-class PublishSerializer(serializers.Serializer):
+class HonourPublishSerializer(serializers.Serializer):
     published_on = serializers.DateField()
 
 
-class ObjectionSerializer(RecordSerializer):
+class HonourObjectionSerializer(RecordSerializer):
     class Meta:
         model = Objection
         fields = ["id", "received_on", "content", "resolved", "upheld", "resolution", "resolved_on"]
+        read_only_fields = fields
 
 
-class NominationSerializer(RecordSerializer):
+class HonourNominationSerializer(RecordSerializer):
     nominee = serializers.CharField(source="nominee_name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
@@ -99,9 +102,10 @@ class NominationSerializer(RecordSerializer):
             "reviewed_on",
             "review_note",
         ]
+        read_only_fields = fields
 
 
-class NominationCreateSerializer(serializers.Serializer):
+class HonourNominationCreateSerializer(serializers.Serializer):
     round = serializers.PrimaryKeyRelatedField(queryset=HonourRound.objects.all())
     category = ChoiceString(Category.choices)
     person = EditablePrimaryKeyField(Person, required=False, allow_null=True)
@@ -119,35 +123,36 @@ class NominationCreateSerializer(serializers.Serializer):
         return attrs
 
 
-class ReviewSerializer(serializers.Serializer):
+class HonourReviewSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=200)
 
 
-class ObjectionInputSerializer(serializers.Serializer):
+class HonourObjectionInputSerializer(serializers.Serializer):
     received_on = serializers.DateField()
     content = serializers.CharField(max_length=5000)
 
 
-class ResolveSerializer(serializers.Serializer):
+class HonourResolveSerializer(serializers.Serializer):
     objection = serializers.IntegerField(min_value=1)
     upheld = serializers.BooleanField()
     resolution = serializers.CharField(max_length=5000)
 
 
-class UnitCheckSerializer(RecordSerializer):
+class HonourUnitCheckSerializer(RecordSerializer):
     class Meta:
         model = UnitCheck
         fields = ["id", "unit", "checked_on", "kind", "findings"]
+        read_only_fields = fields
 
 
-class CheckInputSerializer(serializers.Serializer):
+class HonourCheckInputSerializer(serializers.Serializer):
     checked_on = serializers.DateField()
     kind = ChoiceString(CheckKind.choices)
     findings = serializers.CharField(max_length=5000)
 
 
-class UnitReviewSerializer(serializers.Serializer):
+class HonourUnitReviewSerializer(serializers.Serializer):
     outcome = ChoiceString([(rules.CONFIRM, "确认"), (rules.WITHDRAW, "撤销")])
     reviewed_on = serializers.DateField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
