@@ -14,6 +14,7 @@ from dangjian.demo import generator
 from dangjian.demo.appraisal import AppraisalLoader
 from dangjian.demo.assessment import AssessmentLoader
 from dangjian.demo.branches import BranchesLoader
+from dangjian.demo.honours import HonoursLoader
 from dangjian.demo.institution import login_table
 from dangjian.demo.mechanism import MechanismLoader, give_member_a_post
 from dangjian.demo.organisational import OrganisationalLoader
@@ -77,7 +78,14 @@ class Command(BaseCommand):
             self.stdout.write("载入一年的组织生活、教育培训、发展党员和走访记录……")
             result.counts.update(OrganisationalLoader(seed=seed, today=timezone.localdate()).run())
             self.stdout.write("载入民意测评、分类定级与整改、党员考评和支部考核记录……")
-            for loader in (SurveysLoader, AppraisalLoader, BranchesLoader, AssessmentLoader):
+            loaders = (
+                SurveysLoader,
+                AppraisalLoader,
+                BranchesLoader,
+                AssessmentLoader,
+                HonoursLoader,
+            )
+            for loader in loaders:
                 result.counts.update(loader(seed=seed, today=timezone.localdate()).run())
             reminders.sweep()
             counts.rebuild()
