@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from dangjian.honours import rules
 from dangjian.honours.models import (
     ACTIVE_UNIT_STATES,
+    Category,
     HonourRound,
     ModelUnit,
     Nomination,
@@ -68,6 +69,18 @@ def quota_table(round_: HonourRound) -> list[QuotaRow]:
         row = counts.get((quota.organisation_id, quota.category), {})
         table.append(QuotaRow(quota, row.get("nominated", 0), row.get("approved", 0)))
     return table
+
+
+def quota_pivot(table: list[QuotaRow]) -> list[tuple[Organisation, list[QuotaRow | None]]]:
+    """The quota table as one row per general branch, a cell per category (in the order of
+    `Category`)."""
+    categories = [value for value, _label in Category.choices]
+    rows: dict[int, tuple[Organisation, list[QuotaRow | None]]] = {}
+    for row in sorted(table, key=lambda r: r.quota.organisation.path):
+        org = row.quota.organisation
+        cells = rows.setdefault(org.pk, (org, [None] * len(categories)))[1]
+        cells[categories.index(row.quota.category)] = row
+    return list(rows.values())
 
 
 def objections_of(nomination: Nomination) -> QuerySet[Objection]:

@@ -20,6 +20,7 @@ from dangjian.core.web import ServiceFormView, editable_or_403
 from dangjian.honours import exports, filters, forms, rules, selectors, services
 from dangjian.honours import permissions as perms
 from dangjian.honours.models import (
+    Category,
     HonourRound,
     ModelUnit,
     Nomination,
@@ -118,7 +119,8 @@ def round_detail(request, pk):
             "page": page,
             "filters": flt,
             "base_query": flt.querystring(),
-            "quotas": selectors.quota_table(round_) if is_officer else [],
+            "quotas": selectors.quota_pivot(selectors.quota_table(round_)) if is_officer else [],
+            "categories": [label for _value, label in Category.choices],
             "is_officer": is_officer,
             "can_run": can_run,
             "can_nominate": is_officer and round_.state == RoundState.NOMINATING,
