@@ -456,3 +456,57 @@ def test_unit_api(world, api_as_role, unit):
         format="json",
     )
     assert r.status_code == 200 and r.json()["state"] == "confirmed"
+
+
+def test_api_and_unit_lists_queries_do_not_grow(world, as_role, api_as_role, round_):
+    from tests.factories import make_org
+
+    services.quota_set(
+        actor=world.org_officer,
+        round=round_,
+        organisation=world.gb_a,
+        category="excellent_member",
+        quota=30,
+    )
+    api = api_as_role("org_officer")
+    client = as_role("org_officer")
+
+    def add_rows(start, stop):
+        for i in range(start, stop):
+            services.nomination_create(
+                actor=world.org_officer,
+                round=round_,
+                category="excellent_member",
+                person=make_person(world.branch_a, name=f"党员{i}"),
+                deeds="x",
+            )
+            services.unit_create(
+                actor=world.org_officer,
+                organisation=make_org(world.gb_a, name=f"支部{i}", code=f"U{i}"),
+                chosen_by=world.gb_a,
+                kind="contact_point",
+                feature="联系点",
+                goals="g",
+                leader=world.member_a,
+                starts_on=timezone.localdate(),
+            )
+
+    add_rows(0, 2)
+    urls = ["/api/v1/honours/nominations/", "/api/v1/honours/units/"]
+    pages = [reverse("honours:unit_list"), reverse("honours:round_list")]
+    counts = {}
+    for url in urls:
+        with assert_max_queries(20) as log:
+            assert api.get(url).status_code == 200
+        counts[url] = log.count
+    for url in pages:
+        with assert_max_queries(25) as log:
+            assert client.get(url).status_code == 200
+        counts[url] = log.count
+    add_rows(2, 12)
+    for url in urls:
+        with assert_max_queries(counts[url]):
+            api.get(url)
+    for url in pages:
+        with assert_max_queries(counts[url]):
+            client.get(url)
