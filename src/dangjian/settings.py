@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dangjian.finance",
     "dangjian.notices",
     "dangjian.partyschool",
+    "dangjian.honours",
     "dangjian.demo",
 ]
 
@@ -259,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         "DuesKindEnum": "dangjian.finance.models.DuesKind",
         "PaymentStateEnum": "dangjian.finance.models.PaymentState",
         "FundKindEnum": "dangjian.finance.models.FundKind",
+        "ModelUnitKindEnum": "dangjian.honours.models.UnitKind",
     },
 }
 
@@ -292,6 +294,7 @@ REMINDER_PROVIDERS = [
     "dangjian.membership.reminders.collect_transfers",
     "dangjian.finance.reminders.collect",
     "dangjian.elections.reminders.collect",
+    "dangjian.honours.reminders.collect",
 ]
 
 # --- deploy ---
@@ -593,6 +596,7 @@ from dangjian.branches import rules as _branches  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
 from dangjian.elections import rules as _elections  # noqa: E402
 from dangjian.finance import rules as _finance  # noqa: E402
+from dangjian.honours import rules as _honours  # noqa: E402
 from dangjian.membership import rules as _membership  # noqa: E402
 from dangjian.notices import rules as _notices  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
@@ -631,6 +635,10 @@ FINANCE_FUND_PER_STUDENT = _finance.FUND_PER_STUDENT
 ELECTION_TERM_YEARS = _elections.TERM_YEARS  # by organisation kind (基层组织选举工作条例)
 ELECTION_REMINDER_MONTHS = _elections.REMINDER_MONTHS
 ELECTION_MARGIN_PERCENT = _elections.MARGIN_PERCENT  # 差额 at least 20% of the seats
+HONOURS_ROUND_INTERVAL_YEARS = _honours.ROUND_INTERVAL_YEARS
+HONOURS_NOTICE_DAYS = _honours.NOTICE_DAYS  # no source sets it: the development notice's 5 days
+HONOURS_REMINDER_DAYS = _honours.REMINDER_DAYS
+HONOURS_MODEL_UNIT_COUNTS = None  # kind -> (fewest, most); None: honours.rules.UNIT_COUNTS
 NOTICE_MAX_ATTACHMENTS = _notices.MAX_ATTACHMENTS
 NOTICE_DIGEST_FIRST_DAYS = _notices.DIGEST_FIRST_DAYS
 # Seconds the unread count of the bell is kept per user (dropped at once when they read).

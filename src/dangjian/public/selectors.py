@@ -18,6 +18,8 @@ from dangjian.appraisal.models import (
     HonourKind,
 )
 from dangjian.core.models import User
+from dangjian.honours.models import Category as CommendationCategory
+from dangjian.honours.selectors import published_awards
 from dangjian.org.models import Organisation, Person, orgs_under
 from dangjian.posts.models import Commitment, Post, PostGrade
 from dangjian.public import rules
@@ -275,7 +277,41 @@ def board(org: Organisation, year: int) -> dict:
         "replies": replies,
         "appraisals": appraisals,
         "honours": honours,
+        "commendations": _commendations(org, year),
     }
+
+
+def _commendations(org: Organisation, year: int) -> list[dict]:
+    """奖惩结果公开 of the honours rounds (两优一先, 《基层组织建设实施意见》§四(五)3): the
+    awards of a published round of the year over the organisation's subtree. One query."""
+    rows = list(
+        published_awards()
+        .filter(round__year=year, organisation__in=orgs_under((org.path,)))
+        .order_by("category", "organisation__path", "id")
+        .values(
+            "id",
+            "category",
+            "person__name",
+            "organisation__name",
+            "round__title",
+            "round__decision_number",
+            "round__published_on",
+        )
+    )
+    labels = dict(CommendationCategory.choices)
+    return [
+        {
+            "id": r["id"],
+            "category": r["category"],
+            "category_label": labels.get(r["category"], ""),
+            "name": r["person__name"] or r["organisation__name"],
+            "organisation_name": r["organisation__name"],
+            "round_title": r["round__title"],
+            "decision_number": r["round__decision_number"],
+            "published_on": r["round__published_on"],
+        }
+        for r in rows
+    ]
 
 
 def _appraisals(org: Organisation, year: int) -> tuple[list[dict], list[dict]]:

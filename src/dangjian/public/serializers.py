@@ -113,6 +113,19 @@ class PublicHonourSerializer(serializers.Serializer):
     awarded_on = serializers.DateField()
 
 
+class PublicCommendationSerializer(serializers.Serializer):
+    """奖惩结果公开: an award of a published honours round (两优一先)."""
+
+    id = serializers.IntegerField()
+    category = serializers.CharField()
+    category_label = serializers.CharField(help_text="表彰类别")
+    name = serializers.CharField(help_text="受表彰的党员或党组织")
+    organisation_name = serializers.CharField(help_text="所在党组织")
+    round_title = serializers.CharField()
+    decision_number = serializers.CharField(help_text="表彰决定文号")
+    published_on = serializers.DateField(allow_null=True)
+
+
 class PublicBoardSerializer(serializers.Serializer):
     organisation = PublicBoardOrganisationSerializer()
     parent = PublicOrganisationSerializer(allow_null=True)
@@ -125,6 +138,7 @@ class PublicBoardSerializer(serializers.Serializer):
     replies = PublicReplySerializer(many=True)
     appraisals = PublicAppraisalSerializer(many=True)
     honours = PublicHonourSerializer(many=True)
+    commendations = PublicCommendationSerializer(many=True)
 
 
 class PublicSuggestionCreateSerializer(serializers.Serializer):

@@ -15,6 +15,7 @@ from dangjian.demo.appraisal import AppraisalLoader
 from dangjian.demo.assessment import AssessmentLoader
 from dangjian.demo.branches import BranchesLoader
 from dangjian.demo.contact_points import ContactPointsLoader
+from dangjian.demo.honours import HonoursLoader
 from dangjian.demo.institution import login_table
 from dangjian.demo.mechanism import MechanismLoader, give_member_a_post
 from dangjian.demo.organisational import OrganisationalLoader
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             result.counts.update(OrganisationalLoader(seed=seed, today=timezone.localdate()).run())
             self.stdout.write("载入民意测评、分类定级与整改、党员考评和支部考核记录……")
             for loader in (
+            loaders = (
                 SurveysLoader,
                 AppraisalLoader,
                 BranchesLoader,
@@ -87,6 +89,9 @@ class Command(BaseCommand):
                 PartySchoolLoader,
                 ContactPointsLoader,
             ):
+                HonoursLoader,
+            )
+            for loader in loaders:
                 result.counts.update(loader(seed=seed, today=timezone.localdate()).run())
             reminders.sweep()
             counts.rebuild()
