@@ -6,12 +6,14 @@ for their own organisation."""
 
 from dangjian.core.access import ABOVE, SCOPE, SELF, Action, declare
 
+CREATE_ROUND = "review.create"
 MANAGE_ROUND = "review.manage"
 SUBMIT_REPORT = "review.submit"
 RATE_REPORT = "review.rate"
 REVIEW_REPORT = "review.review"
 
 declare(
+    Action(CREATE_ROUND, SCOPE, org="", label="组织联述联评联考"),
     Action(MANAGE_ROUND, SCOPE, org="organisation", label="组织联述联评联考"),
     Action(
         SUBMIT_REPORT, (SELF, SCOPE), org="organisation", person="secretary", label="提交述职报告"

@@ -16,7 +16,13 @@ from dangjian.core.models import AuditEvent, User
 from dangjian.org.models import Organisation, OrgKind, Position
 from dangjian.review import events, rules
 from dangjian.review.models import Level, ReportState, ReviewRound, RoundState, SecretaryReport
-from dangjian.review.permissions import MANAGE_ROUND, RATE_REPORT, REVIEW_REPORT, SUBMIT_REPORT
+from dangjian.review.permissions import (
+    CREATE_ROUND,
+    MANAGE_ROUND,
+    RATE_REPORT,
+    REVIEW_REPORT,
+    SUBMIT_REPORT,
+)
 from dangjian.surveys import selectors as survey_selectors
 from dangjian.surveys import services as surveys
 from dangjian.surveys.models import Survey, SurveyKind, SurveyState
@@ -65,7 +71,7 @@ def round_create(
 ) -> ReviewRound:
     """Open a round: one report row for every active organisation of the level below the
     organiser that has a secretary in office (those without one are named in the audit note)."""
-    access.require(actor, MANAGE_ROUND, organisation)
+    access.require(actor, CREATE_ROUND, organisation)
     errors: dict[str, str] = {}
     if level not in Level.values:
         errors["level"] = "请选择述职对象：党支部书记或党总支书记。"
