@@ -142,7 +142,10 @@ def report_list(request: HttpRequest) -> HttpResponse:
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request.user, pk)
     rating = selectors.with_progress([report])[0].rating
-    acts = access.actions_of(request.user, [SUBMIT_REPORT, RATE_REPORT, REVIEW_REPORT], report)
+    acts = {
+        name: access.can(request.user, name, report)
+        for name in (SUBMIT_REPORT, RATE_REPORT, REVIEW_REPORT)
+    }
     open_ = report.round.state == RoundState.OPEN
     return render(
         request,
