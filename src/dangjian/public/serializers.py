@@ -113,6 +113,16 @@ class PublicHonourSerializer(serializers.Serializer):
     awarded_on = serializers.DateField()
 
 
+class PublicSecretaryReviewSerializer(serializers.Serializer):
+    """书记述职评议公开 (联述联评联考): a secretary's published grade of the year."""
+
+    organisation_name = serializers.CharField(source="organisation__name")
+    secretary_name = serializers.CharField(source="secretary__name")
+    total = serializers.DecimalField(max_digits=4, decimal_places=1, help_text="综合得分")
+    grade = serializers.CharField(help_text="综合等次")
+    published_on = serializers.DateField(source="round__published_on")
+
+
 class PublicBoardSerializer(serializers.Serializer):
     organisation = PublicBoardOrganisationSerializer()
     parent = PublicOrganisationSerializer(allow_null=True)
@@ -125,6 +135,7 @@ class PublicBoardSerializer(serializers.Serializer):
     replies = PublicReplySerializer(many=True)
     appraisals = PublicAppraisalSerializer(many=True)
     honours = PublicHonourSerializer(many=True)
+    secretary_reviews = PublicSecretaryReviewSerializer(many=True)
 
 
 class PublicSuggestionCreateSerializer(serializers.Serializer):
