@@ -1131,6 +1131,7 @@ def _reset_data(batch_size: int) -> None:
     from dangjian.demo.branches import reset_branches
     from dangjian.demo.mechanism import reset_mechanism
     from dangjian.demo.organisational import reset_organisational
+    from dangjian.demo.review import reset_review
     from dangjian.demo.surveys import reset_surveys
 
     _large_cache()
@@ -1138,6 +1139,7 @@ def _reset_data(batch_size: int) -> None:
     reset_appraisal()
     reset_assessment()
     reset_branches()
+    reset_review()  # its reports refer to surveys
     reset_surveys()
     reset_organisational()
     reset_mechanism()

@@ -17,6 +17,7 @@ from dangjian.demo.branches import BranchesLoader
 from dangjian.demo.institution import login_table
 from dangjian.demo.mechanism import MechanismLoader, give_member_a_post
 from dangjian.demo.organisational import OrganisationalLoader
+from dangjian.demo.review import ReviewLoader
 from dangjian.demo.surveys import SurveysLoader
 from dangjian.org import counts
 
@@ -77,7 +78,13 @@ class Command(BaseCommand):
             self.stdout.write("载入一年的组织生活、教育培训、发展党员和走访记录……")
             result.counts.update(OrganisationalLoader(seed=seed, today=timezone.localdate()).run())
             self.stdout.write("载入民意测评、分类定级与整改、党员考评和支部考核记录……")
-            for loader in (SurveysLoader, AppraisalLoader, BranchesLoader, AssessmentLoader):
+            for loader in (
+                SurveysLoader,
+                AppraisalLoader,
+                BranchesLoader,
+                AssessmentLoader,
+                ReviewLoader,
+            ):
                 result.counts.update(loader(seed=seed, today=timezone.localdate()).run())
             reminders.sweep()
             counts.rebuild()
