@@ -25,7 +25,7 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = ReviewRound
         fields = ["organisation", "year", "level", "title", "due_on"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,9 +65,11 @@ class ReportForm(forms.Form):
 
 
 class RatingForm(forms.Form):
-    opens_on = forms.DateField(label="测评开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    opens_on = forms.DateField(
+        label="测评开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     closes_on = forms.DateField(
-        label="测评截止日期", widget=forms.DateInput(attrs={"type": "date"})
+        label="测评截止日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     min_responses = forms.IntegerField(
         label="最少有效票数",
