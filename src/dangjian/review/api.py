@@ -31,7 +31,7 @@ class RoundViewSet(ROUNDS.viewset()):  # type: ignore[misc]
         return self.respond(services.round_publish(actor=request.user, round=round_))
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class SecretaryReportSerializer(serializers.ModelSerializer):
     round_title = serializers.CharField(source="round.title", read_only=True)
     year = serializers.IntegerField(source="round.year", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
@@ -52,19 +52,19 @@ class ReportSerializer(serializers.ModelSerializer):
         return obj.attachment.url if obj.attachment else None
 
 
-class ReportInputSerializer(serializers.Serializer):
+class SecretaryReportInputSerializer(serializers.Serializer):
     text = serializers.CharField()
     attachment = serializers.FileField(required=False)
 
 
-class RatingInputSerializer(serializers.Serializer):
+class ReviewRatingInputSerializer(serializers.Serializer):
     opens_on = serializers.DateField()
     closes_on = serializers.DateField()
     min_responses = serializers.IntegerField(required=False)
     links = serializers.IntegerField(required=False)
 
 
-class RatingSerializer(serializers.Serializer):
+class RatingProgressSerializer(serializers.Serializer):
     survey = serializers.IntegerField()
     responses = serializers.IntegerField()
     minimum = serializers.IntegerField()
@@ -72,7 +72,7 @@ class RatingSerializer(serializers.Serializer):
     visible = serializers.BooleanField()
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class ReportReviewInputSerializer(serializers.Serializer):
     score = serializers.DecimalField(max_digits=4, decimal_places=1)
     comment = serializers.CharField()
 
@@ -89,7 +89,7 @@ class ReportViewSet(mixins.ListModelMixin, ScopedViewSet):
     (联述), rating (联评, the level above), review (the level above)."""
 
     model = SecretaryReport
-    serializer_class = ReportSerializer
+    serializer_class = SecretaryReportSerializer
     permission_classes = [IsAuthenticated]
     filterset_class = filters.ReportFilter
 
@@ -105,7 +105,9 @@ class ReportViewSet(mixins.ListModelMixin, ScopedViewSet):
         return report
 
     @extend_schema(
-        request=ReportInputSerializer, responses=ReportSerializer, summary="提交述职报告（联述）"
+        request=SecretaryReportInputSerializer,
+        responses=SecretaryReportSerializer,
+        summary="提交述职报告（联述）",
     )
     @action(detail=True, methods=["post"])
     def submit(self, request: Any, pk: Any = None) -> Response:
@@ -117,8 +119,8 @@ class ReportViewSet(mixins.ListModelMixin, ScopedViewSet):
         return self.respond(report)
 
     @extend_schema(
-        request=RatingInputSerializer,
-        responses=ReportSerializer,
+        request=ReviewRatingInputSerializer,
+        responses=SecretaryReportSerializer,
         summary="组织党员和群众代表测评（联评）",
     )
     @action(detail=True, methods=["post"])
@@ -135,7 +137,7 @@ class ReportViewSet(mixins.ListModelMixin, ScopedViewSet):
         )
         return self.respond(report)
 
-    @extend_schema(responses=RatingSerializer, summary="测评进度（回收份数与最少有效票数）")
+    @extend_schema(responses=RatingProgressSerializer, summary="测评进度（回收份数与最少有效票数）")
     @rating.mapping.get
     def rating_progress(self, request: Any, pk: Any = None) -> Response:
         report = self._acting(RATE_REPORT)
@@ -148,7 +150,9 @@ class ReportViewSet(mixins.ListModelMixin, ScopedViewSet):
         )  # fmt: skip
 
     @extend_schema(
-        request=ReviewInputSerializer, responses=ReportSerializer, summary="上级党组织评定"
+        request=ReportReviewInputSerializer,
+        responses=SecretaryReportSerializer,
+        summary="上级党组织评定",
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Any, pk: Any = None) -> Response:
