@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "dangjian.notices",
     "dangjian.partyschool",
     "dangjian.honours",
+    "dangjian.review",
     "dangjian.demo",
 ]
 
@@ -603,6 +604,7 @@ from dangjian.orglife import rules as _orglife  # noqa: E402
 from dangjian.outreach import rules as _outreach  # noqa: E402
 from dangjian.partyschool import rules as _partyschool  # noqa: E402
 from dangjian.reports import rules as _reports  # noqa: E402
+from dangjian.review import rules as _review  # noqa: E402
 from dangjian.surveys import rules as _surveys  # noqa: E402
 
 APPRAISAL_DEFAULT_WEIGHTS = _appraisal.DEFAULT_WEIGHTS
@@ -643,6 +645,11 @@ NOTICE_MAX_ATTACHMENTS = _notices.MAX_ATTACHMENTS
 NOTICE_DIGEST_FIRST_DAYS = _notices.DIGEST_FIRST_DAYS
 # Seconds the unread count of the bell is kept per user (dropped at once when they read).
 NOTICE_BELL_CACHE_SECONDS = int(os.environ.get("NOTICE_BELL_CACHE_SECONDS", "60"))
+# 联述联评联考: (masses' rating, the level above's review) in per cent, grade bands, and the
+# shortest report — ours, the seed gives none (《组织建设年实施方案》§四(三)).
+REVIEW_WEIGHTS = _review.DEFAULT_WEIGHTS
+REVIEW_GRADE_BANDS = _review.DEFAULT_BANDS
+REVIEW_REPORT_MIN_CHARS = _review.REPORT_MIN_CHARS
 ORGLIFE_SEMESTER_START_MONTHS = _orglife.DEFAULT_SEMESTER_START_MONTHS
 ORGLIFE_STAFF_HOURS = _orglife.DEFAULT_STAFF_HOURS
 ORGLIFE_STAFF_INTEGRITY_HOURS = _orglife.DEFAULT_STAFF_INTEGRITY_HOURS

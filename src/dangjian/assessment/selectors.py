@@ -2,6 +2,7 @@
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -695,10 +696,20 @@ class SecretaryRow:
     average: Decimal | None
     failed: int
     grade: str | None
+    review: str = ""  # the secretary's published 联述联评联考 result of the year (review app)
 
     @property
     def complete(self) -> bool:
         return self.branches == self.with_result
+
+
+# The review app (above this one) registers the reader of its published results by
+# organisation and year: {organisation id: "优秀（91.2分）"}.
+_secretary_review_readers: list[Callable[[list[int], int], dict[int, str]]] = []
+
+
+def set_secretary_review_reader(reader: Callable[[list[int], int], dict[int, str]]) -> None:
+    _secretary_review_readers[:] = [reader]
 
 
 def secretary_grades(user: AnyUser, round_: AssessmentRound) -> list[SecretaryRow]:
@@ -730,6 +741,9 @@ def secretary_grades(user: AnyUser, round_: AssessmentRound) -> list[SecretaryRo
         .values_list("organisation_id", "person__name")
     ):
         names.setdefault(org_id, []).append(name)
+    reviews: dict[int, str] = {}
+    for reader in _secretary_review_readers:
+        reviews.update(reader(list(per_gb), round_.year))
     result = []
     for gb_id, (count, results) in per_gb.items():
         result.append(
@@ -741,6 +755,7 @@ def secretary_grades(user: AnyUser, round_: AssessmentRound) -> list[SecretaryRo
                 average=rules.average([t for t, _g in results]),
                 failed=sum(1 for _t, g in results if g == rules.FAIL),
                 grade=rules.secretary_reference_grade(results, bands),
+                review=reviews.get(gb_id, ""),
             )
         )
     return result

@@ -71,6 +71,7 @@ SECRETARY_HEADERS = [
     "平均分",
     "不合格支部",
     rules.REFERENCE_LABEL,
+    "书记述职评议（联述联评联考）",
 ]
 GROUP_STATES = (AssessmentState.SUBMITTED, AssessmentState.SCORED)
 
@@ -306,6 +307,7 @@ def secretary_export(request, pk):
                 _num(r.average),
                 r.failed,
                 r.grade or "",
+                r.review,
             ]
 
     content = xlsx_table(
@@ -313,7 +315,7 @@ def secretary_export(request, pk):
         headers=SECRETARY_HEADERS,
         rows=lines(),
         title=f"{round_.title}党总支书记年度工作考核参考等级",
-        widths=[24, 14, 10, 10, 10, 12, 10],
+        widths=[24, 14, 10, 10, 10, 12, 10, 22],
     )
     return xlsx_response(request, content, f"{round_.title}党总支书记参考等级.xlsx")
 

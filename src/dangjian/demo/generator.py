@@ -1132,6 +1132,7 @@ def _reset_data(batch_size: int) -> None:
     from dangjian.demo.honours import reset_honours
     from dangjian.demo.mechanism import reset_mechanism
     from dangjian.demo.organisational import reset_organisational
+    from dangjian.demo.review import reset_review
     from dangjian.demo.surveys import reset_surveys
 
     _large_cache()
@@ -1140,6 +1141,7 @@ def _reset_data(batch_size: int) -> None:
     reset_appraisal()
     reset_assessment()
     reset_branches()
+    reset_review()  # its reports refer to surveys
     reset_surveys()
     reset_organisational()
     reset_mechanism()

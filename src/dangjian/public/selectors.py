@@ -24,6 +24,7 @@ from dangjian.org.models import Organisation, Person, orgs_under
 from dangjian.posts.models import Commitment, Post, PostGrade
 from dangjian.public import rules
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
+from dangjian.review.models import RoundState, SecretaryReport
 from dangjian.targets.models import Task, WorkItem
 
 # --- Field whitelists: what the public may see ---------------------------------------------
@@ -265,6 +266,7 @@ def board(org: Organisation, year: int) -> dict:
     for reply in replies:
         reply["category_label"] = CATEGORY_LABELS.get(reply["category"], "")
     appraisals, honours = _appraisals(org, year)
+    secretary_reviews = _secretary_reviews(org, year)
     parent, children = _related_orgs(org)
     return {
         "organisation": {"name": org.name, "code": org.code, "kind": org.kind},
@@ -312,6 +314,22 @@ def _commendations(org: Organisation, year: int) -> list[dict]:
         }
         for r in rows
     ]
+        "secretary_reviews": secretary_reviews,
+    }
+
+
+def _secretary_reviews(org: Organisation, year: int) -> list[dict]:
+    """书记述职评议 (联述联评联考, 《组织建设年实施方案》§四(三)): the published results of the year
+    of the secretaries in the organisation's subtree. One query."""
+    return list(
+        SecretaryReport.objects.filter(
+            round__state=RoundState.PUBLISHED,
+            round__year=year,
+            organisation__in=orgs_under((org.path,)),
+        )
+        .order_by("organisation__path", "id")
+        .values("organisation__name", "secretary__name", "total", "grade", "round__published_on")
+    )
 
 
 def _appraisals(org: Organisation, year: int) -> tuple[list[dict], list[dict]]:

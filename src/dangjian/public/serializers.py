@@ -124,6 +124,14 @@ class PublicCommendationSerializer(serializers.Serializer):
     round_title = serializers.CharField()
     decision_number = serializers.CharField(help_text="表彰决定文号")
     published_on = serializers.DateField(allow_null=True)
+class PublicSecretaryReviewSerializer(serializers.Serializer):
+    """书记述职评议公开 (联述联评联考): a secretary's published grade of the year."""
+
+    organisation_name = serializers.CharField(source="organisation__name")
+    secretary_name = serializers.CharField(source="secretary__name")
+    total = serializers.DecimalField(max_digits=4, decimal_places=1, help_text="综合得分")
+    grade = serializers.CharField(help_text="综合等次")
+    published_on = serializers.DateField(source="round__published_on")
 
 
 class PublicBoardSerializer(serializers.Serializer):
@@ -139,6 +147,7 @@ class PublicBoardSerializer(serializers.Serializer):
     appraisals = PublicAppraisalSerializer(many=True)
     honours = PublicHonourSerializer(many=True)
     commendations = PublicCommendationSerializer(many=True)
+    secretary_reviews = PublicSecretaryReviewSerializer(many=True)
 
 
 class PublicSuggestionCreateSerializer(serializers.Serializer):

@@ -26,6 +26,7 @@ from dangjian.orglife.models import Attendance, Meeting, MeetingKind, StudyRecor
 from dangjian.outreach.models import Contact, Visit
 from dangjian.posts.models import Commitment, DutyRecord, Post, PostState
 from dangjian.reports.models import QuarterlyReport
+from dangjian.review.models import RoundState, SecretaryReport
 
 RECENT = 10  # the latest rows shown of a long section (the lists behind them have the rest)
 
@@ -124,6 +125,7 @@ class BranchFile:
     reports: list[QuarterlyReport] = field(default_factory=list)
     gradings: list[BranchGrading] = field(default_factory=list)
     assessments: list[BranchAssessment] = field(default_factory=list)
+    secretary_reviews: list[SecretaryReport] = field(default_factory=list)
     plans: list[RectificationPlan] = field(default_factory=list)
     items: list[tuple[str, int]] = field(default_factory=list)  # state label, count
     cases: list[tuple[str, int]] = field(default_factory=list)  # stage label, count
@@ -167,6 +169,13 @@ def branch_file(user: Actor, org: Organisation, today: date) -> BranchFile:
     )
     file.assessments = list(
         own(BranchAssessment, "branch").select_related("round").order_by("-round__year", "-id")
+    )
+    # 书记述职评议 (联述联评联考): the published results of the organisation's secretaries.
+    file.secretary_reviews = list(
+        own(SecretaryReport)
+        .filter(round__state=RoundState.PUBLISHED)
+        .select_related("round", "secretary")
+        .order_by("-round__year", "-id")
     )
     file.plans = list(own(RectificationPlan, "branch").order_by("-year"))
     items = own(RectificationItem, "plan__branch").filter(plan__year=year)

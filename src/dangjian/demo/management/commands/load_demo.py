@@ -20,6 +20,7 @@ from dangjian.demo.institution import login_table
 from dangjian.demo.mechanism import MechanismLoader, give_member_a_post
 from dangjian.demo.organisational import OrganisationalLoader
 from dangjian.demo.partyschool import PartySchoolLoader
+from dangjian.demo.review import ReviewLoader
 from dangjian.demo.surveys import SurveysLoader
 from dangjian.org import counts
 
@@ -92,6 +93,8 @@ class Command(BaseCommand):
                 HonoursLoader,
             )
             for loader in loaders:
+                ReviewLoader,
+            ):
                 result.counts.update(loader(seed=seed, today=timezone.localdate()).run())
             reminders.sweep()
             counts.rebuild()
