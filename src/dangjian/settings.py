@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dangjian.statistics",
     "dangjian.finance",
     "dangjian.notices",
+    "dangjian.column",
     "dangjian.demo",
 ]
 
@@ -289,6 +290,7 @@ REMINDER_PROVIDERS = [
     "dangjian.membership.reminders.collect",
     "dangjian.membership.reminders.collect_transfers",
     "dangjian.finance.reminders.collect",
+    "dangjian.column.reminders.collect",
 ]
 
 # --- deploy ---
@@ -587,6 +589,7 @@ if OIDC_RP_CLIENT_ID:
 from dangjian.appraisal import rules as _appraisal  # noqa: E402 (pure rules, no Django)
 from dangjian.assessment import rules as _assessment  # noqa: E402
 from dangjian.branches import rules as _branches  # noqa: E402
+from dangjian.column import rules as _column  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
 from dangjian.finance import rules as _finance  # noqa: E402
 from dangjian.membership import rules as _membership  # noqa: E402
@@ -643,6 +646,11 @@ SURVEY_MIN_RESPONSES_FLOOR = _surveys.MIN_RESPONSES_FLOOR
 SURVEY_RATING_SCORES = None
 COCKPIT_GREEN_PERCENT = _reports.DEFAULT_GREEN_PERCENT
 COCKPIT_RED_PERCENT = _reports.DEFAULT_RED_PERCENT
+# The work column (工作专栏): photos and attachments per article; seconds a shared cache may
+# keep a public column page (a withdrawn article is gone from caches within this time).
+COLUMN_MAX_PHOTOS = _column.MAX_PHOTOS
+COLUMN_MAX_ATTACHMENTS = _column.MAX_ATTACHMENTS
+COLUMN_PUBLIC_CACHE_SECONDS = int(os.environ.get("COLUMN_PUBLIC_CACHE_SECONDS", "300"))
 
 
 # --- background jobs ---

@@ -37,6 +37,7 @@ api_v1 = [
     path("", include("dangjian.statistics.api_urls")),
     path("", include("dangjian.finance.api_urls")),
     path("", include("dangjian.notices.api_urls")),
+    path("", include("dangjian.column.api_urls")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:
@@ -72,6 +73,7 @@ urlpatterns = [
     path("branches/", include("dangjian.branches.urls")),
     path("membership/", include("dangjian.membership.urls")),
     path("statistics/", include("dangjian.statistics.urls")),
+    path("column/", include("dangjian.column.urls")),
     path("finance/", include("dangjian.finance.urls")),
     path("notices/", include("dangjian.notices.urls")),
     path("audit/", include("dangjian.core.audit_urls")),
