@@ -130,4 +130,5 @@ def summary_of(body: str, length: int = 90) -> str:
 def annual_summary_title(org_name: str, year: int, kind_label: str) -> str:
     """The title an annual summary is published under: 机关一支部2026年度亮岗履职工作总结."""
     label = kind_label.replace("党支部", "").replace("党总支", "")
-    return f"{org_name}{year}年{label}"[:TITLE_MAX]
+    year_part = f"{year}" if label.startswith("年度") else f"{year}年"
+    return f"{org_name}{year_part}{label}"[:TITLE_MAX]
