@@ -1,4 +1,5 @@
-"""The column's rules at their boundaries (《168模式实施意见》§五(二)4, 《组织建设年实施方案》§四(四))."""
+"""The column's rules at their boundaries (《168模式实施意见》§五(二)4,
+《组织建设年实施方案》§四(四))."""
 
 import pytest
 
