@@ -26,6 +26,6 @@ def submitted(world, **kwargs):
     return services.article_submit(actor=kwargs.get("actor") or world.secretary_a, article=article)
 
 
-def published(world, **kwargs):
+def published(world, reviewer=None, **kwargs):
     article = submitted(world, **kwargs)
-    return services.article_approve(actor=world.gb_secretary_a, article=article)
+    return services.article_approve(actor=reviewer or world.gb_secretary_a, article=article)

@@ -289,9 +289,11 @@ COLUMN_PAGE_SIZE = 20
 
 
 def _public_cache(response):
-    """Public column pages are the same for every visitor: shared caches may keep them for
-    COLUMN_PUBLIC_CACHE_SECONDS (a withdrawn article is gone everywhere within that time)."""
+    """Public column pages are the same for every anonymous visitor: shared caches may keep
+    them for COLUMN_PUBLIC_CACHE_SECONDS (a withdrawn article is gone everywhere within that
+    time). Signed-in users still get no-store (core.middleware_security)."""
     patch_cache_control(response, public=True, max_age=settings.COLUMN_PUBLIC_CACHE_SECONDS)
+    response.public_cache = True
     return response
 
 
