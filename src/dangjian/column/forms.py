@@ -40,7 +40,7 @@ class ArticleForm(BootstrapMixin, forms.ModelForm):
             "图片和附件在保存后上传。"
         )
         if not self.is_bound and self.instance.pk is None:
-            own = field.queryset.order_by("-depth", "path").values_list("pk", flat=True).first()
+            own = field.queryset.order_by("depth", "path").values_list("pk", flat=True).first()
             self.initial.setdefault("organisation", own)
 
 

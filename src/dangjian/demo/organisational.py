@@ -10,6 +10,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.demo.column import MODELS as COLUMN_MODELS
+from dangjian.demo.column import ColumnDemo
 from dangjian.demo.finance import MODELS as FINANCE_MODELS
 from dangjian.demo.finance import FinanceDemo
 from dangjian.development.models import (
@@ -61,6 +63,7 @@ MODELS = (  # deletion order
     StatisticsRun,
     StandingChange,
     *FINANCE_MODELS,
+    *COLUMN_MODELS,
     notices.NoticeRead,
     notices.Notice,
     MemberAway,
@@ -158,6 +161,7 @@ class OrganisationalLoader:
         self._statistics()
         self.counts.update(FinanceDemo(self).run())
         self._notices()
+        self.counts.update(ColumnDemo(self).run())
         return self.counts
 
     def members(self, branch_id: int) -> list[int]:

@@ -2,13 +2,19 @@
 of suggestions (login, scoped to the organisation's subtree). Thin: read, validate, call a
 service, render."""
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.column import permissions as column_permissions
@@ -288,12 +294,19 @@ def suggestion_to_opinion(request, pk):
 COLUMN_PAGE_SIZE = 20
 
 
-def _public_cache(response):
-    """Public column pages are the same for every anonymous visitor: shared caches may keep
-    them for COLUMN_PUBLIC_CACHE_SECONDS (a withdrawn article is gone everywhere within that
-    time). Signed-in users still get no-store (core.middleware_security)."""
-    patch_cache_control(response, public=True, max_age=settings.COLUMN_PUBLIC_CACHE_SECONDS)
+def _public_cache(request, response):
+    """Public column pages are the same for every anonymous visitor: shared caches (a reverse
+    proxy) may keep them for COLUMN_PUBLIC_CACHE_SECONDS, so a withdrawn article is gone
+    everywhere within that time; browsers revalidate each time by ETag (304 when unchanged).
+    Signed-in users still get no-store (core.middleware_security)."""
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=settings.COLUMN_PUBLIC_CACHE_SECONDS
+    )
     response.public_cache = True
+    if not response.streaming:
+        set_response_etag(response)
+        response = get_conditional_response(request, etag=response.get("ETag"), response=response)
+        response.public_cache = True
     return response
 
 
@@ -312,8 +325,9 @@ def column_index(request):
         request, qs, order=column_selectors.PUBLIC_PAGE_ORDER, size=COLUMN_PAGE_SIZE
     )
     photos = column_selectors.first_photos([a.pk for a in page.rows])
-    query = "&".join(f"{k}={v}" for k, v in (("column", column), ("org", code)) if v)
+    query = urlencode([(k, v) for k, v in (("column", column), ("org", code)) if v])
     return _public_cache(
+        request,
         render(
             request,
             "public/column_list.html",
@@ -328,7 +342,7 @@ def column_index(request):
                 "organisations": column_selectors.public_organisations().order_by("path")[:200],
                 "base_query": query,
             },
-        )
+        ),
     )
 
 
@@ -339,6 +353,7 @@ def column_article(request, pk):
     if article is None:
         raise Http404("该文章不存在或已撤回。")
     return _public_cache(
+        request,
         render(
             request,
             "public/column_article.html",
@@ -347,7 +362,7 @@ def column_article(request, pk):
                 "photos": column_selectors.public_photos(article),
                 "attachments": column_selectors.public_attachments(article),
             },
-        )
+        ),
     )
 
 
@@ -364,4 +379,4 @@ def column_file(request, kind, pk):
         raise Http404
     response = uploads.serve(file_path, row.file_name or file_path.name)
     del response["Cache-Control"]
-    return _public_cache(response)
+    return _public_cache(request, response)
