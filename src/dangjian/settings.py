@@ -650,6 +650,7 @@ COCKPIT_RED_PERCENT = _reports.DEFAULT_RED_PERCENT
 # keep a public column page (a withdrawn article is gone from caches within this time).
 COLUMN_MAX_PHOTOS = _column.MAX_PHOTOS
 COLUMN_MAX_ATTACHMENTS = _column.MAX_ATTACHMENTS
+COLUMN_REVIEW_DAYS = _column.REVIEW_DAYS
 COLUMN_PUBLIC_CACHE_SECONDS = int(os.environ.get("COLUMN_PUBLIC_CACHE_SECONDS", "300"))
 
 

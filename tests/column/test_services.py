@@ -131,6 +131,7 @@ def test_reviewers_are_told_and_the_reminder_clears(world):
     reminder = Reminder.objects.get(key=services.review_key(article))
     assert reminder.person == world.gb_secretary_a.person and reminder.resolved_at is None
     assert reminder.url == f"/column/article/{article.pk}/"
+    assert (reminder.due_on - timezone.localdate()).days == 5  # COLUMN_REVIEW_DAYS
     services.article_return(actor=world.gb_secretary_a, article=article, note="补充")
     assert Reminder.objects.get(key=services.review_key(article)).resolved_at is not None
     back = Reminder.objects.get(key=services.returned_key(article))

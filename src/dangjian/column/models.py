@@ -127,6 +127,16 @@ class Article(models.Model):
     def excerpt(self) -> str:
         return rules.summary_of(self.body)
 
+    @staticmethod
+    def _local(moment) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    def submitted_time(self) -> str:
+        return self._local(self.submitted_at)
+
+    def published_time(self) -> str:
+        return self._local(self.published_at)
+
 
 class ArticleFileQuerySet(OrgScopedQuerySet):
     """A photo or an attachment is served (core.views.media_file) to whoever sees its article;

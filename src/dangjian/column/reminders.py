@@ -50,7 +50,7 @@ def collect(today: date, horizon: date) -> Iterator[Due]:
                 key=review_key(article),
                 category=REMINDER_CATEGORY,
                 title=selectors.review_title(article.organisation.name, article.title)[:200],
-                due_on=timezone.localtime(since).date(),
+                due_on=selectors.reminder_due(timezone.localtime(since).date()),
                 url=reverse("column:article_detail", args=[article.pk]),
             )
     for article in returned:
@@ -61,6 +61,6 @@ def collect(today: date, horizon: date) -> Iterator[Due]:
                 key=returned_key(article),
                 category=REMINDER_CATEGORY,
                 title=selectors.returned_title(article.title)[:200],
-                due_on=timezone.localtime(since).date(),
+                due_on=selectors.reminder_due(timezone.localtime(since).date()),
                 url=reverse("column:article_detail", args=[article.pk]),
             )

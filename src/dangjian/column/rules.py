@@ -63,6 +63,9 @@ TITLE_MAX = 80
 BODY_MAX = 20_000
 REASON_MAX = 500
 CAPTION_MAX = 100
+# Days the level above has to review a submitted article, and the author to revise a returned
+# one, before the reminder shows as overdue (COLUMN_REVIEW_DAYS; the sources set no time).
+REVIEW_DAYS = 5
 # Per article (COLUMN_MAX_PHOTOS / COLUMN_MAX_ATTACHMENTS in settings.py).
 MAX_PHOTOS = 9
 MAX_ATTACHMENTS = 5

@@ -3,8 +3,10 @@ organisation's articles, and the public column (published articles only, the fie
 leave the database named: no author, submitter or reviewer)."""
 
 from collections.abc import Iterable
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from dangjian.column import permissions, rules
@@ -78,6 +80,11 @@ def reviewers_of(orgs: Iterable[Organisation]) -> dict[int, list[int]]:
                 result[org.pk] = sorted(set(people))
                 break
     return result
+
+
+def reminder_due(since: date) -> date:
+    """When a reminder of the column falls due: COLUMN_REVIEW_DAYS after the step."""
+    return since + timedelta(days=settings.COLUMN_REVIEW_DAYS)
 
 
 def review_title(org_name: str, title: str) -> str:

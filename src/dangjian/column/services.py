@@ -353,7 +353,7 @@ def _remind_reviewers(article: Article) -> None:
         key=review_key(article),
         title=selectors.review_title(article.organisation.name, article.title),
         url=reverse("column:article_detail", args=[article.pk]),
-        due_on=timezone.localdate(),
+        due_on=selectors.reminder_due(timezone.localdate()),
     )
 
 
@@ -364,7 +364,7 @@ def _remind_authors(article: Article) -> None:
         key=returned_key(article),
         title=selectors.returned_title(article.title),
         url=reverse("column:article_detail", args=[article.pk]),
-        due_on=timezone.localdate(),
+        due_on=selectors.reminder_due(timezone.localdate()),
     )
 
 
