@@ -25,24 +25,24 @@ from dangjian.org.models import Organisation
 from dangjian.posts.models import DutySummary
 
 
-class NoteSerializer(serializers.Serializer):
+class ColumnNoteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True)
 
 
-class PhotoInputSerializer(serializers.Serializer):
+class ColumnPhotoInputSerializer(serializers.Serializer):
     file = UploadSerializerField(area="column_photos")
     caption = serializers.CharField(max_length=100, required=False, allow_blank=True)
 
 
-class AttachmentInputSerializer(serializers.Serializer):
+class ColumnAttachmentInputSerializer(serializers.Serializer):
     file = UploadSerializerField(area="column")
 
 
-class FromSummarySerializer(serializers.Serializer):
+class ColumnFromSummarySerializer(serializers.Serializer):
     summary = serializers.IntegerField()
 
 
-class FileSerializer(serializers.Serializer):
+class ColumnFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="file_name")
     size = serializers.IntegerField(source="file_size")
@@ -60,49 +60,49 @@ class ArticleViewSet(ARTICLES.viewset()):  # type: ignore[misc]
     def submit(self, request: Any, pk: Any = None) -> Response:
         return self._step(request, services.article_submit)
 
-    @extend_schema(request=NoteSerializer, summary="审核通过并发布（上级党组织）")
+    @extend_schema(request=ColumnNoteSerializer, summary="审核通过并发布（上级党组织）")
     @action(detail=True, methods=["post"])
     def approve(self, request: Any, pk: Any = None) -> Response:
-        note = self.validated(NoteSerializer).get("note", "")
+        note = self.validated(ColumnNoteSerializer).get("note", "")
         return self._step(request, services.article_approve, note=note)
 
-    @extend_schema(request=NoteSerializer, summary="退回修改（上级党组织，须写明原因）")
+    @extend_schema(request=ColumnNoteSerializer, summary="退回修改（上级党组织，须写明原因）")
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Any, pk: Any = None) -> Response:
-        note = self.validated(NoteSerializer).get("note", "")
+        note = self.validated(ColumnNoteSerializer).get("note", "")
         return self._step(request, services.article_return, note=note)
 
-    @extend_schema(request=NoteSerializer, summary="撤回（须写明原因）")
+    @extend_schema(request=ColumnNoteSerializer, summary="撤回（须写明原因）")
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Any, pk: Any = None) -> Response:
-        note = self.validated(NoteSerializer).get("note", "")
+        note = self.validated(ColumnNoteSerializer).get("note", "")
         return self._step(request, services.article_withdraw, note=note)
 
-    @extend_schema(request=PhotoInputSerializer, responses={201: FileSerializer})
+    @extend_schema(request=ColumnPhotoInputSerializer, responses={201: ColumnFileSerializer})
     @action(detail=True, methods=["post"])
     def photos(self, request: Any, pk: Any = None) -> Response:
         article = self.get_editable_object()
-        data = self.validated(PhotoInputSerializer)
+        data = self.validated(ColumnPhotoInputSerializer)
         photo = services.photo_add(
             actor=request.user,
             article=article,
             file=data["file"],
             caption=data.get("caption", ""),
         )
-        return Response(FileSerializer(photo).data, status=status.HTTP_201_CREATED)
+        return Response(ColumnFileSerializer(photo).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=AttachmentInputSerializer, responses={201: FileSerializer})
+    @extend_schema(request=ColumnAttachmentInputSerializer, responses={201: ColumnFileSerializer})
     @action(detail=True, methods=["post"])
     def attachments(self, request: Any, pk: Any = None) -> Response:
         article = self.get_editable_object()
-        data = self.validated(AttachmentInputSerializer)
+        data = self.validated(ColumnAttachmentInputSerializer)
         attachment = services.attachment_add(actor=request.user, article=article, file=data["file"])
-        return Response(FileSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(ColumnFileSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=FromSummarySerializer, summary="由年度工作总结生成稿件")
+    @extend_schema(request=ColumnFromSummarySerializer, summary="由年度工作总结生成稿件")
     @action(detail=False, methods=["post"], url_path="from-summary")
     def from_summary(self, request: Any) -> Response:
-        data = self.validated(FromSummarySerializer)
+        data = self.validated(ColumnFromSummarySerializer)
         summary = selectors.publishable_summaries(request.user).filter(pk=data["summary"]).first()
         if summary is None:
             if not DutySummary.objects.visible_to(request.user).filter(pk=data["summary"]):
@@ -117,7 +117,7 @@ class ArticleViewSet(ARTICLES.viewset()):  # type: ignore[misc]
 # --- the public column --------------------------------------------------------------------------
 
 
-class PublicFileSerializer(serializers.Serializer):
+class PublicColumnFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="file_name")
     url = serializers.SerializerMethodField()
@@ -127,11 +127,11 @@ class PublicFileSerializer(serializers.Serializer):
         return reverse("public:column_file", args=[kind, obj.pk])
 
 
-class PublicPhotoSerializer(PublicFileSerializer):
+class PublicColumnPhotoSerializer(PublicColumnFileSerializer):
     caption = serializers.CharField()
 
 
-class PublicArticleSerializer(serializers.Serializer):
+class PublicColumnArticleSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     column = serializers.CharField()
     column_label = serializers.CharField(source="get_column_display")
@@ -143,19 +143,19 @@ class PublicArticleSerializer(serializers.Serializer):
     published_at = serializers.DateTimeField()
 
 
-class PublicArticleDetailSerializer(PublicArticleSerializer):
+class PublicColumnArticleDetailSerializer(PublicColumnArticleSerializer):
     body = serializers.CharField()
     photos = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
 
     def get_photos(self, obj: Article) -> list[dict[str, Any]]:
-        return PublicPhotoSerializer(selectors.public_photos(obj), many=True).data
+        return PublicColumnPhotoSerializer(selectors.public_photos(obj), many=True).data
 
     def get_attachments(self, obj: Article) -> list[dict[str, Any]]:
-        return PublicFileSerializer(selectors.public_attachments(obj), many=True).data
+        return PublicColumnFileSerializer(selectors.public_attachments(obj), many=True).data
 
 
-class PublicPagination(CursorPagination):
+class PublicColumnPagination(CursorPagination):
     ordering = ("-published_at", "-id")
     page_size = 20
     max_page_size = 100
@@ -166,8 +166,8 @@ class PublicColumnList(generics.ListAPIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    serializer_class = PublicArticleSerializer
-    pagination_class = PublicPagination
+    serializer_class = PublicColumnArticleSerializer
+    pagination_class = PublicColumnPagination
 
     def get_queryset(self) -> Any:
         column = self.request.query_params.get("column", "")
@@ -196,11 +196,11 @@ class PublicColumnList(generics.ListAPIView):
 class PublicColumnDetail(generics.GenericAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    serializer_class = PublicArticleDetailSerializer
+    serializer_class = PublicColumnArticleDetailSerializer
 
     @extend_schema(summary="专栏文章（无需登录）", tags=["public"])
     def get(self, request: Any, pk: int) -> Response:
         article = selectors.public_article(pk)
         if article is None:
             raise NotFound("该文章不存在或已撤回。")
-        return Response(PublicArticleDetailSerializer(article).data)
+        return Response(PublicColumnArticleDetailSerializer(article).data)
