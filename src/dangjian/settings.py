@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "dangjian.partyschool",
     "dangjian.honours",
     "dangjian.review",
+    "dangjian.column",
     "dangjian.demo",
 ]
 
@@ -296,6 +297,7 @@ REMINDER_PROVIDERS = [
     "dangjian.finance.reminders.collect",
     "dangjian.elections.reminders.collect",
     "dangjian.honours.reminders.collect",
+    "dangjian.column.reminders.collect",
 ]
 
 # --- deploy ---
@@ -594,6 +596,7 @@ if OIDC_RP_CLIENT_ID:
 from dangjian.appraisal import rules as _appraisal  # noqa: E402 (pure rules, no Django)
 from dangjian.assessment import rules as _assessment  # noqa: E402
 from dangjian.branches import rules as _branches  # noqa: E402
+from dangjian.column import rules as _column  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
 from dangjian.elections import rules as _elections  # noqa: E402
 from dangjian.finance import rules as _finance  # noqa: E402
@@ -669,6 +672,12 @@ SURVEY_MIN_RESPONSES_FLOOR = _surveys.MIN_RESPONSES_FLOOR
 SURVEY_RATING_SCORES = None
 COCKPIT_GREEN_PERCENT = _reports.DEFAULT_GREEN_PERCENT
 COCKPIT_RED_PERCENT = _reports.DEFAULT_RED_PERCENT
+# The work column (工作专栏): photos and attachments per article; seconds a shared cache may
+# keep a public column page (a withdrawn article is gone from caches within this time).
+COLUMN_MAX_PHOTOS = _column.MAX_PHOTOS
+COLUMN_MAX_ATTACHMENTS = _column.MAX_ATTACHMENTS
+COLUMN_REVIEW_DAYS = _column.REVIEW_DAYS
+COLUMN_PUBLIC_CACHE_SECONDS = int(os.environ.get("COLUMN_PUBLIC_CACHE_SECONDS", "300"))
 
 
 # --- background jobs ---

@@ -41,6 +41,7 @@ api_v1 = [
     path("", include("dangjian.notices.api_urls")),
     path("", include("dangjian.partyschool.api_urls")),
     path("", include("dangjian.review.api_urls")),
+    path("", include("dangjian.column.api_urls")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:
@@ -78,6 +79,7 @@ urlpatterns = [
     path("elections/", include("dangjian.elections.urls")),
     path("honours/", include("dangjian.honours.urls")),
     path("statistics/", include("dangjian.statistics.urls")),
+    path("column/", include("dangjian.column.urls")),
     path("finance/", include("dangjian.finance.urls")),
     path("notices/", include("dangjian.notices.urls")),
     path("partyschool/", include("dangjian.partyschool.urls")),

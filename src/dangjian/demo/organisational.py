@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from dangjian.demo.elections import MODELS as ELECTION_MODELS
 from dangjian.demo.elections import ElectionsDemo
+from dangjian.demo.column import MODELS as COLUMN_MODELS
+from dangjian.demo.column import ColumnDemo
 from dangjian.demo.finance import MODELS as FINANCE_MODELS
 from dangjian.demo.finance import FinanceDemo
 from dangjian.development.models import (
@@ -66,6 +68,7 @@ MODELS = (  # deletion order
     StandingChange,
     *FINANCE_MODELS,
     *ELECTION_MODELS,
+    *COLUMN_MODELS,
     notices.NoticeRead,
     notices.Notice,
     AwayContact,
@@ -165,6 +168,7 @@ class OrganisationalLoader:
         self.counts.update(FinanceDemo(self).run())
         self.counts.update(ElectionsDemo(self).run())
         self._notices()
+        self.counts.update(ColumnDemo(self).run())
         return self.counts
 
     def members(self, branch_id: int) -> list[int]:
