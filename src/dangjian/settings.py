@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dangjian.statistics",
     "dangjian.finance",
     "dangjian.notices",
+    "dangjian.manual",
     "dangjian.demo",
 ]
 

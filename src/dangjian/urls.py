@@ -37,6 +37,7 @@ api_v1 = [
     path("", include("dangjian.statistics.api_urls")),
     path("", include("dangjian.finance.api_urls")),
     path("", include("dangjian.notices.api_urls")),
+    path("", include("dangjian.manual.api_urls")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:
@@ -74,6 +75,7 @@ urlpatterns = [
     path("statistics/", include("dangjian.statistics.urls")),
     path("finance/", include("dangjian.finance.urls")),
     path("notices/", include("dangjian.notices.urls")),
+    path("help/", include("dangjian.manual.urls")),
     path("audit/", include("dangjian.core.audit_urls")),
     path("accounts/", include("dangjian.accounts.urls")),
     path("api/v1/", include(api_v1)),
