@@ -59,6 +59,21 @@ def _image(src: str) -> str:
     return src
 
 
+def _png_size(src: str) -> tuple[int, int] | None:
+    """A picture's width and height from its PNG header, so the page reserves its place and a
+    link to a section lands on the section while the pictures above it load."""
+    if not src.startswith("images/") or ".." in src:
+        return None
+    try:
+        with open(CONTENT / src, "rb") as f:
+            head = f.read(24)
+    except OSError:
+        return None
+    if head[:8] != b"\x89PNG\r\n\x1a\n":
+        return None
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable("table")
@@ -96,7 +111,12 @@ def render_text(text: str) -> Rendered:
         elif token.type == "inline":
             for child in token.children or []:
                 if child.type == "image":
-                    child.attrSet("src", _image(str(child.attrGet("src") or "")))
+                    src = str(child.attrGet("src") or "")
+                    size = _png_size(src)
+                    if size:
+                        child.attrSet("width", str(size[0]))
+                        child.attrSet("height", str(size[1]))
+                    child.attrSet("src", _image(src))
                     child.attrSet("class", "img-fluid border rounded my-2 dj-manual-shot")
                     child.attrSet("loading", "lazy")
                 elif child.type == "link_open":
