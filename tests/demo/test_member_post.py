@@ -1,5 +1,6 @@
 """The demo member (login dangyuan) holds a post with a year of 亮岗履职 behind it, so a first
-visitor signed in as a member sees real figures on 我的岗位, 我的履职记实, 履职小结 and 我的学习学时."""
+visitor signed in as a member sees real figures on 我的岗位, 我的履职记实, 履职小结 and
+我的学习学时."""
 
 from datetime import date
 

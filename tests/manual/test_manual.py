@@ -123,6 +123,19 @@ def test_the_top_bar_links_a_page_to_its_section(as_role):
     assert "我的角色" in page and "<h1" in page
 
 
+def test_the_public_board_links_the_masses_chapter_and_auditors_see_no_help(client, world):
+    from dangjian.core.models import AdminRole
+    from tests.factories import make_user
+
+    board = client.get(reverse("public:board_index")).content.decode()
+    assert f'href="{reverse("manual:chapter", args=["public"])}"' in board
+    # 三员分立: the audit administrator opens only the audit pages, so no 帮助 link leads to a 403.
+    auditor = make_user(None, admin_role=AdminRole.AUDIT)
+    client.force_login(auditor)
+    page = client.get(reverse("audit:events")).content.decode()
+    assert "dj-help" not in page
+
+
 def test_a_chapter_page_costs_few_queries(as_role):
     client = as_role("gb_officer")
     url = reverse("manual:chapter", args=["general-branch"])
