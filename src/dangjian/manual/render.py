@@ -18,7 +18,9 @@ from markdown_it import MarkdownIt
 
 from dangjian.manual import rules
 
-CONTENT = Path(__file__).resolve().parent / "content"
+HERE = Path(__file__).resolve().parent
+CONTENT = HERE / "content"  # the chapters (package data: content/*.md)
+IMAGES = HERE / "static" / "manual" / "images"  # their pictures, served as static files
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
@@ -65,7 +67,7 @@ def _png_size(src: str) -> tuple[int, int] | None:
     if not src.startswith("images/") or ".." in src:
         return None
     try:
-        with open(CONTENT / src, "rb") as f:
+        with open(IMAGES / src.removeprefix("images/"), "rb") as f:
             head = f.read(24)
     except OSError:
         return None
