@@ -113,14 +113,38 @@ def test_help_opens_the_chapter_of_the_role(as_role, role, chapter):
 
 
 def test_the_top_bar_links_a_page_to_its_section(as_role):
-    page = as_role("member").get(reverse("posts:my_posts")).content.decode()
-    assert 'href="/help/member/#我的岗位认岗与亮岗"' in page
-    page = as_role("officer").get(reverse("posts:post_list")).content.decode()
-    assert 'href="/help/branch/#设岗定责明岗履岗"' in page
-    page = as_role("gb_officer").get(reverse("posts:post_list")).content.decode()
-    assert 'href="/help/general-branch/#设岗定责定岗与评岗"' in page
+    def followed(role, page_name):
+        client = as_role(role)
+        page = client.get(reverse(page_name)).content.decode()
+        link = f'href="/help/?page={quote(page_name)}"'
+        assert link in page, f"no 帮助 link for {page_name}"
+        return client.get(f"/help/?page={quote(page_name)}")["Location"]
+
+    assert followed("member", "posts:my_posts") == f"/help/member/#{quote('我的岗位认岗与亮岗')}"
+    assert followed("officer", "posts:post_list") == f"/help/branch/#{quote('设岗定责明岗履岗')}"
+    assert followed("gb_officer", "posts:post_list") == (
+        f"/help/general-branch/#{quote('设岗定责定岗与评岗')}"
+    )
+    # A member on a page only officers' chapters explain reads that chapter's section.
+    assert followed("member", "notices:centre").startswith("/help/member/#")
+    # A page the manual does not name opens the reader's chapter; a visitor never lands on a
+    # chapter that needs a sign-in.
+    client = as_role("anonymous")
+    assert client.get("/help/?page=posts:post_list")["Location"] == "/help/public/"
+    assert client.get("/help/?page=nothing")["Location"] == "/help/public/"
     page = as_role("member").get(reverse("manual:chapter", args=["member"])).content.decode()
     assert "我的角色" in page and "<h1" in page
+
+
+def test_pages_pay_no_query_for_the_help_link(as_role, django_assert_num_queries):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/posts/")
+    request.resolver_match = type("M", (), {"view_name": "posts:post_list"})()
+    with django_assert_num_queries(0):
+        out = Template("{% load manual %}{% help_url %}").render(Context({"request": request}))
+    assert out == "/help/?page=posts%3Apost_list"
 
 
 def test_the_public_board_links_the_masses_chapter_and_auditors_see_no_help(client, world):

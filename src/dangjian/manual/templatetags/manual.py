@@ -1,24 +1,20 @@
-"""{% help_url %}: the 帮助 link of the top bar, opening the manual section that explains the
-page being shown, in the reader's own chapter when it has one."""
+"""{% help_url %}: the 帮助 link of the top bar. It names the page being shown; the help index
+finds the reader's role and redirects to the section that explains the page (so pages pay
+nothing for the link: no query until 帮助 is clicked)."""
+
+from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
-
-from dangjian.manual import rules, selectors
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def help_url(context: template.Context) -> str:
+    url = reverse("manual:index")
     request = context.get("request")
-    if request is None:
-        return reverse("manual:index")
-    match = getattr(request, "resolver_match", None)
-    view_name = match.view_name if match is not None else ""
-    mine = selectors.role_chapter(request.user)
-    chapter, anchor = rules.help_section(view_name, mine)
-    if not selectors.readable(request.user, rules.BY_SLUG[chapter]):
-        chapter, anchor = mine, ""
-    url = reverse("manual:chapter", args=[chapter])
-    return f"{url}#{anchor}" if anchor else url
+    match = getattr(request, "resolver_match", None) if request is not None else None
+    if match is None or not match.view_name:
+        return url
+    return f"{url}?{urlencode({'page': match.view_name})}"
