@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dangjian.honours",
     "dangjian.review",
     "dangjian.column",
+    "dangjian.manual",
     "dangjian.demo",
 ]
 

@@ -42,6 +42,7 @@ api_v1 = [
     path("", include("dangjian.partyschool.api_urls")),
     path("", include("dangjian.review.api_urls")),
     path("", include("dangjian.column.api_urls")),
+    path("", include("dangjian.manual.api_urls")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:
@@ -84,6 +85,7 @@ urlpatterns = [
     path("notices/", include("dangjian.notices.urls")),
     path("partyschool/", include("dangjian.partyschool.urls")),
     path("review/", include("dangjian.review.urls")),
+    path("help/", include("dangjian.manual.urls")),
     path("audit/", include("dangjian.core.audit_urls")),
     path("accounts/", include("dangjian.accounts.urls")),
     path("api/v1/", include(api_v1)),
