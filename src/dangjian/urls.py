@@ -37,6 +37,7 @@ api_v1 = [
     path("", include("dangjian.statistics.api_urls")),
     path("", include("dangjian.finance.api_urls")),
     path("", include("dangjian.notices.api_urls")),
+    path("", include("dangjian.core.import_api")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:

@@ -122,3 +122,8 @@ def test_api_files(world, make_meeting, api_as_role):
     assert api_as_role("other_officer").delete(f"{base}{pk}/").status_code == 404
     assert api_as_role("officer").delete(f"{base}{pk}/").status_code == 204
     assert not MeetingFile.objects.exists()
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
