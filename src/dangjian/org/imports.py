@@ -256,7 +256,6 @@ POSITIONS = register(
         open_context=Lookups,
         check_file=_positions_in_file,
         template_sheets=org_sheet,
-        source="《中国共产党章程》第三十一条（党的基层组织委员会的任期）",
         notes=(
             "5. 同一党组织同时只能有一名在任书记：导入在任书记前，请先为原书记办理离任。",
             "6. 历史任职请填写离任日期，留存历届班子成员。",

@@ -912,7 +912,10 @@ def _signin_qr_context(request, meeting: Meeting) -> dict:
         context["refusal"] = " ".join(exc.messages)
     else:
         url = request.build_absolute_uri(reverse("orglife:signin", args=[token]))
-        context |= {"url": url, "qr_svg": segno.make(url, error="m").svg_inline(scale=6, border=2)}
+        context |= {
+            "url": url,
+            "qr_svg": segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True),
+        }
     return context
 
 
