@@ -331,6 +331,9 @@ UPLOAD_AREA_MAX_MB = {
 }
 # Largest people-import workbook (MB).
 UPLOAD_IMPORT_MAX_MB = int(os.environ.get("UPLOAD_IMPORT_MAX_MB", "20"))
+# Rows one Excel import of records (core.imports: meetings, study hours, positions, dossiers)
+# may hold; each row is checked by the services, so a larger file is split.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
 # Stored bytes (MB) of the files one person may have uploaded in all.
 UPLOAD_QUOTA_MB = int(os.environ.get("UPLOAD_QUOTA_MB", "500"))
 # Uploaded files readable by the service account only (octal; Django's default is 644).
@@ -660,6 +663,14 @@ ORGLIFE_STAFF_INTEGRITY_HOURS = _orglife.DEFAULT_STAFF_INTEGRITY_HOURS
 ORGLIFE_STUDENT_HOURS = _orglife.DEFAULT_STUDENT_HOURS
 # Sign-in to a planned meeting opens this many minutes before its start (until its end).
 ORGLIFE_SIGNIN_OPENS_MINUTES = _orglife.DEFAULT_SIGNIN_OPENS_MINUTES
+ORGLIFE_MEETING_MAX_FILES = _orglife.DEFAULT_MEETING_MAX_FILES
+# The sign-in QR code is replaced every ROTATE seconds; the one replaced stays valid GRACE seconds.
+ORGLIFE_SIGNIN_ROTATE_SECONDS = int(
+    os.environ.get("ORGLIFE_SIGNIN_ROTATE_SECONDS", str(_orglife.DEFAULT_SIGNIN_ROTATE_SECONDS))
+)
+ORGLIFE_SIGNIN_GRACE_SECONDS = int(
+    os.environ.get("ORGLIFE_SIGNIN_GRACE_SECONDS", str(_orglife.DEFAULT_SIGNIN_GRACE_SECONDS))
+)
 OUTREACH_FOLLOW_UP_DAYS = _outreach.FOLLOW_UP_DAYS
 OUTREACH_FREQUENCIES = None
 OUTREACH_MAX_CONTACTS = _outreach.MAX_CONTACTS

@@ -43,6 +43,7 @@ api_v1 = [
     path("", include("dangjian.review.api_urls")),
     path("", include("dangjian.column.api_urls")),
     path("", include("dangjian.manual.api_urls")),
+    path("", include("dangjian.core.import_api")),
     path("auth/", include("dangjian.core.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:

@@ -2,6 +2,7 @@ from datetime import date
 
 from django import forms
 
+from dangjian.core.uploads import UploadField
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, Person
 from dangjian.org.rules import MEMBER_STATUSES
@@ -251,4 +252,11 @@ class LeaveRequestForm(BootstrapMixin, forms.Form):
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "请填写请假事由。"},
+    )
+
+
+class MeetingFileForm(BootstrapMixin, forms.Form):
+    file = UploadField(area="meetings", label="照片或文件")
+    caption = forms.CharField(
+        label="说明", max_length=100, required=False, help_text="选填，如：会场照片、签到表。"
     )

@@ -25,7 +25,7 @@ from dangjian.core import audit
 from dangjian.core.access import Actor, require
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Organisation, Person
-from dangjian.orglife import rules, selectors
+from dangjian.orglife import events, rules, selectors
 from dangjian.orglife.models import (
     Attendance,
     AttendanceStatus,
@@ -33,6 +33,7 @@ from dangjian.orglife.models import (
     LeaveRequest,
     LeaveStatus,
     Meeting,
+    MeetingFile,
     MeetingKind,
     MeetingState,
     StudyCategory,
@@ -472,28 +473,46 @@ def signin_window(meeting: Meeting) -> tuple[datetime, datetime]:
 
 @transaction.atomic
 def signin_token_issue(*, actor: Actor, meeting: Meeting) -> str:
-    """A fresh sign-in token for the QR code (random, only its hash is kept; a new one
-    replaces the last, so a code photographed earlier stops working)."""
+    """A fresh sign-in token for the QR code (random, only its hash is kept). It replaces the
+    last one, which stays valid for ORGLIFE_SIGNIN_GRACE_SECONDS; the QR page asks for a new
+    one every ORGLIFE_SIGNIN_ROTATE_SECONDS, so a code photographed earlier soon stops working."""
     meeting = _locked_meeting(meeting)
     require(actor, "orglife.record", meeting)
     opens, closes = signin_window(meeting)
-    message = rules.signin_error(state=meeting.state, now=_now(), opens=opens, closes=closes)
+    now = _now()
+    message = rules.signin_error(state=meeting.state, now=now, opens=opens, closes=closes)
     if message:
         raise ValidationError(message)
     token = secrets.token_urlsafe(24)
+    meeting.signin_previous_hash = meeting.signin_token_hash
     meeting.signin_token_hash = _token_hash(token)
-    meeting.save(update_fields=["signin_token_hash"])
+    meeting.signin_issued_at = timezone.make_aware(now)
+    meeting.save(update_fields=["signin_token_hash", "signin_previous_hash", "signin_issued_at"])
     return token
 
 
 def meeting_for_token(token: str) -> Meeting | None:
+    """The meeting whose current code is `token`, or whose code it was a moment ago (see
+    rules.signin_token_valid); None for an unknown or lapsed code."""
     if not token or len(token) > 64:
         return None
-    return (
+    digest = _token_hash(token)
+    meeting = (
         Meeting.objects.select_related("organisation")
-        .filter(signin_token_hash=_token_hash(token))
+        .filter(Q(signin_token_hash=digest) | Q(signin_previous_hash=digest))
         .first()
     )
+    if meeting is None:
+        return None
+    issued = meeting.signin_issued_at
+    valid = rules.signin_token_valid(
+        is_current=meeting.signin_token_hash == digest,
+        issued_at=timezone.localtime(issued).replace(tzinfo=None) if issued else None,
+        now=_now(),
+        rotate_seconds=settings.ORGLIFE_SIGNIN_ROTATE_SECONDS,
+        grace_seconds=settings.ORGLIFE_SIGNIN_GRACE_SECONDS,
+    )
+    return meeting if valid else None
 
 
 @transaction.atomic
@@ -525,6 +544,47 @@ def sign_in(*, actor: Actor, token: str) -> Attendance:
         after={"出席情况": "出席（扫码签到）", "人员编号": row.person_id},
     )
     return row
+
+
+# --- photos and files of a meeting ---------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_file_add(
+    *, actor: Actor, meeting: Meeting, file: Any, caption: str = ""
+) -> MeetingFile:
+    """Add a photo or file to a meeting through the upload policy (the model field checks the
+    content again), at most ORGLIFE_MEETING_MAX_FILES per meeting."""
+    meeting = _locked_meeting(meeting)
+    require(actor, "orglife.record", meeting)
+    error = rules.meeting_files_error(meeting.files.count(), settings.ORGLIFE_MEETING_MAX_FILES)
+    if error:
+        raise ValidationError({"file": error})
+    row = MeetingFile(meeting=meeting, file=file, caption=caption)
+    row.full_clean(exclude=["meeting"])
+    row.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=meeting,
+        note=row.file_name,
+        event=events.MEETING_FILE_ADDED,
+    )
+    return row
+
+
+@transaction.atomic
+def meeting_file_remove(*, actor: Actor, meeting_file: MeetingFile) -> None:
+    meeting = _locked_meeting(meeting_file.meeting)
+    require(actor, "orglife.record", meeting)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=meeting,
+        note=meeting_file.file_name,
+        event=events.MEETING_FILE_REMOVED,
+    )
+    meeting_file.delete()
 
 
 # --- frequency rules -----------------------------------------------------------------------

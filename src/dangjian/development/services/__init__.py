@@ -24,6 +24,7 @@ from dangjian.development.services.cases import (
     case_start_cultivation,
     stage_definition_update,
 )
+from dangjian.development.services.history import case_import_history
 from dangjian.development.services.notices import (
     notice_create,
     objection_create,
@@ -45,6 +46,7 @@ __all__ = [
     "OPEN_STATUSES",
     "PROBATION_STATUSES",
     "case_apply_conversion",
+    "case_import_history",
     "case_approve",
     "case_approve_conversion",
     "case_cancel",

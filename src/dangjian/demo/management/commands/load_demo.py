@@ -16,6 +16,7 @@ from dangjian.demo.assessment import AssessmentLoader
 from dangjian.demo.branches import BranchesLoader
 from dangjian.demo.contact_points import ContactPointsLoader
 from dangjian.demo.honours import HonoursLoader
+from dangjian.demo.imports import load as load_imports_demo
 from dangjian.demo.institution import login_table
 from dangjian.demo.mechanism import MechanismLoader, give_member_a_post
 from dangjian.demo.organisational import OrganisationalLoader
@@ -103,6 +104,7 @@ class Command(BaseCommand):
         if not orgs:
             member = User.objects.filter(username="dangyuan").select_related("person").first()
             give_member_a_post(member.person if member else None, timezone.localdate())
+            result.counts.update(load_imports_demo(timezone.localdate()))
         if orgs and connection.vendor == "postgresql":
             # Fresh statistics for the planner (without them PostgreSQL guesses the size of
             # every table it was never told about), and the visibility map that lets a count
