@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dangjian.core import access
+from dangjian.core import access, documents
 from dangjian.core.audit import events_for
-from dangjian.core.export import render_print
 from dangjian.core.pagination import request_page
 from dangjian.core.params import parse_int
 from dangjian.core.records import Column, RecordType, cell, shown
@@ -371,17 +370,19 @@ def _printable(request: HttpRequest, transfers: list[Transfer]) -> None:
 
 @officer_required
 @require_GET
-def transfer_print(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_print(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
     """中国共产党党员组织关系介绍信 with its 存根 and 回执, on one A4 page."""
     transfer = _transfer(request, pk)
     _printable(request, [transfer])
-    return render_print(
+    return documents.respond(
         request,
         "membership/letter_print.html",
         {
             "letters": _letters([transfer]),
             "back": reverse("membership:transfer_detail", args=[pk]),
         },
+        fmt=fmt,
+        filename=f"党员组织关系介绍信（{transfer.person.name}）",
         label=f"组织关系介绍信（{transfer.person.name}）",
         rows=1,
     )
@@ -483,16 +484,18 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_GET
-def batch_print(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_print(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
     batch = _batch(request, pk)
     transfers = list(
         batch.transfers.select_related("person", "origin_org").order_by("letter_number", "id")
     )
     _printable(request, transfers)
-    return render_print(
+    return documents.respond(
         request,
         "membership/letter_print.html",
         {"letters": _letters(transfers), "back": reverse("membership:batch_detail", args=[pk])},
+        fmt=fmt,
+        filename=f"党员组织关系介绍信（{batch.title}）",
         label=f"组织关系介绍信（{batch.title}）",
         rows=len(transfers),
     )
