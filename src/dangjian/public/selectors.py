@@ -280,6 +280,7 @@ def board(org: Organisation, year: int) -> dict:
         "appraisals": appraisals,
         "honours": honours,
         "commendations": _commendations(org, year),
+        "secretary_reviews": secretary_reviews,
     }
 
 
@@ -314,8 +315,6 @@ def _commendations(org: Organisation, year: int) -> list[dict]:
         }
         for r in rows
     ]
-        "secretary_reviews": secretary_reviews,
-    }
 
 
 def _secretary_reviews(org: Organisation, year: int) -> list[dict]:

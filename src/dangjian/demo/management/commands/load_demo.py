@@ -82,7 +82,6 @@ class Command(BaseCommand):
             self.stdout.write("载入一年的组织生活、教育培训、发展党员和走访记录……")
             result.counts.update(OrganisationalLoader(seed=seed, today=timezone.localdate()).run())
             self.stdout.write("载入民意测评、分类定级与整改、党员考评和支部考核记录……")
-            for loader in (
             loaders = (
                 SurveysLoader,
                 AppraisalLoader,
@@ -90,12 +89,10 @@ class Command(BaseCommand):
                 AssessmentLoader,
                 PartySchoolLoader,
                 ContactPointsLoader,
-            ):
                 HonoursLoader,
+                ReviewLoader,
             )
             for loader in loaders:
-                ReviewLoader,
-            ):
                 result.counts.update(loader(seed=seed, today=timezone.localdate()).run())
             reminders.sweep()
             counts.rebuild()
