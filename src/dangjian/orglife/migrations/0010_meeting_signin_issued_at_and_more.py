@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orglife', '0008_meeting_planning'),
+        ('orglife', '0009_alter_training_kind'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
