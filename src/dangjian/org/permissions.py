@@ -20,4 +20,6 @@ declare(
     # Standing on the roll (停止党籍, 出党, 死亡, 转出, 恢复党籍): the person's organisation's
     # officers and those above.
     Action("org.change_standing", SCOPE, org="primary_org", label="办理党籍变动"),
+    # Positions give scope: only officers of the organisation (or above) appoint and end them.
+    Action("org.appoint", SCOPE, org="organisation", label="任免职务"),
 )

@@ -556,6 +556,7 @@ def position_create(
         ends_on=ends_on,
         note=note,
     )
+    _require(actor, "org.appoint", position)
     if position.ends_on and position.ends_on < position.starts_on:
         raise ValidationError({"ends_on": "离任日期不能早于任职日期"})
     if position.organisation.is_dissolved:
@@ -577,6 +578,7 @@ def position_create(
 @transaction.atomic
 def position_end(*, actor: User | None, position: Position, ends_on: date) -> Position:
     position = Position.objects.select_for_update().get(pk=position.pk)
+    _require(actor, "org.appoint", position)
     if ends_on < position.starts_on:
         raise ValidationError({"ends_on": "离任日期不能早于任职日期"})
     before = audit.snapshot(position, POSITION_FIELDS)
