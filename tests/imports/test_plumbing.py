@@ -226,3 +226,30 @@ def test_api_bad_input_is_400_and_bad_rows_are_listed(
     assert job["errors"] == [{"row": 2, "column": "学时", "message": "“x”不是数字"}]
     refused = officer.post(f"/api/v1/imports/{job['id']}/commit/")
     assert refused.status_code == 400
+
+
+def test_sweep_fails_a_job_whose_worker_is_gone(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from dangjian.core import jobs
+
+    job = DataImport.objects.create(
+        kind="study-hours",
+        created_by=world.secretary_a,
+        state=DataImport.State.VALIDATING,
+        rows=[[2, "陈一"] + [None] * 7],
+    )
+    fresh = DataImport.objects.create(kind="study-hours", created_by=world.secretary_a)
+    later = timezone.now() + timedelta(hours=settings.JOB_STALE_HOURS, minutes=1)
+    DataImport.objects.filter(pk=fresh.pk).update(created_at=later)
+    assert jobs.sweep(now=later).stale >= 1
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (
+        job.state == DataImport.State.FAILED
+        and job.rows == []
+        and "重新上传" in job.errors[0]["message"]
+    )
+    assert fresh.state == DataImport.State.QUEUED

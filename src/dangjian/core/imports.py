@@ -459,3 +459,30 @@ def _pass(spec: Spec, job: DataImport, *, commit: bool) -> tuple[list[dict], int
         if errors or not commit:
             transaction.set_rollback(True)
     return errors, written
+
+
+STALE = "导入长时间未完成（后台服务可能已重启），未导入任何数据，请重新上传。"
+
+
+def sweep_stale(now=None) -> int:
+    """Jobs left queued or running longer than JOB_STALE_HOURS (their worker is gone): failed,
+    their rows dropped. Nothing of theirs was written (a pass commits all rows or none)."""
+    from datetime import timedelta
+
+    now = now or timezone.now()
+    stale = now - timedelta(hours=settings.JOB_STALE_HOURS)
+    running = [s for s in DataImport.State if s in RUNNING_STATES]
+    return DataImport.objects.filter(state__in=running, created_at__lt=stale).update(
+        state=DataImport.State.FAILED,
+        errors=[{"row": None, "column": "", "message": STALE}],
+        rows=[],
+        finished_at=now,
+    )
+
+
+RUNNING_STATES = (
+    DataImport.State.QUEUED,
+    DataImport.State.VALIDATING,
+    DataImport.State.COMMIT_QUEUED,
+    DataImport.State.IMPORTING,
+)

@@ -388,4 +388,7 @@ def sweep(now=None) -> SweepResult:
         finished_at=now,
         expires_at=now + timedelta(days=settings.EXPORT_KEEP_DAYS),
     )
+    from dangjian.core import imports  # the record imports' jobs (core.imports)
+
+    result.stale += imports.sweep_stale(now)
     return result
