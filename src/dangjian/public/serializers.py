@@ -126,6 +126,18 @@ class PublicCommendationSerializer(serializers.Serializer):
     published_on = serializers.DateField(allow_null=True)
 
 
+class PublicCommendationNoticeSerializer(serializers.Serializer):
+    """公示: a nominee of an honours round whose notice runs today."""
+
+    id = serializers.IntegerField()
+    category = serializers.CharField()
+    category_label = serializers.CharField(help_text="表彰类别")
+    name = serializers.CharField(help_text="拟表彰的党员或党组织")
+    organisation_name = serializers.CharField(help_text="所在党组织")
+    round_title = serializers.CharField()
+    notice_ends_on = serializers.DateField(help_text="公示截止日期")
+
+
 class PublicBoardSerializer(serializers.Serializer):
     organisation = PublicBoardOrganisationSerializer()
     parent = PublicOrganisationSerializer(allow_null=True)
@@ -139,6 +151,7 @@ class PublicBoardSerializer(serializers.Serializer):
     appraisals = PublicAppraisalSerializer(many=True)
     honours = PublicHonourSerializer(many=True)
     commendations = PublicCommendationSerializer(many=True)
+    commendation_notices = PublicCommendationNoticeSerializer(many=True)
 
 
 class PublicSuggestionCreateSerializer(serializers.Serializer):
