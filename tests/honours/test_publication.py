@@ -88,3 +88,19 @@ def test_deadline_reminder_reaches_the_secretaries_of_quota_holders(world, round
     )
     result = reminders.sweep(today)
     assert result.created >= 2
+
+
+def test_board_shows_the_notice_while_it_runs(world, round_, nominated, client):
+    today = timezone.localdate()
+    services.nomination_review(actor=world.gb_secretary_a, nomination=nominated, approve=True)
+    services.notice_post(
+        actor=world.org_officer, round=round_, starts_on=today, ends_on=today + timedelta(days=4)
+    )
+    rows = public_selectors.board(world.branch_a, today.year)["commendation_notices"]
+    assert [r["name"] for r in rows] == [world.member_a.name]
+    assert public_selectors.board(world.branch_b, today.year)["commendation_notices"] == []
+    page = client.get(reverse("public:board", args=[world.branch_a.code]))
+    assert "拟表彰对象" in page.content.decode()
+    round_.notice_ends_on = today - timedelta(days=1)
+    round_.save()
+    assert public_selectors.board(world.branch_a, today.year)["commendation_notices"] == []

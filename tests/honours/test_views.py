@@ -510,3 +510,46 @@ def test_api_and_unit_lists_queries_do_not_grow(world, as_role, api_as_role, rou
     for url in pages:
         with assert_max_queries(counts[url]):
             client.get(url)
+
+
+def test_step_pages_role_matrix(world, as_role, on_notice):
+    r, n = on_notice.round, on_notice.nomination
+    for name in ("notice_post", "decide", "publish", "quota_set"):
+        assert_role_matrix(
+            as_role,
+            reverse(f"honours:{name}", args=[r.pk]),
+            {
+                "org_officer": 200,
+                "gb_officer": 403,
+                "officer": 403,
+                "member": 403,
+                "anonymous": 302,
+            },
+        )
+    objection = reverse("honours:objection", args=[n.pk])
+    assert_role_matrix(
+        as_role,
+        objection,
+        {"gb_officer": 200, "officer": 403, "other_officer": 404, "member": 403, "anonymous": 302},
+    )
+    row = services.objection_record(
+        actor=world.gb_secretary_a,
+        nomination=n,
+        received_on=timezone.localdate() - timedelta(days=9),
+        content="反映",
+    )
+    resolve = reverse("honours:resolve", args=[row.pk])
+    assert_role_matrix(
+        as_role,
+        resolve,
+        {"gb_officer": 200, "officer": 403, "other_officer": 404, "member": 403, "anonymous": 302},
+    )
+    # Bad input on the resolve page keeps what was typed
+    response = as_role("gb_officer").post(resolve, {"upheld": "1", "resolution": ""})
+    text = response.content.decode()
+    assert response.status_code == 200 and "请修正下面标出的错误" in text
+    assert 'value="1" selected' in text  # 反映属实 stays chosen
+    withdraw = reverse("honours:withdraw", args=[n.pk])
+    assert_role_matrix(
+        as_role, withdraw, {"officer": 200, "other_officer": 404, "member": 403, "anonymous": 302}
+    )

@@ -3,7 +3,7 @@
 - The round of two years ago (两优一先, 《基层组织建设实施意见》§四(五)3(1)), published: quotas of
   every general branch, nominations reviewed, the notice with one objection upheld, the
   decision and its publication on the board and the files.
-- This year's round, open for nominations until three weeks from today: quotas set, a few
+- This year's round, open for nominations until ten days from today: quotas set, a few
   nominations pending review, some approved — so the deadline reminder reaches the secretaries.
 - Model units (典型培育): the committee's 2–3 typical units (《168模式实施意见》§六2), a
   demonstration unit and a leader's contact point (《延伸提升168机制意见》§三), with checks, one
@@ -229,7 +229,7 @@ class HonoursLoader:
             actor=self.department,
             title=f"{year}年“两优一先”评选表彰",
             year=year,
-            nomination_deadline=self.today + timedelta(days=21),
+            nomination_deadline=self.today + timedelta(days=10),
             note="各党总支在名额内推荐，推荐截止后由党委组织部汇总公示。",
         )
         self._quotas(round_)

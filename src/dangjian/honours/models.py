@@ -206,6 +206,12 @@ class Nomination(models.Model):
         return self.person.name if self.person_id else self.organisation.name
 
 
+class ObjectionQuerySet(OrgScopedQuerySet):
+    """The officers of the nominee's organisation and above."""
+
+    org_field = "nomination__organisation"
+
+
 class Objection(models.Model):
     """An opinion received during the notice, and how it was checked (核查)."""
 
@@ -218,6 +224,8 @@ class Objection(models.Model):
     upheld = models.BooleanField("反映属实", default=False)
     resolution = models.TextField("核查结论", blank=True, max_length=TEXT_DEFAULT)
     resolved_on = models.DateField("核查日期", null=True, blank=True)
+
+    objects = ObjectionQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "公示意见"

@@ -1,6 +1,7 @@
 """Reads of honours rounds and model units: scoped querysets and grouped counts."""
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -91,6 +92,16 @@ def published_awards() -> QuerySet[Nomination]:
     """Awards of published rounds (the public board and the files)."""
     return Nomination.objects.filter(
         round__state=RoundState.PUBLISHED, state=NominationState.AWARDED
+    ).select_related("round", "person", "organisation")
+
+
+def on_notice(today: date) -> QuerySet[Nomination]:
+    """The nominees of a round whose notice (公示) runs today: the public reads them."""
+    return Nomination.objects.filter(
+        round__state=RoundState.NOTICE,
+        round__notice_starts_on__lte=today,
+        round__notice_ends_on__gte=today,
+        state=NominationState.APPROVED,
     ).select_related("round", "person", "organisation")
 
 

@@ -19,7 +19,7 @@ from dangjian.appraisal.models import (
 )
 from dangjian.core.models import User
 from dangjian.honours.models import Category as CommendationCategory
-from dangjian.honours.selectors import published_awards
+from dangjian.honours.selectors import on_notice, published_awards
 from dangjian.org.models import Organisation, Person, orgs_under
 from dangjian.posts.models import Commitment, Post, PostGrade
 from dangjian.public import rules
@@ -281,7 +281,39 @@ def board(org: Organisation, year: int) -> dict:
         "honours": honours,
         "commendations": _commendations(org, year),
         "secretary_reviews": secretary_reviews,
+        "commendation_notices": _commendation_notices(org),
     }
+
+
+def _commendation_notices(org: Organisation) -> list[dict]:
+    """公示 of the nominees of an honours round whose notice runs today, over the subtree, so
+    the masses can raise an objection with the department. One query."""
+    rows = (
+        on_notice(timezone.localdate())
+        .filter(organisation__in=orgs_under((org.path,)))
+        .order_by("category", "organisation__path", "id")
+        .values(
+            "id",
+            "category",
+            "person__name",
+            "organisation__name",
+            "round__title",
+            "round__notice_ends_on",
+        )[:200]
+    )
+    labels = dict(CommendationCategory.choices)
+    return [
+        {
+            "id": r["id"],
+            "category": r["category"],
+            "category_label": labels.get(r["category"], ""),
+            "name": r["person__name"] or r["organisation__name"],
+            "organisation_name": r["organisation__name"],
+            "round_title": r["round__title"],
+            "notice_ends_on": r["round__notice_ends_on"],
+        }
+        for r in rows
+    ]
 
 
 def _commendations(org: Organisation, year: int) -> list[dict]:
