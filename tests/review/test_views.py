@@ -180,3 +180,39 @@ def test_round_page_queries_do_not_grow(world, as_role, today):
         branch = make_org(world.gb_b, name=f"第{i}支部", code=f"BQ{i}")
         make_officer(branch, name=f"书记{i}")
     assert count() == few
+
+
+def test_round_register_pages_scoped(world, as_role, gb_round):
+    assert_role_matrix(
+        as_role,
+        reverse("review:round_create"),
+        {"officer": 200, "gb_officer": 200, "member": 403, "anonymous": 302},
+    )
+    assert_role_matrix(
+        as_role,
+        reverse("review:round_edit", args=[gb_round.pk]),
+        {
+            "gb_officer": 200,
+            "org_officer": 200,
+            "officer": 403,
+            "other_officer": 404,
+            "member": 403,  # officers' pages
+            "anonymous": 302,
+        },
+    )
+    assert_role_matrix(
+        as_role,
+        reverse("review:round_delete", args=[gb_round.pk]),
+        {"officer": 403, "other_officer": 404, "member": 403, "anonymous": 302, "gb_officer": 302},
+        method="post",
+    )
+
+
+def test_round_edit_keeps_what_was_typed(world, as_role, gb_round):
+    url = reverse("review:round_edit", args=[gb_round.pk])
+    response = as_role("gb_officer").post(
+        url, {"title": "改后的标题", "due_on": f"{gb_round.year + 1}-01-05"}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "述职截止日期须在该年度内" in page and "改后的标题" in page

@@ -34,6 +34,15 @@ EXPORT_WIDTHS = [28, 10, 8, 12, 12, 10, 10, 10, 10, 40]
 class RoundRecordType(RecordType):
     """The register of rounds; a round's own page (its reports) replaces the generic detail."""
 
+    def form_view(self) -> type[ServiceFormView]:
+        base = super().form_view()
+
+        class RoundFormView(base):  # type: ignore[misc, valid-type]
+            def get_title(self) -> str:
+                return "修改述职评议" if self.object else "组织述职评议（联述联评联考）"
+
+        return RoundFormView
+
     def urls(self) -> list[URLPattern]:
         n = self.name
         return [p for p in super().urls() if p.name != f"{n}_detail"] + [
