@@ -16,12 +16,12 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def demo_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
-    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
-        with django_db_blocker.unblock():
-            call_command("load_demo", stdout=io.StringIO(), people=300)
-            yield
-            generator.reset_data()
-            User.objects.filter(username__in=[x.username for x in institution.DEMO_LOGINS]).delete()
+    media = tmp_path_factory.mktemp("media")
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock():
+        call_command("load_demo", stdout=io.StringIO(), people=300)
+        yield
+        generator.reset_data()
+        User.objects.filter(username__in=[x.username for x in institution.DEMO_LOGINS]).delete()
 
 
 @pytest.fixture
