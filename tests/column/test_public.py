@@ -134,3 +134,8 @@ def test_pages_keep_their_query_count(client, world, media):
     assert "下一页" in response.content.decode()
     with assert_max_queries(6):
         assert client.get(API).status_code == 200
+
+
+def test_an_organisations_board_links_to_its_column(client, world):
+    page = client.get(reverse("public:board", args=[world.branch_a.code])).content.decode()
+    assert f"{INDEX}?org={world.branch_a.code}" in page
