@@ -114,9 +114,10 @@ def test_photos_of_published_articles_are_public(client, world, media):
     assert "public" in response["Cache-Control"]
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert url in client.get(_article_url(article)).content.decode()
-    assert (
-        client.get(reverse("public:column_file", args=["attachment", photo.pk])).status_code == 404
-    )
+    for other in ("attachment", "other"):
+        assert client.get(reverse("public:column_file", args=[other, photo.pk])).status_code == 404
+    services.article_withdraw(actor=world.secretary_a, article=article, note="撤回")
+    assert client.get(url).status_code == 404
 
 
 def test_pages_keep_their_query_count(client, world, media):
