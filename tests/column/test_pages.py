@@ -175,3 +175,13 @@ def test_list_query_count_does_not_grow(as_role, world):
     submitted(world, title="又一篇")
     with assert_max_queries(review):
         client.get(_url("review_list"))
+
+
+def test_global_search_finds_articles_in_scope(as_role, world):
+    article = draft(world, title="读书分享会简报")
+    found = as_role("gb_officer").get("/search/", {"q": "读书分享"}).content.decode()
+    assert article.title in found and _url("article_detail", article.pk) in found
+    assert (
+        article.title
+        not in as_role("other_officer").get("/search/", {"q": "读书"}).content.decode()
+    )

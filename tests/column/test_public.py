@@ -114,9 +114,10 @@ def test_photos_of_published_articles_are_public(client, world, media):
     assert "public" in response["Cache-Control"]
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert url in client.get(_article_url(article)).content.decode()
-    assert (
-        client.get(reverse("public:column_file", args=["attachment", photo.pk])).status_code == 404
-    )
+    for other in ("attachment", "other"):
+        assert client.get(reverse("public:column_file", args=[other, photo.pk])).status_code == 404
+    services.article_withdraw(actor=world.secretary_a, article=article, note="撤回")
+    assert client.get(url).status_code == 404
 
 
 def test_pages_keep_their_query_count(client, world, media):
@@ -134,3 +135,8 @@ def test_pages_keep_their_query_count(client, world, media):
     assert "下一页" in response.content.decode()
     with assert_max_queries(6):
         assert client.get(API).status_code == 200
+
+
+def test_an_organisations_board_links_to_its_column(client, world):
+    page = client.get(reverse("public:board", args=[world.branch_a.code])).content.decode()
+    assert f"{INDEX}?org={world.branch_a.code}" in page

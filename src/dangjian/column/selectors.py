@@ -152,9 +152,16 @@ def first_photos(article_ids: list[int]) -> dict[int, ArticlePhoto]:
 def public_file(kind: str, pk: int) -> ArticlePhoto | ArticleAttachment | None:
     """A photo or attachment of a published article, else None (drafts' files stay behind the
     scoped media view)."""
-    model = ArticlePhoto if kind == "photo" else ArticleAttachment
+    if kind == "photo":
+        return (
+            ArticlePhoto.objects.filter(pk=pk, article__state=ArticleState.PUBLISHED)
+            .only(*PUBLIC_FILE_FIELDS)
+            .first()
+        )
+    if kind != "attachment":
+        return None
     return (
-        model.objects.filter(pk=pk, article__state=ArticleState.PUBLISHED)
+        ArticleAttachment.objects.filter(pk=pk, article__state=ArticleState.PUBLISHED)
         .only(*PUBLIC_FILE_FIELDS)
         .first()
     )
