@@ -10,10 +10,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from dangjian.demo.elections import MODELS as ELECTION_MODELS
-from dangjian.demo.elections import ElectionsDemo
 from dangjian.demo.column import MODELS as COLUMN_MODELS
 from dangjian.demo.column import ColumnDemo
+from dangjian.demo.elections import MODELS as ELECTION_MODELS
+from dangjian.demo.elections import ElectionsDemo
 from dangjian.demo.finance import MODELS as FINANCE_MODELS
 from dangjian.demo.finance import FinanceDemo
 from dangjian.development.models import (
