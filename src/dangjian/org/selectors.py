@@ -123,7 +123,9 @@ def scope_org_ids(user: Actor) -> list[int] | None:
     return ids
 
 
-def narrowed(qs: QuerySet, user: Actor, org_field: str, person_field: str | None = None):
+def narrowed(
+    qs: QuerySet, user: Actor, org_field: str, person_field: str | None = None
+) -> QuerySet:
     """`qs` (already scoped by visible_to) with its scope repeated as literal ids, so the
     planner sees a small scope as small; the same rows (own rows by `person_field` kept)."""
     ids = scope_org_ids(user)
