@@ -562,8 +562,8 @@ def reelection_reference(branch: Organisation, year: int, on: date) -> Reference
         text += f"；截至{on:%Y-%m-%d}已届满未换届"
     elif term.ends_on:
         text += "；按期在任"
-    if found.elected_in_year is not None:
-        text += f"；{found.elected_in_year.held_on:%Y-%m-%d}完成换届选举"
+    if found.elected_on is not None:
+        text += f"；{found.elected_on:%Y-%m-%d}完成换届选举"
     return Reference("换届记录", text + "。")
 
 

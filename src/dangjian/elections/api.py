@@ -17,16 +17,16 @@ from dangjian.elections.views import ELECTIONS
 Output = ELECTIONS.viewset().serializer_class
 
 
-class NoteSerializer(serializers.Serializer):
+class ElectionNoteSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, max_length=300)
 
 
-class CandidateInput(serializers.Serializer):
+class ElectionCandidateInput(serializers.Serializer):
     person = serializers.IntegerField()
     title = serializers.CharField(required=False)
 
 
-class BallotInput(serializers.Serializer):
+class ElectionBallotInput(serializers.Serializer):
     held_on = serializers.DateField()
     entitled = serializers.IntegerField()
     present = serializers.IntegerField()
@@ -35,11 +35,11 @@ class BallotInput(serializers.Serializer):
     )
 
 
-class AppointInput(serializers.Serializer):
+class ElectionAppointInput(serializers.Serializer):
     starts_on = serializers.DateField()
 
 
-class CandidateOutput(serializers.Serializer):
+class ElectionCandidateOutput(serializers.Serializer):
     id = serializers.IntegerField()
     person = serializers.IntegerField(source="person_id")
     name = serializers.CharField(source="person.name")
@@ -69,42 +69,52 @@ class ElectionViewSet(ELECTIONS.viewset()):  # type: ignore[misc]
         call(actor=request.user, election=election, **data)
         return self.respond(election)
 
-    @extend_schema(request=NoteSerializer, responses=Output, summary="报送选举方案")
+    @extend_schema(request=ElectionNoteSerializer, responses=Output, summary="报送选举方案")
     @action(detail=True, methods=["post"])
     def submit(self, request: Any, pk: Any = None) -> Response:
         return self._note_step(request, services.election_submit)
 
-    @extend_schema(request=NoteSerializer, responses=Output, summary="批复选举方案（上级党组织）")
+    @extend_schema(
+        request=ElectionNoteSerializer, responses=Output, summary="批复选举方案（上级党组织）"
+    )
     @action(detail=True, methods=["post"], url_path="approve-plan")
     def approve_plan(self, request: Any, pk: Any = None) -> Response:
         return self._note_step(request, services.election_approve_plan)
 
-    @extend_schema(request=NoteSerializer, responses=Output, summary="退回选举方案（须填写理由）")
+    @extend_schema(
+        request=ElectionNoteSerializer, responses=Output, summary="退回选举方案（须填写理由）"
+    )
     @action(detail=True, methods=["post"], url_path="return-plan")
     def return_plan(self, request: Any, pk: Any = None) -> Response:
         return self._note_step(request, services.election_return_plan)
 
-    @extend_schema(request=NoteSerializer, responses=Output, summary="批复选举结果（上级党组织）")
+    @extend_schema(
+        request=ElectionNoteSerializer, responses=Output, summary="批复选举结果（上级党组织）"
+    )
     @action(detail=True, methods=["post"], url_path="approve-result")
     def approve_result(self, request: Any, pk: Any = None) -> Response:
         return self._note_step(request, services.election_approve_result)
 
-    @extend_schema(responses=CandidateOutput(many=True), summary="候选人及得票")
+    @extend_schema(responses=ElectionCandidateOutput(many=True), summary="候选人及得票")
     @action(detail=True, methods=["get"])
     def candidates(self, request: Any, pk: Any = None) -> Response:
         election = self.get_object()
         rows = election.candidates.select_related("person")
-        return Response(CandidateOutput(rows, many=True).data)
+        return Response(ElectionCandidateOutput(rows, many=True).data)
 
-    @extend_schema(request=CandidateInput, responses={201: CandidateOutput}, summary="增加候选人")
+    @extend_schema(
+        request=ElectionCandidateInput,
+        responses={201: ElectionCandidateOutput},
+        summary="增加候选人",
+    )
     @candidates.mapping.post
     def add_candidate(self, request: Any, pk: Any = None) -> Response:
         election = self.get_object()
         form = forms.CandidateForm(data=_data(request), user=request.user, election=election)
         candidate = services.candidate_add(actor=request.user, election=election, **_valid(form))
-        return Response(CandidateOutput(candidate).data, status=status.HTTP_201_CREATED)
+        return Response(ElectionCandidateOutput(candidate).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=BallotInput, responses=Output, summary="登记选举结果")
+    @extend_schema(request=ElectionBallotInput, responses=Output, summary="登记选举结果")
     @action(detail=True, methods=["post"])
     def ballot(self, request: Any, pk: Any = None) -> Response:
         election = self.get_object()
@@ -126,7 +136,9 @@ class ElectionViewSet(ELECTIONS.viewset()):  # type: ignore[misc]
         )
         return self.respond(election)
 
-    @extend_schema(request=AppointInput, responses=Output, summary="新一届委员会任职（一步办理）")
+    @extend_schema(
+        request=ElectionAppointInput, responses=Output, summary="新一届委员会任职（一步办理）"
+    )
     @action(detail=True, methods=["post"])
     def appoint(self, request: Any, pk: Any = None) -> Response:
         election = self.get_object()

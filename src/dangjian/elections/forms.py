@@ -27,30 +27,30 @@ class ElectionForm(BootstrapMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         orgs = Organisation.objects.editable_by(user).active().filter(kind__in=ELECTED_KINDS)
         if self.instance.pk:
+            # The plan names one of its organisation's terms (a handful, never all in scope).
             del self.fields["organisation"]
             terms = Term.objects.filter(organisation=self.instance.organisation)
+            self.fields["term"].queryset = terms
+            self.fields["term"].label_from_instance = _term_label
         else:
+            # A new plan is for the organisation's current term (services.current_term).
+            del self.fields["term"]
             self.fields["organisation"].queryset = orgs
             self.fields["organisation"].label_from_instance = lambda o: o.name
-            terms = Term.objects.filter(organisation__in=orgs)
-        self.fields["term"].queryset = terms.select_related("organisation")
-        self.fields["term"].label_from_instance = lambda t: (
-            f"{t.organisation.name}第{t.number}届（{t.starts_on:%Y-%m-%d}至{t.ends_on:%Y-%m-%d}）"
-            if t.ends_on
-            else f"{t.organisation.name}第{t.number}届"
-        )
-        self.fields["term"].widget = (
-            forms.HiddenInput() if not terms.exists() else self.fields["term"].widget
-        )
         self.fields["seats"].help_text = "新一届委员会的委员名额（含书记、副书记）。"
 
     def clean(self):
         data = super().clean()
-        org = data.get("organisation") or getattr(self.instance, "organisation", None)
         term = data.get("term")
-        if term is not None and org is not None and term.organisation_id != org.pk:
+        if term is not None and term.organisation_id != self.instance.organisation_id:
             self.add_error("term", "届次不属于该党组织。")
         return data
+
+
+def _term_label(t: Term) -> str:
+    if t.ends_on:
+        return f"第{t.number}届（{t.starts_on:%Y-%m-%d}至{t.ends_on:%Y-%m-%d}）"
+    return f"第{t.number}届（{t.starts_on:%Y-%m-%d}起）"
 
 
 class NoteForm(forms.Form):

@@ -74,24 +74,30 @@ class Reelection:
     """What the records say about 定期改选 of an organisation in a year (评分表第1项)."""
 
     term: Term | None
-    elected_in_year: Election | None
+    elected_on: date | None  # a new committee's election held in the year
     overdue: bool
 
 
 def reelection(organisation: Organisation, year: int, on: date) -> Reelection:
-    """The organisation's current term on `on`, a committee appointed by an election held in
-    `year`, and whether the term had ended on `on` with no new committee (换届超期)."""
+    """The organisation's current term on `on`, the day of an election held in `year` that
+    appointed a committee, and whether the term had ended on `on` with no new committee
+    (换届超期). One query."""
+    done = (
+        Election.objects.filter(
+            organisation=OuterRef("organisation"),
+            state=ElectionState.APPOINTED,
+            held_on__year=year,
+        )
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
     term = (
         Term.objects.filter(organisation=organisation, starts_on__lte=on)
+        .annotate(elected_on=Subquery(done))
         .order_by("-number")
         .first()
     )
-    done = (
-        Election.objects.filter(
-            organisation=organisation, state=ElectionState.APPOINTED, held_on__year=year
-        )
-        .order_by("-held_on")
-        .first()
-    )
-    overdue = term is not None and term.ends_on is not None and term.ends_on < on
-    return Reelection(term, done, overdue)
+    if term is None:
+        return Reelection(None, None, False)
+    overdue = term.ends_on is not None and term.ends_on < on
+    return Reelection(term, term.elected_on, overdue)

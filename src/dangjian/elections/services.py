@@ -77,8 +77,9 @@ def _clean(election: Election) -> None:
 
 
 def _locked(election: Election) -> Election:
+    # Lock the election's row only (the term is an outer join, which PostgreSQL cannot lock).
     return (
-        Election.objects.select_for_update()
+        Election.objects.select_for_update(of=("self",))
         .select_related("organisation", "term")
         .get(pk=election.pk)
     )
