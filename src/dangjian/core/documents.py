@@ -328,7 +328,7 @@ class _DocxBuilder:
     def widths(self, table, grid, placed, columns: int) -> None:
         """Column widths as the print page's browser would share them: by the longest text of
         a single-column cell (a label column narrow, a text column wide), within bounds."""
-        weight = [2.0] * columns
+        weight = [3.0] * columns  # two characters and the cell margins at least
         for _r, c, _rowspan, colspan, cell in placed:
             if colspan == 1:
                 longest = max((len(line) for line in cell.text_content().split("\n")), default=0)
