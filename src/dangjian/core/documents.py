@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils._os import safe_join
+from django.utils.http import url_has_allowed_host_and_scheme
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +127,13 @@ def pdf_response(request: HttpRequest, template: str, context: dict, filename: s
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
+    """503: no PDF renderer on this server; back to the page the link was on (this site's)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
     return render(
         request,
         "core/document_unavailable.html",
-        {"back_url": request.META.get("HTTP_REFERER") or "/"},
+        {"back_url": referer if safe else "/"},
         status=503,
     )
 
