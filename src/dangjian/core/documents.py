@@ -496,10 +496,15 @@ def _links(request: HttpRequest) -> dict[str, str]:
     return {"pdf": f"{base}.pdf{q}", "docx": f"{base}.docx{q}"}
 
 
+# The print views that serve downloads (the API answers only these: core.documents_api).
+DOCUMENT_VIEWS: set[Callable] = set()
+
+
 def document_paths(route: str, view: Callable, name: str) -> list[URLPattern]:
     """The print page's URL and its two downloads: `route` (ending in "/"), the same without
     the slash plus `.pdf` and `.docx`, named `name`, `name_pdf`, `name_docx`."""
     assert route.endswith("/"), route
+    DOCUMENT_VIEWS.add(view)
     stem = route.rstrip("/")
     return [
         path(route, view, name=name),
