@@ -23,8 +23,13 @@ OFFICER_ONLY = {"officer": 200, "other_officer": 404, "member": 403, "anonymous"
 
 def filename(response) -> str:
     disposition = response["Content-Disposition"]
-    assert disposition.startswith("attachment; filename*=UTF-8''"), disposition
+    assert disposition.lower().startswith("attachment; filename*=utf-8''"), disposition
     return unquote(disposition.split("''", 1)[1])
+
+
+def body(response) -> bytes:
+    """The file: a download made directly, or by a job (run in the request without a broker)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def docx_text(response) -> str:
@@ -32,7 +37,7 @@ def docx_text(response) -> str:
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == DOCX_CONTENT_TYPE
     assert filename(response).endswith(".docx")
-    doc = Document(io.BytesIO(response.content))
+    doc = Document(io.BytesIO(body(response)))
     lines = [p.text for p in doc.paragraphs]
     for table in doc.tables:
         for row in table.rows:
@@ -45,9 +50,10 @@ def pdf_text(response) -> str:
     """The text of a PDF answer, pages separated by a form feed."""
     assert response.status_code == 200, response.status_code
     assert response["Content-Type"] == PDF_CONTENT_TYPE
-    assert response.content.startswith(b"%PDF-")
+    content = body(response)
+    assert content.startswith(b"%PDF-")
     assert filename(response).endswith(".pdf")
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(content))
     assert len(reader.pages) >= 1
     return "\f".join(page.extract_text() for page in reader.pages)
 

@@ -7,6 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from dangjian.core.documents_api import DocumentView
 from dangjian.reports import views as reports_views
 
 admin.site.site_header = "基层党建“168”机制工作平台 管理后台"
@@ -45,6 +46,7 @@ api_v1 = [
     path("", include("dangjian.manual.api_urls")),
     path("", include("dangjian.core.import_api")),
     path("auth/", include("dangjian.core.api_urls")),
+    path("documents/", DocumentView.as_view(), name="api-documents"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:
     # Swagger UI (its script served apart by the split view) needs inline styles, Redoc also an

@@ -1,13 +1,15 @@
 """Word and PDF of 党员履岗考评结果表: the print page's rows (a branch secretary's share of a
 committee cycle), landscape, and the print page's scoping."""
 
+import io
+
 import pytest
 from django.urls import reverse
 from docx import Document
 from docx.enum.section import WD_ORIENT
 
 from tests.appraisal.conftest import window_today
-from tests.documents_check import assert_download_roles, assert_downloads, docx_text
+from tests.documents_check import assert_download_roles, assert_downloads, body, docx_text
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +27,7 @@ def test_results_word_and_pdf(world, as_user, computed):
     response = client.get(url)
     text = docx_text(response)
     assert "钱党员" in text and "赵党员" not in text
-    import io
-
-    section = Document(io.BytesIO(response.content)).sections[0]
+    section = Document(io.BytesIO(body(client.get(url)))).sections[0]
     assert section.orientation == WD_ORIENT.LANDSCAPE  # the form is A4 landscape
 
 

@@ -71,6 +71,16 @@ def test_without_weasyprint_the_pdf_link_answers_503_in_chinese(monkeypatch, rf_
     assert "fonts-noto-cjk" in response.content.decode()
 
 
+def test_the_503_page_links_back_only_within_the_site(monkeypatch, rf_user):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    rf_user.META["HTTP_REFERER"] = "https://evil.example/phish"
+    page = documents.pdf_response(rf_user, "core/print_base.html", {}, "x").content.decode()
+    assert "evil.example" not in page
+    rf_user.META["HTTP_REFERER"] = "http://testserver/posts/commitments/1/print/"
+    page = documents.pdf_response(rf_user, "core/print_base.html", {}, "x").content.decode()
+    assert 'href="http://testserver/posts/commitments/1/print/"' in page
+
+
 @pytest.fixture
 def rf_user(world):
     request = RequestFactory().get("/posts/commitments/1/print.pdf")

@@ -1,16 +1,20 @@
 """Word and PDF of the posts' forms: 党员岗位责任承诺书, 党员定岗情况登记表 and annex 2
 (党员亮岗履职一览表), with the print page's scoping; downloads of personal data are audited."""
 
+import sys
+
 import pytest
 from django.urls import reverse
 
-from dangjian.core.models import SecurityEvent
+from dangjian.core import jobs
+from dangjian.core.models import Job, SecurityEvent
 from dangjian.posts import services
 from tests.documents_check import (
     OFFICER_ONLY,
     assert_download_roles,
     assert_downloads,
     docx_text,
+    pdf_text,
 )
 from tests.posts.test_views import AREAS
 
@@ -62,3 +66,59 @@ def test_registration_and_annex2_word_and_pdf(world, as_user, as_role, published
     assert_download_roles(as_role, name, [], {**OFFICER_ONLY, "other_officer": 200}, query=q)
     other = docx_text(as_user(world.secretary_b).get(reverse(f"{name}_docx") + q))
     assert world.member_a.name not in other
+
+
+# --- a long form is a background job, as exports are -----------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def test_with_a_broker_a_long_form_is_written_by_the_worker(
+    world,
+    as_user,
+    published_post,
+    year,
+    media,
+    settings,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    queued = []
+    monkeypatch.setattr("dangjian.core.tasks.run_job.delay", queued.append)
+    client = as_user(world.gb_secretary_a)
+    url = reverse("posts:annex2_pdf") + f"?org={world.branch_a.pk}&year={year}"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url)
+    [job] = Job.objects.all()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "job_detail", args=[job.pk]
+    )
+    assert queued == [job.pk] and job.title.endswith("党员亮岗履职一览表.pdf")
+    assert not SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).exists()
+    jobs.run(job.pk)  # the worker asks the view again as the job's owner
+    job.refresh_from_db()
+    assert job.state == Job.State.DONE, job.error
+    text = pdf_text(client.get(reverse("job_file", args=[job.pk])))
+    assert world.member_a.name in text.replace("\n", "")
+    [event] = SecurityEvent.objects.filter(
+        kind=SecurityEvent.Kind.EXPORT, detail__endswith="党员亮岗履职一览表（PDF）"
+    )
+    assert event.rows == 1 and event.user == world.gb_secretary_a
+
+
+def test_a_pdf_job_without_weasyprint_fails_in_chinese(
+    world, as_user, published_post, year, media, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    client = as_user(world.gb_secretary_a)
+    response = client.get(reverse("posts:annex2_pdf") + f"?org={world.branch_a.pk}&year={year}")
+    [job] = Job.objects.all()
+    assert response.status_code == 302 and job.state == Job.State.FAILED
+    assert "fonts-noto-cjk" in job.error
+    page = client.get(response["Location"]).content.decode()
+    assert "暂不能" in page or "尚未安装" in page

@@ -311,6 +311,7 @@ def cycle_print(request, pk, fmt="html"):
         filename=f"{(org or cycle.organisation).name}党员履岗考评结果表（{cycle.title}）",
         label=f"{(org or cycle.organisation).name}党员履岗考评结果表（{cycle.title}）",
         rows=len(rows),
+        job=True,
     )
 
 

@@ -219,7 +219,7 @@ def summary_print(request, pk, fmt="html"):
     context.update(rows=rows, counts=selectors.grade_counts(rows))
     name = f"{context['unit']}{grading_year.year}年党支部分类定级汇总表"
     return documents.respond(
-        request, "branches/summary_print.html", context, fmt=fmt, filename=name
+        request, "branches/summary_print.html", context, fmt=fmt, filename=name, job=True
     )
 
 
@@ -269,7 +269,7 @@ def rectification_print(request, pk, fmt="html"):
     context["rows"] = selectors.rectification_rows(request.user, grading_year, gb)
     name = f"{context['unit']}{grading_year.year}年党支部整改汇总表"
     return documents.respond(
-        request, "branches/rectification_print.html", context, fmt=fmt, filename=name
+        request, "branches/rectification_print.html", context, fmt=fmt, filename=name, job=True
     )
 
 

@@ -36,6 +36,7 @@ from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils._os import safe_join
+from django.utils.http import url_has_allowed_host_and_scheme
 
 log = logging.getLogger(__name__)
 
@@ -126,10 +127,13 @@ def pdf_response(request: HttpRequest, template: str, context: dict, filename: s
 
 
 def unavailable(request: HttpRequest) -> HttpResponse:
+    """503: no PDF renderer on this server; back to the page the link was on (this site's)."""
+    referer = request.META.get("HTTP_REFERER", "")
+    safe = url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()})
     return render(
         request,
         "core/document_unavailable.html",
-        {"back_url": request.META.get("HTTP_REFERER") or "/"},
+        {"back_url": referer if safe else "/"},
         status=503,
     )
 
@@ -217,8 +221,9 @@ def _add_runs(paragraph, runs: list[tuple[str, bool, bool]], *, size=None, bold=
 class _DocxBuilder:
     """Rebuilds a print page's sheet in a docxtpl subdocument."""
 
-    def __init__(self, subdoc):
+    def __init__(self, subdoc, width: int):
         self.doc = subdoc
+        self.width = width  # the text's width on the page (EMU)
 
     def block(self, el) -> None:
         from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -279,6 +284,7 @@ class _DocxBuilder:
         from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
         from docx.shared import Pt
+        from docx.table import _Cell
 
         rows = [tr for tr in el.iter("tr") if not _hidden(tr)]
         if not rows:
@@ -286,7 +292,7 @@ class _DocxBuilder:
         # The grid: each cell placed at its row and column, spans reserved.
         taken: set[tuple[int, int]] = set()
         placed = []
-        columns = 0
+        columns = 1
         for r, tr in enumerate(rows):
             c = 0
             for cell in tr:
@@ -295,29 +301,50 @@ class _DocxBuilder:
                 while (r, c) in taken:
                     c += 1
                 rowspan = max(1, min(int(cell.get("rowspan") or 1), len(rows) - r))
-                colspan = max(1, int(cell.get("colspan") or 1))
+                colspan = max(1, min(int(cell.get("colspan") or 1), 60))
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         taken.add((r + dr, c + dc))
                 placed.append((r, c, rowspan, colspan, cell))
                 c += colspan
-            columns = max(columns, c, *(cc + 1 for rr, cc in taken if rr == r))
-        table = self.doc.add_table(rows=len(rows), cols=max(columns, 1))
+                columns = max(columns, c)
+        table = self.doc.add_table(rows=len(rows), cols=columns)
         table.style = "Table Grid"
-        header_rows = {i for i, tr in enumerate(rows) if tr.getparent().tag == "thead"}
-        for r, c, rowspan, colspan, cell in placed:
-            target = table.cell(r, c)
-            if rowspan > 1 or colspan > 1:
-                target = target.merge(table.cell(r + rowspan - 1, min(c + colspan, columns) - 1))
+        # The cells by row and column, read once (python-docx's table.cell() reads the whole
+        # table at each call: quadratic on a long form).
+        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+        for r, c, _rowspan, _colspan, cell in placed:
+            target = grid[r][c]
             paragraph = target.paragraphs[0]
-            is_head = cell.tag == "th"
             _add_runs(paragraph, _clean_runs(_inline_runs(cell)), size=Pt(10))
-            if is_head or "c" in _classes(cell):
+            if cell.tag == "th" or "c" in _classes(cell):
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
                 target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        for r in header_rows:
-            _repeat_header(table.rows[r])
+        for r, tr in enumerate(rows):
+            if tr.getparent().tag == "thead":
+                _repeat_header(table.rows[r])
+        self.widths(table, grid, placed, columns)
+        for r, c, rowspan, colspan, _cell in placed:
+            if rowspan > 1 or colspan > 1:
+                grid[r][c].merge(grid[r + rowspan - 1][min(c + colspan, columns) - 1])
         self.doc.add_paragraph()
+
+    def widths(self, table, grid, placed, columns: int) -> None:
+        """Column widths as the print page's browser would share them: by the longest text of
+        a single-column cell (a label column narrow, a text column wide), within bounds."""
+        weight = [3.0] * columns  # two characters and the cell margins at least
+        for _r, c, _rowspan, colspan, cell in placed:
+            if colspan == 1:
+                longest = max((len(line) for line in cell.text_content().split("\n")), default=0)
+                weight[c] = max(weight[c], min(float(longest), 24.0))
+        total = sum(weight)
+        table.autofit = False
+        widths = [int(self.width * w / total) for w in weight]
+        for c, col in enumerate(table._tbl.tblGrid.gridCol_lst):
+            col.w = widths[c]
+        for row in grid:
+            for c, cell in enumerate(row):
+                cell.width = widths[c]
 
 
 def _repeat_header(row) -> None:
@@ -352,7 +379,7 @@ def docx_bytes(html: str, context: dict) -> bytes:
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = section.page_height, section.page_width
     subdoc = tpl.new_subdoc()
-    builder = _DocxBuilder(subdoc)
+    builder = _DocxBuilder(subdoc, section.page_width - section.left_margin - section.right_margin)
     if sheet.text and sheet.text.strip():
         subdoc.add_paragraph(_text(sheet.text).strip())
     for child in sheet:
@@ -387,6 +414,12 @@ def _with_suffix(filename: str, suffix: str) -> str:
     return filename if filename.endswith(suffix) else filename + suffix
 
 
+UNAVAILABLE = (
+    "服务器尚未安装生成PDF所需的组件（WeasyPrint、Pango 和中文字体 fonts-noto-cjk），"
+    "请联系系统管理员安装；在此之前可使用打印页面的“打印”或“下载 Word”。"
+)
+
+
 def respond(
     request: HttpRequest,
     template: str,
@@ -396,29 +429,62 @@ def respond(
     filename: str,
     label: str = "",
     rows: int = 1,
+    job: bool = False,
 ) -> HttpResponse:
     """A print view's answer: the A4 page, or its PDF or Word download. `label` names a
     document holding personal data: the page is recorded as a print of it, a download as an
-    export (core.security_log), as XLSX exports are."""
+    export (core.security_log), as XLSX exports are.
+
+    `job=True` for a document that grows with its rows (a list over a whole committee: the
+    results of 5,000 members are 125 PDF pages, over a minute): the download is a background
+    job (core.jobs) as XLSX exports are — the worker asks this view again as the job's owner,
+    and 我的导出 offers the file."""
     from dangjian.core.export import PersonalDataAudit
     from dangjian.core.models import SecurityEvent
 
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    suffix = {"html": "", "pdf": "（PDF）", "docx": "（Word）"}[fmt]
     if fmt == "html":
         context = {**context, "document_links": _links(request)}
         response = render(request, template, context)
         kind = SecurityEvent.Kind.PRINT
+    elif job:
+        from dangjian.core import jobs
+
+        audit = None
+        if label:
+            audit = PersonalDataAudit(request, label + suffix, SecurityEvent.Kind.EXPORT)
+            audit.rows = rows
+        name = _with_suffix(_UNSAFE_NAME.sub("_", filename), f".{fmt}")
+        return jobs.export_response(
+            request, _job_content(request, template, context, fmt), name, audit
+        )
     elif fmt == "pdf":
         response = pdf_response(request, template, context, filename)
         kind = SecurityEvent.Kind.EXPORT
-    elif fmt == "docx":
+    else:
         response = docx_response(request, template, context, filename)
         kind = SecurityEvent.Kind.EXPORT
-    else:
-        raise ValueError(fmt)
     if label and response.status_code == 200:
-        suffix = "" if fmt == "html" else f"（{fmt.upper() if fmt == 'pdf' else 'Word'}）"
         PersonalDataAudit(request, label + suffix, kind).record(rows)
     return response
+
+
+def _job_content(request: HttpRequest, template: str, context: dict, fmt: str):
+    """The document's bytes, made only when the job reads them."""
+    from dangjian.core.jobs import JobFailed
+
+    html = render_to_string(template, {**context, "document_format": fmt}, request)
+    if fmt == "docx":
+        yield docx_bytes(html, context)
+        return
+    try:
+        content = pdf_bytes(html)
+    except DocumentUnavailable as exc:
+        log.warning("PDF unavailable: %s", exc)
+        raise JobFailed(UNAVAILABLE) from exc
+    yield content
 
 
 def _links(request: HttpRequest) -> dict[str, str]:
@@ -430,10 +496,15 @@ def _links(request: HttpRequest) -> dict[str, str]:
     return {"pdf": f"{base}.pdf{q}", "docx": f"{base}.docx{q}"}
 
 
+# The print views that serve downloads (the API answers only these: core.documents_api).
+DOCUMENT_VIEWS: set[Callable] = set()
+
+
 def document_paths(route: str, view: Callable, name: str) -> list[URLPattern]:
     """The print page's URL and its two downloads: `route` (ending in "/"), the same without
     the slash plus `.pdf` and `.docx`, named `name`, `name_pdf`, `name_docx`."""
     assert route.endswith("/"), route
+    DOCUMENT_VIEWS.add(view)
     stem = route.rstrip("/")
     return [
         path(route, view, name=name),

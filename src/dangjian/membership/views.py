@@ -497,5 +497,6 @@ def batch_print(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
         fmt=fmt,
         filename=f"党员组织关系介绍信（{batch.title}）",
         label=f"组织关系介绍信（{batch.title}）",
+        job=True,
         rows=len(transfers),
     )

@@ -474,7 +474,14 @@ def _seed_form(request, template: str, rows_of, label: str, fmt: str = "html"):
     }
     label = label.format(org=org.name, year=year)
     return documents.respond(
-        request, template, context, fmt=fmt, filename=label, label=label, rows=len(rows)
+        request,
+        template,
+        context,
+        fmt=fmt,
+        filename=label,
+        label=label,
+        rows=len(rows),
+        job=True,
     )
 
 

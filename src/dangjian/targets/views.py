@@ -867,6 +867,7 @@ def annex1(request, fmt="html"):
         },
         fmt=fmt,
         filename=_annex1_title(org, year),
+        job=True,
     )
 
 
