@@ -32,7 +32,7 @@ from dangjian.membership.permissions import (
     TRANSFER_SEND,
 )
 from dangjian.org import services as org_services
-from dangjian.org.models import LeaveCause, Organisation, OrgKind, Person, Position, Standing, Unit
+from dangjian.org.models import LeaveCause, Organisation, OrgKind, Person, Standing, Unit
 from dangjian.org.rules import MEMBER_STATUSES
 
 
@@ -386,13 +386,7 @@ def _complete_within(actor: User | None, transfer: Transfer) -> None:
     on = timezone.localdate()
     origin = transfer.origin_org
     assert origin is not None
-    positions = Position.objects.current(on).filter(
-        person_id=transfer.person_id, organisation__path__startswith=origin.path
-    )
-    for position in positions:
-        org_services.position_end(
-            actor=actor, position=position, ends_on=max(on, position.starts_on)
-        )
+    org_services.positions_end_on_leaving(actor=actor, person=transfer.person, on=on, under=origin)
     org_services.person_update(
         actor=actor, person=transfer.person, primary_org=transfer.destination_org, group=None
     )
@@ -559,10 +553,7 @@ def transfer_record_slip(
         raise ValidationError({"returned_on": error})
     before = audit.snapshot(transfer, TRANSFER_FIELDS)
     on = timezone.localdate()
-    for position in Position.objects.current(on).filter(person_id=transfer.person_id):
-        org_services.position_end(
-            actor=actor, position=position, ends_on=max(on, position.starts_on)
-        )
+    org_services.positions_end_on_leaving(actor=actor, person=transfer.person, on=on)
     _person_leaves_by_transfer(
         actor=actor, person=transfer.person, on=returned_on, reason=transfer.reason
     )
