@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 
 from dangjian.manual import render, rules
 from tests.harness import assert_max_queries, assert_role_matrix
@@ -45,6 +45,21 @@ def test_every_context_help_anchor_exists(view_name, sections):
     for slug, anchor in sections:
         anchors = {s.anchor for s in render.render(rules.BY_SLUG[slug]).sections}
         assert anchor in anchors, f"{slug}.md has no heading #{anchor} (for {view_name})"
+
+
+def _url_name_exists(view_name):
+    resolver = get_resolver()
+    *namespaces, name = view_name.split(":")
+    for namespace in namespaces:
+        resolver = resolver.namespace_dict[namespace][1]
+    return name in resolver.reverse_dict
+
+
+@pytest.mark.parametrize(("view_name", "like"), sorted(rules.CONTEXT_HELP_LIKE.items()))
+def test_every_page_explained_like_another_names_real_pages(view_name, like):
+    assert _url_name_exists(view_name), f"{view_name} is not a URL name"
+    assert view_name not in rules.CONTEXT_HELP
+    assert like in rules.CONTEXT_HELP, f"{like} has no sections"
 
 
 def test_every_picture_exists_and_all_stay_small():
