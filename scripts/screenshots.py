@@ -124,6 +124,7 @@ MANUAL = [
             ("branch-dues", "/finance/collection/", None),
             ("branch-elections", "/elections/", None),
             ("branch-column", "/column/article/new/", "column-form"),
+            ("branch-imports", "/imports/meetings/", None),
         ],
     ),
     (

@@ -151,6 +151,16 @@ def test_the_top_bar_links_a_page_to_its_section(as_role):
     assert "我的角色" in page and "<h1" in page
 
 
+def test_a_records_page_opens_the_section_of_its_list(as_role):
+    # The top bar names a record's page by its URL name; 帮助 lands where its list is explained.
+    location = as_role("gb_officer").get("/help/?page=honours:round_detail")["Location"]
+    assert location == f"/help/general-branch/#{quote('评选表彰')}"
+    location = as_role("officer").get("/help/?page=elections:election_detail")["Location"]
+    assert location == f"/help/branch/#{quote('换届选举')}"
+    location = as_role("anonymous").get("/help/?page=public:column_article")["Location"]
+    assert location == f"/help/public/#{quote('工作专栏')}"
+
+
 def test_pages_pay_no_query_for_the_help_link(as_role, django_assert_num_queries):
     from django.template import Context, Template
     from django.test import RequestFactory
