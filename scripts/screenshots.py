@@ -121,7 +121,7 @@ MANUAL = [
             ("branch-duty-checks", "/posts/checks/", None),
             ("branch-notice-new", "/notices/notice/new/", "notice-form"),
             ("branch-meetings", "/orglife/", None),
-            ("branch-dues", "/finance/collection/", None),
+            ("branch-dues", "/finance/dues/collection/", None),
             ("branch-elections", "/elections/", None),
             ("branch-column", "/column/article/new/", "column-form"),
             ("branch-imports", "/imports/meetings/", None),
