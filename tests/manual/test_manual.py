@@ -154,7 +154,7 @@ def test_the_top_bar_links_a_page_to_its_section(as_role):
 def test_a_records_page_opens_the_section_of_its_list(as_role):
     # The top bar names a record's page by its URL name; 帮助 lands where its list is explained.
     location = as_role("gb_officer").get("/help/?page=honours:round_detail")["Location"]
-    assert location == f"/help/general-branch/#{quote('评选表彰')}"
+    assert location == f"/help/general-branch/#{quote('评选表彰与示范单位')}"
     location = as_role("officer").get("/help/?page=elections:election_detail")["Location"]
     assert location == f"/help/branch/#{quote('换届选举')}"
     location = as_role("anonymous").get("/help/?page=public:column_article")["Location"]

@@ -68,7 +68,7 @@ def test_a_records_own_page_is_explained_where_its_list_is():
     assert "honours:round_detail" not in rules.CONTEXT_HELP
     assert rules.help_section("honours:round_detail", "general-branch") == (
         "general-branch",
-        "评选表彰",
+        "评选表彰与示范单位",
     )
     assert rules.help_section("honours:round_detail", "department") == (
         "department",

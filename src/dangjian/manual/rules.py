@@ -118,12 +118,15 @@ CONTEXT_HELP: dict[str, tuple[tuple[str, str], ...]] = {
     # the features merged after the first manual
     "honours:round_list": (
         ("department", "评选表彰两优一先"),
-        ("general-branch", "评选表彰"),
+        ("general-branch", "评选表彰与示范单位"),
         ("branch", "评选表彰推荐"),
         ("member", "评选表彰"),
     ),
-    "honours:unit_list": (("department", "示范单位培育"),),
-    "honours:unit_counts": (("department", "示范单位培育"),),
+    "honours:unit_list": (("department", "示范单位培育"), ("general-branch", "评选表彰与示范单位")),
+    "honours:unit_counts": (
+        ("department", "示范单位培育"),
+        ("general-branch", "评选表彰与示范单位"),
+    ),
     "partyschool:class_list": (
         ("general-branch", "党校培训"),
         ("branch", "党校培训"),
