@@ -5,11 +5,14 @@ DEBUG=1 OTP_ENFORCE=0 .venv/bin/dangjian demo   # in another terminal; without O
 .venv/bin/python scripts/screenshots.py [--base http://127.0.0.1:8000] [--out docs/screenshots]
 .venv/bin/python scripts/screenshots.py --manual [--base ...]   # the user manual's pictures,
                                                 # into docs/manual/images/ (see MANUAL below)
+.venv/bin/python scripts/screenshots.py --manual --only department-honours,gb-partyschool
+                                                # just these pictures (the others are kept)
 """
 
 import argparse
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 ARGS = [
@@ -91,6 +94,11 @@ MANUAL = [
             ("department-appraisal", "/appraisal/", None),
             ("department-assessment", "/assessment/", None),
             ("department-branches", "/branches/", None),
+            ("department-honours", "/honours/", "first-row"),
+            ("department-review", "/review/round/", "first-row"),
+            ("department-leader-points", "/outreach/leader-points/", None),
+            ("department-column-review", "/column/review/", None),
+            ("partyschool-class", "/partyschool/", "first-row"),  # the committee's classes
         ],
     ),
     (
@@ -113,7 +121,10 @@ MANUAL = [
             ("branch-duty-checks", "/posts/checks/", None),
             ("branch-notice-new", "/notices/notice/new/", "notice-form"),
             ("branch-meetings", "/orglife/", None),
-            ("branch-dues", "/finance/collection/", None),
+            ("branch-dues", "/finance/dues/collection/", None),
+            ("branch-elections", "/elections/", None),
+            ("branch-column", "/column/article/new/", "column-form"),
+            ("branch-imports", "/imports/meetings/", None),
         ],
     ),
     (
@@ -148,15 +159,35 @@ def manual_action(page, action):
             "#id_body", "请全体党员于本月20日下午3点到党员活动室参加主题党日活动。\n请阅读后回执。"
         )
         page.check("#id_receipt_required")
+    elif action == "column-form":
+        page.select_option("#id_column", label="工作简报")
+        page.fill("#id_title", "学生支部开展“红色家书”主题党日活动")
+        page.fill(
+            "#id_body",
+            "5月20日，学生支部组织全体党员和入党积极分子诵读红色家书。\n"
+            "大家表示要把革命先辈的家国情怀转化为学习和工作的动力。",
+        )
     elif action == "duty-form":
         page.fill("#id_place", "学生公寓3号楼")
         page.fill("#id_content", "开展政策宣传，讲解资助政策并解答学生疑问")
         page.fill("#id_effect", "覆盖学生60余人")
 
 
-def manual(browser, base, out):
-    """The pictures of docs/manual/, from the demo, as each role sees them."""
+def small_png(path):
+    """A screen's picture in 256 colours: a third of the size, the text as sharp, so the
+    manual's pictures stay a few MB."""
+    with Image.open(path) as picture:
+        reduced = picture.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    reduced.save(path, optimize=True)
+
+
+def manual(browser, base, out, only=None):
+    """The pictures of docs/manual/, from the demo, as each role sees them (only the names in
+    `only` when given)."""
     for username, shots in MANUAL:
+        shots = [s for s in shots if only is None or s[0] in only]
+        if not shots:
+            continue
         page = browser.new_page(viewport=MANUAL_DESKTOP, locale="zh-CN")
         login(page, base, username)
         for name, path, action in shots:
@@ -164,10 +195,22 @@ def manual(browser, base, out):
             if action:
                 manual_action(page, action)
             page.screenshot(path=out / f"{name}.png")
+            small_png(out / f"{name}.png")
         page.close()
+    if only is not None:
+        if "public-column" in only:
+            page = browser.new_page(viewport=MANUAL_DESKTOP, locale="zh-CN")
+            page.goto(f"{base}/public/column/")
+            page.screenshot(path=out / "public-column.png")
+            small_png(out / "public-column.png")
+            page.close()
+        return
     page = browser.new_page(viewport=MANUAL_DESKTOP, locale="zh-CN")
     page.goto(f"{base}/public/")
     page.screenshot(path=out / "public-board-index.png")
+    page.goto(f"{base}/public/column/")
+    page.screenshot(path=out / "public-column.png")
+    small_png(out / "public-column.png")
     page.goto(f"{base}/public/o/C01-G12-B02/")
     page.screenshot(path=out / "public-board.png")
     page.click("text=我要提意见建议")
@@ -203,6 +246,7 @@ def main():
     parser.add_argument("--base", default="http://127.0.0.1:8000")
     parser.add_argument("--out", default=None)
     parser.add_argument("--manual", action="store_true", help="the user manual's pictures")
+    parser.add_argument("--only", default=None, help="with --manual: these pictures, by name")
     args = parser.parse_args()
     out = Path(args.out or ("docs/manual/images" if args.manual else "docs/screenshots"))
     out.mkdir(parents=True, exist_ok=True)
@@ -210,7 +254,8 @@ def main():
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         if args.manual:
-            manual(browser, args.base, out)
+            only = set(args.only.split(",")) if args.only else None
+            manual(browser, args.base, out, only)
             browser.close()
             print(f"manual pictures written to {out}/")
             return

@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_resolver, reverse
 
 from dangjian.manual import render, rules
 from tests.harness import assert_max_queries, assert_role_matrix
@@ -45,6 +45,21 @@ def test_every_context_help_anchor_exists(view_name, sections):
     for slug, anchor in sections:
         anchors = {s.anchor for s in render.render(rules.BY_SLUG[slug]).sections}
         assert anchor in anchors, f"{slug}.md has no heading #{anchor} (for {view_name})"
+
+
+def _url_name_exists(view_name):
+    resolver = get_resolver()
+    *namespaces, name = view_name.split(":")
+    for namespace in namespaces:
+        resolver = resolver.namespace_dict[namespace][1]
+    return name in resolver.reverse_dict
+
+
+@pytest.mark.parametrize(("view_name", "like"), sorted(rules.CONTEXT_HELP_LIKE.items()))
+def test_every_page_explained_like_another_names_real_pages(view_name, like):
+    assert _url_name_exists(view_name), f"{view_name} is not a URL name"
+    assert view_name not in rules.CONTEXT_HELP
+    assert like in rules.CONTEXT_HELP, f"{like} has no sections"
 
 
 def test_every_picture_exists_and_all_stay_small():
@@ -134,6 +149,16 @@ def test_the_top_bar_links_a_page_to_its_section(as_role):
     assert client.get("/help/?page=nothing")["Location"] == "/help/public/"
     page = as_role("member").get(reverse("manual:chapter", args=["member"])).content.decode()
     assert "我的角色" in page and "<h1" in page
+
+
+def test_a_records_page_opens_the_section_of_its_list(as_role):
+    # The top bar names a record's page by its URL name; 帮助 lands where its list is explained.
+    location = as_role("gb_officer").get("/help/?page=honours:round_detail")["Location"]
+    assert location == f"/help/general-branch/#{quote('评选表彰与示范单位')}"
+    location = as_role("officer").get("/help/?page=elections:election_detail")["Location"]
+    assert location == f"/help/branch/#{quote('换届选举')}"
+    location = as_role("anonymous").get("/help/?page=public:column_article")["Location"]
+    assert location == f"/help/public/#{quote('工作专栏')}"
 
 
 def test_pages_pay_no_query_for_the_help_link(as_role, django_assert_num_queries):

@@ -63,6 +63,21 @@ def test_help_section_prefers_the_readers_chapter():
     assert rules.help_section("nowhere:page", "member") == ("member", "")
 
 
+def test_a_records_own_page_is_explained_where_its_list_is():
+    # honours:round_detail is not listed itself: it borrows honours:round_list's sections.
+    assert "honours:round_detail" not in rules.CONTEXT_HELP
+    assert rules.help_section("honours:round_detail", "general-branch") == (
+        "general-branch",
+        "评选表彰与示范单位",
+    )
+    assert rules.help_section("honours:round_detail", "department") == (
+        "department",
+        "评选表彰两优一先",
+    )
+    # A member reads the branch chapter's section on a page their chapter does not explain.
+    assert rules.help_section("elections:election_detail", "member") == ("branch", "换届选举")
+
+
 def test_headings_get_githubs_anchors():
     assert rules.slugify_heading("我的岗位：认岗与亮岗") == "我的岗位认岗与亮岗"
     assert rules.slugify_heading("我的“168”") == "我的168"

@@ -115,13 +115,86 @@ CONTEXT_HELP: dict[str, tuple[tuple[str, str], ...]] = {
     "public:board_index": (("public", "党务公开栏"),),
     "audit:events": (("admin", "审计日志"),),
     "audit:security": (("admin", "审计日志"),),
+    # the features merged after the first manual
+    "honours:round_list": (
+        ("department", "评选表彰两优一先"),
+        ("general-branch", "评选表彰与示范单位"),
+        ("branch", "评选表彰推荐"),
+        ("member", "评选表彰"),
+    ),
+    "honours:unit_list": (("department", "示范单位培育"), ("general-branch", "评选表彰与示范单位")),
+    "honours:unit_counts": (
+        ("department", "示范单位培育"),
+        ("general-branch", "评选表彰与示范单位"),
+    ),
+    "partyschool:class_list": (
+        ("general-branch", "党校培训"),
+        ("branch", "党校培训"),
+        ("department", "党校培训与领导班子联系点"),
+    ),
+    "partyschool:my_results": (("member", "我的党校学习"),),
+    "outreach:leader_points": (("department", "党校培训与领导班子联系点"),),
+    "review:round_list": (("department", "联述联评联考"), ("general-branch", "联述联评联考")),
+    "review:report_list": (
+        ("branch", "书记述职"),
+        ("general-branch", "联述联评联考"),
+        ("department", "联述联评联考"),
+    ),
+    "column:article_list": (
+        ("branch", "工作专栏"),
+        ("general-branch", "工作专栏"),
+        ("department", "工作专栏"),
+    ),
+    "column:review_list": (
+        ("department", "工作专栏"),
+        ("general-branch", "工作专栏"),
+        ("branch", "工作专栏"),
+    ),
+    "column:from_summary": (
+        ("branch", "工作专栏"),
+        ("general-branch", "工作专栏"),
+        ("department", "工作专栏"),
+    ),
+    "public:column_index": (("public", "工作专栏"),),
+    "elections:term_list": (
+        ("branch", "换届选举"),
+        ("general-branch", "换届选举"),
+        ("department", "换届选举"),
+    ),
+    "elections:election_list": (
+        ("branch", "换届选举"),
+        ("general-branch", "换届选举"),
+        ("department", "换届选举"),
+    ),
+    "import_index": (("department", "数据导入"), ("branch", "数据导入")),
+    "membership:away_list": (("branch", "流动党员与联系记录"), ("department", "党员管理")),
+    "membership:contact_list": (("branch", "流动党员与联系记录"), ("department", "党员管理")),
+}
+
+# Pages that take an argument (a record's own page, a step's form) are explained where their
+# list is: the page's URL name → the list page's entry above. A test checks both names.
+CONTEXT_HELP_LIKE: dict[str, str] = {
+    "honours:round_detail": "honours:round_list",
+    "honours:nomination_detail": "honours:round_list",
+    "honours:unit_detail": "honours:unit_list",
+    "partyschool:class_detail": "partyschool:class_list",
+    "review:round_detail": "review:round_list",
+    "review:report_detail": "review:report_list",
+    "column:article_detail": "column:article_list",
+    "public:column_article": "public:column_index",
+    "elections:election_detail": "elections:election_list",
+    "import_upload": "import_index",
+    "import_job": "import_index",
+    "orglife:signin_qr": "orglife:meeting_list",
+    "orglife:meeting_detail": "orglife:meeting_list",
+    "orglife:signin": "orglife:my_meetings",
 }
 
 
 def help_section(view_name: str, role_chapter: str) -> tuple[str, str]:
     """(chapter, anchor) for a page: the reader's own chapter's section when it has one, else
     the first section listed; a page not listed opens the reader's chapter at its top."""
-    sections = CONTEXT_HELP.get(view_name, ())
+    sections = CONTEXT_HELP.get(CONTEXT_HELP_LIKE.get(view_name, view_name), ())
     for chapter, anchor in sections:
         if chapter == role_chapter:
             return chapter, anchor
