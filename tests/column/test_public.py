@@ -140,3 +140,29 @@ def test_pages_keep_their_query_count(client, world, media):
 def test_an_organisations_board_links_to_its_column(client, world):
     page = client.get(reverse("public:board", args=[world.branch_a.code])).content.decode()
     assert f"{INDEX}?org={world.branch_a.code}" in page
+
+
+def test_a_response_that_sets_a_cookie_is_never_shared(rf):
+    """A page marked public_cache that sets a cookie (a session, a CSRF token, a flash message
+    cleared) must not go to a shared cache: the next visitor would get the cookie."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from dangjian.core.middleware_security import SecurityHeadersMiddleware
+
+    def view(request, cookie):
+        response = HttpResponse("专栏")
+        response["Cache-Control"] = "public, max-age=0, s-maxage=300"
+        response.public_cache = True
+        if cookie:
+            response.set_cookie("sessionid", "abc")
+        return response
+
+    for cookie, expected in (
+        (False, "public, max-age=0, s-maxage=300"),
+        (True, "no-store, private"),
+    ):
+        request = rf.get(INDEX)
+        request.user = AnonymousUser()
+        response = SecurityHeadersMiddleware(lambda r, c=cookie: view(r, c))(request)
+        assert response["Cache-Control"] == expected
