@@ -166,3 +166,31 @@ def test_a_response_that_sets_a_cookie_is_never_shared(rf):
         request.user = AnonymousUser()
         response = SecurityHeadersMiddleware(lambda r, c=cookie: view(r, c))(request)
         assert response["Cache-Control"] == expected
+
+
+def test_photos_lose_their_metadata_before_they_can_go_public(world, media):
+    """A phone's photo carries where and when it was taken (EXIF GPS) and the camera: the
+    public column must not publish that. The picture keeps its orientation."""
+    import io
+    from pathlib import Path
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° to display
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 26.0), 3: "E", 4: (116.0, 23.0, 29.0)}  # GPS
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(buf, "JPEG", exif=exif)
+    article = draft(world)
+    photo = services.photo_add(
+        actor=world.secretary_a,
+        article=article,
+        file=SimpleUploadedFile("活动.jpg", buf.getvalue()),
+        caption="合影",
+    )
+    with Image.open(photo.file.path) as stored:
+        assert not dict(stored.getexif())
+        assert stored.size == (20, 40)  # turned upright, not left sideways
+        assert b"PhoneMaker" not in Path(photo.file.path).read_bytes()
+    assert photo.file_name == "活动.jpg"
