@@ -339,6 +339,9 @@ UPLOAD_IMPORT_MAX_MB = int(os.environ.get("UPLOAD_IMPORT_MAX_MB", "20"))
 # Rows one Excel import of records (core.imports: meetings, study hours, positions, dossiers)
 # may hold; each row is checked by the services, so a larger file is split.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+# What one such workbook may unpack to (MB): its compressed size is what the upload limit
+# counts, and XML rows compress a hundredfold.
+IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "50"))
 # Stored bytes (MB) of the files one person may have uploaded in all.
 UPLOAD_QUOTA_MB = int(os.environ.get("UPLOAD_QUOTA_MB", "500"))
 # Uploaded files readable by the service account only (octal; Django's default is 644).

@@ -140,3 +140,57 @@ def test_pages_keep_their_query_count(client, world, media):
 def test_an_organisations_board_links_to_its_column(client, world):
     page = client.get(reverse("public:board", args=[world.branch_a.code])).content.decode()
     assert f"{INDEX}?org={world.branch_a.code}" in page
+
+
+def test_a_response_that_sets_a_cookie_is_never_shared(rf):
+    """A page marked public_cache that sets a cookie (a session, a CSRF token, a flash message
+    cleared) must not go to a shared cache: the next visitor would get the cookie."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import HttpResponse
+
+    from dangjian.core.middleware_security import SecurityHeadersMiddleware
+
+    def view(request, cookie):
+        response = HttpResponse("专栏")
+        response["Cache-Control"] = "public, max-age=0, s-maxage=300"
+        response.public_cache = True
+        if cookie:
+            response.set_cookie("sessionid", "abc")
+        return response
+
+    for cookie, expected in (
+        (False, "public, max-age=0, s-maxage=300"),
+        (True, "no-store, private"),
+    ):
+        request = rf.get(INDEX)
+        request.user = AnonymousUser()
+        response = SecurityHeadersMiddleware(lambda r, c=cookie: view(r, c))(request)
+        assert response["Cache-Control"] == expected
+
+
+def test_photos_lose_their_metadata_before_they_can_go_public(world, media):
+    """A phone's photo carries where and when it was taken (EXIF GPS) and the camera: the
+    public column must not publish that. The picture keeps its orientation."""
+    import io
+    from pathlib import Path
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° to display
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 26.0), 3: "E", 4: (116.0, 23.0, 29.0)}  # GPS
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 20), "red").save(buf, "JPEG", exif=exif)
+    article = draft(world)
+    photo = services.photo_add(
+        actor=world.secretary_a,
+        article=article,
+        file=SimpleUploadedFile("活动.jpg", buf.getvalue()),
+        caption="合影",
+    )
+    with Image.open(photo.file.path) as stored:
+        assert not dict(stored.getexif())
+        assert stored.size == (20, 40)  # turned upright, not left sideways
+        assert b"PhoneMaker" not in Path(photo.file.path).read_bytes()
+    assert photo.file_name == "活动.jpg"

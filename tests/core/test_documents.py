@@ -141,3 +141,20 @@ def test_download_names_are_chinese_and_safe():
         "attachment; filename*=UTF-8''"
         "%E6%9C%BA%E5%85%B3%E4%B8%80%E6%94%AF%E9%83%A8_2026%E5%B9%B4_%E6%B1%87%E6%80%BB%E8%A1%A8_.pdf"
     )
+
+
+def test_word_escapes_the_title_in_the_header():
+    # The page title (the header of every page) often carries typed text (a meeting's topic, a
+    # nominee's name): it is text too, never XML spliced into the document (an "&" or "<"
+    # made the download a 500, and markup became fields Word would run).
+    typed = '会议</w:t></w:r><w:r><w:fldSimple w:instr="INCLUDEPICTURE &quot;http://x/&quot;"/>'
+    html = page("<p>正文\x0b第二行</p>").replace(
+        "<title>测试表</title>", f"<title>{typed} &amp; &lt;\x0b</title>"
+    )
+    doc = read(html)
+    header = doc.sections[0].header.paragraphs[0]
+    assert header.text == (
+        '会议</w:t></w:r><w:r><w:fldSimple w:instr="INCLUDEPICTURE "http://x/""/> & <'
+    )
+    assert "<w:fldSimple" not in header._p.xml
+    assert "正文 第二行" in [p.text for p in doc.paragraphs]

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from dangjian.core import imports
 from dangjian.core.models import DataImport
@@ -253,3 +253,53 @@ def test_sweep_fails_a_job_whose_worker_is_gone(world, settings):
         and "重新上传" in job.errors[0]["message"]
     )
     assert fresh.state == DataImport.State.QUEUED
+
+
+def _padded_file(spec, rows: int) -> SimpleUploadedFile:
+    """A hostile workbook: the template's header, then `rows` rows holding one cell in a column
+    no import reads, and a dimension claiming 16384 columns (openpyxl pads every row to it).
+    It compresses to ~5 KB per thousand rows, so a few MB take minutes to read."""
+    import re
+    import zipfile
+
+    wb = Workbook()
+    wb.active.append([c.header for c in spec.columns])
+    plain = io.BytesIO()
+    wb.save(plain)
+    source = zipfile.ZipFile(plain)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                text = re.sub(
+                    r'<dimension ref="[^"]*"/>',
+                    f'<dimension ref="A1:XFD{rows + 1}"/>',
+                    data.decode(),
+                )
+                body = "".join(
+                    f'<row r="{i}"><c r="ZZ{i}" t="n"><v>1</v></c></row>'
+                    for i in range(2, rows + 2)
+                )
+                data = text.replace("</sheetData>", body + "</sheetData>").encode()
+            archive.writestr(info.filename, data)
+    return SimpleUploadedFile("hostile.xlsx", out.getvalue())
+
+
+def test_blank_rows_cannot_make_the_reader_run_on(world, people, settings):
+    """Rows the import does not read count towards a bound too (twice IMPORT_MAX_ROWS), so a
+    small file of near-empty rows cannot keep a web worker busy for minutes."""
+    settings.IMPORT_MAX_ROWS = 20
+    spec = imports.spec_for("study-hours")
+    with pytest.raises(ValidationError, match="超过40行"):
+        imports.read_rows(spec, _padded_file(spec, 41))
+    assert imports.read_rows(spec, _padded_file(spec, 39)) == []
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused(world, people, settings):
+    """The upload limit counts compressed bytes; the sheet's XML is bounded before parsing."""
+    settings.IMPORT_MAX_UNPACKED_MB = 1
+    spec = imports.spec_for("study-hours")
+    with pytest.raises(ValidationError, match="解压后超过1MB"):
+        imports.read_rows(spec, _padded_file(spec, 30_000))
+    assert len(imports.read_rows(spec, hours_file([ROW] * 3))) == 3

@@ -103,3 +103,18 @@ def test_qr_code_fragment_after_meeting_shows_refusal(world, planned, at, as_rol
     fragment = as_role("officer").get(reverse("orglife:signin_qr_code", args=[planned.pk]))
     html = fragment.content.decode()
     assert "已结束" in html and "hx-trigger" not in html
+
+
+def test_a_lapsed_code_is_not_revived_by_the_next_one(world, planned, at, settings):
+    """The page closed (its code lapsed), then opened again: the code photographed before is
+    not given a new grace period by the replacement."""
+    settings.ORGLIFE_SIGNIN_ROTATE_SECONDS = 30
+    settings.ORGLIFE_SIGNIN_GRACE_SECONDS = 10
+    at(T0)
+    photographed = services.signin_token_issue(actor=world.secretary_a, meeting=planned)
+    at(T0 + timedelta(minutes=30))
+    assert services.meeting_for_token(photographed) is None  # lapsed
+    services.signin_token_issue(actor=world.secretary_a, meeting=planned)
+    assert services.meeting_for_token(photographed) is None
+    with pytest.raises(ValidationError, match="无效或已更换"):
+        services.sign_in(actor=world.member_user, token=photographed)

@@ -8,11 +8,13 @@ above, and withdrawn by the author's organisation or the level above
 the level above in their message centre (a core Reminder, kept in step by the reminder sweep,
 column.reminders); a decision clears it."""
 
+import io
 from datetime import date
 from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -271,6 +273,41 @@ def _file_added(actor: Actor, article: Article, name: str) -> None:
     )
 
 
+# Formats whose metadata (EXIF: where and when, the camera; XMP) a re-save drops.
+_REWRITTEN = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp"}
+PHOTO_MAX_PIXELS = 60_000_000
+
+
+def _without_metadata(file: Any) -> Any:
+    """The photo re-saved without its metadata, turned upright first (the EXIF orientation
+    goes with the rest): a phone's picture carries where it was taken, and the published
+    column shows it to everyone. A file Pillow cannot read is left to the upload policy."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            kind = _REWRITTEN.get(image.format or "")
+            if kind is None:
+                return file
+            if image.width * image.height > PHOTO_MAX_PIXELS:
+                raise ValidationError({"file": "图片像素过大，请缩小后再上传。"})
+            upright = ImageOps.exif_transpose(image)
+            out = io.BytesIO()
+            options: dict[str, Any] = {"quality": 90} if kind in ("jpeg", "webp") else {}
+            if kind == "jpeg" and upright.mode not in ("RGB", "L", "CMYK"):
+                upright = upright.convert("RGB")
+            if image.info.get("icc_profile"):
+                options["icc_profile"] = image.info["icc_profile"]  # colours, not personal
+            upright.save(out, kind.upper(), **options)
+    except Image.DecompressionBombError as exc:
+        raise ValidationError({"file": "图片像素过大，请缩小后再上传。"}) from exc
+    except (UnidentifiedImageError, OSError, ValueError):
+        file.seek(0)
+        return file
+    return SimpleUploadedFile(file.name, out.getvalue(), f"image/{kind}")
+
+
 @transaction.atomic
 def photo_add(*, actor: Actor, article: Article, file: Any, caption: str = "") -> ArticlePhoto:
     article = _locked(article)
@@ -282,7 +319,9 @@ def photo_add(*, actor: Actor, article: Article, file: Any, caption: str = "") -
     error = rules.text_error(caption, limit=rules.CAPTION_MAX, label="图片说明", required=False)
     if error:
         raise ValidationError({"caption": error})
-    photo = ArticlePhoto(article=article, file=file, caption=(caption or "").strip())
+    photo = ArticlePhoto(
+        article=article, file=_without_metadata(file), caption=(caption or "").strip()
+    )
     photo.full_clean(exclude=["article"])
     photo.save()
     _file_added(actor, article, f"图片 {photo.file_name}")

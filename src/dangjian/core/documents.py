@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
+from xml.sax.saxutils import escape as xml_escape
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -152,8 +153,14 @@ def _hidden(el) -> bool:
     return bool(_classes(el) & HIDDEN_CLASSES) or el.tag in ("script", "style", "button")
 
 
+# Characters XML 1.0 cannot hold (a vertical tab pasted from Word, say): python-docx refuses
+# them, so one in a typed field would make the whole download fail.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _text(value: str | None) -> str:
-    return re.sub(r"[ \t\r\n\f]+", " ", value or "")  # ASCII only: 　 (U+3000) is layout
+    # ASCII whitespace only: 　 (U+3000) is layout. A control character is a space.
+    return re.sub(r"[ \t\r\n\f]+", " ", _NOT_XML.sub(" ", value or ""))
 
 
 def _inline_runs(el, bold=False, underline=False) -> Iterable[tuple[str, bool, bool]]:
@@ -388,7 +395,9 @@ def docx_bytes(html: str, context: dict) -> bytes:
             subdoc.add_paragraph(_text(child.tail).strip())
     tpl.render(
         {
-            "title": title,
+            # docxtpl splices values into the XML unescaped (no autoescape): typed text in
+            # the title must arrive as text.
+            "title": xml_escape(title),
             "generated": timezone.localtime().strftime("%Y-%m-%d %H:%M"),
             "body": subdoc,
         }

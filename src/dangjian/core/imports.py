@@ -28,6 +28,7 @@ The rows read from the file (personal data) are dropped when the job ends; its e
 
 import logging
 import os
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -262,21 +263,52 @@ def _positions(spec: Spec, header: Sequence) -> list[int]:
     return positions
 
 
+def _unpacked_bytes(uploaded_file) -> int:
+    """What the workbook's parts declare they unpack to (zipfile never yields more than the
+    declared size); 0 when it is no zip (load_workbook then says it is not an xlsx)."""
+    try:
+        uploaded_file.seek(0)
+        with zipfile.ZipFile(uploaded_file) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return 0
+    finally:
+        uploaded_file.seek(0)
+
+
 def read_rows(spec: Spec, uploaded_file) -> list[list]:
     """[[sheet row number, value of each column…]] of the upload's first (or data) sheet;
-    blank rows and the example row skipped. Raises ValidationError (Chinese)."""
+    blank rows and the example row skipped. Raises ValidationError (Chinese).
+
+    The work is bounded before and while reading (the upload limit counts compressed bytes,
+    and a few MB of XML rows compress to almost nothing): the parts may unpack to at most
+    IMPORT_MAX_UNPACKED_MB, the sheet is read up to twice IMPORT_MAX_ROWS rows, blank ones
+    included, and only as wide as the columns the import reads."""
+    unpacked_mb = settings.IMPORT_MAX_UNPACKED_MB
+    if _unpacked_bytes(uploaded_file) > unpacked_mb * 1024 * 1024:
+        raise ValidationError(
+            f"该文件解压后超过{unpacked_mb}MB，不像是导入模板：请只保留“{DATA_SHEET}”表中的数据，"
+            "或分成几个文件上传。"
+        )
     try:
         wb = load_workbook(uploaded_file, read_only=True, data_only=True)
     except Exception as exc:  # zip, XML or openpyxl errors: all mean "not a usable xlsx"
         logger.info("unreadable import file: %r", exc)
         raise ValidationError(NOT_XLSX) from exc
     limit = max_rows()
+    scanned = 2 * limit
     try:
         ws = wb[DATA_SHEET] if DATA_SHEET in wb.sheetnames else wb.worksheets[0]
-        rows = ws.iter_rows(values_only=True)
-        positions = _positions(spec, next(rows, None) or ())
+        header = next(ws.iter_rows(max_row=1, values_only=True), None) or ()
+        positions = _positions(spec, header)
+        width = max(positions) + 1
+        rows = ws.iter_rows(min_row=2, max_col=width, values_only=True)
         out: list[list] = []
         for number, row in enumerate(rows, start=2):
+            if number > scanned + 1:
+                raise ValidationError(
+                    f"文件超过{scanned}行（含空行）：请删除多余的空行，单次最多导入{limit}行。"
+                )
             values = [_json_cell(row[i]) if 0 <= i < len(row) else None for i in positions]
             if all(v is None or v == "" for v in values):
                 continue

@@ -100,9 +100,15 @@ def _is_static(request) -> bool:
 
 def _shared(request, response) -> bool:
     """A page the same for every anonymous visitor that its view marked `public_cache` (the
-    published work column): its own Cache-Control stands. Never for a signed-in user."""
+    published work column): its own Cache-Control stands. Never for a signed-in user, and never
+    for a response that sets a cookie (a session, a CSRF token, a flash message being cleared):
+    a shared cache would hand that cookie, or the message, to the next visitor."""
     user = getattr(request, "user", None)
-    return getattr(response, "public_cache", False) and not getattr(user, "is_authenticated", False)
+    return (
+        getattr(response, "public_cache", False)
+        and not getattr(user, "is_authenticated", False)
+        and not response.cookies
+    )
 
 
 class SecurityHeadersMiddleware:

@@ -484,7 +484,17 @@ def signin_token_issue(*, actor: Actor, meeting: Meeting) -> str:
     if message:
         raise ValidationError(message)
     token = secrets.token_urlsafe(24)
-    meeting.signin_previous_hash = meeting.signin_token_hash
+    issued = meeting.signin_issued_at
+    still_valid = rules.signin_token_valid(
+        is_current=True,
+        issued_at=timezone.localtime(issued).replace(tzinfo=None) if issued else None,
+        now=now,
+        rotate_seconds=settings.ORGLIFE_SIGNIN_ROTATE_SECONDS,
+        grace_seconds=settings.ORGLIFE_SIGNIN_GRACE_SECONDS,
+    )
+    # Only a code still valid gets the grace period: one that lapsed (the page was closed)
+    # must not come back to life because the page was opened again.
+    meeting.signin_previous_hash = meeting.signin_token_hash if still_valid else ""
     meeting.signin_token_hash = _token_hash(token)
     meeting.signin_issued_at = timezone.make_aware(now)
     meeting.save(update_fields=["signin_token_hash", "signin_previous_hash", "signin_issued_at"])
