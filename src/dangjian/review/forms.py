@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from dangjian.core.uploads import UploadField
 from dangjian.org import widgets
+from dangjian.org.forms import BootstrapMixin
 from dangjian.org.models import Organisation, OrgKind
 from dangjian.review import rules
 from dangjian.review.models import Level, ReviewRound
@@ -15,7 +16,7 @@ from dangjian.surveys.rules import MIN_RESPONSES_CEILING
 from dangjian.surveys.services import MAX_TOKENS_PER_BATCH
 
 
-class RoundForm(forms.ModelForm):
+class RoundForm(BootstrapMixin, forms.ModelForm):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
         label="组织单位",
@@ -50,7 +51,7 @@ class RoundForm(forms.ModelForm):
         self.fields["level"].choices = Level.choices
 
 
-class ReportForm(forms.Form):
+class ReportForm(BootstrapMixin, forms.Form):
     text = forms.CharField(
         label="述职报告",
         widget=forms.Textarea(attrs={"rows": 14}),
@@ -64,7 +65,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class RatingForm(forms.Form):
+class RatingForm(BootstrapMixin, forms.Form):
     opens_on = forms.DateField(
         label="测评开始日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -97,7 +98,7 @@ class RatingForm(forms.Form):
         return self.cleaned_data.get("links") or 0
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(BootstrapMixin, forms.Form):
     score = forms.DecimalField(
         label="上级评定分",
         min_value=0,
