@@ -53,7 +53,7 @@ def _term_label(t: Term) -> str:
     return f"第{t.number}届（{t.starts_on:%Y-%m-%d}起）"
 
 
-class NoteForm(forms.Form):
+class NoteForm(BootstrapMixin, forms.Form):
     note = forms.CharField(label="意见", required=False, max_length=300)
 
 
