@@ -117,6 +117,7 @@ timed "migrate" "$DJ" migrate --noinput
 timed "officers, people and a task" env PROD_CHECK_PASSWORD="$PASSWORD" \
   "$DJ" shell -c "$(cat scripts/prod_check_setup.py)"
 TASK="$("$PY" -c "import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])['task'])" <"$TMP/step.log")"
+MEMBER="$("$PY" -c "import json,sys; print(json.loads(sys.stdin.read().splitlines()[-1])['member'])" <"$TMP/step.log")"
 timed "sweep_reminders (the timer's command)" "$DJ" sweep_reminders
 
 say "Start gunicorn (deploy/gunicorn.conf.py) on loopback"
@@ -334,6 +335,11 @@ if signin prodcheck_officer; then
   else
     bad "export: $CODE → '$JOB_URL'"
   fi
+  # A print page's PDF (WeasyPrint with Pango and fonts-noto-cjk, the collected static files).
+  req GET "/reports/people/$MEMBER/file.pdf" -H "Cookie: sessionid=$SESSION"
+  [ "$CODE" = 200 ] && [ "$(head -c 5 "$TMP/body")" = %PDF- ] \
+    && ok "一人一档 PDF downloaded: 200, $(wc -c <"$TMP/body") bytes, $(header Content-Type)" \
+    || bad "一人一档 PDF: $CODE $(grep -o '暂不能生成PDF' "$TMP/body" | head -1)"
 else
   bad "web sign-in as the officer: $CODE"
 fi

@@ -86,4 +86,4 @@ with transaction.atomic():
         role=Role.MEMBERS,
     )
 
-print(json.dumps({"task": task.pk, "people_in_scope": 2}))
+print(json.dumps({"task": task.pk, "people_in_scope": 2, "member": member.pk}))

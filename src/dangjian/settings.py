@@ -61,9 +61,15 @@ INSTALLED_APPS = [
     "dangjian.assessment",
     "dangjian.branches",
     "dangjian.membership",
+    "dangjian.elections",
     "dangjian.statistics",
     "dangjian.finance",
     "dangjian.notices",
+    "dangjian.partyschool",
+    "dangjian.honours",
+    "dangjian.review",
+    "dangjian.column",
+    "dangjian.manual",
     "dangjian.demo",
 ]
 
@@ -257,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "DuesKindEnum": "dangjian.finance.models.DuesKind",
         "PaymentStateEnum": "dangjian.finance.models.PaymentState",
         "FundKindEnum": "dangjian.finance.models.FundKind",
+        "ModelUnitKindEnum": "dangjian.honours.models.UnitKind",
     },
 }
 
@@ -265,7 +272,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # PDF downloads: WeasyPrint logs each step and every browser-only rule of print.css.
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Suggestion box (意见箱): at most this many suggestions per client address per window.
@@ -289,6 +301,9 @@ REMINDER_PROVIDERS = [
     "dangjian.membership.reminders.collect",
     "dangjian.membership.reminders.collect_transfers",
     "dangjian.finance.reminders.collect",
+    "dangjian.elections.reminders.collect",
+    "dangjian.honours.reminders.collect",
+    "dangjian.column.reminders.collect",
 ]
 
 # --- deploy ---
@@ -321,6 +336,12 @@ UPLOAD_AREA_MAX_MB = {
 }
 # Largest people-import workbook (MB).
 UPLOAD_IMPORT_MAX_MB = int(os.environ.get("UPLOAD_IMPORT_MAX_MB", "20"))
+# Rows one Excel import of records (core.imports: meetings, study hours, positions, dossiers)
+# may hold; each row is checked by the services, so a larger file is split.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "5000"))
+# What one such workbook may unpack to (MB): its compressed size is what the upload limit
+# counts, and XML rows compress a hundredfold.
+IMPORT_MAX_UNPACKED_MB = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "50"))
 # Stored bytes (MB) of the files one person may have uploaded in all.
 UPLOAD_QUOTA_MB = int(os.environ.get("UPLOAD_QUOTA_MB", "500"))
 # Uploaded files readable by the service account only (octal; Django's default is 644).
@@ -587,13 +608,18 @@ if OIDC_RP_CLIENT_ID:
 from dangjian.appraisal import rules as _appraisal  # noqa: E402 (pure rules, no Django)
 from dangjian.assessment import rules as _assessment  # noqa: E402
 from dangjian.branches import rules as _branches  # noqa: E402
+from dangjian.column import rules as _column  # noqa: E402
 from dangjian.development import rules as _development  # noqa: E402
+from dangjian.elections import rules as _elections  # noqa: E402
 from dangjian.finance import rules as _finance  # noqa: E402
+from dangjian.honours import rules as _honours  # noqa: E402
 from dangjian.membership import rules as _membership  # noqa: E402
 from dangjian.notices import rules as _notices  # noqa: E402
 from dangjian.orglife import rules as _orglife  # noqa: E402
 from dangjian.outreach import rules as _outreach  # noqa: E402
+from dangjian.partyschool import rules as _partyschool  # noqa: E402
 from dangjian.reports import rules as _reports  # noqa: E402
+from dangjian.review import rules as _review  # noqa: E402
 from dangjian.surveys import rules as _surveys  # noqa: E402
 
 APPRAISAL_DEFAULT_WEIGHTS = _appraisal.DEFAULT_WEIGHTS
@@ -623,26 +649,55 @@ FINANCE_DUES_LAPSE_MONTHS = _finance.LAPSE_MONTHS
 FINANCE_DUES_RETURN_RATIO = _finance.RETURN_RATIO
 FINANCE_FUND_PER_STAFF = _finance.FUND_PER_STAFF
 FINANCE_FUND_PER_STUDENT = _finance.FUND_PER_STUDENT
+ELECTION_TERM_YEARS = _elections.TERM_YEARS  # by organisation kind (基层组织选举工作条例)
+ELECTION_REMINDER_MONTHS = _elections.REMINDER_MONTHS
+ELECTION_MARGIN_PERCENT = _elections.MARGIN_PERCENT  # 差额 at least 20% of the seats
+HONOURS_ROUND_INTERVAL_YEARS = _honours.ROUND_INTERVAL_YEARS
+HONOURS_NOTICE_DAYS = _honours.NOTICE_DAYS  # no source sets it: the development notice's 5 days
+HONOURS_REMINDER_DAYS = _honours.REMINDER_DAYS
+HONOURS_MODEL_UNIT_COUNTS = None  # kind -> (fewest, most); None: honours.rules.UNIT_COUNTS
 NOTICE_MAX_ATTACHMENTS = _notices.MAX_ATTACHMENTS
 NOTICE_DIGEST_FIRST_DAYS = _notices.DIGEST_FIRST_DAYS
 # Seconds the unread count of the bell is kept per user (dropped at once when they read).
 NOTICE_BELL_CACHE_SECONDS = int(os.environ.get("NOTICE_BELL_CACHE_SECONDS", "60"))
+# 联述联评联考: (masses' rating, the level above's review) in per cent, grade bands, and the
+# shortest report — ours, the seed gives none (《组织建设年实施方案》§四(三)).
+REVIEW_WEIGHTS = _review.DEFAULT_WEIGHTS
+REVIEW_GRADE_BANDS = _review.DEFAULT_BANDS
+REVIEW_REPORT_MIN_CHARS = _review.REPORT_MIN_CHARS
 ORGLIFE_SEMESTER_START_MONTHS = _orglife.DEFAULT_SEMESTER_START_MONTHS
 ORGLIFE_STAFF_HOURS = _orglife.DEFAULT_STAFF_HOURS
 ORGLIFE_STAFF_INTEGRITY_HOURS = _orglife.DEFAULT_STAFF_INTEGRITY_HOURS
 ORGLIFE_STUDENT_HOURS = _orglife.DEFAULT_STUDENT_HOURS
 # Sign-in to a planned meeting opens this many minutes before its start (until its end).
 ORGLIFE_SIGNIN_OPENS_MINUTES = _orglife.DEFAULT_SIGNIN_OPENS_MINUTES
+ORGLIFE_MEETING_MAX_FILES = _orglife.DEFAULT_MEETING_MAX_FILES
+# The sign-in QR code is replaced every ROTATE seconds; the one replaced stays valid GRACE seconds.
+ORGLIFE_SIGNIN_ROTATE_SECONDS = int(
+    os.environ.get("ORGLIFE_SIGNIN_ROTATE_SECONDS", str(_orglife.DEFAULT_SIGNIN_ROTATE_SECONDS))
+)
+ORGLIFE_SIGNIN_GRACE_SECONDS = int(
+    os.environ.get("ORGLIFE_SIGNIN_GRACE_SECONDS", str(_orglife.DEFAULT_SIGNIN_GRACE_SECONDS))
+)
 OUTREACH_FOLLOW_UP_DAYS = _outreach.FOLLOW_UP_DAYS
 OUTREACH_FREQUENCIES = None
 OUTREACH_MAX_CONTACTS = _outreach.MAX_CONTACTS
 OUTREACH_MIN_CONTACTS = _outreach.MIN_CONTACTS
 OUTREACH_SEMESTER_STARTS = _outreach.SEMESTER_STARTS
+# The Party-school exam's pass mark and full score (ours: the source says only 合格).
+PARTYSCHOOL_PASS_MARK = _partyschool.PASS_MARK
+PARTYSCHOOL_MAX_SCORE = _partyschool.MAX_SCORE
 SURVEY_MIN_RESPONSES = _surveys.MIN_RESPONSES
 SURVEY_MIN_RESPONSES_FLOOR = _surveys.MIN_RESPONSES_FLOOR
 SURVEY_RATING_SCORES = None
 COCKPIT_GREEN_PERCENT = _reports.DEFAULT_GREEN_PERCENT
 COCKPIT_RED_PERCENT = _reports.DEFAULT_RED_PERCENT
+# The work column (工作专栏): photos and attachments per article; seconds a shared cache may
+# keep a public column page (a withdrawn article is gone from caches within this time).
+COLUMN_MAX_PHOTOS = _column.MAX_PHOTOS
+COLUMN_MAX_ATTACHMENTS = _column.MAX_ATTACHMENTS
+COLUMN_REVIEW_DAYS = _column.REVIEW_DAYS
+COLUMN_PUBLIC_CACHE_SECONDS = int(os.environ.get("COLUMN_PUBLIC_CACHE_SECONDS", "300"))
 
 
 # --- background jobs ---

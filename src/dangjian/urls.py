@@ -7,6 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from dangjian.core.documents_api import DocumentView
 from dangjian.reports import views as reports_views
 
 admin.site.site_header = "基层党建“168”机制工作平台 管理后台"
@@ -34,10 +35,18 @@ api_v1 = [
     path("", include("dangjian.branches.api_urls")),
     path("", include("dangjian.accounts.api_urls")),
     path("", include("dangjian.membership.api_urls")),
+    path("", include("dangjian.elections.api_urls")),
+    path("", include("dangjian.honours.api_urls")),
     path("", include("dangjian.statistics.api_urls")),
     path("", include("dangjian.finance.api_urls")),
     path("", include("dangjian.notices.api_urls")),
+    path("", include("dangjian.partyschool.api_urls")),
+    path("", include("dangjian.review.api_urls")),
+    path("", include("dangjian.column.api_urls")),
+    path("", include("dangjian.manual.api_urls")),
+    path("", include("dangjian.core.import_api")),
     path("auth/", include("dangjian.core.api_urls")),
+    path("documents/", DocumentView.as_view(), name="api-documents"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The API documentation pages (signed-in users only) are the only pages with a relaxed CSP:
     # Swagger UI (its script served apart by the split view) needs inline styles, Redoc also an
@@ -71,9 +80,15 @@ urlpatterns = [
     path("assessment/", include("dangjian.assessment.urls")),
     path("branches/", include("dangjian.branches.urls")),
     path("membership/", include("dangjian.membership.urls")),
+    path("elections/", include("dangjian.elections.urls")),
+    path("honours/", include("dangjian.honours.urls")),
     path("statistics/", include("dangjian.statistics.urls")),
+    path("column/", include("dangjian.column.urls")),
     path("finance/", include("dangjian.finance.urls")),
     path("notices/", include("dangjian.notices.urls")),
+    path("partyschool/", include("dangjian.partyschool.urls")),
+    path("review/", include("dangjian.review.urls")),
+    path("help/", include("dangjian.manual.urls")),
     path("audit/", include("dangjian.core.audit_urls")),
     path("accounts/", include("dangjian.accounts.urls")),
     path("api/v1/", include(api_v1)),

@@ -19,22 +19,29 @@ def test_the_reference_counts_the_year_s_members_away_and_the_lapsed(world, ass_
     reference = selectors.members_away_reference(world.branch_a, 2025, on)
     assert "没有登记外出的流动党员" in reference.text
     second = make_person(world.branch_a, name="周党员")
-    membership.away_create(
+    intern = membership.away_create(
         actor=world.secretary_a,
         person=world.member_a,
         kind="intern",
         place="深圳",
         left_on=date(2025, 9, 1),
-        last_contact_on=date(2025, 12, 1),  # within the 90 days
     )
-    membership.away_create(
+    abroad = membership.away_create(
         actor=world.secretary_a,
         person=second,
         kind="abroad",
         place="英国",
         left_on=date(2025, 3, 1),
-        last_contact_on=date(2025, 9, 30),  # 92 days before 31 December
     )
+    # The contact log: the last contact is what the lapse rule reads.
+    for away, day in (
+        (intern, date(2025, 10, 1)),
+        (intern, date(2025, 12, 1)),
+        (abroad, date(2025, 9, 30)),
+    ):
+        membership.contact_create(
+            actor=world.secretary_a, away=away, contacted_on=day, way="phone", content="近况"
+        )
     membership.away_create(  # back before the year: not counted
         actor=world.secretary_a,
         person=second,
@@ -44,4 +51,6 @@ def test_the_reference_counts_the_year_s_members_away_and_the_lapsed(world, ass_
         returned_on=date(2024, 7, 1),
     )
     reference = selectors.references(ass_a, today=on)[ItemReference.MEMBERS_AWAY]
+    # 1 December is within the 90 days; 30 September is 92 days before 31 December.
     assert "登记流动党员2名" in reference.text and "联系超期1名" in reference.text
+    assert "联系记录3次，联系到2名" in reference.text

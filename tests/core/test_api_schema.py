@@ -83,6 +83,8 @@ APP_ROUTES = [
     "/api/v1/appraisal/ratings/bulk/",
     "/api/v1/appraisal/honours/",
     "/api/v1/appraisal/rectifications/{id}/explain/",
+    "/api/v1/honours/rounds/{id}/decide/",
+    "/api/v1/honours/units/{id}/checks/",
 ]
 
 

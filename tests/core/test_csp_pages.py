@@ -23,7 +23,8 @@ from dangjian.demo import generator, institution
 
 PAGES_PER_USER = 260
 SKIP = re.compile(
-    r"^/(logout|admin|media|static|api)/|/(export|xlsx|print-xlsx|download)|\.xlsx$|/dismiss/"
+    r"^/(logout|admin|media|static|api)/|/(export|xlsx|print-xlsx|download)"
+    r"|\.(xlsx|pdf|docx)$|/dismiss/"
 )
 JSON_TYPES = {"application/json", "application/ld+json"}
 

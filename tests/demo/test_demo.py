@@ -318,3 +318,16 @@ def test_key_pages_stay_under_200_kb(demo, client, username):
         assert response.status_code == 200, url
         sizes[url] = len(response.content)
     assert {u: n for u, n in sizes.items() if n > PAGE_BUDGET} == {}
+
+
+def test_demo_imports_and_meeting_photos(demo):
+    from dangjian.core.models import DataImport
+    from dangjian.orglife.models import MeetingFile
+
+    jobs = DataImport.objects.filter(created_by__username="zhibu").order_by("id")
+    assert [j.state for j in jobs] == ["done", "invalid", "valid"]
+    assert jobs[0].imported_rows > 0 and jobs[0].rows == []
+    assert {e["column"] for e in jobs[1].errors} == {"结束时间", "出席人员", "日期"}
+    assert (
+        MeetingFile.objects.filter(meeting__organisation__name="信息工程学院学生支部").count() >= 3
+    )

@@ -22,7 +22,13 @@ def test_contact_falls_due_for_the_keeper_or_else_the_secretary(world):
         place="深圳",
         left_on=date(2026, 1, 5),
         keeps_contact=world.gb_secretary_a.person,
-        last_contact_on=date(2026, 3, 10),  # due 8 June, within the horizon
+    )
+    services.contact_create(  # due 8 June, within the horizon
+        actor=world.secretary_a,
+        away=kept,
+        contacted_on=date(2026, 3, 10),
+        way="phone",
+        content="近况",
     )
     other = make_person(world.branch_a, name="吴党员")
     services.away_create(  # no keeper: the branch secretary; never contacted, due 1 May
@@ -45,7 +51,13 @@ def test_contact_falls_due_for_the_keeper_or_else_the_secretary(world):
     keeper = next(d for d in items if d.person_id == world.gb_secretary_a.person_id)
     assert keeper.key == f"membership:away:{kept.pk}:2026-03-10" and keeper.category == "流动党员"
     # contact recorded: that reminder is gone; a return ends the other
-    services.away_update(actor=world.secretary_a, away=kept, last_contact_on=date(2026, 5, 30))
+    services.contact_create(
+        actor=world.secretary_a,
+        away=kept,
+        contacted_on=date(2026, 5, 30),
+        way="visit",
+        content="走访",
+    )
     services.away_update(
         actor=world.secretary_a, away=other.away_periods.get(), returned_on=date(2026, 5, 20)
     )

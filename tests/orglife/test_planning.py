@@ -184,9 +184,12 @@ def test_signin_refusals(world, planned, at):
         services.sign_in(actor=world.member_user, token="guess" + token[5:])
     with pytest.raises(PermissionDenied, match="参会名单"):
         services.sign_in(actor=world.secretary_b, token=token)
-    newer = services.signin_token_issue(actor=world.secretary_a, meeting=planned)
-    with pytest.raises(ValidationError, match="无效"):  # the code was replaced
+    services.signin_token_issue(actor=world.secretary_a, meeting=planned)
+    at(datetime(2026, 3, 10, 14, 0, 11))  # replaced, and the grace period is over
+    with pytest.raises(ValidationError, match="无效"):
         services.sign_in(actor=world.member_user, token=token)
+    at(datetime(2026, 3, 10, 15, 59, 50))
+    newer = services.signin_token_issue(actor=world.secretary_a, meeting=planned)
     at(datetime(2026, 3, 10, 16, 0, 1))
     with pytest.raises(ValidationError, match="已结束"):
         services.sign_in(actor=world.member_user, token=newer)

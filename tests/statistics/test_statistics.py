@@ -218,3 +218,44 @@ def test_drill_params_none_for_organisations():
     from dangjian.statistics.tables import drill_params
 
     assert drill_params(table, table.columns[0], 1, {"cut_off": "x", "start": "y"}) is None
+
+
+@pytest.mark.django_db
+def test_status_and_gender_are_those_at_the_cut_off(world, as_user):
+    """A member converted after the cut-off counts as 预备 in the tables of that cut-off, and the
+    people list the figure drills into lists them (issue 15 item 6; org.StatusChange history)."""
+    cut_off = date(2026, 6, 30)
+    late = make_person(
+        world.branch_a,
+        name="后转正",
+        status="probationary",
+        gender="F",
+        joined_on=date(2025, 9, 1),
+    )
+    on_time = make_person(
+        world.branch_a, name="已转正", status="probationary", joined_on=date(2025, 3, 1)
+    )
+    org_services.person_change_status(
+        actor=None, person=on_time, new_status="full", effective_on=cut_off
+    )
+    org_services.person_change_status(
+        actor=None, person=late, new_status="full", effective_on=date(2026, 7, 1)
+    )
+    late.refresh_from_db()
+    assert late.party_status == "full"  # now; 预备 on 30 June
+    run = _run(world, org=world.branch_a, cut_off=cut_off)
+    figures = _row(run, world.branch_a)
+    members_now = Person.objects.under_path(world.branch_a.path).members().filter(is_active=True)
+    assert figures["total"] == members_now.count()
+    assert figures["probationary"] == 1 and figures["full"] == figures["total"] - 1
+    assert figures["gender_F"] == members_now.filter(gender="F").count()
+    later = _row(_run(world, org=world.branch_a, cut_off=date(2026, 12, 31)), world.branch_a)
+    assert later["probationary"] == 0
+    # The drill-down lists 后转正 as the 预备党员 of 30 June.
+    run.refresh_from_db()
+    table = next(t for t in selectors.tables_of(run) if t["slug"] == "members")
+    row = next(r for r in table["rows"] if r["org_id"] == world.branch_a.pk)
+    column = [c.key for c in table["columns"]].index("probationary")
+    query = row["cells"][column]["query"]
+    response = as_user(world.admin).get(reverse("org:person_list") + "?" + query)
+    assert response.context["total"] == 1 and "后转正" in response.content.decode()

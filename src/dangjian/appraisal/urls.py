@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dangjian.appraisal import views
+from dangjian.core.documents import document_paths
 
 app_name = "appraisal"
 
@@ -18,7 +19,7 @@ urlpatterns = [
     path("<int:pk>/evaluate-posts/", views.cycle_evaluate_posts, name="cycle_evaluate_posts"),
     path("<int:pk>/rate/", views.rating, name="rating"),
     path("<int:pk>/results/", views.cycle_results, name="cycle_results"),
-    path("<int:pk>/results/print/", views.cycle_print, name="cycle_print"),
+    *document_paths("<int:pk>/results/print/", views.cycle_print, "cycle_print"),
     path("<int:pk>/results/xlsx/", views.cycle_xlsx, name="cycle_xlsx"),
     # results and honours
     path("results/<int:pk>/", views.result_detail, name="result_detail"),

@@ -27,9 +27,9 @@ from dangjian.appraisal.models import (
     RectificationState,
     SelfReport,
 )
-from dangjian.core import access
+from dangjian.core import access, documents
 from dangjian.core.audit import events_for
-from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
+from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user
@@ -291,11 +291,11 @@ def _all_rows(request, cycle):
 
 @officer_required
 @require_GET
-def cycle_print(request, pk):
+def cycle_print(request, pk, fmt="html"):
     """党员履岗考评结果表 (A4 landscape)."""
     cycle = _cycle(request, pk)
     rows, org = _all_rows(request, cycle)
-    return render_print(
+    return documents.respond(
         request,
         "appraisal/results_print.html",
         {
@@ -307,8 +307,11 @@ def cycle_print(request, pk):
             "weights": cycle.weights,
             "counts": rules.grade_counts([r["grade"] for r in rows], cycle.bands),
         },
+        fmt=fmt,
+        filename=f"{(org or cycle.organisation).name}党员履岗考评结果表（{cycle.title}）",
         label=f"{(org or cycle.organisation).name}党员履岗考评结果表（{cycle.title}）",
         rows=len(rows),
+        job=True,
     )
 
 

@@ -134,6 +134,7 @@ class ItemReference(models.TextChoices):
     SATISFACTION = "satisfaction", "群众满意度测评"
     MEMBERS_AWAY = "members_away", "流动党员管理"
     DUES = "dues", "党费收缴"
+    REELECTION = "reelection", "定期改选（换届选举）"
 
 
 class Item(models.Model):

@@ -2,6 +2,7 @@
 
 import re
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -28,9 +29,10 @@ from dangjian.assessment.models import (
 from dangjian.core.audit import events_for
 from dangjian.core.models import AuditEvent, User
 from dangjian.core.scoping import scope_for
+from dangjian.elections import selectors as elections
 from dangjian.finance import selectors as finance
 from dangjian.membership import selectors as membership
-from dangjian.membership.models import MemberAway
+from dangjian.membership.models import AwayContact, MemberAway
 from dangjian.org.models import Organisation, OrgKind, Person, Position, orgs_under
 from dangjian.org.rules import MEMBER_STATUSES, OFFICER_TITLES
 from dangjian.orglife import selectors as orglife
@@ -512,8 +514,8 @@ class Reference:
 
 
 def references(assessment: BranchAssessment, today: date | None = None) -> dict[str, Reference]:
-    """What the records say for items 6 (education hours) and 7 (organisational life), from the
-    orglife app's own selectors."""
+    """What the records say for items 1 (定期改选), 6 (education hours), 7 (organisational
+    life), 8, 10 and 16, from each app's own selectors."""
     today = today or timezone.localdate()
     year = assessment.round.year
     branch = assessment.branch
@@ -541,12 +543,34 @@ def references(assessment: BranchAssessment, today: date | None = None) -> dict[
     result[ItemReference.SATISFACTION] = satisfaction_reference(branch, year)
     result[ItemReference.MEMBERS_AWAY] = members_away_reference(branch, year, on)
     result[ItemReference.DUES] = dues_reference(branch, year, on)
+    result[ItemReference.REELECTION] = reelection_reference(branch, year, on)
     return result
+
+
+def reelection_reference(branch: Organisation, year: int, on: date) -> Reference:
+    """Item 1 (班子健全，分工明确，定期改选): the branch's committee term on `on` as the
+    elections records say — its number and end, whether it had run out with no new committee
+    (《中国共产党基层组织选举工作条例》第三条: 按期换届), and an election completed in the year."""
+    found = elections.reelection(branch, year, on)
+    term = found.term
+    if term is None:
+        return Reference("换届记录", "该支部尚未登记委员会届次。")
+    text = f"第{term.number}届委员会，{term.starts_on:%Y-%m-%d}起"
+    if term.ends_on:
+        text += f"，{term.ends_on:%Y-%m-%d}届满"
+    if found.overdue:
+        text += f"；截至{on:%Y-%m-%d}已届满未换届"
+    elif term.ends_on:
+        text += "；按期在任"
+    if found.elected_on is not None:
+        text += f"；{found.elected_on:%Y-%m-%d}完成换届选举"
+    return Reference("换届记录", text + "。")
 
 
 def members_away_reference(branch: Organisation, year: int, on: date) -> Reference:
     """Item 8 (流动党员: 建档、联系): the members of the branch away during the year, each with
-    their record, and those out of touch on `on` (membership's lapsed-contact rule)."""
+    their record, the contacts of their contact log in the year, and those out of touch on `on`
+    (membership's lapsed-contact rule, on the last contact the log keeps)."""
     away = MemberAway.objects.filter(
         person__primary_org=branch, left_on__lte=date(year, 12, 31)
     ).exclude(returned_on__lt=date(year, 1, 1))
@@ -554,9 +578,13 @@ def members_away_reference(branch: Organisation, year: int, on: date) -> Referen
     if not total:
         return Reference("系统记录", f"{year}年度该支部没有登记外出的流动党员。")
     lapsed = away.filter(membership.contact_lapsed_q(on)).count()
+    contacts = AwayContact.objects.filter(
+        away__in=away, contacted_on__year=year, contacted_on__lte=on
+    ).aggregate(n=Count("id"), people=Count("away", distinct=True))
     return Reference(
         "系统记录",
-        f"{year}年度登记流动党员{total}名（均已建档）；截至{on:%Y-%m-%d}联系超期{lapsed}名。",
+        f"{year}年度登记流动党员{total}名（均已建档）；联系记录{contacts['n']}次，"
+        f"联系到{contacts['people']}名；截至{on:%Y-%m-%d}联系超期{lapsed}名。",
     )
 
 
@@ -668,10 +696,20 @@ class SecretaryRow:
     average: Decimal | None
     failed: int
     grade: str | None
+    review: str = ""  # the secretary's published 联述联评联考 result of the year (review app)
 
     @property
     def complete(self) -> bool:
         return self.branches == self.with_result
+
+
+# The review app (above this one) registers the reader of its published results by
+# organisation and year: {organisation id: "优秀（91.2分）"}.
+_secretary_review_readers: list[Callable[[list[int], int], dict[int, str]]] = []
+
+
+def set_secretary_review_reader(reader: Callable[[list[int], int], dict[int, str]]) -> None:
+    _secretary_review_readers[:] = [reader]
 
 
 def secretary_grades(user: AnyUser, round_: AssessmentRound) -> list[SecretaryRow]:
@@ -703,6 +741,9 @@ def secretary_grades(user: AnyUser, round_: AssessmentRound) -> list[SecretaryRo
         .values_list("organisation_id", "person__name")
     ):
         names.setdefault(org_id, []).append(name)
+    reviews: dict[int, str] = {}
+    for reader in _secretary_review_readers:
+        reviews.update(reader(list(per_gb), round_.year))
     result = []
     for gb_id, (count, results) in per_gb.items():
         result.append(
@@ -714,6 +755,7 @@ def secretary_grades(user: AnyUser, round_: AssessmentRound) -> list[SecretaryRo
                 average=rules.average([t for t, _g in results]),
                 failed=sum(1 for _t, g in results if g == rules.FAIL),
                 grade=rules.secretary_reference_grade(results, bands),
+                review=reviews.get(gb_id, ""),
             )
         )
     return result

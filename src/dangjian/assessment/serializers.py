@@ -186,6 +186,7 @@ class SecretaryGradeSerializer(serializers.Serializer):
     )
     failed = serializers.IntegerField(help_text="不合格支部数")
     grade = serializers.CharField(allow_null=True, help_text="参考等级")
+    review = serializers.CharField(help_text="党总支书记本年度述职评议（联述联评联考）已发布的结果")
 
 
 # --- branch assessments -------------------------------------------------------------------

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dangjian.assessment import views
+from dangjian.core.documents import document_paths
 
 app_name = "assessment"
 
@@ -25,7 +26,7 @@ urlpatterns = [
     path("branches/<int:pk>/notify/", views.notify, name="notify"),
     path("branches/<int:pk>/appeal/", views.appeal, name="appeal"),
     path("branches/<int:pk>/answer/", views.answer, name="answer"),
-    path("branches/<int:pk>/print/", views.sheet_print, name="sheet_print"),
+    *document_paths("branches/<int:pk>/print/", views.sheet_print, "sheet_print"),
     path("branches/<int:pk>/export/", views.sheet_export, name="sheet_export"),
     path("claims/<int:pk>/delete/", views.claim_delete, name="claim_delete"),
     path("claims/<int:pk>/review/", views.claim_review, name="claim_review"),
@@ -34,6 +35,6 @@ urlpatterns = [
     path("templates/<int:pk>/", views.template_detail, name="template_detail"),
     path("templates/<int:pk>/edit/", views.template_edit, name="template_edit"),
     path("templates/<int:pk>/copy/", views.template_copy, name="template_copy"),
-    path("templates/<int:pk>/print/", views.template_print, name="template_print"),
+    *document_paths("templates/<int:pk>/print/", views.template_print, "template_print"),
     path("templates/items/<int:pk>/edit/", views.item_edit, name="item_edit"),
 ]

@@ -18,7 +18,7 @@ from dangjian.assessment.models import (
     Item,
     ScoreSheetTemplate,
 )
-from dangjian.core import access
+from dangjian.core import access, documents
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -71,6 +71,7 @@ SECRETARY_HEADERS = [
     "平均分",
     "不合格支部",
     rules.REFERENCE_LABEL,
+    "书记述职评议（联述联评联考）",
 ]
 GROUP_STATES = (AssessmentState.SUBMITTED, AssessmentState.SCORED)
 
@@ -306,6 +307,7 @@ def secretary_export(request, pk):
                 _num(r.average),
                 r.failed,
                 r.grade or "",
+                r.review,
             ]
 
     content = xlsx_table(
@@ -313,7 +315,7 @@ def secretary_export(request, pk):
         headers=SECRETARY_HEADERS,
         rows=lines(),
         title=f"{round_.title}党总支书记年度工作考核参考等级",
-        widths=[24, 14, 10, 10, 10, 12, 10],
+        widths=[24, 14, 10, 10, 10, 12, 10, 22],
     )
     return xlsx_response(request, content, f"{round_.title}党总支书记参考等级.xlsx")
 
@@ -659,12 +661,13 @@ def _sheet_rows(sheet, shown: bool = True):
 
 @officer_required
 @require_GET
-def sheet_print(request, pk):
+def sheet_print(request, pk, fmt="html"):
     """考核评分表 in the seed's layout on A4 (支部自评 and 学院考评 columns)."""
     a = _assessment(request.user, pk)
     sheet = selectors.sheet(a, a.round.template)
     shown = selectors.result_visible(request.user, a)
-    return render(
+    title = f"{a.branch.name}考核评分表（{a.round.title}）"
+    return documents.respond(
         request,
         "assessment/sheet_print.html",
         {
@@ -672,8 +675,10 @@ def sheet_print(request, pk):
             "template": a.round.template,
             "rows": list(_sheet_rows(sheet, shown)),
             "result_shown": shown,
-            "title": f"{a.branch.name}考核评分表（{a.round.title}）",
+            "title": title,
         },
+        fmt=fmt,
+        filename=title,
     )
 
 
@@ -826,11 +831,11 @@ def template_copy(request, pk):
 
 @officer_required
 @require_GET
-def template_print(request, pk):
+def template_print(request, pk, fmt="html"):
     """The blank score sheet of a template on A4."""
     template = _template(request.user, pk)
     sheet = selectors.sheet(None, template)
-    return render(
+    return documents.respond(
         request,
         "assessment/sheet_print.html",
         {
@@ -839,4 +844,6 @@ def template_print(request, pk):
             "rows": list(_sheet_rows(sheet)),
             "title": template.name,
         },
+        fmt=fmt,
+        filename=template.name,
     )

@@ -815,8 +815,17 @@ def set_annual_assessment_reader(reader: Callable[[Organisation], str]) -> None:
     _annual_assessment_readers[:] = [reader]
 
 
+# The secretary's 联述联评联考 result (review app, above this one) is added to it the same way.
+_secretary_review_readers: list[Callable[[Organisation], str]] = []
+
+
+def set_secretary_review_reader(reader: Callable[[Organisation], str]) -> None:
+    _secretary_review_readers[:] = [reader]
+
+
 def _last_assessment(branch: Organisation) -> str:
-    return "".join(reader(branch) for reader in _annual_assessment_readers)
+    parts = [reader(branch) for reader in (*_annual_assessment_readers, *_secretary_review_readers)]
+    return "；".join(p for p in parts if p)[:200]
 
 
 def _last_satisfaction(branch: Organisation) -> str:

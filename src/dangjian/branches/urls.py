@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dangjian.branches import views
+from dangjian.core.documents import document_paths
 
 app_name = "branches"
 
@@ -13,9 +14,11 @@ urlpatterns = [
     path("years/<int:pk>/export/", views.year_export, name="year_export"),
     path("years/<int:pk>/start/", views.year_start, name="year_start"),
     # annex 5 党支部分类定级汇总表, annex 6 党支部整改汇总表
-    path("years/<int:pk>/summary/", views.summary_print, name="year_summary"),
+    *document_paths("years/<int:pk>/summary/", views.summary_print, "year_summary"),
     path("years/<int:pk>/summary.xlsx", views.summary_xlsx, name="year_summary_xlsx"),
-    path("years/<int:pk>/rectification/", views.rectification_print, name="year_rectification"),
+    *document_paths(
+        "years/<int:pk>/rectification/", views.rectification_print, "year_rectification"
+    ),
     path(
         "years/<int:pk>/rectification.xlsx",
         views.rectification_xlsx,
@@ -26,7 +29,7 @@ urlpatterns = [
     path("gradings/<int:pk>/", views.grading_detail, name="grading_detail"),
     path("gradings/<int:pk>/decide/", views.grading_decide, name="grading_decide"),
     path("gradings/<int:pk>/reopen/", views.grading_reopen, name="grading_reopen"),
-    path("gradings/<int:pk>/print/", views.grading_print, name="grading_print"),
+    *document_paths("gradings/<int:pk>/print/", views.grading_print, "grading_print"),
     path("gradings/<int:pk>/form.xlsx", views.grading_xlsx, name="grading_xlsx"),
     path("history/<int:pk>/", views.branch_history, name="branch_history"),
     # rectification (整改提高方案, 整改事项)

@@ -26,7 +26,7 @@ from dangjian.branches.models import (
     RectificationPlan,
     Round,
 )
-from dangjian.core import access, batch
+from dangjian.core import access, batch, documents
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -212,12 +212,15 @@ def _annex_context(request, grading_year):
 
 @officer_required
 @require_GET
-def summary_print(request, pk):
+def summary_print(request, pk, fmt="html"):
     grading_year = _year(request, pk)
     gb, context = _annex_context(request, grading_year)
     rows = selectors.summary_rows(request.user, grading_year, gb)
     context.update(rows=rows, counts=selectors.grade_counts(rows))
-    return render(request, "branches/summary_print.html", context)
+    name = f"{context['unit']}{grading_year.year}年党支部分类定级汇总表"
+    return documents.respond(
+        request, "branches/summary_print.html", context, fmt=fmt, filename=name, job=True
+    )
 
 
 @officer_required
@@ -260,11 +263,14 @@ def summary_xlsx(request, pk):
 
 @officer_required
 @require_GET
-def rectification_print(request, pk):
+def rectification_print(request, pk, fmt="html"):
     grading_year = _year(request, pk)
     gb, context = _annex_context(request, grading_year)
     context["rows"] = selectors.rectification_rows(request.user, grading_year, gb)
-    return render(request, "branches/rectification_print.html", context)
+    name = f"{context['unit']}{grading_year.year}年党支部整改汇总表"
+    return documents.respond(
+        request, "branches/rectification_print.html", context, fmt=fmt, filename=name, job=True
+    )
 
 
 @officer_required
@@ -485,9 +491,12 @@ def _grading_form_context(grading: BranchGrading) -> dict:
 
 @officer_required
 @require_GET
-def grading_print(request, pk):
-    return render(
-        request, "branches/grading_print.html", _grading_form_context(_grading(request, pk))
+def grading_print(request, pk, fmt="html"):
+    context = _grading_form_context(_grading(request, pk))
+    grading = context["grading"]
+    name = f"{grading.branch.name}{grading.grading_year.year}年党支部调查摸底与分类定级表"
+    return documents.respond(
+        request, "branches/grading_print.html", context, fmt=fmt, filename=name
     )
 
 

@@ -40,3 +40,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("permissions")
         # ... and the named workflow events in events.py (core.events).
         autodiscover_modules("events")
+        # Each app describes its Excel imports in imports.py (core.imports.register).
+        autodiscover_modules("imports")

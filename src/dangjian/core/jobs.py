@@ -249,14 +249,16 @@ def _write(job: Job, produce: Callable[[], ExportResult], *, worker: bool) -> tu
     """(file name, rows, whether personal data) of the export, written to the job's storage."""
     storage = job.file.storage
     # A fresh name (uuid): removed below if anything fails, even halfway through writing it.
-    name = job.file.field.generate_filename(job, f"{uuid.uuid4().hex}.xlsx")
+    name = job.file.field.generate_filename(job, f"{uuid.uuid4().hex}{_suffix(job.title)}")
     try:
         with _streaming(worker=worker):
             result = produce()
             progress = _Progress(job.pk)
             token = _progress.set(progress)
             try:
-                name = storage.save(name, File(_Reader(result.export_content), "export.xlsx"))
+                name = storage.save(
+                    name, File(_Reader(result.export_content), f"export{_suffix(job.title)}")
+                )
             finally:
                 _progress.reset(token)
             if result.audit is not None:
@@ -352,10 +354,24 @@ class _Reader(io.RawIOBase):
 # --- the file, and cleaning up ----------------------------------------------------------------
 
 
+# Besides XLSX exports, jobs write the Word and PDF downloads of long print pages
+# (core.documents); the file's kind is its title's suffix.
+CONTENT_TYPES = {
+    ".xlsx": XLSX_CONTENT_TYPE,
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def _suffix(title: str) -> str:
+    suffix = "." + title.rsplit(".", 1)[-1].lower() if "." in title else ""
+    return suffix if suffix in CONTENT_TYPES else ".xlsx"
+
+
 def file_response(job: Job) -> FileResponse:
     """The job's file as a download under its title, never cached."""
     response = FileResponse(
-        job.file.storage.open(job.file.name, "rb"), content_type=XLSX_CONTENT_TYPE
+        job.file.storage.open(job.file.name, "rb"), content_type=CONTENT_TYPES[_suffix(job.title)]
     )
     response["Content-Disposition"] = content_disposition_header(True, job.title)
     response["Cache-Control"] = "private, no-store"
@@ -388,4 +404,7 @@ def sweep(now=None) -> SweepResult:
         finished_at=now,
         expires_at=now + timedelta(days=settings.EXPORT_KEEP_DAYS),
     )
+    from dangjian.core import imports  # the record imports' jobs (core.imports)
+
+    result.stale += imports.sweep_stale(now)
     return result

@@ -98,6 +98,19 @@ def _is_static(request) -> bool:
     return bool(settings.STATIC_URL) and request.path.startswith(settings.STATIC_URL)
 
 
+def _shared(request, response) -> bool:
+    """A page the same for every anonymous visitor that its view marked `public_cache` (the
+    published work column): its own Cache-Control stands. Never for a signed-in user, and never
+    for a response that sets a cookie (a session, a CSRF token, a flash message being cleared):
+    a shared cache would hand that cookie, or the message, to the next visitor."""
+    user = getattr(request, "user", None)
+    return (
+        getattr(response, "public_cache", False)
+        and not getattr(user, "is_authenticated", False)
+        and not response.cookies
+    )
+
+
 class SecurityHeadersMiddleware:
     """`Cache-Control: no-store, private` on every dynamic response (pages, API, exports,
     media: nearly all carry personal data, and every one to a signed-in user does), and the
@@ -111,7 +124,7 @@ class SecurityHeadersMiddleware:
         policy = settings.PERMISSIONS_POLICY
         if policy and "Permissions-Policy" not in response:
             response["Permissions-Policy"] = policy
-        if not _is_static(request):
+        if not _is_static(request) and not _shared(request, response):
             current = response.get("Cache-Control", "")
             if "no-store" not in current:
                 response["Cache-Control"] = "no-store, private"

@@ -313,3 +313,60 @@ class Job(models.Model):
     @property
     def downloadable(self) -> bool:
         return self.state == self.State.DONE and bool(self.file)
+
+
+class DataImportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "DataImportQuerySet":
+        """An import is its uploader's alone (others: 404)."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(created_by=user)
+
+
+class DataImport(models.Model):
+    """An Excel import of records (core.imports): validated as a dry run in the background,
+    confirmed by its uploader, then written all at once, or not at all."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队校验"
+        VALIDATING = "validating", "校验中"
+        INVALID = "invalid", "校验未通过"
+        VALID = "valid", "校验通过，待确认"
+        COMMIT_QUEUED = "commit_queued", "排队导入"
+        IMPORTING = "importing", "导入中"
+        DONE = "done", "已导入"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("类型", max_length=30)
+    created_by = models.ForeignKey(User, verbose_name="上传人", on_delete=models.CASCADE)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    original_name = models.CharField("文件名", max_length=200, blank=True)
+    state = models.CharField(
+        "状态", max_length=20, choices=State.choices, default=State.QUEUED, db_index=True
+    )
+    total_rows = models.PositiveIntegerField("行数", default=0)
+    imported_rows = models.PositiveIntegerField("已导入行数", default=0)
+    # The rows read from the file ([row number, cells…]) until the job ends; then emptied.
+    rows = models.JSONField("数据", default=list, blank=True)
+    errors = models.JSONField("错误", default=list, blank=True)
+
+    objects = DataImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "数据导入"
+        verbose_name_plural = "数据导入"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.original_name or f"导入{self.pk}"
+
+    @property
+    def running(self) -> bool:
+        return self.state in (
+            self.State.QUEUED,
+            self.State.VALIDATING,
+            self.State.COMMIT_QUEUED,
+            self.State.IMPORTING,
+        )

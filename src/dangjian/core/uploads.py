@@ -51,6 +51,8 @@ AREAS: dict[str, tuple[str, ...]] = {
     "development": rules.DOCUMENT_KINDS,
     "assessment": rules.DOCUMENT_KINDS,
     "notices": rules.DOCUMENT_KINDS,
+    "column": rules.DOCUMENT_KINDS,
+    "column_photos": tuple(sorted(rules.INLINE_IMAGE_KINDS)),
     "imports": ("xlsx",),
 }
 

@@ -1129,15 +1129,19 @@ def _reset_data(batch_size: int) -> None:
     from dangjian.demo.appraisal import reset_appraisal
     from dangjian.demo.assessment import reset_assessment
     from dangjian.demo.branches import reset_branches
+    from dangjian.demo.honours import reset_honours
     from dangjian.demo.mechanism import reset_mechanism
     from dangjian.demo.organisational import reset_organisational
+    from dangjian.demo.review import reset_review
     from dangjian.demo.surveys import reset_surveys
 
     _large_cache()
     Reminder.objects.all().delete()
+    reset_honours()
     reset_appraisal()
     reset_assessment()
     reset_branches()
+    reset_review()  # its reports refer to surveys
     reset_surveys()
     reset_organisational()
     reset_mechanism()

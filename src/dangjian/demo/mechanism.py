@@ -12,8 +12,10 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import F
 
 from dangjian.org.models import Organisation, OrgKind, Person, Unit
+from dangjian.orglife.models import StudyRecord
 from dangjian.posts.models import (
     Commitment,
     DutyCheck,
@@ -669,10 +671,18 @@ def give_member_a_post(person: Person | None, today: date) -> None:
             "published_on": date(year, 3, 25),
         },
     )
+    # A record each month from March, the current month's dated today at the latest, so the
+    # member's page shows this month's figure too; months the branch has checked are checked.
+    checks = {
+        c.period_start.month: c
+        for c in DutyCheck.objects.filter(
+            organisation=branch, kind="monthly", period_start__year=year
+        )
+    }
     records = []
     for month in range(3, 13):
-        day = date(year, month, 12)
-        if day > today:
+        day = min(date(year, month, 12), today)
+        if day.month != month:
             break
         place, content, effect = DUTY_CONTENT[month % len(DUTY_CONTENT)]
         records.append(
@@ -684,6 +694,41 @@ def give_member_a_post(person: Person | None, today: date) -> None:
                 place=place,
                 content=content,
                 effect=effect,
+                duty_check=checks.get(month),
             )
         )
     DutyRecord.objects.bulk_create(records)
+    for check in {r.duty_check for r in records if r.duty_check is not None}:
+        DutyCheck.objects.filter(pk=check.pk).update(
+            records_checked=F("records_checked") + sum(1 for r in records if r.duty_check == check)
+        )
+    # The semester summary (履职小结) once the first semester has ended.
+    if today >= date(year, 7, 5):
+        DutySummary.objects.get_or_create(
+            kind="member_semester",
+            person=person,
+            year=year,
+            semester=1,
+            defaults={
+                "organisation": branch,
+                "content": "本学期认真履行党建工作岗职责，按月记实，完成承诺事项；"
+                "下学期将在结对帮扶上投入更多精力。",
+                "submitted_on": date(year, 7, 5),
+            },
+        )
+    # Study hours (学习学时): meetings attended give most; a member who attended none this
+    # year (a small demo) still shows self-study.
+    if not StudyRecord.objects.filter(person=person, studied_on__year=year).exists():
+        StudyRecord.objects.bulk_create(
+            StudyRecord(
+                person=person,
+                studied_on=min(day, today),
+                title=title,
+                category=category,
+                hours=hours,
+            )
+            for day, title, category, hours in (
+                (date(year, 3, 20), "个人自学：《中国共产党章程》", "theory", 4),
+                (date(year, 5, 15), "网上专题学习：党史学习教育", "party_spirit", 6),
+            )
+        )

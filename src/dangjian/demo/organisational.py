@@ -10,6 +10,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from dangjian.demo.column import MODELS as COLUMN_MODELS
+from dangjian.demo.column import ColumnDemo
+from dangjian.demo.elections import MODELS as ELECTION_MODELS
+from dangjian.demo.elections import ElectionsDemo
 from dangjian.demo.finance import MODELS as FINANCE_MODELS
 from dangjian.demo.finance import FinanceDemo
 from dangjian.development.models import (
@@ -22,7 +26,9 @@ from dangjian.development.models import (
 )
 from dangjian.membership import services as membership
 from dangjian.membership.models import (
+    AwayContact,
     AwayKind,
+    ContactWay,
     MemberAway,
     Transfer,
     TransferBatch,
@@ -61,8 +67,11 @@ MODELS = (  # deletion order
     StatisticsRun,
     StandingChange,
     *FINANCE_MODELS,
+    *ELECTION_MODELS,
+    *COLUMN_MODELS,
     notices.NoticeRead,
     notices.Notice,
+    AwayContact,
     MemberAway,
     Visit,
     Link,
@@ -157,7 +166,9 @@ class OrganisationalLoader:
         self._standing()
         self._statistics()
         self.counts.update(FinanceDemo(self).run())
+        self.counts.update(ElectionsDemo(self).run())
         self._notices()
+        self.counts.update(ColumnDemo(self).run())
         return self.counts
 
     def members(self, branch_id: int) -> list[int]:
@@ -600,14 +611,22 @@ class OrganisationalLoader:
     # contacts and visits
 
     def _members_away(self) -> None:
-        """A few members away: students on internships, staff seconded or studying elsewhere;
-        most in touch within the quarter, some not (the lapsed filter has rows)."""
+        """A few members away: students on internships, staff seconded or studying elsewhere,
+        each with a contact log; most in touch within the quarter, some not (the lapsed filter
+        and the reminders have rows)."""
         kinds = {
             "student": [(AwayKind.INTERN, "实习单位（{}）"), (AwayKind.STUDY, "交换学习（{}）")],
             "other": [(AwayKind.SECONDED, "挂职单位（{}）"), (AwayKind.STUDY, "访学（{}）")],
         }
         cities = ("深圳", "杭州", "上海", "成都", "西安", "新加坡")
-        rows = []
+        ways = (ContactWay.PHONE, ContactWay.MESSAGE, ContactWay.VIDEO, ContactWay.VISIT)
+        topics = (
+            "了解近况和思想动态，传达支部近期学习安排",
+            "提醒按时交纳党费，告知线上参加组织生活的方式",
+            "谈心谈话，了解工作（学习）中的困难",
+            "转发学习材料，约定下次联系时间",
+        )
+        rows, logs = [], []
         for branch in self.branches:
             if branch.category == "retiree":
                 continue
@@ -617,7 +636,16 @@ class OrganisationalLoader:
                     continue
                 kind, place = self.rng.choice(kinds.get(branch.category, kinds["other"]))
                 left_on = self.today - timedelta(days=self.rng.randint(20, 200))
-                last = left_on + timedelta(days=self.rng.randint(5, 60))
+                if self.rng.random() < 0.8:  # kept in touch up to the last few weeks
+                    last = self.today - timedelta(days=self.rng.randint(0, 50))
+                else:  # contact lapsed after the first weeks
+                    last = left_on + timedelta(days=self.rng.randint(5, 60))
+                last = min(max(last, left_on), self.today)
+                # The contact log, every three to six weeks up to the last contact.
+                days, day = [], left_on + timedelta(days=self.rng.randint(3, 20))
+                while day <= last:
+                    days.append(day)
+                    day += timedelta(days=self.rng.randint(20, 45))
                 rows.append(
                     MemberAway(
                         person_id=member,
@@ -626,10 +654,25 @@ class OrganisationalLoader:
                         left_on=left_on,
                         until=left_on + timedelta(days=self.rng.choice((90, 180, 365))),
                         keeps_contact_id=secretary,
-                        last_contact_on=min(last, self.today),
+                        last_contact_on=days[-1] if days else None,
                     )
                 )
+                logs.append((secretary, days))
         MemberAway.objects.bulk_create(rows, batch_size=5000)
+        AwayContact.objects.bulk_create(
+            (
+                AwayContact(
+                    away_id=away.pk,
+                    contacted_on=day,
+                    way=self.rng.choice(ways),
+                    by_id=by,
+                    content=self.rng.choice(topics),
+                )
+                for away, (by, days) in zip(rows, logs, strict=True)
+                for day in days
+            ),
+            batch_size=5000,
+        )
         self._add("流动党员", len(rows))
 
     # 组织关系转接

@@ -3,6 +3,7 @@
 from dangjian.core.events import EventType
 
 MADE_ACTIVIST = EventType("development.made_activist", "确定为入党积极分子")
+EXAM_RECORDED = EventType("development.exam_recorded", "登记党校考试成绩")
 MADE_CANDIDATE = EventType("development.made_candidate", "确定为培养考察对象")
 CULTIVATION_STARTED = EventType("development.cultivation_started", "开始培养考察")
 MADE_TARGET = EventType("development.made_target", "确定为发展对象")
@@ -18,3 +19,4 @@ EXTENDED = EventType("development.extended", "延长预备期")
 PROBATION_CANCELLED = EventType("development.probation_cancelled", "取消预备党员资格")
 DEVELOPMENT_ENDED = EventType("development.ended", "终止发展")
 OBJECTION_RESOLVED = EventType("development.objection_resolved", "核查处理公示意见")
+HISTORY_IMPORTED = EventType("development.history_imported", "导入历史发展档案")

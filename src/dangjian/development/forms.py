@@ -69,6 +69,13 @@ class CandidateForm(StepForm):
     )
     field_order = ["exam_passed_on", "exam_score", "on", "note", "document"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An exam the Party school recorded on the case (partyschool) fills the step in.
+        if self.case is not None and self.case.exam_passed_on and not self.is_bound:
+            self.initial.setdefault("exam_passed_on", self.case.exam_passed_on)
+            self.initial.setdefault("exam_score", self.case.exam_score)
+
 
 class CultivateForm(StepForm):
     on = _date("培养考察开始日期")

@@ -340,3 +340,93 @@ def conversion_approval_error(probation_ends_on: date, on: date) -> str | None:
     if on < probation_ends_on:
         return f"预备期{probation_ends_on:%Y-%m-%d}期满，期满后方可批准转正{cite(10)}"
     return None
+
+
+# --- a dossier recorded after the fact (the Excel import of historical dossiers) ------------
+
+# The dated steps of a dossier in their order: (field, step of §四(三)1, label). The exam is
+# part of step 3; the talk and the approval are the general branch's steps 7 and 8.
+HISTORY_STEPS: tuple[tuple[str, int, str], ...] = (
+    ("applied_on", 1, "递交入党申请书日期"),
+    ("activist_on", 2, "确定为入党积极分子日期"),
+    ("exam_passed_on", 3, "党校考试合格日期"),
+    ("candidate_on", 3, "确定为培养考察对象日期"),
+    ("cultivation_starts_on", 4, "培养考察开始日期"),
+    ("target_on", 5, "确定为发展对象日期"),
+    ("admitted_on", 6, "支部大会通过接收日期"),
+    ("talk_on", 7, "党总支谈话日期"),
+    ("approved_on", 8, "党总支审批日期"),
+    ("converted_on", 10, "转正日期"),
+)
+# What the person's Party status is after the last step recorded (org.rules.STATUS_ORDER).
+HISTORY_STATUS = {
+    1: "applicant",
+    2: "activist",
+    3: "candidate",
+    4: "candidate",
+    5: "target",
+    6: "probationary",
+    7: "probationary",
+    8: "probationary",
+    10: "full",
+}
+
+
+def history_stage(dates: dict[str, date | None]) -> int:
+    """The last step of §四(三)1 the dates reach (0: none)."""
+    return max((step for name, step, _l in HISTORY_STEPS if dates.get(name)), default=0)
+
+
+def history_errors(
+    dates: dict[str, date | None],
+    *,
+    birth: date | None,
+    today: date,
+    params: Params = Params(),
+) -> dict[str, str]:
+    """What is wrong with the dates of a dossier's completed steps, by field: each step after
+    the one before it (no step skipped, no date before the previous step's), none in the
+    future, and the intervals of 《基层组织建设实施意见》§四(三)1 — 18 on applying (1), the exam
+    passed between activist and candidate (3), a year of cultivation before the target (5), and
+    the conversion only once the probation has ended (10)."""
+    errors: dict[str, str] = {}
+    if not dates.get("applied_on"):
+        return {"applied_on": "必须填写递交入党申请书日期" + cite(1)}
+    reached = history_stage(dates)
+    previous: tuple[str, date] | None = None
+    for name, step, label in HISTORY_STEPS:
+        on = dates.get(name)
+        if on is None:
+            if step < reached and name != "exam_passed_on":
+                later = next(lb for n, s, lb in HISTORY_STEPS if s == reached and dates.get(n))
+                errors[name] = f"填写了{later}，须同时填写{label}：发展党员须逐步办理{cite(step)}"
+            continue
+        message = future_error(on, today, label)
+        if not message and previous is not None and name != "exam_passed_on":
+            message = order_error(previous[1], on, previous[0], label)
+        if message:
+            errors[name] = message
+        elif name != "exam_passed_on":
+            previous = (label, on)
+    if errors:
+        return errors
+    applied = dates["applied_on"]
+    assert applied is not None
+    if message := age_error(birth, applied, params.min_age):
+        errors["applied_on"] = message
+    if dates.get("candidate_on"):
+        candidate = dates["candidate_on"]
+        assert candidate is not None
+        if message := exam_error(dates.get("exam_passed_on"), dates.get("activist_on"), candidate):
+            errors["exam_passed_on"] = message
+    if (target := dates.get("target_on")) and (
+        message := cultivation_error(
+            dates.get("cultivation_starts_on"), target, params.cultivation_years
+        )
+    ):
+        errors["target_on"] = message
+    if (converted := dates.get("converted_on")) and (admitted := dates.get("admitted_on")):
+        ends = probation_ends(admitted, params.probation_years)
+        if message := conversion_approval_error(ends, converted):
+            errors["converted_on"] = message
+    return errors

@@ -80,6 +80,16 @@ def with_list_relations(qs: QuerySet[Case]) -> QuerySet[Case]:
     return qs.select_related("person", "organisation")
 
 
+def case_awaiting_exam(person_id: int) -> Case | None:
+    """The person's open case that waits for the Party-school exam (an activist, before step
+    3), for the Party school to record a pass on (partyschool)."""
+    return (
+        Case.objects.filter(person_id=person_id, status=CaseStatus.ACTIVE, stage=Stage.ACTIVIST)
+        .order_by("-id")
+        .first()
+    )
+
+
 def visible_cases(user: User) -> QuerySet[Case]:
     """The cases of the board (the filters narrow them: development.filters.CaseFilter)."""
     return Case.objects.visible_to(user)
@@ -210,7 +220,11 @@ def next_step(case: Case, today: date) -> NextStep | None:
     if stage == Stage.APPLICATION:
         return NextStep("activist", "确定为入党积极分子")
     if stage == Stage.ACTIVIST:
-        missing = [] if case.exam_passed_on else ["党校考试合格（在下方填写考试合格日期）"]
+        missing = (
+            []
+            if case.exam_passed_on
+            else ["党校考试合格（党校登记合格成绩后自动填入，或在下方填写考试合格日期）"]
+        )
         return NextStep("candidate", "确定为培养考察对象", missing=missing)
     if stage == Stage.CANDIDATE:
         notice = _latest(notices, NoticePurpose.CANDIDATE)

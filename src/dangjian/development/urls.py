@@ -1,5 +1,6 @@
 from django.urls import path
 
+from dangjian.core.documents import document_paths
 from dangjian.development import views
 
 app_name = "development"
@@ -10,7 +11,7 @@ urlpatterns = [
     path("new/", views.CaseCreate.as_view(), name="case_create"),
     path("mine/", views.my_case, name="my_case"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
-    path("cases/<int:pk>/print/", views.case_print, name="case_print"),
+    *document_paths("cases/<int:pk>/print/", views.case_print, "case_print"),
     path("cases/<int:pk>/<slug:verb>/", views.case_act, name="case_act"),
     path("notices/", views.notice_list, name="notice_list"),
     path("notices/<int:pk>/objections/", views.ObjectionAdd.as_view(), name="objection_add"),

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import access
+from dangjian.core import access, documents
 from dangjian.core.audit import events_for
-from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
+from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import ActionView, ServiceFormView, officer_required, refused, submit
@@ -369,11 +369,11 @@ def my_case(request):
 
 @login_required
 @require_GET
-def case_print(request, pk):
+def case_print(request, pk, fmt="html"):
     """发展党员工作流程纪实表 (A4)."""
     case = _dossier(request, pk)
     today = timezone.localdate()
-    return render_print(
+    return documents.respond(
         request,
         "development/case_print.html",
         {
@@ -383,6 +383,8 @@ def case_print(request, pk):
             "notices": list(case.notices.all()),
             "today": today,
         },
+        fmt=fmt,
+        filename=f"发展党员工作流程纪实表（{case.person.name}）",
         label=f"发展党员工作流程纪实表（{case.person}）",
         rows=1,
     )

@@ -2,11 +2,20 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
-from dangjian.core.filters import FlagFilter, ListFilterSet, SearchFilter, SubtreeFilter
+from dangjian.core.filters import (
+    FlagFilter,
+    IdFilter,
+    ListFilterSet,
+    SearchFilter,
+    SubtreeFilter,
+    YearFilter,
+)
 from dangjian.membership import selectors
 from dangjian.membership.models import (
     OPEN_STATES,
+    AwayContact,
     AwayKind,
+    ContactWay,
     MemberAway,
     Transfer,
     TransferKind,
@@ -33,6 +42,18 @@ class MemberAwayFilter(ListFilterSet):
             return qs
         lapsed = selectors.contact_lapsed_q(timezone.localdate())
         return qs.filter(lapsed) if value else qs.exclude(lapsed)
+
+
+class AwayContactFilter(ListFilterSet):
+    org = SubtreeFilter("away__person__primary_org", label="党组织（含下级）")
+    away = IdFilter(field_name="away", label="外出登记")
+    way = django_filters.ChoiceFilter(choices=ContactWay.choices, label="联系方式")
+    year = YearFilter(field_name="contacted_on", lookup_expr="year", label="年度")
+    q = SearchFilter(fields=["away__person__name", "content"], label="姓名或内容")
+
+    class Meta:
+        model = AwayContact
+        fields: list[str] = []
 
 
 class EitherEndFilter(SubtreeFilter):

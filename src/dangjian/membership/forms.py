@@ -1,7 +1,7 @@
 from django import forms
 from django.conf import settings
 
-from dangjian.membership.models import MemberAway
+from dangjian.membership.models import AwayContact, MemberAway
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import (
     Gender,
@@ -30,14 +30,12 @@ class MemberAwayForm(BootstrapMixin, forms.ModelForm):
             "returned_on",
             "keeps_contact",
             "group",
-            "last_contact_on",
             "note",
         ]
         widgets = {
             "left_on": DATE,
             "until": DATE,
             "returned_on": DATE,
-            "last_contact_on": DATE,
             "note": forms.Textarea(attrs={"rows": 3}),
             "person": Typeahead("org:pick_people", "members=1"),
             "keeps_contact": Typeahead("org:pick_people"),
@@ -60,6 +58,39 @@ class MemberAwayForm(BootstrapMixin, forms.ModelForm):
         group = self.fields["group"]
         group.queryset = Organisation.objects.editable_by(user).filter(kind=OrgKind.GROUP)
         group.label_from_instance = lambda o: o.name
+
+
+class AwayContactForm(BootstrapMixin, forms.ModelForm):
+    """A contact with a member away; the member is chosen among the away records the user may
+    keep (still away, or back, the latest first)."""
+
+    class Meta:
+        model = AwayContact
+        fields = ["away", "contacted_on", "way", "by", "content"]
+        widgets = {
+            "contacted_on": DATE,
+            "content": forms.Textarea(attrs={"rows": 3}),
+            "by": Typeahead("org:pick_people"),
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["away"]
+        else:
+            field = self.fields["away"]
+            field.queryset = (
+                MemberAway.objects.editable_by(user)
+                .select_related("person")
+                .order_by("returned_on", "-left_on", "-id")
+            )
+            field.label_from_instance = lambda a: (
+                f"{a.person.name}（{a.place}，{a.left_on:%Y-%m-%d}起"
+                f"{'' if a.returned_on is None else '，已返回'}）"
+            )
+        people = Person.objects.editable_by(user).filter(is_active=True)
+        self.fields["by"].queryset = people.select_related("primary_org").order_by("name", "id")
+        self.fields["by"].label_from_instance = person_label
 
 
 # --- 组织关系转接 ------------------------------------------------------------------------------

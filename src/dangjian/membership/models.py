@@ -63,6 +63,53 @@ class MemberAway(models.Model):
         return f"{self.person.name}（{self.get_kind_display()}，{self.left_on:%Y-%m-%d}起）"
 
 
+class ContactWay(models.TextChoices):
+    VISIT = "visit", "当面走访"
+    PHONE = "phone", "电话"
+    VIDEO = "video", "视频通话"
+    MESSAGE = "message", "微信、短信等即时消息"
+    LETTER = "letter", "书信、电子邮件"
+    OTHER = "other", "其他"
+
+
+class AwayContactQuerySet(OrgScopedQuerySet):
+    org_field = "away__person__primary_org"
+    person_field = "away__person"
+
+
+class AwayContact(models.Model):
+    """One contact with a member away (联系记录): when, how, by whom, about what. The away
+    record's last contact is the latest of these (《支部考核办法》 item 8: 保持联系)."""
+
+    away = models.ForeignKey(
+        MemberAway, verbose_name="流动党员", on_delete=models.CASCADE, related_name="contacts"
+    )
+    contacted_on = models.DateField("联系日期")
+    way = models.CharField("联系方式", max_length=10, choices=ContactWay.choices)
+    by = models.ForeignKey(
+        Person,
+        verbose_name="联系人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="不填则为登记人本人。",
+    )
+    content = models.TextField("联系内容", max_length=TEXT_DEFAULT)
+
+    objects = AwayContactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "流动党员联系记录"
+        indexes = [
+            models.Index(fields=["-contacted_on", "-id"], name="away_contact_order"),
+            models.Index(fields=["away", "contacted_on"], name="away_contact_away"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.away.person.name} {self.contacted_on:%Y-%m-%d} {self.get_way_display()}"
+
+
 # --- 组织关系转接 ------------------------------------------------------------------------------
 
 

@@ -42,6 +42,20 @@ def contact_lapsed(
     return returned_on is None and today > contact_due_on(left_on, last_contact_on, days)
 
 
+def contact_date_error(
+    contacted_on: date, left_on: date, returned_on: date | None, today: date
+) -> str | None:
+    """A contact with a member away happens while they are away: not before the departure,
+    not after the return, not in the future (《支部考核办法》 item 8: 保持联系)."""
+    if contacted_on > today:
+        return "联系日期不能晚于今天。"
+    if contacted_on < left_on:
+        return "联系日期不能早于外出日期。"
+    if returned_on is not None and contacted_on > returned_on:
+        return "联系日期不能晚于实际返回日期。"
+    return None
+
+
 # --- 组织关系转接 (transfers of the organisational relationship) ------------------------------
 #
 # 《基层组织建设实施意见》§四(三)2(3) asks branches to "认真执行……组织关系接转等方面的党员

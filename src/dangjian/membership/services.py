@@ -16,6 +16,7 @@ from dangjian.core.events import EventType
 from dangjian.core.models import AuditEvent, User
 from dangjian.membership import events, rules, selectors
 from dangjian.membership.models import (
+    AwayContact,
     MemberAway,
     StepKind,
     Transfer,
@@ -31,7 +32,7 @@ from dangjian.membership.permissions import (
     TRANSFER_SEND,
 )
 from dangjian.org import services as org_services
-from dangjian.org.models import LeaveCause, Organisation, OrgKind, Person, Position, Standing, Unit
+from dangjian.org.models import LeaveCause, Organisation, OrgKind, Person, Standing, Unit
 from dangjian.org.rules import MEMBER_STATUSES
 
 
@@ -43,11 +44,11 @@ class AwayFields(TypedDict, total=False):
     returned_on: date | None
     keeps_contact: Person | None
     group: Organisation | None
-    last_contact_on: date | None
     note: str
 
 
-AWAY_FIELDS = ["person", *AwayFields.__annotations__]
+# The last contact is the latest entry of the contact log (AwayContact), kept by its services.
+AWAY_FIELDS = ["person", *AwayFields.__annotations__, "last_contact_on"]
 
 
 def _clean_away(away: MemberAway) -> None:
@@ -89,6 +90,91 @@ def away_delete(*, actor: Actor, away: MemberAway) -> None:
     before = audit.snapshot(away, AWAY_FIELDS)
     audit.record(actor=actor, action=AuditEvent.Action.DELETE, obj=away, before=before)
     away.delete()
+
+
+# --- 流动党员联系记录 --------------------------------------------------------------------------
+
+
+class ContactFields(TypedDict, total=False):
+    contacted_on: date
+    way: str
+    by: Person | None
+    content: str
+
+
+CONTACT_FIELDS = ["away", *ContactFields.__annotations__]
+
+
+def _clean_contact(contact: AwayContact) -> None:
+    contact.full_clean()
+    away = contact.away
+    error = rules.contact_date_error(
+        contact.contacted_on, away.left_on, away.returned_on, timezone.localdate()
+    )
+    if error:
+        raise ValidationError({"contacted_on": error})
+
+
+def _sync_last_contact(away_id: int) -> None:
+    """The away record's last contact is the latest of its log (what the lapse rule, the
+    reminders and the score sheet's item 8 read)."""
+    last = (
+        AwayContact.objects.filter(away_id=away_id)
+        .order_by("-contacted_on")
+        .values_list("contacted_on", flat=True)
+        .first()
+    )
+    MemberAway.objects.filter(pk=away_id).update(last_contact_on=last)
+
+
+def _locked_away(away: MemberAway) -> MemberAway:
+    return MemberAway.objects.select_for_update().select_related("person").get(pk=away.pk)
+
+
+@transaction.atomic
+def contact_create(
+    *, actor: Actor, away: MemberAway, **fields: Unpack[ContactFields]
+) -> AwayContact:
+    away = _locked_away(away)
+    require(actor, MANAGE_AWAY, away)
+    if fields.get("by") is None:
+        fields["by"] = getattr(actor, "person", None)
+    contact = AwayContact(away=away, **fields)
+    _clean_contact(contact)
+    contact.save()
+    _sync_last_contact(away.pk)
+    audit.created(actor=actor, obj=contact, fields=CONTACT_FIELDS)
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: Actor, contact: AwayContact, **fields: Unpack[ContactFields]
+) -> AwayContact:
+    contact = AwayContact.objects.select_for_update().get(pk=contact.pk)
+    away = _locked_away(contact.away)
+    contact.away = away
+    require(actor, MANAGE_AWAY, away)
+    audit.audited_update(
+        actor=actor,
+        obj=contact,
+        fields=dict(fields),
+        audit_fields=CONTACT_FIELDS,
+        clean=_clean_contact,
+    )
+    _sync_last_contact(away.pk)
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, actor: Actor, contact: AwayContact) -> None:
+    contact = AwayContact.objects.select_for_update().get(pk=contact.pk)
+    away = _locked_away(contact.away)
+    require(actor, MANAGE_AWAY, away)
+    before = audit.snapshot(contact, CONTACT_FIELDS)
+    audit.record(actor=actor, action=AuditEvent.Action.DELETE, obj=contact, before=before)
+    contact.delete()
+    _sync_last_contact(away.pk)
 
 
 # --- 组织关系转接 ------------------------------------------------------------------------------
@@ -300,13 +386,7 @@ def _complete_within(actor: User | None, transfer: Transfer) -> None:
     on = timezone.localdate()
     origin = transfer.origin_org
     assert origin is not None
-    positions = Position.objects.current(on).filter(
-        person_id=transfer.person_id, organisation__path__startswith=origin.path
-    )
-    for position in positions:
-        org_services.position_end(
-            actor=actor, position=position, ends_on=max(on, position.starts_on)
-        )
+    org_services.positions_end_on_leaving(actor=actor, person=transfer.person, on=on, under=origin)
     org_services.person_update(
         actor=actor, person=transfer.person, primary_org=transfer.destination_org, group=None
     )
@@ -473,10 +553,7 @@ def transfer_record_slip(
         raise ValidationError({"returned_on": error})
     before = audit.snapshot(transfer, TRANSFER_FIELDS)
     on = timezone.localdate()
-    for position in Position.objects.current(on).filter(person_id=transfer.person_id):
-        org_services.position_end(
-            actor=actor, position=position, ends_on=max(on, position.starts_on)
-        )
+    org_services.positions_end_on_leaving(actor=actor, person=transfer.person, on=on)
     _person_leaves_by_transfer(
         actor=actor, person=transfer.person, on=returned_on, reason=transfer.reason
     )

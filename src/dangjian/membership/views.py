@@ -12,9 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from dangjian.core import access
+from dangjian.core import access, documents
 from dangjian.core.audit import events_for
-from dangjian.core.export import render_print
 from dangjian.core.pagination import request_page
 from dangjian.core.params import parse_int
 from dangjian.core.records import Column, RecordType, cell, shown
@@ -28,6 +27,7 @@ from dangjian.core.web import (
 )
 from dangjian.membership import filters, forms, rules, selectors, services
 from dangjian.membership.models import (
+    AwayContact,
     MemberAway,
     Transfer,
     TransferBatch,
@@ -65,7 +65,7 @@ AWAY = RecordType(
         Column("实际返回日期", "returned_on"),
         Column("联系人", "keeps_contact.name"),
         Column("参加组织生活的党小组", "group.name"),
-        Column("最近联系日期", "last_contact_on"),
+        Column("最近联系日期（取自联系记录）", "last_contact_on"),
         Column("备注", "note"),
     ],
     create=services.away_create,
@@ -76,6 +76,37 @@ AWAY = RecordType(
     select_related=("person__primary_org", "keeps_contact", "group"),
     empty_text="没有登记外出的党员。党员外出实习、挂职、出国（境）等，请登记去向并保持联系。",
     help_text="《支部考核办法》第8项：加强对流动党员管理，建立档案，保持联系。",
+)
+
+
+CONTACTS = RecordType(
+    model=AwayContact,
+    namespace="membership",
+    name="contact",
+    label="流动党员联系记录",
+    form=forms.AwayContactForm,
+    filterset=filters.AwayContactFilter,
+    columns=[
+        Column("党员", "away.person.name", link=True, width=12),
+        Column("所在党组织", "away.person.primary_org.name", width=24),
+        Column("去向", "away.place", width=24),
+        Column("联系日期", "contacted_on", width=12),
+        Column("联系方式", "way", width=14),
+        Column("联系人", "by.name", width=12),
+        Column("联系内容", "content", width=40),
+    ],
+    create=services.contact_create,
+    update=services.contact_update,
+    delete=services.contact_delete,
+    object_kwarg="contact",
+    order=("-contacted_on", "-id"),
+    select_related=("away__person__primary_org", "by"),
+    add_label="登记联系",
+    empty_text="没有联系记录。与外出党员每次联系（走访、电话、视频、消息），请登记日期、方式和内容。",
+    help_text=(
+        "《支部考核办法》第8项：加强对流动党员管理，建立档案，保持联系。"
+        "最近一次联系的日期即该党员的“最近联系日期”，超过规定天数未联系将提醒联系人。"
+    ),
 )
 
 
@@ -339,17 +370,19 @@ def _printable(request: HttpRequest, transfers: list[Transfer]) -> None:
 
 @officer_required
 @require_GET
-def transfer_print(request: HttpRequest, pk: int) -> HttpResponse:
+def transfer_print(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
     """中国共产党党员组织关系介绍信 with its 存根 and 回执, on one A4 page."""
     transfer = _transfer(request, pk)
     _printable(request, [transfer])
-    return render_print(
+    return documents.respond(
         request,
         "membership/letter_print.html",
         {
             "letters": _letters([transfer]),
             "back": reverse("membership:transfer_detail", args=[pk]),
         },
+        fmt=fmt,
+        filename=f"党员组织关系介绍信（{transfer.person.name}）",
         label=f"组织关系介绍信（{transfer.person.name}）",
         rows=1,
     )
@@ -451,16 +484,19 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @officer_required
 @require_GET
-def batch_print(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_print(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
     batch = _batch(request, pk)
     transfers = list(
         batch.transfers.select_related("person", "origin_org").order_by("letter_number", "id")
     )
     _printable(request, transfers)
-    return render_print(
+    return documents.respond(
         request,
         "membership/letter_print.html",
         {"letters": _letters(transfers), "back": reverse("membership:batch_detail", args=[pk])},
+        fmt=fmt,
+        filename=f"党员组织关系介绍信（{batch.title}）",
         label=f"组织关系介绍信（{batch.title}）",
+        job=True,
         rows=len(transfers),
     )

@@ -1,6 +1,7 @@
 """People import (template, upload, progress) and export as XLSX. Logic lives in org.excel."""
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -9,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core.export import PersonalDataAudit, xlsx_response
 from dangjian.core.web import officer_required
-from dangjian.org import excel, exports, selectors
+from dangjian.org import excel, exports, selectors, tasks
 from dangjian.org.filters import PersonFilter
 from dangjian.org.forms import ImportForm
 from dangjian.org.models import ImportJob
@@ -47,6 +48,8 @@ def person_import(request):
         except ValidationError as exc:
             form.add_error("file", exc.messages)
         else:
+            # A background job (Celery; without a broker it runs here, once the upload commits).
+            transaction.on_commit(lambda: tasks.run_people_import.delay(job.pk))
             return redirect("org:import_job", job.pk)
     recent = ImportJob.objects.filter(created_by=request.user).only(
         "original_name", "created_at", "state", "total_rows", "imported_rows"
@@ -79,8 +82,17 @@ def import_job(request, pk):
 
 
 @officer_required
+@require_GET
+def import_progress(request, pk):
+    """The job's state as its page polls it while the background job runs."""
+    job = _own_job(request, pk)
+    return render(request, "org/_import_progress.html", _progress_context(job))
+
+
+@officer_required
 @require_POST
 def import_step(request, pk):
+    """Advance a job by one step in the request (a job whose worker is gone; the command)."""
     job = _own_job(request, pk)
     job = excel.import_job_step(job=job, chunk=STEP_ROWS)
     return render(request, "org/_import_progress.html", _progress_context(job))

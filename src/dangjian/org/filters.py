@@ -52,6 +52,12 @@ class PersonFilter(ListFilterSet):
     party_status = django_filters.ChoiceFilter(
         choices=PartyStatus.choices, label="政治面貌", help_text="政治面貌"
     )
+    status_at = django_filters.CharFilter(
+        method="filter_status_at",
+        max_length=100,
+        label="当时政治面貌",
+        help_text="在 on_roll_at 日（默认今天）的政治面貌，一个或多个以逗号分隔；member 为全体党员",
+    )
     category = django_filters.ChoiceFilter(
         choices=PersonCategory.choices, label="人员类别", help_text="人员类别"
     )
@@ -184,6 +190,13 @@ class PersonFilter(ListFilterSet):
         if "member" in statuses:
             statuses += list(MEMBER_STATUSES)
         return queryset.filter(party_status__in=statuses)
+
+    def filter_status_at(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        statuses = value.split(",")
+        if "member" in statuses:
+            statuses += list(MEMBER_STATUSES)
+        on = self._value("on_roll_at") or timezone.localdate()
+        return queryset.with_status_at(on).filter(status_at__in=statuses)
 
     def filter_inactive(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         return queryset if value else queryset.filter(is_active=True)

@@ -2,6 +2,7 @@ from datetime import date
 from typing import Any
 
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -413,6 +414,14 @@ class PersonQuerySet(EncryptedQuerySetMixin, ScopedQuerySet):
     def members(self):
         return self.filter(party_status__in=rules.MEMBER_STATUSES)
 
+    def with_status_at(self, on: date):
+        """Annotate `status_at`: the Party status at the end of day `on` (party_status_at)."""
+        return self.annotate(status_at=party_status_at(on))
+
+    def members_at(self, on: date):
+        """Members (正式 or 预备) at the end of day `on`, by their status history."""
+        return self.with_status_at(on).filter(status_at__in=rules.MEMBER_STATUSES)
+
     def on_roll_at(self, on: date):
         """People on the roll at the end of day `on`, as the records stand: on it now (and
         already joined if members), or taken off it after that day."""
@@ -660,6 +669,18 @@ class PeopleCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.party_status} {self.category} {self.n}"
+
+
+def party_status_at(on: date) -> Coalesce:
+    """A person's Party status at the end of day `on`: the status they left in their first
+    recorded change after that day, or, with no later change, their status now (the history
+    is `StatusChange`, written by `person_change_status`)."""
+    later = (
+        StatusChange.objects.filter(person=models.OuterRef("pk"), effective_on__gt=on)
+        .order_by("effective_on", "id")
+        .values("from_status")[:1]
+    )
+    return Coalesce(models.Subquery(later), models.F("party_status"))
 
 
 class StatusChange(models.Model):

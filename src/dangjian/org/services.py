@@ -577,8 +577,26 @@ def position_create(
 
 @transaction.atomic
 def position_end(*, actor: User | None, position: Position, ends_on: date) -> Position:
-    position = Position.objects.select_for_update().get(pk=position.pk)
     _require(actor, "org.appoint", position)
+    return _end_position(actor, position, ends_on)
+
+
+@transaction.atomic
+def positions_end_on_leaving(
+    *, actor: User | None, person: Person, on: date, under: Organisation | None = None
+) -> None:
+    """The positions a person holds (under `under`, else anywhere) end as they leave it: the
+    consequence of a step whose own right the caller checked (a transfer's approval, its
+    回执), not an appointment of the actor's."""
+    positions = Position.objects.current(on).filter(person=person)
+    if under is not None:
+        positions = positions.filter(organisation__path__startswith=under.path)
+    for position in positions:
+        _end_position(actor, position, max(on, position.starts_on))
+
+
+def _end_position(actor: User | None, position: Position, ends_on: date) -> Position:
+    position = Position.objects.select_for_update().get(pk=position.pk)
     if ends_on < position.starts_on:
         raise ValidationError({"ends_on": "离任日期不能早于任职日期"})
     before = audit.snapshot(position, POSITION_FIELDS)

@@ -48,6 +48,7 @@ urlpatterns = [
     path("people/import/template.xlsx", excel_views.import_template, name="import_template"),
     path("people/import/<int:pk>/", excel_views.import_job, name="import_job"),
     path("people/import/<int:pk>/step/", excel_views.import_step, name="import_step"),
+    path("people/import/<int:pk>/progress/", excel_views.import_progress, name="import_progress"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.PersonEdit.as_view(), name="person_edit"),
     path("people/<int:pk>/status/", views.PersonStatus.as_view(), name="person_status"),

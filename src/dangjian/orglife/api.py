@@ -25,6 +25,7 @@ from dangjian.orglife.models import (
     FrequencyRule,
     LeaveRequest,
     Meeting,
+    MeetingFile,
     StudyRecord,
     Training,
 )
@@ -39,6 +40,8 @@ from dangjian.orglife.serializers import (
     LeaveRequestInputSerializer,
     LeaveRequestSerializer,
     MeetingCreateSerializer,
+    MeetingFileInputSerializer,
+    MeetingFileSerializer,
     MeetingSerializer,
     MeetingUpdateSerializer,
     SignInSerializer,
@@ -131,6 +134,40 @@ class MeetingViewSet(ScopedViewSet):
             raise NotFound("没有这条请假申请。")
         leave = services.leave_decide(actor=request.user, leave=leave, approve=data["approve"])
         return Response(LeaveRequestSerializer(leave).data)
+
+    @extend_schema(
+        methods=["get"],
+        request=None,
+        responses=MeetingFileSerializer(many=True),
+        summary="会议照片和文件",
+    )
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": MeetingFileInputSerializer},
+        responses={201: MeetingFileSerializer},
+        summary="上传会议照片或文件",
+    )
+    @action(detail=True, methods=["get", "post"], url_path="files")
+    def files(self, request, pk=None):
+        if request.method == "GET":
+            meeting = self.get_object()
+            return Response(MeetingFileSerializer(meeting.files.all(), many=True).data)
+        meeting = self.get_editable_object()
+        data = self.validated(MeetingFileInputSerializer)
+        row = services.meeting_file_add(
+            actor=request.user, meeting=meeting, file=data["file"], caption=data["caption"]
+        )
+        return Response(MeetingFileSerializer(row).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None}, summary="删除会议照片或文件")
+    @action(detail=True, methods=["delete"], url_path=r"files/(?P<file_pk>[0-9]+)")
+    def file_delete(self, request, pk=None, file_pk=None):
+        meeting = self.get_editable_object()
+        row = MeetingFile.objects.filter(meeting=meeting, pk=file_pk).first()
+        if row is None:
+            raise NotFound("没有这个文件。")
+        services.meeting_file_remove(actor=request.user, meeting_file=row)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses={204: None}, summary="删除组织生活")
     def destroy(self, request, pk=None):

@@ -2,6 +2,7 @@ from datetime import date
 
 from django import forms
 
+from dangjian.core.uploads import UploadField
 from dangjian.org.forms import DATE, BootstrapMixin
 from dangjian.org.models import Organisation, Person
 from dangjian.org.rules import MEMBER_STATUSES
@@ -183,6 +184,15 @@ def _members_in_scope(user):
     )
 
 
+def _people_in_scope(user):
+    return (
+        Person.objects.editable_by(user)
+        .filter(is_active=True)
+        .select_related("primary_org")
+        .order_by("primary_org__path", "name", "id")
+    )
+
+
 class TrainingForm(BootstrapMixin, forms.ModelForm):
     class Meta:
         model = Training
@@ -201,7 +211,7 @@ class TrainingForm(BootstrapMixin, forms.ModelForm):
         widgets = {
             "starts_on": DATE,
             "ends_on": DATE,
-            "participants": TypeaheadMultiple("org:pick_people", "members=1"),
+            "participants": TypeaheadMultiple("org:pick_people"),
             "organisation": Typeahead("org:pick_organisations"),
         }
 
@@ -214,10 +224,12 @@ class TrainingForm(BootstrapMixin, forms.ModelForm):
             field.queryset = selectors.editable_orgs(user)
             field.label_from_instance = lambda o: o.name
         participants = self.fields["participants"]
-        participants.queryset = _members_in_scope(user)
+        # Party-school classes train activists and development targets, not only members.
+        participants.queryset = _people_in_scope(user)
         participants.label_from_instance = _person_label
         participants.help_text = (
-            "输入姓名查找后点选添加，取消勾选即移除；应为组织单位（含下级）的党员。"
+            "输入姓名查找后点选添加，取消勾选即移除；应为组织单位（含下级）的在册人员"
+            "（党员，或参加党校培训的入党积极分子、发展对象）。"
         )
 
 
@@ -240,4 +252,11 @@ class LeaveRequestForm(BootstrapMixin, forms.Form):
         max_length=200,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "请填写请假事由。"},
+    )
+
+
+class MeetingFileForm(BootstrapMixin, forms.Form):
+    file = UploadField(area="meetings", label="照片或文件")
+    caption = forms.CharField(
+        label="说明", max_length=100, required=False, help_text="选填，如：会场照片、签到表。"
     )

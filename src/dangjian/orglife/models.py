@@ -133,6 +133,11 @@ class Meeting(models.Model):
     signin_token_hash = models.CharField(
         max_length=64, blank=True, default="", editable=False, db_index=True
     )
+    # The code it replaced (valid for a short grace period) and when the current one was issued.
+    signin_previous_hash = models.CharField(
+        max_length=64, blank=True, default="", editable=False, db_index=True
+    )
+    signin_issued_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -148,6 +153,41 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.get_kind_display()} {self.topic}"
+
+
+class MeetingFileQuerySet(OrgScopedQuerySet):
+    """A photo or file is served to whoever sees its meeting (core.views.media_file)."""
+
+    org_field = "meeting__organisation"
+
+
+class MeetingFile(models.Model):
+    """One of the several photos and files of a meeting (签到表, 会场照片, 讲稿…)."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="files"
+    )
+    file = uploads.UploadFileField("文件", area="meetings")
+    file_name, file_size, file_owner = uploads.companion_fields("文件")
+    caption = models.CharField("说明", max_length=100, blank=True)
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = MeetingFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "会议照片和文件"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.file_name or self.file.name
+
+    @property
+    def is_image(self) -> bool:
+        return (
+            (self.file_name or self.file.name)
+            .lower()
+            .endswith((".jpg", ".jpeg", ".png", ".gif", ".webp"))
+        )
 
 
 class AttendanceStatus(models.TextChoices):
@@ -247,6 +287,10 @@ class TrainingKind(models.TextChoices):
     SECRETARY = "secretary", "党支部书记集中培训"
     PRACTICE = "practice", "党支部书记实践活动"
     APPOINTMENT = "appointment", "新任党支部书记任职培训"
+    # Party-school classes (《基层组织建设实施意见》§四(三)1(2)(3)): sessions, attendance and an
+    # exam are kept by the partyschool app on the same training.
+    ACTIVIST_CLASS = "activist", "入党积极分子培训班"
+    TARGET_CLASS = "target", "发展对象培训班"
 
 
 class StudyCategory(models.TextChoices):

@@ -407,6 +407,11 @@ PLANNED = "planned"
 HELD = "held"
 CANCELLED = "cancelled"
 DEFAULT_SIGNIN_OPENS_MINUTES = 30
+# The code on the secretary's screen is replaced every ROTATE seconds (a photo forwarded to
+# someone not in the room soon stops working); the code just replaced still signs in for GRACE
+# seconds (a member who scanned it a moment before the change is not refused).
+DEFAULT_SIGNIN_ROTATE_SECONDS = 30
+DEFAULT_SIGNIN_GRACE_SECONDS = 10
 
 
 def meeting_date_error(state: str, held_on: date, today: date) -> str | None:
@@ -459,4 +464,38 @@ def signin_error(*, state: str, now: datetime, opens: datetime, closes: datetime
         return f"签到尚未开始，{opens:%m月%d日 %H:%M}起可以签到。"
     if now > closes:
         return "会议已结束，签到已关闭。"
+    return None
+
+
+def signin_token_valid(
+    *,
+    is_current: bool,
+    issued_at: datetime | None,
+    now: datetime,
+    rotate_seconds: int = DEFAULT_SIGNIN_ROTATE_SECONDS,
+    grace_seconds: int = DEFAULT_SIGNIN_GRACE_SECONDS,
+) -> bool:
+    """Whether a scanned code still signs in. `issued_at` is when the current code was issued
+    (it replaced the previous one at that moment).
+
+    The current code is valid until the screen should have replaced it, plus the grace period
+    (a page left polling replaces it every `rotate_seconds`; a page closed lets it lapse); the
+    previous code only for `grace_seconds` after it was replaced."""
+    if issued_at is None:
+        return False
+    if is_current:
+        return now <= issued_at + timedelta(seconds=rotate_seconds + grace_seconds)
+    return now <= issued_at + timedelta(seconds=grace_seconds)
+
+
+# --- photos and files of a meeting ----------------------------------------------------------
+# The seeds ask for records kept of every meeting (《基层组织建设实施意见》§四(二)3: 做好记录);
+# how many photos and files one meeting may carry is the tool's cap (ORGLIFE_MEETING_MAX_FILES).
+DEFAULT_MEETING_MAX_FILES = 20
+
+
+def meeting_files_error(count: int, limit: int = DEFAULT_MEETING_MAX_FILES) -> str | None:
+    """A meeting carries at most `limit` photos and files."""
+    if count >= limit:
+        return f"每次会议最多上传{limit}个照片或文件，请先删除不需要的。"
     return None

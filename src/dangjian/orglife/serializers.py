@@ -12,6 +12,7 @@ from dangjian.core.serializer_fields import (
     VisiblePrimaryKeyField,
 )
 from dangjian.core.text_limits import TEXT_MINUTES
+from dangjian.core.uploads import UploadSerializerField
 from dangjian.org.models import Organisation, Person
 from dangjian.orglife.models import (
     Attendance,
@@ -19,6 +20,7 @@ from dangjian.orglife.models import (
     FrequencyRule,
     LeaveRequest,
     Meeting,
+    MeetingFile,
     MeetingKind,
     MeetingState,
     Period,
@@ -372,3 +374,17 @@ class LeaveRequestSerializer(serializers.ModelSerializer):
         model = LeaveRequest
         fields = ["id", "meeting", "person", "reason", "status", "status_display", "asked_at"]
         read_only_fields = fields
+
+
+class MeetingFileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="file_name")
+    url = serializers.CharField(source="file.url")
+
+    class Meta:
+        model = MeetingFile
+        fields = ["id", "name", "file_size", "caption", "uploaded_at", "url"]
+
+
+class MeetingFileInputSerializer(serializers.Serializer):
+    file = UploadSerializerField(area="meetings")
+    caption = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

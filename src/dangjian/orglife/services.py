@@ -10,7 +10,7 @@ either changes, so they never drift.
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, TypedDict, Unpack
@@ -18,13 +18,14 @@ from typing import Any, TypedDict, Unpack
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from dangjian.core import audit
 from dangjian.core.access import Actor, require
 from dangjian.core.models import AuditEvent
 from dangjian.org.models import Organisation, Person
-from dangjian.orglife import rules, selectors
+from dangjian.orglife import events, rules, selectors
 from dangjian.orglife.models import (
     Attendance,
     AttendanceStatus,
@@ -32,6 +33,7 @@ from dangjian.orglife.models import (
     LeaveRequest,
     LeaveStatus,
     Meeting,
+    MeetingFile,
     MeetingKind,
     MeetingState,
     StudyCategory,
@@ -471,28 +473,56 @@ def signin_window(meeting: Meeting) -> tuple[datetime, datetime]:
 
 @transaction.atomic
 def signin_token_issue(*, actor: Actor, meeting: Meeting) -> str:
-    """A fresh sign-in token for the QR code (random, only its hash is kept; a new one
-    replaces the last, so a code photographed earlier stops working)."""
+    """A fresh sign-in token for the QR code (random, only its hash is kept). It replaces the
+    last one, which stays valid for ORGLIFE_SIGNIN_GRACE_SECONDS; the QR page asks for a new
+    one every ORGLIFE_SIGNIN_ROTATE_SECONDS, so a code photographed earlier soon stops working."""
     meeting = _locked_meeting(meeting)
     require(actor, "orglife.record", meeting)
     opens, closes = signin_window(meeting)
-    message = rules.signin_error(state=meeting.state, now=_now(), opens=opens, closes=closes)
+    now = _now()
+    message = rules.signin_error(state=meeting.state, now=now, opens=opens, closes=closes)
     if message:
         raise ValidationError(message)
     token = secrets.token_urlsafe(24)
+    issued = meeting.signin_issued_at
+    still_valid = rules.signin_token_valid(
+        is_current=True,
+        issued_at=timezone.localtime(issued).replace(tzinfo=None) if issued else None,
+        now=now,
+        rotate_seconds=settings.ORGLIFE_SIGNIN_ROTATE_SECONDS,
+        grace_seconds=settings.ORGLIFE_SIGNIN_GRACE_SECONDS,
+    )
+    # Only a code still valid gets the grace period: one that lapsed (the page was closed)
+    # must not come back to life because the page was opened again.
+    meeting.signin_previous_hash = meeting.signin_token_hash if still_valid else ""
     meeting.signin_token_hash = _token_hash(token)
-    meeting.save(update_fields=["signin_token_hash"])
+    meeting.signin_issued_at = timezone.make_aware(now)
+    meeting.save(update_fields=["signin_token_hash", "signin_previous_hash", "signin_issued_at"])
     return token
 
 
 def meeting_for_token(token: str) -> Meeting | None:
+    """The meeting whose current code is `token`, or whose code it was a moment ago (see
+    rules.signin_token_valid); None for an unknown or lapsed code."""
     if not token or len(token) > 64:
         return None
-    return (
+    digest = _token_hash(token)
+    meeting = (
         Meeting.objects.select_related("organisation")
-        .filter(signin_token_hash=_token_hash(token))
+        .filter(Q(signin_token_hash=digest) | Q(signin_previous_hash=digest))
         .first()
     )
+    if meeting is None:
+        return None
+    issued = meeting.signin_issued_at
+    valid = rules.signin_token_valid(
+        is_current=meeting.signin_token_hash == digest,
+        issued_at=timezone.localtime(issued).replace(tzinfo=None) if issued else None,
+        now=_now(),
+        rotate_seconds=settings.ORGLIFE_SIGNIN_ROTATE_SECONDS,
+        grace_seconds=settings.ORGLIFE_SIGNIN_GRACE_SECONDS,
+    )
+    return meeting if valid else None
 
 
 @transaction.atomic
@@ -524,6 +554,47 @@ def sign_in(*, actor: Actor, token: str) -> Attendance:
         after={"出席情况": "出席（扫码签到）", "人员编号": row.person_id},
     )
     return row
+
+
+# --- photos and files of a meeting ---------------------------------------------------------
+
+
+@transaction.atomic
+def meeting_file_add(
+    *, actor: Actor, meeting: Meeting, file: Any, caption: str = ""
+) -> MeetingFile:
+    """Add a photo or file to a meeting through the upload policy (the model field checks the
+    content again), at most ORGLIFE_MEETING_MAX_FILES per meeting."""
+    meeting = _locked_meeting(meeting)
+    require(actor, "orglife.record", meeting)
+    error = rules.meeting_files_error(meeting.files.count(), settings.ORGLIFE_MEETING_MAX_FILES)
+    if error:
+        raise ValidationError({"file": error})
+    row = MeetingFile(meeting=meeting, file=file, caption=caption)
+    row.full_clean(exclude=["meeting"])
+    row.save()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=meeting,
+        note=row.file_name,
+        event=events.MEETING_FILE_ADDED,
+    )
+    return row
+
+
+@transaction.atomic
+def meeting_file_remove(*, actor: Actor, meeting_file: MeetingFile) -> None:
+    meeting = _locked_meeting(meeting_file.meeting)
+    require(actor, "orglife.record", meeting)
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        obj=meeting,
+        note=meeting_file.file_name,
+        event=events.MEETING_FILE_REMOVED,
+    )
+    meeting_file.delete()
 
 
 # --- frequency rules -----------------------------------------------------------------------
@@ -578,10 +649,42 @@ def _participant_ids(training: Training, participants: Iterable[Person | int]) -
     return sorted(ids)
 
 
+# A training whose attendance is taken per session (a Party-school class) credits hours per
+# session attended instead of the whole training to every participant. The partyschool app,
+# above this one, registers the reader: training -> [(person id, day, title, hours)], or None
+# when the training keeps no sessions.
+SessionCredit = tuple[int, date, str, Decimal]
+_session_credits: Callable[[Training], list[SessionCredit] | None] | None = None
+
+
+def set_session_credit_reader(reader: Callable[[Training], list[SessionCredit] | None]) -> None:
+    global _session_credits
+    _session_credits = reader
+
+
 def sync_training_records(training: Training, actor: Actor = None) -> int:
-    """One study record per participant, dated the training's last day."""
+    """The training's study records, rebuilt: one per session attended when the training keeps
+    sessions (so a session is counted once however often attendance is corrected), otherwise
+    one per participant dated the training's last day."""
     StudyRecord.objects.filter(training=training).delete()
     integrity = training.integrity or training.category == StudyCategory.INTEGRITY
+    credits = _session_credits(training) if _session_credits is not None else None
+    if credits is not None:
+        session_records = [
+            StudyRecord(
+                person_id=pid,
+                studied_on=day,
+                title=title,
+                category=training.category,
+                hours=hours,
+                integrity=integrity,
+                training=training,
+                recorded_by=_recorded_by(actor),
+            )
+            for pid, day, title, hours in credits
+        ]
+        StudyRecord.objects.bulk_create(session_records)
+        return len(session_records)
     records = [
         StudyRecord(
             person_id=pid,
@@ -653,6 +756,29 @@ def training_update(
 
 
 @transaction.atomic
+def training_hours_sync(*, actor: Actor, training: Training) -> int:
+    """Re-credit a training's hours after its attendance changed (the partyschool app calls
+    this when a session's attendance is recorded); the caller audits its own step."""
+    training = Training.objects.select_for_update(of=("self",)).get(pk=training.pk)
+    require(actor, "orglife.record", training)
+    return sync_training_records(training, actor)
+
+
+def hand_entered_twice(person_ids: Iterable[int], studied_on: date, title: str) -> list[int]:
+    """Who among `person_ids` already has hours of `title` on `studied_on` entered by hand, so
+    crediting a session of that title would count the same study twice."""
+    return list(
+        StudyRecord.objects.filter(
+            person_id__in=list(person_ids),
+            studied_on=studied_on,
+            title=title,
+            training__isnull=True,
+            meeting__isnull=True,
+        ).values_list("person_id", flat=True)
+    )
+
+
+@transaction.atomic
 def training_delete(*, actor: Actor, training: Training) -> None:
     training = Training.objects.select_related("organisation").get(pk=training.pk)
     require(actor, "orglife.record", training)
@@ -692,12 +818,25 @@ def study_record_create(
         errors["hours"] = "学时应大于0。"
     if studied_on and studied_on > timezone.localdate():
         errors["studied_on"] = "学习日期不能晚于今天。"
+    if title and studied_on and _already_credited(person, studied_on, title):
+        errors["title"] = (
+            "该人员当天已有同一内容的学时（由培训、党校课次或会议计入），不能重复登记。"
+        )
     if errors:
         raise ValidationError(errors)
     record.full_clean()
     record.save()
     audit.created(actor=actor, obj=record, fields=RECORD_FIELDS)
     return record
+
+
+def _already_credited(person: Person, studied_on: date, title: str) -> bool:
+    """The same study on the same day is already on record: entered by hand, or credited by a
+    meeting, a training or a session of a Party-school class (whose records are titled
+    “班名：课次主题”, or carry the training's own title)."""
+    return StudyRecord.objects.filter(
+        Q(title=title) | Q(training__title=title), person=person, studied_on=studied_on
+    ).exists()
 
 
 @transaction.atomic

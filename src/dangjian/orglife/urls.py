@@ -16,6 +16,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("<int:pk>/delete/", views.MeetingDelete.as_view(), name="meeting_delete"),
     path("<int:pk>/signin-qr/", views.signin_qr, name="signin_qr"),
+    path("<int:pk>/files/new/", views.MeetingFileAdd.as_view(), name="meeting_file_add"),
+    path("files/<int:pk>/delete/", views.MeetingFileRemove.as_view(), name="meeting_file_delete"),
+    path("<int:pk>/signin-qr/code/", views.signin_qr_code, name="signin_qr_code"),
     path(
         "<int:pk>/leave/<int:leave_pk>/",
         views.LeaveDecide.as_view(),

@@ -38,6 +38,7 @@ from dangjian.orglife.models import (
     FrequencyRule,
     LeaveRequest,
     Meeting,
+    MeetingFile,
     MeetingKind,
     MeetingState,
     Period,
@@ -308,6 +309,9 @@ def meeting_detail(request, pk):
                 else services.attendance_summary(attendance)
             ),
             "records": meeting.study_records.count(),
+            "files": list(meeting.files.all()),
+            "max_files": settings.ORGLIFE_MEETING_MAX_FILES,
+            "file_form": forms.MeetingFileForm(),
             "can_edit": Meeting.objects.editable_by(request.user).filter(pk=pk).exists(),
             "events": events_for(meeting),
         },
@@ -332,6 +336,57 @@ class MeetingDelete(ActionView):
 
     def get_success_url(self, obj: Meeting) -> str:
         return reverse("orglife:meeting_list")
+
+
+class MeetingFileAdd(ServiceFormView):
+    """Add one photo or file to a meeting (the detail page's form posts here; a refused file
+    comes back on this page with what was typed)."""
+
+    form_class = forms.MeetingFileForm
+    form_user_kwarg = False
+    multipart = True
+    show_events = False
+    title = "上传会议照片或文件"
+    submit_label = "上传"
+    success_message = "已上传。"
+
+    def get_object(self) -> None:
+        self.meeting = editable_or_403(
+            Meeting.objects.select_related("organisation"), self.request.user, self.kwargs["pk"]
+        )
+        return None
+
+    def get_crumbs(self) -> list[tuple[str, str]]:
+        return [
+            (reverse("orglife:meeting_list"), "组织生活"),
+            (reverse("orglife:meeting_detail", args=[self.meeting.pk]), self.meeting.topic),
+        ]
+
+    def perform(self, data: dict) -> MeetingFile:
+        return services.meeting_file_add(
+            actor=self.request.user,
+            meeting=self.meeting,
+            file=data["file"],
+            caption=data.get("caption", ""),
+        )
+
+    def get_success_url(self, result: MeetingFile) -> str:
+        return reverse("orglife:meeting_detail", args=[self.meeting.pk]) + "#meeting-files"
+
+
+class MeetingFileRemove(ActionView):
+    success_message = "已删除。"
+
+    def get_object(self) -> MeetingFile:
+        return editable_or_403(
+            MeetingFile.objects.select_related("meeting"), self.request.user, self.kwargs["pk"]
+        )
+
+    def perform(self, obj: MeetingFile, data: dict) -> None:
+        services.meeting_file_remove(actor=self.request.user, meeting_file=obj)
+
+    def get_success_url(self, obj: MeetingFile) -> str:
+        return reverse("orglife:meeting_detail", args=[obj.meeting_id]) + "#meeting-files"
 
 
 # --- compliance ----------------------------------------------------------------------------
@@ -841,21 +896,46 @@ class LeaveDecide(ActionView):
         return reverse("orglife:meeting_detail", args=[obj.meeting_id])
 
 
-@officer_required
-@require_GET
-def signin_qr(request, pk):
-    """签到二维码 on the secretary's phone: a fresh token each time the page is opened."""
-    meeting = editable_or_403(Meeting.objects.select_related("organisation"), request.user, pk)
+def _signin_qr_context(request, meeting: Meeting) -> dict:
+    """A fresh code for the meeting (or the reason there is none), as the QR page shows it."""
     opens, closes = services.signin_window(meeting)
-    context = {"meeting": meeting, "opens": opens, "closes": closes}
+    context = {
+        "meeting": meeting,
+        "opens": opens,
+        "closes": closes,
+        "rotate_seconds": settings.ORGLIFE_SIGNIN_ROTATE_SECONDS,
+        "grace_seconds": settings.ORGLIFE_SIGNIN_GRACE_SECONDS,
+    }
     try:
         token = services.signin_token_issue(actor=request.user, meeting=meeting)
     except ValidationError as exc:
         context["refusal"] = " ".join(exc.messages)
     else:
         url = request.build_absolute_uri(reverse("orglife:signin", args=[token]))
-        context |= {"url": url, "qr_svg": segno.make(url, error="m").svg_inline(scale=6, border=2)}
-    response = render(request, "orglife/signin_qr.html", context)
+        context |= {
+            "url": url,
+            "qr_svg": segno.make(url, error="m").svg_inline(scale=6, border=2, omitsize=True),
+        }
+    return context
+
+
+@officer_required
+@require_GET
+def signin_qr(request, pk):
+    """签到二维码 on the secretary's phone: a fresh code now, then a new one every
+    ORGLIFE_SIGNIN_ROTATE_SECONDS (htmx polls signin_qr_code; no script of our own)."""
+    meeting = editable_or_403(Meeting.objects.select_related("organisation"), request.user, pk)
+    response = render(request, "orglife/signin_qr.html", _signin_qr_context(request, meeting))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@officer_required
+@require_GET
+def signin_qr_code(request, pk):
+    """The QR code alone, replaced: what the QR page's polling swaps in."""
+    meeting = editable_or_403(Meeting.objects.select_related("organisation"), request.user, pk)
+    response = render(request, "orglife/_signin_qr_code.html", _signin_qr_context(request, meeting))
     response["Cache-Control"] = "no-store"
     return response
 

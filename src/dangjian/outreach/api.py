@@ -10,7 +10,7 @@ from datetime import date
 from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -168,3 +168,45 @@ class ComplianceViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()).order_by("-id"))
         selectors.decorate(page, self.day())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class LeaderPointSerializer(serializers.Serializer):
+    person = serializers.IntegerField(source="person.pk")
+    name = serializers.CharField(source="person.name")
+    roles = serializers.ListField(child=serializers.CharField(), help_text="领导班子职务")
+    points = serializers.SerializerMethodField(help_text="联系点及本期走访次数")
+    missing = serializers.IntegerField(help_text="尚缺的联系点个数")
+    status = serializers.CharField(help_text="none 未确定联系点, done, due, overdue")
+    status_label = serializers.CharField()
+
+    def get_points(self, row) -> list[dict]:
+        return [
+            {
+                "link": p.pk,
+                "target": p.unit.full_name if p.unit_id else p.target,
+                "done": p.done,
+                "required": p.required,
+                "status": p.status,
+            }
+            for p in row["points"]
+        ]
+
+
+class LeaderPointViewSet(viewsets.GenericViewSet):
+    """领导班子成员联系点 (《延伸提升168机制意见》§五): each member of the leadership in scope,
+    their points and this period's visits; `on` picks the period."""
+
+    serializer_class = LeaderPointSerializer
+    permission_classes = [IsAuthenticated, OfficersOnly]
+
+    @extend_schema(summary="领导班子成员联系点落实情况")
+    def list(self, request):
+        today = timezone.localdate()
+        day = parse_date(request.query_params.get("on"), today) or today
+        rows = selectors.leader_points(request.user, day, today)
+        return Response(
+            {
+                "summary": selectors.leader_points_summary(rows),
+                "results": self.get_serializer(rows, many=True).data,
+            }
+        )

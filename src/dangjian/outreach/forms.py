@@ -46,13 +46,14 @@ class LinkForm(BootstrapMixin, forms.Form):
         label="联系的学院或班级",
         queryset=Unit.objects.none(),
         required=False,
-        help_text="校领导选二级学院，二级学院领导选班级。",
+        help_text="校领导选二级学院，二级学院领导选班级；领导班子成员联系点可选学院，或在下方填写党组织。",
     )
     target = forms.CharField(
-        label="联系学生宿舍",
+        label="联系学生宿舍（或联系的党组织）",
         max_length=100,
         required=False,
-        help_text="党员教师联系学生宿舍时填写，如：3号楼学生宿舍。",
+        help_text="党员教师联系学生宿舍时填写，如：3号楼学生宿舍；领导班子成员联系点可填党组织，"
+        "如：机关一支部。",
     )
     since = forms.DateField(label="开始日期", widget=DATE, initial=timezone.localdate)
 
@@ -68,7 +69,9 @@ class LinkForm(BootstrapMixin, forms.Form):
         self.fields["visitor"].label_from_instance = lambda p: f"{p.name}（{p.primary_org}）"
         if not access.can(user, perms.LEADER_LINK):
             self.fields["kind"].choices = [
-                c for c in selectors.LINK_KIND_CHOICES if c[0] != rules.LEADER_COLLEGE
+                c
+                for c in selectors.LINK_KIND_CHOICES
+                if c[0] not in (rules.LEADER_COLLEGE, rules.LEADER_POINT)
             ]
             self.fields["kind"].help_text = rules.SCHOOL_LEADER_LINKS
         self.fields["unit"].queryset = (

@@ -53,6 +53,7 @@ class VisitKind(models.TextChoices):
     LEADER_COLLEGE = "leader_college", "校领导深入联系的二级学院"
     LEADER_CLASS = "leader_class", "二级学院领导深入联系的班级"
     TEACHER_DORM = "teacher_dorm", "党员教师走访联系学生宿舍"
+    LEADER_POINT = "leader_point", "领导班子成员联系点"
     HOME_VISIT = "home_visit", "家访"
     CADRE_TEACHER = "cadre_teacher", "干部访谈教师"
     TEACHER_STUDENT = "teacher_student", "教师访谈学生"

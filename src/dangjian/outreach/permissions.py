@@ -23,6 +23,11 @@ OWN = "outreach.own"
 declare(
     Action(MANAGE, (SELF, SCOPE), person="", org="primary_org", message=NOT_IN_SCOPE),
     Action(LINK, SCOPE, org="organisation", label="设置联系点", message=NOT_IN_SCOPE),
-    Action(LEADER_LINK, STAFF, label="设置校领导联系点", message=rules.SCHOOL_LEADER_LINKS),
+    Action(
+        LEADER_LINK,
+        STAFF,
+        label="设置校领导联系点和领导班子成员联系点",
+        message=rules.SCHOOL_LEADER_LINKS,
+    ),
     Action(OWN, MEMBER, label="登记走访", message=NO_PERSON),
 )

@@ -150,7 +150,10 @@ def period_of(
 LEADER_COLLEGE = "leader_college"
 LEADER_CLASS = "leader_class"
 TEACHER_DORM = "teacher_dorm"
-LINK_KINDS = (LEADER_COLLEGE, LEADER_CLASS, TEACHER_DORM)
+# 领导班子成员联系点 (《延伸提升168机制意见》§五: 领导班子成员都要分别确定1个以上单位作为联系点，
+# 深入进行指导; 《168模式实施意见》and 《组织建设年实施方案》§四(二): 领导干部联系基层制度).
+LEADER_POINT = "leader_point"
+LINK_KINDS = (LEADER_COLLEGE, LEADER_CLASS, TEACHER_DORM, LEADER_POINT)
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,9 @@ DEFAULT_FREQUENCIES: dict[str, Frequency] = {
     LEADER_COLLEGE: Frequency(SEMESTER, 1),  # 校领导每学期至少1次深入所联系的二级学院
     LEADER_CLASS: Frequency(QUARTER, 1),  # 二级学院领导每季度至少1次深入所联系的班级
     TEACHER_DORM: Frequency(MONTH, 1),  # 党员教师每月至少1次深入所联系学生的宿舍
+    # The sources set no frequency for a leadership contact point: ours, a semester, as for
+    # the school leaders' links to colleges (§四(四)1).
+    LEADER_POINT: Frequency(SEMESTER, 1),
 }
 
 
@@ -192,19 +198,27 @@ def frequencies(overrides: Mapping[str, object] | None = None) -> dict[str, Freq
     return table
 
 
-# The unit a link's target must be (Unit.kind), or None when the target is free text.
+# The unit a link's target must be (Unit.kind), None when the target is free text, ANY_TARGET
+# when either a unit of any kind or a named organisation will do.
+ANY_TARGET = "any"
 LINK_UNIT_KIND: dict[str, str | None] = {
     LEADER_COLLEGE: "college",
     LEADER_CLASS: "class",
     TEACHER_DORM: None,
+    LEADER_POINT: ANY_TARGET,
 }
 LINK_KIND_REQUIRED = (
-    "联系点只能是：校领导联系二级学院、二级学院领导联系班级、党员教师联系学生宿舍。"
+    "联系点只能是：校领导联系二级学院、二级学院领导联系班级、党员教师联系学生宿舍，"
+    "或领导班子成员的联系点。"
 )
+POINT_TARGET_REQUIRED = "请选择联系的单位，或填写联系的党组织名称，如：机关一支部。"
+NOT_A_LEADER = "领导班子成员联系点只为领导班子（领导小组）成员设置（《延伸提升168机制意见》§五）。"
+# Each member of the leadership holds at least this many contact points (“1个以上”).
+MIN_LEADER_POINTS = 1
 UNIT_MUST_BE_COLLEGE = "校领导联系的应为二级学院（《基层组织建设实施意见》§四(四)1）。"
 UNIT_MUST_BE_CLASS = "二级学院领导联系的应为班级（《基层组织建设实施意见》§四(四)1）。"
 TARGET_REQUIRED = "请填写所联系学生的宿舍，如：3号楼学生宿舍。"
-SCHOOL_LEADER_LINKS = "校领导联系二级学院由党委组织部设置。"
+SCHOOL_LEADER_LINKS = "校领导联系二级学院、领导班子成员联系点由党委组织部设置。"
 TEACHER_MUST_BE_MEMBER = "党员教师联系学生宿舍：联系人须为党员（正式或预备）教职工。"
 DUPLICATE_LINK = "该联系人已有相同的联系点。"
 
@@ -220,7 +234,15 @@ def link_target_error(kind: str, unit_kind: str | None, target: str) -> tuple[st
         return ("unit", UNIT_MUST_BE_CLASS)
     if wanted is None and not target.strip():
         return ("target", TARGET_REQUIRED)
+    if wanted == ANY_TARGET and unit_kind is None and not target.strip():
+        return ("target", POINT_TARGET_REQUIRED)
     return None
+
+
+def points_missing(points: int, minimum: int = MIN_LEADER_POINTS) -> int:
+    """How many contact points a member of the leadership still lacks (《延伸提升168机制意见》§五:
+    “确定1个以上单位作为联系点”): 0 holds, 1 with none."""
+    return max(minimum - points, 0)
 
 
 def link_active_in(since: date, ended_on: date | None, period: Period) -> bool:

@@ -31,7 +31,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dangjian.core.models import User
-from dangjian.org.models import Organisation, OrgKind, Person
+from dangjian.org.models import LeadingGroupMember, Organisation, OrgKind, Person
 from dangjian.org.rollup import prefix as path_prefix
 from dangjian.org.rules import MEMBER_STATUSES
 from dangjian.outreach import rules
@@ -348,4 +348,59 @@ def interview_summary(user: User, org: Organisation, year: int) -> dict[str, Any
         "kind_columns": list(VisitKind.choices),
         "pending_count": pending.count(),
         "pending": list(with_visit_relations(pending).order_by("visited_on", "id")[:50]),
+    }
+
+
+# --- leadership contact points (《延伸提升168机制意见》§五) ---------------------------------
+
+
+def is_leader(person: Person) -> bool:
+    """A member of a leadership (a leading group of the organisation's leadership)."""
+    return LeadingGroupMember.objects.filter(person=person).exists()
+
+
+def leader_points(user: User, day: date, today: date | None = None) -> list[dict[str, Any]]:
+    """Each member of the leadership the user sees, with their contact points active in the
+    period containing `day` and each point's visits there: two queries whatever the size."""
+    today = today or timezone.localdate()
+    people: dict[int, dict[str, Any]] = {}
+    for m in (
+        LeadingGroupMember.objects.visible_to(user)
+        .select_related("person__primary_org", "group__organisation")
+        .order_by("group__organisation__path", "display_order", "id")
+    ):
+        row = people.setdefault(m.person_id, {"person": m.person, "roles": [], "points": []})
+        row["roles"].append(f"{m.group.name}{m.get_role_display()}")
+    links = with_compliance(
+        Link.objects.filter(kind=rules.LEADER_POINT, visitor_id__in=list(people)), day
+    ).select_related("unit")
+    for link in decorate(list(links), day, today):
+        people[link.visitor_id]["points"].append(link)
+    rows = []
+    for row in people.values():
+        row["missing"] = rules.points_missing(len(row["points"]))
+        statuses = {p.status for p in row["points"]}
+        row["status"] = (
+            "none"
+            if row["missing"]
+            else rules.OVERDUE
+            if rules.OVERDUE in statuses
+            else rules.DUE
+            if rules.DUE in statuses
+            else rules.DONE
+        )
+        row["status_label"] = (
+            "未确定联系点" if row["status"] == "none" else rules.STATUS_LABELS[row["status"]]
+        )
+        rows.append(row)
+    return rows
+
+
+def leader_points_summary(rows: list[dict[str, Any]]) -> dict[str, int]:
+    return {
+        "members": len(rows),
+        "holding": sum(1 for r in rows if not r["missing"]),
+        "missing": sum(1 for r in rows if r["missing"]),
+        "done": sum(1 for r in rows if r["status"] == rules.DONE),
+        "overdue": sum(1 for r in rows if r["status"] == rules.OVERDUE),
     }

@@ -166,8 +166,10 @@ def link_create(
     target: str = "",
 ) -> Link:
     visitor = Person.objects.select_related("primary_org").get(pk=visitor.pk)
-    if kind == rules.LEADER_COLLEGE:
+    if kind in (rules.LEADER_COLLEGE, rules.LEADER_POINT):
         access.require(actor, perms.LEADER_LINK)
+    if kind == rules.LEADER_POINT and not selectors.is_leader(visitor):
+        raise ValidationError({"visitor": rules.NOT_A_LEADER})
     if visitor.primary_org is None:
         raise ValidationError({"visitor": NO_ORG})
     access.require(actor, perms.LINK, Link(organisation=visitor.primary_org))
@@ -178,7 +180,7 @@ def link_create(
         raise ValidationError({"visitor": rules.TEACHER_MUST_BE_MEMBER})
     if rules.LINK_UNIT_KIND[kind] is None:
         unit = None
-    else:
+    elif rules.LINK_UNIT_KIND[kind] != rules.ANY_TARGET or unit is not None:
         target = ""
     if unit is not None and unit.dissolved_on is not None:
         raise ValidationError({"unit": "该单位已撤销。"})
@@ -206,7 +208,7 @@ def link_end(*, actor: User, link: Link, ended_on: date | None = None) -> Link:
     link = (
         Link.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=link.pk)
     )
-    if link.kind == rules.LEADER_COLLEGE:
+    if link.kind in (rules.LEADER_COLLEGE, rules.LEADER_POINT):
         access.require(actor, perms.LEADER_LINK)
     access.require(actor, perms.LINK, link)
     if link.ended_on is not None:

@@ -28,4 +28,6 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", views.VisitEdit.as_view(), name="visit_edit"),
     path("visits/<int:pk>/delete/", views.VisitDelete.as_view(), name="visit_delete"),
     path("summary/", views.interview_summary, name="interview_summary"),
+    path("leader-points/", views.leader_points, name="leader_points"),
+    path("leader-points/export/", views.leader_points_export, name="leader_points_export"),
 ]

@@ -260,6 +260,10 @@ class LinkCreate(ServiceFormView):
         self.org = _requested_org(self.request)
         return {**super().get_form_kwargs(), "org": self.org}
 
+    def get_initial(self) -> dict[str, Any]:
+        kind = self.request.GET.get("kind", "")
+        return {"kind": kind} if kind in rules.LINK_KINDS else {}
+
     def get_context_data(self, **context: Any) -> dict[str, Any]:
         return super().get_context_data(org=self.org, **context)
 
@@ -600,3 +604,73 @@ def interview_summary(request):
             "org_choices": selectors.org_choices(request.user),
         },
     )
+
+
+# --- leadership contact points (《延伸提升168机制意见》§五) ---------------------------------
+
+POINTS_HELP = (
+    "《延伸提升168机制意见》§五：领导班子成员都要分别确定1个以上单位作为联系点，深入进行指导；"
+    "完善党员领导干部联系点制度，帮助解决实际困难。"
+)
+POINT_HEADERS = ["姓名", "所在党组织", "领导班子职务", "联系点", "本期走访/应走访", "落实情况"]
+
+
+def _points(request):
+    today = timezone.localdate()
+    day = parse_date(request.GET.get("on"), today) or today
+    return today, day, selectors.leader_points(request.user, day, today)
+
+
+@officer_required
+@require_GET
+def leader_points(request):
+    """领导班子联系点: every member of the leadership in scope, their points and visits."""
+    today, day, rows = _points(request)
+    only_missing = request.GET.get("missing") == "1"
+    shown = [r for r in rows if r["missing"]] if only_missing else rows
+    frequency = selectors.frequencies()[rules.LEADER_POINT]
+    return render(
+        request,
+        "outreach/leader_points.html",
+        {
+            "rows": shown,
+            "summary": selectors.leader_points_summary(rows),
+            "day": day,
+            "today": today,
+            "period": selectors.period_for(rules.LEADER_POINT, day),
+            "frequency": frequency,
+            "only_missing": only_missing,
+            "help": POINTS_HELP,
+            "may_set": access.can(request.user, perms.LEADER_LINK),
+        },
+    )
+
+
+def _point_label(link) -> str:
+    return link.unit.full_name if link.unit_id else link.target
+
+
+@officer_required
+@require_GET
+def leader_points_export(request):
+    _today, day, rows = _points(request)
+    title = f"领导班子成员联系点落实情况（{day:%Y-%m-%d}所在期间）"
+    audit = PersonalDataAudit(request, title)
+    content = xlsx_table(
+        sheet="领导班子联系点",
+        headers=POINT_HEADERS,
+        rows=audit.count(
+            [
+                r["person"].name,
+                r["person"].primary_org.name if r["person"].primary_org else "",
+                "；".join(r["roles"]),
+                "；".join(_point_label(p) for p in r["points"]) or "未确定",
+                "；".join(f"{p.done}/{p.required}" for p in r["points"]),
+                r["status_label"],
+            ]
+            for r in rows
+        ),
+        title=title,
+        widths=[12, 24, 30, 36, 16, 14],
+    )
+    return xlsx_response(request, content, "领导班子成员联系点.xlsx", audit=audit)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from dangjian.core.documents import document_paths
 from dangjian.posts import views
 
 app_name = "posts"
@@ -27,9 +28,9 @@ urlpatterns = [
     path("<int:pk>/evaluate/", views.PostEvaluate.as_view(), name="post_evaluate"),
     path("<int:pk>/do/<slug:action>/", views.PostAction.as_view(), name="post_action"),
     # forms of the seeds
-    path("registration/", views.registration, name="registration"),
+    *document_paths("registration/", views.registration, "registration"),
     path("registration/xlsx/", views.registration_xlsx, name="registration_xlsx"),
-    path("annex2/", views.annex2, name="annex2"),
+    *document_paths("annex2/", views.annex2, "annex2"),
     path("annex2/xlsx/", views.annex2_xlsx, name="annex2_xlsx"),
     # commitments
     path("commitments/", views.commitment_list, name="commitment_list"),
@@ -41,7 +42,7 @@ urlpatterns = [
         views.CommitmentPublish.as_view(),
         name="commitment_publish",
     ),
-    path("commitments/<int:pk>/print/", views.commitment_print, name="commitment_print"),
+    *document_paths("commitments/<int:pk>/print/", views.commitment_print, "commitment_print"),
     # duty records
     path("duty/", views.duty_record_list, name="duty_record_list"),
     path("duty/export/", views.duty_record_export, name="duty_record_export"),

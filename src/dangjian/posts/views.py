@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import access, batch
+from dangjian.core import access, batch, documents
 from dangjian.core.audit import events_for
-from dangjian.core.export import PersonalDataAudit, render_print, xlsx_response, xlsx_table
+from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
 from dangjian.core.params import parse_int, parse_year
 from dangjian.core.scoping import get_for_user, scope_for
@@ -461,7 +461,7 @@ class PostRollover(FormView):
 # --- 党员定岗情况登记表 and annex 2 ------------------------------------------------------
 
 
-def _seed_form(request, template: str, rows_of, label: str):
+def _seed_form(request, template: str, rows_of, label: str, fmt: str = "html"):
     """A seed form to print for an organisation subtree and a year."""
     org, year = _org_year(request)
     rows = list(rows_of(request.user, org, year))
@@ -473,17 +473,27 @@ def _seed_form(request, template: str, rows_of, label: str):
         "org_choices": selectors.org_choices(request.user),
     }
     label = label.format(org=org.name, year=year)
-    return render_print(request, template, context, label=label, rows=len(rows))
+    return documents.respond(
+        request,
+        template,
+        context,
+        fmt=fmt,
+        filename=label,
+        label=label,
+        rows=len(rows),
+        job=True,
+    )
 
 
 @officer_required
 @require_GET
-def registration(request):
+def registration(request, fmt="html"):
     return _seed_form(
         request,
         "posts/registration_print.html",
         selectors.registration_rows,
         "{org}{year}年度党员定岗情况登记表",
+        fmt,
     )
 
 
@@ -500,12 +510,13 @@ def registration_xlsx(request):
 
 @officer_required
 @require_GET
-def annex2(request):
+def annex2(request, fmt="html"):
     return _seed_form(
         request,
         "posts/annex2_print.html",
         selectors.annex2_rows,
         "{org}{year}年度党员亮岗履职一览表",
+        fmt,
     )
 
 
@@ -646,14 +657,16 @@ class CommitmentPublish(ActionView):
 
 @login_required
 @require_GET
-def commitment_print(request, pk):
+def commitment_print(request, pk, fmt="html"):
     commitment = get_for_user(
         Commitment.objects.select_related("person", "organisation"), request.user, pk=pk
     )
-    return render_print(
+    return documents.respond(
         request,
         "posts/commitment_print.html",
         {"c": commitment},
+        fmt=fmt,
+        filename=f"党员岗位责任承诺书（{commitment.person.name} {commitment.year}年）",
         label=f"党员承诺书（{commitment.person}）",
         rows=1,
     )

@@ -18,10 +18,13 @@ from dangjian.appraisal.models import (
     HonourKind,
 )
 from dangjian.core.models import User
+from dangjian.honours.models import Category as CommendationCategory
+from dangjian.honours.selectors import on_notice, published_awards
 from dangjian.org.models import Organisation, Person, orgs_under
 from dangjian.posts.models import Commitment, Post, PostGrade
 from dangjian.public import rules
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
+from dangjian.review.models import RoundState, SecretaryReport
 from dangjian.targets.models import Task, WorkItem
 
 # --- Field whitelists: what the public may see ---------------------------------------------
@@ -263,6 +266,7 @@ def board(org: Organisation, year: int) -> dict:
     for reply in replies:
         reply["category_label"] = CATEGORY_LABELS.get(reply["category"], "")
     appraisals, honours = _appraisals(org, year)
+    secretary_reviews = _secretary_reviews(org, year)
     parent, children = _related_orgs(org)
     return {
         "organisation": {"name": org.name, "code": org.code, "kind": org.kind},
@@ -275,7 +279,88 @@ def board(org: Organisation, year: int) -> dict:
         "replies": replies,
         "appraisals": appraisals,
         "honours": honours,
+        "commendations": _commendations(org, year),
+        "secretary_reviews": secretary_reviews,
+        "commendation_notices": _commendation_notices(org),
     }
+
+
+def _commendation_notices(org: Organisation) -> list[dict]:
+    """公示 of the nominees of an honours round whose notice runs today, over the subtree, so
+    the masses can raise an objection with the department. One query."""
+    rows = (
+        on_notice(timezone.localdate())
+        .filter(organisation__in=orgs_under((org.path,)))
+        .order_by("category", "organisation__path", "id")
+        .values(
+            "id",
+            "category",
+            "person__name",
+            "organisation__name",
+            "round__title",
+            "round__notice_ends_on",
+        )[:200]
+    )
+    labels = dict(CommendationCategory.choices)
+    return [
+        {
+            "id": r["id"],
+            "category": r["category"],
+            "category_label": labels.get(r["category"], ""),
+            "name": r["person__name"] or r["organisation__name"],
+            "organisation_name": r["organisation__name"],
+            "round_title": r["round__title"],
+            "notice_ends_on": r["round__notice_ends_on"],
+        }
+        for r in rows
+    ]
+
+
+def _commendations(org: Organisation, year: int) -> list[dict]:
+    """奖惩结果公开 of the honours rounds (两优一先, 《基层组织建设实施意见》§四(五)3): the
+    awards of a published round of the year over the organisation's subtree. One query."""
+    rows = list(
+        published_awards()
+        .filter(round__year=year, organisation__in=orgs_under((org.path,)))
+        .order_by("category", "organisation__path", "id")
+        .values(
+            "id",
+            "category",
+            "person__name",
+            "organisation__name",
+            "round__title",
+            "round__decision_number",
+            "round__published_on",
+        )
+    )
+    labels = dict(CommendationCategory.choices)
+    return [
+        {
+            "id": r["id"],
+            "category": r["category"],
+            "category_label": labels.get(r["category"], ""),
+            "name": r["person__name"] or r["organisation__name"],
+            "organisation_name": r["organisation__name"],
+            "round_title": r["round__title"],
+            "decision_number": r["round__decision_number"],
+            "published_on": r["round__published_on"],
+        }
+        for r in rows
+    ]
+
+
+def _secretary_reviews(org: Organisation, year: int) -> list[dict]:
+    """书记述职评议 (联述联评联考, 《组织建设年实施方案》§四(三)): the published results of the year
+    of the secretaries in the organisation's subtree. One query."""
+    return list(
+        SecretaryReport.objects.filter(
+            round__state=RoundState.PUBLISHED,
+            round__year=year,
+            organisation__in=orgs_under((org.path,)),
+        )
+        .order_by("organisation__path", "id")
+        .values("organisation__name", "secretary__name", "total", "grade", "round__published_on")
+    )
 
 
 def _appraisals(org: Organisation, year: int) -> tuple[list[dict], list[dict]]:

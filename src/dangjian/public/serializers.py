@@ -113,6 +113,41 @@ class PublicHonourSerializer(serializers.Serializer):
     awarded_on = serializers.DateField()
 
 
+class PublicCommendationSerializer(serializers.Serializer):
+    """奖惩结果公开: an award of a published honours round (两优一先)."""
+
+    id = serializers.IntegerField()
+    category = serializers.CharField()
+    category_label = serializers.CharField(help_text="表彰类别")
+    name = serializers.CharField(help_text="受表彰的党员或党组织")
+    organisation_name = serializers.CharField(help_text="所在党组织")
+    round_title = serializers.CharField()
+    decision_number = serializers.CharField(help_text="表彰决定文号")
+    published_on = serializers.DateField(allow_null=True)
+
+
+class PublicSecretaryReviewSerializer(serializers.Serializer):
+    """书记述职评议公开 (联述联评联考): a secretary's published grade of the year."""
+
+    organisation_name = serializers.CharField(source="organisation__name")
+    secretary_name = serializers.CharField(source="secretary__name")
+    total = serializers.DecimalField(max_digits=4, decimal_places=1, help_text="综合得分")
+    grade = serializers.CharField(help_text="综合等次")
+    published_on = serializers.DateField(source="round__published_on")
+
+
+class PublicCommendationNoticeSerializer(serializers.Serializer):
+    """公示: a nominee of an honours round whose notice runs today."""
+
+    id = serializers.IntegerField()
+    category = serializers.CharField()
+    category_label = serializers.CharField(help_text="表彰类别")
+    name = serializers.CharField(help_text="拟表彰的党员或党组织")
+    organisation_name = serializers.CharField(help_text="所在党组织")
+    round_title = serializers.CharField()
+    notice_ends_on = serializers.DateField(help_text="公示截止日期")
+
+
 class PublicBoardSerializer(serializers.Serializer):
     organisation = PublicBoardOrganisationSerializer()
     parent = PublicOrganisationSerializer(allow_null=True)
@@ -125,6 +160,9 @@ class PublicBoardSerializer(serializers.Serializer):
     replies = PublicReplySerializer(many=True)
     appraisals = PublicAppraisalSerializer(many=True)
     honours = PublicHonourSerializer(many=True)
+    commendations = PublicCommendationSerializer(many=True)
+    secretary_reviews = PublicSecretaryReviewSerializer(many=True)
+    commendation_notices = PublicCommendationNoticeSerializer(many=True)
 
 
 class PublicSuggestionCreateSerializer(serializers.Serializer):

@@ -12,6 +12,9 @@ urlpatterns = [
     path("o/<str:code>/suggest/done/", views.suggest_done, name="suggest_done"),
     path("posts/<int:pk>/nameplate/", views.nameplate, name="nameplate"),
     path("track/", views.track, name="track"),
+    path("column/", views.column_index, name="column_index"),
+    path("column/<int:pk>/", views.column_article, name="column_article"),
+    path("column/files/<str:kind>/<int:pk>/", views.column_file, name="column_file"),
     # Officers.
     path("suggestions/", views.suggestion_list, name="suggestion_list"),
     path("suggestions/export/", views.suggestion_export, name="suggestion_export"),

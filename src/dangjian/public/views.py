@@ -2,14 +2,24 @@
 of suggestions (login, scoped to the organisation's subtree). Thin: read, validate, call a
 service, render."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    set_response_etag,
+)
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import access
+from dangjian.column import permissions as column_permissions
+from dangjian.column import selectors as column_selectors
+from dangjian.core import access, uploads
 from dangjian.core.audit import events_for
 from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -277,3 +287,96 @@ def suggestion_to_opinion(request, pk):
     message = "已转入征求意见，作为该工作事项“征求意见”步骤的意见。"
     call = services.suggestion_to_opinion
     return _handling_step(request, pk, "opinion", forms.ToOpinionForm, call, message, scoped=True)
+
+
+# --- The work column (工作专栏): published articles only, no login -------------------------------
+
+COLUMN_PAGE_SIZE = 20
+
+
+def _public_cache(request, response):
+    """Public column pages are the same for every anonymous visitor: shared caches (a reverse
+    proxy) may keep them for COLUMN_PUBLIC_CACHE_SECONDS, so a withdrawn article is gone
+    everywhere within that time; browsers revalidate each time by ETag (304 when unchanged).
+    Signed-in users still get no-store (core.middleware_security)."""
+    patch_cache_control(
+        response, public=True, max_age=0, s_maxage=settings.COLUMN_PUBLIC_CACHE_SECONDS
+    )
+    response.public_cache = True
+    if not response.streaming:
+        set_response_etag(response)
+        response = get_conditional_response(request, etag=response.get("ETag"), response=response)
+        response.public_cache = True
+    return response
+
+
+@require_GET
+def column_index(request):
+    access.require(request.user, column_permissions.READ_PUBLISHED)
+    column = request.GET.get("column", "")
+    if column not in dict(column_selectors.column_choices()):
+        column = ""
+    code = request.GET.get("org", "").strip()[:50]
+    org = None
+    if code:
+        org = Organisation.objects.filter(code=code).only("id", "name", "code", "path").first()
+    qs = column_selectors.public_articles(column or None, org)
+    page = request_page(
+        request, qs, order=column_selectors.PUBLIC_PAGE_ORDER, size=COLUMN_PAGE_SIZE
+    )
+    photos = column_selectors.first_photos([a.pk for a in page.rows])
+    query = urlencode([(k, v) for k, v in (("column", column), ("org", code)) if v])
+    return _public_cache(
+        request,
+        render(
+            request,
+            "public/column_list.html",
+            {
+                "page": page,
+                "rows": [(a, photos.get(a.pk)) for a in page.rows],
+                "column": column,
+                "column_label": column_selectors.column_label(column),
+                "columns": column_selectors.column_choices(),
+                "org": org,
+                "org_code": code,
+                "organisations": column_selectors.public_organisations().order_by("path")[:200],
+                "base_query": query,
+            },
+        ),
+    )
+
+
+@require_GET
+def column_article(request, pk):
+    access.require(request.user, column_permissions.READ_PUBLISHED)
+    article = column_selectors.public_article(pk)
+    if article is None:
+        raise Http404("该文章不存在或已撤回。")
+    return _public_cache(
+        request,
+        render(
+            request,
+            "public/column_article.html",
+            {
+                "article": article,
+                "photos": column_selectors.public_photos(article),
+                "attachments": column_selectors.public_attachments(article),
+            },
+        ),
+    )
+
+
+@require_GET
+def column_file(request, kind, pk):
+    """A photo or attachment of a published article (files of drafts are served only by the
+    scoped media view to officers who see the article)."""
+    access.require(request.user, column_permissions.READ_PUBLISHED)
+    row = column_selectors.public_file(kind, pk)
+    if row is None or not row.file:
+        raise Http404("该文件不存在或文章已撤回。")
+    file_path = (settings.MEDIA_ROOT / row.file.name).resolve()
+    if settings.MEDIA_ROOT.resolve() not in file_path.parents or not file_path.is_file():
+        raise Http404
+    response = uploads.serve(file_path, row.file_name or file_path.name)
+    del response["Cache-Control"]
+    return _public_cache(request, response)

@@ -18,12 +18,15 @@ from dangjian.assessment.models import BranchAssessment
 from dangjian.branches.models import BranchGrading, ItemState, RectificationItem, RectificationPlan
 from dangjian.core.access import Actor
 from dangjian.development.models import Case, Stage
+from dangjian.honours.models import ModelUnit, Nomination
+from dangjian.honours.selectors import awards_of_person, published_awards
 from dangjian.membership.models import MemberAway
 from dangjian.org.models import Organisation, PartyStatus, PeopleCount, Person, Position
 from dangjian.orglife.models import Attendance, Meeting, MeetingKind, StudyRecord
 from dangjian.outreach.models import Contact, Visit
 from dangjian.posts.models import Commitment, DutyRecord, Post, PostState
 from dangjian.reports.models import QuarterlyReport
+from dangjian.review.models import RoundState, SecretaryReport
 
 RECENT = 10  # the latest rows shown of a long section (the lists behind them have the rest)
 
@@ -41,6 +44,8 @@ class PersonFile:
     hours: list[tuple[int, Any]] = field(default_factory=list)  # year, hours
     results: list[EvaluationResult] = field(default_factory=list)
     honours: list[Honour] = field(default_factory=list)
+    # 两优一先 awarded in a published round (honours app)
+    commendations: list[Nomination] = field(default_factory=list)
     rectifications: list[MemberRectification] = field(default_factory=list)
     case: Case | None = None
     contacts: int = 0
@@ -54,7 +59,8 @@ class PersonFile:
             bool(x)
             for x in (
                 self.positions, self.posts, self.commitments, self.duty_records, self.meetings,
-                self.hours, self.results, self.honours, self.rectifications, self.case,
+                self.hours, self.results, self.honours, self.commendations,
+                self.rectifications, self.case,
                 self.contacts, self.visits_this_year, self.away,
             )
         )  # fmt: skip
@@ -94,6 +100,7 @@ def person_file(user: Actor, person: Person, today: date) -> PersonFile:
         _of(EvaluationResult, user, person).select_related("cycle").order_by("-cycle__starts_on")
     )
     file.honours = list(_of(Honour, user, person).order_by("-year"))
+    file.commendations = awards_of_person(person.pk)
     file.rectifications = list(_of(MemberRectification, user, person).order_by("-deadline"))
     file.case = _of(Case, user, person).first()
     file.contacts = _of(Contact, user, person, "member").filter(ended_on__isnull=True).count()
@@ -118,9 +125,13 @@ class BranchFile:
     reports: list[QuarterlyReport] = field(default_factory=list)
     gradings: list[BranchGrading] = field(default_factory=list)
     assessments: list[BranchAssessment] = field(default_factory=list)
+    secretary_reviews: list[SecretaryReport] = field(default_factory=list)
     plans: list[RectificationPlan] = field(default_factory=list)
     items: list[tuple[str, int]] = field(default_factory=list)  # state label, count
     cases: list[tuple[str, int]] = field(default_factory=list)  # stage label, count
+    # 先进基层党组织 awarded to the organisation in a published round; the model units it is
+    commendations: list[Nomination] = field(default_factory=list)
+    model_units: list[ModelUnit] = field(default_factory=list)
 
 
 def _counted(rows: Any, labels: dict[Any, str]) -> list[tuple[str, int]]:
@@ -159,6 +170,13 @@ def branch_file(user: Actor, org: Organisation, today: date) -> BranchFile:
     file.assessments = list(
         own(BranchAssessment, "branch").select_related("round").order_by("-round__year", "-id")
     )
+    # 书记述职评议 (联述联评联考): the published results of the organisation's secretaries.
+    file.secretary_reviews = list(
+        own(SecretaryReport)
+        .filter(round__state=RoundState.PUBLISHED)
+        .select_related("round", "secretary")
+        .order_by("-round__year", "-id")
+    )
     file.plans = list(own(RectificationPlan, "branch").order_by("-year"))
     items = own(RectificationItem, "plan__branch").filter(plan__year=year)
     file.items = _counted(
@@ -166,4 +184,10 @@ def branch_file(user: Actor, org: Organisation, today: date) -> BranchFile:
     )
     cases = own(Case).values_list("stage").annotate(n=Count("id"))
     file.cases = _counted(cases, dict(Stage.choices))
+    file.commendations = list(
+        published_awards().filter(organisation=org, person__isnull=True).order_by("-round__year")
+    )
+    file.model_units = list(
+        own(ModelUnit).select_related("chosen_by", "leader").order_by("-starts_on", "-id")
+    )
     return file

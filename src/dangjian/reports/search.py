@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 from django.db.models import QuerySet
 from django.urls import reverse
 
+from dangjian.column import selectors as column_selectors
+from dangjian.column.filters import ArticleFilter
 from dangjian.core.filters import ListFilterSet
 from dangjian.membership.filters import MemberAwayFilter
 from dangjian.membership.models import MemberAway
@@ -149,6 +151,19 @@ SOURCES = [
             a.person.name,
             f"{a.get_kind_display()} · {a.place}",
             reverse("membership:away_detail", args=[a.pk]),
+        ),
+    ),
+    Source(
+        "专栏稿件",
+        "bi-newspaper",
+        "column:article_list",
+        ArticleFilter,
+        column_selectors.articles,
+        ("-created_at", "-id"),
+        lambda a: Hit(
+            a.title,
+            f"{a.organisation.name} · {a.get_column_display()} · {a.get_state_display()}",
+            reverse("column:article_detail", args=[a.pk]),
         ),
     ),
 ]

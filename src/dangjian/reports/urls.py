@@ -1,12 +1,13 @@
 from django.urls import path
 
+from dangjian.core.documents import document_paths
 from dangjian.reports import cockpit_views, file_views, views
 
 app_name = "reports"
 
 urlpatterns = [
-    path("people/<int:pk>/file/", file_views.person_file_page, name="person_file"),
-    path("organisations/<int:pk>/file/", file_views.branch_file_page, name="branch_file"),
+    *document_paths("people/<int:pk>/file/", file_views.person_file_page, "person_file"),
+    *document_paths("organisations/<int:pk>/file/", file_views.branch_file_page, "branch_file"),
     path("cockpit/", cockpit_views.cockpit_page, name="cockpit"),
     path("cockpit.xlsx", cockpit_views.cockpit_export, name="cockpit_export"),
     path("cockpit/tree-status/", cockpit_views.tree_status, name="tree_status"),
@@ -19,6 +20,6 @@ urlpatterns = [
     path("<int:pk>/submit/", views.ReportSubmit.as_view(), name="report_submit"),
     path("<int:pk>/accept/", views.ReportAccept.as_view(), name="report_accept"),
     path("<int:pk>/return/", views.ReportReturn.as_view(), name="report_return"),
-    path("<int:pk>/print/", views.report_print, name="report_print"),
+    *document_paths("<int:pk>/print/", views.report_print, "report_print"),
     path("<int:pk>/export.xlsx", views.report_export, name="report_export"),
 ]

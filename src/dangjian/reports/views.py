@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import access, reminders
+from dangjian.core import access, documents, reminders
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -254,13 +254,15 @@ class ReportReturn(ReportStep):
 
 @officer_required
 @require_GET
-def report_print(request, pk):
+def report_print(request, pk, fmt="html"):
     report = _report(request, pk)
     context = _detail_context(request, report)
     context["filled_on"] = (
         timezone.localdate(report.submitted_at) if report.submitted_at else timezone.localdate()
     )
-    return render(request, "reports/report_print.html", context)
+    return documents.respond(
+        request, "reports/report_print.html", context, fmt=fmt, filename=str(report)
+    )
 
 
 # --- exports ---------------------------------------------------------------------------------

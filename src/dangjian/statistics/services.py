@@ -100,17 +100,18 @@ def organisation_alive_q(on: date) -> Q:
 
 
 def members_at(org: Organisation, cut_off: date) -> QuerySet[Person]:
-    """The members counted: under `org`, on the roll at the cut-off (the people list's
-    `org`, `status=member`, `on_roll_at` filters give the same people)."""
-    return Person.objects.under_path(org.path).members().on_roll_at(cut_off)
+    """The members counted: under `org`, on the roll at the cut-off and members then, by their
+    status history (the people list's `org`, `status_at=member`, `on_roll_at` filters give the
+    same people). A member converted after the cut-off counts as 预备."""
+    return Person.objects.under_path(org.path).on_roll_at(cut_off).members_at(cut_off)
 
 
 def _member_counts(org: Organisation, cut_off: date) -> dict[str, int]:
     """Every member figure in one grouped scan of the subtree's members."""
     measures = {
         "total": Count("pk"),
-        "full": Count("pk", filter=Q(party_status="full")),
-        "probationary": Count("pk", filter=Q(party_status="probationary")),
+        "full": Count("pk", filter=Q(status_at="full")),
+        "probationary": Count("pk", filter=Q(status_at="probationary")),
         "gender_M": Count("pk", filter=Q(gender="M")),
         "gender_F": Count("pk", filter=Q(gender="F")),
         "ethnic_han": Count("pk", filter=Q(ethnicity="汉族") | Q(ethnicity="")),

@@ -31,7 +31,8 @@ class Table:
     base: dict[str, str] | None = None
 
 
-MEMBERS = {"status": "member", "on_roll_at": "{cut_off}", "inactive": "1"}
+# Members as they were at the cut-off: on the roll then, with their Party status then.
+MEMBERS = {"status_at": "member", "on_roll_at": "{cut_off}", "inactive": "1"}
 CHANGES = {"change_from": "{start}", "change_to": "{cut_off}", "inactive": "1"}
 LEAVING_CAUSES = ("removed", "expelled", "withdrawn")
 
@@ -41,8 +42,8 @@ TABLES: tuple[Table, ...] = (
         "党员总量、性别和民族",
         (
             Column("党员总数", "total"),
-            Column("正式党员", "full", {"party_status": "full"}),
-            Column("预备党员", "probationary", {"party_status": "probationary"}),
+            Column("正式党员", "full", {"status_at": "full"}),
+            Column("预备党员", "probationary", {"status_at": "probationary"}),
             Column("男", "gender_M", {"gender": "M"}),
             Column("女", "gender_F", {"gender": "F"}),
             Column("汉族", "ethnic_han", {"ethnic": "han"}),

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from dangjian.core.documents import document_paths
 from dangjian.targets import views
 
 app_name = "targets"
@@ -39,6 +40,6 @@ urlpatterns = [
     path("tasks/<int:pk>/progress/", views.ProgressReport.as_view(), name="task_progress"),
     path("my-tasks/", views.my_tasks, name="my_tasks"),
     path("letters/", views.org_letters, name="org_letters"),
-    path("annex1/", views.annex1, name="annex1"),
+    *document_paths("annex1/", views.annex1, "annex1"),
     path("annex1.xlsx", views.annex1_export, name="annex1_export"),
 ]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from dangjian.core import access
+from dangjian.core import access, documents
 from dangjian.core.audit import events_for
 from dangjian.core.export import xlsx_response, xlsx_table
 from dangjian.core.pagination import request_page
@@ -843,7 +843,7 @@ def _annex1_title(org, year) -> str:
 
 @officer_required
 @require_GET
-def annex1(request):
+def annex1(request, fmt="html"):
     org, year = _org_year(request)
     tasks = selectors.annex_tasks(org, year)
     rows = exports.annex1_rows(tasks)
@@ -854,7 +854,7 @@ def annex1(request):
             groups[-1]["rows"].append(row)
         else:
             groups.append({"item_id": task.work_item_id, "title": row[1], "rows": [row]})
-    return render(
+    return documents.respond(
         request,
         "targets/annex1_print.html",
         {
@@ -865,6 +865,9 @@ def annex1(request):
             "headers": exports.ANNEX1_HEADERS,
             "query": urlencode({"org": org.pk, "year": year}),
         },
+        fmt=fmt,
+        filename=_annex1_title(org, year),
+        job=True,
     )
 
 

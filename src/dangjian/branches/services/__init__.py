@@ -7,7 +7,11 @@ public names here, so `from dangjian.branches import services; services.grading_
 reads as it always did.
 """
 
-from dangjian.branches.selectors import default_dates, set_annual_assessment_reader
+from dangjian.branches.selectors import (
+    default_dates,
+    set_annual_assessment_reader,
+    set_secretary_review_reader,
+)
 from dangjian.branches.services._common import SURVEY_FIELDS
 from dangjian.branches.services.gradings import (
     grading_create,
@@ -40,6 +44,7 @@ __all__ = [
     # Reads other apps still take from here (demo's loader, assessment's ready()).
     "default_dates",
     "set_annual_assessment_reader",
+    "set_secretary_review_reader",
     "grading_create",
     "grading_decide",
     "grading_reopen",

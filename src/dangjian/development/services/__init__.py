@@ -19,10 +19,12 @@ from dangjian.development.services.cases import (
     case_make_activist,
     case_make_candidate,
     case_make_target,
+    case_record_exam,
     case_record_talk,
     case_start_cultivation,
     stage_definition_update,
 )
+from dangjian.development.services.history import case_import_history
 from dangjian.development.services.notices import (
     notice_create,
     objection_create,
@@ -44,6 +46,7 @@ __all__ = [
     "OPEN_STATUSES",
     "PROBATION_STATUSES",
     "case_apply_conversion",
+    "case_import_history",
     "case_approve",
     "case_approve_conversion",
     "case_cancel",
@@ -54,6 +57,7 @@ __all__ = [
     "case_make_activist",
     "case_make_candidate",
     "case_make_target",
+    "case_record_exam",
     "case_record_talk",
     "case_start_cultivation",
     "notice_create",

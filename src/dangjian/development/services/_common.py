@@ -24,6 +24,7 @@ CASE_FIELDS = [
     "applied_on",
     "activist_on",
     "exam_passed_on",
+    "exam_score",
     "candidate_on",
     "cultivation_starts_on",
     "target_committee_on",

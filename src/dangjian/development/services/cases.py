@@ -106,6 +106,40 @@ def case_make_activist(
     return case
 
 
+# --- the Party-school exam, between steps 2 and 3 -----------------------------------------
+
+
+@transaction.atomic
+def case_record_exam(
+    *,
+    actor: User,
+    case: Case,
+    passed_on: date | None,
+    score: Decimal | None = None,
+    note: str = "",
+) -> Case:
+    """The activist passed the Party-school exam (《基层组织建设实施意见》§四(三)1(2)(3)): the
+    Party school (partyschool) records it on the case, which step 3 then checks; `passed_on`
+    None withdraws a pass the school corrected. Only while the case waits for step 3."""
+    case = lock(case)
+    access.require(actor, perms.ACT, case)
+    expect(case, Stage.ACTIVIST, "登记党校考试成绩")
+    if passed_on is not None:
+        fail(
+            {
+                "taken_on": rules.future_error(passed_on, today(), "考试日期")
+                or rules.exam_error(passed_on, case.activist_on, today())
+            }
+        )
+    before = audit.snapshot(case, CASE_FIELDS)
+    case.exam_passed_on = passed_on
+    case.exam_score = score if passed_on is not None else None
+    save(actor, case, before, events.EXAM_RECORDED, note)
+    title = f"党校考试合格（成绩{score}）" if passed_on is not None else "党校考试成绩更正为不合格"
+    timeline(actor, case, Stage.ACTIVIST, passed_on or today(), title, note)
+    return case
+
+
 # --- step 3: candidate ---------------------------------------------------------------------
 
 

@@ -14,9 +14,14 @@ from dangjian.demo import generator
 from dangjian.demo.appraisal import AppraisalLoader
 from dangjian.demo.assessment import AssessmentLoader
 from dangjian.demo.branches import BranchesLoader
+from dangjian.demo.contact_points import ContactPointsLoader
+from dangjian.demo.honours import HonoursLoader
+from dangjian.demo.imports import load as load_imports_demo
 from dangjian.demo.institution import login_table
 from dangjian.demo.mechanism import MechanismLoader, give_member_a_post
 from dangjian.demo.organisational import OrganisationalLoader
+from dangjian.demo.partyschool import PartySchoolLoader
+from dangjian.demo.review import ReviewLoader
 from dangjian.demo.surveys import SurveysLoader
 from dangjian.org import counts
 
@@ -77,7 +82,17 @@ class Command(BaseCommand):
             self.stdout.write("载入一年的组织生活、教育培训、发展党员和走访记录……")
             result.counts.update(OrganisationalLoader(seed=seed, today=timezone.localdate()).run())
             self.stdout.write("载入民意测评、分类定级与整改、党员考评和支部考核记录……")
-            for loader in (SurveysLoader, AppraisalLoader, BranchesLoader, AssessmentLoader):
+            loaders = (
+                SurveysLoader,
+                AppraisalLoader,
+                BranchesLoader,
+                AssessmentLoader,
+                PartySchoolLoader,
+                ContactPointsLoader,
+                HonoursLoader,
+                ReviewLoader,
+            )
+            for loader in loaders:
                 result.counts.update(loader(seed=seed, today=timezone.localdate()).run())
             reminders.sweep()
             counts.rebuild()
@@ -86,6 +101,7 @@ class Command(BaseCommand):
         if not orgs:
             member = User.objects.filter(username="dangyuan").select_related("person").first()
             give_member_a_post(member.person if member else None, timezone.localdate())
+            result.counts.update(load_imports_demo(timezone.localdate()))
         if orgs and connection.vendor == "postgresql":
             # Fresh statistics for the planner (without them PostgreSQL guesses the size of
             # every table it was never told about), and the visibility map that lets a count

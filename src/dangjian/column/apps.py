@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ColumnConfig(AppConfig):
+    name = "dangjian.column"
+    verbose_name = "工作专栏"
