@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 from rest_framework import serializers
 
@@ -39,19 +39,6 @@ class ArticleRecordType(RecordType):
 
         return ArticleFormView
 
-    def urls(self) -> list[URLPattern]:
-        """Officers only; the detail page is the article's own page (article_detail below)."""
-        n = self.name
-        return [
-            path(f"{n}/", officer_required(self.list_view), name=f"{n}_list"),
-            path(f"{n}/export.xlsx", officer_required(self.export_view), name=f"{n}_export"),
-            *(
-                p
-                for p in super().urls()
-                if p.name not in {f"{n}_list", f"{n}_export", f"{n}_detail"}
-            ),
-        ]
-
 
 ARTICLES = ArticleRecordType(
     model=Article,
@@ -76,6 +63,8 @@ ARTICLES = ArticleRecordType(
     order=("-created_at", "-id"),
     select_related=("organisation",),
     add_label="撰写稿件",
+    officers_only=True,
+    own_detail_page=True,  # article_detail below, with the review steps
     empty_text="还没有专栏稿件。撰写一篇工作简报或新闻动态，报送上级党组织审核，审核通过后在公开专栏发布。",
     help_text="稿件以所选党组织名义发布，须经上级党组织审核通过后才在公开专栏显示"
     "（《组织建设年实施方案》§四(四)：开设“基层组织建设年”专栏，编印活动简报）。"

@@ -53,7 +53,7 @@ from dangjian.core.export import PersonalDataAudit, xlsx_response, xlsx_table
 from dangjian.core.filters import FlagFilter, ListFilterSet, SubtreeFilter, related_model
 from dangjian.core.pagination import request_page
 from dangjian.core.scoping import get_for_user, scope_for
-from dangjian.core.web import ActionView, ServiceFormView, editable_or_403
+from dangjian.core.web import ActionView, ServiceFormView, editable_or_403, officer_required
 
 # A filter bar offers at most this many organisations when no type-ahead is registered.
 ORG_CHOICES_LIMIT = 500
@@ -126,6 +126,8 @@ class RecordType:
     personal_data: bool = True  # exports are recorded as exports of personal data
     api_fields: Sequence[str] = ()  # the API's output fields besides id and the form's
     page_size: int = 50
+    officers_only: bool = False  # the list and its export (members read the rows elsewhere)
+    own_detail_page: bool = False  # the app routes `<name>_detail` to a page of its own
     _viewset: Any = field(default=None, init=False, repr=False)
 
     # --- reading ---------------------------------------------------------------------------
@@ -277,11 +279,17 @@ class RecordType:
 
     def urls(self) -> list[URLPattern]:
         n = self.name
+        guard: Callable[..., Any] = officer_required if self.officers_only else login_required
+        detail = (
+            []
+            if self.own_detail_page
+            else [path(f"{n}/<int:pk>/", login_required(self.detail_view), name=f"{n}_detail")]
+        )
         return [
-            path(f"{n}/", login_required(self.list_view), name=f"{n}_list"),
-            path(f"{n}/export.xlsx", login_required(self.export_view), name=f"{n}_export"),
+            path(f"{n}/", guard(self.list_view), name=f"{n}_list"),
+            path(f"{n}/export.xlsx", guard(self.export_view), name=f"{n}_export"),
             path(f"{n}/new/", self.form_view().as_view(), name=f"{n}_create"),
-            path(f"{n}/<int:pk>/", login_required(self.detail_view), name=f"{n}_detail"),
+            *detail,
             path(f"{n}/<int:pk>/edit/", self.form_view().as_view(), name=f"{n}_edit"),
             path(f"{n}/<int:pk>/delete/", self.delete_view().as_view(), name=f"{n}_delete"),
         ]

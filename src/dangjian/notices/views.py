@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from rest_framework import serializers
@@ -26,7 +26,6 @@ from dangjian.core.web import (
     ServiceFormView,
     editable_or_403,
     form_errors,
-    officer_required,
 )
 from dangjian.notices import filters, forms, selectors, services
 from dangjian.notices.models import Notice, NoticeAttachment, NoticeState
@@ -56,26 +55,14 @@ class NoticeRecordType(RecordType):
 
         return NoticeFormView
 
-    def urls(self) -> list[URLPattern]:
-        """The register's pages for officers only; its detail page is the sender's page with
-        the read figures (notice_detail below)."""
-        n = self.name
-        return [
-            path(f"{n}/", officer_required(self.list_view), name=f"{n}_list"),
-            path(f"{n}/export.xlsx", officer_required(self.export_view), name=f"{n}_export"),
-            *(
-                p
-                for p in super().urls()
-                if p.name not in {f"{n}_list", f"{n}_export", f"{n}_detail"}
-            ),
-        ]
-
 
 NOTICES = NoticeRecordType(
     model=Notice,
     namespace="notices",
     name="notice",
     label="通知公告",
+    officers_only=True,
+    own_detail_page=True,  # the sender's page with the read figures (notice_detail below)
     form=forms.NoticeForm,
     filterset=filters.NoticeFilter,
     columns=[

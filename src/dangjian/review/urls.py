@@ -6,6 +6,7 @@ from dangjian.review.views import ROUNDS
 app_name = "review"
 urlpatterns = [
     *ROUNDS.urls(),
+    path("round/<int:pk>/", views.round_detail, name="round_detail"),
     path("round/<int:pk>/publish/", views.PublishView.as_view(), name="round_publish"),
     path("round/<int:pk>/results.xlsx", views.round_export, name="round_results_export"),
     path("round/<int:pk>/print/", views.round_print, name="round_print"),

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from dangjian.core import access
@@ -43,18 +43,13 @@ class RoundRecordType(RecordType):
 
         return RoundFormView
 
-    def urls(self) -> list[URLPattern]:
-        n = self.name
-        return [p for p in super().urls() if p.name != f"{n}_detail"] + [
-            path(f"{n}/<int:pk>/", round_detail, name=f"{n}_detail")
-        ]
-
 
 ROUNDS = RoundRecordType(
     model=ReviewRound,
     namespace="review",
     name="round",
     label="联述联评联考",
+    own_detail_page=True,  # round_detail below, with its reports
     form=forms.RoundForm,
     filterset=filters.RoundFilter,
     columns=[
