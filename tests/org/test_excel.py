@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from dangjian.core import rules as core_rules
+from dangjian.core.imports import HELP_SHEET
 from dangjian.core.models import AuditEvent
 from dangjian.org import excel, exports
 from dangjian.org.models import ImportJob, Person
@@ -85,7 +86,7 @@ def test_template_has_headers_rules_scoped_codes_and_dropdowns(world, as_user):
     assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
     assert "filename*=utf-8''" in response["Content-Disposition"]
     wb = load_workbook(io.BytesIO(response.content))
-    assert wb.sheetnames == [excel.DATA_SHEET, excel.HELP_SHEET, excel.ORG_SHEET]
+    assert wb.sheetnames == [excel.DATA_SHEET, HELP_SHEET, excel.ORG_SHEET]
     data = wb[excel.DATA_SHEET]
     assert [c.value for c in data[1]] == HEADERS
     assert HEADERS[:2] == ["姓名*", "性别*"]
@@ -101,7 +102,7 @@ def test_template_has_headers_rules_scoped_codes_and_dropdowns(world, as_user):
         '"正高级,副高级,中级,初级,无"',
         '"本单位,外单位"',
     }
-    rules = {r[0].value: r[2].value for r in wb[excel.HELP_SHEET].iter_rows(min_row=2, max_row=15)}
+    rules = {r[0].value: r[2].value for r in wb[HELP_SHEET].iter_rows(min_row=2, max_row=15)}
     assert "校验位" in rules["身份证号"]
     codes = {r[0] for r in wb[excel.ORG_SHEET].iter_rows(min_row=2, values_only=True)}
     assert codes == {"BA", "GRA"}  # only what secretary_a may import into

@@ -80,6 +80,10 @@ class Column:
     def header(self) -> str:
         return f"{self.label}*" if self.required else self.label
 
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return self.choices
+
 
 class RowError(Exception):
     """What is wrong with one row: [(field, message)], each message in Chinese."""
@@ -178,12 +182,28 @@ def build_template(spec: Spec, user) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    ws.append([c.header for c in spec.columns])
     example = list(spec.example)
     example[0] = f"{EXAMPLE_PREFIX}{example[0]}"
+    write_data_sheet(ws, spec.columns, example, max_rows())
+
+    write_help_sheet(wb, spec.columns, help_lines(spec), label_width=18)
+    if spec.template_sheets is not None:
+        spec.template_sheets(user, wb)
+    for sheet in wb.worksheets:
+        neutralise_sheet(sheet)
+    with tempfile.TemporaryFile() as tmp:
+        wb.save(tmp)
+        tmp.seek(0)
+        return tmp.read()
+
+
+def write_data_sheet(ws: Any, columns: Sequence[Any], example: list, limit: int) -> None:
+    """An import template's data sheet: the header row, the example row in grey, each column's
+    width, text columns formatted as text, a drop-down of its labels for a column with
+    choices (its `labels`), the header frozen. Shared with the people import (org.excel)."""
+    ws.append([c.header for c in columns])
     ws.append(example)
-    limit = max_rows()
-    for index, column in enumerate(spec.columns, start=1):
+    for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         header = ws.cell(row=1, column=index)
         header.fill, header.font = HEADER_FILL, HEADER_FONT
@@ -193,39 +213,36 @@ def build_template(spec: Spec, user) -> bytes:
         if column.text:
             ws.column_dimensions[letter].number_format = "@"
             ws.cell(row=2, column=index).number_format = "@"
-        if column.choices:
+        if column.labels:
             validation = DataValidation(
                 type="list",
-                formula1='"' + ",".join(column.choices) + '"',
+                formula1='"' + ",".join(column.labels) + '"',
                 allow_blank=not column.required,
                 showErrorMessage=True,
                 errorTitle="填写有误",
-                error=f"{column.label}应为：" + "、".join(column.choices),
+                error=f"{column.label}应为：" + "、".join(column.labels),
             )
             validation.add(f"{letter}2:{letter}{limit + 1}")
             ws.add_data_validation(validation)
     ws.freeze_panes = "A2"
 
+
+def write_help_sheet(
+    wb: Any, columns: Sequence[Any], lines: Sequence[str], label_width: int
+) -> None:
+    """The template's 填写说明: each column required or not and its rule, then the lines."""
     help_ws = wb.create_sheet(HELP_SHEET)
     help_ws.append(["列名", "是否必填", "填写要求"])
-    for column in spec.columns:
+    for column in columns:
         help_ws.append([column.label, "必填" if column.required else "选填", column.rule])
     help_ws.append([])
-    for line in help_lines(spec):
+    for line in lines:
         help_ws.append([line])
     for cell in help_ws[1]:
         cell.fill, cell.font = HEADER_FILL, HEADER_FONT
-    help_ws.column_dimensions["A"].width = 18
+    help_ws.column_dimensions["A"].width = label_width
     help_ws.column_dimensions["B"].width = 10
     help_ws.column_dimensions["C"].width = 90
-    if spec.template_sheets is not None:
-        spec.template_sheets(user, wb)
-    for sheet in wb.worksheets:
-        neutralise_sheet(sheet)
-    with tempfile.TemporaryFile() as tmp:
-        wb.save(tmp)
-        tmp.seek(0)
-        return tmp.read()
 
 
 def help_lines(spec: Spec) -> list[str]:

@@ -26,14 +26,13 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.styles import Font, PatternFill
 
 from dangjian.core import audit
 from dangjian.core import rules as core_rules
 from dangjian.core.crypto import keyed_hash
 from dangjian.core.export import neutralise_sheet
+from dangjian.core.imports import write_data_sheet, write_help_sheet
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
 from dangjian.org import counts, rules
@@ -57,7 +56,6 @@ logger = logging.getLogger(__name__)
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATA_SHEET = "人员信息"
-HELP_SHEET = "填写说明"
 ORG_SHEET = "组织编码"
 EXAMPLE_PREFIX = "示例："  # rows whose name starts with this are the template's example
 MAX_ROWS = 20_000  # the import step of 20,000 rows stays well inside a web request
@@ -256,7 +254,6 @@ GROUP_UNKNOWN = "所在党小组编码不存在或不在您的管理范围内"
 
 HEADER_FILL = PatternFill("solid", fgColor="B4141B")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-EXAMPLE_FONT = Font(italic=True, color="808080")
 
 
 def build_template(user) -> bytes:
@@ -271,53 +268,18 @@ def build_template(user) -> bytes:
     branch = next((o for o in orgs if o.kind == OrgKind.BRANCH), None)
     if branch:
         example[FIELDS.index("primary_org")] = branch.code
-    ws.append([c.header for c in COLUMNS])
-    ws.append(example)
-    for index, column in enumerate(COLUMNS, start=1):
-        letter = get_column_letter(index)
-        header = ws.cell(row=1, column=index)
-        header.fill = HEADER_FILL
-        header.font = HEADER_FONT
-        header.alignment = Alignment(horizontal="center", vertical="center")
-        ws.cell(row=2, column=index).font = EXAMPLE_FONT
-        ws.column_dimensions[letter].width = column.width + 2
-        if column.text:
-            ws.column_dimensions[letter].number_format = "@"
-            ws.cell(row=2, column=index).number_format = "@"
-        if column.choices:
-            validation = DataValidation(
-                type="list",
-                formula1='"' + ",".join(column.labels) + '"',
-                allow_blank=not column.required,
-                showErrorMessage=True,
-                errorTitle="填写有误",
-                error=f"{column.label}应为：" + "、".join(column.labels),
-            )
-            validation.add(f"{letter}2:{letter}{MAX_ROWS + 1}")
-            ws.add_data_validation(validation)
-    ws.freeze_panes = "A2"
+    write_data_sheet(ws, COLUMNS, example, MAX_ROWS)
     ws.row_dimensions[1].height = 22
 
-    help_ws = wb.create_sheet(HELP_SHEET)
-    help_ws.append(["列名", "是否必填", "填写要求"])
-    for column in COLUMNS:
-        help_ws.append([column.label, "必填" if column.required else "选填", column.rule])
-    help_ws.append([])
-    for line in (
+    help_lines = (
         "1. 每行填写一人；第1行为表头，请勿修改、删除或调换表头。",
         "2. 第2行为示例（姓名以“示例：”开头），导入时自动跳过，可删除。",
         f"3. 系统先逐行校验全部数据；只要有一处错误，本次不导入任何数据，"
         f"并按行号和列名列出全部问题。单次最多导入{MAX_ROWS}行。",
         "4. 身份证号、手机号和组织编码请以文本格式填写，避免Excel把长数字变成科学计数法。",
         f"5. 可填写的组织编码见“{ORG_SHEET}”表（仅列出您有权导入的党组织）。",
-    ):
-        help_ws.append([line])
-    for cell in help_ws[1]:
-        cell.fill = HEADER_FILL
-        cell.font = HEADER_FONT
-    help_ws.column_dimensions["A"].width = 16
-    help_ws.column_dimensions["B"].width = 10
-    help_ws.column_dimensions["C"].width = 90
+    )
+    write_help_sheet(wb, COLUMNS, help_lines, label_width=16)
 
     org_ws = wb.create_sheet(ORG_SHEET)
     org_ws.append(["编码", "名称", "类型", "上级组织"])
@@ -332,7 +294,7 @@ def build_template(user) -> bytes:
     for letter, width in zip("ABCD", (14, 30, 10, 30), strict=True):
         org_ws.column_dimensions[letter].width = width
     org_ws.freeze_panes = "A2"
-    for sheet in (ws, help_ws, org_ws):
+    for sheet in wb.worksheets:
         neutralise_sheet(sheet)
 
     with tempfile.TemporaryFile() as tmp:
