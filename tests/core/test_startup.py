@@ -19,6 +19,6 @@ def test_migrate_in_a_fresh_process(tmp_path):
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=600,  # a hang guard, not a speed check: ~190 migrations, a busy CI machine
     )
     assert result.returncode == 0, result.stderr[-2000:]
