@@ -4,5 +4,6 @@ from dangjian.manual.api import ManualChapterView, ManualListView
 
 urlpatterns = [
     path("manual/", ManualListView.as_view(), name="api-manual-list"),
-    path("manual/<slug:slug>/", ManualChapterView.as_view(), name="api-manual-chapter"),
+    # str, not slug: an unknown name must reach the view and answer a JSON 404.
+    path("manual/<str:slug>/", ManualChapterView.as_view(), name="api-manual-chapter"),
 ]
