@@ -81,7 +81,7 @@ def test_an_election_from_plan_to_the_appointed_committee(world, live_server, br
         (p, t) for p, t in zip(others, ("organisation", "propaganda", "committee"), strict=True)
     ]:
         page.click("a:has-text('增加候选人')")
-        page.fill("#id_person", person.name[:1])
+        page.fill("#id_person", person.name)
         page.click(f".dj-typeahead-menu.show >> text={person.name}")
         page.select_option("#id_title", title)
         page.click("form button[type=submit]")
