@@ -77,7 +77,11 @@ def test_draft_review_publish_withdraw(world, live_server, browser, shot, settin
     public.click(f"text={TITLE}")
     public.wait_for_selector("#article-title")
     assert public.locator("img.pc-photo").count() == 1
-    assert public.evaluate("document.querySelector('img.pc-photo').naturalWidth") > 0
+    # The photo is lazy-loaded: wait for it to arrive rather than read it once.
+    public.wait_for_function(
+        "() => { const i = document.querySelector('img.pc-photo');"
+        " return i.complete && i.naturalWidth > 0; }"
+    )
     shot(public, "column-3-public-desktop")
     phone = browser.new_page(viewport=PHONE, locale="zh-CN")
     phone.goto(live_server.url + "/public/column/")
