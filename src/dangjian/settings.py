@@ -95,6 +95,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} remembers its reversals (core/templatetags/url_cache.py).
+            "builtins": ["dangjian.core.templatetags.url_cache"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
