@@ -6,7 +6,9 @@ import pytest
 from django.template import Context, Template, engines
 from django.urls import NoReverseMatch, reverse, set_script_prefix
 
+from dangjian.core.serializer_fields import ChoiceLabel
 from dangjian.core.templatetags import url_cache
+from dangjian.org.models import Person
 
 
 def render(source: str, **context) -> str:
@@ -64,3 +66,10 @@ def test_the_script_prefix_is_part_of_the_key():
 def test_autoescape_applies_to_the_cached_path():
     rendered = Template("{% url 'org:person_detail' 3 %}").render(Context(autoescape=True))
     assert rendered == reverse("org:person_detail", args=[3])
+
+
+def test_choice_label_reads_the_label_without_source():
+    field = ChoiceLabel("party_status")
+    person = Person(party_status="probationary")
+    assert field.get_attribute(person) == person.get_party_status_display()
+    assert field.read_only

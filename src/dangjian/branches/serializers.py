@@ -27,6 +27,7 @@ from dangjian.branches.models import (
     Round,
 )
 from dangjian.core.serializer_fields import (
+    ChoiceLabel,
     ChoiceString,
     RecordSerializer,
     VisiblePrimaryKeyField,
@@ -183,9 +184,7 @@ class BranchesGradingSerializer(RecordSerializer):
     year = serializers.IntegerField(source="grading_year.year", read_only=True)
     self_grade = serializers.CharField(read_only=True, help_text=GRADE_HELP)
     suggested_grade = serializers.CharField(read_only=True, help_text=GRADE_HELP)
-    suggested_grade_display = serializers.CharField(
-        source="get_suggested_grade_display", read_only=True
-    )
+    suggested_grade_display = ChoiceLabel("suggested_grade")
     grade = serializers.CharField(read_only=True, help_text=GRADE_HELP)
     graded_by_name = serializers.SerializerMethodField()
     standard_name = serializers.CharField(

@@ -20,6 +20,7 @@ from dangjian.column import selectors, services
 from dangjian.column.models import Article, ArticlePhoto, ColumnKind
 from dangjian.column.views import ARTICLES
 from dangjian.core.api import CursorPagination
+from dangjian.core.serializer_fields import ChoiceLabel
 from dangjian.core.uploads import UploadSerializerField
 from dangjian.org.models import Organisation
 from dangjian.posts.models import DutySummary
@@ -134,7 +135,7 @@ class PublicColumnPhotoSerializer(PublicColumnFileSerializer):
 class PublicColumnArticleSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     column = serializers.CharField()
-    column_label = serializers.CharField(source="get_column_display")
+    column_label = ChoiceLabel("column")
     year = serializers.IntegerField()
     title = serializers.CharField()
     excerpt = serializers.CharField()

@@ -11,6 +11,7 @@ from rest_framework.routers import SimpleRouter
 from dangjian.core import imports
 from dangjian.core.api_views import OfficersOnly, ScopedViewSet
 from dangjian.core.models import DataImport
+from dangjian.core.serializer_fields import ChoiceLabel
 from dangjian.core.uploads import UploadSerializerField
 
 
@@ -21,7 +22,7 @@ class ImportErrorSerializer(serializers.Serializer):
 
 
 class DataImportSerializer(serializers.ModelSerializer):
-    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    state_display = ChoiceLabel("state")
     checked_rows = serializers.SerializerMethodField(help_text="已校验（或已写入）的行数")
     errors = ImportErrorSerializer(many=True, read_only=True)
 

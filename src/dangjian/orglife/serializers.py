@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from dangjian.core.serializer_fields import (
+    ChoiceLabel,
     ChoiceString,
     EditablePrimaryKeyField,
     RecordSerializer,
@@ -368,7 +369,7 @@ class LeaveDecisionSerializer(serializers.Serializer):
 
 
 class LeaveRequestSerializer(serializers.ModelSerializer):
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    status_display = ChoiceLabel("status")
 
     class Meta:
         model = LeaveRequest

@@ -7,7 +7,7 @@ validate; the view hands the data to a service in `public.services`.
 
 from rest_framework import serializers
 
-from dangjian.core.serializer_fields import EditablePrimaryKeyField, RecordSerializer
+from dangjian.core.serializer_fields import ChoiceLabel, EditablePrimaryKeyField, RecordSerializer
 from dangjian.org.models import Person
 from dangjian.public import rules
 from dangjian.public.models import Suggestion, SuggestionCategory
@@ -217,9 +217,9 @@ class SuggestionSerializer(RecordSerializer):
     """A suggestion as officers see it (submitter's name and contact included; the address
     hash never)."""
 
-    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    category_label = ChoiceLabel("category")
     status = serializers.CharField(read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    status_label = ChoiceLabel("status")
     opinion = serializers.SerializerMethodField()
 
     class Meta:

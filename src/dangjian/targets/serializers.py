@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from dangjian.core import uploads
 from dangjian.core.serializer_fields import (
+    ChoiceLabel,
     EditablePrimaryKeyField,
     RecordSerializer,
     VisiblePrimaryKeyField,
@@ -116,7 +117,7 @@ class PlanSerializer(RecordSerializer):
 
 class WorkItemSerializer(RecordSerializer):
     kind = workitem_kind(read_only=True)
-    step_name = serializers.CharField(source="get_step_display", read_only=True)
+    step_name = ChoiceLabel("step")
 
     class Meta:
         model = WorkItem
