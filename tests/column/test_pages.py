@@ -27,6 +27,11 @@ def test_lists_by_role(as_role, world):
     assert_role_matrix(as_role, _url("from_summary"), {"officer": 200, "member": 403})
 
 
+def test_the_list_links_to_publishing_a_summary(as_role, world):
+    page = as_role("officer").get(_url("article_list")).content.decode()
+    assert f'href="{_url("from_summary")}"' in page
+
+
 def test_an_articles_pages_by_role(as_role, world):
     article = draft(world)
     mine = {**OFFICERS, "other_officer": 404, "member": 403}

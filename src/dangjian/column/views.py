@@ -63,6 +63,7 @@ ARTICLES = ArticleRecordType(
     order=("-created_at", "-id"),
     select_related=("organisation",),
     add_label="撰写稿件",
+    add_actions=(("column:from_summary", "由年度工作总结生成", "bi-journal-arrow-up"),),
     officers_only=True,
     own_detail_page=True,  # article_detail below, with the review steps
     empty_text="还没有专栏稿件。撰写一篇工作简报或新闻动态，报送上级党组织审核，审核通过后在公开专栏发布。",

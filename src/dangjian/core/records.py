@@ -122,6 +122,8 @@ class RecordType:
     details: Sequence[Column] = ()  # the detail page's fields (default: the columns)
     empty_text: str = "暂无记录。"
     add_label: str = ""  # the list's button (default: 登记<label>)
+    # More buttons beside it, for those who may add: (URL name, label, Bootstrap icon).
+    add_actions: Sequence[tuple[str, str, str]] = ()
     help_text: str = ""  # above the form
     personal_data: bool = True  # exports are recorded as exports of personal data
     api_fields: Sequence[str] = ()  # the API's output fields besides id and the form's
