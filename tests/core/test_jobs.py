@@ -270,3 +270,52 @@ def test_the_sweep_command_runs_the_job_sweep(world, media):
     call_command("sweep_reminders", stdout=out)
     assert "删除过期导出 0" in out.getvalue()
     cache.clear()
+
+
+# --- read_ahead: the export's rows fetched by a helper thread (PostgreSQL) --------------------
+
+
+def _as_postgresql():
+    from unittest import mock
+
+    return mock.patch.object(jobs, "connection", mock.Mock(vendor="postgresql"))
+
+
+def test_read_ahead_yields_every_row_in_order_across_batches():
+    with _as_postgresql():
+        assert list(jobs.read_ahead(iter(range(23)), batch=5, depth=2)) == list(range(23))
+        assert list(jobs.read_ahead(iter(range(10)), batch=5)) == list(range(10))
+        assert list(jobs.read_ahead(iter([]), batch=5)) == []
+
+
+def test_read_ahead_hands_the_sources_error_to_the_reader():
+    def failing():
+        yield from range(12)
+        raise ValueError("数据库连接中断")
+
+    rows = []
+    with _as_postgresql(), pytest.raises(ValueError, match="数据库连接中断"):
+        for row in jobs.read_ahead(failing(), batch=5):
+            rows.append(row)
+    assert rows == list(range(10))  # the batches read before the error
+
+
+def test_read_ahead_stops_its_helper_when_the_reader_stops():
+    import threading
+
+    with _as_postgresql():
+        rows = jobs.read_ahead(iter(range(100_000)), batch=10, depth=1)
+        assert [next(rows) for _ in range(25)] == list(range(25))
+        rows.close()
+    assert not any(t.name == "export-read-ahead" for t in threading.enumerate())
+
+
+def test_read_ahead_streams_a_query_inside_the_exports_transaction(world):
+    from django.db import transaction
+
+    for number in range(7):
+        make_person(world.branch_a, name=f"预读{number:02d}")
+    query = Person.objects.filter(name__startswith="预读").order_by("name")
+    with transaction.atomic():
+        names = list(jobs.read_ahead(query.values_list("name", flat=True).iterator(2), batch=3))
+    assert names == [f"预读{number:02d}" for number in range(7)]

@@ -21,7 +21,7 @@ from openpyxl.compat import safe_string
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import to_excel
+from openpyxl.utils.datetime import WINDOWS_EPOCH, to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
@@ -78,7 +78,19 @@ def neutralise_sheet(ws) -> None:
 SHEET_PART = "xl/worksheets/sheet1.xml"
 WRAP = Alignment(vertical="top", wrap_text=True)
 _FORMULA_FIRST = frozenset(FORMULA_PREFIXES)  # each prefix is one character
+_SPECIAL_FIRST = _FORMULA_FIRST | {"#"}  # "#": maybe an error code such as #N/A
 _ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord("\r"): "&#13;"}
+
+
+_FIRST_PLAIN_DATE = date(1900, 3, 1)
+_WINDOWS_EPOCH_ORDINAL = WINDOWS_EPOCH.toordinal()
+
+
+def _escaped(value: str) -> str:
+    # str.translate is slow on Chinese text (about 1.3 us a cell); most cells need nothing.
+    if "&" in value or "<" in value or ">" in value or "\r" in value:
+        return value.translate(_ESCAPES)
+    return value
 
 
 class _StreamedSheet(WriteOnlyWorksheet):
@@ -96,6 +108,7 @@ class _StreamedSheet(WriteOnlyWorksheet):
         self._done = False
         self._styles: dict[tuple, int] = {}
         self._letters = [""]
+        self._date_style: int | None = None
 
     @property
     def closed(self):
@@ -125,19 +138,37 @@ class _StreamedSheet(WriteOnlyWorksheet):
         while len(letters) <= len(row):
             letters.append(get_column_letter(len(letters)))
         parts = [f'<row r="{r}">']
+        plain_up_to = self.wrap_longer_than or 32767
         for column, value in enumerate(row, start=1):
             if value is None:
                 continue
             ref = f"{letters[column]}{r}"
             kind = type(value)
             if kind is str:
-                parts.append(self._text(ref, value))
+                # Most text needs neither wrapping, a quote prefix, nor preserved spaces: its
+                # cell is written here (illegal characters are checked once per row, below).
+                if not value:
+                    parts.append(f'<c r="{ref}" t="inlineStr"/>')
+                elif (
+                    len(value) <= plain_up_to
+                    and value[0] not in _SPECIAL_FIRST
+                    and not value[0].isspace()
+                    and not value[-1].isspace()
+                ):
+                    text = _escaped(value)
+                    parts.append(f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>')
+                else:
+                    parts.append(self._text(ref, value))
             elif kind is int or kind is float:
                 parts.append(f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>')
             elif kind is date and self.date_format:
-                serial = to_excel(value, self.parent.epoch)
-                style = self._style(number_format=self.date_format)
-                parts.append(f'<c r="{ref}" t="n" s="{style}"><v>{safe_string(serial)}</v></c>')
+                if value >= _FIRST_PLAIN_DATE and self.parent.epoch == WINDOWS_EPOCH:
+                    serial = str(value.toordinal() - _WINDOWS_EPOCH_ORDINAL)
+                else:  # before 1900-03-01 Excel counts a 29 February 1900 that never was
+                    serial = safe_string(to_excel(value, self.parent.epoch))
+                style = self._date_style or self._style(number_format=self.date_format)
+                self._date_style = style
+                parts.append(f'<c r="{ref}" t="n" s="{style}"><v>{serial}</v></c>')
             else:
                 if not isinstance(value, Cell):
                     value = WriteOnlyCell(self, value=value)
@@ -145,7 +176,11 @@ class _StreamedSheet(WriteOnlyWorksheet):
                         value.number_format = self.date_format
                 parts.append(self._cell(ref, value))
         parts.append("</row>")
-        self._entry.write("".join(parts).encode())
+        xml = "".join(parts)
+        if ILLEGAL_CHARACTERS_RE.search(xml):
+            bad = next(v for v in row if isinstance(v, str) and ILLEGAL_CHARACTERS_RE.search(v))
+            raise IllegalCharacterError(f"{bad} cannot be used in worksheets.")
+        self._entry.write(xml.encode())
 
     def _style(self, **attributes) -> int:
         """The workbook's id of a cell style (default font, these attributes), made once."""
@@ -177,7 +212,7 @@ class _StreamedSheet(WriteOnlyWorksheet):
                 style = self._style(**attributes)
         s = "" if style is None else f' s="{style}"'
         space = ' xml:space="preserve"' if first.isspace() or value[-1].isspace() else ""
-        text = value.translate(_ESCAPES)
+        text = _escaped(value)
         return f'<c r="{ref}" t="inlineStr"{s}><is><t{space}>{text}</t></is></c>'
 
     def _cell(self, ref: str, cell: Cell) -> str:

@@ -27,8 +27,11 @@ server-side cursor declared without `WITH HOLD` (outside a transaction Django de
 import contextlib
 import contextvars
 import io
+import itertools
 import logging
+import queue
 import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -152,6 +155,51 @@ def counted(rows: Iterable) -> Iterator:
     for row in rows:
         progress.add()
         yield row
+
+
+def read_ahead(rows: Iterator, batch: int = 2000, depth: int = 4) -> Iterator:
+    """`rows` (a streaming query), read by a helper thread up to `depth` batches ahead, so that
+    the database's work and the fetching overlap the caller's writing of the file.
+
+    On PostgreSQL only: the first batch is read here, so the query runs on this thread's
+    connection inside its transaction (no `WITH HOLD`); the helper then only fetches further
+    batches from the same server-side cursor. Elsewhere `rows` as they are."""
+    if connection.vendor != "postgresql":
+        yield from rows
+        return
+    first = list(itertools.islice(rows, batch))
+    yield from first
+    if len(first) < batch:
+        return
+    batches: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                batches.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def fetch() -> None:
+        try:
+            while offer(chunk := list(itertools.islice(rows, batch))) and chunk:
+                pass
+        except BaseException as error:  # noqa: BLE001 - handed to the reader below
+            offer(error)
+
+    helper = threading.Thread(target=fetch, name="export-read-ahead", daemon=True)
+    helper.start()
+    try:
+        while (chunk := batches.get()) != []:
+            if isinstance(chunk, BaseException):
+                raise chunk
+            yield from chunk
+    finally:
+        stop.set()  # the reader stopped early (an error, a closed download): the helper ends
+        helper.join()
 
 
 # Progress goes to the cache, not the job's row: the export runs inside a transaction (above),

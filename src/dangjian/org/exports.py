@@ -123,7 +123,7 @@ def export_people(
     ID numbers and phone numbers are masked unless `full_identity`. `count` wraps the rows as
     they are written (the security audit's PersonalDataAudit.count).
     """
-    values = queryset.values_list(*ROW_VALUES).iterator(chunk_size=2000)
+    values = jobs.read_ahead(queryset.values_list(*ROW_VALUES).iterator(chunk_size=2000))
     row = _row_maker(full_identity)
     with tempfile.TemporaryFile() as tmp:
         with streamed_sheet(tmp, "人员名册") as ws:
