@@ -138,3 +138,12 @@ def test_people_are_found_the_same_without_the_byte_order_bound(world, as_user, 
     monkeypatch.setattr(pickers, "names_in_byte_order", lambda alias: False)
     assert results(client, "people", q="王") == bounded
     assert [label.split("（")[0] for _, label in bounded] == ["王一", "王二", "王总支书记"]
+
+
+def test_people_list_and_suggestion_box_filter_by_typeahead_not_a_select(world, as_user):
+    for name in ("org:person_list", "public:suggestion_list"):
+        page = as_user(world.org_officer).get(reverse(name)).content.decode()
+        assert 'id="f-org"' in page and reverse("org:pick_organisations") in page, name
+        assert "信息工程学院学生支部</option>" not in page, name
+        chosen = as_user(world.org_officer).get(reverse(name), {"org": world.branch_a.pk})
+        assert f'value="{world.branch_a.name}"' in chosen.content.decode(), name

@@ -32,10 +32,9 @@ from dangjian.org.models import (
     Unit,
     UnitKind,
 )
+from dangjian.org.widgets import org_picker
 
 PAGE_SIZE = 50
-# Beyond this many organisations the filter is reached from the tree (the org page's link).
-ORG_FILTER_LIMIT = 300
 
 
 # --- Organisation tree -------------------------------------------------------------------
@@ -338,10 +337,7 @@ def person_list(request):
             "base_query": urlencode(params),
             "statuses": PartyStatus.choices,
             "categories": PersonCategory.choices,
-            "org_choices": Organisation.objects.visible_to(request.user)
-            .active()
-            .exclude(kind="group")
-            .only("id", "name", "depth")[:ORG_FILTER_LIMIT],
+            "org_picker": org_picker("org", org),
             "total": selectors.people_total(request.user, filters, org),
             "total_limit": selectors.SEARCH_COUNT_LIMIT,
             "conditions": _drill_conditions(filters, params),

@@ -27,6 +27,7 @@ from dangjian.core.params import parse_year
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import client_address, editable_or_403, officer_required, submit
 from dangjian.org.models import Organisation
+from dangjian.org.widgets import org_picker
 from dangjian.public import exports, forms, permissions, rules, selectors, services
 from dangjian.public.filters import SuggestionFilter
 from dangjian.public.models import Suggestion, SuggestionCategory, SuggestionStatus
@@ -165,10 +166,7 @@ def suggestion_list(request):
             "counts": selectors.status_counts(filters.qs_without_status()),
             "statuses": SuggestionStatus.choices,
             "categories": SuggestionCategory.choices,
-            "org_choices": Organisation.objects.visible_to(request.user)
-            .active()
-            .filter(kind__in=rules.BOARD_ORG_KINDS)
-            .only("id", "name", "depth")[:300],
+            "org_picker": org_picker("org", org, kinds=rules.BOARD_ORG_KINDS),
         },
     )
 
