@@ -286,3 +286,28 @@ def test_organisational_life_matches_the_compliance_roll_up(world):
         assert (per_node[pk].rules_applicable, per_node[pk].rules_done) == (applicable, done)
     assert by_gb[world.gb_a.pk][1] >= 2  # the branch's committee meeting and the gb's forum
     assert total.rules_done == sum(s.done for s in statuses)
+
+
+def test_runs_considered_are_those_above_and_under_the_frame(world):
+    """latest_runs(paths) reads the cycles and rounds of the frame's ancestors and subtree only:
+    another general branch's runs can never describe it."""
+    below = make_org(world.branch_a, name="机关一支部下属", code="BAX")
+    orgs = [world.committee, world.gb_a, world.branch_a, below, world.gb_b, world.branch_b]
+    for org in orgs:
+        Meeting.objects.create(
+            organisation=org,
+            kind="general",
+            topic="会",
+            held_on=today(),
+            starts_at=time(9),
+            ends_at=time(10),
+            duration_minutes=60,
+            place="会议室",
+        )
+
+    def organisations(near):
+        return set(Meeting.objects.filter(near).values_list("organisation_id", flat=True))
+
+    near_gb_a = {world.committee.pk, world.gb_a.pk, world.branch_a.pk, below.pk}
+    assert organisations(cockpit._near((world.gb_a.path,))) == near_gb_a
+    assert organisations(cockpit._near(None)) == {org.pk for org in orgs}

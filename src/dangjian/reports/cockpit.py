@@ -533,9 +533,23 @@ def _hours_met(year: int) -> QuerySet[Person]:
     )
 
 
-def latest_runs() -> Latest:
+def _near(paths: tuple[str, ...] | None) -> Q:
+    """Organisations whose runs can describe the subtrees `paths`: those at or under one of
+    them, and their ancestors (everything when None)."""
+    if paths is None:
+        return Q()
+    above = {p[:end] for p in paths for end in range(rollup.STEPLEN, len(p), rollup.STEPLEN)}
+    near = Q(organisation__path__in=above)
+    for path in paths:
+        near |= Q(organisation__path__startswith=path)
+    return near
+
+
+def latest_runs(paths: tuple[str, ...] | None = None) -> Latest:
     """The latest published appraisal cycle and assessment round of each organisation that
-    runs them, and the latest grading year (three small queries)."""
+    runs them (of those near the subtrees `paths`: a branch secretary's cockpit looked at all
+    1,751 committees' rounds at the reference scale), and the latest grading year (three
+    small queries)."""
     cycle = (
         EvaluationCycle.objects.filter(
             state=CycleState.PUBLISHED, organisation=OuterRef("organisation")
@@ -544,7 +558,7 @@ def latest_runs() -> Latest:
         .values("pk")[:1]
     )
     cycles = dict(
-        EvaluationCycle.objects.filter(state=CycleState.PUBLISHED)
+        EvaluationCycle.objects.filter(_near(paths), state=CycleState.PUBLISHED)
         .annotate(latest=Subquery(cycle))
         .filter(pk=F("latest"))
         .values_list("organisation__path", "pk")
@@ -557,7 +571,8 @@ def latest_runs() -> Latest:
         .values("pk")[:1]
     )
     rounds = dict(
-        AssessmentRound.objects.annotate(latest=Subquery(round_))
+        AssessmentRound.objects.filter(_near(paths))
+        .annotate(latest=Subquery(round_))
         .filter(pk=F("latest"))
         .values_list("organisation__path", "pk")
     )
@@ -574,7 +589,7 @@ def figures(
 ) -> tuple[dict[int, Figures], Figures, Period, Latest]:
     """The figures of each node of `frame` and of its total, in a constant number of queries."""
     period = Period(today or timezone.localdate())
-    latest = latest or latest_runs()
+    latest = latest or latest_runs(frame.paths)
     year = period.year
     nodes = {n.pk: Figures() for n in frame.nodes}
     total = Figures()
