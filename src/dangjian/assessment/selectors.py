@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dangjian.assessment import rules
@@ -271,26 +272,32 @@ def _visible_assessments(user: AnyUser) -> QuerySet[BranchAssessment]:
 
 
 def rounds_for_list(user: AnyUser) -> QuerySet[AssessmentRound]:
-    """Rounds the user sees, with the numbers of their branches in scope by progress."""
+    """Rounds the user sees, with the numbers of their branches in scope by progress.
+
+    Counted per round shown (correlated subqueries, evaluated after the page's LIMIT): a
+    GROUP BY over every round's assessments cost the department 100 ms at the reference scale
+    (1,751 rounds, 45,657 assessments) to show 50 rounds."""
     scope = scope_for(user)
-    within = Q() if scope.everything else Q(assessments__branch__in=orgs_under(scope.org_paths))
+    assessments = BranchAssessment.objects.filter(round=OuterRef("pk"))
+    if not scope.everything:
+        assessments = assessments.filter(branch__in=orgs_under(scope.org_paths))
+
+    def count(*conditions: Q) -> Coalesce:
+        rows = assessments.filter(*conditions).order_by().values("round")
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
     qs = AssessmentRound.objects.visible_to(user).select_related("organisation", "template")
     return qs.annotate(
-        branch_count=Count("assessments", filter=within),
-        submitted_count=Count(
-            "assessments",
-            filter=within & ~Q(assessments__state=AssessmentState.SELF_SCORING),
-        ),
-        notified_count=Count(
-            "assessments",
-            filter=within
-            & Q(
-                assessments__state__in=[
+        branch_count=count(),
+        submitted_count=count(~Q(state=AssessmentState.SELF_SCORING)),
+        notified_count=count(
+            Q(
+                state__in=[
                     AssessmentState.NOTIFIED,
                     AssessmentState.APPEALED,
                     AssessmentState.REVIEWED,
                 ]
-            ),
+            )
         ),
     )
 
