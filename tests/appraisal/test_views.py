@@ -477,3 +477,28 @@ def test_query_counts_do_not_grow_with_rows(world, chief, as_user):
     ):
         few = _queries(c, reverse(name, args=[small.pk]))
         _queries(c, reverse(name, args=[large.pk]), few)
+
+
+def test_results_filter_organisation_by_typeahead_under_the_cycle(world, as_user, computed):
+    client = as_user(world.org_officer)
+    url = reverse("appraisal:cycle_results", args=[computed.pk])
+    page = client.get(url).content.decode()
+    assert 'id="f-org"' in page and reverse("org:pick_organisations") in page
+    assert "信息工程学院学生支部</option>" not in page
+    chosen = client.get(url, {"org": world.branch_a.pk}).content.decode()
+    assert f'value="{world.branch_a.name}"' in chosen
+    assert "赵党员" in chosen and "钱党员" not in chosen.split('id="results"')[1]
+
+
+def test_results_refuse_an_organisation_outside_the_cycle(world, as_user, make_cycle):
+    start, end = window_today()
+    cycle = make_cycle(
+        actor=world.secretary_a, organisation=world.branch_a, starts_on=start, ends_on=end
+    )
+    client = as_user(world.org_officer)  # sees every organisation, the cycle only branch_a's
+    for name in ("appraisal:cycle_results", "appraisal:cycle_print", "appraisal:cycle_xlsx"):
+        url = reverse(name, args=[cycle.pk])
+        assert client.get(url, {"org": world.branch_a.pk}).status_code == 200, name
+        assert client.get(url, {"org": world.group_a.pk}).status_code == 200, name
+        assert client.get(url, {"org": world.branch_b.pk}).status_code == 404, name
+        assert client.get(url, {"org": world.committee.pk}).status_code == 404, name

@@ -431,3 +431,23 @@ def test_hours_page_is_paged_and_filters_those_short_in_the_database(world, as_u
     names = {r.person.name for r in response.context["rows"]}
     assert world.member_a.name in names  # no hours at all: short
     assert response.context["short"] == len(response.context["rows"])
+
+
+@pytest.mark.parametrize(
+    ("name", "param", "default"),
+    [
+        ("orglife:meeting_list", "org", None),
+        ("orglife:compliance", "organisation", "中共示范学院委员会"),
+        ("orglife:hours", "org", "中共示范学院委员会"),
+    ],
+)
+def test_organisation_filter_is_a_typeahead_not_a_select(world, as_user, name, param, default):
+    client = as_user(world.org_officer)
+    page = client.get(reverse(name)).content.decode()
+    assert 'id="f-org"' in page and reverse("org:pick_organisations") in page
+    assert "信息工程学院学生支部</option>" not in page
+    assert f'name="{param}"' in page
+    if default:  # no choice: the top of the scope, shown as chosen
+        assert f'value="{default}"' in page
+    chosen = client.get(reverse(name), {param: world.branch_a.pk}).content.decode()
+    assert f'value="{world.branch_a.name}"' in chosen

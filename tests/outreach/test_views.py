@@ -287,3 +287,24 @@ def test_visit_export_header(world, as_user, links, visit):
     rows = _sheet(as_user(world.secretary_a).get(reverse("outreach:visit_export")))
     assert list(rows[1]) == VISIT_HEADERS
     assert rows[2][1] == "赵党员" and rows[2][4] == "3号楼学生宿舍"
+
+
+@pytest.mark.parametrize(
+    ("name", "default"),
+    [
+        ("outreach:contact_list", "中共示范学院委员会"),
+        ("outreach:link_list", None),
+        ("outreach:visit_list", None),
+        ("outreach:compliance", None),
+        ("outreach:interview_summary", "中共示范学院委员会"),
+    ],
+)
+def test_organisation_filter_is_a_typeahead_not_a_select(world, as_user, name, default):
+    client = as_user(world.org_officer)
+    page = client.get(reverse(name)).content.decode()
+    assert 'id="f-org"' in page and reverse("org:pick_organisations") in page
+    assert "信息工程学院学生支部</option>" not in page
+    if default:  # no choice: the top of the scope, shown as chosen
+        assert f'value="{default}"' in page
+    chosen = client.get(reverse(name), {"org": world.branch_a.pk}).content.decode()
+    assert f'value="{world.branch_a.name}"' in chosen

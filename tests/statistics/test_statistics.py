@@ -162,7 +162,7 @@ def test_page_shows_stored_tables_in_few_queries_and_export(world, as_user):
     client = as_user(world.secretary_a)
     url = reverse("statistics:page") + f"?org={world.branch_a.pk}&cut_off={run.cut_off}"
     client.get(url)
-    with assert_num_queries(8):
+    with assert_num_queries(7):  # no select of organisations (a type-ahead)
         response = client.get(url)
     html = response.content.decode()
     assert "党员总量、性别和民族" in html and "重新统计" in html
@@ -259,3 +259,14 @@ def test_status_and_gender_are_those_at_the_cut_off(world, as_user):
     query = row["cells"][column]["query"]
     response = as_user(world.admin).get(reverse("org:person_list") + "?" + query)
     assert response.context["total"] == 1 and "后转正" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_organisation_filter_is_a_typeahead_not_a_select(world, as_user):
+    client = as_user(world.org_officer)
+    page = client.get(reverse("statistics:page")).content.decode()
+    assert 'id="f-org"' in page and reverse("org:pick_organisations") in page
+    assert "信息工程学院学生支部</option>" not in page
+    assert 'value="中共示范学院委员会"' in page  # no choice: the first organisation
+    chosen = client.get(reverse("statistics:page"), {"org": world.branch_a.pk})
+    assert f'value="{world.branch_a.name}"' in chosen.content.decode()

@@ -35,6 +35,7 @@ from dangjian.core.params import parse_int
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import ActionView, ServiceFormView, form_errors, officer_required, submit
 from dangjian.org.models import Organisation
+from dangjian.org.widgets import org_picker
 
 PAGE_SIZE = 50
 
@@ -239,7 +240,7 @@ def cycle_results(request, pk):
             "org": org,
             "base_query": urlencode(filters),
             "export_query": urlencode({k: v for k, v in filters.items() if k != "sort"}),
-            "org_choices": selectors.org_choices(request.user, under=cycle.organisation),
+            "org_picker": org_picker("org", org),
             "grades": [b[1] for b in cycle.bands],
             "dist": _distribution(request.user, cycle),
         }
@@ -248,8 +249,9 @@ def cycle_results(request, pk):
 
 
 def _results_query(request, cycle: EvaluationCycle):
-    """The results table's filters: a branch (its subtree; out of scope → 404), a grade of the
-    cycle's bands, and — once computed — the order by total score."""
+    """The results table's filters: a branch (its subtree; out of scope or not under the cycle's
+    organisation → 404), a grade of the cycle's bands, and — once computed — the order by total
+    score."""
     filters: dict[str, Any] = {}
     org = None
     if raw := request.GET.get("org"):
@@ -257,6 +259,8 @@ def _results_query(request, cycle: EvaluationCycle):
         if pk is None:
             raise Http404
         org = get_for_user(Organisation.objects, request.user, pk=pk)
+        if not org.path.startswith(cycle.organisation.path):
+            raise Http404
         filters["org"] = org.pk
     grade = request.GET.get("grade", "")
     if grade not in [b[1] for b in cycle.bands]:

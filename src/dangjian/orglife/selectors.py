@@ -42,7 +42,6 @@ from dangjian.orglife.models import (
 
 SECRETARY_KINDS = [TrainingKind.SECRETARY, TrainingKind.PRACTICE, TrainingKind.APPOINTMENT]
 RULE_ORG_KINDS = (OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
-ORG_CHOICE_LIMIT = 500
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -71,17 +70,6 @@ def bounds(period: str, on: date) -> tuple[date, date]:
 
 
 # --- organisations and members -------------------------------------------------------------
-
-
-def org_choices(
-    user: Actor, kinds: Iterable[str] = (OrgKind.COMMITTEE, OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
-) -> list[Organisation]:
-    return list(
-        Organisation.objects.visible_to(user)
-        .active()
-        .filter(kind__in=kinds)
-        .only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT]
-    )
 
 
 def editable_orgs(user: Actor) -> QuerySet[Organisation]:

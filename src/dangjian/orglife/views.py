@@ -31,6 +31,7 @@ from dangjian.core.web import (
     submit,
 )
 from dangjian.org.models import Organisation, OrgKind, Person
+from dangjian.org.widgets import org_picker
 from dangjian.orglife import forms, rules, selectors, services
 from dangjian.orglife.filters import MeetingFilter, TrainingFilter
 from dangjian.orglife.models import (
@@ -101,15 +102,16 @@ def meeting_list(request):
     )
     page = request_page(request, filters.qs, order=("-held_on", "-id"), size=PAGE_SIZE)
     selectors.attach_counts(page.rows)
+    org = filters.organisation("org")
     return render(
         request,
         "orglife/meeting_list.html",
         {
             "page": page,
             "filters": filters.active,
-            "org": filters.organisation("org"),
+            "org": org,
             "base_query": filters.querystring(),
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "kinds": MeetingKind.choices,
             "this_month": _today().strftime("%Y-%m"),
         },
@@ -428,7 +430,7 @@ def compliance(request):
             "attention": attention,
             "export_query": urlencode({**query, **({"attention": 1} if attention else {})}),
             "classes": STATE_CLASSES,
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("organisation", root),
             "totals": {
                 "overdue": sum(s.overdue for s in below),
                 "due": sum(s.due for s in below),
@@ -750,7 +752,7 @@ def hours(request):
             "only_short": only_short,
             "short": short.count(),
             "base_query": urlencode(query),
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "settings": selectors.hours_settings(),
         },
     )

@@ -31,13 +31,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dangjian.core.models import User
-from dangjian.org.models import LeadingGroupMember, Organisation, OrgKind, Person
+from dangjian.org.models import LeadingGroupMember, Organisation, Person
 from dangjian.org.rollup import prefix as path_prefix
 from dangjian.org.rules import MEMBER_STATUSES
 from dangjian.outreach import rules
 from dangjian.outreach.models import Contact, FocusGroup, Link, Visit, VisitKind, VisitMethod
 
-ORG_CHOICE_LIMIT = 300
 LINK_KIND_CHOICES = [(k, v) for k, v in VisitKind.choices if k in rules.LINK_KINDS]
 
 
@@ -67,16 +66,6 @@ def period_for(kind: str, day: date) -> rules.Period:
 
 
 # --- organisations ------------------------------------------------------------------------
-
-
-def org_choices(user: User) -> list[Organisation]:
-    """Organisations of the user's scope for filter bars (no groups)."""
-    return list(
-        Organisation.objects.visible_to(user)
-        .active()
-        .exclude(kind=OrgKind.GROUP)
-        .only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT]
-    )
 
 
 def default_org(user: User) -> Organisation | None:

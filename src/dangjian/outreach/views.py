@@ -20,6 +20,7 @@ from dangjian.core.params import parse_date, parse_int, parse_year
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ActionView, ServiceFormView, officer_required, submit
 from dangjian.org.models import Organisation, Person
+from dangjian.org.widgets import org_picker
 from dangjian.outreach import exports, forms, rules, selectors, services
 from dangjian.outreach import permissions as perms
 from dangjian.outreach.filters import ComplianceFilter, LinkFilter, VisitFilter
@@ -93,7 +94,7 @@ def contact_list(request):
             "status": params.get("status", ""),
             "base_query": urlencode(params),
             "stats": selectors.contact_stats(request.user, org),
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "minimum": minimum,
             "maximum": maximum,
         },
@@ -235,16 +236,17 @@ def link_list(request):
     table = selectors.frequencies()
     for link in page.rows:
         link.frequency = table.get(link.kind)
+    org = filters.organisation()
     return render(
         request,
         "outreach/link_list.html",
         {
             "page": page,
             "filters": shown,
-            "org": filters.organisation(),
+            "org": org,
             "state": state,
             "base_query": urlencode(shown),
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "kinds": selectors.LINK_KIND_CHOICES,
             "frequencies": [(label, table[k].label) for k, label in selectors.LINK_KIND_CHOICES],
         },
@@ -344,7 +346,7 @@ def visit_list(request):
             "filters": filters.active,
             "org": org,
             "base_query": filters.querystring(),
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "kinds": VisitKind.choices,
             "focus_groups": FocusGroup.choices[1:],
             "this_month": timezone.localdate().strftime("%Y-%m"),
@@ -554,7 +556,7 @@ def compliance(request):
             "org": org,
             "day": day,
             "base_query": urlencode(active),
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "kinds": selectors.LINK_KIND_CHOICES,
             "statuses": list(rules.STATUS_LABELS.items()),
             "periods": [
@@ -601,7 +603,7 @@ def interview_summary(request):
             "org": org,
             "year": year,
             "summary": selectors.interview_summary(request.user, org, year),
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
         },
     )
 

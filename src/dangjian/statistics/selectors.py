@@ -15,7 +15,7 @@ from dangjian.statistics.tables import TABLES, drill_params
 
 def organisations_for(user: Actor) -> QuerySet[Organisation]:
     """The organisations whose statistics the user may read: every organisation of their
-    scope but Party groups, in path order (the page offers the first few hundred)."""
+    scope but Party groups, in path order (the page opens on the first)."""
     qs = Organisation.objects.visible_to(user).active().exclude(kind=OrgKind.GROUP)
     return qs.only("id", "name", "depth", "path", "kind")
 

@@ -17,11 +17,10 @@ from dangjian.core.export import xlsx_response
 from dangjian.core.scoping import get_for_user
 from dangjian.core.web import officer_required
 from dangjian.org.models import Organisation
+from dangjian.org.widgets import org_picker
 from dangjian.statistics import exports, rules, selectors, services
 from dangjian.statistics.forms import RunForm
 from dangjian.statistics.permissions import RUN_STATISTICS
-
-ORG_CHOICES_LIMIT = 300
 
 
 def _org_and_cut_off(request) -> tuple[Organisation, date]:
@@ -60,7 +59,7 @@ def statistics_page(request):
             "run": done,
             "pending": pending,
             "tables": selectors.tables_of(done) if done else [],
-            "org_choices": selectors.organisations_for(request.user)[:ORG_CHOICES_LIMIT],
+            "org_picker": org_picker("org", org),
             "cut_off_choices": rules.cut_off_choices(timezone.localdate()),
             "can_run": access.can(request.user, RUN_STATISTICS, org),
             "query": urlencode({"org": org.pk, "cut_off": cut_off.isoformat()}),
