@@ -391,3 +391,27 @@ def test_commitment_screens(world, as_user, year):
         detail, {"reported_on": timezone.localdate(), "note": "践诺"}
     )
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "posts:post_list",
+        "posts:duty_record_list",
+        "posts:duty_check_list",
+        "posts:commitment_list",
+        "posts:summary_list",
+        "posts:registration",
+        "posts:annex2",
+    ],
+)
+def test_filter_bars_pick_the_organisation_by_typeahead_not_a_select(world, as_user, name):
+    client = as_user(world.org_officer)
+    page = client.get(reverse(name)).content.decode()
+    element_id = "p-org" if name in ("posts:registration", "posts:annex2") else "f-org"
+    assert f'id="{element_id}"' in page and f'for="{element_id}"' in page
+    assert reverse("org:pick_organisations") in page
+    assert "信息工程学院学生支部</option>" not in page
+    chosen = client.get(reverse(name), {"org": world.branch_a.pk}).content.decode()
+    assert 'name="org"' in chosen and f'value="{world.branch_a.pk}"' in chosen
+    assert f'value="{world.branch_a.name}"' in chosen

@@ -476,3 +476,14 @@ def test_work_item_page_query_count_does_not_grow_with_its_records(t, as_user):
         )
     with assert_num_queries(few):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["targets:task_list", "targets:workitem_list"])
+def test_filter_bars_pick_the_organisation_by_typeahead_not_a_select(t, as_user, name):
+    client = as_user(t.world.org_officer)
+    page = client.get(reverse(name)).content.decode()
+    assert 'id="f-org"' in page and reverse("org:pick_organisations") in page
+    assert "信息工程学院学生支部</option>" not in page
+    chosen = client.get(reverse(name), {"org": t.world.branch_a.pk}).content.decode()
+    assert f'value="{t.world.branch_a.pk}"' in chosen
+    assert f'value="{t.world.branch_a.name}"' in chosen

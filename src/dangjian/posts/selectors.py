@@ -11,7 +11,7 @@ from dangjian.core import access, aggregates
 from dangjian.core.models import User
 from dangjian.core.params import parse_int
 from dangjian.core.scoping import scope_for
-from dangjian.org.models import Organisation, OrgKind, Person
+from dangjian.org.models import Organisation, Person
 from dangjian.org.rules import MEMBER_STATUSES
 from dangjian.org.selectors import scope_org_ids
 from dangjian.posts import permissions
@@ -34,23 +34,10 @@ CONFIRMED_STATES = [
     PostState.PERFORMING,
     PostState.EVALUATED,
 ]
-ORG_CHOICE_LIMIT = 300
 
 
 def this_year() -> int:
     return timezone.localdate().year
-
-
-def org_choices(
-    user: User, kinds: tuple[str, ...] = (OrgKind.GENERAL_BRANCH, OrgKind.BRANCH)
-) -> list[Organisation]:
-    """Organisations of the user's scope for filter bars and forms."""
-    return list(
-        Organisation.objects.visible_to(user)
-        .active()
-        .filter(kind__in=kinds)
-        .only("id", "name", "depth", "path", "kind")[:ORG_CHOICE_LIMIT]
-    )
 
 
 def visible_org(user: User, pk: object) -> Organisation | None:

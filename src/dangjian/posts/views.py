@@ -26,6 +26,7 @@ from dangjian.core.web import (
     submit,
 )
 from dangjian.org.models import Organisation, OrgKind, Person
+from dangjian.org.widgets import org_picker
 from dangjian.posts import exports, forms, permissions, rules, selectors, services
 from dangjian.posts.filters import CommitmentFilter, DutyCheckFilter, DutyRecordFilter, PostFilter
 from dangjian.posts.models import (
@@ -221,11 +222,12 @@ def post_list(request):
 def _list_context(request, filters) -> dict:
     """What every filtered list page shows: the filter bar, its organisation, its query."""
     values = filters.values
+    org = selectors.visible_org(request.user, values.get("org"))
     return {
         "filters": values,
-        "org": selectors.visible_org(request.user, values.get("org")),
+        "org": org,
         "base_query": filters.querystring(),
-        "org_choices": selectors.org_choices(request.user),
+        "org_picker": org_picker("org", org),
     }
 
 
@@ -470,7 +472,7 @@ def _seed_form(request, template: str, rows_of, label: str, fmt: str = "html"):
         "year": year,
         "rows": rows,
         "query": urlencode({"org": org.pk, "year": year}),
-        "org_choices": selectors.org_choices(request.user),
+        "org_picker": org_picker("org", org, element_id="p-org"),
     }
     label = label.format(org=org.name, year=year)
     return documents.respond(
@@ -920,7 +922,7 @@ def summary_list(request):
             "base_query": urlencode(base | {"show": show}),
             "filter_query": urlencode(base),
             "org_summaries": selectors.org_summaries(request.user, org, year),
-            "org_choices": selectors.org_choices(request.user),
+            "org_picker": org_picker("org", org),
         },
     )
 

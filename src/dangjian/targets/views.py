@@ -24,6 +24,7 @@ from dangjian.core.params import parse_int, parse_year
 from dangjian.core.scoping import get_for_user, scope_for
 from dangjian.core.web import ServiceFormView, editable_or_403, officer_required
 from dangjian.org.models import Organisation
+from dangjian.org.widgets import org_picker
 from dangjian.targets import exports, forms, rules, selectors, services
 from dangjian.targets.filters import TaskFilter, WorkItemFilter
 from dangjian.targets.models import (
@@ -324,17 +325,18 @@ class GoalDelete(_GoalFormView):
 def workitem_list(request):
     filters = WorkItemFilter.for_page(request, selectors.workitems(request.user))
     page = request_page(request, filters.qs, order=("id",), size=PAGE_SIZE)
+    org = filters.organisation()
     return render(
         request,
         "targets/workitem_list.html",
         {
             "page": page,
             "params": filters.active,
-            "org": filters.organisation(),
+            "org": org,
             "base_query": filters.querystring(),
             "kinds": WorkItemKind.choices,
             "steps": Step.choices,
-            "org_choices": _org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "total": filters.qs.count(),
         },
     )
@@ -733,18 +735,19 @@ def task_list(request):
     selectors.with_status(page.rows)
     for task in page.rows:
         task.assignee_name = selectors.assignee_name(task)
+    org = filters.organisation()
     return render(
         request,
         "targets/task_list.html",
         {
             "page": page,
             "params": filters.active,
-            "org": filters.organisation(),
+            "org": org,
             "base_query": filters.querystring(),
             "roles": Role.choices,
             "assignee_kinds": AssigneeKind.choices,
             "statuses": selectors.TASK_STATUSES,
-            "org_choices": _org_choices(request.user),
+            "org_picker": org_picker("org", org),
             "total": filters.qs.count(),
         },
     )
