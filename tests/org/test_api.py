@@ -422,6 +422,10 @@ def test_organisation_list_filters(world):
     assert ids(client.get(url, {"parent": world.committee.pk, "kind": "branch"})) == set()
     assert ids(client.get(url, {"parent": 999999})) == set()
     assert ids(client.get(url, {"q": "信息工程"})) == {world.gb_b.pk, world.branch_b.pk}
+    # Latin letters still match in either case (Chinese text has none: a plain LIKE).
+    Organisation.objects.filter(pk=world.branch_a.pk).update(short_name="IT支部")
+    assert ids(client.get(url, {"q": "it支"})) == {world.branch_a.pk}
+    assert ids(client.get(url, {"q": "IT支"})) == {world.branch_a.pk}
     paths = [row["path"] for row in client.get(url).json()["results"]]
     assert paths == sorted(paths)
 

@@ -245,7 +245,12 @@ class OrganisationFilter(ListFilterSet):
         return queryset.filter(path__startswith=parent[0], depth=parent[1] + 1)
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
+        # Chinese has no letter case: UPPER() on every name made the department's one-character
+        # search 135 ms over 100,000 organisations; a plain LIKE is 39 ms.
+        lookup = "icontains" if value.lower() != value.upper() else "contains"
+        return queryset.filter(
+            Q(**{f"name__{lookup}": value}) | Q(**{f"short_name__{lookup}": value})
+        )
 
 
 class PositionFilter(ListFilterSet):
