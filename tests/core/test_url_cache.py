@@ -73,3 +73,10 @@ def test_choice_label_reads_the_label_without_source():
     person = Person(party_status="probationary")
     assert field.get_attribute(person) == person.get_party_status_display()
     assert field.read_only
+
+
+def test_another_root_urlconf_is_another_key(settings):
+    url_cache.cached_reverse.cache_clear()
+    assert render("{% url 'home' %}") == "/"
+    settings.ROOT_URLCONF = "tests.core.urls_elsewhere"
+    assert render("{% url 'home' %}") == "/elsewhere/"

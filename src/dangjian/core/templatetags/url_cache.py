@@ -9,6 +9,7 @@ reverses to the same path, so the result is kept per process (bounded; an error 
 from functools import lru_cache
 
 from django import template
+from django.conf import settings
 from django.template import defaulttags
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
@@ -45,7 +46,7 @@ class CachedURLNode(defaulttags.URLNode):
                 args,
                 tuple(sorted(kwargs.items())),
                 current_app,
-                get_urlconf(),
+                get_urlconf() or settings.ROOT_URLCONF,
                 get_script_prefix(),
             )
         except NoReverseMatch:
