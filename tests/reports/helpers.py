@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from dangjian.orglife.models import Meeting
 from dangjian.posts.models import Commitment, DutyCheck, DutyRecord, Post, PostType
 from dangjian.public.models import Suggestion
 from dangjian.targets.models import Opinion, Task, WorkItem
@@ -103,3 +104,19 @@ def make_suggestion(org, on: date, status="received"):
     at = timezone.make_aware(datetime.combine(on, time(10, 0)))
     Suggestion.objects.filter(pk=suggestion.pk).update(created_at=at)
     return suggestion
+
+
+def make_meeting(org, held_on, kind="general", minutes=60, **fields):
+    """A meeting from 09:00 lasting `minutes`, created directly (no attendance)."""
+    end = 9 * 60 + minutes
+    fields.setdefault("topic", "会议")
+    return Meeting.objects.create(
+        organisation=org,
+        kind=kind,
+        held_on=held_on,
+        starts_at=time(9),
+        ends_at=time(end // 60, end % 60),
+        duration_minutes=minutes,
+        place="会议室",
+        **fields,
+    )

@@ -1,6 +1,6 @@
 """数据驾驶舱: figures on a small world, scoping, constant queries, drill-down links, export."""
 
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
@@ -16,7 +16,7 @@ from dangjian.reports import cockpit
 from dangjian.reports.models import QuarterlyReport, ReportStatus
 from tests.factories import make_org, make_person
 from tests.harness import assert_max_queries, assert_role_matrix, capture_queries, role_user
-from tests.reports.helpers import make_post
+from tests.reports.helpers import make_meeting, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -48,16 +48,7 @@ def records(world) -> None:
         hours=Decimal("30"),
         integrity=True,
     )
-    Meeting.objects.create(
-        organisation=world.branch_a,
-        kind="committee",
-        topic="支委会",
-        held_on=today(),
-        starts_at=time(9),
-        ends_at=time(10),
-        duration_minutes=60,
-        place="会议室",
-    )
+    make_meeting(world.branch_a, today(), kind="committee", topic="支委会")
     applicant = make_person(world.branch_b, status="activist", name="孙积极")
     Case.objects.create(
         person=applicant, organisation=world.branch_b, stage=2, applied_on=date(2024, 1, 1)
@@ -264,17 +255,7 @@ def test_organisational_life_matches_the_compliance_roll_up(world):
         (world.branch_b, "group", "planned"),
         (world.gb_a, "lecture", "cancelled"),
     ):
-        Meeting.objects.create(
-            organisation=org,
-            kind=kind,
-            state=state,
-            topic="会议",
-            held_on=today(),
-            starts_at=time(9),
-            ends_at=time(11),
-            duration_minutes=120,
-            place="会议室",
-        )
+        make_meeting(org, today(), kind=kind, minutes=120, state=state)
     orgs = list(Organisation.objects.active().filter(path__startswith=world.committee.path))
     statuses = orglife.compliance_for(orgs, None, today(), today(), orglife.active_rules())
     by_gb = {}
@@ -294,16 +275,7 @@ def test_runs_considered_are_those_above_and_under_the_frame(world):
     below = make_org(world.branch_a, name="机关一支部下属", code="BAX")
     orgs = [world.committee, world.gb_a, world.branch_a, below, world.gb_b, world.branch_b]
     for org in orgs:
-        Meeting.objects.create(
-            organisation=org,
-            kind="general",
-            topic="会",
-            held_on=today(),
-            starts_at=time(9),
-            ends_at=time(10),
-            duration_minutes=60,
-            place="会议室",
-        )
+        make_meeting(org, today())
 
     def organisations(near):
         return set(Meeting.objects.filter(near).values_list("organisation_id", flat=True))
