@@ -57,6 +57,16 @@ def safe_cell(ws, value):
     return as_text(WriteOnlyCell(ws, value=value))
 
 
+def workbook_bytes(wb: Workbook) -> bytes:
+    """An ordinary (not streamed) workbook as the bytes of its file, every sheet neutralised
+    first (formula-like text kept as text)."""
+    for ws in wb.worksheets:
+        neutralise_sheet(ws)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
 def neutralise_sheet(ws) -> None:
     """For ordinary (not write-only) worksheets: every formula-like string cell becomes text."""
     for row in ws.iter_rows():

@@ -45,7 +45,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from dangjian.core import audit
-from dangjian.core.export import neutralise_sheet
+from dangjian.core.export import workbook_bytes
 from dangjian.core.models import AuditEvent, DataImport
 
 logger = logging.getLogger(__name__)
@@ -177,8 +177,6 @@ def _json_cell(value: Any) -> Any:
 def build_template(spec: Spec, user) -> bytes:
     """The import template: the data sheet (headers, one example row), the filling rules, and
     the spec's reference sheets."""
-    import tempfile
-
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
@@ -189,12 +187,7 @@ def build_template(spec: Spec, user) -> bytes:
     write_help_sheet(wb, spec.columns, help_lines(spec), label_width=18)
     if spec.template_sheets is not None:
         spec.template_sheets(user, wb)
-    for sheet in wb.worksheets:
-        neutralise_sheet(sheet)
-    with tempfile.TemporaryFile() as tmp:
-        wb.save(tmp)
-        tmp.seek(0)
-        return tmp.read()
+    return workbook_bytes(wb)
 
 
 def write_data_sheet(ws: Any, columns: Sequence[Any], example: list, limit: int) -> None:

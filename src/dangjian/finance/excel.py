@@ -2,7 +2,6 @@
 nothing: every row is checked first and each bad row and column is listed; only a file with no
 bad row is written (services.payments_import)."""
 
-import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from dangjian.core.access import Actor
-from dangjian.core.export import XLSX_CONTENT_TYPE
+from dangjian.core.export import XLSX_CONTENT_TYPE, workbook_bytes
 from dangjian.core.rules import office_date
 from dangjian.finance import rules
 from dangjian.finance.models import DuesStandard
@@ -50,9 +49,7 @@ def build_template() -> bytes:
     ):
         help_ws.append([line])
     help_ws.column_dimensions["A"].width = 100
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 @dataclass

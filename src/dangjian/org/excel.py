@@ -31,7 +31,7 @@ from openpyxl.styles import Font, PatternFill
 from dangjian.core import audit
 from dangjian.core import rules as core_rules
 from dangjian.core.crypto import keyed_hash
-from dangjian.core.export import neutralise_sheet
+from dangjian.core.export import workbook_bytes
 from dangjian.core.imports import write_data_sheet, write_help_sheet
 from dangjian.core.models import AuditEvent
 from dangjian.core.rules import field_changes
@@ -294,13 +294,7 @@ def build_template(user) -> bytes:
     for letter, width in zip("ABCD", (14, 30, 10, 30), strict=True):
         org_ws.column_dimensions[letter].width = width
     org_ws.freeze_panes = "A2"
-    for sheet in wb.worksheets:
-        neutralise_sheet(sheet)
-
-    with tempfile.TemporaryFile() as tmp:
-        wb.save(tmp)
-        tmp.seek(0)
-        return tmp.read()
+    return workbook_bytes(wb)
 
 
 # --- Reading the upload ----------------------------------------------------------------------

@@ -1,12 +1,10 @@
 """The annual tables as one workbook, one sheet per table (statistics.tables' layout)."""
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from dangjian.core.export import neutralise_sheet
+from dangjian.core.export import workbook_bytes
 from dangjian.statistics.models import StatisticsRun
 from dangjian.statistics.selectors import tables_of
 
@@ -34,7 +32,4 @@ def workbook(run: StatisticsRun) -> bytes:
         for index in range(2, len(table["columns"]) + 2):
             ws.column_dimensions[get_column_letter(index)].width = 11
         ws.freeze_panes = "B3"
-        neutralise_sheet(ws)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)
