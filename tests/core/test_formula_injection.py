@@ -60,6 +60,21 @@ def test_ordinary_text_and_dates_are_untouched():
     assert any(c[1] == "d" or c[1] == "n" for c in cells if c[0] not in ("甲",))
 
 
+def test_streamed_cells_read_back_as_written():
+    """The streamed sheet's own fast paths (plain text, escaped text, dates either side of
+    1900-03-01, error-code-like text) give what openpyxl reads back."""
+    from datetime import datetime
+
+    days = [date(1900, 1, 15), date(1900, 3, 1), date(2026, 12, 7)]
+    texts = ["王", "A&B <c>", "#N/A", " 前后空格 ", ""]
+    content = b"".join(xlsx_table(sheet="s", headers=["甲"], rows=[days + texts]))
+    ws = load_workbook(io.BytesIO(content)).worksheets[0]
+    values = [cell.value for cell in ws[2]]
+    assert values[:3] == [datetime(d.year, d.month, d.day) for d in days]
+    assert values[3:7] == texts[:4]
+    assert values[7] in ("", None)
+
+
 def test_neutralise_sheet_for_ordinary_workbooks():
     wb = Workbook()
     wb.active.append(["=2*3", "正常"])

@@ -176,9 +176,9 @@ class _StreamedSheet(WriteOnlyWorksheet):
                     serial = str(value.toordinal() - _WINDOWS_EPOCH_ORDINAL)
                 else:  # before 1900-03-01 Excel counts a 29 February 1900 that never was
                     serial = safe_string(to_excel(value, self.parent.epoch))
-                style = self._date_style or self._style(number_format=self.date_format)
-                self._date_style = style
-                parts.append(f'<c r="{ref}" t="n" s="{style}"><v>{serial}</v></c>')
+                if self._date_style is None:
+                    self._date_style = self._style(number_format=self.date_format)
+                parts.append(f'<c r="{ref}" t="n" s="{self._date_style}"><v>{serial}</v></c>')
             else:
                 if not isinstance(value, Cell):
                     value = WriteOnlyCell(self, value=value)
